@@ -1,0 +1,243 @@
+/**
+ * BYOIP → CloudFront onboarding: the input contract and the plan derived from it.
+ * Pure: no AWS. The ValidateOnboardInput task and the CLI both call `planOnboarding`.
+ */
+import { z } from 'zod';
+import { verifyAuthorizationSignature } from './authorization';
+import { canonicalCidr, compareCidrs, contains, formatCidr, overlaps, parseCidr, type Cidr } from './cidr';
+import { inputInvalid } from './errors';
+import {
+  AccountId, checkAuthorization, MAX_APPROVAL_SECONDS, cidrIssue, DistributionId, DnsName, Email, formatIssues, HostedZoneId, IpamId,
+  PublicIpv4Slash24, Region, SecretRef, shortText,
+} from './validation';
+import { nonPublicReason } from './cidr';
+
+export const ADVERTISE_SPACING_SECONDS = 11; // AWS allows one Advertise/Withdraw per 10 s per account
+
+const Authorization = z.union([
+  z.object({
+    /** One signed message per CIDR provisioned into the top-level pool. */
+    messages: z.array(z.object({ cidr: z.string(), message: shortText(512), signature: shortText(2048) }).strict()).min(1),
+    /** The X.509 certificate from the RDAP record; when given, signatures are verified before any AWS call. */
+    certificatePem: z.string().max(8192).optional(),
+  }).strict(),
+  z.object({
+    /** Secrets Manager secret holding the PEM private key; a task signs the messages. */
+    signingKeySecretId: SecretRef,
+    /** Days until the signed messages expire. */
+    expiresInDays: z.number().int().min(1).max(365).default(30),
+  }).strict(),
+], { error: 'must be either {messages: [...]} or {signingKeySecretId}' });
+
+const DnsRecord = z.object({
+  hostedZoneId: HostedZoneId,
+  name: DnsName,
+  /** A records are moved to the three anycast IPs. */
+  type: z.literal('A', { error: 'only A records can point at an IPv4 anycast list' }).default('A'),
+}).strict();
+
+export const OnboardInputSchema = z.object({
+  /** Label for tags, names and reports. */
+  migrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes').optional(),
+  accountId: AccountId,
+  region: Region.default('us-east-1'),
+  ipamId: IpamId,
+  /** The three /24s CloudFront will use. */
+  cidrs: z.array(PublicIpv4Slash24).length(3, 'CloudFront BYOIP needs exactly three /24 blocks'),
+  /** What to provision into the top-level pool: the three /24s (default) or the covering block(s). */
+  topLevelCidrs: z.array(z.string()).min(1).max(3).optional(),
+  authorization: Authorization,
+  distributionIds: z.array(DistributionId).min(1, 'needs at least one distribution').max(25),
+  dns: z.object({
+    records: z.array(DnsRecord).min(1, 'needs at least one record to cut over').max(50),
+    cutoverTtl: z.number().int().min(1, 'must be at least 1 second').max(300, 'must be at most 300 seconds (a low TTL is the point)').default(60),
+    /** Watch period after the DNS switch before the TTL is restored. */
+    watchSeconds: z.number().int().min(0).max(86_400).default(900),
+    restoreTtl: z.boolean().default(true),
+  }).strict(),
+  approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
+  approval: z.object({
+    timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400),
+  }).strict().default({ timeoutSeconds: 7 * 86_400 }),
+  anycastIpListName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes').optional(),
+}).strict();
+
+export type OnboardInput = z.infer<typeof OnboardInputSchema>;
+
+export interface SignedAuthorization { cidr: string; message: string; signature: string }
+
+export interface OnboardPlan {
+  migrationId: string;
+  accountId: string;
+  region: string;
+  ipamId: string;
+  cidrs: string[];
+  topLevelCidrs: string[];
+  authorization: { messages: SignedAuthorization[] } | { signingKeySecretId: string; expiresInDays: number };
+  distributionIds: string[];
+  dns: { records: Array<{ hostedZoneId: string; name: string; type: 'A' }>; cutoverTtl: number; watchSeconds: number; restoreTtl: boolean };
+  approvers: string[];
+  approval: { timeoutSeconds: number };
+  anycastIpListName: string;
+  advertiseItems: Array<{ cidr: string; waitSeconds: number }>;
+}
+
+function fqdn(name: string): string {
+  return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
+}
+
+/** Cross-field rules zod can't express field by field. */
+function crossCheck(input: OnboardInput, now: Date, ctx: z.RefinementCtx): void {
+  const slash24: Cidr[] = input.cidrs.map((c) => parseCidr(c));
+  for (let i = 0; i < slash24.length; i++) {
+    for (let j = i + 1; j < slash24.length; j++) {
+      if (overlaps(slash24[i], slash24[j])) ctx.addIssue({ code: 'custom', path: ['cidrs', j], message: `repeats ${input.cidrs[i]}` });
+    }
+  }
+  const top: Cidr[] = [];
+  (input.topLevelCidrs ?? input.cidrs).forEach((text, i) => {
+    const c = cidrIssue(text, ctx, ['topLevelCidrs', i]);
+    if (!c) return;
+    if (c.family !== 4) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs', i], message: `"${text}" is IPv6; this workflow brings IPv4` });
+    else if (c.prefix > 24) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs', i], message: `"${text}" is longer than /24, the most specific prefix AWS accepts` });
+    const why = nonPublicReason(c);
+    if (why) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs', i], message: `"${text}" ${why}` });
+    top.forEach((other, k) => {
+      if (overlaps(c, other)) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs', i], message: `overlaps topLevelCidrs[${k}]` });
+    });
+    top.push(c);
+  });
+  slash24.forEach((c, i) => {
+    if (top.length > 0 && !top.some((t) => contains(t, c))) {
+      ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: `${formatCidr(c)} is not inside any of topLevelCidrs` });
+    }
+  });
+  if ('messages' in input.authorization) {
+    const expected = (input.topLevelCidrs ?? input.cidrs).map((c) => { try { return canonicalCidr(c); } catch { return c; } });
+    const seen = new Set<string>();
+    input.authorization.messages.forEach((m, i) => {
+      const path = ['authorization', 'messages', i];
+      let cidr: string;
+      try { cidr = canonicalCidr(m.cidr); } catch (e) { ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: (e as Error).message }); return; }
+      if (!expected.includes(cidr)) ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: `${cidr} is not one of the CIDRs provisioned into the top-level pool (${expected.join(', ')})` });
+      if (seen.has(cidr)) ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: `a second message for ${cidr}` });
+      seen.add(cidr);
+      checkAuthorization(m.message, m.signature, { account: input.accountId, resource: cidr, kind: 'cidr' }, now, ctx, path);
+      const cert = (input.authorization as { certificatePem?: string }).certificatePem;
+      if (cert) {
+        let ok = false;
+        try { ok = verifyAuthorizationSignature(m.message, m.signature, cert); } catch (e) {
+          ctx.addIssue({ code: 'custom', path: ['authorization', 'certificatePem'], message: `is not a usable PEM certificate: ${(e as Error).message}` });
+          return;
+        }
+        if (!ok) ctx.addIssue({ code: 'custom', path: [...path, 'signature'], message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)' });
+      }
+    });
+    for (const cidr of expected) {
+      if (!seen.has(cidr)) ctx.addIssue({ code: 'custom', path: ['authorization', 'messages'], message: `has no message for ${cidr}` });
+    }
+  }
+  const distinct = new Set(input.distributionIds);
+  if (distinct.size !== input.distributionIds.length) ctx.addIssue({ code: 'custom', path: ['distributionIds'], message: 'lists a distribution twice' });
+  const names = new Set<string>();
+  input.dns.records.forEach((r, i) => {
+    const key = `${r.hostedZoneId}/${fqdn(r.name)}/${r.type}`;
+    if (names.has(key)) ctx.addIssue({ code: 'custom', path: ['dns', 'records', i], message: `repeats ${fqdn(r.name)} ${r.type}` });
+    names.add(key);
+  });
+}
+
+/** Validates input and derives the plan; throws InputInvalid naming every problem. `now` checks message expiry. */
+export function planOnboarding(raw: unknown, now: Date): OnboardPlan {
+  const schema = OnboardInputSchema.superRefine((input, ctx) => crossCheck(input, now, ctx));
+  const result = schema.safeParse(raw);
+  if (!result.success) throw inputInvalid(`onboard-cloudfront-byoip input is invalid:\n${formatIssues(result.error)}`);
+  const input = result.data;
+  const cidrs = input.cidrs.map((c) => parseCidr(c)).sort(compareCidrs).map(formatCidr);
+  const topLevelCidrs = (input.topLevelCidrs ?? input.cidrs).map(canonicalCidr).sort((a, b) => compareCidrs(parseCidr(a), parseCidr(b)));
+  const migrationId = input.migrationId ?? `byoip-${cidrs[0].replace(/[./]/g, '-')}`;
+  const authorization = 'messages' in input.authorization
+    ? { messages: input.authorization.messages.map((m) => ({ cidr: canonicalCidr(m.cidr), message: m.message, signature: m.signature })) }
+    : { signingKeySecretId: input.authorization.signingKeySecretId, expiresInDays: input.authorization.expiresInDays };
+  return {
+    migrationId,
+    accountId: input.accountId,
+    region: input.region,
+    ipamId: input.ipamId,
+    cidrs,
+    topLevelCidrs,
+    authorization,
+    distributionIds: input.distributionIds,
+    dns: { ...input.dns, records: input.dns.records.map((r) => ({ ...r, name: fqdn(r.name) })) },
+    approvers: input.approvers,
+    approval: { timeoutSeconds: input.approval.timeoutSeconds },
+    anycastIpListName: input.anycastIpListName ?? migrationId,
+    advertiseItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),
+  };
+}
+
+export const TeardownInputSchema = z.object({
+  migrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes').optional(),
+  accountId: AccountId,
+  region: Region.default('us-east-1'),
+  ipamId: IpamId,
+  /** The /24s to withdraw and deprovision from the global pool. */
+  cidrs: z.array(PublicIpv4Slash24).min(1).max(3),
+  /** The anycast list to detach and delete (by name, as onboarding named it). */
+  anycastIpListName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes'),
+  /** Also deprovision these CIDRs from the top-level pool (hands the space back; re-provisioning takes hours to days). */
+  deprovisionTopLevel: z.boolean().default(false),
+  topLevelCidrs: z.array(z.string()).min(1).max(3).optional(),
+  deletePools: z.boolean().default(true),
+  /** Records that must no longer point at the anycast IPs before anything is withdrawn. */
+  dnsRecordsToCheck: z.array(z.object({ hostedZoneId: HostedZoneId, name: DnsName, type: z.literal('A').default('A') }).strict()).max(50).default([]),
+  approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
+  approval: z.object({ timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400) }).strict().default({ timeoutSeconds: 7 * 86_400 }),
+}).strict();
+
+export interface TeardownPlan {
+  migrationId: string;
+  accountId: string;
+  region: string;
+  ipamId: string;
+  cidrs: string[];
+  topLevelCidrs: string[];
+  anycastIpListName: string;
+  deprovisionTopLevel: boolean;
+  deletePools: boolean;
+  dnsRecordsToCheck: Array<{ hostedZoneId: string; name: string; type: 'A' }>;
+  approvers: string[];
+  approval: { timeoutSeconds: number };
+  withdrawItems: Array<{ cidr: string; waitSeconds: number }>;
+}
+
+export function planTeardown(raw: unknown): TeardownPlan {
+  const schema = TeardownInputSchema.superRefine((input, ctx) => {
+    const cidrs = input.cidrs.map((c) => { try { return parseCidr(c); } catch { return undefined; } });
+    cidrs.forEach((c, i) => cidrs.slice(0, i).forEach((o) => { if (c && o && overlaps(c, o)) ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: 'repeats another CIDR' }); }));
+    if (input.topLevelCidrs && !input.deprovisionTopLevel) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs'], message: 'is only used with deprovisionTopLevel: true' });
+    (input.topLevelCidrs ?? []).forEach((t, i) => {
+      const c = cidrIssue(t, ctx, ['topLevelCidrs', i]);
+      if (c && c.prefix > 24) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs', i], message: 'is longer than /24' });
+    });
+  });
+  const result = schema.safeParse(raw);
+  if (!result.success) throw inputInvalid(`teardown-cloudfront-byoip input is invalid:\n${formatIssues(result.error)}`);
+  const input = result.data;
+  const cidrs = input.cidrs.map((c) => parseCidr(c)).sort(compareCidrs).map(formatCidr);
+  return {
+    migrationId: input.migrationId ?? `byoip-${cidrs[0].replace(/[./]/g, '-')}`,
+    accountId: input.accountId,
+    region: input.region,
+    ipamId: input.ipamId,
+    cidrs,
+    topLevelCidrs: (input.topLevelCidrs ?? cidrs).map(canonicalCidr),
+    anycastIpListName: input.anycastIpListName,
+    deprovisionTopLevel: input.deprovisionTopLevel,
+    deletePools: input.deletePools,
+    dnsRecordsToCheck: input.dnsRecordsToCheck.map((r) => ({ ...r, name: fqdn(r.name) })),
+    approvers: input.approvers,
+    approval: input.approval,
+    withdrawItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The error names a task can end with. They are the `ErrorEquals` vocabulary of the ASL:
+ * Retry matches the transient ones, Catch sends the rest into compensation.
+ */
+export const ErrorNames = {
+  /** Input failed validation; nothing was called. */
+  InputInvalid: 'InputInvalid',
+  /** AWS throttled the call (after the SDK's own retries). Retried by the ASL with back-off. */
+  AwsThrottled: 'AwsThrottled',
+  /** AWS answered 5xx or the connection failed. Retried by the ASL. */
+  AwsUnavailable: 'AwsUnavailable',
+  /** AWS refused the request (4xx that retrying cannot fix). */
+  AwsRequestRejected: 'AwsRequestRejected',
+  /** A read-modify-write lost the race (stale ETag / version). Retried: the task re-reads. */
+  PreconditionFailed: 'PreconditionFailed',
+  /** A resource reached a terminal failure state (failed-provision, Failed, ...). */
+  ResourceFailed: 'ResourceFailed',
+  /** A quota blocks the step (anycast list quota 0, 5 BYOASNs, ...). */
+  QuotaExceeded: 'QuotaExceeded',
+  /** The authorization message or signature is wrong. */
+  AuthorizationInvalid: 'AuthorizationInvalid',
+  /** A human rejected the plan, or the approval expired. */
+  ApprovalRejected: 'ApprovalRejected',
+  /** A wait exceeded its profile's timeout. */
+  WaitTimedOut: 'WaitTimedOut',
+  /** Another execution holds the lock on the resource. */
+  ResourceLocked: 'ResourceLocked',
+  /** A safety rule refused the step (e.g. advertise without approval). */
+  SafetyViolation: 'SafetyViolation',
+  /** Compensation could not undo everything; the output lists what is left. */
+  CompensationIncomplete: 'CompensationIncomplete',
+  /** AWS returned something the task cannot interpret. */
+  UnexpectedResponse: 'UnexpectedResponse',
+} as const;
+
+export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
+
+/** An error whose `name` is one of the taxonomy names, so Step Functions can match it. */
+export class WorkflowError extends Error {
+  constructor(
+    override readonly name: ErrorName,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const inputInvalid = (message: string, details?: Record<string, unknown>) =>
+  new WorkflowError(ErrorNames.InputInvalid, message, details);
+
+/** Errors that the ASL retries; everything else is caught into compensation. */
+export const RETRYABLE_ERRORS: readonly string[] = [ErrorNames.AwsThrottled, ErrorNames.AwsUnavailable];

@@ -1,0 +1,88 @@
+/**
+ * Shared input rules. Every workflow validates its input before any AWS call and reports every
+ * mistake at once, each as "input.<path>: <rule>", so an operator can fix the file in one pass.
+ */
+import { z } from 'zod';
+import { AuthorizationError, decodeSignature, parseAuthorizationMessage } from './authorization';
+import { CidrError, nonPublicReason, parseCidr, type Cidr } from './cidr';
+import { inputInvalid } from './errors';
+
+/**
+ * Node (and so the local engine) cannot arm a timer beyond 2^31-1 ms (~24.8 days); every execution
+ * and approval timeout stays below it so rehearsals behave like AWS.
+ */
+export const MAX_EXECUTION_SECONDS = 24 * 86_400;
+export const MAX_APPROVAL_SECONDS = 10 * 86_400;
+
+export const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+export const Region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-1');
+export const IpamId = z.string().regex(/^ipam-[0-9a-z]{8,32}$/, 'must be an IPAM id such as ipam-0123456789abcdef0');
+export const DistributionId = z.string().regex(/^E[A-Z0-9]{8,20}$/, 'must be a CloudFront distribution id such as E1A2B3C4D5E6F7');
+export const HostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABC');
+export const DnsName = z.string().max(253, 'must be at most 253 characters')
+  .regex(/^(?=.{1,253}\.?$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i, 'must be a fully qualified DNS name');
+export const Email = z.string().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
+export const SecretRef = z.string().min(1).max(2048).regex(/^[A-Za-z0-9/_+=.@:-]+$/, 'must be a Secrets Manager secret name or ARN');
+
+/** A text field with a sensible size limit (an oversized value is a mistake, not data). */
+export const shortText = (max = 256) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** Parses a CIDR for a zod refinement; returns undefined and adds an issue when it is bad. */
+export function cidrIssue(text: string, ctx: z.RefinementCtx, path: (string | number)[]): Cidr | undefined {
+  try {
+    const c = parseCidr(text);
+    return c;
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', path, message: (e as CidrError).message });
+    return undefined;
+  }
+}
+
+export const PublicIpv4Slash24 = z.string().superRefine((text, ctx) => {
+  const c = cidrIssue(text, ctx, []);
+  if (!c) return;
+  if (c.family !== 4) ctx.addIssue({ code: 'custom', message: `"${text}" is IPv6; CloudFront BYOIP takes IPv4 /24s here` });
+  else if (c.prefix !== 24) ctx.addIssue({ code: 'custom', message: `"${text}" is a /${c.prefix}; CloudFront needs whole /24 blocks` });
+  const why = nonPublicReason(c);
+  if (why) ctx.addIssue({ code: 'custom', message: `"${text}" ${why}; only public address space can be brought to AWS` });
+});
+
+/** Checks a signed authorization message and its signature's encoding. */
+export function checkAuthorization(
+  message: string,
+  signature: string,
+  expect: { account: string; resource: string; kind: 'cidr' | 'asn' },
+  now: Date,
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+): void {
+  try {
+    const m = parseAuthorizationMessage(message, expect.kind, now);
+    if (m.account !== expect.account) ctx.addIssue({ code: 'custom', path: [...path, 'message'], message: `names account ${m.account}, but accountId is ${expect.account}` });
+    if (m.resource !== expect.resource) ctx.addIssue({ code: 'custom', path: [...path, 'message'], message: `names ${m.resource}, but it authorizes ${expect.resource}` });
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'message'], message: (e as AuthorizationError).message });
+  }
+  try {
+    if (decodeSignature(signature).length < 128) ctx.addIssue({ code: 'custom', path: [...path, 'signature'], message: 'is too short for an RSA-2048 signature' });
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'signature'], message: (e as Error).message });
+  }
+}
+
+/** Validates `raw` against `schema`; throws InputInvalid listing every problem. */
+export function validateInput<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw inputInvalid(`${what} input is invalid:\n${formatIssues(result.error)}`, { issues: result.error.issues.length });
+}
+
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const path = i.path.length ? `input.${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[')}` : 'input';
+      const message = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}` : i.message;
+      return `  - ${path}: ${message}`;
+    })
+    .join('\n');
+}
