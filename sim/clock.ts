@@ -1,0 +1,142 @@
+/**
+ * One virtual clock for everything in a simulation: the Step Functions engine's Wait/Retry/timeout
+ * timers, the AWS SDK's retry back-off, and the simulated resources' life cycles all read it.
+ *
+ * While `drive()` runs, setTimeout/setInterval/Date are faked (@sinonjs/fake-timers). The driver lets
+ * every pending promise settle on the real event loop, then jumps virtual time to the next timer.
+ * A `hold()` freezes virtual time while something outside the simulation is awaited (a human
+ * clicking an approval link in real time).
+ */
+import * as FakeTimers from '@sinonjs/fake-timers';
+
+type InstalledClock = ReturnType<typeof FakeTimers.install>;
+
+// Captured before any faking, for real-time waits.
+const realSetImmediate = globalThis.setImmediate;
+const realSetTimeout = globalThis.setTimeout;
+
+function realTurn(): Promise<void> {
+  return new Promise((resolve) => realSetImmediate(resolve));
+}
+
+export class SimulationStalledError extends Error {
+  override name = 'SimulationStalled';
+}
+
+export class VirtualClock {
+  private fake?: InstalledClock;
+  private parkedNow: number;
+  private readonly holds = new Set<symbol>();
+  private holdChanged?: () => void;
+
+  constructor(startMs: number) {
+    this.parkedNow = startMs;
+  }
+
+  /** Virtual epoch milliseconds. */
+  now(): number {
+    return this.fake ? this.fake.now : this.parkedNow;
+  }
+
+  nowDate(): Date {
+    return new Date(this.now());
+  }
+
+  get installed(): boolean {
+    return this.fake !== undefined;
+  }
+
+  /** Moves virtual time forward outside a drive (e.g. to rehearse "a week later"). */
+  advance(ms: number): void {
+    if (this.fake) throw new Error('advance() is for a parked clock; inside drive() use sleep()');
+    this.parkedNow += ms;
+  }
+
+  /** A virtual-time sleep; only meaningful inside drive(). */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** Freezes virtual time until the returned release function is called. */
+  hold(): () => void {
+    const token = Symbol('hold');
+    this.holds.add(token);
+    return () => {
+      this.holds.delete(token);
+      this.holdChanged?.();
+    };
+  }
+
+  /** Waits in real time (for holds); unaffected by the fake clock. */
+  static realDelay(ms: number): Promise<void> {
+    return new Promise((resolve) => realSetTimeout(resolve, ms));
+  }
+
+  /**
+   * Runs `work` to completion on virtual time. Concurrent drives share the one clock and one loop:
+   * the loop keeps advancing time while any driven work is pending.
+   */
+  async drive<T>(work: () => Promise<T>): Promise<T> {
+    const starting = this.fake === undefined;
+    if (starting) {
+      this.fake = FakeTimers.install({
+        now: this.parkedNow,
+        toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+        loopLimit: 1_000_000,
+      });
+    }
+    const promise = work();
+    const tracked: Promise<void> = promise.then(() => undefined, () => undefined).then(() => {
+      this.pending.delete(tracked);
+    });
+    this.pending.add(tracked);
+    if (starting) this.loop = this.runLoop();
+    const loop = this.loop!;
+    // A stalled loop rejects every drive; otherwise each drive ends with its own work.
+    await Promise.race([tracked, loop]);
+    // The last drive out waits for the loop to park the clock, so real time is back on return.
+    if (this.pending.size === 0) await loop;
+    return promise;
+  }
+
+  private readonly pending = new Set<Promise<void>>();
+  private loop?: Promise<void>;
+
+  private async runLoop(): Promise<void> {
+    const fake = this.fake!;
+    try {
+      let idleTurns = 0;
+      while (this.pending.size > 0) {
+        // Let every microtask and immediate settle before time moves.
+        await realTurn();
+        await realTurn();
+        if (this.pending.size === 0) break;
+        if (this.holds.size > 0) {
+          await new Promise<void>((resolve) => {
+            this.holdChanged = resolve;
+            realSetTimeout(resolve, 50); // wake anyway, so settled work ends the loop
+          });
+          this.holdChanged = undefined;
+          continue;
+        }
+        if (fake.countTimers() === 0) {
+          if (++idleTurns > 50) {
+            throw new SimulationStalledError('simulation stalled: work is pending but no timer or hold can advance it');
+          }
+          await VirtualClock.realDelay(1);
+          continue;
+        }
+        idleTurns = 0;
+        fake.next();
+      }
+    } catch (e) {
+      this.pending.clear(); // the stalled work can never finish; don't carry it into the next drive
+      throw e;
+    } finally {
+      this.parkedNow = fake.now;
+      fake.uninstall();
+      this.fake = undefined;
+      this.loop = undefined;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Lazy life cycles: a resource is in `state` until `next.at`, then moves to `next.state`
+ * (and maybe onwards). Settling on read keeps the model simple and exact on the virtual clock.
+ */
+import type { Simulator } from './simulator';
+
+export interface Lifecycle<S extends string = string> {
+  state: S;
+  /** Epoch ms the current state began. */
+  since: number;
+  /** Scheduled transitions, in time order. */
+  next: Array<{ state: S; at: number }>;
+}
+
+export function lifecycle<S extends string>(state: S, now: number): Lifecycle<S> {
+  return { state, since: now, next: [] };
+}
+
+/** Sets the state now and schedules the following ones (each `after` seconds after the previous). */
+export function transition<S extends string>(
+  sim: Simulator,
+  id: string,
+  lc: Lifecycle<S>,
+  now: number,
+  state: S,
+  ...then: Array<{ state: S; afterSeconds: number }>
+): void {
+  if (lc.state !== state) sim.recordTransition(id, lc.state, state, now);
+  lc.state = state;
+  lc.since = now;
+  lc.next = [];
+  let at = now;
+  for (const step of then) {
+    at += step.afterSeconds * 1000;
+    lc.next.push({ state: step.state, at });
+  }
+}
+
+/** Applies the scheduled transitions that are due. Returns true if the state changed. */
+export function settle<S extends string>(sim: Simulator, id: string, lc: Lifecycle<S>, now: number): boolean {
+  let changed = false;
+  while (lc.next.length > 0 && lc.next[0].at <= now) {
+    const step = lc.next.shift()!;
+    sim.recordTransition(id, lc.state, step.state, step.at);
+    lc.state = step.state;
+    lc.since = step.at;
+    changed = true;
+  }
+  return changed;
+}
+
+/** Pages an array with an opaque numeric token, like EC2's NextToken. */
+export function page<T>(items: T[], maxResults: number | undefined, token: string | undefined, defaultMax = 1000): { items: T[]; next?: string } {
+  const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+  if (!Number.isInteger(start) || start < 0) throw new Error('bad token');
+  const max = maxResults ?? defaultMax;
+  const slice = items.slice(start, start + max);
+  const end = start + slice.length;
+  return { items: slice, next: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined };
+}

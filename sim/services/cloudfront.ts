@@ -1,0 +1,276 @@
+/**
+ * CloudFront: Anycast static IP lists backed by an IPAM global pool (Deploying → Deployed, IpCount 3,
+ * quota default 0), and distributions with ETag/IfMatch read-modify-write (PreconditionFailed on a
+ * stale ETag) and InProgress → Deployed after every change.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalCidr, nthAddress, parseCidr } from '../../domain/cidr';
+import { awsError } from '../aws-error';
+import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
+import type { OpContext, ServiceModel, Simulator } from '../simulator';
+import { registerAllocationCheck, type IpamState } from './ec2-ipam';
+
+const DistributionSeed = z.object({
+  id: z.string(),
+  account: z.string(),
+  domainName: z.string().optional(),
+  /** Partial DistributionConfig; the rest gets CloudFront's defaults. */
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const CloudFrontWorldSection = z.object({
+  distributions: z.array(DistributionSeed).default([]),
+});
+
+type ListStatus = 'Deploying' | 'Deployed' | 'Failed' | 'Deleting' | 'Deleted';
+type DistStatus = 'InProgress' | 'Deployed';
+
+export interface SimAnycastList {
+  Id: string;
+  Arn: string;
+  account: string;
+  Name: string;
+  IpCount: number;
+  IpAddressType: string;
+  cidrs: Array<{ Cidr: string; IpamPoolArn: string; AnycastIp: string }>;
+  lc: Lifecycle<ListStatus>;
+  ETag: string;
+  LastModifiedTime: number;
+  Tags?: unknown;
+}
+
+export interface SimDistribution {
+  Id: string;
+  ARN: string;
+  account: string;
+  DomainName: string;
+  config: Record<string, any>;
+  ETag: string;
+  lc: Lifecycle<DistStatus>;
+  LastModifiedTime: number;
+}
+
+export interface CloudFrontState {
+  anycastLists: SimAnycastList[];
+  distributions: SimDistribution[];
+  etagCounter: number;
+}
+
+function newEtag(state: CloudFrontState): string {
+  state.etagCounter++;
+  return `E${state.etagCounter.toString(36).toUpperCase().padStart(12, '0')}`;
+}
+
+function defaultConfig(id: string, partial: Record<string, unknown>): Record<string, any> {
+  return {
+    CallerReference: `sim-${id}`,
+    Aliases: { Quantity: 0, Items: [] },
+    DefaultRootObject: '',
+    Origins: { Quantity: 1, Items: [{ Id: 'origin-1', DomainName: 'origin.example.com', OriginPath: '', CustomHeaders: { Quantity: 0 }, CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' } }] },
+    DefaultCacheBehavior: { TargetOriginId: 'origin-1', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' },
+    CacheBehaviors: { Quantity: 0, Items: [] },
+    Comment: '',
+    Enabled: true,
+    PriceClass: 'PriceClass_100',
+    HttpVersion: 'http2',
+    IsIPV6Enabled: true,
+    ...partial,
+  };
+}
+
+function describeList(l: SimAnycastList, ipam: IpamState | undefined) {
+  return {
+    Id: l.Id, Name: l.Name, Status: l.lc.state, Arn: l.Arn, IpAddressType: l.IpAddressType, IpCount: l.IpCount,
+    AnycastIps: l.cidrs.map((c) => c.AnycastIp), LastModifiedTime: new Date(l.LastModifiedTime),
+    IpamConfig: {
+      Quantity: l.cidrs.length,
+      IpamCidrConfigs: l.cidrs.map((c) => ({ Cidr: c.Cidr, IpamPoolArn: c.IpamPoolArn, AnycastIp: c.AnycastIp, Status: cidrStatus(ipam, l, c.Cidr) })),
+    },
+  };
+}
+
+/** CloudFront's view of a list CIDR mirrors EC2's advertisement state. */
+function cidrStatus(ipam: IpamState | undefined, l: SimAnycastList, cidr: string): string {
+  const b = ipam?.byoipCidrs.find((x) => x.account === l.account && x.Cidr === cidr && x.lc.state !== 'deprovisioned');
+  switch (b?.lc.state) {
+    case 'pending-advertising': return 'advertising';
+    case 'advertised': return 'advertised';
+    case 'pending-withdrawal': return 'withdrawing';
+    default: return 'provisioned';
+  }
+}
+
+function describeDistribution(d: SimDistribution) {
+  return {
+    Id: d.Id, ARN: d.ARN, Status: d.lc.state, LastModifiedTime: new Date(d.LastModifiedTime), InProgressInvalidationBatches: 0,
+    DomainName: d.DomainName, DistributionConfig: d.config,
+  };
+}
+
+function findList(ctx: OpContext<CloudFrontState>, id: string | undefined): SimAnycastList {
+  const l = ctx.state.anycastLists.find((x) => x.Id === id && x.account === ctx.account && x.lc.state !== 'Deleted');
+  if (!l) throw awsError('EntityNotFound', `The Anycast static IP list ${id} does not exist`, 404);
+  return l;
+}
+
+function findDistribution(ctx: OpContext<CloudFrontState>, id: string | undefined): SimDistribution {
+  const d = ctx.state.distributions.find((x) => x.Id === id && x.account === ctx.account);
+  if (!d) throw awsError('NoSuchDistribution', `The specified distribution does not exist: ${id}`, 404);
+  return d;
+}
+
+function requireIfMatch(ifMatch: string | undefined, etag: string): void {
+  if (!ifMatch) throw awsError('InvalidIfMatchVersion', 'The If-Match version is missing or not valid for the resource.');
+  if (ifMatch !== etag) throw awsError('PreconditionFailed', 'The precondition given in one or more of the request header fields evaluated to false.', 412);
+}
+
+/** Which list holds a CIDR (an IPAM allocation), for DeprovisionIpamPoolCidr's in-use check. */
+function listUsingCidr(sim: Simulator, account: string, cidr: string): string | undefined {
+  const state = sim.state<CloudFrontState>('cloudfront');
+  const l = state.anycastLists.find((x) => x.account === account && x.lc.state !== 'Deleted' && x.cidrs.some((c) => c.Cidr === cidr));
+  return l ? `CloudFront Anycast static IP list ${l.Id}` : undefined;
+}
+
+export const cloudfrontModel: ServiceModel<CloudFrontState> = {
+  key: 'cloudfront',
+  service: 'CloudFront',
+  seed(world, sim) {
+    registerAllocationCheck(listUsingCidr);
+    const section = CloudFrontWorldSection.parse(world.cloudfront ?? {});
+    const state: CloudFrontState = { anycastLists: [], distributions: [], etagCounter: 0 };
+    for (const d of section.distributions) {
+      state.distributions.push({
+        Id: d.id, ARN: `arn:aws:cloudfront::${d.account}:distribution/${d.id}`, account: d.account,
+        DomainName: d.domainName ?? `d${createHash('sha1').update(d.id).digest('hex').slice(0, 13)}.cloudfront.net`,
+        config: defaultConfig(d.id, d.config), ETag: newEtag(state), lc: lifecycle<DistStatus>('Deployed', sim.startedAt), LastModifiedTime: sim.startedAt,
+      });
+    }
+    return state;
+  },
+
+  settle(state, now, sim) {
+    for (const l of state.anycastLists) settle(sim, `anycast-ip-list:${l.Id}`, l.lc, now);
+    for (const d of state.distributions) settle(sim, `distribution:${d.Id}`, d.lc, now);
+  },
+
+  snapshot(state, sim) {
+    const ipam = sim.state<IpamState>('ec2.ipam');
+    return {
+      anycastLists: state.anycastLists.filter((l) => l.lc.state !== 'Deleted').map((l) => ({ ...describeList(l, ipam), account: l.account })),
+      distributions: state.distributions.map((d) => ({
+        Id: d.Id, account: d.account, Status: d.lc.state, DomainName: d.DomainName, AnycastIpListId: d.config.AnycastIpListId ?? null,
+        PriceClass: d.config.PriceClass, IsIPV6Enabled: d.config.IsIPV6Enabled, Enabled: d.config.Enabled,
+      })),
+    };
+  },
+
+  operations: {
+    CreateAnycastIpList(ctx, input) {
+      const quota = ctx.sim.quota(ctx.account, 'anycastIpLists', 0);
+      const live = ctx.state.anycastLists.filter((l) => l.account === ctx.account && l.lc.state !== 'Deleted');
+      if (live.length >= quota) {
+        throw awsError('EntityLimitExceeded', `You have reached the maximum number of Anycast static IP lists for this account (${quota}). Request static IPs from CloudFront and a quota increase first.`);
+      }
+      if (!input.Name) throw awsError('InvalidArgument', 'Name is required');
+      if (live.some((l) => l.Name === input.Name)) throw awsError('EntityAlreadyExists', `An Anycast static IP list named ${input.Name} already exists`);
+      if (input.IpCount !== 3 && input.IpCount !== 21) throw awsError('InvalidArgument', 'IpCount must be 3 or 21');
+      const configs: Array<{ Cidr: string; IpamPoolArn: string }> = input.IpamCidrConfigs ?? [];
+      if (configs.length > 0 && input.IpCount !== 3) throw awsError('InvalidArgument', 'An Anycast static IP list from an IPAM pool takes IpCount 3');
+      if (configs.length > 0 && configs.length !== 3) throw awsError('InvalidArgument', `BYOIP lists need exactly three /24 CIDRs; got ${configs.length}`);
+      const ipam = ctx.sim.state<IpamState>('ec2.ipam');
+      const cidrs = configs.map((c, i) => {
+        const cidr = canonicalCidr(c.Cidr);
+        const pool = ipam.pools.find((p) => p.IpamPoolArn === c.IpamPoolArn && p.lc.state === 'create-complete');
+        if (!pool || pool.OwnerId !== ctx.account) throw awsError('InvalidArgument', `IpamPoolArn ${c.IpamPoolArn} is not a pool of account ${ctx.account}`);
+        if (pool.AwsService !== 'global-services') throw awsError('InvalidArgument', `Pool ${pool.IpamPoolId} is not a global-services pool`);
+        if (!ipam.poolCidrs.some((pc) => pc.IpamPoolId === pool.IpamPoolId && pc.Cidr === cidr && pc.lc.state === 'provisioned')) {
+          throw awsError('InvalidArgument', `${cidr} is not provisioned in pool ${pool.IpamPoolId}`);
+        }
+        if (live.some((l) => l.cidrs.some((x) => x.Cidr === cidr))) throw awsError('InvalidArgument', `${cidr} is already used by another Anycast static IP list`);
+        // CloudFront picks the address; the customer can't.
+        const host = 1 + (createHash('sha1').update(`${cidr}/${i}`).digest()[0] % 250);
+        return { Cidr: cidr, IpamPoolArn: c.IpamPoolArn, AnycastIp: nthAddress(parseCidr(cidr), host) };
+      });
+      if (new Set(cidrs.map((c) => c.Cidr)).size !== cidrs.length) throw awsError('InvalidArgument', 'IpamCidrConfigs repeats a CIDR');
+      const id = ctx.sim.nextId('aip_', 22);
+      const list: SimAnycastList = {
+        Id: id, Arn: `arn:aws:cloudfront::${ctx.account}:anycastiplist/${id}`, account: ctx.account, Name: input.Name, IpCount: input.IpCount,
+        IpAddressType: input.IpAddressType ?? 'ipv4', cidrs, lc: lifecycle<ListStatus>('Deploying', ctx.now), ETag: newEtag(ctx.state), LastModifiedTime: ctx.now, Tags: input.Tags,
+      };
+      transition(ctx.sim, `anycast-ip-list:${id}`, list.lc, ctx.now, 'Deploying', { state: 'Deployed', afterSeconds: ctx.timings.anycastListDeploy });
+      ctx.state.anycastLists.push(list);
+      return { AnycastIpList: describeList(list, ipam), ETag: list.ETag, Location: `https://cloudfront.amazonaws.com/2020-05-31/anycast-ip-list/${id}` };
+    },
+
+    GetAnycastIpList(ctx, input) {
+      const l = findList(ctx, input.Id);
+      return { AnycastIpList: describeList(l, ctx.sim.state<IpamState>('ec2.ipam')), ETag: l.ETag };
+    },
+
+    ListAnycastIpLists(ctx) {
+      const ipam = ctx.sim.state<IpamState>('ec2.ipam');
+      const items = ctx.state.anycastLists.filter((l) => l.account === ctx.account && l.lc.state !== 'Deleted').map((l) => {
+        const d = describeList(l, ipam);
+        return { Id: d.Id, Name: d.Name, Status: d.Status, Arn: d.Arn, IpCount: d.IpCount, LastModifiedTime: d.LastModifiedTime, IpAddressType: d.IpAddressType, ETag: l.ETag, IpamConfig: d.IpamConfig };
+      });
+      return { AnycastIpLists: { Items: items, Marker: '', MaxItems: 100, IsTruncated: false, Quantity: items.length } };
+    },
+
+    DeleteAnycastIpList(ctx, input) {
+      const l = findList(ctx, input.Id);
+      requireIfMatch(input.IfMatch, l.ETag);
+      const user = ctx.state.distributions.find((d) => d.account === ctx.account && d.config.AnycastIpListId === l.Id);
+      if (user) throw awsError('CannotDeleteEntityWhileInUse', `The Anycast static IP list ${l.Id} is associated with distribution ${user.Id}`, 409);
+      if (l.lc.state === 'Deploying') throw awsError('IllegalDelete', `The Anycast static IP list ${l.Id} is still deploying`);
+      transition(ctx.sim, `anycast-ip-list:${l.Id}`, l.lc, ctx.now, 'Deleting', { state: 'Deleted', afterSeconds: ctx.timings.anycastListDelete });
+      return {};
+    },
+
+    ListTagsForResource(ctx, input) {
+      const l = ctx.state.anycastLists.find((x) => x.Arn === input.Resource && x.account === ctx.account && x.lc.state !== 'Deleted');
+      const d = ctx.state.distributions.find((x) => x.ARN === input.Resource && x.account === ctx.account);
+      if (!l && !d) throw awsError('NoSuchResource', `The specified resource does not exist: ${input.Resource}`, 404);
+      return { Tags: { Items: (l?.Tags as { Items?: unknown[] } | undefined)?.Items ?? [] } };
+    },
+
+    ListDistributionsByAnycastIpListId(ctx, input) {
+      const items = ctx.state.distributions.filter((d) => d.account === ctx.account && d.config.AnycastIpListId === input.AnycastIpListId)
+        .map((d) => ({ Id: d.Id, ARN: d.ARN, Status: d.lc.state, DomainName: d.DomainName }));
+      return { DistributionList: { Items: items, Quantity: items.length, IsTruncated: false, Marker: '', MaxItems: 100 } };
+    },
+
+    GetDistribution(ctx, input) {
+      const d = findDistribution(ctx, input.Id);
+      return { Distribution: describeDistribution(d), ETag: d.ETag };
+    },
+
+    GetDistributionConfig(ctx, input) {
+      const d = findDistribution(ctx, input.Id);
+      return { DistributionConfig: d.config, ETag: d.ETag };
+    },
+
+    UpdateDistribution(ctx, input) {
+      const d = findDistribution(ctx, input.Id);
+      requireIfMatch(input.IfMatch, d.ETag);
+      const next = input.DistributionConfig as Record<string, any> | undefined;
+      if (!next) throw awsError('InvalidArgument', 'DistributionConfig is required');
+      if (next.CallerReference !== d.config.CallerReference) throw awsError('IllegalUpdate', 'CallerReference cannot be changed');
+      if (next.AnycastIpListId) {
+        const list = ctx.state.anycastLists.find((l) => l.Id === next.AnycastIpListId && l.account === ctx.account && l.lc.state !== 'Deleted' && l.lc.state !== 'Deleting');
+        if (!list) throw awsError('InvalidArgument', `The Anycast static IP list ${next.AnycastIpListId} does not exist`);
+        if (list.lc.state !== 'Deployed') throw awsError('InvalidArgument', `The Anycast static IP list ${list.Id} is ${list.lc.state}; wait until it is Deployed`);
+        if (next.PriceClass !== 'PriceClass_All') throw awsError('InvalidArgument', 'A distribution with an Anycast static IP list must use PriceClass_All');
+        if (list.IpAddressType === 'ipv4' && next.IsIPV6Enabled) {
+          throw awsError('InvalidArgument', 'An Anycast static IP list that only has IPv4 addresses can\'t be associated to distributions with IPv6 enabled');
+        }
+      }
+      d.config = next;
+      d.ETag = newEtag(ctx.state);
+      d.LastModifiedTime = ctx.now;
+      // Every change restarts propagation to the edge.
+      transition(ctx.sim, `distribution:${d.Id}`, d.lc, ctx.now, 'InProgress', { state: 'Deployed', afterSeconds: ctx.timings.distributionDeploy });
+      return { Distribution: describeDistribution(d), ETag: d.ETag };
+    },
+  },
+};

@@ -1,0 +1,488 @@
+/**
+ * EC2 / VPC IPAM and BYOIP, as far as the workflows use them:
+ * pools (create → create-complete), BYOIP provisioning with the authorization context checked
+ * against the registry's RDAP certificate and ROA (pending-provision → provisioned | failed-provision),
+ * global child pools for CloudFront, deprovisioning, and Advertise/Withdraw/DescribeByoipCidrs with
+ * the once-per-10-seconds rule and the required MaxResults.
+ */
+import { z } from 'zod';
+import { parseAuthorizationMessage, verifyAuthorizationSignature, AuthorizationError } from '../../domain/authorization';
+import { canonicalCidr, contains, overlaps, parseCidr } from '../../domain/cidr';
+import { awsError } from '../aws-error';
+import { lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
+import type { OpContext, ServiceModel, Simulator } from '../simulator';
+
+const AMAZON_ASNS = [16509, 14618];
+
+export const RegistryPrefixSeed = z.object({
+  /** The RIR allocation, e.g. 198.18.0.0/22. */
+  cidr: z.string(),
+  holder: z.string().default('Example Corp'),
+  /** PEM of the X.509 certificate in the RDAP record (or of its public key). */
+  rdapCertificate: z.string(),
+  roa: z.object({ asns: z.array(z.number().int()), maxLength: z.number().int().min(8).max(32) }),
+  /** Override of timings.byoipProvision for this prefix. */
+  provisionSeconds: z.number().nonnegative().optional(),
+  /** Make provisioning fail with this status message (e.g. a registry-side problem). */
+  failProvision: z.string().optional(),
+});
+
+const IpamSeed = z.object({
+  ipamId: z.string(),
+  account: z.string(),
+  region: z.string(),
+  publicScopeId: z.string(),
+  privateScopeId: z.string(),
+  tier: z.enum(['free', 'advanced']).default('advanced'),
+});
+
+const PoolSeed = z.object({
+  ipamPoolId: z.string(),
+  ipamId: z.string(),
+  scope: z.enum(['public', 'private']).default('public'),
+  sourceIpamPoolId: z.string().optional(),
+  locale: z.string().default('None'),
+  awsService: z.enum(['ec2', 'global-services']).optional(),
+  publicIpSource: z.enum(['byoip', 'amazon']).optional(),
+  description: z.string().optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+  /** CIDRs already provisioned (state provisioned); for child pools with awsService they are BYOIP CIDRs. */
+  cidrs: z.array(z.object({ cidr: z.string(), advertised: z.boolean().default(false) })).default([]),
+});
+
+export const IpamWorldSection = z.object({
+  ipams: z.array(IpamSeed).default([]),
+  pools: z.array(PoolSeed).default([]),
+});
+
+export const RegistrySection = z.object({ prefixes: z.array(RegistryPrefixSeed).default([]) });
+
+type PoolState = 'create-in-progress' | 'create-complete' | 'create-failed' | 'delete-in-progress' | 'delete-complete';
+type PoolCidrState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'pending-deprovision' | 'deprovisioned' | 'failed-deprovision';
+export type ByoipState = 'provisioned' | 'pending-advertising' | 'advertised' | 'pending-withdrawal' | 'deprovisioned';
+
+export interface SimIpam { ipamId: string; account: string; region: string; publicScopeId: string; privateScopeId: string; tier: string }
+
+export interface SimPool {
+  IpamPoolId: string;
+  IpamPoolArn: string;
+  IpamId: string;
+  IpamScopeId: string;
+  IpamScopeType: 'public' | 'private';
+  OwnerId: string;
+  region: string;
+  SourceIpamPoolId?: string;
+  Locale: string;
+  AwsService?: string;
+  PublicIpSource?: string;
+  AddressFamily: 'ipv4' | 'ipv6';
+  Description?: string;
+  Tags: Array<{ Key: string; Value: string }>;
+  ClientToken?: string;
+  lc: Lifecycle<PoolState>;
+}
+
+export interface SimPoolCidr {
+  IpamPoolId: string;
+  IpamPoolCidrId: string;
+  Cidr: string;
+  lc: Lifecycle<PoolCidrState>;
+  /** What provisioning will end in, decided at request time (the message is checked async). */
+  outcome?: { ok: true } | { ok: false; code: string; message: string };
+  FailureReason?: { Code: string; Message: string };
+}
+
+export interface SimByoipCidr {
+  account: string;
+  region: string;
+  Cidr: string;
+  IpamPoolId: string;
+  AdvertisementType: 'anycast' | 'unicast';
+  lc: Lifecycle<ByoipState>;
+  /** The ASN the CIDR is (or will be) advertised with: "AWS" or digits. */
+  advertisedAsn?: string;
+  StatusMessage?: string;
+}
+
+export interface IpamState {
+  ipams: SimIpam[];
+  pools: SimPool[];
+  poolCidrs: SimPoolCidr[];
+  byoipCidrs: SimByoipCidr[];
+  registry: z.infer<typeof RegistryPrefixSeed>[];
+  /** Last Advertise/Withdraw per account/region, for the 10-second rule. */
+  lastAdvertiseCall: Record<string, number>;
+}
+
+const ACTIVE_CIDR: PoolCidrState[] = ['pending-provision', 'provisioned', 'pending-deprovision', 'failed-deprovision'];
+
+function tagsOf(specs: Array<{ ResourceType?: string; Tags?: Array<{ Key?: string; Value?: string }> }> | undefined) {
+  return (specs ?? []).flatMap((s) => s.Tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+}
+
+export function poolArn(pool: { OwnerId: string; IpamPoolId: string }): string {
+  return `arn:aws:ec2::${pool.OwnerId}:ipam-pool/${pool.IpamPoolId}`;
+}
+
+function visiblePool(p: SimPool): boolean {
+  return p.lc.state !== 'delete-complete';
+}
+
+function findPool(ctx: OpContext<IpamState>, id: string | undefined): SimPool {
+  if (!id) throw awsError('MissingParameter', 'The request must contain the parameter IpamPoolId');
+  const pool = ctx.state.pools.find((p) => p.IpamPoolId === id && p.OwnerId === ctx.account && visiblePool(p));
+  if (!pool) throw awsError('InvalidIpamPoolId.NotFound', `The ipam pool ID '${id}' does not exist`);
+  return pool;
+}
+
+function describePool(p: SimPool) {
+  return {
+    OwnerId: p.OwnerId, IpamPoolId: p.IpamPoolId, SourceIpamPoolId: p.SourceIpamPoolId, IpamPoolArn: p.IpamPoolArn,
+    IpamScopeArn: `arn:aws:ec2::${p.OwnerId}:ipam-scope/${p.IpamScopeId}`, IpamScopeType: p.IpamScopeType,
+    IpamArn: `arn:aws:ec2::${p.OwnerId}:ipam/${p.IpamId}`, IpamRegion: p.region, Locale: p.Locale,
+    PoolDepth: p.SourceIpamPoolId ? 2 : 1, State: p.lc.state, Description: p.Description, AutoImport: false,
+    AddressFamily: p.AddressFamily, Tags: p.Tags, AwsService: p.AwsService, PublicIpSource: p.PublicIpSource,
+  };
+}
+
+function describePoolCidr(c: SimPoolCidr) {
+  return {
+    Cidr: c.Cidr, State: c.lc.state, IpamPoolCidrId: c.IpamPoolCidrId, NetmaskLength: Number(c.Cidr.split('/')[1]),
+    FailureReason: c.FailureReason,
+  };
+}
+
+function matchesFilters(item: Record<string, unknown>, tags: Array<{ Key: string; Value: string }>, filters: Array<{ Name?: string; Values?: string[] }> | undefined, fields: Record<string, string>): boolean {
+  for (const f of filters ?? []) {
+    const values = f.Values ?? [];
+    if (!f.Name) continue;
+    if (f.Name.startsWith('tag:')) {
+      const key = f.Name.slice(4);
+      if (!tags.some((t) => t.Key === key && values.includes(t.Value))) return false;
+    } else if (f.Name === 'tag-key') {
+      if (!tags.some((t) => values.includes(t.Key))) return false;
+    } else {
+      const field = fields[f.Name];
+      if (!field) throw awsError('InvalidParameterValue', `The filter '${f.Name}' is invalid`);
+      if (!values.includes(String(item[field]))) return false;
+    }
+  }
+  return true;
+}
+
+/** Decides how provisioning a top-level BYOIP CIDR will end, as IPAM's async verification would. */
+function verifyProvision(ctx: OpContext<IpamState>, cidr: string, auth: { Message?: string; Signature?: string } | undefined) {
+  const target = parseCidr(cidr);
+  const prefix = ctx.state.registry.find((r) => contains(parseCidr(r.cidr), target));
+  if (!prefix) {
+    return { ok: false as const, code: 'cidr-not-available', message: `No RDAP record covering ${cidr} was found at any RIR` };
+  }
+  if (!verifyAuthorizationSignature(auth!.Message!, auth!.Signature!, prefix.rdapCertificate)) {
+    return { ok: false as const, code: 'cidr-not-available', message: `The signature of the authorization message for ${cidr} could not be verified against the X.509 certificate in the RDAP record of ${prefix.cidr}` };
+  }
+  const missing = AMAZON_ASNS.filter((a) => !prefix.roa.asns.includes(a));
+  if (missing.length > 0) {
+    return { ok: false as const, code: 'cidr-not-available', message: `The ROA for ${prefix.cidr} does not authorize Amazon ASN ${missing.join(' and ')}` };
+  }
+  if (prefix.roa.maxLength < 24) {
+    return { ok: false as const, code: 'cidr-not-available', message: `The ROA for ${prefix.cidr} has max length /${prefix.roa.maxLength}; /24 is required` };
+  }
+  if (prefix.failProvision) return { ok: false as const, code: 'cidr-not-available', message: prefix.failProvision };
+  return { ok: true as const, seconds: prefix.provisionSeconds };
+}
+
+function byoipKey(account: string, region: string) {
+  return `${account}/${region}`;
+}
+
+/** The 10-second rule for AdvertiseByoipCidr / WithdrawByoipCidr, per account and region. */
+function enforceAdvertiseRate(ctx: OpContext<IpamState>): void {
+  const key = byoipKey(ctx.account, ctx.region);
+  const last = ctx.state.lastAdvertiseCall[key];
+  if (last !== undefined && ctx.now - last < 10_000) {
+    throw awsError('RequestLimitExceeded', 'You can only advertise or withdraw a BYOIP CIDR once every 10 seconds, even for different address ranges.');
+  }
+  ctx.state.lastAdvertiseCall[key] = ctx.now;
+}
+
+export function findByoip(state: IpamState, account: string, region: string, cidr: string): SimByoipCidr | undefined {
+  return state.byoipCidrs.find((b) => b.account === account && b.region === region && b.Cidr === cidr && b.lc.state !== 'deprovisioned');
+}
+
+export function describeByoip(b: SimByoipCidr) {
+  return {
+    Cidr: b.Cidr, State: b.lc.state, StatusMessage: b.StatusMessage, IpamPoolId: b.IpamPoolId,
+    AdvertisementType: b.AdvertisementType, AsnAssociations: [] as unknown[],
+  };
+}
+
+/** Hook for other models (CloudFront anycast lists) that hold allocations from a pool CIDR. */
+export type AllocationCheck = (sim: Simulator, account: string, cidr: string) => string | undefined;
+const allocationChecks: AllocationCheck[] = [];
+export function registerAllocationCheck(check: AllocationCheck): void {
+  if (!allocationChecks.includes(check)) allocationChecks.push(check);
+}
+
+export const ec2IpamModel: ServiceModel<IpamState> = {
+  key: 'ec2.ipam',
+  service: 'EC2',
+  seed(world, sim) {
+    const section = IpamWorldSection.parse(world.ipam ?? {});
+    const registry = RegistrySection.parse(world.registry ?? {});
+    const now = sim.startedAt;
+    const state: IpamState = { ipams: section.ipams, pools: [], poolCidrs: [], byoipCidrs: [], registry: registry.prefixes, lastAdvertiseCall: {} };
+    for (const p of section.pools) {
+      const ipam = section.ipams.find((i) => i.ipamId === p.ipamId);
+      if (!ipam) throw new Error(`world.ipam.pools: pool ${p.ipamPoolId} names unknown IPAM ${p.ipamId}`);
+      const pool: SimPool = {
+        IpamPoolId: p.ipamPoolId, IpamPoolArn: '', IpamId: ipam.ipamId, OwnerId: ipam.account, region: ipam.region,
+        IpamScopeId: p.scope === 'public' ? ipam.publicScopeId : ipam.privateScopeId, IpamScopeType: p.scope,
+        SourceIpamPoolId: p.sourceIpamPoolId, Locale: p.locale, AwsService: p.awsService, PublicIpSource: p.publicIpSource,
+        AddressFamily: p.cidrs[0]?.cidr.includes(':') ? 'ipv6' : 'ipv4', Description: p.description,
+        Tags: Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })), lc: lifecycle<PoolState>('create-complete', now),
+      };
+      pool.IpamPoolArn = poolArn(pool);
+      state.pools.push(pool);
+      for (const c of p.cidrs) {
+        state.poolCidrs.push({ IpamPoolId: pool.IpamPoolId, IpamPoolCidrId: sim.nextId('ipam-pool-cidr-'), Cidr: canonicalCidr(c.cidr), lc: lifecycle<PoolCidrState>('provisioned', now) });
+        if (pool.AwsService) {
+          state.byoipCidrs.push({
+            account: pool.OwnerId, region: pool.region, Cidr: canonicalCidr(c.cidr), IpamPoolId: pool.IpamPoolId,
+            AdvertisementType: pool.AwsService === 'global-services' ? 'anycast' : 'unicast',
+            lc: lifecycle<ByoipState>(c.advertised ? 'advertised' : 'provisioned', now), advertisedAsn: c.advertised ? 'AWS' : undefined,
+          });
+        }
+      }
+    }
+    return state;
+  },
+
+  settle(state, now, sim) {
+    for (const p of state.pools) settle(sim, p.IpamPoolId, p.lc, now);
+    for (const c of state.poolCidrs) {
+      const changed = settle(sim, `${c.IpamPoolId}/${c.Cidr}`, c.lc, now);
+      if (!changed) continue;
+      if (c.lc.state === 'failed-provision' && c.outcome && !c.outcome.ok) {
+        c.FailureReason = { Code: c.outcome.code, Message: c.outcome.message };
+      }
+      const pool = state.pools.find((p) => p.IpamPoolId === c.IpamPoolId)!;
+      if (c.lc.state === 'provisioned' && pool.AwsService && !findByoip(state, pool.OwnerId, pool.region, c.Cidr)) {
+        state.byoipCidrs.push({
+          account: pool.OwnerId, region: pool.region, Cidr: c.Cidr, IpamPoolId: pool.IpamPoolId,
+          AdvertisementType: pool.AwsService === 'global-services' ? 'anycast' : 'unicast',
+          lc: lifecycle<ByoipState>('provisioned', c.lc.since),
+        });
+      }
+      if (c.lc.state === 'deprovisioned') {
+        const b = findByoip(state, pool.OwnerId, pool.region, c.Cidr);
+        if (b) transition(sim, `byoip:${b.Cidr}`, b.lc, c.lc.since, 'deprovisioned');
+      }
+    }
+    for (const b of state.byoipCidrs) settle(sim, `byoip:${b.Cidr}`, b.lc, now);
+  },
+
+  snapshot(state) {
+    return {
+      ipams: state.ipams,
+      pools: state.pools.filter(visiblePool).map(describePool),
+      poolCidrs: state.poolCidrs.filter((c) => c.lc.state !== 'deprovisioned').map((c) => ({ IpamPoolId: c.IpamPoolId, ...describePoolCidr(c) })),
+      byoipCidrs: state.byoipCidrs.filter((b) => b.lc.state !== 'deprovisioned').map((b) => ({ account: b.account, region: b.region, ...describeByoip(b), advertisedAsn: b.advertisedAsn })),
+    };
+  },
+
+  operations: {
+    DescribeIpams(ctx, input: { IpamIds?: string[] }) {
+      const ipams = ctx.state.ipams.filter((i) => i.account === ctx.account && (!input.IpamIds?.length || input.IpamIds.includes(i.ipamId)));
+      if (input.IpamIds?.length && ipams.length === 0) throw awsError('InvalidIpamId.NotFound', `The ipam ID '${input.IpamIds[0]}' does not exist`);
+      return {
+        Ipams: ipams.map((i) => ({
+          OwnerId: i.account, IpamId: i.ipamId, IpamArn: `arn:aws:ec2::${i.account}:ipam/${i.ipamId}`, IpamRegion: i.region,
+          PublicDefaultScopeId: i.publicScopeId, PrivateDefaultScopeId: i.privateScopeId, Tier: i.tier, State: 'create-complete',
+          OperatingRegions: [{ RegionName: i.region }],
+        })),
+      };
+    },
+
+    CreateIpamPool(ctx, input) {
+      const ipam = ctx.state.ipams.find((i) => i.account === ctx.account && (i.publicScopeId === input.IpamScopeId || i.privateScopeId === input.IpamScopeId));
+      if (!ipam) throw awsError('InvalidIpamScopeId.NotFound', `The ipam scope ID '${input.IpamScopeId}' does not exist`);
+      if (ctx.region !== ipam.region) throw awsError('InvalidParameterValue', `IPAM ${ipam.ipamId} is managed from ${ipam.region}; call it there`);
+      if (input.AddressFamily !== 'ipv4' && input.AddressFamily !== 'ipv6') throw awsError('InvalidParameterValue', 'AddressFamily must be ipv4 or ipv6');
+      if (input.ClientToken) {
+        const same = ctx.state.pools.find((p) => p.ClientToken === input.ClientToken && p.OwnerId === ctx.account);
+        if (same) return { IpamPool: describePool(same) };
+      }
+      let source: SimPool | undefined;
+      if (input.SourceIpamPoolId) {
+        source = findPool(ctx, input.SourceIpamPoolId);
+        if (source.IpamScopeId !== input.IpamScopeId) throw awsError('InvalidParameterValue', 'The source pool is in a different scope');
+      }
+      if (input.AwsService && !['ec2', 'global-services'].includes(input.AwsService)) {
+        throw awsError('InvalidParameterValue', `Value (${input.AwsService}) for parameter awsService is invalid`);
+      }
+      const scopeType = input.IpamScopeId === ipam.publicScopeId ? 'public' : 'private';
+      const pool: SimPool = {
+        IpamPoolId: ctx.sim.nextId('ipam-pool-'), IpamPoolArn: '', IpamId: ipam.ipamId, IpamScopeId: input.IpamScopeId,
+        IpamScopeType: scopeType, OwnerId: ctx.account, region: ipam.region, SourceIpamPoolId: input.SourceIpamPoolId,
+        Locale: input.Locale ?? 'None', AwsService: input.AwsService, PublicIpSource: input.PublicIpSource ?? (scopeType === 'public' ? 'byoip' : undefined),
+        AddressFamily: input.AddressFamily, Description: input.Description, Tags: tagsOf(input.TagSpecifications),
+        ClientToken: input.ClientToken, lc: lifecycle<PoolState>('create-in-progress', ctx.now),
+      };
+      pool.IpamPoolArn = poolArn(pool);
+      transition(ctx.sim, pool.IpamPoolId, pool.lc, ctx.now, 'create-in-progress', { state: 'create-complete', afterSeconds: ctx.timings.ipamPoolCreate });
+      ctx.state.pools.push(pool);
+      return { IpamPool: describePool(pool) };
+    },
+
+    DescribeIpamPools(ctx, input) {
+      const pools = ctx.state.pools.filter((p) => p.OwnerId === ctx.account && visiblePool(p) && (!input.IpamPoolIds?.length || input.IpamPoolIds.includes(p.IpamPoolId)))
+        .filter((p) => matchesFilters(describePool(p), p.Tags, input.Filters, {
+          'ipam-scope-id': 'IpamScopeId', 'ipam-pool-id': 'IpamPoolId', 'source-ipam-pool-id': 'SourceIpamPoolId',
+          'address-family': 'AddressFamily', locale: 'Locale', 'aws-service': 'AwsService', description: 'Description', state: 'State',
+        }));
+      if (input.IpamPoolIds?.length && pools.length < input.IpamPoolIds.length) {
+        const missing = input.IpamPoolIds.find((id: string) => !pools.some((p) => p.IpamPoolId === id));
+        throw awsError('InvalidIpamPoolId.NotFound', `The ipam pool ID '${missing}' does not exist`);
+      }
+      const p = page(pools, input.MaxResults, input.NextToken);
+      return { IpamPools: p.items.map(describePool), NextToken: p.next };
+    },
+
+    DeleteIpamPool(ctx, input) {
+      const pool = findPool(ctx, input.IpamPoolId);
+      if (pool.lc.state === 'delete-in-progress') return { IpamPool: describePool(pool) };
+      const cidrs = ctx.state.poolCidrs.filter((c) => c.IpamPoolId === pool.IpamPoolId && ACTIVE_CIDR.includes(c.lc.state));
+      if (cidrs.length > 0 && !input.Cascade) {
+        throw awsError('InvalidIpamPool.HasCidrs', `The pool ${pool.IpamPoolId} has provisioned CIDRs (${cidrs.map((c) => c.Cidr).join(', ')}); deprovision them first`);
+      }
+      const children = ctx.state.pools.filter((p) => p.SourceIpamPoolId === pool.IpamPoolId && visiblePool(p));
+      if (children.length > 0) throw awsError('IncorrectState', `The pool ${pool.IpamPoolId} has child pools (${children.map((c) => c.IpamPoolId).join(', ')})`);
+      transition(ctx.sim, pool.IpamPoolId, pool.lc, ctx.now, 'delete-in-progress', { state: 'delete-complete', afterSeconds: ctx.timings.ipamPoolDelete });
+      return { IpamPool: describePool(pool) };
+    },
+
+    ProvisionIpamPoolCidr(ctx, input) {
+      const pool = findPool(ctx, input.IpamPoolId);
+      if (pool.lc.state !== 'create-complete') throw awsError('IncorrectState', `The pool ${pool.IpamPoolId} is in state ${pool.lc.state}`);
+      if (!input.Cidr) throw awsError('MissingParameter', 'Cidr is required to provision BYOIP space');
+      let cidr: string;
+      try {
+        cidr = canonicalCidr(input.Cidr);
+      } catch (e) {
+        throw awsError('InvalidParameterValue', `Value (${input.Cidr}) for parameter cidr is invalid: ${(e as Error).message}`);
+      }
+      const target = parseCidr(cidr);
+      if (target.family === 4 && target.prefix > 24) throw awsError('InvalidParameterValue', `The CIDR ${cidr} is more specific than /24, the smallest publicly advertisable IPv4 prefix`);
+      const active = ctx.state.poolCidrs.filter((c) => ACTIVE_CIDR.includes(c.lc.state));
+      const clash = active.find((c) => c.IpamPoolId === pool.IpamPoolId && overlaps(parseCidr(c.Cidr), target));
+      if (clash) throw awsError('InvalidParameterValue', `The CIDR ${cidr} overlaps ${clash.Cidr}, already in pool ${pool.IpamPoolId} (${clash.lc.state})`);
+      const id = `${pool.IpamPoolId}/${cidr}`;
+      let record: SimPoolCidr;
+      if (!pool.SourceIpamPoolId) {
+        // Top-level BYOIP pool: domain control is verified here.
+        if (pool.IpamScopeType === 'public' && pool.PublicIpSource !== 'amazon' && input.VerificationMethod !== 'dns-token') {
+          const auth = input.CidrAuthorizationContext;
+          if (!auth?.Message || !auth?.Signature) throw awsError('MissingParameter', 'CidrAuthorizationContext (Message and Signature) is required to provision a BYOIP CIDR');
+          try {
+            const msg = parseAuthorizationMessage(auth.Message, 'cidr', new Date(ctx.now));
+            if (msg.account !== ctx.account) throw new AuthorizationError(`the message names account ${msg.account}, but the request comes from ${ctx.account}`);
+            if (msg.resource !== cidr) throw new AuthorizationError(`the message names ${msg.resource}, but the request provisions ${cidr}`);
+          } catch (e) {
+            throw awsError('InvalidParameterValue', `The authorization message is invalid: ${(e as Error).message}`);
+          }
+        }
+        const outcome = input.VerificationMethod === 'dns-token' ? { ok: true as const, seconds: undefined } : verifyProvision(ctx, cidr, input.CidrAuthorizationContext);
+        record = { IpamPoolId: pool.IpamPoolId, IpamPoolCidrId: ctx.sim.nextId('ipam-pool-cidr-'), Cidr: cidr, lc: lifecycle<PoolCidrState>('pending-provision', ctx.now), outcome: outcome.ok ? { ok: true } : outcome };
+        const seconds = outcome.ok ? outcome.seconds ?? ctx.timings.byoipProvision : Math.min(ctx.timings.byoipProvision, 1800);
+        transition(ctx.sim, id, record.lc, ctx.now, 'pending-provision', { state: outcome.ok ? 'provisioned' : 'failed-provision', afterSeconds: seconds });
+      } else {
+        const parentCidrs = ctx.state.poolCidrs.filter((c) => c.IpamPoolId === pool.SourceIpamPoolId && c.lc.state === 'provisioned');
+        if (!parentCidrs.some((c) => contains(parseCidr(c.Cidr), target))) {
+          throw awsError('InvalidParameterValue', `The CIDR ${cidr} is not within a provisioned CIDR of the source pool ${pool.SourceIpamPoolId}`);
+        }
+        if (pool.AwsService === 'global-services' && target.family === 4 && target.prefix !== 24) {
+          throw awsError('InvalidParameterValue', `Pools for global services take whole /24 blocks; ${cidr} is a /${target.prefix}`);
+        }
+        const siblingClash = active.find((c) => {
+          const other = ctx.state.pools.find((p) => p.IpamPoolId === c.IpamPoolId);
+          return other?.SourceIpamPoolId === pool.SourceIpamPoolId && overlaps(parseCidr(c.Cidr), target);
+        });
+        if (siblingClash) throw awsError('InvalidParameterValue', `The CIDR ${cidr} is already allocated to pool ${siblingClash.IpamPoolId}`);
+        record = { IpamPoolId: pool.IpamPoolId, IpamPoolCidrId: ctx.sim.nextId('ipam-pool-cidr-'), Cidr: cidr, lc: lifecycle<PoolCidrState>('pending-provision', ctx.now) };
+        transition(ctx.sim, id, record.lc, ctx.now, 'pending-provision', { state: 'provisioned', afterSeconds: ctx.timings.childPoolProvision });
+      }
+      ctx.state.poolCidrs.push(record);
+      return { IpamPoolCidr: describePoolCidr(record) };
+    },
+
+    GetIpamPoolCidrs(ctx, input) {
+      const pool = findPool(ctx, input.IpamPoolId);
+      const cidrs = ctx.state.poolCidrs.filter((c) => c.IpamPoolId === pool.IpamPoolId)
+        .filter((c) => matchesFilters(describePoolCidr(c), [], input.Filters, { cidr: 'Cidr', state: 'State' }));
+      const p = page(cidrs, input.MaxResults, input.NextToken);
+      return { IpamPoolCidrs: p.items.map(describePoolCidr), NextToken: p.next };
+    },
+
+    DeprovisionIpamPoolCidr(ctx, input) {
+      const pool = findPool(ctx, input.IpamPoolId);
+      const cidr = canonicalCidr(input.Cidr ?? '');
+      const record = ctx.state.poolCidrs.find((c) => c.IpamPoolId === pool.IpamPoolId && c.Cidr === cidr && c.lc.state !== 'deprovisioned' && c.lc.state !== 'failed-provision');
+      if (!record) throw awsError('InvalidParameterValue', `The CIDR ${cidr} is not provisioned in pool ${pool.IpamPoolId}`);
+      if (record.lc.state === 'pending-deprovision') return { IpamPoolCidr: describePoolCidr(record) };
+      if (record.lc.state !== 'provisioned') throw awsError('IncorrectState', `The CIDR ${cidr} is ${record.lc.state}`);
+      const target = parseCidr(cidr);
+      const childUse = ctx.state.poolCidrs.find((c) => {
+        const other = ctx.state.pools.find((p) => p.IpamPoolId === c.IpamPoolId);
+        return other?.SourceIpamPoolId === pool.IpamPoolId && ACTIVE_CIDR.includes(c.lc.state) && overlaps(parseCidr(c.Cidr), target);
+      });
+      if (childUse) throw awsError('IncorrectState', `The CIDR ${cidr} has an allocation to child pool ${childUse.IpamPoolId} (${childUse.Cidr}); deprovision it there first`);
+      const byoip = findByoip(ctx.state, pool.OwnerId, pool.region, cidr);
+      if (byoip && byoip.lc.state !== 'provisioned') {
+        throw awsError('IncorrectState', `The CIDR ${cidr} is ${byoip.lc.state}; withdraw it before deprovisioning`);
+      }
+      for (const check of allocationChecks) {
+        const user = check(ctx.sim, ctx.account, cidr);
+        if (user) throw awsError('IncorrectState', `The CIDR ${cidr} has an allocation for ${user}; release it first`);
+      }
+      transition(ctx.sim, `${pool.IpamPoolId}/${cidr}`, record.lc, ctx.now, 'pending-deprovision', { state: 'deprovisioned', afterSeconds: ctx.timings.poolCidrDeprovision });
+      return { IpamPoolCidr: describePoolCidr(record) };
+    },
+
+    AdvertiseByoipCidr(ctx, input) {
+      const cidr = canonicalCidr(input.Cidr ?? '');
+      const b = findByoip(ctx.state, ctx.account, ctx.region, cidr);
+      if (!b) throw awsError('InvalidByoipCidr.NotFound', `The BYOIP CIDR ${input.Cidr} is not provisioned in ${ctx.region}. You must advertise the exact range you provisioned.`);
+      if (b.lc.state !== 'provisioned' && b.lc.state !== 'advertised') {
+        throw awsError('IncorrectState', `The BYOIP CIDR ${cidr} is ${b.lc.state}`);
+      }
+      enforceAdvertiseRate(ctx);
+      const asn = input.Asn ?? 'AWS';
+      if (b.lc.state === 'advertised' && b.advertisedAsn === asn) return { ByoipCidr: describeByoip(b) };
+      b.advertisedAsn = asn;
+      transition(ctx.sim, `byoip:${b.Cidr}`, b.lc, ctx.now, 'pending-advertising', { state: 'advertised', afterSeconds: ctx.timings.advertise });
+      return { ByoipCidr: describeByoip(b) };
+    },
+
+    WithdrawByoipCidr(ctx, input) {
+      const cidr = canonicalCidr(input.Cidr ?? '');
+      const b = findByoip(ctx.state, ctx.account, ctx.region, cidr);
+      if (!b) throw awsError('InvalidByoipCidr.NotFound', `The BYOIP CIDR ${input.Cidr} is not provisioned in ${ctx.region}`);
+      if (b.lc.state === 'provisioned' || b.lc.state === 'pending-withdrawal') return { ByoipCidr: describeByoip(b) };
+      if (b.lc.state !== 'advertised') throw awsError('IncorrectState', `The BYOIP CIDR ${cidr} is ${b.lc.state}`);
+      enforceAdvertiseRate(ctx);
+      b.advertisedAsn = undefined;
+      transition(ctx.sim, `byoip:${b.Cidr}`, b.lc, ctx.now, 'pending-withdrawal', { state: 'provisioned', afterSeconds: ctx.timings.withdraw });
+      return { ByoipCidr: describeByoip(b) };
+    },
+
+    DescribeByoipCidrs(ctx, input) {
+      if (input.MaxResults === undefined) throw awsError('MissingParameter', 'The request must contain the parameter MaxResults');
+      if (!Number.isInteger(input.MaxResults) || input.MaxResults < 1 || input.MaxResults > 100) {
+        throw awsError('InvalidParameterValue', 'MaxResults must be between 1 and 100');
+      }
+      const items = ctx.state.byoipCidrs.filter((b) => b.account === ctx.account && b.region === ctx.region && b.lc.state !== 'deprovisioned');
+      const p = page(items, input.MaxResults, input.NextToken);
+      return { ByoipCidrs: p.items.map(describeByoip), NextToken: p.next };
+    },
+  },
+};

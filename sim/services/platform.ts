@@ -1,0 +1,54 @@
+/**
+ * The small platform services the workflows lean on: Step Functions' callback API (task tokens)
+ * and Secrets Manager (the customer's signing key, when a task signs authorization messages).
+ */
+import { z } from 'zod';
+import { awsError } from '../aws-error';
+import type { ServiceModel } from '../simulator';
+
+export const sfnModel: ServiceModel<Record<string, never>> = {
+  key: 'sfn',
+  service: 'SFN',
+  seed: () => ({}),
+  snapshot: (_s, sim) => ({ pendingCallbacks: sim.taskTokens.pending().map((t) => ({ stateName: t.stateName, executionId: t.executionId })) }),
+  operations: {
+    SendTaskSuccess(ctx, input) {
+      ctx.sim.taskTokens.succeed(input.taskToken, input.output);
+      return {};
+    },
+    SendTaskFailure(ctx, input) {
+      ctx.sim.taskTokens.fail(input.taskToken, input.error, input.cause);
+      return {};
+    },
+    SendTaskHeartbeat(ctx, input) {
+      ctx.sim.taskTokens.heartbeat(input.taskToken);
+      return {};
+    },
+  },
+};
+
+const SecretSeed = z.object({ account: z.string(), region: z.string(), name: z.string(), value: z.string() });
+export const SecretsWorldSection = z.array(SecretSeed).default([]);
+
+interface SecretsState { secrets: Array<z.infer<typeof SecretSeed> & { arn: string }> }
+
+export const secretsManagerModel: ServiceModel<SecretsState> = {
+  key: 'secretsmanager',
+  service: 'SecretsManager',
+  seed(world) {
+    return {
+      secrets: SecretsWorldSection.parse(world.secrets ?? []).map((s) => ({
+        ...s, arn: `arn:aws:secretsmanager:${s.region}:${s.account}:secret:${s.name}-AbCdEf`,
+      })),
+    };
+  },
+  // Never put secret values into reports.
+  snapshot: (state) => ({ secrets: state.secrets.map((s) => ({ name: s.name, arn: s.arn, account: s.account })) }),
+  operations: {
+    GetSecretValue(ctx, input) {
+      const s = ctx.state.secrets.find((x) => x.account === ctx.account && x.region === ctx.region && (x.name === input.SecretId || x.arn === input.SecretId));
+      if (!s) throw awsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret: ${input.SecretId}`, 400);
+      return { ARN: s.arn, Name: s.name, SecretString: s.value, VersionId: 'v1', VersionStages: ['AWSCURRENT'] };
+    },
+  },
+};

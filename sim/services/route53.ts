@@ -1,0 +1,167 @@
+/**
+ * Route 53: hosted zones with record sets (TTLs matter: the cutover waits out the old TTL),
+ * atomic change batches (CREATE/DELETE/UPSERT validated like the service), and changes going
+ * PENDING → INSYNC.
+ */
+import { z } from 'zod';
+import { awsError } from '../aws-error';
+import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
+import type { OpContext, ServiceModel } from '../simulator';
+
+const RecordSeed = z.object({
+  name: z.string(),
+  type: z.string(),
+  ttl: z.number().int().nonnegative().optional(),
+  values: z.array(z.string()).optional(),
+  alias: z.object({ hostedZoneId: z.string(), dnsName: z.string(), evaluateTargetHealth: z.boolean().default(false) }).optional(),
+  setIdentifier: z.string().optional(),
+});
+
+const ZoneSeed = z.object({
+  id: z.string(),
+  name: z.string(),
+  account: z.string(),
+  records: z.array(RecordSeed).default([]),
+});
+
+export const Route53WorldSection = z.object({ hostedZones: z.array(ZoneSeed).default([]) });
+
+export interface RRSet {
+  Name: string;
+  Type: string;
+  SetIdentifier?: string;
+  TTL?: number;
+  ResourceRecords?: Array<{ Value: string }>;
+  AliasTarget?: { HostedZoneId: string; DNSName: string; EvaluateTargetHealth: boolean };
+}
+
+export interface SimZone { Id: string; Name: string; account: string; records: RRSet[] }
+export interface SimChange { Id: string; SubmittedAt: number; Comment?: string; lc: Lifecycle<'PENDING' | 'INSYNC'>; zoneId: string }
+export interface Route53State { zones: SimZone[]; changes: SimChange[] }
+
+export function fqdn(name: string): string {
+  return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
+}
+
+function bareZoneId(id: string | undefined): string {
+  return (id ?? '').replace(/^\/hostedzone\//, '');
+}
+
+function findZone(ctx: OpContext<Route53State>, id: string | undefined): SimZone {
+  const zone = ctx.state.zones.find((z) => z.Id === bareZoneId(id) && z.account === ctx.account);
+  if (!zone) throw awsError('NoSuchHostedZone', `No hosted zone found with ID: ${bareZoneId(id)}`, 404);
+  return zone;
+}
+
+const sameKey = (a: RRSet, b: RRSet) => a.Name === b.Name && a.Type === b.Type && (a.SetIdentifier ?? '') === (b.SetIdentifier ?? '');
+
+function normalize(r: RRSet): RRSet {
+  const out: RRSet = { Name: fqdn(r.Name), Type: r.Type };
+  if (r.SetIdentifier) out.SetIdentifier = r.SetIdentifier;
+  if (r.AliasTarget) out.AliasTarget = { ...r.AliasTarget, DNSName: fqdn(r.AliasTarget.DNSName) };
+  else {
+    out.TTL = r.TTL;
+    out.ResourceRecords = (r.ResourceRecords ?? []).map((v) => ({ Value: v.Value }));
+  }
+  return out;
+}
+
+function equalRecord(a: RRSet, b: RRSet): boolean {
+  return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
+}
+
+function describeChange(c: SimChange) {
+  return { ChangeInfo: { Id: `/change/${c.Id}`, Status: c.lc.state, SubmittedAt: new Date(c.SubmittedAt), Comment: c.Comment } };
+}
+
+export const route53Model: ServiceModel<Route53State> = {
+  key: 'route53',
+  service: 'Route53',
+  seed(world) {
+    const section = Route53WorldSection.parse(world.route53 ?? {});
+    return {
+      zones: section.hostedZones.map((z) => ({
+        Id: z.id, Name: fqdn(z.name), account: z.account,
+        records: z.records.map((r) => normalize({
+          Name: r.name, Type: r.type, TTL: r.ttl, SetIdentifier: r.setIdentifier,
+          ResourceRecords: r.values?.map((Value) => ({ Value })),
+          AliasTarget: r.alias ? { HostedZoneId: r.alias.hostedZoneId, DNSName: r.alias.dnsName, EvaluateTargetHealth: r.alias.evaluateTargetHealth } : undefined,
+        })),
+      })),
+      changes: [],
+    };
+  },
+
+  settle(state, now, sim) {
+    for (const c of state.changes) settle(sim, `dns-change:${c.Id}`, c.lc, now);
+  },
+
+  snapshot(state) {
+    return { hostedZones: state.zones.map((z) => ({ Id: z.Id, Name: z.Name, account: z.account, ResourceRecordSets: z.records })) };
+  },
+
+  operations: {
+    ListResourceRecordSets(ctx, input) {
+      const zone = findZone(ctx, input.HostedZoneId);
+      const sorted = [...zone.records].sort((a, b) => (a.Name === b.Name ? a.Type.localeCompare(b.Type) : a.Name.localeCompare(b.Name)));
+      let start = 0;
+      if (input.StartRecordName) {
+        const name = fqdn(input.StartRecordName);
+        start = sorted.findIndex((r) => r.Name > name || (r.Name === name && (!input.StartRecordType || r.Type >= input.StartRecordType)));
+        if (start < 0) start = sorted.length;
+      }
+      const max = Math.min(Number(input.MaxItems ?? 300), 300);
+      const items = sorted.slice(start, start + max);
+      const next = sorted[start + max];
+      return {
+        ResourceRecordSets: items, IsTruncated: next !== undefined, MaxItems: max,
+        NextRecordName: next?.Name, NextRecordType: next?.Type, NextRecordIdentifier: next?.SetIdentifier,
+      };
+    },
+
+    ChangeResourceRecordSets(ctx, input) {
+      const zone = findZone(ctx, input.HostedZoneId);
+      const changes: Array<{ Action: string; ResourceRecordSet: RRSet }> = input.ChangeBatch?.Changes ?? [];
+      if (changes.length === 0) throw awsError('InvalidChangeBatch', 'ChangeBatch must contain at least one change');
+      // Validate the whole batch against a working copy; apply atomically.
+      const working = zone.records.map((r) => ({ ...r }));
+      const problems: string[] = [];
+      for (const change of changes) {
+        const rr = normalize(change.ResourceRecordSet);
+        if (!rr.Name.endsWith(zone.Name)) problems.push(`RRSet with DNS name ${rr.Name} is not permitted in zone ${zone.Name}`);
+        if (!rr.AliasTarget && (rr.TTL === undefined || !rr.ResourceRecords?.length)) problems.push(`Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]] for ${rr.Name}`);
+        if (rr.TTL !== undefined && (rr.TTL < 0 || rr.TTL > 2147483647)) problems.push(`TTL ${rr.TTL} for ${rr.Name} is out of range`);
+        const idx = working.findIndex((r) => sameKey(r, rr));
+        switch (change.Action) {
+          case 'CREATE':
+            if (idx >= 0) problems.push(`Tried to create resource record set [name='${rr.Name}', type='${rr.Type}'] but it already exists`);
+            else working.push(rr);
+            break;
+          case 'DELETE':
+            if (idx < 0 || !equalRecord(working[idx], rr)) problems.push(`Tried to delete resource record set [name='${rr.Name}', type='${rr.Type}'] but the values provided do not match the current values`);
+            else working.splice(idx, 1);
+            break;
+          case 'UPSERT':
+            if (idx >= 0) working[idx] = rr;
+            else working.push(rr);
+            break;
+          default:
+            problems.push(`Invalid action ${change.Action}`);
+        }
+      }
+      if (problems.length > 0) throw awsError('InvalidChangeBatch', `[${problems.join(', ')}]`);
+      zone.records = working;
+      const change: SimChange = { Id: ctx.sim.nextId('C', 20).toUpperCase(), SubmittedAt: ctx.now, Comment: input.ChangeBatch?.Comment, lc: lifecycle('PENDING', ctx.now), zoneId: zone.Id };
+      transition(ctx.sim, `dns-change:${change.Id}`, change.lc, ctx.now, 'PENDING', { state: 'INSYNC', afterSeconds: ctx.timings.dnsInsync });
+      ctx.state.changes.push(change);
+      return describeChange(change);
+    },
+
+    GetChange(ctx, input) {
+      const id = String(input.Id ?? '').replace(/^\/change\//, '');
+      const c = ctx.state.changes.find((x) => x.Id === id);
+      if (!c) throw awsError('NoSuchChange', `A change with the specified change ID does not exist: ${id}`, 404);
+      return describeChange(c);
+    },
+  },
+};

@@ -1,0 +1,199 @@
+/**
+ * The simulated AWS: service models with their resources' life cycles on the virtual clock,
+ * reached through the real SDK clients (see transport.ts). Every call is logged for the report.
+ */
+import { awsError, isAwsError, isThrottlingName } from './aws-error';
+import { VirtualClock } from './clock';
+import { FaultInjector } from './faults';
+import { TaskTokenBroker } from './task-tokens';
+import type { BucketSpec, Timings, WorldSeed } from './world';
+
+export interface AwsCallRecord {
+  /** Virtual epoch ms. */
+  readonly at: number;
+  readonly account: string;
+  readonly region: string;
+  readonly service: string;
+  readonly operation: string;
+  readonly input: unknown;
+  error?: { name: string; message: string; injected?: boolean };
+}
+
+export interface OpContext<S> {
+  readonly sim: Simulator;
+  readonly state: S;
+  readonly account: string;
+  readonly region: string;
+  /** Virtual epoch ms at the time of the call. */
+  readonly now: number;
+  readonly timings: Timings;
+}
+
+export type Operation<S> = (ctx: OpContext<S>, input: any) => unknown;
+
+/**
+ * One service model: a slice of state seeded from the world, and the operations it answers.
+ * Several models may serve one service (EC2 = IPAM + BYOIP + ...); each owns its state slice.
+ */
+export interface ServiceModel<S = unknown> {
+  /** State key, e.g. "ec2.ipam". */
+  readonly key: string;
+  /** SDK service name as in the client class: EC2, CloudFront, Route53, SFN, ... */
+  readonly service: string;
+  seed(world: WorldSeed, sim: Simulator): S;
+  readonly operations: Record<string, Operation<S>>;
+  /** Applies time-driven transitions up to `now` (lazy life cycles). */
+  settle?(state: S, now: number, sim: Simulator): void;
+  /** JSON view for the report's `resources`. Defaults to the state itself. */
+  snapshot?(state: S, sim: Simulator): unknown;
+}
+
+/** A state transition of a simulated resource, kept for reports and lower-bound analysis. */
+export interface ResourceTransition {
+  readonly at: number;
+  readonly resource: string;
+  readonly from: string | undefined;
+  readonly to: string;
+}
+
+const MUTATING_PREFIXES = [
+  'Create', 'Delete', 'Update', 'Modify', 'Provision', 'Deprovision', 'Advertise', 'Withdraw', 'Associate', 'Disassociate',
+  'Authorize', 'Revoke', 'Accept', 'Reject', 'Change', 'Put', 'Send', 'Start', 'Stop', 'Publish', 'Allocate', 'Release', 'Tag', 'Untag',
+];
+
+export function isMutating(operation: string): boolean {
+  return MUTATING_PREFIXES.some((p) => operation.startsWith(p));
+}
+
+const THROTTLE_ERROR: Record<string, string> = { EC2: 'RequestLimitExceeded', CloudFront: 'Throttling', Route53: 'Throttling' };
+
+interface BucketState { tokens: number; at: number }
+
+export class Simulator {
+  readonly clock: VirtualClock;
+  readonly faults = new FaultInjector();
+  readonly calls: AwsCallRecord[] = [];
+  readonly transitions: ResourceTransition[] = [];
+  readonly taskTokens: TaskTokenBroker;
+  readonly startedAt: number;
+  private readonly models = new Map<string, ServiceModel<any>>();
+  private readonly states = new Map<string, unknown>();
+  private readonly ops = new Map<string, { model: ServiceModel<any>; op: Operation<any> }>();
+  private readonly buckets = new Map<string, BucketState>();
+  private idCounter = 0;
+
+  constructor(readonly world: WorldSeed, models: ServiceModel<any>[]) {
+    this.startedAt = Date.parse(world.startTime);
+    this.clock = new VirtualClock(this.startedAt);
+    this.taskTokens = new TaskTokenBroker(() => this.clock.now());
+    for (const m of models) this.addModel(m);
+  }
+
+  addModel<S>(model: ServiceModel<S>): void {
+    if (this.models.has(model.key)) throw new Error(`duplicate service model ${model.key}`);
+    this.models.set(model.key, model);
+    this.states.set(model.key, model.seed(this.world, this));
+    for (const [name, op] of Object.entries(model.operations)) {
+      const key = `${model.service}:${name}`;
+      if (this.ops.has(key)) throw new Error(`operation ${key} is served by two models`);
+      this.ops.set(key, { model, op });
+    }
+  }
+
+  /** A model's state, settled to now. */
+  state<S>(key: string): S {
+    const model = this.models.get(key);
+    if (!model) throw new Error(`no service model ${key}`);
+    const state = this.states.get(key) as S;
+    model.settle?.(state, this.clock.now(), this);
+    return state;
+  }
+
+  account(id: string) {
+    return this.world.accounts.find((a) => a.id === id);
+  }
+
+  quota(account: string, name: string, awsDefault: number): number {
+    return this.account(account)?.quotas[name] ?? awsDefault;
+  }
+
+  /** Deterministic ids in AWS's shapes (e.g. ipam-pool-0a1b2c...). */
+  nextId(prefix: string, hexLength = 17): string {
+    this.idCounter++;
+    const hex = (this.idCounter.toString(16) + 'sim').padStart(hexLength, '0').slice(-hexLength);
+    return `${prefix}${hex}`;
+  }
+
+  recordTransition(resource: string, from: string | undefined, to: string, at: number): void {
+    this.transitions.push({ at, resource, from, to });
+  }
+
+  /** Seconds of virtual time since the simulation started. */
+  elapsedSeconds(at = this.clock.now()): number {
+    return (at - this.startedAt) / 1000;
+  }
+
+  /**
+   * Handles one API call as AWS would: faults, throttling, then the model's operation.
+   * Inputs and outputs are deep-copied so callers can never alias the simulated state.
+   */
+  async call(req: { service: string; operation: string; account: string; region: string; input: unknown }): Promise<unknown> {
+    const now = this.clock.now();
+    const input = structuredClone(req.input ?? {});
+    const record: AwsCallRecord = { at: now, account: req.account, region: req.region, service: req.service, operation: req.operation, input };
+    this.calls.push(record);
+    const entry = this.ops.get(`${req.service}:${req.operation}`);
+    try {
+      if (!entry) {
+        throw awsError('UnsupportedOperation', `the simulator does not model ${req.service} ${req.operation}`);
+      }
+      const before = this.faults.take(req.service, req.operation, req.account, 'before');
+      if (before) throw this.injected(before.error, before.message, req.operation);
+      this.throttle(req.service, req.operation, req.account, req.region, now);
+      const state = this.state(entry.model.key);
+      const output = await entry.op({ sim: this, state, account: req.account, region: req.region, now, timings: this.world.timings }, input);
+      const after = this.faults.take(req.service, req.operation, req.account, 'after');
+      if (after) throw this.injected(after.error, after.message, req.operation);
+      return structuredClone(output ?? {});
+    } catch (e) {
+      const err = isAwsError(e) ? e : awsError('InternalError', `simulator bug in ${req.service} ${req.operation}: ${(e as Error).stack}`);
+      record.error = { name: err.name, message: err.message, injected: (err as { injected?: boolean }).injected || undefined };
+      throw err;
+    }
+  }
+
+  private injected(name: string, message: string | undefined, operation: string) {
+    const err = awsError(name, message ?? `injected fault: ${operation} failed with ${name}`);
+    (err as { injected?: boolean }).injected = true;
+    return err;
+  }
+
+  private throttle(service: string, operation: string, account: string, region: string, now: number): void {
+    const cfg = this.world.throttling;
+    const spec = cfg.enabled ? cfg.buckets[service] : undefined;
+    if (!spec) return;
+    const kind = isMutating(operation) ? 'mutating' : 'nonMutating';
+    const b: BucketSpec = spec[kind];
+    const key = `${account}/${region}/${service}/${kind}`;
+    const state = this.buckets.get(key) ?? { tokens: b.capacity, at: now };
+    state.tokens = Math.min(b.capacity, state.tokens + ((now - state.at) / 1000) * b.refillPerSecond);
+    state.at = now;
+    this.buckets.set(key, state);
+    if (state.tokens < 1) {
+      const name = THROTTLE_ERROR[service] ?? 'ThrottlingException';
+      if (!isThrottlingName(name)) throw new Error(`${name} is not a throttling error name`);
+      throw awsError(name, `Rate exceeded (${service} ${kind} request rate)`);
+    }
+    state.tokens -= 1;
+  }
+
+  /** The world at this moment, as JSON (the report's `resources`). */
+  snapshot(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, model] of this.models) {
+      const state = this.state(key);
+      out[key] = JSON.parse(JSON.stringify(model.snapshot ? model.snapshot(state, this) : state));
+    }
+    return out;
+  }
+}
