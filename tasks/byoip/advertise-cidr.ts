@@ -1,0 +1,32 @@
+/**
+ * Advertises one BYOIP CIDR (AdvertiseByoipCidr; there is no "advertise-ipam-byoip-cidr").
+ * Refuses without a recorded approval: nothing is announced to the internet unless a human said so.
+ * Idempotent: an already advertised CIDR (with the same ASN) is left alone.
+ */
+import { AdvertiseByoipCidrCommand } from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { defineTask } from '../lib/handler';
+import { byoipCidrs, ec2 } from '../ipam/ipam-client';
+
+const Event = z.object({
+  region: z.string(),
+  cidr: z.string(),
+  asn: z.string().optional(),
+  approval: z.object({ approved: z.literal(true), approvalId: z.string().optional(), decidedBy: z.string().optional() }).passthrough(),
+});
+
+export const handler = defineTask('AdvertiseCidr', z.unknown(), async (raw) => {
+  const parsed = Event.safeParse(raw);
+  if (!parsed.success) {
+    throw new WorkflowError(ErrorNames.SafetyViolation, 'refusing to advertise: no approval is recorded for this execution');
+  }
+  const input = parsed.data;
+  const current = (await byoipCidrs(input.region)).get(input.cidr);
+  if (!current) throw new WorkflowError(ErrorNames.UnexpectedResponse, `${input.cidr} is not a provisioned BYOIP CIDR in ${input.region}`);
+  if (current.State === 'advertised' || current.State === 'pending-advertising') {
+    return { cidr: input.cidr, state: current.State, skipped: true };
+  }
+  const out = await ec2(input.region).send(new AdvertiseByoipCidrCommand({ Cidr: input.cidr, ...(input.asn ? { Asn: input.asn } : {}) }));
+  return { cidr: input.cidr, state: out.ByoipCidr?.State ?? 'pending-advertising', skipped: false };
+});

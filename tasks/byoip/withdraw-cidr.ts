@@ -1,0 +1,16 @@
+/** Withdraws one BYOIP CIDR's advertisement; a CIDR that is not advertised is left alone. */
+import { WithdrawByoipCidrCommand } from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import { defineTask } from '../lib/handler';
+import { byoipCidrs, ec2 } from '../ipam/ipam-client';
+
+const Event = z.object({ region: z.string(), cidr: z.string() });
+
+export const handler = defineTask('WithdrawCidr', Event, async (input) => {
+  const current = (await byoipCidrs(input.region)).get(input.cidr);
+  if (!current || (current.State !== 'advertised' && current.State !== 'pending-advertising')) {
+    return { cidr: input.cidr, state: current?.State ?? 'absent', skipped: true };
+  }
+  const out = await ec2(input.region).send(new WithdrawByoipCidrCommand({ Cidr: input.cidr }));
+  return { cidr: input.cidr, state: out.ByoipCidr?.State ?? 'pending-withdrawal', skipped: false };
+});

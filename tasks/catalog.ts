@@ -1,0 +1,47 @@
+/**
+ * Every Lambda task, by the name the ASL uses (Resource "${<Name>Arn}"), and its handler file.
+ * The CDK app makes one function per entry; the local runner loads the same files.
+ */
+export const taskCatalog = {
+  // onboarding / teardown specifics
+  ValidateOnboardInput: 'tasks/cloudfront-byoip/validate-onboard-input.ts',
+  CaptureOnboardBaseline: 'tasks/cloudfront-byoip/capture-baseline.ts',
+  PlanOnboardCutover: 'tasks/cloudfront-byoip/plan-cutover.ts',
+  VerifyCutover: 'tasks/cloudfront-byoip/verify-cutover.ts',
+  ValidateTeardownInput: 'tasks/cloudfront-byoip/validate-teardown-input.ts',
+  CaptureTeardownState: 'tasks/cloudfront-byoip/capture-teardown-state.ts',
+  PlanTeardown: 'tasks/cloudfront-byoip/plan-teardown.ts',
+  // IPAM
+  PrepareAuthorizations: 'tasks/ipam/prepare-authorizations.ts',
+  EnsureIpamPool: 'tasks/ipam/ensure-ipam-pool.ts',
+  CheckIpamPool: 'tasks/ipam/check-ipam-pool.ts',
+  ProvisionPoolCidrs: 'tasks/ipam/provision-pool-cidrs.ts',
+  CheckPoolCidrs: 'tasks/ipam/check-pool-cidrs.ts',
+  DeprovisionPoolCidrs: 'tasks/ipam/deprovision-pool-cidrs.ts',
+  DeleteIpamPool: 'tasks/ipam/delete-ipam-pool.ts',
+  // BYOIP advertisement
+  AdvertiseCidr: 'tasks/byoip/advertise-cidr.ts',
+  WithdrawCidr: 'tasks/byoip/withdraw-cidr.ts',
+  CheckByoipCidrs: 'tasks/byoip/check-byoip-cidrs.ts',
+  // CloudFront
+  EnsureAnycastIpList: 'tasks/cloudfront/ensure-anycast-ip-list.ts',
+  CheckAnycastIpList: 'tasks/cloudfront/check-anycast-ip-list.ts',
+  SetDistributionAnycastList: 'tasks/cloudfront/set-distribution-anycast-list.ts',
+  CheckDistributionDeployed: 'tasks/cloudfront/check-distribution-deployed.ts',
+  DeleteAnycastIpList: 'tasks/cloudfront/delete-anycast-ip-list.ts',
+  // Route 53
+  LowerDnsTtl: 'tasks/dns/lower-ttl.ts',
+  CutoverDnsRecords: 'tasks/dns/cutover-records.ts',
+  RestoreDnsTtl: 'tasks/dns/restore-ttl.ts',
+  CheckDnsChanges: 'tasks/dns/check-dns-changes.ts',
+  // approval
+  RequestApproval: 'tasks/approval/request-approval.ts',
+  // compensation
+  PlanCompensation: 'tasks/compensation/plan-compensation.ts',
+  AbandonUndo: 'tasks/compensation/abandon-undo.ts',
+  UndoEc2: 'tasks/compensation/undo-ec2.ts',
+  UndoCloudFront: 'tasks/compensation/undo-cloudfront.ts',
+  UndoRoute53: 'tasks/compensation/undo-route53.ts',
+} as const;
+
+export type TaskName = keyof typeof taskCatalog;

@@ -1,0 +1,34 @@
+/** Undo step for Route 53: put the tracked records back exactly as they were (values and TTL). */
+import { GetChangeCommand, type Change } from '@aws-sdk/client-route-53';
+import { PollProfiles } from '../../domain/polling';
+import { defineUndoTask, type UndoImpl } from '../lib/undo';
+import { changeByZone, currentRecord, fqdn, route53, type TrackedRecord } from '../dns/route53-client';
+
+function same(a: unknown, b: unknown): boolean {
+  const norm = (r: any) => r && JSON.stringify({ Name: fqdn(r.Name), Type: r.Type, TTL: r.TTL, ResourceRecords: r.ResourceRecords, AliasTarget: r.AliasTarget });
+  return norm(a) === norm(b);
+}
+
+const restoreRecords: UndoImpl = {
+  async apply({ records, migrationId }: { records: TrackedRecord[]; migrationId: string }) {
+    const changes: Array<{ hostedZoneId: string; change: Change }> = [];
+    for (const r of records) {
+      const now = await currentRecord(r.hostedZoneId, r.name, r.type);
+      if (same(now, r.before)) continue;
+      if (!r.before) changes.push({ hostedZoneId: r.hostedZoneId, change: { Action: 'DELETE', ResourceRecordSet: now! } });
+      else changes.push({ hostedZoneId: r.hostedZoneId, change: { Action: 'UPSERT', ResourceRecordSet: r.before as never } });
+    }
+    if (changes.length === 0) return { done: true, note: 'records already as before' };
+    const submitted = await changeByZone(changes, `byoip-orchestrator ${migrationId}: roll back DNS`);
+    return { done: false, next: 'check', profile: PollProfiles.dnsChange, progress: { changeIds: submitted.map((s) => s.changeId) } };
+  },
+  async check(_params: unknown, progress) {
+    for (const id of (progress?.changeIds as string[]) ?? []) {
+      const out = await route53().send(new GetChangeCommand({ Id: id }));
+      if (out.ChangeInfo?.Status !== 'INSYNC') return { done: false, next: 'check', profile: PollProfiles.dnsChange, progress };
+    }
+    return { done: true, note: 'INSYNC' };
+  },
+};
+
+export const handler = defineUndoTask('UndoRoute53', 'Route53', { 'Route53.RestoreRecords': restoreRecords });

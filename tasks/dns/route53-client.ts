@@ -1,0 +1,42 @@
+/** Route 53 helpers shared by the DNS tasks and their undo steps. */
+import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type Change, type ResourceRecordSet } from '@aws-sdk/client-route-53';
+import { z } from 'zod';
+import { client } from '../lib/aws';
+
+export const route53 = () => client(Route53Client, { region: 'us-east-1' });
+
+export const RRSetSchema = z.object({
+  Name: z.string(),
+  Type: z.string(),
+  TTL: z.number().optional(),
+  SetIdentifier: z.string().optional(),
+  ResourceRecords: z.array(z.object({ Value: z.string() })).optional(),
+  AliasTarget: z.object({ HostedZoneId: z.string(), DNSName: z.string(), EvaluateTargetHealth: z.boolean() }).optional(),
+}).passthrough();
+
+/** A record the workflow changes, with its record set before the migration (null: it did not exist). */
+export const TrackedRecord = z.object({ hostedZoneId: z.string(), name: z.string(), type: z.string(), before: RRSetSchema.nullable() });
+export type TrackedRecord = z.infer<typeof TrackedRecord>;
+
+export function fqdn(name: string): string {
+  return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
+}
+
+/** The current record set for name/type (simple routing: no SetIdentifier), or null. */
+export async function currentRecord(hostedZoneId: string, name: string, type: string): Promise<ResourceRecordSet | null> {
+  const out = await route53().send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, StartRecordName: fqdn(name), StartRecordType: type as never, MaxItems: 1 }));
+  const r = out.ResourceRecordSets?.[0];
+  return r && fqdn(r.Name ?? '') === fqdn(name) && r.Type === type && !r.SetIdentifier ? r : null;
+}
+
+/** Applies changes zone by zone (each zone's batch is atomic); returns the change ids. */
+export async function changeByZone(changes: Array<{ hostedZoneId: string; change: Change }>, comment: string) {
+  const zones = [...new Set(changes.map((c) => c.hostedZoneId))];
+  const out: Array<{ hostedZoneId: string; changeId: string }> = [];
+  for (const zone of zones) {
+    const batch = changes.filter((c) => c.hostedZoneId === zone).map((c) => c.change);
+    const res = await route53().send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Comment: comment, Changes: batch } }));
+    out.push({ hostedZoneId: zone, changeId: res.ChangeInfo!.Id! });
+  }
+  return out;
+}

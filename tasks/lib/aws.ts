@@ -1,0 +1,58 @@
+/**
+ * The one place tasks get AWS SDK clients. In AWS they are plain clients (with STS role chaining for
+ * cross-account steps). The local simulator installs a configurer that routes the same clients to
+ * the simulated AWS, so handlers never know which one they talk to.
+ */
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+
+/** Where a client points: a region, and optionally a role to assume in another account. */
+export interface ClientTarget {
+  region?: string;
+  /** arn:aws:iam::ACCOUNT:role/NAME to assume (cross-account tasks). */
+  roleArn?: string;
+}
+
+// Structural type of any SDK v3 client we construct.
+type SdkClient = { middlewareStack: { addRelativeTo: (...args: any[]) => void }; config: unknown; destroy(): void };
+type ClientClass<C> = new (config: any) => C;
+
+/** Installed by the simulator: adjusts the config and decorates the client. */
+export interface ClientConfigurer {
+  config(clientName: string, target: ClientTarget): Record<string, unknown>;
+  decorate(client: SdkClient, clientName: string, target: ClientTarget): void;
+}
+
+let configurer: ClientConfigurer | undefined;
+
+export function installClientConfigurer(c: ClientConfigurer | undefined): void {
+  configurer = c;
+}
+
+export function defaultRegion(): string {
+  return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+}
+
+export function client<C extends SdkClient>(Ctor: ClientClass<C>, target: ClientTarget = {}): C {
+  const region = target.region ?? defaultRegion();
+  const resolved = { ...target, region };
+  const base: Record<string, unknown> = { region, maxAttempts: 3 };
+  if (configurer) {
+    const c = new Ctor({ ...base, ...configurer.config(Ctor.name, resolved) });
+    configurer.decorate(c, Ctor.name, resolved);
+    return c;
+  }
+  if (target.roleArn) {
+    base.credentials = fromTemporaryCredentials({
+      params: { RoleArn: target.roleArn, RoleSessionName: 'byoip-orchestrator', DurationSeconds: 900 },
+      clientConfig: { region },
+    });
+  }
+  return new Ctor(base);
+}
+
+/** The account id in a role ARN. */
+export function accountOfRole(roleArn: string): string {
+  const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/.+$/.exec(roleArn);
+  if (!m) throw new Error(`"${roleArn}" is not an IAM role ARN`);
+  return m[1];
+}

@@ -1,0 +1,62 @@
+/**
+ * Event pieces shared by many tasks, and the poll-result helper for Check tasks.
+ */
+import { z } from 'zod';
+import { advancePoll, type PollProfile } from '../../domain/polling';
+
+/** `$.execution`, set by each workflow's Initialize state. */
+export const ExecutionRef = z.object({ name: z.string().min(1), id: z.string().min(1) });
+export type ExecutionRef = z.infer<typeof ExecutionRef>;
+
+export const PollProfileSchema = z.object({
+  expectedSeconds: z.number().positive(),
+  minDelaySeconds: z.number().positive(),
+  maxDelaySeconds: z.number().positive(),
+  precision: z.number().positive().max(1),
+  timeoutSeconds: z.number().positive(),
+});
+
+/** What a Check task receives besides its own fields: the previous check's result and the profile. */
+export const PollFields = {
+  poll: z.object({ attempt: z.number().int().nonnegative(), startedAt: z.number().optional() }).passthrough(),
+  profile: PollProfileSchema,
+};
+
+export interface PollOutput {
+  done: boolean;
+  attempt: number;
+  startedAt: number;
+  elapsedSeconds: number;
+  nextDelaySeconds: number;
+}
+
+/** Builds a Check task's result; throws WaitTimedOut once the profile's timeout is passed. */
+export function pollResult<T extends object>(
+  input: { poll: { attempt: number; startedAt?: number }; profile: PollProfile },
+  done: boolean,
+  what: string,
+  data: T,
+): PollOutput & T {
+  // A finished wait never times out, however long it took.
+  const profile = done ? { ...input.profile, timeoutSeconds: Number.POSITIVE_INFINITY } : input.profile;
+  const decision = advancePoll(input.poll, Date.now(), profile, what);
+  return { ...data, done, attempt: decision.attempt, startedAt: decision.startedAt, elapsedSeconds: decision.elapsedSeconds, nextDelaySeconds: decision.nextDelaySeconds };
+}
+
+/** Tags every resource an execution creates carries, so undo and re-runs can find exactly those. */
+export const TAG_EXECUTION = 'byoip-orchestrator:execution';
+export const TAG_ROLE = 'byoip-orchestrator:role';
+export const TAG_MIGRATION = 'byoip-orchestrator:migration';
+
+export function orchestratorTags(execution: ExecutionRef, role: string, migrationId: string) {
+  return [
+    { Key: TAG_EXECUTION, Value: execution.name },
+    { Key: TAG_ROLE, Value: role },
+    { Key: TAG_MIGRATION, Value: migrationId },
+  ];
+}
+
+/** A client token unique to an execution and step (64 chars max, as EC2 requires). */
+export function clientToken(execution: ExecutionRef, step: string): string {
+  return `${execution.name}-${step}`.slice(-64);
+}

@@ -1,0 +1,75 @@
+/**
+ * Every task is `defineTask(name, schema, fn)`: a middy-wrapped Lambda handler that
+ *  - validates its event with zod (a mismatch is a workflow bug, reported as InputInvalid),
+ *  - logs with Powertools (never the event itself: it may carry task tokens or signatures),
+ *  - maps AWS SDK errors to the workflow error taxonomy so the ASL can Retry/Catch by name.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { ErrorNames, WorkflowError } from '../../domain/errors';
+
+export const logger = new Logger({ serviceName: 'byoip-orchestrator' });
+
+const THROTTLING = new Set([
+  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException',
+  'RequestLimitExceeded', 'BandwidthLimitExceeded', 'LimitExceededException', 'RequestThrottled', 'SlowDown',
+  'PriorRequestNotComplete', 'EC2ThrottledException', 'ProvisionedThroughputExceededException',
+]);
+
+const QUOTA = new Set(['EntityLimitExceeded', 'TooManyDistributions', 'ServiceQuotaExceededException', 'ResourceLimitExceeded']);
+
+interface SdkErrorLike extends Error {
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: { throttling?: boolean };
+}
+
+/** Maps any thrown value to a taxonomy error, keeping AWS's code and message for the operator. */
+export function toWorkflowError(e: unknown): Error {
+  if (e instanceof WorkflowError) return e;
+  if (!(e instanceof Error)) return new WorkflowError(ErrorNames.UnexpectedResponse, String(e));
+  const err = e as SdkErrorLike;
+  const status = err.$metadata?.httpStatusCode;
+  const isSdk = err.$metadata !== undefined || err.$fault !== undefined;
+  if (!isSdk) {
+    if (err.name === 'TimeoutError' || (err as { code?: string }).code === 'ECONNRESET') {
+      return new WorkflowError(ErrorNames.AwsUnavailable, `${err.name}: ${err.message}`);
+    }
+    return err; // a programming error: keep its name (TypeError, ...) so it is visible, not retried
+  }
+  const detail = { awsError: err.name, httpStatusCode: status };
+  const text = `${err.name}: ${err.message}`;
+  if (err.$retryable?.throttling || THROTTLING.has(err.name) || status === 429) return new WorkflowError(ErrorNames.AwsThrottled, text, detail);
+  if (err.$fault === 'server' || (status !== undefined && status >= 500)) return new WorkflowError(ErrorNames.AwsUnavailable, text, detail);
+  if (err.name === 'PreconditionFailed' || err.name === 'InvalidIfMatchVersion' || status === 412) return new WorkflowError(ErrorNames.PreconditionFailed, text, detail);
+  if (QUOTA.has(err.name)) return new WorkflowError(ErrorNames.QuotaExceeded, text, detail);
+  return new WorkflowError(ErrorNames.AwsRequestRejected, text, detail);
+}
+
+export type TaskFn<I, O> = (input: I, context: Context) => Promise<O>;
+
+/**
+ * Lambda's Node runtime reports `errorType` from `error.name`; Step Functions matches ErrorEquals on it.
+ * Tasks must always return a value (middy early-return quirk, middy#1236).
+ */
+export function defineTask<S extends z.ZodType, O>(name: string, schema: S, fn: TaskFn<z.infer<S>, O>) {
+  const run = async (event: unknown, context: Context): Promise<O> => {
+    const parsed = schema.safeParse(event);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
+      throw new WorkflowError(ErrorNames.InputInvalid, `${name} received an invalid event: ${issues.join('; ')}`);
+    }
+    logger.appendKeys({ task: name });
+    const result = await fn(parsed.data, context);
+    return result ?? ({} as O);
+  };
+  return middy(run).use({
+    onError: async (request) => {
+      const mapped = toWorkflowError(request.error);
+      logger.warn('task failed', { task: name, error: mapped.name, message: mapped.message });
+      request.error = mapped;
+    },
+  });
+}
