@@ -1,0 +1,12 @@
+/** Every workflow the project ships. asl/<name>.asl.json is generated from each (npm run build:asl). */
+import { onboardCloudfrontByoip } from './onboard-cloudfront-byoip';
+import { teardownCloudfrontByoip } from './teardown-cloudfront-byoip';
+import type { WorkflowDefinition } from './lib/workflow';
+
+export const workflows: WorkflowDefinition[] = [onboardCloudfrontByoip, teardownCloudfrontByoip];
+
+export function workflowByName(name: string): WorkflowDefinition {
+  const wf = workflows.find((w) => w.name === name);
+  if (!wf) throw new Error(`unknown workflow "${name}"; known: ${workflows.map((w) => w.name).join(', ')}`);
+  return wf;
+}

@@ -1,0 +1,300 @@
+/**
+ * A small builder for the workflows' ASL (JSONPath only: the local engine cannot run JSONata or
+ * variables). States are appended in order and wired automatically; every Task gets the standard
+ * Retry policy and a Catch into compensation. Fragments:
+ *  - poll():     Check task → Choice(done?) → Wait(SecondsPath) → Check ...  (no sleeping Lambdas)
+ *  - intent():   a Pass recording how to undo the next mutation, before it happens
+ *  - approval(): a .waitForTaskToken callback with a timeout
+ *  - map():      an inline Map over items with its own sub-chain
+ * Task resources are "${<Task>Arn}" placeholders, substituted by CDK and by the local runner.
+ */
+import type { PollProfile } from '../../domain/polling';
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type AslState = Record<string, any>;
+
+export const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown'];
+
+export const STANDARD_RETRY = [
+  { ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
+  { ErrorEquals: ['AwsThrottled'], IntervalSeconds: 5, MaxAttempts: 8, BackoffRate: 2, MaxDelaySeconds: 120, JitterStrategy: 'FULL' },
+  { ErrorEquals: ['AwsUnavailable'], IntervalSeconds: 5, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 120, JitterStrategy: 'FULL' },
+];
+
+export const PRECONDITION_RETRY = { ErrorEquals: ['PreconditionFailed'], IntervalSeconds: 1, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' };
+
+export const COMPENSATE = 'Compensate';
+
+export function taskArn(task: string): string {
+  return `\${${task}Arn}`;
+}
+
+interface TaskOpts {
+  /** Task name in tasks/catalog.ts. */
+  fn: string;
+  parameters?: Record<string, Json>;
+  resultPath?: string | null;
+  resultSelector?: Record<string, Json>;
+  /** Extra retriers before the standard ones. */
+  retry?: AslState[];
+  /** Where failures go: compensation (default), a state name, or none (let the execution fail). */
+  catchTo?: string | null;
+  timeoutSeconds?: number;
+  comment?: string;
+}
+
+interface PollOpts {
+  fn: string;
+  parameters: Record<string, Json>;
+  profile: PollProfile;
+  /** Where the check results live, e.g. "$.wait.topLevelCidrs". Must be under $.wait. */
+  resultPath: string;
+  comment?: string;
+}
+
+export class ChainBuilder {
+  readonly states: Record<string, AslState> = {};
+  private startAt?: string;
+  /** Setters that point dangling "Next"s at the next appended state. */
+  private open: Array<(next: string) => void> = [];
+  private readonly intentKeys: string[] = [];
+  private readonly undoServices = new Set<string>();
+
+  /** Where Task failures go unless a task says otherwise: compensation, or e.g. a Fail state for re-runnable workflows. */
+  private defaultCatch: string = COMPENSATE;
+
+  constructor(private readonly inMap = false, private readonly root?: ChainBuilder) {}
+
+  /** Sends failures to `stateName` instead of compensation (for teardowns, which are re-run rather than rolled back). */
+  catchFailuresAt(stateName: string): this {
+    this.defaultCatch = stateName;
+    return this;
+  }
+
+  get start(): string {
+    if (!this.startAt) throw new Error('empty chain');
+    return this.startAt;
+  }
+
+  private rootBuilder(): ChainBuilder {
+    return this.root ?? this;
+  }
+
+  private add(name: string, state: AslState, chained = true): void {
+    const all = this.rootBuilder().allNames();
+    if (all.has(name) || this.states[name]) throw new Error(`duplicate state name ${name}`);
+    this.rootBuilder().names.add(name);
+    this.states[name] = state;
+    if (!chained) return;
+    if (!this.startAt) this.startAt = name;
+    for (const set of this.open) set(name);
+    this.open = [];
+    if (state.Type !== 'Choice' && state.Type !== 'Succeed' && state.Type !== 'Fail') {
+      this.open.push((next) => {
+        state.Next = next;
+      });
+    }
+  }
+
+  private readonly names = new Set<string>();
+  private allNames(): Set<string> {
+    return this.names;
+  }
+
+  private catchers(catchTo: string | null | undefined): AslState[] | undefined {
+    const target = catchTo === undefined ? (this.inMap ? null : this.rootBuilder().defaultCatch) : catchTo;
+    return target ? [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: target }] : undefined;
+  }
+
+  pass(name: string, state: Omit<AslState, 'Type' | 'Next' | 'End'>): this {
+    this.add(name, { Type: 'Pass', ...state });
+    return this;
+  }
+
+  task(name: string, o: TaskOpts): this {
+    const state: AslState = {
+      Type: 'Task',
+      Comment: o.comment,
+      Resource: taskArn(o.fn),
+      Parameters: o.parameters,
+      ResultSelector: o.resultSelector,
+      ResultPath: o.resultPath === undefined ? null : o.resultPath,
+      TimeoutSeconds: o.timeoutSeconds ?? 120,
+      Retry: [...(o.retry ?? []), ...STANDARD_RETRY],
+      Catch: this.catchers(o.catchTo),
+    };
+    this.add(name, prune(state));
+    return this;
+  }
+
+  /** A poll loop: <name>Init → <name> (check) → <name>Done? → <name>Wait → <name> ... */
+  poll(name: string, o: PollOpts): this {
+    if (!o.resultPath.startsWith('$.wait.')) throw new Error(`poll ${name}: resultPath must be under $.wait`);
+    this.pass(`${name}Init`, { Result: { attempt: 0 }, ResultPath: o.resultPath });
+    this.task(name, {
+      fn: o.fn,
+      comment: o.comment,
+      parameters: { ...o.parameters, 'poll.$': o.resultPath, profile: o.profile as unknown as Json },
+      resultPath: o.resultPath,
+    });
+    const waitName = `${name}Wait`;
+    const choice: AslState = { Type: 'Choice', Choices: [{ Variable: `${o.resultPath}.done`, BooleanEquals: true, Next: '' }], Default: waitName };
+    this.add(`${name}Done`, choice);
+    this.open.push((next) => {
+      choice.Choices[0].Next = next;
+    });
+    this.add(waitName, { Type: 'Wait', SecondsPath: `${o.resultPath}.nextDelaySeconds`, Next: name }, false);
+    return this;
+  }
+
+  wait(name: string, o: { seconds?: number; secondsPath?: string; timestampPath?: string; comment?: string }): this {
+    this.add(name, prune({ Type: 'Wait', Comment: o.comment, Seconds: o.seconds, SecondsPath: o.secondsPath, TimestampPath: o.timestampPath }));
+    return this;
+  }
+
+  /**
+   * Records how to undo what the following steps may do, before they do it. `action` is
+   * "<Service>.<Verb>"; the matching undo task runs it if the execution later fails.
+   */
+  intent(key: string, intent: Record<string, Json> & { action: string; label: string }): this {
+    if (this.inMap) throw new Error('intents must be recorded outside Map iterations (their state is discarded on failure)');
+    if (this.intentKeys.includes(key)) throw new Error(`duplicate intent ${key}`);
+    this.intentKeys.push(key);
+    this.undoServices.add(intent.action.split('.')[0]);
+    return this.pass(`Intent${key[0].toUpperCase()}${key.slice(1)}`, { Parameters: intent, ResultPath: `$.intents.${key}` });
+  }
+
+  /** A human approval: the task gets a token and waits for SendTaskSuccess/Failure or the timeout. */
+  approval(name: string, o: { fn: string; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string }): this {
+    this.add(name, prune({
+      Type: 'Task',
+      Comment: 'Waits for a human decision. The token travels only to the approval task, never into URLs or logs.',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: taskArn(o.fn), Payload: { ...o.payload, 'taskToken.$': '$$.Task.Token' } },
+      TimeoutSecondsPath: o.timeoutSecondsPath,
+      HeartbeatSecondsPath: o.heartbeatSecondsPath,
+      ResultPath: o.resultPath,
+      Retry: [{ ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' }],
+      Catch: this.catchers(undefined),
+    }));
+    return this;
+  }
+
+  /** Runs `build` only when the boolean at `variable` is true. */
+  when(name: string, variable: string, build: (chain: ChainBuilder) => void): this {
+    const choice: AslState = { Type: 'Choice', Choices: [{ Variable: variable, BooleanEquals: true, Next: '' }], Default: '' };
+    this.add(name, choice);
+    const sub = new ChainBuilder(this.inMap, this.rootBuilder());
+    build(sub);
+    Object.assign(this.states, sub.states);
+    choice.Choices[0].Next = sub.start;
+    this.open.push((next) => {
+      choice.Default = next;
+    });
+    this.open.push(...sub.open);
+    return this;
+  }
+
+  map(name: string, o: {
+    itemsPath: string;
+    itemSelector: Record<string, Json>;
+    maxConcurrency: number;
+    resultPath: string | null;
+    build: (chain: ChainBuilder) => void;
+    comment?: string;
+  }): this {
+    const sub = new ChainBuilder(true, this.rootBuilder());
+    o.build(sub);
+    // Choices can't End, so an iteration that finishes on a poll or a Pass ends in a Succeed.
+    if (sub.open.length > 0) sub.succeed(`${name}ItemDone`);
+    this.add(name, prune({
+      Type: 'Map',
+      Comment: o.comment,
+      ItemsPath: o.itemsPath,
+      ItemSelector: o.itemSelector,
+      MaxConcurrency: o.maxConcurrency,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: sub.start, States: sub.states },
+      ResultPath: o.resultPath,
+      Retry: [{ ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
+      Catch: this.catchers(undefined),
+    }));
+    return this;
+  }
+
+  succeed(name: string, outputPath?: string): this {
+    this.add(name, prune({ Type: 'Succeed', OutputPath: outputPath }));
+    return this;
+  }
+
+  /** The shared compensation fragment (see domain/compensation.ts): plan, undo loop, final Fail. */
+  compensation(undoTasks: Record<string, string>): this {
+    for (const service of this.undoServices) {
+      if (!undoTasks[service]) throw new Error(`intents use ${service} but no undo task is given for it`);
+    }
+    const loose = (name: string, state: AslState) => this.add(name, prune(state), false);
+    const transient = [{ ErrorEquals: [...LAMBDA_TRANSIENT, 'AwsThrottled', 'AwsUnavailable'], IntervalSeconds: 5, MaxAttempts: 8, BackoffRate: 2, MaxDelaySeconds: 300, JitterStrategy: 'FULL' }];
+    loose(COMPENSATE, {
+      Type: 'Task', Comment: 'Undo, newest first, what this execution recorded intents for; nothing else.',
+      Resource: taskArn('PlanCompensation'),
+      Parameters: { 'intents.$': '$.intents', order: this.intentKeys, 'failure.$': '$.failure' },
+      ResultPath: '$.compensation', TimeoutSeconds: 60, Retry: transient, Next: 'NextUndo',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.compensationError', Next: 'CompensationNotPlanned' }],
+    });
+    const services = Object.keys(undoTasks).filter((s) => this.undoServices.has(s));
+    loose('NextUndo', {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.compensation.hasCurrent', BooleanEquals: false, Next: 'CompensationFinished' },
+        ...services.map((s) => ({ Variable: '$.compensation.service', StringEquals: s, Next: `Undo${s}` })),
+      ],
+      Default: 'UndoServiceUnknown',
+    });
+    for (const s of services) {
+      loose(`Undo${s}`, {
+        Type: 'Task', Resource: taskArn(undoTasks[s]), Parameters: { 'compensation.$': '$.compensation' }, ResultPath: '$.compensation',
+        TimeoutSeconds: 120, Retry: transient, Next: 'UndoWaiting',
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'AbandonUndo' }],
+      });
+    }
+    loose('UndoServiceUnknown', { Type: 'Pass', Result: { Error: 'UnexpectedResponse', Cause: 'no undo task for this service' }, ResultPath: '$.undoError', Next: 'AbandonUndo' });
+    loose('UndoWaiting', { Type: 'Choice', Choices: [{ Variable: '$.compensation.waiting', BooleanEquals: true, Next: 'UndoWait' }], Default: 'NextUndo' });
+    loose('UndoWait', { Type: 'Wait', SecondsPath: '$.compensation.nextDelaySeconds', Next: 'NextUndo' });
+    loose('AbandonUndo', {
+      Type: 'Task', Resource: taskArn('AbandonUndo'), Parameters: { 'compensation.$': '$.compensation', 'error.$': '$.undoError' },
+      ResultPath: '$.compensation', TimeoutSeconds: 60, Retry: transient, Next: 'NextUndo',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.compensationError', Next: 'CompensationNotPlanned' }],
+    });
+    loose('CompensationFinished', {
+      Type: 'Choice', Choices: [{ Variable: '$.compensation.leftoverCount', NumericGreaterThan: 0, Next: 'CompensationIncomplete' }], Default: 'RolledBack',
+    });
+    loose('CompensationIncomplete', { Type: 'Fail', Error: 'CompensationIncomplete', CausePath: '$.compensation.summary' });
+    loose('CompensationNotPlanned', { Type: 'Fail', Error: 'CompensationIncomplete', Cause: 'compensation could not run; inspect the execution history and the intents in its state' });
+    loose('RolledBack', { Type: 'Fail', Comment: 'Everything this execution did was undone; fail with the original error.', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' });
+    return this;
+  }
+
+  /** The finished state machine definition. */
+  build(comment: string, timeoutSeconds?: number): AslState {
+    if (this.open.length > 0) throw new Error('the chain does not end in a Succeed or Fail state');
+    return prune({ Comment: comment, StartAt: this.start, TimeoutSeconds: timeoutSeconds, States: this.states });
+  }
+}
+
+/** Drops undefined fields so the JSON stays clean and stable. */
+function prune<T extends AslState>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** The standard first state: keep the input, and set up execution identity, intents and wait slots. */
+export function initialize(chain: ChainBuilder): ChainBuilder {
+  return chain.pass('Initialize', {
+    Comment: 'Keeps the raw input and starts the intent log that compensation reads.',
+    Parameters: {
+      'input.$': '$',
+      execution: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'startTime.$': '$$.Execution.StartTime' },
+      intents: {},
+      wait: {},
+    },
+  });
+}

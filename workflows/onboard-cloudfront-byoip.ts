@@ -1,0 +1,197 @@
+/**
+ * onboard-cloudfront-byoip: bring three customer /24s to CloudFront through IPAM and move DNS onto
+ * them, without changing the addresses partners allow-list.
+ *
+ * top-level pool → provision the CIDRs (signed) → global child pool → provision the /24s →
+ * anycast IP list → attach to distributions → lower DNS TTL, wait out the old TTL → approval →
+ * advertise (10 s apart) → DNS to the anycast IPs → watch → verify → restore the TTL.
+ * Any failure (or a rejection) undoes what this execution did, newest first.
+ */
+import { PollProfiles } from '../domain/polling';
+import { MAX_EXECUTION_SECONDS } from '../domain/validation';
+import { ChainBuilder, initialize, PRECONDITION_RETRY } from './lib/builder';
+import type { WorkflowDefinition } from './lib/workflow';
+
+export const UNDO_TASKS = { EC2: 'UndoEc2', CloudFront: 'UndoCloudFront', Route53: 'UndoRoute53' };
+
+function build() {
+  const c = new ChainBuilder();
+  initialize(c);
+  c.task('ValidateInput', { fn: 'ValidateOnboardInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  c.task('CaptureBaseline', {
+    fn: 'CaptureOnboardBaseline',
+    comment: 'What compensation restores: distribution settings, DNS record sets and TTLs, advertisement.',
+    parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', 'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.plan.dns.records' },
+    resultPath: '$.baseline',
+  });
+  c.task('PrepareAuthorizations', {
+    fn: 'PrepareAuthorizations',
+    parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'cidrs.$': '$.plan.topLevelCidrs', 'authorization.$': '$.plan.authorization' },
+    resultPath: '$.auth',
+  });
+
+  // Top-level pool and the customer's space, verified against the RDAP certificate.
+  c.intent('topLevelPool', { action: 'EC2.DeletePool', label: 'delete the top-level pool this execution created', 'region.$': '$.plan.region', 'executionName.$': '$.execution.name', role: 'top-level' });
+  c.task('EnsureTopLevelPool', {
+    fn: 'EnsureIpamPool',
+    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', role: 'top-level', 'cidrs.$': '$.plan.topLevelCidrs', 'migrationId.$': '$.plan.migrationId', 'execution.$': '$.execution' },
+    resultPath: '$.pools.topLevel',
+  });
+  c.poll('AwaitTopLevelPool', { fn: 'CheckIpamPool', parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.pools.topLevel.poolId' }, profile: PollProfiles.poolState, resultPath: '$.wait.topLevelPool' });
+  c.intent('topLevelCidrs', {
+    action: 'EC2.DeprovisionPoolCidr', label: 'deprovision from the top-level pool',
+    'region.$': '$.plan.region', 'poolId.$': '$.pools.topLevel.poolId', 'each.$': '$.plan.topLevelCidrs', eachAs: 'cidr', 'except.$': '$.pools.topLevel.existingCidrs',
+  });
+  c.task('ProvisionTopLevelCidrs', {
+    fn: 'ProvisionPoolCidrs',
+    parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.pools.topLevel.poolId', 'cidrs.$': '$.plan.topLevelCidrs', 'authorizations.$': '$.auth.authorizations' },
+    resultPath: '$.provisioned.topLevel',
+  });
+  c.poll('AwaitTopLevelProvisioned', {
+    fn: 'CheckPoolCidrs', comment: 'BYOIP provisioning: usually hours, up to a week. Sparse checks, capped back-off.',
+    parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.pools.topLevel.poolId', 'cidrs.$': '$.plan.topLevelCidrs', target: 'provisioned' },
+    profile: PollProfiles.byoipProvisioning, resultPath: '$.wait.topLevelCidrs',
+  });
+
+  // The global (CloudFront) child pool and the three /24s.
+  c.intent('globalPool', { action: 'EC2.DeletePool', label: 'delete the global pool this execution created', 'region.$': '$.plan.region', 'executionName.$': '$.execution.name', role: 'global' });
+  c.task('EnsureGlobalPool', {
+    fn: 'EnsureIpamPool',
+    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', role: 'global', 'sourcePoolId.$': '$.pools.topLevel.poolId', 'cidrs.$': '$.plan.cidrs', 'migrationId.$': '$.plan.migrationId', 'execution.$': '$.execution' },
+    resultPath: '$.pools.global',
+  });
+  c.poll('AwaitGlobalPool', { fn: 'CheckIpamPool', parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.pools.global.poolId' }, profile: PollProfiles.poolState, resultPath: '$.wait.globalPool' });
+  c.intent('globalCidrs', {
+    action: 'EC2.DeprovisionPoolCidr', label: 'deprovision from the global pool',
+    'region.$': '$.plan.region', 'poolId.$': '$.pools.global.poolId', 'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.pools.global.existingCidrs',
+  });
+  c.task('ProvisionGlobalCidrs', {
+    fn: 'ProvisionPoolCidrs',
+    parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.pools.global.poolId', 'cidrs.$': '$.plan.cidrs' },
+    resultPath: '$.provisioned.global',
+  });
+  c.poll('AwaitGlobalProvisioned', {
+    fn: 'CheckPoolCidrs',
+    parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.pools.global.poolId', 'cidrs.$': '$.plan.cidrs', target: 'provisioned' },
+    profile: PollProfiles.poolCidr, resultPath: '$.wait.globalCidrs',
+  });
+
+  // CloudFront: the anycast list from the pool, attached to each distribution.
+  c.intent('anycastList', { action: 'CloudFront.DeleteAnycastIpList', label: 'delete the anycast IP list', 'name.$': '$.plan.anycastIpListName', 'executionName.$': '$.execution.name' });
+  c.task('EnsureAnycastIpList', {
+    fn: 'EnsureAnycastIpList',
+    parameters: { 'name.$': '$.plan.anycastIpListName', 'poolArn.$': '$.pools.global.poolArn', 'cidrs.$': '$.plan.cidrs', 'migrationId.$': '$.plan.migrationId', 'execution.$': '$.execution' },
+    resultPath: '$.anycastList',
+  });
+  c.poll('AwaitAnycastIpList', { fn: 'CheckAnycastIpList', parameters: { 'id.$': '$.anycastList.id' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.anycastList' });
+  c.intent('distributions', {
+    action: 'CloudFront.RestoreDistribution', label: 'restore the distribution\'s anycast settings',
+    'each.$': '$.baseline.distributions', eachAs: 'distribution',
+  });
+  c.map('AttachAnycastIpList', {
+    comment: 'Read-modify-write with IfMatch per distribution; a stale ETag is retried with a fresh read.',
+    itemsPath: '$.plan.distributionIds', maxConcurrency: 4, resultPath: '$.attachments',
+    itemSelector: { 'distributionId.$': '$$.Map.Item.Value', 'anycastIpListId.$': '$.anycastList.id', wait: {} },
+    build: (m) => {
+      m.task('AttachListToDistribution', {
+        fn: 'SetDistributionAnycastList', parameters: { 'distributionId.$': '$.distributionId', mode: 'attach', 'anycastIpListId.$': '$.anycastIpListId' },
+        resultPath: '$.attach', retry: [PRECONDITION_RETRY],
+      });
+      m.poll('AwaitDistributionDeployed', { fn: 'CheckDistributionDeployed', parameters: { 'distributionId.$': '$.distributionId' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.deployed' });
+      m.pass('Attached', { Parameters: { 'distributionId.$': '$.distributionId', 'changed.$': '$.attach.changed' } });
+    },
+  });
+
+  // DNS preparation: low TTL, then wait out the old one so no resolver holds the old answer.
+  c.intent('dnsRecords', { action: 'Route53.RestoreRecords', label: 'restore DNS records and TTLs', 'records.$': '$.baseline.dns', 'migrationId.$': '$.plan.migrationId' });
+  c.task('LowerDnsTtl', { fn: 'LowerDnsTtl', parameters: { 'records.$': '$.baseline.dns', 'cutoverTtl.$': '$.plan.dns.cutoverTtl', 'migrationId.$': '$.plan.migrationId' }, resultPath: '$.dnsTtl' });
+  c.poll('AwaitTtlChangeInsync', { fn: 'CheckDnsChanges', parameters: { 'changes.$': '$.dnsTtl.changes' }, profile: PollProfiles.dnsChange, resultPath: '$.wait.ttlChange' });
+  c.wait('WaitOutOldTtl', { secondsPath: '$.dnsTtl.waitSeconds', comment: 'Resolvers may cache the old answer for the old TTL after the change is INSYNC.' });
+
+  // The gate: nothing is advertised without a human decision.
+  c.task('PlanCutover', {
+    fn: 'PlanOnboardCutover',
+    parameters: {
+      'migrationId.$': '$.plan.migrationId', 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', 'anycastIpListId.$': '$.anycastList.id',
+      'anycastIps.$': '$.wait.anycastList.anycastIps', 'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.baseline.dns',
+      'cutoverTtl.$': '$.plan.dns.cutoverTtl', 'approvers.$': '$.plan.approvers',
+    },
+    resultPath: '$.approvalPlan',
+  });
+  c.approval('AwaitApproval', {
+    fn: 'RequestApproval',
+    payload: { workflow: 'onboard-cloudfront-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
+    resultPath: '$.approval',
+  });
+
+  // Advertise, one /24 at a time, at least 10 s apart (AWS's limit), then move DNS.
+  c.intent('advertisement', {
+    action: 'EC2.WithdrawCidr', label: 'withdraw the advertisement',
+    'region.$': '$.plan.region', 'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.advertisedBefore',
+  });
+  c.map('AdvertiseCidrs', {
+    itemsPath: '$.plan.advertiseItems', maxConcurrency: 1, resultPath: null,
+    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'approval.$': '$.approval' },
+    build: (m) => {
+      m.wait('SpaceAdvertiseCalls', { secondsPath: '$.waitSeconds' });
+      m.task('AdvertiseCidr', {
+        fn: 'AdvertiseCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.advertise',
+        retry: [{ ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' }],
+      });
+      m.succeed('Advertised');
+    },
+  });
+  c.poll('AwaitAdvertised', {
+    fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'advertised' },
+    profile: PollProfiles.advertisement, resultPath: '$.wait.advertised',
+  });
+  c.task('CutoverDns', {
+    fn: 'CutoverDnsRecords',
+    parameters: { 'records.$': '$.baseline.dns', 'values.$': '$.wait.anycastList.anycastIps', 'ttl.$': '$.plan.dns.cutoverTtl', 'migrationId.$': '$.plan.migrationId' },
+    resultPath: '$.cutover',
+  });
+  c.poll('AwaitCutoverInsync', { fn: 'CheckDnsChanges', parameters: { 'changes.$': '$.cutover.changes' }, profile: PollProfiles.dnsChange, resultPath: '$.wait.cutover' });
+  c.wait('WatchAfterCutover', { secondsPath: '$.plan.dns.watchSeconds', comment: 'Watch traffic before declaring success; a failed verification rolls back.' });
+  c.task('VerifyCutover', {
+    fn: 'VerifyCutover',
+    parameters: {
+      'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', 'anycastIpListId.$': '$.anycastList.id', 'anycastIps.$': '$.wait.anycastList.anycastIps',
+      'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.baseline.dns',
+    },
+    resultPath: '$.verified',
+  });
+  c.when('ShouldRestoreTtl', '$.plan.dns.restoreTtl', (b) => {
+    // The migration has succeeded by now: a failure to raise the TTL is reported, not rolled back.
+    b.task('RestoreDnsTtl', { fn: 'RestoreDnsTtl', parameters: { 'records.$': '$.baseline.dns', 'migrationId.$': '$.plan.migrationId' }, resultPath: '$.ttlRestore', catchTo: 'TtlNotRestored' });
+    b.poll('AwaitTtlRestoreInsync', { fn: 'CheckDnsChanges', parameters: { 'changes.$': '$.ttlRestore.changes' }, profile: PollProfiles.dnsChange, resultPath: '$.wait.ttlRestore' });
+  });
+  c.pass('Summarize', {
+    Parameters: {
+      'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'anycastIpListId.$': '$.anycastList.id', 'anycastIps.$': '$.wait.anycastList.anycastIps',
+      'distributionIds.$': '$.plan.distributionIds', 'topLevelPoolId.$': '$.pools.topLevel.poolId', 'globalPoolId.$': '$.pools.global.poolId', 'approval.$': '$.approval',
+    },
+  });
+  c.succeed('Onboarded');
+  return c;
+}
+
+function ttlNotRestored(c: ChainBuilder) {
+  // Reached only from RestoreDnsTtl: succeed, but say so in the output.
+  c.states.TtlNotRestored = {
+    Type: 'Pass', Comment: 'Traffic is on CloudFront; the TTL stays at the cutover value. Raise it by hand.',
+    Parameters: { warning: 'DNS TTL was not restored', 'error.$': '$.failure', 'migrationId.$': '$.plan.migrationId', 'anycastIps.$': '$.wait.anycastList.anycastIps' },
+    Next: 'Onboarded',
+  };
+}
+
+export const onboardCloudfrontByoip: WorkflowDefinition = {
+  name: 'onboard-cloudfront-byoip',
+  description: 'BYOIP to CloudFront through IPAM: provision, anycast list, DNS TTL, approval, advertise, cut over DNS.',
+  build() {
+    const c = build();
+    ttlNotRestored(c);
+    c.compensation(UNDO_TASKS);
+    return c.build('BYOIP to CloudFront through VPC IPAM, with approval before advertisement and full compensation. Generated by workflows/onboard-cloudfront-byoip.ts; do not edit.', MAX_EXECUTION_SECONDS);
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * teardown-cloudfront-byoip: the documented reverse order, "delete CloudFront resources first, then
+ * proceed with IPAM cleanup": detach the list from distributions (wait Deployed) → delete the list →
+ * withdraw each /24 (10 s apart) → deprovision from the global pool → delete it → optionally hand the
+ * space back from the top-level pool. Approval first: withdrawing changes what the internet routes.
+ *
+ * Not compensated (re-advertising is not a rollback): every step checks and skips what is already
+ * done, so after a failure the same input is simply run again.
+ */
+import { PollProfiles } from '../domain/polling';
+import { MAX_EXECUTION_SECONDS } from '../domain/validation';
+import { ChainBuilder, initialize, PRECONDITION_RETRY } from './lib/builder';
+import type { WorkflowDefinition } from './lib/workflow';
+
+function build() {
+  const c = new ChainBuilder().catchFailuresAt('TeardownStopped');
+  initialize(c);
+  c.task('ValidateInput', { fn: 'ValidateTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  c.task('CaptureState', {
+    fn: 'CaptureTeardownState',
+    parameters: {
+      'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'cidrs.$': '$.plan.cidrs', 'topLevelCidrs.$': '$.plan.topLevelCidrs',
+      'anycastIpListName.$': '$.plan.anycastIpListName', 'dnsRecordsToCheck.$': '$.plan.dnsRecordsToCheck',
+    },
+    resultPath: '$.state',
+  });
+  c.task('PlanTeardown', {
+    fn: 'PlanTeardown',
+    parameters: {
+      'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'topLevelCidrs.$': '$.plan.topLevelCidrs', 'deprovisionTopLevel.$': '$.plan.deprovisionTopLevel',
+      'deletePools.$': '$.plan.deletePools', 'approvers.$': '$.plan.approvers', 'state.$': '$.state',
+    },
+    resultPath: '$.approvalPlan',
+  });
+  c.approval('AwaitApproval', {
+    fn: 'RequestApproval',
+    payload: { workflow: 'teardown-cloudfront-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
+    resultPath: '$.approval',
+  });
+  c.map('DetachAnycastIpList', {
+    itemsPath: '$.state.distributionIds', maxConcurrency: 4, resultPath: null,
+    itemSelector: { 'distributionId.$': '$$.Map.Item.Value', wait: {} },
+    build: (m) => {
+      m.task('DetachListFromDistribution', { fn: 'SetDistributionAnycastList', parameters: { 'distributionId.$': '$.distributionId', mode: 'detach' }, resultPath: '$.detach', retry: [PRECONDITION_RETRY] });
+      m.poll('AwaitDetachDeployed', { fn: 'CheckDistributionDeployed', parameters: { 'distributionId.$': '$.distributionId' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.deployed' });
+    },
+  });
+  c.when('ListToDelete', '$.state.anycastList.found', (b) => {
+    b.task('DeleteAnycastIpList', { fn: 'DeleteAnycastIpList', parameters: { 'id.$': '$.state.anycastList.id' }, resultPath: '$.listDeletion', retry: [PRECONDITION_RETRY] });
+    b.poll('AwaitListDeleted', { fn: 'CheckAnycastIpList', parameters: { 'id.$': '$.state.anycastList.id', target: 'deleted' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.listDeleted' });
+  });
+  c.map('WithdrawCidrs', {
+    itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
+    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region' },
+    build: (m) => {
+      m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds' });
+      m.task('WithdrawCidr', {
+        fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr' }, resultPath: '$.withdraw',
+        retry: [{ ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' }],
+      });
+    },
+  });
+  c.poll('AwaitWithdrawn', {
+    fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'provisioned' },
+    profile: PollProfiles.advertisement, resultPath: '$.wait.withdrawn',
+  });
+  c.when('GlobalPoolToClean', '$.state.globalPool.found', (b) => {
+    b.task('DeprovisionGlobalCidrs', { fn: 'DeprovisionPoolCidrs', parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.state.globalPool.poolId', 'cidrs.$': '$.plan.cidrs' }, resultPath: '$.deprovisioned.global' });
+    b.poll('AwaitGlobalDeprovisioned', {
+      fn: 'CheckPoolCidrs', parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.state.globalPool.poolId', 'cidrs.$': '$.plan.cidrs', target: 'deprovisioned' },
+      profile: PollProfiles.poolCidr, resultPath: '$.wait.globalDeprovisioned',
+    });
+  });
+  c.when('DeletePools', '$.plan.deletePools', (b) => {
+    b.when('GlobalPoolExists', '$.state.globalPool.found', (g) => {
+      g.task('DeleteGlobalPool', { fn: 'DeleteIpamPool', parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.state.globalPool.poolId' }, resultPath: '$.poolDeletion.global' });
+      g.poll('AwaitGlobalPoolDeleted', { fn: 'CheckIpamPool', parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.state.globalPool.poolId', target: 'deleted' }, profile: PollProfiles.poolState, resultPath: '$.wait.globalPoolDeleted' });
+    });
+  });
+  c.when('DeprovisionTopLevel', '$.plan.deprovisionTopLevel', (b) => {
+    b.when('TopLevelPoolExists', '$.state.topLevelPool.found', (t) => {
+      t.task('DeprovisionTopLevelCidrs', { fn: 'DeprovisionPoolCidrs', parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.state.topLevelPool.poolId', 'cidrs.$': '$.plan.topLevelCidrs' }, resultPath: '$.deprovisioned.topLevel' });
+      t.poll('AwaitTopLevelDeprovisioned', {
+        fn: 'CheckPoolCidrs', parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.state.topLevelPool.poolId', 'cidrs.$': '$.plan.topLevelCidrs', target: 'deprovisioned' },
+        profile: PollProfiles.poolCidr, resultPath: '$.wait.topLevelDeprovisioned',
+      });
+      t.when('DeleteTopLevelToo', '$.plan.deletePools', (d) => {
+        d.task('DeleteTopLevelPool', { fn: 'DeleteIpamPool', parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.state.topLevelPool.poolId' }, resultPath: '$.poolDeletion.topLevel' });
+        d.poll('AwaitTopLevelPoolDeleted', { fn: 'CheckIpamPool', parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.state.topLevelPool.poolId', target: 'deleted' }, profile: PollProfiles.poolState, resultPath: '$.wait.topLevelPoolDeleted' });
+      });
+    });
+  });
+  c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'state.$': '$.state', 'approval.$': '$.approval' } });
+  c.succeed('TornDown');
+  c.states.TeardownStopped = {
+    Type: 'Fail',
+    Comment: 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.',
+    ErrorPath: '$.failure.Error',
+    CausePath: '$.failure.Cause',
+  };
+  return c;
+}
+
+export const teardownCloudfrontByoip: WorkflowDefinition = {
+  name: 'teardown-cloudfront-byoip',
+  description: 'Reverse of onboarding: detach and delete the anycast list, withdraw, deprovision, delete pools. Re-runnable.',
+  build: () => build().build('Tears down CloudFront BYOIP in the documented order; re-run to continue after a failure. Generated by workflows/teardown-cloudfront-byoip.ts; do not edit.', MAX_EXECUTION_SECONDS),
+};
