@@ -1,0 +1,305 @@
+/**
+ * Runs a workflow's committed ASL (the same file CDK deploys) on this machine: aws-local-stepfunctions
+ * is the engine, Task states call the real middy handlers, the handlers' SDK clients reach the
+ * simulator, and Wait/Retry timers run on the simulator's virtual clock.
+ */
+import 'promise.withresolvers/auto'; // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+)
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { Context } from 'aws-lambda';
+import { client } from '../tasks/lib/aws';
+import { taskCatalog } from '../tasks/catalog';
+import type { Simulator } from '../sim/simulator';
+import type { PendingTask } from '../sim/task-tokens';
+import { connectSimulator } from '../sim/transport';
+import { buildReport, type SimulationReport, type StateRecord } from './report';
+
+export const ROOT = resolve(__dirname, '..');
+
+/** How the approval gate is answered in a simulation. */
+export type ApprovalPolicy =
+  | 'auto'
+  | 'reject'
+  | 'none'
+  | ((request: ApprovalRequest) => Promise<void> | void);
+
+export interface ApprovalRequest {
+  readonly task: PendingTask;
+  readonly payload: Record<string, any>;
+  readonly sim: Simulator;
+  approve(by: string, reason?: string): Promise<void>;
+  reject(by: string, reason: string): Promise<void>;
+}
+
+export interface ProgressEvent {
+  readonly kind: 'state-entered' | 'state-exited' | 'state-failed' | 'state-retried' | 'state-caught' | 'approval-requested' | 'execution-ended';
+  readonly at: number; // virtual seconds since the run started
+  readonly state?: string;
+  readonly type?: string;
+  readonly index?: number;
+  readonly detail?: string;
+}
+
+export interface RunOptions {
+  readonly workflow: string;
+  readonly input: unknown;
+  readonly sim: Simulator;
+  readonly approve?: ApprovalPolicy;
+  /** Virtual seconds an auto/reject decision takes (a human reading the plan). */
+  readonly decisionDelaySeconds?: number;
+  readonly executionName?: string;
+  readonly onProgress?: (e: ProgressEvent) => void;
+  /** Read the ASL from this file instead of asl/<workflow>.asl.json. */
+  readonly aslFile?: string;
+  /** Use this definition instead of reading a file (benchmarks compare variants). */
+  readonly definition?: Record<string, unknown>;
+}
+
+export interface RunResult {
+  readonly report: SimulationReport;
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+const handlerCache = new Map<string, Handler>();
+
+export function loadTaskHandler(task: string): Handler {
+  const cached = handlerCache.get(task);
+  if (cached) return cached;
+  const entry = (taskCatalog as Record<string, string>)[task];
+  if (!entry) throw new Error(`task ${task} is not in tasks/catalog.ts`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(join(ROOT, entry));
+  if (typeof mod.handler !== 'function') throw new Error(`${entry} does not export a handler`);
+  handlerCache.set(task, mod.handler);
+  return mod.handler;
+}
+
+function placeholderTask(resource: unknown): string | undefined {
+  const m = typeof resource === 'string' ? /^\$\{(\w+)Arn\}$/.exec(resource) : null;
+  return m?.[1];
+}
+
+function lambdaContext(task: string, sim: Simulator): Context {
+  const account = sim.world.defaultAccount;
+  const region = sim.world.defaultRegion;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: `byoip-${task}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:${account}:function:byoip-${task}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/byoip-${task}`,
+    logStreamName: 'simulated',
+    getRemainingTimeInMillis: () => 120_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * Invokes a handler as Lambda would: JSON in, JSON out, and on failure an error whose name is the
+ * errorType and whose message is Lambda's Cause JSON ({errorType, errorMessage, trace}).
+ */
+async function invokeLikeLambda(task: string, event: unknown, sim: Simulator): Promise<unknown> {
+  const handler = loadTaskHandler(task);
+  try {
+    const out = await handler(JSON.parse(JSON.stringify(event ?? null)), lambdaContext(task, sim));
+    return out === undefined ? null : JSON.parse(JSON.stringify(out));
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const surfaced = new Error(JSON.stringify({ errorType: err.name, errorMessage: err.message, trace: [] }));
+    surfaced.name = err.name;
+    throw surfaced;
+  }
+}
+
+const TIMEOUT_FIELD = '__byoipTimeoutSeconds';
+const HEARTBEAT_FIELD = '__byoipHeartbeatSeconds';
+
+/**
+ * Engine shim: aws-local-stepfunctions evaluates TimeoutSecondsPath against the input *after*
+ * Parameters (AWS uses the state input) and ignores heartbeats. For callback states the runner moves
+ * those paths into hidden Parameters fields and lets the token broker enforce them on the virtual clock.
+ */
+function shimCallbackTimeouts(state: any): { timeoutSeconds?: number; heartbeatSeconds?: number } {
+  const params = (state.Parameters ??= {});
+  if (state.TimeoutSecondsPath) params[`${TIMEOUT_FIELD}.$`] = state.TimeoutSecondsPath;
+  if (state.HeartbeatSecondsPath) params[`${HEARTBEAT_FIELD}.$`] = state.HeartbeatSecondsPath;
+  const fixed = { timeoutSeconds: state.TimeoutSeconds as number | undefined, heartbeatSeconds: state.HeartbeatSeconds as number | undefined };
+  delete state.TimeoutSecondsPath;
+  delete state.HeartbeatSecondsPath;
+  delete state.HeartbeatSeconds;
+  // The broker times the callback out; the engine's own timer only has to stay out of the way.
+  state.TimeoutSeconds = 2_000_000;
+  return fixed;
+}
+
+/** Every Task state (including those inside Map/Parallel) gets a local handler keyed by its name. */
+function localHandlers(definition: any, sim: Simulator, executionId: string, approval: (task: PendingTask, payload: any) => void) {
+  const handlers: Record<string, (input: any) => Promise<any>> = {};
+  const visit = (states: Record<string, any>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States);
+      if (state.Type === 'Parallel') for (const b of state.Branches) visit(b.States);
+      if (state.Type !== 'Task') continue;
+      const direct = placeholderTask(state.Resource);
+      if (direct) {
+        handlers[name] = (input) => invokeLikeLambda(direct, input, sim);
+      } else if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+        const fn = placeholderTask(state.Parameters?.FunctionName);
+        if (!fn) throw new Error(`${name}: waitForTaskToken needs FunctionName "\${<Task>Arn}"`);
+        const timing = shimCallbackTimeouts(state);
+        handlers[name] = async (input) => {
+          const { [TIMEOUT_FIELD]: timeoutSeconds, [HEARTBEAT_FIELD]: heartbeatSeconds, ...rest } = input ?? {};
+          const task = sim.taskTokens.issue(name, executionId);
+          const payload = { ...(rest.Payload ?? {}), taskToken: task.token };
+          // The broker enforces the state's timeout and heartbeat; afterwards the token answers TaskTimedOut, as in AWS.
+          const waiting = sim.taskTokens.wait(task, { timeoutSeconds: timeoutSeconds ?? timing.timeoutSeconds, heartbeatSeconds: heartbeatSeconds ?? timing.heartbeatSeconds });
+          waiting.catch(() => undefined); // settled by failAll if the state ended another way
+          await invokeLikeLambda(fn, payload, sim);
+          approval(task, payload);
+          return waiting;
+        };
+      } else {
+        throw new Error(`${name}: the local runner cannot run resource ${state.Resource}`);
+      }
+    }
+  };
+  visit(definition.States);
+  return handlers;
+}
+
+function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void) {
+  const sfn = () => client(SFNClient, { region: sim.world.defaultRegion });
+  return (task: PendingTask, payload: Record<string, any>) => {
+    const request: ApprovalRequest = {
+      task, payload, sim,
+      approve: (by, reason) => sfn().send(new SendTaskSuccessCommand({
+        taskToken: task.token,
+        output: JSON.stringify({ approved: true, approvalId: `sim-${task.token.slice(-12)}`, decidedBy: by, decidedAt: new Date().toISOString(), reason: reason ?? 'approved' }),
+      })).then(() => undefined),
+      reject: (by, reason) => sfn().send(new SendTaskFailureCommand({ taskToken: task.token, error: 'ApprovalRejected', cause: `rejected by ${by}: ${reason}` })).then(() => undefined),
+    };
+    emit({ kind: 'approval-requested', at: sim.elapsedSeconds(), state: task.stateName, detail: payload.plan?.title });
+    if (policy === 'none') return;
+    if (typeof policy === 'function') {
+      void Promise.resolve(policy(request)).catch(() => undefined);
+      return;
+    }
+    setTimeout(() => {
+      const decide = policy === 'auto'
+        ? request.approve('simulator (--approve auto)', 'rehearsal')
+        : request.reject('simulator (--approve reject)', 'rehearsal of a rejected change');
+      void decide.catch(() => undefined); // a timed-out task refuses late answers, as in AWS
+    }, delaySeconds * 1000);
+  };
+}
+
+export function loadDefinition(workflow: string, aslFile?: string): Record<string, unknown> {
+  const file = aslFile ?? join(ROOT, 'asl', `${workflow}.asl.json`);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** Runs one execution to its end on the simulator's virtual clock and returns its report. */
+export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
+  const { sim } = opts;
+  const definition = structuredClone(opts.definition ?? loadDefinition(opts.workflow, opts.aslFile)) as StateMachineDefinition;
+  const executionName = opts.executionName ?? `sim-${opts.workflow}-${randomUUID().slice(0, 8)}`;
+  const account = sim.world.defaultAccount;
+  const region = sim.world.defaultRegion;
+  const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:byoip-${opts.workflow}`;
+  const executionId = `arn:aws:states:${region}:${account}:execution:byoip-${opts.workflow}:${executionName}`;
+  const disconnect = connectSimulator(sim);
+  const startedAt = sim.clock.now();
+  const rel = (t: number) => (t - startedAt) / 1000;
+  const emit = (e: ProgressEvent) => opts.onProgress?.(e);
+  const records: StateRecord[] = [];
+  const open = new Map<string, StateRecord>();
+  const key = (name: string, index?: number) => `${name}#${index ?? ''}`;
+
+  try {
+    return await sim.clock.drive(async () => {
+      // Validation is done by our own tests with asl-validator 4; the engine's bundled 3.x would mutate the definition.
+      const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
+      const handlers = localHandlers(definition, sim, executionId, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit));
+      const execution = machine.run(opts.input as never, {
+        overrides: { taskResourceLocalHandlers: handlers },
+        context: {
+          Execution: { Id: executionId, Name: executionName, RoleArn: `arn:aws:iam::${account}:role/byoip-orchestrator-states` },
+          StateMachine: { Id: stateMachineArn, Name: `byoip-${opts.workflow}` },
+          Task: { Token: 'replaced-per-callback' },
+        },
+      });
+      const collect = (async () => {
+        for await (const ev of execution.eventLogs as AsyncGenerator<any>) {
+          const at = rel(ev.timestamp);
+          const name: string | undefined = ev.state?.name;
+          switch (ev.type) {
+            case 'StateEntered': {
+              const r: StateRecord = { name: name!, type: ev.state.type, enteredAt: at, exitedAt: null, status: 'RUNNING', index: ev.index };
+              records.push(r);
+              open.set(key(name!, ev.index), r);
+              emit({ kind: 'state-entered', at, state: name, type: ev.state.type, index: ev.index });
+              break;
+            }
+            case 'StateExited': {
+              const r = open.get(key(name!, ev.index));
+              if (r) { r.exitedAt = at; r.status = 'SUCCEEDED'; open.delete(key(name!, ev.index)); }
+              emit({ kind: 'state-exited', at, state: name, type: ev.state.type, index: ev.index });
+              break;
+            }
+            case 'StateFailed': {
+              const r = open.get(key(name!, ev.index));
+              if (r) { r.exitedAt = at; r.status = 'FAILED'; r.error = ev.Error; open.delete(key(name!, ev.index)); }
+              emit({ kind: 'state-failed', at, state: name, index: ev.index, detail: `${ev.Error}` });
+              break;
+            }
+            case 'StateRetried': {
+              const r = [...records].reverse().find((x) => x.name === name && x.index === ev.index);
+              if (r) r.retries = (r.retries ?? 0) + 1;
+              emit({ kind: 'state-retried', at, state: name, index: ev.index, detail: `attempt ${ev.retry?.attempt}` });
+              break;
+            }
+            case 'StateCaught': {
+              const r = [...records].reverse().find((x) => x.name === name && x.index === ev.index);
+              if (r) r.status = 'CAUGHT';
+              emit({ kind: 'state-caught', at, state: name, index: ev.index });
+              break;
+            }
+            default:
+              break;
+          }
+        }
+      })();
+      let status: SimulationReport['status'] = 'SUCCEEDED';
+      let output: unknown = null;
+      let error: SimulationReport['error'] = null;
+      try {
+        output = await execution.result;
+      } catch (e) {
+        const err = e as Error & { cause?: any };
+        status = err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : err.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
+        const failed = err.cause as { name?: string; message?: string } | undefined;
+        error = { name: failed?.name ?? err.name, cause: failed?.message ?? err.message };
+      }
+      await collect;
+      sim.taskTokens.failAll(executionId);
+      const endedAt = sim.clock.now();
+      for (const r of open.values()) r.exitedAt = rel(endedAt);
+      emit({ kind: 'execution-ended', at: rel(endedAt), detail: status });
+      return {
+        report: buildReport({
+          workflow: opts.workflow, executionName, status, error, output, startedAt, endedAt, sim, states: records,
+          topLevelStates: Object.keys(definition.States),
+        }),
+      };
+    });
+  } finally {
+    disconnect();
+  }
+}
