@@ -88,10 +88,14 @@ function fqdn(name: string): string {
 
 /** Cross-field rules zod can't express field by field. */
 function crossCheck(input: OnboardInput, now: Date, ctx: z.RefinementCtx): void {
-  const slash24: Cidr[] = input.cidrs.map((c) => parseCidr(c));
-  for (let i = 0; i < slash24.length; i++) {
-    for (let j = i + 1; j < slash24.length; j++) {
-      if (overlaps(slash24[i], slash24[j])) ctx.addIssue({ code: 'custom', path: ['cidrs', j], message: `repeats ${input.cidrs[i]}` });
+  // Field-level issues don't stop zod from running this; skip what already failed to parse.
+  const parsed = input.cidrs.map((c) => { try { return parseCidr(c); } catch { return undefined; } });
+  const slash24: Cidr[] = parsed.filter((c): c is Cidr => c !== undefined);
+  for (let i = 0; i < parsed.length; i++) {
+    for (let j = i + 1; j < parsed.length; j++) {
+      const a = parsed[i];
+      const b = parsed[j];
+      if (a && b && overlaps(a, b)) ctx.addIssue({ code: 'custom', path: ['cidrs', j], message: `repeats ${input.cidrs[i]}` });
     }
   }
   const top: Cidr[] = [];

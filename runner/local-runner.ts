@@ -3,6 +3,7 @@
  * is the engine, Task states call the real middy handlers, the handlers' SDK clients reach the
  * simulator, and Wait/Retry timers run on the simulator's virtual clock.
  */
+import { cloneData } from '../sim/clone';
 import 'promise.withresolvers/auto'; // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+)
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -208,7 +209,7 @@ export function loadDefinition(workflow: string, aslFile?: string): Record<strin
 /** Runs one execution to its end on the simulator's virtual clock and returns its report. */
 export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   const { sim } = opts;
-  const definition = structuredClone(opts.definition ?? loadDefinition(opts.workflow, opts.aslFile)) as StateMachineDefinition;
+  const definition = cloneData(opts.definition ?? loadDefinition(opts.workflow, opts.aslFile)) as unknown as StateMachineDefinition;
   const executionName = opts.executionName ?? `sim-${opts.workflow}-${randomUUID().slice(0, 8)}`;
   const account = sim.world.defaultAccount;
   const region = sim.world.defaultRegion;

@@ -2,6 +2,7 @@
  * The simulated AWS: service models with their resources' life cycles on the virtual clock,
  * reached through the real SDK clients (see transport.ts). Every call is logged for the report.
  */
+import { cloneData } from './clone';
 import { awsError, isAwsError, isThrottlingName } from './aws-error';
 import { VirtualClock } from './clock';
 import { FaultInjector } from './faults';
@@ -139,7 +140,7 @@ export class Simulator {
    */
   async call(req: { service: string; operation: string; account: string; region: string; input: unknown }): Promise<unknown> {
     const now = this.clock.now();
-    const input = structuredClone(req.input ?? {});
+    const input = cloneData(req.input ?? {});
     const record: AwsCallRecord = { at: now, account: req.account, region: req.region, service: req.service, operation: req.operation, input };
     this.calls.push(record);
     const entry = this.ops.get(`${req.service}:${req.operation}`);
@@ -154,7 +155,7 @@ export class Simulator {
       const output = await entry.op({ sim: this, state, account: req.account, region: req.region, now, timings: this.world.timings }, input);
       const after = this.faults.take(req.service, req.operation, req.account, 'after');
       if (after) throw this.injected(after.error, after.message, req.operation);
-      return structuredClone(output ?? {});
+      return cloneData(output ?? {});
     } catch (e) {
       const err = isAwsError(e) ? e : awsError('InternalError', `simulator bug in ${req.service} ${req.operation}: ${(e as Error).stack}`);
       record.error = { name: err.name, message: err.message, injected: (err as { injected?: boolean }).injected || undefined };

@@ -4,11 +4,31 @@
  * the virtual clock) run for real; no credentials or network are used.
  */
 import { accountOfRole, installClientConfigurer, type ClientConfigurer, type ClientTarget } from '../tasks/lib/aws';
-import { awsError } from './aws-error';
+import { awsError, isAwsError, type AwsErrorShape } from './aws-error';
 import type { Simulator } from './simulator';
 
 function serviceOf(clientName: string): string {
   return clientName.replace(/Client$/, '');
+}
+
+const CLIENT_PACKAGES: Record<string, string> = {
+  EC2: '@aws-sdk/client-ec2', CloudFront: '@aws-sdk/client-cloudfront', Route53: '@aws-sdk/client-route-53', SFN: '@aws-sdk/client-sfn',
+  SecretsManager: '@aws-sdk/client-secrets-manager', RAM: '@aws-sdk/client-ram', GlobalAccelerator: '@aws-sdk/client-global-accelerator',
+  DynamoDB: '@aws-sdk/client-dynamodb', SNS: '@aws-sdk/client-sns', STS: '@aws-sdk/client-sts',
+};
+
+/** Re-raises a simulated error as the client package's own exception class when it has one (e.g. CloudFront PreconditionFailed). */
+function asSdkException(service: string, err: AwsErrorShape): Error {
+  const pkg = CLIENT_PACKAGES[service];
+  if (!pkg) return err;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(pkg) as Record<string, any>;
+  const Ctor = mod[err.name];
+  const Base = mod[`${service}ServiceException`];
+  if (typeof Ctor !== 'function' || !Base || !(Ctor.prototype instanceof Base)) return err;
+  const typed = new Ctor({ message: err.message, $metadata: err.$metadata });
+  if (err.$retryable) typed.$retryable = err.$retryable;
+  return typed;
 }
 
 export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
@@ -22,7 +42,12 @@ export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
         (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
           const operation = (context.commandName ?? '').replace(/Command$/, '');
           const account = callerAccount(sim, target);
-          const output = (await sim.call({ service, operation, account, region: target.region!, input: args.input })) as Record<string, unknown>;
+          let output: Record<string, unknown>;
+          try {
+            output = (await sim.call({ service, operation, account, region: target.region!, input: args.input })) as Record<string, unknown>;
+          } catch (e) {
+            throw isAwsError(e) ? asSdkException(service, e) : e;
+          }
           return { response: { statusCode: 200, headers: {} }, output: { ...output, $metadata: { httpStatusCode: 200, requestId: 'sim-request' } } };
         },
         { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'byoipSimulatorTransport', override: true },

@@ -285,7 +285,10 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
     return {
       ipams: state.ipams,
       pools: state.pools.filter(visiblePool).map(describePool),
-      poolCidrs: state.poolCidrs.filter((c) => c.lc.state !== 'deprovisioned').map((c) => ({ IpamPoolId: c.IpamPoolId, ...describePoolCidr(c) })),
+      // CIDR records of deleted pools go with them (AWS also drops failed/deprovisioned records after a while).
+      poolCidrs: state.poolCidrs
+        .filter((c) => c.lc.state !== 'deprovisioned' && state.pools.some((p) => p.IpamPoolId === c.IpamPoolId && visiblePool(p)))
+        .map((c) => ({ IpamPoolId: c.IpamPoolId, ...describePoolCidr(c) })),
       byoipCidrs: state.byoipCidrs.filter((b) => b.lc.state !== 'deprovisioned').map((b) => ({ account: b.account, region: b.region, ...describeByoip(b), advertisedAsn: b.advertisedAsn })),
     };
   },
@@ -336,7 +339,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
 
     DescribeIpamPools(ctx, input) {
       const pools = ctx.state.pools.filter((p) => p.OwnerId === ctx.account && visiblePool(p) && (!input.IpamPoolIds?.length || input.IpamPoolIds.includes(p.IpamPoolId)))
-        .filter((p) => matchesFilters(describePool(p), p.Tags, input.Filters, {
+        .filter((p) => matchesFilters({ ...describePool(p), IpamScopeId: p.IpamScopeId }, p.Tags, input.Filters, {
           'ipam-scope-id': 'IpamScopeId', 'ipam-pool-id': 'IpamPoolId', 'source-ipam-pool-id': 'SourceIpamPoolId',
           'address-family': 'AddressFamily', locale: 'Locale', 'aws-service': 'AwsService', description: 'Description', state: 'State',
         }));

@@ -50,7 +50,10 @@ const deleteAnycastIpList: UndoImpl = {
   },
 };
 
-export const handler = defineUndoTask('UndoCloudFront', 'CloudFront', {
+/** The undo actions this task implements (intents in the workflows name them). */
+export const undoActions: Record<string, UndoImpl> = {
   'CloudFront.RestoreDistribution': restoreDistribution,
   'CloudFront.DeleteAnycastIpList': deleteAnycastIpList,
-});
+};
+
+export const handler = defineUndoTask('UndoCloudFront', 'CloudFront', undoActions);

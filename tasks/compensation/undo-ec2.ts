@@ -60,8 +60,11 @@ const deletePool: UndoImpl = {
   },
 };
 
-export const handler = defineUndoTask('UndoEc2', 'EC2', {
+/** The undo actions this task implements (intents in the workflows name them). */
+export const undoActions: Record<string, UndoImpl> = {
   'EC2.WithdrawCidr': withdrawCidr,
   'EC2.DeprovisionPoolCidr': deprovisionPoolCidr,
   'EC2.DeletePool': deletePool,
-});
+};
+
+export const handler = defineUndoTask('UndoEc2', 'EC2', undoActions);

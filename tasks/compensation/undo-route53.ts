@@ -31,4 +31,7 @@ const restoreRecords: UndoImpl = {
   },
 };
 
-export const handler = defineUndoTask('UndoRoute53', 'Route53', { 'Route53.RestoreRecords': restoreRecords });
+/** The undo actions this task implements (intents in the workflows name them). */
+export const undoActions: Record<string, UndoImpl> = { 'Route53.RestoreRecords': restoreRecords };
+
+export const handler = defineUndoTask('UndoRoute53', 'Route53', undoActions);

@@ -1,0 +1,44 @@
+/** The `byoip` command as an operator runs it: exit codes, the report file and its documented shape. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const byoip = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+
+describe('byoip simulate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'byoip-cli-'));
+
+  it('runs a migration rehearsal, exits 0 and writes the documented report', () => {
+    const reportFile = join(dir, 'ok.json');
+    const res = byoip('simulate', 'onboard-cloudfront-byoip', '--input', 'examples/onboard-cloudfront-byoip.input.json', '--report', reportFile);
+    expect(res.stderr).toMatch(/onboard-cloudfront-byoip: SUCCEEDED after/);
+    expect(res.stderr).toMatch(/where the virtual time went:\n\s+AwaitTopLevelProvisioned/);
+    expect(res.status).toBe(0);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['workflow', 'status', 'error', 'output', 'virtualSeconds', 'states', 'awsCalls', 'resources']));
+    expect(report.states[0]).toEqual(expect.objectContaining({ name: 'Initialize', type: 'Pass', enteredAt: 0, exitedAt: 0, status: 'SUCCEEDED' }));
+    expect(Object.keys(report.awsCalls[0]).sort()).toEqual(['account', 'at', 'error', 'input', 'operation', 'region', 'service']);
+    expect(JSON.parse(res.stdout)).toMatchObject({ migrationId: 'example-corp-edge' });
+  });
+
+  it('exits 1 with the error when the approval is rejected, after compensating', () => {
+    const res = byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '--approve', 'reject', '-q');
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/FAILED .*\n\s+error: ApprovalRejected: rejected by simulator/);
+  });
+
+  it('injects faults from the command line', () => {
+    const res = byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '-q', '--fault', 'CreateAnycastIpList=AccessDenied');
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/error: AwsRequestRejected: AccessDenied: injected fault/);
+  });
+
+  it('refuses a malformed fault or an unknown workflow with exit 2', () => {
+    expect(byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '--fault', 'nonsense').status).toBe(2);
+    const unknown = byoip('simulate', 'no-such-workflow', '-i', 'examples/onboard-cloudfront-byoip.input.json');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown workflow "no-such-workflow"/);
+  });
+});

@@ -1,0 +1,65 @@
+/** Test helpers: the example world and inputs, with overrides, and a semantic view of the world. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSimulator, Simulator } from '../../sim';
+import { formatAuthorizationMessage, signAuthorizationMessage, yyyymmdd } from '../../domain/authorization';
+import { runWorkflow, type RunOptions } from '../../runner/local-runner';
+import type { SimulationReport } from '../../runner/report';
+
+export const EXAMPLES = join(__dirname, '..', '..', 'examples');
+export const ACCOUNT = '111122223333';
+export const SIGNING_KEY = readFileSync(join(EXAMPLES, 'keys', 'customer-signing-key.pem'), 'utf8');
+export const WRONG_KEY = readFileSync(join(EXAMPLES, 'keys', 'wrong-key.pem'), 'utf8');
+export const CERTIFICATE = readFileSync(join(EXAMPLES, 'keys', 'customer-rdap-certificate.pem'), 'utf8');
+
+type Json = any;
+
+function merge(base: Json, patch: Json): Json {
+  if (patch === undefined) return base;
+  if (Array.isArray(patch) || typeof patch !== 'object' || patch === null) return patch;
+  const out = { ...(base ?? {}) };
+  for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
+  return out;
+}
+
+export function exampleWorldJson(patch?: Json): Json {
+  return merge(JSON.parse(readFileSync(join(EXAMPLES, 'world.json'), 'utf8')), patch);
+}
+
+export function exampleSim(patch?: Json): Simulator {
+  return createSimulator(exampleWorldJson(patch), EXAMPLES);
+}
+
+export function exampleInput(name = 'onboard-cloudfront-byoip', patch?: Json): Json {
+  return merge(JSON.parse(readFileSync(join(EXAMPLES, `${name}.input.json`), 'utf8')), patch);
+}
+
+/** Signed messages for the CIDRs, expiring `days` after `now`. */
+export function signedMessages(cidrs: string[], now: Date, opts: { key?: string; account?: string; days?: number } = {}) {
+  const expiry = yyyymmdd(new Date(now.getTime() + (opts.days ?? 30) * 86_400_000));
+  return cidrs.map((cidr) => {
+    const message = formatAuthorizationMessage({ account: opts.account ?? ACCOUNT, resource: cidr, expiry });
+    return { cidr, message, signature: signAuthorizationMessage(message, opts.key ?? SIGNING_KEY) };
+  });
+}
+
+export async function run(sim: Simulator, workflow: string, input: Json, opts: Partial<RunOptions> = {}): Promise<SimulationReport> {
+  const { report } = await runWorkflow({ workflow, input, sim, ...opts });
+  return report;
+}
+
+/** The world as an operator sees it: what exists and how it is configured (no ids of deleted things, no ETags). */
+export function semanticWorld(sim: Simulator) {
+  const snap = sim.snapshot() as any;
+  const ipam = snap['ec2.ipam'];
+  return {
+    pools: ipam.pools.map((p: any) => ({ depth: p.PoolDepth, locale: p.Locale, service: p.AwsService ?? null, state: p.State })),
+    poolCidrs: ipam.poolCidrs.map((c: any) => ({ cidr: c.Cidr, state: c.State })).sort((a: any, b: any) => a.cidr.localeCompare(b.cidr)),
+    byoip: ipam.byoipCidrs.map((b: any) => ({ cidr: b.Cidr, state: b.State })),
+    anycastLists: snap.cloudfront.anycastLists.map((l: any) => l.Name),
+    distributions: snap.cloudfront.distributions.map((d: any) => ({ id: d.Id, list: d.AnycastIpListId, price: d.PriceClass, ipv6: d.IsIPV6Enabled, status: d.Status })),
+    dns: snap.route53.hostedZones.map((z: any) => ({ zone: z.Id, records: z.ResourceRecordSets })),
+  };
+}
+
+export const callsOf = (report: SimulationReport, operation: string) => report.awsCalls.filter((c) => c.operation === operation);
