@@ -37,10 +37,13 @@ export const taskPermissions: Record<TaskName, string[]> = {
   RestoreDnsTtl: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
   CheckDnsChanges: ['route53:GetChange'],
   RequestApproval: [],
+  AcquireLock: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  ReleaseLock: ['dynamodb:DeleteItem'],
   UndoEc2: ['ec2:DescribeByoipCidrs', 'ec2:WithdrawByoipCidr', 'ec2:DescribeIpamPools', 'ec2:GetIpamPoolCidrs', 'ec2:DeprovisionIpamPoolCidr', 'ec2:DeleteIpamPool'],
   UndoCloudFront: [
     'cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution', 'cloudfront:GetDistribution', 'cloudfront:ListAnycastIpLists',
     'cloudfront:ListTagsForResource', 'cloudfront:GetAnycastIpList', 'cloudfront:ListDistributionsByAnycastIpListId', 'cloudfront:DeleteAnycastIpList',
   ],
   UndoRoute53: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets', 'route53:GetChange'],
+  UndoDynamoDb: ['dynamodb:DeleteItem'],
 };

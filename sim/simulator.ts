@@ -3,6 +3,7 @@
  * reached through the real SDK clients (see transport.ts). Every call is logged for the report.
  */
 import { cloneData } from './clone';
+import type { HttpRequest, HttpResponse } from '../tasks/lib/http';
 import { awsError, isAwsError, isThrottlingName } from './aws-error';
 import { VirtualClock } from './clock';
 import { FaultInjector } from './faults';
@@ -49,6 +50,13 @@ export interface ServiceModel<S = unknown> {
   snapshot?(state: S, sim: Simulator): unknown;
 }
 
+/** A simulated web host (an edge serving customer domains, ip-ranges.amazonaws.com, ...). */
+export interface SimHttpHost {
+  /** Does this host answer for the request (by URL host, Host header or connectTo address)? */
+  matches(req: HttpRequest): boolean;
+  handle(req: HttpRequest, sim: Simulator): HttpResponse | Promise<HttpResponse>;
+}
+
 /** A state transition of a simulated resource, kept for reports and lower-bound analysis. */
 export interface ResourceTransition {
   readonly at: number;
@@ -82,6 +90,9 @@ export class Simulator {
   private readonly ops = new Map<string, { model: ServiceModel<any>; op: Operation<any> }>();
   private readonly buckets = new Map<string, BucketState>();
   private idCounter = 0;
+  private readonly httpHosts: SimHttpHost[] = [];
+  /** Every HTTP request tasks made, like `calls` for the AWS APIs. */
+  readonly httpRequests: Array<{ at: number; method: string; url: string; host?: string; status: number }> = [];
 
   constructor(readonly world: WorldSeed, models: ServiceModel<any>[]) {
     this.startedAt = Date.parse(world.startTime);
@@ -186,6 +197,24 @@ export class Simulator {
       throw awsError(name, `Rate exceeded (${service} ${kind} request rate)`);
     }
     state.tokens -= 1;
+  }
+
+  addHttpHost(host: SimHttpHost): void {
+    this.httpHosts.push(host);
+  }
+
+  /** Serves a task's HTTP request from a simulated host; unknown hosts fail like an unreachable network. */
+  async http(req: HttpRequest): Promise<HttpResponse> {
+    const host = this.httpHosts.find((h) => h.matches(req));
+    if (!host) {
+      this.httpRequests.push({ at: this.clock.now(), method: req.method ?? 'GET', url: req.url, host: req.headers?.host, status: 0 });
+      const err = new Error(`getaddrinfo ENOTFOUND ${new URL(req.url).hostname} (no simulated host answers for it)`);
+      (err as { code?: string }).code = 'ENOTFOUND';
+      throw err;
+    }
+    const res = await host.handle(req, this);
+    this.httpRequests.push({ at: this.clock.now(), method: req.method ?? 'GET', url: req.url, host: req.headers?.host, status: res.status });
+    return res;
   }
 
   /** The world at this moment, as JSON (the report's `resources`). */

@@ -3,7 +3,9 @@
  * middleware and before signing: the SDK's serializer and retry strategy (throttling back-off on
  * the virtual clock) run for real; no credentials or network are used.
  */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { accountOfRole, installClientConfigurer, type ClientConfigurer, type ClientTarget } from '../tasks/lib/aws';
+import { installHttpTransport } from '../tasks/lib/http';
 import { awsError, isAwsError, type AwsErrorShape } from './aws-error';
 import type { Simulator } from './simulator';
 
@@ -27,6 +29,8 @@ function asSdkException(service: string, err: AwsErrorShape): Error {
   const Base = mod[`${service}ServiceException`];
   if (typeof Ctor !== 'function' || !Base || !(Ctor.prototype instanceof Base)) return err;
   const typed = new Ctor({ message: err.message, $metadata: err.$metadata });
+  // Keep modelled fields such as CancellationReasons or Item.
+  for (const [k, v] of Object.entries(err)) if (!(k in typed) || typed[k] === undefined) typed[k] = v;
   if (err.$retryable) typed.$retryable = err.$retryable;
   return typed;
 }
@@ -39,7 +43,7 @@ export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
     decorate(client, clientName, target: ClientTarget) {
       const service = serviceOf(clientName);
       client.middlewareStack.addRelativeTo(
-        (_next: unknown, context: { commandName?: string }) => async (args: { input: unknown }) => {
+        (_next: unknown, context: { commandName?: string; __aws_sdk_context?: { features?: Record<string, string> } }) => async (args: { input: unknown }) => {
           const operation = (context.commandName ?? '').replace(/Command$/, '');
           const account = callerAccount(sim, target);
           let output: Record<string, unknown>;
@@ -48,12 +52,24 @@ export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
           } catch (e) {
             throw isAwsError(e) ? asSdkException(service, e) : e;
           }
+          // The DocumentClient unmarshalls in the deserialize step, which this short-circuit skips: do it here.
+          if (context.__aws_sdk_context?.features?.DDB_MAPPER) output = unmarshallDocumentOutput(output);
           return { response: { statusCode: 200, headers: {} }, output: { ...output, $metadata: { httpStatusCode: 200, requestId: 'sim-request' } } };
         },
         { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'byoipSimulatorTransport', override: true },
       );
     },
   };
+}
+
+/** The output fields lib-dynamodb unmarshalls for the commands the tasks use. */
+function unmarshallDocumentOutput(output: Record<string, any>): Record<string, any> {
+  const one = (v: any) => (v ? unmarshall(v) : v);
+  const out = { ...output };
+  for (const k of ['Item', 'Attributes', 'LastEvaluatedKey']) if (out[k]) out[k] = one(out[k]);
+  if (Array.isArray(out.Items)) out.Items = out.Items.map(one);
+  if (out.Responses && !Array.isArray(out.Responses)) out.Responses = Object.fromEntries(Object.entries(out.Responses).map(([t, items]) => [t, (items as any[]).map(one)]));
+  return out;
 }
 
 /** The account a client acts as: the default one, or the role's account if it may be assumed. */
@@ -68,8 +84,28 @@ function callerAccount(sim: Simulator, target: ClientTarget): string {
   return account;
 }
 
-/** Points every client created by tasks/lib/aws at this simulator until the returned function is called. */
+let connected: { sim: Simulator; count: number } | undefined;
+
+/**
+ * Points every client created by tasks/lib/aws (and tasks/lib/http) at this simulator until the
+ * returned function is called. Concurrent runs on the same simulator share the connection.
+ */
 export function connectSimulator(sim: Simulator): () => void {
-  installClientConfigurer(simulatorConfigurer(sim));
-  return () => installClientConfigurer(undefined);
+  if (connected && connected.sim !== sim) throw new Error('another simulator is connected in this process');
+  if (!connected) {
+    connected = { sim, count: 0 };
+    installClientConfigurer(simulatorConfigurer(sim));
+    installHttpTransport((req) => sim.http(req));
+  }
+  connected.count++;
+  let done = false;
+  return () => {
+    if (done || !connected) return;
+    done = true;
+    if (--connected.count === 0) {
+      connected = undefined;
+      installClientConfigurer(undefined);
+      installHttpTransport(undefined);
+    }
+  };
 }

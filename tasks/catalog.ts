@@ -36,12 +36,16 @@ export const taskCatalog = {
   CheckDnsChanges: 'tasks/dns/check-dns-changes.ts',
   // approval
   RequestApproval: 'tasks/approval/request-approval.ts',
+  // locks (state table)
+  AcquireLock: 'tasks/locks/acquire-lock.ts',
+  ReleaseLock: 'tasks/locks/release-lock.ts',
   // compensation
   PlanCompensation: 'tasks/compensation/plan-compensation.ts',
   AbandonUndo: 'tasks/compensation/abandon-undo.ts',
   UndoEc2: 'tasks/compensation/undo-ec2.ts',
   UndoCloudFront: 'tasks/compensation/undo-cloudfront.ts',
   UndoRoute53: 'tasks/compensation/undo-route53.ts',
+  UndoDynamoDb: 'tasks/compensation/undo-dynamodb.ts',
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

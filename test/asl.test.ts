@@ -9,6 +9,7 @@ import { taskCatalog } from '../tasks/catalog';
 import { renderAsl } from '../scripts/build-asl';
 import { workflows } from '../workflows';
 import { LAMBDA_TRANSIENT } from '../workflows/lib/builder';
+import { UNDO_TASK_BY_SERVICE } from '../workflows/lib/undo-tasks';
 
 const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
@@ -25,7 +26,6 @@ function allStates(def: any): Array<[string, any]> {
   return out;
 }
 
-const UNDO_MODULES: Record<string, string> = { EC2: 'UndoEc2', CloudFront: 'UndoCloudFront', Route53: 'UndoRoute53' };
 
 describe.each(workflows.map((w) => [w.name]))('%s', (name) => {
   const file = join(__dirname, '..', 'asl', `${name}.asl.json`);
@@ -84,7 +84,7 @@ describe.each(workflows.map((w) => [w.name]))('%s', (name) => {
     for (const action of actions) {
       const service = action.split('.')[0];
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(join(__dirname, '..', (taskCatalog as Record<string, string>)[UNDO_MODULES[service]]));
+      const mod = require(join(__dirname, '..', (taskCatalog as Record<string, string>)[UNDO_TASK_BY_SERVICE[service]]));
       expect([action, action in mod.undoActions]).toEqual([action, true]);
     }
   });

@@ -1,0 +1,151 @@
+/**
+ * DynamoDB, for the orchestrator's state table (locks, ASN swap guard, approvals, sync tokens):
+ * items, conditional writes (ConditionalCheckFailedException), update expressions, Query, and
+ * all-or-nothing TransactWriteItems. Tasks use the real DynamoDB/DocumentClient from lib-dynamodb.
+ */
+import { z } from 'zod';
+import { awsError } from '../aws-error';
+import type { OpContext, ServiceModel } from '../simulator';
+import { applyUpdate, evaluateCondition, type AttributeValue, type Item } from './dynamodb-expressions';
+
+/** The single table every workflow keeps durable state in (name via STATE_TABLE_NAME in AWS). */
+export const STATE_TABLE = 'byoip-orchestrator-state';
+
+const TableSeed = z.object({
+  name: z.string(),
+  account: z.string().optional(),
+  region: z.string().optional(),
+  partitionKey: z.string().default('pk'),
+  sortKey: z.string().optional().default('sk'),
+  items: z.array(z.record(z.string(), z.any())).default([]),
+});
+export const DynamoDbWorldSection = z.object({ tables: z.array(TableSeed).default([]) });
+
+interface SimTable { name: string; account: string; region: string; pk: string; sk?: string; items: Map<string, Item> }
+export interface DynamoDbState { tables: SimTable[] }
+
+function keyOf(t: SimTable, key: Item): string {
+  const pk = key[t.pk];
+  if (!pk) throw awsError('ValidationException', `The provided key element does not match the schema (missing ${t.pk})`);
+  if (t.sk && !key[t.sk]) throw awsError('ValidationException', `The provided key element does not match the schema (missing ${t.sk})`);
+  return JSON.stringify([pk, t.sk ? key[t.sk] : null]);
+}
+
+function table(ctx: OpContext<DynamoDbState>, name: string | undefined): SimTable {
+  const t = ctx.state.tables.find((x) => x.name === name && x.account === ctx.account && x.region === ctx.region);
+  if (!t) throw awsError('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`, 400);
+  return t;
+}
+
+function exprCtx(input: any) {
+  return { names: input.ExpressionAttributeNames ?? {}, values: input.ExpressionAttributeValues ?? {} };
+}
+
+function conditionFailed(item: Item | undefined, input: any): never {
+  const err = awsError('ConditionalCheckFailedException', 'The conditional request failed', 400);
+  if (input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && item) (err as any).Item = item;
+  throw err;
+}
+
+function keyOnly(t: SimTable, item: Item): Item {
+  return t.sk ? { [t.pk]: item[t.pk], [t.sk]: item[t.sk] } : { [t.pk]: item[t.pk] };
+}
+
+/** Each write as a function of the table, so TransactWriteItems can check all before applying any. */
+function planWrite(ctx: OpContext<DynamoDbState>, kind: 'Put' | 'Update' | 'Delete' | 'ConditionCheck', input: any) {
+  const t = table(ctx, input.TableName);
+  const key = kind === 'Put' ? keyOnly(t, input.Item) : input.Key;
+  const id = keyOf(t, key);
+  const current = t.items.get(id);
+  const ok = evaluateCondition(input.ConditionExpression, current, exprCtx(input));
+  const next = kind === 'Put' ? input.Item as Item
+    : kind === 'Update' ? applyUpdate(input.UpdateExpression ?? '', current ?? key, exprCtx(input))
+    : kind === 'Delete' ? undefined : current;
+  return {
+    ok, current, t, id,
+    apply: () => {
+      if (kind === 'ConditionCheck') return;
+      if (next) t.items.set(id, next);
+      else t.items.delete(id);
+    },
+    next,
+  };
+}
+
+function returnValues(mode: string | undefined, before: Item | undefined, after: Item | undefined) {
+  if (mode === 'ALL_OLD') return before ? { Attributes: before } : {};
+  if (mode === 'ALL_NEW' || mode === 'UPDATED_NEW') return after ? { Attributes: after } : {};
+  return {};
+}
+
+function compareKeys(a: AttributeValue | undefined, b: AttributeValue | undefined): number {
+  if (!a || !b) return 0;
+  if ('N' in a) return Number(a.N) - Number(b.N);
+  return String(a.S ?? '').localeCompare(String(b.S ?? ''));
+}
+
+export const dynamoDbModel: ServiceModel<DynamoDbState> = {
+  key: 'dynamodb',
+  service: 'DynamoDB',
+  seed(world) {
+    const section = DynamoDbWorldSection.parse(world.dynamodb ?? {});
+    const seeds = section.tables.some((t) => t.name === STATE_TABLE) ? section.tables : [{ name: STATE_TABLE, partitionKey: 'pk', sortKey: 'sk', items: [] }, ...section.tables];
+    return {
+      tables: seeds.map((s) => {
+        const t: SimTable = { name: s.name, account: (s as any).account ?? world.defaultAccount, region: (s as any).region ?? world.defaultRegion, pk: s.partitionKey ?? 'pk', sk: s.sortKey, items: new Map() };
+        for (const item of s.items ?? []) t.items.set(keyOf(t, item), item);
+        return t;
+      }),
+    };
+  },
+  snapshot: (state) => ({ tables: state.tables.map((t) => ({ name: t.name, account: t.account, region: t.region, items: [...t.items.values()] })) }),
+  operations: {
+    GetItem(ctx, input) {
+      const t = table(ctx, input.TableName);
+      const item = t.items.get(keyOf(t, input.Key));
+      return item ? { Item: item } : {};
+    },
+    PutItem(ctx, input) {
+      const w = planWrite(ctx, 'Put', input);
+      if (!w.ok) conditionFailed(w.current, input);
+      w.apply();
+      return returnValues(input.ReturnValues, w.current, w.next);
+    },
+    UpdateItem(ctx, input) {
+      const w = planWrite(ctx, 'Update', input);
+      if (!w.ok) conditionFailed(w.current, input);
+      w.apply();
+      return returnValues(input.ReturnValues ?? 'NONE', w.current, w.next);
+    },
+    DeleteItem(ctx, input) {
+      const w = planWrite(ctx, 'Delete', input);
+      if (!w.ok) conditionFailed(w.current, input);
+      w.apply();
+      return returnValues(input.ReturnValues, w.current, undefined);
+    },
+    Query(ctx, input) {
+      const t = table(ctx, input.TableName);
+      const ectx = exprCtx(input);
+      let items = [...t.items.values()].filter((item) => evaluateCondition(input.KeyConditionExpression, item, ectx));
+      if (input.FilterExpression) items = items.filter((item) => evaluateCondition(input.FilterExpression, item, ectx));
+      if (t.sk) items.sort((a, b) => compareKeys(a[t.sk!], b[t.sk!]));
+      if (input.ScanIndexForward === false) items.reverse();
+      if (input.Limit) items = items.slice(0, input.Limit);
+      return { Items: items, Count: items.length, ScannedCount: items.length };
+    },
+    TransactWriteItems(ctx, input) {
+      const entries: Array<[string, any]> = (input.TransactItems ?? []).map((ti: Record<string, any>) => Object.entries(ti)[0]);
+      if (entries.length === 0 || entries.length > 100) throw awsError('ValidationException', 'TransactItems must have 1 to 100 items');
+      const plans = entries.map(([kind, op]) => planWrite(ctx, kind as 'Put', op));
+      const ids = plans.map((p) => `${p.t.name}/${p.id}`);
+      if (new Set(ids).size !== ids.length) throw awsError('ValidationException', 'Transaction request cannot include multiple operations on one item');
+      if (plans.some((p) => !p.ok)) {
+        const err = awsError('TransactionCanceledException', `Transaction cancelled, please refer cancellation reasons for specific reasons [${plans.map((p) => (p.ok ? 'None' : 'ConditionalCheckFailed')).join(', ')}]`, 400);
+        (err as any).CancellationReasons = plans.map((p) => (p.ok ? { Code: 'None' } : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' }));
+        throw err;
+      }
+      for (const p of plans) p.apply();
+      return {};
+    },
+  },
+};

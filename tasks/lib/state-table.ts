@@ -1,0 +1,62 @@
+/**
+ * The orchestrator's one DynamoDB table (pk/sk) for durable state: locks, the ASN swap guard,
+ * approvals, sync tokens. Item keys: pk "<KIND>#<id>", sk a facet (e.g. "LOCK", "STATE").
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { client, defaultRegion } from './aws';
+
+export function stateTableName(): string {
+  return process.env.STATE_TABLE_NAME ?? 'byoip-orchestrator-state';
+}
+
+export function stateTable(region = defaultRegion()) {
+  return DynamoDBDocumentClient.from(client(DynamoDBClient, { region }), { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export interface LockHolder { owner: string; acquiredAt: number; expiresAt: number; purpose?: string }
+
+const lockKey = (resource: string) => ({ pk: `LOCK#${resource}`, sk: 'LOCK' });
+
+/**
+ * Takes (or renews) a lease on `resource` for `owner` (an execution name). Another owner's live lease
+ * fails with ResourceLocked naming the holder; an expired lease is taken over.
+ */
+export async function acquireLock(resource: string, owner: string, leaseSeconds: number, purpose?: string): Promise<LockHolder> {
+  const now = Date.now();
+  const holder: LockHolder = { owner, acquiredAt: now, expiresAt: now + leaseSeconds * 1000, purpose };
+  try {
+    await stateTable().send(new PutCommand({
+      TableName: stateTableName(),
+      Item: { ...lockKey(resource), ...holder, resource },
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':now': now, ':owner': owner },
+    }));
+    return holder;
+  } catch (e) {
+    if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    const current = (await stateTable().send(new GetCommand({ TableName: stateTableName(), Key: lockKey(resource), ConsistentRead: true }))).Item as LockHolder | undefined;
+    throw new WorkflowError(ErrorNames.ResourceLocked,
+      `${resource} is locked by ${current?.owner ?? 'another execution'}${current?.purpose ? ` (${current.purpose})` : ''} until ${current ? new Date(current.expiresAt).toISOString() : 'unknown'}`,
+      { resource, holder: current?.owner, expiresAt: current?.expiresAt });
+  }
+}
+
+/** Releases the lease if `owner` still holds it; a lease already gone or taken over is left alone. */
+export async function releaseLock(resource: string, owner: string): Promise<boolean> {
+  try {
+    await stateTable().send(new DeleteCommand({
+      TableName: stateTableName(),
+      Key: lockKey(resource),
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':owner': owner },
+    }));
+    return true;
+  } catch (e) {
+    if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Which task undoes intents of each service ("<Service>.<Verb>" actions). The compensation fragment
+ * dispatches on the service; a test checks each intent's action is in that task's `undoActions`.
+ */
+export const UNDO_TASK_BY_SERVICE: Record<string, string> = {
+  EC2: 'UndoEc2',
+  CloudFront: 'UndoCloudFront',
+  Route53: 'UndoRoute53',
+  DynamoDB: 'UndoDynamoDb',
+};
