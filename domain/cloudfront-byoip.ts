@@ -2,7 +2,7 @@
  * BYOIP → CloudFront onboarding: the input contract and the plan derived from it.
  * Pure: no AWS. The ValidateOnboardInput task and the CLI both call `planOnboarding`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, contains, formatCidr, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';

@@ -2,7 +2,7 @@
  * Shared input rules. Every workflow validates its input before any AWS call and reports every
  * mistake at once, each as "input.<path>: <rule>", so an operator can fix the file in one pass.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthorizationError, decodeSignature, parseAuthorizationMessage } from './authorization';
 import { CidrError, nonPublicReason, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';

@@ -1,11 +1,34 @@
 #!/usr/bin/env node
-/** The CDK app: `npx cdk synth` / `npx cdk deploy` (see docs/deploy.md). Synthesizes offline, without credentials. */
-import { App } from 'aws-cdk-lib';
+/**
+ * The CDK app: `npx cdk synth` / `npx cdk deploy ByoipOrchestrator` (docs/deploy.md). Synthesizes
+ * offline without credentials. cdk-nag's AwsSolutions pack runs on every synth; a finding that is not
+ * acknowledged with a specific reason fails it.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadConfig } from './config';
+import { acknowledgeFindings } from './nag';
 import { OrchestratorStack } from './orchestrator-stack';
+import { TeamAccessStack } from './team-access-stack';
 
-const app = new App();
-new OrchestratorStack(app, 'ByoipOrchestrator', {
-  description: 'byoip-orchestrator: Step Functions workflows for BYOIP/BYOASN migrations to the AWS edge',
-  env: process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined,
-});
-app.synth();
+export function buildApp(app = new App()) {
+  const config = loadConfig(app.node.tryGetContext('byoip'));
+  const env = process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined;
+  const orchestrator = new OrchestratorStack(app, config.stackName, {
+    description: 'byoip-orchestrator: Step Functions workflows for BYOIP/BYOASN migrations to the AWS edge',
+    env,
+    config,
+  });
+  const teamAccess = new TeamAccessStack(app, `${config.stackName}TeamAccess`, {
+    description: 'byoip-orchestrator: role for cross-account tasks, deployed in each team account',
+    // Synthesizes without it (for tests); deploying the team stack needs byoip.orchestratorAccountId.
+    orchestratorAccount: config.orchestratorAccountId ?? env?.account ?? '000000000000',
+    roleName: config.teamAccessRoleName,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  acknowledgeFindings(orchestrator);
+  acknowledgeFindings(teamAccess);
+  return { app, orchestrator, teamAccess, config };
+}
+
+if (require.main === module) buildApp().app.synth();

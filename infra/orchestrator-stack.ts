@@ -1,20 +1,35 @@
 /**
- * The orchestrator in one stack: a Lambda function per task (bundled locally with esbuild, ARM64,
- * pinned SDK clients inside the bundle) and a Standard state machine per workflow, defined inline
- * from the committed asl/ file with its "${<Task>Arn}" placeholders substituted.
+ * The orchestrator, deployed into the customer's IPAM/networking account:
+ *  - a Lambda function per task (tasks/catalog.ts): local esbuild bundles, ARM64, current Node runtime,
+ *    each with its own role granting exactly the actions its handler calls (task-permissions.ts),
+ *    on the narrowest resources AWS allows (iam-scopes.ts);
+ *  - a Standard state machine per workflow, defined inline from the committed asl/ file with its
+ *    "${<Task>Arn}" placeholders substituted, logging ALL without execution data, X-Ray traced;
+ *  - the state table (locks, ASN swap guard, approvals, sync tokens): PITR and deletion protection;
+ *  - triggers (EventBridge custom events, the AmazonIpSpaceChanged subscription) and alarms.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
 import { workflows } from '../workflows';
+import { addExecutionAlarms } from './alarms';
+import { acknowledgeInvokeGrants } from './nag';
+import { taskBundling } from './bundling';
+import type { OrchestratorConfig } from './config';
+import { resourcesFor, type ScopeContext } from './iam-scopes';
 import { taskPermissions } from './task-permissions';
+import { addTriggers } from './triggers';
 
 export const ROOT = join(__dirname, '..');
 
@@ -23,14 +38,58 @@ export function tasksOf(definition: string): TaskName[] {
   return [...new Set([...definition.matchAll(/\$\{(\w+)Arn\}/g)].map((m) => m[1] as TaskName))];
 }
 
+export interface OrchestratorStackProps extends StackProps {
+  readonly config: OrchestratorConfig;
+}
+
 export class OrchestratorStack extends Stack {
   readonly functions = new Map<TaskName, NodejsFunction>();
   readonly stateMachines = new Map<string, sfn.StateMachine>();
+  readonly stateTable: dynamodb.Table;
+  readonly operatorsTopic: sns.Topic;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: OrchestratorStackProps) {
     super(scope, id, props);
+    const { config } = props;
+
+    this.stateTable = new dynamodb.Table(this, 'StateTable', {
+      tableName: 'byoip-orchestrator-state',
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: 'expiresAtEpoch',
+    });
+
+    const operatorsKey = new kms.Key(this, 'OperatorsTopicKey', { enableKeyRotation: true, description: 'byoip-orchestrator operator notifications' });
+    this.operatorsTopic = new sns.Topic(this, 'OperatorsTopic', { topicName: 'byoip-orchestrator-operators', masterKey: operatorsKey, enforceSSL: true });
+    operatorsKey.grantEncryptDecrypt(new iam.ServicePrincipal('cloudwatch.amazonaws.com'));
+    for (const email of config.operatorEmails) this.operatorsTopic.addSubscription(new subscriptions.EmailSubscription(email));
+
+    const iamScope: ScopeContext = {
+      partition: Aws.PARTITION,
+      account: Aws.ACCOUNT_ID,
+      region: Aws.REGION,
+      stateTableArn: this.stateTable.tableArn,
+      signingKeySecretPrefix: config.signingKeySecretPrefix,
+      hostedZoneIds: config.hostedZoneIds,
+      teamRoleArns: config.teamAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${config.teamAccessRoleName}`),
+      topicArns: [],
+    };
 
     for (const [name, entry] of Object.entries(taskCatalog) as Array<[TaskName, string]>) {
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+      const role = new iam.Role(this, `${name}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `byoip-orchestrator task ${name}: only the actions its handler calls`,
+      });
+      role.addToPolicy(new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+      for (const action of taskPermissions[name]) {
+        role.addToPolicy(new iam.PolicyStatement({ actions: [action], resources: resourcesFor(action, iamScope) }));
+      }
       const fn = new NodejsFunction(this, `${name}Fn`, {
         entry: join(ROOT, entry),
         handler: 'handler',
@@ -39,30 +98,29 @@ export class OrchestratorStack extends Stack {
         memorySize: 256,
         timeout: Duration.seconds(60),
         description: `byoip-orchestrator task ${name}`,
-        logGroup: new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
-        environment: { POWERTOOLS_SERVICE_NAME: 'byoip-orchestrator', POWERTOOLS_LOG_LEVEL: 'INFO' },
-        bundling: {
-          minify: true,
-          sourceMap: false,
-          target: 'node22',
-          format: OutputFormat.CJS,
-          // Bundle the pinned SDK clients rather than trusting the runtime's copy (new APIs like IpamCidrConfigs).
-          externalModules: [],
-          mainFields: ['module', 'main'],
-          forceDockerBundling: false,
+        role,
+        logGroup,
+        environment: {
+          POWERTOOLS_SERVICE_NAME: 'byoip-orchestrator',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          STATE_TABLE_NAME: this.stateTable.tableName,
+          OPERATORS_TOPIC_ARN: this.operatorsTopic.topicArn,
         },
+        bundling: taskBundling,
         depsLockFilePath: join(ROOT, 'package-lock.json'),
         projectRoot: ROOT,
       });
-      const actions = taskPermissions[name];
-      if (actions.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: ['*'] }));
       this.functions.set(name, fn);
     }
 
     for (const wf of workflows) {
       const definition = readFileSync(join(ROOT, 'asl', `${wf.name}.asl.json`), 'utf8');
       const used = tasksOf(definition);
-      const logGroup = new logs.LogGroup(this, `${wf.name}-logs`, { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+      const logGroup = new logs.LogGroup(this, `${wf.name}-logs`, {
+        logGroupName: `/aws/vendedlogs/states/byoip-${wf.name}`,
+        retention: logs.RetentionDays.ONE_YEAR,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
       const sm = new sfn.StateMachine(this, `${wf.name}-sm`, {
         stateMachineName: `byoip-${wf.name}`,
         stateMachineType: sfn.StateMachineType.STANDARD,
@@ -74,7 +132,14 @@ export class OrchestratorStack extends Stack {
         comment: wf.description,
       });
       for (const t of used) this.functions.get(t)!.grantInvoke(sm);
+      acknowledgeInvokeGrants(sm.role, used.map((t) => this.functions.get(t)!));
       this.stateMachines.set(wf.name, sm);
+      addExecutionAlarms(this, wf.name, sm, logGroup, this.operatorsTopic);
     }
+
+    addTriggers(this, { stateMachines: this.stateMachines, subscribeToIpRangeChanges: config.subscribeToIpRangeChanges });
+
+    new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
+    new CfnOutput(this, 'OperatorsTopicArn', { value: this.operatorsTopic.topicArn });
   }
 }

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const AccountSeed = z.object({
   id: z.string().regex(/^\d{12}$/, 'account id must be 12 digits'),

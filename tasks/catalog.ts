@@ -5,11 +5,8 @@
 export const taskCatalog = {
   // onboarding / teardown specifics
   ValidateOnboardInput: 'tasks/cloudfront-byoip/validate-onboard-input.ts',
-  CaptureOnboardBaseline: 'tasks/cloudfront-byoip/capture-baseline.ts',
   PlanOnboardCutover: 'tasks/cloudfront-byoip/plan-cutover.ts',
-  VerifyCutover: 'tasks/cloudfront-byoip/verify-cutover.ts',
   ValidateTeardownInput: 'tasks/cloudfront-byoip/validate-teardown-input.ts',
-  CaptureTeardownState: 'tasks/cloudfront-byoip/capture-teardown-state.ts',
   PlanTeardown: 'tasks/cloudfront-byoip/plan-teardown.ts',
   // IPAM
   PrepareAuthorizations: 'tasks/ipam/prepare-authorizations.ts',
@@ -19,21 +16,26 @@ export const taskCatalog = {
   CheckPoolCidrs: 'tasks/ipam/check-pool-cidrs.ts',
   DeprovisionPoolCidrs: 'tasks/ipam/deprovision-pool-cidrs.ts',
   DeleteIpamPool: 'tasks/ipam/delete-ipam-pool.ts',
+  FindByoipPools: 'tasks/ipam/find-byoip-pools.ts',
   // BYOIP advertisement
   AdvertiseCidr: 'tasks/byoip/advertise-cidr.ts',
   WithdrawCidr: 'tasks/byoip/withdraw-cidr.ts',
   CheckByoipCidrs: 'tasks/byoip/check-byoip-cidrs.ts',
+  InspectByoipCidrs: 'tasks/byoip/inspect-byoip-cidrs.ts',
   // CloudFront
   EnsureAnycastIpList: 'tasks/cloudfront/ensure-anycast-ip-list.ts',
   CheckAnycastIpList: 'tasks/cloudfront/check-anycast-ip-list.ts',
   SetDistributionAnycastList: 'tasks/cloudfront/set-distribution-anycast-list.ts',
   CheckDistributionDeployed: 'tasks/cloudfront/check-distribution-deployed.ts',
   DeleteAnycastIpList: 'tasks/cloudfront/delete-anycast-ip-list.ts',
+  InspectDistributions: 'tasks/cloudfront/inspect-distributions.ts',
+  FindAnycastList: 'tasks/cloudfront/find-anycast-list.ts',
   // Route 53
   LowerDnsTtl: 'tasks/dns/lower-ttl.ts',
   CutoverDnsRecords: 'tasks/dns/cutover-records.ts',
   RestoreDnsTtl: 'tasks/dns/restore-ttl.ts',
   CheckDnsChanges: 'tasks/dns/check-dns-changes.ts',
+  InspectDnsRecords: 'tasks/dns/inspect-dns-records.ts',
   // approval
   RequestApproval: 'tasks/approval/request-approval.ts',
   // locks (state table)

@@ -18,10 +18,14 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateOnboardInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
-  c.task('CaptureBaseline', {
-    fn: 'CaptureOnboardBaseline',
-    comment: 'What compensation restores: distribution settings, DNS record sets and TTLs, advertisement.',
-    parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', 'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.plan.dns.records' },
+  c.parallel('CaptureBaseline', {
+    comment: 'What compensation restores, read per service: distribution settings, DNS record sets and TTLs, advertisement.',
+    branches: [
+      (b) => b.task('CaptureDistributions', { fn: 'InspectDistributions', parameters: { 'distributionIds.$': '$.plan.distributionIds' }, resultPath: '$' }),
+      (b) => b.task('CaptureDnsRecords', { fn: 'InspectDnsRecords', parameters: { 'records.$': '$.plan.dns.records' }, resultPath: '$' }),
+      (b) => b.task('CaptureAdvertisement', { fn: 'InspectByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs' }, resultPath: '$' }),
+    ],
+    resultSelector: { 'distributions.$': '$[0].distributions', 'dns.$': '$[1].records', 'advertisedBefore.$': '$[2].advertised' },
     resultPath: '$.baseline',
   });
   c.task('PrepareAuthorizations', {
@@ -109,10 +113,23 @@ function build() {
   c.wait('WaitOutOldTtl', { secondsPath: '$.dnsTtl.waitSeconds', comment: 'Resolvers may cache the old answer for the old TTL after the change is INSYNC.' });
 
   // The gate: nothing is advertised without a human decision.
+  c.parallel('CheckReadyToAdvertise', {
+    comment: 'Before asking a human: the list is attached and Deployed everywhere, the CIDRs are provisioned.',
+    branches: [
+      (b) => b.task('CheckDistributionsReady', {
+        fn: 'InspectDistributions',
+        parameters: { 'distributionIds.$': '$.plan.distributionIds', expect: { 'anycastIpListId.$': '$.anycastList.id', deployed: true } },
+        resultPath: '$',
+      }),
+      (b) => b.task('CheckCidrsReady', { fn: 'InspectByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', require: ['provisioned', 'advertised'] }, resultPath: '$' }),
+    ],
+    resultSelector: { 'cidrStates.$': '$[1].states' },
+    resultPath: '$.ready',
+  });
   c.task('PlanCutover', {
     fn: 'PlanOnboardCutover',
     parameters: {
-      'migrationId.$': '$.plan.migrationId', 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', 'anycastIpListId.$': '$.anycastList.id',
+      'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'cidrStates.$': '$.ready.cidrStates', 'anycastIpListId.$': '$.anycastList.id',
       'anycastIps.$': '$.wait.anycastList.anycastIps', 'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.baseline.dns',
       'cutoverTtl.$': '$.plan.dns.cutoverTtl', 'approvers.$': '$.plan.approvers',
     },
@@ -153,13 +170,18 @@ function build() {
   });
   c.poll('AwaitCutoverInsync', { fn: 'CheckDnsChanges', parameters: { 'changes.$': '$.cutover.changes' }, profile: PollProfiles.dnsChange, resultPath: '$.wait.cutover' });
   c.wait('WatchAfterCutover', { secondsPath: '$.plan.dns.watchSeconds', comment: 'Watch traffic before declaring success; a failed verification rolls back.' });
-  c.task('VerifyCutover', {
-    fn: 'VerifyCutover',
-    parameters: {
-      'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', 'anycastIpListId.$': '$.anycastList.id', 'anycastIps.$': '$.wait.anycastList.anycastIps',
-      'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.baseline.dns',
-    },
-    resultPath: '$.verified',
+  c.parallel('VerifyCutover', {
+    comment: 'Still advertised, DNS answers the anycast IPs, every distribution still uses the list; otherwise roll back.',
+    branches: [
+      (b) => b.task('VerifyAdvertised', { fn: 'InspectByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', require: ['advertised'] }, resultPath: '$' }),
+      (b) => b.task('VerifyDnsAnswers', { fn: 'InspectDnsRecords', parameters: { 'records.$': '$.plan.dns.records', 'expectValues.$': '$.wait.anycastList.anycastIps' }, resultPath: '$' }),
+      (b) => b.task('VerifyDistributions', {
+        fn: 'InspectDistributions',
+        parameters: { 'distributionIds.$': '$.plan.distributionIds', expect: { 'anycastIpListId.$': '$.anycastList.id', deployed: false } },
+        resultPath: '$',
+      }),
+    ],
+    resultPath: null,
   });
   c.when('ShouldRestoreTtl', '$.plan.dns.restoreTtl', (b) => {
     // The migration has succeeded by now: a failure to raise the TTL is reported, not rolled back.

@@ -16,13 +16,24 @@ function build() {
   const c = new ChainBuilder().catchFailuresAt('TeardownStopped');
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
-  c.task('CaptureState', {
-    fn: 'CaptureTeardownState',
-    parameters: {
-      'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'cidrs.$': '$.plan.cidrs', 'topLevelCidrs.$': '$.plan.topLevelCidrs',
-      'anycastIpListName.$': '$.plan.anycastIpListName', 'dnsRecordsToCheck.$': '$.plan.dnsRecordsToCheck',
-    },
+  c.parallel('CaptureState', {
+    comment: 'What is left to tear down; a re-run after a partial teardown finds less.',
+    branches: [
+      (b) => b.task('FindAnycastList', { fn: 'FindAnycastList', parameters: { 'name.$': '$.plan.anycastIpListName' }, resultPath: '$' }),
+      (b) => b.task('FindPools', {
+        fn: 'FindByoipPools',
+        parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'cidrs.$': '$.plan.cidrs', 'topLevelCidrs.$': '$.plan.topLevelCidrs' },
+        resultPath: '$',
+      }),
+    ],
+    resultSelector: { 'anycastList.$': '$[0]', 'distributionIds.$': '$[0].distributionIds', 'globalPool.$': '$[1].globalPool', 'topLevelPool.$': '$[1].topLevelPool' },
     resultPath: '$.state',
+  });
+  c.task('CheckDnsMovedAway', {
+    fn: 'InspectDnsRecords',
+    comment: 'Withdrawing while DNS still answers the anycast IPs would black-hole that traffic.',
+    parameters: { 'records.$': '$.plan.dnsRecordsToCheck', inputPath: 'dnsRecordsToCheck', 'forbidValues.$': '$.state.anycastList.anycastIps' },
+    resultPath: null,
   });
   c.task('PlanTeardown', {
     fn: 'PlanTeardown',

@@ -4,7 +4,7 @@
  * stale ETag) and InProgress → Deployed after every change.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalCidr, nthAddress, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
 import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';

@@ -3,7 +3,7 @@
  * items, conditional writes (ConditionalCheckFailedException), update expressions, Query, and
  * all-or-nothing TransactWriteItems. Tasks use the real DynamoDB/DocumentClient from lib-dynamodb.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsError } from '../aws-error';
 import type { OpContext, ServiceModel } from '../simulator';
 import { applyUpdate, evaluateCondition, type AttributeValue, type Item } from './dynamodb-expressions';

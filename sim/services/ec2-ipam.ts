@@ -5,7 +5,7 @@
  * global child pools for CloudFront, deprovisioning, and Advertise/Withdraw/DescribeByoipCidrs with
  * the once-per-10-seconds rule and the required MaxResults.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseAuthorizationMessage, verifyAuthorizationSignature, AuthorizationError } from '../../domain/authorization';
 import { canonicalCidr, contains, overlaps, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';

@@ -2,7 +2,7 @@
  * The small platform services the workflows lean on: Step Functions' callback API (task tokens)
  * and Secrets Manager (the customer's signing key, when a task signs authorization messages).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsError } from '../aws-error';
 import type { ServiceModel } from '../simulator';
 

@@ -3,7 +3,7 @@
  * atomic change batches (CREATE/DELETE/UPSERT validated like the service), and changes going
  * PENDING → INSYNC.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsError } from '../aws-error';
 import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel } from '../simulator';

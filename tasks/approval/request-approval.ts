@@ -3,7 +3,7 @@
  * The execution waits until SendTaskSuccess / SendTaskFailure(ApprovalRejected), or times out.
  * The task token is a bearer credential: it is never logged or returned.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask, logger } from '../lib/handler';
 
 const Event = z.object({

@@ -4,7 +4,7 @@
  * Idempotent: an already advertised CIDR (with the same ASN) is left alone.
  */
 import { AdvertiseByoipCidrCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { byoipCidrs, ec2 } from '../ipam/ipam-client';

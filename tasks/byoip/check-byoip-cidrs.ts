@@ -1,5 +1,5 @@
 /** Poll: BYOIP CIDRs reaching advertised (after Advertise) or provisioned (after Withdraw). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';

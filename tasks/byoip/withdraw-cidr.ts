@@ -1,6 +1,6 @@
 /** Withdraws one BYOIP CIDR's advertisement; a CIDR that is not advertised is left alone. */
 import { WithdrawByoipCidrCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { byoipCidrs, ec2 } from '../ipam/ipam-client';
 

@@ -1,5 +1,5 @@
 /** First state of onboarding: validate the whole input before any AWS call and derive the plan. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { planOnboarding } from '../../domain/cloudfront-byoip';
 import { defineTask } from '../lib/handler';
 

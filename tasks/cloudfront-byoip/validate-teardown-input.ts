@@ -1,5 +1,5 @@
 /** First state of teardown: validate the input before any AWS call. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { planTeardown } from '../../domain/cloudfront-byoip';
 import { defineTask } from '../lib/handler';
 

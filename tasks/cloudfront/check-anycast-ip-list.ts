@@ -1,5 +1,5 @@
 /** Poll: the anycast list reaching Deployed (and report its three IPs), or being gone after a delete. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';

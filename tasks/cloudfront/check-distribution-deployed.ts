@@ -1,6 +1,6 @@
 /** Poll: a distribution's change propagated to every edge location (InProgress → Deployed). */
 import { GetDistributionCommand } from '@aws-sdk/client-cloudfront';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { cloudfront } from './cloudfront-client';

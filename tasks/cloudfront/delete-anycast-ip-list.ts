@@ -1,6 +1,6 @@
 /** Deletes an Anycast static IP list (IfMatch); refuses while a distribution still uses it. */
 import { DeleteAnycastIpListCommand, ListDistributionsByAnycastIpListIdCommand } from '@aws-sdk/client-cloudfront';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { cloudfront, getAnycastList } from './cloudfront-client';

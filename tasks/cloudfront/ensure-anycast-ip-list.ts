@@ -3,7 +3,7 @@
  * Re-runs find it by name; a same-named list with other CIDRs is a conflict, not a reuse.
  */
 import { CreateAnycastIpListCommand } from '@aws-sdk/client-cloudfront';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { ExecutionRef, orchestratorTags } from '../lib/common';
 import { defineTask } from '../lib/handler';

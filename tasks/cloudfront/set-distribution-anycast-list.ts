@@ -4,7 +4,7 @@
  * Attaching also sets what CloudFront requires: PriceClass_All, and IPv6 off for an IPv4 list.
  */
 import { GetDistributionConfigCommand, UpdateDistributionCommand } from '@aws-sdk/client-cloudfront';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { cloudfront } from './cloudfront-client';

@@ -1,5 +1,5 @@
 /** An undo step failed for good (after the ASL's retries): record it as left over and move on. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { abandonCurrent, type CompensationState } from '../../domain/compensation';
 import { defineTask } from '../lib/handler';
 import { CompensationSchema } from '../lib/undo';

@@ -1,5 +1,5 @@
 /** Turns the intents recorded so far into the ordered undo plan (newest first). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { planUndo, startCompensation, type UndoIntent } from '../../domain/compensation';
 import { defineTask } from '../lib/handler';
 

@@ -1,6 +1,6 @@
 /** Poll: Route 53 changes reaching INSYNC on every authoritative server. */
 import { GetChangeCommand } from '@aws-sdk/client-route-53';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { route53 } from './route53-client';

@@ -1,6 +1,6 @@
 /** Points the records at the anycast IPs (A records, TTL = cutoverTtl). */
 import type { Change } from '@aws-sdk/client-route-53';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { changeByZone, fqdn, TrackedRecord } from './route53-client';
 

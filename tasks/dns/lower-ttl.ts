@@ -3,7 +3,7 @@
  * long resolvers may still cache the old answers: the largest old TTL, which the workflow waits out.
  */
 import type { Change } from '@aws-sdk/client-route-53';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { changeByZone, TrackedRecord } from './route53-client';
 

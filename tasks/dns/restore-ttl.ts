@@ -1,6 +1,6 @@
 /** After the watch period, puts the records' original TTL back (keeping the new values). */
 import type { Change } from '@aws-sdk/client-route-53';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { changeByZone, currentRecord, fqdn, TrackedRecord } from './route53-client';
 

@@ -1,6 +1,6 @@
 /** Route 53 helpers shared by the DNS tasks and their undo steps. */
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type Change, type ResourceRecordSet } from '@aws-sdk/client-route-53';
-import { z } from 'zod';
+import * as z from 'zod';
 import { client } from '../lib/aws';
 
 export const route53 = () => client(Route53Client, { region: 'us-east-1' });

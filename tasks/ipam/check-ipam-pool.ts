@@ -1,5 +1,5 @@
 /** Poll: an IPAM pool reaching create-complete (or, for deletes, being gone). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';

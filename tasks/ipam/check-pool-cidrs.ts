@@ -2,7 +2,7 @@
  * Poll: every CIDR of a pool reaching the target state. failed-provision ends the wait with AWS's
  * own reason, so the operator sees e.g. "The ROA for ... does not authorize Amazon ASN 16509".
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';

@@ -1,6 +1,6 @@
 /** Deletes an IPAM pool; an already deleted (or deleting) pool is fine (re-runnable). */
 import { DeleteIpamPoolCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { describePool, ec2 } from './ipam-client';
 

@@ -1,6 +1,6 @@
 /** Deprovisions CIDRs from a pool, skipping those already deprovisioned or in progress (re-runnable). */
 import { DeprovisionIpamPoolCidrCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { ec2, latestByCidr, poolCidrs } from './ipam-client';
 

@@ -5,7 +5,7 @@
  * - global: child of the top-level pool for CloudFront (AwsService global-services, locale None).
  */
 import { CreateIpamPoolCommand, DescribeIpamsCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { contains, parseCidr } from '../../domain/cidr';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { clientToken, ExecutionRef, orchestratorTags, TAG_EXECUTION, TAG_ROLE } from '../lib/common';

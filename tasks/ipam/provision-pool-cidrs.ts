@@ -3,7 +3,7 @@
  * Top-level BYOIP provisioning carries the signed authorization context for each CIDR.
  */
 import { ProvisionIpamPoolCidrCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { ec2, latestByCidr, poolCidrs } from './ipam-client';

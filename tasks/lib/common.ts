@@ -1,7 +1,7 @@
 /**
  * Event pieces shared by many tasks, and the poll-result helper for Check tasks.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { advancePoll, type PollProfile } from '../../domain/polling';
 
 /** `$.execution`, set by each workflow's Initialize state. */

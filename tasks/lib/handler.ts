@@ -7,7 +7,7 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 
 export const logger = new Logger({ serviceName: 'byoip-orchestrator' });
@@ -17,6 +17,9 @@ const THROTTLING = new Set([
   'RequestLimitExceeded', 'BandwidthLimitExceeded', 'LimitExceededException', 'RequestThrottled', 'SlowDown',
   'PriorRequestNotComplete', 'EC2ThrottledException', 'ProvisionedThroughputExceededException',
 ]);
+
+const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError']);
 
 const QUOTA = new Set(['EntityLimitExceeded', 'TooManyDistributions', 'ServiceQuotaExceededException', 'ResourceLimitExceeded']);
 
@@ -32,13 +35,12 @@ export function toWorkflowError(e: unknown): Error {
   if (!(e instanceof Error)) return new WorkflowError(ErrorNames.UnexpectedResponse, String(e));
   const err = e as SdkErrorLike;
   const status = err.$metadata?.httpStatusCode;
-  const isSdk = err.$metadata !== undefined || err.$fault !== undefined;
-  if (!isSdk) {
-    if (err.name === 'TimeoutError' || (err as { code?: string }).code === 'ECONNRESET') {
-      return new WorkflowError(ErrorNames.AwsUnavailable, `${err.name}: ${err.message}`);
-    }
-    return err; // a programming error: keep its name (TypeError, ...) so it is visible, not retried
+  // Network trouble (the SDK attaches $metadata to these too, without a status) is transient.
+  if (NETWORK_CODES.has((err as { code?: string }).code ?? '') || NETWORK_NAMES.has(err.name)) {
+    return new WorkflowError(ErrorNames.AwsUnavailable, `${err.name}: ${err.message}`);
   }
+  const isSdk = err.$metadata !== undefined || err.$fault !== undefined;
+  if (!isSdk) return err; // a programming error: keep its name (TypeError, ...) so it is visible, not retried
   const detail = { awsError: err.name, httpStatusCode: status };
   const text = `${err.name}: ${err.message}`;
   if (err.$retryable?.throttling || THROTTLING.has(err.name) || status === 429) return new WorkflowError(ErrorNames.AwsThrottled, text, detail);

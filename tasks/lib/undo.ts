@@ -3,7 +3,7 @@
  * compensation state back to the ASL, which waits (Wait state) before the next check.
  * Transient AWS errors are thrown (the ASL retries them); anything else ends that step as left over.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { advanceCompensation, type CompensationState, type UndoProgress } from '../../domain/compensation';
 import { ErrorNames, RETRYABLE_ERRORS, WorkflowError } from '../../domain/errors';
 import { defineTask, toWorkflowError } from './handler';

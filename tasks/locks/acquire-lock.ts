@@ -3,7 +3,7 @@
  * time, by a conditional write, not by luck. Fails with ResourceLocked when another execution holds it;
  * a workflow either fails fast on that or waits and retries (its choice, in the ASL).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { acquireLock } from '../lib/state-table';
 

@@ -1,5 +1,5 @@
 /** Releases this execution's leases (no-op for leases it no longer holds). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { releaseLock } from '../lib/state-table';
 

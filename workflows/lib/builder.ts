@@ -63,7 +63,7 @@ export class ChainBuilder {
   /** Where Task failures go unless a task says otherwise: compensation, or e.g. a Fail state for re-runnable workflows. */
   private defaultCatch: string = COMPENSATE;
 
-  constructor(private readonly inMap = false, private readonly root?: ChainBuilder) {}
+  constructor(private readonly nested = false, private readonly root?: ChainBuilder) {}
 
   /** Sends failures to `stateName` instead of compensation (for teardowns, which are re-run rather than rolled back). */
   catchFailuresAt(stateName: string): this {
@@ -102,7 +102,7 @@ export class ChainBuilder {
   }
 
   private catchers(catchTo: string | null | undefined): AslState[] | undefined {
-    const target = catchTo === undefined ? (this.inMap ? null : this.rootBuilder().defaultCatch) : catchTo;
+    const target = catchTo === undefined ? (this.nested ? null : this.rootBuilder().defaultCatch) : catchTo;
     return target ? [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: target }] : undefined;
   }
 
@@ -118,7 +118,8 @@ export class ChainBuilder {
       Resource: taskArn(o.fn),
       Parameters: o.parameters,
       ResultSelector: o.resultSelector,
-      ResultPath: o.resultPath === undefined ? null : o.resultPath,
+      // "$" is ASL's default (result replaces input); written out, aws-local-stepfunctions mishandles it.
+      ResultPath: o.resultPath === undefined ? null : o.resultPath === '$' ? undefined : o.resultPath,
       TimeoutSeconds: o.timeoutSeconds ?? 120,
       Retry: [...(o.retry ?? []), ...STANDARD_RETRY],
       Catch: this.catchers(o.catchTo),
@@ -157,7 +158,7 @@ export class ChainBuilder {
    * "<Service>.<Verb>"; the matching undo task runs it if the execution later fails.
    */
   intent(key: string, intent: Record<string, Json> & { action: string; label: string }): this {
-    if (this.inMap) throw new Error('intents must be recorded outside Map iterations (their state is discarded on failure)');
+    if (this.nested) throw new Error('intents must be recorded outside Map iterations (their state is discarded on failure)');
     if (this.intentKeys.includes(key)) throw new Error(`duplicate intent ${key}`);
     this.intentKeys.push(key);
     this.undoServices.add(intent.action.split('.')[0]);
@@ -184,7 +185,7 @@ export class ChainBuilder {
   when(name: string, variable: string, build: (chain: ChainBuilder) => void): this {
     const choice: AslState = { Type: 'Choice', Choices: [{ Variable: variable, BooleanEquals: true, Next: '' }], Default: '' };
     this.add(name, choice);
-    const sub = new ChainBuilder(this.inMap, this.rootBuilder());
+    const sub = new ChainBuilder(this.nested, this.rootBuilder());
     build(sub);
     Object.assign(this.states, sub.states);
     choice.Choices[0].Next = sub.start;
@@ -216,6 +217,28 @@ export class ChainBuilder {
       ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: sub.start, States: sub.states },
       ResultPath: o.resultPath,
       Retry: [{ ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
+      Catch: this.catchers(undefined),
+    }));
+    return this;
+  }
+
+  /**
+   * Runs independent chains at once (e.g. one read per AWS service); the branch results come back as
+   * an array, which `resultSelector` usually names. Branch tasks retry; failures are caught here.
+   */
+  parallel(name: string, o: { branches: Array<(chain: ChainBuilder) => void>; resultSelector?: Record<string, Json>; resultPath: string | null; comment?: string }): this {
+    const branches = o.branches.map((build) => {
+      const sub = new ChainBuilder(true, this.rootBuilder());
+      build(sub);
+      if (sub.open.length > 0) sub.succeed(`${sub.start}Done`);
+      return { StartAt: sub.start, States: sub.states };
+    });
+    this.add(name, prune({
+      Type: 'Parallel',
+      Comment: o.comment,
+      Branches: branches,
+      ResultSelector: o.resultSelector,
+      ResultPath: o.resultPath,
       Catch: this.catchers(undefined),
     }));
     return this;

@@ -1,0 +1,36 @@
+/**
+ * Deployed by each team account (not the orchestrator's): the role the cross-account tasks assume,
+ * trusted only by the orchestrator account's task roles and allowing only what those tasks do there.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { CROSS_ACCOUNT_ACTIONS } from './task-permissions';
+
+export interface TeamAccessStackProps extends StackProps {
+  /** The account where the orchestrator runs. */
+  readonly orchestratorAccount: string;
+  readonly roleName: string;
+}
+
+export class TeamAccessStack extends Stack {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: TeamAccessStackProps) {
+    super(scope, id, props);
+    this.role = new iam.Role(this, 'TeamAccessRole', {
+      roleName: props.roleName,
+      description: 'Assumed by byoip-orchestrator task roles to create and share this team\'s CloudFront VPC origins',
+      assumedBy: new iam.AccountPrincipal(props.orchestratorAccount).withConditions({
+        ArnLike: { 'aws:PrincipalArn': `arn:${this.partition}:iam::${props.orchestratorAccount}:role/*` },
+        StringEquals: { 'aws:PrincipalTag/byoip-orchestrator': 'task' },
+      }),
+      maxSessionDuration: undefined,
+    });
+    if (CROSS_ACCOUNT_ACTIONS.length > 0) {
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: [...CROSS_ACCOUNT_ACTIONS], resources: ['*'] }));
+    } else {
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudfront:GetVpcOrigin'], resources: [`arn:${this.partition}:cloudfront::${this.account}:vpcorigin/*`] }));
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Least privilege, both ways: the actions each handler can call (derived from the code) equal the
+ * actions declared for it, and equal what its role grants in the synthesized template.
+ */
+import { join } from 'node:path';
+import { comparePermissions, deriveTaskActions } from '../../infra/derive-permissions';
+import { taskPermissions } from '../../infra/task-permissions';
+import { taskCatalog } from '../../tasks/catalog';
+import { synthTemplates } from './synth';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('least privilege', () => {
+  const derived = deriveTaskActions(ROOT, taskCatalog);
+
+  it('declares exactly the actions each handler calls', () => {
+    expect(comparePermissions(derived, taskPermissions)).toEqual([]);
+  });
+
+  it('fails when a role is granted an action its handler never calls, or lacks one it calls', () => {
+    const extra = { ...taskPermissions, CheckDnsChanges: [...taskPermissions.CheckDnsChanges, 'route53:DeleteHostedZone'] };
+    expect(comparePermissions(derived, extra)).toEqual(['CheckDnsChanges: is granted route53:DeleteHostedZone but never calls it']);
+    const missing = { ...taskPermissions, AdvertiseCidr: ['ec2:DescribeByoipCidrs'] };
+    expect(comparePermissions(derived, missing)).toEqual(['AdvertiseCidr: calls ec2:AdvertiseByoipCidr but is not granted it']);
+  });
+
+  it('grants each task role exactly its actions, and the state table only through its ARN', () => {
+    const { orchestrator } = synthTemplates();
+    const roles = orchestrator.findResources('AWS::IAM::Role');
+    const policies = Object.values(orchestrator.findResources('AWS::IAM::Policy')) as any[];
+    const granted: Record<string, string[]> = {};
+    for (const task of Object.keys(taskCatalog)) {
+      const roleId = Object.keys(roles).find((id) => id.startsWith(`${task}Role`));
+      expect([task, roleId !== undefined]).toEqual([task, true]);
+      const statements = policies.filter((p) => p.Properties.Roles.some((r: any) => r.Ref === roleId)).flatMap((p) => p.Properties.PolicyDocument.Statement);
+      granted[task] = statements.filter((s: any) => s.Sid !== 'Logs').flatMap((s: any) => [].concat(s.Action)).sort();
+      for (const s of statements.filter((x: any) => [].concat(x.Action).some((a: string) => a.startsWith('dynamodb:')))) {
+        expect(JSON.stringify(s.Resource)).toContain('StateTable');
+      }
+      expect(Object.keys(roles[roleId!].Properties).includes('ManagedPolicyArns')).toBe(false);
+    }
+    expect(comparePermissions(derived, granted)).toEqual([]);
+  });
+});
