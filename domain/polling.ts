@@ -8,13 +8,16 @@
 import { ErrorNames, WorkflowError } from './errors';
 
 export interface PollProfile {
-  /** What this wait typically takes (seconds). Checks are denser around it. */
+  /**
+   * The time scale of this wait (seconds): checks are spaced `precision` × (waited + expected), so a
+   * wait far shorter than expected is still checked every precision×expected, and a long one sparsely.
+   */
   readonly expectedSeconds: number;
   /** Shortest interval between checks. */
   readonly minDelaySeconds: number;
   /** Longest interval between checks. */
   readonly maxDelaySeconds: number;
-  /** Allowed lateness as a share of the time waited so far (0.05 = detect within 5 %). */
+  /** Allowed lateness as a share of (time waited + expected): the detection delay never exceeds it. */
   readonly precision: number;
   /** Give up after this long. */
   readonly timeoutSeconds: number;
@@ -34,32 +37,38 @@ export interface PollDecision {
   readonly nextDelaySeconds: number;
 }
 
-/** Profiles per kind of wait, from AWS's documented and observed timings (aws-api-facts §9). */
+/**
+ * Profiles per kind of wait, from AWS's documented and observed timings (aws-api-facts §9), tuned with
+ * bench/ (docs/performance.md): e.g. BYOIP provisioning of 24 h is detected within 5 % with < 40 checks,
+ * while a 30-minute one is still seen within minutes.
+ */
 export const PollProfiles = {
   /** BYOIP CIDR into a top-level pool: "most within two hours, up to one week". */
-  byoipProvisioning: { expectedSeconds: 2 * 3600, minDelaySeconds: 30, maxDelaySeconds: 3600, precision: 0.05, timeoutSeconds: 8 * 86400 },
+  byoipProvisioning: { expectedSeconds: 30_600, minDelaySeconds: 30, maxDelaySeconds: 6 * 3600, precision: 0.036, timeoutSeconds: 8 * 86400 },
   /** Child-pool provisioning and deprovisioning: minutes. */
-  poolCidr: { expectedSeconds: 600, minDelaySeconds: 10, maxDelaySeconds: 900, precision: 0.05, timeoutSeconds: 2 * 86400 },
-  /** IPAM pool create/delete. */
-  poolState: { expectedSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 300, precision: 0.05, timeoutSeconds: 6 * 3600 },
+  poolCidr: { expectedSeconds: 600, minDelaySeconds: 10, maxDelaySeconds: 1800, precision: 0.08, timeoutSeconds: 2 * 86400 },
+  /** IPAM pool create/delete: seconds. */
+  poolState: { expectedSeconds: 20, minDelaySeconds: 5, maxDelaySeconds: 300, precision: 0.2, timeoutSeconds: 6 * 3600 },
   /** CloudFront distribution or anycast list deployments: minutes. */
-  cloudfrontDeployment: { expectedSeconds: 300, minDelaySeconds: 10, maxDelaySeconds: 300, precision: 0.05, timeoutSeconds: 6 * 3600 },
+  cloudfrontDeployment: { expectedSeconds: 300, minDelaySeconds: 10, maxDelaySeconds: 600, precision: 0.08, timeoutSeconds: 6 * 3600 },
   /** Route 53 change to INSYNC: usually under 60 s. */
-  dnsChange: { expectedSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 60, precision: 0.05, timeoutSeconds: 3600 },
+  dnsChange: { expectedSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 3600 },
   /** Advertise / withdraw reaching advertised / provisioned: a few minutes. */
-  advertisement: { expectedSeconds: 120, minDelaySeconds: 5, maxDelaySeconds: 120, precision: 0.05, timeoutSeconds: 6 * 3600 },
+  advertisement: { expectedSeconds: 120, minDelaySeconds: 5, maxDelaySeconds: 300, precision: 0.1, timeoutSeconds: 6 * 3600 },
 } as const satisfies Record<string, PollProfile>;
 
 export type PollProfileName = keyof typeof PollProfiles;
 
-/**
- * The delay before the next check. Early on it grows from the minimum; afterwards it is `precision`
- * of the time waited so far (so a wait of D is detected at most precision·D late), capped.
- */
+/** The delay before the next check: precision × (waited + expected), within [min, max]. */
 export function nextPollDelay(elapsedSeconds: number, profile: PollProfile): number {
-  const proportional = profile.precision * elapsedSeconds;
+  const proportional = profile.precision * (elapsedSeconds + profile.expectedSeconds);
   const delay = Math.max(profile.minDelaySeconds, Math.min(profile.maxDelaySeconds, proportional));
   return Math.max(1, Math.round(delay));
+}
+
+/** A fixed-interval profile (the naive baseline the benchmark compares against). */
+export function fixedInterval(seconds: number, timeoutSeconds: number): PollProfile {
+  return { expectedSeconds: 0, minDelaySeconds: seconds, maxDelaySeconds: seconds, precision: 1, timeoutSeconds };
 }
 
 /** Advances a poll loop by one check made at `nowMs`; throws WaitTimedOut past the profile's timeout. */

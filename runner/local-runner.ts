@@ -5,6 +5,7 @@
  */
 import { cloneData } from '../sim/clone';
 import 'promise.withresolvers/auto'; // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+)
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,7 +17,7 @@ import { taskCatalog } from '../tasks/catalog';
 import type { Simulator } from '../sim/simulator';
 import type { PendingTask } from '../sim/task-tokens';
 import { connectSimulator } from '../sim/transport';
-import { buildReport, type SimulationReport, type StateRecord } from './report';
+import { buildReport, type ApprovalRecord, type PollCheck, type SimulationReport, type StateRecord } from './report';
 
 export const ROOT = resolve(__dirname, '..');
 
@@ -102,6 +103,17 @@ function lambdaContext(task: string, sim: Simulator): Context {
   };
 }
 
+/** Which execution and state a task invocation belongs to, so the simulator can attribute AWS calls. */
+export const invocationContext = new AsyncLocalStorage<{ execution: string; state: string }>();
+
+/** What the runner records about one execution while it runs. */
+interface RunLog {
+  execution: string;
+  startedAt: number;
+  pollChecks: PollCheck[];
+  approvals: ApprovalRecord[];
+}
+
 /**
  * Invokes a handler as Lambda would: JSON in, JSON out, and on failure an error whose name is the
  * errorType and whose message is Lambda's Cause JSON ({errorType, errorMessage, trace}).
@@ -141,31 +153,48 @@ function shimCallbackTimeouts(state: any): { timeoutSeconds?: number; heartbeatS
 }
 
 /** Every Task state (including those inside Map/Parallel) gets a local handler keyed by its name. */
-function localHandlers(definition: any, sim: Simulator, executionId: string, approval: (task: PendingTask, payload: any) => void) {
+function localHandlers(definition: any, sim: Simulator, executionId: string, log: RunLog, approval: (task: PendingTask, payload: any) => void) {
   const handlers: Record<string, (input: any) => Promise<any>> = {};
+  // Same rounding as the report's times, so "before" and "after" compare exactly.
+  const rel = () => Math.round((sim.clock.now() - log.startedAt) / 10) / 100;
   const visit = (states: Record<string, any>) => {
     for (const [name, state] of Object.entries(states)) {
       if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States);
       if (state.Type === 'Parallel') for (const b of state.Branches) visit(b.States);
       if (state.Type !== 'Task') continue;
       const direct = placeholderTask(state.Resource);
+      // A poll's check task: the builder names the loop <name>Init / <name> / <name>Done / <name>Wait.
+      const isPollCheck = states[`${name}Init`]?.Type === 'Pass' && states[`${name}Done`]?.Type === 'Choice';
       if (direct) {
-        handlers[name] = (input) => invokeLikeLambda(direct, input, sim);
+        handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name }, async () => {
+          const at = rel();
+          const output: any = await invokeLikeLambda(direct, input, sim);
+          if (isPollCheck) {
+            const { poll: _poll, profile: _profile, ...subject } = input ?? {};
+            log.pollChecks.push({ state: name, at, subject: JSON.stringify(subject), done: output?.done === true });
+          }
+          return output;
+        });
       } else if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
         const fn = placeholderTask(state.Parameters?.FunctionName);
         if (!fn) throw new Error(`${name}: waitForTaskToken needs FunctionName "\${<Task>Arn}"`);
         const timing = shimCallbackTimeouts(state);
-        handlers[name] = async (input) => {
+        handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name }, async () => {
           const { [TIMEOUT_FIELD]: timeoutSeconds, [HEARTBEAT_FIELD]: heartbeatSeconds, ...rest } = input ?? {};
           const task = sim.taskTokens.issue(name, executionId);
           const payload = { ...(rest.Payload ?? {}), taskToken: task.token };
           // The broker enforces the state's timeout and heartbeat; afterwards the token answers TaskTimedOut, as in AWS.
           const waiting = sim.taskTokens.wait(task, { timeoutSeconds: timeoutSeconds ?? timing.timeoutSeconds, heartbeatSeconds: heartbeatSeconds ?? timing.heartbeatSeconds });
-          waiting.catch(() => undefined); // settled by failAll if the state ended another way
+          const record: ApprovalRecord = { state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null };
+          log.approvals.push(record);
+          waiting.then(
+            (out: any) => Object.assign(record, { decidedAt: rel(), approved: out?.approved === true, decidedBy: out?.decidedBy ?? null }),
+            (err: Error) => Object.assign(record, { decidedAt: rel(), error: err.name }),
+          );
           await invokeLikeLambda(fn, payload, sim);
           approval(task, payload);
           return waiting;
-        };
+        });
       } else {
         throw new Error(`${name}: the local runner cannot run resource ${state.Resource}`);
       }
@@ -192,12 +221,14 @@ function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, 
       void Promise.resolve(policy(request)).catch(() => undefined);
       return;
     }
-    setTimeout(() => {
+    const context = invocationContext.getStore();
+    // Fake timers don't carry the async context: re-enter it so the decision is attributed to this execution.
+    setTimeout(() => invocationContext.run(context!, () => {
       const decide = policy === 'auto'
         ? request.approve('simulator (--approve auto)', 'rehearsal')
         : request.reject('simulator (--approve reject)', 'rehearsal of a rejected change');
       void decide.catch(() => undefined); // a timed-out task refuses late answers, as in AWS
-    }, delaySeconds * 1000);
+    }), delaySeconds * 1000);
   };
 }
 
@@ -220,6 +251,8 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   const rel = (t: number) => (t - startedAt) / 1000;
   const emit = (e: ProgressEvent) => opts.onProgress?.(e);
   const records: StateRecord[] = [];
+  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [] };
+  sim.attribution = () => invocationContext.getStore();
   const open = new Map<string, StateRecord>();
   const key = (name: string, index?: number) => `${name}#${index ?? ''}`;
 
@@ -227,7 +260,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
     return await sim.clock.drive(async () => {
       // Validation is done by our own tests with asl-validator 4; the engine's bundled 3.x would mutate the definition.
       const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
-      const handlers = localHandlers(definition, sim, executionId, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit));
+      const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit));
       const execution = machine.run(opts.input as never, {
         overrides: { taskResourceLocalHandlers: handlers },
         context: {
@@ -296,7 +329,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
       return {
         report: buildReport({
           workflow: opts.workflow, executionName, status, error, output, startedAt, endedAt, sim, states: records,
-          topLevelStates: Object.keys(definition.States),
+          topLevelStates: Object.keys(definition.States), pollChecks: log.pollChecks, approvals: log.approvals,
         }),
       };
     });

@@ -18,12 +18,47 @@ export interface StateRecord {
 
 export interface AwsCallReport {
   at: number;
+  /** The state whose task made the call. */
+  state: string | null;
   account: string;
   region: string;
   service: string;
   operation: string;
   input: unknown;
   error: { name: string; message: string; injected?: boolean } | null;
+  /** Effects the simulator noted, e.g. "dns-values-changed". */
+  effects?: string[];
+}
+
+/** One check of a poll loop, as the runner saw it. */
+export interface PollCheck {
+  state: string;
+  at: number;
+  /** The check's input without its poll bookkeeping: identifies the loop (e.g. which distribution). */
+  subject: string;
+  done: boolean;
+}
+
+/** One approval gate of the execution. */
+export interface ApprovalRecord {
+  state: string;
+  requestedAt: number;
+  decidedAt: number | null;
+  approved: boolean;
+  decidedBy: string | null;
+  /** ApprovalRejected, States.Timeout, ... when it did not end approved. */
+  error: string | null;
+}
+
+/** A poll loop: when it started, when the awaited change happened, when the loop noticed. */
+export interface PollReport {
+  state: string;
+  subject: string;
+  checks: number;
+  startedAt: number;
+  doneAt: number | null;
+  readyAt: number | null;
+  lateSeconds: number;
 }
 
 export interface SimulationReport {
@@ -39,6 +74,18 @@ export interface SimulationReport {
   awsCalls: AwsCallReport[];
   /** Resource state transitions the simulator observed during the run (e.g. pending-provision → provisioned). */
   transitions: Array<{ at: number; resource: string; from: string | null; to: string }>;
+  /** Every poll loop, with its checks and how late it noticed the change it waited for. */
+  polls: PollReport[];
+  /** AWS calls made by poll checks (what polling costs in requests). */
+  pollCalls: number;
+  /**
+   * The virtual time the run would take if every step started the instant its prerequisite became
+   * ready (every poll noticing its change at once). virtualSeconds / lowerBoundSeconds is the overhead.
+   */
+  lowerBoundSeconds: number;
+  approvals: ApprovalRecord[];
+  /** Safety invariants checked on this run (docs/simulation.md); violations must be empty. */
+  safety: { violations: string[] };
   /** Where the virtual time went: top-level phases in order, with their durations. */
   phases: Array<{ name: string; startedAt: number; seconds: number }>;
   /** The simulated world at the end. */
@@ -61,6 +108,71 @@ export function phasesOf(states: StateRecord[], topLevel: Set<string>): Simulati
   return [...phases.values()].sort((a, b) => a.startedAt - b.startedAt).map((p) => ({ name: p.name, startedAt: p.startedAt, seconds: p.endedAt - p.startedAt }));
 }
 
+/** Resource ids and input strings name the same things (pool ids, CIDRs, change and distribution ids). */
+function mentions(subject: string, resource: string): boolean {
+  const key = resource.includes(':') ? resource.slice(resource.indexOf(':') + 1) : resource;
+  const strings = [...subject.matchAll(/"([^"]{6,})"/g)].map((m) => m[1].replace(/^\/change\//, ''));
+  return strings.some((s) => key.includes(s) || s.includes(key));
+}
+
+/** Groups poll checks into loops and finds when each awaited change actually happened. */
+export function pollLoops(checks: PollCheck[], transitions: SimulationReport['transitions']): PollReport[] {
+  const loops: PollReport[] = [];
+  const open = new Map<string, PollReport>();
+  for (const c of checks) {
+    const key = `${c.state} ${c.subject}`;
+    let loop = open.get(key);
+    if (!loop) {
+      loop = { state: c.state, subject: c.subject, checks: 0, startedAt: c.at, doneAt: null, readyAt: null, lateSeconds: 0 };
+      loops.push(loop);
+      open.set(key, loop);
+    }
+    loop.checks++;
+    if (c.done) {
+      loop.doneAt = c.at;
+      const relevant = transitions.filter((t) => t.at >= loop!.startedAt && t.at <= c.at && mentions(c.subject, t.resource));
+      loop.readyAt = relevant.length ? Math.max(...relevant.map((t) => t.at)) : loop.startedAt;
+      loop.lateSeconds = Math.max(0, c.at - loop.readyAt);
+      open.delete(key);
+    }
+  }
+  return loops;
+}
+
+/**
+ * The lower bound: the run's duration minus the time polls spent noticing changes late. Loops inside
+ * one top-level Map/Parallel overlap, so only the one that finished last counts there.
+ */
+export function lowerBound(virtualSeconds: number, loops: PollReport[], phases: SimulationReport['phases']): number {
+  let slack = 0;
+  const counted = new Set<PollReport>();
+  for (const p of phases) {
+    const inside = loops.filter((l) => l.doneAt !== null && l.startedAt >= p.startedAt && l.doneAt <= p.startedAt + p.seconds);
+    if (inside.length === 0) continue;
+    const end = p.startedAt + p.seconds;
+    slack += Math.max(0, end - Math.max(...inside.map((l) => Math.max(l.readyAt ?? l.startedAt, l.startedAt))));
+    inside.forEach((l) => counted.add(l));
+  }
+  for (const l of loops) if (!counted.has(l)) slack += l.lateSeconds;
+  return Math.max(0, Math.round((virtualSeconds - slack) * 100) / 100);
+}
+
+const ROUTING_CHANGES = new Set(['AdvertiseByoipCidr']);
+
+/**
+ * Nothing changes what the internet routes (advertisement, ASN swap, DNS cutover) before an approval
+ * was given earlier in the same execution. Compensation (Undo* states) restores and is exempt.
+ */
+export function safetyViolations(calls: AwsCallReport[], approvals: ApprovalRecord[]): string[] {
+  const approvedAt = approvals.filter((a) => a.approved && a.decidedAt !== null).map((a) => a.decidedAt!);
+  const firstApproval = approvedAt.length ? Math.min(...approvedAt) : Number.POSITIVE_INFINITY;
+  return calls
+    .filter((c) => !c.error && !/^Undo/.test(c.state ?? ''))
+    .filter((c) => ROUTING_CHANGES.has(c.operation) || (c.effects ?? []).includes('dns-values-changed'))
+    .filter((c) => c.at < firstApproval)
+    .map((c) => `${c.service} ${c.operation} at ${c.at} s (state ${c.state ?? '?'}) before any approval`);
+}
+
 export function buildReport(r: {
   workflow: string;
   executionName: string;
@@ -72,24 +184,37 @@ export function buildReport(r: {
   sim: Simulator;
   states: StateRecord[];
   topLevelStates: string[];
+  pollChecks: PollCheck[];
+  approvals: ApprovalRecord[];
 }): SimulationReport {
   const rel = (t: number) => Math.round((t - r.startedAt) / 10) / 100;
+  const virtualSeconds = rel(r.endedAt);
+  const awsCalls: AwsCallReport[] = r.sim.calls
+    .filter((c) => c.execution === r.executionName)
+    .map((c) => ({ at: rel(c.at), state: c.state ?? null, account: c.account, region: c.region, service: c.service, operation: c.operation, input: c.input, error: c.error ?? null, ...(c.effects ? { effects: c.effects } : {}) }));
+  const transitions = r.sim.transitions
+    .filter((t) => t.at >= r.startedAt && t.at <= r.endedAt)
+    .map((t) => ({ at: rel(t.at), resource: t.resource, from: t.from ?? null, to: t.to }));
+  const phases = phasesOf(r.states, new Set(r.topLevelStates));
+  const polls = pollLoops(r.pollChecks, transitions);
+  const pollStates = new Set(r.pollChecks.map((c) => c.state));
   return {
     workflow: r.workflow,
     executionName: r.executionName,
     status: r.status,
     error: r.error,
     output: r.output,
-    virtualSeconds: rel(r.endedAt),
+    virtualSeconds,
     startedAt: new Date(r.startedAt).toISOString(),
     states: r.states,
-    awsCalls: r.sim.calls
-      .filter((c) => c.at >= r.startedAt && c.at <= r.endedAt)
-      .map((c) => ({ at: rel(c.at), account: c.account, region: c.region, service: c.service, operation: c.operation, input: c.input, error: c.error ?? null })),
-    transitions: r.sim.transitions
-      .filter((t) => t.at >= r.startedAt && t.at <= r.endedAt)
-      .map((t) => ({ at: rel(t.at), resource: t.resource, from: t.from ?? null, to: t.to })),
-    phases: phasesOf(r.states, new Set(r.topLevelStates)),
+    awsCalls,
+    transitions,
+    polls,
+    pollCalls: awsCalls.filter((c) => c.state !== null && pollStates.has(c.state)).length,
+    lowerBoundSeconds: lowerBound(virtualSeconds, polls, phases),
+    approvals: r.approvals,
+    safety: { violations: safetyViolations(awsCalls, r.approvals) },
+    phases,
     resources: r.sim.snapshot(),
   };
 }

@@ -13,6 +13,11 @@ import type { BucketSpec, Timings, WorldSeed } from './world';
 export interface AwsCallRecord {
   /** Virtual epoch ms. */
   readonly at: number;
+  /** Which execution and state made the call (set by the runner), when known. */
+  readonly execution?: string;
+  readonly state?: string;
+  /** Effects the model noted (e.g. "dns-values-changed"), for reports and safety checks. */
+  effects?: string[];
   readonly account: string;
   readonly region: string;
   readonly service: string;
@@ -29,6 +34,8 @@ export interface OpContext<S> {
   /** Virtual epoch ms at the time of the call. */
   readonly now: number;
   readonly timings: Timings;
+  /** Notes an effect of this call on its record (see AwsCallRecord.effects). */
+  note(effect: string): void;
 }
 
 export type Operation<S> = (ctx: OpContext<S>, input: any) => unknown;
@@ -91,6 +98,8 @@ export class Simulator {
   private readonly buckets = new Map<string, BucketState>();
   private idCounter = 0;
   private readonly httpHosts: SimHttpHost[] = [];
+  /** Tells which execution/state is calling (the runner installs it; see runner/local-runner.ts). */
+  attribution?: () => { execution?: string; state?: string } | undefined;
   /** Every HTTP request tasks made, like `calls` for the AWS APIs. */
   readonly httpRequests: Array<{ at: number; method: string; url: string; host?: string; status: number }> = [];
 
@@ -152,7 +161,8 @@ export class Simulator {
   async call(req: { service: string; operation: string; account: string; region: string; input: unknown }): Promise<unknown> {
     const now = this.clock.now();
     const input = cloneData(req.input ?? {});
-    const record: AwsCallRecord = { at: now, account: req.account, region: req.region, service: req.service, operation: req.operation, input };
+    const who = this.attribution?.();
+    const record: AwsCallRecord = { at: now, execution: who?.execution, state: who?.state, account: req.account, region: req.region, service: req.service, operation: req.operation, input };
     this.calls.push(record);
     const entry = this.ops.get(`${req.service}:${req.operation}`);
     try {
@@ -163,7 +173,8 @@ export class Simulator {
       if (before) throw this.injected(before.error, before.message, req.operation);
       this.throttle(req.service, req.operation, req.account, req.region, now);
       const state = this.state(entry.model.key);
-      const output = await entry.op({ sim: this, state, account: req.account, region: req.region, now, timings: this.world.timings }, input);
+      const note = (effect: string) => { (record.effects ??= []).push(effect); };
+      const output = await entry.op({ sim: this, state, account: req.account, region: req.region, now, timings: this.world.timings, note }, input);
       const after = this.faults.take(req.service, req.operation, req.account, 'after');
       if (after) throw this.injected(after.error, after.message, req.operation);
       return cloneData(output ?? {});

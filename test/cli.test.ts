@@ -19,7 +19,9 @@ describe('byoip simulate', () => {
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     expect(Object.keys(report)).toEqual(expect.arrayContaining(['workflow', 'status', 'error', 'output', 'virtualSeconds', 'states', 'awsCalls', 'resources']));
     expect(report.states[0]).toEqual(expect.objectContaining({ name: 'Initialize', type: 'Pass', enteredAt: 0, exitedAt: 0, status: 'SUCCEEDED' }));
-    expect(Object.keys(report.awsCalls[0]).sort()).toEqual(['account', 'at', 'error', 'input', 'operation', 'region', 'service']);
+    expect(Object.keys(report.awsCalls[0]).sort()).toEqual(['account', 'at', 'error', 'input', 'operation', 'region', 'service', 'state']);
+    expect(report).toMatchObject({ safety: { violations: [] }, approvals: [expect.objectContaining({ approved: true })] });
+    expect(report.lowerBoundSeconds).toBeLessThanOrEqual(report.virtualSeconds);
     expect(JSON.parse(res.stdout)).toMatchObject({ migrationId: 'example-corp-edge' });
   });
 

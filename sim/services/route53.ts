@@ -150,6 +150,9 @@ export const route53Model: ServiceModel<Route53State> = {
         }
       }
       if (problems.length > 0) throw awsError('InvalidChangeBatch', `[${problems.join(', ')}]`);
+      // A change of what a name answers (not just its TTL) is a DNS cutover, for the safety checks.
+      const answers = (records: RRSet[]) => JSON.stringify(records.map((r) => [r.Name, r.Type, r.SetIdentifier, r.ResourceRecords, r.AliasTarget]).sort());
+      if (answers(zone.records) !== answers(working)) ctx.note('dns-values-changed');
       zone.records = working;
       const change: SimChange = { Id: ctx.sim.nextId('C', 20).toUpperCase(), SubmittedAt: ctx.now, Comment: input.ChangeBatch?.Comment, lc: lifecycle('PENDING', ctx.now), zoneId: zone.Id };
       transition(ctx.sim, `dns-change:${change.Id}`, change.lc, ctx.now, 'PENDING', { state: 'INSYNC', afterSeconds: ctx.timings.dnsInsync });

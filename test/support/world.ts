@@ -43,8 +43,15 @@ export function signedMessages(cidrs: string[], now: Date, opts: { key?: string;
   });
 }
 
+/**
+ * Runs a workflow in the simulator. Every run in the test suite is checked for the safety invariant:
+ * nothing advertised, swapped or cut over before an approval in the same execution.
+ */
 export async function run(sim: Simulator, workflow: string, input: Json, opts: Partial<RunOptions> = {}): Promise<SimulationReport> {
   const { report } = await runWorkflow({ workflow, input, sim, ...opts });
+  if (report.safety.violations.length > 0) {
+    throw new Error(`safety invariant violated in ${workflow}:\n  ${report.safety.violations.join('\n  ')}`);
+  }
   return report;
 }
 

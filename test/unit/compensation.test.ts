@@ -1,5 +1,5 @@
 import { abandonCurrent, advanceCompensation, errorMessage, planUndo, startCompensation } from '../../domain/compensation';
-import { PollProfiles } from '../../domain/polling';
+import { nextPollDelay, PollProfiles } from '../../domain/polling';
 
 describe('compensation as data', () => {
   const intents = {
@@ -18,7 +18,7 @@ describe('compensation as data', () => {
     let s = startCompensation(planUndo(intents, ['pool', 'cidrs', 'dns']), { Error: 'ApprovalRejected', Cause: 'no' });
     expect(s).toMatchObject({ hasCurrent: true, service: 'Route53', waiting: false });
     s = advanceCompensation(s, { done: false, next: 'check', profile: PollProfiles.dnsChange }, 0);
-    expect(s).toMatchObject({ waiting: true, nextDelaySeconds: PollProfiles.dnsChange.minDelaySeconds, current: { phase: 'check' } });
+    expect(s).toMatchObject({ waiting: true, nextDelaySeconds: nextPollDelay(0, PollProfiles.dnsChange), current: { phase: 'check' } });
     s = advanceCompensation(s, { done: true, note: 'INSYNC' }, 5000);
     expect(s.current?.description).toBe('deprovision (c/24)');
     s = abandonCurrent(s, { Error: 'AwsRequestRejected', Cause: JSON.stringify({ errorType: 'AwsRequestRejected', errorMessage: 'IncorrectState: nope' }) });

@@ -1,14 +1,29 @@
-import { advancePoll, nextPollDelay, PollProfiles } from '../../domain/polling';
+import { advancePoll, fixedInterval, nextPollDelay, PollProfiles } from '../../domain/polling';
 
 describe('poll schedule', () => {
-  it('checks quickly at first and keeps lateness within the profile precision later', () => {
+  it('keeps the detection delay within precision × (waited + expected), inside [min, max]', () => {
     const p = PollProfiles.byoipProvisioning;
-    expect(nextPollDelay(0, p)).toBe(p.minDelaySeconds);
-    for (const elapsed of [600, 7200, 86_400]) {
+    expect(nextPollDelay(0, p)).toBe(Math.round(p.precision * p.expectedSeconds));
+    for (const elapsed of [600, 7200, 86_400, 7 * 86_400]) {
       const delay = nextPollDelay(elapsed, p);
-      expect(delay).toBeLessThanOrEqual(Math.max(p.minDelaySeconds, p.precision * elapsed) + 1);
+      expect(delay).toBeLessThanOrEqual(p.precision * (elapsed + p.expectedSeconds) + 1);
+      expect(delay).toBeGreaterThanOrEqual(p.minDelaySeconds);
       expect(delay).toBeLessThanOrEqual(p.maxDelaySeconds);
     }
+  });
+
+  it('detects a 24-hour provisioning within 5 % of its end with fewer than 40 checks', () => {
+    const p = PollProfiles.byoipProvisioning;
+    let t = 0;
+    let checks = 1;
+    while (t < 86_400) { t += nextPollDelay(t, p); checks++; }
+    expect(checks).toBeLessThanOrEqual(40);
+    expect(t - 86_400).toBeLessThanOrEqual(0.05 * 86_400);
+  });
+
+  it('a fixed-interval profile checks every N seconds', () => {
+    const p = fixedInterval(60, 3600);
+    expect([0, 59, 3600].map((t) => nextPollDelay(t, p))).toEqual([60, 60, 60]);
   });
 
   it('counts attempts from the first check and times out with WaitTimedOut', () => {
