@@ -60,6 +60,8 @@ export const OnboardInputSchema = z.object({
     timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400),
   }).strict().default({ timeoutSeconds: 7 * 86_400 }),
   anycastIpListName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes').optional(),
+  /** When another execution holds these CIDRs or distributions: wait for it (true) or fail at once (false). */
+  waitForLocks: z.boolean().default(false),
 }).strict();
 
 export type OnboardInput = z.infer<typeof OnboardInputSchema>;
@@ -80,7 +82,16 @@ export interface OnboardPlan {
   approval: { timeoutSeconds: number };
   anycastIpListName: string;
   advertiseItems: Array<{ cidr: string; waitSeconds: number }>;
+  /** Leases this execution holds while it runs (one writer per CIDR and distribution). */
+  locks: { resources: string[]; wait: boolean };
 }
+
+/** Lock names shared by every workflow that touches the same things. */
+export const lockName = {
+  cidr: (cidr: string) => `byoip-cidr/${cidr}`,
+  distribution: (id: string) => `cloudfront-distribution/${id}`,
+  asn: (asn: string) => `byoasn/${asn}`,
+};
 
 function fqdn(name: string): string {
   return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
@@ -177,6 +188,10 @@ export function planOnboarding(raw: unknown, now: Date): OnboardPlan {
     approval: { timeoutSeconds: input.approval.timeoutSeconds },
     anycastIpListName: input.anycastIpListName ?? migrationId,
     advertiseItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),
+    locks: {
+      resources: [...new Set([...cidrs, ...topLevelCidrs].map(lockName.cidr)), ...input.distributionIds.map(lockName.distribution)],
+      wait: input.waitForLocks,
+    },
   };
 }
 
@@ -197,6 +212,7 @@ export const TeardownInputSchema = z.object({
   dnsRecordsToCheck: z.array(z.object({ hostedZoneId: HostedZoneId, name: DnsName, type: z.literal('A').default('A') }).strict()).max(50).default([]),
   approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
   approval: z.object({ timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400) }).strict().default({ timeoutSeconds: 7 * 86_400 }),
+  waitForLocks: z.boolean().default(false),
 }).strict();
 
 export interface TeardownPlan {
@@ -213,6 +229,7 @@ export interface TeardownPlan {
   approvers: string[];
   approval: { timeoutSeconds: number };
   withdrawItems: Array<{ cidr: string; waitSeconds: number }>;
+  locks: { resources: string[]; wait: boolean };
 }
 
 export function planTeardown(raw: unknown): TeardownPlan {
@@ -243,5 +260,7 @@ export function planTeardown(raw: unknown): TeardownPlan {
     approvers: input.approvers,
     approval: input.approval,
     withdrawItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),
+    // Distributions are found at run time; the CIDRs name what this teardown owns.
+    locks: { resources: [...new Set([...cidrs, ...(input.topLevelCidrs ?? cidrs).map(canonicalCidr)].map(lockName.cidr))], wait: input.waitForLocks },
   };
 }

@@ -53,6 +53,8 @@ export const PollProfiles = {
   cloudfrontDeployment: { expectedSeconds: 300, minDelaySeconds: 10, maxDelaySeconds: 600, precision: 0.08, timeoutSeconds: 6 * 3600 },
   /** Route 53 change to INSYNC: usually under 60 s. */
   dnsChange: { expectedSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 3600 },
+  /** Another execution's lease on the same resources (only when the input asks to wait). */
+  lockWait: { expectedSeconds: 1800, minDelaySeconds: 30, maxDelaySeconds: 1800, precision: 0.1, timeoutSeconds: 7 * 86400 },
   /** Advertise / withdraw reaching advertised / provisioned: a few minutes. */
   advertisement: { expectedSeconds: 120, minDelaySeconds: 5, maxDelaySeconds: 300, precision: 0.1, timeoutSeconds: 6 * 3600 },
 } as const satisfies Record<string, PollProfile>;

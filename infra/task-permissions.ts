@@ -36,7 +36,7 @@ export const taskPermissions: Record<TaskName, string[]> = {
   CheckDnsChanges: ['route53:GetChange'],
   InspectDnsRecords: ['route53:ListResourceRecordSets'],
   RequestApproval: [],
-  AcquireLock: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  AcquireLock: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
   ReleaseLock: ['dynamodb:DeleteItem'],
   UndoEc2: ['ec2:DescribeByoipCidrs', 'ec2:WithdrawByoipCidr', 'ec2:DescribeIpamPools', 'ec2:GetIpamPoolCidrs', 'ec2:DeprovisionIpamPoolCidr', 'ec2:DeleteIpamPool'],
   UndoCloudFront: [

@@ -120,6 +120,7 @@ interface RunLog {
  */
 async function invokeLikeLambda(task: string, event: unknown, sim: Simulator): Promise<unknown> {
   const handler = loadTaskHandler(task);
+  const done = sim.clock.busy();
   try {
     const out = await handler(JSON.parse(JSON.stringify(event ?? null)), lambdaContext(task, sim));
     return out === undefined ? null : JSON.parse(JSON.stringify(out));
@@ -128,6 +129,8 @@ async function invokeLikeLambda(task: string, event: unknown, sim: Simulator): P
     const surfaced = new Error(JSON.stringify({ errorType: err.name, errorMessage: err.message, trace: [] }));
     surfaced.name = err.name;
     throw surfaced;
+  } finally {
+    done();
   }
 }
 

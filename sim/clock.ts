@@ -19,6 +19,15 @@ function realTurn(): Promise<void> {
   return new Promise((resolve) => realSetImmediate(resolve));
 }
 
+/**
+ * Real I/O still in flight (the SDK reading ~/.aws/config on a client's first use, a DNS lookup, ...).
+ * Virtual time must not jump while it is: the work it belongs to would look stuck for a whole timeout.
+ */
+const REAL_IO = /^(FSReqPromise|FileHandle|GetAddrInfoReqWrap|TCPConnectWrap)$/;
+function realIoPending(): boolean {
+  return process.getActiveResourcesInfo().some((r) => REAL_IO.test(r));
+}
+
 export class SimulationStalledError extends Error {
   override name = 'SimulationStalled';
 }
@@ -27,6 +36,8 @@ export class VirtualClock {
   private fake?: InstalledClock;
   private parkedNow: number;
   private readonly holds = new Set<symbol>();
+  /** Task handlers running right now: time only moves under them after a real-time grace. */
+  private inFlight = 0;
   private holdChanged?: () => void;
 
   constructor(startMs: number) {
@@ -64,6 +75,19 @@ export class VirtualClock {
     return () => {
       this.holds.delete(token);
       this.holdChanged?.();
+    };
+  }
+
+  /**
+   * Marks work that runs in real time (a Lambda handler loading modules, reading config). While any
+   * is in flight, the clock waits a short real grace before jumping to the next timer, so work that is
+   * merely slow isn't mistaken for work waiting on virtual time (which would time it out).
+   */
+  busy(): () => void {
+    this.inFlight++;
+    let done = false;
+    return () => {
+      if (!done) { done = true; this.inFlight--; }
     };
   }
 
@@ -127,6 +151,19 @@ export class VirtualClock {
           continue;
         }
         idleTurns = 0;
+        for (let i = 0; i < 1000 && realIoPending(); i++) await VirtualClock.realDelay(1);
+        if (this.inFlight > 0) {
+          // A handler is running: give it a little real time to finish what isn't virtual (module loading,
+          // config reads). If it is still running afterwards, it is waiting on virtual time: advance.
+          const timers = fake.countTimers();
+          let waited = 0;
+          while (waited < 20 && this.inFlight > 0 && fake.countTimers() === timers) {
+            await VirtualClock.realDelay(1);
+            waited++;
+          }
+          if (fake.countTimers() !== timers || this.pending.size === 0) continue; // something moved: look again
+        }
+        if (this.pending.size === 0) break;
         fake.next();
       }
     } catch (e) {

@@ -9,13 +9,15 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, PRECONDITION_RETRY } from './lib/builder';
+import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks, STANDARD_RETRY } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
-  const c = new ChainBuilder().catchFailuresAt('TeardownStopped');
+  // A stopped teardown gives its leases back first, so re-running it isn't blocked by itself.
+  const c = new ChainBuilder().catchFailuresAt('ReleaseLocksAfterStop');
   initialize(c);
-  c.task('ValidateInput', { fn: 'ValidateTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  c.task('ValidateInput', { fn: 'ValidateTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan', catchTo: 'TeardownStopped' });
+  acquireLocks(c, { resourcesPath: '$.plan.locks.resources', waitPath: '$.plan.locks.wait', purpose: 'teardown-cloudfront-byoip', leaseSeconds: MAX_EXECUTION_SECONDS });
   c.parallel('CaptureState', {
     comment: 'What is left to tear down; a re-run after a partial teardown finds less.',
     branches: [
@@ -102,8 +104,14 @@ function build() {
       });
     });
   });
-  c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'state.$': '$.state', 'approval.$': '$.approval' } });
+  releaseLocks(c, '$.plan.locks.resources');
+  c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'state.$': '$.state', 'approval.$': '$.approval', 'warnings.$': '$.warnings' } });
   c.succeed('TornDown');
+  c.states.ReleaseLocksAfterStop = {
+    Type: 'Task', Resource: '${ReleaseLockArn}', Parameters: { 'resources.$': '$.plan.locks.resources', 'owner.$': '$.execution.name' },
+    ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY, Next: 'TeardownStopped',
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'TeardownStopped' }],
+  };
   c.states.TeardownStopped = {
     Type: 'Fail',
     Comment: 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.',

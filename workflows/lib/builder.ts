@@ -8,7 +8,7 @@
  *  - map():      an inline Map over items with its own sub-chain
  * Task resources are "${<Task>Arn}" placeholders, substituted by CDK and by the local runner.
  */
-import type { PollProfile } from '../../domain/polling';
+import { PollProfiles, type PollProfile } from '../../domain/polling';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type AslState = Record<string, any>;
@@ -181,6 +181,22 @@ export class ChainBuilder {
     return this;
   }
 
+  /**
+   * The task just added may fail without undoing anything: its error becomes a warning at
+   * `warningPath` (under $.warnings) and the chain goes on. For steps after the point of no return.
+   */
+  tolerateFailure(taskName: string, warningPath: string, comment: string): this {
+    const task = this.states[taskName];
+    if (task?.Type !== 'Task') throw new Error(`tolerateFailure: ${taskName} is not a task of this chain`);
+    task.Catch = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${taskName}Failed` }];
+    const pass: AslState = { Type: 'Pass', Comment: comment, Parameters: { 'error.$': '$.failure' }, ResultPath: warningPath };
+    this.add(`${taskName}Failed`, pass, false);
+    this.open.push((next) => {
+      pass.Next = next;
+    });
+    return this;
+  }
+
   /** Runs `build` only when the boolean at `variable` is true. */
   when(name: string, variable: string, build: (chain: ChainBuilder) => void): this {
     const choice: AslState = { Type: 'Choice', Choices: [{ Variable: variable, BooleanEquals: true, Next: '' }], Default: '' };
@@ -318,6 +334,28 @@ export function initialize(chain: ChainBuilder): ChainBuilder {
       execution: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'startTime.$': '$$.Execution.StartTime' },
       intents: {},
       wait: {},
+      warnings: {},
     },
   });
+}
+
+/**
+ * One writer per resource: record the release intent, then take the leases (failing fast with
+ * ResourceLocked, or waiting in Wait states when the plan says so). Pair with releaseLocks().
+ */
+export function acquireLocks(chain: ChainBuilder, o: { resourcesPath: string; waitPath: string; purpose: string; leaseSeconds: number }): ChainBuilder {
+  chain.intent('locks', { action: 'DynamoDB.ReleaseLocks', label: 'release the leases this execution took', 'resources.$': o.resourcesPath, 'owner.$': '$.execution.name' });
+  return chain.poll('AcquireLocks', {
+    fn: 'AcquireLock',
+    comment: 'Another execution on the same CIDRs or distributions: fail with ResourceLocked, or wait if the input says so.',
+    parameters: { 'resources.$': o.resourcesPath, 'owner.$': '$.execution.name', leaseSeconds: o.leaseSeconds, purpose: o.purpose, 'wait.$': o.waitPath },
+    profile: PollProfiles.lockWait,
+    resultPath: '$.wait.locks',
+  });
+}
+
+/** Releases the leases at the end; a failure to release is a warning, not a reason to roll back. */
+export function releaseLocks(chain: ChainBuilder, resourcesPath: string, name = 'ReleaseLocks'): ChainBuilder {
+  chain.task(name, { fn: 'ReleaseLock', parameters: { 'resources.$': resourcesPath, 'owner.$': '$.execution.name' }, resultPath: null, catchTo: null });
+  return chain.tolerateFailure(name, '$.warnings.locks', 'The leases expire on their own; release them by hand to unblock sooner (docs/runbook.md).');
 }

@@ -1,0 +1,46 @@
+/**
+ * Two executions on the same CIDRs and distributions at once: one proceeds, the other fails fast with
+ * ResourceLocked before touching anything, or, when its input asks, waits for the lease and then runs.
+ */
+import { callsOf, exampleInput, exampleSim, run } from '../support/world';
+
+const WF = 'onboard-cloudfront-byoip';
+
+describe('concurrent onboardings of the same CIDRs', () => {
+  it('lets one proceed and fails the other fast with ResourceLocked, before any change', async () => {
+    const sim = exampleSim();
+    const [a, b] = await Promise.all([
+      run(sim, WF, exampleInput(), { executionName: 'first' }),
+      run(sim, WF, exampleInput(), { executionName: 'second' }),
+    ]);
+    const [winner, loser] = a.status === 'SUCCEEDED' ? [a, b] : [b, a];
+    expect(winner.status).toBe('SUCCEEDED');
+    expect(loser.status).toBe('FAILED');
+    expect(loser.error?.name).toBe('ResourceLocked');
+    expect(loser.error?.cause).toMatch(/locked by first|locked by second/);
+    // The loser only read and tried the lease table: no IPAM, CloudFront or DNS writes.
+    expect(loser.awsCalls.filter((c) => c.service !== 'DynamoDB').filter((c) => !/^(Describe|Get|List)/.test(c.operation))).toEqual([]);
+    expect(loser.virtualSeconds).toBeLessThan(60);
+    // The winner's leases are gone at the end.
+    const items = (sim.snapshot() as any).dynamodb.tables[0].items.filter((i: any) => String(i.pk.S).startsWith('LOCK#'));
+    expect(items).toEqual([]);
+  });
+
+  it('waits for the lease when the input asks, then runs (and finds the work done)', async () => {
+    const sim = exampleSim();
+    const [a, b] = await Promise.all([
+      run(sim, WF, exampleInput(), { executionName: 'first' }),
+      run(sim, WF, exampleInput(WF, { waitForLocks: true }), { executionName: 'patient' }),
+    ]);
+    expect(a.status).toBe('SUCCEEDED');
+    expect(b.error).toBeNull();
+    expect(b.status).toBe('SUCCEEDED');
+    // It waited in Wait states (several checks of the lease), and started after the first finished.
+    const waits = b.polls.filter((p) => p.state === 'AcquireLocks');
+    expect(waits[0].checks).toBeGreaterThan(3);
+    const firstEnd = a.virtualSeconds;
+    const patientFirstWrite = b.awsCalls.find((c) => c.service === 'EC2' && /^(Create|Provision)/.test(c.operation));
+    expect(patientFirstWrite === undefined || patientFirstWrite.at >= firstEnd - 1).toBe(true);
+    expect(callsOf(b, 'CreateAnycastIpList')).toHaveLength(0); // reused the first one's list
+  });
+});
