@@ -78,7 +78,13 @@ export const PublicAsn = z.union([z.string(), z.number()], { error: 'must be an 
   .transform((v) => String(Number(String(v).trim())));
 
 /** Where a CIDR's advertisement originates: Amazon's ASN, or a custom one. */
-export const OriginAsn = z.union([z.literal(AWS_ASN), PublicAsn], { error: `must be "${AWS_ASN}" or an ASN in bare digits` });
+export const OriginAsn = z.union([z.string(), z.number()], { error: `must be "${AWS_ASN}" or an ASN in bare digits` })
+  .superRefine((v, ctx) => {
+    if (v === AWS_ASN) return;
+    const problem = typeof v === 'string' && /^aws$/i.test(v.trim()) ? `write "${AWS_ASN}" in capitals, as AdvertiseByoipCidr expects` : asnProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((v) => (v === AWS_ASN ? AWS_ASN : String(Number(String(v).trim()))));
 
 const MigrationId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes');
 const Approval = z.object({
