@@ -660,6 +660,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       }
       const existing = ctx.state.byoasns.find((a) => a.account === ctx.account && a.Asn === asn && LIVE_ASN.includes(a.lc.state));
       if (existing) {
+        if (existing.IpamId !== ipam.ipamId) throw awsError('InvalidParameterValue', `AS${asn} is already provisioned to IPAM ${existing.IpamId}`);
         if (existing.lc.state === 'pending-provision' || existing.lc.state === 'provisioned') return { Byoasn: describeByoasn(existing) };
         throw awsError('IncorrectState', `AS${asn} is ${existing.lc.state}`);
       }

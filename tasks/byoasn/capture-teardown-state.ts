@@ -15,7 +15,10 @@ const Event = z.object({ region: z.string(), ipamId: z.string(), asn: z.string()
 
 export const handler = defineTask('CaptureByoasnTeardownState', Event, async (input) => {
   const all = await byoipCidrs(input.region);
-  const others = [...all.values()].filter((b) => b.Cidr && !input.cidrs.includes(b.Cidr) && associationOf(b, input.asn)).map((b) => b.Cidr!);
+  // A failed association holds nothing (AWS ignores it when deprovisioning); any other one blocks.
+  const others = [...all.values()]
+    .filter((b) => b.Cidr && !input.cidrs.includes(b.Cidr) && ![undefined, 'failed-association'].includes(associationOf(b, input.asn)?.State))
+    .map((b) => b.Cidr!);
   if (others.length) {
     throw new WorkflowError(ErrorNames.SafetyViolation, `AS${input.asn} is also associated with ${others.join(', ')}; add them to cidrs (their advertisement changes too) or disassociate them first`);
   }

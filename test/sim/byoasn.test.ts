@@ -62,6 +62,19 @@ describe('simulated BYOASN', () => {
     });
   });
 
+  it('refuses an ASN that another IPAM of the account already holds', async () => {
+    const ipams = [
+      { ipamId: IPAM, account: '111122223333', region: REGION, publicScopeId: 'ipam-scope-0a1b2c3d4e5fpub1', privateScopeId: 'ipam-scope-0a1b2c3d4e5fprv1' },
+      { ipamId: 'ipam-0a1b2c3d4e5f60002', account: '111122223333', region: REGION, publicScopeId: 'ipam-scope-0a1b2c3d4e5fpub2', privateScopeId: 'ipam-scope-0a1b2c3d4e5fprv2' },
+    ];
+    const sim = byoasnSim({ ipam: { ipams } });
+    await within(sim, async () => {
+      const auth = signedAsnMessage('64497', new Date(Date.now()));
+      await expect(ec2().send(new ProvisionIpamByoasnCommand({ IpamId: 'ipam-0a1b2c3d4e5f60002', Asn: '64497', AsnAuthorizationContext: { Message: auth.message, Signature: auth.signature } })))
+        .rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringMatching(/already provisioned to IPAM ipam-0a1b2c3d4e5f60001/) });
+    });
+  });
+
   it('keeps to 5 BYOASNs per IPAM unless the quota is raised', async () => {
     const asns = ['64496', '64498', '64499', '64500', '64501'];
     const sim = byoasnSim();
