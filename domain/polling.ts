@@ -57,6 +57,15 @@ export const PollProfiles = {
   lockWait: { expectedSeconds: 1800, minDelaySeconds: 30, maxDelaySeconds: 1800, precision: 0.1, timeoutSeconds: 7 * 86400 },
   /** Advertise / withdraw reaching advertised / provisioned: a few minutes. */
   advertisement: { expectedSeconds: 120, minDelaySeconds: 5, maxDelaySeconds: 300, precision: 0.1, timeoutSeconds: 6 * 3600 },
+  /** BYOASN provision / deprovision: "after a few minutes". */
+  byoasn: { expectedSeconds: 300, minDelaySeconds: 10, maxDelaySeconds: 600, precision: 0.08, timeoutSeconds: 2 * 86400 },
+  /** ASN ↔ CIDR association and disassociation: minutes (not documented). */
+  asnAssociation: { expectedSeconds: 120, minDelaySeconds: 5, maxDelaySeconds: 300, precision: 0.1, timeoutSeconds: 6 * 3600 },
+  /**
+   * The once-per-hour AWS→custom ASN slot of a CIDR. The wait itself is a Wait state until the
+   * allowed time (TimestampPath); the timeout bounds a queue of executions taking turns.
+   */
+  asnSwapSlot: { expectedSeconds: 3660, minDelaySeconds: 1, maxDelaySeconds: 3660, precision: 0.05, timeoutSeconds: 24 * 3600 },
 } as const satisfies Record<string, PollProfile>;
 
 export type PollProfileName = keyof typeof PollProfiles;

@@ -45,6 +45,29 @@ export const taskPermissions: Record<TaskName, string[]> = {
   ],
   UndoRoute53: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets', 'route53:GetChange'],
   UndoDynamoDb: ['dynamodb:DeleteItem'],
+  // BYOASN
+  ValidateByoasnOnboardInput: [],
+  ValidateAsnSwapInput: [],
+  ValidateByoasnTeardownInput: [],
+  CaptureByoasnOnboardState: ['ec2:DescribeByoipCidrs', 'ec2:DescribeIpamByoasn'],
+  CaptureAsnSwapState: ['ec2:DescribeByoipCidrs', 'dynamodb:GetItem'],
+  CaptureByoasnTeardownState: ['ec2:DescribeByoipCidrs', 'ec2:DescribeIpamByoasn'],
+  PrepareAsnAuthorization: ['secretsmanager:GetSecretValue'],
+  ProvisionByoasn: ['ec2:DescribeIpamByoasn', 'ec2:ProvisionIpamByoasn'],
+  CheckByoasn: ['ec2:DescribeIpamByoasn'],
+  AssociateByoasn: ['ec2:DescribeByoipCidrs', 'ec2:AssociateIpamByoasn'],
+  DisassociateByoasn: ['ec2:DescribeByoipCidrs', 'ec2:DisassociateIpamByoasn'],
+  CheckAsnAssociations: ['ec2:DescribeByoipCidrs'],
+  DeprovisionByoasn: ['ec2:DescribeIpamByoasn', 'ec2:DeprovisionIpamByoasn'],
+  PlanAsnOrigin: ['ec2:DescribeByoipCidrs', 'dynamodb:GetItem'],
+  PlanByoasnTeardown: [],
+  ClaimAsnSwapSlot: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  AdvertiseWithAsn: ['ec2:DescribeByoipCidrs', 'ec2:AdvertiseByoipCidr', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  CheckByoipSettled: ['ec2:DescribeByoipCidrs'],
+  UndoByoasn: [
+    'ec2:DescribeByoipCidrs', 'ec2:AdvertiseByoipCidr', 'ec2:DisassociateIpamByoasn', 'ec2:DescribeIpamByoasn', 'ec2:DeprovisionIpamByoasn',
+    'dynamodb:GetItem', 'dynamodb:UpdateItem',
+  ],
 };
 
 /** What cross-account tasks do inside a team account (granted by the team-access role, not the task role). */

@@ -48,6 +48,26 @@ export const taskCatalog = {
   UndoCloudFront: 'tasks/compensation/undo-cloudfront.ts',
   UndoRoute53: 'tasks/compensation/undo-route53.ts',
   UndoDynamoDb: 'tasks/compensation/undo-dynamodb.ts',
+  // BYOASN (byoasn-onboard, asn-swap, byoasn-teardown)
+  ValidateByoasnOnboardInput: 'tasks/byoasn/validate-onboard-input.ts',
+  ValidateAsnSwapInput: 'tasks/byoasn/validate-swap-input.ts',
+  ValidateByoasnTeardownInput: 'tasks/byoasn/validate-teardown-input.ts',
+  CaptureByoasnOnboardState: 'tasks/byoasn/capture-onboard-state.ts',
+  CaptureAsnSwapState: 'tasks/byoasn/capture-swap-state.ts',
+  CaptureByoasnTeardownState: 'tasks/byoasn/capture-teardown-state.ts',
+  PrepareAsnAuthorization: 'tasks/byoasn/prepare-asn-authorization.ts',
+  ProvisionByoasn: 'tasks/byoasn/provision-asn.ts',
+  CheckByoasn: 'tasks/byoasn/check-asn.ts',
+  AssociateByoasn: 'tasks/byoasn/associate-asn.ts',
+  DisassociateByoasn: 'tasks/byoasn/disassociate-asn.ts',
+  CheckAsnAssociations: 'tasks/byoasn/check-asn-associations.ts',
+  DeprovisionByoasn: 'tasks/byoasn/deprovision-asn.ts',
+  PlanAsnOrigin: 'tasks/byoasn/plan-asn-origin.ts',
+  PlanByoasnTeardown: 'tasks/byoasn/plan-teardown.ts',
+  ClaimAsnSwapSlot: 'tasks/byoasn/claim-swap-slot.ts',
+  AdvertiseWithAsn: 'tasks/byoasn/advertise-with-asn.ts',
+  CheckByoipSettled: 'tasks/byoasn/check-byoip-settled.ts',
+  UndoByoasn: 'tasks/compensation/undo-byoasn.ts',
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

@@ -4,9 +4,13 @@
  * against the registry's RDAP certificate and ROA (pending-provision → provisioned | failed-provision),
  * global child pools for CloudFront, deprovisioning, and Advertise/Withdraw/DescribeByoipCidrs with
  * the once-per-10-seconds rule and the required MaxResults.
+ * BYOASN: provisioning checked against the ASN's RDAP certificate (pending-provision → provisioned |
+ * failed-provision), the 5-ASN quota, ASN ↔ CIDR associations (checked against the prefix's ROA),
+ * advertising with a custom ASN, and the once-per-hour AWS → custom origin rule per CIDR.
  */
 import * as z from 'zod';
 import { parseAuthorizationMessage, verifyAuthorizationSignature, AuthorizationError } from '../../domain/authorization';
+import { asnProblem, ASN_SWAP_INTERVAL_SECONDS, AWS_ASN } from '../../domain/byoasn';
 import { canonicalCidr, contains, overlaps, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
 import { lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
@@ -25,6 +29,24 @@ export const RegistryPrefixSeed = z.object({
   provisionSeconds: z.number().nonnegative().optional(),
   /** Make provisioning fail with this status message (e.g. a registry-side problem). */
   failProvision: z.string().optional(),
+});
+
+/** The customer's ASN at its RIR: the RDAP record carries the same X.509 certificate as the prefix's. */
+export const RegistryAsnSeed = z.object({
+  asn: z.union([z.string(), z.number()]).transform((v) => String(v)),
+  holder: z.string().default('Example Corp'),
+  rdapCertificate: z.string(),
+  /** Override of timings.byoasnProvision for this ASN. */
+  provisionSeconds: z.number().nonnegative().optional(),
+  /** Make provisioning fail with this status message. */
+  failProvision: z.string().optional(),
+});
+
+/** BYOASNs that already exist: provisioned, and associated with these BYOIP CIDRs. */
+const ByoasnSeed = z.object({
+  asn: z.union([z.string(), z.number()]).transform((v) => String(v)),
+  ipamId: z.string(),
+  associations: z.array(z.string()).default([]),
 });
 
 const IpamSeed = z.object({
@@ -47,19 +69,27 @@ const PoolSeed = z.object({
   description: z.string().optional(),
   tags: z.record(z.string(), z.string()).default({}),
   /** CIDRs already provisioned (state provisioned); for child pools with awsService they are BYOIP CIDRs. */
-  cidrs: z.array(z.object({ cidr: z.string(), advertised: z.boolean().default(false) })).default([]),
+  cidrs: z.array(z.object({
+    cidr: z.string(),
+    advertised: z.boolean().default(false),
+    /** The origin ASN of an advertised CIDR: "AWS" (default) or a seeded, associated BYOASN. */
+    asn: z.string().optional(),
+  })).default([]),
 });
 
 export const IpamWorldSection = z.object({
   ipams: z.array(IpamSeed).default([]),
   pools: z.array(PoolSeed).default([]),
+  byoasns: z.array(ByoasnSeed).default([]),
 });
 
-export const RegistrySection = z.object({ prefixes: z.array(RegistryPrefixSeed).default([]) });
+export const RegistrySection = z.object({ prefixes: z.array(RegistryPrefixSeed).default([]), asns: z.array(RegistryAsnSeed).default([]) });
 
 type PoolState = 'create-in-progress' | 'create-complete' | 'create-failed' | 'delete-in-progress' | 'delete-complete';
 type PoolCidrState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'pending-deprovision' | 'deprovisioned' | 'failed-deprovision';
 export type ByoipState = 'provisioned' | 'pending-advertising' | 'advertised' | 'pending-withdrawal' | 'deprovisioned';
+type AsnState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'pending-deprovision' | 'deprovisioned' | 'failed-deprovision';
+type AsnAssociationState = 'pending-association' | 'associated' | 'failed-association' | 'pending-disassociation' | 'disassociated' | 'failed-disassociation';
 
 export interface SimIpam { ipamId: string; account: string; region: string; publicScopeId: string; privateScopeId: string; tier: string }
 
@@ -102,6 +132,27 @@ export interface SimByoipCidr {
   /** The ASN the CIDR is (or will be) advertised with: "AWS" or digits. */
   advertisedAsn?: string;
   StatusMessage?: string;
+  /** BYOASN associations (disassociated ones stay as history). */
+  asnAssociations?: SimAsnAssociation[];
+  /** When the origin last moved to a custom ASN: the once-per-hour rule. */
+  lastCustomAsnAt?: number;
+}
+
+export interface SimAsnAssociation {
+  Asn: string;
+  lc: Lifecycle<AsnAssociationState>;
+  outcome?: { ok: true } | { ok: false; message: string };
+  StatusMessage?: string;
+}
+
+export interface SimByoasn {
+  account: string;
+  region: string;
+  IpamId: string;
+  Asn: string;
+  lc: Lifecycle<AsnState>;
+  outcome?: { ok: true } | { ok: false; message: string };
+  StatusMessage?: string;
 }
 
 export interface IpamState {
@@ -112,6 +163,8 @@ export interface IpamState {
   registry: z.infer<typeof RegistryPrefixSeed>[];
   /** Last Advertise/Withdraw per account/region, for the 10-second rule. */
   lastAdvertiseCall: Record<string, number>;
+  byoasns: SimByoasn[];
+  registryAsns: z.infer<typeof RegistryAsnSeed>[];
 }
 
 const ACTIVE_CIDR: PoolCidrState[] = ['pending-provision', 'provisioned', 'pending-deprovision', 'failed-deprovision'];
@@ -212,8 +265,64 @@ export function findByoip(state: IpamState, account: string, region: string, cid
 export function describeByoip(b: SimByoipCidr) {
   return {
     Cidr: b.Cidr, State: b.lc.state, StatusMessage: b.StatusMessage, IpamPoolId: b.IpamPoolId,
-    AdvertisementType: b.AdvertisementType, AsnAssociations: [] as unknown[],
+    AdvertisementType: b.AdvertisementType,
+    AsnAssociations: liveAssociations(b).map((a) => ({ Asn: a.Asn, Cidr: b.Cidr, State: a.lc.state, StatusMessage: a.StatusMessage })),
   };
+}
+
+// ---------------------------------------------------------------- BYOASN
+
+/** ASNs in these states count against the quota and block a second provision. */
+const LIVE_ASN: AsnState[] = ['pending-provision', 'provisioned', 'pending-deprovision', 'failed-deprovision'];
+/** Failed-provision and deprovisioned BYOASNs "are automatically removed after 7 days". */
+const ASN_RECORD_TTL_MS = 7 * 86_400_000;
+
+function liveAssociations(b: SimByoipCidr): SimAsnAssociation[] {
+  return (b.asnAssociations ?? []).filter((a) => a.lc.state !== 'disassociated');
+}
+
+function timing(ctx: OpContext<IpamState>, name: string, fallback: number): number {
+  return (ctx.timings as Record<string, number | undefined>)[name] ?? fallback;
+}
+
+function describeByoasn(a: SimByoasn) {
+  return { Asn: a.Asn, IpamId: a.IpamId, State: a.lc.state, StatusMessage: a.StatusMessage };
+}
+
+function visibleByoasns(state: IpamState, account: string, now: number): SimByoasn[] {
+  return state.byoasns.filter((a) => a.account === account
+    && !((a.lc.state === 'failed-provision' || a.lc.state === 'deprovisioned') && now - a.lc.since > ASN_RECORD_TTL_MS));
+}
+
+function findByoasn(state: IpamState, account: string, asn: string): SimByoasn | undefined {
+  return state.byoasns.find((a) => a.account === account && a.Asn === asn && a.lc.state !== 'deprovisioned' && a.lc.state !== 'failed-provision');
+}
+
+function asnParam(value: unknown, parameter = 'asn'): string {
+  if (value === undefined || value === null || value === '') throw awsError('MissingParameter', `The request must contain the parameter ${parameter === 'asn' ? 'Asn' : parameter}`);
+  const problem = asnProblem(String(value));
+  if (problem) throw awsError('InvalidParameterValue', `Value (${value}) for parameter ${parameter} is invalid. ${problem}`);
+  return String(Number(value));
+}
+
+/** Decides how provisioning an ASN will end: the signature against the ASN's RDAP certificate. */
+function verifyAsnProvision(ctx: OpContext<IpamState>, asn: string, auth: { Message: string; Signature: string }) {
+  const record = ctx.state.registryAsns.find((r) => r.asn === asn);
+  if (!record) return { ok: false as const, message: `No RDAP record for AS${asn} was found at any RIR` };
+  if (!verifyAuthorizationSignature(auth.Message, auth.Signature, record.rdapCertificate)) {
+    return { ok: false as const, message: `The signature of the authorization message for AS${asn} could not be verified against the X.509 certificate in the RDAP record of AS${asn}` };
+  }
+  if (record.failProvision) return { ok: false as const, message: record.failProvision };
+  return { ok: true as const, seconds: record.provisionSeconds };
+}
+
+/** An association verifies the prefix's ROA: the customer needs a ROA naming the ASN as an origin. */
+function verifyAssociation(state: IpamState, cidr: string, asn: string) {
+  const target = parseCidr(cidr);
+  const prefix = state.registry.find((r) => contains(parseCidr(r.cidr), target));
+  if (!prefix) return { ok: false as const, message: `No ROA covering ${cidr} was found` };
+  if (!prefix.roa.asns.includes(Number(asn))) return { ok: false as const, message: `The ROA for ${prefix.cidr} does not authorize AS${asn} to originate ${cidr}` };
+  return { ok: true as const };
 }
 
 /** Hook for other models (CloudFront anycast lists) that hold allocations from a pool CIDR. */
@@ -230,7 +339,10 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
     const section = IpamWorldSection.parse(world.ipam ?? {});
     const registry = RegistrySection.parse(world.registry ?? {});
     const now = sim.startedAt;
-    const state: IpamState = { ipams: section.ipams, pools: [], poolCidrs: [], byoipCidrs: [], registry: registry.prefixes, lastAdvertiseCall: {} };
+    const state: IpamState = {
+      ipams: section.ipams, pools: [], poolCidrs: [], byoipCidrs: [], registry: registry.prefixes, lastAdvertiseCall: {},
+      byoasns: [], registryAsns: registry.asns,
+    };
     for (const p of section.pools) {
       const ipam = section.ipams.find((i) => i.ipamId === p.ipamId);
       if (!ipam) throw new Error(`world.ipam.pools: pool ${p.ipamPoolId} names unknown IPAM ${p.ipamId}`);
@@ -249,9 +361,24 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
           state.byoipCidrs.push({
             account: pool.OwnerId, region: pool.region, Cidr: canonicalCidr(c.cidr), IpamPoolId: pool.IpamPoolId,
             AdvertisementType: pool.AwsService === 'global-services' ? 'anycast' : 'unicast',
-            lc: lifecycle<ByoipState>(c.advertised ? 'advertised' : 'provisioned', now), advertisedAsn: c.advertised ? 'AWS' : undefined,
+            lc: lifecycle<ByoipState>(c.advertised ? 'advertised' : 'provisioned', now), advertisedAsn: c.advertised ? c.asn ?? AWS_ASN : undefined,
           });
         }
+      }
+    }
+    for (const a of section.byoasns) {
+      const ipam = section.ipams.find((i) => i.ipamId === a.ipamId);
+      if (!ipam) throw new Error(`world.ipam.byoasns: AS${a.asn} names unknown IPAM ${a.ipamId}`);
+      state.byoasns.push({ account: ipam.account, region: ipam.region, IpamId: ipam.ipamId, Asn: a.asn, lc: lifecycle<AsnState>('provisioned', now) });
+      for (const cidr of a.associations) {
+        const b = findByoip(state, ipam.account, ipam.region, canonicalCidr(cidr));
+        if (!b) throw new Error(`world.ipam.byoasns: AS${a.asn} is associated with ${cidr}, which no pool with an awsService holds`);
+        (b.asnAssociations ??= []).push({ Asn: a.asn, lc: lifecycle<AsnAssociationState>('associated', now) });
+      }
+    }
+    for (const b of state.byoipCidrs) {
+      if (b.advertisedAsn && b.advertisedAsn !== AWS_ASN && !liveAssociations(b).some((a) => a.Asn === b.advertisedAsn)) {
+        throw new Error(`world.ipam.pools: ${b.Cidr} is advertised with AS${b.advertisedAsn}, which world.ipam.byoasns does not associate with it`);
       }
     }
     return state;
@@ -278,7 +405,15 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
         if (b) transition(sim, `byoip:${b.Cidr}`, b.lc, c.lc.since, 'deprovisioned');
       }
     }
-    for (const b of state.byoipCidrs) settle(sim, `byoip:${b.Cidr}`, b.lc, now);
+    for (const b of state.byoipCidrs) {
+      settle(sim, `byoip:${b.Cidr}`, b.lc, now);
+      for (const a of b.asnAssociations ?? []) {
+        if (settle(sim, `asn-association:AS${a.Asn}/${b.Cidr}`, a.lc, now) && a.lc.state === 'failed-association' && a.outcome && !a.outcome.ok) a.StatusMessage = a.outcome.message;
+      }
+    }
+    for (const a of state.byoasns) {
+      if (settle(sim, `byoasn:AS${a.Asn}`, a.lc, now) && a.lc.state === 'failed-provision' && a.outcome && !a.outcome.ok) a.StatusMessage = a.outcome.message;
+    }
   },
 
   snapshot(state) {
@@ -290,6 +425,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
         .filter((c) => c.lc.state !== 'deprovisioned' && state.pools.some((p) => p.IpamPoolId === c.IpamPoolId && visiblePool(p)))
         .map((c) => ({ IpamPoolId: c.IpamPoolId, ...describePoolCidr(c) })),
       byoipCidrs: state.byoipCidrs.filter((b) => b.lc.state !== 'deprovisioned').map((b) => ({ account: b.account, region: b.region, ...describeByoip(b), advertisedAsn: b.advertisedAsn })),
+      byoasns: state.byoasns.filter((a) => a.lc.state !== 'deprovisioned').map((a) => ({ account: a.account, ...describeByoasn(a) })),
     };
   },
 
@@ -443,6 +579,10 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       if (byoip && byoip.lc.state !== 'provisioned') {
         throw awsError('IncorrectState', `The CIDR ${cidr} is ${byoip.lc.state}; withdraw it before deprovisioning`);
       }
+      const associated = byoip ? liveAssociations(byoip).filter((a) => a.lc.state !== 'failed-association') : [];
+      if (associated.length > 0) {
+        throw awsError('IncorrectState', `The CIDR ${cidr} is associated with ${associated.map((a) => `AS${a.Asn} (${a.lc.state})`).join(', ')}; disassociate the ASNs before deprovisioning`);
+      }
       for (const check of allocationChecks) {
         const user = check(ctx.sim, ctx.account, cidr);
         if (user) throw awsError('IncorrectState', `The CIDR ${cidr} has an allocation for ${user}; release it first`);
@@ -458,9 +598,24 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       if (b.lc.state !== 'provisioned' && b.lc.state !== 'advertised') {
         throw awsError('IncorrectState', `The BYOIP CIDR ${cidr} is ${b.lc.state}`);
       }
+      const asn = input.Asn === undefined || input.Asn === AWS_ASN ? AWS_ASN : asnParam(input.Asn);
+      if (asn !== AWS_ASN) {
+        const byoasn = findByoasn(ctx.state, ctx.account, asn);
+        if (!byoasn || byoasn.lc.state !== 'provisioned') throw awsError('InvalidParameterValue', `AS${asn} is not a provisioned BYOASN of this account (${byoasn?.lc.state ?? 'not provisioned'})`);
+        const association = liveAssociations(b).find((a) => a.Asn === asn);
+        if (association?.lc.state !== 'associated') throw awsError('IncorrectState', `AS${asn} is not associated with ${cidr} (${association?.lc.state ?? 'no association'}); associate it first`);
+      }
       enforceAdvertiseRate(ctx);
-      const asn = input.Asn ?? 'AWS';
       if (b.lc.state === 'advertised' && b.advertisedAsn === asn) return { ByoipCidr: describeByoip(b) };
+      if (asn !== AWS_ASN) {
+        // "You are limited to changing from an AWS ASN to your own ASN once per hour." The real error name is
+        // not documented; OperationNotPermitted is EC2's generic refusal (docs/byoasn.md).
+        const last = b.lastCustomAsnAt;
+        if (last !== undefined && ctx.now - last < ASN_SWAP_INTERVAL_SECONDS * 1000) {
+          throw awsError('OperationNotPermitted', `You can change the origin of ${cidr} from an AWS ASN to your own ASN only once per hour; the last change was at ${new Date(last).toISOString()}, try again after ${new Date(last + ASN_SWAP_INTERVAL_SECONDS * 1000).toISOString()}`);
+        }
+        b.lastCustomAsnAt = ctx.now;
+      }
       b.advertisedAsn = asn;
       transition(ctx.sim, `byoip:${b.Cidr}`, b.lc, ctx.now, 'pending-advertising', { state: 'advertised', afterSeconds: ctx.timings.advertise });
       return { ByoipCidr: describeByoip(b) };
@@ -486,6 +641,110 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       const items = ctx.state.byoipCidrs.filter((b) => b.account === ctx.account && b.region === ctx.region && b.lc.state !== 'deprovisioned');
       const p = page(items, input.MaxResults, input.NextToken);
       return { ByoipCidrs: p.items.map(describeByoip), NextToken: p.next };
+    },
+
+    ProvisionIpamByoasn(ctx, input) {
+      if (!input.IpamId) throw awsError('MissingParameter', 'The request must contain the parameter IpamId');
+      const ipam = ctx.state.ipams.find((i) => i.account === ctx.account && i.ipamId === input.IpamId);
+      if (!ipam) throw awsError('InvalidIpamId.NotFound', `The ipam ID '${input.IpamId}' does not exist`);
+      if (ctx.region !== ipam.region) throw awsError('InvalidParameterValue', `IPAM ${ipam.ipamId} is managed from ${ipam.region}; provision BYOASNs there`);
+      const asn = asnParam(input.Asn);
+      const auth = input.AsnAuthorizationContext;
+      if (!auth?.Message || !auth?.Signature) throw awsError('MissingParameter', 'AsnAuthorizationContext (Message and Signature) is required to provision a BYOASN');
+      try {
+        const msg = parseAuthorizationMessage(auth.Message, 'asn', new Date(ctx.now));
+        if (msg.account !== ctx.account) throw new AuthorizationError(`the message names account ${msg.account}, but the request comes from ${ctx.account}`);
+        if (auth.Message.split('|')[3] !== asn) throw new AuthorizationError(`the message names ${auth.Message.split('|')[3]}, but the request provisions ${asn}`);
+      } catch (e) {
+        throw awsError('InvalidParameterValue', `The authorization message is invalid: ${(e as Error).message}`);
+      }
+      const existing = ctx.state.byoasns.find((a) => a.account === ctx.account && a.Asn === asn && LIVE_ASN.includes(a.lc.state));
+      if (existing) {
+        if (existing.IpamId !== ipam.ipamId) throw awsError('InvalidParameterValue', `AS${asn} is already provisioned to IPAM ${existing.IpamId}`);
+        if (existing.lc.state === 'pending-provision' || existing.lc.state === 'provisioned') return { Byoasn: describeByoasn(existing) };
+        throw awsError('IncorrectState', `AS${asn} is ${existing.lc.state}`);
+      }
+      const live = ctx.state.byoasns.filter((a) => a.account === ctx.account && a.IpamId === ipam.ipamId && LIVE_ASN.includes(a.lc.state));
+      const quota = ctx.sim.quota(ctx.account, 'byoasns', 5);
+      if (live.length >= quota) {
+        throw awsError('ResourceLimitExceeded', `You have reached the limit of ${quota} BYOASNs for IPAM ${ipam.ipamId} (${live.map((a) => `AS${a.Asn}`).join(', ')}); deprovision one or request a quota increase`);
+      }
+      const outcome = verifyAsnProvision(ctx, asn, auth);
+      const record: SimByoasn = { account: ctx.account, region: ctx.region, IpamId: ipam.ipamId, Asn: asn, lc: lifecycle<AsnState>('pending-provision', ctx.now), outcome };
+      const seconds = outcome.ok ? outcome.seconds ?? timing(ctx, 'byoasnProvision', 300) : Math.min(timing(ctx, 'byoasnProvision', 300), 300);
+      transition(ctx.sim, `byoasn:AS${asn}`, record.lc, ctx.now, 'pending-provision', { state: outcome.ok ? 'provisioned' : 'failed-provision', afterSeconds: seconds });
+      // A failed or deprovisioned record of the same ASN is replaced by the new attempt.
+      ctx.state.byoasns = ctx.state.byoasns.filter((a) => !(a.account === ctx.account && a.Asn === asn));
+      ctx.state.byoasns.push(record);
+      return { Byoasn: describeByoasn(record) };
+    },
+
+    DescribeIpamByoasn(ctx, input) {
+      const items = visibleByoasns(ctx.state, ctx.account, ctx.now).filter((a) => a.region === ctx.region);
+      const p = page(items, input.MaxResults, input.NextToken, 100);
+      return { Byoasns: p.items.map(describeByoasn), NextToken: p.next };
+    },
+
+    AssociateIpamByoasn(ctx, input) {
+      const asn = asnParam(input.Asn);
+      if (!input.Cidr) throw awsError('MissingParameter', 'The request must contain the parameter Cidr');
+      const cidr = canonicalCidr(input.Cidr);
+      const byoasn = findByoasn(ctx.state, ctx.account, asn);
+      if (!byoasn) throw awsError('InvalidParameterValue', `AS${asn} is not a provisioned BYOASN of this account`);
+      if (byoasn.lc.state !== 'provisioned') throw awsError('IncorrectState', `AS${asn} is ${byoasn.lc.state}`);
+      const b = findByoip(ctx.state, ctx.account, ctx.region, cidr);
+      if (!b) throw awsError('InvalidByoipCidr.NotFound', `The BYOIP CIDR ${input.Cidr} is not provisioned in ${ctx.region}`);
+      const pool = ctx.state.pools.find((p) => p.IpamPoolId === b.IpamPoolId);
+      // The IPAM guide: "The pool must have Service set to EC2 and must have a locale chosen."
+      if (pool && (pool.AwsService !== 'ec2' || pool.Locale === 'None')) {
+        throw awsError('InvalidParameterValue', `${cidr} is in pool ${pool.IpamPoolId} (service ${pool.AwsService ?? 'none'}, locale ${pool.Locale}); BYOASN associations need a regional pool with service EC2 and a locale`);
+      }
+      const current = liveAssociations(b).find((a) => a.Asn === asn);
+      if (current && (current.lc.state === 'pending-association' || current.lc.state === 'associated')) {
+        return { AsnAssociation: { Asn: asn, Cidr: cidr, State: current.lc.state, StatusMessage: current.StatusMessage } };
+      }
+      if (current && current.lc.state !== 'failed-association') throw awsError('IncorrectState', `AS${asn} and ${cidr} are ${current.lc.state}`);
+      const outcome = verifyAssociation(ctx.state, cidr, asn);
+      const association: SimAsnAssociation = { Asn: asn, lc: lifecycle<AsnAssociationState>('pending-association', ctx.now), outcome };
+      transition(ctx.sim, `asn-association:AS${asn}/${cidr}`, association.lc, ctx.now, 'pending-association', {
+        state: outcome.ok ? 'associated' : 'failed-association', afterSeconds: timing(ctx, 'asnAssociate', 120),
+      });
+      b.asnAssociations = [...(b.asnAssociations ?? []).filter((a) => a.Asn !== asn), association];
+      return { AsnAssociation: { Asn: asn, Cidr: cidr, State: association.lc.state } };
+    },
+
+    DisassociateIpamByoasn(ctx, input) {
+      const asn = asnParam(input.Asn);
+      if (!input.Cidr) throw awsError('MissingParameter', 'The request must contain the parameter Cidr');
+      const cidr = canonicalCidr(input.Cidr);
+      const b = findByoip(ctx.state, ctx.account, ctx.region, cidr);
+      if (!b) throw awsError('InvalidByoipCidr.NotFound', `The BYOIP CIDR ${input.Cidr} is not provisioned in ${ctx.region}`);
+      const current = liveAssociations(b).find((a) => a.Asn === asn);
+      if (!current) throw awsError('InvalidParameterValue', `AS${asn} is not associated with ${cidr}`);
+      if (current.lc.state === 'pending-disassociation') return { AsnAssociation: { Asn: asn, Cidr: cidr, State: current.lc.state } };
+      if (current.lc.state === 'pending-association') throw awsError('IncorrectState', `AS${asn} and ${cidr} are pending-association`);
+      if (b.advertisedAsn === asn && (b.lc.state === 'advertised' || b.lc.state === 'pending-advertising')) {
+        throw awsError('IncorrectState', `${cidr} is advertised with AS${asn}; advertise it with the AWS ASN or withdraw it first`);
+      }
+      transition(ctx.sim, `asn-association:AS${asn}/${cidr}`, current.lc, ctx.now, 'pending-disassociation', { state: 'disassociated', afterSeconds: timing(ctx, 'asnDisassociate', 120) });
+      current.StatusMessage = undefined;
+      return { AsnAssociation: { Asn: asn, Cidr: cidr, State: current.lc.state } };
+    },
+
+    DeprovisionIpamByoasn(ctx, input) {
+      if (!input.IpamId) throw awsError('MissingParameter', 'The request must contain the parameter IpamId');
+      const asn = asnParam(input.Asn);
+      const record = ctx.state.byoasns.find((a) => a.account === ctx.account && a.IpamId === input.IpamId && a.Asn === asn && a.lc.state !== 'deprovisioned');
+      if (!record || record.lc.state === 'failed-provision') throw awsError('InvalidParameterValue', `AS${asn} is not provisioned to IPAM ${input.IpamId}`);
+      if (record.lc.state === 'pending-deprovision') return { Byoasn: describeByoasn(record) };
+      if (record.lc.state !== 'provisioned' && record.lc.state !== 'failed-deprovision') throw awsError('IncorrectState', `AS${asn} is ${record.lc.state}`);
+      const still = ctx.state.byoipCidrs
+        .filter((b) => b.account === ctx.account && b.lc.state !== 'deprovisioned')
+        .filter((b) => liveAssociations(b).some((a) => a.Asn === asn && a.lc.state !== 'failed-association'))
+        .map((b) => b.Cidr);
+      if (still.length > 0) throw awsError('IncorrectState', `AS${asn} is still associated with ${still.join(', ')}; disassociate it from every CIDR first`);
+      transition(ctx.sim, `byoasn:AS${asn}`, record.lc, ctx.now, 'pending-deprovision', { state: 'deprovisioned', afterSeconds: timing(ctx, 'byoasnDeprovision', 300) });
+      return { Byoasn: describeByoasn(record) };
     },
   },
 };

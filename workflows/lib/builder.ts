@@ -49,6 +49,8 @@ interface PollOpts {
   profile: PollProfile;
   /** Where the check results live, e.g. "$.wait.topLevelCidrs". Must be under $.wait. */
   resultPath: string;
+  /** Wait until the RFC 3339 time in this result field (TimestampPath) instead of nextDelaySeconds. */
+  until?: string;
   comment?: string;
 }
 
@@ -144,7 +146,8 @@ export class ChainBuilder {
     this.open.push((next) => {
       choice.Choices[0].Next = next;
     });
-    this.add(waitName, { Type: 'Wait', SecondsPath: `${o.resultPath}.nextDelaySeconds`, Next: name }, false);
+    const delay = o.until ? { TimestampPath: `${o.resultPath}.${o.until}` } : { SecondsPath: `${o.resultPath}.nextDelaySeconds` };
+    this.add(waitName, { Type: 'Wait', ...delay, Next: name }, false);
     return this;
   }
 

@@ -7,4 +7,6 @@ export const UNDO_TASK_BY_SERVICE: Record<string, string> = {
   CloudFront: 'UndoCloudFront',
   Route53: 'UndoRoute53',
   DynamoDB: 'UndoDynamoDb',
+  // BYOASN steps are EC2 calls; their own undo task keeps undo-ec2.ts as onboarding left it.
+  Byoasn: 'UndoByoasn',
 };

@@ -1,0 +1,54 @@
+/** Test helpers for the BYOASN workflows: the BYOASN rehearsal world, its inputs, and a view of its ASNs. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSimulator, type Simulator } from '../../sim';
+import { formatAuthorizationMessage, signAuthorizationMessage, yyyymmdd } from '../../domain/authorization';
+import { ACCOUNT, EXAMPLES, SIGNING_KEY } from './world';
+
+type Json = any;
+
+function merge(base: Json, patch: Json): Json {
+  if (patch === undefined) return base;
+  if (Array.isArray(patch) || typeof patch !== 'object' || patch === null) return patch;
+  const out = { ...(base ?? {}) };
+  for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
+  return out;
+}
+
+export const REGIONAL_POOL = 'ipam-pool-0b0a5e00000000002';
+export const CIDR_A = '198.19.0.0/24';
+export const CIDR_B = '198.19.1.0/24';
+
+export function byoasnSim(patch?: Json): Simulator {
+  const world = merge(JSON.parse(readFileSync(join(EXAMPLES, 'byoasn-world.json'), 'utf8')), patch);
+  return createSimulator(world, EXAMPLES);
+}
+
+export function byoasnInput(name: 'byoasn-onboard' | 'asn-swap' | 'byoasn-teardown', patch?: Json): Json {
+  return merge(JSON.parse(readFileSync(join(EXAMPLES, `${name}.input.json`), 'utf8')), patch);
+}
+
+/** A signed ASN authorization message, expiring `days` after `now`. */
+export function signedAsnMessage(asn: string, now: Date, opts: { key?: string; account?: string; days?: number } = {}) {
+  const expiry = yyyymmdd(new Date(now.getTime() + (opts.days ?? 30) * 86_400_000));
+  const message = formatAuthorizationMessage({ account: opts.account ?? ACCOUNT, resource: asn, expiry });
+  return { message, signature: signAuthorizationMessage(message, opts.key ?? SIGNING_KEY) };
+}
+
+/** What an operator checks: each CIDR's advertisement, origin and associations; the live ASNs. */
+export function byoasnWorld(sim: Simulator) {
+  const ipam = (sim.snapshot() as any)['ec2.ipam'];
+  return {
+    cidrs: ipam.byoipCidrs.map((b: any) => ({
+      cidr: b.Cidr, state: b.State, origin: b.advertisedAsn ?? null,
+      associations: b.AsnAssociations.map((a: any) => `${a.Asn}:${a.State}`),
+    })),
+    asns: ipam.byoasns.map((a: any) => `${a.Asn}:${a.State}`),
+    poolCidrs: ipam.poolCidrs.map((c: any) => `${c.Cidr}:${c.State}`).sort(),
+  };
+}
+
+/** Absolute virtual seconds (since the world's start) of a report's relative time. */
+export function absolute(sim: Simulator, report: { startedAt: string }, at: number): number {
+  return (Date.parse(report.startedAt) - sim.startedAt) / 1000 + at;
+}

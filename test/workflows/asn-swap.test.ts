@@ -1,0 +1,169 @@
+/**
+ * asn-swap in the simulator: the once-per-hour AWS → custom rule is kept by the swap guard (a
+ * conditional write in the state table) and a Wait state until the allowed time, never by luck and
+ * never by a sleeping Lambda; custom → AWS is immediate.
+ */
+import { errorMessage } from '../../domain/compensation';
+import { claimSwapSlot } from '../../tasks/byoasn/swap-guard';
+import { connectSimulator } from '../../sim/transport';
+import { absolute, byoasnInput, byoasnSim, byoasnWorld, CIDR_B } from '../support/byoasn';
+import { callsOf, run } from '../support/world';
+import type { Simulator } from '../../sim';
+import type { SimulationReport } from '../../runner/report';
+
+const WF = 'asn-swap';
+const IPAM = 'ipam-0a1b2c3d4e5f60001';
+
+/** Successful AdvertiseByoipCidr calls with a custom ASN, in absolute virtual seconds. */
+function customAdvertises(sim: Simulator) {
+  return sim.calls
+    .filter((c) => c.operation === 'AdvertiseByoipCidr' && !c.error && (c.input as { Asn?: string }).Asn !== 'AWS')
+    .map((c) => ({ at: (c.at - sim.startedAt) / 1000, asn: (c.input as { Asn: string }).Asn }));
+}
+
+const ec2Errors = (sim: Simulator) => sim.calls.filter((c) => c.service === 'EC2' && c.error);
+const waited = (r: SimulationReport) => r.states.some((s) => s.name === 'AwaitSwapSlotWait');
+
+describe('asn-swap', () => {
+  it('swaps AWS→custom→AWS→custom, all asked within 10 virtual minutes; the second change to custom waits out the hour', async () => {
+    const sim = byoasnSim();
+    const toCustom = await run(sim, WF, byoasnInput(WF));
+    const toAws = await run(sim, WF, byoasnInput(WF, { to: 'AWS' }));
+    const again = await run(sim, WF, byoasnInput(WF));
+    expect([toCustom, toAws, again].map((r) => [r.status, r.error])).toEqual([['SUCCEEDED', null], ['SUCCEEDED', null], ['SUCCEEDED', null]]);
+    expect(absolute(sim, again, 0)).toBeLessThan(600);
+
+    // The simulator enforces AWS's rule itself and never had to refuse a call.
+    expect(ec2Errors(sim)).toEqual([]);
+    const changes = customAdvertises(sim);
+    expect(changes).toHaveLength(2);
+    expect(changes[1].at - changes[0].at).toBeGreaterThanOrEqual(3600);
+    const back = callsOf(toAws, 'AdvertiseByoipCidr');
+    expect(back.map((c) => c.input)).toEqual([{ Cidr: CIDR_B, Asn: 'AWS' }]);
+    expect(absolute(sim, toAws, back[0].at) - changes[0].at).toBeLessThan(600); // back to AWS at once
+
+    // The third execution's own report shows the hour: a Wait state until the allowed time, then the change.
+    expect(waited(toCustom)).toBe(false);
+    expect(waited(again)).toBe(true);
+    const output = again.output as { changedAt: string; previousCustomChange: { at: string; asn: string } };
+    expect((Date.parse(output.changedAt) - Date.parse(output.previousCustomChange.at)) / 1000).toBeGreaterThanOrEqual(3600);
+    const advertise = callsOf(again, 'AdvertiseByoipCidr')[0];
+    const slot = again.phases.find((p) => p.name === 'AwaitSwapSlot')!;
+    expect(slot.seconds).toBeGreaterThanOrEqual(3000);
+    expect(advertise.at).toBeGreaterThanOrEqual(slot.startedAt + slot.seconds);
+    expect(byoasnWorld(sim).cidrs.find((c: any) => c.cidr === CIDR_B)).toMatchObject({ state: 'advertised', origin: '64497' });
+  });
+
+  it('lets only one of two concurrent executions change the CIDR inside the hour', async () => {
+    const sim = byoasnSim({ ipam: { byoasns: [{ asn: '64497', ipamId: IPAM, associations: [CIDR_B] }, { asn: '64496', ipamId: IPAM, associations: [CIDR_B] }] } });
+    const [a, b] = await Promise.all([
+      run(sim, WF, byoasnInput(WF, { to: '64497' }), { executionName: 'swap-a' }),
+      run(sim, WF, byoasnInput(WF, { to: '64496' }), { executionName: 'swap-b' }),
+    ]);
+    expect([a.status, b.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(ec2Errors(sim)).toEqual([]);
+    const changes = customAdvertises(sim);
+    expect(changes).toHaveLength(2);
+    expect(changes[1].at - changes[0].at).toBeGreaterThanOrEqual(3600);
+    expect([waited(a), waited(b)].sort()).toEqual([false, true]);
+    // Both claimed at the same virtual moment; the state table's condition let one through.
+    const claims = sim.calls.filter((c) => c.operation === 'UpdateItem' && (c.input as any).ConditionExpression?.includes('attribute_not_exists'));
+    expect(claims[0].at).toBe(claims[1].at);
+    expect(claims.filter((c) => c.error?.name === 'ConditionalCheckFailedException').length).toBeGreaterThanOrEqual(1);
+    const last = changes[1].asn;
+    expect(byoasnWorld(sim).cidrs.find((c: any) => c.cidr === CIDR_B)?.origin).toBe(last);
+  });
+
+  it('grants exactly one of many simultaneous claims', async () => {
+    const sim = byoasnSim();
+    const disconnect = connectSimulator(sim);
+    try {
+      const claims = await sim.clock.drive(() => Promise.all(['a', 'b', 'c', 'd', 'e'].map((owner) =>
+        claimSwapSlot({ accountId: '111122223333', region: 'us-east-1', cidr: CIDR_B }, '64497', owner))));
+      expect(claims.filter((c) => c.granted)).toHaveLength(1);
+      const refused = claims.filter((c) => !c.granted) as Array<{ allowedAt: number }>;
+      expect(refused.every((c) => c.allowedAt === sim.clock.now() + 3660_000)).toBe(true);
+    } finally {
+      disconnect();
+    }
+  });
+
+  it('moves back to the AWS ASN at once, without an approval', async () => {
+    const sim = byoasnSim({ ipam: { pools: [
+      { ipamPoolId: 'ipam-pool-0b0a5e00000000001', ipamId: IPAM, cidrs: [{ cidr: '198.19.0.0/22' }] },
+      { ipamPoolId: 'ipam-pool-0b0a5e00000000002', ipamId: IPAM, sourceIpamPoolId: 'ipam-pool-0b0a5e00000000001', locale: 'us-east-1', awsService: 'ec2', cidrs: [{ cidr: CIDR_B, advertised: true, asn: '64497' }] },
+    ] } });
+    const report = await run(sim, WF, byoasnInput(WF, { to: 'AWS', approvers: [] }), { approve: 'reject' });
+    expect(report.status).toBe('SUCCEEDED');
+    expect(callsOf(report, 'SendTaskFailure')).toHaveLength(0);
+    expect(callsOf(report, 'AdvertiseByoipCidr')[0]).toMatchObject({ at: 0, input: { Cidr: CIDR_B, Asn: 'AWS' }, error: null });
+    expect(byoasnWorld(sim).cidrs[0]).toMatchObject({ origin: 'AWS', state: 'advertised' });
+  });
+
+  it('changes nothing when the swap to a custom ASN is rejected', async () => {
+    const sim = byoasnSim();
+    const before = byoasnWorld(sim);
+    const report = await run(sim, WF, byoasnInput(WF), { approve: 'reject' });
+    expect(report.status).toBe('FAILED');
+    expect(report.error?.name).toBe('ApprovalRejected');
+    expect(report.states.some((s) => s.name === 'SwapStopped')).toBe(true);
+    expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(0);
+    expect(callsOf(report, 'UpdateItem')).toHaveLength(0); // no slot claimed
+    expect(byoasnWorld(sim)).toEqual(before);
+  });
+
+  it('recognises its own change when a response is lost', async () => {
+    const sim = byoasnSim();
+    sim.faults.add('AdvertiseByoipCidr=InternalErrorx1@after');
+    const report = await run(sim, WF, byoasnInput(WF));
+    expect(report.error).toBeNull();
+    const calls = callsOf(report, 'AdvertiseByoipCidr');
+    expect(calls.map((c) => c.error?.name ?? 'ok')).toEqual(['InternalError', 'IncorrectState']);
+    expect(customAdvertises(sim)).toHaveLength(0); // the one change was the first call, answered with an (injected) error
+    expect(byoasnWorld(sim).cidrs.find((c: any) => c.cidr === CIDR_B)).toMatchObject({ state: 'advertised', origin: '64497' });
+  });
+
+  it.each([
+    ['a reserved target ASN', { to: 65535 }, /input\.to: AS65535 is reserved/],
+    ['a private target ASN', { to: '64512' }, /input\.to: AS64512 is private use/],
+    ['a custom target without approvers', { approvers: [] }, /input\.approvers: needs at least one approver/],
+  ])('rejects %s before any AWS call', async (_n, patch, why) => {
+    const sim = byoasnSim();
+    const report = await run(sim, WF, byoasnInput(WF, patch));
+    expect(report.status).toBe('FAILED');
+    expect(report.error?.name).toBe('InputInvalid');
+    expect(errorMessage(report.error?.cause)).toMatch(why);
+    expect(report.awsCalls).toHaveLength(0);
+  });
+
+  it.each([
+    ['a CIDR that is not advertised', { ipam: { pools: [
+      { ipamPoolId: 'ipam-pool-0b0a5e00000000001', ipamId: IPAM, cidrs: [{ cidr: '198.19.0.0/22' }] },
+      { ipamPoolId: 'ipam-pool-0b0a5e00000000002', ipamId: IPAM, sourceIpamPoolId: 'ipam-pool-0b0a5e00000000001', locale: 'us-east-1', awsService: 'ec2', cidrs: [{ cidr: CIDR_B }] },
+    ] } }, {}, /input\.cidr: 198\.19\.1\.0\/24 is provisioned, not advertised/],
+    ['a CIDR of no pool', {}, { cidr: '198.19.3.0/24' }, /input\.cidr: 198\.19\.3\.0\/24 is not a BYOIP CIDR of account 111122223333 in us-east-1/],
+    ['an ASN not associated with the CIDR', {}, { to: '64496' }, /input\.to: AS64496 is not associated with 198\.19\.1\.0\/24 \(associations: AS64497 \(associated\)\)/],
+  ])('fails at its first AWS read on %s, changing nothing', async (_n, world, patch, why) => {
+    const sim = byoasnSim(world);
+    const report = await run(sim, WF, byoasnInput(WF, patch));
+    expect(report.error?.name).toBe('InputInvalid');
+    expect(errorMessage(report.error?.cause)).toMatch(why);
+    expect(report.awsCalls.map((c) => c.operation)).toEqual(['DescribeByoipCidrs']);
+  });
+
+  it('refuses to advertise from a custom ASN without an approval or without the slot (defense in depth)', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { handler } = require('../../tasks/byoasn/advertise-with-asn');
+    const event = { accountId: '111122223333', region: 'us-east-1', cidr: CIDR_B, asn: '64497', execution: { name: 'x', id: 'arn:x' } };
+    await expect(handler(event, {} as never)).rejects.toMatchObject({ name: 'SafetyViolation', message: expect.stringMatching(/no approval/) });
+    const sim = byoasnSim();
+    const disconnect = connectSimulator(sim);
+    try {
+      await expect(sim.clock.drive(() => handler({ ...event, approval: { approved: true } }, {} as never)))
+        .rejects.toMatchObject({ name: 'SafetyViolation', message: expect.stringMatching(/does not hold the CIDR's once-per-hour swap slot/) });
+    } finally {
+      disconnect();
+    }
+    expect(sim.calls.filter((c) => c.operation === 'AdvertiseByoipCidr')).toHaveLength(0);
+  });
+});

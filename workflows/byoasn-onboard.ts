@@ -1,0 +1,127 @@
+/**
+ * byoasn-onboard: bring the customer's ASN to IPAM and advertise their BYOIP CIDRs from it, so
+ * partners that allow-list by origin ASN keep working.
+ *
+ * sign (or take) the ASN message → ProvisionIpamByoasn → wait provisioned → AssociateIpamByoasn
+ * per CIDR → wait associated → approval → per CIDR (10 s apart): claim the once-per-hour swap slot
+ * (a Wait state until the allowed time when taken) → AdvertiseByoipCidr with the ASN → wait advertised.
+ * Any failure (or a rejection) undoes what this execution did, newest first.
+ */
+import { PollProfiles } from '../domain/polling';
+import { MAX_EXECUTION_SECONDS } from '../domain/validation';
+import { ChainBuilder, initialize } from './lib/builder';
+import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
+import type { WorkflowDefinition } from './lib/workflow';
+
+/** AdvertiseByoipCidr allows one call per 10 s per account: back off past that window. */
+export const ADVERTISE_RETRY = { ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' };
+
+function build() {
+  const c = new ChainBuilder();
+  initialize(c);
+  c.task('ValidateInput', { fn: 'ValidateByoasnOnboardInput', comment: 'ASN rules, CIDRs, the signed message: every mistake named before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  c.task('CaptureState', {
+    fn: 'CaptureByoasnOnboardState',
+    comment: 'What compensation keeps: an ASN provisioned before, associations and advertisements that existed.',
+    parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' },
+    resultPath: '$.baseline',
+  });
+  c.task('PrepareAuthorization', {
+    fn: 'PrepareAsnAuthorization',
+    parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'asn.$': '$.plan.asn', 'authorization.$': '$.plan.authorization' },
+    resultPath: '$.auth',
+  });
+
+  c.intent('asn', {
+    action: 'Byoasn.Deprovision', label: 'deprovision the ASN this execution provisioned',
+    'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'provisionedBefore.$': '$.baseline.asnProvisionedBefore',
+  });
+  c.task('ProvisionAsn', {
+    fn: 'ProvisionByoasn',
+    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'authorization.$': '$.auth' },
+    resultPath: '$.provision',
+  });
+  c.poll('AwaitAsnProvisioned', {
+    fn: 'CheckByoasn', comment: 'IPAM verifies the signature against the ASN\'s RDAP record: a few minutes; failed-provision ends the wait with the reason.',
+    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', target: 'provisioned' },
+    profile: PollProfiles.byoasn, resultPath: '$.wait.asn',
+  });
+
+  c.intent('associations', {
+    action: 'Byoasn.Disassociate', label: 'disassociate the ASN',
+    'region.$': '$.plan.region', 'asn.$': '$.plan.asn', 'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.associatedBefore',
+  });
+  c.task('AssociateAsn', { fn: 'AssociateByoasn', parameters: { 'region.$': '$.plan.region', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' }, resultPath: '$.association' });
+  c.poll('AwaitAssociated', {
+    fn: 'CheckAsnAssociations', parameters: { 'region.$': '$.plan.region', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', target: 'associated' },
+    profile: PollProfiles.asnAssociation, resultPath: '$.wait.associated',
+  });
+
+  // Recorded before the gate (intents inside a branch would not reach compensation); each is a no-op
+  // unless this execution's Advertise changed the CIDR.
+  c.intent('origin', {
+    action: 'Byoasn.RestoreOrigin', label: 'advertise from the AWS ASN again',
+    'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'executionName.$': '$.execution.name', 'each.$': '$.baseline.advertisedBefore', eachAs: 'cidr',
+  });
+  c.intent('advertisement', {
+    action: 'EC2.WithdrawCidr', label: 'withdraw the advertisement',
+    'region.$': '$.plan.region', 'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.advertisedBefore',
+  });
+  c.when('ShouldAdvertise', '$.plan.advertise', (b) => {
+    b.task('PlanAdvertisement', {
+      fn: 'PlanAsnOrigin',
+      parameters: {
+        workflow: 'byoasn-onboard', 'migrationId.$': '$.plan.migrationId', 'accountId.$': '$.plan.accountId', 'region.$': '$.plan.region',
+        'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', 'approvers.$': '$.plan.approvers',
+      },
+      resultPath: '$.approvalPlan',
+    });
+    b.approval('AwaitApproval', {
+      fn: 'RequestApproval',
+      payload: { workflow: 'byoasn-onboard', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
+      timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
+      resultPath: '$.approval',
+    });
+    b.map('AdvertiseFromAsn', {
+      comment: 'One CIDR at a time, 10 s apart; each through the once-per-hour swap guard.',
+      itemsPath: '$.plan.advertiseItems', maxConcurrency: 1, resultPath: '$.advertised',
+      itemSelector: {
+        'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId',
+        'asn.$': '$.plan.asn', 'approval.$': '$.approval', 'execution.$': '$.execution', wait: {},
+      },
+      build: (m) => {
+        m.wait('SpaceAdvertiseCalls', { secondsPath: '$.waitSeconds' });
+        m.poll('AwaitSwapSlot', {
+          fn: 'ClaimAsnSwapSlot', comment: 'Conditional write in the state table; when the hour has not passed, a Wait state until the allowed time.',
+          parameters: { 'accountId.$': '$.accountId', 'region.$': '$.region', 'cidr.$': '$.cidr', 'asn.$': '$.asn', 'execution.$': '$.execution' },
+          profile: PollProfiles.asnSwapSlot, resultPath: '$.wait.swapSlot', until: 'retryAt',
+        });
+        m.task('AdvertiseWithAsn', {
+          fn: 'AdvertiseWithAsn',
+          parameters: { 'accountId.$': '$.accountId', 'region.$': '$.region', 'cidr.$': '$.cidr', 'asn.$': '$.asn', 'execution.$': '$.execution', 'approval.$': '$.approval' },
+          resultPath: '$.advertise', retry: [ADVERTISE_RETRY],
+        });
+        m.pass('Advertised', { Parameters: { 'cidr.$': '$.cidr', 'changedAt.$': '$.advertise.changedAt', 'previousCustomChange.$': '$.advertise.previousCustomChange' } });
+      },
+    });
+    b.poll('AwaitAdvertised', {
+      fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'advertised' },
+      profile: PollProfiles.advertisement, resultPath: '$.wait.advertised',
+    });
+  });
+  c.pass('Summarize', {
+    Parameters: { 'migrationId.$': '$.plan.migrationId', 'asn.$': '$.plan.asn', 'ipamId.$': '$.plan.ipamId', 'cidrs.$': '$.plan.cidrs', 'advertised.$': '$.plan.advertise' },
+  });
+  c.succeed('Onboarded');
+  return c;
+}
+
+export const byoasnOnboard: WorkflowDefinition = {
+  name: 'byoasn-onboard',
+  description: 'BYOASN: provision the ASN (signed), associate it with BYOIP CIDRs, approval, advertise from it through the once-per-hour guard.',
+  build() {
+    const c = build();
+    c.compensation(UNDO_TASK_BY_SERVICE);
+    return c.build('Brings the customer\'s ASN to IPAM and advertises BYOIP CIDRs from it, with approval and full compensation. Generated by workflows/byoasn-onboard.ts; do not edit.', MAX_EXECUTION_SECONDS);
+  },
+};

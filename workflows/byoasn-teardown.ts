@@ -1,0 +1,116 @@
+/**
+ * byoasn-teardown: the documented cleanup order, each step verified before the next:
+ * approval → wait for in-flight changes to settle → revert to the AWS ASN or withdraw (10 s apart)
+ * → wait settled → disassociate the ASN from every CIDR → wait disassociated → deprovision the ASN
+ * → wait deprovisioned → optionally deprovision the CIDRs from their pools → wait deprovisioned.
+ *
+ * Not compensated: every step checks and skips what is already done, so after a failure the same
+ * input is simply run again.
+ */
+import { PollProfiles } from '../domain/polling';
+import { MAX_EXECUTION_SECONDS } from '../domain/validation';
+import { ADVERTISE_RETRY } from './byoasn-onboard';
+import { ChainBuilder, initialize } from './lib/builder';
+import type { WorkflowDefinition } from './lib/workflow';
+
+function build() {
+  const c = new ChainBuilder().catchFailuresAt('TeardownStopped');
+  initialize(c);
+  c.task('ValidateInput', { fn: 'ValidateByoasnTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  c.task('CaptureState', {
+    fn: 'CaptureByoasnTeardownState',
+    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' },
+    resultPath: '$.state',
+  });
+  c.task('PlanTeardown', {
+    fn: 'PlanByoasnTeardown',
+    parameters: {
+      'migrationId.$': '$.plan.migrationId', 'asn.$': '$.plan.asn', 'ipamId.$': '$.plan.ipamId', 'origin.$': '$.plan.origin',
+      'deprovisionPoolCidrs.$': '$.plan.deprovisionPoolCidrs', 'approvers.$': '$.plan.approvers', 'state.$': '$.state',
+    },
+    resultPath: '$.approvalPlan',
+  });
+  c.approval('AwaitApproval', {
+    fn: 'RequestApproval',
+    payload: { workflow: 'byoasn-teardown', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
+    resultPath: '$.approval',
+  });
+  c.poll('AwaitSettledBefore', {
+    fn: 'CheckByoipSettled', comment: 'An Advertise or Withdraw still in flight (e.g. from an interrupted run) settles first.',
+    parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'settled' },
+    profile: PollProfiles.advertisement, resultPath: '$.wait.settledBefore',
+  });
+
+  // 1. The origin: back to the AWS ASN, or withdrawn.
+  const originItem = { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'execution.$': '$.execution' };
+  c.when('RevertToAwsAsn', '$.plan.revert', (b) => {
+    b.map('RevertOrigins', {
+      itemsPath: '$.state.originItems', maxConcurrency: 1, resultPath: null, itemSelector: originItem,
+      build: (m) => {
+        m.wait('SpaceRevertCalls', { secondsPath: '$.waitSeconds' });
+        m.task('AdvertiseFromAwsAsn', {
+          fn: 'AdvertiseWithAsn', parameters: { 'accountId.$': '$.accountId', 'region.$': '$.region', 'cidr.$': '$.cidr', asn: 'AWS', 'execution.$': '$.execution' },
+          resultPath: '$.advertise', retry: [ADVERTISE_RETRY],
+        });
+      },
+    });
+  });
+  c.when('WithdrawAdvertisements', '$.plan.withdraw', (b) => {
+    b.map('WithdrawCidrs', {
+      itemsPath: '$.state.originItems', maxConcurrency: 1, resultPath: null, itemSelector: originItem,
+      build: (m) => {
+        m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds' });
+        m.task('WithdrawCidr', { fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr' }, resultPath: '$.withdraw', retry: [ADVERTISE_RETRY] });
+      },
+    });
+  });
+  c.poll('AwaitOriginSettled', {
+    fn: 'CheckByoipSettled', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', 'target.$': '$.plan.originTarget' },
+    profile: PollProfiles.advertisement, resultPath: '$.wait.origin',
+  });
+
+  // 2. Every association.
+  c.task('DisassociateAsn', { fn: 'DisassociateByoasn', parameters: { 'region.$': '$.plan.region', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' }, resultPath: '$.disassociation' });
+  c.poll('AwaitDisassociated', {
+    fn: 'CheckAsnAssociations', parameters: { 'region.$': '$.plan.region', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', target: 'disassociated' },
+    profile: PollProfiles.asnAssociation, resultPath: '$.wait.disassociated',
+  });
+
+  // 3. The ASN.
+  c.task('DeprovisionAsn', { fn: 'DeprovisionByoasn', parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn' }, resultPath: '$.deprovision' });
+  c.poll('AwaitAsnDeprovisioned', {
+    fn: 'CheckByoasn', parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', target: 'deprovisioned' },
+    profile: PollProfiles.byoasn, resultPath: '$.wait.asnDeprovisioned',
+  });
+
+  // 4. Optionally the CIDRs, from whichever pools hold them.
+  c.when('ShouldDeprovisionPoolCidrs', '$.plan.deprovisionPoolCidrs', (b) => {
+    b.map('DeprovisionFromPools', {
+      itemsPath: '$.state.poolCidrs', maxConcurrency: 1, resultPath: null,
+      itemSelector: { 'poolId.$': '$$.Map.Item.Value.poolId', 'cidrs.$': '$$.Map.Item.Value.cidrs', 'region.$': '$.plan.region', wait: {} },
+      build: (m) => {
+        m.task('DeprovisionPoolCidrs', { fn: 'DeprovisionPoolCidrs', parameters: { 'region.$': '$.region', 'poolId.$': '$.poolId', 'cidrs.$': '$.cidrs' }, resultPath: '$.deprovisioned' });
+        m.poll('AwaitPoolCidrsDeprovisioned', {
+          fn: 'CheckPoolCidrs', parameters: { 'region.$': '$.region', 'poolId.$': '$.poolId', 'cidrs.$': '$.cidrs', target: 'deprovisioned' },
+          profile: PollProfiles.poolCidr, resultPath: '$.wait.deprovisioned',
+        });
+      },
+    });
+  });
+  c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', 'origin.$': '$.plan.origin', 'before.$': '$.state', 'approval.$': '$.approval' } });
+  c.succeed('TornDown');
+  c.states.TeardownStopped = {
+    Type: 'Fail',
+    Comment: 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.',
+    ErrorPath: '$.failure.Error',
+    CausePath: '$.failure.Cause',
+  };
+  return c;
+}
+
+export const byoasnTeardown: WorkflowDefinition = {
+  name: 'byoasn-teardown',
+  description: 'BYOASN cleanup in order: revert to the AWS ASN or withdraw, disassociate, deprovision the ASN, optionally the pool CIDRs. Re-runnable.',
+  build: () => build().build('Tears down a BYOASN in the documented order; re-run to continue after a failure. Generated by workflows/byoasn-teardown.ts; do not edit.', MAX_EXECUTION_SECONDS),
+};
