@@ -3,7 +3,7 @@
  * byoasn-teardown and the plans derived from them, and the timing of the once-per-hour swap rule.
  * Pure: no AWS. The Validate* tasks, the simulator and the tests all use these.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, formatCidr, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';

@@ -157,18 +157,25 @@ export function lowerBound(virtualSeconds: number, loops: PollReport[], phases: 
   return Math.max(0, Math.round((virtualSeconds - slack) * 100) / 100);
 }
 
-const ROUTING_CHANGES = new Set(['AdvertiseByoipCidr']);
+/** Does this call change what the internet routes? A swap back to AWS's own origin ASN is the one exemption. */
+function changesRouting(c: AwsCallReport): boolean {
+  const effects = c.effects ?? [];
+  if (c.operation === 'AdvertiseByoipCidr') return !(effects.length > 0 && effects.every((e) => e === 'origin-asn-to-aws'));
+  return effects.includes('dns-values-changed');
+}
 
 /**
- * Nothing changes what the internet routes (advertisement, ASN swap, DNS cutover) before an approval
- * was given earlier in the same execution. Compensation (Undo* states) restores and is exempt.
+ * Nothing changes what the internet routes (a new advertisement, an origin swap to a custom ASN, a DNS
+ * cutover) before an approval given earlier in the same execution. Compensation (Undo* states)
+ * restores and is exempt; so is a swap back to the AWS ASN, which announces nothing new (the emergency
+ * retreat from a custom origin must stay immediate).
  */
 export function safetyViolations(calls: AwsCallReport[], approvals: ApprovalRecord[]): string[] {
   const approvedAt = approvals.filter((a) => a.approved && a.decidedAt !== null).map((a) => a.decidedAt!);
   const firstApproval = approvedAt.length ? Math.min(...approvedAt) : Number.POSITIVE_INFINITY;
   return calls
     .filter((c) => !c.error && !/^Undo/.test(c.state ?? ''))
-    .filter((c) => ROUTING_CHANGES.has(c.operation) || (c.effects ?? []).includes('dns-values-changed'))
+    .filter(changesRouting)
     .filter((c) => c.at < firstApproval)
     .map((c) => `${c.service} ${c.operation} at ${c.at} s (state ${c.state ?? '?'}) before any approval`);
 }

@@ -616,6 +616,8 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
         }
         b.lastCustomAsnAt = ctx.now;
       }
+      // What this call does to the internet, for reports and the safety invariant.
+      ctx.note(b.lc.state === 'provisioned' ? 'advertised' : asn === AWS_ASN ? 'origin-asn-to-aws' : 'origin-asn-to-custom');
       b.advertisedAsn = asn;
       transition(ctx.sim, `byoip:${b.Cidr}`, b.lc, ctx.now, 'pending-advertising', { state: 'advertised', afterSeconds: ctx.timings.advertise });
       return { ByoipCidr: describeByoip(b) };

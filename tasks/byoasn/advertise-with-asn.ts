@@ -7,7 +7,7 @@
  *    tripping over AWS's IncorrectState.
  */
 import { AdvertiseByoipCidrCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AWS_ASN } from '../../domain/byoasn';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { ExecutionRef } from '../lib/common';

@@ -3,7 +3,7 @@
  * pending; a failed association is tried again.
  */
 import { AssociateIpamByoasnCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { byoipCidrs, ec2 } from '../ipam/ipam-client';
 import { associationOf } from './byoasn-client';

@@ -3,7 +3,7 @@
  * the association, which are advertised. Compensation keeps what was there before. A CIDR that is
  * not a BYOIP CIDR of this account and Region fails here, at the first AWS call, named by its field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { inputInvalid } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { byoipCidrs } from '../ipam/ipam-client';

@@ -3,7 +3,7 @@
  * advertisement), and a custom target ASN must already be associated with it. Mismatches fail here,
  * named by the input field, before anything changes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AWS_ASN, nextCustomSwapAt } from '../../domain/byoasn';
 import { inputInvalid } from '../../domain/errors';
 import { defineTask } from '../lib/handler';

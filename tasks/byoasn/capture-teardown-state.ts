@@ -4,7 +4,7 @@
  * with CIDRs the input does not name: deprovisioning needs every association gone, and teardown
  * does not touch CIDRs nobody listed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { ADVERTISE_SPACING_SECONDS } from '../../domain/byoasn';
 import { defineTask } from '../lib/handler';

@@ -1,5 +1,5 @@
 /** Poll: the ASN's association with each CIDR reaching associated, or being gone (disassociated). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';

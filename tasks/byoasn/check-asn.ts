@@ -1,5 +1,5 @@
 /** Poll: the BYOASN reaching provisioned (failed-provision ends the wait with AWS's reason) or being gone. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';

@@ -3,7 +3,7 @@
  * teardown changes them, and after a revert to the AWS ASN). "withdrawn": back to provisioned.
  * Absent CIDRs count as done (an earlier run already deprovisioned them).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';

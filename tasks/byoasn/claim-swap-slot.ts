@@ -3,7 +3,7 @@
  * write. Granted: the workflow advertises. Taken: the result carries `retryAt`, the earliest allowed
  * time, and the workflow waits in a Wait state (TimestampPath) until then and claims again.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { waitTimestamp } from '../../domain/byoasn';
 import { ExecutionRef, PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';

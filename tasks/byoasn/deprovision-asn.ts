@@ -3,7 +3,7 @@
  * out is left alone (re-runnable). AWS refuses while any CIDR is still associated with it.
  */
 import { DeprovisionIpamByoasnCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { ec2 } from '../ipam/ipam-client';
 import { byoasns } from './byoasn-client';

@@ -4,7 +4,7 @@
  * reverts or withdraws first.
  */
 import { DisassociateIpamByoasnCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { byoipCidrs, ec2 } from '../ipam/ipam-client';
 import { associationOf } from './byoasn-client';

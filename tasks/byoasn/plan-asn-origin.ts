@@ -2,7 +2,7 @@
  * The plan a human approves before CIDRs are advertised with a custom origin ASN: each CIDR's
  * current state, what it will be, and when the once-per-hour rule next allows the change.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { nextCustomSwapAt } from '../../domain/byoasn';
 import { defineTask } from '../lib/handler';
 import { byoipCidrs } from '../ipam/ipam-client';

@@ -3,7 +3,7 @@
  * customer's key from Secrets Manager (the key never leaves this task; only the signature does).
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatAuthorizationMessage, signAuthorizationMessage, yyyymmdd } from '../../domain/authorization';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { client } from '../lib/aws';

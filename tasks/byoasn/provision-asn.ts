@@ -3,7 +3,7 @@
  * pending-provision or provisioned is left alone; a failed-provision one is provisioned again.
  */
 import { ProvisionIpamByoasnCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { ec2 } from '../ipam/ipam-client';
 import { byoasns } from './byoasn-client';

@@ -1,5 +1,5 @@
 /** First state of byoasn-onboard: validate the whole input (ASN, CIDRs, signed message) before any AWS call. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { planByoasnOnboarding } from '../../domain/byoasn';
 import { defineTask } from '../lib/handler';
 

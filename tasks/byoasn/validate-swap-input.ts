@@ -1,5 +1,5 @@
 /** First state of asn-swap: validate the input before any AWS call. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { planAsnSwap } from '../../domain/byoasn';
 import { defineTask } from '../lib/handler';
 

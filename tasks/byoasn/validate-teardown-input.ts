@@ -1,5 +1,5 @@
 /** First state of byoasn-teardown: validate the input before any AWS call. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { planByoasnTeardown } from '../../domain/byoasn';
 import { defineTask } from '../lib/handler';
 

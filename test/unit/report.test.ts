@@ -50,4 +50,11 @@ describe('safety invariant', () => {
     const rejected = [{ ...approved[0], approved: false, error: 'ApprovalRejected' }];
     expect(safetyViolations(calls, rejected)).toHaveLength(2);
   });
+
+  it('lets a swap back to the AWS ASN through without approval, but not a swap to a custom ASN', () => {
+    const toAws = call(5, 'AdvertiseByoipCidr', 'AdvertiseWithAsn', ['origin-asn-to-aws']);
+    const toCustom = call(6, 'AdvertiseByoipCidr', 'AdvertiseWithAsn', ['origin-asn-to-custom']);
+    expect(safetyViolations([toAws], [])).toEqual([]);
+    expect(safetyViolations([toCustom], [])).toHaveLength(1);
+  });
 });
