@@ -48,6 +48,10 @@ export const PollProfiles = {
   dnsChange: { expectedSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 60, precision: 0.05, timeoutSeconds: 3600 },
   /** Advertise / withdraw reaching advertised / provisioned: a few minutes. */
   advertisement: { expectedSeconds: 120, minDelaySeconds: 5, maxDelaySeconds: 120, precision: 0.05, timeoutSeconds: 6 * 3600 },
+  /** Global Accelerator BYOIP provisioning: "can take up to 3 weeks" (GA BYOIP guide). */
+  gaByoipProvisioning: { expectedSeconds: 86400, minDelaySeconds: 60, maxDelaySeconds: 3600, precision: 0.05, timeoutSeconds: 21 * 86400 },
+  /** A Global Accelerator change reaching the edge (IN_PROGRESS → DEPLOYED): minutes. */
+  acceleratorDeployment: { expectedSeconds: 120, minDelaySeconds: 10, maxDelaySeconds: 120, precision: 0.05, timeoutSeconds: 2 * 3600 },
 } as const satisfies Record<string, PollProfile>;
 
 export type PollProfileName = keyof typeof PollProfiles;
