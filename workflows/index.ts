@@ -1,9 +1,12 @@
 /** Every workflow the project ships. asl/<name>.asl.json is generated from each (npm run build:asl). */
 import { onboardCloudfrontByoip } from './onboard-cloudfront-byoip';
 import { teardownCloudfrontByoip } from './teardown-cloudfront-byoip';
+import { staticIpByoip } from './static-ip-byoip';
+import { teardownStaticIpByoip } from './teardown-static-ip-byoip';
 import type { WorkflowDefinition } from './lib/workflow';
 
-export const workflows: WorkflowDefinition[] = [onboardCloudfrontByoip, teardownCloudfrontByoip];
+export const workflows: WorkflowDefinition[] = [onboardCloudfrontByoip, teardownCloudfrontByoip,
+  staticIpByoip, teardownStaticIpByoip];
 
 export function workflowByName(name: string): WorkflowDefinition {
   const wf = workflows.find((w) => w.name === name);
