@@ -242,16 +242,18 @@ function checkByoipAddress(ctx: OpContext<GlobalAcceleratorState>, ip: string, s
 function ipamHolder(sim: Simulator, cidr: Cidr, account: string): string | undefined {
   let ipam: IpamState;
   try { ipam = sim.state<IpamState>('ec2.ipam'); } catch { return undefined; }
-  for (const c of ipam.poolCidrs) {
-    if (!IPAM_ACTIVE.includes(c.lc.state) || !overlaps(parseCidr(c.Cidr), cidr)) continue;
+  // The most specific holder names the service (the CloudFront child pool rather than its parent).
+  const held = ipam.poolCidrs.filter((c) => IPAM_ACTIVE.includes(c.lc.state) && overlaps(parseCidr(c.Cidr), cidr))
+    .sort((a, b) => parseCidr(b.Cidr).prefix - parseCidr(a.Cidr).prefix);
+  for (const c of held) {
     const pool = ipam.pools.find((p) => p.IpamPoolId === c.IpamPoolId);
     if (!pool || pool.IpamScopeType !== 'public') continue;
     const forCloudFront = pool.AwsService === 'global-services' || ipam.pools.some((p) => p.SourceIpamPoolId === pool.IpamPoolId && p.AwsService === 'global-services');
     const where = pool.OwnerId === account ? `VPC IPAM pool ${pool.IpamPoolId}` : 'another AWS account';
-    return `${c.Cidr}, which is provisioned in ${where}${forCloudFront ? ' for CloudFront' : ' for Amazon EC2'}`;
+    return `${c.Cidr} is provisioned in ${where}${forCloudFront ? ' for CloudFront' : ' for Amazon EC2'}`;
   }
   for (const b of ipam.byoipCidrs) {
-    if (b.lc.state !== 'deprovisioned' && overlaps(parseCidr(b.Cidr), cidr)) return `${b.Cidr}, which is provisioned for Amazon EC2 in ${b.region}`;
+    if (b.lc.state !== 'deprovisioned' && overlaps(parseCidr(b.Cidr), cidr)) return `${b.Cidr} is provisioned for Amazon EC2 in ${b.region}`;
   }
   return undefined;
 }
@@ -360,7 +362,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       }
       const elsewhere = ipamHolder(ctx.sim, target, ctx.account);
       if (elsewhere) {
-        throw awsError('InvalidArgumentException', `The address range ${cidr} overlaps ${elsewhere}. You can't use the IP addresses that you bring to AWS for one AWS service with another service; bring a different range to Global Accelerator, or deprovision it there first.`);
+        throw awsError('InvalidArgumentException', `The address range ${cidr} is already brought to AWS: ${elsewhere}. You can't use the IP addresses that you bring to AWS for one AWS service with another service; bring a different range to Global Accelerator, or deprovision it there first.`);
       }
       const quota = ctx.sim.quota(ctx.account, 'gaByoipCidrs', 2);
       const held = ctx.state.cidrs.filter((c) => c.account === ctx.account && c !== same && HELD.includes(c.lc.state)).length;
