@@ -66,6 +66,10 @@ export const PollProfiles = {
    * allowed time (TimestampPath); the timeout bounds a queue of executions taking turns.
    */
   asnSwapSlot: { expectedSeconds: 3660, minDelaySeconds: 1, maxDelaySeconds: 3660, precision: 0.05, timeoutSeconds: 24 * 3600 },
+  /** Global Accelerator BYOIP provisioning: "can take up to 3 weeks" (GA BYOIP guide). */
+  gaByoipProvisioning: { expectedSeconds: 30_600, minDelaySeconds: 60, maxDelaySeconds: 6 * 3600, precision: 0.036, timeoutSeconds: 21 * 86400 },
+  /** A Global Accelerator change reaching the edge (IN_PROGRESS → DEPLOYED): minutes. */
+  acceleratorDeployment: { expectedSeconds: 120, minDelaySeconds: 10, maxDelaySeconds: 120, precision: 0.1, timeoutSeconds: 2 * 3600 },
 } as const satisfies Record<string, PollProfile>;
 
 export type PollProfileName = keyof typeof PollProfiles;

@@ -67,6 +67,38 @@ export const taskPermissions: Record<TaskName, string[]> = {
   UndoByoasn: [
     'ec2:DescribeByoipCidrs', 'ec2:AdvertiseByoipCidr', 'ec2:DisassociateIpamByoasn', 'ec2:DescribeIpamByoasn', 'ec2:DeprovisionIpamByoasn',
     'dynamodb:GetItem', 'dynamodb:UpdateItem',
+  ValidateStaticIpInput: [],
+  ValidateStaticIpTeardownInput: [],
+  PlanStaticIpTeardown: [],
+  CaptureStaticIpBaseline: [
+    'globalaccelerator:ListByoipCidrs', 'globalaccelerator:DescribeAccelerator', 'globalaccelerator:ListAccelerators',
+    'globalaccelerator:ListListeners', 'globalaccelerator:ListEndpointGroups',
+  ],
+  PlanStaticIpCutover: ['globalaccelerator:ListByoipCidrs'],
+  CaptureStaticIpTeardownState: ['globalaccelerator:ListByoipCidrs', 'globalaccelerator:ListAccelerators', 'globalaccelerator:DescribeAccelerator', 'globalaccelerator:ListTagsForResource'],
+  ProvisionGaByoipCidrs: ['globalaccelerator:ListByoipCidrs', 'globalaccelerator:ProvisionByoipCidr'],
+  CheckGaByoipCidrs: ['globalaccelerator:ListByoipCidrs'],
+  AdvertiseGaByoipCidrs: ['globalaccelerator:ListByoipCidrs', 'globalaccelerator:AdvertiseByoipCidr'],
+  WithdrawGaByoipCidr: ['globalaccelerator:ListByoipCidrs', 'globalaccelerator:WithdrawByoipCidr'],
+  DeprovisionGaByoipCidrs: ['globalaccelerator:ListByoipCidrs', 'globalaccelerator:DeprovisionByoipCidr'],
+  EnsureGaAccelerator: [
+    'globalaccelerator:DescribeAccelerator', 'globalaccelerator:UpdateAccelerator', 'globalaccelerator:ListAccelerators',
+    'globalaccelerator:ListTagsForResource', 'globalaccelerator:CreateAccelerator', 'globalaccelerator:TagResource',
+  ],
+  CheckGaAccelerator: ['globalaccelerator:DescribeAccelerator'],
+  EnsureGaListener: ['globalaccelerator:ListListeners', 'globalaccelerator:CreateListener'],
+  EnsureGaEndpointGroup: ['globalaccelerator:ListEndpointGroups', 'globalaccelerator:CreateEndpointGroup'],
+  RemoveGaAcceleratorRouting: [
+    'globalaccelerator:DescribeAccelerator', 'globalaccelerator:ListListeners', 'globalaccelerator:ListEndpointGroups',
+    'globalaccelerator:DeleteEndpointGroup', 'globalaccelerator:DeleteListener',
+  ],
+  DisableGaAccelerator: ['globalaccelerator:DescribeAccelerator', 'globalaccelerator:UpdateAccelerator'],
+  DeleteGaAccelerator: ['globalaccelerator:DescribeAccelerator', 'globalaccelerator:DeleteAccelerator'],
+  UndoGlobalAccelerator: [
+    'globalaccelerator:DescribeAccelerator', 'globalaccelerator:ListAccelerators', 'globalaccelerator:ListTagsForResource',
+    'globalaccelerator:ListListeners', 'globalaccelerator:ListEndpointGroups', 'globalaccelerator:DeleteEndpointGroup',
+    'globalaccelerator:DeleteListener', 'globalaccelerator:UpdateAccelerator', 'globalaccelerator:DeleteAccelerator',
+    'globalaccelerator:ListByoipCidrs', 'globalaccelerator:WithdrawByoipCidr', 'globalaccelerator:DeprovisionByoipCidr',
   ],
 };
 

@@ -68,6 +68,26 @@ export const taskCatalog = {
   AdvertiseWithAsn: 'tasks/byoasn/advertise-with-asn.ts',
   CheckByoipSettled: 'tasks/byoasn/check-byoip-settled.ts',
   UndoByoasn: 'tasks/compensation/undo-byoasn.ts',
+  // static IPs for serverless (Global Accelerator BYOIP)
+  ValidateStaticIpInput: 'tasks/static-ip/validate-input.ts',
+  CaptureStaticIpBaseline: 'tasks/static-ip/capture-baseline.ts',
+  PlanStaticIpCutover: 'tasks/static-ip/plan-cutover.ts',
+  ValidateStaticIpTeardownInput: 'tasks/static-ip/validate-teardown-input.ts',
+  CaptureStaticIpTeardownState: 'tasks/static-ip/capture-teardown-state.ts',
+  PlanStaticIpTeardown: 'tasks/static-ip/plan-teardown.ts',
+  ProvisionGaByoipCidrs: 'tasks/global-accelerator/provision-byoip-cidrs.ts',
+  CheckGaByoipCidrs: 'tasks/global-accelerator/check-byoip-cidrs.ts',
+  AdvertiseGaByoipCidrs: 'tasks/global-accelerator/advertise-byoip-cidrs.ts',
+  WithdrawGaByoipCidr: 'tasks/global-accelerator/withdraw-byoip-cidr.ts',
+  DeprovisionGaByoipCidrs: 'tasks/global-accelerator/deprovision-byoip-cidrs.ts',
+  EnsureGaAccelerator: 'tasks/global-accelerator/ensure-accelerator.ts',
+  CheckGaAccelerator: 'tasks/global-accelerator/check-accelerator.ts',
+  EnsureGaListener: 'tasks/global-accelerator/ensure-listener.ts',
+  EnsureGaEndpointGroup: 'tasks/global-accelerator/ensure-endpoint-group.ts',
+  RemoveGaAcceleratorRouting: 'tasks/global-accelerator/remove-routing.ts',
+  DisableGaAccelerator: 'tasks/global-accelerator/disable-accelerator.ts',
+  DeleteGaAccelerator: 'tasks/global-accelerator/delete-accelerator.ts',
+  UndoGlobalAccelerator: 'tasks/compensation/undo-global-accelerator.ts',
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

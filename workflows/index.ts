@@ -1,12 +1,18 @@
 /** Every workflow the project ships. asl/<name>.asl.json is generated from each (npm run build:asl). */
-import { onboardCloudfrontByoip } from './onboard-cloudfront-byoip';
-import { teardownCloudfrontByoip } from './teardown-cloudfront-byoip';
-import { byoasnOnboard } from './byoasn-onboard';
 import { asnSwap } from './asn-swap';
+import { byoasnOnboard } from './byoasn-onboard';
 import { byoasnTeardown } from './byoasn-teardown';
 import type { WorkflowDefinition } from './lib/workflow';
+import { onboardCloudfrontByoip } from './onboard-cloudfront-byoip';
+import { staticIpByoip } from './static-ip-byoip';
+import { teardownCloudfrontByoip } from './teardown-cloudfront-byoip';
+import { teardownStaticIpByoip } from './teardown-static-ip-byoip';
 
-export const workflows: WorkflowDefinition[] = [onboardCloudfrontByoip, teardownCloudfrontByoip, byoasnOnboard, asnSwap, byoasnTeardown];
+export const workflows: WorkflowDefinition[] = [
+  onboardCloudfrontByoip, teardownCloudfrontByoip,
+  byoasnOnboard, asnSwap, byoasnTeardown,
+  staticIpByoip, teardownStaticIpByoip,
+];
 
 export function workflowByName(name: string): WorkflowDefinition {
   const wf = workflows.find((w) => w.name === name);

@@ -1,0 +1,94 @@
+/** Global Accelerator reads shared by the GA tasks and their undo steps. The API lives in us-west-2 only. */
+import {
+  DescribeAcceleratorCommand, GlobalAcceleratorClient, ListAcceleratorsCommand, ListByoipCidrsCommand, ListEndpointGroupsCommand,
+  ListListenersCommand, ListTagsForResourceCommand, type Accelerator, type ByoipCidr, type EndpointGroup, type Listener,
+} from '@aws-sdk/client-global-accelerator';
+import { GA_API_REGION } from '../../domain/static-ip';
+import { client } from '../lib/aws';
+
+/** Always us-west-2: the SDK would happily resolve globalaccelerator.<other-region>, which does not exist. */
+export const ga = () => client(GlobalAcceleratorClient, { region: GA_API_REGION });
+
+/** The account's GA BYOIP ranges by CIDR (DEPROVISIONED ones are not listed). */
+export async function gaCidrs(): Promise<Map<string, ByoipCidr>> {
+  const map = new Map<string, ByoipCidr>();
+  let NextToken: string | undefined;
+  do {
+    const out = await ga().send(new ListByoipCidrsCommand({ MaxResults: 100, NextToken }));
+    for (const c of out.ByoipCidrs ?? []) if (c.Cidr) map.set(c.Cidr, c);
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return map;
+}
+
+/** The newest event's message: GA explains failures there. */
+export function lastEvent(c: ByoipCidr | undefined): string {
+  const events = c?.Events ?? [];
+  return events.length ? events[events.length - 1].Message ?? 'no message' : 'no message';
+}
+
+export async function describeAccelerator(arn: string): Promise<Accelerator | undefined> {
+  try {
+    return (await ga().send(new DescribeAcceleratorCommand({ AcceleratorArn: arn }))).Accelerator;
+  } catch (e) {
+    if ((e as Error).name === 'AcceleratorNotFoundException') return undefined;
+    throw e;
+  }
+}
+
+export async function listAccelerators(): Promise<Accelerator[]> {
+  const all: Accelerator[] = [];
+  let NextToken: string | undefined;
+  do {
+    const out = await ga().send(new ListAcceleratorsCommand({ MaxResults: 100, NextToken }));
+    all.push(...(out.Accelerators ?? []));
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return all;
+}
+
+export async function acceleratorTags(arn: string): Promise<Record<string, string>> {
+  const out = await ga().send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+  return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+/** Accelerators carrying tag `key` = `value` (GA has no tag filter on List). */
+export async function acceleratorsTagged(key: string, value: string): Promise<Accelerator[]> {
+  const out: Accelerator[] = [];
+  for (const a of await listAccelerators()) if ((await acceleratorTags(a.AcceleratorArn!))[key] === value) out.push(a);
+  return out;
+}
+
+export function ipv4Addresses(a: Accelerator | undefined): string[] {
+  return (a?.IpSets ?? []).filter((s) => (s.IpAddressFamily ?? s.IpFamily) === 'IPv4').flatMap((s) => s.IpAddresses ?? []);
+}
+
+export async function listeners(acceleratorArn: string): Promise<Listener[]> {
+  const all: Listener[] = [];
+  let NextToken: string | undefined;
+  do {
+    const out = await ga().send(new ListListenersCommand({ AcceleratorArn: acceleratorArn, MaxResults: 100, NextToken }));
+    all.push(...(out.Listeners ?? []));
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return all;
+}
+
+export async function endpointGroups(listenerArn: string): Promise<EndpointGroup[]> {
+  const all: EndpointGroup[] = [];
+  let NextToken: string | undefined;
+  do {
+    const out = await ga().send(new ListEndpointGroupsCommand({ ListenerArn: listenerArn, MaxResults: 100, NextToken }));
+    all.push(...(out.EndpointGroups ?? []));
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return all;
+}
+
+/** An accelerator's routing: listener ARNs and endpoint group ARNs. */
+export async function routingOf(acceleratorArn: string): Promise<{ listenerArns: string[]; endpointGroupArns: string[] }> {
+  const ls = await listeners(acceleratorArn);
+  const groups = [];
+  for (const l of ls) groups.push(...(await endpointGroups(l.ListenerArn!)));
+  return { listenerArns: ls.map((l) => l.ListenerArn!), endpointGroupArns: groups.map((g) => g.EndpointGroupArn!) };
+}

@@ -1,0 +1,39 @@
+/**
+ * Provisions each range to Global Accelerator (GA's own ProvisionByoipCidr, not EC2/IPAM's), with its
+ * signed authorization. Idempotent: a range already provisioned (or on its way) is left alone; a
+ * FAILED_PROVISION one is tried again.
+ */
+import { ProvisionByoipCidrCommand } from '@aws-sdk/client-global-accelerator';
+import { z } from 'zod';
+import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { defineTask } from '../lib/handler';
+import { ga, gaCidrs } from './ga-client';
+
+const Event = z.object({
+  cidrs: z.array(z.string()).min(1),
+  authorizations: z.array(z.object({ cidr: z.string(), message: z.string(), signature: z.string() })),
+});
+
+const START = new Set(['absent', 'DEPROVISIONED', 'FAILED_PROVISION']);
+
+export const handler = defineTask('ProvisionGaByoipCidrs', Event, async (input) => {
+  const current = await gaCidrs();
+  const requested: string[] = [];
+  const alreadyThere: string[] = [];
+  for (const cidr of input.cidrs) {
+    const state = current.get(cidr)?.State ?? 'absent';
+    if (state === 'PENDING_DEPROVISIONING') throw new WorkflowError(ErrorNames.ResourceFailed, `${cidr} is being deprovisioned from Global Accelerator; run again once it is DEPROVISIONED`);
+    if (!START.has(state)) { alreadyThere.push(cidr); continue; }
+    const auth = input.authorizations.find((a) => a.cidr === cidr);
+    if (!auth) throw new WorkflowError(ErrorNames.InputInvalid, `no authorization message for ${cidr}`);
+    try {
+      await ga().send(new ProvisionByoipCidrCommand({ Cidr: cidr, CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature } }));
+    } catch (e) {
+      // The SDK classes LimitExceededException as throttling; for this call it is the per-account range quota.
+      if ((e as Error).name === 'LimitExceededException') throw new WorkflowError(ErrorNames.QuotaExceeded, `${cidr}: ${(e as Error).message}`);
+      throw e;
+    }
+    requested.push(cidr);
+  }
+  return { requested, alreadyThere };
+});

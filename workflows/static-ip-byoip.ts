@@ -1,0 +1,139 @@
+/**
+ * static-ip-byoip: give a serverless API (Global Accelerator → ALB → Lambda) the customer's own,
+ * allow-listed addresses.
+ *
+ * validate → lock → provision the range(s) to Global Accelerator (its own BYOIP, us-west-2) → wait
+ * READY (hours to weeks) → approval → advertise → wait ADVERTISING → create the accelerator with the
+ * addresses, or move an existing one onto them → listener and endpoint group to the ALB → wait DEPLOYED.
+ * Any failure (or a rejection) undoes what this execution did, newest first.
+ */
+import { PollProfiles } from '../domain/polling';
+import { MAX_EXECUTION_SECONDS } from '../domain/validation';
+import { ChainBuilder, initialize } from './lib/builder';
+import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
+import type { WorkflowDefinition } from './lib/workflow';
+
+function build() {
+  const c = new ChainBuilder();
+  initialize(c);
+  c.task('ValidateInput', { fn: 'ValidateStaticIpInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  c.intent('locks', { action: 'DynamoDB.ReleaseLocks', label: 'release this execution\'s leases', 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' });
+  c.task('AcquireLocks', {
+    fn: 'AcquireLock', comment: 'One writer per range and per accelerator; another execution holding them fails this one fast.',
+    parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'static-ip-byoip' },
+    resultPath: '$.locks',
+  });
+  c.task('CaptureBaseline', {
+    fn: 'CaptureStaticIpBaseline',
+    comment: 'What compensation restores: which ranges were provisioned or advertised before, the existing accelerator\'s addresses and routing.',
+    parameters: { 'cidrs.$': '$.plan.cidrs', 'accelerator.$': '$.plan.accelerator' },
+    resultPath: '$.baseline',
+  });
+  c.task('PrepareAuthorizations', {
+    fn: 'PrepareAuthorizations',
+    parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'cidrs.$': '$.plan.cidrs', 'authorization.$': '$.plan.authorization' },
+    resultPath: '$.auth',
+  });
+
+  // The range(s), brought to Global Accelerator itself (not EC2/IPAM: a range serves one service).
+  c.intent('gaCidrs', {
+    action: 'GlobalAccelerator.DeprovisionCidr', label: 'deprovision from Global Accelerator',
+    'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.provisionedBefore',
+  });
+  c.task('ProvisionCidrs', {
+    fn: 'ProvisionGaByoipCidrs',
+    parameters: { 'cidrs.$': '$.plan.cidrs', 'authorizations.$': '$.auth.authorizations' },
+    resultPath: '$.provisioned',
+  });
+  c.poll('AwaitCidrsReady', {
+    fn: 'CheckGaByoipCidrs', comment: 'GA BYOIP provisioning: hours to weeks ("up to 3 weeks"). Sparse checks, capped back-off.',
+    parameters: { 'cidrs.$': '$.plan.cidrs', target: 'ready' },
+    profile: PollProfiles.gaByoipProvisioning, resultPath: '$.wait.cidrsReady',
+  });
+
+  // The gate: nothing is announced, and no address answers, without a human decision.
+  c.task('PlanCutover', {
+    fn: 'PlanStaticIpCutover',
+    parameters: {
+      'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'approvers.$': '$.plan.approvers',
+      'accelerator.$': '$.plan.accelerator', 'baseline.$': '$.baseline.accelerator',
+    },
+    resultPath: '$.approvalPlan',
+  });
+  c.approval('AwaitApproval', {
+    fn: 'RequestApproval',
+    payload: { workflow: 'static-ip-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
+    resultPath: '$.approval',
+  });
+
+  c.intent('advertisement', {
+    action: 'GlobalAccelerator.WithdrawCidr', label: 'withdraw the advertisement',
+    'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.advertisedBefore',
+  });
+  c.task('AdvertiseCidrs', { fn: 'AdvertiseGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs', 'approval.$': '$.approval' }, resultPath: '$.advertised' });
+  c.poll('AwaitCidrsAdvertising', {
+    fn: 'CheckGaByoipCidrs', comment: 'GA: "make sure the range is advertised by AWS before you use an IP address from your pool".',
+    parameters: { 'cidrs.$': '$.plan.cidrs', target: 'advertising' },
+    profile: PollProfiles.advertisement, resultPath: '$.wait.cidrsAdvertising',
+  });
+
+  // The accelerator: the approved addresses, then the route to the ALB.
+  c.intent('accelerator', {
+    action: 'GlobalAccelerator.RestoreAccelerator', label: 'put the accelerator back as it was (or delete the one created)',
+    'executionName.$': '$.execution.name', 'baseline.$': '$.baseline.accelerator',
+  });
+  c.task('EnsureAccelerator', {
+    fn: 'EnsureGaAccelerator',
+    parameters: {
+      'mode.$': '$.plan.accelerator.mode', 'arn.$': '$.plan.accelerator.arn', 'name.$': '$.plan.accelerator.name', 'ipAddresses.$': '$.plan.accelerator.ipAddresses',
+      'migrationId.$': '$.plan.migrationId', 'execution.$': '$.execution', 'approval.$': '$.approval',
+    },
+    resultPath: '$.accelerator',
+  });
+  c.poll('AwaitAcceleratorDeployed', {
+    fn: 'CheckGaAccelerator',
+    parameters: { 'acceleratorArn.$': '$.accelerator.acceleratorArn', target: 'deployed', 'expectIpAddresses.$': '$.plan.accelerator.ipAddresses' },
+    profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.acceleratorDeployed',
+  });
+  c.when('EnsureRouting', '$.plan.accelerator.ensureRouting', (b) => {
+    b.task('EnsureListener', {
+      fn: 'EnsureGaListener',
+      parameters: { 'acceleratorArn.$': '$.accelerator.acceleratorArn', 'listener.$': '$.plan.accelerator.listener', 'execution.$': '$.execution' },
+      resultPath: '$.listener',
+    });
+    b.task('EnsureEndpointGroup', {
+      fn: 'EnsureGaEndpointGroup',
+      parameters: { 'listenerArn.$': '$.listener.listenerArn', 'endpointGroup.$': '$.plan.accelerator.endpointGroup', 'execution.$': '$.execution' },
+      resultPath: '$.endpointGroup',
+    });
+    b.poll('AwaitRoutingDeployed', {
+      fn: 'CheckGaAccelerator',
+      parameters: { 'acceleratorArn.$': '$.accelerator.acceleratorArn', target: 'deployed', 'expectIpAddresses.$': '$.plan.accelerator.ipAddresses' },
+      profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.routingDeployed',
+    });
+  });
+  c.task('ReleaseLocks', {
+    fn: 'ReleaseLock', comment: 'Done: the leases go (a failure here is retried; the lease would expire anyway).',
+    parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' }, resultPath: '$.locksReleased', catchTo: 'StaticIpsServed',
+  });
+  c.pass('StaticIpsServed', {
+    Parameters: {
+      'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'acceleratorArn.$': '$.accelerator.acceleratorArn',
+      'created.$': '$.accelerator.created', 'byoipAddresses.$': '$.plan.accelerator.ipAddresses', 'staticIps.$': '$.wait.acceleratorDeployed.ipAddresses',
+      'dnsName.$': '$.wait.acceleratorDeployed.dnsName', 'approval.$': '$.approval',
+    },
+  });
+  c.succeed('Done');
+  return c;
+}
+
+export const staticIpByoip: WorkflowDefinition = {
+  name: 'static-ip-byoip',
+  description: 'BYOIP to Global Accelerator for a serverless API: provision, approval, advertise, accelerator with the allow-listed IPs.',
+  build() {
+    const c = build();
+    c.compensation(UNDO_TASK_BY_SERVICE);
+    return c.build('Static IPs for serverless on the customer\'s own addresses (Global Accelerator BYOIP), with approval before advertisement and full compensation. Generated by workflows/static-ip-byoip.ts; do not edit.', MAX_EXECUTION_SECONDS);
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * teardown-static-ip-byoip: the documented reverse order. Delete the accelerator that uses the
+ * addresses (endpoint groups → listeners → disable → wait DEPLOYED → delete → wait gone), withdraw
+ * each range (10 s apart), then optionally deprovision. Approval first: withdrawing changes what the
+ * internet routes, and refuses while any accelerator not named in the input still uses the addresses.
+ *
+ * Not compensated (re-advertising is not a rollback): every step checks and skips what is already
+ * done, so after a failure the same input is simply run again. The leases are given back either way.
+ */
+import { PollProfiles } from '../domain/polling';
+import { MAX_EXECUTION_SECONDS } from '../domain/validation';
+import { ChainBuilder, initialize, STANDARD_RETRY } from './lib/builder';
+import type { WorkflowDefinition } from './lib/workflow';
+
+function build() {
+  const c = new ChainBuilder().catchFailuresAt('ReleaseLocksAfterFailure');
+  initialize(c);
+  // Without a plan there are no leases to give back: straight to the end.
+  c.task('ValidateInput', { fn: 'ValidateStaticIpTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan', catchTo: 'TeardownStopped' });
+  c.task('AcquireLocks', {
+    fn: 'AcquireLock',
+    parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'teardown-static-ip-byoip' },
+    resultPath: '$.locks', catchTo: 'TeardownStopped',
+  });
+  c.task('CaptureState', { fn: 'CaptureStaticIpTeardownState', parameters: { 'cidrs.$': '$.plan.cidrs', 'accelerator.$': '$.plan.accelerator' }, resultPath: '$.state' });
+  c.task('PlanTeardown', {
+    fn: 'PlanStaticIpTeardown',
+    parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'deprovision.$': '$.plan.deprovision', 'approvers.$': '$.plan.approvers', 'state.$': '$.state' },
+    resultPath: '$.approvalPlan',
+  });
+  c.approval('AwaitApproval', {
+    fn: 'RequestApproval',
+    payload: { workflow: 'teardown-static-ip-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
+    resultPath: '$.approval',
+  });
+  c.when('AcceleratorToDelete', '$.state.accelerator.found', (b) => {
+    const arn = { 'acceleratorArn.$': '$.state.accelerator.arn' };
+    b.poll('AwaitAcceleratorSettled', { fn: 'CheckGaAccelerator', parameters: { ...arn, target: 'settled' }, profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.settled' });
+    b.task('RemoveRouting', { fn: 'RemoveGaAcceleratorRouting', parameters: arn, resultPath: '$.routingRemoved' });
+    b.task('DisableAccelerator', { fn: 'DisableGaAccelerator', parameters: arn, resultPath: '$.disabled' });
+    b.poll('AwaitAcceleratorDisabled', { fn: 'CheckGaAccelerator', parameters: { ...arn, target: 'settled' }, profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.disabled' });
+    b.task('DeleteAccelerator', { fn: 'DeleteGaAccelerator', parameters: arn, resultPath: '$.deleted' });
+    b.poll('AwaitAcceleratorDeleted', { fn: 'CheckGaAccelerator', parameters: { ...arn, target: 'deleted' }, profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.deleted' });
+  });
+  c.map('WithdrawCidrs', {
+    itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
+    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds' },
+    build: (m) => {
+      m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds', comment: 'GA allows one WithdrawByoipCidr per 10 s per account.' });
+      m.task('WithdrawCidr', {
+        fn: 'WithdrawGaByoipCidr', parameters: { 'cidr.$': '$.cidr' }, resultPath: '$.withdraw',
+        retry: [{ ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' }],
+      });
+    },
+  });
+  c.poll('AwaitWithdrawn', { fn: 'CheckGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs', target: 'withdrawn' }, profile: PollProfiles.advertisement, resultPath: '$.wait.withdrawn' });
+  c.when('Deprovision', '$.plan.deprovision', (b) => {
+    b.task('DeprovisionCidrs', { fn: 'DeprovisionGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs' }, resultPath: '$.deprovisioned' });
+    b.poll('AwaitDeprovisioned', { fn: 'CheckGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs', target: 'deprovisioned' }, profile: PollProfiles.poolCidr, resultPath: '$.wait.deprovisioned' });
+  });
+  c.task('ReleaseLocks', { fn: 'ReleaseLock', parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' }, resultPath: '$.locksReleased', catchTo: 'Summarize' });
+  c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'state.$': '$.state', 'approval.$': '$.approval' } });
+  c.succeed('TornDown');
+  // Failures: give the leases back so the re-run can take them, then stop with the original error.
+  c.states.ReleaseLocksAfterFailure = {
+    Type: 'Task',
+    Resource: '${ReleaseLockArn}',
+    Parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' },
+    ResultPath: '$.locksReleased',
+    TimeoutSeconds: 120,
+    Retry: STANDARD_RETRY,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.lockReleaseError', Next: 'TeardownStopped' }],
+    Next: 'TeardownStopped',
+  };
+  c.states.TeardownStopped = {
+    Type: 'Fail',
+    Comment: 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.',
+    ErrorPath: '$.failure.Error',
+    CausePath: '$.failure.Cause',
+  };
+  return c;
+}
+
+export const teardownStaticIpByoip: WorkflowDefinition = {
+  name: 'teardown-static-ip-byoip',
+  description: 'Reverse of static-ip-byoip: delete the accelerator, withdraw, deprovision. Re-runnable.',
+  build: () => build().build('Tears down Global Accelerator BYOIP in the documented order; re-run to continue after a failure. Generated by workflows/teardown-static-ip-byoip.ts; do not edit.', MAX_EXECUTION_SECONDS),
+};
