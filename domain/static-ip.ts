@@ -10,7 +10,7 @@
  *    or two BYOIP addresses; with one, GA adds an address from Amazon's pool.
  *  - Provisioning "can take up to 3 weeks"; the execution (24 days here) must also hold the approval.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, containsAddress, formatCidr, nonPublicReason, overlaps, parseCidr, parseIpv4, type Cidr } from './cidr';
 import { inputInvalid } from './errors';

@@ -67,6 +67,7 @@ export const taskPermissions: Record<TaskName, string[]> = {
   UndoByoasn: [
     'ec2:DescribeByoipCidrs', 'ec2:AdvertiseByoipCidr', 'ec2:DisassociateIpamByoasn', 'ec2:DescribeIpamByoasn', 'ec2:DeprovisionIpamByoasn',
     'dynamodb:GetItem', 'dynamodb:UpdateItem',
+  ],
   ValidateStaticIpInput: [],
   ValidateStaticIpTeardownInput: [],
   PlanStaticIpTeardown: [],

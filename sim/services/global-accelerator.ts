@@ -11,7 +11,7 @@
  * The API answers only in us-west-2, whatever region the stack is in.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthorizationError, parseAuthorizationMessage, verifyAuthorizationSignature } from '../../domain/authorization';
 import { canonicalCidr, contains, containsAddress, overlaps, parseCidr, parseIpv4, type Cidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';

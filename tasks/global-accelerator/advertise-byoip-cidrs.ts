@@ -3,7 +3,7 @@
  * announced to the internet unless a human said so. Already advertised ranges are left alone.
  */
 import { AdvertiseByoipCidrCommand } from '@aws-sdk/client-global-accelerator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { ga, gaCidrs } from './ga-client';

@@ -3,7 +3,7 @@
  * "settled" accepts either (teardown re-runs). With expectIpAddresses, a deployed accelerator
  * without them is a failure, not a wait.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';

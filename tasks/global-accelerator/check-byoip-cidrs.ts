@@ -2,7 +2,7 @@
  * Poll: GA ranges reaching READY, ADVERTISING, not advertised (withdrawn) or DEPROVISIONED. FAILED_*
  * ends the wait with GA's own reason from the range's events.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { gaCidrProgress } from '../../domain/static-ip';
 import { PollFields, pollResult } from '../lib/common';

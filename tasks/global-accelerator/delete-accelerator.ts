@@ -1,6 +1,6 @@
 /** Teardown: deletes the (disabled, deployed, listener-less) accelerator; its static IPs go with it. Re-runnable. */
 import { DeleteAcceleratorCommand } from '@aws-sdk/client-global-accelerator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { describeAccelerator, ga } from './ga-client';
 

@@ -1,6 +1,6 @@
 /** Hands the ranges back from Global Accelerator, skipping those already gone or going (re-runnable). */
 import { DeprovisionByoipCidrCommand } from '@aws-sdk/client-global-accelerator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { ga, gaCidrs } from './ga-client';
 

@@ -1,6 +1,6 @@
 /** Teardown: disables the accelerator (it can only be deleted once disabled and deployed). Re-runnable. */
 import { UpdateAcceleratorCommand } from '@aws-sdk/client-global-accelerator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { describeAccelerator, ga } from './ga-client';
 

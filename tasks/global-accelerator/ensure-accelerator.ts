@@ -4,7 +4,7 @@
  * Refuses without a recorded approval: this is what makes the addresses answer.
  */
 import { CreateAcceleratorCommand, UpdateAcceleratorCommand } from '@aws-sdk/client-global-accelerator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { clientToken, ExecutionRef, orchestratorTags, TAG_EXECUTION } from '../lib/common';
 import { defineTask } from '../lib/handler';

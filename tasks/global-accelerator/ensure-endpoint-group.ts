@@ -3,7 +3,7 @@
  * creates one otherwise, and refuses to re-point a group that routes somewhere else.
  */
 import { CreateEndpointGroupCommand } from '@aws-sdk/client-global-accelerator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { clientToken, ExecutionRef } from '../lib/common';
 import { defineTask } from '../lib/handler';

@@ -1,6 +1,6 @@
 /** Ensures the accelerator has the listener (same protocol and ports): reuses it, else creates it. */
 import { CreateListenerCommand } from '@aws-sdk/client-global-accelerator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { clientToken, ExecutionRef } from '../lib/common';
 import { defineTask } from '../lib/handler';

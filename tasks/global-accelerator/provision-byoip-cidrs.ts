@@ -4,7 +4,7 @@
  * FAILED_PROVISION one is tried again.
  */
 import { ProvisionByoipCidrCommand } from '@aws-sdk/client-global-accelerator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { ga, gaCidrs } from './ga-client';

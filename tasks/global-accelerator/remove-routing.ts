@@ -1,6 +1,6 @@
 /** Teardown: deletes the accelerator's endpoint groups, then its listeners (DeleteAccelerator needs both gone). Re-runnable. */
 import { DeleteEndpointGroupCommand, DeleteListenerCommand } from '@aws-sdk/client-global-accelerator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { describeAccelerator, endpointGroups, ga, listeners } from './ga-client';
 

@@ -1,6 +1,6 @@
 /** Withdraws one GA range's advertisement (GA allows one withdrawal per 10 s); a range not advertised is left alone. */
 import { WithdrawByoipCidrCommand } from '@aws-sdk/client-global-accelerator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 import { ga, gaCidrs } from './ga-client';
 

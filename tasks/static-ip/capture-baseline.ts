@@ -4,7 +4,7 @@
  * its addresses and routing (rollback puts the addresses back and removes only what we add).
  * Addresses another accelerator already uses fail here, before anything is provisioned or announced.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { GaCidrStates } from '../../domain/static-ip';
 import { defineTask } from '../lib/handler';

@@ -3,7 +3,7 @@
  * not named in the input still serving addresses from the ranges (withdrawing would black-hole it),
  * or the named one belonging to a CloudFormation stack (change the stack instead).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { containsAddress, parseCidr } from '../../domain/cidr';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';

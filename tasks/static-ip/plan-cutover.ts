@@ -2,7 +2,7 @@
  * Before asking a human: confirm the ranges are provisioned (READY, or already ADVERTISING) and write
  * the exact plan to approve: what AWS starts announcing, and which addresses the accelerator takes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { gaCidrs } from '../global-accelerator/ga-client';

@@ -1,5 +1,5 @@
 /** The exact plan a human approves before the teardown takes the addresses off the internet. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 
 const Event = z.object({

@@ -1,5 +1,5 @@
 /** First state of static-ip-byoip: validate the whole input before any AWS call and derive the plan. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { planStaticIp } from '../../domain/static-ip';
 import { defineTask } from '../lib/handler';
 

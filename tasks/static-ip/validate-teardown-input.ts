@@ -1,5 +1,5 @@
 /** First state of teardown-static-ip-byoip: validate the input before any AWS call. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { planStaticIpTeardown } from '../../domain/static-ip';
 import { defineTask } from '../lib/handler';
 
