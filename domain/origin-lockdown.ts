@@ -119,6 +119,19 @@ export function viewGroup(groupId: string, permissions: IpPermissionLike[], port
   return { groupId, owned, foreign };
 }
 
+/** Only this sync's rules of a group (CIDR → port keys), without weighing the rest. */
+export function ownedRulesOf(permissions: IpPermissionLike[], ports: PortRange[]): Record<string, string[]> {
+  const stripped = permissions.map((p) => ({ ...p, PrefixListIds: [], UserIdGroupPairs: [] }));
+  return viewGroup('(group)', stripped, ports, {}).owned;
+}
+
+/** Rules of `wanted` that are (present: true) or are not (present: false) in `owned`, per port. */
+export function selectRules(wanted: RuleSpec[], owned: Record<string, string[]>, present: boolean): RuleSpec[] {
+  return wanted
+    .map((r) => ({ ...r, portKeys: r.portKeys.filter((k) => (owned[r.cidr] ?? []).includes(k) === present) }))
+    .filter((r) => r.portKeys.length > 0);
+}
+
 /** Inbound rules a group holds per family (its weight against the quota). */
 export function groupWeight(g: GroupView): Record<Family, number> {
   const w = { ...g.foreign };

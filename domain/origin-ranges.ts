@@ -262,7 +262,7 @@ export function judgeFetched(doc: { syncToken: number; md5: string }, expected: 
  * notifications must be strictly newer (replays and out-of-order deliveries are ignored); on-demand
  * runs may re-apply the same version (drift repair) but never go back.
  */
-export function tokenVerdict(trigger: OriginSyncPlan['trigger'], syncToken: number | null, lastApplied: number | null): { apply: boolean; reason: string } {
+export function tokenVerdict(trigger: { kind: 'notification' | 'on-demand' }, syncToken: number | null, lastApplied: number | null): { apply: boolean; reason: string } {
   if (lastApplied === null || syncToken === null) return { apply: true, reason: lastApplied === null ? 'no sync token applied yet' : 'token known after the fetch' };
   if (trigger.kind === 'notification') {
     return syncToken > lastApplied

@@ -48,6 +48,10 @@ export const PollProfiles = {
   dnsChange: { expectedSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 60, precision: 0.05, timeoutSeconds: 3600 },
   /** Advertise / withdraw reaching advertised / provisioned: a few minutes. */
   advertisement: { expectedSeconds: 120, minDelaySeconds: 5, maxDelaySeconds: 120, precision: 0.05, timeoutSeconds: 6 * 3600 },
+  /** A customer-managed prefix list reaching create-/modify-complete: seconds. */
+  prefixListChange: { expectedSeconds: 10, minDelaySeconds: 2, maxDelaySeconds: 30, precision: 0.1, timeoutSeconds: 3600 },
+  /** ip-ranges.json catching up with its AmazonIpSpaceChanged notification (a CDN lagging behind). */
+  ipRangesPublication: { expectedSeconds: 120, minDelaySeconds: 30, maxDelaySeconds: 600, precision: 0.1, timeoutSeconds: 6 * 3600 },
 } as const satisfies Record<string, PollProfile>;
 
 export type PollProfileName = keyof typeof PollProfiles;
