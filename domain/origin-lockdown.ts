@@ -375,10 +375,12 @@ const chunk = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.
 /**
  * Steps that bring a list to the desired entries: create (if asked), resize first when the entries
  * would not fit (entries and size cannot change in one call), then ≤ 100 additions and ≤ 100 removals
- * per call, additions in the earliest calls, each call atomic at one version.
+ * per call, additions in the earliest calls, each call atomic at one version. A list that must grow
+ * grows by `headroom` more entries than it needs, so the next few added ranges need no resize (each
+ * entry of headroom weighs one rule in every group that references the list).
  */
 export function planPrefixList(
-  list: { name: string; family: Family; current: { entries: string[]; maxEntries: number } | null; createMaxEntries?: number },
+  list: { name: string; family: Family; current: { entries: string[]; maxEntries: number } | null; createMaxEntries?: number; headroom?: number },
   desired: string[],
 ): PrefixListPlan {
   const diff = diffSets(list.current?.entries ?? [], desired);
@@ -393,13 +395,14 @@ export function planPrefixList(
   }
   const steps: PrefixListStep[] = [];
   let maxEntries: number;
+  const grown = Math.min(PREFIX_LIST_MAX_ENTRIES, peak + (list.headroom ?? 0));
   if (!list.current) {
-    maxEntries = Math.min(PREFIX_LIST_MAX_ENTRIES, Math.max(peak, list.createMaxEntries ?? 0, 1));
+    maxEntries = Math.max(list.createMaxEntries ?? grown, peak, 1);
     steps.push({ kind: 'create', name: list.name, family: list.family, maxEntries });
   } else {
     maxEntries = list.current.maxEntries;
     if (peak > maxEntries) {
-      maxEntries = peak;
+      maxEntries = grown;
       steps.push({ kind: 'resize', name: list.name, maxEntries });
     }
   }

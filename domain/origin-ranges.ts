@@ -81,8 +81,10 @@ export const OriginRangesInputSchema = z.object({
     family: FamilySchema,
     /** Create the list (tagged, MaxEntries fitting the ranges) when it does not exist. */
     createIfMissing: z.boolean().default(false),
-    /** MaxEntries for a list this run creates (headroom; weight in every referencing group). */
+    /** MaxEntries for a list this run creates (its weight in every referencing group). */
     maxEntries: z.number().int().min(1).max(1000).optional(),
+    /** When the list must grow, this many entries more than needed, so the next additions need no resize. */
+    headroom: z.number().int().min(0).max(100).default(5),
   }).strict()).max(2).default([]),
   /** (c) Report whether the AWS-managed origin-facing lists would serve, and what they weigh. */
   reportAwsManagedList: z.boolean().default(true),
@@ -105,7 +107,7 @@ export interface OriginSyncPlan {
   expected: { syncToken: number; md5: string } | null;
   url: string;
   securityGroups: { vpcId: string; ports: PortRange[]; families: Family[]; rulesPerGroup: number; groupsPerInterface: number; attachTo: string[] } | null;
-  prefixLists: Array<{ name: string; family: Family; createIfMissing: boolean; maxEntries?: number }>;
+  prefixLists: Array<{ name: string; family: Family; createIfMissing: boolean; maxEntries?: number; headroom: number }>;
   reportAwsManagedList: boolean;
   dryRun: boolean;
   maxRemovalShare: number;

@@ -40,6 +40,8 @@ export interface IpRangesState {
   cache?: Publication[];
   texts: Map<number, string>;
   served: number;
+  /** Publications that go live later (virtual epoch ms), e.g. the file lagging its notification. */
+  scheduled: Array<{ index: number; at: number }>;
   outageLeft: number;
   fetches: number;
 }
@@ -74,11 +76,23 @@ export function publicationInfo(sim: Simulator, index?: number) {
   return { index: i, syncToken: p.syncToken, createdAt: p.createdAt, createDate: p.createDate, md5: documentMd5(text), bytes: Buffer.byteLength(text), originFacing: originFacing(p), totals: { ipv4: p.prefixes.length, ipv6: p.ipv6_prefixes.length } };
 }
 
-/** Makes the simulated host serve publication `index` from now on (AWS publishing a new version). */
-export function serveIpRanges(sim: Simulator, index: number): void {
+/**
+ * Makes the simulated host serve publication `index` (AWS publishing a new version), now or
+ * `afterSeconds` of virtual time from now (a CDN that lags the notification).
+ */
+export function serveIpRanges(sim: Simulator, index: number, opts: { afterSeconds?: number } = {}): void {
   const state = sim.state<IpRangesState>('ip-ranges');
   if (index < 0 || index >= state.options.publications.length) throw new Error(`no ip-ranges publication #${index}`);
-  state.served = index;
+  if (opts.afterSeconds) state.scheduled.push({ index, at: sim.clock.now() + opts.afterSeconds * 1000 });
+  else state.served = index;
+}
+
+function applySchedule(state: IpRangesState, now: number): void {
+  for (const s of [...state.scheduled].sort((a, b) => a.at - b.at)) {
+    if (s.at > now) continue;
+    state.served = s.index;
+    state.scheduled.splice(state.scheduled.indexOf(s), 1);
+  }
 }
 
 /** The AmazonIpSpaceChanged SNS event for a publication. */
@@ -97,7 +111,7 @@ export const ipRangesModel: ServiceModel<IpRangesState> = {
   seed(world, sim) {
     const options = IpRangesWorldSection.parse(world.ipRanges ?? {});
     if (options.serve !== undefined && options.serve >= options.publications.length) throw new Error(`world.ipRanges.serve: there are only ${options.publications.length} publications`);
-    const state: IpRangesState = { options, texts: new Map(), served: options.serve ?? options.publications.length - 1, outageLeft: options.outage?.requests ?? 0, fetches: 0 };
+    const state: IpRangesState = { options, texts: new Map(), served: options.serve ?? options.publications.length - 1, scheduled: [], outageLeft: options.outage?.requests ?? 0, fetches: 0 };
     sim.addHttpHost({
       matches: (req: HttpRequest) => {
         try { return new URL(req.url).hostname === IP_RANGES_HOST; } catch { return false; }
@@ -108,6 +122,7 @@ export const ipRangesModel: ServiceModel<IpRangesState> = {
         if (url.pathname !== '/ip-ranges.json') return respond(404, '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
         if ((req.method ?? 'GET') !== 'GET' && req.method !== 'HEAD') return respond(405, '<Error><Code>MethodNotAllowed</Code></Error>');
         state.fetches++;
+        applySchedule(state, sim.clock.now());
         if (state.outageLeft > 0) {
           state.outageLeft--;
           return respond(options.outage!.status, '<Error><Code>ServiceUnavailable</Code><Message>Please reduce your request rate.</Message></Error>');

@@ -46,7 +46,11 @@ export const handler = defineTask('EnsureOriginGroups', Event, async (input) => 
         names.add(name);
         break;
       } catch (e) {
-        // Someone took the name since we listed them: try the next one.
+        if ((e as Error).name === 'InvalidGroup.Duplicate') {
+          // Our own earlier attempt (the SDK retried after a lost response), or someone else took the name.
+          const mine = (await describeGroups(input.region, [{ Name: 'vpc-id', Values: [input.vpcId] }, { Name: `tag:${TAG_EXECUTION}`, Values: [input.execution.name] }, { Name: `tag:${TAG_ROLE}`, Values: [shardRole(ref)] }]))[0];
+          if (mine) { refs[ref] = mine.GroupId!; created.push(mine.GroupId!); names.add(name); break; }
+        }
         if ((e as Error).name !== 'InvalidGroup.Duplicate' || ++attempts > 5) {
           if ((e as Error).name === 'SecurityGroupLimitExceeded') throw new WorkflowError(ErrorNames.QuotaExceeded, `${(e as Error).message} (quota L-E79EC296)`);
           throw e;

@@ -21,7 +21,7 @@ const Event = z.object({
       vpcId: z.string(), ports: z.array(PortRangeSchema).min(1), families: z.array(z.enum(['ipv4', 'ipv6'])),
       rulesPerGroup: z.number().int(), groupsPerInterface: z.number().int(), attachTo: z.array(z.string()),
     }).nullable(),
-    prefixLists: z.array(z.object({ name: z.string(), family: z.enum(['ipv4', 'ipv6']), createIfMissing: z.boolean(), maxEntries: z.number().optional() })),
+    prefixLists: z.array(z.object({ name: z.string(), family: z.enum(['ipv4', 'ipv6']), createIfMissing: z.boolean(), maxEntries: z.number().optional(), headroom: z.number().int().default(0) })),
     reportAwsManagedList: z.boolean(),
     dryRun: z.boolean(),
     maxRemovalShare: z.number(),
@@ -85,7 +85,7 @@ async function planPrefixLists(plan: Plan, published: Published) {
     }
     const entries = pl ? await prefixListEntries(plan.region, pl.PrefixListId!) : [];
     found.push({ name: want.name, prefixListId: pl?.PrefixListId ?? null, entries: entries.length });
-    lists.push(planPrefixList({ name: want.name, family: want.family, current: pl ? { entries, maxEntries: pl.MaxEntries ?? 0 } : null, createMaxEntries: want.maxEntries }, published[want.family]));
+    lists.push(planPrefixList({ name: want.name, family: want.family, current: pl ? { entries, maxEntries: pl.MaxEntries ?? 0 } : null, createMaxEntries: want.maxEntries, headroom: want.headroom }, published[want.family]));
   }
   const steps = lists.flatMap((l) => l.steps);
   return {
