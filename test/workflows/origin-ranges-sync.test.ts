@@ -301,6 +301,32 @@ describe('origin-ranges-sync', () => {
     expect(mutating(report)).toHaveLength(0);
   });
 
+  it('creates a prefix list and fills it 100 entries per call, each at the version it read', async () => {
+    const sim = world({ ipRanges: { originFacingIpv4: 250, originFacingIpv6: 120 } });
+    sim.faults.add('ModifyManagedPrefixList=PrefixListVersionMismatchx1'); // another writer got in first
+    const report = await run(sim, WF, {
+      ...input(sim, 0, { prefixLists: [{ name: 'cf-origin-v4', family: 'ipv4', createIfMissing: true }, { name: 'cf-origin-v6', family: 'ipv6', createIfMissing: true, maxEntries: 150 }] }),
+      securityGroups: undefined,
+    });
+    expect(report.error).toBeNull();
+    const created = callsOf(report, 'CreateManagedPrefixList').map((c) => [(c.input as any).PrefixListName, (c.input as any).MaxEntries]);
+    expect(created).toEqual([['cf-origin-v4', 255], ['cf-origin-v6', 150]]);
+    const modify = callsOf(report, 'ModifyManagedPrefixList').filter((c) => !c.error).map((c) => c.input as any);
+    expect(modify.map((m) => [m.AddEntries.length, m.CurrentVersion])).toEqual([[100, 1], [100, 2], [50, 3], [100, 1], [20, 2]]);
+    expect(report.states.find((s) => s.name === 'ApplyPrefixListStep' && (s.retries ?? 0) > 0)).toBeDefined();
+    expect(sorted(prefixList(sim, 'cf-origin-v4').Entries)).toEqual(sorted(publicationInfo(sim, 0).originFacing.ipv4));
+    expect(sorted(prefixList(sim, 'cf-origin-v6').Entries)).toEqual(sorted(publicationInfo(sim, 0).originFacing.ipv6));
+    expect(prefixList(sim, 'cf-origin-v4').Tags).toEqual(expect.arrayContaining([{ Key: 'byoip-orchestrator:execution', Value: report.executionName }]));
+  });
+
+  it('refuses a prefix list that does not exist unless asked to create it', async () => {
+    const sim = world();
+    const report = await run(sim, WF, input(sim, 0, { prefixLists: [{ name: 'nowhere', family: 'ipv4' }] }));
+    expect(report.error?.name).toBe('InputInvalid');
+    expect(errorMessage(report.error?.cause)).toMatch(/prefix list "nowhere" does not exist in us-east-1; create it, or set createIfMissing: true/);
+    expect(mutating(report)).toHaveLength(0);
+  });
+
   it.each([
     ['a notification from another topic', (s: Simulator) => { const e = notificationFor(s, 0) as any; e.Records[0].Sns.TopicArn = 'arn:aws:sns:us-east-1:123456789012:NotAmazon'; return { event: e }; }, /input\.event\.Records\[0\]\.Sns\.TopicArn: must be arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged/],
     ['a notification pointing elsewhere', (s: Simulator) => ({ event: notificationFor(s, 0, { url: 'https://ip-ranges.example.com/ip-ranges.json' }) }), /input\.event\.Records\[0\]\.Sns\.Message\.url: must be https:\/\/ip-ranges\.amazonaws\.com\/ip-ranges\.json/],
