@@ -14,6 +14,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
 import { workflows } from '../workflows';
+import { subscribeToIpSpaceChanged } from './origin-ranges-trigger';
 import { taskPermissions } from './task-permissions';
 
 export const ROOT = join(__dirname, '..');
@@ -76,5 +77,8 @@ export class OrchestratorStack extends Stack {
       for (const t of used) this.functions.get(t)!.grantInvoke(sm);
       this.stateMachines.set(wf.name, sm);
     }
+
+    const originSync = this.stateMachines.get('origin-ranges-sync');
+    if (originSync) subscribeToIpSpaceChanged(this, this.functions.get('StartOriginRangesSync')!, originSync, this.node.tryGetContext('originRangesSync'));
   }
 }

@@ -57,6 +57,8 @@ export const taskPermissions: Record<TaskName, string[]> = {
   ApplyPrefixListStep: ['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:CreateManagedPrefixList', 'ec2:ModifyManagedPrefixList', 'ec2:CreateTags'],
   CheckPrefixList: ['ec2:DescribeManagedPrefixLists'],
   RecordSyncToken: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  // Granted on the origin-ranges-sync state machine only (infra/origin-ranges-trigger.ts).
+  StartOriginRangesSync: [],
   UndoEc2Network: [
     'ec2:DescribeSecurityGroups', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteSecurityGroup',
     'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:ModifyManagedPrefixList', 'ec2:DeleteManagedPrefixList',

@@ -51,6 +51,8 @@ export const taskCatalog = {
   ApplyPrefixListStep: 'tasks/origin-lockdown/apply-prefix-list-step.ts',
   CheckPrefixList: 'tasks/origin-lockdown/check-prefix-list.ts',
   RecordSyncToken: 'tasks/origin-lockdown/record-sync-token.ts',
+  /** Not a state: the AmazonIpSpaceChanged subscriber that starts the workflow. */
+  StartOriginRangesSync: 'tasks/origin-lockdown/start-sync.ts',
   // compensation
   PlanCompensation: 'tasks/compensation/plan-compensation.ts',
   AbandonUndo: 'tasks/compensation/abandon-undo.ts',
