@@ -69,6 +69,12 @@ describe('subscribeToIpSpaceChanged (CDK)', () => {
     t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { ORIGIN_RANGES_SYNC_INPUTS: JSON.stringify([config()]) } } });
   });
 
+  it('also runs each sync on demand once a day, in case a notification is lost', () => {
+    const t = stack([config()]);
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)', Targets: [Match.objectLike({ Input: JSON.stringify(config()) })] });
+    expect(Object.keys(stack([]).findResources('AWS::Events::Rule'))).toHaveLength(0);
+  });
+
   it('fails the synth on a bad sync configuration, naming the field', () => {
     expect(() => stack([{ ...config(), securityGroups: { vpcId: 'default', ports: [{ port: 443 }] } }])).toThrow(/originRangesSync\[0\]: .*input\.securityGroups\.vpcId: must be a VPC id/s);
     expect(() => stack([{ ...config(), event: {} }])).toThrow(/leave out "event"/);
