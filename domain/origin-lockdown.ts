@@ -119,6 +119,18 @@ export function viewGroup(groupId: string, permissions: IpPermissionLike[], port
   return { groupId, owned, foreign };
 }
 
+/** A sync that manages only some families leaves the others' CIDR rules alone (counted as foreign weight). */
+export function restrictFamilies(g: GroupView, families: readonly Family[]): GroupView {
+  const owned: Record<string, string[]> = {};
+  const foreign = { ...g.foreign };
+  for (const [cidr, keys] of Object.entries(g.owned)) {
+    const f = familyOf(cidr);
+    if (families.includes(f)) owned[cidr] = keys;
+    else foreign[f] += keys.length;
+  }
+  return { groupId: g.groupId, owned, foreign };
+}
+
 /** Only this sync's rules of a group (CIDR → port keys), without weighing the rest. */
 export function ownedRulesOf(permissions: IpPermissionLike[], ports: PortRange[]): Record<string, string[]> {
   const stripped = permissions.map((p) => ({ ...p, PrefixListIds: [], UserIdGroupPairs: [] }));

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import {
-  assessManagedList, checkRemovalShare, planAttachments, planPrefixList, planShards, removalShare, FAMILIES,
+  assessManagedList, checkRemovalShare, planAttachments, planPrefixList, planShards, removalShare, restrictFamilies, FAMILIES,
   type Family, type ManagedListAssessment, type PrefixListPlan, type ShardPlan,
 } from '../../domain/origin-lockdown';
 import { AWS_MANAGED_LISTS, TAG_ORIGIN_LOCKDOWN } from '../../domain/origin-ranges';
@@ -36,7 +36,7 @@ type Published = z.infer<typeof Event>['published'];
 async function planSecurityGroups(plan: Plan, published: Published) {
   const sg = plan.securityGroups!;
   const groups = await describeGroups(plan.region, [{ Name: 'vpc-id', Values: [sg.vpcId] }, { Name: `tag:${TAG_ORIGIN_LOCKDOWN}`, Values: [plan.syncName] }]);
-  const views = await groupViews(plan.region, groups, sg.ports);
+  const views = (await groupViews(plan.region, groups, sg.ports)).map((v) => restrictFamilies(v, sg.families));
   const desired = { ipv4: sg.families.includes('ipv4') ? published.ipv4 : [], ipv6: sg.families.includes('ipv6') ? published.ipv6 : [] };
   const shards: ShardPlan = planShards({ groups: views, desired, ports: sg.ports, rulesPerGroup: sg.rulesPerGroup });
   const existing = views.map((v) => v.groupId);

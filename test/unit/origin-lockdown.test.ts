@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import {
-  applyShardPlan, assessManagedList, checkRemovalShare, diffSets, familyOf, groupWeight, planAttachments, planPrefixList, planShards, portKey,
+  applyShardPlan, assessManagedList, checkRemovalShare, diffSets, familyOf, groupWeight, planAttachments, planPrefixList, planShards, portKey, restrictFamilies,
   sortCidrs, toIpPermissions, viewGroup, type Family, type GroupView, type PortRange, type RangeSet,
 } from '../../domain/origin-lockdown';
 
@@ -32,6 +32,13 @@ describe('rule weights (what a group holds)', () => {
     expect(g.owned).toEqual({ '13.0.0.0/16': ['tcp/443-443', 'tcp/80-80'], '2600:9000::/28': ['tcp/443-443'] });
     expect(g.foreign).toEqual({ ipv4: 1 + 1 + 1 + 55, ipv6: 1 + 20 });
     expect(groupWeight(g)).toEqual({ ipv4: 60, ipv6: 22 });
+  });
+
+  it('leaves the CIDR rules of a family it does not manage alone, but counts them', () => {
+    const g = viewGroup('sg-1', [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '13.0.0.0/16' }], Ipv6Ranges: [{ CidrIpv6: '2600:9000::/28' }] }], [HTTPS], {});
+    expect(restrictFamilies(g, ['ipv4'])).toEqual({ groupId: 'sg-1', owned: { '13.0.0.0/16': ['tcp/443-443'] }, foreign: { ipv4: 0, ipv6: 1 } });
+    const plan = planShards({ groups: [restrictFamilies(g, ['ipv4'])], desired: { ipv4: ['13.0.0.0/16'], ipv6: [] }, ports: [HTTPS], rulesPerGroup: 60 });
+    expect(plan.groups[0].revoke).toEqual([]);
   });
 
   it('needs the size of every referenced prefix list', () => {
