@@ -70,6 +70,10 @@ export const PollProfiles = {
   gaByoipProvisioning: { expectedSeconds: 30_600, minDelaySeconds: 60, maxDelaySeconds: 6 * 3600, precision: 0.036, timeoutSeconds: 21 * 86400 },
   /** A Global Accelerator change reaching the edge (IN_PROGRESS → DEPLOYED): minutes. */
   acceleratorDeployment: { expectedSeconds: 120, minDelaySeconds: 10, maxDelaySeconds: 120, precision: 0.1, timeoutSeconds: 2 * 3600 },
+  /** A customer-managed prefix list reaching create-/modify-complete: seconds. */
+  prefixListChange: { expectedSeconds: 10, minDelaySeconds: 2, maxDelaySeconds: 30, precision: 0.1, timeoutSeconds: 3600 },
+  /** ip-ranges.json catching up with its AmazonIpSpaceChanged notification (a CDN lagging behind). */
+  ipRangesPublication: { expectedSeconds: 120, minDelaySeconds: 30, maxDelaySeconds: 600, precision: 0.1, timeoutSeconds: 6 * 3600 },
 } as const satisfies Record<string, PollProfile>;
 
 export type PollProfileName = keyof typeof PollProfiles;

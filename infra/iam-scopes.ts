@@ -47,6 +47,10 @@ export function resourcesFor(action: string, c: ScopeContext): string[] {
       return ['*'];
     case 'sts':
       return c.teamRoleArns.length ? c.teamRoleArns : [`arn:${c.partition}:iam::*:role/byoip-orchestrator-team-access`];
+    case 'states':
+      // Starting executions: only this orchestrator's state machines.
+      if (name === 'StartExecution') return [arn('states', c.region, 'stateMachine:byoip-*')];
+      return ['*'];
     case 'sns':
       return c.topicArns.length ? c.topicArns : [arn('sns', c.region, 'byoip-orchestrator-*')];
     default:

@@ -28,6 +28,7 @@ import { acknowledgeInvokeGrants } from './nag';
 import { taskBundling } from './bundling';
 import type { OrchestratorConfig } from './config';
 import { resourcesFor, type ScopeContext } from './iam-scopes';
+import { subscribeToIpSpaceChanged } from './origin-ranges-trigger';
 import { taskPermissions } from './task-permissions';
 import { addTriggers } from './triggers';
 
@@ -137,9 +138,13 @@ export class OrchestratorStack extends Stack {
       addExecutionAlarms(this, wf.name, sm, logGroup, this.operatorsTopic);
     }
 
-    addTriggers(this, { stateMachines: this.stateMachines, subscribeToIpRangeChanges: config.subscribeToIpRangeChanges });
+    addTriggers(this, { stateMachines: this.stateMachines });
 
     new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
     new CfnOutput(this, 'OperatorsTopicArn', { value: this.operatorsTopic.topicArn });
+    const originSync = this.stateMachines.get('origin-ranges-sync');
+    if (originSync && config.subscribeToIpRangeChanges) {
+      subscribeToIpSpaceChanged(this, this.functions.get('StartOriginRangesSync')!, originSync, this.node.tryGetContext('originRangesSync'));
+    }
   }
 }

@@ -100,6 +100,22 @@ export const taskPermissions: Record<TaskName, string[]> = {
     'globalaccelerator:ListListeners', 'globalaccelerator:ListEndpointGroups', 'globalaccelerator:DeleteEndpointGroup',
     'globalaccelerator:DeleteListener', 'globalaccelerator:UpdateAccelerator', 'globalaccelerator:DeleteAccelerator',
     'globalaccelerator:ListByoipCidrs', 'globalaccelerator:WithdrawByoipCidr', 'globalaccelerator:DeprovisionByoipCidr',
+  ValidateOriginRangesInput: [],
+  CheckSyncToken: ['dynamodb:GetItem'],
+  FetchIpRanges: [],
+  PlanOriginSync: ['ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:DescribeNetworkInterfaces'],
+  EnsureOriginGroups: ['ec2:DescribeSecurityGroups', 'ec2:CreateSecurityGroup', 'ec2:CreateTags'],
+  AuthorizeOriginRanges: ['ec2:DescribeSecurityGroups', 'ec2:AuthorizeSecurityGroupIngress'],
+  AttachOriginGroups: ['ec2:DescribeNetworkInterfaces', 'ec2:ModifyNetworkInterfaceAttribute'],
+  RevokeOriginRanges: ['ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupIngress'],
+  ApplyPrefixListStep: ['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:CreateManagedPrefixList', 'ec2:ModifyManagedPrefixList', 'ec2:CreateTags'],
+  CheckPrefixList: ['ec2:DescribeManagedPrefixLists'],
+  RecordSyncToken: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  // Granted on the origin-ranges-sync state machine only (infra/origin-ranges-trigger.ts).
+  StartOriginRangesSync: ['states:StartExecution'],
+  UndoEc2Network: [
+    'ec2:DescribeSecurityGroups', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteSecurityGroup',
+    'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:ModifyManagedPrefixList', 'ec2:DeleteManagedPrefixList',
   ],
 };
 

@@ -5,13 +5,15 @@ import { cloudfrontModel } from './services/cloudfront';
 import { dynamoDbModel } from './services/dynamodb';
 import { ec2IpamModel } from './services/ec2-ipam';
 import { globalAcceleratorModel } from './services/global-accelerator';
+import { ec2NetworkModel } from './services/ec2-network';
+import { ipRangesModel } from './services/ip-ranges';
 import { secretsManagerModel, sfnModel } from './services/platform';
 import { route53Model } from './services/route53';
 import { Simulator, type ServiceModel } from './simulator';
 import { loadWorldFile, parseWorld, type WorldSeed } from './world';
 
 export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel,
-  globalAcceleratorModel];
+  globalAcceleratorModel, ec2NetworkModel, ipRangesModel];
 
 /** A simulator seeded from a world file path, or from a world object (validated here). */
 export function createSimulator(world: string | unknown, baseDir?: string): Simulator {

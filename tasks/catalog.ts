@@ -41,6 +41,20 @@ export const taskCatalog = {
   // locks (state table)
   AcquireLock: 'tasks/locks/acquire-lock.ts',
   ReleaseLock: 'tasks/locks/release-lock.ts',
+  // origin lockdown (origin-ranges-sync)
+  ValidateOriginRangesInput: 'tasks/origin-lockdown/validate-input.ts',
+  CheckSyncToken: 'tasks/origin-lockdown/check-sync-token.ts',
+  FetchIpRanges: 'tasks/origin-lockdown/fetch-ip-ranges.ts',
+  PlanOriginSync: 'tasks/origin-lockdown/plan-sync.ts',
+  EnsureOriginGroups: 'tasks/origin-lockdown/ensure-groups.ts',
+  AuthorizeOriginRanges: 'tasks/origin-lockdown/authorize-ranges.ts',
+  AttachOriginGroups: 'tasks/origin-lockdown/attach-groups.ts',
+  RevokeOriginRanges: 'tasks/origin-lockdown/revoke-ranges.ts',
+  ApplyPrefixListStep: 'tasks/origin-lockdown/apply-prefix-list-step.ts',
+  CheckPrefixList: 'tasks/origin-lockdown/check-prefix-list.ts',
+  RecordSyncToken: 'tasks/origin-lockdown/record-sync-token.ts',
+  /** Not a state: the AmazonIpSpaceChanged subscriber that starts the workflow. */
+  StartOriginRangesSync: 'tasks/origin-lockdown/start-sync.ts',
   // compensation
   PlanCompensation: 'tasks/compensation/plan-compensation.ts',
   AbandonUndo: 'tasks/compensation/abandon-undo.ts',
@@ -88,6 +102,7 @@ export const taskCatalog = {
   DisableGaAccelerator: 'tasks/global-accelerator/disable-accelerator.ts',
   DeleteGaAccelerator: 'tasks/global-accelerator/delete-accelerator.ts',
   UndoGlobalAccelerator: 'tasks/compensation/undo-global-accelerator.ts',
+  UndoEc2Network: 'tasks/compensation/undo-ec2-network.ts',
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

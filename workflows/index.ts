@@ -4,6 +4,7 @@ import { byoasnOnboard } from './byoasn-onboard';
 import { byoasnTeardown } from './byoasn-teardown';
 import type { WorkflowDefinition } from './lib/workflow';
 import { onboardCloudfrontByoip } from './onboard-cloudfront-byoip';
+import { originRangesSync } from './origin-ranges-sync';
 import { staticIpByoip } from './static-ip-byoip';
 import { teardownCloudfrontByoip } from './teardown-cloudfront-byoip';
 import { teardownStaticIpByoip } from './teardown-static-ip-byoip';
@@ -12,6 +13,7 @@ export const workflows: WorkflowDefinition[] = [
   onboardCloudfrontByoip, teardownCloudfrontByoip,
   byoasnOnboard, asnSwap, byoasnTeardown,
   staticIpByoip, teardownStaticIpByoip,
+  originRangesSync,
 ];
 
 export function workflowByName(name: string): WorkflowDefinition {

@@ -10,4 +10,5 @@ export const UNDO_TASK_BY_SERVICE: Record<string, string> = {
   // BYOASN steps are EC2 calls; their own undo task keeps undo-ec2.ts as onboarding left it.
   Byoasn: 'UndoByoasn',
   GlobalAccelerator: 'UndoGlobalAccelerator',
+  EC2Network: 'UndoEc2Network',
 };

@@ -1,0 +1,467 @@
+/**
+ * Origin lockdown: keeping security groups and prefix lists equal to CloudFront's published
+ * origin-facing ranges. Pure planning: set diffs, rule-weight accounting, stable sharding of ranges
+ * over security groups under the rules-per-group quota, prefix-list batches, the removal-share
+ * safety check. The tasks read AWS, call these, and apply the result.
+ *
+ * Rules of the game (AWS VPC quotas): inbound rules per security group default to 60, enforced
+ * separately for IPv4 and IPv6; each CIDR × port range is one rule; a referenced prefix list weighs
+ * its MaxEntries (the AWS-managed CloudFront list weighs 55).
+ */
+import { canonicalCidr, compareCidrs, parseCidr } from './cidr';
+import { ErrorNames, WorkflowError } from './errors';
+
+export type Family = 'ipv4' | 'ipv6';
+export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+
+export interface PortRange { protocol: 'tcp' | 'udp'; fromPort: number; toPort: number }
+export interface RangeSet { ipv4: string[]; ipv6: string[] }
+
+export const portKey = (p: PortRange): string => `${p.protocol}/${p.fromPort}-${p.toPort}`;
+
+export function familyOf(cidr: string): Family {
+  return parseCidr(cidr).family === 4 ? 'ipv4' : 'ipv6';
+}
+
+export function sortCidrs(cidrs: Iterable<string>): string[] {
+  return [...new Set(cidrs)].sort((a, b) => compareCidrs(parseCidr(a), parseCidr(b)));
+}
+
+export interface SetDiff { add: string[]; remove: string[]; keep: string[] }
+
+export function diffSets(current: Iterable<string>, desired: Iterable<string>): SetDiff {
+  const cur = new Set(current);
+  const want = new Set(desired);
+  return {
+    add: sortCidrs([...want].filter((c) => !cur.has(c))),
+    remove: sortCidrs([...cur].filter((c) => !want.has(c))),
+    keep: sortCidrs([...want].filter((c) => cur.has(c))),
+  };
+}
+
+/** Share of the currently applied ranges a change would take away (0 when nothing is applied yet). */
+export function removalShare(current: number, removed: number): number {
+  return current === 0 ? 0 : removed / current;
+}
+
+/**
+ * Refuses a change that removes more than `maxShare` of what a target allows now, unless forced:
+ * a truncated or hostile ip-ranges.json must not be able to lock CloudFront out of the origin.
+ */
+export function checkRemovalShare(targets: Array<{ target: string; current: number; removed: number }>, maxShare: number, force: boolean): void {
+  const over = targets.filter((t) => removalShare(t.current, t.removed) > maxShare);
+  if (over.length === 0 || force) return;
+  const lines = over.map((t) => `${t.target} would lose ${t.removed} of ${t.current} ranges (${(100 * removalShare(t.current, t.removed)).toFixed(1)} %)`);
+  throw new WorkflowError(ErrorNames.SafetyViolation,
+    `refusing to remove more than ${(100 * maxShare).toFixed(1)} % of the allowed ranges: ${lines.join('; ')}. Check the published file, then re-run with force: true (or a higher maxRemovalShare) if this is intended.`,
+    { over });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security groups: what a group holds, and what its rules weigh
+
+/** The subset of EC2's IpPermission the planner reads (DescribeSecurityGroups output). */
+export interface IpPermissionLike {
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  IpRanges?: Array<{ CidrIp?: string }>;
+  Ipv6Ranges?: Array<{ CidrIpv6?: string }>;
+  PrefixListIds?: Array<{ PrefixListId?: string }>;
+  UserIdGroupPairs?: unknown[];
+}
+
+/** A managed security group as the planner sees it. */
+export interface GroupView {
+  groupId: string;
+  /** This sync's rules: CIDR → the managed port ranges (keys) it is allowed on here. */
+  owned: Record<string, string[]>;
+  /** Weight of every other inbound rule, per family (other ports, protocol -1, prefix lists, group references). */
+  foreign: Record<Family, number>;
+}
+
+export interface PrefixListSize { maxEntries: number; family: Family }
+
+const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+
+/**
+ * Splits a group's inbound permissions into this sync's rules (a CIDR source on exactly one of the
+ * managed port ranges) and the rest, whose weight still counts against the quota. Rules without
+ * ports (protocol -1, the AWS sample's KeyError) are foreign and left alone.
+ */
+export function viewGroup(groupId: string, permissions: IpPermissionLike[], ports: PortRange[], prefixLists: Record<string, PrefixListSize>): GroupView {
+  const managed = new Set(ports.map(portKey));
+  const owned: Record<string, string[]> = {};
+  const foreign: Record<Family, number> = { ipv4: 0, ipv6: 0 };
+  for (const p of permissions) {
+    const protocol = PROTOCOL_NAMES[p.IpProtocol ?? ''] ?? p.IpProtocol ?? '-1';
+    const key = p.FromPort === undefined || p.ToPort === undefined ? undefined : `${protocol}/${p.FromPort}-${p.ToPort}`;
+    const ours = key !== undefined && managed.has(key);
+    for (const r of p.IpRanges ?? []) {
+      if (!r.CidrIp) continue;
+      if (ours) (owned[canonicalCidr(r.CidrIp)] ??= []).push(key!);
+      else foreign.ipv4++;
+    }
+    for (const r of p.Ipv6Ranges ?? []) {
+      if (!r.CidrIpv6) continue;
+      if (ours) (owned[canonicalCidr(r.CidrIpv6)] ??= []).push(key!);
+      else foreign.ipv6++;
+    }
+    for (const pl of p.PrefixListIds ?? []) {
+      const size = pl.PrefixListId ? prefixLists[pl.PrefixListId] : undefined;
+      if (!size) throw new WorkflowError(ErrorNames.UnexpectedResponse, `${groupId} references prefix list ${pl.PrefixListId ?? '(no id)'} whose size is unknown; its weight cannot be counted`);
+      foreign[size.family] += size.maxEntries;
+    }
+    // A security-group reference matches both address families: count it against both (conservative).
+    for (const _pair of p.UserIdGroupPairs ?? []) { foreign.ipv4++; foreign.ipv6++; }
+  }
+  for (const c of Object.keys(owned)) owned[c] = [...new Set(owned[c])].sort();
+  return { groupId, owned, foreign };
+}
+
+/** A sync that manages only some families leaves the others' CIDR rules alone (counted as foreign weight). */
+export function restrictFamilies(g: GroupView, families: readonly Family[]): GroupView {
+  const owned: Record<string, string[]> = {};
+  const foreign = { ...g.foreign };
+  for (const [cidr, keys] of Object.entries(g.owned)) {
+    const f = familyOf(cidr);
+    if (families.includes(f)) owned[cidr] = keys;
+    else foreign[f] += keys.length;
+  }
+  return { groupId: g.groupId, owned, foreign };
+}
+
+/** Only this sync's rules of a group (CIDR → port keys), without weighing the rest. */
+export function ownedRulesOf(permissions: IpPermissionLike[], ports: PortRange[]): Record<string, string[]> {
+  const stripped = permissions.map((p) => ({ ...p, PrefixListIds: [], UserIdGroupPairs: [] }));
+  return viewGroup('(group)', stripped, ports, {}).owned;
+}
+
+/** Rules of `wanted` that are (present: true) or are not (present: false) in `owned`, per port. */
+export function selectRules(wanted: RuleSpec[], owned: Record<string, string[]>, present: boolean): RuleSpec[] {
+  return wanted
+    .map((r) => ({ ...r, portKeys: r.portKeys.filter((k) => (owned[r.cidr] ?? []).includes(k) === present) }))
+    .filter((r) => r.portKeys.length > 0);
+}
+
+/** Inbound rules a group holds per family (its weight against the quota). */
+export function groupWeight(g: GroupView): Record<Family, number> {
+  const w = { ...g.foreign };
+  for (const [cidr, keys] of Object.entries(g.owned)) w[familyOf(cidr)] += keys.length;
+  return w;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stable sharding
+
+/** Rules for one CIDR in one group: the CIDR on each listed port range. */
+export interface RuleSpec { cidr: string; family: Family; portKeys: string[] }
+
+export interface GroupChange {
+  /** The group id, or "new-<n>" for a group this run creates. */
+  ref: string;
+  create: boolean;
+  /** Authorized first (all groups), then new groups attached, then revoked. */
+  authorize: RuleSpec[];
+  revoke: RuleSpec[];
+  /** The ranges the group allows after the run. */
+  after: RangeSet;
+  /** Rules per family: now, at the peak (after authorize, before revoke), after. Foreign rules included. */
+  weight: { before: Record<Family, number>; peak: Record<Family, number>; after: Record<Family, number> };
+}
+
+export interface ShardPlan {
+  groups: GroupChange[];
+  /** How many groups this run creates. */
+  create: number;
+  /** Ranges the run adds / removes overall (a range moving between groups is neither). */
+  diff: { ipv4: SetDiff; ipv6: SetDiff };
+}
+
+export interface ShardInput {
+  groups: GroupView[];
+  desired: RangeSet;
+  ports: PortRange[];
+  rulesPerGroup: number;
+}
+
+/**
+ * Places the desired ranges into groups so that:
+ *  - a range stays in the group that already holds it (one new range never reshuffles the others);
+ *  - no group ever exceeds the quota, not even between authorize and revoke (authorize comes first,
+ *    so a run cannot reuse the room its own revocations will free: the next run does);
+ *  - new ranges fill the groups with the most room first, and groups are created only when all are full.
+ */
+export function planShards(input: ShardInput): ShardPlan {
+  const { ports, rulesPerGroup } = input;
+  const keys = ports.map(portKey).sort();
+  const perRange = keys.length;
+  if (perRange === 0 || perRange > rulesPerGroup) throw new WorkflowError(ErrorNames.InputInvalid, `${perRange} port ranges cannot fit a group of ${rulesPerGroup} rules`);
+  const groups = [...input.groups].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  const desired: RangeSet = { ipv4: sortCidrs(input.desired.ipv4), ipv6: sortCidrs(input.desired.ipv6) };
+  const assigned = new Map<string, Set<string>>(groups.map((g) => [g.groupId, new Set<string>()]));
+  const toPlace: Record<Family, string[]> = { ipv4: [], ipv6: [] };
+
+  // 1. Keep each range where it lives (most of its port rules there; then the first group).
+  for (const f of FAMILIES) {
+    for (const cidr of desired[f]) {
+      let best: GroupView | undefined;
+      for (const g of groups) if (g.owned[cidr] && (!best || g.owned[cidr].length > best.owned[cidr].length)) best = g;
+      if (best) assigned.get(best.groupId)!.add(cidr);
+      else toPlace[f].push(cidr);
+    }
+  }
+
+  // 2. Room per group and family. Everything present stays until the revoke phase, so the peak load is
+  //    foreign + every owned rule present now + the rules still missing for the ranges kept here.
+  const room = new Map<string, Record<Family, number>>();
+  for (const g of groups) {
+    const mine = assigned.get(g.groupId)!;
+    const r = { ipv4: 0, ipv6: 0 };
+    for (const f of FAMILIES) {
+      const present = Object.entries(g.owned).filter(([c]) => familyOf(c) === f).reduce((n, [, k]) => n + k.length, 0);
+      const partial = [...mine].filter((c) => familyOf(c) === f && g.owned[c].length < perRange).sort((a, b) => -compareCidrs(parseCidr(a), parseCidr(b)));
+      let missing = partial.reduce((n, c) => n + (perRange - g.owned[c].length), 0);
+      // Over the quota (lowered quota, more ports): move partially present ranges out until it fits.
+      while (g.foreign[f] + present + missing > rulesPerGroup && partial.length > 0) {
+        const c = partial.shift()!;
+        mine.delete(c);
+        missing -= perRange - g.owned[c].length;
+        toPlace[f].push(c);
+      }
+      r[f] = Math.max(0, Math.floor((rulesPerGroup - g.foreign[f] - present - missing) / perRange));
+    }
+    room.set(g.groupId, r);
+  }
+
+  // 3. New ranges into the groups with the most room (fewest groups touched), then new groups.
+  const newGroups: Array<{ ref: string; ranges: Set<string> }> = [];
+  const perNewGroup = Math.floor(rulesPerGroup / perRange);
+  for (const f of FAMILIES) {
+    const pending = sortCidrs(toPlace[f]);
+    const order = [...groups].sort((a, b) => room.get(b.groupId)![f] - room.get(a.groupId)![f]);
+    for (const g of order) {
+      const r = room.get(g.groupId)!;
+      while (pending.length > 0 && r[f] > 0) {
+        assigned.get(g.groupId)!.add(pending.shift()!);
+        r[f]--;
+      }
+    }
+    let i = 0;
+    while (pending.length > 0) {
+      if (i === newGroups.length) newGroups.push({ ref: `new-${newGroups.length + 1}`, ranges: new Set() });
+      const ng = newGroups[i];
+      const used = [...ng.ranges].filter((c) => familyOf(c) === f).length;
+      if (used >= perNewGroup) { i++; continue; }
+      ng.ranges.add(pending.shift()!);
+    }
+  }
+
+  // 4. The rule-level changes per group.
+  const changes: GroupChange[] = [];
+  const split = (cidrs: Iterable<string>): RangeSet => {
+    const all = sortCidrs(cidrs);
+    return { ipv4: all.filter((c) => familyOf(c) === 'ipv4'), ipv6: all.filter((c) => familyOf(c) === 'ipv6') };
+  };
+  for (const g of groups) {
+    const mine = assigned.get(g.groupId)!;
+    const authorize: RuleSpec[] = [];
+    const revoke: RuleSpec[] = [];
+    for (const cidr of sortCidrs([...mine, ...Object.keys(g.owned)])) {
+      const have = g.owned[cidr] ?? [];
+      if (mine.has(cidr)) {
+        const missing = keys.filter((k) => !have.includes(k));
+        if (missing.length) authorize.push({ cidr, family: familyOf(cidr), portKeys: missing });
+      } else {
+        revoke.push({ cidr, family: familyOf(cidr), portKeys: have });
+      }
+    }
+    const before = groupWeight(g);
+    const count = (specs: RuleSpec[], f: Family) => specs.filter((s) => s.family === f).reduce((n, s) => n + s.portKeys.length, 0);
+    const peak = { ipv4: before.ipv4 + count(authorize, 'ipv4'), ipv6: before.ipv6 + count(authorize, 'ipv6') };
+    const after = { ipv4: peak.ipv4 - count(revoke, 'ipv4'), ipv6: peak.ipv6 - count(revoke, 'ipv6') };
+    changes.push({ ref: g.groupId, create: false, authorize, revoke, after: split(mine), weight: { before, peak, after } });
+  }
+  for (const ng of newGroups) {
+    const authorize = sortCidrs(ng.ranges).map((cidr) => ({ cidr, family: familyOf(cidr), portKeys: keys }));
+    const w = { ipv4: 0, ipv6: 0 };
+    for (const a of authorize) w[a.family] += perRange;
+    changes.push({ ref: ng.ref, create: true, authorize, revoke: [], after: split(ng.ranges), weight: { before: { ipv4: 0, ipv6: 0 }, peak: w, after: w } });
+  }
+
+  const current = new Set(groups.flatMap((g) => Object.keys(g.owned)));
+  const diffFor = (f: Family) => diffSets([...current].filter((c) => familyOf(c) === f), desired[f]);
+  return { groups: changes, create: newGroups.length, diff: { ipv4: diffFor('ipv4'), ipv6: diffFor('ipv6') } };
+}
+
+/** The groups as they are after a plan is applied (for dry-run views and for tests). */
+export function applyShardPlan(groups: GroupView[], plan: ShardPlan, idFor: (ref: string) => string = (r) => r): GroupView[] {
+  const byId = new Map(groups.map((g) => [g.groupId, { groupId: g.groupId, owned: Object.fromEntries(Object.entries(g.owned).map(([c, k]) => [c, [...k]])), foreign: { ...g.foreign } }]));
+  for (const change of plan.groups) {
+    const id = idFor(change.ref);
+    const g = byId.get(id) ?? { groupId: id, owned: {}, foreign: { ipv4: 0, ipv6: 0 } };
+    byId.set(id, g);
+    for (const a of change.authorize) g.owned[a.cidr] = [...new Set([...(g.owned[a.cidr] ?? []), ...a.portKeys])].sort();
+    for (const r of change.revoke) {
+      const left = (g.owned[r.cidr] ?? []).filter((k) => !r.portKeys.includes(k));
+      if (left.length) g.owned[r.cidr] = left;
+      else delete g.owned[r.cidr];
+    }
+  }
+  return [...byId.values()];
+}
+
+/** EC2 IpPermissions for rules, one permission per port range. */
+export function toIpPermissions(rules: RuleSpec[], ports: PortRange[]) {
+  return ports
+    .map((p) => {
+      const key = portKey(p);
+      const mine = rules.filter((r) => r.portKeys.includes(key));
+      return {
+        IpProtocol: p.protocol,
+        FromPort: p.fromPort,
+        ToPort: p.toPort,
+        IpRanges: mine.filter((r) => r.family === 'ipv4').map((r) => ({ CidrIp: r.cidr, Description: RULE_DESCRIPTION })),
+        Ipv6Ranges: mine.filter((r) => r.family === 'ipv6').map((r) => ({ CidrIpv6: r.cidr, Description: RULE_DESCRIPTION })),
+      };
+    })
+    .filter((p) => p.IpRanges.length + p.Ipv6Ranges.length > 0)
+    .map((p) => ({ ...p, IpRanges: p.IpRanges.length ? p.IpRanges : undefined, Ipv6Ranges: p.Ipv6Ranges.length ? p.Ipv6Ranges : undefined }));
+}
+
+export const RULE_DESCRIPTION = 'CloudFront origin-facing (byoip-orchestrator)';
+
+// ---------------------------------------------------------------------------------------------
+// Network interfaces: every interface that carries one managed group carries all of them
+
+export interface InterfaceView { networkInterfaceId: string; groups: string[] }
+
+export interface Attachment { networkInterfaceId: string; before: string[]; add: string[] }
+
+/**
+ * Where groups must be attached: every interface that carries any managed group (plus `attachTo`)
+ * gets the groups it lacks, new ones included. Fails before any change when an interface would
+ * exceed the security-groups-per-interface quota.
+ */
+export function planAttachments(interfaces: InterfaceView[], managed: string[], attachTo: string[], groupsPerInterface: number): Attachment[] {
+  const managedSet = new Set(managed);
+  const targets = interfaces.filter((i) => attachTo.includes(i.networkInterfaceId) || i.groups.some((g) => managedSet.has(g)));
+  const missingIfaces = attachTo.filter((id) => !interfaces.some((i) => i.networkInterfaceId === id));
+  if (missingIfaces.length) throw new WorkflowError(ErrorNames.InputInvalid, `attachTo names network interfaces that do not exist: ${missingIfaces.join(', ')}`);
+  const out: Attachment[] = [];
+  const over: string[] = [];
+  for (const i of [...targets].sort((a, b) => a.networkInterfaceId.localeCompare(b.networkInterfaceId))) {
+    const add = managed.filter((g) => !i.groups.includes(g));
+    if (add.length === 0) continue;
+    if (i.groups.length + add.length > groupsPerInterface) over.push(`${i.networkInterfaceId} has ${i.groups.length} groups and needs ${add.length} more`);
+    out.push({ networkInterfaceId: i.networkInterfaceId, before: [...i.groups], add });
+  }
+  if (over.length) {
+    throw new WorkflowError(ErrorNames.QuotaExceeded,
+      `attaching the managed groups would exceed ${groupsPerInterface} security groups per network interface (quota L-2AFB9258): ${over.join('; ')}. Raise the quota, or the rules per group (L-0EA8095F) so fewer groups are needed.`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customer-managed prefix lists
+
+export const PREFIX_LIST_BATCH = 100;
+export const PREFIX_LIST_MAX_ENTRIES = 1000;
+
+export type PrefixListStep =
+  | { kind: 'create'; name: string; family: Family; maxEntries: number }
+  | { kind: 'resize'; name: string; maxEntries: number }
+  | { kind: 'modify'; name: string; add: string[]; remove: string[] };
+
+export interface PrefixListPlan {
+  name: string;
+  family: Family;
+  diff: SetDiff;
+  steps: PrefixListStep[];
+  maxEntries: { before: number | null; after: number };
+}
+
+const chunk = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * Steps that bring a list to the desired entries: create (if asked), resize first when the entries
+ * would not fit (entries and size cannot change in one call), then ≤ 100 additions and ≤ 100 removals
+ * per call, additions in the earliest calls, each call atomic at one version. A list that must grow
+ * grows by `headroom` more entries than it needs, so the next few added ranges need no resize (each
+ * entry of headroom weighs one rule in every group that references the list).
+ */
+export function planPrefixList(
+  list: { name: string; family: Family; current: { entries: string[]; maxEntries: number } | null; createMaxEntries?: number; headroom?: number },
+  desired: string[],
+): PrefixListPlan {
+  const diff = diffSets(list.current?.entries ?? [], desired);
+  const adds = chunk(diff.add, PREFIX_LIST_BATCH);
+  const removes = chunk(diff.remove, PREFIX_LIST_BATCH);
+  const batches = Array.from({ length: Math.max(adds.length, removes.length) }, (_, i) => ({ add: adds[i] ?? [], remove: removes[i] ?? [] }));
+  let count = list.current?.entries.length ?? 0;
+  let peak = count;
+  for (const b of batches) { count += b.add.length - b.remove.length; peak = Math.max(peak, count); }
+  if (peak > PREFIX_LIST_MAX_ENTRIES) {
+    throw new WorkflowError(ErrorNames.QuotaExceeded, `prefix list ${list.name} would need ${peak} entries; a prefix list holds at most ${PREFIX_LIST_MAX_ENTRIES}`);
+  }
+  const steps: PrefixListStep[] = [];
+  let maxEntries: number;
+  const grown = Math.min(PREFIX_LIST_MAX_ENTRIES, peak + (list.headroom ?? 0));
+  if (!list.current) {
+    maxEntries = Math.max(list.createMaxEntries ?? grown, peak, 1);
+    steps.push({ kind: 'create', name: list.name, family: list.family, maxEntries });
+  } else {
+    maxEntries = list.current.maxEntries;
+    if (peak > maxEntries) {
+      maxEntries = grown;
+      steps.push({ kind: 'resize', name: list.name, maxEntries });
+    }
+  }
+  for (const b of batches) steps.push({ kind: 'modify', name: list.name, add: b.add, remove: b.remove });
+  return { name: list.name, family: list.family, diff, steps, maxEntries: { before: list.current?.maxEntries ?? null, after: maxEntries } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The AWS-managed list (com.amazonaws.global.cloudfront.origin-facing): would it serve, what it weighs
+
+export interface ManagedListAssessment {
+  family: Family;
+  name: string;
+  found: boolean;
+  prefixListId?: string;
+  /** Rules one reference costs in a security group: the list's MaxEntries (55 for the IPv4 list). */
+  weight?: number;
+  /** Does the list hold exactly the published origin-facing ranges of that family? */
+  matchesPublished?: boolean;
+  /** With one reference per port range: rules needed and the fewest groups that can hold them. */
+  rulesNeeded?: number;
+  groupsNeeded?: number | null;
+  /** The CIDR-rule approach this sync maintains, for comparison. */
+  cidrRules: number;
+  wouldServe: boolean;
+  note: string;
+}
+
+export function assessManagedList(a: {
+  family: Family;
+  name: string;
+  list: { prefixListId: string; maxEntries: number; entries: string[] } | null;
+  published: string[];
+  ports: number;
+  rulesPerGroup: number;
+}): ManagedListAssessment {
+  const cidrRules = a.published.length * a.ports;
+  if (!a.list) return { family: a.family, name: a.name, found: false, cidrRules, wouldServe: false, note: `${a.name} is not available in this Region` };
+  const weight = a.list.maxEntries;
+  const matchesPublished = diffSets(a.list.entries, a.published).add.length === 0 && diffSets(a.list.entries, a.published).remove.length === 0;
+  const perGroup = Math.floor(a.rulesPerGroup / weight);
+  const groupsNeeded = perGroup === 0 ? null : Math.ceil(a.ports / perGroup);
+  const rulesNeeded = weight * a.ports;
+  const wouldServe = groupsNeeded !== null;
+  const note = !wouldServe
+    ? `one reference weighs ${weight} rules, more than the ${a.rulesPerGroup} a group may hold: ask for a higher rules-per-group quota (L-0EA8095F) first`
+    : `one reference per port range: ${a.ports} × ${weight} = ${rulesNeeded} rules in ${groupsNeeded} group(s), maintained by AWS with no sync; CIDR rules need ${cidrRules}` +
+      (groupsNeeded > 1 ? ` (a single group would need a rules-per-group quota of ${rulesNeeded})` : '');
+  return { family: a.family, name: a.name, found: true, prefixListId: a.list.prefixListId, weight, matchesPublished, rulesNeeded, groupsNeeded, cidrRules, wouldServe, note };
+}

@@ -1,0 +1,147 @@
+/**
+ * https://ip-ranges.amazonaws.com/ip-ranges.json, simulated: serves one of the world's generated
+ * publications (the world, or a test, chooses which), optionally after an outage, and only over HTTPS
+ * on that host. The AWS-managed CloudFront prefix lists in ec2-network follow the served version.
+ */
+import { z } from 'zod';
+import type { HttpRequest, HttpResponse } from '../../tasks/lib/http';
+import { documentMd5, documentText, generatePublications, ipSpaceChangedEvent, originFacing, type Publication } from '../ip-ranges';
+import type { ServiceModel, Simulator } from '../simulator';
+
+export const IP_RANGES_HOST = 'ip-ranges.amazonaws.com';
+
+const PublicationSeed = z.object({
+  createdAt: z.iso.datetime({ offset: true }).optional(),
+  churn: z.number().int().min(0).max(1000).optional(),
+  originFacing: z.object({
+    addIpv4: z.number().int().min(0).max(1000).optional(),
+    removeIpv4: z.number().int().min(0).max(1000).optional(),
+    addIpv6: z.number().int().min(0).max(1000).optional(),
+    removeIpv6: z.number().int().min(0).max(1000).optional(),
+  }).strict().optional(),
+}).strict();
+
+export const IpRangesWorldSection = z.object({
+  seed: z.number().int().default(20261201),
+  ipv4Prefixes: z.number().int().min(10).max(20_000).default(4200),
+  ipv6Prefixes: z.number().int().min(10).max(20_000).default(1800),
+  originFacingIpv4: z.number().int().min(1).max(1000).default(45),
+  originFacingIpv6: z.number().int().min(0).max(1000).default(14),
+  publications: z.array(PublicationSeed).min(1).default([{}]),
+  /** Index of the publication served at the start (default: the last). */
+  serve: z.number().int().min(0).optional(),
+  /** The first `requests` fetches answer `status` (an S3/CloudFront hiccup). */
+  outage: z.object({ status: z.number().int().min(400).max(599).default(503), requests: z.number().int().min(1) }).optional(),
+}).strict();
+
+export interface IpRangesState {
+  options: z.infer<typeof IpRangesWorldSection>;
+  /** Generated lazily: a world that never fetches the file does not pay for it. */
+  cache?: Publication[];
+  texts: Map<number, string>;
+  served: number;
+  /** Publications that go live later (virtual epoch ms), e.g. the file lagging its notification. */
+  scheduled: Array<{ index: number; at: number }>;
+  outageLeft: number;
+  fetches: number;
+}
+
+export function publications(state: IpRangesState, sim: Simulator): Publication[] {
+  if (!state.cache) {
+    const n = state.options.publications.length;
+    // Unless given, publication i was created (n-1-i) hours before the simulation starts.
+    const times = state.options.publications.map((_, i) => new Date(sim.startedAt - (n - 1 - i) * 3600_000).toISOString());
+    state.cache = generatePublications(state.options, state.options.publications, times);
+  }
+  return state.cache;
+}
+
+export function publicationText(state: IpRangesState, sim: Simulator, index: number): string {
+  let text = state.texts.get(index);
+  if (text === undefined) {
+    text = documentText(publications(state, sim)[index]);
+    state.texts.set(index, text);
+  }
+  return text;
+}
+
+/** What tests and the CLI need to know about a publication: token, md5, the origin-facing sets. */
+export function publicationInfo(sim: Simulator, index?: number) {
+  const state = sim.state<IpRangesState>('ip-ranges');
+  const all = publications(state, sim);
+  const i = index ?? state.served;
+  if (i < 0 || i >= all.length) throw new Error(`the world has ${all.length} ip-ranges publications; there is no #${i}`);
+  const p = all[i];
+  const text = publicationText(state, sim, i);
+  return { index: i, syncToken: p.syncToken, createdAt: p.createdAt, createDate: p.createDate, md5: documentMd5(text), bytes: Buffer.byteLength(text), originFacing: originFacing(p), totals: { ipv4: p.prefixes.length, ipv6: p.ipv6_prefixes.length } };
+}
+
+/**
+ * Makes the simulated host serve publication `index` (AWS publishing a new version), now or
+ * `afterSeconds` of virtual time from now (a CDN that lags the notification).
+ */
+export function serveIpRanges(sim: Simulator, index: number, opts: { afterSeconds?: number } = {}): void {
+  const state = sim.state<IpRangesState>('ip-ranges');
+  if (index < 0 || index >= state.options.publications.length) throw new Error(`no ip-ranges publication #${index}`);
+  if (opts.afterSeconds) state.scheduled.push({ index, at: sim.clock.now() + opts.afterSeconds * 1000 });
+  else state.served = index;
+}
+
+function applySchedule(state: IpRangesState, now: number): void {
+  for (const s of [...state.scheduled].sort((a, b) => a.at - b.at)) {
+    if (s.at > now) continue;
+    state.served = s.index;
+    state.scheduled.splice(state.scheduled.indexOf(s), 1);
+  }
+}
+
+/** The AmazonIpSpaceChanged SNS event for a publication. */
+export function notificationFor(sim: Simulator, index?: number, opts: { md5?: string; url?: string } = {}) {
+  const info = publicationInfo(sim, index);
+  return ipSpaceChangedEvent({ syncToken: info.syncToken, createdAt: info.createdAt, md5: info.md5 }, opts);
+}
+
+function respond(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
+  return { status, headers: { 'content-type': 'application/xml', ...headers }, body };
+}
+
+export const ipRangesModel: ServiceModel<IpRangesState> = {
+  key: 'ip-ranges',
+  service: 'IpRanges',
+  seed(world, sim) {
+    const options = IpRangesWorldSection.parse(world.ipRanges ?? {});
+    if (options.serve !== undefined && options.serve >= options.publications.length) throw new Error(`world.ipRanges.serve: there are only ${options.publications.length} publications`);
+    const state: IpRangesState = { options, texts: new Map(), served: options.serve ?? options.publications.length - 1, scheduled: [], outageLeft: options.outage?.requests ?? 0, fetches: 0 };
+    sim.addHttpHost({
+      matches: (req: HttpRequest) => {
+        try { return new URL(req.url).hostname === IP_RANGES_HOST; } catch { return false; }
+      },
+      handle: (req: HttpRequest) => {
+        const url = new URL(req.url);
+        if (url.protocol !== 'https:') return respond(301, '', { location: `https://${IP_RANGES_HOST}${url.pathname}` });
+        if (url.pathname !== '/ip-ranges.json') return respond(404, '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+        if ((req.method ?? 'GET') !== 'GET' && req.method !== 'HEAD') return respond(405, '<Error><Code>MethodNotAllowed</Code></Error>');
+        state.fetches++;
+        applySchedule(state, sim.clock.now());
+        if (state.outageLeft > 0) {
+          state.outageLeft--;
+          return respond(options.outage!.status, '<Error><Code>ServiceUnavailable</Code><Message>Please reduce your request rate.</Message></Error>');
+        }
+        const text = publicationText(state, sim, state.served);
+        const p = publications(state, sim)[state.served];
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json', etag: `"${documentMd5(text)}"`, 'last-modified': new Date(p.createdAt).toUTCString(), 'content-length': String(Buffer.byteLength(text)) },
+          body: req.method === 'HEAD' ? '' : text,
+        };
+      },
+    });
+    return state;
+  },
+  operations: {},
+  snapshot(state, sim) {
+    if (!state.cache) return { url: `https://${IP_RANGES_HOST}/ip-ranges.json`, served: state.served, fetches: state.fetches };
+    const info = publicationInfo(sim, state.served);
+    return { url: `https://${IP_RANGES_HOST}/ip-ranges.json`, served: info.index, syncToken: info.syncToken, md5: info.md5, bytes: info.bytes, totals: info.totals, originFacing: { ipv4: info.originFacing.ipv4.length, ipv6: info.originFacing.ipv6.length }, fetches: state.fetches };
+  },
+};

@@ -1,0 +1,113 @@
+/** EC2 reads shared by the origin-lockdown tasks and their undo steps, and the event pieces they share. */
+import {
+  DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, EC2Client, GetManagedPrefixListEntriesCommand,
+  type ManagedPrefixList, type NetworkInterface, type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import { viewGroup, type Family, type GroupView, type PortRange, type PrefixListSize } from '../../domain/origin-lockdown';
+import { client } from '../lib/aws';
+
+export const ec2 = (region: string) => client(EC2Client, { region });
+
+export const PortRangeSchema = z.object({ protocol: z.enum(['tcp', 'udp']), fromPort: z.number().int(), toPort: z.number().int() });
+export const RuleSpecSchema = z.object({ cidr: z.string(), family: z.enum(['ipv4', 'ipv6']), portKeys: z.array(z.string()).min(1) });
+
+export async function describeGroups(region: string, filters: Array<{ Name: string; Values: string[] }>): Promise<SecurityGroup[]> {
+  const out: SecurityGroup[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2(region).send(new DescribeSecurityGroupsCommand({ Filters: filters, MaxResults: 1000, NextToken }));
+    out.push(...(page.SecurityGroups ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return out;
+}
+
+export async function describeGroup(region: string, groupId: string): Promise<SecurityGroup | undefined> {
+  try {
+    return (await ec2(region).send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
+  } catch (e) {
+    if ((e as Error).name === 'InvalidGroup.NotFound') return undefined;
+    throw e;
+  }
+}
+
+export async function interfacesWithGroups(region: string, groupIds: string[], interfaceIds: string[]): Promise<NetworkInterface[]> {
+  const byId = new Map<string, NetworkInterface>();
+  const collect = async (input: { Filters?: Array<{ Name: string; Values: string[] }>; NetworkInterfaceIds?: string[] }) => {
+    let NextToken: string | undefined;
+    do {
+      const page = await ec2(region).send(new DescribeNetworkInterfacesCommand({ ...input, NextToken }));
+      for (const i of page.NetworkInterfaces ?? []) if (i.NetworkInterfaceId) byId.set(i.NetworkInterfaceId, i);
+      NextToken = page.NextToken;
+    } while (NextToken);
+  };
+  if (groupIds.length) await collect({ Filters: [{ Name: 'group-id', Values: groupIds }] });
+  const rest = interfaceIds.filter((id) => !byId.has(id));
+  if (rest.length) {
+    try {
+      await collect({ NetworkInterfaceIds: rest });
+    } catch (e) {
+      if ((e as Error).name !== 'InvalidNetworkInterfaceID.NotFound') throw e;
+      // Fall through: planAttachments names the missing ones.
+    }
+  }
+  return [...byId.values()];
+}
+
+export async function prefixListsBy(region: string, input: { ids?: string[]; name?: string }): Promise<ManagedPrefixList[]> {
+  const out: ManagedPrefixList[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2(region).send(new DescribeManagedPrefixListsCommand({
+      PrefixListIds: input.ids, Filters: input.name ? [{ Name: 'prefix-list-name', Values: [input.name] }] : undefined, NextToken,
+    }));
+    out.push(...(page.PrefixLists ?? []).filter((p) => !p.State?.startsWith('delete')));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return out;
+}
+
+export async function prefixListByName(region: string, name: string): Promise<ManagedPrefixList | undefined> {
+  return (await prefixListsBy(region, { name }))[0];
+}
+
+export async function prefixListEntries(region: string, prefixListId: string): Promise<string[]> {
+  const out: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2(region).send(new GetManagedPrefixListEntriesCommand({ PrefixListId: prefixListId, MaxResults: 100, NextToken }));
+    for (const e of page.Entries ?? []) if (e.Cidr) out.push(e.Cidr);
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return out;
+}
+
+export function familyOfList(pl: ManagedPrefixList): Family {
+  return pl.AddressFamily === 'IPv6' ? 'ipv6' : 'ipv4';
+}
+
+/** Sizes of every prefix list the groups reference (their weight in the rules quota). */
+export async function referencedListSizes(region: string, groups: SecurityGroup[]): Promise<Record<string, PrefixListSize>> {
+  const ids = [...new Set(groups.flatMap((g) => (g.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((x) => x.PrefixListId!).filter(Boolean))))];
+  if (ids.length === 0) return {};
+  const lists = await prefixListsBy(region, { ids });
+  return Object.fromEntries(lists.map((l) => [l.PrefixListId!, { maxEntries: l.MaxEntries ?? 0, family: familyOfList(l) }]));
+}
+
+export async function groupViews(region: string, groups: SecurityGroup[], ports: PortRange[]): Promise<GroupView[]> {
+  const sizes = await referencedListSizes(region, groups);
+  return groups.map((g) => viewGroup(g.GroupId!, g.IpPermissions ?? [], ports, sizes));
+}
+
+
+/** A planned group reference: an existing id, or "new-<n>" resolved through what EnsureOriginGroups created. */
+export function resolveGroup(ref: string, refs: Record<string, string>): string {
+  if (ref.startsWith('sg-')) return ref;
+  const id = refs[ref];
+  if (!id) throw new Error(`group ${ref} was planned but not created (refs: ${JSON.stringify(refs)})`);
+  return id;
+}
+
+/** The role tag of a group this execution created for a planned "new-<n>" shard. */
+export const shardRole = (ref: string) => `origin-shard:${ref}`;

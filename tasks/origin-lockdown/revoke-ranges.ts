@@ -1,0 +1,26 @@
+/**
+ * Revokes the planned rules from one group (a Map iteration), after every authorization and
+ * attachment succeeded. Re-reads the group and revokes only what is still there.
+ */
+import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import { ownedRulesOf, selectRules, toIpPermissions } from '../../domain/origin-lockdown';
+import { defineTask } from '../lib/handler';
+import { describeGroup, ec2, PortRangeSchema, RuleSpecSchema } from './network';
+
+const Event = z.object({
+  region: z.string(),
+  groupId: z.string(),
+  rules: z.array(RuleSpecSchema).min(1),
+  ports: z.array(PortRangeSchema).min(1),
+});
+
+export const handler = defineTask('RevokeOriginRanges', Event, async (input) => {
+  const group = await describeGroup(input.region, input.groupId);
+  if (!group) return { groupId: input.groupId, revoked: 0, ranges: [] as string[] };
+  const present = selectRules(input.rules, ownedRulesOf(group.IpPermissions ?? [], input.ports), true);
+  const count = present.reduce((n, r) => n + r.portKeys.length, 0);
+  if (count === 0) return { groupId: input.groupId, revoked: 0, ranges: [] as string[] };
+  await ec2(input.region).send(new RevokeSecurityGroupIngressCommand({ GroupId: input.groupId, IpPermissions: toIpPermissions(present, input.ports) }));
+  return { groupId: input.groupId, revoked: count, ranges: present.map((r) => r.cidr) };
+});
