@@ -11,6 +11,13 @@
 import { canonicalCidr, compareCidrs, parseCidr } from './cidr';
 import { ErrorNames, WorkflowError } from './errors';
 
+export const AWS_MANAGED_LISTS: Record<Family, string> = {
+  ipv4: 'com.amazonaws.global.cloudfront.origin-facing',
+  ipv6: 'com.amazonaws.global.ipv6.cloudfront.origin-facing',
+};
+/** Tag that marks a security group as managed by a sync (value: the sync's name). */
+export const TAG_ORIGIN_LOCKDOWN = 'byoip-orchestrator:origin-lockdown';
+
 export type Family = 'ipv4' | 'ipv6';
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 

@@ -5,23 +5,19 @@
  */
 import { createHash } from 'node:crypto';
 import { SnsSchema } from '@aws-lambda-powertools/parser/schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalCidr, parseCidr } from './cidr';
 import { ErrorNames, inputInvalid, WorkflowError } from './errors';
-import { FAMILIES, sortCidrs, type Family, type PortRange, type RangeSet } from './origin-lockdown';
+import { AWS_MANAGED_LISTS, FAMILIES, sortCidrs, TAG_ORIGIN_LOCKDOWN, type Family, type PortRange, type RangeSet } from './origin-lockdown';
+
+// Re-exported: they live in origin-lockdown so that tasks needing only them do not bundle the SNS schema.
+export { AWS_MANAGED_LISTS, TAG_ORIGIN_LOCKDOWN };
 import { formatIssues, Region } from './validation';
 
 /** The only place the document is fetched from: a notification naming another URL is refused. */
 export const IP_RANGES_URL = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
 export const IP_SPACE_CHANGED_TOPIC = 'arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged';
 export const ORIGIN_FACING_SERVICE = 'CLOUDFRONT_ORIGIN_FACING';
-export const AWS_MANAGED_LISTS: Record<Family, string> = {
-  ipv4: 'com.amazonaws.global.cloudfront.origin-facing',
-  ipv6: 'com.amazonaws.global.ipv6.cloudfront.origin-facing',
-};
-/** Tag that marks a security group as managed by a sync (value: the sync's name). */
-export const TAG_ORIGIN_LOCKDOWN = 'byoip-orchestrator:origin-lockdown';
-
 export function md5Hex(body: string): string {
   return createHash('md5').update(body, 'utf8').digest('hex');
 }

@@ -100,6 +100,8 @@ export const taskPermissions: Record<TaskName, string[]> = {
     'globalaccelerator:ListListeners', 'globalaccelerator:ListEndpointGroups', 'globalaccelerator:DeleteEndpointGroup',
     'globalaccelerator:DeleteListener', 'globalaccelerator:UpdateAccelerator', 'globalaccelerator:DeleteAccelerator',
     'globalaccelerator:ListByoipCidrs', 'globalaccelerator:WithdrawByoipCidr', 'globalaccelerator:DeprovisionByoipCidr',
+  ],
+  // origin lockdown (origin-ranges-sync)
   ValidateOriginRangesInput: [],
   CheckSyncToken: ['dynamodb:GetItem'],
   FetchIpRanges: [],

@@ -7,7 +7,7 @@
  * modify-complete) and the AWS-managed CloudFront origin-facing lists, which follow the ip-ranges
  * publication being served.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalCidr, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
 import { lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';

@@ -3,7 +3,7 @@
  * publications (the world, or a test, chooses which), optionally after an outage, and only over HTTPS
  * on that host. The AWS-managed CloudFront prefix lists in ec2-network follow the served version.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpRequest, HttpResponse } from '../../tasks/lib/http';
 import { documentMd5, documentText, generatePublications, ipSpaceChangedEvent, originFacing, type Publication } from '../ip-ranges';
 import type { ServiceModel, Simulator } from '../simulator';

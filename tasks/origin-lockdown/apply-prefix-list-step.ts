@@ -5,7 +5,7 @@
  * a concurrent writer (PrefixListVersionMismatch) or a list still in progress is retried with a fresh read.
  */
 import { CreateManagedPrefixListCommand, ModifyManagedPrefixListCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { RULE_DESCRIPTION } from '../../domain/origin-lockdown';
 import { clientToken, ExecutionRef, orchestratorTags } from '../lib/common';

@@ -4,7 +4,7 @@
  * so each interface is re-read and only extended.
  */
 import { ModifyNetworkInterfaceAttributeCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { ec2, interfacesWithGroups, resolveGroup } from './network';

@@ -3,7 +3,7 @@
  * group and sends only what is missing, so a retry after a lost response sends nothing twice.
  */
 import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { ownedRulesOf, selectRules, toIpPermissions, type PortRange, type RuleSpec } from '../../domain/origin-lockdown';
 import { defineTask } from '../lib/handler';

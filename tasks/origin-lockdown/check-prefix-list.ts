@@ -1,5 +1,5 @@
 /** Poll: a prefix list reaching create-complete / modify-complete; a *-failed state ends the wait with AWS's message. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';

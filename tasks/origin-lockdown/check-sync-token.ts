@@ -2,7 +2,7 @@
  * Compares the notification's synctoken with the last applied one (durable, in the state table):
  * a replayed or out-of-order notification stops here, before anything is fetched or changed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { tokenVerdict } from '../../domain/origin-ranges';
 import { defineTask } from '../lib/handler';
 import { lastApplied } from './sync-token-store';

@@ -4,9 +4,9 @@
  * compensation knows which ones are ours). Named <syncName>-<n>, the first free n in the VPC.
  */
 import { CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { TAG_ORIGIN_LOCKDOWN } from '../../domain/origin-ranges';
+import { TAG_ORIGIN_LOCKDOWN } from '../../domain/origin-lockdown';
 import { ExecutionRef, orchestratorTags, TAG_EXECUTION, TAG_ROLE } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { describeGroups, ec2, shardRole } from './network';

@@ -4,7 +4,7 @@
  * notified token fails; a newer file means this notification is superseded. Only the extracted ranges
  * travel on (the whole file would not fit Step Functions' 256 KB state).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { extractOriginFacing, IP_RANGES_URL, judgeFetched, tokenVerdict } from '../../domain/origin-ranges';
 import { PollFields, pollResult } from '../lib/common';

@@ -3,7 +3,7 @@ import {
   DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, EC2Client, GetManagedPrefixListEntriesCommand,
   type ManagedPrefixList, type NetworkInterface, type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { viewGroup, type Family, type GroupView, type PortRange, type PrefixListSize } from '../../domain/origin-lockdown';
 import { client } from '../lib/aws';
 

@@ -3,13 +3,13 @@
  * prefix lists, the AWS-managed CloudFront lists) and plans the sync with the domain: the minimal
  * diff, stable shards, attachments, prefix-list steps, the removal-share check. Changes nothing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import {
   assessManagedList, checkRemovalShare, planAttachments, planPrefixList, planShards, removalShare, restrictFamilies, FAMILIES,
   type Family, type ManagedListAssessment, type PrefixListPlan, type ShardPlan,
 } from '../../domain/origin-lockdown';
-import { AWS_MANAGED_LISTS, TAG_ORIGIN_LOCKDOWN } from '../../domain/origin-ranges';
+import { AWS_MANAGED_LISTS, TAG_ORIGIN_LOCKDOWN } from '../../domain/origin-lockdown';
 import { defineTask } from '../lib/handler';
 import { describeGroups, familyOfList, groupViews, interfacesWithGroups, PortRangeSchema, prefixListByName, prefixListEntries } from './network';
 

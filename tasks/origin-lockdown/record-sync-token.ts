@@ -2,7 +2,7 @@
  * Records the applied syncToken (a newer one already recorded wins: the conditional write never
  * moves the token back), so replays and out-of-order notifications are ignored from now on.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExecutionRef } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { recordApplied } from './sync-token-store';

@@ -3,7 +3,7 @@
  * attachment succeeded. Re-reads the group and revokes only what is still there.
  */
 import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ownedRulesOf, selectRules, toIpPermissions } from '../../domain/origin-lockdown';
 import { defineTask } from '../lib/handler';
 import { describeGroup, ec2, PortRangeSchema, RuleSpecSchema } from './network';

@@ -1,5 +1,5 @@
 /** First state of origin-ranges-sync: the whole input, and the notification in it, before any AWS call. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { planOriginRangesSync } from '../../domain/origin-ranges';
 import { defineTask } from '../lib/handler';
 
