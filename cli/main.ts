@@ -1,6 +1,6 @@
 /**
  * byoip: run the workflows against the simulated AWS (rehearsals), validate inputs, list workflows.
- *   byoip simulate <workflow> --input FILE [--world FILE] [--approve auto|reject|prompt|none]
+ *   byoip simulate <workflow> [--input FILE [--world FILE]] [--approve auto|reject|prompt|none]
  *                  [--fault Operation=ErrorName[xN]]... [--report FILE]
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -8,10 +8,11 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { errorMessage } from '../domain/compensation';
-import { createSimulator } from '../sim';
+import { createSimulator, type Simulator } from '../sim';
 import { VirtualClock } from '../sim/clock';
 import { loadDefinition, runWorkflow, type ApprovalPolicy, type ApprovalRequest } from '../runner/local-runner';
 import { formatDuration, formatPhases } from '../runner/report';
+import { prepareScenario, scenarioFor } from '../runner/scenarios';
 import { workflows, workflowByName } from '../workflows';
 import { progressPrinter } from './progress';
 
@@ -47,10 +48,20 @@ function terminalApprover(): ApprovalPolicy {
   };
 }
 
-async function simulate(workflow: string, opts: { input: string; world: string; approve: string; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string }): Promise<number> {
+async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string }): Promise<number> {
   workflowByName(workflow);
-  const input = readJson(opts.input);
-  const sim = createSimulator(resolve(opts.world));
+  let sim: Simulator;
+  let input: unknown;
+  if (opts.input) {
+    input = readJson(opts.input);
+    sim = createSimulator(resolve(opts.world ?? DEFAULT_WORLD));
+  } else {
+    // No input: the rehearsal scenario (its world, what must have happened before, its example input).
+    const scenario = scenarioFor(workflow);
+    if (opts.world) throw new Error('--world needs --input (without --input the scenario brings its own world)');
+    process.stderr.write(`rehearsal scenario: ${scenario.description} (examples/${scenario.worldFile})\n`);
+    ({ sim, input } = await prepareScenario(scenario));
+  }
   for (const f of opts.fault) sim.faults.add(f);
   const approve: ApprovalPolicy = opts.approve === 'prompt' ? terminalApprover() : (opts.approve as ApprovalPolicy);
   const topLevel = new Set(Object.keys((loadDefinition(workflow) as { States: object }).States));
@@ -85,8 +96,8 @@ export async function main(argv: string[]): Promise<number> {
   });
   program.command('simulate <workflow>')
     .description('run a workflow against the simulated AWS on a virtual clock (no AWS account, no network)')
-    .requiredOption('-i, --input <file>', 'execution input (JSON)')
-    .option('-w, --world <file>', 'simulated world (JSON)', DEFAULT_WORLD)
+    .option('-i, --input <file>', 'execution input (JSON); without it, the workflow\'s rehearsal scenario (runner/scenarios.ts)')
+    .option('-w, --world <file>', `simulated world (JSON), with --input (default ${DEFAULT_WORLD})`)
     .addOption(new Option('-a, --approve <policy>', 'how the approval gate is answered').choices(['auto', 'reject', 'prompt', 'none']).default('auto'))
     .option('--decision-delay <seconds>', 'virtual seconds an auto/reject decision takes', '60')
     .option('-f, --fault <spec>', 'inject a fault: [Service:]Operation=ErrorName[xN][@after] (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
