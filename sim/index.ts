@@ -6,10 +6,11 @@ import { dynamoDbModel } from './services/dynamodb';
 import { ec2IpamModel } from './services/ec2-ipam';
 import { secretsManagerModel, sfnModel } from './services/platform';
 import { route53Model } from './services/route53';
+import { snsModel } from './services/sns';
 import { Simulator, type ServiceModel } from './simulator';
 import { loadWorldFile, parseWorld, type WorldSeed } from './world';
 
-export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel];
+export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel, snsModel];
 
 /** A simulator seeded from a world file path, or from a world object (validated here). */
 export function createSimulator(world: string | unknown, baseDir?: string): Simulator {
