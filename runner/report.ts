@@ -61,6 +61,22 @@ export function phasesOf(states: StateRecord[], topLevel: Set<string>): Simulati
   return [...phases.values()].sort((a, b) => a.startedAt - b.startedAt).map((p) => ({ name: p.name, startedAt: p.startedAt, seconds: p.endedAt - p.startedAt }));
 }
 
+/** Replaces every task token in `value` (a report is shared; the tokens are credentials). */
+function redactTokens<T>(value: T, tokens: ReadonlySet<string>): T {
+  if (tokens.size === 0) return value;
+  const visit = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      let out = v;
+      if (out.includes('AQB')) for (const t of tokens) if (out.includes(t)) out = out.split(t).join('<task token>');
+      return out;
+    }
+    if (Array.isArray(v)) return v.map(visit);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x)]));
+    return v;
+  };
+  return visit(value) as T;
+}
+
 export function buildReport(r: {
   workflow: string;
   executionName: string;
@@ -74,6 +90,7 @@ export function buildReport(r: {
   topLevelStates: string[];
 }): SimulationReport {
   const rel = (t: number) => Math.round((t - r.startedAt) / 10) / 100;
+  const tokens = r.sim.taskTokens.issued;
   return {
     workflow: r.workflow,
     executionName: r.executionName,
@@ -85,12 +102,12 @@ export function buildReport(r: {
     states: r.states,
     awsCalls: r.sim.calls
       .filter((c) => c.at >= r.startedAt && c.at <= r.endedAt)
-      .map((c) => ({ at: rel(c.at), account: c.account, region: c.region, service: c.service, operation: c.operation, input: c.input, error: c.error ?? null })),
+      .map((c) => ({ at: rel(c.at), account: c.account, region: c.region, service: c.service, operation: c.operation, input: redactTokens(c.input, tokens), error: c.error ?? null })),
     transitions: r.sim.transitions
       .filter((t) => t.at >= r.startedAt && t.at <= r.endedAt)
       .map((t) => ({ at: rel(t.at), resource: t.resource, from: t.from ?? null, to: t.to })),
     phases: phasesOf(r.states, new Set(r.topLevelStates)),
-    resources: r.sim.snapshot(),
+    resources: redactTokens(r.sim.snapshot(), tokens),
   };
 }
 
