@@ -82,9 +82,10 @@ async function serve(event: APIGatewayProxyEvent, method: string): Promise<Reply
   }
   if (view.status !== 'PENDING') {
     const title = { APPROVED: 'Already approved', REJECTED: 'Already rejected', EXPIRED: 'Expired', CLOSED: 'Closed', PENDING: '' }[view.status];
-    return { status: method === 'POST' ? 409 : 200, html: messagePage({ title, tone: 'info', now, view, lines: [
+    const decided = view.status === 'APPROVED' || view.status === 'REJECTED';
+    return { status: !decided ? 410 : method === 'POST' ? 409 : 200, html: messagePage({ title, tone: 'info', now, view, lines: [
       ...outcomeLines(view),
-      method === 'POST' ? 'Nothing was changed by this request: a link decides once.' : 'This link has been used up; it can no longer change anything.',
+      method === 'POST' ? 'Nothing was changed by this request.' : decided ? 'This link has been used: a link decides once.' : 'This link can no longer decide anything.',
     ] }) };
   }
   if (link.expired || now >= view.expiresAt) {
