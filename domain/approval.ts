@@ -83,7 +83,7 @@ export interface LinkClaims {
 }
 
 /** The query string of a link: r(ound), e(xpiry, epoch seconds), s(ignature). */
-export interface LinkQuery { r: string; e: string; s: string }
+export type LinkQuery = { r: string; e: string; s: string };
 
 export function signLink(key: string, c: LinkClaims): LinkQuery {
   const e = Math.floor(c.expiresAt / 1000);
