@@ -14,6 +14,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
 import { workflows } from '../workflows';
+import { ApprovalGate } from './approval-construct';
 import { taskPermissions } from './task-permissions';
 
 export const ROOT = join(__dirname, '..');
@@ -76,5 +77,7 @@ export class OrchestratorStack extends Stack {
       for (const t of used) this.functions.get(t)!.grantInvoke(sm);
       this.stateMachines.set(wf.name, sm);
     }
+
+    new ApprovalGate(this, 'ApprovalGate', { functions: this.functions });
   }
 }
