@@ -37,7 +37,7 @@ const ChangeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.nu
 
 export const ApprovalChange = z.object({
   kind: z.string().min(1).max(64),
-  target: z.string().min(1).max(512),
+  target: z.union([z.string().min(1).max(512), z.number()]).transform(String),
   from: ChangeValue.default('(none)'),
   to: ChangeValue.default('(none)'),
 }).passthrough();
@@ -52,7 +52,8 @@ export const ApprovalPlan = z.object({
 export type ApprovalPlan = z.infer<typeof ApprovalPlan>;
 
 export const GateTiming = z.object({
-  timeoutSeconds: z.number().int().min(60).max(MAX_APPROVAL_SECONDS),
+  timeoutSeconds: z.number().int().min(1).max(MAX_APPROVAL_SECONDS),
+  /** At least a minute: the reminder loop's first check comes some seconds after the request. */
   heartbeatSeconds: z.number().int().min(60).max(MAX_APPROVAL_SECONDS),
 });
 
@@ -151,7 +152,7 @@ export function reminderTick(r: { createdAt: number; timeoutSeconds: number; hea
   const due = times.filter((t) => t <= nowMs).length;
   const remind = due > r.remindersSent;
   const upcoming = times.find((t) => t > nowMs);
-  const tick = Math.max(60, Math.floor(r.heartbeatSeconds / CHECKS_PER_HEARTBEAT));
+  const tick = Math.max(1, Math.floor(r.heartbeatSeconds / CHECKS_PER_HEARTBEAT));
   const untilNext = upcoming === undefined ? tick : Math.ceil((upcoming - nowMs) / 1000);
   return { remind, reminderNumber: remind ? due : r.remindersSent, nextDelaySeconds: Math.max(1, Math.min(tick, untilNext)) };
 }
