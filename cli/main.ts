@@ -12,7 +12,7 @@ import { createSimulator } from '../sim';
 import { VirtualClock } from '../sim/clock';
 import { startApprovalServer, type ApprovalServer } from '../runner/approval-server';
 import { loadDefinition, runWorkflow, type ApprovalPolicy, type ApprovalRequest } from '../runner/local-runner';
-import { formatDuration, formatPhases } from '../runner/report';
+import { formatDuration, formatPhases, type SimulationReport } from '../runner/report';
 import { workflows, workflowByName } from '../workflows';
 import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
 import { progressPrinter } from './progress';
@@ -61,7 +61,7 @@ async function simulate(workflow: string, opts: { input: string; world: string; 
   if (server) process.env.APPROVAL_BASE_URL = server.url;
   const approve: ApprovalPolicy = server ? pageApprover(server) : (opts.approve as ApprovalPolicy);
   const wallStart = Date.now();
-  let report;
+  let report: SimulationReport;
   try {
     ({ report } = await runWorkflow({
       workflow, input, sim, approve,
