@@ -10,5 +10,6 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 echo "installing chromium with apt-get (once) ..." >&2
-apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+apt_get() { apt-get -o DPkg::Lock::Timeout=300 "$@"; }
+apt_get install -y -q chromium >/dev/null 2>&1 || { apt_get update -q >/dev/null && apt_get install -y -q chromium >/dev/null; }
 [ -x "$BIN" ] || { echo "apt-get installed chromium, but $BIN is not there" >&2; exit 1; }
