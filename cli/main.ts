@@ -1,19 +1,21 @@
 /**
- * byoip: run the workflows against the simulated AWS (rehearsals), validate inputs, list workflows.
+ * byoip: run the workflows against the simulated AWS (rehearsals), list workflows, decide approvals.
  *   byoip simulate <workflow> [--input FILE [--world FILE]] [--approve auto|reject|prompt|none]
  *                  [--fault Operation=ErrorName[xN]]... [--report FILE]
+ *   byoip approvals [--sim]                 byoip approve|reject <id> --as EMAIL --reason TEXT [--sim]
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { errorMessage } from '../domain/compensation';
 import { createSimulator, type Simulator } from '../sim';
 import { VirtualClock } from '../sim/clock';
+import { startApprovalServer, type ApprovalServer } from '../runner/approval-server';
 import { loadDefinition, runWorkflow, type ApprovalPolicy, type ApprovalRequest } from '../runner/local-runner';
-import { formatDuration, formatPhases } from '../runner/report';
+import { formatDuration, formatPhases, type SimulationReport } from '../runner/report';
 import { prepareScenario, scenarioFor } from '../runner/scenarios';
 import { workflows, workflowByName } from '../workflows';
+import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
 import { progressPrinter } from './progress';
 
 const DEFAULT_WORLD = resolve(__dirname, '..', 'examples', 'world.json');
@@ -26,29 +28,30 @@ function readJson(file: string): unknown {
   }
 }
 
-/** `--approve prompt` on a terminal: the virtual clock stands still while the human reads. */
-function terminalApprover(): ApprovalPolicy {
+/**
+ * `--approve prompt`: the approval page is served on 127.0.0.1 and the emailed link printed; virtual
+ * time stands still until someone decides on the page (or with `byoip approve|reject --sim`).
+ */
+function pageApprover(server: ApprovalServer): ApprovalPolicy {
   return async (req: ApprovalRequest) => {
     const release = req.sim.clock.hold();
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const err = process.stderr;
     try {
       const plan = req.payload.plan ?? {};
-      process.stderr.write(`\n=== Approval requested: ${plan.title}\n`);
-      for (const c of plan.changes ?? []) process.stderr.write(`  - ${c.kind} ${c.target}: ${c.from} → ${c.to}\n`);
-      if (plan.prerequisite) process.stderr.write(`  ! ${plan.prerequisite}\n`);
-      const answer = (await rl.question('Approve? Type "approve" to approve, anything else rejects: ')).trim();
-      const who = process.env.USER ?? 'operator';
-      release();
-      if (answer === 'approve') await req.approve(`${who} (terminal)`, 'approved at the terminal');
-      else await req.reject(`${who} (terminal)`, answer || 'rejected at the terminal');
+      err.write(`\n=== Approval requested: ${plan.title}\n`);
+      for (const c of plan.changes ?? []) err.write(`  - ${c.kind} ${c.target}: ${c.from} → ${c.to}\n`);
+      if (plan.prerequisite) err.write(`  ! ${plan.prerequisite}\n`);
+      err.write(`Open the emailed link to decide (virtual time stands still meanwhile):\n  ${req.link() ?? '(no approval email was published)'}\n`);
+      err.write(`or from another terminal: byoip approve|reject ${req.approvalId} --sim --as <approver> --reason "..."\n`);
+      while (req.sim.taskTokens.pending().some((t) => t.token === req.task.token)) await VirtualClock.realDelay(100);
+      err.write(`=== Decided; the rehearsal goes on (approval page: ${server.url}).\n`);
     } finally {
-      rl.close();
       release();
     }
   };
 }
 
-async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string }): Promise<number> {
+async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string }): Promise<number> {
   workflowByName(workflow);
   let sim: Simulator;
   let input: unknown;
@@ -63,14 +66,22 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     ({ sim, input } = await prepareScenario(scenario));
   }
   for (const f of opts.fault) sim.faults.add(f);
-  const approve: ApprovalPolicy = opts.approve === 'prompt' ? terminalApprover() : (opts.approve as ApprovalPolicy);
   const topLevel = new Set(Object.keys((loadDefinition(workflow) as { States: object }).States));
+  // The page is served before the run starts, so its sockets keep real timers.
+  const server = opts.approve === 'prompt' ? await startApprovalServer(sim, { port: opts.approvalPort ? Number(opts.approvalPort) : undefined, workflow }) : undefined;
+  if (server) process.env.APPROVAL_BASE_URL = server.url;
+  const approve: ApprovalPolicy = server ? pageApprover(server) : (opts.approve as ApprovalPolicy);
   const wallStart = Date.now();
-  const { report } = await runWorkflow({
-    workflow, input, sim, approve,
-    decisionDelaySeconds: Number(opts.decisionDelay),
-    onProgress: opts.quiet ? undefined : progressPrinter(process.stderr, topLevel),
-  });
+  let report: SimulationReport;
+  try {
+    ({ report } = await runWorkflow({
+      workflow, input, sim, approve,
+      decisionDelaySeconds: Number(opts.decisionDelay),
+      onProgress: opts.quiet ? undefined : progressPrinter(process.stderr, topLevel),
+    }));
+  } finally {
+    await server?.close();
+  }
   const wall = (Date.now() - wallStart) / 1000;
   const err = process.stderr;
   err.write(`\n${workflow}: ${report.status} after ${formatDuration(report.virtualSeconds)} of virtual time (${wall.toFixed(2)} s wall, ${report.awsCalls.length} AWS calls)\n`);
@@ -100,12 +111,33 @@ export async function main(argv: string[]): Promise<number> {
     .option('-w, --world <file>', `simulated world (JSON), with --input (default ${DEFAULT_WORLD})`)
     .addOption(new Option('-a, --approve <policy>', 'how the approval gate is answered').choices(['auto', 'reject', 'prompt', 'none']).default('auto'))
     .option('--decision-delay <seconds>', 'virtual seconds an auto/reject decision takes', '60')
+    .option('--approval-port <port>', 'port of the local approval page for --approve prompt (default: any free port)')
     .option('-f, --fault <spec>', 'inject a fault: [Service:]Operation=ErrorName[xN][@after] (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('-r, --report <file>', 'write the JSON report (docs/simulation.md)')
     .option('-q, --quiet', 'no live progress')
     .action(async (workflow: string, opts) => {
       code = await simulate(workflow, opts);
     });
+  const where = (c: Command) => c
+    .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
+    .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')
+    .option('--table <name>', 'state table (default: STATE_TABLE_NAME or byoip-orchestrator-state)');
+  where(program.command('approvals').description('list pending approvals'))
+    .option('--json', 'machine-readable output')
+    .action(async (opts: Target & { json?: boolean }) => {
+      const { pending, now } = await pendingApprovals(opts);
+      process.stdout.write(opts.json ? `${JSON.stringify(pending, null, 2)}\n` : formatPending(pending, now));
+    });
+  for (const verb of ['approve', 'reject'] as const) {
+    where(program.command(`${verb} <approvalId>`).description(`${verb} a pending approval (recorded with who, when and why)`))
+      .requiredOption('--as <email>', 'who you are: one of the approvers the plan lists')
+      .requiredOption('--reason <text>', 'why; recorded with the decision')
+      .action(async (approvalId: string, opts: Target & { as: string; reason: string }) => {
+        const outcome = describeOutcome(approvalId, await decide(opts, approvalId, verb === 'approve', opts.as, opts.reason));
+        (outcome.code === 0 ? process.stdout : process.stderr).write(outcome.text);
+        code = outcome.code;
+      });
+  }
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -27,6 +27,7 @@ export function progressPrinter(out: NodeJS.WriteStream, topLevel: Set<string>) 
       return;
     }
     if (e.kind === 'state-caught') {
+      if (!e.state || !topLevel.has(e.state)) return; // caught inside a branch (the approval gate's reminder loop): not a failure
       endLive();
       out.write(`${stamp(e.at)} ✗ ${e.state} failed; compensating\n`);
       return;

@@ -13,7 +13,12 @@ export interface ScopeContext {
   hostedZoneIds: string[];
   teamRoleArns: string[];
   topicArns: string[];
+  /** The approval link key's secret name: only the approval tasks read it, and nothing else. */
+  approvalKeySecretName: string;
 }
+
+/** Tasks that sign or verify approval links (docs/approvals.md); they never read signing keys. */
+export const APPROVAL_KEY_READERS = new Set(['RequestApproval', 'RemindApprovers', 'CloseApproval', 'ApprovalPage']);
 
 /** Actions whose resource must stay "*", with the reason (used in the nag acknowledgments). */
 export const WILDCARD_REASONS: Array<[RegExp, string]> = [
@@ -27,13 +32,15 @@ export const WILDCARD_REASONS: Array<[RegExp, string]> = [
   [/^elasticloadbalancing:Describe/, 'ELB Describe* APIs do not support resource-level permissions'],
 ];
 
-export function resourcesFor(action: string, c: ScopeContext): string[] {
+export function resourcesFor(action: string, c: ScopeContext, task?: string): string[] {
   const [service, name] = action.split(':');
   const arn = (svc: string, region: string, resource: string) => `arn:${c.partition}:${svc}:${region}:${c.account}:${resource}`;
   switch (service) {
     case 'dynamodb':
       return [c.stateTableArn, `${c.stateTableArn}/index/*`];
     case 'secretsmanager':
+      // Secrets Manager appends "-xxxxxx" to a secret's ARN.
+      if (task && APPROVAL_KEY_READERS.has(task)) return [arn('secretsmanager', c.region, `secret:${c.approvalKeySecretName}-??????`)];
       return [arn('secretsmanager', c.region, `secret:${c.signingKeySecretPrefix}*`)];
     case 'route53':
       if (name === 'GetChange') return [`arn:${c.partition}:route53:::change/*`];

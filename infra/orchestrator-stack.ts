@@ -23,7 +23,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
 import { workflows } from '../workflows';
-import { addExecutionAlarms } from './alarms';
+import { APPROVAL_KEY_SECRET_NAME } from '../domain/approval';
+import { ApprovalGate } from './approval-construct';
+import { addApprovalExpiryAlarm, addExecutionAlarms } from './alarms';
 import { acknowledgeInvokeGrants } from './nag';
 import { taskBundling } from './bundling';
 import type { OrchestratorConfig } from './config';
@@ -79,6 +81,7 @@ export class OrchestratorStack extends Stack {
       hostedZoneIds: config.hostedZoneIds,
       teamRoleArns: config.teamAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${config.teamAccessRoleName}`),
       topicArns: [],
+      approvalKeySecretName: APPROVAL_KEY_SECRET_NAME,
     };
 
     for (const [name, entry] of Object.entries(taskCatalog) as Array<[TaskName, string]>) {
@@ -89,7 +92,7 @@ export class OrchestratorStack extends Stack {
       });
       role.addToPolicy(new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
       for (const action of taskPermissions[name]) {
-        role.addToPolicy(new iam.PolicyStatement({ actions: [action], resources: resourcesFor(action, iamScope) }));
+        role.addToPolicy(new iam.PolicyStatement({ actions: [action], resources: resourcesFor(action, iamScope, name) }));
       }
       const fn = new NodejsFunction(this, `${name}Fn`, {
         entry: join(ROOT, entry),
@@ -135,7 +138,7 @@ export class OrchestratorStack extends Stack {
       for (const t of used) this.functions.get(t)!.grantInvoke(sm);
       acknowledgeInvokeGrants(sm.role, used.map((t) => this.functions.get(t)!));
       this.stateMachines.set(wf.name, sm);
-      addExecutionAlarms(this, wf.name, sm, logGroup, this.operatorsTopic);
+      addExecutionAlarms(this, wf.name, sm, this.operatorsTopic);
     }
 
     addTriggers(this, { stateMachines: this.stateMachines });
@@ -146,5 +149,8 @@ export class OrchestratorStack extends Stack {
     if (originSync && config.subscribeToIpRangeChanges) {
       subscribeToIpSpaceChanged(this, this.functions.get('StartOriginRangesSync')!, originSync, this.node.tryGetContext('originRangesSync'));
     }
+
+    new ApprovalGate(this, 'ApprovalGate', { functions: this.functions });
+    addApprovalExpiryAlarm(this, this.functions.get('CloseApproval')!.logGroup, this.operatorsTopic);
   }
 }

@@ -9,10 +9,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Context } from 'aws-lambda';
-import { client } from '../tasks/lib/aws';
+import { approvalIdFor } from '../domain/approval';
+import { decideApproval, type DecisionOutcome } from '../tasks/approval/store';
 import { taskCatalog } from '../tasks/catalog';
 import type { Simulator } from '../sim/simulator';
 import type { PendingTask } from '../sim/task-tokens';
@@ -32,8 +32,16 @@ export interface ApprovalRequest {
   readonly task: PendingTask;
   readonly payload: Record<string, any>;
   readonly sim: Simulator;
-  approve(by: string, reason?: string): Promise<void>;
-  reject(by: string, reason: string): Promise<void>;
+  /** The stored approval (docs/approvals.md); the email and the page name it. */
+  readonly approvalId: string;
+  /** The link in the latest approval email (what an approver clicks). */
+  link(): string | undefined;
+  /**
+   * Decide through the same code path as the approval page and `byoip approve|reject`. `by` should be
+   * one of the plan's approvers; anyone else decides as the first approver, noted in `via`.
+   */
+  approve(by?: string, reason?: string): Promise<DecisionOutcome>;
+  reject(by?: string, reason?: string): Promise<DecisionOutcome>;
 }
 
 export interface ProgressEvent {
@@ -188,12 +196,15 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
           const payload = { ...(rest.Payload ?? {}), taskToken: task.token };
           // The broker enforces the state's timeout and heartbeat; afterwards the token answers TaskTimedOut, as in AWS.
           const waiting = sim.taskTokens.wait(task, { timeoutSeconds: timeoutSeconds ?? timing.timeoutSeconds, heartbeatSeconds: heartbeatSeconds ?? timing.heartbeatSeconds });
-          const record: ApprovalRecord = { state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null };
-          log.approvals.push(record);
-          waiting.then(
-            (out: any) => Object.assign(record, { decidedAt: rel(), approved: out?.approved === true, decidedBy: out?.decidedBy ?? null }),
-            (err: Error) => Object.assign(record, { decidedAt: rel(), error: err.name }),
-          );
+          // Only the gate's decision task is an approval; its reminder loop waits on tokens too.
+          if (payload.plan && typeof payload.gate === 'string') {
+            const record: ApprovalRecord = { state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null };
+            log.approvals.push(record);
+            waiting.then(
+              (out: any) => Object.assign(record, { decidedAt: rel(), approved: out?.approved === true, decidedBy: out?.decidedBy ?? null }),
+              (err: Error) => Object.assign(record, { decidedAt: rel(), error: err.name }),
+            );
+          }
           await invokeLikeLambda(fn, payload, sim);
           approval(task, payload);
           return waiting;
@@ -207,16 +218,29 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
   return handlers;
 }
 
+/** The link in the newest approval email for `approvalId` (the simulated SNS topic keeps every message). */
+export function approvalLink(sim: Simulator, approvalId: string): string | undefined {
+  const messages = sim.state<{ messages: Array<{ message: string; attributes: Record<string, string> }> }>('sns').messages;
+  const latest = [...messages].reverse().find((m) => m.attributes.approvalId === approvalId && m.attributes.kind !== 'approval-expired');
+  return latest?.message.match(/^(https?:\/\/\S+\/approvals\/\S+)$/m)?.[1];
+}
+
 function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void) {
-  const sfn = () => client(SFNClient, { region: sim.world.defaultRegion });
   return (task: PendingTask, payload: Record<string, any>) => {
+    // Only the gate's decision task is an approval; the gate's reminder loop also waits on tokens.
+    if (!payload?.plan || typeof payload.gate !== 'string' || !payload.execution?.id) return;
+    const approvalId = approvalIdFor(payload.execution.id, payload.gate);
+    const approvers: string[] = payload.plan.approvers ?? [];
+    const label = typeof policy === 'string' ? `simulator (--approve ${policy})` : 'simulator';
+    const decide = (approve: boolean, by: string | undefined, reason: string) => {
+      const listed = by !== undefined && approvers.some((a) => a.toLowerCase() === by.toLowerCase());
+      return decideApproval({ approvalId, approve, identity: listed ? by : approvers[0], reason, via: listed || !by ? label : `${label}, for ${by}` });
+    };
     const request: ApprovalRequest = {
-      task, payload, sim,
-      approve: (by, reason) => sfn().send(new SendTaskSuccessCommand({
-        taskToken: task.token,
-        output: JSON.stringify({ approved: true, approvalId: `sim-${task.token.slice(-12)}`, decidedBy: by, decidedAt: new Date().toISOString(), reason: reason ?? 'approved' }),
-      })).then(() => undefined),
-      reject: (by, reason) => sfn().send(new SendTaskFailureCommand({ taskToken: task.token, error: 'ApprovalRejected', cause: `rejected by ${by}: ${reason}` })).then(() => undefined),
+      task, payload, sim, approvalId,
+      link: () => approvalLink(sim, approvalId),
+      approve: (by, reason) => decide(true, by, reason ?? 'approved'),
+      reject: (by, reason) => decide(false, by, reason ?? 'rejected'),
     };
     emit({ kind: 'approval-requested', at: sim.elapsedSeconds(), state: task.stateName, detail: payload.plan?.title });
     if (policy === 'none') return;
@@ -227,10 +251,8 @@ function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, 
     const context = invocationContext.getStore();
     // Fake timers don't carry the async context: re-enter it so the decision is attributed to this execution.
     setTimeout(() => invocationContext.run(context!, () => {
-      const decide = policy === 'auto'
-        ? request.approve('simulator (--approve auto)', 'rehearsal')
-        : request.reject('simulator (--approve reject)', 'rehearsal of a rejected change');
-      void decide.catch(() => undefined); // a timed-out task refuses late answers, as in AWS
+      const decided = policy === 'auto' ? request.approve(undefined, 'rehearsal') : request.reject(undefined, 'rehearsal of a rejected change');
+      void decided.catch(() => undefined); // a timed-out task refuses late answers, as in AWS
     }), delaySeconds * 1000);
   };
 }

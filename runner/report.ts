@@ -180,6 +180,22 @@ export function safetyViolations(calls: AwsCallReport[], approvals: ApprovalReco
     .map((c) => `${c.service} ${c.operation} at ${c.at} s (state ${c.state ?? '?'}) before any approval`);
 }
 
+/** Replaces every task token in `value` (a report is shared; the tokens are credentials). */
+function redactTokens<T>(value: T, tokens: ReadonlySet<string>): T {
+  if (tokens.size === 0) return value;
+  const visit = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      let out = v;
+      if (out.includes('AQB')) for (const t of tokens) if (out.includes(t)) out = out.split(t).join('<task token>');
+      return out;
+    }
+    if (Array.isArray(v)) return v.map(visit);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x)]));
+    return v;
+  };
+  return visit(value) as T;
+}
+
 export function buildReport(r: {
   workflow: string;
   executionName: string;
@@ -195,10 +211,11 @@ export function buildReport(r: {
   approvals: ApprovalRecord[];
 }): SimulationReport {
   const rel = (t: number) => Math.round((t - r.startedAt) / 10) / 100;
+  const tokens = r.sim.taskTokens.issued;
   const virtualSeconds = rel(r.endedAt);
   const awsCalls: AwsCallReport[] = r.sim.calls
     .filter((c) => c.execution === r.executionName)
-    .map((c) => ({ at: rel(c.at), state: c.state ?? null, account: c.account, region: c.region, service: c.service, operation: c.operation, input: c.input, error: c.error ?? null, ...(c.effects ? { effects: c.effects } : {}) }));
+    .map((c) => ({ at: rel(c.at), state: c.state ?? null, account: c.account, region: c.region, service: c.service, operation: c.operation, input: redactTokens(c.input, tokens), error: c.error ?? null, ...(c.effects ? { effects: c.effects } : {}) }));
   const transitions = r.sim.transitions
     .filter((t) => t.at >= r.startedAt && t.at <= r.endedAt)
     .map((t) => ({ at: rel(t.at), resource: t.resource, from: t.from ?? null, to: t.to }));
@@ -222,7 +239,7 @@ export function buildReport(r: {
     approvals: r.approvals,
     safety: { violations: safetyViolations(awsCalls, r.approvals) },
     phases,
-    resources: r.sim.snapshot(),
+    resources: redactTokens(r.sim.snapshot(), tokens),
   };
 }
 

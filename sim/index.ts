@@ -9,11 +9,12 @@ import { ec2NetworkModel } from './services/ec2-network';
 import { ipRangesModel } from './services/ip-ranges';
 import { secretsManagerModel, sfnModel } from './services/platform';
 import { route53Model } from './services/route53';
+import { snsModel } from './services/sns';
 import { Simulator, type ServiceModel } from './simulator';
 import { loadWorldFile, parseWorld, type WorldSeed } from './world';
 
 export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel,
-  globalAcceleratorModel, ec2NetworkModel, ipRangesModel];
+  globalAcceleratorModel, ec2NetworkModel, ipRangesModel, snsModel];
 
 /** A simulator seeded from a world file path, or from a world object (validated here). */
 export function createSimulator(world: string | unknown, baseDir?: string): Simulator {

@@ -28,6 +28,8 @@ export class TaskTokenBroker {
   /** Tokens that were settled, timed out or failed: late calls get TaskTimedOut / TaskDoesNotExist like AWS. */
   private readonly closed = new Map<string, 'done' | 'timed-out'>();
   private readonly listeners = new Set<(task: PendingTask) => void>();
+  /** Every token handed out, so reports can blank them (a token is a credential, even a simulated one). */
+  readonly issued = new Set<string>();
 
   constructor(private readonly now: () => number) {}
 
@@ -40,6 +42,7 @@ export class TaskTokenBroker {
   issue(stateName: string, executionId: string): PendingTask {
     // Real tokens are long opaque strings; a long one here catches code that puts tokens in URLs.
     const token = `AQB${randomBytes(96).toString('base64url')}`;
+    this.issued.add(token);
     return { token, stateName, executionId, issuedAt: this.now(), lastHeartbeat: this.now() };
   }
 

@@ -36,8 +36,13 @@ export const taskCatalog = {
   RestoreDnsTtl: 'tasks/dns/restore-ttl.ts',
   CheckDnsChanges: 'tasks/dns/check-dns-changes.ts',
   InspectDnsRecords: 'tasks/dns/inspect-dns-records.ts',
-  // approval
+  // approval gate (docs/approvals.md); ApprovalPage is served by API Gateway, not called by the ASL
   RequestApproval: 'tasks/approval/request-approval.ts',
+  RemindApprovers: 'tasks/approval/remind-approvers.ts',
+  ArmApprovalReminder: 'tasks/approval/arm-reminder.ts',
+  StopApprovalReminders: 'tasks/approval/stop-reminders.ts',
+  CloseApproval: 'tasks/approval/close-approval.ts',
+  ApprovalPage: 'tasks/approval/approval-page.ts',
   // locks (state table)
   AcquireLock: 'tasks/locks/acquire-lock.ts',
   ReleaseLock: 'tasks/locks/release-lock.ts',

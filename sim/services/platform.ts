@@ -2,7 +2,9 @@
  * The small platform services the workflows lean on: Step Functions' callback API (task tokens)
  * and Secrets Manager (the customer's signing key, when a task signs authorization messages).
  */
+import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
+import { APPROVAL_KEY_SECRET_NAME } from '../../domain/approval';
 import { awsError } from '../aws-error';
 import type { ServiceModel } from '../simulator';
 
@@ -36,8 +38,13 @@ export const secretsManagerModel: ServiceModel<SecretsState> = {
   key: 'secretsmanager',
   service: 'SecretsManager',
   seed(world) {
+    const seeds = SecretsWorldSection.parse(world.secrets ?? []);
+    // infra creates the approval link key with a random value; so does every simulation that doesn't seed one
+    if (!seeds.some((s) => s.name === APPROVAL_KEY_SECRET_NAME && s.account === world.defaultAccount && s.region === world.defaultRegion)) {
+      seeds.push({ account: world.defaultAccount, region: world.defaultRegion, name: APPROVAL_KEY_SECRET_NAME, value: randomBytes(32).toString('base64url') });
+    }
     return {
-      secrets: SecretsWorldSection.parse(world.secrets ?? []).map((s) => ({
+      secrets: seeds.map((s) => ({
         ...s, arn: `arn:aws:secretsmanager:${s.region}:${s.account}:secret:${s.name}-AbCdEf`,
       })),
     };

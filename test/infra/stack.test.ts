@@ -28,7 +28,7 @@ describe('the orchestrator stack', () => {
       EventPattern: { source: ['byoip-orchestrator'], 'detail-type': [name] },
       Targets: [Match.objectLike({ InputPath: '$.detail', Arn: Match.anyValue(), DeadLetterConfig: Match.anyValue() })],
     });
-    for (const kind of ['failed', 'timed-out', 'aborted', 'approval-expired']) {
+    for (const kind of ['failed', 'timed-out', 'aborted']) {
       t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `byoip-${name}-${kind}`, AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }] });
     }
   });
@@ -51,6 +51,14 @@ describe('the orchestrator stack', () => {
       BillingMode: 'PAY_PER_REQUEST',
     });
     t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+
+  it('alarms on an approval that expired unanswered, from what the gate\'s CloseApproval task logs', () => {
+    t.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('^CloseApprovalLogs') },
+      FilterPattern: Match.stringLikeRegexp('approval closed.*EXPIRED'),
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'byoip-approval-expired', AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }] });
   });
 
   it('sends alarms to an encrypted, SSL-only operators topic', () => {

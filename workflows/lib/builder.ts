@@ -4,10 +4,11 @@
  * Retry policy and a Catch into compensation. Fragments:
  *  - poll():     Check task → Choice(done?) → Wait(SecondsPath) → Check ...  (no sleeping Lambdas)
  *  - intent():   a Pass recording how to undo the next mutation, before it happens
- *  - approval(): a .waitForTaskToken callback with a timeout
+ *  - approval(): a .waitForTaskToken gate with timeout, heartbeat and a reminder loop
  *  - map():      an inline Map over items with its own sub-chain
  * Task resources are "${<Task>Arn}" placeholders, substituted by CDK and by the local runner.
  */
+import { APPROVAL_HEARTBEAT_SECONDS, REMINDER_RETRY_SECONDS } from '../../domain/approval';
 import { PollProfiles, type PollProfile } from '../../domain/polling';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -168,19 +169,107 @@ export class ChainBuilder {
     return this.pass(`Intent${key[0].toUpperCase()}${key.slice(1)}`, { Parameters: intent, ResultPath: `$.intents.${key}` });
   }
 
-  /** A human approval: the task gets a token and waits for SendTaskSuccess/Failure or the timeout. */
+  /**
+   * A human approval gate (docs/approvals.md): a Parallel of
+   *  - the decision: `fn` gets a task token (stored server-side, never in a URL or log) and the state
+   *    waits for SendTaskSuccess / SendTaskFailure(ApprovalRejected), up to the timeout, with a heartbeat;
+   *  - the reminder loop: heartbeats and reminders, sleeping in a callback state the decision wakes.
+   * The result at `resultPath` is {approved, approvalId, decidedBy, decidedAt, reason, via}. Any failure
+   * (rejection, expiry, lost heartbeat) closes the stored approval first, then goes where Task failures
+   * go; expiry and a lost heartbeat end as ApprovalRejected.
+   */
   approval(name: string, o: { fn: string; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string }): this {
-    this.add(name, prune({
-      Type: 'Task',
-      Comment: 'Waits for a human decision. The token travels only to the approval task, never into URLs or logs.',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: taskArn(o.fn), Payload: { ...o.payload, 'taskToken.$': '$$.Task.Token' } },
-      TimeoutSecondsPath: o.timeoutSecondsPath,
-      HeartbeatSecondsPath: o.heartbeatSecondsPath,
+    if (this.nested) throw new Error('approval gates belong outside Map iterations');
+    const n = (suffix: string) => `${name}${suffix}`;
+    const fields = [...new Set([...Object.keys(o.payload).map((k) => k.replace(/\.\$$/, '')), 'gate', 'timeoutSeconds', 'heartbeatSeconds'])];
+    const forward = (keys: string[]) => Object.fromEntries(keys.map((k) => [`${k}.$`, `$.${k}`]));
+    const executionPath = o.payload['execution.$'];
+    if (typeof executionPath !== 'string') throw new Error(`approval ${name}: the payload needs 'execution.$'`);
+    const decision = {
+      StartAt: n('Decision'),
+      States: {
+        [n('Decision')]: {
+          Type: 'Task',
+          Comment: 'Waits for the human decision. The token goes only to the approval task, which stores it server-side.',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: taskArn(o.fn), Payload: { ...forward(fields), 'taskToken.$': '$$.Task.Token' } },
+          TimeoutSecondsPath: '$.timeoutSeconds',
+          HeartbeatSecondsPath: '$.heartbeatSeconds',
+          ResultPath: '$.decision',
+          Retry: STANDARD_RETRY,
+          Next: n('StopReminders'),
+        },
+        [n('StopReminders')]: {
+          Type: 'Task', Comment: 'Wakes the reminder loop so the gate ends now; if this fails, the loop ends at its next check.',
+          Resource: taskArn('StopApprovalReminders'), Parameters: forward(['execution', 'gate']), ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY,
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.stopRemindersError', Next: n('Granted') }],
+          Next: n('Granted'),
+        },
+        [n('Granted')]: { Type: 'Succeed', OutputPath: '$.decision' },
+      },
+    };
+    const reminders = {
+      StartAt: n('RemindersStart'),
+      States: {
+        [n('RemindersStart')]: { Type: 'Wait', Comment: 'Lets the decision branch store the request first.', Seconds: 10, Next: n('Remind') },
+        [n('Remind')]: {
+          Type: 'Task', Comment: 'Heartbeat for the waiting decision; reminders half-way and near the end.',
+          Resource: taskArn('RemindApprovers'), Parameters: { ...forward(['workflow', 'execution', 'gate', 'timeoutSeconds', 'heartbeatSeconds']), 'reminder.$': '$.reminder' },
+          ResultPath: '$.reminder', TimeoutSeconds: 120, Retry: STANDARD_RETRY,
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.reminderError', Next: n('RemindRetry') }],
+          Next: n('RemindDone'),
+        },
+        [n('RemindDone')]: { Type: 'Choice', Choices: [{ Variable: '$.reminder.done', BooleanEquals: true, Next: n('RemindersOver') }], Default: n('ReminderSleep') },
+        [n('ReminderSleep')]: {
+          Type: 'Task', Comment: 'Sleeps until the next check (its timeout) unless the decision wakes it first.',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: taskArn('ArmApprovalReminder'), Payload: { ...forward(['execution', 'gate']), 'taskToken.$': '$$.Task.Token' } },
+          TimeoutSecondsPath: '$.reminder.nextDelaySeconds', ResultPath: null, Retry: STANDARD_RETRY,
+          Catch: [
+            { ErrorEquals: ['States.Timeout'], ResultPath: '$.sleep', Next: n('Remind') },
+            { ErrorEquals: ['RemindersStopped'], ResultPath: '$.sleep', Next: n('RemindersOver') },
+            { ErrorEquals: ['States.ALL'], ResultPath: '$.reminderError', Next: n('RemindRetry') },
+          ],
+          Next: n('RemindersOver'),
+        },
+        [n('RemindRetry')]: { Type: 'Wait', Comment: 'A failed check is tried again; if checks keep failing, the heartbeat timeout ends the gate.', Seconds: REMINDER_RETRY_SECONDS, Next: n('Remind') },
+        [n('RemindersOver')]: { Type: 'Succeed' },
+      },
+    };
+    const root = this.rootBuilder();
+    for (const branch of [decision, reminders]) {
+      for (const state of Object.keys(branch.States)) {
+        if (root.names.has(state)) throw new Error(`duplicate state name ${state}`);
+        root.names.add(state);
+      }
+    }
+    this.add(name, {
+      Type: 'Parallel',
+      Comment: 'Approval gate: nothing past this point happens without a recorded human decision.',
+      Parameters: {
+        ...o.payload,
+        gate: name,
+        'timeoutSeconds.$': o.timeoutSecondsPath,
+        ...(o.heartbeatSecondsPath ? { 'heartbeatSeconds.$': o.heartbeatSecondsPath } : { heartbeatSeconds: APPROVAL_HEARTBEAT_SECONDS }),
+        reminder: { attempt: 0 },
+      },
+      Branches: [decision, reminders],
+      ResultSelector: Object.fromEntries(['approved', 'approvalId', 'decidedBy', 'decidedAt', 'reason', 'via'].map((k) => [`${k}.$`, `$[0].${k}`])),
       ResultPath: o.resultPath,
-      Retry: [{ ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' }],
-      Catch: this.catchers(undefined),
-    }));
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: n('Closed') }],
+    });
+    const target = this.catchers(undefined)?.[0]?.Next as string;
+    this.add(n('Closed'), {
+      Type: 'Task',
+      Comment: 'Closes the stored approval (its link then says why) and names the failure: expiry and a lost heartbeat become ApprovalRejected.',
+      Resource: taskArn('CloseApproval'),
+      Parameters: { 'execution.$': executionPath, gate: name, 'timeoutSeconds.$': o.timeoutSecondsPath, ...(o.heartbeatSecondsPath ? { 'heartbeatSeconds.$': o.heartbeatSecondsPath } : { heartbeatSeconds: APPROVAL_HEARTBEAT_SECONDS }), 'failure.$': '$.failure' },
+      ResultPath: '$.failure',
+      TimeoutSeconds: 60,
+      Retry: STANDARD_RETRY,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalCloseError', Next: target }],
+      Next: target,
+    }, false);
     return this;
   }
 

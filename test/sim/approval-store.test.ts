@@ -1,0 +1,74 @@
+/**
+ * The gate's task, called directly against the simulated AWS: idempotent when invoked again, a retried
+ * task replaces its token without a second email, a gate entered again after a decision opens a new
+ * round (old links then say so), and a bad plan is refused before any AWS call.
+ */
+import type { Context } from 'aws-lambda';
+import type { Simulator } from '../../sim';
+import type { SnsState } from '../../sim/services/sns';
+import { connectSimulator } from '../../sim/transport';
+import { handler as requestApproval } from '../../tasks/approval/request-approval';
+import { decideApproval, listPending, loadApproval } from '../../tasks/approval/store';
+import { PageClient, textOf } from '../support/approval-page';
+import { exampleSim } from '../support/world';
+
+async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
+  const disconnect = connectSimulator(sim);
+  try { return await sim.clock.drive(fn); } finally { disconnect(); }
+}
+
+const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:byoip-RequestApproval' } as Context;
+const event = (taskToken: string, patch: Record<string, unknown> = {}) => ({
+  taskToken, workflow: 'onboard-cloudfront-byoip', gate: 'AwaitApproval', timeoutSeconds: 86_400, heartbeatSeconds: 21_600,
+  execution: { id: 'arn:aws:states:us-east-1:111122223333:execution:byoip-onboard-cloudfront-byoip:run-1', name: 'run-1' },
+  plan: { title: 'Advertise 198.18.0.0/24', approvers: ['netops-oncall@example.com'], changes: [{ kind: 'advertise', target: '198.18.0.0/24', from: 'provisioned', to: 'advertised' }] },
+  ...patch,
+});
+const TOKEN_1 = `AQB${'1'.repeat(120)}`;
+const TOKEN_2 = `AQB${'2'.repeat(120)}`;
+const TOKEN_3 = `AQB${'3'.repeat(120)}`;
+
+describe('RequestApproval', () => {
+  it('stores the request once, replaces the token of a retried task, and opens a new round after a decision', async () => {
+    const sim = exampleSim();
+    const emails = () => sim.state<SnsState>('sns').emails;
+    await within(sim, async () => {
+      const first = await requestApproval(event(TOKEN_1), context) as { approvalId: string; round: number; emailed: boolean };
+      expect(first).toMatchObject({ round: 1, emailed: true });
+      expect(await requestApproval(event(TOKEN_1), context)).toMatchObject({ round: 1, emailed: false });
+      expect(emails()).toHaveLength(1);
+      expect(await listPending()).toEqual([expect.objectContaining({ approvalId: first.approvalId, round: 1, title: 'Advertise 198.18.0.0/24', changes: 1 })]);
+
+      // The task failed and Step Functions retried it: a new token, the same request, no second email.
+      await sim.clock.sleep(5_000);
+      expect(await requestApproval(event(TOKEN_2), context)).toMatchObject({ round: 1, emailed: false });
+      expect((await loadApproval(first.approvalId))?.taskToken).toBe(TOKEN_2);
+      expect(emails()).toHaveLength(1);
+
+      // Decided (the token is gone in the simulator, so delivery fails and the approval closes), then the gate runs again.
+      const outcome = await decideApproval({ approvalId: first.approvalId, approve: false, identity: 'netops-oncall@example.com', reason: 'no', via: 'test' });
+      expect(outcome).toMatchObject({ kind: 'not-delivered', view: { status: 'CLOSED' } });
+      expect(await listPending()).toEqual([]);
+      const oldLink = /^https?:\/\/\S+$/m.exec(emails()[0].body)![0];
+      expect(await requestApproval(event(TOKEN_3), context)).toMatchObject({ round: 2, emailed: true });
+      expect(await loadApproval(first.approvalId)).toMatchObject({ round: 2, status: 'PENDING', taskToken: TOKEN_3 });
+      expect((await loadApproval(first.approvalId))?.decision).toBeUndefined();
+      expect(emails()).toHaveLength(2);
+      const old = await new PageClient().get(oldLink);
+      expect(old.status).toBe(410);
+      expect(textOf(old.html)).toMatch(/Link replaced.*earlier request for this change \(round 1\); the latest email has the current link \(round 2\)/);
+      const current = await new PageClient().get(/^https?:\/\/\S+$/m.exec(emails()[1].body)![0]);
+      expect(current.status).toBe(200);
+    });
+  });
+
+  it('refuses a plan that breaks the contract before any AWS call', async () => {
+    const sim = exampleSim();
+    await within(sim, async () => {
+      await expect(requestApproval(event(TOKEN_1, { plan: { title: 'x', approvers: ['not-an-email'], changes: [] } }), context))
+        .rejects.toMatchObject({ name: 'InputInvalid', message: expect.stringMatching(/plan\.approvers\.0/) });
+      await expect(requestApproval(event(TOKEN_1, { timeoutSeconds: 30 * 86_400 }), context)).rejects.toMatchObject({ name: 'InputInvalid' });
+    });
+    expect(sim.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * A tiny browser for the approval page handler: API Gateway proxy events in, HTML out, cookies kept.
+ * Call it only while a simulation is connected (e.g. from an --approve policy function).
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { handler } from '../../tasks/approval/approval-page';
+
+export interface PageResponse { status: number; html: string; headers: Record<string, string>; setCookie: string[] }
+
+export function pageEvent(method: string, link: string, o: { body?: string; cookie?: string; contentType?: string } = {}): APIGatewayProxyEvent {
+  const url = new URL(link);
+  const headers: Record<string, string> = { Host: url.host, 'User-Agent': 'approval-page-test' };
+  if (o.cookie) headers.Cookie = o.cookie;
+  if (o.body !== undefined) headers['Content-Type'] = o.contentType ?? 'application/x-www-form-urlencoded';
+  return {
+    httpMethod: method, path: url.pathname, resource: '/approvals/{approvalId}',
+    pathParameters: { approvalId: url.pathname.split('/').pop()! },
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : null,
+    multiValueQueryStringParameters: null, headers, multiValueHeaders: {}, body: o.body ?? null, isBase64Encoded: false,
+    stageVariables: null, requestContext: { identity: { sourceIp: '192.0.2.7' } } as never,
+  };
+}
+
+export class PageClient {
+  readonly cookies = new Map<string, string>();
+  readonly responses: PageResponse[] = [];
+
+  private async send(event: APIGatewayProxyEvent): Promise<PageResponse> {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (cookie) event.headers.Cookie = cookie;
+    const out = (await handler(event)) as APIGatewayProxyResult;
+    const setCookie = (out.multiValueHeaders?.['Set-Cookie'] ?? []).map(String);
+    for (const c of setCookie) {
+      const [pair] = c.split(';');
+      const [k, v] = pair.split('=');
+      this.cookies.set(k, v);
+    }
+    const res = { status: out.statusCode, html: out.body, headers: Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k, String(v)])), setCookie };
+    this.responses.push(res);
+    return res;
+  }
+
+  get(link: string, method = 'GET') {
+    return this.send(pageEvent(method, link));
+  }
+
+  post(link: string, fields: Record<string, string>) {
+    return this.send(pageEvent('POST', link, { body: new URLSearchParams(fields).toString() }));
+  }
+
+  /** Loads the page, then submits its form the way a browser would. */
+  async decide(link: string, decision: 'approve' | 'reject', fields: { decidedBy?: string; reason?: string }) {
+    const page = await this.get(link);
+    return this.post(link, { csrf: csrfOf(page.html), decision, ...(fields.decidedBy !== undefined ? { decidedBy: fields.decidedBy } : {}), reason: fields.reason ?? '' });
+  }
+}
+
+export function csrfOf(html: string): string {
+  const m = /name="csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('the page has no form');
+  return m[1];
+}
+
+/** The visible text of a page, for assertions. */
+export function textOf(html: string): string {
+  return html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+}

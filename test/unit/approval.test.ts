@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import {
+  ApprovalPlan, approvalEmail, approvalIdFor, approvalUrl, checkDecider, emailSubject, formToken, gateFailure, reminderOffsets,
+  reminderTick, signLink, verifyFormToken, verifyLink,
+} from '../../domain/approval';
+
+const KEY = 'k'.repeat(16) + 'e'.repeat(16) + 'y'.repeat(11);
+const T0 = Date.UTC(2026, 11, 1, 8);
+const ID = approvalIdFor('arn:aws:states:us-east-1:111122223333:execution:byoip-x:run-1', 'AwaitApproval');
+const claims = { approvalId: ID, round: 1, expiresAt: T0 + 7 * 86_400_000 };
+
+describe('approval links', () => {
+  it('carry only an opaque id, the round, the expiry and a signature', () => {
+    const url = new URL(approvalUrl('https://abc.execute-api.us-east-1.amazonaws.com/v1/', KEY, claims));
+    expect(url.pathname).toBe(`/v1/approvals/${ID}`);
+    expect(ID).toMatch(/^apr-[0-9a-f]{24}$/);
+    expect(Object.fromEntries(url.searchParams)).toEqual({ r: '1', e: String((T0 + 7 * 86_400_000) / 1000), s: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+  });
+
+  it('are the same id for every attempt of one gate, and differ between gates and executions', () => {
+    expect(approvalIdFor('exec-a', 'AwaitApproval')).toBe(approvalIdFor('exec-a', 'AwaitApproval'));
+    expect(approvalIdFor('exec-a', 'AwaitApproval')).not.toBe(approvalIdFor('exec-b', 'AwaitApproval'));
+    expect(approvalIdFor('exec-a', 'AwaitApproval')).not.toBe(approvalIdFor('exec-a', 'AwaitSwapApproval'));
+  });
+
+  it('verify while valid and report expiry at the signed second', () => {
+    const q = signLink(KEY, claims);
+    expect(verifyLink(KEY, ID, q, T0)).toEqual({ ok: true, round: 1, expiresAt: claims.expiresAt, expired: false });
+    expect(verifyLink(KEY, ID, q, claims.expiresAt - 1)).toMatchObject({ ok: true, expired: false });
+    expect(verifyLink(KEY, ID, q, claims.expiresAt)).toMatchObject({ ok: true, expired: true });
+  });
+
+  it('refuse any change to the id, round, expiry or signature, and another key', () => {
+    const q = signLink(KEY, claims);
+    fc.assert(fc.property(fc.constantFrom('id', 'r', 'e', 's'), fc.nat(), fc.integer({ min: 1, max: 15 }), (field, position, delta) => {
+      const change = (text: string, alphabet: string) => {
+        const i = position % text.length;
+        const next = alphabet[(alphabet.indexOf(text[i]) + delta) % alphabet.length];
+        return text.slice(0, i) + next + text.slice(i + 1);
+      };
+      const hex = '0123456789abcdef';
+      const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const id = field === 'id' ? `apr-${change(ID.slice(4), hex)}` : ID;
+      const query = { ...q, ...(field === 'r' ? { r: String(Number(q.r) + delta) } : {}), ...(field === 'e' ? { e: String(Number(q.e) + delta) } : {}), ...(field === 's' ? { s: change(q.s, b64) } : {}) };
+      expect(verifyLink(KEY, id, query, T0)).toEqual({ ok: false, reason: 'tampered' });
+    }));
+    expect(verifyLink(`${KEY}x`, ID, q, T0)).toEqual({ ok: false, reason: 'tampered' });
+    expect(verifyLink(KEY, ID, { r: q.r, e: q.e }, T0)).toEqual({ ok: false, reason: 'tampered' });
+    expect(verifyLink(KEY, '../etc', q, T0)).toEqual({ ok: false, reason: 'tampered' });
+  });
+
+  it('refuse a key too short to be a key', () => {
+    expect(() => signLink('short', claims)).toThrow(/at least 32 characters/);
+  });
+});
+
+describe('the form\'s anti-forgery value', () => {
+  const form = { approvalId: ID, round: 1, nonce: 'n0nce-n0nce-n0nce-1' };
+  it('is bound to the approval, the round and the browser\'s cookie nonce, and ages out', () => {
+    const token = formToken(KEY, { ...form, issuedAt: T0 });
+    expect(verifyFormToken(KEY, token, form, T0 + 60_000)).toBe('ok');
+    expect(verifyFormToken(KEY, token, { ...form, nonce: 'another-nonce-value' }, T0)).toBe('invalid');
+    expect(verifyFormToken(KEY, token, { ...form, round: 2 }, T0)).toBe('invalid');
+    expect(verifyFormToken(KEY, token, { ...form, approvalId: approvalIdFor('x', 'y') }, T0)).toBe('invalid');
+    expect(verifyFormToken(KEY, token, { ...form, nonce: undefined }, T0)).toBe('invalid');
+    expect(verifyFormToken(KEY, undefined, form, T0)).toBe('invalid');
+    expect(verifyFormToken(KEY, `${Number(token.split('.')[0]) + 1}.${token.split('.')[1]}`, form, T0)).toBe('invalid');
+    expect(verifyFormToken(KEY, token, form, T0 + 13 * 3600_000)).toBe('stale');
+  });
+});
+
+describe('reminders', () => {
+  it('come half-way and near the end (at most a day before)', () => {
+    expect(reminderOffsets(7 * 86_400)).toEqual([302_400, 544_320]);
+    expect(reminderOffsets(86_400)).toEqual([43_200, 77_760]);
+    expect(reminderOffsets(600)).toEqual([300, 540]);
+  });
+
+  it('are sent once each, and the loop checks in at least three times per heartbeat period', () => {
+    const r = { createdAt: T0, timeoutSeconds: 86_400, heartbeatSeconds: 6 * 3600, remindersSent: 0 };
+    expect(reminderTick(r, T0)).toEqual({ remind: false, reminderNumber: 0, nextDelaySeconds: 7200 });
+    expect(reminderTick(r, T0 + 42_000_000)).toEqual({ remind: false, reminderNumber: 0, nextDelaySeconds: 1200 });
+    expect(reminderTick(r, T0 + 43_200_000)).toEqual({ remind: true, reminderNumber: 1, nextDelaySeconds: 7200 });
+    expect(reminderTick({ ...r, remindersSent: 1 }, T0 + 43_200_000)).toMatchObject({ remind: false });
+    // A loop that was down through both reminder times sends one reminder, not two.
+    expect(reminderTick(r, T0 + 80_000_000)).toEqual({ remind: true, reminderNumber: 2, nextDelaySeconds: 7200 });
+  });
+});
+
+describe('who may decide', () => {
+  const plan = { approvers: ['Alice@Example.com', 'bob@example.com'] };
+  it('an approver of the plan, with a reason, recorded as the plan spells the approver', () => {
+    expect(checkDecider(plan, ' alice@example.COM ', ' CAB said yes ')).toEqual({ ok: true, approver: 'Alice@Example.com', reason: 'CAB said yes' });
+    expect(checkDecider(plan, 'mallory@example.net', 'ok')).toEqual({ ok: false, problems: ['mallory@example.net is not an approver of this change (approvers: Alice@Example.com, bob@example.com)'] });
+    expect(checkDecider(plan, '', '')).toEqual({ ok: false, problems: ['say who you are (one of the approvers)', 'give a reason: it is recorded with the decision'] });
+    expect(checkDecider(plan, 'bob@example.com', 'x'.repeat(1001))).toMatchObject({ ok: false, problems: [expect.stringMatching(/longer than 1000/)] });
+  });
+});
+
+describe('the plan and the email', () => {
+  it('takes the contract {title, approvers, changes: [{kind, target, from, to}], prerequisite?} and keeps extra context', () => {
+    const plan = ApprovalPlan.parse({ title: 'Swap ASN', approvers: ['a@example.com'], changes: [{ kind: 'asn', target: '198.18.0.0/24', from: 16509, to: null }], context: { asn: 64496 } });
+    expect(plan.changes[0]).toEqual({ kind: 'asn', target: '198.18.0.0/24', from: '16509', to: '(none)' });
+    expect(plan.context).toEqual({ asn: 64496 });
+    expect(ApprovalPlan.safeParse({ title: 'x', approvers: ['not-an-email'], changes: [] }).success).toBe(false);
+  });
+
+  it('writes subjects SNS accepts: no control characters, fewer than 100 characters', () => {
+    expect(emailSubject('a\nb\tc')).toBe('a b c');
+    const long = emailSubject(`[byoip] ${'x'.repeat(200)}`);
+    expect(long.length).toBe(99);
+    expect(long.endsWith('...')).toBe(true);
+  });
+
+  it('lists every change from → to and the link, and says an opened page changes nothing', () => {
+    const plan = ApprovalPlan.parse({ title: 'Advertise 198.18.0.0/24', approvers: ['a@example.com'], changes: [{ kind: 'advertise', target: '198.18.0.0/24', from: 'provisioned', to: 'advertised' }], prerequisite: 'Old provider withdraws.' });
+    const { subject, body } = approvalEmail('request', { approvalId: ID, round: 1, workflow: 'wf', executionName: 'run-1', plan, createdAt: T0, expiresAt: T0 + 86_400_000 }, 'https://x/approvals/a?r=1&e=1&s=s', T0);
+    expect(subject).toBe('[byoip] Approval needed: Advertise 198.18.0.0/24');
+    expect(body).toContain('  1. advertise 198.18.0.0/24: provisioned -> advertised');
+    expect(body).toContain('Before you approve: Old provider withdraws.');
+    expect(body).toMatch(/Opening the page changes nothing[^\n]*\nhttps:\/\/x\/approvals\/a\?r=1&e=1&s=s\n/);
+    expect(body).toContain(`byoip approve ${ID} --as <your email>`);
+  });
+});
+
+describe('a gate that ends without a decision', () => {
+  it('ends as ApprovalRejected when it expires or its heartbeat stops; other failures pass through', () => {
+    const timing = { timeoutSeconds: 7 * 86_400, heartbeatSeconds: 6 * 3600 };
+    expect(gateFailure(ID, { Error: 'States.Timeout', Cause: 'task timed out' }, timing)).toEqual({ Error: 'ApprovalRejected', Cause: expect.stringMatching(/expired: nobody decided within 7 days \(States\.Timeout\)/) });
+    expect(gateFailure(ID, { Error: 'States.HeartbeatTimeout' }, timing)).toEqual({ Error: 'ApprovalRejected', Cause: expect.stringMatching(/no heartbeat for 6 hours/) });
+    expect(gateFailure(ID, { Error: 'ApprovalRejected', Cause: 'rejected by a' }, timing)).toEqual({ Error: 'ApprovalRejected', Cause: 'rejected by a' });
+    expect(gateFailure(ID, { Error: 'AwsRequestRejected', Cause: 'NotFound' }, timing)).toEqual({ Error: 'AwsRequestRejected', Cause: 'NotFound' });
+  });
+});
