@@ -269,7 +269,7 @@ function updateValue(p: Parser, ctx: Ctx, item: Item): AttributeValue {
   return v;
 }
 
-/** Applies an UpdateExpression to a copy of the item and returns it. */
+/** Applies an UpdateExpression to a copy of the item and returns it. Every operand reads the item as it was before the update, as in DynamoDB. */
 export function applyUpdate(expression: string, item: Item, ctx: Ctx): Item {
   const out: Item = JSON.parse(JSON.stringify(item));
   const p = new Parser(tokenize(expression), ctx, expression);
@@ -279,20 +279,20 @@ export function applyUpdate(expression: string, item: Item, ctx: Ctx): Item {
       if (clause === 'SET') {
         const path = p.path();
         p.expect('=');
-        setPath(out, path, updateValue(p, ctx, out));
+        setPath(out, path, updateValue(p, ctx, item));
       } else if (clause === 'REMOVE') {
         setPath(out, p.path(), undefined);
       } else if (clause === 'ADD') {
         const path = p.path();
         const v = value(p, ctx);
-        const cur = resolve(out, path);
+        const cur = resolve(item, path);
         if ('N' in v) setPath(out, path, { N: String(Number(cur?.N ?? 0) + Number(v.N)) });
         else if ('SS' in v) setPath(out, path, { SS: [...new Set([...(cur?.SS ?? []), ...v.SS])] });
         else throw awsError('ValidationException', 'ADD supports numbers and sets');
       } else if (clause === 'DELETE') {
         const path = p.path();
         const v = value(p, ctx);
-        const cur = resolve(out, path);
+        const cur = resolve(item, path);
         if (cur?.SS) setPath(out, path, { SS: cur.SS.filter((x: string) => !v.SS.includes(x)) });
       } else {
         throw awsError('ValidationException', `Invalid UpdateExpression: unknown clause ${clause}`);

@@ -37,6 +37,19 @@ describe('simulated DynamoDB', () => {
     });
   });
 
+  it('evaluates every SET operand against the item as it was before the update (a swap of two attributes)', async () => {
+    await within(exampleSim(), async () => {
+      const db = stateTable();
+      await db.send(new PutCommand({ TableName: T, Item: { pk: 'SWAP#1', sk: 'STATE', current: 'AWS', previous: '64496', n: 1 } }));
+      const out = await db.send(new UpdateCommand({
+        TableName: T, Key: { pk: 'SWAP#1', sk: 'STATE' },
+        UpdateExpression: 'SET previous = current, current = previous, n = n + :one ADD m :one',
+        ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW',
+      }));
+      expect(out.Attributes).toEqual({ pk: 'SWAP#1', sk: 'STATE', current: '64496', previous: 'AWS', n: 2, m: 1 });
+    });
+  });
+
   it('applies a transaction all or nothing', async () => {
     await within(exampleSim(), async () => {
       const db = stateTable();
