@@ -9,25 +9,13 @@ import { inputInvalid } from './errors';
 import {
   AccountId, checkAuthorization, MAX_APPROVAL_SECONDS, cidrIssue, DistributionId, DnsName, Email, formatIssues, HostedZoneId, IpamId,
   PublicIpv4Slash24, Region, SecretRef, shortText,
+  CidrAuthorizationSchema,
 } from './validation';
 import { nonPublicReason } from './cidr';
 
 export const ADVERTISE_SPACING_SECONDS = 11; // AWS allows one Advertise/Withdraw per 10 s per account
 
-const Authorization = z.union([
-  z.object({
-    /** One signed message per CIDR provisioned into the top-level pool. */
-    messages: z.array(z.object({ cidr: z.string(), message: shortText(512), signature: shortText(2048) }).strict()).min(1),
-    /** The X.509 certificate from the RDAP record; when given, signatures are verified before any AWS call. */
-    certificatePem: z.string().max(8192).optional(),
-  }).strict(),
-  z.object({
-    /** Secrets Manager secret holding the PEM private key; a task signs the messages. */
-    signingKeySecretId: SecretRef,
-    /** Days until the signed messages expire. */
-    expiresInDays: z.number().int().min(1).max(365).default(30),
-  }).strict(),
-], { error: 'must be either {messages: [...]} or {signingKeySecretId}' });
+const Authorization = CidrAuthorizationSchema;
 
 const DnsRecord = z.object({
   hostedZoneId: HostedZoneId,

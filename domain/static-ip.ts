@@ -14,7 +14,7 @@ import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, containsAddress, formatCidr, nonPublicReason, overlaps, parseCidr, parseIpv4, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
-import { AccountId, checkAuthorization, cidrIssue, Email, formatIssues, Region, SecretRef, shortText } from './validation';
+import { AccountId, checkAuthorization, cidrIssue, CidrAuthorizationSchema, Email, formatIssues, Region } from './validation';
 
 /** Global Accelerator's control plane lives in us-west-2 whatever region the stack is in. */
 export const GA_API_REGION = 'us-west-2';
@@ -45,19 +45,7 @@ const Ipv4Address = z.string().superRefine((text, ctx) => {
   }
 });
 
-const Authorization = z.union([
-  z.object({
-    /** One signed message per range. */
-    messages: z.array(z.object({ cidr: z.string(), message: shortText(512), signature: shortText(2048) }).strict()).min(1),
-    /** The X.509 certificate from the RDAP record; when given, signatures are verified before any AWS call. */
-    certificatePem: z.string().max(8192).optional(),
-  }).strict(),
-  z.object({
-    /** Secrets Manager secret (in `region`) holding the PEM private key; a task signs the messages. */
-    signingKeySecretId: SecretRef,
-    expiresInDays: z.number().int().min(1).max(365).default(30),
-  }).strict(),
-], { error: 'must be either {messages: [...]} or {signingKeySecretId}' });
+const Authorization = CidrAuthorizationSchema;
 
 const PortRange = z.object({
   fromPort: z.number().int().min(1).max(65_535),

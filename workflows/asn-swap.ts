@@ -62,12 +62,7 @@ function build() {
     },
   });
   c.succeed('Swapped');
-  c.states.SwapStopped = {
-    Type: 'Fail',
-    Comment: 'Nothing is rolled back: the CIDR stays as AWS left it. Run asn-swap again (to "AWS" is immediate).',
-    ErrorPath: '$.failure.Error',
-    CausePath: '$.failure.Cause',
-  };
+  c.stopWithoutRollback('SwapStopped', 'Nothing is rolled back: the CIDR stays as AWS left it. Run asn-swap again (to "AWS" is immediate).');
   return c;
 }
 

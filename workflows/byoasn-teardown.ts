@@ -100,12 +100,7 @@ function build() {
   });
   c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', 'origin.$': '$.plan.origin', 'before.$': '$.state', 'approval.$': '$.approval' } });
   c.succeed('TornDown');
-  c.states.TeardownStopped = {
-    Type: 'Fail',
-    Comment: 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.',
-    ErrorPath: '$.failure.Error',
-    CausePath: '$.failure.Cause',
-  };
+  c.stopWithoutRollback('TeardownStopped');
   return c;
 }
 

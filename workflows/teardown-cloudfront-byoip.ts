@@ -112,12 +112,7 @@ function build() {
     ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY, Next: 'TeardownStopped',
     Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'TeardownStopped' }],
   };
-  c.states.TeardownStopped = {
-    Type: 'Fail',
-    Comment: 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.',
-    ErrorPath: '$.failure.Error',
-    CausePath: '$.failure.Cause',
-  };
+  c.stopWithoutRollback('TeardownStopped');
   return c;
 }
 

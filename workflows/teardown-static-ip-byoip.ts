@@ -73,12 +73,7 @@ function build() {
     Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.lockReleaseError', Next: 'TeardownStopped' }],
     Next: 'TeardownStopped',
   };
-  c.states.TeardownStopped = {
-    Type: 'Fail',
-    Comment: 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.',
-    ErrorPath: '$.failure.Error',
-    CausePath: '$.failure.Cause',
-  };
+  c.stopWithoutRollback('TeardownStopped');
   return c;
 }
 

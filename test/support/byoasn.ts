@@ -4,28 +4,21 @@ import { join } from 'node:path';
 import { createSimulator, type Simulator } from '../../sim';
 import { formatAuthorizationMessage, signAuthorizationMessage, yyyymmdd } from '../../domain/authorization';
 import { ACCOUNT, EXAMPLES, SIGNING_KEY } from './world';
+import { mergeJson } from '../../runner/scenarios';
 
 type Json = any;
-
-function merge(base: Json, patch: Json): Json {
-  if (patch === undefined) return base;
-  if (Array.isArray(patch) || typeof patch !== 'object' || patch === null) return patch;
-  const out = { ...(base ?? {}) };
-  for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
-  return out;
-}
 
 export const REGIONAL_POOL = 'ipam-pool-0b0a5e00000000002';
 export const CIDR_A = '198.19.0.0/24';
 export const CIDR_B = '198.19.1.0/24';
 
 export function byoasnSim(patch?: Json): Simulator {
-  const world = merge(JSON.parse(readFileSync(join(EXAMPLES, 'byoasn-world.json'), 'utf8')), patch);
+  const world = mergeJson(JSON.parse(readFileSync(join(EXAMPLES, 'byoasn-world.json'), 'utf8')), patch);
   return createSimulator(world, EXAMPLES);
 }
 
 export function byoasnInput(name: 'byoasn-onboard' | 'asn-swap' | 'byoasn-teardown', patch?: Json): Json {
-  return merge(JSON.parse(readFileSync(join(EXAMPLES, `${name}.input.json`), 'utf8')), patch);
+  return mergeJson(JSON.parse(readFileSync(join(EXAMPLES, `${name}.input.json`), 'utf8')), patch);
 }
 
 /** A signed ASN authorization message, expiring `days` after `now`. */

@@ -5,6 +5,7 @@ import { createSimulator, Simulator } from '../../sim';
 import { formatAuthorizationMessage, signAuthorizationMessage, yyyymmdd } from '../../domain/authorization';
 import { runWorkflow, type RunOptions } from '../../runner/local-runner';
 import type { SimulationReport } from '../../runner/report';
+import { mergeJson } from '../../runner/scenarios';
 
 export const EXAMPLES = join(__dirname, '..', '..', 'examples');
 export const ACCOUNT = '111122223333';
@@ -14,16 +15,8 @@ export const CERTIFICATE = readFileSync(join(EXAMPLES, 'keys', 'customer-rdap-ce
 
 type Json = any;
 
-function merge(base: Json, patch: Json): Json {
-  if (patch === undefined) return base;
-  if (Array.isArray(patch) || typeof patch !== 'object' || patch === null) return patch;
-  const out = { ...(base ?? {}) };
-  for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
-  return out;
-}
-
 export function exampleWorldJson(patch?: Json): Json {
-  return merge(JSON.parse(readFileSync(join(EXAMPLES, 'world.json'), 'utf8')), patch);
+  return mergeJson(JSON.parse(readFileSync(join(EXAMPLES, 'world.json'), 'utf8')), patch);
 }
 
 export function exampleSim(patch?: Json): Simulator {
@@ -31,7 +24,7 @@ export function exampleSim(patch?: Json): Simulator {
 }
 
 export function exampleInput(name = 'onboard-cloudfront-byoip', patch?: Json): Json {
-  return merge(JSON.parse(readFileSync(join(EXAMPLES, `${name}.input.json`), 'utf8')), patch);
+  return mergeJson(JSON.parse(readFileSync(join(EXAMPLES, `${name}.input.json`), 'utf8')), patch);
 }
 
 /** Signed messages for the CIDRs, expiring `days` after `now`. */

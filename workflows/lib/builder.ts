@@ -74,6 +74,12 @@ export class ChainBuilder {
     return this;
   }
 
+  /** A Fail state for re-runnable workflows: nothing is rolled back, and the execution ends with the original error. */
+  stopWithoutRollback(name: string, comment = 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.'): this {
+    this.states[name] = { Type: 'Fail', Comment: comment, ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' };
+    return this;
+  }
+
   get start(): string {
     if (!this.startAt) throw new Error('empty chain');
     return this.startAt;
