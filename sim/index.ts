@@ -4,12 +4,14 @@
 import { cloudfrontModel } from './services/cloudfront';
 import { dynamoDbModel } from './services/dynamodb';
 import { ec2IpamModel } from './services/ec2-ipam';
+import { elbv2Model } from './services/elbv2';
 import { secretsManagerModel, sfnModel } from './services/platform';
+import { ramModel } from './services/ram';
 import { route53Model } from './services/route53';
 import { Simulator, type ServiceModel } from './simulator';
 import { loadWorldFile, parseWorld, type WorldSeed } from './world';
 
-export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel];
+export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel, ramModel, elbv2Model];
 
 /** A simulator seeded from a world file path, or from a world object (validated here). */
 export function createSimulator(world: string | unknown, baseDir?: string): Simulator {
