@@ -48,6 +48,12 @@ export const PollProfiles = {
   dnsChange: { expectedSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 60, precision: 0.05, timeoutSeconds: 3600 },
   /** Advertise / withdraw reaching advertised / provisioned: a few minutes. */
   advertisement: { expectedSeconds: 120, minDelaySeconds: 5, maxDelaySeconds: 120, precision: 0.05, timeoutSeconds: 6 * 3600 },
+  /** CloudFront VPC origin Deploying → Deployed (about 15 min; reports of more) or Deleting → gone. */
+  vpcOriginDeployment: { expectedSeconds: 900, minDelaySeconds: 30, maxDelaySeconds: 120, precision: 0.05, timeoutSeconds: 3 * 3600 },
+  /** RAM: an invitation arriving, an acceptance or unshare taking effect: seconds. */
+  ramShare: { expectedSeconds: 10, minDelaySeconds: 5, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 3600 },
+  /** Waiting for the distribution's writer (another execution holding its lock, deploying). */
+  distributionTurn: { expectedSeconds: 600, minDelaySeconds: 15, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 12 * 3600 },
 } as const satisfies Record<string, PollProfile>;
 
 export type PollProfileName = keyof typeof PollProfiles;

@@ -110,6 +110,7 @@ export interface VpcOriginSharePlan {
   teams: TeamPlan[];
   coalesceSeconds: number;
   lock: { leaseSeconds: number };
+  lockResource: string;
   lockResources: string[];
   approvers: string[];
   approval: { timeoutSeconds: number };
@@ -221,6 +222,7 @@ export function planVpcOriginShare(raw: unknown): VpcOriginSharePlan {
     })),
     coalesceSeconds: input.coalesceSeconds,
     lock: input.lock,
+    lockResource: distributionLockResource(input.distributionId),
     lockResources: [distributionLockResource(input.distributionId)],
     approvers: input.approvers,
     approval: input.approval,
@@ -262,8 +264,10 @@ export interface VpcOriginTeardownPlan {
   networkingAccountId: string;
   distributionId: string;
   distributionAction: 'detach' | 'disable';
+  disable: boolean;
   teams: TeamTeardownPlan[];
   lock: { leaseSeconds: number };
+  lockResource: string;
   lockResources: string[];
 }
 
@@ -288,11 +292,13 @@ export function planVpcOriginTeardown(raw: unknown): VpcOriginTeardownPlan {
     networkingAccountId: input.networkingAccountId,
     distributionId: input.distributionId,
     distributionAction: input.distributionAction,
+    disable: input.distributionAction === 'disable',
     teams: input.teams.map((t) => ({
       name: t.name, accountId: t.accountId, roleArn: t.roleArn, albArn: t.albArn ?? null,
       vpcOriginName: t.vpcOriginName ?? defaultVpcOriginName(t.name), host: t.host ? bareHost(t.host) : null,
     })),
     lock: input.lock,
+    lockResource: distributionLockResource(input.distributionId),
     lockResources: [distributionLockResource(input.distributionId)],
   };
 }

@@ -7,4 +7,5 @@ export const UNDO_TASK_BY_SERVICE: Record<string, string> = {
   CloudFront: 'UndoCloudFront',
   Route53: 'UndoRoute53',
   DynamoDB: 'UndoDynamoDb',
+  RAM: 'UndoRam',
 };
