@@ -74,6 +74,12 @@ export const PollProfiles = {
   prefixListChange: { expectedSeconds: 10, minDelaySeconds: 2, maxDelaySeconds: 30, precision: 0.1, timeoutSeconds: 3600 },
   /** ip-ranges.json catching up with its AmazonIpSpaceChanged notification (a CDN lagging behind). */
   ipRangesPublication: { expectedSeconds: 120, minDelaySeconds: 30, maxDelaySeconds: 600, precision: 0.1, timeoutSeconds: 6 * 3600 },
+  /** CloudFront VPC origin Deploying → Deployed (about 15 min; reports of more) or Deleting → gone. */
+  vpcOriginDeployment: { expectedSeconds: 900, minDelaySeconds: 30, maxDelaySeconds: 120, precision: 0.05, timeoutSeconds: 3 * 3600 },
+  /** RAM: an invitation arriving, an acceptance or unshare taking effect: seconds. */
+  ramShare: { expectedSeconds: 10, minDelaySeconds: 5, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 3600 },
+  /** Waiting for the distribution's writer (another execution holding its lock, deploying). */
+  distributionTurn: { expectedSeconds: 600, minDelaySeconds: 15, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 12 * 3600 },
 } as const satisfies Record<string, PollProfile>;
 
 export type PollProfileName = keyof typeof PollProfiles;

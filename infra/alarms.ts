@@ -37,9 +37,9 @@ export function addExecutionAlarms(scope: Construct, name: string, sm: sfn.State
  * An approval that expired unanswered. The gate's CloseApproval task logs each expiry (the gate's
  * reminder loop also times out callback tasks, routinely, so the execution history cannot tell).
  */
-export function addApprovalExpiryAlarm(scope: Construct, closeApprovalLogs: logs.ILogGroup, topic: sns.ITopic): cloudwatch.Alarm {
+export function addApprovalExpiryAlarm(scope: Construct, taskLogs: logs.ILogGroup, topic: sns.ITopic): cloudwatch.Alarm {
   const expiries = new logs.MetricFilter(scope, 'ApprovalExpiriesFilter', {
-    logGroup: closeApprovalLogs,
+    logGroup: taskLogs,
     filterPattern: logs.FilterPattern.literal('{ $.message = "approval closed" && $.status = "EXPIRED" }'),
     metricNamespace: 'byoip-orchestrator',
     metricName: 'ApprovalExpiries',

@@ -73,7 +73,7 @@ export function deriveTaskActions(root: string, entries: Record<string, string>)
             actions.add(`${IAM_PREFIX[pkg]}:${name.replace(/Command$/, '')}`);
             // Tagging at creation needs the tagging permission too.
             if (hasProperty(arg, ['TagSpecifications'])) actions.add(`${IAM_PREFIX[pkg]}:CreateTags`);
-            if (hasProperty(arg, ['Tags']) && IAM_PREFIX[pkg] !== 'ec2') actions.add(`${IAM_PREFIX[pkg]}:TagResource`);
+            if (hasProperty(arg, ['Tags', 'tags']) && IAM_PREFIX[pkg] !== 'ec2') actions.add(`${IAM_PREFIX[pkg]}:TagResource`);
           }
         }
       }

@@ -12,6 +12,8 @@ export interface ScopeContext {
   signingKeySecretPrefix: string;
   hostedZoneIds: string[];
   teamRoleArns: string[];
+  /** Role name team accounts deploy (used when no team accounts are configured). */
+  teamAccessRoleName: string;
   topicArns: string[];
   /** The approval link key's secret name: only the approval tasks read it, and nothing else. */
   approvalKeySecretName: string;
@@ -53,7 +55,7 @@ export function resourcesFor(action: string, c: ScopeContext, task?: string): st
       if (name === 'TagResource' || name === 'UntagResource') return [arn('cloudfront', '', 'anycastiplist/*'), arn('cloudfront', '', 'distribution/*'), arn('cloudfront', '', 'vpcorigin/*')];
       return ['*'];
     case 'sts':
-      return c.teamRoleArns.length ? c.teamRoleArns : [`arn:${c.partition}:iam::*:role/byoip-orchestrator-team-access`];
+      return c.teamRoleArns.length ? c.teamRoleArns : [`arn:${c.partition}:iam::*:role/${c.teamAccessRoleName}`];
     case 'states':
       // Starting executions: only this orchestrator's state machines.
       if (name === 'StartExecution') return [arn('states', c.region, 'stateMachine:byoip-*')];

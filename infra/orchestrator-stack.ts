@@ -79,21 +79,32 @@ export class OrchestratorStack extends Stack {
       stateTableArn: this.stateTable.tableArn,
       signingKeySecretPrefix: config.signingKeySecretPrefix,
       hostedZoneIds: config.hostedZoneIds,
+      teamAccessRoleName: config.teamAccessRoleName,
       teamRoleArns: config.teamAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${config.teamAccessRoleName}`),
       topicArns: [],
       approvalKeySecretName: APPROVAL_KEY_SECRET_NAME,
     };
 
+    // One log group for all tasks (Powertools logs carry function_name): per-task groups would push the
+    // stack past CloudFormation's 500-resource limit as workflows are added.
+    const taskLogs = new logs.LogGroup(this, 'TaskLogs', {
+      logGroupName: '/aws/lambda/byoip-orchestrator-tasks', retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY,
+    });
     for (const [name, entry] of Object.entries(taskCatalog) as Array<[TaskName, string]>) {
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+      const logGroup = taskLogs;
+      // Inline in the role (no separate AWS::IAM::Policy per task), for the same resource limit.
       const role = new iam.Role(this, `${name}Role`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `byoip-orchestrator task ${name}: only the actions its handler calls`,
+        inlinePolicies: {
+          task: new iam.PolicyDocument({
+            statements: [
+              new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+              ...taskPermissions[name].map((action) => new iam.PolicyStatement({ actions: [action], resources: resourcesFor(action, iamScope, name) })),
+            ],
+          }),
+        },
       });
-      role.addToPolicy(new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-      for (const action of taskPermissions[name]) {
-        role.addToPolicy(new iam.PolicyStatement({ actions: [action], resources: resourcesFor(action, iamScope, name) }));
-      }
       const fn = new NodejsFunction(this, `${name}Fn`, {
         entry: join(ROOT, entry),
         handler: 'handler',
@@ -151,6 +162,6 @@ export class OrchestratorStack extends Stack {
     }
 
     new ApprovalGate(this, 'ApprovalGate', { functions: this.functions });
-    addApprovalExpiryAlarm(this, this.functions.get('CloseApproval')!.logGroup, this.operatorsTopic);
+    addApprovalExpiryAlarm(this, taskLogs, this.operatorsTopic);
   }
 }

@@ -50,6 +50,9 @@ export const taskPermissions: Record<TaskName, string[]> = {
   UndoCloudFront: [
     'cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution', 'cloudfront:GetDistribution', 'cloudfront:ListAnycastIpLists',
     'cloudfront:ListTagsForResource', 'cloudfront:GetAnycastIpList', 'cloudfront:ListDistributionsByAnycastIpListId', 'cloudfront:DeleteAnycastIpList',
+    // vpc-origin-share: team origins off the distribution (under its lease), VPC origins in team accounts
+    'cloudfront:ListVpcOrigins', 'cloudfront:GetVpcOrigin', 'cloudfront:DeleteVpcOrigin', 'cloudfront:ListDistributionsByOwnedResource',
+    'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'sts:AssumeRole',
   ],
   UndoRoute53: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets', 'route53:GetChange'],
   UndoDynamoDb: ['dynamodb:DeleteItem'],
@@ -127,7 +130,42 @@ export const taskPermissions: Record<TaskName, string[]> = {
     'ec2:DescribeSecurityGroups', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteSecurityGroup',
     'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:ModifyManagedPrefixList', 'ec2:DeleteManagedPrefixList',
   ],
+  // Cross-account VPC origins. Tasks acting in a team account assume the team's role (sts:AssumeRole);
+  // the actions listed with it are what that role must allow there (docs/vpc-origins.md).
+  ValidateVpcOriginShareInput: [],
+  CaptureVpcOriginShareBaseline: ['cloudfront:GetDistribution', 'route53:ListResourceRecordSets'],
+  EnsureVpcOrigin: ['sts:AssumeRole', 'cloudfront:ListVpcOrigins', 'cloudfront:GetVpcOrigin', 'cloudfront:CreateVpcOrigin', 'cloudfront:TagResource'],
+  CheckVpcOrigin: ['sts:AssumeRole', 'cloudfront:GetVpcOrigin'],
+  EnsureVpcOriginShare: ['sts:AssumeRole', 'ram:GetResourceShareAssociations', 'ram:CreateResourceShare', 'ram:TagResource'],
+  CheckShareInvitation: ['ram:GetResourceShareInvitations', 'ram:ListResources'],
+  AcceptShareInvitation: ['ram:AcceptResourceShareInvitation'],
+  CheckSharedVpcOrigin: ['ram:ListResources'],
+  EnqueueOriginAdditions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  CheckDistributionTurn: ['dynamodb:GetItem'],
+  ApplyOriginAdditions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ram:ListResources', 'cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+  MarkOriginAdditionsDeployed: ['dynamodb:UpdateItem'],
+  ConfirmOriginsAttached: ['dynamodb:GetItem', 'dynamodb:DeleteItem', 'cloudfront:GetDistributionConfig'],
+  PlanTeamDnsCutover: [],
+  UpsertTeamAliases: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
+  VerifyTeamIsolation: [],
+  ValidateVpcOriginTeardownInput: [],
+  CaptureVpcOriginTeardownState: ['cloudfront:GetDistribution', 'sts:AssumeRole', 'cloudfront:ListVpcOrigins', 'cloudfront:ListDistributionsByOwnedResource', 'ram:GetResourceShareAssociations'],
+  DetachTeamOrigins: ['dynamodb:GetItem', 'cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+  RevokeVpcOriginShare: ['sts:AssumeRole', 'cloudfront:ListDistributionsByOwnedResource', 'ram:GetResourceShareAssociations', 'ram:DeleteResourceShare', 'ram:DisassociateResourceShare'],
+  CheckVpcOriginShareRevoked: ['sts:AssumeRole', 'ram:GetResourceShareAssociations'],
+  DeleteVpcOrigin: ['sts:AssumeRole', 'cloudfront:GetVpcOrigin', 'cloudfront:ListDistributionsByOwnedResource', 'cloudfront:DeleteVpcOrigin'],
+  ConfirmVpcOriginUnreferenced: ['sts:AssumeRole', 'cloudfront:ListDistributionsByOwnedResource'],
+  UndoRam: ['sts:AssumeRole', 'ram:GetResourceShares', 'ram:DeleteResourceShare', 'cloudfront:ListVpcOrigins', 'cloudfront:ListDistributionsByOwnedResource'],
 };
 
-/** What cross-account tasks do inside a team account (granted by the team-access role, not the task role). */
-export const CROSS_ACCOUNT_ACTIONS: string[] = [];
+/**
+ * What cross-account tasks do inside a team account, granted there by the team-access role
+ * (infra/team-access-stack.ts). Each is also declared on the calling task above, so the
+ * least-privilege test ties the list to the handlers (test/infra/least-privilege.test.ts).
+ */
+export const CROSS_ACCOUNT_ACTIONS: string[] = [
+  'cloudfront:ListVpcOrigins', 'cloudfront:GetVpcOrigin', 'cloudfront:CreateVpcOrigin', 'cloudfront:DeleteVpcOrigin',
+  'cloudfront:TagResource', 'cloudfront:ListDistributionsByOwnedResource',
+  'ram:GetResourceShareAssociations', 'ram:GetResourceShares', 'ram:CreateResourceShare', 'ram:TagResource',
+  'ram:DeleteResourceShare', 'ram:DisassociateResourceShare',
+];

@@ -27,10 +27,13 @@ export class TeamAccessStack extends Stack {
       }),
       maxSessionDuration: undefined,
     });
-    if (CROSS_ACCOUNT_ACTIONS.length > 0) {
-      this.role.addToPolicy(new iam.PolicyStatement({ actions: [...CROSS_ACCOUNT_ACTIONS], resources: ['*'] }));
-    } else {
-      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudfront:GetVpcOrigin'], resources: [`arn:${this.partition}:cloudfront::${this.account}:vpcorigin/*`] }));
-    }
+    // List* and RAM calls accept only "*"; VPC-origin calls are scoped to this account's VPC origins.
+    const vpcOriginScoped = CROSS_ACCOUNT_ACTIONS.filter((a) => a.startsWith('cloudfront:') && !a.startsWith('cloudfront:List'));
+    this.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'VpcOrigins', actions: vpcOriginScoped, resources: [`arn:${this.partition}:cloudfront::${this.account}:vpcorigin/*`],
+    }));
+    this.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ListsAndShares', actions: CROSS_ACCOUNT_ACTIONS.filter((a) => !vpcOriginScoped.includes(a)), resources: ['*'],
+    }));
   }
 }

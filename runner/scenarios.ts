@@ -83,6 +83,8 @@ export const scenarios: Scenario[] = [
     prepare: async (sim) => serveIpRanges(sim, 0),
     input: (sim) => mergeJson(readExample('origin-ranges-sync.input.json'), { event: notificationFor(sim, 0) }),
   },
+  { workflow: 'vpc-origin-share', description: 'teams A and B: VPC origins shared through RAM into one distribution, aliases, isolation probes', worldFile: 'world.json', input: fromFile('vpc-origin-share') },
+  { workflow: 'vpc-origin-teardown', description: 'team C (already onboarded in the world): detach and deploy, unshare, delete the VPC origin', worldFile: 'world.json', input: fromFile('vpc-origin-teardown') },
 ];
 
 export function scenarioFor(workflow: string): Scenario {

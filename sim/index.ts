@@ -7,14 +7,17 @@ import { ec2IpamModel } from './services/ec2-ipam';
 import { globalAcceleratorModel } from './services/global-accelerator';
 import { ec2NetworkModel } from './services/ec2-network';
 import { ipRangesModel } from './services/ip-ranges';
+import { elbv2Model } from './services/elbv2';
 import { secretsManagerModel, sfnModel } from './services/platform';
+import { ramModel } from './services/ram';
 import { route53Model } from './services/route53';
 import { snsModel } from './services/sns';
 import { Simulator, type ServiceModel } from './simulator';
 import { loadWorldFile, parseWorld, type WorldSeed } from './world';
 
 export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel,
-  globalAcceleratorModel, ec2NetworkModel, ipRangesModel, snsModel];
+  globalAcceleratorModel, ec2NetworkModel, ipRangesModel, snsModel,
+  ramModel, elbv2Model];
 
 /** A simulator seeded from a world file path, or from a world object (validated here). */
 export function createSimulator(world: string | unknown, baseDir?: string): Simulator {

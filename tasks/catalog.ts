@@ -36,6 +36,30 @@ export const taskCatalog = {
   RestoreDnsTtl: 'tasks/dns/restore-ttl.ts',
   CheckDnsChanges: 'tasks/dns/check-dns-changes.ts',
   InspectDnsRecords: 'tasks/dns/inspect-dns-records.ts',
+  // cross-account CloudFront VPC origins (vpc-origin-share / vpc-origin-teardown)
+  ValidateVpcOriginShareInput: 'tasks/vpc-origins/validate-share-input.ts',
+  CaptureVpcOriginShareBaseline: 'tasks/vpc-origins/capture-share-baseline.ts',
+  EnsureVpcOrigin: 'tasks/vpc-origins/ensure-vpc-origin.ts',
+  CheckVpcOrigin: 'tasks/vpc-origins/check-vpc-origin.ts',
+  EnsureVpcOriginShare: 'tasks/vpc-origins/ensure-share.ts',
+  CheckShareInvitation: 'tasks/vpc-origins/check-share-invitation.ts',
+  AcceptShareInvitation: 'tasks/vpc-origins/accept-share-invitation.ts',
+  CheckSharedVpcOrigin: 'tasks/vpc-origins/check-shared-origin.ts',
+  EnqueueOriginAdditions: 'tasks/vpc-origins/enqueue-additions.ts',
+  CheckDistributionTurn: 'tasks/vpc-origins/check-distribution-turn.ts',
+  ApplyOriginAdditions: 'tasks/vpc-origins/apply-additions.ts',
+  MarkOriginAdditionsDeployed: 'tasks/vpc-origins/mark-additions-deployed.ts',
+  ConfirmOriginsAttached: 'tasks/vpc-origins/confirm-attached.ts',
+  PlanTeamDnsCutover: 'tasks/vpc-origins/plan-dns-cutover.ts',
+  UpsertTeamAliases: 'tasks/vpc-origins/upsert-team-aliases.ts',
+  VerifyTeamIsolation: 'tasks/vpc-origins/verify-isolation.ts',
+  ValidateVpcOriginTeardownInput: 'tasks/vpc-origins/validate-teardown-input.ts',
+  CaptureVpcOriginTeardownState: 'tasks/vpc-origins/capture-teardown-state.ts',
+  DetachTeamOrigins: 'tasks/vpc-origins/detach-team-origins.ts',
+  RevokeVpcOriginShare: 'tasks/vpc-origins/revoke-share.ts',
+  CheckVpcOriginShareRevoked: 'tasks/vpc-origins/check-share-revoked.ts',
+  DeleteVpcOrigin: 'tasks/vpc-origins/delete-vpc-origin.ts',
+  ConfirmVpcOriginUnreferenced: 'tasks/vpc-origins/confirm-unreferenced.ts',
   // approval gate (docs/approvals.md); ApprovalPage is served by API Gateway, not called by the ASL
   RequestApproval: 'tasks/approval/request-approval.ts',
   RemindApprovers: 'tasks/approval/remind-approvers.ts',
@@ -108,6 +132,7 @@ export const taskCatalog = {
   DeleteGaAccelerator: 'tasks/global-accelerator/delete-accelerator.ts',
   UndoGlobalAccelerator: 'tasks/compensation/undo-global-accelerator.ts',
   UndoEc2Network: 'tasks/compensation/undo-ec2-network.ts',
+  UndoRam: 'tasks/compensation/undo-ram.ts',
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

@@ -119,6 +119,7 @@ function build() {
 export const byoasnOnboard: WorkflowDefinition = {
   name: 'byoasn-onboard',
   description: 'BYOASN: provision the ASN (signed), associate it with BYOIP CIDRs, approval, advertise from it through the once-per-hour guard.',
+  recovery: 'compensate',
   build() {
     const c = build();
     c.compensation(UNDO_TASK_BY_SERVICE);

@@ -2,6 +2,8 @@
 import { asnSwap } from './asn-swap';
 import { byoasnOnboard } from './byoasn-onboard';
 import { byoasnTeardown } from './byoasn-teardown';
+import { vpcOriginShare } from './vpc-origin-share';
+import { vpcOriginTeardown } from './vpc-origin-teardown';
 import type { WorkflowDefinition } from './lib/workflow';
 import { onboardCloudfrontByoip } from './onboard-cloudfront-byoip';
 import { originRangesSync } from './origin-ranges-sync';
@@ -14,6 +16,7 @@ export const workflows: WorkflowDefinition[] = [
   byoasnOnboard, asnSwap, byoasnTeardown,
   staticIpByoip, teardownStaticIpByoip,
   originRangesSync,
+  vpcOriginShare, vpcOriginTeardown,
 ];
 
 export function workflowByName(name: string): WorkflowDefinition {

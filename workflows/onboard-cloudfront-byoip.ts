@@ -205,6 +205,7 @@ function build() {
 export const onboardCloudfrontByoip: WorkflowDefinition = {
   name: 'onboard-cloudfront-byoip',
   description: 'BYOIP to CloudFront through IPAM: provision, anycast list, DNS TTL, approval, advertise, cut over DNS.',
+  recovery: 'compensate',
   build() {
     const c = build();
     c.compensation(UNDO_TASK_BY_SERVICE);

@@ -166,6 +166,7 @@ function afterTheFact(c: ChainBuilder) {
 export const originRangesSync: WorkflowDefinition = {
   name: 'origin-ranges-sync',
   description: 'Keeps security groups and prefix lists equal to CloudFront\'s origin-facing ranges (AmazonIpSpaceChanged or on demand).',
+  recovery: 'compensate',
   build() {
     const c = build();
     afterTheFact(c);

@@ -131,6 +131,7 @@ function build() {
 export const staticIpByoip: WorkflowDefinition = {
   name: 'static-ip-byoip',
   description: 'BYOIP to Global Accelerator for a serverless API: provision, approval, advertise, accelerator with the allow-listed IPs.',
+  recovery: 'compensate',
   build() {
     const c = build();
     c.compensation(UNDO_TASK_BY_SERVICE);

@@ -1,7 +1,8 @@
 /**
  * CloudFront: Anycast static IP lists backed by an IPAM global pool (Deploying → Deployed, IpCount 3,
  * quota default 0), and distributions with ETag/IfMatch read-modify-write (PreconditionFailed on a
- * stale ETag) and InProgress → Deployed after every change.
+ * stale ETag) and InProgress → Deployed after every change. VPC origins and the origin/behaviour
+ * rules are in cloudfront-vpc-origins.ts; the edge that serves the Deployed configs in cloudfront-edge.ts.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
@@ -10,6 +11,9 @@ import { awsError } from '../aws-error';
 import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import { registerAllocationCheck, type IpamState } from './ec2-ipam';
+import { cloudfrontEdge } from './cloudfront-edge';
+import { seedVpcOrigins, settleVpcOrigins, validateDistributionConfig, vpcOriginExists, vpcOriginOperations, describeVpcOrigin, type SimVpcOrigin } from './cloudfront-vpc-origins';
+import { registerShareableResource } from './ram';
 
 const DistributionSeed = z.object({
   id: z.string(),
@@ -49,15 +53,18 @@ export interface SimDistribution {
   ETag: string;
   lc: Lifecycle<DistStatus>;
   LastModifiedTime: number;
+  /** What the edge serves: the config as of the last time the distribution reached Deployed. */
+  deployedConfig: Record<string, any>;
 }
 
 export interface CloudFrontState {
   anycastLists: SimAnycastList[];
   distributions: SimDistribution[];
+  vpcOrigins: SimVpcOrigin[];
   etagCounter: number;
 }
 
-function newEtag(state: CloudFrontState): string {
+export function newEtag(state: CloudFrontState): string {
   state.etagCounter++;
   return `E${state.etagCounter.toString(36).toUpperCase().padStart(12, '0')}`;
 }
@@ -137,21 +144,28 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
   service: 'CloudFront',
   seed(world, sim) {
     registerAllocationCheck(listUsingCidr);
+    registerShareableResource(vpcOriginExists);
     const section = CloudFrontWorldSection.parse(world.cloudfront ?? {});
-    const state: CloudFrontState = { anycastLists: [], distributions: [], etagCounter: 0 };
+    const state: CloudFrontState = { anycastLists: [], distributions: [], vpcOrigins: [], etagCounter: 0 };
     for (const d of section.distributions) {
+      const config = defaultConfig(d.id, d.config);
       state.distributions.push({
         Id: d.id, ARN: `arn:aws:cloudfront::${d.account}:distribution/${d.id}`, account: d.account,
         DomainName: d.domainName ?? `d${createHash('sha1').update(d.id).digest('hex').slice(0, 13)}.cloudfront.net`,
-        config: defaultConfig(d.id, d.config), ETag: newEtag(state), lc: lifecycle<DistStatus>('Deployed', sim.startedAt), LastModifiedTime: sim.startedAt,
+        config, ETag: newEtag(state), lc: lifecycle<DistStatus>('Deployed', sim.startedAt), LastModifiedTime: sim.startedAt, deployedConfig: config,
       });
     }
+    state.vpcOrigins = seedVpcOrigins(world, sim, () => newEtag(state));
+    sim.addHttpHost(cloudfrontEdge(sim));
     return state;
   },
 
   settle(state, now, sim) {
     for (const l of state.anycastLists) settle(sim, `anycast-ip-list:${l.Id}`, l.lc, now);
-    for (const d of state.distributions) settle(sim, `distribution:${d.Id}`, d.lc, now);
+    for (const d of state.distributions) {
+      if (settle(sim, `distribution:${d.Id}`, d.lc, now) && d.lc.state === 'Deployed') d.deployedConfig = d.config;
+    }
+    settleVpcOrigins(state, now, sim);
   },
 
   snapshot(state, sim) {
@@ -161,11 +175,17 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
       distributions: state.distributions.map((d) => ({
         Id: d.Id, account: d.account, Status: d.lc.state, DomainName: d.DomainName, AnycastIpListId: d.config.AnycastIpListId ?? null,
         PriceClass: d.config.PriceClass, IsIPV6Enabled: d.config.IsIPV6Enabled, Enabled: d.config.Enabled,
+        Aliases: d.config.Aliases?.Items ?? [],
+        Origins: (d.config.Origins?.Items ?? []).map((o: any) => ({ Id: o.Id, DomainName: o.DomainName, VpcOriginId: o.VpcOriginConfig?.VpcOriginId ?? null, OwnerAccountId: o.VpcOriginConfig?.OwnerAccountId ?? null })),
+        CacheBehaviors: (d.config.CacheBehaviors?.Items ?? []).map((b: any) => ({ PathPattern: b.PathPattern, TargetOriginId: b.TargetOriginId })),
       })),
+      vpcOrigins: state.vpcOrigins.filter((v) => v.lc.state !== 'Deleted').map((v) => ({ ...describeVpcOrigin(v), Name: v.endpoint.Name })),
     };
   },
 
   operations: {
+    ...vpcOriginOperations(newEtag),
+
     CreateAnycastIpList(ctx, input) {
       const quota = ctx.sim.quota(ctx.account, 'anycastIpLists', 0);
       const live = ctx.state.anycastLists.filter((l) => l.account === ctx.account && l.lc.state !== 'Deleted');
@@ -230,8 +250,9 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
     ListTagsForResource(ctx, input) {
       const l = ctx.state.anycastLists.find((x) => x.Arn === input.Resource && x.account === ctx.account && x.lc.state !== 'Deleted');
       const d = ctx.state.distributions.find((x) => x.ARN === input.Resource && x.account === ctx.account);
-      if (!l && !d) throw awsError('NoSuchResource', `The specified resource does not exist: ${input.Resource}`, 404);
-      return { Tags: { Items: (l?.Tags as { Items?: unknown[] } | undefined)?.Items ?? [] } };
+      const v = ctx.state.vpcOrigins.find((x) => x.Arn === input.Resource && x.account === ctx.account && x.lc.state !== 'Deleted');
+      if (!l && !d && !v) throw awsError('NoSuchResource', `The specified resource does not exist: ${input.Resource}`, 404);
+      return { Tags: { Items: v ? v.Tags : (l?.Tags as { Items?: unknown[] } | undefined)?.Items ?? [] } };
     },
 
     ListDistributionsByAnycastIpListId(ctx, input) {
@@ -265,6 +286,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
           throw awsError('InvalidArgument', 'An Anycast static IP list that only has IPv4 addresses can\'t be associated to distributions with IPv6 enabled');
         }
       }
+      validateDistributionConfig(ctx, d, next);
       d.config = next;
       d.ETag = newEtag(ctx.state);
       d.LastModifiedTime = ctx.now;

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { awsError } from '../aws-error';
 import type { OpContext, ServiceModel } from '../simulator';
 import { applyUpdate, evaluateCondition, type AttributeValue, type Item } from './dynamodb-expressions';
+import { marshall } from '@aws-sdk/util-dynamodb';
 
 /** The single table every workflow keeps durable state in (name via STATE_TABLE_NAME in AWS). */
 export const STATE_TABLE = 'byoip-orchestrator-state';
@@ -93,7 +94,11 @@ export const dynamoDbModel: ServiceModel<DynamoDbState> = {
     return {
       tables: seeds.map((s) => {
         const t: SimTable = { name: s.name, account: (s as any).account ?? world.defaultAccount, region: (s as any).region ?? world.defaultRegion, pk: s.partitionKey ?? 'pk', sk: s.sortKey, items: new Map() };
-        for (const item of s.items ?? []) t.items.set(keyOf(t, item), item);
+        // World files may give items as plain JSON or as DynamoDB attribute values.
+        for (const seed of s.items ?? []) {
+          const item = typeof seed[t.pk] === 'object' ? seed : marshall(seed);
+          t.items.set(keyOf(t, item), item);
+        }
         return t;
       }),
     };

@@ -150,9 +150,12 @@ export const route53Model: ServiceModel<Route53State> = {
         }
       }
       if (problems.length > 0) throw awsError('InvalidChangeBatch', `[${problems.join(', ')}]`);
-      // A change of what a name answers (not just its TTL) is a DNS cutover, for the safety checks.
-      const answers = (records: RRSet[]) => JSON.stringify(records.map((r) => [r.Name, r.Type, r.SetIdentifier, r.ResourceRecords, r.AliasTarget]).sort());
-      if (answers(zone.records) !== answers(working)) ctx.note('dns-values-changed');
+      // A change of what an existing name answers (not just its TTL, not a new name) is a DNS cutover, for the safety checks.
+      const answers = (records: RRSet[]) => new Map(records.map((r) => [JSON.stringify([r.Name, r.Type, r.SetIdentifier ?? null]), JSON.stringify([r.ResourceRecords, r.AliasTarget])]));
+      const before = answers(zone.records);
+      const after = answers(working);
+      if ([...before].some(([key, value]) => after.get(key) !== value)) ctx.note('dns-values-changed');
+      if ([...after.keys()].some((key) => !before.has(key))) ctx.note('dns-record-created');
       zone.records = working;
       const change: SimChange = { Id: ctx.sim.nextId('C', 20).toUpperCase(), SubmittedAt: ctx.now, Comment: input.ChangeBatch?.Comment, lc: lifecycle('PENDING', ctx.now), zoneId: zone.Id };
       transition(ctx.sim, `dns-change:${change.Id}`, change.lc, ctx.now, 'PENDING', { state: 'INSYNC', afterSeconds: ctx.timings.dnsInsync });

@@ -5,6 +5,7 @@ import { TAG_EXECUTION } from '../lib/common';
 import { defineUndoTask, type UndoImpl } from '../lib/undo';
 import { cloudfront, findAnycastListByName, getAnycastList } from '../cloudfront/cloudfront-client';
 import { ListTagsForResourceCommand } from '@aws-sdk/client-cloudfront';
+import { vpcOriginUndoActions } from './undo-cloudfront-vpc-origins';
 
 interface Settings { AnycastIpListId: string | null; PriceClass: string; IsIPV6Enabled: boolean }
 
@@ -54,6 +55,7 @@ const deleteAnycastIpList: UndoImpl = {
 export const undoActions: Record<string, UndoImpl> = {
   'CloudFront.RestoreDistribution': restoreDistribution,
   'CloudFront.DeleteAnycastIpList': deleteAnycastIpList,
+  ...vpcOriginUndoActions,
 };
 
 export const handler = defineUndoTask('UndoCloudFront', 'CloudFront', undoActions);

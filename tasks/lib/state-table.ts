@@ -60,3 +60,10 @@ export async function releaseLock(resource: string, owner: string): Promise<bool
     throw e;
   }
 }
+
+/** The live lease on `resource`, if any (an expired lease counts as free). */
+export async function lockHolder(resource: string): Promise<LockHolder | undefined> {
+  const out = await stateTable().send(new GetCommand({ TableName: stateTableName(), Key: lockKey(resource), ConsistentRead: true }));
+  const holder = out.Item as LockHolder | undefined;
+  return holder && holder.expiresAt >= Date.now() ? holder : undefined;
+}

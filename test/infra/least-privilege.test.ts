@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { comparePermissions, deriveTaskActions } from '../../infra/derive-permissions';
-import { taskPermissions } from '../../infra/task-permissions';
+import { CROSS_ACCOUNT_ACTIONS, taskPermissions } from '../../infra/task-permissions';
 import { taskCatalog } from '../../tasks/catalog';
 import { synthTemplates } from './synth';
 
@@ -27,12 +27,11 @@ describe('least privilege', () => {
   it('grants each task role exactly its actions, and the state table only through its ARN', () => {
     const { orchestrator } = synthTemplates();
     const roles = orchestrator.findResources('AWS::IAM::Role');
-    const policies = Object.values(orchestrator.findResources('AWS::IAM::Policy')) as any[];
     const granted: Record<string, string[]> = {};
     for (const task of Object.keys(taskCatalog)) {
       const roleId = Object.keys(roles).find((id) => id.startsWith(`${task}Role`));
       expect([task, roleId !== undefined]).toEqual([task, true]);
-      const statements = policies.filter((p) => p.Properties.Roles.some((r: any) => r.Ref === roleId)).flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const statements = (roles[roleId!].Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement);
       granted[task] = statements.filter((s: any) => s.Sid !== 'Logs').flatMap((s: any) => [].concat(s.Action)).sort();
       for (const s of statements.filter((x: any) => [].concat(x.Action).some((a: string) => a.startsWith('dynamodb:')))) {
         expect(JSON.stringify(s.Resource)).toContain('StateTable');
@@ -40,5 +39,13 @@ describe('least privilege', () => {
       expect(Object.keys(roles[roleId!].Properties).includes('ManagedPolicyArns')).toBe(false);
     }
     expect(comparePermissions(derived, granted)).toEqual([]);
+  });
+
+  it('lets the team-access role do only what the tasks that assume it call', () => {
+    const assuming = Object.values(taskPermissions).filter((actions) => actions.includes('sts:AssumeRole'));
+    expect(CROSS_ACCOUNT_ACTIONS.filter((a) => !assuming.some((actions) => actions.includes(a)))).toEqual([]);
+    const { teamAccess } = synthTemplates();
+    const statements = Object.values(teamAccess.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements.flatMap((s: any) => [].concat(s.Action)).sort()).toEqual([...CROSS_ACCOUNT_ACTIONS].sort());
   });
 });

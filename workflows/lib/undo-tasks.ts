@@ -11,4 +11,5 @@ export const UNDO_TASK_BY_SERVICE: Record<string, string> = {
   Byoasn: 'UndoByoasn',
   GlobalAccelerator: 'UndoGlobalAccelerator',
   EC2Network: 'UndoEc2Network',
+  RAM: 'UndoRam',
 };

@@ -5,6 +5,12 @@ export interface WorkflowDefinition {
   /** Kebab-case name: the asl/<name>.asl.json file, the CLI argument, the state machine name suffix. */
   readonly name: string;
   readonly description: string;
+  /**
+   * What a failure leaves: `compensate` undoes this execution's changes (the world as before, or
+   * CompensationIncomplete listing what is left); `rerun` stops where it failed and the same input run
+   * again finishes the job (teardowns, swaps). The reliability sweep holds each workflow to its promise.
+   */
+  readonly recovery: 'compensate' | 'rerun';
   /** Builds the ASL definition. */
   build(): AslState;
 }

@@ -1,0 +1,24 @@
+/** In the networking account: accept the team's RAM invitation (idempotent; an expired one fails clearly). */
+import { AcceptResourceShareInvitationCommand } from '@aws-sdk/client-ram';
+import * as z from 'zod';
+import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { clientToken, ExecutionRef } from '../lib/common';
+import { defineTask } from '../lib/handler';
+import { ramHere } from './clients';
+
+const Event = z.object({ team: z.string(), invitationArn: z.string().nullable(), status: z.string(), execution: ExecutionRef });
+
+export const handler = defineTask('AcceptShareInvitation', Event, async ({ team, invitationArn, status, execution }) => {
+  if (status !== 'PENDING' || !invitationArn) return { accepted: false, status };
+  try {
+    await ramHere().send(new AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn, clientToken: clientToken(execution, `accept-${team}`) }));
+    return { accepted: true, status: 'ACCEPTED' };
+  } catch (e) {
+    const name = (e as Error).name;
+    if (name === 'ResourceShareInvitationAlreadyAcceptedException') return { accepted: false, status: 'ACCEPTED' };
+    if (name === 'ResourceShareInvitationExpiredException') {
+      throw new WorkflowError(ErrorNames.ResourceFailed, `the RAM invitation ${invitationArn} for ${team}'s VPC origin expired before it was accepted (12-hour limit); ask the team to share again and run again`);
+    }
+    throw e;
+  }
+});

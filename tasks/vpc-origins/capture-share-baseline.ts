@@ -1,0 +1,74 @@
+/**
+ * Reads what the share will change, before changing anything: the distribution (it must be in the
+ * networking account), which teams are already attached (a re-run: their attachment is not this
+ * execution's to undo), which hosts its aliases already cover, and each team's DNS records (A, and
+ * AAAA when IPv6 is on). A record that exists and points elsewhere makes the DNS step a cutover that
+ * needs approval. Paths or origin ids taken by someone else fail here, with nothing changed yet.
+ */
+import { GetDistributionCommand } from '@aws-sdk/client-cloudfront';
+import * as z from 'zod';
+import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { CLOUDFRONT_ALIAS_ZONE_ID, hostCovered } from '../../domain/vpc-origins';
+import { defineTask } from '../lib/handler';
+import { currentRecord, fqdn, type TrackedRecord } from '../dns/route53-client';
+import { cloudfrontHere } from './clients';
+
+const Team = z.object({ name: z.string(), accountId: z.string(), host: z.string(), hostedZoneId: z.string(), pathPattern: z.string(), originId: z.string() }).passthrough();
+const Event = z.object({ networkingAccountId: z.string(), distributionId: z.string(), teams: z.array(Team), approvers: z.array(z.string()) });
+
+const describeRecord = (r: TrackedRecord['before']) => !r ? '(none)' : r.AliasTarget ? `alias ${r.AliasTarget.DNSName}` : `${(r.ResourceRecords ?? []).map((v) => v.Value).join(', ')} TTL ${r.TTL}`;
+
+export const handler = defineTask('CaptureVpcOriginShareBaseline', Event, async (input) => {
+  let d;
+  try {
+    d = (await cloudfrontHere().send(new GetDistributionCommand({ Id: input.distributionId }))).Distribution!;
+  } catch (e) {
+    if ((e as Error).name === 'NoSuchDistribution') throw new WorkflowError(ErrorNames.InputInvalid, `input.distributionId: distribution ${input.distributionId} does not exist in this account`);
+    throw e;
+  }
+  const owner = /^arn:[^:]+:cloudfront::(\d{12}):/.exec(d.ARN ?? '')?.[1];
+  if (owner !== input.networkingAccountId) throw new WorkflowError(ErrorNames.InputInvalid, `input.networkingAccountId: distribution ${input.distributionId} belongs to account ${owner}, not ${input.networkingAccountId}`);
+  const config = d.DistributionConfig!;
+  const origins = config.Origins?.Items ?? [];
+  const behaviors = config.CacheBehaviors?.Items ?? [];
+  const aliases = config.Aliases?.Items ?? [];
+  const problems: string[] = [];
+  const attachedBefore: string[] = [];
+  input.teams.forEach((t, i) => {
+    const origin = origins.find((o) => o.Id === t.originId);
+    const behavior = behaviors.find((b) => b.PathPattern === t.pathPattern);
+    if (origin && origin.VpcOriginConfig?.OwnerAccountId !== t.accountId) problems.push(`input.teams[${i}].name: the distribution already has an origin ${t.originId} that is not ${t.name}'s VPC origin`);
+    if (behavior && behavior.TargetOriginId !== t.originId) problems.push(`input.teams[${i}].pathPattern: ${t.pathPattern} is already routed to origin ${behavior.TargetOriginId}`);
+    if (origin && behavior?.TargetOriginId === t.originId && origin.VpcOriginConfig?.OwnerAccountId === t.accountId) attachedBefore.push(t.name);
+  });
+  const types = config.IsIPV6Enabled ? ['A', 'AAAA'] : ['A'];
+  const dns: TrackedRecord[] = [];
+  for (const [i, t] of input.teams.entries()) {
+    for (const type of types) {
+      try {
+        dns.push({ hostedZoneId: t.hostedZoneId, name: fqdn(t.host), type, before: (await currentRecord(t.hostedZoneId, t.host, type)) as TrackedRecord['before'] });
+      } catch (e) {
+        if ((e as Error).name === 'NoSuchHostedZone') { problems.push(`input.teams[${i}].hostedZoneId: hosted zone ${t.hostedZoneId} does not exist in this account`); break; }
+        throw e;
+      }
+    }
+  }
+  if (problems.length) throw new WorkflowError(ErrorNames.InputInvalid, `vpc-origin-share cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  const alias = fqdn(d.DomainName!);
+  const changes = dns
+    .filter((r) => r.before && !(r.before.AliasTarget && r.before.AliasTarget.HostedZoneId === CLOUDFRONT_ALIAS_ZONE_ID && fqdn(r.before.AliasTarget.DNSName) === alias))
+    .map((r) => ({ kind: 'dns', target: `${r.name} ${r.type} (${r.hostedZoneId})`, from: describeRecord(r.before), to: `alias ${alias}` }));
+  if (changes.length && input.approvers.length === 0) {
+    throw new WorkflowError(ErrorNames.InputInvalid, `input.approvers: needed, because changing existing records is a DNS cutover: ${changes.map((c) => `${c.target} is ${c.from}`).join('; ')}`);
+  }
+  const ours = new Set(input.teams.map((t) => t.host));
+  return {
+    distribution: { id: input.distributionId, domainName: d.DomainName!, ipv6: Boolean(config.IsIPV6Enabled), enabled: Boolean(config.Enabled) },
+    attachedBefore,
+    hostsCoveredBefore: input.teams.filter((t) => hostCovered(aliases, t.host)).map((t) => t.host),
+    /** Hosts the distribution serves for others: isolation probes use them as foreign hosts. */
+    otherHosts: aliases.filter((a) => !a.startsWith('*') && !ours.has(a.toLowerCase())),
+    dns,
+    dnsCutover: { required: changes.length > 0, changes },
+  };
+});

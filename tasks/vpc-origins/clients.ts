@@ -1,0 +1,99 @@
+/**
+ * Clients and look-ups shared by the VPC-origin tasks and their undo steps. CloudFront and RAM for
+ * CloudFront's global resources are called in us-east-1; team-account calls assume the team's role.
+ */
+import {
+  CloudFrontClient, GetVpcOriginCommand, ListDistributionsByOwnedResourceCommand, ListTagsForResourceCommand, ListVpcOriginsCommand,
+  type DistributionIdOwner, type VpcOriginSummary,
+} from '@aws-sdk/client-cloudfront';
+import { GetResourceShareAssociationsCommand, GetResourceSharesCommand, RAMClient, type ResourceShare } from '@aws-sdk/client-ram';
+import * as z from 'zod';
+import { client } from '../lib/aws';
+
+/** In the networking account (the orchestrator's own credentials). */
+export const cloudfrontHere = () => client(CloudFrontClient, { region: 'us-east-1' });
+export const ramHere = () => client(RAMClient, { region: 'us-east-1' });
+/** In a team account, through the team-access role (infra/team-access-stack.ts). */
+export const cloudfrontAs = (roleArn: string) => client(CloudFrontClient, { region: 'us-east-1', roleArn });
+export const ramAs = (roleArn: string) => client(RAMClient, { region: 'us-east-1', roleArn });
+
+/** A team as the workflows pass it to tasks (the plan's TeamPlan; extra fields pass through). */
+export const TeamRef = z.object({
+  name: z.string(),
+  accountId: z.string(),
+  roleArn: z.string(),
+  albArn: z.string().nullable().optional(),
+  vpcOriginName: z.string(),
+}).passthrough();
+export type TeamRef = z.infer<typeof TeamRef>;
+
+export async function listVpcOrigins(cf: CloudFrontClient): Promise<VpcOriginSummary[]> {
+  const out: VpcOriginSummary[] = [];
+  let Marker: string | undefined;
+  do {
+    const page = await cf.send(new ListVpcOriginsCommand({ Marker, MaxItems: 100 }));
+    out.push(...(page.VpcOriginList?.Items ?? []));
+    Marker = page.VpcOriginList?.NextMarker || undefined;
+  } while (Marker);
+  return out;
+}
+
+/** The team's VPC origin: the one for its ALB, else the one with its name. */
+export async function findTeamVpcOrigin(cf: CloudFrontClient, team: { albArn?: string | null; vpcOriginName: string }): Promise<VpcOriginSummary | undefined> {
+  const all = await listVpcOrigins(cf);
+  return (team.albArn ? all.find((v) => v.OriginEndpointArn === team.albArn) : undefined) ?? all.find((v) => v.Name === team.vpcOriginName);
+}
+
+export async function getVpcOrigin(cf: CloudFrontClient, id: string) {
+  try {
+    return await cf.send(new GetVpcOriginCommand({ Id: id }));
+  } catch (e) {
+    if ((e as Error).name === 'EntityNotFound') return undefined;
+    throw e;
+  }
+}
+
+export async function tagsOf(cf: CloudFrontClient, arn: string): Promise<Record<string, string>> {
+  const out = await cf.send(new ListTagsForResourceCommand({ Resource: arn }));
+  return Object.fromEntries((out.Tags?.Items ?? []).map((t) => [t.Key!, t.Value ?? '']));
+}
+
+/** Distributions (any account) that use the owner's VPC origin; a deleted origin is used by none. */
+export async function distributionsUsing(cf: CloudFrontClient, vpcOriginArn: string): Promise<DistributionIdOwner[]> {
+  const out: DistributionIdOwner[] = [];
+  let Marker: string | undefined;
+  try {
+    do {
+      const page = await cf.send(new ListDistributionsByOwnedResourceCommand({ ResourceArn: vpcOriginArn, Marker, MaxItems: 100 }));
+      out.push(...(page.DistributionList?.Items ?? []));
+      Marker = page.DistributionList?.NextMarker || undefined;
+    } while (Marker);
+  } catch (e) {
+    if ((e as Error).name === 'EntityNotFound') return [];
+    throw e;
+  }
+  return out;
+}
+
+const LIVE_ASSOCIATION = new Set(['ASSOCIATING', 'ASSOCIATED']);
+
+/** The owner's live shares that hold the resource. */
+export async function sharesHolding(ram: RAMClient, resourceArn: string): Promise<string[]> {
+  const out = await ram.send(new GetResourceShareAssociationsCommand({ associationType: 'RESOURCE', resourceArn }));
+  return [...new Set((out.resourceShareAssociations ?? []).filter((a) => LIVE_ASSOCIATION.has(a.status ?? '')).map((a) => a.resourceShareArn!))];
+}
+
+/** Principal associations of the given shares with `principal` (any status but disassociated). */
+export async function principalAssociations(ram: RAMClient, shareArns: string[], principal: string) {
+  if (shareArns.length === 0) return [];
+  const out = await ram.send(new GetResourceShareAssociationsCommand({ associationType: 'PRINCIPAL', resourceShareArns: shareArns, principal }));
+  return (out.resourceShareAssociations ?? []).filter((a) => !['DISASSOCIATED', 'DISASSOCIATING'].includes(a.status ?? ''));
+}
+
+export async function ownShares(ram: RAMClient, filter: { name?: string; arns?: string[]; tag?: { key: string; value: string } }): Promise<ResourceShare[]> {
+  const out = await ram.send(new GetResourceSharesCommand({
+    resourceOwner: 'SELF', name: filter.name, resourceShareArns: filter.arns,
+    tagFilters: filter.tag ? [{ tagKey: filter.tag.key, tagValues: [filter.tag.value] }] : undefined,
+  }));
+  return (out.resourceShares ?? []).filter((s) => s.status !== 'DELETED');
+}

@@ -1,0 +1,102 @@
+/** Test helpers for the VPC-origin workflows: generated team worlds and inputs, and the state that must never be orphaned. */
+import type { Simulator } from '../../sim';
+import type { FaultRule } from '../../sim/faults';
+import { exampleInput, exampleWorldJson } from './world';
+
+export const NET = '111122223333';
+export const DIST = 'E3EXAMPLETEAMS03';
+export const ROLE = 'byoip-orchestrator-team-access';
+
+/** Generated team tNN: its own account and internal ALB answering 200 only for its host and path. */
+export function generatedTeam(i: number) {
+  const name = `t${String(i).padStart(2, '0')}`;
+  const account = `7000000000${String(i).padStart(2, '0')}`;
+  const albArn = `arn:aws:elasticloadbalancing:us-east-1:${account}:loadbalancer/app/${name}-internal/${String(i).padStart(16, 'a')}`;
+  const albDnsName = `internal-${name}-internal-99${i}.us-east-1.elb.amazonaws.com`;
+  return {
+    account: { id: account, name: `team ${name}`, assumableRoles: [ROLE] },
+    alb: {
+      arn: albArn, account, dnsName: albDnsName, scheme: 'internal',
+      listeners: [{ port: 443, protocol: 'HTTPS', rules: [{ hosts: [`${name}.example.com`], paths: [`/${name}/*`], status: 200, body: `{"team":"${name}"}` }] }],
+    },
+    input: {
+      name, accountId: account, roleArn: `arn:aws:iam::${account}:role/${ROLE}`, albArn, albDnsName,
+      host: `${name}.example.com`, hostedZoneId: 'Z0EXAMPLE000001', pathPattern: `/${name}/*`,
+    },
+  };
+}
+
+/** The example world plus `n` generated teams (and any extra patch). */
+export function worldWithTeams(n: number, patch: Record<string, any> = {}) {
+  const base = exampleWorldJson();
+  const teams = Array.from({ length: n }, (_, i) => generatedTeam(i + 1));
+  return {
+    ...base,
+    ...patch,
+    accounts: [...base.accounts, ...teams.map((t) => t.account)],
+    elbv2: { loadBalancers: [...base.elbv2.loadBalancers, ...teams.map((t) => t.alb)] },
+    timings: { ...base.timings, ...(patch.timings ?? {}) },
+  };
+}
+
+export function shareInput(teams: Array<Record<string, unknown>>, patch: Record<string, unknown> = {}) {
+  return { ...exampleInput('vpc-origin-share'), ...patch, teams };
+}
+
+/**
+ * Everything a share could leave behind, as an operator sees it: live VPC origins, live RAM shares,
+ * the distribution's origins/behaviours/aliases, DNS records of team hosts, and state-table items
+ * (leases, queued additions). Equal before and after a rolled-back run means nothing is orphaned.
+ */
+export function vpcWorld(sim: Simulator) {
+  const snap = sim.snapshot() as any;
+  const d = snap.cloudfront.distributions.find((x: any) => x.Id === DIST);
+  return {
+    vpcOrigins: snap.cloudfront.vpcOrigins.map((v: any) => ({ account: v.AccountId, name: v.Name, status: v.Status })).sort((a: any, b: any) => a.name.localeCompare(b.name)),
+    shares: snap.ram.resourceShares.filter((s: any) => s.status !== 'DELETING').map((s: any) => ({ owner: s.owningAccountId, name: s.name, status: s.status })).sort((a: any, b: any) => a.name.localeCompare(b.name)),
+    distribution: { enabled: d.Enabled, origins: d.Origins.map((o: any) => o.Id), behaviors: d.CacheBehaviors.map((b: any) => `${b.PathPattern}→${b.TargetOriginId}`), aliases: d.Aliases },
+    dns: snap.route53.hostedZones[0].ResourceRecordSets.filter((r: any) => /^(t\d\d|team-[a-z])\.example\.com\.$/.test(r.Name)),
+    // Leases and queue items; approval records stay by design (the audit trail of who decided).
+    stateItems: snap.dynamodb.tables[0].items.map((i: any) => `${i.pk.S}/${i.sk.S}`).filter((k: string) => !k.startsWith('APPROVAL')),
+  };
+}
+
+/** Successful distribution changes (each starts a deployment). */
+export const distributionUpdates = (sim: Simulator) => sim.calls.filter((c) => c.operation === 'UpdateDistribution' && !c.error && (c.input as any).Id === DIST);
+
+export interface CallSite { service: string; operation: string; account: string; n: number }
+
+/**
+ * Makes the n-th call (of that service, operation and account) fail with `error`, before its effect
+ * or after it (the response is lost); `times` consecutive calls from there (default 1).
+ */
+export function failCall(sim: Simulator, site: CallSite, error: string, phase: 'before' | 'after', times = 1): void {
+  const take = sim.faults.take.bind(sim.faults);
+  const seen = { before: 0, after: 0 };
+  sim.faults.take = (service: string, operation: string, account: string, p: 'before' | 'after'): FaultRule | undefined => {
+    if (service === site.service && operation === site.operation && account === site.account) {
+      const index = ++seen[p];
+      if (p === phase && index >= site.n && index < site.n + times) return { service, operation, error, phase, message: `injected fault: call ${index} of ${operation} (${account}) failed with ${error}` };
+    }
+    return take(service, operation, account, p);
+  };
+}
+
+/** Every distinct call site of a run: each (service, operation, account) at its first and its last call. */
+export function callSites(calls: Array<{ service: string; operation: string; account: string; error: unknown }>): CallSite[] {
+  const counts = new Map<string, { service: string; operation: string; account: string; count: number }>();
+  for (const c of calls) {
+    if (c.error) continue;
+    const key = `${c.service}:${c.operation}:${c.account}`;
+    const e = counts.get(key) ?? { service: c.service, operation: c.operation, account: c.account, count: 0 };
+    e.count++;
+    counts.set(key, e);
+  }
+  return [...counts.values()].flatMap((e) => {
+    const sites = [{ service: e.service, operation: e.operation, account: e.account, n: 1 }];
+    if (e.count > 1) sites.push({ ...sites[0], n: e.count });
+    return sites;
+  });
+}
+
+export const isMutatingOperation = (operation: string) => /^(Create|Delete|Update|Accept|Disassociate|Associate|Change|Put|Tag)/.test(operation) || operation === 'UpdateItem';

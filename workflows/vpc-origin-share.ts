@@ -1,0 +1,159 @@
+/**
+ * vpc-origin-share: put teams' private APIs (internal ALBs in their own accounts) behind the one
+ * shared CloudFront distribution of the networking account, isolated by Host header.
+ *
+ * Per team, in parallel (a Map): VPC origin in the team account → Deployed → RAM share with the
+ * networking account → accept the invitation (12-hour limit) → the origin is available here.
+ * Then the distribution, one writer at a time (a lease in the state table): this execution queues
+ * its additions; the writer applies every ready addition of every execution in ONE UpdateDistribution
+ * (a group commit) and waits Deployed. Then DNS aliases (approval first if a record changes), and
+ * probes through the edge: each team's host reaches its origin, no other host does.
+ * Any failure undoes what this execution did, newest first (DNS → distribution → shares → origins).
+ */
+import { PollProfiles } from '../domain/polling';
+import { MAX_EXECUTION_SECONDS } from '../domain/validation';
+import { ChainBuilder, initialize, PRECONDITION_RETRY } from './lib/builder';
+import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
+import type { WorkflowDefinition } from './lib/workflow';
+
+/** Someone else got the lease between the turn check and the acquire: wait for it. */
+export const LOCK_RETRY = { ErrorEquals: ['ResourceLocked'], IntervalSeconds: 30, MaxAttempts: 40, BackoffRate: 1.5, MaxDelaySeconds: 300, JitterStrategy: 'FULL' };
+
+function build() {
+  const c = new ChainBuilder();
+  initialize(c);
+  c.task('ValidateInput', { fn: 'ValidateVpcOriginShareInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  c.task('CaptureBaseline', {
+    fn: 'CaptureVpcOriginShareBaseline',
+    comment: 'The distribution, teams already attached, hosts already covered, DNS records before: what compensation restores.',
+    parameters: { 'networkingAccountId.$': '$.plan.networkingAccountId', 'distributionId.$': '$.plan.distributionId', 'teams.$': '$.plan.teams', 'approvers.$': '$.plan.approvers' },
+    resultPath: '$.baseline',
+  });
+
+  // Team accounts: VPC origin, share; networking account: accept. Newest undone first: shares, then origins.
+  c.intent('vpcOrigins', { action: 'CloudFront.DeleteVpcOrigin', label: 'delete the VPC origin this execution created', 'each.$': '$.plan.teams', eachAs: 'team', 'executionName.$': '$.execution.name' });
+  c.intent('shares', { action: 'RAM.DeleteResourceShare', label: 'delete the RAM share this execution created', 'each.$': '$.plan.teams', eachAs: 'team', 'executionName.$': '$.execution.name' });
+  c.map('PrepareTeams', {
+    comment: 'Each team in parallel, in its own account (assumed role) and then in the networking account.',
+    itemsPath: '$.plan.teams', maxConcurrency: 20, resultPath: '$.prepared',
+    itemSelector: {
+      'team.$': '$$.Map.Item.Value', 'networkingAccountId.$': '$.plan.networkingAccountId', 'migrationId.$': '$.plan.migrationId', 'execution.$': '$.execution', wait: {},
+    },
+    build: (m) => {
+      m.task('EnsureVpcOrigin', { fn: 'EnsureVpcOrigin', parameters: { 'team.$': '$.team', 'migrationId.$': '$.migrationId', 'execution.$': '$.execution' }, resultPath: '$.vpcOrigin' });
+      m.poll('AwaitVpcOriginDeployed', {
+        fn: 'CheckVpcOrigin', comment: 'About 15 minutes; Failed is terminal.',
+        parameters: { 'roleArn.$': '$.team.roleArn', 'vpcOriginId.$': '$.vpcOrigin.vpcOriginId', target: 'Deployed' },
+        profile: PollProfiles.vpcOriginDeployment, resultPath: '$.wait.vpcOrigin',
+      });
+      m.task('EnsureVpcOriginShare', {
+        fn: 'EnsureVpcOriginShare',
+        parameters: { 'team.$': '$.team', 'vpcOriginArn.$': '$.vpcOrigin.vpcOriginArn', 'networkingAccountId.$': '$.networkingAccountId', 'migrationId.$': '$.migrationId', 'execution.$': '$.execution' },
+        resultPath: '$.share',
+      });
+      m.poll('AwaitShareInvitation', {
+        fn: 'CheckShareInvitation', comment: 'In the networking account; an invitation not accepted within 12 hours has expired.',
+        parameters: { 'team.$': '$.team.name', 'shareArn.$': '$.share.shareArn', 'vpcOriginArn.$': '$.vpcOrigin.vpcOriginArn' },
+        profile: PollProfiles.ramShare, resultPath: '$.wait.invitation',
+      });
+      m.task('AcceptShareInvitation', {
+        fn: 'AcceptShareInvitation',
+        parameters: { 'team.$': '$.team.name', 'invitationArn.$': '$.wait.invitation.invitationArn', 'status.$': '$.wait.invitation.status', 'execution.$': '$.execution' },
+        resultPath: '$.accepted',
+      });
+      m.poll('AwaitSharedVpcOrigin', { fn: 'CheckSharedVpcOrigin', parameters: { 'vpcOriginArn.$': '$.vpcOrigin.vpcOriginArn' }, profile: PollProfiles.ramShare, resultPath: '$.wait.shared' });
+      m.pass('TeamReady', {
+        Parameters: {
+          'team.$': '$.team.name', 'originId.$': '$.team.originId', 'vpcOriginId.$': '$.vpcOrigin.vpcOriginId', 'vpcOriginArn.$': '$.vpcOrigin.vpcOriginArn',
+          'ownerAccountId.$': '$.team.accountId', 'albDnsName.$': '$.team.albDnsName', 'host.$': '$.team.host', 'pathPattern.$': '$.team.pathPattern',
+          'probePath.$': '$.team.probePath', 'httpsPort.$': '$.team.httpsPort', 'shareArn.$': '$.share.shareArn',
+          'vpcOriginCreated.$': '$.vpcOrigin.created', 'shareCreated.$': '$.share.created',
+        },
+      });
+    },
+  });
+
+  // The distribution: one writer at a time; the writer applies every ready addition at once.
+  c.intent('lock', { action: 'DynamoDB.ReleaseLocks', label: 'release the distribution lease', 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name' });
+  c.intent('distribution', {
+    action: 'CloudFront.RemoveTeamOrigins', label: 'remove the origins, behaviours and aliases this execution added',
+    'distributionId.$': '$.plan.distributionId', 'executionName.$': '$.execution.name', 'teams.$': '$.prepared',
+    'skipTeams.$': '$.baseline.attachedBefore', 'hostsCoveredBefore.$': '$.baseline.hostsCoveredBefore',
+    'lockResource.$': '$.plan.lockResource', 'leaseSeconds.$': '$.plan.lock.leaseSeconds',
+  });
+  c.task('EnqueueOriginAdditions', {
+    fn: 'EnqueueOriginAdditions', comment: 'Ready additions wait in the state table for the distribution\'s next writer.',
+    parameters: { 'distributionId.$': '$.plan.distributionId', 'teams.$': '$.prepared', 'execution.$': '$.execution' }, resultPath: '$.queued',
+  });
+  c.poll('AwaitDistributionTurn', {
+    fn: 'CheckDistributionTurn', comment: 'Done when another writer deployed these additions, or when the distribution\'s lease is free.',
+    parameters: { 'distributionId.$': '$.plan.distributionId', 'lockResource.$': '$.plan.lockResource', 'execution.$': '$.execution' },
+    profile: PollProfiles.distributionTurn, resultPath: '$.wait.turn',
+  });
+  c.when('WriteDistribution', '$.wait.turn.mustWrite', (b) => {
+    b.task('AcquireDistributionLock', {
+      fn: 'AcquireLock', retry: [LOCK_RETRY],
+      parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'vpc-origin-share: add team origins' },
+      resultPath: '$.lock',
+    });
+    b.wait('CoalesceWindow', { secondsPath: '$.plan.coalesceSeconds', comment: 'Lets additions that become ready now join this one update.' });
+    b.task('ApplyOriginAdditions', {
+      fn: 'ApplyOriginAdditions', comment: 'One read-modify-write (IfMatch) for every ready addition; a stale ETag is re-read and retried.',
+      parameters: { 'distributionId.$': '$.plan.distributionId', 'lockResource.$': '$.plan.lockResource', 'execution.$': '$.execution' },
+      resultPath: '$.applied', retry: [PRECONDITION_RETRY],
+    });
+    b.poll('AwaitDistributionDeployed', { fn: 'CheckDistributionDeployed', parameters: { 'distributionId.$': '$.plan.distributionId' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.deployed' });
+    b.task('MarkOriginAdditionsDeployed', { fn: 'MarkOriginAdditionsDeployed', parameters: { 'distributionId.$': '$.plan.distributionId', 'owners.$': '$.applied.applied' }, resultPath: '$.marked' });
+    b.task('ReleaseDistributionLock', { fn: 'ReleaseLock', parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name' }, resultPath: '$.lockReleased' });
+  });
+  c.task('ConfirmOriginsAttached', {
+    fn: 'ConfirmOriginsAttached', parameters: { 'distributionId.$': '$.plan.distributionId', 'teams.$': '$.prepared', 'execution.$': '$.execution' }, resultPath: '$.attached',
+  });
+
+  // DNS: creating a team's record needs no approval; changing an existing one is a cutover.
+  c.pass('NoApprovalNeeded', { Result: { approved: false, required: false }, ResultPath: '$.approval' });
+  c.when('DnsCutoverNeedsApproval', '$.baseline.dnsCutover.required', (b) => {
+    b.task('PlanDnsCutover', {
+      fn: 'PlanTeamDnsCutover',
+      parameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.baseline.dnsCutover.changes' },
+      resultPath: '$.approvalPlan',
+    });
+    b.approval('AwaitApproval', {
+      fn: 'RequestApproval',
+      payload: { workflow: 'vpc-origin-share', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
+      timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
+      resultPath: '$.approval',
+    });
+  });
+  c.intent('dnsRecords', { action: 'Route53.RestoreRecords', label: 'restore the team hosts\' DNS records', 'records.$': '$.baseline.dns', 'migrationId.$': '$.plan.migrationId' });
+  c.task('UpsertTeamAliases', {
+    fn: 'UpsertTeamAliases',
+    parameters: { 'records.$': '$.baseline.dns', 'domainName.$': '$.baseline.distribution.domainName', 'migrationId.$': '$.plan.migrationId', 'approval.$': '$.approval' },
+    resultPath: '$.dnsChange',
+  });
+  c.poll('AwaitDnsInsync', { fn: 'CheckDnsChanges', parameters: { 'changes.$': '$.dnsChange.changes' }, profile: PollProfiles.dnsChange, resultPath: '$.wait.dns' });
+  c.task('VerifyIsolation', {
+    fn: 'VerifyTeamIsolation', comment: 'Through the edge: each team\'s host reaches its origin (200); other hosts on its path do not (403/404).',
+    parameters: { 'domainName.$': '$.baseline.distribution.domainName', 'teams.$': '$.prepared', 'otherHosts.$': '$.baseline.otherHosts' },
+    resultPath: '$.isolation',
+  });
+  c.pass('Summarize', {
+    Parameters: {
+      'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'domainName.$': '$.baseline.distribution.domainName',
+      'teams.$': '$.prepared', 'wroteDistribution.$': '$.wait.turn.mustWrite', 'attached.$': '$.attached', 'isolation.$': '$.isolation.probes', 'approval.$': '$.approval',
+    },
+  });
+  c.succeed('Shared');
+  return c;
+}
+
+export const vpcOriginShare: WorkflowDefinition = {
+  name: 'vpc-origin-share',
+  description: 'Team VPC origins (team accounts) shared via RAM into one distribution: coalesced, locked updates; DNS; isolation probes.',
+  recovery: 'compensate',
+  build() {
+    const c = build();
+    c.compensation(UNDO_TASK_BY_SERVICE);
+    return c.build('Cross-account CloudFront VPC origins shared through AWS RAM into one distribution, with full compensation. Generated by workflows/vpc-origin-share.ts; do not edit.', MAX_EXECUTION_SECONDS);
+  },
+};

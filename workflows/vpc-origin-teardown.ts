@@ -1,0 +1,93 @@
+/**
+ * vpc-origin-teardown: the documented order and nothing else.
+ *   detach the teams' origins from the distribution (or disable it), under its lock, wait Deployed
+ *   → revoke the RAM sharing (refused while any distribution still uses an origin)
+ *   → delete the VPC origin (IfMatch) and wait until it is gone
+ *   → confirm nothing references it (ListDistributionsByOwnedResource).
+ * Not compensated: every step checks and skips what is already done, so after a failure the same
+ * input is run again. DNS records are left alone (the team's names may move elsewhere first).
+ */
+import { PollProfiles } from '../domain/polling';
+import { MAX_EXECUTION_SECONDS } from '../domain/validation';
+import { ChainBuilder, initialize, PRECONDITION_RETRY, STANDARD_RETRY, taskArn } from './lib/builder';
+import type { WorkflowDefinition } from './lib/workflow';
+import { LOCK_RETRY } from './vpc-origin-share';
+
+function build() {
+  const c = new ChainBuilder().catchFailuresAt('StopTeardown');
+  initialize(c);
+  c.task('ValidateInput', { fn: 'ValidateVpcOriginTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  c.task('CaptureState', {
+    fn: 'CaptureVpcOriginTeardownState', comment: 'What is left (a re-run finds less); refuses if another distribution also uses an origin.',
+    parameters: { 'networkingAccountId.$': '$.plan.networkingAccountId', 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'teams.$': '$.plan.teams' },
+    resultPath: '$.state',
+  });
+  c.task('AcquireDistributionLock', {
+    fn: 'AcquireLock', retry: [LOCK_RETRY],
+    parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'vpc-origin-teardown: detach team origins' },
+    resultPath: '$.lock',
+  });
+  c.task('DetachTeamOrigins', {
+    fn: 'DetachTeamOrigins', comment: 'One read-modify-write (IfMatch) for all the teams: origins, their behaviours, their aliases.',
+    parameters: {
+      'distributionId.$': '$.plan.distributionId', 'lockResource.$': '$.plan.lockResource', 'execution.$': '$.execution',
+      'vpcOriginIds.$': '$.state.vpcOriginIds', 'aliases.$': '$.state.aliases', 'disable.$': '$.plan.disable',
+    },
+    resultPath: '$.detach', retry: [PRECONDITION_RETRY],
+  });
+  c.poll('AwaitDetachDeployed', { fn: 'CheckDistributionDeployed', parameters: { 'distributionId.$': '$.plan.distributionId' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.detached' });
+  c.task('ReleaseDistributionLock', { fn: 'ReleaseLock', parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name' }, resultPath: '$.lockReleased' });
+  c.map('UnshareAndDelete', {
+    comment: 'Per team, in its account: unshare, wait, delete the VPC origin, wait until gone, confirm unreferenced.',
+    itemsPath: '$.state.teams', maxConcurrency: 5, resultPath: '$.removed',
+    itemSelector: { 'team.$': '$$.Map.Item.Value', 'execution.$': '$.execution', wait: {} },
+    build: (m) => {
+      m.task('RevokeVpcOriginShare', {
+        fn: 'RevokeVpcOriginShare', parameters: { 'team.$': '$.team.name', 'roleArn.$': '$.team.roleArn', 'vpcOriginArn.$': '$.team.vpcOrigin.arn', 'execution.$': '$.execution' }, resultPath: '$.revoke',
+      });
+      m.poll('AwaitShareRevoked', { fn: 'CheckVpcOriginShareRevoked', parameters: { 'roleArn.$': '$.team.roleArn', 'vpcOriginArn.$': '$.team.vpcOrigin.arn' }, profile: PollProfiles.ramShare, resultPath: '$.wait.revoked' });
+      m.task('DeleteVpcOrigin', {
+        fn: 'DeleteVpcOrigin', parameters: { 'team.$': '$.team.name', 'roleArn.$': '$.team.roleArn', 'vpcOriginId.$': '$.team.vpcOrigin.id' }, resultPath: '$.deletion', retry: [PRECONDITION_RETRY],
+      });
+      m.poll('AwaitVpcOriginGone', {
+        fn: 'CheckVpcOrigin', parameters: { 'roleArn.$': '$.team.roleArn', 'vpcOriginId.$': '$.team.vpcOrigin.id', target: 'deleted' },
+        profile: PollProfiles.vpcOriginDeployment, resultPath: '$.wait.gone',
+      });
+      m.task('ConfirmVpcOriginUnreferenced', {
+        fn: 'ConfirmVpcOriginUnreferenced', parameters: { 'team.$': '$.team.name', 'roleArn.$': '$.team.roleArn', 'vpcOriginArn.$': '$.team.vpcOrigin.arn' }, resultPath: '$.references',
+      });
+      m.pass('TeamRemoved', { Parameters: { 'team.$': '$.team.name', 'vpcOriginId.$': '$.team.vpcOrigin.id', 'revoked.$': '$.revoke.revoked', 'deleted.$': '$.deletion.deleted' } });
+    },
+  });
+  c.pass('Summarize', {
+    Parameters: { 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'detached.$': '$.detach', 'teams.$': '$.removed' },
+  });
+  c.succeed('TornDown');
+  // A stopped teardown gives the lease back (if it took it) so the re-run does not wait for it to expire.
+  c.states.StopTeardown = {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.lock', IsPresent: true, Next: 'ReleaseLockOnStop' }],
+    Default: 'TeardownStopped',
+  };
+  c.states.ReleaseLockOnStop = {
+    Type: 'Task', Resource: taskArn('ReleaseLock'),
+    Parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name' },
+    ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.releaseError', Next: 'TeardownStopped' }],
+    Next: 'TeardownStopped',
+  };
+  c.states.TeardownStopped = {
+    Type: 'Fail',
+    Comment: 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.',
+    ErrorPath: '$.failure.Error',
+    CausePath: '$.failure.Cause',
+  };
+  return c;
+}
+
+export const vpcOriginTeardown: WorkflowDefinition = {
+  name: 'vpc-origin-teardown',
+  description: 'Detach team origins (or disable) → wait Deployed → unshare (RAM) → delete VPC origins → confirm unreferenced. Re-runnable.',
+  recovery: 'rerun',
+  build: () => build().build('Tears down cross-account CloudFront VPC origins in the documented order; re-run to continue after a failure. Generated by workflows/vpc-origin-teardown.ts; do not edit.', MAX_EXECUTION_SECONDS),
+};
