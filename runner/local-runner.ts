@@ -5,6 +5,7 @@
  */
 import { cloneData } from '../sim/clone';
 import 'promise.withresolvers/auto'; // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+)
+import './engine-patches'; // before the engine loads
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -134,6 +135,7 @@ async function invokeLikeLambda(task: string, event: unknown, sim: Simulator): P
     return out === undefined ? null : JSON.parse(JSON.stringify(out));
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
+    sim.taskErrors.push({ at: sim.clock.now(), task, errorType: err.name, message: err.message });
     const surfaced = new Error(JSON.stringify({ errorType: err.name, errorMessage: err.message, trace: [] }));
     surfaced.name = err.name;
     throw surfaced;

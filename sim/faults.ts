@@ -2,7 +2,8 @@
  * Fault injection: "make operation X fail with error E, N times or always".
  * CLI form: `Operation=ErrorName[xN][@after]`, optionally `Service:Operation=...`.
  * `@after` applies the call's effect first and then fails, like a response lost on the way back,
- * which is what exercises idempotency.
+ * which is what exercises idempotency. The error name `Garbage` answers an empty response instead
+ * (missing fields, empty pages), which handlers must treat as a failure, not crash on.
  */
 export interface FaultRule {
   readonly service?: string;
@@ -14,6 +15,8 @@ export interface FaultRule {
   readonly message?: string;
   /** Only calls from this account. */
   readonly account?: string;
+  /** Let this many matching calls through first (to fail the n-th call of an operation). */
+  skip?: number;
 }
 
 const FAULT_RE = /^(?:([A-Za-z0-9]+):)?([A-Za-z0-9]+)=([A-Za-z][A-Za-z0-9.]*?)(?:x(\d+))?(@after|@before)?$/;
@@ -50,6 +53,10 @@ export class FaultInjector {
       if (rule.operation !== operation || rule.phase !== phase) continue;
       if (rule.service && rule.service !== service) continue;
       if (rule.account && rule.account !== account) continue;
+      if (rule.skip) {
+        rule.skip--;
+        continue;
+      }
       if (rule.times !== undefined) {
         if (rule.times <= 0) continue;
         rule.times--;

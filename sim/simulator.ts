@@ -83,11 +83,21 @@ export function isMutating(operation: string): boolean {
 
 const THROTTLE_ERROR: Record<string, string> = { EC2: 'RequestLimitExceeded', CloudFront: 'Throttling', Route53: 'Throttling' };
 
+/** Fault "error" that makes a call answer an empty response instead of failing (sim/faults.ts). */
+export const GARBAGE = 'Garbage';
+
+/** The error name a service throttles with. */
+export function throttlingErrorFor(service: string): string {
+  return THROTTLE_ERROR[service] ?? 'ThrottlingException';
+}
+
 interface BucketState { tokens: number; at: number }
 
 export class Simulator {
   readonly clock: VirtualClock;
   readonly faults = new FaultInjector();
+  /** Every task failure (as Lambda would report it), for sweeps that tell handled failures from crashes. */
+  readonly taskErrors: Array<{ at: number; task: string; errorType: string; message: string }> = [];
   readonly calls: AwsCallRecord[] = [];
   readonly transitions: ResourceTransition[] = [];
   readonly taskTokens: TaskTokenBroker;
@@ -170,6 +180,11 @@ export class Simulator {
         throw awsError('UnsupportedOperation', `the simulator does not model ${req.service} ${req.operation}`);
       }
       const before = this.faults.take(req.service, req.operation, req.account, 'before');
+      // "Garbage": AWS answers 200 with an empty body (missing fields, an empty page), doing nothing.
+      if (before?.error === GARBAGE) {
+        (record.effects ??= []).push('garbage-response');
+        return {};
+      }
       if (before) throw this.injected(before.error, before.message, req.operation);
       this.throttle(req.service, req.operation, req.account, req.region, now);
       const state = this.state(entry.model.key);
@@ -203,7 +218,7 @@ export class Simulator {
     state.at = now;
     this.buckets.set(key, state);
     if (state.tokens < 1) {
-      const name = THROTTLE_ERROR[service] ?? 'ThrottlingException';
+      const name = throttlingErrorFor(service);
       if (!isThrottlingName(name)) throw new Error(`${name} is not a throttling error name`);
       throw awsError(name, `Rate exceeded (${service} ${kind} request rate)`);
     }

@@ -51,7 +51,7 @@ export class TaskTokenBroker {
    * simulation clock is driven and not held.
    */
   wait(task: PendingTask, opts: { timeoutSeconds?: number; heartbeatSeconds?: number }): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+    const settled = new Promise((resolve, reject) => {
       const waiter: Waiter = { task, resolve, reject, heartbeatSeconds: opts.heartbeatSeconds };
       this.waiters.set(task.token, waiter);
       if (opts.timeoutSeconds) {
@@ -60,6 +60,10 @@ export class TaskTokenBroker {
       this.armHeartbeat(waiter);
       for (const l of this.listeners) l(task);
     });
+    // An execution that ended (a failed Parallel branch) no longer awaits its other callbacks;
+    // failAll's rejection of those must not surface as an unhandled rejection.
+    settled.catch(() => undefined);
+    return settled;
   }
 
   pending(): PendingTask[] {

@@ -186,6 +186,8 @@ function build() {
   });
   c.when('ShouldRestoreTtl', '$.plan.dns.restoreTtl', (b) => {
     // The migration has succeeded by now: a failure to raise the TTL is reported, not rolled back.
+    // If the restore fails (tolerated below), the poll after it has no changes to wait for.
+    b.pass('NoTtlRestoreChanges', { Result: { changes: [] }, ResultPath: '$.ttlRestore' });
     b.task('RestoreDnsTtl', { fn: 'RestoreDnsTtl', parameters: { 'records.$': '$.baseline.dns', 'migrationId.$': '$.plan.migrationId' }, resultPath: '$.ttlRestore', catchTo: null })
       .tolerateFailure('RestoreDnsTtl', '$.warnings.ttl', 'Traffic is on CloudFront; the TTL stays at the cutover value. Raise it by hand.');
     b.poll('AwaitTtlRestoreInsync', { fn: 'CheckDnsChanges', parameters: { 'changes.$': '$.ttlRestore.changes' }, profile: PollProfiles.dnsChange, resultPath: '$.wait.ttlRestore' });

@@ -24,7 +24,7 @@ function build() {
       (b) => b.task('FindAnycastList', { fn: 'FindAnycastList', parameters: { 'name.$': '$.plan.anycastIpListName' }, resultPath: '$' }),
       (b) => b.task('FindPools', {
         fn: 'FindByoipPools',
-        parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'cidrs.$': '$.plan.cidrs', 'topLevelCidrs.$': '$.plan.topLevelCidrs' },
+        parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'topLevelCidrs.$': '$.plan.topLevelCidrs' },
         resultPath: '$',
       }),
     ],
@@ -75,7 +75,7 @@ function build() {
     },
   });
   c.poll('AwaitWithdrawn', {
-    fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'provisioned' },
+    fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'withdrawn' },
     profile: PollProfiles.advertisement, resultPath: '$.wait.withdrawn',
   });
   c.when('GlobalPoolToClean', '$.state.globalPool.found', (b) => {

@@ -6,6 +6,7 @@
 import { AdvertiseByoipCidrCommand } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { changeOrConfirm } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { byoipCidrs, ec2 } from '../ipam/ipam-client';
 
@@ -27,6 +28,12 @@ export const handler = defineTask('AdvertiseCidr', z.unknown(), async (raw) => {
   if (current.State === 'advertised' || current.State === 'pending-advertising') {
     return { cidr: input.cidr, state: current.State, skipped: true };
   }
-  const out = await ec2(input.region).send(new AdvertiseByoipCidrCommand({ Cidr: input.cidr, ...(input.asn ? { Asn: input.asn } : {}) }));
-  return { cidr: input.cidr, state: out.ByoipCidr?.State ?? 'pending-advertising', skipped: false };
+  const state = await changeOrConfirm(
+    async () => (await ec2(input.region).send(new AdvertiseByoipCidrCommand({ Cidr: input.cidr, ...(input.asn ? { Asn: input.asn } : {}) }))).ByoipCidr?.State ?? 'pending-advertising',
+    async () => {
+      const now = (await byoipCidrs(input.region)).get(input.cidr)?.State;
+      return now === 'advertised' || now === 'pending-advertising' ? now : undefined;
+    },
+  );
+  return { cidr: input.cidr, state, skipped: false };
 });

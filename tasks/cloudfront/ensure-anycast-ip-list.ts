@@ -5,7 +5,7 @@
 import { CreateAnycastIpListCommand } from '@aws-sdk/client-cloudfront';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { ExecutionRef, orchestratorTags } from '../lib/common';
+import { ExecutionRef, orchestratorTags, changeOrConfirm } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { cloudfront, findAnycastListByName, getAnycastList } from './cloudfront-client';
 
@@ -27,14 +27,23 @@ export const handler = defineTask('EnsureAnycastIpList', Event, async (input) =>
     }
     return { id: existing.Id, arn: existing.Arn!, created: false };
   }
-  const out = await cloudfront().send(new CreateAnycastIpListCommand({
-    Name: input.name,
-    IpCount: 3,
-    IpAddressType: 'ipv4',
-    IpamCidrConfigs: input.cidrs.map((Cidr) => ({ Cidr, IpamPoolArn: input.poolArn })),
-    Tags: { Items: orchestratorTags(input.execution, 'anycast-ip-list', input.migrationId) },
-  }));
-  const list = out.AnycastIpList;
-  if (!list?.Id) throw new WorkflowError(ErrorNames.UnexpectedResponse, 'CreateAnycastIpList returned no list');
-  return { id: list.Id, arn: list.Arn!, created: true };
+  return changeOrConfirm(
+    async () => {
+      const out = await cloudfront().send(new CreateAnycastIpListCommand({
+        Name: input.name,
+        IpCount: 3,
+        IpAddressType: 'ipv4',
+        IpamCidrConfigs: input.cidrs.map((Cidr) => ({ Cidr, IpamPoolArn: input.poolArn })),
+        Tags: { Items: orchestratorTags(input.execution, 'anycast-ip-list', input.migrationId) },
+      }));
+      const list = out.AnycastIpList;
+      if (!list?.Id) throw new WorkflowError(ErrorNames.UnexpectedResponse, 'CreateAnycastIpList returned no list');
+      return { id: list.Id, arn: list.Arn!, created: true };
+    },
+    // No client token on this API: a list with our name that was not there a moment ago is the one this call made.
+    async () => {
+      const made = await findAnycastListByName(input.name);
+      return made?.Id ? { id: made.Id, arn: made.Arn!, created: true } : undefined;
+    },
+  );
 });

@@ -9,7 +9,7 @@
 import { DeleteVpcOriginCommand, GetDistributionCommand, GetDistributionConfigCommand, UpdateDistributionCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { PollProfiles } from '../../domain/polling';
 import { removeTeams } from '../../domain/vpc-origins';
-import { TAG_EXECUTION } from '../lib/common';
+import { TAG_EXECUTION, present } from '../lib/common';
 import { acquireLock, releaseLock } from '../lib/state-table';
 import { UndoRefused, type UndoImpl } from '../lib/undo';
 import { cloudfrontAs, distributionsUsing, findTeamVpcOrigin, getVpcOrigin, tagsOf, cloudfrontHere } from '../vpc-origins/clients';
@@ -40,7 +40,7 @@ const removeTeamOrigins: UndoImpl = {
     const cf = cloudfrontHere();
     const current = await cf.send(new GetDistributionConfigCommand({ Id: p.distributionId }));
     const mine = p.teams.filter((t) => !p.skipTeams.includes(t.team));
-    const out = removeTeams(current.DistributionConfig!, mine.map((t) => ({ vpcOriginIds: [t.vpcOriginId], aliases: p.hostsCoveredBefore.includes(t.host) ? [] : [t.host] })));
+    const out = removeTeams(present(current.DistributionConfig, `GetDistributionConfig ${p.distributionId}: DistributionConfig`), mine.map((t) => ({ vpcOriginIds: [t.vpcOriginId], aliases: p.hostsCoveredBefore.includes(t.host) ? [] : [t.host] })));
     if (out.blocked.length) throw new UndoRefused(out.blocked.join('; '));
     if (!out.changed) {
       await releaseLock(p.lockResource, p.executionName);

@@ -11,7 +11,7 @@ import { PollProfiles } from '../../domain/polling';
 import { sameAddresses } from '../../domain/static-ip';
 import { TAG_EXECUTION } from '../lib/common';
 import { defineUndoTask, type UndoImpl } from '../lib/undo';
-import { acceleratorsTagged, describeAccelerator, endpointGroups, ga, gaCidrs, ipv4Addresses, listeners } from '../global-accelerator/ga-client';
+import { acceleratorsTagged, describeAccelerator, endpointGroups, ga, gaCidrs, ipv4Addresses, listeners, deleteIfPresent } from '../global-accelerator/ga-client';
 
 interface Baseline { found: boolean; arn: string; ipAddresses: string[]; listenerArns: string[]; endpointGroupArns: string[] }
 
@@ -24,12 +24,12 @@ async function removeAddedRouting(a: Accelerator, keep: Baseline): Promise<boole
     const groups = await endpointGroups(l.ListenerArn!);
     for (const g of groups) {
       if (keep.endpointGroupArns.includes(g.EndpointGroupArn!)) continue;
-      await ga().send(new DeleteEndpointGroupCommand({ EndpointGroupArn: g.EndpointGroupArn }));
+      await deleteIfPresent(() => ga().send(new DeleteEndpointGroupCommand({ EndpointGroupArn: g.EndpointGroupArn })));
       changed = true;
     }
     const kept = groups.some((g) => keep.endpointGroupArns.includes(g.EndpointGroupArn!));
     if (!keep.listenerArns.includes(l.ListenerArn!) && !kept) {
-      await ga().send(new DeleteListenerCommand({ ListenerArn: l.ListenerArn }));
+      await deleteIfPresent(() => ga().send(new DeleteListenerCommand({ ListenerArn: l.ListenerArn })));
       changed = true;
     }
   }

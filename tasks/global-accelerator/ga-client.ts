@@ -92,3 +92,12 @@ export async function routingOf(acceleratorArn: string): Promise<{ listenerArns:
   for (const l of ls) groups.push(...(await endpointGroups(l.ListenerArn!)));
   return { listenerArns: ls.map((l) => l.ListenerArn!), endpointGroupArns: groups.map((g) => g.EndpointGroupArn!) };
 }
+
+/** Deletes, treating "not found" as done: a retried delete whose first response was lost finds nothing. */
+export async function deleteIfPresent(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (e) {
+    if (!/NotFoundException$/.test((e as Error).name)) throw e;
+  }
+}

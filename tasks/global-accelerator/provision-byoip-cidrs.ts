@@ -6,6 +6,7 @@
 import { ProvisionByoipCidrCommand } from '@aws-sdk/client-global-accelerator';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { changeOrConfirm } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { ga, gaCidrs } from './ga-client';
 
@@ -27,7 +28,10 @@ export const handler = defineTask('ProvisionGaByoipCidrs', Event, async (input) 
     const auth = input.authorizations.find((a) => a.cidr === cidr);
     if (!auth) throw new WorkflowError(ErrorNames.InputInvalid, `no authorization message for ${cidr}`);
     try {
-      await ga().send(new ProvisionByoipCidrCommand({ Cidr: cidr, CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature } }));
+      await changeOrConfirm(
+        () => ga().send(new ProvisionByoipCidrCommand({ Cidr: cidr, CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature } })),
+        async () => (START.has((await gaCidrs()).get(cidr)?.State ?? 'absent') ? undefined : {}),
+      );
     } catch (e) {
       // The SDK classes LimitExceededException as throttling; for this call it is the per-account range quota.
       if ((e as Error).name === 'LimitExceededException') throw new WorkflowError(ErrorNames.QuotaExceeded, `${cidr}: ${(e as Error).message}`);

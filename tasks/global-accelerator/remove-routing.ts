@@ -2,7 +2,7 @@
 import { DeleteEndpointGroupCommand, DeleteListenerCommand } from '@aws-sdk/client-global-accelerator';
 import * as z from 'zod';
 import { defineTask } from '../lib/handler';
-import { describeAccelerator, endpointGroups, ga, listeners } from './ga-client';
+import { describeAccelerator, endpointGroups, ga, listeners, deleteIfPresent } from './ga-client';
 
 const Event = z.object({ acceleratorArn: z.string() });
 
@@ -12,10 +12,10 @@ export const handler = defineTask('RemoveGaAcceleratorRouting', Event, async (in
   const ls = await listeners(input.acceleratorArn);
   for (const l of ls) {
     for (const g of await endpointGroups(l.ListenerArn!)) {
-      await ga().send(new DeleteEndpointGroupCommand({ EndpointGroupArn: g.EndpointGroupArn }));
+      await deleteIfPresent(() => ga().send(new DeleteEndpointGroupCommand({ EndpointGroupArn: g.EndpointGroupArn })));
       groups++;
     }
-    await ga().send(new DeleteListenerCommand({ ListenerArn: l.ListenerArn }));
+    await deleteIfPresent(() => ga().send(new DeleteListenerCommand({ ListenerArn: l.ListenerArn })));
   }
   return { deletedListeners: ls.length, deletedEndpointGroups: groups };
 });

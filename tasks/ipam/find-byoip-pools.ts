@@ -3,9 +3,10 @@ import { DescribeIpamsCommand } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
 import { contains, parseCidr } from '../../domain/cidr';
 import { defineTask } from '../lib/handler';
+import { TAG_MIGRATION } from '../lib/common';
 import { ec2, findPools, poolCidrs } from './ipam-client';
 
-const Event = z.object({ region: z.string(), ipamId: z.string(), cidrs: z.array(z.string()), topLevelCidrs: z.array(z.string()) });
+const Event = z.object({ region: z.string(), ipamId: z.string(), migrationId: z.string(), cidrs: z.array(z.string()), topLevelCidrs: z.array(z.string()) });
 
 const HELD = new Set(['pending-provision', 'provisioned', 'pending-deprovision']);
 
@@ -21,5 +22,20 @@ export const handler = defineTask('FindByoipPools', Event, async (input) => {
     }
     return { poolId: 'none', found: false };
   };
-  return { globalPool: await holding('global', input.cidrs), topLevelPool: await holding('top-level', input.topLevelCidrs) };
+  const isEmpty = async (poolId: string) => (await poolCidrs(input.region, poolId)).every((c) => !HELD.has(c.State ?? ''));
+  let topLevelPool = await holding('top-level', input.topLevelCidrs);
+  if (!topLevelPool.found) {
+    // A re-run after the top-level CIDRs were deprovisioned: this migration's emptied top-level pool is still to delete.
+    for (const p of pools.filter((x) => !x.SourceIpamPoolId && x.AwsService !== 'global-services' && x.IpamPoolId && !x.State?.startsWith('delete'))) {
+      if (p.Tags?.some((t) => t.Key === TAG_MIGRATION && t.Value === input.migrationId) && await isEmpty(p.IpamPoolId!)) topLevelPool = { poolId: p.IpamPoolId!, found: true };
+    }
+  }
+  let globalPool = await holding('global', input.cidrs);
+  if (!globalPool.found && topLevelPool.found) {
+    // A re-run after the /24s were deprovisioned: the emptied global pool under our top-level pool is still to delete.
+    for (const p of pools.filter((x) => x.AwsService === 'global-services' && x.SourceIpamPoolId === topLevelPool.poolId && x.IpamPoolId && !x.State?.startsWith('delete'))) {
+      if (await isEmpty(p.IpamPoolId!)) globalPool = { poolId: p.IpamPoolId!, found: true };
+    }
+  }
+  return { globalPool, topLevelPool };
 });

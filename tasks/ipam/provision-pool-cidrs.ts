@@ -5,6 +5,7 @@
 import { ProvisionIpamPoolCidrCommand } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { changeOrConfirm } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { ec2, latestByCidr, poolCidrs } from './ipam-client';
 
@@ -27,11 +28,14 @@ export const handler = defineTask('ProvisionPoolCidrs', Event, async (input) => 
     }
     const auth = input.authorizations?.find((a) => a.cidr === cidr);
     if (input.authorizations && !auth) throw new WorkflowError(ErrorNames.InputInvalid, `no authorization message for ${cidr}`);
-    await ec2(input.region).send(new ProvisionIpamPoolCidrCommand({
-      IpamPoolId: input.poolId,
-      Cidr: cidr,
-      ...(auth ? { CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature }, VerificationMethod: 'remarks-x509' } : {}),
-    }));
+    await changeOrConfirm(
+      () => ec2(input.region).send(new ProvisionIpamPoolCidrCommand({
+        IpamPoolId: input.poolId,
+        Cidr: cidr,
+        ...(auth ? { CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature }, VerificationMethod: 'remarks-x509' } : {}),
+      })),
+      async () => (['pending-provision', 'provisioned'].includes(latestByCidr(await poolCidrs(input.region, input.poolId)).get(cidr)?.State ?? '') ? {} : undefined),
+    );
     requested.push(cidr);
   }
   return { poolId: input.poolId, requested, alreadyThere };

@@ -1,6 +1,7 @@
 /**
  * Event pieces shared by many tasks, and the poll-result helper for Check tasks.
  */
+import { ErrorNames, WorkflowError } from '../../domain/errors';
 import * as z from 'zod';
 import { advancePoll, type PollProfile } from '../../domain/polling';
 
@@ -59,4 +60,25 @@ export function orchestratorTags(execution: ExecutionRef, role: string, migratio
 /** A client token unique to an execution and step (64 chars max, as EC2 requires). */
 export function clientToken(execution: ExecutionRef, step: string): string {
   return `${execution.name}-${step}`.slice(-64);
+}
+
+/** A field AWS always returns, checked: an answer without it is an UnexpectedResponse, not a TypeError later. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw new WorkflowError(ErrorNames.UnexpectedResponse, `${what} is missing from AWS's answer`);
+  return value;
+}
+
+/**
+ * A change whose response may be lost: if the call fails (the SDK's own retry of a change that already
+ * took effect fails as "already exists", a quota, an overlap), look again and, when the change is there,
+ * take it as done. Calls without a client token are made idempotent this way.
+ */
+export async function changeOrConfirm<T>(change: () => Promise<T>, confirm: () => Promise<T | undefined>): Promise<T> {
+  try {
+    return await change();
+  } catch (e) {
+    const done = await confirm();
+    if (done !== undefined) return done;
+    throw e;
+  }
 }

@@ -10,7 +10,7 @@ import { ListResourcesCommand } from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { ErrorNames, RETRYABLE_ERRORS, WorkflowError } from '../../domain/errors';
 import { addTeams } from '../../domain/vpc-origins';
-import { ExecutionRef } from '../lib/common';
+import { ExecutionRef, present } from '../lib/common';
 import { defineTask, toWorkflowError } from '../lib/handler';
 import { lockHolder } from '../lib/state-table';
 import { cloudfrontHere, ramHere } from './clients';
@@ -20,7 +20,7 @@ const Event = z.object({ distributionId: z.string(), lockResource: z.string(), e
 
 async function readConfig(distributionId: string) {
   const out = await cloudfrontHere().send(new GetDistributionConfigCommand({ Id: distributionId }));
-  return { config: out.DistributionConfig!, etag: out.ETag };
+  return { config: present(out.DistributionConfig, `GetDistributionConfig ${distributionId}: DistributionConfig`), etag: present(out.ETag, `GetDistributionConfig ${distributionId}: ETag`) };
 }
 
 /** One read-modify-write adding the items' teams; returns whether the config changed. */

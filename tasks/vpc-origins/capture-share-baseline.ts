@@ -12,6 +12,7 @@ import { CLOUDFRONT_ALIAS_ZONE_ID, hostCovered } from '../../domain/vpc-origins'
 import { defineTask } from '../lib/handler';
 import { currentRecord, fqdn, type TrackedRecord } from '../dns/route53-client';
 import { cloudfrontHere } from './clients';
+import { present } from '../lib/common';
 
 const Team = z.object({ name: z.string(), accountId: z.string(), host: z.string(), hostedZoneId: z.string(), pathPattern: z.string(), originId: z.string() }).passthrough();
 const Event = z.object({ networkingAccountId: z.string(), distributionId: z.string(), teams: z.array(Team), approvers: z.array(z.string()) });
@@ -21,14 +22,14 @@ const describeRecord = (r: TrackedRecord['before']) => !r ? '(none)' : r.AliasTa
 export const handler = defineTask('CaptureVpcOriginShareBaseline', Event, async (input) => {
   let d;
   try {
-    d = (await cloudfrontHere().send(new GetDistributionCommand({ Id: input.distributionId }))).Distribution!;
+    d = present((await cloudfrontHere().send(new GetDistributionCommand({ Id: input.distributionId }))).Distribution, `GetDistribution ${input.distributionId}: Distribution`);
   } catch (e) {
     if ((e as Error).name === 'NoSuchDistribution') throw new WorkflowError(ErrorNames.InputInvalid, `input.distributionId: distribution ${input.distributionId} does not exist in this account`);
     throw e;
   }
   const owner = /^arn:[^:]+:cloudfront::(\d{12}):/.exec(d.ARN ?? '')?.[1];
   if (owner !== input.networkingAccountId) throw new WorkflowError(ErrorNames.InputInvalid, `input.networkingAccountId: distribution ${input.distributionId} belongs to account ${owner}, not ${input.networkingAccountId}`);
-  const config = d.DistributionConfig!;
+  const config = present(d.DistributionConfig, `GetDistribution ${input.distributionId}: DistributionConfig`);
   const origins = config.Origins?.Items ?? [];
   const behaviors = config.CacheBehaviors?.Items ?? [];
   const aliases = config.Aliases?.Items ?? [];

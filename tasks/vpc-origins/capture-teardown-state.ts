@@ -11,6 +11,7 @@ import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { referencedVpcOrigins } from '../../domain/vpc-origins';
 import { defineTask } from '../lib/handler';
 import { cloudfrontAs, distributionsUsing, findTeamVpcOrigin, ramAs, sharesHolding, TeamRef, cloudfrontHere } from './clients';
+import { present } from '../lib/common';
 
 const Event = z.object({
   networkingAccountId: z.string(),
@@ -22,12 +23,12 @@ const Event = z.object({
 export const handler = defineTask('CaptureVpcOriginTeardownState', Event, async (input) => {
   let d;
   try {
-    d = (await cloudfrontHere().send(new GetDistributionCommand({ Id: input.distributionId }))).Distribution!;
+    d = present((await cloudfrontHere().send(new GetDistributionCommand({ Id: input.distributionId }))).Distribution, `GetDistribution ${input.distributionId}: Distribution`);
   } catch (e) {
     if ((e as Error).name === 'NoSuchDistribution') throw new WorkflowError(ErrorNames.InputInvalid, `input.distributionId: distribution ${input.distributionId} does not exist in this account`);
     throw e;
   }
-  const referenced = referencedVpcOrigins(d.DistributionConfig!);
+  const referenced = referencedVpcOrigins(present(d.DistributionConfig, `GetDistribution ${input.distributionId}: DistributionConfig`));
   const teams = [];
   const problems: string[] = [];
   for (const t of input.teams) {

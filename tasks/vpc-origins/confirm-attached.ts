@@ -6,7 +6,7 @@ import { GetDistributionConfigCommand } from '@aws-sdk/client-cloudfront';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { teamAttached } from '../../domain/vpc-origins';
-import { ExecutionRef } from '../lib/common';
+import { ExecutionRef, present } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { PreparedTeam } from './additions';
 import { cloudfrontHere } from './clients';
@@ -17,7 +17,7 @@ const Event = z.object({ distributionId: z.string(), teams: z.array(PreparedTeam
 export const handler = defineTask('ConfirmOriginsAttached', Event, async ({ distributionId, teams, execution }) => {
   const item = await get(distributionId, execution.name);
   if (item && item.state !== 'deployed') throw new WorkflowError(ErrorNames.UnexpectedResponse, `the additions of ${execution.name} are ${item.state}${item.reason ? `: ${item.reason}` : ''}, not deployed`);
-  const config = (await cloudfrontHere().send(new GetDistributionConfigCommand({ Id: distributionId }))).DistributionConfig!;
+  const config = present((await cloudfrontHere().send(new GetDistributionConfigCommand({ Id: distributionId }))).DistributionConfig, `GetDistributionConfig ${distributionId}: DistributionConfig`);
   const missing = teams.filter((t) => !teamAttached(config, t)).map((t) => t.team);
   if (missing.length) throw new WorkflowError(ErrorNames.ResourceFailed, `${distributionId} no longer routes ${missing.join(', ')} (changed by someone else after the deployment?)`);
   if (item) await remove(distributionId, execution.name);

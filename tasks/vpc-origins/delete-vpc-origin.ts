@@ -2,6 +2,7 @@
 import { DeleteVpcOriginCommand } from '@aws-sdk/client-cloudfront';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { changeOrConfirm } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { cloudfrontAs, distributionsUsing, getVpcOrigin } from './clients';
 
@@ -13,6 +14,12 @@ export const handler = defineTask('DeleteVpcOrigin', Event, async ({ team, roleA
   if (!current?.VpcOrigin || current.VpcOrigin.Status === 'Deleting') return { vpcOriginId, deleted: false, alreadyGone: true };
   const users = await distributionsUsing(cf, current.VpcOrigin.Arn!);
   if (users.length) throw new WorkflowError(ErrorNames.SafetyViolation, `${team}'s VPC origin ${vpcOriginId} is still used by ${users.map((u) => u.DistributionId).join(', ')}`);
-  await cf.send(new DeleteVpcOriginCommand({ Id: vpcOriginId!, IfMatch: current.ETag }));
+  await changeOrConfirm(
+    () => cf.send(new DeleteVpcOriginCommand({ Id: vpcOriginId!, IfMatch: current.ETag })),
+    async () => {
+      const now = await getVpcOrigin(cf, vpcOriginId!);
+      return !now?.VpcOrigin || now.VpcOrigin.Status === 'Deleting' ? {} : undefined;
+    },
+  );
   return { vpcOriginId, deleted: true, alreadyGone: false };
 });

@@ -7,7 +7,7 @@ import { GetDistributionConfigCommand, UpdateDistributionCommand, type Distribut
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { removeTeams } from '../../domain/vpc-origins';
-import { ExecutionRef } from '../lib/common';
+import { ExecutionRef, present } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { lockHolder } from '../lib/state-table';
 import { cloudfrontHere } from './clients';
@@ -26,7 +26,7 @@ export const handler = defineTask('DetachTeamOrigins', Event, async (input) => {
   if (holder?.owner !== input.execution.name) throw new WorkflowError(ErrorNames.ResourceLocked, `${input.execution.name} does not hold ${input.lockResource}`);
   const cf = cloudfrontHere();
   const current = await cf.send(new GetDistributionConfigCommand({ Id: input.distributionId }));
-  const out = removeTeams(current.DistributionConfig!, [{ vpcOriginIds: input.vpcOriginIds, aliases: input.aliases }]);
+  const out = removeTeams(present(current.DistributionConfig, `GetDistributionConfig ${input.distributionId}: DistributionConfig`), [{ vpcOriginIds: input.vpcOriginIds, aliases: input.aliases }]);
   if (out.blocked.length) throw new WorkflowError(ErrorNames.SafetyViolation, `cannot detach from ${input.distributionId}: ${out.blocked.join('; ')}`);
   const disable = input.disable && out.config.Enabled !== false;
   const next = disable ? { ...out.config, Enabled: false } : out.config;

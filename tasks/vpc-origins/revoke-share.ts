@@ -6,7 +6,7 @@
 import { DeleteResourceShareCommand, DisassociateResourceShareCommand, GetResourceShareAssociationsCommand } from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { clientToken, ExecutionRef } from '../lib/common';
+import { clientToken, ExecutionRef, changeOrConfirm } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { cloudfrontAs, distributionsUsing, ramAs, sharesHolding } from './clients';
 
@@ -24,7 +24,10 @@ export const handler = defineTask('RevokeVpcOriginShare', Event, async ({ team, 
     const resources = (await ram.send(new GetResourceShareAssociationsCommand({ associationType: 'RESOURCE', resourceShareArns: [shareArn] }))).resourceShareAssociations ?? [];
     const others = resources.filter((r) => r.associatedEntity !== vpcOriginArn && ['ASSOCIATING', 'ASSOCIATED'].includes(r.status ?? ''));
     if (others.length === 0) {
-      await ram.send(new DeleteResourceShareCommand({ resourceShareArn: shareArn, clientToken: clientToken(execution, `unshare-${team}`) }));
+      await changeOrConfirm(
+        () => ram.send(new DeleteResourceShareCommand({ resourceShareArn: shareArn, clientToken: clientToken(execution, `unshare-${team}`) })),
+        async () => ((await sharesHolding(ram, vpcOriginArn)).includes(shareArn) ? undefined : {}),
+      );
       revoked.push({ shareArn, action: 'deleted share' });
     } else {
       await ram.send(new DisassociateResourceShareCommand({ resourceShareArn: shareArn, resourceArns: [vpcOriginArn], clientToken: clientToken(execution, `unshare-${team}`) }));

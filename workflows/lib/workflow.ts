@@ -8,9 +8,11 @@ export interface WorkflowDefinition {
   /**
    * What a failure leaves: `compensate` undoes this execution's changes (the world as before, or
    * CompensationIncomplete listing what is left); `rerun` stops where it failed and the same input run
-   * again finishes the job (teardowns, swaps). The reliability sweep holds each workflow to its promise.
+   * again finishes the job (teardowns, swaps); `forward` puts back what it removed, keeps what it added
+   * (never fewer allowed ranges than before) and the next run converges (origin-ranges-sync).
+   * The reliability sweep (runner/fault-sweep.ts) holds each workflow to its promise.
    */
-  readonly recovery: 'compensate' | 'rerun';
+  readonly recovery: 'compensate' | 'rerun' | 'forward';
   /** Builds the ASL definition. */
   build(): AslState;
 }

@@ -1,0 +1,3 @@
+import { sweepTests } from './sweep-groups';
+
+sweepTests('a');
