@@ -17,6 +17,7 @@ import type { OnboardJob, OnboardResult } from './onboard-worker';
 
 // Before any task handler loads (static imports are hoisted, so everything else is imported dynamically).
 process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
