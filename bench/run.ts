@@ -127,8 +127,8 @@ async function main(): Promise<void> {
           if (r.status !== 'SUCCEEDED') failures.push(`${wf.name} ${label} ${who}: ${r.status} ${r.error ?? ''}`);
         }
         rows.push([
-          wf.name, label, ours.status === 'SUCCEEDED' ? 'ok' : ours.status, ours.virtual, ours.lowerBound, `${fmt(round(ours.ratio))}`, ours.pollCalls, ours.calls, Math.round(ours.wallMs),
-          '|', naive.status === 'SUCCEEDED' ? 'ok' : naive.status, naive.virtual, `${fmt(round(naive.virtual / ours.lowerBound))}`, naive.pollCalls, naive.calls, Math.round(naive.wallMs),
+          wf.name, label, ours.status === 'SUCCEEDED' ? 'ok' : ours.status, ours.virtual, ours.lowerBound, ours.ratio.toFixed(2), ours.pollCalls, ours.calls, Math.round(ours.wallMs),
+          '|', naive.status === 'SUCCEEDED' ? 'ok' : naive.status, naive.virtual, (naive.virtual / ours.lowerBound).toFixed(2), naive.pollCalls, naive.calls, Math.round(naive.wallMs),
         ]);
         const strip = ({ report: _r, ...rest }: Run) => rest;
         out.push({ workflow: wf.name, timing: label, timingScale, ours: strip(ours), naive: strip(naive) });
