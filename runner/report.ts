@@ -111,8 +111,9 @@ export function phasesOf(states: StateRecord[], topLevel: Set<string>): Simulati
 /** Resource ids and input strings name the same things (pool ids, CIDRs, change and distribution ids). */
 function mentions(subject: string, resource: string): boolean {
   const key = resource.includes(':') ? resource.slice(resource.indexOf(':') + 1) : resource;
-  const strings = [...subject.matchAll(/"([^"]{6,})"/g)].map((m) => m[1].replace(/^\/change\//, ''));
-  return strings.some((s) => key.includes(s) || s.includes(key));
+  const strings = [...subject.matchAll(/"([^"]+)"/g)].map((m) => m[1].replace(/^\/change\//, ''));
+  // Short strings match only as an ASN ("64496" is the resource AS64496); others anywhere in the key.
+  return strings.some((s) => (s.length >= 6 ? key.includes(s) || s.includes(key) : /^\d+$/.test(s) && new RegExp(`(^|[^0-9])AS${s}($|[^0-9])`).test(key)));
 }
 
 /** Groups poll checks into loops and finds when each awaited change actually happened. */
