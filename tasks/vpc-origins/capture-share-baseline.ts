@@ -5,13 +5,12 @@
  * AAAA when IPv6 is on). A record that exists and points elsewhere makes the DNS step a cutover that
  * needs approval. Paths or origin ids taken by someone else fail here, with nothing changed yet.
  */
-import { GetDistributionCommand } from '@aws-sdk/client-cloudfront';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { CLOUDFRONT_ALIAS_ZONE_ID, hostCovered } from '../../domain/vpc-origins';
 import { defineTask } from '../lib/handler';
 import { currentRecord, fqdn, type TrackedRecord } from '../dns/route53-client';
-import { cloudfrontHere } from './clients';
+import { networkingDistribution } from './clients';
 import { present } from '../lib/common';
 
 const Team = z.object({ name: z.string(), accountId: z.string(), host: z.string(), hostedZoneId: z.string(), pathPattern: z.string(), originId: z.string() }).passthrough();
@@ -20,13 +19,7 @@ const Event = z.object({ networkingAccountId: z.string(), distributionId: z.stri
 const describeRecord = (r: TrackedRecord['before']) => !r ? '(none)' : r.AliasTarget ? `alias ${r.AliasTarget.DNSName}` : `${(r.ResourceRecords ?? []).map((v) => v.Value).join(', ')} TTL ${r.TTL}`;
 
 export const handler = defineTask('CaptureVpcOriginShareBaseline', Event, async (input) => {
-  let d;
-  try {
-    d = present((await cloudfrontHere().send(new GetDistributionCommand({ Id: input.distributionId }))).Distribution, `GetDistribution ${input.distributionId}: Distribution`);
-  } catch (e) {
-    if ((e as Error).name === 'NoSuchDistribution') throw new WorkflowError(ErrorNames.InputInvalid, `input.distributionId: distribution ${input.distributionId} does not exist in this account`);
-    throw e;
-  }
+  const d = await networkingDistribution(input.distributionId);
   const owner = /^arn:[^:]+:cloudfront::(\d{12}):/.exec(d.ARN ?? '')?.[1];
   if (owner !== input.networkingAccountId) throw new WorkflowError(ErrorNames.InputInvalid, `input.networkingAccountId: distribution ${input.distributionId} belongs to account ${owner}, not ${input.networkingAccountId}`);
   const config = present(d.DistributionConfig, `GetDistribution ${input.distributionId}: DistributionConfig`);

@@ -5,12 +5,11 @@
  * from ours, and the origin can't be unshared or deleted while used), or when disabling the
  * distribution would cut off teams that are not being torn down.
  */
-import { GetDistributionCommand } from '@aws-sdk/client-cloudfront';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { referencedVpcOrigins } from '../../domain/vpc-origins';
 import { defineTask } from '../lib/handler';
-import { cloudfrontAs, distributionsUsing, findTeamVpcOrigin, ramAs, sharesHolding, TeamRef, cloudfrontHere } from './clients';
+import { cloudfrontAs, distributionsUsing, findTeamVpcOrigin, networkingDistribution, ramAs, sharesHolding, TeamRef } from './clients';
 import { present } from '../lib/common';
 
 const Event = z.object({
@@ -21,13 +20,7 @@ const Event = z.object({
 });
 
 export const handler = defineTask('CaptureVpcOriginTeardownState', Event, async (input) => {
-  let d;
-  try {
-    d = present((await cloudfrontHere().send(new GetDistributionCommand({ Id: input.distributionId }))).Distribution, `GetDistribution ${input.distributionId}: Distribution`);
-  } catch (e) {
-    if ((e as Error).name === 'NoSuchDistribution') throw new WorkflowError(ErrorNames.InputInvalid, `input.distributionId: distribution ${input.distributionId} does not exist in this account`);
-    throw e;
-  }
+  const d = await networkingDistribution(input.distributionId);
   const referenced = referencedVpcOrigins(present(d.DistributionConfig, `GetDistribution ${input.distributionId}: DistributionConfig`));
   const teams = [];
   const problems: string[] = [];

@@ -3,12 +3,14 @@
  * CloudFront's global resources are called in us-east-1; team-account calls assume the team's role.
  */
 import {
-  CloudFrontClient, GetVpcOriginCommand, ListDistributionsByOwnedResourceCommand, ListTagsForResourceCommand, ListVpcOriginsCommand,
+  CloudFrontClient, GetDistributionCommand, GetVpcOriginCommand, ListDistributionsByOwnedResourceCommand, ListTagsForResourceCommand, ListVpcOriginsCommand,
   type DistributionIdOwner, type VpcOriginSummary,
 } from '@aws-sdk/client-cloudfront';
 import { GetResourceShareAssociationsCommand, GetResourceSharesCommand, RAMClient, type ResourceShare } from '@aws-sdk/client-ram';
 import * as z from 'zod';
+import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { client } from '../lib/aws';
+import { present } from '../lib/common';
 
 /** In the networking account (the orchestrator's own credentials). */
 export const cloudfrontHere = () => client(CloudFrontClient, { region: 'us-east-1' });
@@ -96,4 +98,14 @@ export async function ownShares(ram: RAMClient, filter: { name?: string; arns?: 
     tagFilters: filter.tag ? [{ tagKey: filter.tag.key, tagValues: [filter.tag.value] }] : undefined,
   }));
   return (out.resourceShares ?? []).filter((s) => s.status !== 'DELETED');
+}
+
+/** The shared distribution, read in the networking account; one that does not exist is an input mistake. */
+export async function networkingDistribution(distributionId: string) {
+  try {
+    return present((await cloudfrontHere().send(new GetDistributionCommand({ Id: distributionId }))).Distribution, `GetDistribution ${distributionId}: Distribution`);
+  } catch (e) {
+    if ((e as Error).name === 'NoSuchDistribution') throw new WorkflowError(ErrorNames.InputInvalid, `input.distributionId: distribution ${distributionId} does not exist in this account`);
+    throw e;
+  }
 }

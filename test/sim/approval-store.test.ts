@@ -4,18 +4,12 @@
  * round (old links then say so), and a bad plan is refused before any AWS call.
  */
 import type { Context } from 'aws-lambda';
-import type { Simulator } from '../../sim';
 import type { SnsState } from '../../sim/services/sns';
-import { connectSimulator } from '../../sim/transport';
 import { handler as requestApproval } from '../../tasks/approval/request-approval';
 import { decideApproval, listPending, loadApproval } from '../../tasks/approval/store';
 import { PageClient, textOf } from '../support/approval-page';
-import { exampleSim } from '../support/world';
+import { exampleSim, within } from '../support/world';
 
-async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
-  const disconnect = connectSimulator(sim);
-  try { return await sim.clock.drive(fn); } finally { disconnect(); }
-}
 
 const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:byoip-RequestApproval' } as Context;
 const event = (taskToken: string, patch: Record<string, unknown> = {}) => ({

@@ -8,19 +8,13 @@ import {
   DescribeIpamByoasnCommand, DisassociateIpamByoasnCommand, EC2Client, ProvisionIpamByoasnCommand, WithdrawByoipCidrCommand,
 } from '@aws-sdk/client-ec2';
 import { client } from '../../tasks/lib/aws';
-import { connectSimulator } from '../../sim/transport';
-import type { Simulator } from '../../sim';
 import { byoasnSim, CIDR_A, CIDR_B, REGIONAL_POOL, signedAsnMessage } from '../support/byoasn';
-import { WRONG_KEY } from '../support/world';
+import { WRONG_KEY, within } from '../support/world';
 
 const REGION = 'us-east-1';
 const IPAM = 'ipam-0a1b2c3d4e5f60001';
 const ec2 = () => client(EC2Client, { region: REGION });
 
-async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
-  const disconnect = connectSimulator(sim);
-  try { return await sim.clock.drive(fn); } finally { disconnect(); }
-}
 
 const asnState = async (asn: string) => (await ec2().send(new DescribeIpamByoasnCommand({}))).Byoasns?.find((a) => a.Asn === asn);
 const cidr = async (c: string) => (await ec2().send(new DescribeByoipCidrsCommand({ MaxResults: 10 }))).ByoipCidrs?.find((b) => b.Cidr === c);

@@ -1,14 +1,8 @@
 /** The simulated DynamoDB, through the real DocumentClient: conditional writes, updates, queries, transactions, and the lease lock. */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { acquireLock, releaseLock, stateTable, stateTableName } from '../../tasks/lib/state-table';
-import { connectSimulator } from '../../sim/transport';
-import type { Simulator } from '../../sim';
-import { exampleSim } from '../support/world';
+import { exampleSim, within } from '../support/world';
 
-async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
-  const disconnect = connectSimulator(sim);
-  try { return await sim.clock.drive(fn); } finally { disconnect(); }
-}
 
 const T = stateTableName();
 

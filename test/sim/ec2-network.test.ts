@@ -9,10 +9,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { client } from '../../tasks/lib/aws';
 import { httpRequest } from '../../tasks/lib/http';
-import { connectSimulator } from '../../sim/transport';
 import { publicationInfo, serveIpRanges } from '../../sim/services/ip-ranges';
-import type { Simulator } from '../../sim';
-import { exampleSim } from '../support/world';
+import { exampleSim, within } from '../support/world';
 
 const ec2 = () => client(EC2Client, { region: 'us-east-1' });
 const SG = 'sg-0a1b2c3d4e5f60001';
@@ -20,14 +18,6 @@ const VPC = 'vpc-0a1b2c3d4e5f60001';
 const cidrs = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ CidrIp: `13.${from + i}.0.0/16` }));
 const cidrs6 = (n: number) => Array.from({ length: n }, (_, i) => ({ CidrIpv6: `2600:9000:${(i + 1).toString(16)}::/48` }));
 
-async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
-  const disconnect = connectSimulator(sim);
-  try {
-    return await sim.clock.drive(fn);
-  } finally {
-    disconnect();
-  }
-}
 
 const rejects = (p: Promise<unknown>, name: string, message?: RegExp) => expect(p).rejects.toMatchObject({ name, ...(message ? { message: expect.stringMatching(message) } : {}) });
 

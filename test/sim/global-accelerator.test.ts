@@ -8,20 +8,11 @@ import {
   ProvisionByoipCidrCommand, UpdateAcceleratorCommand, WithdrawByoipCidrCommand, AcceleratorNotDisabledException,
 } from '@aws-sdk/client-global-accelerator';
 import { client } from '../../tasks/lib/aws';
-import { connectSimulator } from '../../sim/transport';
 import type { Simulator } from '../../sim';
-import { exampleSim, signedMessages, WRONG_KEY } from '../support/world';
+import { exampleSim, signedMessages, WRONG_KEY, within } from '../support/world';
 
 const ALB = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/partner-api/0123456789abcdef';
 
-async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
-  const disconnect = connectSimulator(sim);
-  try {
-    return await sim.clock.drive(fn);
-  } finally {
-    disconnect();
-  }
-}
 
 const ga = (region = 'us-west-2') => client(GlobalAcceleratorClient, { region });
 const state = async (cidr: string) => (await ga().send(new ListByoipCidrsCommand({}))).ByoipCidrs?.find((c) => c.Cidr === cidr)?.State;

@@ -6,20 +6,11 @@ import { CloudFrontClient, GetDistributionConfigCommand, UpdateDistributionComma
 import { AdvertiseByoipCidrCommand, CreateIpamPoolCommand, DescribeByoipCidrsCommand, EC2Client, GetIpamPoolCidrsCommand, ProvisionIpamPoolCidrCommand } from '@aws-sdk/client-ec2';
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { client } from '../../tasks/lib/aws';
-import { connectSimulator } from '../../sim/transport';
 import type { Simulator } from '../../sim';
-import { exampleSim, signedMessages, WRONG_KEY } from '../support/world';
+import { exampleSim, signedMessages, WRONG_KEY, within } from '../support/world';
 
 const REGION = 'us-east-1';
 
-async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
-  const disconnect = connectSimulator(sim);
-  try {
-    return await sim.clock.drive(fn);
-  } finally {
-    disconnect();
-  }
-}
 
 const ec2 = () => client(EC2Client, { region: REGION });
 const cf = () => client(CloudFrontClient, { region: REGION });

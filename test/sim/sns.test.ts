@@ -1,17 +1,11 @@
 /** The simulated SNS, through the real SDK client: the approvals topic, Publish's validation, email delivery with filter policies. */
 import { GetTopicAttributesCommand, NotFoundException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { client } from '../../tasks/lib/aws';
-import { connectSimulator } from '../../sim/transport';
-import type { Simulator } from '../../sim';
 import type { SnsState } from '../../sim/services/sns';
-import { exampleSim } from '../support/world';
+import { exampleSim, within } from '../support/world';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:byoip-orchestrator-approvals';
 
-async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
-  const disconnect = connectSimulator(sim);
-  try { return await sim.clock.drive(fn); } finally { disconnect(); }
-}
 
 const sns = () => client(SNSClient, { region: 'us-east-1' });
 

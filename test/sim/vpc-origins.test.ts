@@ -13,9 +13,8 @@ import {
 import { addTeams, removeTeams, type TeamAddition } from '../../domain/vpc-origins';
 import { client } from '../../tasks/lib/aws';
 import { httpRequest } from '../../tasks/lib/http';
-import { connectSimulator } from '../../sim/transport';
 import type { Simulator } from '../../sim';
-import { exampleSim } from '../support/world';
+import { exampleSim, within } from '../support/world';
 
 const NET = '111122223333';
 const TEAM_A = '444455556666';
@@ -23,14 +22,6 @@ const ROLE_A = `arn:aws:iam::${TEAM_A}:role/byoip-orchestrator-team-access`;
 const ALB_A = `arn:aws:elasticloadbalancing:us-east-1:${TEAM_A}:loadbalancer/app/team-a-internal/0a0a0a0a0a0a0a0a`;
 const DIST = 'E3EXAMPLETEAMS03';
 
-async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
-  const disconnect = connectSimulator(sim);
-  try {
-    return await sim.clock.drive(fn);
-  } finally {
-    disconnect();
-  }
-}
 
 const cf = (roleArn?: string) => client(CloudFrontClient, { region: 'us-east-1', roleArn });
 const ram = (roleArn?: string) => client(RAMClient, { region: 'us-east-1', roleArn });

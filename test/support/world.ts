@@ -1,4 +1,5 @@
 /** Test helpers: the example world and inputs, with overrides, and a semantic view of the world. */
+import { connectSimulator } from '../../sim/transport';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSimulator, Simulator } from '../../sim';
@@ -63,3 +64,13 @@ export function semanticWorld(sim: Simulator) {
 }
 
 export const callsOf = (report: SimulationReport, operation: string) => report.awsCalls.filter((c) => c.operation === operation);
+
+/** Runs `fn` with the SDK clients routed to `sim` and its virtual clock driven (direct API tests). */
+export async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
+  const disconnect = connectSimulator(sim);
+  try {
+    return await sim.clock.drive(fn);
+  } finally {
+    disconnect();
+  }
+}
