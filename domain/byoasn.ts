@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, formatCidr, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
-import { AccountId, checkAuthorization, Email, formatIssues, IpamId, MAX_APPROVAL_SECONDS, Region, SecretRef, shortText } from './validation';
+import { AccountId, checkAuthorization, Email, formatIssues, IpamId, MAX_APPROVAL_SECONDS, Region, shortText, SigningKeyAuthorizationSchema } from './validation';
 
 /** The value AdvertiseByoipCidr takes for Amazon's own ASN. */
 export const AWS_ASN = 'AWS';
@@ -136,11 +136,7 @@ const OnboardAuthorization = z.union([
     /** The RDAP certificate; when given, the signature is verified before any AWS call. */
     certificatePem: z.string().max(8192).optional(),
   }).strict(),
-  z.object({
-    /** Secrets Manager secret holding the PEM private key; a task signs the message. */
-    signingKeySecretId: SecretRef,
-    expiresInDays: z.number().int().min(1).max(365).default(30),
-  }).strict(),
+  SigningKeyAuthorizationSchema,
 ], { error: 'must be either {message, signature} or {signingKeySecretId}' });
 
 export const ByoasnOnboardInputSchema = z.object({

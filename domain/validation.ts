@@ -27,6 +27,14 @@ export const SecretRef = z.string().min(1).max(2048).regex(/^[A-Za-z0-9/_+=.@:-]
 /** A text field with a sensible size limit (an oversized value is a mistake, not data). */
 export const shortText = (max = 256) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
+/** Authorization signed by a task, with the customer's key from Secrets Manager (BYOIP ranges and BYOASN alike). */
+export const SigningKeyAuthorizationSchema = z.object({
+  /** Secrets Manager secret holding the PEM private key; a task signs the message(s). */
+  signingKeySecretId: SecretRef,
+  /** Days until the signed messages expire. */
+  expiresInDays: z.number().int().min(1).max(365).default(30),
+}).strict();
+
 /** How the ranges' authorization messages are provided: signed already, or signed by a task with a key in Secrets Manager. */
 export const CidrAuthorizationSchema = z.union([
   z.object({
@@ -35,12 +43,7 @@ export const CidrAuthorizationSchema = z.union([
     /** The X.509 certificate from the RDAP record; when given, signatures are verified before any AWS call. */
     certificatePem: z.string().max(8192).optional(),
   }).strict(),
-  z.object({
-    /** Secrets Manager secret holding the PEM private key; a task signs the messages. */
-    signingKeySecretId: SecretRef,
-    /** Days until the signed messages expire. */
-    expiresInDays: z.number().int().min(1).max(365).default(30),
-  }).strict(),
+  SigningKeyAuthorizationSchema,
 ], { error: 'must be either {messages: [...]} or {signingKeySecretId}' });
 
 /** Parses a CIDR for a zod refinement; returns undefined and adds an issue when it is bad. */

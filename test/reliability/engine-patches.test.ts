@@ -1,0 +1,18 @@
+/**
+ * The local engine must stop a Map when one iteration fails, as AWS does (runner/engine-patches.ts):
+ * otherwise a queued /24 is advertised after the execution failed and compensated.
+ */
+import { callsOf, exampleInput, exampleSim, run } from '../support/world';
+
+describe('a Map whose iteration fails', () => {
+  it('starts no further iteration: one advertise refused, none after it, everything compensated', async () => {
+    const sim = exampleSim();
+    sim.faults.add({ service: 'EC2', operation: 'AdvertiseByoipCidr', error: 'UnauthorizedOperation', times: 1, phase: 'before' });
+    const report = await run(sim, 'onboard-cloudfront-byoip', exampleInput());
+    expect(report.status).toBe('FAILED');
+    expect(report.error?.name).not.toBe('CompensationIncomplete');
+    const advertise = callsOf(report, 'AdvertiseByoipCidr');
+    expect(advertise.map((c) => c.error?.name ?? 'ok')).toEqual(['UnauthorizedOperation']);
+    expect((sim.snapshot() as any)['ec2.ipam'].byoipCidrs.filter((b: any) => /advertis/.test(b.State))).toEqual([]);
+  });
+});
