@@ -31,6 +31,8 @@ export const ErrorNames = {
   CompensationIncomplete: 'CompensationIncomplete',
   /** AWS returned something the task cannot interpret. */
   UnexpectedResponse: 'UnexpectedResponse',
+  /** The deployment's configuration (domain/deployment.ts) is missing or invalid where a task needs it. */
+  ConfigurationInvalid: 'ConfigurationInvalid',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];

@@ -5,6 +5,7 @@
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { accountOfRole, installClientConfigurer, type ClientConfigurer, type ClientTarget } from '../tasks/lib/aws';
+import { installDeployment } from '../tasks/lib/deployment';
 import { installHttpTransport } from '../tasks/lib/http';
 import { awsError, isAwsError, type AwsErrorShape } from './aws-error';
 import type { Simulator } from './simulator';
@@ -96,6 +97,7 @@ export function connectSimulator(sim: Simulator): () => void {
     connected = { sim, count: 0 };
     installClientConfigurer(simulatorConfigurer(sim));
     installHttpTransport((req) => sim.http(req));
+    installDeployment(sim.world.deployment);
   }
   connected.count++;
   let done = false;
@@ -106,6 +108,7 @@ export function connectSimulator(sim: Simulator): () => void {
       connected = undefined;
       installClientConfigurer(undefined);
       installHttpTransport(undefined);
+      installDeployment(undefined);
     }
   };
 }

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
+import { DeploymentConfigSchema } from '../domain/deployment';
 
 export const AccountSeed = z.object({
   id: z.string().regex(/^\d{12}$/, 'account id must be 12 digits'),
@@ -62,6 +63,8 @@ export const WorldSeed = z.object({
   accounts: z.array(AccountSeed).min(1),
   timings: TimingsSeed.default(TimingsSeed.parse({})),
   throttling: ThrottlingSeed.default(ThrottlingSeed.parse({})),
+  /** The orchestrator's deployment configuration in this account (the "byoip" CDK context, domain/deployment.ts). */
+  deployment: DeploymentConfigSchema.default(DeploymentConfigSchema.parse({})),
 }).catchall(z.unknown());
 export type WorldSeed = z.infer<typeof WorldSeed>;
 
