@@ -57,6 +57,21 @@ export const GateTiming = z.object({
   heartbeatSeconds: z.number().int().min(60).max(MAX_APPROVAL_SECONDS),
 });
 
+/** JSON with object keys sorted at every level: the same plan always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The plan's identity: sha256 of its canonical JSON, hex. What a decision approves, and what changing steps check. */
+export function planHash(plan: unknown): string {
+  return createHash('sha256').update(canonicalJson(plan)).digest('hex');
+}
+
 /**
  * One approval per gate of an execution: the same id for every attempt of the gate's task, so a
  * retried task updates its record instead of sending a second email. Opaque: a hash, not the token.

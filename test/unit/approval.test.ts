@@ -132,3 +132,15 @@ describe('a gate that ends without a decision', () => {
     expect(gateFailure(ID, { Error: 'AwsRequestRejected', Cause: 'NotFound' }, timing)).toEqual({ Error: 'AwsRequestRejected', Cause: 'NotFound' });
   });
 });
+
+describe('planHash', () => {
+  const { planHash, canonicalJson } = jest.requireActual('../../domain/approval') as typeof import('../../domain/approval');
+  it('does not depend on key order, and changes with any value', () => {
+    const a = { title: 't', changes: [{ kind: 'advertise', target: '198.18.0.0/24', from: 'provisioned', to: 'advertised' }], approvers: ['a@example.com'] };
+    const b = { approvers: ['a@example.com'], changes: [{ to: 'advertised', from: 'provisioned', target: '198.18.0.0/24', kind: 'advertise' }], title: 't' };
+    expect(canonicalJson(a)).toBe(canonicalJson(b));
+    expect(planHash(a)).toBe(planHash(b));
+    expect(planHash(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(planHash({ ...a, changes: [{ ...a.changes[0], target: '198.18.1.0/24' }] })).not.toBe(planHash(a));
+  });
+});
