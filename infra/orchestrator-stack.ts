@@ -30,7 +30,7 @@ import { acknowledgeInvokeGrants } from './nag';
 import { taskBundling } from './bundling';
 import type { OrchestratorConfig } from './config';
 import { resourcesFor, type ScopeContext } from './iam-scopes';
-import { subscribeToIpSpaceChanged } from './origin-ranges-trigger';
+import { deployOriginLockdown } from './origin-ranges-trigger';
 import { taskPermissions } from './task-permissions';
 import { addTriggers } from './triggers';
 
@@ -157,9 +157,7 @@ export class OrchestratorStack extends Stack {
     new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
     new CfnOutput(this, 'OperatorsTopicArn', { value: this.operatorsTopic.topicArn });
     const originSync = this.stateMachines.get('origin-ranges-sync');
-    if (originSync && config.subscribeToIpRangeChanges) {
-      subscribeToIpSpaceChanged(this, this.functions.get('StartOriginRangesSync')!, originSync, this.node.tryGetContext('originRangesSync'));
-    }
+    if (originSync) deployOriginLockdown(this, { functions: this.functions, stateMachine: originSync, config, legacyContext: this.node.tryGetContext('originRangesSync') });
 
     new ApprovalGate(this, 'ApprovalGate', { functions: this.functions });
     addApprovalExpiryAlarm(this, taskLogs, this.operatorsTopic);
