@@ -22,15 +22,17 @@ export const DistributionId = z.string().regex(/^E[A-Z0-9]{8,20}$/, 'must be a C
 export const HostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABC');
 export const DnsName = z.string().max(253, 'must be at most 253 characters')
   .regex(/^(?=.{1,253}\.?$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i, 'must be a fully qualified DNS name');
-/** An email address as the approval gate and the alarms use it; see `emailProblem` (one spelling per mailbox). */
-export const Email = z.string({ error: 'must be an email address' }).transform((text, ctx) => {
-  const checked = checkEmail(text);
-  if ('problem' in checked) {
-    ctx.addIssue({ code: 'custom', message: checked.problem });
-    return z.NEVER;
-  }
-  return checked.address;
-});
+/**
+ * An email address as the approval gate and the alarms use it (domain/email.ts): printable ASCII, or
+ * an internationalised domain normalised to its ASCII form; never a control, format or look-alike
+ * character. The value comes out normalised, so one mailbox has one spelling everywhere.
+ */
+export const Email = z.string({ error: 'must be an email address' })
+  .superRefine((text, ctx) => {
+    const checked = checkEmail(text);
+    if ('problem' in checked) ctx.addIssue({ code: 'custom', message: checked.problem });
+  })
+  .overwrite((text) => { const checked = checkEmail(text); return 'address' in checked ? checked.address : text; });
 export const SecretRef = z.string().min(1).max(2048).regex(/^[A-Za-z0-9/_+=.@:-]+$/, 'must be a Secrets Manager secret name or ARN');
 
 /** A text field with a sensible size limit (an oversized value is a mistake, not data). */
