@@ -151,7 +151,7 @@ function build() {
   c.task('ReleaseLock', { fn: 'ReleaseLock', parameters: RELEASE_LOCK, resultPath: '$.released', catchTo: 'LockLeftToExpire' });
   c.pass('Summarize', {
     Parameters: {
-      'syncName.$': '$.plan.syncName', 'trigger.$': '$.plan.trigger.kind', 'syncToken.$': '$.wait.ipRanges.syncToken', 'md5.$': '$.wait.ipRanges.md5',
+      'syncName.$': '$.plan.syncName', 'trigger.$': '$.plan.trigger.kind', 'syncToken.$': '$.wait.ipRanges.syncToken', 'md5.$': '$.wait.ipRanges.md5', 'md5Check.$': '$.wait.ipRanges.md5Check',
       'changes.$': '$.sync.changes',
       securityGroups: {
         'diff.$': '$.sync.securityGroups.diff', 'groups.$': '$.sync.securityGroups.groups', 'created.$': '$.groups.created',
