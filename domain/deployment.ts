@@ -43,7 +43,7 @@ export type DeploymentConfigInput = z.input<typeof DeploymentConfigSchema>;
  * This is how the CDK app and the deployed functions read it, so `rehearsal: true` fails here: only
  * the simulator, which validates its world's section with the schema itself, can rehearse.
  */
-export function parseDeploymentConfig(raw: unknown, where = 'the "byoip" context in cdk.json'): DeploymentConfig {
+export function parseDeploymentConfig(raw: unknown, where = '"byoip" context in cdk.json'): DeploymentConfig {
   let value = raw ?? {};
   if (typeof value === 'string') {
     try {
@@ -56,7 +56,7 @@ export function parseDeploymentConfig(raw: unknown, where = 'the "byoip" context
     path: ['rehearsal'], message: 'is for simulated worlds only; a real deployment validates documentation space and ASNs as AWS does',
   }).safeParse(value);
   if (!parsed.success) {
-    throw new Error(`invalid ${where}:\n${parsed.error.issues.map((i) => `  byoip.${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(`invalid ${where}:\n${parsed.error.issues.map((i) => `  byoip${i.path.map((k) => `.${String(k)}`).join('')}: ${i.message}`).join('\n')}`);
   }
   return parsed.data;
 }

@@ -10,7 +10,7 @@
  */
 import * as z from 'zod';
 import { canonicalCidr, compareCidrs, parseCidr } from './cidr';
-import { ErrorNames, WorkflowError } from './errors';
+import { ErrorNames, inputInvalid, WorkflowError } from './errors';
 import { CLOUDFRONT_ORIGIN_PORTS, Email, isCloudFrontOriginPort, Region } from './validation';
 
 export const AWS_MANAGED_LISTS: Record<Family, string> = {
@@ -605,3 +605,13 @@ export const OriginLockdownConfigSchema = z.object({
 }).strict();
 
 export type OriginLockdownConfig = z.infer<typeof OriginLockdownConfigSchema>;
+
+/** The configured sync of that name, or an InputInvalid naming the configured ones. */
+export function configuredSync(lockdown: OriginLockdownConfig, syncName: string): OriginSyncConfig {
+  const sync = Object.prototype.hasOwnProperty.call(lockdown.syncs, syncName) ? lockdown.syncs[syncName] : undefined;
+  if (!sync) {
+    const known = Object.keys(lockdown.syncs);
+    throw inputInvalid(`origin-ranges-sync input is invalid:\n  - input.syncName: no sync "${syncName}" is configured (byoip.originLockdown.syncs ${known.length ? `has ${known.join(', ')}` : 'is empty'})`);
+  }
+  return sync;
+}

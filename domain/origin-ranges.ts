@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { canonicalCidr, contains, formatCidr, nonPublicReason, parseCidr, type Cidr } from './cidr';
 import { ErrorNames, inputInvalid, WorkflowError } from './errors';
 import {
-  AWS_MANAGED_LISTS, FAMILIES, sortCidrs, SyncName, TAG_ORIGIN_LOCKDOWN, type Family, type OriginLockdownConfig, type OriginSyncConfig, type PortRange, type RangeSet,
+  AWS_MANAGED_LISTS, configuredSync, FAMILIES, sortCidrs, SyncName, TAG_ORIGIN_LOCKDOWN, type Family, type OriginLockdownConfig, type PortRange, type RangeSet,
 } from './origin-lockdown';
 
 // Re-exported: they live in origin-lockdown so that tasks needing only them do not bundle the SNS schema.
@@ -99,16 +99,6 @@ function parseNotification(event: unknown, ctx: z.RefinementCtx): Notification |
     return undefined;
   }
   return { syncToken: Number(m.data.synctoken), md5: m.data.md5, createTime: m.data['create-time'], messageId: record.MessageId };
-}
-
-/** The configured sync of that name, or an InputInvalid naming the configured ones. */
-export function configuredSync(lockdown: OriginLockdownConfig, syncName: string): OriginSyncConfig {
-  const sync = Object.prototype.hasOwnProperty.call(lockdown.syncs, syncName) ? lockdown.syncs[syncName] : undefined;
-  if (!sync) {
-    const known = Object.keys(lockdown.syncs);
-    throw inputInvalid(`origin-ranges-sync input is invalid:\n  - input.syncName: no sync "${syncName}" is configured (byoip.originLockdown.syncs ${known.length ? `has ${known.join(', ')}` : 'is empty'})`);
-  }
-  return sync;
 }
 
 /**

@@ -14,8 +14,7 @@ import {
   assessManagedList, changeRefusals, checkChangeShares, planAttachments, planPrefixList, planShards, portKey, removalShare, restrictFamilies, FAMILIES,
   type Family, type ManagedListAssessment, type OriginSyncConfig, type PrefixListPlan, type ShardPlan, type TargetChange,
 } from '../../domain/origin-lockdown';
-import { AWS_MANAGED_LISTS, TAG_ORIGIN_LOCKDOWN } from '../../domain/origin-lockdown';
-import { configuredSync } from '../../domain/origin-ranges';
+import { AWS_MANAGED_LISTS, configuredSync, TAG_ORIGIN_LOCKDOWN } from '../../domain/origin-lockdown';
 import { deployment } from '../lib/deployment';
 import { defineTask } from '../lib/handler';
 import { awsManagedPrefixList, describeGroups, familyOfList, groupViews, interfacesWithGroups, prefixListEntries, prefixListsNamed } from './network';
