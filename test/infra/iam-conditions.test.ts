@@ -12,6 +12,9 @@ import { STATE_TTL_ATTRIBUTE } from '../../tasks/lib/state-table';
 import { workflows } from '../../workflows';
 import { ACCOUNT, decide, identityPolicies, resolver, roleIdOf } from './iam-policies';
 import { synthTemplates, TEST_DEPLOYMENT } from './synth';
+import { openApproval } from '../../tasks/approval/store';
+import { recordNotified } from '../../tasks/origin-lockdown/sync-token-store';
+import { exampleSim, within } from '../support/world';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -155,8 +158,19 @@ describe('IAM that holds in AWS', () => {
     });
   });
 
-  it('expires items by the attribute the code writes', () => {
+  it('expires items by the attribute the code writes (approvals, notified md5s)', async () => {
     orchestrator.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: STATE_TTL_ATTRIBUTE, Enabled: true } });
-    expect(STATE_TTL_ATTRIBUTE).toBe('ttl');
+    const sim = exampleSim();
+    await within(sim, async () => {
+      await openApproval({
+        approvalId: 'apr-0123456789abcdef01234567', taskToken: 'token', workflow: 'origin-ranges-sync', execution: { id: 'arn:x', name: 'x' }, gate: 'AwaitAttachApproval',
+        plan: { title: 't', approvers: ['netops-oncall@example.com'], changes: [] }, timeoutSeconds: 3600, heartbeatSeconds: 600, now: Date.now(),
+      });
+      await recordNotified('web-origins', { syncToken: 1796111100, md5: 'a'.repeat(32), messageId: 'm', notifiedAt: Date.now() });
+    });
+    const items = (sim.snapshot() as Json).dynamodb.tables.flatMap((t: Json) => t.items);
+    const expiring = items.filter((i: Json) => /^(APPROVAL#|APPROVALS|SYNC#)/.test(i.pk.S));
+    expect(expiring.map((i: Json) => i.pk.S).sort()).toEqual(['APPROVAL#apr-0123456789abcdef01234567', 'APPROVALS', 'SYNC#origin-ranges#web-origins']);
+    for (const i of expiring) expect([i.pk.S, Number(i[STATE_TTL_ATTRIBUTE]?.N) > Date.now() / 1000]).toEqual([i.pk.S, true]);
   });
 });
