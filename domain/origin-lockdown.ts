@@ -48,40 +48,50 @@ export function diffSets(current: Iterable<string>, desired: Iterable<string>): 
   };
 }
 
-/** Share of the currently applied ranges a change would take away (0 when nothing is applied yet). */
-export function removalShare(current: number, removed: number): number {
-  return current === 0 ? 0 : removed / current;
+/** Share of the currently applied ranges a change would take away or add (0 when nothing is applied yet). */
+export function changeShare(current: number, changed: number): number {
+  return current === 0 ? 0 : changed / current;
 }
 
 /** What one target (a family of the managed groups, or one prefix list) would go through in a run. */
 export interface TargetChange { target: string; family: Family; current: number; added: number; removed: number; after: number }
 
-/** The share of a target a run may remove or add, unless forced (the deployment's sync configuration). */
+/**
+ * How a family of the published ranges grew since the version applied last (the sync's durable
+ * record): additions are capped on the document, not on what a target holds, so a target that a
+ * failed run left half-filled is completed, while a document that suddenly lists many more ranges
+ * (all public, all Amazon's: say, EC2's) is refused.
+ */
+export interface DocumentGrowth { family: Family; lastApplied: number; added: number }
+
+/** The share of a target a run may remove, and of the published ranges it may add, unless forced (the sync's configuration). */
 export interface ChangeLimits { maxRemovalShare: number; maxAdditionShare: number }
 
-/** Why each target's change is refused (empty when all are within the limits). */
-export function changeRefusals(targets: TargetChange[], limits: ChangeLimits, force: boolean): string[] {
+/** Why the run is refused (empty when every target and family is within the limits). */
+export function changeRefusals(targets: TargetChange[], limits: ChangeLimits, force: boolean, growth: DocumentGrowth[] = []): string[] {
   const out: string[] = [];
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   for (const t of targets) {
     // Never "allow nothing": a document without this family's ranges is a broken document, forced or not.
     if (t.current > 0 && t.after === 0) { out.push(`${t.target} would lose all ${t.current} ${t.family} ranges (refused even with force)`); continue; }
-    if (force || t.current === 0) continue;
-    const removed = t.removed / t.current;
-    const added = t.added / t.current;
-    if (removed > limits.maxRemovalShare) out.push(`${t.target} would lose ${t.removed} of ${t.current} ${t.family} ranges (${pct(removed)}, more than maxRemovalShare ${pct(limits.maxRemovalShare)})`);
-    if (added > limits.maxAdditionShare) out.push(`${t.target} would gain ${t.added} ${t.family} ranges on ${t.current} (${pct(added)}, more than maxAdditionShare ${pct(limits.maxAdditionShare)})`);
+    const removed = changeShare(t.current, t.removed);
+    if (!force && removed > limits.maxRemovalShare) out.push(`${t.target} would lose ${t.removed} of ${t.current} ${t.family} ranges (${pct(removed)}, more than maxRemovalShare ${pct(limits.maxRemovalShare)})`);
+  }
+  for (const g of growth) {
+    const added = changeShare(g.lastApplied, g.added);
+    if (!force && added > limits.maxAdditionShare) out.push(`the published ${g.family} ranges grew by ${g.added} on the ${g.lastApplied} applied last (${pct(added)}, more than maxAdditionShare ${pct(limits.maxAdditionShare)})`);
   }
   return out;
 }
 
 /**
- * Refuses a run that would empty a family of a target, or (unless forced) remove or add more than its
- * share of what a target allows now, per address family and per target: a truncated or hostile
- * ip-ranges.json must neither lock CloudFront out of the origin nor open it to a flood of new ranges.
+ * Refuses a run that would empty a family of a target, or (unless forced) remove more than its share
+ * of what a target allows now, or add more than its share of the ranges applied last, per address
+ * family: a truncated or hostile ip-ranges.json must neither lock CloudFront out of the origin nor
+ * open it to a flood of new ranges.
  */
-export function checkChangeShares(targets: TargetChange[], limits: ChangeLimits, force: boolean): void {
-  const refusals = changeRefusals(targets, limits, force);
+export function checkChangeShares(targets: TargetChange[], limits: ChangeLimits, force: boolean, growth: DocumentGrowth[] = []): void {
+  const refusals = changeRefusals(targets, limits, force, growth);
   if (refusals.length === 0) return;
   throw new WorkflowError(ErrorNames.SafetyViolation,
     `refusing the sync, nothing was changed: ${refusals.join('; ')}. Check the published file; if the change is intended, set force: true for this sync in the deployment configuration (byoip.originLockdown) and run it on demand.`,
@@ -564,7 +574,7 @@ export const OriginSyncConfigSchema = z.object({
   reportAwsManagedList: z.boolean().default(true),
   /** A run may remove at most this share of a target's ranges, per family (0.1 = 10 %) ... */
   maxRemovalShare: z.number().min(0).max(1).default(0.1),
-  /** ... and add at most this share (of what the target allows now) ... */
+  /** ... and apply a document whose ranges grew by at most this share since the version applied last (per family) ... */
   maxAdditionShare: z.number().min(0).max(10).default(0.25),
   /** ... unless forced. A family is never emptied, and nothing the sync does not own is touched, forced or not. */
   force: z.boolean().default(false),

@@ -56,8 +56,8 @@ function build() {
 
   c.task('PlanSync', {
     fn: 'PlanOriginSync',
-    comment: 'Reads the sync\'s own targets (configuration and tags); minimal diff, stable shards, attachments, prefix-list steps; refuses emptying a family, and large removals or additions unless forced.',
-    parameters: { 'plan.$': '$.plan', 'published.$': '$.wait.ipRanges' },
+    comment: 'Reads the sync\'s own targets (configuration and tags); minimal diff, stable shards, attachments, prefix-list steps; refuses emptying a family, large removals, and a document grown much since the version applied last, unless forced.',
+    parameters: { 'plan.$': '$.plan', 'published.$': '$.wait.ipRanges', 'lastApplied.$': '$.token.lastAppliedRanges' },
     resultPath: '$.sync',
   });
   c.when('IsDryRun', '$.plan.dryRun', (b) => finishEarly(b, 'DryRun', { dryRun: true, 'syncToken.$': '$.sync.syncToken', 'changes.$': '$.sync.changes', 'diff.$': '$.sync' }));
@@ -144,7 +144,10 @@ function build() {
   c.task('RecordSyncToken', {
     fn: 'RecordSyncToken',
     comment: 'From now on this token and older ones are ignored. A newer token already recorded wins.',
-    parameters: { 'syncName.$': '$.plan.syncName', 'syncToken.$': '$.wait.ipRanges.syncToken', 'md5.$': '$.wait.ipRanges.md5', 'createDate.$': '$.wait.ipRanges.createDate', 'execution.$': '$.execution' },
+    parameters: {
+      'syncName.$': '$.plan.syncName', 'syncToken.$': '$.wait.ipRanges.syncToken', 'md5.$': '$.wait.ipRanges.md5', 'createDate.$': '$.wait.ipRanges.createDate',
+      'ipv4.$': '$.wait.ipRanges.ipv4', 'ipv6.$': '$.wait.ipRanges.ipv6', 'execution.$': '$.execution',
+    },
     resultPath: '$.recorded',
     catchTo: 'TokenNotRecorded',
   });

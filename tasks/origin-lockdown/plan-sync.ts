@@ -11,8 +11,8 @@ import * as z from 'zod';
 import type { ApprovalPlan } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import {
-  assessManagedList, changeRefusals, checkChangeShares, planAttachments, planPrefixList, planShards, portKey, removalShare, restrictFamilies, FAMILIES,
-  type Family, type ManagedListAssessment, type OriginSyncConfig, type PrefixListPlan, type ShardPlan, type TargetChange,
+  assessManagedList, changeRefusals, changeShare, checkChangeShares, diffSets, planAttachments, planPrefixList, planShards, portKey, restrictFamilies, FAMILIES,
+  type DocumentGrowth, type Family, type ManagedListAssessment, type OriginSyncConfig, type PrefixListPlan, type ShardPlan, type TargetChange,
 } from '../../domain/origin-lockdown';
 import { AWS_MANAGED_LISTS, configuredSync, TAG_ORIGIN_LOCKDOWN } from '../../domain/origin-lockdown';
 import { deployment } from '../lib/deployment';
@@ -22,6 +22,8 @@ import { awsManagedPrefixList, describeGroups, familyOfList, groupViews, interfa
 const Event = z.object({
   plan: z.object({ syncName: z.string(), dryRun: z.boolean() }).passthrough(),
   published: z.object({ syncToken: z.number(), ipv4: z.array(z.string()), ipv6: z.array(z.string()) }).passthrough(),
+  /** The origin-facing ranges of the version applied last (null before the first successful sync). */
+  lastApplied: z.object({ ipv4: z.array(z.string()), ipv6: z.array(z.string()) }).nullable(),
 });
 
 type Published = z.infer<typeof Event>['published'];
@@ -145,7 +147,7 @@ function attachApprovalPlan({ name, config }: Sync, firstTime: Array<{ networkIn
 const NO_SG = { vpcId: '', ports: [], managed: [], changes: false, hasCreate: false, hasAttachments: false, hasRevokes: false, create: [], groups: [], authorize: [], revoke: [], attachments: [], firstTime: [], diff: null, warnings: [] };
 const NO_PL = { changes: false, lists: [], steps: [], restore: [], created: [] };
 
-export const handler = defineTask('PlanOriginSync', Event, async ({ plan, published }) => {
+export const handler = defineTask('PlanOriginSync', Event, async ({ plan, published, lastApplied }) => {
   const sync: Sync = { name: plan.syncName, config: configuredSync(deployment().originLockdown, plan.syncName) };
   const { config } = sync;
   const sg = config.securityGroups ? await planSecurityGroups(sync, published) : undefined;
@@ -153,16 +155,21 @@ export const handler = defineTask('PlanOriginSync', Event, async ({ plan, publis
   const awsManagedLists = config.reportAwsManagedList ? await assessAwsLists(sync, published) : [];
   const targets = [...(sg?.targets ?? []), ...(pl?.targets ?? [])];
   const limits = { maxRemovalShare: config.maxRemovalShare, maxAdditionShare: config.maxAdditionShare };
-  const refusals = changeRefusals(targets, limits, config.force);
+  const families = new Set<Family>(targets.map((t) => t.family));
+  const growth: DocumentGrowth[] = lastApplied
+    ? FAMILIES.filter((f) => families.has(f)).map((f) => ({ family: f, lastApplied: lastApplied[f].length, added: diffSets(lastApplied[f], published[f]).add.length }))
+    : [];
+  const refusals = changeRefusals(targets, limits, config.force, growth);
   const safety = {
     ...limits,
     force: config.force,
-    targets: targets.map((t) => ({ ...t, removedShare: Math.round(removalShare(t.current, t.removed) * 1000) / 1000, addedShare: Math.round(removalShare(t.current, t.added) * 1000) / 1000 })),
+    targets: targets.map((t) => ({ ...t, removedShare: Math.round(changeShare(t.current, t.removed) * 1000) / 1000 })),
+    growth: growth.map((g) => ({ ...g, addedShare: Math.round(changeShare(g.lastApplied, g.added) * 1000) / 1000 })),
     ok: refusals.length === 0,
     refusals,
   };
   // A dry run reports an unsafe change instead of refusing it.
-  if (!plan.dryRun) checkChangeShares(targets, limits, config.force);
+  if (!plan.dryRun) checkChangeShares(targets, limits, config.force, growth);
   const firstTime = sg?.firstTime ?? [];
   const attachApproval = firstTime.length > 0
     ? { required: true, plan: attachApprovalPlan(sync, firstTime), timeoutSeconds: config.approvalTimeoutSeconds, interfaces: firstTime.map((a) => a.networkInterfaceId) }

@@ -8,7 +8,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { STATE_TTL_ATTRIBUTE, stateTable, stateTableName } from '../lib/state-table';
 
-export interface AppliedSync { syncToken: number; md5: string; createDate: string; appliedAt: number; execution: string }
+/** The version applied last; `ranges` (its origin-facing ranges) is the baseline the next run's additions are measured on. */
+export interface AppliedSync { syncToken: number; md5: string; createDate: string; appliedAt: number; execution: string; ranges?: { ipv4: string[]; ipv6: string[] } }
 export interface NotifiedMd5 { syncToken: number; md5: string; notifiedAt: number; messageId: string }
 
 /** How long a notified md5 is kept: on-demand runs catch up within a day; a month is plenty. */

@@ -276,10 +276,14 @@ describe('safety and the AWS-managed list', () => {
     expect(changeRefusals([t('ipv6', 14, 0, 2)], limits, false)).toEqual([expect.stringMatching(/would lose 2 of 14 ipv6 ranges \(14\.3 %/)]);
   });
 
-  it('caps additions like removals', () => {
-    expect(changeRefusals([t('ipv4', 45, 12, 0)], limits, false)).toEqual([expect.stringMatching(/would gain 12 ipv4 ranges on 45 \(26\.7 %, more than maxAdditionShare 25\.0 %\)/)]);
-    expect(changeRefusals([t('ipv4', 45, 11, 0)], limits, false)).toEqual([]);
-    expect(changeRefusals([t('ipv4', 45, 12, 0)], limits, true)).toEqual([]);
+  it('caps additions on the document: growth since the version applied last, per family', () => {
+    const grew = (added: number) => [{ family: 'ipv4' as const, lastApplied: 45, added }];
+    expect(changeRefusals([], limits, false, grew(12))).toEqual([expect.stringMatching(/the published ipv4 ranges grew by 12 on the 45 applied last \(26\.7 %, more than maxAdditionShare 25\.0 %\)/)]);
+    expect(changeRefusals([], limits, false, grew(11))).toEqual([]);
+    expect(changeRefusals([], limits, true, grew(12))).toEqual([]);
+    // A target that a failed run left half-filled is completed: what it gains is not growth of the document.
+    expect(changeRefusals([t('ipv4', 29, 16, 0)], limits, false, grew(0))).toEqual([]);
+    expect(changeRefusals([], limits, false, [{ family: 'ipv6', lastApplied: 0, added: 14 }])).toEqual([]); // nothing applied yet
   });
 
   it('says when com.amazonaws.global.cloudfront.origin-facing would serve and what it weighs', () => {

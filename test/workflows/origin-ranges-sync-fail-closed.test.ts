@@ -102,7 +102,7 @@ describe('origin-ranges-sync fails closed', () => {
     expect(exposure(sim)).toEqual(before);
   });
 
-  it('caps additions per run like removals', async () => {
+  it('caps additions per run: a document grown by more than maxAdditionShare since the version applied last', async () => {
     const sim = world({ patch: { ipRanges: { publications: [{}, { originFacing: { addIpv4: 20 } }] } } });
     await run(sim, WF, notified(sim, 0));
     sim.clock.advance(3600_000);
@@ -110,8 +110,19 @@ describe('origin-ranges-sync fails closed', () => {
     const before = exposure(sim);
     const report = await run(sim, WF, notified(sim, 1));
     expect(report.error?.name).toBe('SafetyViolation');
-    expect(errorMessage(report.error?.cause)).toMatch(/would gain 20 ipv4 ranges on 45 \(44\.4 %, more than maxAdditionShare 25\.0 %\)/);
+    expect(errorMessage(report.error?.cause)).toMatch(/the published ipv4 ranges grew by 20 on the 45 applied last \(44\.4 %, more than maxAdditionShare 25\.0 %\)/);
     expect(exposure(sim)).toEqual(before);
+  });
+
+  it('completes a target a failed first run left half-filled (what a target gains is not document growth)', async () => {
+    const sim = world();
+    sim.faults.add('ModifyNetworkInterfaceAttribute=UnauthorizedOperation');
+    expect((await run(sim, WF, notified(sim, 0))).status).toBe('FAILED');
+    sim.faults.clear();
+    sim.clock.advance(900_000);
+    const again = await run(sim, WF, notified(sim, 0));
+    expect(again.status).toBe('SUCCEEDED');
+    expect((again.output as Json).safety.growth).toEqual([]);
   });
 
   it('leaves a prefix list it does not own untouched, force or not', async () => {
