@@ -8,6 +8,7 @@ import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, formatCidr, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
 import { AccountId, checkAuthorization, Email, formatIssues, IpamId, MAX_APPROVAL_SECONDS, Region, shortText, SigningKeyAuthorizationSchema } from './validation';
+import { addressWorld, DOCUMENTATION_ONLY_IN_REHEARSAL } from './world';
 
 /** The value AdvertiseByoipCidr takes for Amazon's own ASN. */
 export const AWS_ASN = 'AWS';
@@ -26,7 +27,7 @@ interface AsnRange { from: number; to: number; name: string; use: 'never' | 'pri
 
 /**
  * IANA special-purpose ASNs. "never" and "private" can't be brought to AWS; "documentation"
- * (RFC 5398) is accepted so examples and rehearsals can use it, as TEST-NET is for CIDRs.
+ * (RFC 5398) is accepted only in a rehearsal (domain/world.ts), as TEST-NET is for CIDRs.
  */
 const SPECIAL_ASNS: AsnRange[] = [
   { from: 0, to: 0, name: 'reserved (RFC 7607) and never originates routes', use: 'never' },
@@ -39,6 +40,13 @@ const SPECIAL_ASNS: AsnRange[] = [
   { from: 4_200_000_000, to: 4_294_967_294, name: 'private use (RFC 6996)', use: 'private' },
   { from: 4_294_967_295, to: 4_294_967_295, name: 'reserved (RFC 7300)', use: 'never' },
 ];
+
+/**
+ * ASNs Amazon originates from (its ROA requirements name 16509 and 14618; 8987 in GovCloud, 214101 in
+ * the European Sovereign Cloud; the rest are registered to Amazon at the RIRs). Bringing one of them
+ * "as your own" would let a typo hand an advertisement to the wrong origin.
+ */
+export const AMAZON_ASNS: ReadonlySet<number> = new Set([7224, 8987, 14618, 16509, 38895, 39111, 62785, 135630, 214101]);
 
 /**
  * Why `raw` is not an ASN that can be brought to AWS, or undefined when it can. Accepts bare digits
@@ -61,11 +69,13 @@ export function asnProblem(raw: unknown): string | undefined {
   const n = Number(text);
   if (text.length > 10 || n > MAX_ASN) return `${text} is above ${MAX_ASN}, the largest 4-byte ASN`;
   const special = SPECIAL_ASNS.find((r) => n >= r.from && n <= r.to);
-  if (special && special.use !== 'documentation') {
+  if (special?.use === 'documentation') return addressWorld() === 'rehearsal' ? undefined : `AS${n} is ${special.name}; ${DOCUMENTATION_ONLY_IN_REHEARSAL}`;
+  if (special) {
     return special.use === 'private'
       ? `AS${n} is ${special.name}; BYOASN needs a public ASN registered to you at an RIR`
       : `AS${n} is ${special.name}; it cannot be brought to AWS`;
   }
+  if (AMAZON_ASNS.has(n)) return `AS${n} is Amazon's own ASN; BYOASN brings an ASN registered to you (to go back to Amazon's, advertise with "${AWS_ASN}")`;
   return undefined;
 }
 

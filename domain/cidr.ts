@@ -2,6 +2,7 @@
  * IPv4/IPv6 prefix arithmetic for BYOIP planning. Pure functions, no AWS.
  * IPv4 addresses are held as unsigned 32-bit numbers; IPv6 as BigInt.
  */
+import { addressWorld, DOCUMENTATION_ONLY_IN_REHEARSAL, type AddressWorld } from './world';
 
 export interface Ipv4Cidr {
   readonly family: 4;
@@ -171,47 +172,65 @@ export function nthAddress(c: Cidr, n: number): string {
   return c.family === 4 ? formatIpv4((c.base + n) >>> 0) : formatIpv6(c.base + BigInt(n));
 }
 
-interface SpecialRange { cidr: string; name: string; publicUse: 'never' | 'documentation' }
+interface SpecialRange { cidr: string; name: string; use: 'never' | 'documentation' }
 
 /**
- * IANA special-purpose IPv4 ranges. "never" can't be brought to AWS at all; "documentation"
- * (TEST-NET, benchmarking) is accepted so examples and rehearsals can use it — AWS itself
- * would refuse to provision it.
+ * The IANA special-purpose registries (iana-ipv4-special-registry, iana-ipv6-special-registry), plus
+ * multicast and the reserved blocks: none of it can be brought to AWS. "documentation" (TEST-NET,
+ * benchmarking, the IPv6 documentation prefixes) is accepted only in a rehearsal (domain/world.ts),
+ * so the examples run in the simulator and a real deployment refuses them.
  */
-const SPECIAL_V4: SpecialRange[] = [
-  { cidr: '0.0.0.0/8', name: '"this network" (RFC 1122)', publicUse: 'never' },
-  { cidr: '10.0.0.0/8', name: 'private (RFC 1918)', publicUse: 'never' },
-  { cidr: '100.64.0.0/10', name: 'carrier-grade NAT (RFC 6598)', publicUse: 'never' },
-  { cidr: '127.0.0.0/8', name: 'loopback', publicUse: 'never' },
-  { cidr: '169.254.0.0/16', name: 'link-local', publicUse: 'never' },
-  { cidr: '172.16.0.0/12', name: 'private (RFC 1918)', publicUse: 'never' },
-  { cidr: '192.0.0.0/24', name: 'IETF protocol assignments', publicUse: 'never' },
-  { cidr: '192.168.0.0/16', name: 'private (RFC 1918)', publicUse: 'never' },
-  { cidr: '224.0.0.0/4', name: 'multicast', publicUse: 'never' },
-  { cidr: '240.0.0.0/4', name: 'reserved (class E)', publicUse: 'never' },
-  { cidr: '192.0.2.0/24', name: 'TEST-NET-1 (documentation)', publicUse: 'documentation' },
-  { cidr: '198.51.100.0/24', name: 'TEST-NET-2 (documentation)', publicUse: 'documentation' },
-  { cidr: '203.0.113.0/24', name: 'TEST-NET-3 (documentation)', publicUse: 'documentation' },
-  { cidr: '198.18.0.0/15', name: 'benchmarking (RFC 2544)', publicUse: 'documentation' },
+export const SPECIAL_PURPOSE: readonly SpecialRange[] = [
+  { cidr: '0.0.0.0/8', name: '"this network" (RFC 791)', use: 'never' },
+  { cidr: '10.0.0.0/8', name: 'private-use (RFC 1918)', use: 'never' },
+  { cidr: '100.64.0.0/10', name: 'shared address space, carrier-grade NAT (RFC 6598)', use: 'never' },
+  { cidr: '127.0.0.0/8', name: 'loopback (RFC 1122)', use: 'never' },
+  { cidr: '169.254.0.0/16', name: 'link-local (RFC 3927)', use: 'never' },
+  { cidr: '172.16.0.0/12', name: 'private-use (RFC 1918)', use: 'never' },
+  { cidr: '192.0.0.0/24', name: 'IETF protocol assignments (RFC 6890)', use: 'never' },
+  { cidr: '192.0.2.0/24', name: 'TEST-NET-1, documentation (RFC 5737)', use: 'documentation' },
+  { cidr: '192.31.196.0/24', name: 'AS112-v4 (RFC 7535)', use: 'never' },
+  { cidr: '192.52.193.0/24', name: 'AMT (RFC 7450)', use: 'never' },
+  { cidr: '192.88.99.0/24', name: 'deprecated 6to4 relay anycast (RFC 7526)', use: 'never' },
+  { cidr: '192.168.0.0/16', name: 'private-use (RFC 1918)', use: 'never' },
+  { cidr: '192.175.48.0/24', name: 'direct delegation AS112 service (RFC 7534)', use: 'never' },
+  { cidr: '198.18.0.0/15', name: 'benchmarking (RFC 2544)', use: 'documentation' },
+  { cidr: '198.51.100.0/24', name: 'TEST-NET-2, documentation (RFC 5737)', use: 'documentation' },
+  { cidr: '203.0.113.0/24', name: 'TEST-NET-3, documentation (RFC 5737)', use: 'documentation' },
+  { cidr: '224.0.0.0/4', name: 'multicast (RFC 5771)', use: 'never' },
+  { cidr: '240.0.0.0/4', name: 'reserved (RFC 1112), with the limited broadcast address', use: 'never' },
+  { cidr: '::/128', name: 'unspecified address (RFC 4291)', use: 'never' },
+  { cidr: '::1/128', name: 'loopback (RFC 4291)', use: 'never' },
+  { cidr: '::ffff:0:0/96', name: 'IPv4-mapped addresses (RFC 4291)', use: 'never' },
+  { cidr: '64:ff9b::/96', name: 'IPv4-IPv6 translation (RFC 6052)', use: 'never' },
+  { cidr: '64:ff9b:1::/48', name: 'local-use IPv4-IPv6 translation (RFC 8215)', use: 'never' },
+  { cidr: '100::/64', name: 'discard-only (RFC 6666)', use: 'never' },
+  { cidr: '100:0:0:1::/64', name: 'dummy IPv6 prefix (RFC 9780)', use: 'never' },
+  { cidr: '2001::/23', name: 'IETF protocol assignments: Teredo, benchmarking, AMT, AS112, ORCHID (RFC 2928)', use: 'never' },
+  { cidr: '2001:db8::/32', name: 'documentation (RFC 3849)', use: 'documentation' },
+  { cidr: '2002::/16', name: '6to4 (RFC 3056)', use: 'never' },
+  { cidr: '2620:4f:8000::/48', name: 'direct delegation AS112 service (RFC 7534)', use: 'never' },
+  { cidr: '3fff::/20', name: 'documentation (RFC 9637)', use: 'documentation' },
+  { cidr: '5f00::/16', name: 'segment routing SIDs (RFC 9602)', use: 'never' },
+  { cidr: 'fc00::/7', name: 'unique local, private (RFC 4193)', use: 'never' },
+  { cidr: 'fe80::/10', name: 'link-local unicast (RFC 4291)', use: 'never' },
+  { cidr: 'ff00::/8', name: 'multicast (RFC 4291)', use: 'never' },
 ];
+const SPECIAL_PARSED = SPECIAL_PURPOSE.map((r) => ({ ...r, block: parseCidr(r.cidr) }));
+const GLOBAL_UNICAST = parseCidr('2000::/3');
 
-/** Returns why a prefix can never be brought to AWS as public space, or undefined when it can. */
-export function nonPublicReason(c: Cidr): string | undefined {
-  if (c.family === 6) {
-    const special: Array<[string, string]> = [
-      ['fc00::/7', 'unique local (private)'],
-      ['fe80::/10', 'link-local'],
-      ['ff00::/8', 'multicast'],
-      ['::/128', 'unspecified'],
-      ['::1/128', 'loopback'],
-    ];
-    for (const [s, name] of special) if (overlaps(c, parseCidr(s))) return `overlaps ${s}, ${name}`;
-    if (!overlaps(c, parseCidr('2000::/3')) && !overlaps(c, parseCidr('2001:db8::/32'))) return 'is outside global unicast 2000::/3';
-    return undefined;
+/**
+ * Why a prefix can never be brought to AWS as public space, or undefined when it can. Documentation
+ * space passes only in a rehearsal, and only when the prefix lies wholly inside it.
+ */
+export function nonPublicReason(c: Cidr, world: AddressWorld = addressWorld()): string | undefined {
+  for (const r of SPECIAL_PARSED) {
+    if (!overlaps(c, r.block)) continue;
+    if (r.use === 'documentation' && world === 'rehearsal' && contains(r.block, c)) continue;
+    if (r.use === 'documentation' && contains(r.block, c)) return `is in ${r.cidr}, ${r.name}; ${DOCUMENTATION_ONLY_IN_REHEARSAL}`;
+    return `overlaps ${r.cidr}, ${r.name}`;
   }
-  for (const r of SPECIAL_V4) {
-    if (r.publicUse === 'never' && overlaps(c, parseCidr(r.cidr))) return `overlaps ${r.cidr}, ${r.name}`;
-  }
+  if (c.family === 6 && !contains(GLOBAL_UNICAST, c)) return 'is outside global unicast 2000::/3';
   return undefined;
 }
 

@@ -8,7 +8,7 @@ import { canonicalCidr, compareCidrs, contains, formatCidr, overlaps, parseCidr,
 import { inputInvalid } from './errors';
 import {
   AccountId, checkAuthorization, MAX_APPROVAL_SECONDS, cidrIssue, DistributionId, DnsName, Email, formatIssues, HostedZoneId, IpamId,
-  PublicIpv4Slash24, Region, SecretRef, shortText,
+  PublicIpv4Slash24, Region, SecretRef, shortText, topLevelCidrIssues,
   CidrAuthorizationSchema,
 } from './validation';
 import { nonPublicReason } from './cidr';
@@ -97,24 +97,7 @@ function crossCheck(input: OnboardInput, now: Date, ctx: z.RefinementCtx): void 
       if (a && b && overlaps(a, b)) ctx.addIssue({ code: 'custom', path: ['cidrs', j], message: `repeats ${input.cidrs[i]}` });
     }
   }
-  const top: Cidr[] = [];
-  (input.topLevelCidrs ?? input.cidrs).forEach((text, i) => {
-    const c = cidrIssue(text, ctx, ['topLevelCidrs', i]);
-    if (!c) return;
-    if (c.family !== 4) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs', i], message: `"${text}" is IPv6; this workflow brings IPv4` });
-    else if (c.prefix > 24) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs', i], message: `"${text}" is longer than /24, the most specific prefix AWS accepts` });
-    const why = nonPublicReason(c);
-    if (why) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs', i], message: `"${text}" ${why}` });
-    top.forEach((other, k) => {
-      if (overlaps(c, other)) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs', i], message: `overlaps topLevelCidrs[${k}]` });
-    });
-    top.push(c);
-  });
-  slash24.forEach((c, i) => {
-    if (top.length > 0 && !top.some((t) => contains(t, c))) {
-      ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: `${formatCidr(c)} is not inside any of topLevelCidrs` });
-    }
-  });
+  if (input.topLevelCidrs) topLevelCidrIssues(input.topLevelCidrs, input.cidrs, ctx);
   if ('messages' in input.authorization) {
     const expected = (input.topLevelCidrs ?? input.cidrs).map((c) => { try { return canonicalCidr(c); } catch { return c; } });
     const seen = new Set<string>();
@@ -225,10 +208,7 @@ export function planTeardown(raw: unknown): TeardownPlan {
     const cidrs = input.cidrs.map((c) => { try { return parseCidr(c); } catch { return undefined; } });
     cidrs.forEach((c, i) => cidrs.slice(0, i).forEach((o) => { if (c && o && overlaps(c, o)) ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: 'repeats another CIDR' }); }));
     if (input.topLevelCidrs && !input.deprovisionTopLevel) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs'], message: 'is only used with deprovisionTopLevel: true' });
-    (input.topLevelCidrs ?? []).forEach((t, i) => {
-      const c = cidrIssue(t, ctx, ['topLevelCidrs', i]);
-      if (c && c.prefix > 24) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs', i], message: 'is longer than /24' });
-    });
+    if (input.topLevelCidrs) topLevelCidrIssues(input.topLevelCidrs, input.cidrs, ctx);
   });
   const result = schema.safeParse(raw);
   if (!result.success) throw inputInvalid(`teardown-cloudfront-byoip input is invalid:\n${formatIssues(result.error)}`);

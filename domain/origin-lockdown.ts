@@ -8,8 +8,10 @@
  * separately for IPv4 and IPv6; each CIDR × port range is one rule; a referenced prefix list weighs
  * its MaxEntries (the AWS-managed CloudFront list weighs 55).
  */
+import * as z from 'zod';
 import { canonicalCidr, compareCidrs, parseCidr } from './cidr';
-import { ErrorNames, WorkflowError } from './errors';
+import { ErrorNames, inputInvalid, WorkflowError } from './errors';
+import { CLOUDFRONT_ORIGIN_PORTS, Email, isCloudFrontOriginPort, Region } from './validation';
 
 export const AWS_MANAGED_LISTS: Record<Family, string> = {
   ipv4: 'com.amazonaws.global.cloudfront.origin-facing',
@@ -46,22 +48,54 @@ export function diffSets(current: Iterable<string>, desired: Iterable<string>): 
   };
 }
 
-/** Share of the currently applied ranges a change would take away (0 when nothing is applied yet). */
-export function removalShare(current: number, removed: number): number {
-  return current === 0 ? 0 : removed / current;
+/** Share of the currently applied ranges a change would take away or add (0 when nothing is applied yet). */
+export function changeShare(current: number, changed: number): number {
+  return current === 0 ? 0 : changed / current;
+}
+
+/** What one target (a family of the managed groups, or one prefix list) would go through in a run. */
+export interface TargetChange { target: string; family: Family; current: number; added: number; removed: number; after: number }
+
+/**
+ * How a family of the published ranges grew since the version applied last (the sync's durable
+ * record): additions are capped on the document, not on what a target holds, so a target that a
+ * failed run left half-filled is completed, while a document that suddenly lists many more ranges
+ * (all public, all Amazon's: say, EC2's) is refused.
+ */
+export interface DocumentGrowth { family: Family; lastApplied: number; added: number }
+
+/** The share of a target a run may remove, and of the published ranges it may add, unless forced (the sync's configuration). */
+export interface ChangeLimits { maxRemovalShare: number; maxAdditionShare: number }
+
+/** Why the run is refused (empty when every target and family is within the limits). */
+export function changeRefusals(targets: TargetChange[], limits: ChangeLimits, force: boolean, growth: DocumentGrowth[] = []): string[] {
+  const out: string[] = [];
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  for (const t of targets) {
+    // Never "allow nothing": a document without this family's ranges is a broken document, forced or not.
+    if (t.current > 0 && t.after === 0) { out.push(`${t.target} would lose all ${t.current} ${t.family} ranges (refused even with force)`); continue; }
+    const removed = changeShare(t.current, t.removed);
+    if (!force && removed > limits.maxRemovalShare) out.push(`${t.target} would lose ${t.removed} of ${t.current} ${t.family} ranges (${pct(removed)}, more than maxRemovalShare ${pct(limits.maxRemovalShare)})`);
+  }
+  for (const g of growth) {
+    const added = changeShare(g.lastApplied, g.added);
+    if (!force && added > limits.maxAdditionShare) out.push(`the published ${g.family} ranges grew by ${g.added} on the ${g.lastApplied} applied last (${pct(added)}, more than maxAdditionShare ${pct(limits.maxAdditionShare)})`);
+  }
+  return out;
 }
 
 /**
- * Refuses a change that removes more than `maxShare` of what a target allows now, unless forced:
- * a truncated or hostile ip-ranges.json must not be able to lock CloudFront out of the origin.
+ * Refuses a run that would empty a family of a target, or (unless forced) remove more than its share
+ * of what a target allows now, or add more than its share of the ranges applied last, per address
+ * family: a truncated or hostile ip-ranges.json must neither lock CloudFront out of the origin nor
+ * open it to a flood of new ranges.
  */
-export function checkRemovalShare(targets: Array<{ target: string; current: number; removed: number }>, maxShare: number, force: boolean): void {
-  const over = targets.filter((t) => removalShare(t.current, t.removed) > maxShare);
-  if (over.length === 0 || force) return;
-  const lines = over.map((t) => `${t.target} would lose ${t.removed} of ${t.current} ranges (${(100 * removalShare(t.current, t.removed)).toFixed(1)} %)`);
+export function checkChangeShares(targets: TargetChange[], limits: ChangeLimits, force: boolean, growth: DocumentGrowth[] = []): void {
+  const refusals = changeRefusals(targets, limits, force, growth);
+  if (refusals.length === 0) return;
   throw new WorkflowError(ErrorNames.SafetyViolation,
-    `refusing to remove more than ${(100 * maxShare).toFixed(1)} % of the allowed ranges: ${lines.join('; ')}. Check the published file, then re-run with force: true (or a higher maxRemovalShare) if this is intended.`,
-    { over });
+    `refusing the sync, nothing was changed: ${refusals.join('; ')}. Check the published file; if the change is intended, set force: true for this sync in the deployment configuration (byoip.originLockdown) and run it on demand.`,
+    { refusals });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,4 +505,123 @@ export function assessManagedList(a: {
     : `one reference per port range: ${a.ports} × ${weight} = ${rulesNeeded} rules in ${groupsNeeded} group(s), maintained by AWS with no sync; CIDR rules need ${cidrRules}` +
       (groupsNeeded > 1 ? ` (a single group would need a rules-per-group quota of ${rulesNeeded})` : '');
   return { family: a.family, name: a.name, found: true, prefixListId: a.list.prefixListId, weight, matchesPublished, rulesNeeded, groupsNeeded, cidrRules, wouldServe, note };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sync's configuration (part of the deployment's, domain/deployment.ts: byoip.originLockdown)
+
+/** A sync runs at most a day (workflows/origin-ranges-sync.ts); an approval inside it waits at most 18 hours. */
+export const MAX_SYNC_APPROVAL_SECONDS = 18 * 3600;
+
+export const SyncName = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes');
+const VpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as vpc-0123456789abcdef0');
+const EniId = z.string().regex(/^eni-[0-9a-f]{8,17}$/, 'must be a network interface id such as eni-0123456789abcdef0');
+const FamilySchema = z.enum(['ipv4', 'ipv6']);
+const Tcp = z.literal('tcp', { error: 'must be tcp: CloudFront reaches origins over TCP only' }).default('tcp');
+
+/** A port range the sync opens to CloudFront: TCP 80, 443, or within 1024-65535, nothing else. */
+export const LockdownPort = z.object({
+  protocol: z.literal('tcp', { error: 'must be tcp: CloudFront reaches origins over TCP only' }).default('tcp'),
+  port: z.number().int().optional(),
+  fromPort: z.number().int().optional(),
+  toPort: z.number().int().optional(),
+}).strict().transform((p, ctx) => {
+  const single = p.port !== undefined && p.fromPort === undefined && p.toPort === undefined;
+  const range = p.port === undefined && p.fromPort !== undefined && p.toPort !== undefined;
+  if (!single && !range) {
+    ctx.addIssue({ code: 'custom', message: 'must be {port} or {fromPort, toPort}' });
+    return z.NEVER;
+  }
+  const out: PortRange = { protocol: 'tcp', fromPort: single ? p.port! : p.fromPort!, toPort: single ? p.port! : p.toPort! };
+  if (out.fromPort > out.toPort) ctx.addIssue({ code: 'custom', message: `fromPort ${out.fromPort} is above toPort ${out.toPort}` });
+  else if (!isLockdownPortRange(out)) ctx.addIssue({ code: 'custom', message: `tcp ${out.fromPort}-${out.toPort} ${CLOUDFRONT_ORIGIN_PORTS}: a range must lie within 1024-65535` });
+  return out;
+});
+
+/** TCP 80, TCP 443, or a range within 1024-65535. */
+export function isLockdownPortRange(p: PortRange): boolean {
+  if (p.protocol !== 'tcp' || !isCloudFrontOriginPort(p.fromPort) || !isCloudFrontOriginPort(p.toPort) || p.fromPort > p.toPort) return false;
+  return p.fromPort === p.toPort || p.fromPort >= 1024;
+}
+
+export const OriginSyncConfigSchema = z.object({
+  /** Where the groups and lists live. */
+  region: Region.default('us-east-1'),
+  /** (a) Security groups tagged byoip-orchestrator:origin-lockdown=<sync name> in the VPC. */
+  securityGroups: z.object({
+    vpcId: VpcId,
+    ports: z.array(LockdownPort).min(1, 'needs at least one port').max(10),
+    families: z.array(FamilySchema).min(1).max(2).default(['ipv4', 'ipv6']),
+    /** The account's inbound rules per security group (quota L-0EA8095F; default 60, per family). */
+    rulesPerGroup: z.number().int().min(1).max(1000).default(60),
+    /** The account's security groups per network interface (quota L-2AFB9258; default 5). */
+    groupsPerInterface: z.number().int().min(1).max(16).default(5),
+    /** Interfaces that must carry the groups; one that carries none yet is attached only after an approval. */
+    attachTo: z.array(EniId).max(50).default([]),
+  }).strict().optional(),
+  /** (b) Customer-managed prefix lists tagged byoip-orchestrator:origin-lockdown=<sync name>, one per family. */
+  prefixLists: z.array(z.object({
+    name: z.string().min(1).max(255).refine((n) => !n.startsWith('com.amazonaws'), 'must not start with com.amazonaws (reserved for AWS-managed lists)'),
+    family: FamilySchema,
+    /** Create the list (tagged, MaxEntries fitting the ranges) when no list of that name is tagged for the sync. */
+    createIfMissing: z.boolean().default(false),
+    /** MaxEntries for a list the sync creates (its weight in every referencing group). */
+    maxEntries: z.number().int().min(1).max(1000).optional(),
+    /** When the list must grow, this many entries more than needed, so the next additions need no resize. */
+    headroom: z.number().int().min(0).max(100).default(5),
+  }).strict()).max(2).default([]),
+  /** (c) Report whether the AWS-managed origin-facing lists would serve, and what they weigh. */
+  reportAwsManagedList: z.boolean().default(true),
+  /** A run may remove at most this share of a target's ranges, per family (0.1 = 10 %) ... */
+  maxRemovalShare: z.number().min(0).max(1).default(0.1),
+  /** ... and apply a document whose ranges grew by at most this share since the version applied last (per family) ... */
+  maxAdditionShare: z.number().min(0).max(10).default(0.25),
+  /** ... unless forced. A family is never emptied, and nothing the sync does not own is touched, forced or not. */
+  force: z.boolean().default(false),
+  lockLeaseSeconds: z.number().int().min(300).max(86_400).default(3600),
+  /** Who approves attaching the groups to an interface that carries none of them yet. */
+  approvers: z.array(Email).max(20).default([]),
+  /** Within the workflow's one-day execution timeout, with room for the sync itself. */
+  approvalTimeoutSeconds: z.number().int().min(300).max(MAX_SYNC_APPROVAL_SECONDS, `must be at most ${MAX_SYNC_APPROVAL_SECONDS} seconds (18 hours: a sync execution times out after a day)`).default(12 * 3600),
+}).strict().superRefine((sync, ctx) => {
+  if (!sync.securityGroups && sync.prefixLists.length === 0) ctx.addIssue({ code: 'custom', path: ['securityGroups'], message: 'needs at least one target: securityGroups or prefixLists' });
+  const sg = sync.securityGroups;
+  if (sg) {
+    const keys = new Set<string>();
+    sg.ports.forEach((p, i) => {
+      const key = portKey(p);
+      if (keys.has(key)) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'ports', i], message: `repeats ${key}` });
+      keys.add(key);
+    });
+    if (sg.ports.length > sg.rulesPerGroup) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'ports'], message: `${sg.ports.length} port ranges need ${sg.ports.length} rules per range; rulesPerGroup is ${sg.rulesPerGroup}` });
+    if (sg.rulesPerGroup * sg.groupsPerInterface > 1000) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'rulesPerGroup'], message: `rulesPerGroup × groupsPerInterface may not exceed 1000 (AWS caps the product); ${sg.rulesPerGroup} × ${sg.groupsPerInterface}` });
+    if (new Set(sg.families).size !== sg.families.length) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'families'], message: 'lists a family twice' });
+    if (new Set(sg.attachTo).size !== sg.attachTo.length) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'attachTo'], message: 'lists an interface twice' });
+    if (sg.attachTo.length > 0 && sync.approvers.length === 0) ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'needs at least one approver when securityGroups.attachTo is set: attaching the groups to an interface that carries none of them waits for an approval' });
+  }
+  const names = new Set<string>();
+  sync.prefixLists.forEach((l, i) => {
+    if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: ['prefixLists', i, 'name'], message: `repeats ${l.name}` });
+    names.add(l.name);
+    if (l.maxEntries !== undefined && !l.createIfMissing) ctx.addIssue({ code: 'custom', path: ['prefixLists', i, 'maxEntries'], message: 'is only used with createIfMissing: true (an existing list is resized when needed)' });
+  });
+});
+
+export type OriginSyncConfig = z.infer<typeof OriginSyncConfigSchema>;
+
+/** byoip.originLockdown: the syncs by name. Their targets and safety switches come only from here, never from an execution's input. */
+export const OriginLockdownConfigSchema = z.object({
+  syncs: z.record(SyncName, OriginSyncConfigSchema).default({}),
+}).strict();
+
+export type OriginLockdownConfig = z.infer<typeof OriginLockdownConfigSchema>;
+
+/** The configured sync of that name, or an InputInvalid naming the configured ones. */
+export function configuredSync(lockdown: OriginLockdownConfig, syncName: string): OriginSyncConfig {
+  const sync = Object.prototype.hasOwnProperty.call(lockdown.syncs, syncName) ? lockdown.syncs[syncName] : undefined;
+  if (!sync) {
+    const known = Object.keys(lockdown.syncs);
+    throw inputInvalid(`origin-ranges-sync input is invalid:\n  - input.syncName: no sync "${syncName}" is configured (byoip.originLockdown.syncs ${known.length ? `has ${known.join(', ')}` : 'is empty'})`);
+  }
+  return sync;
 }

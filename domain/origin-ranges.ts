@@ -6,13 +6,15 @@
 import { createHash } from 'node:crypto';
 import { SnsSchema } from '@aws-lambda-powertools/parser/schemas';
 import * as z from 'zod';
-import { canonicalCidr, parseCidr } from './cidr';
+import { canonicalCidr, contains, formatCidr, nonPublicReason, parseCidr, type Cidr } from './cidr';
 import { ErrorNames, inputInvalid, WorkflowError } from './errors';
-import { AWS_MANAGED_LISTS, FAMILIES, sortCidrs, TAG_ORIGIN_LOCKDOWN, type Family, type PortRange, type RangeSet } from './origin-lockdown';
+import {
+  AWS_MANAGED_LISTS, configuredSync, FAMILIES, sortCidrs, SyncName, TAG_ORIGIN_LOCKDOWN, type Family, type OriginLockdownConfig, type PortRange, type RangeSet,
+} from './origin-lockdown';
 
 // Re-exported: they live in origin-lockdown so that tasks needing only them do not bundle the SNS schema.
 export { AWS_MANAGED_LISTS, TAG_ORIGIN_LOCKDOWN };
-import { formatIssues, Region } from './validation';
+import { formatIssues } from './validation';
 
 /** The only place the document is fetched from: a notification naming another URL is refused. */
 export const IP_RANGES_URL = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
@@ -40,60 +42,21 @@ const LambdaSnsEvent = SnsSchema.extend({
 });
 
 // ---------------------------------------------------------------------------------------------
-// The input
-
-const Port = z.union([
-  z.object({ protocol: z.enum(['tcp', 'udp']).default('tcp'), port: z.number().int().min(0).max(65535) }).strict()
-    .transform((p) => ({ protocol: p.protocol, fromPort: p.port, toPort: p.port })),
-  z.object({ protocol: z.enum(['tcp', 'udp']).default('tcp'), fromPort: z.number().int().min(0).max(65535), toPort: z.number().int().min(0).max(65535) }).strict(),
-], { error: 'must be {port} or {fromPort, toPort}, with protocol tcp (default) or udp' });
-
-const SyncName = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes');
-const VpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as vpc-0123456789abcdef0');
-const EniId = z.string().regex(/^eni-[0-9a-f]{8,17}$/, 'must be a network interface id such as eni-0123456789abcdef0');
-const FamilySchema = z.enum(['ipv4', 'ipv6']);
+// The input: which sync, and the notification. Everything else comes from the deployment configuration.
 
 export const OriginRangesInputSchema = z.object({
-  /** Names this sync's targets: the lock, the stored sync token, the tag value on its groups. */
+  /** The sync to run, as named in byoip.originLockdown.syncs: its targets, ports and safety switches. */
   syncName: SyncName,
-  region: Region.default('us-east-1'),
   /** The AmazonIpSpaceChanged SNS event (as a subscribed Lambda receives it); absent for on-demand runs. */
   event: z.unknown().optional(),
-  /** (a) Security groups tagged byoip-orchestrator:origin-lockdown=<syncName> in the VPC. */
-  securityGroups: z.object({
-    vpcId: VpcId,
-    ports: z.array(Port).min(1, 'needs at least one port').max(10),
-    families: z.array(FamilySchema).min(1).max(2).default(['ipv4', 'ipv6']),
-    /** The account's inbound rules per security group (quota L-0EA8095F; default 60, per family). */
-    rulesPerGroup: z.number().int().min(1).max(1000).default(60),
-    /** The account's security groups per network interface (quota L-2AFB9258; default 5). */
-    groupsPerInterface: z.number().int().min(1).max(16).default(5),
-    /** Interfaces that must carry the groups (needed when no managed group exists yet). */
-    attachTo: z.array(EniId).max(50).default([]),
-  }).strict().optional(),
-  /** (b) Customer-managed prefix lists, one per family. */
-  prefixLists: z.array(z.object({
-    name: z.string().min(1).max(255).refine((n) => !n.startsWith('com.amazonaws'), 'must not start with com.amazonaws (reserved for AWS-managed lists)'),
-    family: FamilySchema,
-    /** Create the list (tagged, MaxEntries fitting the ranges) when it does not exist. */
-    createIfMissing: z.boolean().default(false),
-    /** MaxEntries for a list this run creates (its weight in every referencing group). */
-    maxEntries: z.number().int().min(1).max(1000).optional(),
-    /** When the list must grow, this many entries more than needed, so the next additions need no resize. */
-    headroom: z.number().int().min(0).max(100).default(5),
-  }).strict()).max(2).default([]),
-  /** (c) Report whether the AWS-managed origin-facing lists would serve, and what they weigh. */
-  reportAwsManagedList: z.boolean().default(true),
   /** Plan and print the diff; change nothing. */
   dryRun: z.boolean().default(false),
-  /** Refuse to remove more than this share of a target's ranges (0.1 = 10 %) ... */
-  maxRemovalShare: z.number().min(0).max(1).default(0.1),
-  /** ... unless forced. */
-  force: z.boolean().default(false),
-  lockLeaseSeconds: z.number().int().min(300).max(86_400).default(3600),
 }).strict();
 
 export type OriginRangesInput = z.infer<typeof OriginRangesInputSchema>;
+
+/** Why an input field that used to exist is refused now: the event must not be able to choose targets or switches. */
+const CONFIG_ONLY_HINT = 'targets, ports, interfaces, prefix lists and safety switches come only from the deployment configuration (byoip.originLockdown.syncs.<syncName>); the input carries syncName, event and dryRun';
 
 export interface OriginSyncPlan {
   syncName: string;
@@ -106,8 +69,8 @@ export interface OriginSyncPlan {
   prefixLists: Array<{ name: string; family: Family; createIfMissing: boolean; maxEntries?: number; headroom: number }>;
   reportAwsManagedList: boolean;
   dryRun: boolean;
-  maxRemovalShare: number;
-  force: boolean;
+  /** The configured limits, for the report (PlanOriginSync reads them from the configuration again). */
+  limits: { maxRemovalShare: number; maxAdditionShare: number; force: boolean };
   lock: { resources: string[]; leaseSeconds: number; purpose: string };
   /** For ASL Choice states. */
   hasSecurityGroups: boolean;
@@ -138,52 +101,38 @@ function parseNotification(event: unknown, ctx: z.RefinementCtx): Notification |
   return { syncToken: Number(m.data.synctoken), md5: m.data.md5, createTime: m.data['create-time'], messageId: record.MessageId };
 }
 
-/** Validates the input (and the notification in it) before any AWS call; throws InputInvalid naming every problem. */
-export function planOriginRangesSync(raw: unknown): OriginSyncPlan {
+/**
+ * Validates the input (and the notification in it) before any AWS call, and joins it with the sync's
+ * configuration; throws InputInvalid naming every problem.
+ */
+export function planOriginRangesSync(raw: unknown, lockdown: OriginLockdownConfig): OriginSyncPlan {
   let notification: Notification | undefined;
   const schema = OriginRangesInputSchema.superRefine((input, ctx) => {
     if (input.event !== undefined) notification = parseNotification(input.event, ctx);
-    if (!input.securityGroups && input.prefixLists.length === 0) ctx.addIssue({ code: 'custom', path: ['securityGroups'], message: 'needs at least one target: securityGroups or prefixLists' });
-    const sg = input.securityGroups;
-    if (sg) {
-      const keys = new Set<string>();
-      sg.ports.forEach((p, i) => {
-        if (p.fromPort > p.toPort) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'ports', i], message: `fromPort ${p.fromPort} is above toPort ${p.toPort}` });
-        const key = `${p.protocol}/${p.fromPort}-${p.toPort}`;
-        if (keys.has(key)) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'ports', i], message: `repeats ${key}` });
-        keys.add(key);
-      });
-      if (sg.ports.length > sg.rulesPerGroup) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'ports'], message: `${sg.ports.length} port ranges need ${sg.ports.length} rules per range; rulesPerGroup is ${sg.rulesPerGroup}` });
-      if (sg.rulesPerGroup * sg.groupsPerInterface > 1000) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'rulesPerGroup'], message: `rulesPerGroup × groupsPerInterface may not exceed 1000 (AWS caps the product); ${sg.rulesPerGroup} × ${sg.groupsPerInterface}` });
-      if (new Set(sg.families).size !== sg.families.length) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'families'], message: 'lists a family twice' });
-      if (new Set(sg.attachTo).size !== sg.attachTo.length) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'attachTo'], message: 'lists an interface twice' });
-    }
-    const names = new Set<string>();
-    input.prefixLists.forEach((l, i) => {
-      if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: ['prefixLists', i, 'name'], message: `repeats ${l.name}` });
-      names.add(l.name);
-      if (l.maxEntries !== undefined && !l.createIfMissing) ctx.addIssue({ code: 'custom', path: ['prefixLists', i, 'maxEntries'], message: 'is only used with createIfMissing: true (an existing list is resized when needed)' });
-    });
   });
   const result = schema.safeParse(raw);
-  if (!result.success) throw inputInvalid(`origin-ranges-sync input is invalid:\n${formatIssues(result.error)}`, { issues: result.error.issues.length });
+  if (!result.success) {
+    const unknown = result.error.issues.some((i) => i.code === 'unrecognized_keys');
+    throw inputInvalid(`origin-ranges-sync input is invalid:\n${formatIssues(result.error)}${unknown ? `\n  (${CONFIG_ONLY_HINT})` : ''}`, { issues: result.error.issues.length });
+  }
   const input = result.data;
-  const sg = input.securityGroups;
+  const sync = configuredSync(lockdown, input.syncName);
+  const sg = sync.securityGroups;
   return {
     syncName: input.syncName,
-    region: input.region,
+    region: sync.region,
     trigger: notification ? { kind: 'notification', notification } : { kind: 'on-demand' },
     expected: notification ? { syncToken: notification.syncToken, md5: notification.md5 } : null,
     url: IP_RANGES_URL,
     securityGroups: sg ? { vpcId: sg.vpcId, ports: sg.ports, families: FAMILIES.filter((f) => sg.families.includes(f)), rulesPerGroup: sg.rulesPerGroup, groupsPerInterface: sg.groupsPerInterface, attachTo: sg.attachTo } : null,
-    prefixLists: input.prefixLists,
-    reportAwsManagedList: input.reportAwsManagedList,
+    prefixLists: sync.prefixLists,
+    reportAwsManagedList: sync.reportAwsManagedList,
     dryRun: input.dryRun,
-    maxRemovalShare: input.maxRemovalShare,
-    force: input.force,
-    lock: { resources: [`origin-ranges-sync:${input.syncName}`], leaseSeconds: input.lockLeaseSeconds, purpose: `origin-ranges-sync ${input.syncName}` },
+    limits: { maxRemovalShare: sync.maxRemovalShare, maxAdditionShare: sync.maxAdditionShare, force: sync.force },
+    // The lease covers an approval the run may wait for (a first attachment), so no other run slips in meanwhile.
+    lock: { resources: [`origin-ranges-sync:${input.syncName}`], leaseSeconds: sync.lockLeaseSeconds + (sg?.attachTo.length ? sync.approvalTimeoutSeconds : 0), purpose: `origin-ranges-sync ${input.syncName}` },
     hasSecurityGroups: sg !== undefined,
-    hasPrefixLists: input.prefixLists.length > 0,
+    hasPrefixLists: sync.prefixLists.length > 0,
   };
 }
 
@@ -205,7 +154,34 @@ export interface PublishedRanges extends RangeSet {
   totals: { ipv4: number; ipv6: number; bytes: number };
 }
 
-/** Parses ip-ranges.json and extracts the CloudFront origin-facing ranges (canonical, sorted, distinct). */
+/** The shortest origin-facing prefix the sync accepts per family: anything wider is a broken document, not CloudFront. */
+export const SHORTEST_ORIGIN_PREFIX: Record<Family, number> = { ipv4: 12, ipv6: 24 };
+export const AMAZON_SERVICE = 'AMAZON';
+
+/**
+ * Why the origin-facing prefixes of a document cannot be CloudFront's (empty when they can): each must
+ * be public (the IANA special-purpose registries), no shorter than /12 (IPv4) or /24 (IPv6), and
+ * covered by an AMAZON entry of the same document (AWS lists every prefix under AMAZON too).
+ */
+export function originFacingProblems(originFacing: Cidr[], amazon: Cidr[]): string[] {
+  const problems: string[] = [];
+  const exact = new Set(amazon.map(formatCidr));
+  for (const c of originFacing) {
+    const text = formatCidr(c);
+    const family: Family = c.family === 4 ? 'ipv4' : 'ipv6';
+    const why = nonPublicReason(c);
+    if (why) problems.push(`${text} ${why}`);
+    if (c.prefix < SHORTEST_ORIGIN_PREFIX[family]) problems.push(`${text} is wider than /${SHORTEST_ORIGIN_PREFIX[family]}, the widest ${family} prefix accepted as CloudFront's`);
+    if (!exact.has(text) && !amazon.some((a) => contains(a, c))) problems.push(`${text} is not covered by any ${AMAZON_SERVICE} prefix of the same document`);
+  }
+  return problems;
+}
+
+/**
+ * Parses ip-ranges.json and extracts the CloudFront origin-facing ranges (canonical, sorted, distinct),
+ * after the sanity checks: a document that fails them is refused whole (SafetyViolation) before any
+ * plan is made, so a bad file never opens an origin.
+ */
 export function extractOriginFacing(body: string): PublishedRanges {
   let json: unknown;
   try { json = JSON.parse(body); } catch (e) {
@@ -213,21 +189,32 @@ export function extractOriginFacing(body: string): PublishedRanges {
   }
   const doc = IpRangesDocument.safeParse(json);
   if (!doc.success) throw new WorkflowError(ErrorNames.UnexpectedResponse, `ip-ranges.json does not have the documented shape:\n${formatIssues(doc.error)}`);
-  const pick = (items: Array<{ prefix: string; service: string }>, family: 4 | 6) => {
-    const out: string[] = [];
-    for (const p of items) {
-      if (p.service !== ORIGIN_FACING_SERVICE) continue;
-      let cidr: string;
-      try { cidr = canonicalCidr(p.prefix); } catch (e) {
-        throw new WorkflowError(ErrorNames.UnexpectedResponse, `ip-ranges.json lists an invalid ${ORIGIN_FACING_SERVICE} prefix "${p.prefix}": ${(e as Error).message}`);
-      }
-      if (parseCidr(cidr).family !== family) throw new WorkflowError(ErrorNames.UnexpectedResponse, `ip-ranges.json lists ${cidr} under the wrong family`);
-      out.push(cidr);
+  const parse = (prefix: string, service: string): Cidr => {
+    try { return parseCidr(canonicalCidr(prefix)); } catch (e) {
+      throw new WorkflowError(ErrorNames.UnexpectedResponse, `ip-ranges.json lists an invalid ${service} prefix "${prefix}": ${(e as Error).message}`);
     }
-    return sortCidrs(out);
   };
-  const ipv4 = pick(doc.data.prefixes.map((p) => ({ prefix: p.ip_prefix, service: p.service })), 4);
-  const ipv6 = pick(doc.data.ipv6_prefixes.map((p) => ({ prefix: p.ipv6_prefix, service: p.service })), 6);
+  const entries = [
+    ...doc.data.prefixes.map((p) => ({ prefix: p.ip_prefix, service: p.service, family: 4 as const })),
+    ...doc.data.ipv6_prefixes.map((p) => ({ prefix: p.ipv6_prefix, service: p.service, family: 6 as const })),
+  ];
+  const originFacing: Cidr[] = [];
+  const amazon: Cidr[] = [];
+  for (const e of entries) {
+    if (e.service !== ORIGIN_FACING_SERVICE && e.service !== AMAZON_SERVICE) continue;
+    const c = parse(e.prefix, e.service);
+    if (c.family !== e.family) throw new WorkflowError(ErrorNames.UnexpectedResponse, `ip-ranges.json lists ${formatCidr(c)} under the wrong family`);
+    (e.service === AMAZON_SERVICE ? amazon : originFacing).push(c);
+  }
+  const problems = originFacingProblems(originFacing, amazon);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '');
+    throw new WorkflowError(ErrorNames.SafetyViolation,
+      `refusing ip-ranges.json (syncToken ${doc.data.syncToken}): its ${ORIGIN_FACING_SERVICE} prefixes fail the sanity checks, so nothing was changed: ${shown}`,
+      { syncToken: doc.data.syncToken, problems: problems.length });
+  }
+  const ipv4 = sortCidrs(originFacing.filter((c) => c.family === 4).map(formatCidr));
+  const ipv6 = sortCidrs(originFacing.filter((c) => c.family === 6).map(formatCidr));
   if (ipv4.length === 0) throw new WorkflowError(ErrorNames.UnexpectedResponse, `ip-ranges.json (syncToken ${doc.data.syncToken}) lists no ${ORIGIN_FACING_SERVICE} IPv4 prefixes; refusing to treat that as "allow nothing"`);
   return {
     syncToken: Number(doc.data.syncToken), createDate: doc.data.createDate, md5: md5Hex(body), ipv4, ipv6,

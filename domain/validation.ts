@@ -4,8 +4,9 @@
  */
 import * as z from 'zod';
 import { AuthorizationError, decodeSignature, parseAuthorizationMessage } from './authorization';
-import { CidrError, nonPublicReason, parseCidr, type Cidr } from './cidr';
+import { CidrError, contains, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
+import { checkEmail } from './email';
 
 /**
  * Node (and so the local engine) cannot arm a timer beyond 2^31-1 ms (~24.8 days); every execution
@@ -21,7 +22,17 @@ export const DistributionId = z.string().regex(/^E[A-Z0-9]{8,20}$/, 'must be a C
 export const HostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABC');
 export const DnsName = z.string().max(253, 'must be at most 253 characters')
   .regex(/^(?=.{1,253}\.?$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i, 'must be a fully qualified DNS name');
-export const Email = z.string().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
+/**
+ * An email address as the approval gate and the alarms use it (domain/email.ts): printable ASCII, or
+ * an internationalised domain normalised to its ASCII form; never a control, format or look-alike
+ * character. The value comes out normalised, so one mailbox has one spelling everywhere.
+ */
+export const Email = z.string({ error: 'must be an email address' })
+  .superRefine((text, ctx) => {
+    const checked = checkEmail(text);
+    if ('problem' in checked) ctx.addIssue({ code: 'custom', message: checked.problem });
+  })
+  .overwrite((text) => { const checked = checkEmail(text); return 'address' in checked ? checked.address : text; });
 export const SecretRef = z.string().min(1).max(2048).regex(/^[A-Za-z0-9/_+=.@:-]+$/, 'must be a Secrets Manager secret name or ARN');
 
 /** A text field with a sensible size limit (an oversized value is a mistake, not data). */
@@ -86,6 +97,43 @@ export function checkAuthorization(
     if (decodeSignature(signature).length < 128) ctx.addIssue({ code: 'custom', path: [...path, 'signature'], message: 'is too short for an RSA-2048 signature' });
   } catch (e) {
     ctx.addIssue({ code: 'custom', path: [...path, 'signature'], message: (e as Error).message });
+  }
+}
+
+/**
+ * A port CloudFront connects to an origin on: 80, 443, or 1024-65535 (CloudFront refuses the other
+ * well-known ports, so a rule or origin on them only opens something CloudFront never uses).
+ */
+export const CLOUDFRONT_ORIGIN_PORTS = 'must be 80, 443 or 1024-65535 (the ports CloudFront connects to origins on)';
+export function isCloudFrontOriginPort(port: number): boolean {
+  return Number.isInteger(port) && (port === 80 || port === 443 || (port >= 1024 && port <= 65_535));
+}
+export const CloudFrontOriginPort = z.number().int().refine(isCloudFrontOriginPort, CLOUDFRONT_ORIGIN_PORTS);
+
+/**
+ * `topLevelCidrs` of the BYOIP workflows: what is provisioned into (or deprovisioned from) the
+ * top-level pool. Each is public IPv4 at most /24, none overlaps another, each covers at least one of
+ * `cidrs`, and every one of `cidrs` lies inside one of them: an unrelated or wider block is refused.
+ */
+export function topLevelCidrIssues(topLevel: string[], cidrs: string[], ctx: z.RefinementCtx, field = 'topLevelCidrs'): void {
+  const inner = cidrs.map((c) => { try { return parseCidr(c); } catch { return undefined; } });
+  const top: Array<Cidr | undefined> = [];
+  topLevel.forEach((text, i) => {
+    const at = [field, i];
+    const c = cidrIssue(text, ctx, at);
+    top.push(c?.family === 4 ? c : undefined);
+    if (!c) return;
+    if (c.family !== 4) { ctx.addIssue({ code: 'custom', path: at, message: `"${text}" is IPv6; this workflow brings IPv4` }); return; }
+    if (c.prefix > 24) ctx.addIssue({ code: 'custom', path: at, message: `"${text}" is longer than /24, the most specific prefix AWS accepts` });
+    const why = nonPublicReason(c);
+    if (why) ctx.addIssue({ code: 'custom', path: at, message: `"${text}" ${why}; only public address space can be brought to AWS` });
+    top.slice(0, i).forEach((other, k) => { if (other && overlaps(c, other)) ctx.addIssue({ code: 'custom', path: at, message: `overlaps ${field}[${k}]` }); });
+    if (!inner.some((x) => x && contains(c, x))) ctx.addIssue({ code: 'custom', path: at, message: `"${text}" covers none of cidrs; it must be the block the /24s were provisioned from` });
+  });
+  if (top.some((t) => t !== undefined)) {
+    inner.forEach((c, i) => {
+      if (c && !top.some((t) => t && contains(t, c))) ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: `${cidrs[i]} is not inside any of ${field}` });
+    });
   }
 }
 

@@ -6,7 +6,8 @@
  */
 import * as z from 'zod';
 import { inputInvalid } from './errors';
-import { AccountId, DistributionId, DnsName, Email, formatIssues, HostedZoneId, MAX_APPROVAL_SECONDS } from './validation';
+import { AccountId, CloudFrontOriginPort, DistributionId, DnsName, Email, formatIssues, HostedZoneId, MAX_APPROVAL_SECONDS } from './validation';
+import { starCount, wildcardMatch } from './wildcard';
 
 /** Route 53's hosted zone id for every CloudFront alias target. */
 export const CLOUDFRONT_ALIAS_ZONE_ID = 'Z2FDTNDATAQYW2';
@@ -32,10 +33,14 @@ const AlbArn = z.string().regex(
 );
 const VpcOriginName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, dashes or underscores');
 const HostName = DnsName.refine((h) => !h.startsWith('*'), 'must be one host name, not a wildcard');
+/** At most this many `*` in a team's path pattern: enough for "/api/(star)/v1/(star).json", few enough to read at a glance. */
+export const MAX_PATH_PATTERN_STARS = 4;
 /** CloudFront path patterns: case-sensitive, `*` and `?` wildcards, at most 255 characters. */
 const PathPattern = z.string().max(255, 'must be at most 255 characters')
   .regex(/^\/?[A-Za-z0-9_\-.*$/~"'@:+?&=!%]+$/, 'must be a CloudFront path pattern such as /team-a/*')
-  .refine((p) => !['*', '/*'].includes(p), 'must not be /* (that is the default behaviour, shared by every team)');
+  .refine((p) => !['*', '/*'].includes(p), 'must not be /* (that is the default behaviour, shared by every team)')
+  .refine((p) => starCount(p) <= MAX_PATH_PATTERN_STARS, `must have at most ${MAX_PATH_PATTERN_STARS} "*" wildcards`)
+  .refine((p) => !p.includes('**'), 'must not repeat "*" ("**" matches what "*" matches)');
 const ProbePath = z.string().max(1024).regex(/^\/[A-Za-z0-9_\-./~%]*$/, 'must be a URL path such as /team-a/health (no wildcards or query)');
 
 const LockSettings = z.object({
@@ -66,7 +71,8 @@ const TeamShareInput = z.object({
   /** Path probed to verify isolation; must match pathPattern. Default: pathPattern with "*" → "health". */
   probePath: ProbePath.optional(),
   vpcOriginName: VpcOriginName.optional(),
-  httpsPort: z.number().int().min(1).max(65_535).default(443),
+  /** The port CloudFront connects to on the team's load balancer. */
+  httpsPort: CloudFrontOriginPort.default(443),
 }).strict();
 
 export const VpcOriginShareInputSchema = z.object({
@@ -126,11 +132,13 @@ function accountOfArn(arn: string): string | undefined {
   return /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
 }
 
-/** CloudFront path-pattern matching: `*` is any run of characters, `?` one character; the leading slash is optional. */
-export function pathMatches(pattern: string, path: string): boolean {
-  const p = pattern.startsWith('/') ? pattern : `/${pattern}`;
-  const re = new RegExp(`^${p.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
-  return re.test(path);
+/**
+ * CloudFront path-pattern matching: `*` is any run of characters, `?` one character; the leading slash
+ * is optional. Linear in the path for a given pattern (domain/wildcard.ts): patterns read from a shared
+ * distribution are whatever its other writers put there.
+ */
+export function pathMatches(pattern: string, path: string, counter?: { steps: number }): boolean {
+  return wildcardMatch(pattern.startsWith('/') ? pattern : `/${pattern}`, path, { counter });
 }
 
 export function defaultProbePath(pattern: string): string {

@@ -7,6 +7,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from './config';
+import { CROSS_ACCOUNT_TASKS, crossAccountRoleName } from './iam-scopes';
 import { acknowledgeFindings } from './nag';
 import { OrchestratorStack } from './orchestrator-stack';
 import { TeamAccessStack } from './team-access-stack';
@@ -24,6 +25,7 @@ export function buildApp(app = new App()) {
     // Synthesizes without it (for tests); deploying the team stack needs byoip.orchestratorAccountId.
     orchestratorAccount: config.orchestratorAccountId ?? env?.account ?? '000000000000',
     roleName: config.teamAccessRoleName,
+    callerRoleNames: CROSS_ACCOUNT_TASKS.map((task) => crossAccountRoleName(config.stackName, task)),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   acknowledgeFindings(orchestrator);

@@ -40,46 +40,41 @@ function hasProperty(arg: ts.Expression | undefined, names: string[]): boolean {
   return !!arg && ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && names.includes(p.name.text));
 }
 
-export function deriveTaskActions(root: string, entries: Record<string, string>): Record<string, string[]> {
+type SymbolOf = (n: ts.Node) => ts.Symbol | undefined;
+
+let cachedProgram: { key: string; program: ts.Program } | undefined;
+
+/**
+ * Calls `onNode` for every node each handler can reach: its own file, then (function by function, not
+ * file by file) the declaration of every identifier it uses in this repository, transitively.
+ */
+function walkHandlers(root: string, entries: Record<string, string>, onNode: (task: string, node: ts.Node, symbolOf: SymbolOf) => void): void {
   const files = Object.values(entries).map((e) => resolve(root, e));
-  const program = ts.createProgram(files, {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
-    strict: true, esModuleInterop: true, skipLibCheck: true, resolveJsonModule: true, noEmit: true, types: [],
-  });
+  const key = files.join('\n');
+  // Type-checking the handlers is most of the cost: derivations over the same handlers share one program.
+  if (cachedProgram?.key !== key) {
+    cachedProgram = {
+      key,
+      program: ts.createProgram(files, {
+        target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
+        strict: true, esModuleInterop: true, skipLibCheck: true, resolveJsonModule: true, noEmit: true, types: [],
+      }),
+    };
+  }
+  const program = cachedProgram.program;
   const checker = program.getTypeChecker();
   const inRepo = (f: string) => f.startsWith(root) && !f.includes('/node_modules/') && !f.endsWith('.d.ts');
-
-  const result: Record<string, string[]> = {};
+  const symbolOf: SymbolOf = (n) => {
+    let sym = checker.getSymbolAtLocation(n);
+    if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+    return sym;
+  };
   for (const [task, entry] of Object.entries(entries)) {
     const source = program.getSourceFile(join(root, entry));
     if (!source) throw new Error(`cannot read ${entry}`);
-    const actions = new Set<string>();
     const visited = new Set<ts.Node>();
-    const symbolOf = (n: ts.Node) => {
-      let s = checker.getSymbolAtLocation(n);
-      if (s && s.flags & ts.SymbolFlags.Alias) s = checker.getAliasedSymbol(s);
-      return s;
-    };
     const visit = (node: ts.Node): void => {
-      if (ts.isNewExpression(node)) {
-        const sym = symbolOf(node.expression);
-        const decl = sym?.declarations?.[0];
-        const pkg = decl && packageOf(decl.getSourceFile().fileName);
-        const name = sym?.getName() ?? '';
-        if (pkg && name.endsWith('Command')) {
-          const arg = node.arguments?.[0];
-          if (pkg === '@aws-sdk/lib-dynamodb') actions.add(`dynamodb:${DOCUMENT_CLIENT[name] ?? name.replace(/Command$/, '')}`);
-          else if (IAM_PREFIX[pkg]) {
-            actions.add(`${IAM_PREFIX[pkg]}:${name.replace(/Command$/, '')}`);
-            // Tagging at creation needs the tagging permission too.
-            if (hasProperty(arg, ['TagSpecifications'])) actions.add(`${IAM_PREFIX[pkg]}:CreateTags`);
-            if (hasProperty(arg, ['Tags', 'tags']) && IAM_PREFIX[pkg] !== 'ec2') actions.add(`${IAM_PREFIX[pkg]}:TagResource`);
-          }
-        }
-      }
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'client' && hasProperty(node.arguments[1], ['roleArn'])) {
-        actions.add('sts:AssumeRole');
-      }
+      onNode(task, node, symbolOf);
       if (ts.isIdentifier(node)) {
         for (const decl of symbolOf(node)?.declarations ?? []) {
           if (!visited.has(decl) && inRepo(decl.getSourceFile().fileName)) {
@@ -91,9 +86,64 @@ export function deriveTaskActions(root: string, entries: Record<string, string>)
       ts.forEachChild(node, visit);
     };
     visit(source);
-    result[task] = [...actions].sort();
   }
-  return result;
+}
+
+export function deriveTaskActions(root: string, entries: Record<string, string>): Record<string, string[]> {
+  const result: Record<string, Set<string>> = Object.fromEntries(Object.keys(entries).map((t) => [t, new Set<string>()]));
+  walkHandlers(root, entries, (task, node, symbolOf) => {
+    const actions = result[task];
+    if (ts.isNewExpression(node)) {
+      const sym = symbolOf(node.expression);
+      const decl = sym?.declarations?.[0];
+      const pkg = decl && packageOf(decl.getSourceFile().fileName);
+      const name = sym?.getName() ?? '';
+      if (pkg && name.endsWith('Command')) {
+        const arg = node.arguments?.[0];
+        if (pkg === '@aws-sdk/lib-dynamodb') actions.add(`dynamodb:${DOCUMENT_CLIENT[name] ?? name.replace(/Command$/, '')}`);
+        else if (IAM_PREFIX[pkg]) {
+          actions.add(`${IAM_PREFIX[pkg]}:${name.replace(/Command$/, '')}`);
+          // Tagging at creation needs the tagging permission too.
+          if (hasProperty(arg, ['TagSpecifications'])) actions.add(`${IAM_PREFIX[pkg]}:CreateTags`);
+          if (hasProperty(arg, ['Tags', 'tags']) && IAM_PREFIX[pkg] !== 'ec2') actions.add(`${IAM_PREFIX[pkg]}:TagResource`);
+        }
+      }
+    }
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'client' && hasProperty(node.arguments[1], ['roleArn'])) {
+      actions.add('sts:AssumeRole');
+    }
+  });
+  return Object.fromEntries(Object.entries(result).map(([t, a]) => [t, [...a].sort()]));
+}
+
+/** A partition-key expression as an IAM dynamodb:LeadingKeys pattern: literal text, `*` for each substitution. */
+function keyPattern(expr: ts.Expression, symbolOf: SymbolOf): string | undefined {
+  if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr)) return expr.text;
+  if (ts.isTemplateExpression(expr)) return `${expr.head.text}*`;
+  if (ts.isCallExpression(expr)) {
+    // pk: partition(name), where partition = (x) => `PREFIX#${x}`
+    const decl = symbolOf(expr.expression)?.declarations?.[0];
+    const fn = decl && ts.isVariableDeclaration(decl) ? decl.initializer : decl;
+    if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && !ts.isBlock(fn.body)) return keyPattern(fn.body, symbolOf);
+  }
+  return undefined;
+}
+
+/**
+ * The state-table partition keys each handler can touch, derived from the code: every `pk: <key>`
+ * property and every `':pk': <key>` query value it can reach, as LeadingKeys patterns ("LOCK#*").
+ * A key the derivation cannot read (a variable) is reported as "?" so the test fails loudly.
+ * Used by test/infra/iam-conditions.test.ts to keep STATE_TABLE_KEYS (iam-scopes.ts) honest.
+ */
+export function deriveStateTableKeys(root: string, entries: Record<string, string>): Record<string, string[]> {
+  const result: Record<string, Set<string>> = Object.fromEntries(Object.keys(entries).map((t) => [t, new Set<string>()]));
+  walkHandlers(root, entries, (task, node, symbolOf) => {
+    if (!ts.isPropertyAssignment(node)) return;
+    const name = ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) ? node.name.text : undefined;
+    if (name !== 'pk' && name !== ':pk') return;
+    result[task].add(keyPattern(node.initializer, symbolOf) ?? '?');
+  });
+  return Object.fromEntries(Object.entries(result).filter(([, k]) => k.size > 0).map(([t, k]) => [t, [...k].sort()]));
 }
 
 /** Differences between what handlers call and what is granted; empty when they agree exactly. */

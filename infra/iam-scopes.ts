@@ -1,9 +1,11 @@
 /**
- * The narrowest resources AWS lets each task action be granted on. Actions are declared per task in
- * task-permissions.ts; this file scopes them. Where a service offers no resource-level permissions
- * (most EC2 IPAM/BYOIP APIs, List/Describe calls) the resource is "*" and the cdk-nag acknowledgment
- * says so (see nag.ts).
+ * The narrowest resources and conditions AWS lets each task action be granted on. Actions are declared
+ * per task in task-permissions.ts; this file scopes them. Where a service offers no resource-level
+ * permissions (most EC2 IPAM/BYOIP APIs, List/Describe calls) the resource is "*" and the cdk-nag
+ * acknowledgment says so (see nag.ts). The state table is one table, so each role's items are fenced
+ * by partition key (dynamodb:LeadingKeys): only the approval tasks can read or write approvals.
  */
+import { taskPermissions } from './task-permissions';
 export interface ScopeContext {
   partition: string;
   account: string;
@@ -11,12 +13,90 @@ export interface ScopeContext {
   stateTableArn: string;
   signingKeySecretPrefix: string;
   hostedZoneIds: string[];
+  /** The team-access role in each team account (byoip.teamAccounts); empty: no role may be assumed. */
   teamRoleArns: string[];
-  /** Role name team accounts deploy (used when no team accounts are configured). */
-  teamAccessRoleName: string;
   topicArns: string[];
   /** The approval link key's secret name: only the approval tasks read it, and nothing else. */
   approvalKeySecretName: string;
+}
+
+/**
+ * The state-table partitions each task may touch, as dynamodb:LeadingKeys patterns. Declared by hand
+ * and compared with what the handlers' code builds (infra/derive-permissions.ts, deriveStateTableKeys).
+ */
+export const STATE_TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  // approvals: the record with the task token (APPROVAL#<id>) and the pending index (APPROVALS)
+  RequestApproval: ['APPROVAL#*', 'APPROVALS'],
+  RemindApprovers: ['APPROVAL#*'],
+  ArmApprovalReminder: ['APPROVAL#*'],
+  StopApprovalReminders: ['APPROVAL#*'],
+  CloseApproval: ['APPROVAL#*', 'APPROVALS'],
+  ApprovalPage: ['APPROVAL#*', 'APPROVALS'],
+  // leases
+  AcquireLock: ['LOCK#*'],
+  ReleaseLock: ['LOCK#*'],
+  UndoDynamoDb: ['LOCK#*'],
+  // the BYOASN once-per-hour swap guard
+  CaptureAsnSwapState: ['ASNSWAP#*'],
+  PlanAsnOrigin: ['ASNSWAP#*'],
+  ClaimAsnSwapSlot: ['ASNSWAP#*'],
+  AdvertiseWithAsn: ['ASNSWAP#*'],
+  UndoByoasn: ['ASNSWAP#*'],
+  // origin-ranges-sync: applied and notified sync tokens
+  CheckSyncToken: ['SYNC#origin-ranges#*'],
+  FetchIpRanges: ['SYNC#origin-ranges#*'],
+  RecordSyncToken: ['SYNC#origin-ranges#*'],
+  // vpc-origin-share: the queue of origin additions per distribution, and the distribution's lease
+  EnqueueOriginAdditions: ['ORIGINQ#*'],
+  CheckDistributionTurn: ['LOCK#*', 'ORIGINQ#*'],
+  ApplyOriginAdditions: ['LOCK#*', 'ORIGINQ#*'],
+  MarkOriginAdditionsDeployed: ['ORIGINQ#*'],
+  ConfirmOriginsAttached: ['ORIGINQ#*'],
+  DetachTeamOrigins: ['LOCK#*'],
+  UndoCloudFront: ['LOCK#*', 'ORIGINQ#*'],
+};
+
+/** The only state machine the AmazonIpSpaceChanged starter may start. */
+export const STARTABLE_STATE_MACHINES: Readonly<Record<string, string>> = { StartOriginRangesSync: 'byoip-origin-ranges-sync' };
+
+/** Tasks that assume the team-access role in team accounts; their roles have fixed names the team role trusts exactly. */
+export const CROSS_ACCOUNT_TASKS: readonly string[] = Object.entries(taskPermissions).filter(([, actions]) => actions.includes('sts:AssumeRole')).map(([t]) => t).sort();
+
+/** The fixed name of a cross-account task's role (IAM allows 64 characters). */
+export function crossAccountRoleName(stackName: string, task: string): string {
+  const name = `${stackName}-${task}`;
+  if (name.length > 64) throw new Error(`role name ${name} is longer than IAM's 64 characters: shorten byoip.stackName`);
+  return name;
+}
+
+export interface TaskStatement { actions: string[]; resources: string[]; conditions?: Record<string, Record<string, string | string[]>> }
+
+/** The conditions an action is granted under, for `task`. */
+export function conditionsFor(action: string, task: string): TaskStatement['conditions'] {
+  if (!action.startsWith('dynamodb:')) return undefined;
+  const keys = STATE_TABLE_KEYS[task];
+  if (!keys) throw new Error(`${task} uses the state table (${action}) but STATE_TABLE_KEYS (infra/iam-scopes.ts) names no partition for it`);
+  // ForAllValues alone would also allow a request without leading keys (a Scan): Null=false closes that.
+  return { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keys] }, Null: { 'dynamodb:LeadingKeys': 'false' } };
+}
+
+/**
+ * A task role's statements: its actions (task-permissions.ts) on their narrowest resources, under their
+ * conditions, grouped where both agree. An action with no resource to grant on (sts:AssumeRole without
+ * team accounts) is left out: nothing is granted rather than everything.
+ */
+export function taskStatements(task: string, c: ScopeContext): TaskStatement[] {
+  const groups = new Map<string, TaskStatement>();
+  for (const action of (taskPermissions as Record<string, string[]>)[task] ?? []) {
+    const resources = resourcesFor(action, c, task);
+    if (resources.length === 0) continue;
+    const conditions = conditionsFor(action, task);
+    const key = JSON.stringify([resources, conditions ?? null]);
+    const g = groups.get(key);
+    if (g) g.actions.push(action);
+    else groups.set(key, { actions: [action], resources, ...(conditions ? { conditions } : {}) });
+  }
+  return [...groups.values()];
 }
 
 /** Tasks that sign or verify approval links (docs/approvals.md); they never read signing keys. */
@@ -55,10 +135,14 @@ export function resourcesFor(action: string, c: ScopeContext, task?: string): st
       if (name === 'TagResource' || name === 'UntagResource') return [arn('cloudfront', '', 'anycastiplist/*'), arn('cloudfront', '', 'distribution/*'), arn('cloudfront', '', 'vpcorigin/*')];
       return ['*'];
     case 'sts':
-      return c.teamRoleArns.length ? c.teamRoleArns : [`arn:${c.partition}:iam::*:role/${c.teamAccessRoleName}`];
+      // Only the team-access role of each listed team account; none listed, none assumable.
+      return [...c.teamRoleArns];
     case 'states':
-      // Starting executions: only this orchestrator's state machines.
-      if (name === 'StartExecution') return [arn('states', c.region, 'stateMachine:byoip-*')];
+      if (name === 'StartExecution') {
+        const machine = task ? STARTABLE_STATE_MACHINES[task] : undefined;
+        if (!machine) throw new Error(`${task ?? 'a task'} calls states:StartExecution but STARTABLE_STATE_MACHINES names no state machine for it`);
+        return [arn('states', c.region, `stateMachine:${machine}`)];
+      }
       return ['*'];
     case 'sns':
       return c.topicArns.length ? c.topicArns : [arn('sns', c.region, 'byoip-orchestrator-*')];

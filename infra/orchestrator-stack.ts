@@ -22,16 +22,15 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
-import { workflows } from '../workflows';
+import { STATE_TTL_ATTRIBUTE } from '../tasks/lib/state-table';
 import { APPROVAL_KEY_SECRET_NAME } from '../domain/approval';
 import { ApprovalGate } from './approval-construct';
 import { addApprovalExpiryAlarm, addExecutionAlarms } from './alarms';
 import { acknowledgeInvokeGrants } from './nag';
 import { taskBundling } from './bundling';
-import type { OrchestratorConfig } from './config';
-import { resourcesFor, type ScopeContext } from './iam-scopes';
-import { subscribeToIpSpaceChanged } from './origin-ranges-trigger';
-import { taskPermissions } from './task-permissions';
+import { deployedWorkflows, type OrchestratorConfig } from './config';
+import { CROSS_ACCOUNT_TASKS, crossAccountRoleName, taskStatements, type ScopeContext } from './iam-scopes';
+import { deployOriginLockdown } from './origin-ranges-trigger';
 import { addTriggers } from './triggers';
 
 export const ROOT = join(__dirname, '..');
@@ -64,7 +63,7 @@ export class OrchestratorStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      timeToLiveAttribute: 'expiresAtEpoch',
+      timeToLiveAttribute: STATE_TTL_ATTRIBUTE,
     });
 
     const operatorsKey = new kms.Key(this, 'OperatorsTopicKey', { enableKeyRotation: true, description: 'byoip-orchestrator operator notifications' });
@@ -79,7 +78,6 @@ export class OrchestratorStack extends Stack {
       stateTableArn: this.stateTable.tableArn,
       signingKeySecretPrefix: config.signingKeySecretPrefix,
       hostedZoneIds: config.hostedZoneIds,
-      teamAccessRoleName: config.teamAccessRoleName,
       teamRoleArns: config.teamAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${config.teamAccessRoleName}`),
       topicArns: [],
       approvalKeySecretName: APPROVAL_KEY_SECRET_NAME,
@@ -94,13 +92,15 @@ export class OrchestratorStack extends Stack {
       const logGroup = taskLogs;
       // Inline in the role (no separate AWS::IAM::Policy per task), for the same resource limit.
       const role = new iam.Role(this, `${name}Role`, {
+        // The team-access role trusts these by exact ARN (infra/team-access-stack.ts), so they have fixed names.
+        roleName: CROSS_ACCOUNT_TASKS.includes(name) ? crossAccountRoleName(config.stackName, name) : undefined,
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `byoip-orchestrator task ${name}: only the actions its handler calls`,
         inlinePolicies: {
           task: new iam.PolicyDocument({
             statements: [
               new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-              ...taskPermissions[name].map((action) => new iam.PolicyStatement({ actions: [action], resources: resourcesFor(action, iamScope, name) })),
+              ...taskStatements(name, iamScope).map((st) => new iam.PolicyStatement(st)),
             ],
           }),
         },
@@ -128,7 +128,7 @@ export class OrchestratorStack extends Stack {
       this.functions.set(name, fn);
     }
 
-    for (const wf of workflows) {
+    for (const wf of deployedWorkflows(config)) {
       const definition = readFileSync(join(ROOT, 'asl', `${wf.name}.asl.json`), 'utf8');
       const used = tasksOf(definition);
       const logGroup = new logs.LogGroup(this, `${wf.name}-logs`, {
@@ -157,9 +157,7 @@ export class OrchestratorStack extends Stack {
     new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
     new CfnOutput(this, 'OperatorsTopicArn', { value: this.operatorsTopic.topicArn });
     const originSync = this.stateMachines.get('origin-ranges-sync');
-    if (originSync && config.subscribeToIpRangeChanges) {
-      subscribeToIpSpaceChanged(this, this.functions.get('StartOriginRangesSync')!, originSync, this.node.tryGetContext('originRangesSync'));
-    }
+    if (originSync) deployOriginLockdown(this, { functions: this.functions, stateMachine: originSync, config, legacyContext: this.node.tryGetContext('originRangesSync') });
 
     new ApprovalGate(this, 'ApprovalGate', { functions: this.functions });
     addApprovalExpiryAlarm(this, taskLogs, this.operatorsTopic);

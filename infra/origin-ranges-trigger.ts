@@ -1,15 +1,19 @@
 /**
- * AmazonIpSpaceChanged → origin-ranges-sync. SNS cannot start a state machine, so a small Lambda
- * (tasks/origin-lockdown/start-sync.ts) subscribes to AWS's topic (us-east-1; CDK sets the
- * subscription's Region when the stack lives elsewhere) and starts one execution per configured sync.
- * Only that topic may invoke it (the permission's SourceArn), and it may start only this state machine.
+ * origin-ranges-sync in the stack: its configuration, and AmazonIpSpaceChanged → the workflow.
+ *
+ * The syncs are the deployment configuration's `originLockdown.syncs` (domain/deployment.ts, validated
+ * at synth). Only the three functions that read it at run time get it (BYOIP_DEPLOYMENT), and only
+ * that part: ValidateOriginRangesInput and PlanOriginSync (targets, ports, limits) and the starter
+ * (the sync names). An execution's input names the sync and carries the notification, nothing else.
+ *
+ * SNS cannot start a state machine, so a small Lambda (tasks/origin-lockdown/start-sync.ts) subscribes
+ * to AWS's topic (us-east-1; CDK sets the subscription's Region when the stack lives elsewhere) and
+ * starts one execution per sync. Only that topic may invoke it (the permission's SourceArn), and its
+ * role may start only this state machine (infra/iam-scopes.ts).
  *
  * AWS notes that notifications depend on the endpoint's availability, so each sync also runs on
  * demand once a day (EventBridge schedule): a lost notification is caught up within a day, and an
  * on-demand run of an already-applied version changes nothing.
- *
- * The syncs come from the CDK context `originRangesSync` (a list of workflow inputs without `event`),
- * validated here so a mistake fails the synth rather than the first notification.
  */
 import { Duration, type Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -18,29 +22,49 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { IP_SPACE_CHANGED_TOPIC, planOriginRangesSync } from '../domain/origin-ranges';
-import { ENV_INPUTS, ENV_STATE_MACHINE } from '../tasks/origin-lockdown/start-sync';
+import { DEPLOYMENT_ENV, type DeploymentConfig } from '../domain/deployment';
+import { IP_SPACE_CHANGED_TOPIC } from '../domain/origin-ranges';
+import { ENV_STATE_MACHINE } from '../tasks/origin-lockdown/start-sync';
 
-export function subscribeToIpSpaceChanged(stack: Stack, starter: lambda.Function, stateMachine: sfn.StateMachine, configured: unknown): void {
-  const inputs = Array.isArray(configured) ? configured : configured === undefined ? [] : [configured];
-  inputs.forEach((input, i) => {
-    if (input && typeof input === 'object' && 'event' in input) throw new Error(`context originRangesSync[${i}]: leave out "event"; the notification supplies it`);
-    try {
-      planOriginRangesSync(input);
-    } catch (e) {
-      throw new Error(`context originRangesSync[${i}]: ${(e as Error).message}`);
-    }
-  });
+/** The tasks that read byoip.originLockdown at run time. */
+export const ORIGIN_LOCKDOWN_READERS = ['ValidateOriginRangesInput', 'PlanOriginSync', 'StartOriginRangesSync'] as const;
+
+/** Lambda allows 4 KB of environment per function; the other variables need some of it. */
+export const MAX_LOCKDOWN_ENV_BYTES = 3000;
+
+export interface OriginLockdownProps {
+  readonly functions: ReadonlyMap<string, lambda.Function>;
+  readonly stateMachine: sfn.StateMachine;
+  readonly config: Pick<DeploymentConfig, 'originLockdown' | 'subscribeToIpRangeChanges'>;
+  /** The retired CDK context key `originRangesSync`: refused, so an old deployment does not silently lose its syncs. */
+  readonly legacyContext?: unknown;
+}
+
+export function deployOriginLockdown(stack: Stack, props: OriginLockdownProps): void {
+  const { config, stateMachine } = props;
+  if (props.legacyContext !== undefined) {
+    throw new Error('context originRangesSync is retired: configure each sync under byoip.originLockdown.syncs.<syncName> (docs/origin-lockdown.md); executions take only the sync name');
+  }
+  const env = JSON.stringify({ originLockdown: config.originLockdown });
+  if (Buffer.byteLength(env) > MAX_LOCKDOWN_ENV_BYTES) {
+    throw new Error(`byoip.originLockdown is ${Buffer.byteLength(env)} bytes as JSON; a function's environment holds 4 KB, so keep it under ${MAX_LOCKDOWN_ENV_BYTES} (fewer attachTo interfaces, or fewer syncs per deployment)`);
+  }
+  for (const task of ORIGIN_LOCKDOWN_READERS) {
+    const fn = props.functions.get(task);
+    if (!fn) throw new Error(`the stack has no ${task} function`);
+    fn.addEnvironment(DEPLOYMENT_ENV, env);
+  }
+  const syncNames = Object.keys(config.originLockdown.syncs);
+  if (!config.subscribeToIpRangeChanges || syncNames.length === 0) return;
+  const starter = props.functions.get('StartOriginRangesSync')!;
   starter.addEnvironment(ENV_STATE_MACHINE, stateMachine.stateMachineArn);
-  starter.addEnvironment(ENV_INPUTS, JSON.stringify(inputs));
-  stateMachine.grantStartExecution(starter);
   const topic = sns.Topic.fromTopicArn(stack, 'AmazonIpSpaceChanged', IP_SPACE_CHANGED_TOPIC);
   topic.addSubscription(new subscriptions.LambdaSubscription(starter));
-  inputs.forEach((input, i) => {
+  syncNames.forEach((syncName, i) => {
     new events.Rule(stack, `OriginRangesSyncDaily${i}`, {
-      description: `origin-ranges-sync ${(input as { syncName: string }).syncName} on demand, daily (catches a lost notification)`,
+      description: `origin-ranges-sync ${syncName} on demand, daily (catches a lost notification)`,
       schedule: events.Schedule.rate(Duration.days(1)),
-      targets: [new targets.SfnStateMachine(stateMachine, { input: events.RuleTargetInput.fromObject(input) })],
+      targets: [new targets.SfnStateMachine(stateMachine, { input: events.RuleTargetInput.fromObject({ syncName }) })],
     });
   });
 }

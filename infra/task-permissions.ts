@@ -114,8 +114,8 @@ export const taskPermissions: Record<TaskName, string[]> = {
   ],
   // origin lockdown (origin-ranges-sync)
   ValidateOriginRangesInput: [],
-  CheckSyncToken: ['dynamodb:GetItem'],
-  FetchIpRanges: [],
+  CheckSyncToken: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  FetchIpRanges: ['dynamodb:GetItem'],
   PlanOriginSync: ['ec2:DescribeSecurityGroups', 'ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:DescribeNetworkInterfaces'],
   EnsureOriginGroups: ['ec2:DescribeSecurityGroups', 'ec2:CreateSecurityGroup', 'ec2:CreateTags'],
   AuthorizeOriginRanges: ['ec2:DescribeSecurityGroups', 'ec2:AuthorizeSecurityGroupIngress'],
@@ -124,7 +124,7 @@ export const taskPermissions: Record<TaskName, string[]> = {
   ApplyPrefixListStep: ['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries', 'ec2:CreateManagedPrefixList', 'ec2:ModifyManagedPrefixList', 'ec2:CreateTags'],
   CheckPrefixList: ['ec2:DescribeManagedPrefixLists'],
   RecordSyncToken: ['dynamodb:PutItem', 'dynamodb:GetItem'],
-  // Granted on the origin-ranges-sync state machine only (infra/origin-ranges-trigger.ts).
+  // Granted on the origin-ranges-sync state machine only (infra/iam-scopes.ts STARTABLE_STATE_MACHINES).
   StartOriginRangesSync: ['states:StartExecution'],
   UndoEc2Network: [
     'ec2:DescribeSecurityGroups', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteSecurityGroup',

@@ -1,13 +1,16 @@
 /**
  * origin-ranges-sync: keep security groups and customer-managed prefix lists equal to CloudFront's
  * published origin-facing ranges. Triggered by AmazonIpSpaceChanged (SNS, us-east-1) or on demand.
+ * The input names the sync (and carries the notification); its targets, ports and limits come from
+ * the deployment configuration, and only resources tagged with its name are touched.
  *
  * validate (notification included) → lock → synctoken newer than the last applied? → fetch
- * ip-ranges.json from the pinned URL (wait while it lags the notification; md5 must match) → plan
- * (minimal diff, stable shards, removal-share check; a dry run stops here with the diff) → create
- * groups → authorize → attach → revoke → prefix-list steps (resize, ≤ 100 entries per call, each
- * waited to *-complete) → record the synctoken → unlock. A failure puts back what this run revoked
- * or removed; nothing ever ends with fewer allowed ranges than before the run.
+ * ip-ranges.json from the pinned URL (no redirects; sanity checks; wait while it lags the
+ * notification; md5 must match) → plan (minimal diff, stable shards, change limits per family and
+ * target; a dry run stops here with the diff) → approval when an interface is opened for the first
+ * time → create groups → authorize → attach → revoke → prefix-list steps (resize, ≤ 100 entries per
+ * call, each waited to *-complete) → record the synctoken → unlock. A failure puts back what this run
+ * revoked or removed; nothing ever ends with fewer allowed ranges than before the run.
  */
 import { PollProfiles } from '../domain/polling';
 import { ChainBuilder, initialize, PRECONDITION_RETRY, STANDARD_RETRY } from './lib/builder';
@@ -44,8 +47,8 @@ function build() {
 
   c.poll('AwaitIpRanges', {
     fn: 'FetchIpRanges',
-    comment: 'Fetches the pinned URL; waits while the file lags the notification; fails on an md5 mismatch.',
-    parameters: { 'url.$': '$.plan.url', 'expected.$': '$.plan.expected', 'trigger.$': '$.plan.trigger', 'lastApplied.$': '$.token.lastApplied' },
+    comment: 'Fetches the pinned URL (no redirects); refuses a document that fails the sanity checks; waits while the file lags the notification; fails on an md5 mismatch.',
+    parameters: { 'syncName.$': '$.plan.syncName', 'url.$': '$.plan.url', 'expected.$': '$.plan.expected', 'trigger.$': '$.plan.trigger', 'lastApplied.$': '$.token.lastApplied', 'lastAppliedMd5.$': '$.token.lastAppliedMd5' },
     profile: PollProfiles.ipRangesPublication,
     resultPath: '$.wait.ipRanges',
   });
@@ -53,11 +56,22 @@ function build() {
 
   c.task('PlanSync', {
     fn: 'PlanOriginSync',
-    comment: 'Reads the targets; minimal diff, stable shards, attachments, prefix-list steps; refuses a large removal unless forced.',
-    parameters: { 'plan.$': '$.plan', 'published.$': '$.wait.ipRanges' },
+    comment: 'Reads the sync\'s own targets (configuration and tags); minimal diff, stable shards, attachments, prefix-list steps; refuses emptying a family, large removals, and a document grown much since the version applied last, unless forced.',
+    parameters: { 'plan.$': '$.plan', 'published.$': '$.wait.ipRanges', 'lastApplied.$': '$.token.lastAppliedRanges' },
     resultPath: '$.sync',
   });
   c.when('IsDryRun', '$.plan.dryRun', (b) => finishEarly(b, 'DryRun', { dryRun: true, 'syncToken.$': '$.sync.syncToken', 'changes.$': '$.sync.changes', 'diff.$': '$.sync' }));
+
+  // An interface that carries none of the sync's groups is opened to CloudFront only after a human decision.
+  c.pass('NoAttachApproval', { Result: { approved: false, required: false }, ResultPath: '$.attachApproval' });
+  c.when('AttachNeedsApproval', '$.sync.attachApproval.required', (b) => {
+    b.approval('AwaitAttachApproval', {
+      fn: 'RequestApproval',
+      payload: { workflow: 'origin-ranges-sync', 'execution.$': '$.execution', 'plan.$': '$.sync.attachApproval.plan' },
+      timeoutSecondsPath: '$.sync.attachApproval.timeoutSeconds',
+      resultPath: '$.attachApproval',
+    });
+  });
 
   // Security groups: create → authorize everywhere → attach → only then revoke.
   c.pass('NoNewGroups', { Result: { refs: {}, created: [] }, ResultPath: '$.groups' });
@@ -75,14 +89,21 @@ function build() {
   c.map('AuthorizeRanges', {
     comment: 'Authorize before revoke: every group gains its new ranges before any group loses one.',
     itemsPath: '$.sync.securityGroups.authorize', maxConcurrency: 2, resultPath: '$.authorized',
-    itemSelector: { 'ref.$': '$$.Map.Item.Value.ref', 'rules.$': '$$.Map.Item.Value.rules', 'region.$': '$.plan.region', 'refs.$': '$.groups.refs', 'ports.$': '$.sync.securityGroups.ports' },
+    itemSelector: { 'ref.$': '$$.Map.Item.Value.ref', 'rules.$': '$$.Map.Item.Value.rules', 'region.$': '$.plan.region', 'syncName.$': '$.plan.syncName', 'refs.$': '$.groups.refs', 'ports.$': '$.sync.securityGroups.ports' },
     build: (m) => {
-      m.task('AuthorizeGroupRanges', { fn: 'AuthorizeOriginRanges', parameters: { 'region.$': '$.region', 'ref.$': '$.ref', 'refs.$': '$.refs', 'rules.$': '$.rules', 'ports.$': '$.ports' }, resultPath: '$.result' });
+      m.task('AuthorizeGroupRanges', { fn: 'AuthorizeOriginRanges', parameters: { 'region.$': '$.region', 'syncName.$': '$.syncName', 'ref.$': '$.ref', 'refs.$': '$.refs', 'rules.$': '$.rules', 'ports.$': '$.ports' }, resultPath: '$.result' });
       m.pass('Authorized', { Parameters: { 'groupId.$': '$.result.groupId', 'authorized.$': '$.result.authorized' } });
     },
   });
   c.when('GroupsToAttach', '$.sync.securityGroups.hasAttachments', (b) => {
-    b.task('AttachGroups', { fn: 'AttachOriginGroups', parameters: { 'region.$': '$.plan.region', 'attachments.$': '$.sync.securityGroups.attachments', 'refs.$': '$.groups.refs' }, resultPath: '$.attached' });
+    b.task('AttachGroups', {
+      fn: 'AttachOriginGroups',
+      parameters: {
+        'region.$': '$.plan.region', 'attachments.$': '$.sync.securityGroups.attachments', 'refs.$': '$.groups.refs', 'managed.$': '$.sync.securityGroups.managed',
+        'approval.$': '$.attachApproval', 'approvedInterfaces.$': '$.sync.attachApproval.interfaces',
+      },
+      resultPath: '$.attached',
+    });
   });
   c.intent('revocations', {
     action: 'EC2Network.ReauthorizeRules', label: 're-authorize rules this run revoked',
@@ -90,9 +111,9 @@ function build() {
   });
   c.map('RevokeRanges', {
     itemsPath: '$.sync.securityGroups.revoke', maxConcurrency: 2, resultPath: '$.revoked',
-    itemSelector: { 'groupId.$': '$$.Map.Item.Value.groupId', 'rules.$': '$$.Map.Item.Value.rules', 'region.$': '$.plan.region', 'ports.$': '$.sync.securityGroups.ports' },
+    itemSelector: { 'groupId.$': '$$.Map.Item.Value.groupId', 'rules.$': '$$.Map.Item.Value.rules', 'region.$': '$.plan.region', 'syncName.$': '$.plan.syncName', 'ports.$': '$.sync.securityGroups.ports' },
     build: (m) => {
-      m.task('RevokeGroupRanges', { fn: 'RevokeOriginRanges', parameters: { 'region.$': '$.region', 'groupId.$': '$.groupId', 'rules.$': '$.rules', 'ports.$': '$.ports' }, resultPath: '$.result' });
+      m.task('RevokeGroupRanges', { fn: 'RevokeOriginRanges', parameters: { 'region.$': '$.region', 'syncName.$': '$.syncName', 'groupId.$': '$.groupId', 'rules.$': '$.rules', 'ports.$': '$.ports' }, resultPath: '$.result' });
       m.pass('Revoked', { Parameters: { 'groupId.$': '$.result.groupId', 'revoked.$': '$.result.revoked' } });
     },
   });
@@ -100,7 +121,7 @@ function build() {
   // Customer-managed prefix lists: one step at a time, each at the version just read, each waited out.
   c.intent('createdPrefixLists', {
     action: 'EC2Network.DeleteCreatedPrefixList', label: 'delete a prefix list this run created',
-    'region.$': '$.plan.region', 'executionName.$': '$.execution.name', 'each.$': '$.sync.prefixLists.created', eachAs: 'name',
+    'region.$': '$.plan.region', 'syncName.$': '$.plan.syncName', 'executionName.$': '$.execution.name', 'each.$': '$.sync.prefixLists.created', eachAs: 'name',
   });
   c.intent('prefixListEntries', {
     action: 'EC2Network.RestorePrefixListEntries', label: 'put back prefix-list entries this run removed',
@@ -115,7 +136,7 @@ function build() {
         fn: 'ApplyPrefixListStep', parameters: { 'region.$': '$.region', 'syncName.$': '$.syncName', 'step.$': '$.step', 'execution.$': '$.execution' },
         resultPath: '$.applied', retry: [PRECONDITION_RETRY],
       });
-      m.poll('AwaitPrefixList', { fn: 'CheckPrefixList', parameters: { 'region.$': '$.region', 'name.$': '$.step.name' }, profile: PollProfiles.prefixListChange, resultPath: '$.wait.prefixList' });
+      m.poll('AwaitPrefixList', { fn: 'CheckPrefixList', parameters: { 'region.$': '$.region', 'syncName.$': '$.syncName', 'name.$': '$.step.name' }, profile: PollProfiles.prefixListChange, resultPath: '$.wait.prefixList' });
       m.pass('PrefixListStepDone', { Parameters: { 'name.$': '$.step.name', 'kind.$': '$.step.kind', 'prefixListId.$': '$.applied.prefixListId', 'changed.$': '$.applied.changed' } });
     },
   });
@@ -123,14 +144,17 @@ function build() {
   c.task('RecordSyncToken', {
     fn: 'RecordSyncToken',
     comment: 'From now on this token and older ones are ignored. A newer token already recorded wins.',
-    parameters: { 'syncName.$': '$.plan.syncName', 'syncToken.$': '$.wait.ipRanges.syncToken', 'md5.$': '$.wait.ipRanges.md5', 'createDate.$': '$.wait.ipRanges.createDate', 'execution.$': '$.execution' },
+    parameters: {
+      'syncName.$': '$.plan.syncName', 'syncToken.$': '$.wait.ipRanges.syncToken', 'md5.$': '$.wait.ipRanges.md5', 'createDate.$': '$.wait.ipRanges.createDate',
+      'ipv4.$': '$.wait.ipRanges.ipv4', 'ipv6.$': '$.wait.ipRanges.ipv6', 'execution.$': '$.execution',
+    },
     resultPath: '$.recorded',
     catchTo: 'TokenNotRecorded',
   });
   c.task('ReleaseLock', { fn: 'ReleaseLock', parameters: RELEASE_LOCK, resultPath: '$.released', catchTo: 'LockLeftToExpire' });
   c.pass('Summarize', {
     Parameters: {
-      'syncName.$': '$.plan.syncName', 'trigger.$': '$.plan.trigger.kind', 'syncToken.$': '$.wait.ipRanges.syncToken', 'md5.$': '$.wait.ipRanges.md5',
+      'syncName.$': '$.plan.syncName', 'trigger.$': '$.plan.trigger.kind', 'syncToken.$': '$.wait.ipRanges.syncToken', 'md5.$': '$.wait.ipRanges.md5', 'md5Check.$': '$.wait.ipRanges.md5Check',
       'changes.$': '$.sync.changes',
       securityGroups: {
         'diff.$': '$.sync.securityGroups.diff', 'groups.$': '$.sync.securityGroups.groups', 'created.$': '$.groups.created',
@@ -138,6 +162,7 @@ function build() {
       },
       prefixLists: { 'lists.$': '$.sync.prefixLists.lists', 'steps.$': '$.prefixListSteps' },
       'awsManagedLists.$': '$.sync.awsManagedLists',
+      'attachApproval.$': '$.attachApproval',
       'safety.$': '$.sync.safety',
       'recorded.$': '$.recorded',
     },

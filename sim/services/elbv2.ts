@@ -5,6 +5,7 @@
  * (a fixed 404, the usual "Host header mismatch" response behind a shared distribution).
  */
 import * as z from 'zod';
+import { wildcardMatch } from '../../domain/wildcard';
 import type { ServiceModel } from '../simulator';
 
 const RuleSeed = z.object({
@@ -40,18 +41,14 @@ export const ElbWorldSection = z.object({ loadBalancers: z.array(LoadBalancerSee
 export type SimLoadBalancer = z.infer<typeof LoadBalancerSeed>;
 export interface ElbState { loadBalancers: SimLoadBalancer[] }
 
-function glob(pattern: string, value: string, flags = ''): boolean {
-  const re = pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
-  return new RegExp(`^${re}$`, flags).test(value);
-}
 
 /** How an ALB answers a request that reached it on `port` with `host` and `path`. */
 export function albRespond(lb: SimLoadBalancer, req: { port: number; protocol: 'HTTP' | 'HTTPS'; host: string; path: string }): { status: number; body: string; contentType: string; rule: string } {
   const listener = lb.listeners.find((l) => l.port === req.port && l.protocol === req.protocol);
   if (!listener || lb.state !== 'active') return { status: 502, body: 'Bad Gateway: the origin did not answer', contentType: 'text/plain', rule: 'none' };
   const host = req.host.toLowerCase().replace(/:\d+$/, '');
-  const index = listener.rules.findIndex((r) => (r.hosts.length === 0 || r.hosts.some((h) => glob(h.toLowerCase(), host, 'i')))
-    && (r.paths.length === 0 || r.paths.some((p) => glob(p, req.path))));
+  const index = listener.rules.findIndex((r) => (r.hosts.length === 0 || r.hosts.some((h) => wildcardMatch(h, host, { ignoreCase: true })))
+    && (r.paths.length === 0 || r.paths.some((p) => wildcardMatch(p, req.path))));
   if (index < 0) return { status: listener.default.status, body: listener.default.body, contentType: 'text/plain', rule: 'default' };
   const rule = listener.rules[index];
   return { status: rule.status, body: rule.body, contentType: rule.contentType, rule: `rule-${index + 1}` };

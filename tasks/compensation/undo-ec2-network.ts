@@ -9,7 +9,7 @@ import { ownedRulesOf, RULE_DESCRIPTION, selectRules, toIpPermissions, type Port
 import { PollProfiles } from '../../domain/polling';
 import { TAG_EXECUTION, TAG_ROLE } from '../lib/common';
 import { defineUndoTask, type UndoImpl } from '../lib/undo';
-import { describeGroup, describeGroups, ec2, interfacesWithGroups, prefixListByName, prefixListEntries, shardRole } from '../origin-lockdown/network';
+import { describeGroup, describeGroups, ec2, interfacesWithGroups, ownedPrefixList, prefixListEntries, shardRole } from '../origin-lockdown/network';
 
 const reauthorizeRules: UndoImpl = {
   async apply({ region, ports, revocation }: { region: string; ports: PortRange[]; revocation: { groupId: string; rules: RuleSpec[] } }) {
@@ -39,8 +39,8 @@ const deleteCreatedGroup: UndoImpl = {
 const COMPLETE = new Set(['create-complete', 'modify-complete', 'restore-complete']);
 
 const restorePrefixListEntries: UndoImpl = {
-  async apply({ region, list }: { region: string; list: { name: string; removed: string[] } }) {
-    const pl = await prefixListByName(region, list.name);
+  async apply({ region, list }: { region: string; list: { name: string; syncName: string; removed: string[] } }) {
+    const pl = await ownedPrefixList(region, list.name, { syncName: list.syncName });
     if (!pl) return { done: true, note: `${list.name} no longer exists` };
     if (!COMPLETE.has(pl.State ?? '')) return { done: false, next: 'apply', profile: PollProfiles.prefixListChange };
     const entries = new Set(await prefixListEntries(region, pl.PrefixListId!));
@@ -55,8 +55,8 @@ const restorePrefixListEntries: UndoImpl = {
     }));
     return { done: false, next: 'check', profile: PollProfiles.prefixListChange };
   },
-  async check({ region, list }: { region: string; list: { name: string } }) {
-    const pl = await prefixListByName(region, list.name);
+  async check({ region, list }: { region: string; list: { name: string; syncName: string } }) {
+    const pl = await ownedPrefixList(region, list.name, { syncName: list.syncName });
     if (pl && !COMPLETE.has(pl.State ?? '')) {
       if (pl.State?.endsWith('-failed')) throw new Error(`${pl.PrefixListId} is ${pl.State}: ${pl.StateMessage ?? ''}`);
       return { done: false, next: 'check', profile: PollProfiles.prefixListChange };
@@ -67,10 +67,9 @@ const restorePrefixListEntries: UndoImpl = {
 };
 
 const deleteCreatedPrefixList: UndoImpl = {
-  async apply({ region, name, executionName }: { region: string; name: string; executionName: string }) {
-    const pl = await prefixListByName(region, name);
-    if (!pl) return { done: true, note: `${name} does not exist` };
-    if (!pl.Tags?.some((t) => t.Key === TAG_EXECUTION && t.Value === executionName)) return { done: true, note: `${name} was not created by this execution` };
+  async apply({ region, name, syncName, executionName }: { region: string; name: string; syncName: string; executionName: string }) {
+    const pl = await ownedPrefixList(region, name, { syncName, executionName });
+    if (!pl) return { done: true, note: `no list ${name} was created by this execution` };
     if (!COMPLETE.has(pl.State ?? '')) return { done: false, next: 'apply', profile: PollProfiles.prefixListChange };
     await ec2(region).send(new DeleteManagedPrefixListCommand({ PrefixListId: pl.PrefixListId }));
     return { done: true, note: `deleted ${pl.PrefixListId}` };

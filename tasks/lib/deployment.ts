@@ -6,13 +6,18 @@
  */
 import { DEPLOYMENT_ENV, parseDeploymentConfig, type DeploymentConfig } from '../../domain/deployment';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { useAddressWorld } from '../../domain/world';
 
 let installed: DeploymentConfig | undefined;
 let fromEnv: { raw: string; config: DeploymentConfig } | undefined;
 
-/** The simulator installs the world's deployment; `undefined` removes it. */
+/**
+ * The simulator installs the world's deployment; `undefined` removes it. Its `rehearsal` switch is the
+ * only way input validation accepts documentation space (domain/world.ts): nothing in AWS calls this.
+ */
 export function installDeployment(config: DeploymentConfig | undefined): void {
   installed = config;
+  useAddressWorld(config?.rehearsal ? 'rehearsal' : undefined);
 }
 
 export function deployment(): DeploymentConfig {

@@ -30,6 +30,7 @@ export function installHttpTransport(t: HttpTransport | undefined): void {
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   if (transport) return transport(req);
   if (req.connectTo) throw new Error('connectTo needs a custom agent; not supported by the fetch transport');
-  const res = await fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, body: req.body, signal: AbortSignal.timeout(req.timeoutMs ?? 10_000) });
+  // Redirects are never followed: the caller sees the 3xx (a pinned URL that redirects is refused, a probe reports it).
+  const res = await fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, body: req.body, redirect: 'manual', signal: AbortSignal.timeout(req.timeoutMs ?? 10_000) });
   return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body: await res.text() };
 }

@@ -7,6 +7,12 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { client, defaultRegion } from './aws';
 
+/**
+ * The table's TTL attribute (epoch seconds): DynamoDB deletes an item some time after it. infra/ sets
+ * the table's TimeToLiveSpecification to this name; every store that wants expiry writes it.
+ */
+export const STATE_TTL_ATTRIBUTE = 'ttl';
+
 export function stateTableName(): string {
   return process.env.STATE_TABLE_NAME ?? 'byoip-orchestrator-state';
 }

@@ -7,10 +7,10 @@
 import { CreateManagedPrefixListCommand, ModifyManagedPrefixListCommand } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { RULE_DESCRIPTION } from '../../domain/origin-lockdown';
+import { RULE_DESCRIPTION, TAG_ORIGIN_LOCKDOWN } from '../../domain/origin-lockdown';
 import { clientToken, ExecutionRef, orchestratorTags } from '../lib/common';
 import { defineTask } from '../lib/handler';
-import { ec2, prefixListByName, prefixListEntries } from './network';
+import { ec2, ownedPrefixList, prefixListEntries } from './network';
 
 const Step = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('create'), name: z.string(), family: z.enum(['ipv4', 'ipv6']), maxEntries: z.number().int() }),
@@ -35,19 +35,20 @@ async function modify(region: string, input: ConstructorParameters<typeof Modify
 }
 
 export const handler = defineTask('ApplyPrefixListStep', Event, async ({ region, syncName, step, execution }) => {
-  const list = await prefixListByName(region, step.name);
+  // Only the sync's own list of that name (tagged with its name) is ever read or changed.
+  const list = await ownedPrefixList(region, step.name, { syncName });
   if (step.kind === 'create') {
     if (list) return { name: step.name, prefixListId: list.PrefixListId!, changed: false };
     const out = await ec2(region).send(new CreateManagedPrefixListCommand({
       PrefixListName: step.name,
       AddressFamily: step.family === 'ipv4' ? 'IPv4' : 'IPv6',
       MaxEntries: step.maxEntries,
-      TagSpecifications: [{ ResourceType: 'prefix-list', Tags: orchestratorTags(execution, 'origin-prefix-list', syncName) }],
+      TagSpecifications: [{ ResourceType: 'prefix-list', Tags: [...orchestratorTags(execution, 'origin-prefix-list', syncName), { Key: TAG_ORIGIN_LOCKDOWN, Value: syncName }] }],
       ClientToken: clientToken(execution, `pl-${step.name}`),
     }));
     return { name: step.name, prefixListId: out.PrefixList!.PrefixListId!, changed: true };
   }
-  if (!list) throw new WorkflowError(ErrorNames.UnexpectedResponse, `prefix list ${step.name} disappeared during the sync`);
+  if (!list) throw new WorkflowError(ErrorNames.UnexpectedResponse, `prefix list ${step.name} (tagged ${TAG_ORIGIN_LOCKDOWN}=${syncName}) disappeared during the sync`);
   if (!COMPLETE.has(list.State ?? '')) throw new WorkflowError(ErrorNames.PreconditionFailed, `prefix list ${list.PrefixListId} is ${list.State}`);
   const id = list.PrefixListId!;
   if (step.kind === 'resize') {

@@ -4,12 +4,15 @@ import {
   type ManagedPrefixList, type NetworkInterface, type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
-import { viewGroup, type Family, type GroupView, type PortRange, type PrefixListSize } from '../../domain/origin-lockdown';
+import { isLockdownPortRange, TAG_ORIGIN_LOCKDOWN, viewGroup, type Family, type GroupView, type PortRange, type PrefixListSize } from '../../domain/origin-lockdown';
+import { TAG_EXECUTION } from '../lib/common';
 import { client } from '../lib/aws';
 
 export const ec2 = (region: string) => client(EC2Client, { region });
 
-export const PortRangeSchema = z.object({ protocol: z.enum(['tcp', 'udp']), fromPort: z.number().int(), toPort: z.number().int() });
+/** A managed port range as the changing tasks accept it: TCP 80, 443 or within 1024-65535, whatever the state carries. */
+export const PortRangeSchema = z.object({ protocol: z.literal('tcp'), fromPort: z.number().int(), toPort: z.number().int() })
+  .refine(isLockdownPortRange, 'must be TCP 80, 443 or a range within 1024-65535');
 export const RuleSpecSchema = z.object({ cidr: z.string(), family: z.enum(['ipv4', 'ipv6']), portKeys: z.array(z.string()).min(1) });
 
 export async function describeGroups(region: string, filters: Array<{ Name: string; Values: string[] }>): Promise<SecurityGroup[]> {
@@ -68,8 +71,29 @@ export async function prefixListsBy(region: string, input: { ids?: string[]; nam
   return out;
 }
 
-export async function prefixListByName(region: string, name: string): Promise<ManagedPrefixList | undefined> {
-  return (await prefixListsBy(region, { name }))[0];
+/** Is the resource tagged as this sync's (byoip-orchestrator:origin-lockdown = syncName)? */
+export function ownedBySync(tags: Array<{ Key?: string; Value?: string }> | undefined, syncName: string): boolean {
+  return (tags ?? []).some((t) => t.Key === TAG_ORIGIN_LOCKDOWN && t.Value === syncName);
+}
+
+/**
+ * The customer-managed lists of that name, split into the sync's own (tagged with its name) and the
+ * rest. Names are not unique in EC2: the sync changes only its own, whatever else carries the name.
+ */
+export async function prefixListsNamed(region: string, name: string, syncName: string): Promise<{ owned: ManagedPrefixList[]; foreign: ManagedPrefixList[] }> {
+  const all = (await prefixListsBy(region, { name })).filter((p) => p.OwnerId !== 'AWS');
+  return { owned: all.filter((p) => ownedBySync(p.Tags, syncName)), foreign: all.filter((p) => !ownedBySync(p.Tags, syncName)) };
+}
+
+/** The sync's own list of that name (or, with `executionName`, the one that execution created), if any. */
+export async function ownedPrefixList(region: string, name: string, owner: { syncName: string; executionName?: string }): Promise<ManagedPrefixList | undefined> {
+  const { owned } = await prefixListsNamed(region, name, owner.syncName);
+  return owned.find((p) => !owner.executionName || p.Tags?.some((t) => t.Key === TAG_EXECUTION && t.Value === owner.executionName));
+}
+
+/** An AWS-managed list by name (com.amazonaws.global.cloudfront.origin-facing, ...). */
+export async function awsManagedPrefixList(region: string, name: string): Promise<ManagedPrefixList | undefined> {
+  return (await prefixListsBy(region, { name })).find((p) => p.OwnerId === 'AWS');
 }
 
 export async function prefixListEntries(region: string, prefixListId: string): Promise<string[]> {

@@ -1,18 +1,19 @@
 /**
  * The AmazonIpSpaceChanged subscriber (SNS → this Lambda → Step Functions; not a state of the
- * workflow). Starts one origin-ranges-sync execution per configured sync, named after the synctoken,
- * so a duplicate delivery starts nothing new. The workflow validates the notification itself.
+ * workflow). Starts one origin-ranges-sync execution per configured sync (deployment():
+ * byoip.originLockdown.syncs), named after the synctoken, so a duplicate delivery starts nothing new.
+ * The input is only the sync's name and the notification; the workflow validates the notification.
  */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SnsSchema } from '@aws-lambda-powertools/parser/schemas';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { IP_SPACE_CHANGED_TOPIC } from '../../domain/origin-ranges';
 import { client } from '../lib/aws';
+import { deployment } from '../lib/deployment';
 import { defineTask, logger } from '../lib/handler';
 
 /** Set by the CDK stack (infra/origin-ranges-trigger.ts). */
 export const ENV_STATE_MACHINE = 'ORIGIN_RANGES_SYNC_ARN';
-export const ENV_INPUTS = 'ORIGIN_RANGES_SYNC_INPUTS';
 
 function syncToken(message: string, fallback: string): string {
   try {
@@ -26,18 +27,18 @@ function syncToken(message: string, fallback: string): string {
 
 export const handler = defineTask('StartOriginRangesSync', SnsSchema, async (event) => {
   const stateMachineArn = process.env[ENV_STATE_MACHINE];
-  const inputs = JSON.parse(process.env[ENV_INPUTS] ?? '[]') as Array<{ syncName: string }>;
-  if (!stateMachineArn) throw new WorkflowError(ErrorNames.InputInvalid, `${ENV_STATE_MACHINE} is not set`);
+  if (!stateMachineArn) throw new WorkflowError(ErrorNames.ConfigurationInvalid, `${ENV_STATE_MACHINE} is not set`);
+  const syncNames = Object.keys(deployment().originLockdown.syncs);
   const record = event.Records[0].Sns;
   if (record.TopicArn !== IP_SPACE_CHANGED_TOPIC) throw new WorkflowError(ErrorNames.SafetyViolation, `ignoring a message from ${record.TopicArn}; only ${IP_SPACE_CHANGED_TOPIC} starts a sync`);
   const token = syncToken(record.Message, record.MessageId);
   const sfn = client(SFNClient, { region: stateMachineArn.split(':')[3] });
   const started: string[] = [];
   const duplicates: string[] = [];
-  for (const input of inputs) {
-    const name = `ip-space-changed-${token}-${input.syncName}`.slice(0, 80);
+  for (const syncName of syncNames) {
+    const name = `ip-space-changed-${token}-${syncName}`.slice(0, 80);
     try {
-      const out = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ ...input, event }) }));
+      const out = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ syncName, event }) }));
       started.push(out.executionArn!);
     } catch (e) {
       // Same name and input: SNS delivered the notification twice; the first execution handles it.
@@ -45,6 +46,6 @@ export const handler = defineTask('StartOriginRangesSync', SnsSchema, async (eve
       duplicates.push(name);
     }
   }
-  if (inputs.length === 0) logger.warn('no sync is configured (context originRangesSync); nothing started');
+  if (syncNames.length === 0) logger.warn('no sync is configured (byoip.originLockdown.syncs); nothing started');
   return { syncToken: token, started, duplicates };
 });

@@ -3,7 +3,8 @@
  * actions declared for it, and equal what its role grants in the synthesized template.
  */
 import { join } from 'node:path';
-import { comparePermissions, deriveTaskActions } from '../../infra/derive-permissions';
+import { comparePermissions, deriveStateTableKeys, deriveTaskActions } from '../../infra/derive-permissions';
+import { STATE_TABLE_KEYS } from '../../infra/iam-scopes';
 import { CROSS_ACCOUNT_ACTIONS, taskPermissions } from '../../infra/task-permissions';
 import { taskCatalog } from '../../tasks/catalog';
 import { synthTemplates } from './synth';
@@ -15,6 +16,13 @@ describe('least privilege', () => {
 
   it('declares exactly the actions each handler calls', () => {
     expect(comparePermissions(derived, taskPermissions)).toEqual([]);
+  });
+
+  it('fences each role to the state-table partitions its handler\'s code builds keys for', () => {
+    // Same program as the actions above (derive-permissions caches it): the keys come from every `pk:` the handler can reach.
+    const keys = deriveStateTableKeys(ROOT, taskCatalog);
+    expect(Object.values(keys).flat()).not.toContain('?');
+    expect(keys).toEqual(Object.fromEntries(Object.entries(STATE_TABLE_KEYS).map(([t, k]) => [t, [...k].sort()])));
   });
 
   it('fails when a role is granted an action its handler never calls, or lacks one it calls', () => {

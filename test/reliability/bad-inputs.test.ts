@@ -6,8 +6,12 @@ import { mergeJson } from '../../runner/scenarios';
 import { exampleInput, exampleSim, run } from '../support/world';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-/** [workflow, what is wrong, change to the example input, field named in the message, the rule (regex)] */
-type Case = [string, string, Json | ((input: Json) => Json), string, RegExp];
+/** [workflow, what is wrong, change to the example input, field named in the message, the rule (regex), change to the world] */
+type Case = [string, string, Json | ((input: Json) => Json), string, RegExp, Json?];
+
+/** The world as a real deployment sees it: no rehearsal, so documentation space and ASNs are refused. */
+const IN_AWS = { deployment: { rehearsal: false } };
+const approver = (address: string) => ({ approvers: [address] });
 
 const OB = 'onboard-cloudfront-byoip';
 const TD = 'teardown-cloudfront-byoip';
@@ -81,11 +85,11 @@ const CASES: Case[] = [
   [ST, 'an accelerator without a name', (i: Json) => ({ ...i, accelerator: {} }), 'accelerator', /name|required/i],
   [ST, 'a private CIDR', { cidrs: ['10.1.0.0/24'] }, 'cidrs', /private|public|reserved/i],
   // origin-ranges-sync
-  [OR, 'a removal share above 1', { maxRemovalShare: 2 }, 'maxRemovalShare', /1|at most|too big/i],
-  [OR, 'a port out of range', { securityGroups: { ports: [{ protocol: 'tcp', port: 70000 }] } }, 'ports', /port/],
-  [OR, 'more rules per group than the quota allows', { securityGroups: { rulesPerGroup: 5000 } }, 'rulesPerGroup', /at most|too big|1000|quota/i],
-  [OR, 'a malformed VPC id', { securityGroups: { vpcId: 'vpc-xyz' } }, 'vpcId', /./],
-  [OR, 'an unknown address family', { securityGroups: { families: ['ipx'] } }, 'families', /ipv4|ipv6|expected/i],
+  [OR, 'a removal share in the event', { maxRemovalShare: 1 }, 'maxRemovalShare', /unknown field\(s\) "maxRemovalShare"/],
+  [OR, 'a string for dryRun', { dryRun: 'yes' }, 'dryRun', /boolean/i],
+  [OR, 'a sync name with capitals', { syncName: 'Web-Origins' }, 'syncName', /3-41 lowercase/],
+  [OR, 'an event that is not an SNS delivery', { event: { Records: [] } }, 'event.Records', /exactly one record/],
+  [OR, 'a notification with a malformed md5', (i: Json) => mergeJson(i, { event: { Records: [{ ...i.event.Records[0], Sns: { ...i.event.Records[0].Sns, Message: i.event.Records[0].Sns.Message.replace(/"md5":"[0-9a-f]+"/, '"md5":"MD5"') } }] } }), 'md5', /32 lowercase hex/],
   [OR, 'a notification that is not from AmazonIpSpaceChanged', (i: Json) => mergeJson(i, { event: { Records: [{ ...i.event.Records[0], Sns: { ...i.event.Records[0].Sns, TopicArn: 'arn:aws:sns:us-east-1:123456789012:Other' } }] } }), 'TopicArn', /AmazonIpSpaceChanged/],
   // vpc-origin-share
   [VS, 'a role in another account', team(0, { roleArn: 'arn:aws:iam::999988887777:role/byoip-orchestrator-team-access' }), 'roleArn', /account/],
@@ -100,18 +104,65 @@ const CASES: Case[] = [
   [VT, 'an unknown distribution action', { distributionAction: 'delete' }, 'distributionAction', /detach|disable|expected/i],
   [VT, 'a malformed distribution id', { distributionId: 'dist-1' }, 'distributionId', /./],
   [VT, 'a repeated team', (i: Json) => ({ ...i, teams: [i.teams[0], i.teams[0]] }), 'name', /repeats/],
+  // ---- hostile inputs (issue 17): each is refused with its own message
+  // email addresses: one spelling per mailbox, nothing hidden, no look-alikes
+  [OB, 'an approver with a NUL', approver('netops\u0000@example.com'), 'approvers', /contains U\+0000, a space, control or format character/],
+  [OB, 'an approver with a bidi override', approver('netops-\u202emoc.elpmaxe@example.com'), 'approvers', /contains U\+202E/],
+  [BA, 'an approver with a zero-width space', approver('netops\u200b-oncall@example.com'), 'approvers', /contains U\+200B/],
+  [SW, 'an approver with a byte-order mark', approver('\ufeffnetops-oncall@example.com'), 'approvers', /contains U\+FEFF/],
+  [SI, 'an approver with a line separator', approver('netops@example.com\u2028'), 'approvers', /contains U\+2028/],
+  [OB, 'an approver whose domain mixes Cyrillic into Latin', approver('netops-oncall@ex\u0430mple.com'), 'approvers', /mixes Cyrillic and Latin letters \(a look-alike of another domain\)/],
+  [BT, 'an approver at a whole-Cyrillic look-alike of apple.com', approver('it@\u0430\u0440\u0440\u04cf\u0435.com'), 'approvers', /written in Cyrillic letters that look Latin \(a look-alike of "apple"\)/],
+  [TD, 'the same look-alike written as punycode', approver('it@xn--80ak6aa92e.com'), 'approvers', /look-alike of "apple"/],
+  [ST, 'an approver with a quoted local part and a space', approver('"net ops"@example.com'), 'approvers', /contains U\+0020/],
+  [SW, 'an approver with a non-ASCII local part', approver('n\u00e9tops@example.com'), 'approvers', /has "\u00e9" \(U\+00E9\) before the @; the local part must be printable ASCII/],
+  [OB, 'an approver without a domain', approver('netops@localhost'), 'approvers', /not a fully qualified host name/],
+  [VS, 'an oversized approver', approver(`${'a'.repeat(250)}@example.com`), 'approvers', /at most 254 characters/],
+  // IANA special-purpose space, refused everywhere
+  [OB, '6to4 relay anycast space', { cidrs: ['192.88.99.0/24', '198.18.1.0/24', '198.18.2.0/24'] }, 'cidrs', /overlaps 192\.88\.99\.0\/24, deprecated 6to4 relay anycast \(RFC 7526\)/],
+  [OB, 'AS112 space', { cidrs: ['192.31.196.0/24', '198.18.1.0/24', '198.18.2.0/24'] }, 'cidrs', /overlaps 192\.31\.196\.0\/24, AS112-v4/],
+  [TD, 'direct-delegation AS112 space', { cidrs: ['192.175.48.0/24', '198.18.1.0/24', '198.18.2.0/24'], topLevelCidrs: undefined, deprovisionTopLevel: false }, 'cidrs', /overlaps 192\.175\.48\.0\/24, direct delegation AS112 service/],
+  [SI, 'AMT space', { cidrs: ['192.52.193.0/24', '198.19.1.0/24'] }, 'cidrs', /overlaps 192\.52\.193\.0\/24, AMT/],
+  [ST, 'IETF protocol assignments', { cidrs: ['192.0.0.0/24'] }, 'cidrs', /overlaps 192\.0\.0\.0\/24, IETF protocol assignments/],
+  [SW, 'Teredo space (IPv6 IETF protocol assignments)', { cidr: '2001::/48' }, 'cidr', /overlaps 2001::\/23, IETF protocol assignments/],
+  [BA, '6to4 IPv6 space', { cidrs: ['2002:c612::/48'] }, 'cidrs', /overlaps 2002::\/16, 6to4/],
+  [BT, 'shared address space', { cidrs: ['100.64.1.0/24'] }, 'cidrs', /overlaps 100\.64\.0\.0\/10, shared address space/],
+  // documentation space and ASNs: only in a simulated rehearsal
+  [OB, 'documentation space in a real deployment', {}, 'cidrs', /is in 198\.18\.0\.0\/15, benchmarking \(RFC 2544\); documentation space is accepted only in a simulated rehearsal/, IN_AWS],
+  [SW, 'IPv6 documentation space in a real deployment', { cidr: '2001:db8:1::/48' }, 'cidr', /is in 2001:db8::\/32, documentation \(RFC 3849\); documentation space is accepted only/, IN_AWS],
+  [BA, 'a documentation ASN in a real deployment', { cidrs: ['8.8.8.0/24'] }, 'asn', /AS64496 is reserved for documentation \(RFC 5398\); documentation space is accepted only in a simulated rehearsal/, IN_AWS],
+  // Amazon's own ASNs are not the customer's
+  [BA, 'Amazon\'s AS16509 as the customer\'s ASN', { asn: '16509' }, 'asn', /AS16509 is Amazon's own ASN/],
+  [BT, 'Amazon\'s AS14618 as the customer\'s ASN', { asn: '14618' }, 'asn', /AS14618 is Amazon's own ASN/],
+  [SW, 'a swap to Amazon\'s ASN written as a number', { to: '16509' }, 'to', /AS16509 is Amazon's own ASN; .*advertise with "AWS"/],
+  // teardown topLevelCidrs: public IPv4 covering cidrs
+  [TD, 'a top-level block of 0.0.0.0/0', { topLevelCidrs: ['0.0.0.0/0'] }, 'topLevelCidrs', /"0\.0\.0\.0\/0" overlaps 0\.0\.0\.0\/8/],
+  [TD, 'a private top-level block', { topLevelCidrs: ['10.0.0.0/22'] }, 'topLevelCidrs', /"10\.0\.0\.0\/22" overlaps 10\.0\.0\.0\/8, private-use/],
+  [TD, 'an IPv6 top-level block', { topLevelCidrs: ['2600:1f00::/40'] }, 'topLevelCidrs', /"2600:1f00::\/40" is IPv6; this workflow brings IPv4/],
+  [TD, 'a public top-level block unrelated to cidrs', { topLevelCidrs: ['8.8.8.0/24'] }, 'topLevelCidrs', /"8\.8\.8\.0\/24" covers none of cidrs/],
+  [OB, 'a top-level block that does not cover the /24s', { topLevelCidrs: ['198.18.4.0/22'] }, 'topLevelCidrs', /covers none of cidrs/],
+  // ports CloudFront cannot use, path patterns that cost more than they say
+  [VS, 'an SSH port for the origin', team(0, { httpsPort: 22 }), 'httpsPort', /must be 80, 443 or 1024-65535 \(the ports CloudFront connects to origins on\)/],
+  [VS, 'a privileged port other than 80 and 443', team(0, { httpsPort: 1023 }), 'httpsPort', /must be 80, 443 or 1024-65535/],
+  [VS, 'a catastrophic-backtracking path pattern', team(0, { pathPattern: '/*a*a*a*a*a*a*a*b' }), 'pathPattern', /must have at most 4 "\*" wildcards/],
+  [VS, 'a doubled star', team(0, { pathPattern: '/team-a/**' }), 'pathPattern', /must not repeat "\*"/],
+  // origin-ranges-sync: the event names the sync, nothing else
+  [OR, 'ports in the event', { securityGroups: { vpcId: 'vpc-0a1b2c3d4e5f60001', ports: [{ protocol: 'udp', fromPort: 0, toPort: 65535 }] } }, 'securityGroups', /unknown field\(s\) "securityGroups"/],
+  [OR, 'force in the event', { force: true }, 'force', /unknown field\(s\) "force"/],
+  [OR, 'a prefix list in the event', { prefixLists: [{ name: 'admin-ssh', family: 'ipv4' }] }, 'prefixLists', /unknown field\(s\) "prefixLists"/],
+  [OR, 'a sync that is not configured', { syncName: 'admin-ssh' }, 'syncName', /no sync "admin-ssh" is configured/],
 ];
 
 describe('bad input is refused before any AWS call, naming the field and the rule', () => {
-  it('has at least 50 cases across every workflow', () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(50);
+  it('has at least 50 cases across every workflow, and at least 30 hostile ones (issue 17)', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(100);
     expect(new Set(CASES.map((c) => c[0])).size).toBe(10);
   });
 
-  it.each(CASES.map((c) => [`${c[0]}: ${c[1]}`, c] as const))('%s', async (_title, [workflow, , change, field, rule]) => {
+  it.each(CASES.map((c) => [`${c[0]}: ${c[1]}`, c] as const))('%s', async (_title, [workflow, , change, field, rule, world]) => {
     const base = exampleInput(workflow);
     const input = typeof change === 'function' ? change(base) : mergeJson(base, change);
-    const report = await run(exampleSim(), workflow, input);
+    const report = await run(exampleSim(world), workflow, input);
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('InputInvalid');
     expect(report.awsCalls).toEqual([]);

@@ -7,6 +7,7 @@ import { formatAuthorizationMessage, signAuthorizationMessage, yyyymmdd } from '
 import { runWorkflow, type RunOptions } from '../../runner/local-runner';
 import type { SimulationReport } from '../../runner/report';
 import { mergeJson } from '../../runner/scenarios';
+import { useAddressWorld } from '../../domain/world';
 
 export const EXAMPLES = join(__dirname, '..', '..', 'examples');
 export const ACCOUNT = '111122223333';
@@ -73,4 +74,13 @@ export async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T
   } finally {
     disconnect();
   }
+}
+
+/**
+ * The examples use documentation space (198.18.0.0/15, TEST-NET, AS64496): a file of domain tests that
+ * validates them directly does so as a rehearsal does (the simulator's worlds say `rehearsal: true`).
+ */
+export function validateAsRehearsal(): void {
+  beforeAll(() => useAddressWorld('rehearsal'));
+  afterAll(() => useAddressWorld(undefined));
 }

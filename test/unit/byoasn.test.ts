@@ -4,7 +4,9 @@
  */
 import { asnProblem, nextCustomSwapAt, planAsnSwap, planByoasnOnboarding, planByoasnTeardown, waitTimestamp } from '../../domain/byoasn';
 import { byoasnInput, signedAsnMessage } from '../support/byoasn';
-import { CERTIFICATE, WRONG_KEY } from '../support/world';
+import { CERTIFICATE, validateAsRehearsal, WRONG_KEY } from '../support/world';
+
+validateAsRehearsal();
 
 const NOW = new Date('2026-12-01T08:00:00Z');
 

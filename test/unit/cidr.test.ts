@@ -31,12 +31,14 @@ describe('CIDR math', () => {
     expect(() => nthAddress(parseCidr('198.18.2.0/24'), 256)).toThrow(/outside/);
   });
 
-  it('says why private and special space cannot be brought to AWS, and allows documentation ranges', () => {
+  it('says why private and special space cannot be brought to AWS, and allows documentation ranges only in a rehearsal', () => {
     expect(nonPublicReason(parseCidr('10.1.0.0/24'))).toMatch(/RFC 1918/);
     expect(nonPublicReason(parseCidr('100.64.0.0/24'))).toMatch(/carrier-grade NAT/);
     expect(nonPublicReason(parseCidr('224.0.0.0/24'))).toMatch(/multicast/);
     expect(nonPublicReason(parseCidr('0.0.0.0/0'))).toBeDefined();
-    expect(nonPublicReason(parseCidr('198.18.0.0/24'))).toBeUndefined();
+    expect(nonPublicReason(parseCidr('198.18.0.0/24'))).toMatch(/is in 198\.18\.0\.0\/15, benchmarking \(RFC 2544\); documentation space is accepted only in a simulated rehearsal/);
+    expect(nonPublicReason(parseCidr('198.18.0.0/24'), 'rehearsal')).toBeUndefined();
+    expect(nonPublicReason(parseCidr('198.0.0.0/8'), 'rehearsal')).toMatch(/overlaps 198\.18\.0\.0\/15/); // wider than the documentation block
     expect(nonPublicReason(parseCidr('8.8.8.0/24'))).toBeUndefined();
     expect(nonPublicReason(parseCidr('fd00::/48'))).toMatch(/unique local/);
   });

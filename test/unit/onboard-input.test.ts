@@ -3,7 +3,9 @@
  * (The workflow tests also run some of these through the engine and assert zero AWS calls.)
  */
 import { planOnboarding, planTeardown } from '../../domain/cloudfront-byoip';
-import { ACCOUNT, exampleInput, signedMessages, WRONG_KEY, CERTIFICATE } from '../support/world';
+import { ACCOUNT, exampleInput, signedMessages, WRONG_KEY, CERTIFICATE, validateAsRehearsal } from '../support/world';
+
+validateAsRehearsal();
 
 const NOW = new Date('2026-12-01T08:00:00Z');
 const base = () => exampleInput();
@@ -18,7 +20,7 @@ const cases: Array<[string, () => unknown, RegExp]> = [
   ['bad IPAM id', () => ({ ...base(), ipamId: 'my-ipam' }), /input\.ipamId: must be an IPAM id/],
   ['two /24s', () => ({ ...base(), cidrs: ['198.18.0.0/24', '198.18.1.0/24'] }), /input\.cidrs: CloudFront BYOIP needs exactly three \/24 blocks/],
   ['prefix longer than /24', () => ({ ...base(), cidrs: ['198.18.0.0/25', '198.18.1.0/24', '198.18.2.0/24'] }), /input\.cidrs\[0\]: "198\.18\.0\.0\/25" is a \/25; CloudFront needs whole \/24 blocks/],
-  ['private range', () => ({ ...base(), cidrs: ['10.0.0.0/24', '198.18.1.0/24', '198.18.2.0/24'], topLevelCidrs: undefined }), /input\.cidrs\[0\]: "10\.0\.0\.0\/24" overlaps 10\.0\.0\.0\/8, private \(RFC 1918\)/],
+  ['private range', () => ({ ...base(), cidrs: ['10.0.0.0/24', '198.18.1.0/24', '198.18.2.0/24'], topLevelCidrs: undefined }), /input\.cidrs\[0\]: "10\.0\.0\.0\/24" overlaps 10\.0\.0\.0\/8, private-use \(RFC 1918\)/],
   ['host bits set', () => ({ ...base(), cidrs: ['198.18.0.7/24', '198.18.1.0/24', '198.18.2.0/24'] }), /host bits set \(did you mean 198\.18\.0\.0\/24\?\)/],
   ['IPv6 where IPv4 is required', () => ({ ...base(), cidrs: ['2001:db8::/48', '198.18.1.0/24', '198.18.2.0/24'] }), /is IPv6; CloudFront BYOIP takes IPv4 \/24s here/],
   ['duplicate /24', () => ({ ...base(), cidrs: ['198.18.0.0/24', '198.18.0.0/24', '198.18.2.0/24'] }), /input\.cidrs\[1\]: repeats 198\.18\.0\.0\/24/],

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import {
-  applyShardPlan, assessManagedList, checkRemovalShare, diffSets, familyOf, groupWeight, planAttachments, planPrefixList, planShards, portKey, restrictFamilies,
+  applyShardPlan, assessManagedList, changeRefusals, checkChangeShares, diffSets, familyOf, groupWeight, planAttachments, planPrefixList, planShards, portKey, restrictFamilies,
   sortCidrs, toIpPermissions, viewGroup, type Family, type GroupView, type PortRange, type RangeSet,
 } from '../../domain/origin-lockdown';
 
@@ -256,12 +256,34 @@ describe('prefix lists', () => {
 });
 
 describe('safety and the AWS-managed list', () => {
-  it('refuses to remove more than the allowed share unless forced', () => {
-    const targets = [{ target: 'security groups web', current: 45, removed: 5 }];
-    expect(() => checkRemovalShare(targets, 0.1, false)).toThrow(expect.objectContaining({ name: 'SafetyViolation', message: expect.stringMatching(/security groups web would lose 5 of 45 ranges \(11\.1 %\)/) }));
-    expect(() => checkRemovalShare(targets, 0.1, true)).not.toThrow();
-    expect(() => checkRemovalShare([{ target: 'first sync', current: 0, removed: 0 }], 0, false)).not.toThrow();
-    expect(() => checkRemovalShare([{ target: 'x', current: 45, removed: 4 }], 0.1, false)).not.toThrow();
+  const limits = { maxRemovalShare: 0.1, maxAdditionShare: 0.25 };
+  const t = (family: 'ipv4' | 'ipv6', current: number, added: number, removed: number) => ({ target: 'security groups web', family, current, added, removed, after: current + added - removed });
+
+  it('refuses to remove more than the allowed share of a family unless forced', () => {
+    expect(() => checkChangeShares([t('ipv4', 45, 0, 5)], limits, false)).toThrow(expect.objectContaining({
+      name: 'SafetyViolation', message: expect.stringMatching(/security groups web would lose 5 of 45 ipv4 ranges \(11\.1 %, more than maxRemovalShare 10\.0 %\)/),
+    }));
+    expect(() => checkChangeShares([t('ipv4', 45, 0, 5)], limits, true)).not.toThrow();
+    expect(() => checkChangeShares([t('ipv4', 0, 45, 0)], { maxRemovalShare: 0, maxAdditionShare: 0 }, false)).not.toThrow(); // first sync
+    expect(() => checkChangeShares([t('ipv4', 45, 0, 4)], limits, false)).not.toThrow();
+  });
+
+  it('judges each family on its own: a wiped IPv6 family is not hidden by a large IPv4 one', () => {
+    // The review's case: 45 IPv4 + 4 IPv6 ranges, a document without IPv6 origin-facing ranges. Together that is 8 %.
+    const targets = [t('ipv4', 45, 0, 0), t('ipv6', 4, 0, 4)];
+    expect(changeRefusals(targets, limits, false)).toEqual(['security groups web would lose all 4 ipv6 ranges (refused even with force)']);
+    expect(() => checkChangeShares(targets, limits, true)).toThrow(/would lose all 4 ipv6 ranges \(refused even with force\)/);
+    expect(changeRefusals([t('ipv6', 14, 0, 2)], limits, false)).toEqual([expect.stringMatching(/would lose 2 of 14 ipv6 ranges \(14\.3 %/)]);
+  });
+
+  it('caps additions on the document: growth since the version applied last, per family', () => {
+    const grew = (added: number) => [{ family: 'ipv4' as const, lastApplied: 45, added }];
+    expect(changeRefusals([], limits, false, grew(12))).toEqual([expect.stringMatching(/the published ipv4 ranges grew by 12 on the 45 applied last \(26\.7 %, more than maxAdditionShare 25\.0 %\)/)]);
+    expect(changeRefusals([], limits, false, grew(11))).toEqual([]);
+    expect(changeRefusals([], limits, true, grew(12))).toEqual([]);
+    // A target that a failed run left half-filled is completed: what it gains is not growth of the document.
+    expect(changeRefusals([t('ipv4', 29, 16, 0)], limits, false, grew(0))).toEqual([]);
+    expect(changeRefusals([], limits, false, [{ family: 'ipv6', lastApplied: 0, added: 14 }])).toEqual([]); // nothing applied yet
   });
 
   it('says when com.amazonaws.global.cloudfront.origin-facing would serve and what it weighs', () => {

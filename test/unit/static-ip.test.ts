@@ -4,7 +4,9 @@ import {
 } from '../../domain/static-ip';
 import { PollProfiles } from '../../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../../domain/validation';
-import { exampleInput } from '../support/world';
+import { exampleInput, validateAsRehearsal } from '../support/world';
+
+validateAsRehearsal();
 
 const NOW = new Date('2026-12-01T08:00:00Z');
 const ARN = 'arn:aws:globalaccelerator::111122223333:accelerator/0f1e2d3c-4b5a-6978-8899-aabbccddeeff';
@@ -63,7 +65,7 @@ describe('planStaticIp', () => {
       'input.accelerator.ipAddresses[1]: 198.19.0.2 and ipAddresses[0] are both in 198.19.0.0/24; an accelerator takes one address per range (each range is its own network zone)',
       'input.accelerator.name: give either arn (update an existing accelerator) or name (create one), not both',
       'input.accelerator.endpointGroup.endpoints[0].albArn: is in account 999999999999; cross-account endpoints need a GA cross-account attachment, which this workflow does not make',
-      'input.approvers[0]: must be an email address',
+      'input.approvers[0]: must be an email address such as netops@example.com',
     ]));
   });
 

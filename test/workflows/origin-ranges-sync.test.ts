@@ -7,7 +7,8 @@ import { errorMessage } from '../../domain/compensation';
 import { ownedRulesOf, sortCidrs, type PortRange } from '../../domain/origin-lockdown';
 import { notificationFor, publicationInfo, serveIpRanges } from '../../sim/services/ip-ranges';
 import type { Simulator } from '../../sim';
-import { callsOf, exampleInput, exampleSim, run } from '../support/world';
+import { createSimulator } from '../../sim';
+import { callsOf, EXAMPLES, exampleInput, exampleWorldJson, run } from '../support/world';
 
 const WF = 'origin-ranges-sync';
 const PORTS: PortRange[] = [{ protocol: 'tcp', fromPort: 443, toPort: 443 }, { protocol: 'tcp', fromPort: 80, toPort: 80 }];
@@ -15,8 +16,10 @@ const MUTATING_EC2 = /^(Create|Delete|Modify|Authorize|Revoke)/;
 const TAG = 'byoip-orchestrator:origin-lockdown';
 
 /** The example world, serving publication `serve` (0: before AWS's change, 1: three added, two removed). */
-function world(patch: Record<string, unknown> = {}, serve = 0): Simulator {
-  const sim = exampleSim(patch);
+function world(patch: Record<string, unknown> = {}, serve = 0, sync?: (config: any) => void): Simulator {
+  const json = exampleWorldJson(patch);
+  if (sync) sync(json.deployment.originLockdown.syncs['web-origins']);
+  const sim = createSimulator(json, EXAMPLES);
   serveIpRanges(sim, serve);
   return sim;
 }
@@ -153,7 +156,7 @@ describe('origin-ranges-sync', () => {
     });
   });
 
-  it('fails clearly on an md5 mismatch and changes nothing', async () => {
+  it('fails clearly on an md5 mismatch and changes nothing; the right notification then applies', async () => {
     const sim = world();
     const report = await run(sim, WF, input(sim, 0, { event: notificationFor(sim, 0, { md5: '0123456789abcdef0123456789abcdef' }) }));
     expect(report.status).toBe('FAILED');
@@ -211,17 +214,17 @@ describe('origin-ranges-sync', () => {
       const report = await run(sim, WF, input(sim, 1));
       expect(report.status).toBe('FAILED');
       expect(report.error?.name).toBe('SafetyViolation');
-      expect(errorMessage(report.error?.cause)).toMatch(/would lose 10 of 59 ranges \(16\.9 %\)/);
+      expect(errorMessage(report.error?.cause)).toMatch(/security groups web-origins in vpc-0a1b2c3d4e5f60001 would lose 10 of 45 ipv4 ranges \(22\.2 %, more than maxRemovalShare 10\.0 %\)/);
       expect(mutating(report)).toHaveLength(0);
       expect(allowed(sim)).toEqual(before);
     });
 
-    it('applies it when forced', async () => {
-      const sim = world(cut);
+    it('applies it when the deployment configuration forces it', async () => {
+      const sim = world(cut, 0, (s) => { s.force = true; });
       await run(sim, WF, input(sim, 0));
       sim.clock.advance(3600_000);
       serveIpRanges(sim, 1);
-      const report = await run(sim, WF, input(sim, 1, { force: true }));
+      const report = await run(sim, WF, input(sim, 1));
       expect(report.status).toBe('SUCCEEDED');
       expect(callsOf(report, 'RevokeSecurityGroupIngress').flatMap(cidrsIn)).toHaveLength(10 * PORTS.length);
     });
@@ -293,8 +296,8 @@ describe('origin-ranges-sync', () => {
   });
 
   it('refuses to attach past the groups-per-interface quota, before any change', async () => {
-    const sim = world();
-    const report = await run(sim, WF, input(sim, 0, { securityGroups: { groupsPerInterface: 2 } }));
+    const sim = world({}, 0, (s) => { s.securityGroups.groupsPerInterface = 2; });
+    const report = await run(sim, WF, input(sim, 0));
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('QuotaExceeded');
     expect(errorMessage(report.error?.cause)).toMatch(/eni-0a1b2c3d4e5f60001 has 2 groups and needs 1 more/);
@@ -302,12 +305,12 @@ describe('origin-ranges-sync', () => {
   });
 
   it('creates a prefix list and fills it 100 entries per call, each at the version it read', async () => {
-    const sim = world({ ipRanges: { originFacingIpv4: 250, originFacingIpv6: 120 } });
-    sim.faults.add('ModifyManagedPrefixList=PrefixListVersionMismatchx1'); // another writer got in first
-    const report = await run(sim, WF, {
-      ...input(sim, 0, { prefixLists: [{ name: 'cf-origin-v4', family: 'ipv4', createIfMissing: true }, { name: 'cf-origin-v6', family: 'ipv6', createIfMissing: true, maxEntries: 150 }] }),
-      securityGroups: undefined,
+    const sim = world({ ipRanges: { originFacingIpv4: 250, originFacingIpv6: 120 } }, 0, (s) => {
+      s.prefixLists = [{ name: 'cf-origin-v4', family: 'ipv4', createIfMissing: true }, { name: 'cf-origin-v6', family: 'ipv6', createIfMissing: true, maxEntries: 150 }];
+      delete s.securityGroups;
     });
+    sim.faults.add('ModifyManagedPrefixList=PrefixListVersionMismatchx1'); // another writer got in first
+    const report = await run(sim, WF, input(sim, 0));
     expect(report.error).toBeNull();
     const created = callsOf(report, 'CreateManagedPrefixList').map((c) => [(c.input as any).PrefixListName, (c.input as any).MaxEntries]);
     expect(created).toEqual([['cf-origin-v4', 255], ['cf-origin-v6', 150]]);
@@ -316,21 +319,21 @@ describe('origin-ranges-sync', () => {
     expect(report.states.find((s) => s.name === 'ApplyPrefixListStep' && (s.retries ?? 0) > 0)).toBeDefined();
     expect(sorted(prefixList(sim, 'cf-origin-v4').Entries)).toEqual(sorted(publicationInfo(sim, 0).originFacing.ipv4));
     expect(sorted(prefixList(sim, 'cf-origin-v6').Entries)).toEqual(sorted(publicationInfo(sim, 0).originFacing.ipv6));
-    expect(prefixList(sim, 'cf-origin-v4').Tags).toEqual(expect.arrayContaining([{ Key: 'byoip-orchestrator:execution', Value: report.executionName }]));
+    expect(prefixList(sim, 'cf-origin-v4').Tags).toEqual(expect.arrayContaining([{ Key: 'byoip-orchestrator:execution', Value: report.executionName }, { Key: TAG, Value: 'web-origins' }]));
   });
 
   it('refuses a prefix list that does not exist unless asked to create it', async () => {
-    const sim = world();
-    const report = await run(sim, WF, input(sim, 0, { prefixLists: [{ name: 'nowhere', family: 'ipv4' }] }));
-    expect(report.error?.name).toBe('InputInvalid');
-    expect(errorMessage(report.error?.cause)).toMatch(/prefix list "nowhere" does not exist in us-east-1; create it, or set createIfMissing: true/);
+    const sim = world({}, 0, (s) => { s.prefixLists = [{ name: 'nowhere', family: 'ipv4' }]; });
+    const report = await run(sim, WF, input(sim, 0));
+    expect(report.error?.name).toBe('ConfigurationInvalid');
+    expect(errorMessage(report.error?.cause)).toMatch(/byoip\.originLockdown\.syncs\.web-origins\.prefixLists: prefix list "nowhere" does not exist in us-east-1; create it \(tagged byoip-orchestrator:origin-lockdown=web-origins\), or set createIfMissing: true/);
     expect(mutating(report)).toHaveLength(0);
   });
 
   it.each([
     ['a notification from another topic', (s: Simulator) => { const e = notificationFor(s, 0) as any; e.Records[0].Sns.TopicArn = 'arn:aws:sns:us-east-1:123456789012:NotAmazon'; return { event: e }; }, /input\.event\.Records\[0\]\.Sns\.TopicArn: must be arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged/],
     ['a notification pointing elsewhere', (s: Simulator) => ({ event: notificationFor(s, 0, { url: 'https://ip-ranges.example.com/ip-ranges.json' }) }), /input\.event\.Records\[0\]\.Sns\.Message\.url: must be https:\/\/ip-ranges\.amazonaws\.com\/ip-ranges\.json/],
-    ['no target', () => ({ securityGroups: undefined, prefixLists: [] }), /input\.securityGroups: needs at least one target/],
+    ['a sync that is not configured', () => ({ syncName: 'api-origins' }), /input\.syncName: no sync "api-origins" is configured \(byoip\.originLockdown\.syncs has web-origins\)/],
     ['an unknown field', () => ({ lockdown: true }), /unknown field\(s\) "lockdown"/],
   ])('rejects %s before any AWS call or fetch', async (_n, patch, message) => {
     const sim = world();

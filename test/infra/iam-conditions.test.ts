@@ -1,0 +1,176 @@
+/**
+ * Least privilege that holds in AWS (issue 17), checked on the synthesized templates and evaluated as
+ * IAM would (@cloud-copilot/iam-simulate): the state table fenced per role by partition key, the
+ * ip-ranges starter able to start only origin-ranges-sync, no role able to assume anything without
+ * team accounts, the team role trusting exactly the orchestrator's cross-account roles, RAM shares
+ * only of VPC origins with the networking account, and one TTL attribute.
+ */
+import { STATE_TABLE_KEYS, CROSS_ACCOUNT_TASKS } from '../../infra/iam-scopes';
+import { taskPermissions } from '../../infra/task-permissions';
+import { taskCatalog } from '../../tasks/catalog';
+import { STATE_TTL_ATTRIBUTE } from '../../tasks/lib/state-table';
+import { workflows } from '../../workflows';
+import { ACCOUNT, decide, identityPolicies, resolver, roleIdOf } from './iam-policies';
+import { synthTemplates, TEST_DEPLOYMENT } from './synth';
+import { openApproval } from '../../tasks/approval/store';
+import { recordNotified } from '../../tasks/origin-lockdown/sync-token-store';
+import { exampleSim, within } from '../support/world';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/byoip-orchestrator-state`;
+const TASKS = Object.keys(taskCatalog);
+const usesTable = (task: string) => (taskPermissions as Record<string, string[]>)[task].some((a) => a.startsWith('dynamodb:'));
+/** One item of each kind the table holds, by the partition its key starts with. */
+const ITEMS: Record<string, string> = {
+  approval: 'APPROVAL#apr-0123456789abcdef01234567', pendingApprovals: 'APPROVALS', lock: 'LOCK#cloudfront-distribution/E1EXAMPLEAPI01',
+  swapGuard: 'ASNSWAP#111122223333#us-east-1#198.19.1.0/24', syncToken: 'SYNC#origin-ranges#web-origins', originQueue: 'ORIGINQ#E3EXAMPLETEAMS03',
+};
+const matches = (patterns: readonly string[], key: string) => patterns.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
+
+describe('IAM that holds in AWS', () => {
+  const { orchestrator, teamAccess } = synthTemplates();
+  const roleArn = (task: string) => `arn:aws:iam::${ACCOUNT}:role/${orchestrator.toJSON().Resources[roleIdOf(orchestrator, task)].Properties.RoleName ?? roleIdOf(orchestrator, task)}`;
+  const may = (task: string, action: string, resource: string, context?: Record<string, string | string[]>) =>
+    decide({ principal: roleArn(task), action, resource, context, identity: identityPolicies(orchestrator, roleIdOf(orchestrator, task)) });
+
+  describe('the state table, fenced per role by dynamodb:LeadingKeys', () => {
+    it('grants every table action under the role\'s own partitions, and never without a leading key', () => {
+      const resolve = resolver(orchestrator);
+      for (const task of TASKS.filter(usesTable)) {
+        const statements = identityPolicies(orchestrator, roleIdOf(orchestrator, task)).flatMap((p) => p.policy.Statement);
+        const table = statements.filter((s: Json) => [].concat(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+        expect([task, table.length > 0]).toEqual([task, true]);
+        for (const s of table) {
+          expect([task, resolve(s.Condition)]).toEqual([task, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...STATE_TABLE_KEYS[task]] }, Null: { 'dynamodb:LeadingKeys': 'false' } }]);
+        }
+      }
+    });
+
+    it('lets only the approval tasks read or write approval items (6 roles, not 19 and 13)', async () => {
+      const readers: string[] = [];
+      const writers: string[] = [];
+      for (const task of TASKS.filter(usesTable)) {
+        for (const key of [ITEMS.approval, ITEMS.pendingApprovals]) {
+          if ((await may(task, 'dynamodb:GetItem', TABLE, { 'dynamodb:LeadingKeys': [key] })) === 'Allowed') readers.push(task);
+          for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+            if ((await may(task, write, TABLE, { 'dynamodb:LeadingKeys': [key] })) === 'Allowed') writers.push(task);
+          }
+        }
+      }
+      const approvalTasks = ['ApprovalPage', 'ArmApprovalReminder', 'CloseApproval', 'RemindApprovers', 'RequestApproval', 'StopApprovalReminders'];
+      expect([...new Set(readers)].sort()).toEqual(['ApprovalPage', 'CloseApproval', 'RemindApprovers', 'RequestApproval', 'StopApprovalReminders']);
+      expect([...new Set(writers)].every((t) => approvalTasks.includes(t))).toBe(true);
+      expect([...new Set(writers)].sort()).toEqual(['ApprovalPage', 'ArmApprovalReminder', 'RemindApprovers', 'RequestApproval']);
+    });
+
+    it('decides every role × item kind exactly as STATE_TABLE_KEYS says, and refuses a request without a leading key', async () => {
+      for (const task of TASKS.filter(usesTable)) {
+        const action = (taskPermissions as Record<string, string[]>)[task].find((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:TransactWriteItems')!;
+        for (const key of Object.values(ITEMS)) {
+          const expected = matches(STATE_TABLE_KEYS[task], key) ? 'Allowed' : 'ImplicitlyDenied';
+          expect([task, action, key, await may(task, action, TABLE, { 'dynamodb:LeadingKeys': [key] })]).toEqual([task, action, key, expected]);
+        }
+        expect([task, await may(task, action, TABLE, {})]).toEqual([task, 'ImplicitlyDenied']);
+      }
+    });
+  });
+
+  describe('starting executions', () => {
+    const machines = () => Object.values(orchestrator.findResources('AWS::StepFunctions::StateMachine')).map((m: Json) => `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:${m.Properties.StateMachineName}`);
+
+    it('lets the AmazonIpSpaceChanged starter start origin-ranges-sync and nothing else', async () => {
+      expect(machines()).toHaveLength(workflows.length);
+      for (const arn of machines()) {
+        expect([arn, await may('StartOriginRangesSync', 'states:StartExecution', arn)]).toEqual([arn, arn.endsWith(':byoip-origin-ranges-sync') ? 'Allowed' : 'ImplicitlyDenied']);
+      }
+    });
+
+    it('gives no other task role states:StartExecution', () => {
+      const starters = TASKS.filter((t) => identityPolicies(orchestrator, roleIdOf(orchestrator, t)).some((p) => p.policy.Statement.some((s: Json) => ([] as string[]).concat(s.Action).includes('states:StartExecution'))));
+      expect(starters).toEqual(['StartOriginRangesSync']);
+    });
+  });
+
+  describe('assuming the team-access role', () => {
+    const teamRole = (account: string) => `arn:aws:iam::${account}:role/byoip-orchestrator-team-access`;
+
+    it('is possible only into the listed team accounts', async () => {
+      for (const task of CROSS_ACCOUNT_TASKS) {
+        for (const account of TEST_DEPLOYMENT.teamAccounts) expect([task, account, await may(task, 'sts:AssumeRole', teamRole(account))]).toEqual([task, account, 'Allowed']);
+        expect([task, await may(task, 'sts:AssumeRole', teamRole('999988887777'))]).toEqual([task, 'ImplicitlyDenied']);
+      }
+    });
+
+    it('needs team accounts: without them the VPC-origin workflows are not deployed and no role may assume any role', () => {
+      const { orchestrator: bare } = synthTemplates({ byoip: {} });
+      const names = Object.values(bare.findResources('AWS::StepFunctions::StateMachine')).map((m: Json) => m.Properties.StateMachineName);
+      expect(names).not.toContain('byoip-vpc-origin-share');
+      expect(names).not.toContain('byoip-vpc-origin-teardown');
+      expect(names).toContain('byoip-origin-ranges-sync');
+      const assumers = Object.entries(bare.findResources('AWS::IAM::Role')).filter(([, r]: [string, Json]) => JSON.stringify(r.Properties.Policies ?? []).includes('sts:AssumeRole'));
+      expect(assumers.map(([id]) => id)).toEqual([]);
+    });
+  });
+
+  describe('the team-access role', () => {
+    const role = Object.values(teamAccess.findResources('AWS::IAM::Role'))[0] as Json;
+    const trust = resolver(teamAccess, '444455556666')(role.Properties.AssumeRolePolicyDocument);
+    const callers = CROSS_ACCOUNT_TASKS.map(roleArn);
+    const teamRoleArn = 'arn:aws:iam::444455556666:role/byoip-orchestrator-team-access';
+    const assumeAs = async (principal: string) => decide({
+      principal, action: 'sts:AssumeRole', resource: teamRoleArn, resourceAccount: '444455556666', resourcePolicy: trust,
+      identity: [{ name: 'caller', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: teamRoleArn }] } }],
+    });
+
+    it('trusts exactly the orchestrator\'s cross-account task roles, by ARN, with no tag condition', () => {
+      expect(CROSS_ACCOUNT_TASKS).toHaveLength(10);
+      for (const st of trust.Statement) expect(st).toEqual({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: expect.any(String) } });
+      expect(trust.Statement.flatMap((st: Json) => [].concat(st.Principal.AWS)).sort()).toEqual([...callers].sort());
+      // Those are the roles the orchestrator template really creates.
+      for (const task of CROSS_ACCOUNT_TASKS) expect(orchestrator.toJSON().Resources[roleIdOf(orchestrator, task)].Properties.RoleName).toBe(`ByoipOrchestrator-${task}`);
+    });
+
+    it('lets those roles in and no other principal of the orchestrator\'s account', async () => {
+      for (const caller of callers) expect([caller, await assumeAs(caller)]).toEqual([caller, 'Allowed']);
+      for (const other of [`arn:aws:iam::${ACCOUNT}:role/ByoipOrchestrator-AcquireLock`, `arn:aws:iam::${ACCOUNT}:role/tagged-byoip-orchestrator-task`, `arn:aws:iam::${ACCOUNT}:root`, `arn:aws:iam::${ACCOUNT}:user/admin`]) {
+        expect([other, await assumeAs(other)]).toEqual([other, 'ImplicitlyDenied']);
+      }
+    });
+
+    const ram = async (action: string, resource: string, context: Record<string, string>) => decide({
+      principal: teamRoleArn, action, resource, resourceAccount: '444455556666', context,
+      identity: (role.Properties.Policies ?? []).map((p: Json) => ({ name: p.PolicyName, policy: resolver(teamAccess, '444455556666')(p.PolicyDocument) }))
+        .concat(Object.values(teamAccess.findResources('AWS::IAM::Policy')).map((p: Json) => ({ name: p.Properties.PolicyName, policy: resolver(teamAccess, '444455556666')(p.Properties.PolicyDocument) }))),
+    });
+
+    it('shares only this account\'s VPC origins, and only with the networking (orchestrator) account', async () => {
+      const vpcOrigin = 'arn:aws:cloudfront::444455556666:vpcorigin/vo_TeamA0Example01';
+      expect(await ram('ram:CreateResourceShare', '*', { 'ram:Principal': TEST_DEPLOYMENT.orchestratorAccountId })).toBe('Allowed');
+      expect(await ram('ram:CreateResourceShare', '*', { 'ram:ResourceArn': vpcOrigin })).toBe('Allowed');
+      expect(await ram('ram:CreateResourceShare', '*', { 'ram:Principal': '999988887777' })).toBe('ImplicitlyDenied');
+      expect(await ram('ram:CreateResourceShare', '*', { 'ram:Principal': 'arn:aws:organizations::999988887777:organization/o-exampleorgid' })).toBe('ImplicitlyDenied');
+      expect(await ram('ram:CreateResourceShare', '*', { 'ram:ResourceArn': 'arn:aws:ec2:us-east-1:444455556666:subnet/subnet-0123456789abcdef0' })).toBe('ImplicitlyDenied');
+      expect(await ram('ram:CreateResourceShare', '*', { 'ram:ResourceArn': 'arn:aws:cloudfront::555566667777:vpcorigin/vo_Other' })).toBe('ImplicitlyDenied');
+      expect(await ram('ram:DisassociateResourceShare', 'arn:aws:ram:us-east-1:444455556666:resource-share/0f1e2d3c', { 'ram:Principal': '999988887777' })).toBe('ImplicitlyDenied');
+      expect(await ram('ram:DeleteResourceShare', 'arn:aws:ram:us-east-1:444455556666:resource-share/0f1e2d3c', {})).toBe('Allowed');
+      expect(await ram('ram:DeleteResourceShare', 'arn:aws:ram:us-east-1:555566667777:resource-share/0f1e2d3c', {})).toBe('ImplicitlyDenied');
+    });
+  });
+
+  it('expires items by the attribute the code writes (approvals, notified md5s)', async () => {
+    orchestrator.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: STATE_TTL_ATTRIBUTE, Enabled: true } });
+    const sim = exampleSim();
+    await within(sim, async () => {
+      await openApproval({
+        approvalId: 'apr-0123456789abcdef01234567', taskToken: 'token', workflow: 'origin-ranges-sync', execution: { id: 'arn:x', name: 'x' }, gate: 'AwaitAttachApproval',
+        plan: { title: 't', approvers: ['netops-oncall@example.com'], changes: [] }, timeoutSeconds: 3600, heartbeatSeconds: 600, now: Date.now(),
+      });
+      await recordNotified('web-origins', { syncToken: 1796111100, md5: 'a'.repeat(32), messageId: 'm', notifiedAt: Date.now() });
+    });
+    const items = (sim.snapshot() as Json).dynamodb.tables.flatMap((t: Json) => t.items);
+    const expiring = items.filter((i: Json) => /^(APPROVAL#|APPROVALS|SYNC#)/.test(i.pk.S));
+    expect(expiring.map((i: Json) => i.pk.S).sort()).toEqual(['APPROVAL#apr-0123456789abcdef01234567', 'APPROVALS', 'SYNC#origin-ranges#web-origins']);
+    for (const i of expiring) expect([i.pk.S, Number(i[STATE_TTL_ATTRIBUTE]?.N) > Date.now() / 1000]).toEqual([i.pk.S, true]);
+  });
+});
