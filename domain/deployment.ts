@@ -6,6 +6,7 @@
  * A typo fails the synth (or the rehearsal) naming the field.
  */
 import * as z from 'zod';
+import { DEFAULT_INTERNET_EVIDENCE, InternetEvidenceConfigSchema } from './internet/config';
 
 export const DeploymentConfigSchema = z.object({
   /** Where the workflows run: the IPAM home Region (CloudFront, Route 53 and RAM calls go to us-east-1 regardless). */
@@ -24,6 +25,8 @@ export const DeploymentConfigSchema = z.object({
   teamAccessRoleName: z.string().default('byoip-orchestrator-team-access'),
   /** Subscribe origin-ranges-sync to AWS's AmazonIpSpaceChanged topic (us-east-1). */
   subscribeToIpRangeChanges: z.boolean().default(true),
+  /** Evidence from the internet: pre-flight RDAP/RPKI checks and BGP visibility (domain/internet/config.ts). */
+  internet: InternetEvidenceConfigSchema.default(DEFAULT_INTERNET_EVIDENCE),
 }).strict();
 
 export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
