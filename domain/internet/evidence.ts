@@ -81,11 +81,20 @@ export function summarizePreflight(r: Omit<PreflightResult, 'summary' | 'passed'
   return { passed: problems.length === 0, summary: lines };
 }
 
-/** The message of PreflightCheckFailed: every problem with where to fix it and how long that takes. */
+/** The message of PreflightCheckFailed: every problem, then each fix once (with the problems it fixes) and how long it takes. */
 export function preflightFailureMessage(r: PreflightResult): string {
   const problems = [...r.rdap, ...r.rpki].filter((f) => !f.ok);
-  const lines = problems.map((p, i) => `${i + 1}. ${p.problem}.\n   Fix ${p.fix}.`);
-  return `Pre-flight: ${problems.length} problem(s) outside AWS; nothing was changed in AWS (docs/runbook.md "Pre-flight").\n${lines.join('\n')}`;
+  const fixes = new Map<string, number[]>();
+  problems.forEach((p, i) => {
+    if (p.fix) fixes.set(p.fix, [...(fixes.get(p.fix) ?? []), i + 1]);
+  });
+  return [
+    `Pre-flight: ${problems.length} problem(s) outside AWS; nothing was changed in AWS (docs/runbook.md "Pre-flight").`,
+    ...problems.map((p, i) => `${i + 1}. ${p.problem}.`),
+    'What to do:',
+    ...[...fixes.entries()].map(([fix, which]) => `- (${which.join(', ')}) ${fix}.`),
+    'Then run the same input again.',
+  ].join('\n');
 }
 
 /** The after-advertisement result stored at $.wait.bgpVisibility (with the poll fields). */

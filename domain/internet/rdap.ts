@@ -252,7 +252,7 @@ function resourceCovers(recordResource: string, messageResource: string): boolea
  */
 export function judgeRdapRecord(a: { resource: string; registry: string; url: string; record: RdapObject | undefined; signer: Signer; now: Date }): RdapFinding {
   const base = { resource: a.resource, registry: a.registry, url: a.url };
-  const fail = (problem: string, extra: Partial<RdapFinding> = {}): RdapFinding => ({ ...base, ...extra, ok: false, problem, fix: certificateFix(a.registry, extra.handle ? `${a.resource} (${extra.handle})` : a.resource) });
+  const fail = (problem: string, extra: Partial<RdapFinding> = {}): RdapFinding => ({ ...base, ...extra, ok: false, problem, fix: certificateFix(a.registry, a.resource, extra.handle ?? extra.range) });
   if (!a.record) return fail(`${a.registry} has no RDAP record for ${a.resource} (${a.url} answered 404)`);
   const r = parseRdapResource(a.resource);
   const where = { handle: a.record.handle, range: recordRange(a.record) };

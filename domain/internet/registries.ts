@@ -96,11 +96,12 @@ function guideFor(registry: string): RegistryGuide | undefined {
 }
 
 /** What to do at `registry` so its RDAP record of `resource` carries the certificate, and how long it takes. */
-export function certificateFix(registry: string, resource: string): string {
+export function certificateFix(registry: string, resource: string, record?: string): string {
   const g = guideFor(registry);
   const isAsn = /^AS\d+$/i.test(resource);
-  if (!g) return `ask ${registry} to publish the X.509 certificate in the public remarks of ${resource}`;
-  return `at ${g.name}: ${isAsn ? g.certificateOnAsn : g.certificateOnPrefix} (${resource}); ${g.certificateDelay}`;
+  const which = record && record !== resource ? `${resource}, record ${record}` : resource;
+  if (!g) return `ask ${registry} to publish the X.509 certificate in the public remarks of ${which}`;
+  return `at ${g.name} for ${which}: ${isAsn ? g.certificateOnAsn : g.certificateOnPrefix}; ${g.certificateDelay}`;
 }
 
 /** What to do at `registry` so a ROA authorizes `asn` for `prefix` with maxLength ≥ `length`. */

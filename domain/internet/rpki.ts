@@ -159,11 +159,11 @@ export function judgeRequiredOrigin(a: { prefix: string; origin: number; status:
   const covering = validateOrigin(a.prefix, a.origin, a.vrps).covering;
   const base: RpkiFinding = { prefix: a.prefix, origin: a.origin, status: a.status, ok: a.status === 'valid', vrps: covering.map(vrpText), registry: a.registry };
   if (base.ok) return base;
-  const seen = covering.length ? ` (covering ROAs: ${covering.map(vrpText).join(', ')})` : '';
+  const seen = covering.length ? `; ROAs covering it: ${covering.map(vrpText).join(', ')}` : '';
   const problem = {
-    invalid_asn: `no ROA authorizes AS${a.origin} to originate ${a.prefix}: RPKI status invalid_asn${seen}`,
-    invalid_length: `the ROA for AS${a.origin} does not allow ${a.prefix}: its max length is shorter than /${length} (RPKI status invalid_length${seen})`,
-    unknown: `no ROA covers ${a.prefix}: RPKI status unknown for AS${a.origin}`,
+    invalid_asn: `no ROA authorizes AS${a.origin} to originate ${a.prefix} (RPKI invalid_asn${seen})`,
+    invalid_length: `the ROA for AS${a.origin} does not allow ${a.prefix}: its max length is shorter than /${length} (RPKI invalid_length${seen})`,
+    unknown: `no ROA covers ${a.prefix}, so nothing authorizes AS${a.origin} (RPKI unknown)`,
     valid: '',
   }[a.status];
   return { ...base, problem, fix: roaFix(a.registry, roaPrefix(a.prefix, covering), a.origin, Math.max(length, 24)) };

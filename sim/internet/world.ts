@@ -220,3 +220,17 @@ export function prepareInternetWorld(raw: Json): Json {
   }
   return { ...raw, registry: { ...registry, prefixes, asns } };
 }
+
+/**
+ * The world with `--fault Internet:...` specs added to its internet faults, so a state fault (a
+ * missing ROA) reaches AWS's provisioning checks too, as it would in reality.
+ */
+export function withInternetFaults(world: Json, specs: readonly string[]): Json {
+  if (specs.length === 0) return world;
+  if (!world?.internet) throw new Error(`--fault ${specs[0]}: this world has no "internet" section to break`);
+  const faults = specs.map((spec) => {
+    const f = parseInternetFault(spec);
+    return `${f.service}=${f.fault}${f.times !== undefined ? `x${f.times}` : ''}`;
+  });
+  return { ...world, internet: { ...world.internet, faults: [...(world.internet.faults ?? []), ...faults] } };
+}

@@ -146,11 +146,18 @@ export async function gatherPreflight(cfg: InternetEvidenceConfig, req: Prefligh
   const directory = new RdapDirectory(cfg);
   const rpki = new RpkiSource(cfg);
   const prefixes = advertisablePrefixes(req.prefixes);
-  const owned = req.rdapResources.filter((r) => parseRdapResource(r).kind === 'ip');
   const [rdap, bgp] = await Promise.all([
     mapLimit(req.rdapResources, 4, (r) => directory.check(r, req.signer, now)),
     mapLimit(prefixes, 4, (p) => routingStatus(cfg, p)),
   ]);
+  // The customer's space: the RDAP records' ranges (a covering allocation), else the resources asked for.
+  const owned = rdap.flatMap((f) => [f.range, f.resource]).filter((r): r is string => {
+    try {
+      return r !== undefined && parseRdapResource(r).kind === 'ip';
+    } catch {
+      return false;
+    }
+  });
   // Which registry certifies each prefix: the one whose record was checked, else the bootstrap's answer.
   const registryOf = async (prefix: string) => {
     const c = parseCidr(prefix, { allowHostBits: true });

@@ -60,7 +60,16 @@ export const handler = defineTask('PreflightInternetChecks', Event, async (input
   if (checks.skipPreflight) return skippedPreflight(`requested in the input (internetChecks.skipPreflight): ${checks.reason}`, now);
   if (cfg.checks === 'off') return skippedPreflight('the deployment\'s internet checks are off (deployment config internet.checks = "off")', now);
   const required = [...new Set([...(input.customerAsn !== undefined ? [input.customerAsn] : []), ...input.requiredOrigins])];
-  const result = await gatherPreflight(cfg, { rdapResources: input.rdapResources, prefixes: input.prefixes, requiredOrigins: required, signer: await signerFor(input) }, now);
+  const signer = await signerFor(input);
+  let result;
+  try {
+    result = await gatherPreflight(cfg, { rdapResources: input.rdapResources, prefixes: input.prefixes, requiredOrigins: required, signer }, now);
+  } catch (e) {
+    const err = e as Error;
+    if (err.name !== ErrorNames.InternetServiceUnavailable && err.name !== ErrorNames.InternetResponseInvalid) throw e;
+    throw new WorkflowError(err.name as typeof ErrorNames.InternetServiceUnavailable, `${err.message}. Pre-flight could not check the registries; nothing was changed in AWS. `
+      + 'If this network cannot reach RDAP and RIPEstat, run again with internetChecks: {skipPreflight: true, reason: "..."} (byoip simulate --skip-preflight); the approvers see the skip.');
+  }
   if (!result.passed) throw new WorkflowError(ErrorNames.PreflightCheckFailed, preflightFailureMessage(result), { workflow: input.workflow });
   return result;
 });
