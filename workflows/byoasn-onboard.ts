@@ -22,15 +22,15 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateByoasnOnboardInput', comment: 'ASN rules, CIDRs, the signed message: every mistake named before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
-  preflight(c, {
-    workflow: 'byoasn-onboard', regionPath: '$.plan.region', rdapResourcesPath: 'States.Array($.plan.asn)', prefixesPath: '$.plan.cidrs',
-    requiredOrigins: [...AMAZON_ASNS], customerAsnPath: '$.plan.asn', authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
-  });
   c.task('CaptureState', {
     fn: 'CaptureByoasnOnboardState',
     comment: 'What compensation keeps: an ASN provisioned before, associations and advertisements that existed.',
     parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' },
     resultPath: '$.baseline',
+  });
+  preflight(c, {
+    workflow: 'byoasn-onboard', regionPath: '$.plan.region', rdapResourcesPath: 'States.Array($.plan.asn)', prefixesPath: '$.plan.cidrs',
+    requiredOrigins: [...AMAZON_ASNS], customerAsnPath: '$.plan.asn', authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
   });
   c.task('PrepareAuthorization', {
     fn: 'PrepareAsnAuthorization',
