@@ -290,7 +290,7 @@ function ripestatHost(state: InternetState, sim: Simulator) {
           byRrc.set(r.peer.rrc, entry);
         }
         return ripestat(call, {
-          rrcs: [...byRrc.entries()].map(([rrc, e]) => ({ rrc, location: e.location, peers: e.peers })),
+          rrcs: [...byRrc.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([rrc, e]) => ({ rrc, location: e.location, peers: e.peers })),
           query_time: statTime(now), latest_time: statTime(now), parameters: { resource: prefix, look_back_limit: 86400, cache: null },
         }, now);
       }
