@@ -204,7 +204,7 @@ describe('the pre-flight verdict as operators and approvers read it', () => {
     const ok = withPreflightEvidence({ title: 't', prerequisite: 'Old provider withdraws.' }, { ...passing, ...summarizePreflight(passing) });
     expect(ok.prerequisite).toBe('Pre-flight internet checks passed (RDAP certificate, ROAs, current routes; see the evidence). Old provider withdraws.');
     expect(ok.evidence?.preflight[0]).toMatch(/^RDAP: 198\.18\.0\.0\/22 at ARIN \(NET-198-18-0-0-1\) carries the signing key's certificate/);
-    const skipped = withPreflightEvidence({ title: 't' }, { skipped: true, skipReason: 'no route to RIPEstat from this VPC', passed: false, summary: [] });
+    const skipped = withPreflightEvidence<{ title: string; prerequisite?: string }>({ title: 't' }, { skipped: true, skipReason: 'no route to RIPEstat from this VPC', passed: false, summary: [] });
     expect(skipped.prerequisite).toMatch(/^PRE-FLIGHT SKIPPED \(no route to RIPEstat from this VPC\)/);
   });
 });
