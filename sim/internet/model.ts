@@ -17,7 +17,7 @@ import type { HttpRequest, HttpResponse } from '../../tasks/lib/http';
 import type { ServiceModel, Simulator } from '../simulator';
 import { awsPrefixStates } from './aws-view';
 import { autnum, bootstrapFile, ipNetwork, json, rdapNotFound, ripestat, ripestatError, statTime, validatorExport, type RdapRecordSeed } from './responses';
-import { collectorPeers, peerRoutes, type Announcer, type Peer, type Segment } from './routing';
+import { changeTimes, collectorPeers, peerRoutes, type Announcer, type Peer, type Segment } from './routing';
 import { applyStateFaults, InternetWorldSection, parseInternetFault, REQUEST_FAULTS, stateFaultsOf, type InternetService, type InternetWorld } from './world';
 
 export const IANA_HOST = 'data.iana.org';
@@ -35,6 +35,10 @@ export interface InternetState {
   withdrawn: Map<number, number>;
   requests: Record<string, number>;
   cache?: { key: string; world: InternetWorld };
+  /** AWS announcements whose convergence was recorded as a transition. */
+  converged: Set<string>;
+  /** Up to when each announcement's convergence was looked for (settle runs on every request). */
+  convergenceCheckedUntil: Map<string, number>;
 }
 
 /** The section with the faults added at run time (sim.faults) applied too. */
@@ -139,6 +143,36 @@ function settled(sim: Simulator): InternetState {
 function routesAt(state: InternetState, sim: Simulator, prefix: string, t: number) {
   const world = effective(state, sim);
   return peerRoutes(state.peers, announcers(state, world, sim.startedAt), prefix, t, world.convergence);
+}
+
+/**
+ * Records when each AWS announcement became what the visibility check waits for (the expected origin
+ * seen by the deployment's share of peers, other origins gone) as a resource transition
+ * "bgp:<prefix>", at the moment it happened: the report's lower bound and timeline see the internet's
+ * convergence like any AWS state change.
+ */
+function recordConvergence(state: InternetState, sim: Simulator, now: number): void {
+  const bgp = sim.world.deployment.internet.bgp;
+  const world = effective(state, sim);
+  const all = announcers(state, world, sim.startedAt);
+  for (const [prefix, segs] of state.aws) {
+    const last = segs.at(-1)!;
+    const key = `${prefix}|${last.origin}|${last.from}`;
+    if (last.to !== undefined || !Number.isFinite(last.from) || state.converged.has(key)) continue;
+    const since = state.convergenceCheckedUntil.get(key) ?? last.from - 1;
+    if (now <= since) continue;
+    state.convergenceCheckedUntil.set(key, now);
+    for (const t of [...changeTimes(state.peers, all, prefix, world.convergence).filter((x) => x > since && x <= now), now]) {
+      const routes = peerRoutes(state.peers, all, prefix, t, world.convergence);
+      const expected = routes.filter((r) => r.origin === last.origin).length;
+      const others = routes.length - expected;
+      if (100 * expected >= bgp.visibilityPercent * state.peers.length && 100 * others <= bgp.oldOriginMaxPercent * state.peers.length) {
+        state.converged.add(key);
+        sim.recordTransition(`bgp:${prefix}`, 'converging', `seen from AS${last.origin}`, t);
+        break;
+      }
+    }
+  }
 }
 
 /** RIS collects RIB snapshots at 00:00, 08:00 and 16:00 UTC; routing-status answers from the last one. */
@@ -368,6 +402,8 @@ export const internetModel: ServiceModel<InternetState> = {
       aws: new Map(),
       withdrawn: new Map(),
       requests: {},
+      converged: new Set(),
+      convergenceCheckedUntil: new Map(),
     };
     // The world's request faults become ordinary fault rules, consumed per request like --fault ones.
     for (const f of seeded.faults.map(parseInternetFault).filter((x) => x.kind === 'request')) {
@@ -380,8 +416,10 @@ export const internetModel: ServiceModel<InternetState> = {
     return state;
   },
   operations: {},
-  settle(state, _now, sim) {
-    if (state.enabled) observeAws(state, sim);
+  settle(state, now, sim) {
+    if (!state.enabled) return;
+    observeAws(state, sim);
+    recordConvergence(state, sim, now);
   },
   snapshot(state, sim) {
     if (!state.enabled) return { enabled: false };

@@ -44,9 +44,18 @@ export interface Convergence {
 const TRANSITS = [174, 1299, 2914, 3257, 3356, 6453, 6461, 6762, 6939, 7018];
 const PEER_ASNS = [8218, 15692, 36924, 48070, 20811, 37271, 2497, 4777, 25091, 34549, 16347, 57866, 199524, 293, 6424, 3333];
 
+const units = new Map<string, number>();
+
+/** A stable pseudo-random number in [0, 1) for the parts (memoized: the routing table is evaluated often). */
 function unit(...parts: Array<string | number>): number {
-  const h = createHash('sha256').update(parts.join('|')).digest();
-  return h.readUInt32BE(0) / 0x1_0000_0000;
+  const key = parts.join('|');
+  let u = units.get(key);
+  if (u === undefined) {
+    u = createHash('sha256').update(key).digest().readUInt32BE(0) / 0x1_0000_0000;
+    if (units.size > 200_000) units.clear();
+    units.set(key, u);
+  }
+  return u;
 }
 
 export function collectorPeers(count: number, rrcs: Array<{ rrc: string; location: string }>): Peer[] {
@@ -100,4 +109,18 @@ export function peerRoutes(peers: Peer[], announcers: Announcer[], prefix: strin
 /** The prefixes any announcer has ever announced. */
 export function announcedPrefixes(announcers: Announcer[]): string[] {
   return [...new Set(announcers.map((a) => a.prefix))];
+}
+
+/** Every moment a peer's route for `prefix` may change (arrivals and withdrawals), in time order. */
+export function changeTimes(peers: Peer[], announcers: Announcer[], prefix: string, c: Convergence): number[] {
+  const times: number[] = [];
+  for (const a of announcers.filter((x) => x.prefix === prefix)) {
+    a.segments.forEach((s, i) => {
+      for (const peer of peers) {
+        if (!(a.convergedAtStart && i === 0)) times.push(s.from + unit('arrive', peer.index, a.id, s.origin, s.from) * c.seconds * 1000);
+        if (s.to !== undefined) times.push(s.to + unit('withdraw', peer.index, a.id, s.origin, s.to) * c.withdrawSeconds * 1000);
+      }
+    });
+  }
+  return [...new Set(times.filter(Number.isFinite))].sort((x, y) => x - y);
 }
