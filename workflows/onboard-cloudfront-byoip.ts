@@ -205,6 +205,7 @@ function build() {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'anycastIpListId.$': '$.anycastList.id', 'anycastIps.$': '$.wait.anycastList.anycastIps',
       'distributionIds.$': '$.plan.distributionIds', 'topLevelPoolId.$': '$.pools.topLevel.poolId', 'globalPoolId.$': '$.pools.global.poolId', 'approval.$': '$.approval',
       'warnings.$': '$.warnings',
+      internetEvidence: { 'preflight.$': '$.preflight.summary', 'bgpVisibility.$': '$.wait.bgpVisibility.summary' },
     },
   });
   c.succeed('Onboarded');

@@ -129,6 +129,7 @@ function build() {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'acceleratorArn.$': '$.accelerator.acceleratorArn',
       'created.$': '$.accelerator.created', 'byoipAddresses.$': '$.plan.accelerator.ipAddresses', 'staticIps.$': '$.wait.acceleratorDeployed.ipAddresses',
       'dnsName.$': '$.wait.acceleratorDeployed.dnsName', 'approval.$': '$.approval',
+      internetEvidence: { 'preflight.$': '$.preflight.summary', 'bgpVisibility.$': '$.wait.bgpVisibility.summary' },
     },
   });
   c.succeed('Done');
