@@ -1,7 +1,8 @@
 /**
  * byoip: run the workflows against the simulated AWS (rehearsals), list workflows, decide approvals.
  *   byoip simulate <workflow> [--input FILE [--world FILE]] [--approve auto|reject|prompt|none]
- *                  [--fault Operation=ErrorName[xN]]... [--report FILE]
+ *                  [--fault Operation=ErrorName[xN]]... [--skip-preflight [REASON]] [--report FILE]
+ *   byoip doctor --cidr CIDR [--asn ASN] [--signing-key FILE] [--world FILE]
  *   byoip approvals [--sim]                 byoip approve|reject <id> --as EMAIL --reason TEXT [--sim]
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -12,10 +13,12 @@ import { createSimulator, type Simulator } from '../sim';
 import { VirtualClock } from '../sim/clock';
 import { startApprovalServer, type ApprovalServer } from '../runner/approval-server';
 import { loadDefinition, runWorkflow, type ApprovalPolicy, type ApprovalRequest } from '../runner/local-runner';
-import { formatDuration, formatPhases, type SimulationReport } from '../runner/report';
-import { prepareScenario, scenarioFor } from '../runner/scenarios';
+import { formatDuration, formatInternetEvidence, formatPhases, type SimulationReport } from '../runner/report';
+import { mergeJson, prepareScenario, readExample, scenarioFor } from '../runner/scenarios';
+import { isInternetFault, withInternetFaults } from '../sim/internet/world';
 import { workflows, workflowByName } from '../workflows';
 import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
+import { addDoctorCommand } from './doctor-internet';
 import { progressPrinter } from './progress';
 
 const DEFAULT_WORLD = resolve(__dirname, '..', 'examples', 'world.json');
@@ -51,21 +54,33 @@ function pageApprover(server: ApprovalServer): ApprovalPolicy {
   };
 }
 
-async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string }): Promise<number> {
+/** Workflows with internet checks (a pre-flight and a visibility watch): they take internetChecks in their input. */
+const WITH_INTERNET_CHECKS = new Set(['onboard-cloudfront-byoip', 'static-ip-byoip', 'byoasn-onboard']);
+
+async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string; skipPreflight?: string | boolean }): Promise<number> {
   workflowByName(workflow);
   let sim: Simulator;
   let input: unknown;
+  // Faults of the simulated internet change the world (a missing ROA fails AWS's verification too).
+  const internetFaults = opts.fault.filter(isInternetFault);
   if (opts.input) {
     input = readJson(opts.input);
-    sim = createSimulator(resolve(opts.world ?? DEFAULT_WORLD));
+    const worldFile = resolve(opts.world ?? DEFAULT_WORLD);
+    sim = createSimulator(withInternetFaults(readJson(worldFile), internetFaults), dirname(worldFile));
   } else {
     // No input: the rehearsal scenario (its world, what must have happened before, its example input).
     const scenario = scenarioFor(workflow);
     if (opts.world) throw new Error('--world needs --input (without --input the scenario brings its own world)');
     process.stderr.write(`rehearsal scenario: ${scenario.description} (examples/${scenario.worldFile})\n`);
-    ({ sim, input } = await prepareScenario(scenario));
+    const worldPatch = internetFaults.length ? { internet: { faults: withInternetFaults(readExample(scenario.worldFile), internetFaults).internet.faults } } : undefined;
+    ({ sim, input } = await prepareScenario(scenario, { worldPatch }));
   }
-  for (const f of opts.fault) sim.faults.add(f);
+  if (opts.skipPreflight !== undefined) {
+    if (!WITH_INTERNET_CHECKS.has(workflow)) throw new Error(`--skip-preflight: ${workflow} has no internet checks (only ${[...WITH_INTERNET_CHECKS].join(', ')})`);
+    const reason = typeof opts.skipPreflight === 'string' ? opts.skipPreflight : 'byoip simulate --skip-preflight';
+    input = mergeJson(input, { internetChecks: { skipPreflight: true, reason } });
+  }
+  for (const f of opts.fault.filter((x) => !isInternetFault(x))) sim.faults.add(f);
   const topLevel = new Set(Object.keys((loadDefinition(workflow) as { States: object }).States));
   // The page is served before the run starts, so its sockets keep real timers.
   const server = opts.approve === 'prompt' ? await startApprovalServer(sim, { port: opts.approvalPort ? Number(opts.approvalPort) : undefined, workflow }) : undefined;
@@ -87,6 +102,8 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
   err.write(`\n${workflow}: ${report.status} after ${formatDuration(report.virtualSeconds)} of virtual time (${wall.toFixed(2)} s wall, ${report.awsCalls.length} AWS calls)\n`);
   if (report.error) err.write(`  error: ${report.error.name}: ${errorMessage(report.error.cause)}\n`);
   err.write(`where the virtual time went:\n${formatPhases(report)}\n`);
+  const evidence = formatInternetEvidence(report);
+  if (evidence) err.write(`evidence from the internet:\n${evidence}\n`);
   if (opts.report) {
     mkdirSync(dirname(resolve(opts.report)), { recursive: true });
     writeFileSync(opts.report, `${JSON.stringify(report, null, 2)}\n`);
@@ -112,12 +129,16 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('-a, --approve <policy>', 'how the approval gate is answered').choices(['auto', 'reject', 'prompt', 'none']).default('auto'))
     .option('--decision-delay <seconds>', 'virtual seconds an auto/reject decision takes', '60')
     .option('--approval-port <port>', 'port of the local approval page for --approve prompt (default: any free port)')
-    .option('-f, --fault <spec>', 'inject a fault: [Service:]Operation=ErrorName[xN][@after] (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('-f, --fault <spec>', 'inject a fault: [Service:]Operation=ErrorName[xN][@after], or Internet:<Rdap|Rpki|Bgp|All>=<Fault>[xN] (repeatable; docs/simulation.md)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--skip-preflight [reason]', 'skip this run\'s internet checks (RDAP, RPKI, BGP); recorded and shown to the approvers')
     .option('-r, --report <file>', 'write the JSON report (docs/simulation.md)')
     .option('-q, --quiet', 'no live progress')
     .action(async (workflow: string, opts) => {
       code = await simulate(workflow, opts);
     });
+  addDoctorCommand(program, (c) => {
+    code = c;
+  });
   const where = (c: Command) => c
     .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
     .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')

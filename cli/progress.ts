@@ -4,6 +4,7 @@
  */
 import type { ProgressEvent } from '../runner/local-runner';
 import { formatDuration } from '../runner/report';
+import { VISIBILITY_STATE } from '../workflows/lib/internet';
 
 const POLL_PART = /(Init|Done|Wait)$/;
 
@@ -29,7 +30,8 @@ export function progressPrinter(out: NodeJS.WriteStream, topLevel: Set<string>) 
     if (e.kind === 'state-caught') {
       if (!e.state || !topLevel.has(e.state)) return; // caught inside a branch (the approval gate's reminder loop): not a failure
       endLive();
-      out.write(`${stamp(e.at)} ✗ ${e.state} failed; compensating\n`);
+      // After the advertisement nothing is rolled back: the visibility check stops for an operator.
+      out.write(`${stamp(e.at)} ✗ ${e.state} failed; ${e.state === VISIBILITY_STATE ? 'stopping for an operator (nothing is withdrawn)' : 'compensating'}\n`);
       return;
     }
     if (e.kind === 'execution-ended') {

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, formatCidr, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
+import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
 import { AccountId, checkAuthorization, Email, formatIssues, IpamId, MAX_APPROVAL_SECONDS, Region, shortText, SigningKeyAuthorizationSchema } from './validation';
 import { addressWorld, DOCUMENTATION_ONLY_IN_REHEARSAL } from './world';
 
@@ -163,6 +164,8 @@ export const ByoasnOnboardInputSchema = z.object({
   advertise: z.boolean().default(true),
   approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
   approval: Approval,
+  /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
+  internetChecks: InternetChecksInputSchema.default(NO_SKIP),
 }).strict();
 
 export interface ByoasnOnboardPlan {
@@ -177,6 +180,7 @@ export interface ByoasnOnboardPlan {
   approvers: string[];
   approval: { timeoutSeconds: number };
   advertiseItems: Array<{ cidr: string; waitSeconds: number }>;
+  internetChecks: InternetChecksInput;
 }
 
 /** Validates byoasn-onboard input (message expiry against `now`) and derives the plan. */
@@ -220,6 +224,7 @@ export function planByoasnOnboarding(raw: unknown, now: Date): ByoasnOnboardPlan
     approvers: input.approvers,
     approval: input.approval,
     advertiseItems: advertiseItems(cidrs),
+    internetChecks: input.internetChecks,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   CidrAuthorizationSchema,
 } from './validation';
 import { nonPublicReason } from './cidr';
+import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
 
 export const ADVERTISE_SPACING_SECONDS = 11; // AWS allows one Advertise/Withdraw per 10 s per account
 
@@ -50,6 +51,8 @@ export const OnboardInputSchema = z.object({
   anycastIpListName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes').optional(),
   /** When another execution holds these CIDRs or distributions: wait for it (true) or fail at once (false). */
   waitForLocks: z.boolean().default(false),
+  /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
+  internetChecks: InternetChecksInputSchema.default(NO_SKIP),
 }).strict();
 
 export type OnboardInput = z.infer<typeof OnboardInputSchema>;
@@ -72,6 +75,7 @@ export interface OnboardPlan {
   advertiseItems: Array<{ cidr: string; waitSeconds: number }>;
   /** Leases this execution holds while it runs (one writer per CIDR and distribution). */
   locks: { resources: string[]; wait: boolean };
+  internetChecks: InternetChecksInput;
 }
 
 /** Lock names shared by every workflow that touches the same things. */
@@ -163,6 +167,7 @@ export function planOnboarding(raw: unknown, now: Date): OnboardPlan {
       resources: [...new Set([...cidrs, ...topLevelCidrs].map(lockName.cidr)), ...input.distributionIds.map(lockName.distribution)],
       wait: input.waitForLocks,
     },
+    internetChecks: input.internetChecks,
   };
 }
 

@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { OriginLockdownConfigSchema } from './origin-lockdown';
 import { Email } from './validation';
+import { DEFAULT_INTERNET_EVIDENCE, InternetEvidenceConfigSchema } from './internet/config';
 
 export const DeploymentConfigSchema = z.object({
   /** Where the workflows run: the IPAM home Region (CloudFront, Route 53 and RAM calls go to us-east-1 regardless). */
@@ -33,6 +34,8 @@ export const DeploymentConfigSchema = z.object({
    * ASNs are accepted as if public (domain/world.ts). The CDK app and the deployed functions refuse it.
    */
   rehearsal: z.boolean().default(false),
+  /** Evidence from the internet: pre-flight RDAP/RPKI checks and BGP visibility (domain/internet/config.ts). */
+  internet: InternetEvidenceConfigSchema.default(DEFAULT_INTERNET_EVIDENCE),
 }).strict();
 
 export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;

@@ -33,6 +33,17 @@ export const ErrorNames = {
   UnexpectedResponse: 'UnexpectedResponse',
   /** The deployment's configuration (domain/deployment.ts) is missing or invalid where a task needs it. */
   ConfigurationInvalid: 'ConfigurationInvalid',
+  /** A public service (RDAP, RIPEstat, a validator export) could not be reached or answered 5xx/429. Retried by the ASL. */
+  InternetServiceUnavailable: 'InternetServiceUnavailable',
+  /** A public service answered something unusable: a 4xx, too large, not JSON, or not in its documented format. */
+  InternetResponseInvalid: 'InternetResponseInvalid',
+  /** A pre-flight check outside AWS failed (RDAP certificate, ROA, current routes): nothing was changed in AWS. */
+  PreflightCheckFailed: 'PreflightCheckFailed',
+  /**
+   * After the advertisement, the prefixes were not seen as expected (origin, share of collector peers,
+   * old origin gone) within the deadline. Never rolled back automatically: an operator decides.
+   */
+  BgpVisibilityFailed: 'BgpVisibilityFailed',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];

@@ -80,6 +80,12 @@ export const PollProfiles = {
   ramShare: { expectedSeconds: 10, minDelaySeconds: 5, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 3600 },
   /** Waiting for the distribution's writer (another execution holding its lock, deploying). */
   distributionTurn: { expectedSeconds: 600, minDelaySeconds: 15, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 12 * 3600 },
+  /**
+   * RIS collectors seeing an advertisement converge (most peers within a minute of AWS announcing; the
+   * looking-glass lags by seconds). The check enforces the deployment's deadline itself
+   * (internet.bgp.deadlineSeconds, at most 24 h) with BgpVisibilityFailed; this timeout is only a backstop.
+   */
+  bgpVisibility: { expectedSeconds: 120, minDelaySeconds: 20, maxDelaySeconds: 120, precision: 0.1, timeoutSeconds: 25 * 3600 },
 } as const satisfies Record<string, PollProfile>;
 
 export type PollProfileName = keyof typeof PollProfiles;

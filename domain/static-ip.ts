@@ -14,6 +14,7 @@ import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, containsAddress, formatCidr, nonPublicReason, overlaps, parseCidr, parseIpv4, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
+import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
 import { AccountId, checkAuthorization, cidrIssue, CidrAuthorizationSchema, Email, formatIssues, Region } from './validation';
 
 /** Global Accelerator's control plane lives in us-west-2 whatever region the stack is in. */
@@ -96,6 +97,8 @@ export const StaticIpInputSchema = z.object({
   }).strict(),
   approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
   approval: Approval,
+  /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
+  internetChecks: InternetChecksInputSchema.default(NO_SKIP),
 }).strict();
 
 export type StaticIpInput = z.infer<typeof StaticIpInputSchema>;
@@ -125,6 +128,7 @@ export interface StaticIpPlan {
   approval: { timeoutSeconds: number };
   /** State-table leases: one writer per range and per accelerator. */
   lock: { resources: string[]; leaseSeconds: number };
+  internetChecks: InternetChecksInput;
 }
 
 /** The lease names other workflows use for the same things. */
@@ -258,6 +262,7 @@ export function planStaticIp(raw: unknown, now: Date): StaticIpPlan {
     approvers: input.approvers,
     approval: { timeoutSeconds: input.approval.timeoutSeconds },
     lock: { resources: [...cidrs.map(cidrLock), acceleratorLock(a.arn ?? name)], leaseSeconds: 24 * 86_400 },
+    internetChecks: input.internetChecks,
   };
 }
 

@@ -24,6 +24,7 @@ import type { Construct } from 'constructs';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
 import { STATE_TTL_ATTRIBUTE } from '../tasks/lib/state-table';
 import { APPROVAL_KEY_SECRET_NAME } from '../domain/approval';
+import { DEPLOYMENT_ENV } from '../domain/deployment';
 import { ApprovalGate } from './approval-construct';
 import { addApprovalExpiryAlarm, addExecutionAlarms } from './alarms';
 import { acknowledgeInvokeGrants } from './nag';
@@ -32,6 +33,11 @@ import { deployedWorkflows, type OrchestratorConfig } from './config';
 import { CROSS_ACCOUNT_TASKS, crossAccountRoleName, taskStatements, type ScopeContext } from './iam-scopes';
 import { deployOriginLockdown } from './origin-ranges-trigger';
 import { addTriggers } from './triggers';
+
+/** Tasks that read the deployment's configuration at run time (tasks/lib/deployment.ts), and their timeouts. */
+const READS_DEPLOYMENT: ReadonlySet<TaskName> = new Set<TaskName>(['PreflightInternetChecks', 'CheckBgpVisibility']);
+/** Tasks that wait on the internet's services (several requests with retries) get longer than the default 60 s. */
+const TASK_TIMEOUT_SECONDS: Partial<Record<TaskName, number>> = { PreflightInternetChecks: 150, CheckBgpVisibility: 100 };
 
 export const ROOT = join(__dirname, '..');
 
@@ -111,7 +117,7 @@ export class OrchestratorStack extends Stack {
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
-        timeout: Duration.seconds(60),
+        timeout: Duration.seconds(TASK_TIMEOUT_SECONDS[name] ?? 60),
         description: `byoip-orchestrator task ${name}`,
         role,
         logGroup,
@@ -120,6 +126,7 @@ export class OrchestratorStack extends Stack {
           POWERTOOLS_LOG_LEVEL: 'INFO',
           STATE_TABLE_NAME: this.stateTable.tableName,
           OPERATORS_TOPIC_ARN: this.operatorsTopic.topicArn,
+          ...(READS_DEPLOYMENT.has(name) ? { [DEPLOYMENT_ENV]: JSON.stringify(config) } : {}),
         },
         bundling: taskBundling,
         depsLockFilePath: join(ROOT, 'package-lock.json'),

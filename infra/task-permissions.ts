@@ -156,6 +156,9 @@ export const taskPermissions: Record<TaskName, string[]> = {
   DeleteVpcOrigin: ['sts:AssumeRole', 'cloudfront:GetVpcOrigin', 'cloudfront:ListDistributionsByOwnedResource', 'cloudfront:DeleteVpcOrigin'],
   ConfirmVpcOriginUnreferenced: ['sts:AssumeRole', 'cloudfront:ListDistributionsByOwnedResource'],
   UndoRam: ['sts:AssumeRole', 'ram:GetResourceShares', 'ram:DeleteResourceShare', 'cloudfront:ListVpcOrigins', 'cloudfront:ListDistributionsByOwnedResource'],
+  // Evidence from the internet: HTTPS to RDAP/RIPEstat; the pre-flight reads the signing key to compare its public part.
+  PreflightInternetChecks: ['secretsmanager:GetSecretValue'],
+  CheckBgpVisibility: [],
 };
 
 /**

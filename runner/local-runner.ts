@@ -18,7 +18,7 @@ import { taskCatalog } from '../tasks/catalog';
 import type { Simulator } from '../sim/simulator';
 import type { PendingTask } from '../sim/task-tokens';
 import { connectSimulator } from '../sim/transport';
-import { buildReport, type ApprovalRecord, type PollCheck, type SimulationReport, type StateRecord } from './report';
+import { buildReport, EVIDENCE_TASKS, evidenceOf, type ApprovalRecord, type InternetEvidence, type PollCheck, type SimulationReport, type StateRecord } from './report';
 
 export const ROOT = resolve(__dirname, '..');
 
@@ -121,6 +121,8 @@ interface RunLog {
   startedAt: number;
   pollChecks: PollCheck[];
   approvals: ApprovalRecord[];
+  /** Latest internet evidence per state. */
+  internet: Map<string, InternetEvidence>;
 }
 
 /**
@@ -141,6 +143,15 @@ async function invokeLikeLambda(task: string, event: unknown, sim: Simulator): P
     throw surfaced;
   } finally {
     done();
+  }
+}
+
+/** The errorMessage inside the Cause JSON invokeLikeLambda surfaces. */
+function lambdaErrorMessage(e: Error): string {
+  try {
+    return String(JSON.parse(e.message).errorMessage);
+  } catch {
+    return e.message;
   }
 }
 
@@ -181,7 +192,14 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
       if (direct) {
         handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name }, async () => {
           const at = rel();
-          const output: any = await invokeLikeLambda(direct, input, sim);
+          let output: any;
+          try {
+            output = await invokeLikeLambda(direct, input, sim);
+          } catch (e) {
+            if (EVIDENCE_TASKS.has(direct)) log.internet.set(name, evidenceOf(name, direct, at, undefined, { name: (e as Error).name, message: lambdaErrorMessage(e as Error) }));
+            throw e;
+          }
+          if (EVIDENCE_TASKS.has(direct)) log.internet.set(name, evidenceOf(name, direct, at, output));
           if (isPollCheck) {
             const { poll: _poll, profile: _profile, ...subject } = input ?? {};
             log.pollChecks.push({ state: name, at, subject: JSON.stringify(subject), done: output?.done === true });
@@ -278,7 +296,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   const rel = (t: number) => (t - startedAt) / 1000;
   const emit = (e: ProgressEvent) => opts.onProgress?.(e);
   const records: StateRecord[] = [];
-  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [] };
+  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [], internet: new Map() };
   sim.attribution = () => invocationContext.getStore();
   const open = new Map<string, StateRecord>();
   const key = (name: string, index?: number) => `${name}#${index ?? ''}`;
@@ -356,7 +374,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
       return {
         report: buildReport({
           workflow: opts.workflow, executionName, status, error, output, startedAt, endedAt, sim, states: records,
-          topLevelStates: Object.keys(definition.States), pollChecks: log.pollChecks, approvals: log.approvals,
+          topLevelStates: Object.keys(definition.States), pollChecks: log.pollChecks, approvals: log.approvals, internet: [...log.internet.values()],
         }),
       };
     });

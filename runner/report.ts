@@ -3,6 +3,7 @@
  * All times are virtual seconds from the start of the execution.
  */
 import type { Simulator } from '../sim/simulator';
+import { PREFLIGHT_STATE, VISIBILITY_STATE } from '../workflows/lib/internet';
 
 export interface StateRecord {
   name: string;
@@ -61,6 +62,19 @@ export interface PollReport {
   lateSeconds: number;
 }
 
+/** What the run learned from the internet (RDAP, RPKI, BGP): the pre-flight and the visibility watch. */
+export interface InternetEvidence {
+  state: string;
+  /** Virtual seconds of the latest check. */
+  at: number;
+  task: string;
+  outcome: 'passed' | 'skipped' | 'failed' | 'waiting';
+  /** One line per check, as the approval plan shows them. */
+  summary: string[];
+  /** The error name when the check stopped the execution. */
+  error?: string;
+}
+
 export interface SimulationReport {
   workflow: string;
   executionName: string;
@@ -88,6 +102,8 @@ export interface SimulationReport {
   safety: { violations: string[] };
   /** Where the virtual time went: top-level phases in order, with their durations. */
   phases: Array<{ name: string; startedAt: number; seconds: number }>;
+  /** Evidence from the internet: pre-flight and BGP visibility, one entry per checking state (latest check). */
+  internet: InternetEvidence[];
   /** The simulated world at the end. */
   resources: Record<string, unknown>;
 }
@@ -210,6 +226,7 @@ export function buildReport(r: {
   topLevelStates: string[];
   pollChecks: PollCheck[];
   approvals: ApprovalRecord[];
+  internet?: InternetEvidence[];
 }): SimulationReport {
   const rel = (t: number) => Math.round((t - r.startedAt) / 10) / 100;
   const tokens = r.sim.taskTokens.issued;
@@ -240,8 +257,20 @@ export function buildReport(r: {
     approvals: r.approvals,
     safety: { violations: safetyViolations(awsCalls, r.approvals) },
     phases,
+    internet: r.internet ?? [],
     resources: redactTokens(r.sim.snapshot(), tokens),
   };
+}
+
+/** The tasks whose results are internet evidence. */
+export const EVIDENCE_TASKS = new Set(['PreflightInternetChecks', 'CheckBgpVisibility']);
+
+/** Turns a task's output (or its failure) into the report's evidence entry. */
+export function evidenceOf(state: string, task: string, at: number, output: unknown, error?: { name: string; message: string }): InternetEvidence {
+  if (error) return { state, task, at, outcome: 'failed', error: error.name, summary: error.message.split('\n').filter((l) => l.trim()) };
+  const o = (output ?? {}) as { skipped?: boolean; done?: boolean; summary?: string[] };
+  const outcome = o.skipped ? 'skipped' : o.done === false ? 'waiting' : 'passed';
+  return { state, task, at, outcome, summary: o.summary ?? [] };
 }
 
 export function formatDuration(seconds: number): string {
@@ -254,12 +283,24 @@ export function formatDuration(seconds: number): string {
   return d > 0 ? `${d}d ${hms}` : hms;
 }
 
+/** Phases the breakdown always lists, however short: the internet checks (the visibility wait is the migration's proof). */
+const ALWAYS_SHOWN = new Set([PREFLIGHT_STATE, VISIBILITY_STATE]);
+
 /** "Where the virtual time went", for the terminal. */
 export function formatPhases(report: SimulationReport, limit = 12): string {
   const total = Math.max(report.virtualSeconds, 1);
-  const top = [...report.phases].sort((a, b) => b.seconds - a.seconds).slice(0, limit).filter((p) => p.seconds > 0);
+  const longest = [...report.phases].sort((a, b) => b.seconds - a.seconds).slice(0, limit).filter((p) => p.seconds > 0);
+  const top = [...longest, ...report.phases.filter((p) => ALWAYS_SHOWN.has(p.name) && !longest.includes(p))];
   const width = Math.max(...top.map((p) => p.name.length), 10);
   return top
     .map((p) => `  ${p.name.padEnd(width)}  ${formatDuration(p.seconds).padStart(12)}  ${((100 * p.seconds) / total).toFixed(1).padStart(5)} %`)
+    .join('\n');
+}
+
+/** The internet evidence, for the terminal. */
+export function formatInternetEvidence(report: SimulationReport): string {
+  if (!report.internet?.length) return '';
+  return report.internet
+    .map((e) => `  ${e.state}: ${e.outcome.toUpperCase()}${e.error ? ` (${e.error})` : ''}\n${e.summary.map((l) => `    ${l}`).join('\n')}`)
     .join('\n');
 }

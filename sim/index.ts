@@ -7,6 +7,7 @@ import { ec2IpamModel } from './services/ec2-ipam';
 import { globalAcceleratorModel } from './services/global-accelerator';
 import { ec2NetworkModel } from './services/ec2-network';
 import { ipRangesModel } from './services/ip-ranges';
+import { internetModel } from './internet/model';
 import { elbv2Model } from './services/elbv2';
 import { secretsManagerModel, sfnModel } from './services/platform';
 import { ramModel } from './services/ram';
@@ -17,7 +18,7 @@ import { loadWorldFile, parseWorld, type WorldSeed } from './world';
 
 export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel,
   globalAcceleratorModel, ec2NetworkModel, ipRangesModel, snsModel,
-  ramModel, elbv2Model];
+  ramModel, elbv2Model, internetModel];
 
 /** A simulator seeded from a world file path, or from a world object (validated here). */
 export function createSimulator(world: string | unknown, baseDir?: string): Simulator {

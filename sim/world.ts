@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { DeploymentConfigSchema } from '../domain/deployment';
+import { prepareInternetWorld } from './internet/world';
 
 export const AccountSeed = z.object({
   id: z.string().regex(/^\d{12}$/, 'account id must be 12 digits'),
@@ -80,7 +81,8 @@ function inlineFiles(value: unknown, baseDir: string): unknown {
 }
 
 export function parseWorld(raw: unknown, baseDir = process.cwd()): WorldSeed {
-  const result = WorldSeed.safeParse(inlineFiles(raw, baseDir));
+  // The internet section is validated first and feeds the registry AWS's provisioning reads (sim/internet/world.ts).
+  const result = WorldSeed.safeParse(prepareInternetWorld(inlineFiles(raw, baseDir)));
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  world.${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid world file:\n${lines.join('\n')}`);

@@ -133,6 +133,9 @@ export const taskCatalog = {
   UndoGlobalAccelerator: 'tasks/compensation/undo-global-accelerator.ts',
   UndoEc2Network: 'tasks/compensation/undo-ec2-network.ts',
   UndoRam: 'tasks/compensation/undo-ram.ts',
+  // evidence from the internet: RDAP, RPKI, BGP (docs/runbook.md "Pre-flight", "BGP visibility")
+  PreflightInternetChecks: 'tasks/internet/preflight.ts',
+  CheckBgpVisibility: 'tasks/internet/check-bgp-visibility.ts',
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

@@ -7,9 +7,11 @@
  * (a Wait state until the allowed time when taken) → AdvertiseByoipCidr with the ASN → wait advertised.
  * Any failure (or a rejection) undoes what this execution did, newest first.
  */
+import { AMAZON_ASNS } from '../domain/internet/evidence';
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
 import { ChainBuilder, initialize } from './lib/builder';
+import { awaitBgpVisibility, preflight } from './lib/internet';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -25,6 +27,10 @@ function build() {
     comment: 'What compensation keeps: an ASN provisioned before, associations and advertisements that existed.',
     parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' },
     resultPath: '$.baseline',
+  });
+  preflight(c, {
+    workflow: 'byoasn-onboard', regionPath: '$.plan.region', rdapResourcesPath: 'States.Array($.plan.asn)', prefixesPath: '$.plan.cidrs',
+    requiredOrigins: [...AMAZON_ASNS], customerAsnPath: '$.plan.asn', authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
   });
   c.task('PrepareAuthorization', {
     fn: 'PrepareAsnAuthorization',
@@ -72,7 +78,7 @@ function build() {
       fn: 'PlanAsnOrigin',
       parameters: {
         workflow: 'byoasn-onboard', 'migrationId.$': '$.plan.migrationId', 'accountId.$': '$.plan.accountId', 'region.$': '$.plan.region',
-        'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', 'approvers.$': '$.plan.approvers',
+        'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', 'approvers.$': '$.plan.approvers', 'preflight.$': '$.preflight',
       },
       resultPath: '$.approvalPlan',
     });
@@ -108,6 +114,7 @@ function build() {
       fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'advertised' },
       profile: PollProfiles.advertisement, resultPath: '$.wait.advertised',
     });
+    awaitBgpVisibility(b, { prefixesPath: '$.plan.cidrs', expectedOrigin: { path: '$.plan.asn' }, internetChecksPath: '$.plan.internetChecks' });
   });
   c.pass('Summarize', {
     Parameters: { 'migrationId.$': '$.plan.migrationId', 'asn.$': '$.plan.asn', 'ipamId.$': '$.plan.ipamId', 'cidrs.$': '$.plan.cidrs', 'advertised.$': '$.plan.advertise' },

@@ -7,9 +7,11 @@
  * advertise (10 s apart) → DNS to the anycast IPs → watch → verify → restore the TTL.
  * Any failure (or a rejection) undoes what this execution did, newest first.
  */
+import { AMAZON_ASNS, AWS_ORIGIN_ASN } from '../domain/internet/evidence';
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
 import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks } from './lib/builder';
+import { awaitBgpVisibility, preflight } from './lib/internet';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -18,6 +20,10 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateOnboardInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  preflight(c, {
+    workflow: 'onboard-cloudfront-byoip', regionPath: '$.plan.region', rdapResourcesPath: '$.plan.topLevelCidrs', prefixesPath: '$.plan.cidrs',
+    requiredOrigins: [...AMAZON_ASNS], authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
+  });
   acquireLocks(c, { resourcesPath: '$.plan.locks.resources', waitPath: '$.plan.locks.wait', purpose: 'onboard-cloudfront-byoip', leaseSeconds: MAX_EXECUTION_SECONDS });
   c.parallel('CaptureBaseline', {
     comment: 'What compensation restores, read per service: distribution settings, DNS record sets and TTLs, advertisement.',
@@ -132,7 +138,7 @@ function build() {
     parameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'cidrStates.$': '$.ready.cidrStates', 'anycastIpListId.$': '$.anycastList.id',
       'anycastIps.$': '$.wait.anycastList.anycastIps', 'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.baseline.dns',
-      'cutoverTtl.$': '$.plan.dns.cutoverTtl', 'approvers.$': '$.plan.approvers',
+      'cutoverTtl.$': '$.plan.dns.cutoverTtl', 'approvers.$': '$.plan.approvers', 'preflight.$': '$.preflight',
     },
     resultPath: '$.approvalPlan',
   });
@@ -164,6 +170,7 @@ function build() {
     fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'advertised' },
     profile: PollProfiles.advertisement, resultPath: '$.wait.advertised',
   });
+  awaitBgpVisibility(c, { prefixesPath: '$.plan.cidrs', expectedOrigin: AWS_ORIGIN_ASN, internetChecksPath: '$.plan.internetChecks', locksPath: '$.plan.locks.resources' });
   c.task('CutoverDns', {
     fn: 'CutoverDnsRecords',
     parameters: { 'records.$': '$.baseline.dns', 'values.$': '$.wait.anycastList.anycastIps', 'ttl.$': '$.plan.dns.cutoverTtl', 'migrationId.$': '$.plan.migrationId' },
@@ -198,6 +205,7 @@ function build() {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'anycastIpListId.$': '$.anycastList.id', 'anycastIps.$': '$.wait.anycastList.anycastIps',
       'distributionIds.$': '$.plan.distributionIds', 'topLevelPoolId.$': '$.pools.topLevel.poolId', 'globalPoolId.$': '$.pools.global.poolId', 'approval.$': '$.approval',
       'warnings.$': '$.warnings',
+      internetEvidence: { 'preflight.$': '$.preflight.summary', 'bgpVisibility.$': '$.wait.bgpVisibility.summary' },
     },
   });
   c.succeed('Onboarded');

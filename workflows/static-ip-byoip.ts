@@ -7,9 +7,11 @@
  * addresses, or move an existing one onto them → listener and endpoint group to the ALB → wait DEPLOYED.
  * Any failure (or a rejection) undoes what this execution did, newest first.
  */
+import { AWS_ORIGIN_ASN, GLOBAL_ACCELERATOR_ASN } from '../domain/internet/evidence';
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
 import { ChainBuilder, initialize } from './lib/builder';
+import { awaitBgpVisibility, preflight } from './lib/internet';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -17,6 +19,10 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateStaticIpInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  preflight(c, {
+    workflow: 'static-ip-byoip', regionPath: '$.plan.region', rdapResourcesPath: '$.plan.cidrs', prefixesPath: '$.plan.cidrs',
+    requiredOrigins: [GLOBAL_ACCELERATOR_ASN], authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
+  });
   c.intent('locks', { action: 'DynamoDB.ReleaseLocks', label: 'release this execution\'s leases', 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' });
   c.task('AcquireLocks', {
     fn: 'AcquireLock', comment: 'One writer per range and per accelerator; another execution holding them fails this one fast.',
@@ -56,7 +62,7 @@ function build() {
     fn: 'PlanStaticIpCutover',
     parameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'approvers.$': '$.plan.approvers',
-      'accelerator.$': '$.plan.accelerator', 'baseline.$': '$.baseline.accelerator',
+      'accelerator.$': '$.plan.accelerator', 'baseline.$': '$.baseline.accelerator', 'preflight.$': '$.preflight',
     },
     resultPath: '$.approvalPlan',
   });
@@ -77,6 +83,7 @@ function build() {
     parameters: { 'cidrs.$': '$.plan.cidrs', target: 'advertising' },
     profile: PollProfiles.advertisement, resultPath: '$.wait.cidrsAdvertising',
   });
+  awaitBgpVisibility(c, { prefixesPath: '$.plan.cidrs', expectedOrigin: AWS_ORIGIN_ASN, internetChecksPath: '$.plan.internetChecks', locksPath: '$.plan.lock.resources' });
 
   // The accelerator: the approved addresses, then the route to the ALB.
   c.intent('accelerator', {
@@ -122,6 +129,7 @@ function build() {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'acceleratorArn.$': '$.accelerator.acceleratorArn',
       'created.$': '$.accelerator.created', 'byoipAddresses.$': '$.plan.accelerator.ipAddresses', 'staticIps.$': '$.wait.acceleratorDeployed.ipAddresses',
       'dnsName.$': '$.wait.acceleratorDeployed.dnsName', 'approval.$': '$.approval',
+      internetEvidence: { 'preflight.$': '$.preflight.summary', 'bgpVisibility.$': '$.wait.bgpVisibility.summary' },
     },
   });
   c.succeed('Done');

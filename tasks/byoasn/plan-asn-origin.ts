@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { nextCustomSwapAt } from '../../domain/byoasn';
+import { PreflightEvidence, withPreflightEvidence } from '../../domain/internet/evidence';
 import { defineTask } from '../lib/handler';
 import { byoipCidrs } from '../ipam/ipam-client';
 import { readGuard } from './swap-guard';
@@ -16,6 +17,8 @@ const Event = z.object({
   asn: z.string(),
   cidrs: z.array(z.string()).min(1),
   approvers: z.array(z.string()).min(1),
+  /** byoasn-onboard's $.preflight: its evidence (or its skip) goes into the plan the approvers read. */
+  preflight: PreflightEvidence.optional(),
 });
 
 export const handler = defineTask('PlanAsnOrigin', Event, async (input) => {
@@ -37,12 +40,12 @@ export const handler = defineTask('PlanAsnOrigin', Event, async (input) => {
     slots.push({ cidr, nextCustomChangeAllowedAt: new Date(Math.max(now, allowedAt)).toISOString() });
   }
   const waits = slots.filter((s) => Date.parse(s.nextCustomChangeAllowedAt) > now);
-  return {
+  return withPreflightEvidence({
     title: `Advertise ${input.cidrs.join(', ')} from AS${input.asn} (${input.migrationId})`,
     approvers: input.approvers,
     changes,
     context: { workflow: input.workflow, slots },
     prerequisite: `The ROA of each prefix authorizes AS${input.asn} as well as Amazon's ASNs, and AS${input.asn}'s upstream filters accept the prefixes.`
       + (waits.length ? ` AWS allows one change to a custom ASN per CIDR per hour: ${waits.map((w) => `${w.cidr} waits until ${w.nextCustomChangeAllowedAt}`).join('; ')}.` : ''),
-  };
+  }, input.preflight);
 });

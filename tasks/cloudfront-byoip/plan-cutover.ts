@@ -3,6 +3,7 @@
  * verified (no AWS calls: the Inspect tasks just checked readiness).
  */
 import * as z from 'zod';
+import { PreflightEvidence, withPreflightEvidence } from '../../domain/internet/evidence';
 import { defineTask } from '../lib/handler';
 import { TrackedRecord } from '../dns/route53-client';
 
@@ -16,11 +17,13 @@ const Event = z.object({
   records: z.array(TrackedRecord),
   cutoverTtl: z.number(),
   approvers: z.array(z.string()),
+  /** $.preflight: its evidence (or its skip) goes into the plan the approvers read. */
+  preflight: PreflightEvidence.optional(),
 });
 
 export const handler = defineTask('PlanOnboardCutover', Event, async (input) => {
   const values = (r: z.infer<typeof TrackedRecord>) => r.before?.AliasTarget ? `alias ${r.before.AliasTarget.DNSName}` : (r.before?.ResourceRecords ?? []).map((v) => v.Value).join(', ') || '(none)';
-  return {
+  return withPreflightEvidence({
     title: `Advertise ${input.cidrs.join(', ')} from CloudFront and move ${input.records.length} DNS record(s) (${input.migrationId})`,
     approvers: input.approvers,
     changes: [
@@ -29,5 +32,5 @@ export const handler = defineTask('PlanOnboardCutover', Event, async (input) => 
     ],
     context: { anycastIpListId: input.anycastIpListId, anycastIps: input.anycastIps, distributions: input.distributionIds },
     prerequisite: 'The previous provider must withdraw these prefixes at the same moment AWS starts advertising them.',
-  };
+  }, input.preflight);
 });

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { PreflightEvidence, withPreflightEvidence } from '../../domain/internet/evidence';
 import { defineTask } from '../lib/handler';
 import { gaCidrs } from '../global-accelerator/ga-client';
 
@@ -17,6 +18,8 @@ const Event = z.object({
     endpointGroup: z.object({ region: z.string(), endpoints: z.array(z.object({ albArn: z.string() })) }),
   }),
   baseline: z.object({ found: z.boolean(), ipAddresses: z.array(z.string()) }),
+  /** $.preflight: its evidence (or its skip) goes into the plan the approvers read. */
+  preflight: PreflightEvidence.optional(),
 });
 
 export const handler = defineTask('PlanStaticIpCutover', Event, async (input) => {
@@ -27,7 +30,7 @@ export const handler = defineTask('PlanStaticIpCutover', Event, async (input) =>
   const target = a.mode === 'update' ? a.arn : `new accelerator "${a.name}"`;
   const amazonNote = a.ipAddresses.length === 1 ? ' (+ one address Global Accelerator assigns from Amazon\'s pool)' : '';
   const ports = a.listener.portRanges.map((p) => (p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`)).join(',');
-  return {
+  return withPreflightEvidence({
     title: `Advertise ${input.cidrs.join(', ')} from Global Accelerator and serve ${a.ipAddresses.join(', ')} (${input.migrationId})`,
     approvers: input.approvers,
     changes: [
@@ -36,5 +39,5 @@ export const handler = defineTask('PlanStaticIpCutover', Event, async (input) =>
       ...(a.ensureRouting ? [{ kind: 'routing', target: `${a.listener.protocol} ${ports}`, from: 'as is', to: `endpoint group ${a.endpointGroup.region}: ${a.endpointGroup.endpoints.map((e) => e.albArn).join(', ')}` }] : []),
     ],
     prerequisite: 'Whoever announces these prefixes today must stop before AWS starts: a prefix announced from two places may not reach AWS.',
-  };
+  }, input.preflight);
 });

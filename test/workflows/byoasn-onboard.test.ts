@@ -123,10 +123,11 @@ describe('byoasn-onboard', () => {
     expect(byoasnWorld(sim)).toEqual(before);
   });
 
-  it('fails clearly on failed-provision (signature from another key, no certificate to check it up front) and leaves the CIDRs alone', async () => {
+  it('fails clearly on failed-provision (signature from another key, pre-flight skipped) and leaves the CIDRs alone', async () => {
     const sim = byoasnSim();
     const before = byoasnWorld(sim);
-    const input = { ...byoasnInput(WF), authorization: signedAsnMessage('64496', NOW, { key: WRONG_KEY }) };
+    // The pre-flight would stop this before AWS (test/workflows/internet-evidence.test.ts); skipped, AWS's own verification fails it.
+    const input = { ...byoasnInput(WF), authorization: signedAsnMessage('64496', NOW, { key: WRONG_KEY }), internetChecks: { skipPreflight: true, reason: 'rehearse AWS\'s own verification' } };
     const report = await run(sim, WF, input);
     expect(report.error?.name).toBe('ResourceFailed');
     expect(errorMessage(report.error?.cause)).toMatch(/AS64496 is failed-provision: The signature .* could not be verified against the X\.509 certificate in the RDAP record of AS64496/);

@@ -125,10 +125,14 @@ describe('onboard-cloudfront-byoip', () => {
     expect(report.states.filter((s) => s.name === 'AttachListToDistribution').reduce((n, s) => n + (s.retries ?? 0), 0)).toBe(2);
   });
 
-  it('fails on a signature from the wrong key (no certificate to check it up front) and cleans up', async () => {
+  it('fails on a signature from the wrong key (pre-flight skipped: AWS\'s own verification) and cleans up', async () => {
     const sim = exampleSim();
     const before = semanticWorld(sim);
-    const input = { ...exampleInput(), authorization: { messages: signedMessages(['198.18.0.0/22'], new Date('2026-12-01T08:00:00Z'), { key: WRONG_KEY }) } };
+    // The pre-flight would stop this before AWS (test/workflows/internet-evidence.test.ts); skipped, AWS fails it hours later.
+    const input = {
+      ...exampleInput(), authorization: { messages: signedMessages(['198.18.0.0/22'], new Date('2026-12-01T08:00:00Z'), { key: WRONG_KEY }) },
+      internetChecks: { skipPreflight: true, reason: 'rehearse AWS\'s own verification' },
+    };
     const report = await run(sim, WF, input);
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('ResourceFailed');

@@ -53,6 +53,10 @@ interface PollOpts {
   /** Wait until the RFC 3339 time in this result field (TimestampPath) instead of nextDelaySeconds. */
   until?: string;
   comment?: string;
+  /** Extra retriers of the check task, before the standard ones. */
+  retry?: AslState[];
+  /** Where the check task's failures go (see TaskOpts.catchTo). */
+  catchTo?: string | null;
 }
 
 export class ChainBuilder {
@@ -146,6 +150,8 @@ export class ChainBuilder {
       comment: o.comment,
       parameters: { ...o.parameters, 'poll.$': o.resultPath, profile: o.profile as unknown as Json },
       resultPath: o.resultPath,
+      retry: o.retry,
+      catchTo: o.catchTo,
     });
     const waitName = `${name}Wait`;
     const choice: AslState = { Type: 'Choice', Choices: [{ Variable: `${o.resultPath}.done`, BooleanEquals: true, Next: '' }], Default: waitName };
