@@ -9,7 +9,8 @@ export interface ScopeContext {
   account: string;
   region: string;
   stateTableArn: string;
-  signingKeySecretPrefix: string;
+  /** The RIR signing key secrets (byoip.signing.keySecretArns): the signing tasks read exactly these. */
+  signingKeySecretArns: string[];
   hostedZoneIds: string[];
   teamRoleArns: string[];
   /** Role name team accounts deploy (used when no team accounts are configured). */
@@ -20,7 +21,10 @@ export interface ScopeContext {
 }
 
 /** Tasks that sign or verify approval links (docs/approvals.md); they never read signing keys. */
-export const APPROVAL_KEY_READERS = new Set(['RequestApproval', 'RemindApprovers', 'CloseApproval', 'ApprovalPage']);
+export const APPROVAL_KEY_READERS = new Set([
+  'RequestApproval', 'RemindApprovers', 'CloseApproval', 'ApprovalPage', 'ArmApprovalReminder', 'StopApprovalReminders', 'VerifyApproval',
+  'VerifyRequester', 'StartWorkflow',
+]);
 
 /** Actions whose resource must stay "*", with the reason (used in the nag acknowledgments). */
 export const WILDCARD_REASONS: Array<[RegExp, string]> = [
@@ -43,7 +47,8 @@ export function resourcesFor(action: string, c: ScopeContext, task?: string): st
     case 'secretsmanager':
       // Secrets Manager appends "-xxxxxx" to a secret's ARN.
       if (task && APPROVAL_KEY_READERS.has(task)) return [arn('secretsmanager', c.region, `secret:${c.approvalKeySecretName}-??????`)];
-      return [arn('secretsmanager', c.region, `secret:${c.signingKeySecretPrefix}*`)];
+      // Only the configured key secrets; none configured: no grant at all (the statement is dropped).
+      return c.signingKeySecretArns;
     case 'route53':
       if (name === 'GetChange') return [`arn:${c.partition}:route53:::change/*`];
       return c.hostedZoneIds.length ? c.hostedZoneIds.map((z) => `arn:${c.partition}:route53:::hostedzone/${z}`) : [`arn:${c.partition}:route53:::hostedzone/*`];

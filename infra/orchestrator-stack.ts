@@ -77,7 +77,7 @@ export class OrchestratorStack extends Stack {
       account: Aws.ACCOUNT_ID,
       region: Aws.REGION,
       stateTableArn: this.stateTable.tableArn,
-      signingKeySecretPrefix: config.signingKeySecretPrefix,
+      signingKeySecretArns: config.signing.keySecretArns,
       hostedZoneIds: config.hostedZoneIds,
       teamAccessRoleName: config.teamAccessRoleName,
       teamRoleArns: config.teamAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${config.teamAccessRoleName}`),
@@ -100,7 +100,9 @@ export class OrchestratorStack extends Stack {
           task: new iam.PolicyDocument({
             statements: [
               new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-              ...taskPermissions[name].map((action) => new iam.PolicyStatement({ actions: [action], resources: resourcesFor(action, iamScope, name) })),
+              ...taskPermissions[name].map((action) => ({ action, resources: resourcesFor(action, iamScope, name) }))
+                .filter((p) => p.resources.length > 0)
+                .map((p) => new iam.PolicyStatement({ actions: [p.action], resources: p.resources })),
             ],
           }),
         },

@@ -2,7 +2,7 @@
  * byoasn-onboard: bring the customer's ASN to IPAM and advertise their BYOIP CIDRs from it, so
  * partners that allow-list by origin ASN keep working.
  *
- * sign (or take) the ASN message → ProvisionIpamByoasn → wait provisioned → AssociateIpamByoasn
+ * ProvisionIpamByoasn (the ASN message signed, or taken, inside that task) → wait provisioned → AssociateIpamByoasn
  * per CIDR → wait associated → approval → per CIDR (10 s apart): claim the once-per-hour swap slot
  * (a Wait state until the allowed time when taken) → AdvertiseByoipCidr with the ASN → wait advertised.
  * Any failure (or a rejection) undoes what this execution did, newest first.
@@ -26,19 +26,14 @@ function build() {
     parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' },
     resultPath: '$.baseline',
   });
-  c.task('PrepareAuthorization', {
-    fn: 'PrepareAsnAuthorization',
-    parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'asn.$': '$.plan.asn', 'authorization.$': '$.plan.authorization' },
-    resultPath: '$.auth',
-  });
 
   c.intent('asn', {
     action: 'Byoasn.Deprovision', label: 'deprovision the ASN this execution provisioned',
     'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'provisionedBefore.$': '$.baseline.asnProvisionedBefore',
   });
   c.task('ProvisionAsn', {
-    fn: 'ProvisionByoasn',
-    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'authorization.$': '$.auth' },
+    fn: 'ProvisionByoasn', comment: 'Signs the ASN message inside this task (own account, allowed ASNs): no signature enters the state.',
+    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'accountId.$': '$.plan.accountId', 'authorization.$': '$.plan.authorization' },
     resultPath: '$.provision',
   });
   c.poll('AwaitAsnProvisioned', {

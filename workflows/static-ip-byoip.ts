@@ -29,11 +29,6 @@ function build() {
     parameters: { 'cidrs.$': '$.plan.cidrs', 'accelerator.$': '$.plan.accelerator' },
     resultPath: '$.baseline',
   });
-  c.task('PrepareAuthorizations', {
-    fn: 'PrepareAuthorizations',
-    parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'cidrs.$': '$.plan.cidrs', 'authorization.$': '$.plan.authorization' },
-    resultPath: '$.auth',
-  });
 
   // The range(s), brought to Global Accelerator itself (not EC2/IPAM: a range serves one service).
   c.intent('gaCidrs', {
@@ -41,8 +36,8 @@ function build() {
     'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.provisionedBefore',
   });
   c.task('ProvisionCidrs', {
-    fn: 'ProvisionGaByoipCidrs',
-    parameters: { 'cidrs.$': '$.plan.cidrs', 'authorizations.$': '$.auth.authorizations' },
+    fn: 'ProvisionGaByoipCidrs', comment: 'Signs the authorization messages inside this task: no signature enters the state.',
+    parameters: { 'cidrs.$': '$.plan.cidrs', 'accountId.$': '$.plan.accountId', 'authorization.$': '$.plan.authorization' },
     resultPath: '$.provisioned',
   });
   c.poll('AwaitCidrsReady', {

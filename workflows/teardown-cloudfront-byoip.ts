@@ -15,7 +15,7 @@ import type { WorkflowDefinition } from './lib/workflow';
 function build() {
   // A stopped teardown gives its leases back first, so re-running it isn't blocked by itself.
   const c = new ChainBuilder().catchFailuresAt('ReleaseLocksAfterStop');
-  initialize(c);
+  initialize(c, { catchTo: 'TeardownStopped' });
   c.task('ValidateInput', { fn: 'ValidateTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan', catchTo: 'TeardownStopped' });
   acquireLocks(c, { resourcesPath: '$.plan.locks.resources', waitPath: '$.plan.locks.wait', purpose: 'teardown-cloudfront-byoip', leaseSeconds: MAX_EXECUTION_SECONDS });
   c.parallel('CaptureState', {

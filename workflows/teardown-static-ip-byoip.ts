@@ -14,7 +14,7 @@ import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
   const c = new ChainBuilder().catchFailuresAt('ReleaseLocksAfterFailure');
-  initialize(c);
+  initialize(c, { catchTo: 'TeardownStopped' });
   // Without a plan there are no leases to give back: straight to the end.
   c.task('ValidateInput', { fn: 'ValidateStaticIpTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan', catchTo: 'TeardownStopped' });
   c.task('AcquireLocks', {

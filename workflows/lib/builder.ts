@@ -4,7 +4,7 @@
  * Retry policy and a Catch into compensation. Fragments:
  *  - poll():     Check task → Choice(done?) → Wait(SecondsPath) → Check ...  (no sleeping Lambdas)
  *  - intent():   a Pass recording how to undo the next mutation, before it happens
- *  - approval(): a .waitForTaskToken gate with timeout, heartbeat and a reminder loop
+ *  - approval(): a .waitForTaskToken gate with timeout, heartbeat and a reminder loop, then VerifyApproval
  *  - map():      an inline Map over items with its own sub-chain
  * Task resources are "${<Task>Arn}" placeholders, substituted by CDK and by the local runner.
  */
@@ -180,17 +180,21 @@ export class ChainBuilder {
    *  - the decision: `fn` gets a task token (stored server-side, never in a URL or log) and the state
    *    waits for SendTaskSuccess / SendTaskFailure(ApprovalRejected), up to the timeout, with a heartbeat;
    *  - the reminder loop: heartbeats and reminders, sleeping in a callback state the decision wakes.
-   * The result at `resultPath` is {approved, approvalId, decidedBy, decidedAt, reason, via}. Any failure
+   * What SendTaskSuccess delivered is discarded: `<name>Verified` (VerifyApproval) re-reads the stored,
+   * signed decision and checks it against this execution's plan and requester; its result at `resultPath`
+   * is {approved, approvalId, decidedBy, decidedAt, reason, via, authentication, principal, ...}. Any failure
    * (rejection, expiry, lost heartbeat) closes the stored approval first, then goes where Task failures
-   * go; expiry and a lost heartbeat end as ApprovalRejected.
+   * go; expiry and a lost heartbeat end as ApprovalRejected; a decision that does not verify, SafetyViolation.
    */
   approval(name: string, o: { fn: string; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string }): this {
     if (this.nested) throw new Error('approval gates belong outside Map iterations');
     const n = (suffix: string) => `${name}${suffix}`;
-    const fields = [...new Set([...Object.keys(o.payload).map((k) => k.replace(/\.\$$/, '')), 'gate', 'timeoutSeconds', 'heartbeatSeconds'])];
+    const fields = [...new Set([...Object.keys(o.payload).map((k) => k.replace(/\.\$$/, '')), 'gate', 'timeoutSeconds', 'heartbeatSeconds', 'requester'])];
     const forward = (keys: string[]) => Object.fromEntries(keys.map((k) => [`${k}.$`, `$.${k}`]));
     const executionPath = o.payload['execution.$'];
     if (typeof executionPath !== 'string') throw new Error(`approval ${name}: the payload needs 'execution.$'`);
+    const planPath = o.payload['plan.$'];
+    if (typeof planPath !== 'string') throw new Error(`approval ${name}: the payload needs 'plan.$'`);
     const decision = {
       StartAt: n('Decision'),
       States: {
@@ -255,14 +259,22 @@ export class ChainBuilder {
       Parameters: {
         ...o.payload,
         gate: name,
+        'requester.$': '$.requester',
         'timeoutSeconds.$': o.timeoutSecondsPath,
         ...(o.heartbeatSecondsPath ? { 'heartbeatSeconds.$': o.heartbeatSecondsPath } : { heartbeatSeconds: APPROVAL_HEARTBEAT_SECONDS }),
         reminder: { attempt: 0 },
       },
       Branches: [decision, reminders],
-      ResultSelector: Object.fromEntries(['approved', 'approvalId', 'decidedBy', 'decidedAt', 'reason', 'via'].map((k) => [`${k}.$`, `$[0].${k}`])),
-      ResultPath: o.resultPath,
+      // Whatever SendTaskSuccess said is not trusted: the next state reads the signed record.
+      ResultPath: null,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: n('Closed') }],
+    });
+    this.task(n('Verified'), {
+      fn: 'VerifyApproval',
+      comment: 'Re-reads the stored decision: APPROVED, signed by the approval tasks, for this plan, by an allowed approver who is not the requester.',
+      parameters: { 'execution.$': executionPath, gate: name, 'plan.$': planPath, 'requester.$': '$.requester' },
+      resultPath: o.resultPath,
+      timeoutSeconds: 60,
     });
     const target = this.catchers(undefined)?.[0]?.Next as string;
     this.add(n('Closed'), {
@@ -423,9 +435,13 @@ function prune<T extends AslState>(o: T): T {
   return o;
 }
 
-/** The standard first state: keep the input, and set up execution identity, intents and wait slots. */
-export function initialize(chain: ChainBuilder): ChainBuilder {
-  return chain.pass('Initialize', {
+/**
+ * The standard first states: keep the input, and set up execution identity, intents and wait slots;
+ * then (for workflows with an approval gate) VerifyRequester: who asked, as the starter attested it
+ * (docs/approvals.md). An input without a valid attestation ends here, before any change.
+ */
+export function initialize(chain: ChainBuilder, o: { verifyRequester?: boolean; catchTo?: string } = {}): ChainBuilder {
+  chain.pass('Initialize', {
     Comment: 'Keeps the raw input and starts the intent log that compensation reads.',
     Parameters: {
       'input.$': '$',
@@ -434,6 +450,15 @@ export function initialize(chain: ChainBuilder): ChainBuilder {
       wait: {},
       warnings: {},
     },
+  });
+  if (o.verifyRequester === false) return chain;
+  return chain.task('VerifyRequester', {
+    fn: 'VerifyRequester',
+    comment: 'Who asked for this execution, attested by the starter with a MAC over this execution\'s name and input; nobody decides their own request.',
+    parameters: { 'input.$': '$.input', 'execution.$': '$.execution', 'stateMachine.$': '$$.StateMachine.Name' },
+    resultPath: '$.requester',
+    catchTo: o.catchTo,
+    timeoutSeconds: 60,
   });
 }
 
