@@ -43,14 +43,17 @@ function build() {
   });
 
   // 1. The origin: back to the AWS ASN, or withdrawn.
-  const originItem = { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'execution.$': '$.execution' };
+  const originItem = {
+    'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId',
+    'execution.$': '$.execution', 'approval.$': '$.approval',
+  };
   c.when('RevertToAwsAsn', '$.plan.revert', (b) => {
     b.map('RevertOrigins', {
       itemsPath: '$.state.originItems', maxConcurrency: 1, resultPath: null, itemSelector: originItem,
       build: (m) => {
         m.wait('SpaceRevertCalls', { secondsPath: '$.waitSeconds' });
         m.task('AdvertiseFromAwsAsn', {
-          fn: 'AdvertiseWithAsn', parameters: { 'accountId.$': '$.accountId', 'region.$': '$.region', 'cidr.$': '$.cidr', asn: 'AWS', 'execution.$': '$.execution' },
+          fn: 'AdvertiseWithAsn', parameters: { 'accountId.$': '$.accountId', 'region.$': '$.region', 'cidr.$': '$.cidr', asn: 'AWS', 'execution.$': '$.execution', 'approval.$': '$.approval' },
           resultPath: '$.advertise', retry: [ADVERTISE_RETRY],
         });
       },
@@ -61,7 +64,7 @@ function build() {
       itemsPath: '$.state.originItems', maxConcurrency: 1, resultPath: null, itemSelector: originItem,
       build: (m) => {
         m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds' });
-        m.task('WithdrawCidr', { fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr' }, resultPath: '$.withdraw', retry: [ADVERTISE_RETRY] });
+        m.task('WithdrawCidr', { fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw', retry: [ADVERTISE_RETRY] });
       },
     });
   });

@@ -65,11 +65,11 @@ function build() {
   });
   c.map('WithdrawCidrs', {
     itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
-    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region' },
+    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'approval.$': '$.approval' },
     build: (m) => {
       m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds' });
       m.task('WithdrawCidr', {
-        fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr' }, resultPath: '$.withdraw',
+        fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
         retry: [{ ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' }],
       });
     },

@@ -45,11 +45,11 @@ function build() {
   });
   c.map('WithdrawCidrs', {
     itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
-    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds' },
+    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'approval.$': '$.approval' },
     build: (m) => {
       m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds', comment: 'GA allows one WithdrawByoipCidr per 10 s per account.' });
       m.task('WithdrawCidr', {
-        fn: 'WithdrawGaByoipCidr', parameters: { 'cidr.$': '$.cidr' }, resultPath: '$.withdraw',
+        fn: 'WithdrawGaByoipCidr', parameters: { 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
         retry: [{ ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' }],
       });
     },

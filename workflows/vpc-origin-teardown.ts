@@ -1,6 +1,7 @@
 /**
  * vpc-origin-teardown: the documented order and nothing else.
- *   detach the teams' origins from the distribution (or disable it), under its lock, wait Deployed
+ *   approval (always before "disable", and before "detach" when aliases go)
+ *   → detach the teams' origins from the distribution (or disable it), under its lock, wait Deployed
  *   → revoke the RAM sharing (refused while any distribution still uses an origin)
  *   → delete the VPC origin (IfMatch) and wait until it is gone
  *   → confirm nothing references it (ListDistributionsByOwnedResource).
@@ -22,6 +23,20 @@ function build() {
     parameters: { 'networkingAccountId.$': '$.plan.networkingAccountId', 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'teams.$': '$.plan.teams' },
     resultPath: '$.state',
   });
+  c.pass('NoApprovalNeeded', { Comment: 'Only origins leave (no name stops answering); a disable or an alias removal replaces this with the gate.', Result: { approved: false, required: false }, ResultPath: '$.approval' });
+  c.when('TeardownNeedsApproval', '$.state.approval.required', (b) => {
+    b.task('PlanTeardown', {
+      fn: 'PlanVpcOriginTeardown',
+      parameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.state.approval.changes' },
+      resultPath: '$.approvalPlan',
+    });
+    b.approval('AwaitApproval', {
+      fn: 'RequestApproval',
+      payload: { workflow: 'vpc-origin-teardown', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
+      timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
+      resultPath: '$.approval',
+    });
+  });
   c.task('AcquireDistributionLock', {
     fn: 'AcquireLock', retry: [LOCK_RETRY],
     parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'vpc-origin-teardown: detach team origins' },
@@ -31,7 +46,7 @@ function build() {
     fn: 'DetachTeamOrigins', comment: 'One read-modify-write (IfMatch) for all the teams: origins, their behaviours, their aliases.',
     parameters: {
       'distributionId.$': '$.plan.distributionId', 'lockResource.$': '$.plan.lockResource', 'execution.$': '$.execution',
-      'vpcOriginIds.$': '$.state.vpcOriginIds', 'aliases.$': '$.state.aliases', 'disable.$': '$.plan.disable',
+      'vpcOriginIds.$': '$.state.vpcOriginIds', 'aliases.$': '$.state.aliases', 'disable.$': '$.plan.disable', 'approval.$': '$.approval',
     },
     resultPath: '$.detach', retry: [PRECONDITION_RETRY],
   });
@@ -60,7 +75,7 @@ function build() {
     },
   });
   c.pass('Summarize', {
-    Parameters: { 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'detached.$': '$.detach', 'teams.$': '$.removed' },
+    Parameters: { 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'detached.$': '$.detach', 'teams.$': '$.removed', 'approval.$': '$.approval' },
   });
   c.succeed('TornDown');
   // A stopped teardown gives the lease back (if it took it) so the re-run does not wait for it to expire.
