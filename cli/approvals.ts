@@ -86,7 +86,7 @@ export async function decide(t: Target, approvalId: string, approve: boolean, as
   const credentials = await (t.sim ? fromEnv() : fromNodeProviderChain())();
   const proof = await presignCallerIdentity(credentials, t.region ?? defaultRegion(), decisionBinding({ approvalId, round, outcome, reason }), new Date(now));
   const res = await httpRequest({
-    url: `${base}/approvals/${encodeURIComponent(approvalId)}`, method: 'POST', headers: { 'content-type': 'application/json' },
+    url: `${base}/approvals/${encodeURIComponent(approvalId)}/decision`, method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ decision: outcome, reason, round, ...(as ? { as } : {}), callerIdentity: presignedUrl(proof) }),
   });
   let body: { outcome?: DecisionOutcome; error?: string; message?: string };

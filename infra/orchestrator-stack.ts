@@ -24,11 +24,13 @@ import type { Construct } from 'constructs';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
 import { workflows } from '../workflows';
 import { APPROVAL_KEY_SECRET_NAME } from '../domain/approval';
+import { DEPLOYMENT_ENV } from '../domain/deployment';
 import { ApprovalGate } from './approval-construct';
 import { addApprovalExpiryAlarm, addExecutionAlarms } from './alarms';
 import { acknowledgeInvokeGrants } from './nag';
 import { taskBundling } from './bundling';
-import type { OrchestratorConfig } from './config';
+import { deployedWorkflows, type OrchestratorConfig } from './config';
+import { deploymentEnvFor } from './deployment-env';
 import { resourcesFor, type ScopeContext } from './iam-scopes';
 import { subscribeToIpSpaceChanged } from './origin-ranges-trigger';
 import { taskPermissions } from './task-permissions';
@@ -122,6 +124,7 @@ export class OrchestratorStack extends Stack {
           POWERTOOLS_LOG_LEVEL: 'INFO',
           STATE_TABLE_NAME: this.stateTable.tableName,
           OPERATORS_TOPIC_ARN: this.operatorsTopic.topicArn,
+          ...(deploymentEnvFor(name, config) ? { [DEPLOYMENT_ENV]: deploymentEnvFor(name, config)! } : {}),
         },
         bundling: taskBundling,
         depsLockFilePath: join(ROOT, 'package-lock.json'),
@@ -130,7 +133,8 @@ export class OrchestratorStack extends Stack {
       this.functions.set(name, fn);
     }
 
-    for (const wf of workflows) {
+    const deployed = new Set(deployedWorkflows(config));
+    for (const wf of workflows.filter((w) => deployed.has(w.name))) {
       const definition = readFileSync(join(ROOT, 'asl', `${wf.name}.asl.json`), 'utf8');
       const used = tasksOf(definition);
       const logGroup = new logs.LogGroup(this, `${wf.name}-logs`, {
@@ -154,7 +158,7 @@ export class OrchestratorStack extends Stack {
       addExecutionAlarms(this, wf.name, sm, this.operatorsTopic);
     }
 
-    addTriggers(this, { stateMachines: this.stateMachines });
+    addTriggers(this, { stateMachines: this.stateMachines, starter: this.functions.get('StartWorkflow')!, config });
 
     new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
     new CfnOutput(this, 'OperatorsTopicArn', { value: this.operatorsTopic.topicArn });
@@ -163,7 +167,7 @@ export class OrchestratorStack extends Stack {
       subscribeToIpSpaceChanged(this, this.functions.get('StartOriginRangesSync')!, originSync, this.node.tryGetContext('originRangesSync'));
     }
 
-    new ApprovalGate(this, 'ApprovalGate', { functions: this.functions });
+    new ApprovalGate(this, 'ApprovalGate', { functions: this.functions, approvers: config.approvers, approvalPage: config.approvalPage });
     addApprovalExpiryAlarm(this, taskLogs, this.operatorsTopic);
   }
 }

@@ -123,7 +123,7 @@ async function serveSignIn(req: IncomingMessage, res: ServerResponse, sim: Simul
 /** An API Gateway proxy event for the page, with what the authorizer verified (if anyone is signed in). */
 function pageEvent(o: { method: string; path: string; approvalId: string; query: URLSearchParams; headers: Record<string, string>; body?: string; sourceIp: string; email?: string }): APIGatewayProxyEvent {
   return {
-    httpMethod: o.method, path: o.path, resource: '/approvals/{approvalId}', pathParameters: { approvalId: o.approvalId },
+    httpMethod: o.method, path: o.path, resource: o.path.endsWith('/decision') ? '/approvals/{approvalId}/decision' : '/approvals/{approvalId}', pathParameters: { approvalId: o.approvalId },
     queryStringParameters: [...o.query.keys()].length ? Object.fromEntries(o.query) : null, multiValueQueryStringParameters: null,
     headers: o.headers, multiValueHeaders: {}, body: o.body ?? null, isBase64Encoded: false, stageVariables: null,
     requestContext: {
@@ -169,7 +169,7 @@ export async function startApprovalServer(sim: Simulator, o: { port?: number; st
   const secret = randomBytes(24).toString('base64url');
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const page = /^\/approvals\/([^/]+)$/.exec(url.pathname);
+    const page = /^\/approvals\/([^/]+)(\/decision)?$/.exec(url.pathname);
     const disconnect = connectSimulator(sim);
     const work = page ? servePage(req, res, url, page[1], secret)
       : url.pathname === '/signin' ? serveSignIn(req, res, sim, secret)
@@ -219,7 +219,7 @@ export function hostApprovalApi(sim: Simulator): void {
     matches: (req: HttpRequest) => { try { return new URL(req.url).host === host; } catch { return false; } },
     async handle(req: HttpRequest): Promise<HttpResponse> {
       const url = new URL(req.url);
-      const m = /^\/approvals\/([^/]+)$/.exec(url.pathname);
+      const m = /^\/approvals\/([^/]+)(\/decision)?$/.exec(url.pathname);
       if (!m) return { status: 404, headers: {}, body: '{"message":"Missing Authentication Token"}' };
       const out = await approvalPage(pageEvent({ method: req.method ?? 'GET', path: url.pathname, approvalId: m[1], query: url.searchParams, headers: req.headers ?? {}, body: req.body, sourceIp: '192.0.2.10' }));
       return { status: out.statusCode, headers: Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k, String(v)])), body: out.body };

@@ -301,7 +301,8 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   try {
     return await sim.clock.drive(async () => {
       let input = opts.input;
-      if (opts.requester !== false) {
+      // Only workflows that check who asked (a VerifyRequester state) take an attested input.
+      if (opts.requester !== false && (definition.States as Record<string, unknown>).VerifyRequester) {
         const who = opts.requester ?? rehearsalRequester(sim);
         const requester: Requester = {
           principal: who.principal, approver: who.approver !== undefined ? who.approver : approverOfPrincipal(sim.world.deployment, who.principal) ?? null,

@@ -9,7 +9,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize } from './lib/builder';
+import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -20,6 +20,7 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateByoasnOnboardInput', comment: 'ASN rules, CIDRs, the signed message: every mistake named before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   c.task('CaptureState', {
     fn: 'CaptureByoasnOnboardState',
     comment: 'What compensation keeps: an ASN provisioned before, associations and advertisements that existed.',

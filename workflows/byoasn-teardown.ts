@@ -10,13 +10,14 @@
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
 import { ADVERTISE_RETRY } from './byoasn-onboard';
-import { ChainBuilder, initialize } from './lib/builder';
+import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
   const c = new ChainBuilder().catchFailuresAt('TeardownStopped');
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateByoasnTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   c.task('CaptureState', {
     fn: 'CaptureByoasnTeardownState',
     parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' },

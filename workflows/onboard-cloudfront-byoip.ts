@@ -9,7 +9,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks } from './lib/builder';
+import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks, verifyRequester } from './lib/builder';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -18,6 +18,7 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateOnboardInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   acquireLocks(c, { resourcesPath: '$.plan.locks.resources', waitPath: '$.plan.locks.wait', purpose: 'onboard-cloudfront-byoip', leaseSeconds: MAX_EXECUTION_SECONDS });
   c.parallel('CaptureBaseline', {
     comment: 'What compensation restores, read per service: distribution settings, DNS record sets and TTLs, advertisement.',

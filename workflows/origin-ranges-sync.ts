@@ -28,7 +28,7 @@ function finishEarly(b: ChainBuilder, name: string, summary: Record<string, stri
 
 function build() {
   const c = new ChainBuilder();
-  initialize(c, { verifyRequester: false });
+  initialize(c);
   c.task('ValidateInput', { fn: 'ValidateOriginRangesInput', comment: 'The input and the SNS notification in it (topic, pinned URL, md5, synctoken), before any call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
 
   // One writer per sync: overlapping notifications queue here instead of racing on the same groups.

@@ -9,7 +9,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize } from './lib/builder';
+import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -17,6 +17,7 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateStaticIpInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   c.intent('locks', { action: 'DynamoDB.ReleaseLocks', label: 'release this execution\'s leases', 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' });
   c.task('AcquireLocks', {
     fn: 'AcquireLock', comment: 'One writer per range and per accelerator; another execution holding them fails this one fast.',

@@ -9,14 +9,15 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks, STANDARD_RETRY } from './lib/builder';
+import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks, STANDARD_RETRY, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
   // A stopped teardown gives its leases back first, so re-running it isn't blocked by itself.
   const c = new ChainBuilder().catchFailuresAt('ReleaseLocksAfterStop');
-  initialize(c, { catchTo: 'TeardownStopped' });
+  initialize(c);
   c.task('ValidateInput', { fn: 'ValidateTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan', catchTo: 'TeardownStopped' });
+  verifyRequester(c, { catchTo: 'TeardownStopped' });
   acquireLocks(c, { resourcesPath: '$.plan.locks.resources', waitPath: '$.plan.locks.wait', purpose: 'teardown-cloudfront-byoip', leaseSeconds: MAX_EXECUTION_SECONDS });
   c.parallel('CaptureState', {
     comment: 'What is left to tear down; a re-run after a partial teardown finds less.',

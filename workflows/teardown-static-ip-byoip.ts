@@ -9,14 +9,15 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, STANDARD_RETRY } from './lib/builder';
+import { ChainBuilder, initialize, STANDARD_RETRY, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
   const c = new ChainBuilder().catchFailuresAt('ReleaseLocksAfterFailure');
-  initialize(c, { catchTo: 'TeardownStopped' });
+  initialize(c);
   // Without a plan there are no leases to give back: straight to the end.
   c.task('ValidateInput', { fn: 'ValidateStaticIpTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan', catchTo: 'TeardownStopped' });
+  verifyRequester(c, { catchTo: 'TeardownStopped' });
   c.task('AcquireLocks', {
     fn: 'AcquireLock',
     parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'teardown-static-ip-byoip' },

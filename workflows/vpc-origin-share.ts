@@ -13,7 +13,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, PRECONDITION_RETRY } from './lib/builder';
+import { ChainBuilder, initialize, PRECONDITION_RETRY, verifyRequester } from './lib/builder';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -24,6 +24,7 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateVpcOriginShareInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   c.task('CaptureBaseline', {
     fn: 'CaptureVpcOriginShareBaseline',
     comment: 'The distribution, teams already attached, hosts already covered, DNS records before: what compensation restores.',

@@ -10,7 +10,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, PRECONDITION_RETRY, STANDARD_RETRY, taskArn } from './lib/builder';
+import { ChainBuilder, initialize, PRECONDITION_RETRY, STANDARD_RETRY, taskArn, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 import { LOCK_RETRY } from './vpc-origin-share';
 
@@ -18,6 +18,7 @@ function build() {
   const c = new ChainBuilder().catchFailuresAt('StopTeardown');
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateVpcOriginTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   c.task('CaptureState', {
     fn: 'CaptureVpcOriginTeardownState', comment: 'What is left (a re-run finds less); refuses if another distribution also uses an origin.',
     parameters: { 'networkingAccountId.$': '$.plan.networkingAccountId', 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'teams.$': '$.plan.teams' },

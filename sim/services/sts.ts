@@ -17,7 +17,7 @@ const PrincipalSeed = z.object({
   accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/),
   secretAccessKey: z.string().min(16),
 }).strict();
-export const StsWorldSection = z.object({ principals: z.array(PrincipalSeed).default([]) }).strict();
+export const StsWorldSection = z.object({ description: z.string().optional(), principals: z.array(PrincipalSeed).default([]) }).strict();
 export interface StsState { principals: Array<z.infer<typeof PrincipalSeed>>; answered: Array<{ at: number; arn: string | null; error?: string }> }
 
 const HOST = /^sts(\.([a-z]{2}(-gov)?-[a-z]+-\d))?\.amazonaws\.com$/;

@@ -89,7 +89,7 @@ function deciderAt(event: APIGatewayProxyEvent, linkApprover: string): { ok: tru
   return { ok: true, signedIn: true, identity: { approver: linkApprover, principal: auth.subject, authentication: 'link+authorizer' } };
 }
 
-/** `byoip approve|reject`: JSON in, JSON out; the identity is the STS-proven principal, mapped to an approver. */
+/** `byoip approve|reject` (POST /approvals/{id}/decision): JSON in, JSON out; the identity is the STS-proven principal, mapped to an approver. */
 async function cliDecision(event: APIGatewayProxyEvent, approvalId: string, raw: string, now: number): Promise<Reply> {
   let body: { decision?: unknown; reason?: unknown; as?: unknown; round?: unknown; callerIdentity?: unknown };
   try {
@@ -127,7 +127,8 @@ async function serve(event: APIGatewayProxyEvent, method: string): Promise<Reply
   const keys = await approvalKeyMaterial();
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? '';
   const contentType = (header(event, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
-  if (method === 'POST' && contentType === 'application/json') {
+  if (event.resource === '/approvals/{approvalId}/decision' || (event.path ?? '').endsWith('/decision')) {
+    if (method !== 'POST' || contentType !== 'application/json') return { status: 415, html: '', json: { error: 'POST JSON from byoip approve|reject' } };
     if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { status: 413, html: '', json: { error: 'too large' } };
     return cliDecision(event, approvalId, raw, now);
   }

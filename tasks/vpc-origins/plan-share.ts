@@ -11,7 +11,8 @@ const Event = z.object({
 
 export const handler = defineTask('PlanVpcOriginShare', Event, async (input) => {
   const count = (kind: string) => input.changes.filter((c) => c.kind === kind).length;
-  const hosts = input.changes.filter((c) => c.kind === 'alias').map((c) => c.to);
+  const aliases = input.changes.filter((c) => c.kind === 'alias').map((c) => c.to);
+  const hosts = aliases.length > 3 ? [...aliases.slice(0, 3), `${aliases.length - 3} more`] : aliases;
   return {
     title: count('origin')
       ? `Attach ${count('origin')} team origin(s)${hosts.length ? ` as ${hosts.join(', ')}` : ''} to shared distribution ${input.distributionId} (${input.migrationId})`

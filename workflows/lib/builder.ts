@@ -435,13 +435,9 @@ function prune<T extends AslState>(o: T): T {
   return o;
 }
 
-/**
- * The standard first states: keep the input, and set up execution identity, intents and wait slots;
- * then (for workflows with an approval gate) VerifyRequester: who asked, as the starter attested it
- * (docs/approvals.md). An input without a valid attestation ends here, before any change.
- */
-export function initialize(chain: ChainBuilder, o: { verifyRequester?: boolean; catchTo?: string } = {}): ChainBuilder {
-  chain.pass('Initialize', {
+/** The standard first state: keep the input, and set up execution identity, intents and wait slots. */
+export function initialize(chain: ChainBuilder): ChainBuilder {
+  return chain.pass('Initialize', {
     Comment: 'Keeps the raw input and starts the intent log that compensation reads.',
     Parameters: {
       'input.$': '$',
@@ -451,7 +447,14 @@ export function initialize(chain: ChainBuilder, o: { verifyRequester?: boolean; 
       warnings: {},
     },
   });
-  if (o.verifyRequester === false) return chain;
+}
+
+/**
+ * For every workflow with an approval gate, right after ValidateInput (which names input mistakes
+ * before any AWS call): who asked, as the starter attested it (docs/approvals.md). An execution not
+ * started through a starter (StartExecution by hand) ends here, before any change.
+ */
+export function verifyRequester(chain: ChainBuilder, o: { catchTo?: string } = {}): ChainBuilder {
   return chain.task('VerifyRequester', {
     fn: 'VerifyRequester',
     comment: 'Who asked for this execution, attested by the starter with a MAC over this execution\'s name and input; nobody decides their own request.',
