@@ -304,7 +304,7 @@ export function authenticationLabel(d: Pick<Decision, 'authentication'>): string
 
 /** What SendTaskSuccess delivers. The gate does not trust it: VerifyApproval re-reads the signed record. */
 export function approvalOutput(approvalId: string, d: Decision) {
-  return { approved: true as const, approvalId, decidedBy: d.decidedBy, decidedAt: d.decidedAt, reason: d.reason, via: d.via };
+  return { approved: true as const, approvalId, decidedBy: d.decidedBy, decidedAt: d.decidedAt, reason: d.reason, via: d.via, authentication: d.authentication };
 }
 
 /** The task token at rest: AES-256-GCM under the token key, bound to the approval (base64url iv.ciphertext.tag). */

@@ -217,7 +217,7 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
             const record: ApprovalRecord = { state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null };
             log.approvals.push(record);
             waiting.then(
-              (out: any) => Object.assign(record, { decidedAt: rel(), approved: out?.approved === true, decidedBy: out?.decidedBy ?? null }),
+              (out: any) => Object.assign(record, { decidedAt: rel(), approved: out?.approved === true, decidedBy: out?.decidedBy ?? null, authentication: out?.authentication ?? null }),
               (err: Error) => Object.assign(record, { decidedAt: rel(), error: err.name }),
             );
           }
