@@ -13,7 +13,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, PRECONDITION_RETRY, verifyRequester } from './lib/builder';
+import { approvalWhen, ChainBuilder, initialize, PRECONDITION_RETRY, verifyRequester } from './lib/builder';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -33,19 +33,11 @@ function build() {
   });
 
   // The gate, before anything is created: every new origin, behaviour, alias and DNS record on the shared distribution.
-  c.pass('NoApprovalNeeded', { Comment: 'Nothing new for the internet (a re-run of what is in place); the gate replaces this.', Result: { approved: false, required: false }, ResultPath: '$.approval' });
-  c.when('ShareNeedsApproval', '$.baseline.approval.required', (b) => {
-    b.task('PlanShare', {
-      fn: 'PlanVpcOriginShare',
-      parameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.baseline.approval.changes' },
-      resultPath: '$.approvalPlan',
-    });
-    b.approval('AwaitApproval', {
-      fn: 'RequestApproval',
-      payload: { workflow: 'vpc-origin-share', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
-      timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
-      resultPath: '$.approval',
-    });
+  approvalWhen(c, {
+    workflow: 'vpc-origin-share', when: '$.baseline.approval.required', comment: 'Nothing new for the internet (a re-run of what is in place); the gate replaces this.',
+    planFn: 'PlanVpcOriginShare',
+    planParameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.baseline.approval.changes' },
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds', resultPath: '$.approval',
   });
 
   // Team accounts: VPC origin, share; networking account: accept. Newest undone first: shares, then origins.

@@ -10,7 +10,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, PRECONDITION_RETRY, STANDARD_RETRY, taskArn, verifyRequester } from './lib/builder';
+import { approvalWhen, ChainBuilder, initialize, PRECONDITION_RETRY, STANDARD_RETRY, taskArn, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 import { LOCK_RETRY } from './vpc-origin-share';
 
@@ -24,19 +24,11 @@ function build() {
     parameters: { 'networkingAccountId.$': '$.plan.networkingAccountId', 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'teams.$': '$.plan.teams' },
     resultPath: '$.state',
   });
-  c.pass('NoApprovalNeeded', { Comment: 'Only origins leave (no name stops answering); a disable or an alias removal replaces this with the gate.', Result: { approved: false, required: false }, ResultPath: '$.approval' });
-  c.when('TeardownNeedsApproval', '$.state.approval.required', (b) => {
-    b.task('PlanTeardown', {
-      fn: 'PlanVpcOriginTeardown',
-      parameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.state.approval.changes' },
-      resultPath: '$.approvalPlan',
-    });
-    b.approval('AwaitApproval', {
-      fn: 'RequestApproval',
-      payload: { workflow: 'vpc-origin-teardown', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
-      timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
-      resultPath: '$.approval',
-    });
+  approvalWhen(c, {
+    workflow: 'vpc-origin-teardown', when: '$.state.approval.required', comment: 'Only origins leave (no name stops answering); a disable or an alias removal replaces this with the gate.',
+    planFn: 'PlanVpcOriginTeardown',
+    planParameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.state.approval.changes' },
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds', resultPath: '$.approval',
   });
   c.task('AcquireDistributionLock', {
     fn: 'AcquireLock', retry: [LOCK_RETRY],

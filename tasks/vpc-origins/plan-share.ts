@@ -2,14 +2,15 @@
 import * as z from 'zod';
 import { defineTask } from '../lib/handler';
 
-const Event = z.object({
+/** A plan task's input: the changes the capture step listed (kind, target, from, to), and who approves. */
+export const PlanChangesEvent = z.object({
   migrationId: z.string(),
   distributionId: z.string(),
   approvers: z.array(z.string()),
   changes: z.array(z.object({ kind: z.string(), target: z.string(), from: z.string(), to: z.string() })).min(1),
 });
 
-export const handler = defineTask('PlanVpcOriginShare', Event, async (input) => {
+export const handler = defineTask('PlanVpcOriginShare', PlanChangesEvent, async (input) => {
   const count = (kind: string) => input.changes.filter((c) => c.kind === kind).length;
   const aliases = input.changes.filter((c) => c.kind === 'alias').map((c) => c.to);
   const hosts = aliases.length > 3 ? [...aliases.slice(0, 3), `${aliases.length - 3} more`] : aliases;

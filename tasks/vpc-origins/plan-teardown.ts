@@ -1,15 +1,8 @@
 /** What a human approves before vpc-origin-teardown disables the shared distribution or takes names off it. */
-import * as z from 'zod';
 import { defineTask } from '../lib/handler';
+import { PlanChangesEvent } from './plan-share';
 
-const Event = z.object({
-  migrationId: z.string(),
-  distributionId: z.string(),
-  approvers: z.array(z.string()),
-  changes: z.array(z.object({ kind: z.string(), target: z.string(), from: z.string(), to: z.string() })).min(1),
-});
-
-export const handler = defineTask('PlanVpcOriginTeardown', Event, async (input) => {
+export const handler = defineTask('PlanVpcOriginTeardown', PlanChangesEvent, async (input) => {
   const disabling = input.changes.some((c) => c.kind === 'distribution');
   const names = input.changes.filter((c) => c.kind === 'alias').map((c) => c.from);
   return {

@@ -485,3 +485,23 @@ export function releaseLocks(chain: ChainBuilder, resourcesPath: string, name = 
   chain.task(name, { fn: 'ReleaseLock', parameters: { 'resources.$': resourcesPath, 'owner.$': '$.execution.name' }, resultPath: null, catchTo: null });
   return chain.tolerateFailure(name, '$.warnings.locks', 'The leases expire on their own; release them by hand to unblock sooner (docs/runbook.md).');
 }
+
+/**
+ * An approval gate only when the boolean at `when` is true (a plan with changes to what the internet
+ * sees); otherwise `resultPath` holds {approved: false, required: false} and the chain goes on. The plan
+ * task builds the ApprovalPlan from `planParameters`.
+ */
+export function approvalWhen(chain: ChainBuilder, o: {
+  workflow: string; when: string; comment: string; planFn: string; planParameters: Record<string, Json>; timeoutSecondsPath: string; resultPath: string;
+}): ChainBuilder {
+  chain.pass('NoApprovalNeeded', { Comment: o.comment, Result: { approved: false, required: false }, ResultPath: o.resultPath });
+  return chain.when('ApprovalRequired', o.when, (b) => {
+    b.task('PlanApproval', { fn: o.planFn, parameters: o.planParameters, resultPath: '$.approvalPlan' });
+    b.approval('AwaitApproval', {
+      fn: 'RequestApproval',
+      payload: { workflow: o.workflow, 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': o.timeoutSecondsPath },
+      timeoutSecondsPath: o.timeoutSecondsPath,
+      resultPath: o.resultPath,
+    });
+  });
+}
