@@ -90,7 +90,7 @@ export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
 export type DeploymentConfigInput = z.input<typeof DeploymentConfigSchema>;
 
 /** Validates the "byoip" object; a JSON string (how CDK passes `-c byoip='{...}'`) is parsed first. */
-export function parseDeploymentConfig(raw: unknown, where = 'the "byoip" context in cdk.json'): DeploymentConfig {
+export function parseDeploymentConfig(raw: unknown, where = '"byoip" context in cdk.json'): DeploymentConfig {
   let value = raw ?? {};
   if (typeof value === 'string') {
     try {
