@@ -12,9 +12,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Context } from 'aws-lambda';
-import { approvalIdFor, attestRequester, eligibleApprovers, type Requester } from '../domain/approval';
+import { APPROVAL_KEY_SECRET_NAME, approvalIdFor, approvalKeys, attestRequester, eligibleApprovers, type Requester } from '../domain/approval';
 import { approverOfPrincipal } from '../domain/deployment';
-import { approvalKeyMaterial } from '../tasks/approval/config';
 import { decideApproval, type DecisionOutcome } from '../tasks/approval/store';
 import { taskCatalog } from '../tasks/catalog';
 import type { Simulator } from '../sim/simulator';
@@ -76,6 +75,17 @@ export interface RunOptions {
    * `false`: pass the input as it is (to rehearse a StartExecution by hand).
    */
   readonly requester?: { principal: string; approver?: string | null } | false;
+}
+
+/**
+ * The runner plays the starter (StartWorkflow in AWS), which is not part of the execution: it reads the
+ * simulated link key directly, so its read is neither in the report's AWS calls nor hit by injected faults.
+ */
+function starterKeys(sim: Simulator) {
+  const secret = sim.state<{ secrets: Array<{ name: string; account: string; value: string }> }>('secretsmanager').secrets
+    .find((s) => s.name === APPROVAL_KEY_SECRET_NAME && s.account === sim.world.defaultAccount);
+  if (!secret) throw new Error(`the simulated account ${sim.world.defaultAccount} has no ${APPROVAL_KEY_SECRET_NAME}`);
+  return approvalKeys(secret.value);
 }
 
 /** Who a rehearsal runs as unless told otherwise. */
@@ -308,7 +318,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
           principal: who.principal, approver: who.approver !== undefined ? who.approver : approverOfPrincipal(sim.world.deployment, who.principal) ?? null,
           via: 'simulator', at: new Date(sim.clock.now()).toISOString(),
         };
-        input = attestRequester(await approvalKeyMaterial(), { stateMachine: `byoip-${opts.workflow}`, executionName, input: opts.input, requester });
+        input = attestRequester(starterKeys(sim), { stateMachine: `byoip-${opts.workflow}`, executionName, input: opts.input, requester });
       }
       // Validation is done by our own tests with asl-validator 4; the engine's bundled 3.x would mutate the definition.
       const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
