@@ -165,6 +165,12 @@ async function serve(event: APIGatewayProxyEvent, method: string): Promise<Reply
   const at = deciderAt(event, link.approver);
   if (!at.ok) return { status: at.status, html: messagePage({ title: at.status === 401 ? 'Sign in to decide' : 'Not your link', tone: 'error', now, lines: at.lines }) };
   const approver = at.identity.approver;
+  if ((view.approvals ?? []).some((d) => d.decidedBy.toLowerCase() === approver.toLowerCase())) {
+    // A two-approver gate: this approver has approved; the link decides once.
+    return { status: method === 'POST' ? 409 : 200, html: messagePage({ title: 'Approval recorded', tone: 'info', now, view, lines: [
+      ...outcomeLines(view), method === 'POST' ? 'Nothing was changed by this request.' : 'This link has been used: a link decides once.',
+    ] }) };
+  }
   if (method !== 'POST') {
     const form = freshForm(keys, event, view, approver, now);
     return { status: 200, html: reviewPage(view, { csrf: form.csrf, now, approver, signedIn: at.signedIn }), cookie: form.cookie };
