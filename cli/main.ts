@@ -3,7 +3,7 @@
  *   byoip simulate <workflow> [--input FILE [--world FILE]] [--approve auto|reject|prompt|none]
  *                  [--fault Operation=ErrorName[xN]]... [--skip-preflight [REASON]] [--report FILE]
  *   byoip doctor --cidr CIDR [--asn ASN] [--signing-key FILE] [--world FILE]
- *   byoip approvals [--sim]                 byoip approve|reject <id> --as EMAIL --reason TEXT [--sim]
+ *   byoip approvals [--sim]                 byoip approve|reject <id> --reason TEXT [--as EMAIL] [--sim]
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -45,7 +45,7 @@ function pageApprover(server: ApprovalServer): ApprovalPolicy {
       for (const c of plan.changes ?? []) err.write(`  - ${c.kind} ${c.target}: ${c.from} → ${c.to}\n`);
       if (plan.prerequisite) err.write(`  ! ${plan.prerequisite}\n`);
       err.write(`Open the emailed link to decide (virtual time stands still meanwhile):\n  ${req.link() ?? '(no approval email was published)'}\n`);
-      err.write(`or from another terminal: byoip approve|reject ${req.approvalId} --sim --as <approver> --reason "..."\n`);
+      err.write(`or from another terminal, with an approver's simulated credentials: byoip approve|reject ${req.approvalId} --sim --reason "..."\n`);
       while (req.sim.taskTokens.pending().some((t) => t.token === req.task.token)) await VirtualClock.realDelay(100);
       err.write(`=== Decided; the rehearsal goes on (approval page: ${server.url}).\n`);
     } finally {
@@ -142,7 +142,8 @@ export async function main(argv: string[]): Promise<number> {
   const where = (c: Command) => c
     .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
     .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')
-    .option('--table <name>', 'state table (default: STATE_TABLE_NAME or byoip-orchestrator-state)');
+    .option('--table <name>', 'state table (default: STATE_TABLE_NAME or byoip-orchestrator-state)')
+    .option('--api <url>', 'the approval page\'s API (the stack output ApprovalPageUrl; default: BYOIP_APPROVAL_API)');
   where(program.command('approvals').description('list pending approvals'))
     .option('--json', 'machine-readable output')
     .action(async (opts: Target & { json?: boolean }) => {
@@ -151,9 +152,9 @@ export async function main(argv: string[]): Promise<number> {
     });
   for (const verb of ['approve', 'reject'] as const) {
     where(program.command(`${verb} <approvalId>`).description(`${verb} a pending approval (recorded with who, when and why)`))
-      .requiredOption('--as <email>', 'who you are: one of the approvers the plan lists')
+      .option('--as <email>', 'who you expect to decide as; refused unless your AWS credentials map to that approver')
       .requiredOption('--reason <text>', 'why; recorded with the decision')
-      .action(async (approvalId: string, opts: Target & { as: string; reason: string }) => {
+      .action(async (approvalId: string, opts: Target & { as?: string; reason: string }) => {
         const outcome = describeOutcome(approvalId, await decide(opts, approvalId, verb === 'approve', opts.as, opts.reason));
         (outcome.code === 0 ? process.stdout : process.stderr).write(outcome.text);
         code = outcome.code;

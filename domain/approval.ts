@@ -1,13 +1,19 @@
 /**
  * The approval gate's rules, pure: the plan a human approves, the approval id, the signed link the
  * email carries (never the task token), the anti-forgery value of the page's form, when to remind,
- * who may decide, and the texts the approvers read.
+ * who may decide, the signed decision, the requester's attestation, and the texts the approvers read.
  *
- * Links are HMAC-SHA256 signed with a key kept in Secrets Manager: the link names an approval id, a
- * round and an expiry; changing any of them breaks the signature. Single use is enforced by the
- * stored record (a decision is a conditional write), not by the link.
+ * One secret in Secrets Manager (the "link key", readable only by the approval tasks) is the root of
+ * every key here; each use gets its own key, derived with HKDF (approvalKeys):
+ *  - links: HMAC over approval id, round, the approver the link was sent to, and expiry;
+ *  - the page form's anti-forgery value;
+ *  - decisions: HMAC over approval id, round, outcome, approver, principal, time and plan hash, so a
+ *    record written past the approval tasks (or a made-up SendTaskSuccess) fails VerifyApproval;
+ *  - the task token at rest: AES-256-GCM;
+ *  - the requester's attestation, written by the starter and checked by VerifyRequester.
+ * Single use is enforced by the stored record (a decision is a conditional write), not by the link.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { Email, MAX_APPROVAL_SECONDS } from './validation';
 
@@ -80,9 +86,24 @@ export function approvalIdFor(executionId: string, gate: string): string {
   return `apr-${createHash('sha256').update(`${executionId}\n${gate}`).digest('hex').slice(0, 24)}`;
 }
 
-function mac(key: string, parts: Array<string | number>): string {
-  if (key.length < MIN_KEY_LENGTH) throw new Error(`the approval link key must be at least ${MIN_KEY_LENGTH} characters`);
-  return createHmac('sha256', key).update(parts.join('\n')).digest('base64url');
+/** The keys the approval tasks derive from the one secret; each use has its own. */
+export interface ApprovalKeys {
+  readonly link: Buffer;
+  readonly form: Buffer;
+  readonly decision: Buffer;
+  readonly token: Buffer;
+  readonly requester: Buffer;
+}
+
+/** HKDF-SHA256 from the link-key secret: one 32-byte key per use, so no use can stand in for another. */
+export function approvalKeys(secret: string): ApprovalKeys {
+  if (secret.length < MIN_KEY_LENGTH) throw new Error(`the approval link key must be at least ${MIN_KEY_LENGTH} characters`);
+  const derive = (use: string) => Buffer.from(hkdfSync('sha256', secret, 'byoip-orchestrator/approval-keys', use, 32));
+  return { link: derive('link/v2'), form: derive('form/v2'), decision: derive('decision/v1'), token: derive('task-token/v1'), requester: derive('requester/v1') };
+}
+
+function mac(key: Buffer, parts: Array<string | number>): string {
+  return createHmac('sha256', key).update(parts.map(String).join('\n')).digest('base64url');
 }
 
 function sameMac(a: string, b: string): boolean {
@@ -94,50 +115,53 @@ function sameMac(a: string, b: string): boolean {
 export interface LinkClaims {
   approvalId: string;
   round: number;
+  /** The approver the link is sent to: one link per approver, their address inside the signature. */
+  approver: string;
   /** Epoch ms; the link is signed with whole seconds. */
   expiresAt: number;
 }
 
-/** The query string of a link: r(ound), e(xpiry, epoch seconds), s(ignature). */
-export type LinkQuery = { r: string; e: string; s: string };
+/** The query string of a link: r(ound), a(pprover), e(xpiry, epoch seconds), s(ignature). */
+export type LinkQuery = { r: string; a: string; e: string; s: string };
 
-export function signLink(key: string, c: LinkClaims): LinkQuery {
+export function signLink(keys: Pick<ApprovalKeys, 'link'>, c: LinkClaims): LinkQuery {
   const e = Math.floor(c.expiresAt / 1000);
-  return { r: String(c.round), e: String(e), s: mac(key, ['byoip-approval-link/v1', c.approvalId, c.round, e]) };
+  const a = c.approver.toLowerCase();
+  return { r: String(c.round), a, e: String(e), s: mac(keys.link, ['byoip-approval-link/v2', c.approvalId, c.round, a, e]) };
 }
 
-export function approvalUrl(baseUrl: string, key: string, c: LinkClaims): string {
-  const q = signLink(key, c);
-  return `${baseUrl.replace(/\/+$/, '')}/approvals/${c.approvalId}?r=${q.r}&e=${q.e}&s=${q.s}`;
+export function approvalUrl(baseUrl: string, keys: Pick<ApprovalKeys, 'link'>, c: LinkClaims): string {
+  const q = signLink(keys, c);
+  return `${baseUrl.replace(/\/+$/, '')}/approvals/${c.approvalId}?r=${q.r}&a=${encodeURIComponent(q.a)}&e=${q.e}&s=${q.s}`;
 }
 
 export type LinkCheck =
-  | { ok: true; round: number; expiresAt: number; expired: boolean }
+  | { ok: true; round: number; approver: string; expiresAt: number; expired: boolean }
   | { ok: false; reason: 'tampered' };
 
 /** Checks a link's signature; expiry is reported, not refused, so a decided approval can still be shown. */
-export function verifyLink(key: string, approvalId: string, query: Partial<Record<string, string | undefined>>, nowMs: number): LinkCheck {
-  const { r, e, s } = query;
-  if (!APPROVAL_ID_RE.test(approvalId) || !r || !e || !s || !/^\d{1,6}$/.test(r) || !/^\d{1,12}$/.test(e)) return { ok: false, reason: 'tampered' };
-  const expected = mac(key, ['byoip-approval-link/v1', approvalId, Number(r), Number(e)]);
+export function verifyLink(keys: Pick<ApprovalKeys, 'link'>, approvalId: string, query: Partial<Record<string, string | undefined>>, nowMs: number): LinkCheck {
+  const { r, a, e, s } = query;
+  if (!APPROVAL_ID_RE.test(approvalId) || !r || !a || !e || !s || !/^\d{1,6}$/.test(r) || !/^\d{1,12}$/.test(e) || a.length > 254) return { ok: false, reason: 'tampered' };
+  const expected = mac(keys.link, ['byoip-approval-link/v2', approvalId, Number(r), a.toLowerCase(), Number(e)]);
   if (!sameMac(expected, s)) return { ok: false, reason: 'tampered' };
   const expiresAt = Number(e) * 1000;
-  return { ok: true, round: Number(r), expiresAt, expired: nowMs >= expiresAt };
+  return { ok: true, round: Number(r), approver: a.toLowerCase(), expiresAt, expired: nowMs >= expiresAt };
 }
 
 /**
  * The anti-forgery value of the page's form: bound to the approval, its round, the browser's cookie
  * nonce and the time the page was rendered. A POST without a page view behind it is refused.
  */
-export function formToken(key: string, f: { approvalId: string; round: number; nonce: string; issuedAt: number }): string {
+export function formToken(keys: Pick<ApprovalKeys, 'form'>, f: { approvalId: string; round: number; approver: string; nonce: string; issuedAt: number }): string {
   const issued = Math.floor(f.issuedAt / 1000);
-  return `${issued}.${mac(key, ['byoip-approval-form/v1', f.approvalId, f.round, f.nonce, issued])}`;
+  return `${issued}.${mac(keys.form, ['byoip-approval-form/v2', f.approvalId, f.round, f.approver.toLowerCase(), f.nonce, issued])}`;
 }
 
-export function verifyFormToken(key: string, token: string | undefined, f: { approvalId: string; round: number; nonce: string | undefined }, nowMs: number): 'ok' | 'invalid' | 'stale' {
+export function verifyFormToken(keys: Pick<ApprovalKeys, 'form'>, token: string | undefined, f: { approvalId: string; round: number; approver: string; nonce: string | undefined }, nowMs: number): 'ok' | 'invalid' | 'stale' {
   const m = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');
   if (!m || !f.nonce || !/^[A-Za-z0-9_-]{16,64}$/.test(f.nonce)) return 'invalid';
-  const expected = mac(key, ['byoip-approval-form/v1', f.approvalId, f.round, f.nonce, Number(m[1])]);
+  const expected = mac(keys.form, ['byoip-approval-form/v2', f.approvalId, f.round, f.approver.toLowerCase(), f.nonce, Number(m[1])]);
   if (!sameMac(expected, m[2])) return 'invalid';
   const age = nowMs / 1000 - Number(m[1]);
   return age < -300 || age > FORM_MAX_AGE_SECONDS ? 'stale' : 'ok';
@@ -172,38 +196,100 @@ export function reminderTick(r: { createdAt: number; timeoutSeconds: number; hea
   return { remind, reminderNumber: remind ? due : r.remindersSent, nextDelaySeconds: Math.max(1, Math.min(tick, untilNext)) };
 }
 
-/** How a decision reached the gate, for the record and the execution history. */
-export type DecisionChannel = 'page' | 'cli' | 'simulator';
+/**
+ * How the decider's identity was established, strongest last. Never a typed-in name:
+ *  - link: they opened the link emailed to that approver (the address is inside the link's signature);
+ *  - link+authorizer: that, and the page's authorizer (Cognito / IAM Identity Center) verified the same email;
+ *  - aws-sts: `byoip approve|reject` proved the caller's AWS principal with a signed STS GetCallerIdentity,
+ *    which byoip.approverPrincipals maps to the approver;
+ *  - simulator: a rehearsal's --approve policy (no AWS account is involved).
+ */
+export type Authentication = 'link' | 'link+authorizer' | 'aws-sts' | 'simulator';
 
+/** Who decides, established by one of the Authentication means: the approver and the principal behind it. */
+export interface DeciderIdentity {
+  approver: string;
+  /** "approver:<email>" for a link, the authorizer's subject, the STS ARN, or "simulator". */
+  principal: string;
+  authentication: Authentication;
+}
+
+/**
+ * A decision. `outcome` is general ("approve" | "reject" here; other gates may offer more, e.g.
+ * forward/back/stop); `approved` is outcome === "approve". The MAC binds everything a verifier checks.
+ */
 export interface Decision {
+  outcome: string;
   approved: boolean;
   decidedBy: string;
   /** ISO 8601. */
   decidedAt: string;
   reason: string;
   via: string;
-  /** True when the identity came from an authenticator, not from a form field. */
+  /** True when the identity came from an authenticator (not the link alone). */
   authenticated: boolean;
+  authentication: Authentication;
+  principal: string;
+  /** The plan's hash (planHash) the decider saw. */
+  planHash: string;
+  mac: string;
 }
 
 export const MAX_REASON_LENGTH = 1000;
 
+/** The MAC of a decision: approval id, round, outcome, approver, principal, how authenticated, time, reason and plan hash. */
+export function decisionMac(keys: Pick<ApprovalKeys, 'decision'>, approvalId: string, round: number, d: Omit<Decision, 'mac'>): string {
+  return mac(keys.decision, ['byoip-decision/v1', approvalId, round, d.outcome, d.decidedBy.toLowerCase(), d.principal, d.authentication, d.decidedAt, d.reason, d.planHash]);
+}
+
+export function decisionMacValid(keys: Pick<ApprovalKeys, 'decision'>, approvalId: string, round: number, d: Partial<Decision> | undefined): boolean {
+  if (!d || typeof d.mac !== 'string' || typeof d.outcome !== 'string' || typeof d.decidedBy !== 'string' || typeof d.principal !== 'string'
+    || typeof d.authentication !== 'string' || typeof d.decidedAt !== 'string' || typeof d.reason !== 'string' || typeof d.planHash !== 'string') return false;
+  return sameMac(decisionMac(keys, approvalId, round, d as Decision), d.mac);
+}
+
+/** Who asked for the execution (attested by its starter, checked by VerifyRequester). */
+export interface Requester {
+  principal: string;
+  /** The approver that principal is, when it is one: they cannot approve what they asked for. */
+  approver: string | null;
+  via: string;
+  at: string;
+}
+
+/** The approvers who may decide an execution's gate: the plan's, less the requester. */
+export function eligibleApprovers(approvers: string[], requester: Pick<Requester, 'approver'> | undefined): string[] {
+  const asker = requester?.approver?.toLowerCase();
+  return approvers.filter((a) => a.toLowerCase() !== asker);
+}
+
 /**
- * Who may decide and with what: the identity must be one of the plan's approvers (compared without
- * case; the approver is recorded as the plan spells it), and every decision carries a reason.
+ * Who may decide and with what: the established identity must be one of the eligible approvers
+ * (compared without case; recorded as the plan spells it), not the requester (by approver or by
+ * principal), and every decision carries a reason.
  */
-export function checkDecider(plan: Pick<ApprovalPlan, 'approvers'>, identity: string | undefined, reason: string | undefined):
-  { ok: true; approver: string; reason: string } | { ok: false; problems: string[] } {
+export function checkDecider(
+  approvers: string[],
+  identity: DeciderIdentity | undefined,
+  reason: string | undefined,
+  requester?: Requester,
+): { ok: true; approver: string; reason: string } | { ok: false; problems: string[] } {
   const problems: string[] = [];
-  const who = (identity ?? '').trim();
-  const approver = plan.approvers.find((a) => a.toLowerCase() === who.toLowerCase());
-  if (!who) problems.push('say who you are (one of the approvers)');
-  else if (!approver) problems.push(`${who} is not an approver of this change (approvers: ${plan.approvers.join(', ')})`);
+  const who = (identity?.approver ?? '').trim();
+  const approver = approvers.find((a) => a.toLowerCase() === who.toLowerCase());
+  if (!identity || !who) problems.push('your identity as an approver could not be established');
+  else if (requester && (requester.approver?.toLowerCase() === who.toLowerCase() || requester.principal === identity.principal)) {
+    problems.push(`${who} asked for this change (${requester.principal}); someone else must decide it`);
+  } else if (!approver) problems.push(`${who} is not an approver of this change`);
   const why = (reason ?? '').trim();
   if (!why) problems.push('give a reason: it is recorded with the decision');
   else if (why.length > MAX_REASON_LENGTH) problems.push(`the reason is longer than ${MAX_REASON_LENGTH} characters`);
   return problems.length || !approver ? { ok: false, problems } : { ok: true, approver, reason: why };
 }
+
+const AUTHENTICATION_LABEL: Record<Authentication, string> = {
+  link: 'their emailed link', 'link+authorizer': 'their emailed link and sign-in', 'aws-sts': 'their AWS credentials', simulator: 'the simulator',
+};
 
 /** "alice@example.com (approval page)", "simulator (--approve auto) as alice@example.com", ... */
 export function deciderLabel(d: Pick<Decision, 'decidedBy' | 'via'>): string {
@@ -211,9 +297,45 @@ export function deciderLabel(d: Pick<Decision, 'decidedBy' | 'via'>): string {
   return `${d.decidedBy} (${d.via})`;
 }
 
-/** What SendTaskSuccess delivers: the gate's result at `$.approval`. */
+/** How the decider was identified, in words: "authenticated by their emailed link and sign-in". */
+export function authenticationLabel(d: Pick<Decision, 'authentication'>): string {
+  return `authenticated by ${AUTHENTICATION_LABEL[d.authentication] ?? d.authentication}`;
+}
+
+/** What SendTaskSuccess delivers. The gate does not trust it: VerifyApproval re-reads the signed record. */
 export function approvalOutput(approvalId: string, d: Decision) {
-  return { approved: true as const, approvalId, decidedBy: d.decidedBy, decidedAt: d.decidedAt, reason: d.reason, via: d.via };
+  return { approved: true as const, approvalId, decidedBy: d.decidedBy, decidedAt: d.decidedAt, reason: d.reason, via: d.via, authentication: d.authentication };
+}
+
+/** The task token at rest: AES-256-GCM under the token key, bound to the approval (base64url iv.ciphertext.tag). */
+export function sealToken(keys: Pick<ApprovalKeys, 'token'>, token: string, approvalId: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', keys.token, iv);
+  cipher.setAAD(Buffer.from(approvalId));
+  const body = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+  return [iv, body, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
+}
+
+export function openToken(keys: Pick<ApprovalKeys, 'token'>, sealed: string, approvalId: string): string {
+  const [iv, body, tag] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
+  const decipher = createDecipheriv('aes-256-gcm', keys.token, iv);
+  decipher.setAAD(Buffer.from(approvalId));
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+}
+
+/** A keyed digest of a token: tells "the same token" without keeping it. */
+export function tokenDigest(keys: Pick<ApprovalKeys, 'token'>, token: string): string {
+  return mac(keys.token, ['byoip-task-token-digest/v1', token]);
+}
+
+/** The requester's attestation: who asked, bound to the execution's name and its input (without the attestation). */
+export function requesterMac(keys: Pick<ApprovalKeys, 'requester'>, a: { stateMachine: string; executionName: string; inputHash: string } & Requester): string {
+  return mac(keys.requester, ['byoip-requester/v1', a.stateMachine, a.executionName, a.principal, (a.approver ?? '').toLowerCase(), a.via, a.at, a.inputHash]);
+}
+
+export function requesterMacValid(keys: Pick<ApprovalKeys, 'requester'>, a: { stateMachine: string; executionName: string; inputHash: string } & Requester, given: string): boolean {
+  return sameMac(requesterMac(keys, a), given);
 }
 
 /** The Cause of SendTaskFailure(ApprovalRejected): who, when, why; never the token. */
@@ -257,6 +379,8 @@ export interface ApprovalSummary {
   plan: ApprovalPlan;
   createdAt: number;
   expiresAt: number;
+  /** The approver this email (and its link) is for. */
+  to?: string;
 }
 
 /** SNS subjects: UTF-8, no line breaks or control characters, fewer than 100 characters. */
@@ -298,10 +422,47 @@ export function approvalEmail(kind: 'request' | 'reminder' | 'expired', a: Appro
       'Review and decide here. Opening the page changes nothing; you decide with a button on it:',
       link,
       '',
-      `The link works until ${iso(a.expiresAt)}, for one decision. Do not forward it: it is the permission to decide.`,
-      `From a terminal instead: byoip approve ${a.approvalId} --as <your email> --reason "..." (or byoip reject)`,
+      `The link is yours${a.to ? ` (${a.to})` : ''}: it decides as you, once, until ${iso(a.expiresAt)}. Do not forward it.`,
+      `From a terminal instead: byoip approve ${a.approvalId} --reason "..." (or byoip reject); your AWS credentials say who you are.`,
     );
   }
   lines.push('', `Approval id: ${a.approvalId} (round ${a.round})`);
   return { subject: emailSubject(`[byoip] ${head}`), body: `${lines.join('\n')}\n` };
+}
+
+/** The input field in which a starter attests who asked for an execution (removed before validation). */
+export const REQUESTED_BY_FIELD = 'requestedBy';
+
+export interface RequestedBy extends Requester {
+  attestation: string;
+}
+
+/** The input without its attestation: what the attestation covers and what ValidateInput sees. */
+export function withoutRequester(input: unknown): unknown {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+  const { [REQUESTED_BY_FIELD]: _r, ...rest } = input as Record<string, unknown>;
+  return rest;
+}
+
+/** The input with who asked attested: what a starter (the event starter, the simulator) passes to StartExecution. */
+export function attestRequester(keys: Pick<ApprovalKeys, 'requester'>, o: { stateMachine: string; executionName: string; input: unknown; requester: Requester }): Record<string, unknown> {
+  const base = withoutRequester(o.input) as Record<string, unknown>;
+  const attestation = requesterMac(keys, { stateMachine: o.stateMachine, executionName: o.executionName, inputHash: planHash(base), ...o.requester });
+  return { ...base, [REQUESTED_BY_FIELD]: { ...o.requester, attestation } satisfies RequestedBy };
+}
+
+/** Checks an input's attestation against this execution; the requester, or why not. */
+export function verifyRequester(keys: Pick<ApprovalKeys, 'requester'>, o: { stateMachine: string; executionName: string; input: unknown }): { ok: true; requester: Requester } | { ok: false; problem: string } {
+  const given = (o.input as Record<string, unknown> | undefined)?.[REQUESTED_BY_FIELD] as Partial<RequestedBy> | undefined;
+  if (!given || typeof given !== 'object') return { ok: false, problem: `the input has no ${REQUESTED_BY_FIELD}: executions are started by \`byoip start\`, an operator event or a rehearsal, which attest who asked` };
+  const { principal, approver, via, at, attestation } = given;
+  if (typeof principal !== 'string' || typeof via !== 'string' || typeof at !== 'string' || typeof attestation !== 'string' || (approver !== null && typeof approver !== 'string')) {
+    return { ok: false, problem: `input.${REQUESTED_BY_FIELD} is incomplete` };
+  }
+  const requester: Requester = { principal, approver: approver ?? null, via, at };
+  const inputHash = planHash(withoutRequester(o.input));
+  if (!requesterMacValid(keys, { stateMachine: o.stateMachine, executionName: o.executionName, inputHash, ...requester }, attestation)) {
+    return { ok: false, problem: `input.${REQUESTED_BY_FIELD} was not attested for this execution and this input (written by hand, copied from another execution, or the input was changed after the start)` };
+  }
+  return { ok: true, requester };
 }

@@ -162,7 +162,8 @@ export const ByoasnOnboardInputSchema = z.object({
   authorization: OnboardAuthorization,
   /** After the approval, advertise the CIDRs with the ASN (an advertised CIDR swaps its origin). */
   advertise: z.boolean().default(true),
-  approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
+  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+  approvers: z.array(Email).max(20).default([]),
   approval: Approval,
   /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
   internetChecks: InternetChecksInputSchema.default(NO_SKIP),
@@ -256,9 +257,6 @@ export interface AsnSwapPlan {
 export function planAsnSwap(raw: unknown): AsnSwapPlan {
   const schema = AsnSwapInputSchema.superRefine((input, ctx) => {
     byoipCidrIssue(input.cidr, ctx, ['cidr']);
-    if (input.to !== AWS_ASN && input.approvers.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['approvers'], message: `needs at least one approver to move the origin to AS${input.to}` });
-    }
   });
   const result = schema.safeParse(raw);
   if (!result.success) throw inputInvalid(`asn-swap input is invalid:\n${formatIssues(result.error)}`);
@@ -290,7 +288,8 @@ export const ByoasnTeardownInputSchema = z.object({
   origin: z.enum(['revert-to-aws', 'withdraw'], { error: 'must be "revert-to-aws" or "withdraw"' }),
   /** Last step: also deprovision the CIDRs from their (regional) pools. Needs origin "withdraw". */
   deprovisionPoolCidrs: z.boolean().default(false),
-  approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
+  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+  approvers: z.array(Email).max(20).default([]),
   approval: Approval,
 }).strict();
 

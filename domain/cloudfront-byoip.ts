@@ -44,7 +44,8 @@ export const OnboardInputSchema = z.object({
     watchSeconds: z.number().int().min(0).max(86_400).default(900),
     restoreTtl: z.boolean().default(true),
   }).strict(),
-  approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
+  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+  approvers: z.array(Email).max(20).default([]),
   approval: z.object({
     timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400),
   }).strict().default({ timeoutSeconds: 7 * 86_400 }),
@@ -186,7 +187,8 @@ export const TeardownInputSchema = z.object({
   deletePools: z.boolean().default(true),
   /** Records that must no longer point at the anycast IPs before anything is withdrawn. */
   dnsRecordsToCheck: z.array(z.object({ hostedZoneId: HostedZoneId, name: DnsName, type: z.literal('A').default('A') }).strict()).max(50).default([]),
-  approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
+  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+  approvers: z.array(Email).max(20).default([]),
   approval: z.object({ timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400) }).strict().default({ timeoutSeconds: 7 * 86_400 }),
   waitForLocks: z.boolean().default(false),
 }).strict();

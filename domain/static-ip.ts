@@ -95,7 +95,8 @@ export const StaticIpInputSchema = z.object({
     listener: Listener.optional(),
     endpointGroup: EndpointGroup.optional(),
   }).strict(),
-  approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
+  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+  approvers: z.array(Email).max(20).default([]),
   approval: Approval,
   /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
   internetChecks: InternetChecksInputSchema.default(NO_SKIP),
@@ -275,7 +276,8 @@ export const StaticIpTeardownInputSchema = z.object({
   accelerator: z.object({ arn: AcceleratorArn.optional(), name: AcceleratorName.optional() }).strict().optional(),
   /** Also hand the ranges back (DeprovisionByoipCidr). Bringing them again takes up to 3 weeks. */
   deprovision: z.boolean().default(true),
-  approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
+  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+  approvers: z.array(Email).max(20).default([]),
   approval: Approval,
 }).strict();
 

@@ -85,7 +85,7 @@ export const VpcOriginShareInputSchema = z.object({
   /** How long the writer that got the distribution lock waits for more ready additions before updating. */
   coalesceSeconds: z.number().int().min(0).max(900).default(60),
   lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
-  /** Needed only when a team's DNS record already exists and must change (a DNS cutover). */
+  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
   approvers: z.array(Email).max(20).default([]),
   approval: Approval.default({ timeoutSeconds: 7 * 86_400 }),
 }).strict();
@@ -256,6 +256,10 @@ export const VpcOriginTeardownInputSchema = z.object({
   distributionAction: z.enum(['detach', 'disable'], { error: 'must be "detach" or "disable"' }).default('detach'),
   teams: z.array(TeamTeardownInput).min(1, 'needs at least one team').max(40),
   lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
+  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+  approvers: z.array(Email).max(20).default([]),
+  /** A gate stands before "disable", and before "detach" when aliases go. */
+  approval: Approval.default({ timeoutSeconds: 7 * 86_400 }),
 }).strict();
 
 export interface TeamTeardownPlan {
@@ -277,6 +281,8 @@ export interface VpcOriginTeardownPlan {
   lock: { leaseSeconds: number };
   lockResource: string;
   lockResources: string[];
+  approvers: string[];
+  approval: { timeoutSeconds: number };
 }
 
 export function planVpcOriginTeardown(raw: unknown): VpcOriginTeardownPlan {
@@ -308,6 +314,8 @@ export function planVpcOriginTeardown(raw: unknown): VpcOriginTeardownPlan {
     lock: input.lock,
     lockResource: distributionLockResource(input.distributionId),
     lockResources: [distributionLockResource(input.distributionId)],
+    approvers: input.approvers,
+    approval: input.approval,
   };
 }
 

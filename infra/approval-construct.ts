@@ -4,11 +4,14 @@
  * POST decides; throttled; no request or response bodies in any log; access logs without query
  * strings, which hold the links' signatures). The tasks get the topic, secret and page URL by environment.
  *
- * Approvers' emails subscribe from the context value `byoip:approverEmails` (comma-separated); each
- * subscription filters on the plan's approvers, so an approver receives only their own approvals.
+ * Each of byoip.approvers is subscribed with a filter on the message's `approver` attribute: the
+ * tasks publish one message per approver, with that approver's own link, so nobody receives another's.
+ * With byoip.approvalPage.cognitoUserPoolArn, a Cognito user pool authorizer stands in front of the
+ * page and the page requires its verified email to be the link's approver (signIn "authorizer").
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -18,14 +21,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { APPROVAL_KEY_SECRET_NAME, APPROVAL_TOPIC_NAME } from '../domain/approval';
+import type { DeploymentConfig } from '../domain/deployment';
 import type { TaskName } from '../tasks/catalog';
 import { acknowledgeApprovalGate } from './nag';
 
 export interface ApprovalGateProps {
   /** The stack's task functions (tasks/catalog.ts). */
   readonly functions: ReadonlyMap<TaskName, lambda.Function>;
-  /** Approvers' email addresses to subscribe; default: context `byoip:approverEmails`. */
-  readonly approverEmails?: string[];
+  /** byoip.approvers: each is subscribed, filtered to their own messages. */
+  readonly approvers: string[];
+  /** byoip.approvalPage: how the page knows who decides. */
+  readonly approvalPage?: DeploymentConfig['approvalPage'];
 }
 
 const PUBLISHERS: TaskName[] = ['RequestApproval', 'RemindApprovers', 'CloseApproval'];
@@ -45,10 +51,9 @@ export class ApprovalGate extends Construct {
 
     const key = new kms.Key(this, 'TopicKey', { description: 'Encrypts the byoip-orchestrator approval emails at rest in SNS', enableKeyRotation: true });
     this.topic = new sns.Topic(this, 'Topic', { topicName: APPROVAL_TOPIC_NAME, displayName: 'BYOIP approvals', masterKey: key, enforceSSL: true });
-    const emails = props.approverEmails ?? String(this.node.tryGetContext('byoip:approverEmails') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
-    for (const email of emails) {
+    for (const email of props.approvers) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email, {
-        filterPolicy: { approvers: sns.SubscriptionFilter.stringFilter({ allowlist: [email] }) },
+        filterPolicy: { approver: sns.SubscriptionFilter.stringFilter({ allowlist: [email.toLowerCase()] }) },
       }));
     }
 
@@ -84,15 +89,25 @@ export class ApprovalGate extends Construct {
     const page = fn('ApprovalPage');
     const integration = new apigw.LambdaIntegration(page, { proxy: true, timeout: Duration.seconds(29) });
     const approval = this.api.root.addResource('approvals').addResource('{approvalId}');
-    // The link is the capability (signed, expiring, single-use); put a Cognito authorizer here to also require sign-in.
+    // The link is the capability (signed for one approver, expiring, single-use); with a user pool, sign-in too.
     const validator = this.api.addRequestValidator('Validator', { requestValidatorName: 'path-parameters', validateRequestParameters: true });
+    const poolArn = props.approvalPage?.cognitoUserPoolArn;
+    const authorizer = poolArn
+      ? new apigw.CognitoUserPoolsAuthorizer(this, 'SignIn', { cognitoUserPools: [cognito.UserPool.fromUserPoolArn(this, 'Approvers', poolArn)], authorizerName: 'byoip-approvers' })
+      : undefined;
     for (const method of ['GET', 'HEAD', 'POST']) {
       approval.addMethod(method, integration, {
-        authorizationType: apigw.AuthorizationType.NONE,
+        ...(authorizer ? { authorizationType: apigw.AuthorizationType.COGNITO, authorizer } : { authorizationType: apigw.AuthorizationType.NONE }),
         requestValidator: validator,
         requestParameters: { 'method.request.path.approvalId': true },
       });
     }
+    // `byoip approve|reject`: authenticated by the presigned STS GetCallerIdentity in the body, not by the API.
+    approval.addResource('decision').addMethod('POST', integration, {
+      authorizationType: apigw.AuthorizationType.NONE,
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.approvalId': true },
+    });
 
     const environment: Record<string, string> = {
       APPROVAL_TOPIC_ARN: this.topic.topicArn,

@@ -1,25 +1,34 @@
 /**
  * The CDK app's configuration: the one "byoip" context object, defined and validated in
  * domain/deployment.ts (tasks read the same object at run time through tasks/lib/deployment.ts).
+ * Beyond its shape, a deployment must be one that can be trusted (deployableProblems): approvers,
+ * team accounts for the VPC-origin workflows, principals that map to configured approvers.
  */
-import { parseDeploymentConfig, type DeploymentConfig } from '../domain/deployment';
+import { deployableProblems, parseDeploymentConfig, TEAM_ACCOUNT_WORKFLOWS, type DeploymentConfig } from '../domain/deployment';
 import { workflows } from '../workflows';
 import type { WorkflowDefinition } from '../workflows/lib/workflow';
 
 export type OrchestratorConfig = DeploymentConfig;
 
-export function loadConfig(raw: unknown): OrchestratorConfig {
-  return parseDeploymentConfig(raw);
-}
-
-/** The workflows that assume a role in team accounts: deployed only when byoip.teamAccounts lists those accounts. */
-export const TEAM_ACCOUNT_WORKFLOWS = ['vpc-origin-share', 'vpc-origin-teardown'];
-
 /**
- * The workflows this deployment runs. The VPC-origin workflows need byoip.teamAccounts: without it
- * they are left out (and no role may assume anything), rather than deployed able to assume a role in
- * any account.
+ * The workflows this deployment deploys: byoip.workflows, or all of them. The VPC-origin workflows need
+ * byoip.teamAccounts (loadConfig refuses them without it) rather than being deployed able to assume a
+ * role in any account.
  */
 export function deployedWorkflows(config: OrchestratorConfig): WorkflowDefinition[] {
-  return workflows.filter((w) => config.teamAccounts.length > 0 || !TEAM_ACCOUNT_WORKFLOWS.includes(w.name));
+  return config.workflows ? workflows.filter((w) => config.workflows!.includes(w.name)) : workflows;
 }
+
+export function loadConfig(raw: unknown): OrchestratorConfig {
+  const config = parseDeploymentConfig(raw);
+  const unknown = (config.workflows ?? []).filter((w) => !workflows.some((x) => x.name === w));
+  const problems = [
+    ...unknown.map((w) => `byoip.workflows: there is no workflow "${w}" (${workflows.map((x) => x.name).join(', ')})`),
+    ...deployableProblems(config, deployedWorkflows(config).map((w) => w.name)),
+  ];
+  if (problems.length) throw new Error(`invalid "byoip" context in cdk.json:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return config;
+}
+
+
+export { TEAM_ACCOUNT_WORKFLOWS };

@@ -11,13 +11,16 @@ export interface ScopeContext {
   account: string;
   region: string;
   stateTableArn: string;
-  signingKeySecretPrefix: string;
+  /** The RIR signing key secrets (byoip.signing.keySecretArns): the signing tasks read exactly these. */
+  signingKeySecretArns: string[];
   hostedZoneIds: string[];
   /** The team-access role in each team account (byoip.teamAccounts); empty: no role may be assumed. */
   teamRoleArns: string[];
   topicArns: string[];
   /** The approval link key's secret name: only the approval tasks read it, and nothing else. */
   approvalKeySecretName: string;
+  /** The state machines operators may start with an event (StartWorkflow): deployed, teardowns only when opted in. */
+  eventStartableStateMachines: string[];
 }
 
 /**
@@ -32,6 +35,7 @@ export const STATE_TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
   StopApprovalReminders: ['APPROVAL#*'],
   CloseApproval: ['APPROVAL#*', 'APPROVALS'],
   ApprovalPage: ['APPROVAL#*', 'APPROVALS'],
+  VerifyApproval: ['APPROVAL#*', 'APPROVALS'],
   // leases
   AcquireLock: ['LOCK#*'],
   ReleaseLock: ['LOCK#*'],
@@ -56,8 +60,15 @@ export const STATE_TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
   UndoCloudFront: ['LOCK#*', 'ORIGINQ#*'],
 };
 
-/** The only state machine the AmazonIpSpaceChanged starter may start. */
-export const STARTABLE_STATE_MACHINES: Readonly<Record<string, string>> = { StartOriginRangesSync: 'byoip-origin-ranges-sync' };
+/**
+ * The state machines each starter may start: the AmazonIpSpaceChanged starter only origin-ranges-sync;
+ * the operator-event starter those the deployment makes event-startable.
+ */
+export function startableStateMachines(task: string | undefined, c: Pick<ScopeContext, 'eventStartableStateMachines'>): string[] | undefined {
+  if (task === 'StartOriginRangesSync') return ['byoip-origin-ranges-sync'];
+  if (task === 'StartWorkflow') return c.eventStartableStateMachines;
+  return undefined;
+}
 
 /** Tasks that assume the team-access role in team accounts; their roles have fixed names the team role trusts exactly. */
 export const CROSS_ACCOUNT_TASKS: readonly string[] = Object.entries(taskPermissions).filter(([, actions]) => actions.includes('sts:AssumeRole')).map(([t]) => t).sort();
@@ -100,7 +111,10 @@ export function taskStatements(task: string, c: ScopeContext): TaskStatement[] {
 }
 
 /** Tasks that sign or verify approval links (docs/approvals.md); they never read signing keys. */
-export const APPROVAL_KEY_READERS = new Set(['RequestApproval', 'RemindApprovers', 'CloseApproval', 'ApprovalPage']);
+export const APPROVAL_KEY_READERS = new Set([
+  'RequestApproval', 'RemindApprovers', 'CloseApproval', 'ApprovalPage', 'ArmApprovalReminder', 'StopApprovalReminders', 'VerifyApproval',
+  'VerifyRequester', 'StartWorkflow',
+]);
 
 /** Actions whose resource must stay "*", with the reason (used in the nag acknowledgments). */
 export const WILDCARD_REASONS: Array<[RegExp, string]> = [
@@ -123,7 +137,8 @@ export function resourcesFor(action: string, c: ScopeContext, task?: string): st
     case 'secretsmanager':
       // Secrets Manager appends "-xxxxxx" to a secret's ARN.
       if (task && APPROVAL_KEY_READERS.has(task)) return [arn('secretsmanager', c.region, `secret:${c.approvalKeySecretName}-??????`)];
-      return [arn('secretsmanager', c.region, `secret:${c.signingKeySecretPrefix}*`)];
+      // Only the configured key secrets; none configured: no grant at all (the statement is dropped).
+      return c.signingKeySecretArns;
     case 'route53':
       if (name === 'GetChange') return [`arn:${c.partition}:route53:::change/*`];
       return c.hostedZoneIds.length ? c.hostedZoneIds.map((z) => `arn:${c.partition}:route53:::hostedzone/${z}`) : [`arn:${c.partition}:route53:::hostedzone/*`];
@@ -139,9 +154,9 @@ export function resourcesFor(action: string, c: ScopeContext, task?: string): st
       return [...c.teamRoleArns];
     case 'states':
       if (name === 'StartExecution') {
-        const machine = task ? STARTABLE_STATE_MACHINES[task] : undefined;
-        if (!machine) throw new Error(`${task ?? 'a task'} calls states:StartExecution but STARTABLE_STATE_MACHINES names no state machine for it`);
-        return [arn('states', c.region, `stateMachine:${machine}`)];
+        const machines = startableStateMachines(task, c);
+        if (!machines) throw new Error(`${task ?? 'a task'} calls states:StartExecution but startableStateMachines names no state machine for it`);
+        return machines.map((m) => arn('states', c.region, `stateMachine:${m}`));
       }
       return ['*'];
     case 'sns':

@@ -71,8 +71,8 @@ export function acknowledgeFindings(stack: Stack): void {
 /** The approval page's findings, each explained (docs/approvals.md §security). */
 export function acknowledgeApprovalGate(gate: IConstruct): void {
   const v = Validations.of(gate);
-  v.acknowledge({ id: 'AwsSolutions-APIG4', reason: 'the approval link is the capability: HMAC-signed, expiring, single-use, and deciding needs a POST with the page\'s anti-forgery value; put a Cognito authorizer in front to also require sign-in' });
-  v.acknowledge({ id: 'AwsSolutions-COG4', reason: 'no Cognito user pool by default (see APIG4): approvers are named in the plan and the page records who decided' });
+  v.acknowledge({ id: 'AwsSolutions-APIG4', reason: 'the page is authenticated by the per-approver link (HMAC over the approver\'s address, expiring, single-use; deciding needs a POST with the page\'s anti-forgery value), plus a Cognito authorizer when byoip.approvalPage.cognitoUserPoolArn is set; the CLI route by a presigned STS GetCallerIdentity mapped through byoip.approverPrincipals' });
+  v.acknowledge({ id: 'AwsSolutions-COG4', reason: 'the CLI decision route authenticates with AWS credentials (a presigned STS GetCallerIdentity), and the page with per-approver links; a Cognito user pool authorizer is added when configured (byoip.approvalPage.cognitoUserPoolArn)' });
   v.acknowledge({ id: 'AwsSolutions-APIG2', reason: 'a validator requires the approvalId path parameter; the body is an HTML form (application/x-www-form-urlencoded), which API Gateway models cannot describe, validated by the page handler (zod) before anything is decided' });
   v.acknowledge({ id: 'AwsSolutions-APIG3', reason: 'one page used a few times per migration, throttled to 5 requests/s (burst 10) at the stage; attach a WAF web ACL to the stage where the organisation requires one' });
   v.acknowledge({ id: 'AwsSolutions-SMG4', reason: 'the link key signs open approval links for up to the gate timeout (7 days by default); rotating it invalidates them, so it is rotated by hand between change windows' });

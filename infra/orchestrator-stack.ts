@@ -24,18 +24,17 @@ import type { Construct } from 'constructs';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
 import { STATE_TTL_ATTRIBUTE } from '../tasks/lib/state-table';
 import { APPROVAL_KEY_SECRET_NAME } from '../domain/approval';
-import { DEPLOYMENT_ENV } from '../domain/deployment';
+import { DEPLOYMENT_ENV, eventStartable } from '../domain/deployment';
 import { ApprovalGate } from './approval-construct';
 import { addApprovalExpiryAlarm, addExecutionAlarms } from './alarms';
 import { acknowledgeInvokeGrants } from './nag';
 import { taskBundling } from './bundling';
 import { deployedWorkflows, type OrchestratorConfig } from './config';
+import { deploymentEnvFor } from './deployment-env';
 import { CROSS_ACCOUNT_TASKS, crossAccountRoleName, taskStatements, type ScopeContext } from './iam-scopes';
 import { deployOriginLockdown } from './origin-ranges-trigger';
 import { addTriggers } from './triggers';
 
-/** Tasks that read the deployment's configuration at run time (tasks/lib/deployment.ts), and their timeouts. */
-const READS_DEPLOYMENT: ReadonlySet<TaskName> = new Set<TaskName>(['PreflightInternetChecks', 'CheckBgpVisibility']);
 /** Tasks that wait on the internet's services (several requests with retries) get longer than the default 60 s. */
 const TASK_TIMEOUT_SECONDS: Partial<Record<TaskName, number>> = { PreflightInternetChecks: 150, CheckBgpVisibility: 100 };
 
@@ -82,11 +81,12 @@ export class OrchestratorStack extends Stack {
       account: Aws.ACCOUNT_ID,
       region: Aws.REGION,
       stateTableArn: this.stateTable.tableArn,
-      signingKeySecretPrefix: config.signingKeySecretPrefix,
+      signingKeySecretArns: config.signing.keySecretArns,
       hostedZoneIds: config.hostedZoneIds,
       teamRoleArns: config.teamAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${config.teamAccessRoleName}`),
       topicArns: [],
       approvalKeySecretName: APPROVAL_KEY_SECRET_NAME,
+      eventStartableStateMachines: deployedWorkflows(config).filter((w) => eventStartable(config, w.name)).map((w) => `byoip-${w.name}`),
     };
 
     // One log group for all tasks (Powertools logs carry function_name): per-task groups would push the
@@ -126,7 +126,7 @@ export class OrchestratorStack extends Stack {
           POWERTOOLS_LOG_LEVEL: 'INFO',
           STATE_TABLE_NAME: this.stateTable.tableName,
           OPERATORS_TOPIC_ARN: this.operatorsTopic.topicArn,
-          ...(READS_DEPLOYMENT.has(name) ? { [DEPLOYMENT_ENV]: JSON.stringify(config) } : {}),
+          ...(deploymentEnvFor(name, config) ? { [DEPLOYMENT_ENV]: deploymentEnvFor(name, config)! } : {}),
         },
         bundling: taskBundling,
         depsLockFilePath: join(ROOT, 'package-lock.json'),
@@ -159,14 +159,14 @@ export class OrchestratorStack extends Stack {
       addExecutionAlarms(this, wf.name, sm, this.operatorsTopic);
     }
 
-    addTriggers(this, { stateMachines: this.stateMachines });
+    addTriggers(this, { stateMachines: this.stateMachines, starter: this.functions.get('StartWorkflow')!, config });
 
     new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
     new CfnOutput(this, 'OperatorsTopicArn', { value: this.operatorsTopic.topicArn });
     const originSync = this.stateMachines.get('origin-ranges-sync');
     if (originSync) deployOriginLockdown(this, { functions: this.functions, stateMachine: originSync, config, legacyContext: this.node.tryGetContext('originRangesSync') });
 
-    new ApprovalGate(this, 'ApprovalGate', { functions: this.functions });
+    new ApprovalGate(this, 'ApprovalGate', { functions: this.functions, approvers: config.approvers, approvalPage: config.approvalPage });
     addApprovalExpiryAlarm(this, taskLogs, this.operatorsTopic);
   }
 }

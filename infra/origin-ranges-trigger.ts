@@ -22,15 +22,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { DEPLOYMENT_ENV, type DeploymentConfig } from '../domain/deployment';
+import type { DeploymentConfig } from '../domain/deployment';
 import { IP_SPACE_CHANGED_TOPIC } from '../domain/origin-ranges';
 import { ENV_STATE_MACHINE } from '../tasks/origin-lockdown/start-sync';
-
-/** The tasks that read byoip.originLockdown at run time. */
-export const ORIGIN_LOCKDOWN_READERS = ['ValidateOriginRangesInput', 'PlanOriginSync', 'StartOriginRangesSync'] as const;
-
-/** Lambda allows 4 KB of environment per function; the other variables need some of it. */
-export const MAX_LOCKDOWN_ENV_BYTES = 3000;
 
 export interface OriginLockdownProps {
   readonly functions: ReadonlyMap<string, lambda.Function>;
@@ -44,15 +38,6 @@ export function deployOriginLockdown(stack: Stack, props: OriginLockdownProps): 
   const { config, stateMachine } = props;
   if (props.legacyContext !== undefined) {
     throw new Error('context originRangesSync is retired: configure each sync under byoip.originLockdown.syncs.<syncName> (docs/origin-lockdown.md); executions take only the sync name');
-  }
-  const env = JSON.stringify({ originLockdown: config.originLockdown });
-  if (Buffer.byteLength(env) > MAX_LOCKDOWN_ENV_BYTES) {
-    throw new Error(`byoip.originLockdown is ${Buffer.byteLength(env)} bytes as JSON; a function's environment holds 4 KB, so keep it under ${MAX_LOCKDOWN_ENV_BYTES} (fewer attachTo interfaces, or fewer syncs per deployment)`);
-  }
-  for (const task of ORIGIN_LOCKDOWN_READERS) {
-    const fn = props.functions.get(task);
-    if (!fn) throw new Error(`the stack has no ${task} function`);
-    fn.addEnvironment(DEPLOYMENT_ENV, env);
   }
   const syncNames = Object.keys(config.originLockdown.syncs);
   if (!config.subscribeToIpRangeChanges || syncNames.length === 0) return;

@@ -1,12 +1,16 @@
 /**
  * The approval page, served on 127.0.0.1 for a simulation (`byoip simulate --approve prompt`): the same
  * Lambda handler API Gateway runs in AWS, fed API Gateway proxy events. The emailed links point here.
- *
- * For `byoip approvals|approve|reject --sim`, a small JSON API decides through the same code path
- * (decideApproval). It needs the bearer secret written, with the URL, to .byoip/approval-server.json
- * (mode 0600): only the operator who started the simulation can use it.
+ * This server also plays what stands in front of the page in AWS:
+ *  - with byoip.approvalPage.signIn = "authorizer", the authorizer: /signin checks the world's
+ *    `approvalSignIn.users` and sets a session cookie; page requests then carry the verified email in
+ *    requestContext.authorizer.claims, as a Cognito user pool authorizer passes it;
+ *  - `byoip approve|reject --sim` posts JSON to the page itself, with its STS proof (the simulated STS answers).
+ * For `byoip approvals --sim`, a small JSON API lists what is pending. It needs the bearer secret written,
+ * with the URL, to .byoip/approval-server.json (mode 0600): only the operator who started the simulation
+ * can use it; it decides nothing.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +20,12 @@ import { APPROVAL_ID_RE } from '../domain/approval';
 import type { Simulator } from '../sim/simulator';
 import { connectSimulator } from '../sim/transport';
 import { handler as approvalPage } from '../tasks/approval/approval-page';
-import { decideApproval, listPending } from '../tasks/approval/store';
+import { PLACEHOLDER_BASE_URL } from '../domain/approval';
+import { listPending, loadApproval } from '../tasks/approval/store';
+import type { HttpRequest, HttpResponse } from '../tasks/lib/http';
+
+/** The simulated sign-in (the stand-in for the page's authorizer): who may sign in, with what password. */
+interface SignInUser { email: string; password: string }
 
 export interface ApprovalServer {
   readonly url: string;
@@ -69,15 +78,68 @@ function bearerMatches(req: IncomingMessage, secret: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-async function servePage(req: IncomingMessage, res: ServerResponse, url: URL, approvalId: string): Promise<void> {
+const SESSION_COOKIE = 'byoip_signin';
+
+function session(secret: string, email: string, expiresAt: number): string {
+  const mac = createHmac('sha256', secret).update(`${email}\n${expiresAt}`).digest('base64url');
+  return `${Buffer.from(email).toString('base64url')}.${expiresAt}.${mac}`;
+}
+
+/** The signed-in email of a request, from the session cookie this server set. */
+function signedIn(secret: string, cookieHeader: string | undefined): string | undefined {
+  const value = (cookieHeader ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === SESSION_COOKIE)?.[1];
+  const [who, exp] = (value ?? '').split('.');
+  if (!who || !exp) return undefined;
+  const email = Buffer.from(who, 'base64url').toString('utf8');
+  const expected = Buffer.from(session(secret, email, Number(exp)));
+  const given = Buffer.from(value!);
+  return expected.length === given.length && timingSafeEqual(expected, given) && Date.now() < Number(exp) ? email : undefined;
+}
+
+function signInPage(problem?: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head><body>
+<h1>Sign in to the approval page</h1>${problem ? `<p role="alert">${problem}</p>` : ''}
+<form method="post" action="/signin"><label>Email <input type="email" id="email" name="email" required></label>
+<label>Password <input type="password" id="password" name="password" required></label><button type="submit" id="signin">Sign in</button></form></body></html>`;
+}
+
+/** The sign-in that stands in for the page's authorizer (Cognito hosted UI and authorizer, in AWS). */
+async function serveSignIn(req: IncomingMessage, res: ServerResponse, sim: Simulator, secret: string): Promise<void> {
+  const html = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' };
+  if (req.method !== 'POST') { res.writeHead(200, html); res.end(signInPage()); return; }
+  const form = new URLSearchParams(await readBody(req));
+  const users = ((sim.world as { approvalSignIn?: { users?: SignInUser[] } }).approvalSignIn?.users ?? []);
+  const email = (form.get('email') ?? '').trim().toLowerCase();
+  const user = users.find((u) => u.email.toLowerCase() === email);
+  const given = Buffer.from(form.get('password') ?? '');
+  if (!user || given.length !== Buffer.byteLength(user.password) || !timingSafeEqual(given, Buffer.from(user.password))) {
+    res.writeHead(401, html); res.end(signInPage('Wrong email or password.')); return;
+  }
+  const expiresAt = Date.now() + 3600_000;
+  res.writeHead(200, { ...html, 'Set-Cookie': `${SESSION_COOKIE}=${session(secret, email, expiresAt)}; Path=/; HttpOnly; SameSite=Strict` });
+  res.end(`<!doctype html><html lang="en"><body><p id="signed-in">Signed in as ${email}.</p></body></html>`);
+}
+
+/** An API Gateway proxy event for the page, with what the authorizer verified (if anyone is signed in). */
+function pageEvent(o: { method: string; path: string; approvalId: string; query: URLSearchParams; headers: Record<string, string>; body?: string; sourceIp: string; email?: string }): APIGatewayProxyEvent {
+  return {
+    httpMethod: o.method, path: o.path, resource: o.path.endsWith('/decision') ? '/approvals/{approvalId}/decision' : '/approvals/{approvalId}', pathParameters: { approvalId: o.approvalId },
+    queryStringParameters: [...o.query.keys()].length ? Object.fromEntries(o.query) : null, multiValueQueryStringParameters: null,
+    headers: o.headers, multiValueHeaders: {}, body: o.body ?? null, isBase64Encoded: false, stageVariables: null,
+    requestContext: {
+      identity: { sourceIp: o.sourceIp }, protocol: 'HTTP/1.1',
+      ...(o.email ? { authorizer: { claims: { email: o.email, email_verified: 'true', sub: `sim-user:${o.email}` } } } : {}),
+    },
+  } as unknown as APIGatewayProxyEvent;
+}
+
+async function servePage(req: IncomingMessage, res: ServerResponse, url: URL, approvalId: string, secret: string): Promise<void> {
   const body = req.method === 'POST' ? await readBody(req) : undefined;
   const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-  const event = {
-    httpMethod: req.method ?? 'GET', path: url.pathname, resource: '/approvals/{approvalId}', pathParameters: { approvalId },
-    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : null, multiValueQueryStringParameters: null,
-    headers, multiValueHeaders: {}, body: body ?? null, isBase64Encoded: false, stageVariables: null,
-    requestContext: { identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' }, protocol: 'HTTP/1.1' },
-  } as unknown as APIGatewayProxyEvent;
+  const event = pageEvent({
+    method: req.method ?? 'GET', path: url.pathname, approvalId, query: url.searchParams, headers, body,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1', email: signedIn(secret, req.headers.cookie),
+  });
   const out = await approvalPage(event);
   const outHeaders: Record<string, string | string[]> = Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k, String(v)]));
   const cookies = out.multiValueHeaders?.['Set-Cookie'];
@@ -90,12 +152,11 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, url: URL, sec
   if (!bearerMatches(req, secret)) return json(res, 401, { error: 'a bearer token from .byoip/approval-server.json is required' });
   // `now` is the simulation's (virtual) time, for "how long is left".
   if (req.method === 'GET' && url.pathname === '/api/approvals') return json(res, 200, { pending: await listPending(), now: Date.now() });
+  // Where an approval stands (round, status) and the simulation's time: what `byoip approve --sim` signs its proof for.
   const m = /^\/api\/approvals\/([^/]+)$/.exec(url.pathname);
-  if (req.method === 'POST' && m && APPROVAL_ID_RE.test(m[1])) {
-    const body = JSON.parse((await readBody(req)) || '{}') as { decision?: string; as?: string; reason?: string };
-    if (body.decision !== 'approve' && body.decision !== 'reject') return json(res, 400, { error: 'decision must be approve or reject' });
-    const outcome = await decideApproval({ approvalId: m[1], approve: body.decision === 'approve', identity: body.as, reason: body.reason, via: `byoip ${body.decision}` });
-    return json(res, 200, { outcome });
+  if (req.method === 'GET' && m && APPROVAL_ID_RE.test(m[1])) {
+    const r = await loadApproval(m[1]);
+    return r?.status ? json(res, 200, { approvalId: r.approvalId, round: r.round, status: r.status, now: Date.now() }) : json(res, 404, { error: `no approval ${m[1]}` });
   }
   return json(res, 404, { error: 'not found' });
 }
@@ -108,9 +169,11 @@ export async function startApprovalServer(sim: Simulator, o: { port?: number; st
   const secret = randomBytes(24).toString('base64url');
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const page = /^\/approvals\/([^/]+)$/.exec(url.pathname);
+    const page = /^\/approvals\/([^/]+)(\/decision)?$/.exec(url.pathname);
     const disconnect = connectSimulator(sim);
-    const work = page ? servePage(req, res, url, page[1]) : url.pathname.startsWith('/api/') ? serveApi(req, res, url, secret) : Promise.resolve(json(res, 404, { error: 'not found' }));
+    const work = page ? servePage(req, res, url, page[1], secret)
+      : url.pathname === '/signin' ? serveSignIn(req, res, sim, secret)
+        : url.pathname.startsWith('/api/') ? serveApi(req, res, url, secret) : Promise.resolve(json(res, 404, { error: 'not found' }));
     work
       .catch((e) => {
         if (!res.headersSent) json(res, (e as { status?: number }).status ?? 500, { error: (e as Error).message });
@@ -140,4 +203,26 @@ export async function startApprovalServer(sim: Simulator, o: { port?: number; st
       server.close(() => resolve());
     }),
   };
+}
+
+/**
+ * The approval API as a simulated web host (what API Gateway is in AWS), at the placeholder base URL:
+ * in-process callers (`byoip approve` against the simulated AWS, tests) reach the page handler through
+ * the one HTTP client, as they would reach API Gateway. Registered once per simulator.
+ */
+const hosted = new WeakSet<Simulator>();
+export function hostApprovalApi(sim: Simulator): void {
+  if (hosted.has(sim)) return;
+  hosted.add(sim);
+  const host = new URL(PLACEHOLDER_BASE_URL).host;
+  sim.addHttpHost({
+    matches: (req: HttpRequest) => { try { return new URL(req.url).host === host; } catch { return false; } },
+    async handle(req: HttpRequest): Promise<HttpResponse> {
+      const url = new URL(req.url);
+      const m = /^\/approvals\/([^/]+)(\/decision)?$/.exec(url.pathname);
+      if (!m) return { status: 404, headers: {}, body: '{"message":"Missing Authentication Token"}' };
+      const out = await approvalPage(pageEvent({ method: req.method ?? 'GET', path: url.pathname, approvalId: m[1], query: url.searchParams, headers: req.headers ?? {}, body: req.body, sourceIp: '192.0.2.10' }));
+      return { status: out.statusCode, headers: Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k, String(v)])), body: out.body };
+    },
+  });
 }

@@ -12,12 +12,14 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Context } from 'aws-lambda';
-import { approvalIdFor } from '../domain/approval';
+import { APPROVAL_KEY_SECRET_NAME, approvalIdFor, approvalKeys, attestRequester, eligibleApprovers, type Requester } from '../domain/approval';
+import { approverOfPrincipal } from '../domain/deployment';
 import { decideApproval, type DecisionOutcome } from '../tasks/approval/store';
 import { taskCatalog } from '../tasks/catalog';
 import type { Simulator } from '../sim/simulator';
 import type { PendingTask } from '../sim/task-tokens';
 import { connectSimulator } from '../sim/transport';
+import { hostApprovalApi } from './approval-server';
 import { buildReport, EVIDENCE_TASKS, evidenceOf, type ApprovalRecord, type InternetEvidence, type PollCheck, type SimulationReport, type StateRecord } from './report';
 
 export const ROOT = resolve(__dirname, '..');
@@ -38,8 +40,8 @@ export interface ApprovalRequest {
   /** The link in the latest approval email (what an approver clicks). */
   link(): string | undefined;
   /**
-   * Decide through the same code path as the approval page and `byoip approve|reject`. `by` should be
-   * one of the plan's approvers; anyone else decides as the first approver, noted in `via`.
+   * Decide through the same code path as the approval page and `byoip approve|reject`, authenticated as
+   * "simulator". `by` should be one of the approvers; without it, the first approver who is not the requester.
    */
   approve(by?: string, reason?: string): Promise<DecisionOutcome>;
   reject(by?: string, reason?: string): Promise<DecisionOutcome>;
@@ -67,6 +69,28 @@ export interface RunOptions {
   readonly aslFile?: string;
   /** Use this definition instead of reading a file (benchmarks compare variants). */
   readonly definition?: Record<string, unknown>;
+  /**
+   * Who asks for the execution: the runner attests it as the event starter does (domain/approval.ts
+   * attestRequester). Default: the rehearsing operator, arn:aws:sts::<account>:assumed-role/byoip-operator/rehearsal.
+   * `false`: pass the input as it is (to rehearse a StartExecution by hand).
+   */
+  readonly requester?: { principal: string; approver?: string | null } | false;
+}
+
+/**
+ * The runner plays the starter (StartWorkflow in AWS), which is not part of the execution: it reads the
+ * simulated link key directly, so its read is neither in the report's AWS calls nor hit by injected faults.
+ */
+function starterKeys(sim: Simulator) {
+  const secret = sim.state<{ secrets: Array<{ name: string; account: string; value: string }> }>('secretsmanager').secrets
+    .find((s) => s.name === APPROVAL_KEY_SECRET_NAME && s.account === sim.world.defaultAccount);
+  if (!secret) throw new Error(`the simulated account ${sim.world.defaultAccount} has no ${APPROVAL_KEY_SECRET_NAME}`);
+  return approvalKeys(secret.value);
+}
+
+/** Who a rehearsal runs as unless told otherwise. */
+export function rehearsalRequester(sim: Simulator): { principal: string; approver?: string | null } {
+  return { principal: `arn:aws:sts::${sim.world.defaultAccount}:assumed-role/byoip-operator/rehearsal` };
 }
 
 export interface RunResult {
@@ -221,7 +245,7 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
             const record: ApprovalRecord = { state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null };
             log.approvals.push(record);
             waiting.then(
-              (out: any) => Object.assign(record, { decidedAt: rel(), approved: out?.approved === true, decidedBy: out?.decidedBy ?? null }),
+              (out: any) => Object.assign(record, { decidedAt: rel(), approved: out?.approved === true, decidedBy: out?.decidedBy ?? null, authentication: out?.authentication ?? null }),
               (err: Error) => Object.assign(record, { decidedAt: rel(), error: err.name }),
             );
           }
@@ -250,12 +274,12 @@ function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, 
     // Only the gate's decision task is an approval; the gate's reminder loop also waits on tokens.
     if (!payload?.plan || typeof payload.gate !== 'string' || !payload.execution?.id) return;
     const approvalId = approvalIdFor(payload.execution.id, payload.gate);
-    const approvers: string[] = payload.plan.approvers ?? [];
+    const approvers = eligibleApprovers(payload.plan.approvers ?? [], payload.requester ?? undefined);
     const label = typeof policy === 'string' ? `simulator (--approve ${policy})` : 'simulator';
-    const decide = (approve: boolean, by: string | undefined, reason: string) => {
-      const listed = by !== undefined && approvers.some((a) => a.toLowerCase() === by.toLowerCase());
-      return decideApproval({ approvalId, approve, identity: listed ? by : approvers[0], reason, via: listed || !by ? label : `${label}, for ${by}` });
-    };
+    const decide = (approve: boolean, by: string | undefined, reason: string) => decideApproval({
+      approvalId, outcome: approve ? 'approve' : 'reject', reason, via: label,
+      identity: { approver: by ?? approvers[0] ?? '', principal: 'simulator', authentication: 'simulator' },
+    });
     const request: ApprovalRequest = {
       task, payload, sim, approvalId,
       link: () => approvalLink(sim, approvalId),
@@ -292,6 +316,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:byoip-${opts.workflow}`;
   const executionId = `arn:aws:states:${region}:${account}:execution:byoip-${opts.workflow}:${executionName}`;
   const disconnect = connectSimulator(sim);
+  hostApprovalApi(sim);
   const startedAt = sim.clock.now();
   const rel = (t: number) => (t - startedAt) / 1000;
   const emit = (e: ProgressEvent) => opts.onProgress?.(e);
@@ -303,10 +328,20 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
 
   try {
     return await sim.clock.drive(async () => {
+      let input = opts.input;
+      // Only workflows that check who asked (a VerifyRequester state) take an attested input.
+      if (opts.requester !== false && (definition.States as Record<string, unknown>).VerifyRequester) {
+        const who = opts.requester ?? rehearsalRequester(sim);
+        const requester: Requester = {
+          principal: who.principal, approver: who.approver !== undefined ? who.approver : approverOfPrincipal(sim.world.deployment, who.principal) ?? null,
+          via: 'simulator', at: new Date(sim.clock.now()).toISOString(),
+        };
+        input = attestRequester(starterKeys(sim), { stateMachine: `byoip-${opts.workflow}`, executionName, input: opts.input, requester });
+      }
       // Validation is done by our own tests with asl-validator 4; the engine's bundled 3.x would mutate the definition.
       const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
       const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit));
-      const execution = machine.run(opts.input as never, {
+      const execution = machine.run(input as never, {
         overrides: { taskResourceLocalHandlers: handlers },
         context: {
           Execution: { Id: executionId, Name: executionName, RoleArn: `arn:aws:iam::${account}:role/byoip-orchestrator-states` },

@@ -47,6 +47,8 @@ export interface ApprovalRecord {
   decidedAt: number | null;
   approved: boolean;
   decidedBy: string | null;
+  /** How the decider was identified (link, link+authorizer, aws-sts, simulator), as the decision records it. */
+  authentication?: string | null;
   /** ApprovalRejected, States.Timeout, ... when it did not end approved. */
   error: string | null;
 }

@@ -13,12 +13,13 @@ import { secretsManagerModel, sfnModel } from './services/platform';
 import { ramModel } from './services/ram';
 import { route53Model } from './services/route53';
 import { snsModel } from './services/sns';
+import { stsModel } from './services/sts';
 import { Simulator, type ServiceModel } from './simulator';
 import { loadWorldFile, parseWorld, type WorldSeed } from './world';
 
 export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel,
   globalAcceleratorModel, ec2NetworkModel, ipRangesModel, snsModel,
-  ramModel, elbv2Model, internetModel];
+  ramModel, elbv2Model, internetModel, stsModel];
 
 /** A simulator seeded from a world file path, or from a world object (validated here). */
 export function createSimulator(world: string | unknown, baseDir?: string): Simulator {

@@ -9,7 +9,6 @@ export const taskCatalog = {
   ValidateTeardownInput: 'tasks/cloudfront-byoip/validate-teardown-input.ts',
   PlanTeardown: 'tasks/cloudfront-byoip/plan-teardown.ts',
   // IPAM
-  PrepareAuthorizations: 'tasks/ipam/prepare-authorizations.ts',
   EnsureIpamPool: 'tasks/ipam/ensure-ipam-pool.ts',
   CheckIpamPool: 'tasks/ipam/check-ipam-pool.ts',
   ProvisionPoolCidrs: 'tasks/ipam/provision-pool-cidrs.ts',
@@ -50,11 +49,12 @@ export const taskCatalog = {
   ApplyOriginAdditions: 'tasks/vpc-origins/apply-additions.ts',
   MarkOriginAdditionsDeployed: 'tasks/vpc-origins/mark-additions-deployed.ts',
   ConfirmOriginsAttached: 'tasks/vpc-origins/confirm-attached.ts',
-  PlanTeamDnsCutover: 'tasks/vpc-origins/plan-dns-cutover.ts',
+  PlanVpcOriginShare: 'tasks/vpc-origins/plan-share.ts',
   UpsertTeamAliases: 'tasks/vpc-origins/upsert-team-aliases.ts',
   VerifyTeamIsolation: 'tasks/vpc-origins/verify-isolation.ts',
   ValidateVpcOriginTeardownInput: 'tasks/vpc-origins/validate-teardown-input.ts',
   CaptureVpcOriginTeardownState: 'tasks/vpc-origins/capture-teardown-state.ts',
+  PlanVpcOriginTeardown: 'tasks/vpc-origins/plan-teardown.ts',
   DetachTeamOrigins: 'tasks/vpc-origins/detach-team-origins.ts',
   RevokeVpcOriginShare: 'tasks/vpc-origins/revoke-share.ts',
   CheckVpcOriginShareRevoked: 'tasks/vpc-origins/check-share-revoked.ts',
@@ -66,6 +66,11 @@ export const taskCatalog = {
   ArmApprovalReminder: 'tasks/approval/arm-reminder.ts',
   StopApprovalReminders: 'tasks/approval/stop-reminders.ts',
   CloseApproval: 'tasks/approval/close-approval.ts',
+  VerifyApproval: 'tasks/approval/verify-approval.ts',
+  // who asked: attested by the starters, checked first in every gated workflow
+  VerifyRequester: 'tasks/start/verify-requester.ts',
+  /** Not a state: the target of the orchestrator bus's operator-event rules; attests the requester and starts the workflow. */
+  StartWorkflow: 'tasks/start/start-workflow.ts',
   ApprovalPage: 'tasks/approval/approval-page.ts',
   // locks (state table)
   AcquireLock: 'tasks/locks/acquire-lock.ts',
@@ -98,7 +103,6 @@ export const taskCatalog = {
   CaptureByoasnOnboardState: 'tasks/byoasn/capture-onboard-state.ts',
   CaptureAsnSwapState: 'tasks/byoasn/capture-swap-state.ts',
   CaptureByoasnTeardownState: 'tasks/byoasn/capture-teardown-state.ts',
-  PrepareAsnAuthorization: 'tasks/byoasn/prepare-asn-authorization.ts',
   ProvisionByoasn: 'tasks/byoasn/provision-asn.ts',
   CheckByoasn: 'tasks/byoasn/check-asn.ts',
   AssociateByoasn: 'tasks/byoasn/associate-asn.ts',

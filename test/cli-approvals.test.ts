@@ -1,7 +1,8 @@
 /**
  * `byoip approvals`, `byoip approve|reject` as operators run them: against a running simulation
- * (--sim, through its local approval server) and against "AWS" (the state table and Step Functions with
- * the operator's credentials; here the simulated AWS, in process).
+ * (--sim, through its local approval server) and against "AWS" (the approval API, here the simulated one,
+ * in process). Who decides is whoever the caller's AWS credentials prove to STS (the world's simulated
+ * principals), mapped through byoip.approverPrincipals; --as only has to agree.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { byoipSpawn, byoipSync } from './support/cli-process';
 import { exampleInput, exampleSim, run } from './support/world';
 
 const INPUT = 'examples/onboard-cloudfront-byoip.input.json';
+const ONCALL = { AWS_ACCESS_KEY_ID: 'ASIASIMULATEDONCALL1', AWS_SECRET_ACCESS_KEY: 'simulated-secret-netops-oncall-0001' };
+const MALLORY = { AWS_ACCESS_KEY_ID: 'ASIASIMULATEDMALLORY', AWS_SECRET_ACCESS_KEY: 'simulated-secret-mallory-000000001' };
 
 describe('byoip approvals / approve / reject', () => {
   it('decide a rehearsal waiting at the gate (--approve prompt), from another terminal', async () => {
@@ -25,12 +28,12 @@ describe('byoip approvals / approve / reject', () => {
       const listed = byoipSync(['approvals', '--sim'], env);
       expect(listed.status).toBe(0);
       expect(listed.stdout).toMatch(new RegExp(`^${approvalId}  onboard-cloudfront-byoip  sim-onboard-cloudfront-byoip-\\w+  expires 2026-12-08T\\d\\d:\\d\\d:\\d\\dZ \\(7d 00:00:00 left\\)\\n    Advertise 198\\.18\\.0\\.0/24.* \\(5 changes\\); approvers: netops-oncall@example\\.com`));
-      const stranger = byoipSync(['approve', approvalId, '--sim', '--as', 'mallory@example.net', '--reason', 'why not'], env);
+      const stranger = byoipSync(['approve', approvalId, '--sim', '--as', 'netops-oncall@example.com', '--reason', 'why not'], { ...env, ...MALLORY });
       expect(stranger.status).toBe(1);
-      expect(stranger.stderr).toMatch(/not recorded:\n {2}- mallory@example\.net is not an approver of this change/);
-      const rejected = byoipSync(['reject', approvalId, '--sim', '--as', 'netops-oncall@example.com', '--reason', 'maintenance window moved'], env);
+      expect(stranger.stderr).toMatch(/not recorded:\n {2}- arn:aws:sts::111122223333:assumed-role\/byoip-operator\/mallory@example\.net is not an approver's principal/);
+      const rejected = byoipSync(['reject', approvalId, '--sim', '--as', 'netops-oncall@example.com', '--reason', 'maintenance window moved'], { ...env, ...ONCALL });
       expect(rejected.stderr).toBe('');
-      expect(rejected.stdout).toBe(`rejected ${approvalId} as netops-oncall@example.com: maintenance window moved\n`);
+      expect(rejected.stdout).toBe(`rejected ${approvalId} as netops-oncall@example.com (authenticated by aws-sts: arn:aws:sts::111122223333:assumed-role/byoip-approver/netops-oncall@example.com): maintenance window moved\n`);
       expect(rejected.status).toBe(0);
       expect(await sim.exited).toBe(1);
       const report = JSON.parse(readFileSync(reportFile, 'utf8'));
@@ -46,28 +49,32 @@ describe('byoip approvals / approve / reject', () => {
     }
   });
 
-  it('decide through the state table and Step Functions with the operator\'s credentials (the same code path)', async () => {
+  it('decide through the approval API with the operator\'s AWS credentials (the same code path)', async () => {
     const sim = exampleSim();
     const printed: string[] = [];
     const codes: number[] = [];
+    const api = ['--api', 'https://approval-page.invalid'];
     const approve = async (req: ApprovalRequest) => {
       const out = jest.spyOn(process.stdout, 'write').mockImplementation((c) => { printed.push(String(c)); return true; });
       const err = jest.spyOn(process.stderr, 'write').mockImplementation((c) => { printed.push(String(c)); return true; });
+      Object.assign(process.env, ONCALL);
       try {
         codes.push(await main(['node', 'byoip', 'approvals', '--region', 'us-east-1']));
-        codes.push(await main(['node', 'byoip', 'approve', req.approvalId, '--as', 'netops-oncall@example.com', '--reason', 'CHG-42']));
-        codes.push(await main(['node', 'byoip', 'reject', req.approvalId, '--as', 'netops-oncall@example.com', '--reason', 'too late']));
+        codes.push(await main(['node', 'byoip', 'approve', req.approvalId, '--as', 'netops-oncall@example.com', '--reason', 'CHG-42', ...api]));
+        codes.push(await main(['node', 'byoip', 'reject', req.approvalId, '--reason', 'too late', ...api]));
       } finally {
         out.mockRestore();
         err.mockRestore();
+        delete process.env.AWS_ACCESS_KEY_ID;
+        delete process.env.AWS_SECRET_ACCESS_KEY;
       }
     };
     const report = await run(sim, 'onboard-cloudfront-byoip', exampleInput(), { approve });
     expect(codes).toEqual([0, 0, 1]);
     expect(printed[0]).toMatch(/^apr-[0-9a-f]{24}  onboard-cloudfront-byoip [\s\S]* \(5 changes\); approvers: netops-oncall@example\.com\n$/);
-    expect(printed[1]).toMatch(/^approved apr-[0-9a-f]{24} as netops-oncall@example\.com: CHG-42\n$/);
+    expect(printed[1]).toMatch(/^approved apr-[0-9a-f]{24} as netops-oncall@example\.com \(authenticated by aws-sts: arn:aws:sts::111122223333:assumed-role\/byoip-approver\/netops-oncall@example\.com\): CHG-42\n$/);
     expect(printed[2]).toMatch(/is no longer pending \(APPROVED\); nothing was changed:\n {2}Approved by netops-oncall@example\.com \(byoip approve\)/);
     expect(report.status).toBe('SUCCEEDED');
-    expect((report.output as any).approval).toMatchObject({ decidedBy: 'netops-oncall@example.com', reason: 'CHG-42', via: 'byoip approve' });
+    expect((report.output as any).approval).toMatchObject({ decidedBy: 'netops-oncall@example.com', reason: 'CHG-42', via: 'byoip approve', authentication: 'aws-sts' });
   });
 });

@@ -11,13 +11,14 @@
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
 import { ADVERTISE_RETRY } from './byoasn-onboard';
-import { ChainBuilder, initialize } from './lib/builder';
+import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
   const c = new ChainBuilder().catchFailuresAt('SwapStopped');
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateAsnSwapInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   c.task('CaptureState', {
     fn: 'CaptureAsnSwapState',
     comment: 'The CIDR must be advertised here, and a custom ASN associated with it.',

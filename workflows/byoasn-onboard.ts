@@ -2,7 +2,7 @@
  * byoasn-onboard: bring the customer's ASN to IPAM and advertise their BYOIP CIDRs from it, so
  * partners that allow-list by origin ASN keep working.
  *
- * sign (or take) the ASN message → ProvisionIpamByoasn → wait provisioned → AssociateIpamByoasn
+ * ProvisionIpamByoasn (the ASN message signed, or taken, inside that task) → wait provisioned → AssociateIpamByoasn
  * per CIDR → wait associated → approval → per CIDR (10 s apart): claim the once-per-hour swap slot
  * (a Wait state until the allowed time when taken) → AdvertiseByoipCidr with the ASN → wait advertised.
  * Any failure (or a rejection) undoes what this execution did, newest first.
@@ -10,7 +10,7 @@
 import { AMAZON_ASNS } from '../domain/internet/evidence';
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize } from './lib/builder';
+import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import { awaitBgpVisibility, preflight } from './lib/internet';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
@@ -22,6 +22,7 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateByoasnOnboardInput', comment: 'ASN rules, CIDRs, the signed message: every mistake named before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   c.task('CaptureState', {
     fn: 'CaptureByoasnOnboardState',
     comment: 'What compensation keeps: an ASN provisioned before, associations and advertisements that existed.',
@@ -32,19 +33,14 @@ function build() {
     workflow: 'byoasn-onboard', regionPath: '$.plan.region', rdapResourcesPath: 'States.Array($.plan.asn)', prefixesPath: '$.plan.cidrs',
     requiredOrigins: [...AMAZON_ASNS], customerAsnPath: '$.plan.asn', authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
   });
-  c.task('PrepareAuthorization', {
-    fn: 'PrepareAsnAuthorization',
-    parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'asn.$': '$.plan.asn', 'authorization.$': '$.plan.authorization' },
-    resultPath: '$.auth',
-  });
 
   c.intent('asn', {
     action: 'Byoasn.Deprovision', label: 'deprovision the ASN this execution provisioned',
     'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'provisionedBefore.$': '$.baseline.asnProvisionedBefore',
   });
   c.task('ProvisionAsn', {
-    fn: 'ProvisionByoasn',
-    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'authorization.$': '$.auth' },
+    fn: 'ProvisionByoasn', comment: 'Signs the ASN message inside this task (own account, allowed ASNs): no signature enters the state.',
+    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'accountId.$': '$.plan.accountId', 'authorization.$': '$.plan.authorization' },
     resultPath: '$.provision',
   });
   c.poll('AwaitAsnProvisioned', {

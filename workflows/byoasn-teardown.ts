@@ -10,13 +10,14 @@
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
 import { ADVERTISE_RETRY } from './byoasn-onboard';
-import { ChainBuilder, initialize } from './lib/builder';
+import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
   const c = new ChainBuilder().catchFailuresAt('TeardownStopped');
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateByoasnTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   c.task('CaptureState', {
     fn: 'CaptureByoasnTeardownState',
     parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' },
@@ -43,14 +44,17 @@ function build() {
   });
 
   // 1. The origin: back to the AWS ASN, or withdrawn.
-  const originItem = { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'execution.$': '$.execution' };
+  const originItem = {
+    'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId',
+    'execution.$': '$.execution', 'approval.$': '$.approval',
+  };
   c.when('RevertToAwsAsn', '$.plan.revert', (b) => {
     b.map('RevertOrigins', {
       itemsPath: '$.state.originItems', maxConcurrency: 1, resultPath: null, itemSelector: originItem,
       build: (m) => {
         m.wait('SpaceRevertCalls', { secondsPath: '$.waitSeconds' });
         m.task('AdvertiseFromAwsAsn', {
-          fn: 'AdvertiseWithAsn', parameters: { 'accountId.$': '$.accountId', 'region.$': '$.region', 'cidr.$': '$.cidr', asn: 'AWS', 'execution.$': '$.execution' },
+          fn: 'AdvertiseWithAsn', parameters: { 'accountId.$': '$.accountId', 'region.$': '$.region', 'cidr.$': '$.cidr', asn: 'AWS', 'execution.$': '$.execution', 'approval.$': '$.approval' },
           resultPath: '$.advertise', retry: [ADVERTISE_RETRY],
         });
       },
@@ -61,7 +65,7 @@ function build() {
       itemsPath: '$.state.originItems', maxConcurrency: 1, resultPath: null, itemSelector: originItem,
       build: (m) => {
         m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds' });
-        m.task('WithdrawCidr', { fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr' }, resultPath: '$.withdraw', retry: [ADVERTISE_RETRY] });
+        m.task('WithdrawCidr', { fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw', retry: [ADVERTISE_RETRY] });
       },
     });
   });

@@ -2,7 +2,7 @@
  * onboard-cloudfront-byoip: bring three customer /24s to CloudFront through IPAM and move DNS onto
  * them, without changing the addresses partners allow-list.
  *
- * top-level pool → provision the CIDRs (signed) → global child pool → provision the /24s →
+ * top-level pool → provision the CIDRs (signed inside the provisioning task) → global child pool → provision the /24s →
  * anycast IP list → attach to distributions → lower DNS TTL, wait out the old TTL → approval →
  * advertise (10 s apart) → DNS to the anycast IPs → watch → verify → restore the TTL.
  * Any failure (or a rejection) undoes what this execution did, newest first.
@@ -10,7 +10,7 @@
 import { AMAZON_ASNS, AWS_ORIGIN_ASN } from '../domain/internet/evidence';
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks } from './lib/builder';
+import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks, verifyRequester } from './lib/builder';
 import { awaitBgpVisibility, preflight } from './lib/internet';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
@@ -20,6 +20,7 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateOnboardInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   preflight(c, {
     workflow: 'onboard-cloudfront-byoip', regionPath: '$.plan.region', rdapResourcesPath: '$.plan.topLevelCidrs', prefixesPath: '$.plan.cidrs',
     requiredOrigins: [...AMAZON_ASNS], authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
@@ -35,12 +36,6 @@ function build() {
     resultSelector: { 'distributions.$': '$[0].distributions', 'dns.$': '$[1].records', 'advertisedBefore.$': '$[2].advertised' },
     resultPath: '$.baseline',
   });
-  c.task('PrepareAuthorizations', {
-    fn: 'PrepareAuthorizations',
-    parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'cidrs.$': '$.plan.topLevelCidrs', 'authorization.$': '$.plan.authorization' },
-    resultPath: '$.auth',
-  });
-
   // Top-level pool and the customer's space, verified against the RDAP certificate.
   c.intent('topLevelPool', { action: 'EC2.DeletePool', label: 'delete the top-level pool this execution created', 'region.$': '$.plan.region', 'executionName.$': '$.execution.name', role: 'top-level' });
   c.task('EnsureTopLevelPool', {
@@ -54,8 +49,8 @@ function build() {
     'region.$': '$.plan.region', 'poolId.$': '$.pools.topLevel.poolId', 'each.$': '$.plan.topLevelCidrs', eachAs: 'cidr', 'except.$': '$.pools.topLevel.existingCidrs',
   });
   c.task('ProvisionTopLevelCidrs', {
-    fn: 'ProvisionPoolCidrs',
-    parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.pools.topLevel.poolId', 'cidrs.$': '$.plan.topLevelCidrs', 'authorizations.$': '$.auth.authorizations' },
+    fn: 'ProvisionPoolCidrs', comment: 'Signs the authorization messages (the deployment\'s own account, allowed prefixes) inside this task: no signature enters the state.',
+    parameters: { 'region.$': '$.plan.region', 'poolId.$': '$.pools.topLevel.poolId', 'cidrs.$': '$.plan.topLevelCidrs', 'accountId.$': '$.plan.accountId', 'authorization.$': '$.plan.authorization' },
     resultPath: '$.provisioned.topLevel',
   });
   c.poll('AwaitTopLevelProvisioned', {

@@ -13,7 +13,7 @@
  * revoked or removed; nothing ever ends with fewer allowed ranges than before the run.
  */
 import { PollProfiles } from '../domain/polling';
-import { ChainBuilder, initialize, PRECONDITION_RETRY, STANDARD_RETRY } from './lib/builder';
+import { ChainBuilder, initialize, noRequester, PRECONDITION_RETRY, STANDARD_RETRY } from './lib/builder';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -33,6 +33,7 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateOriginRangesInput', comment: 'The input and the SNS notification in it (topic, pinned URL, md5, synctoken), before any call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  noRequester(c, { principal: 'system:origin-ranges-sync', why: 'Started by AWS\'s AmazonIpSpaceChanged notification (through StartOriginRangesSync) or the daily schedule, with only a sync name: no person asked, so any approver of the deployment may decide at the attach gate.' });
 
   // One writer per sync: overlapping notifications queue here instead of racing on the same groups.
   c.intent('lock', { action: 'DynamoDB.ReleaseLocks', label: 'release the sync lock', 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' });

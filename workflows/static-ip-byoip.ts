@@ -10,7 +10,7 @@
 import { AWS_ORIGIN_ASN, GLOBAL_ACCELERATOR_ASN } from '../domain/internet/evidence';
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize } from './lib/builder';
+import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import { awaitBgpVisibility, preflight } from './lib/internet';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
@@ -19,6 +19,7 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateStaticIpInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   preflight(c, {
     workflow: 'static-ip-byoip', regionPath: '$.plan.region', rdapResourcesPath: '$.plan.cidrs', prefixesPath: '$.plan.cidrs',
     requiredOrigins: [GLOBAL_ACCELERATOR_ASN], authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
@@ -35,11 +36,6 @@ function build() {
     parameters: { 'cidrs.$': '$.plan.cidrs', 'accelerator.$': '$.plan.accelerator' },
     resultPath: '$.baseline',
   });
-  c.task('PrepareAuthorizations', {
-    fn: 'PrepareAuthorizations',
-    parameters: { 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId', 'cidrs.$': '$.plan.cidrs', 'authorization.$': '$.plan.authorization' },
-    resultPath: '$.auth',
-  });
 
   // The range(s), brought to Global Accelerator itself (not EC2/IPAM: a range serves one service).
   c.intent('gaCidrs', {
@@ -47,8 +43,8 @@ function build() {
     'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.provisionedBefore',
   });
   c.task('ProvisionCidrs', {
-    fn: 'ProvisionGaByoipCidrs',
-    parameters: { 'cidrs.$': '$.plan.cidrs', 'authorizations.$': '$.auth.authorizations' },
+    fn: 'ProvisionGaByoipCidrs', comment: 'Signs the authorization messages inside this task: no signature enters the state.',
+    parameters: { 'cidrs.$': '$.plan.cidrs', 'accountId.$': '$.plan.accountId', 'authorization.$': '$.plan.authorization' },
     resultPath: '$.provisioned',
   });
   c.poll('AwaitCidrsReady', {

@@ -9,7 +9,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks, STANDARD_RETRY } from './lib/builder';
+import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks, STANDARD_RETRY, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
@@ -17,6 +17,7 @@ function build() {
   const c = new ChainBuilder().catchFailuresAt('ReleaseLocksAfterStop');
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan', catchTo: 'TeardownStopped' });
+  verifyRequester(c, { catchTo: 'TeardownStopped' });
   acquireLocks(c, { resourcesPath: '$.plan.locks.resources', waitPath: '$.plan.locks.wait', purpose: 'teardown-cloudfront-byoip', leaseSeconds: MAX_EXECUTION_SECONDS });
   c.parallel('CaptureState', {
     comment: 'What is left to tear down; a re-run after a partial teardown finds less.',
@@ -65,11 +66,11 @@ function build() {
   });
   c.map('WithdrawCidrs', {
     itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
-    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region' },
+    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'approval.$': '$.approval' },
     build: (m) => {
       m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds' });
       m.task('WithdrawCidr', {
-        fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr' }, resultPath: '$.withdraw',
+        fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
         retry: [{ ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' }],
       });
     },

@@ -9,7 +9,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, STANDARD_RETRY } from './lib/builder';
+import { ChainBuilder, initialize, STANDARD_RETRY, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
@@ -17,6 +17,7 @@ function build() {
   initialize(c);
   // Without a plan there are no leases to give back: straight to the end.
   c.task('ValidateInput', { fn: 'ValidateStaticIpTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan', catchTo: 'TeardownStopped' });
+  verifyRequester(c, { catchTo: 'TeardownStopped' });
   c.task('AcquireLocks', {
     fn: 'AcquireLock',
     parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'teardown-static-ip-byoip' },
@@ -45,11 +46,11 @@ function build() {
   });
   c.map('WithdrawCidrs', {
     itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
-    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds' },
+    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'approval.$': '$.approval' },
     build: (m) => {
       m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds', comment: 'GA allows one WithdrawByoipCidr per 10 s per account.' });
       m.task('WithdrawCidr', {
-        fn: 'WithdrawGaByoipCidr', parameters: { 'cidr.$': '$.cidr' }, resultPath: '$.withdraw',
+        fn: 'WithdrawGaByoipCidr', parameters: { 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
         retry: [{ ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' }],
       });
     },

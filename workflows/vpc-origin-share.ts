@@ -6,13 +6,14 @@
  * networking account → accept the invitation (12-hour limit) → the origin is available here.
  * Then the distribution, one writer at a time (a lease in the state table): this execution queues
  * its additions; the writer applies every ready addition of every execution in ONE UpdateDistribution
- * (a group commit) and waits Deployed. Then DNS aliases (approval first if a record changes), and
- * probes through the edge: each team's host reaches its origin, no other host does.
+ * (a group commit) and waits Deployed. Then DNS aliases, and probes through the edge: each team's host
+ * reaches its origin, no other host does. Before any of it: an approval of every new origin, behaviour,
+ * alias and DNS record on the shared distribution (team accounts only from byoip.teamAccounts).
  * Any failure undoes what this execution did, newest first (DNS → distribution → shares → origins).
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, PRECONDITION_RETRY } from './lib/builder';
+import { approvalWhen, ChainBuilder, initialize, PRECONDITION_RETRY, verifyRequester } from './lib/builder';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -23,11 +24,20 @@ function build() {
   const c = new ChainBuilder();
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateVpcOriginShareInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   c.task('CaptureBaseline', {
     fn: 'CaptureVpcOriginShareBaseline',
     comment: 'The distribution, teams already attached, hosts already covered, DNS records before: what compensation restores.',
-    parameters: { 'networkingAccountId.$': '$.plan.networkingAccountId', 'distributionId.$': '$.plan.distributionId', 'teams.$': '$.plan.teams', 'approvers.$': '$.plan.approvers' },
+    parameters: { 'networkingAccountId.$': '$.plan.networkingAccountId', 'distributionId.$': '$.plan.distributionId', 'teams.$': '$.plan.teams' },
     resultPath: '$.baseline',
+  });
+
+  // The gate, before anything is created: every new origin, behaviour, alias and DNS record on the shared distribution.
+  approvalWhen(c, {
+    workflow: 'vpc-origin-share', when: '$.baseline.approval.required', comment: 'Nothing new for the internet (a re-run of what is in place); the gate replaces this.',
+    planFn: 'PlanVpcOriginShare',
+    planParameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.baseline.approval.changes' },
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds', resultPath: '$.approval',
   });
 
   // Team accounts: VPC origin, share; networking account: accept. Newest undone first: shares, then origins.
@@ -53,12 +63,13 @@ function build() {
       });
       m.poll('AwaitShareInvitation', {
         fn: 'CheckShareInvitation', comment: 'In the networking account; an invitation not accepted within 12 hours has expired.',
-        parameters: { 'team.$': '$.team.name', 'shareArn.$': '$.share.shareArn', 'vpcOriginArn.$': '$.vpcOrigin.vpcOriginArn' },
+        parameters: { 'team.$': '$.team.name', 'accountId.$': '$.team.accountId', 'shareArn.$': '$.share.shareArn', 'vpcOriginArn.$': '$.vpcOrigin.vpcOriginArn' },
         profile: PollProfiles.ramShare, resultPath: '$.wait.invitation',
       });
       m.task('AcceptShareInvitation', {
         fn: 'AcceptShareInvitation',
-        parameters: { 'team.$': '$.team.name', 'invitationArn.$': '$.wait.invitation.invitationArn', 'status.$': '$.wait.invitation.status', 'execution.$': '$.execution' },
+        comment: 'Only an invitation sent by this team\'s account, one of byoip.teamAccounts.',
+        parameters: { 'team.$': '$.team.name', 'accountId.$': '$.team.accountId', 'invitationArn.$': '$.wait.invitation.invitationArn', 'status.$': '$.wait.invitation.status', 'execution.$': '$.execution' },
         resultPath: '$.accepted',
       });
       m.poll('AwaitSharedVpcOrigin', { fn: 'CheckSharedVpcOrigin', parameters: { 'vpcOriginArn.$': '$.vpcOrigin.vpcOriginArn' }, profile: PollProfiles.ramShare, resultPath: '$.wait.shared' });
@@ -83,7 +94,8 @@ function build() {
   });
   c.task('EnqueueOriginAdditions', {
     fn: 'EnqueueOriginAdditions', comment: 'Ready additions wait in the state table for the distribution\'s next writer.',
-    parameters: { 'distributionId.$': '$.plan.distributionId', 'teams.$': '$.prepared', 'execution.$': '$.execution' }, resultPath: '$.queued',
+    parameters: { 'distributionId.$': '$.plan.distributionId', 'teams.$': '$.prepared', 'execution.$': '$.execution', 'attachedBefore.$': '$.baseline.attachedBefore', 'approval.$': '$.approval' },
+    resultPath: '$.queued',
   });
   c.poll('AwaitDistributionTurn', {
     fn: 'CheckDistributionTurn', comment: 'Done when another writer deployed these additions, or when the distribution\'s lease is free.',
@@ -110,21 +122,7 @@ function build() {
     fn: 'ConfirmOriginsAttached', parameters: { 'distributionId.$': '$.plan.distributionId', 'teams.$': '$.prepared', 'execution.$': '$.execution' }, resultPath: '$.attached',
   });
 
-  // DNS: creating a team's record needs no approval; changing an existing one is a cutover.
-  c.pass('NoApprovalNeeded', { Result: { approved: false, required: false }, ResultPath: '$.approval' });
-  c.when('DnsCutoverNeedsApproval', '$.baseline.dnsCutover.required', (b) => {
-    b.task('PlanDnsCutover', {
-      fn: 'PlanTeamDnsCutover',
-      parameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.baseline.dnsCutover.changes' },
-      resultPath: '$.approvalPlan',
-    });
-    b.approval('AwaitApproval', {
-      fn: 'RequestApproval',
-      payload: { workflow: 'vpc-origin-share', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
-      timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
-      resultPath: '$.approval',
-    });
-  });
+  // DNS: the records the approval listed (created, or moved from elsewhere).
   c.intent('dnsRecords', { action: 'Route53.RestoreRecords', label: 'restore the team hosts\' DNS records', 'records.$': '$.baseline.dns', 'migrationId.$': '$.plan.migrationId' });
   c.task('UpsertTeamAliases', {
     fn: 'UpsertTeamAliases',

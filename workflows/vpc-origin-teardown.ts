@@ -1,6 +1,7 @@
 /**
  * vpc-origin-teardown: the documented order and nothing else.
- *   detach the teams' origins from the distribution (or disable it), under its lock, wait Deployed
+ *   approval (always before "disable", and before "detach" when aliases go)
+ *   → detach the teams' origins from the distribution (or disable it), under its lock, wait Deployed
  *   → revoke the RAM sharing (refused while any distribution still uses an origin)
  *   → delete the VPC origin (IfMatch) and wait until it is gone
  *   → confirm nothing references it (ListDistributionsByOwnedResource).
@@ -9,7 +10,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, PRECONDITION_RETRY, STANDARD_RETRY, taskArn } from './lib/builder';
+import { approvalWhen, ChainBuilder, initialize, PRECONDITION_RETRY, STANDARD_RETRY, taskArn, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 import { LOCK_RETRY } from './vpc-origin-share';
 
@@ -17,10 +18,17 @@ function build() {
   const c = new ChainBuilder().catchFailuresAt('StopTeardown');
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateVpcOriginTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
   c.task('CaptureState', {
     fn: 'CaptureVpcOriginTeardownState', comment: 'What is left (a re-run finds less); refuses if another distribution also uses an origin.',
     parameters: { 'networkingAccountId.$': '$.plan.networkingAccountId', 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'teams.$': '$.plan.teams' },
     resultPath: '$.state',
+  });
+  approvalWhen(c, {
+    workflow: 'vpc-origin-teardown', when: '$.state.approval.required', comment: 'Only origins leave (no name stops answering); a disable or an alias removal replaces this with the gate.',
+    planFn: 'PlanVpcOriginTeardown',
+    planParameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.state.approval.changes' },
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds', resultPath: '$.approval',
   });
   c.task('AcquireDistributionLock', {
     fn: 'AcquireLock', retry: [LOCK_RETRY],
@@ -31,7 +39,7 @@ function build() {
     fn: 'DetachTeamOrigins', comment: 'One read-modify-write (IfMatch) for all the teams: origins, their behaviours, their aliases.',
     parameters: {
       'distributionId.$': '$.plan.distributionId', 'lockResource.$': '$.plan.lockResource', 'execution.$': '$.execution',
-      'vpcOriginIds.$': '$.state.vpcOriginIds', 'aliases.$': '$.state.aliases', 'disable.$': '$.plan.disable',
+      'vpcOriginIds.$': '$.state.vpcOriginIds', 'aliases.$': '$.state.aliases', 'disable.$': '$.plan.disable', 'approval.$': '$.approval',
     },
     resultPath: '$.detach', retry: [PRECONDITION_RETRY],
   });
@@ -60,7 +68,7 @@ function build() {
     },
   });
   c.pass('Summarize', {
-    Parameters: { 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'detached.$': '$.detach', 'teams.$': '$.removed' },
+    Parameters: { 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'detached.$': '$.detach', 'teams.$': '$.removed', 'approval.$': '$.approval' },
   });
   c.succeed('TornDown');
   // A stopped teardown gives the lease back (if it took it) so the re-run does not wait for it to expire.

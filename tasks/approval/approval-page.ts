@@ -1,20 +1,29 @@
 /**
  * The approval page (API Gateway proxy event in, HTML out). GET and HEAD show the plan and change
  * nothing, so mail scanners that pre-fetch links decide nothing. Only a POST from the rendered form
- * decides: it must carry the form's anti-forgery value, bound to the approval and to a cookie set
- * with the page. The decision goes through the same code path as `byoip approve|reject`.
+ * decides: it must carry the form's anti-forgery value, bound to the approval, the link's approver and
+ * a cookie set with the page.
+ *
+ * Who decides is never typed in: each approver gets their own link (their address inside its
+ * signature), and with byoip.approvalPage.signIn = "authorizer" the API's authorizer must also have
+ * verified that same email. A JSON POST is `byoip approve|reject`: the caller's AWS identity, proven by
+ * a presigned STS GetCallerIdentity and mapped by byoip.approverPrincipals. Every path ends in the same
+ * decideApproval.
  *
  * The link's signature is a capability and the task token never reaches this handler's output:
  * neither the query string, the form, nor the event is logged.
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { formToken, FORM_MAX_AGE_SECONDS, verifyFormToken, verifyLink } from '../../domain/approval';
+import { formToken, FORM_MAX_AGE_SECONDS, verifyFormToken, verifyLink, type ApprovalKeys, type DeciderIdentity } from '../../domain/approval';
+import { approverOfPrincipal } from '../../domain/deployment';
 import { ErrorNames } from '../../domain/errors';
+import { deployment } from '../lib/deployment';
 import { logger, toWorkflowError } from '../lib/handler';
-import { linkKey } from './config';
+import { decisionBinding, IdentityRefused, provenPrincipal } from './caller-identity';
+import { approvalKeyMaterial } from './config';
 import { messagePage, outcomeLines, reviewPage } from './html';
-import { decideApproval, loadApproval, toView, type ApprovalView } from './store';
+import { decideApproval, loadApproval, toView, type ApprovalView, type DecisionOutcome } from './store';
 
 const SECURITY_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
@@ -29,7 +38,7 @@ const SECURITY_HEADERS = {
 
 const MAX_BODY_BYTES = 16_384;
 
-interface Reply { status: number; html: string; cookie?: string; headers?: Record<string, string> }
+interface Reply { status: number; html: string; cookie?: string; headers?: Record<string, string>; json?: unknown }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const cookieName = (approvalId: string) => `byoip_form_${approvalId.slice(4)}`;
@@ -45,26 +54,85 @@ function cookies(event: APIGatewayProxyEvent): Record<string, string> {
 }
 
 /** A fresh form: a nonce in an HttpOnly, SameSite=Strict cookie, and the form's value bound to it. */
-function freshForm(key: string, event: APIGatewayProxyEvent, view: ApprovalView, now: number) {
+function freshForm(keys: ApprovalKeys, event: APIGatewayProxyEvent, view: ApprovalView, approver: string, now: number) {
   const nonce = randomBytes(18).toString('base64url');
   const secure = header(event, 'x-forwarded-proto') === 'https' ? '; Secure' : '';
   return {
-    csrf: formToken(key, { approvalId: view.approvalId, round: view.round, nonce, issuedAt: now }),
+    csrf: formToken(keys, { approvalId: view.approvalId, round: view.round, approver, nonce, issuedAt: now }),
     cookie: `${cookieName(view.approvalId)}=${nonce}; Path=/; Max-Age=${FORM_MAX_AGE_SECONDS}; HttpOnly; SameSite=Strict${secure}`,
   };
 }
 
-function authenticatedIdentity(event: APIGatewayProxyEvent): string | undefined {
-  // A Cognito user pool authorizer in front of the API passes the signed-in user's email.
-  const email = (event.requestContext?.authorizer as { claims?: { email?: unknown } } | undefined)?.claims?.email;
-  return typeof email === 'string' && email ? email : undefined;
+/** The email an authorizer in front of the API verified: a Cognito user pool authorizer's claims, or a Lambda authorizer's context. */
+function authorizerIdentity(event: APIGatewayProxyEvent): { email: string; subject: string } | undefined {
+  const a = event.requestContext?.authorizer as { claims?: { email?: unknown; email_verified?: unknown; sub?: unknown }; email?: unknown; principalId?: unknown } | undefined;
+  const claims = a?.claims;
+  if (claims && typeof claims.email === 'string' && claims.email && String(claims.email_verified ?? 'true') === 'true') {
+    return { email: claims.email.toLowerCase(), subject: `authorizer:${typeof claims.sub === 'string' ? claims.sub : claims.email}` };
+  }
+  if (a && typeof a.email === 'string' && a.email) return { email: a.email.toLowerCase(), subject: `authorizer:${typeof a.principalId === 'string' ? a.principalId : a.email}` };
+  return undefined;
+}
+
+/**
+ * Who is at the page: the link's approver, and with sign-in required, only if the authorizer verified
+ * the same email. A refusal says why, without showing the plan's approvers.
+ */
+function deciderAt(event: APIGatewayProxyEvent, linkApprover: string): { ok: true; identity: DeciderIdentity; signedIn: boolean } | { ok: false; status: number; lines: string[] } {
+  const signIn = deployment().approvalPage.signIn;
+  const auth = authorizerIdentity(event);
+  if (signIn === 'link' && !auth) return { ok: true, signedIn: false, identity: { approver: linkApprover, principal: `approver:${linkApprover}`, authentication: 'link' } };
+  if (!auth) return { ok: false, status: 401, lines: [`This link was sent to ${linkApprover}. Sign in as ${linkApprover} to review and decide.`, 'Nothing was changed.'] };
+  if (auth.email !== linkApprover) {
+    return { ok: false, status: 403, lines: [`This link was sent to ${linkApprover}, but you are signed in as ${auth.email}.`, 'Only the approver a link was sent to can use it. Nothing was changed.'] };
+  }
+  return { ok: true, signedIn: true, identity: { approver: linkApprover, principal: auth.subject, authentication: 'link+authorizer' } };
+}
+
+/** `byoip approve|reject` (POST /approvals/{id}/decision): JSON in, JSON out; the identity is the STS-proven principal, mapped to an approver. */
+async function cliDecision(event: APIGatewayProxyEvent, approvalId: string, raw: string, now: number): Promise<Reply> {
+  let body: { decision?: unknown; reason?: unknown; as?: unknown; round?: unknown; callerIdentity?: unknown };
+  try {
+    body = JSON.parse(raw) as typeof body;
+  } catch {
+    return { status: 400, html: '', json: { error: 'the body is not JSON' } };
+  }
+  const outcome = body.decision;
+  if (outcome !== 'approve' && outcome !== 'reject') return { status: 400, html: '', json: { error: 'decision must be approve or reject' } };
+  const reason = typeof body.reason === 'string' ? body.reason : '';
+  const round = typeof body.round === 'number' ? body.round : undefined;
+  if (typeof body.callerIdentity !== 'string' || round === undefined) return { status: 401, html: '', json: { error: 'a presigned STS GetCallerIdentity (callerIdentity) and the approval round are required' } };
+  let principal: string;
+  try {
+    principal = await provenPrincipal(body.callerIdentity, decisionBinding({ approvalId, outcome, reason, round }), now);
+  } catch (e) {
+    if (e instanceof IdentityRefused) return { status: 401, html: '', json: { error: e.message } };
+    throw e;
+  }
+  const approver = approverOfPrincipal(deployment(), principal);
+  if (!approver) return { status: 403, html: '', json: { error: `${principal} is not an approver's principal (byoip.approverPrincipals); nothing was changed` } };
+  if (typeof body.as === 'string' && body.as.trim() && body.as.trim().toLowerCase() !== approver.toLowerCase()) {
+    return { status: 403, html: '', json: { error: `--as ${body.as} is not who your AWS credentials say you are (${principal} is ${approver}); nothing was changed` } };
+  }
+  const decided: DecisionOutcome = await decideApproval({
+    approvalId, outcome, reason, via: `byoip ${outcome}`, round, now, identity: { approver, principal, authentication: 'aws-sts' },
+  });
+  logger.info('approval decision from the CLI', { approvalId, outcome: decided.kind, principal });
+  return { status: 200, html: '', json: { outcome: decided } };
 }
 
 async function serve(event: APIGatewayProxyEvent, method: string): Promise<Reply> {
   const now = Date.now();
   const approvalId = event.pathParameters?.approvalId ?? '';
-  const key = await linkKey();
-  const link = verifyLink(key, approvalId, event.queryStringParameters ?? {}, now);
+  const keys = await approvalKeyMaterial();
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? '';
+  const contentType = (header(event, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (event.resource === '/approvals/{approvalId}/decision' || (event.path ?? '').endsWith('/decision')) {
+    if (method !== 'POST' || contentType !== 'application/json') return { status: 415, html: '', json: { error: 'POST JSON from byoip approve|reject' } };
+    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { status: 413, html: '', json: { error: 'too large' } };
+    return cliDecision(event, approvalId, raw, now);
+  }
+  const link = verifyLink(keys, approvalId, event.queryStringParameters ?? {}, now);
   if (!link.ok) {
     return { status: 403, html: messagePage({ title: 'Link not valid', tone: 'error', now, lines: [
       'This approval link is not valid: it was changed or cut short after it was sent.',
@@ -94,18 +162,24 @@ async function serve(event: APIGatewayProxyEvent, method: string): Promise<Reply
       'Without a decision the workflow rolls back what it prepared. Nothing was changed.',
     ] }) };
   }
-  const authenticatedAs = authenticatedIdentity(event);
+  const at = deciderAt(event, link.approver);
+  if (!at.ok) return { status: at.status, html: messagePage({ title: at.status === 401 ? 'Sign in to decide' : 'Not your link', tone: 'error', now, lines: at.lines }) };
+  const approver = at.identity.approver;
+  if ((view.approvals ?? []).some((d) => d.decidedBy.toLowerCase() === approver.toLowerCase())) {
+    // A two-approver gate: this approver has approved; the link decides once.
+    return { status: method === 'POST' ? 409 : 200, html: messagePage({ title: 'Approval recorded', tone: 'info', now, view, lines: [
+      ...outcomeLines(view), method === 'POST' ? 'Nothing was changed by this request.' : 'This link has been used: a link decides once.',
+    ] }) };
+  }
   if (method !== 'POST') {
-    const form = freshForm(key, event, view, now);
-    return { status: 200, html: reviewPage(view, { csrf: form.csrf, now, authenticatedAs }), cookie: form.cookie };
+    const form = freshForm(keys, event, view, approver, now);
+    return { status: 200, html: reviewPage(view, { csrf: form.csrf, now, approver, signedIn: at.signedIn }), cookie: form.cookie };
   }
 
-  const contentType = (header(event, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? '';
   if (contentType !== 'application/x-www-form-urlencoded') return { status: 415, html: messagePage({ title: 'Not a form', tone: 'error', now, lines: ['Decide with the form on the approval page. Nothing was changed.'] }) };
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { status: 413, html: messagePage({ title: 'Too large', tone: 'error', now, lines: ['The form is too large. Nothing was changed.'] }) };
   const form = new URLSearchParams(raw);
-  const check = verifyFormToken(key, form.get('csrf') ?? undefined, { approvalId, round: view.round, nonce: cookies(event)[cookieName(approvalId)] }, now);
+  const check = verifyFormToken(keys, form.get('csrf') ?? undefined, { approvalId, round: view.round, approver, nonce: cookies(event)[cookieName(approvalId)] }, now);
   if (check !== 'ok') {
     return { status: 403, html: messagePage({ title: 'Form not accepted', tone: 'error', now, view, lines: [
       check === 'stale'
@@ -115,24 +189,25 @@ async function serve(event: APIGatewayProxyEvent, method: string): Promise<Reply
     ] }) };
   }
   const choice = form.get('decision');
-  const values = { decidedBy: form.get('decidedBy') ?? undefined, reason: form.get('reason') ?? undefined };
+  const reason = form.get('reason') ?? undefined;
   if (choice !== 'approve' && choice !== 'reject') {
-    const fresh = freshForm(key, event, view, now);
-    return { status: 400, html: reviewPage(view, { csrf: fresh.csrf, now, authenticatedAs, problems: ['choose Approve or Reject'], ...values }), cookie: fresh.cookie };
+    const fresh = freshForm(keys, event, view, approver, now);
+    return { status: 400, html: reviewPage(view, { csrf: fresh.csrf, now, approver, signedIn: at.signedIn, problems: ['choose Approve or Reject'], reason }), cookie: fresh.cookie };
   }
-  const outcome = await decideApproval({
-    approvalId, approve: choice === 'approve', identity: authenticatedAs ?? values.decidedBy, reason: values.reason,
-    via: 'approval page', authenticated: Boolean(authenticatedAs), round: link.round, now,
-  });
+  const outcome = await decideApproval({ approvalId, outcome: choice, identity: at.identity, reason, via: 'approval page', round: link.round, now });
   logger.info('approval page decision', { approvalId, outcome: outcome.kind });
   switch (outcome.kind) {
     case 'decided':
       return { status: 200, html: messagePage({ title: outcome.decision.approved ? 'Approved' : 'Rejected', tone: outcome.decision.approved ? 'ok' : 'error', now, view: outcome.view, lines: [
         ...outcomeLines(outcome.view), 'Recorded. This link will not decide anything again; you can close this page.',
       ] }) };
+    case 'recorded':
+      return { status: 200, html: messagePage({ title: 'Approval recorded', tone: 'ok', now, view: outcome.view, lines: [
+        ...outcomeLines(outcome.view), `Recorded. This change needs ${outcome.needed} more approver(s); this link will not decide anything again.`,
+      ] }) };
     case 'refused': {
-      const fresh = freshForm(key, event, view, now);
-      return { status: 422, html: reviewPage(view, { csrf: fresh.csrf, now, authenticatedAs, problems: outcome.problems, ...values }), cookie: fresh.cookie };
+      const fresh = freshForm(keys, event, view, approver, now);
+      return { status: 422, html: reviewPage(view, { csrf: fresh.csrf, now, approver, signedIn: at.signedIn, problems: outcome.problems, reason }), cookie: fresh.cookie };
     }
     case 'not-delivered':
       return { status: 410, html: messagePage({ title: 'Too late', tone: 'info', now, view: outcome.view, lines: [
@@ -171,6 +246,9 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
     }
   }
   logger.info('approval page', { method, status: reply.status });
+  if (reply.json !== undefined) {
+    return { statusCode: reply.status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }, body: JSON.stringify(reply.json) };
+  }
   return {
     statusCode: reply.status,
     headers: { ...SECURITY_HEADERS, ...reply.headers },

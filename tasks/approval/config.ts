@@ -5,7 +5,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { APPROVAL_KEY_SECRET_NAME, APPROVAL_TOPIC_NAME, MIN_KEY_LENGTH, PLACEHOLDER_BASE_URL } from '../../domain/approval';
+import { APPROVAL_KEY_SECRET_NAME, APPROVAL_TOPIC_NAME, approvalKeys, MIN_KEY_LENGTH, PLACEHOLDER_BASE_URL, type ApprovalKeys } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { client, defaultRegion } from '../lib/aws';
 
@@ -28,4 +28,9 @@ export async function linkKey(): Promise<string> {
   const key = out.SecretString ?? '';
   if (key.length < MIN_KEY_LENGTH) throw new WorkflowError(ErrorNames.UnexpectedResponse, `secret ${secretId} must hold at least ${MIN_KEY_LENGTH} characters of key material`);
   return key;
+}
+
+/** The keys derived from the link key (domain/approval.ts approvalKeys): links, forms, decisions, tokens, requesters. */
+export async function approvalKeyMaterial(): Promise<ApprovalKeys> {
+  return approvalKeys(await linkKey());
 }

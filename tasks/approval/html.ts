@@ -2,7 +2,7 @@
  * The approval page's HTML: the plan with Approve / Reject, and the plain pages for every other
  * outcome (decided, expired, invalid link). No script, no external resources; every value escaped.
  */
-import { deciderLabel, timeLeft } from '../../domain/approval';
+import { authenticationLabel, deciderLabel, timeLeft } from '../../domain/approval';
 import type { ApprovalView } from './store';
 
 export function escapeHtml(text: unknown): string {
@@ -30,13 +30,14 @@ function layout(title: string, body: string): string {
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-function facts(v: ApprovalView, now: number): string {
+/** The facts of an approval; the approver list only for the approver the link was sent to (`showApprovers`). */
+function facts(v: ApprovalView, now: number, showApprovers = false): string {
   const rows: Array<[string, string]> = [
     ['Workflow', v.workflow],
     ['Execution', v.executionName],
-    ['Requested', iso(v.createdAt)],
+    ['Requested', `${iso(v.createdAt)}${v.requester ? ` by ${v.requester.approver ?? v.requester.principal}` : ''}`],
     ['Expires', v.status === 'PENDING' ? `${iso(v.expiresAt)} (${now < v.expiresAt ? `${timeLeft(Math.round((v.expiresAt - now) / 1000))} left` : 'expired'})` : iso(v.expiresAt)],
-    ['Approvers', v.plan.approvers.join(', ')],
+    ...(showApprovers ? [['Approvers', `${v.approvers.join(', ')}${(v.requiredApprovals ?? 1) > 1 ? ` (${v.requiredApprovals} of them must approve)` : ''}`] as [string, string]] : []),
     ['Approval id', `${v.approvalId} (round ${v.round})`],
   ];
   return `<dl>${rows.map(([k, val]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(val)}</dd>`).join('')}</dl>`;
@@ -52,7 +53,10 @@ function changesTable(v: ApprovalView): string {
 export function outcomeLines(v: ApprovalView): string[] {
   const d = v.decision;
   const lines: string[] = [];
-  if (d) lines.push(`${d.approved ? 'Approved' : 'Rejected'} by ${deciderLabel(d)} at ${d.decidedAt.replace('.000Z', 'Z')}.`, `Reason: ${d.reason}`);
+  const earlier = (v.approvals ?? []).filter((a) => a.mac !== d?.mac);
+  for (const a of earlier) lines.push(`Approved by ${deciderLabel(a)} at ${a.decidedAt.replace('.000Z', 'Z')} (${authenticationLabel(a)}).`);
+  if (d) lines.push(`${d.approved ? 'Approved' : 'Rejected'} by ${deciderLabel(d)} at ${d.decidedAt.replace('.000Z', 'Z')} (${authenticationLabel(d)}).`, `Reason: ${d.reason}`);
+  if (!d && v.status === 'PENDING' && earlier.length) lines.push(`Waiting for ${(v.requiredApprovals ?? 1) - earlier.length} more approver(s).`);
   if (v.status === 'EXPIRED') lines.push(`Nobody decided before ${iso(v.expiresAt)}. The change was not made; what the workflow prepared is rolled back.`);
   if (v.status === 'CLOSED') lines.push(`Closed${v.closedAt ? ` at ${iso(v.closedAt)}` : ''}: ${v.closedReason ?? 'the workflow stopped waiting'}.`);
   if (d && v.delivery === 'failed') lines.push('The decision has not reached the workflow yet; delivery is retried automatically.');
@@ -65,15 +69,13 @@ export function statusTag(v: ApprovalView): string {
   return `<span class="tag ${tone}">${escapeHtml(v.status)}</span>`;
 }
 
-export function reviewPage(v: ApprovalView, o: { csrf: string; now: number; authenticatedAs?: string; problems?: string[]; decidedBy?: string; reason?: string }): string {
+export function reviewPage(v: ApprovalView, o: { csrf: string; now: number; approver: string; signedIn: boolean; problems?: string[]; reason?: string }): string {
   const problems = o.problems?.length ? `<div class="problems" role="alert"><strong>Not recorded:</strong><ul>${o.problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>` : '';
-  const who = o.authenticatedAs
-    ? `<p>Signed in as <strong>${escapeHtml(o.authenticatedAs)}</strong>.</p>`
-    : `<label for="decidedBy">Your email (one of the approvers)</label><input type="email" id="decidedBy" name="decidedBy" required autocomplete="email" value="${escapeHtml(o.decidedBy ?? '')}">`;
+  const who = `<p id="decider">You decide as <strong>${escapeHtml(o.approver)}</strong> (${o.signedIn ? 'signed in, and this link was sent to you' : 'this link was sent to you; do not forward it'}).</p>`;
   return layout(`Approve? ${v.plan.title}`, `
 <p>${statusTag(v)} byoip-orchestrator approval</p>
 <h1>${escapeHtml(v.plan.title)}</h1>
-${facts(v, o.now)}
+${facts(v, o.now, true)}
 <h2>What will change</h2>
 ${changesTable(v)}
 ${v.plan.prerequisite ? `<p class="note"><strong>Before you approve:</strong> ${escapeHtml(v.plan.prerequisite)}</p>` : ''}

@@ -1,35 +1,45 @@
 /**
- * The approval emails, through the SNS topic (KMS-encrypted, TLS-only). Message attributes let an
- * approver's subscription filter on its own address. The email carries the signed link, never the token.
+ * The approval emails, through the SNS topic (KMS-encrypted, TLS-only): one message per approver, with
+ * a link signed for that approver only, and an `approver` attribute each approver's subscription filters
+ * on (infra subscribes byoip.approvers that way), so nobody receives another approver's link.
+ * The email carries the signed link, never the token.
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { approvalEmail, approvalUrl, type ApprovalSummary } from '../../domain/approval';
+import { approvalEmail, approvalUrl, type ApprovalKeys, type ApprovalSummary } from '../../domain/approval';
 import { client, defaultRegion } from '../lib/aws';
-import { approvalBaseUrl, approvalTopicArn, linkKey } from './config';
+import { approvalBaseUrl, approvalKeyMaterial, approvalTopicArn } from './config';
 import type { ApprovalView } from './store';
 
-export function summaryOf(v: ApprovalView): ApprovalSummary {
-  return { approvalId: v.approvalId, round: v.round, workflow: v.workflow, executionName: v.executionName, plan: v.plan, createdAt: v.createdAt, expiresAt: v.expiresAt };
+export function summaryOf(v: ApprovalView, to?: string): ApprovalSummary {
+  return { approvalId: v.approvalId, round: v.round, workflow: v.workflow, executionName: v.executionName, plan: { ...v.plan, approvers: v.approvers }, createdAt: v.createdAt, expiresAt: v.expiresAt, to };
 }
 
-export async function approvalLink(v: ApprovalView): Promise<string> {
-  return approvalUrl(approvalBaseUrl(), await linkKey(), { approvalId: v.approvalId, round: v.round, expiresAt: v.expiresAt });
+export function approvalLink(keys: ApprovalKeys, v: ApprovalView, approver: string): string {
+  return approvalUrl(approvalBaseUrl(), keys, { approvalId: v.approvalId, round: v.round, approver, expiresAt: v.expiresAt });
 }
 
-export async function sendApprovalEmail(kind: 'request' | 'reminder' | 'expired', v: ApprovalView, context: Pick<Context, 'invokedFunctionArn'>): Promise<string | undefined> {
-  const link = kind === 'expired' ? undefined : await approvalLink(v);
-  const email = approvalEmail(kind, summaryOf(v), link, Date.now());
-  const out = await client(SNSClient, { region: defaultRegion() }).send(new PublishCommand({
-    TopicArn: approvalTopicArn(context),
-    Subject: email.subject,
-    Message: email.body,
-    MessageAttributes: {
-      kind: { DataType: 'String', StringValue: `approval-${kind}` },
-      approvalId: { DataType: 'String', StringValue: v.approvalId },
-      workflow: { DataType: 'String', StringValue: v.workflow },
-      approvers: { DataType: 'String.Array', StringValue: JSON.stringify(v.plan.approvers) },
-    },
-  }));
-  return out.MessageId;
+/** Emails every approver who may still decide (their own link each); returns the message ids. */
+export async function sendApprovalEmail(kind: 'request' | 'reminder' | 'expired', v: ApprovalView, context: Pick<Context, 'invokedFunctionArn'>): Promise<string[]> {
+  const keys = kind === 'expired' ? undefined : await approvalKeyMaterial();
+  const sns = client(SNSClient, { region: defaultRegion() });
+  const ids: string[] = [];
+  // A two-approver gate does not remind whoever has approved already.
+  const done = new Set((v.approvals ?? []).map((d) => d.decidedBy.toLowerCase()));
+  for (const approver of v.approvers.filter((a) => kind !== 'reminder' || !done.has(a.toLowerCase()))) {
+    const email = approvalEmail(kind, summaryOf(v, approver), keys ? approvalLink(keys, v, approver) : undefined, Date.now());
+    const out = await sns.send(new PublishCommand({
+      TopicArn: approvalTopicArn(context),
+      Subject: email.subject,
+      Message: email.body,
+      MessageAttributes: {
+        kind: { DataType: 'String', StringValue: `approval-${kind}` },
+        approvalId: { DataType: 'String', StringValue: v.approvalId },
+        workflow: { DataType: 'String', StringValue: v.workflow },
+        approver: { DataType: 'String', StringValue: approver.toLowerCase() },
+      },
+    }));
+    if (out.MessageId) ids.push(out.MessageId);
+  }
+  return ids;
 }

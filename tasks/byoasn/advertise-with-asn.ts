@@ -3,6 +3,8 @@
  * advertised this swaps the origin without a withdrawal.
  *  - A custom ASN needs a recorded approval and this execution's swap-guard claim (the guard's time
  *    is moved to the send time right before the call, under the claim's condition).
+ *  - The AWS ASN without an approval only re-origins a CIDR that is advertised at that moment: it never
+ *    announces a withdrawn (provisioned) one.
  *  - A retry after a lost response recognises its own change in flight (pending marker) instead of
  *    tripping over AWS's IncorrectState.
  */
@@ -43,6 +45,9 @@ export const handler = defineTask('AdvertiseWithAsn', Event, async (input) => {
   }
   if (current.State !== 'provisioned' && current.State !== 'advertised') {
     throw new WorkflowError(ErrorNames.UnexpectedResponse, `${input.cidr} is ${current.State}; only a provisioned or advertised CIDR can be advertised`);
+  }
+  if (!custom && current.State !== 'advertised' && input.approval?.approved !== true) {
+    throw new WorkflowError(ErrorNames.SafetyViolation, `refusing to advertise ${input.cidr} from the AWS ASN: it is ${current.State}, not advertised, and announcing it again needs an approval`);
   }
   if (custom) {
     const association = associationOf(current, input.asn);

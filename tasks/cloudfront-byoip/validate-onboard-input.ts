@@ -1,7 +1,11 @@
-/** First state of onboarding: validate the whole input before any AWS call and derive the plan. */
+/** First state of onboarding: validate the whole input before any AWS call and derive the plan. Then binds it to this deployment (own account, configured approvers, what may be signed). */
 import * as z from 'zod';
+import { withoutRequester } from '../../domain/approval';
 import { planOnboarding } from '../../domain/cloudfront-byoip';
+import { bindToDeployment } from '../lib/deployment';
 import { defineTask } from '../lib/handler';
 
-export const handler = defineTask('ValidateOnboardInput', z.object({ input: z.unknown() }), async ({ input }) =>
-  planOnboarding(input, new Date()));
+export const handler = defineTask('ValidateOnboardInput', z.object({ input: z.unknown() }), async ({ input }, context) => {
+  const plan = planOnboarding(withoutRequester(input), new Date());
+  return bindToDeployment(plan, context, { signs: { authorization: plan.authorization, cidrs: plan.topLevelCidrs } });
+});

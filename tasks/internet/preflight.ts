@@ -10,6 +10,7 @@
  * Nothing is signed here and the key never leaves the task.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { signingKeySecret } from '../../domain/deployment';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { InternetChecksInputSchema, NO_SKIP, preflightFailureMessage, skippedPreflight } from '../../domain/internet/evidence';
@@ -43,7 +44,10 @@ async function signerFor(input: z.infer<typeof Event>): Promise<Signer> {
   const auth = input.authorization;
   if ('messages' in auth) return { kind: 'signed-messages', messages: auth.messages.map((m) => ({ resource: parseRdapResource(m.cidr).text, message: m.message, signature: m.signature })) };
   if ('message' in auth) return { kind: 'signed-messages', messages: input.rdapResources.map((resource) => ({ resource: parseRdapResource(resource).text, message: auth.message, signature: auth.signature })) };
-  const secret = await client(SecretsManagerClient, { region: input.region }).send(new GetSecretValueCommand({ SecretId: auth.signingKeySecretId }));
+  // Only a key this deployment signs with (byoip.signing.keySecretArns), as the signer reads it; only its public part is used.
+  const secretArn = signingKeySecret(deployment(), auth.signingKeySecretId);
+  if (!secretArn) throw new WorkflowError(ErrorNames.InputInvalid, `input.authorization.signingKeySecretId: ${auth.signingKeySecretId} is not a signing key this deployment may use (byoip.signing.keySecretArns)`);
+  const secret = await client(SecretsManagerClient, { region: input.region }).send(new GetSecretValueCommand({ SecretId: secretArn }));
   const pem = secret.SecretString;
   if (!pem || !pem.includes('PRIVATE KEY')) throw new WorkflowError(ErrorNames.InputInvalid, `secret ${auth.signingKeySecretId} does not hold a PEM private key`);
   try {

@@ -1,33 +1,35 @@
 /**
  * Provisions CIDRs into a pool, skipping any already provisioned or pending (idempotent).
- * Top-level BYOIP provisioning carries the signed authorization context for each CIDR.
+ * Top-level BYOIP provisioning carries the signed authorization context for each CIDR, made here
+ * (tasks/lib/signer.ts) for exactly the CIDRs requested, so no signature sits in the execution's state.
  */
 import { ProvisionIpamPoolCidrCommand } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { changeOrConfirm } from '../lib/common';
 import { defineTask } from '../lib/handler';
+import { authorizationMessages, CidrAuthorization, signingAccount } from '../lib/signer';
 import { ec2, latestByCidr, poolCidrs } from './ipam-client';
 
 const Event = z.object({
   region: z.string(),
   poolId: z.string(),
   cidrs: z.array(z.string()).min(1),
-  authorizations: z.array(z.object({ cidr: z.string(), message: z.string(), signature: z.string() })).optional(),
+  /** The account the plan names: checked against this function's own before anything is signed. */
+  accountId: z.string().optional(),
+  authorization: CidrAuthorization.optional(),
 });
 
-export const handler = defineTask('ProvisionPoolCidrs', Event, async (input) => {
+export const handler = defineTask('ProvisionPoolCidrs', Event, async (input, context) => {
   const current = latestByCidr(await poolCidrs(input.region, input.poolId));
-  const requested: string[] = [];
-  const alreadyThere: string[] = [];
-  for (const cidr of input.cidrs) {
-    const state = current.get(cidr)?.State;
-    if (state === 'provisioned' || state === 'pending-provision') {
-      alreadyThere.push(cidr);
-      continue;
-    }
-    const auth = input.authorizations?.find((a) => a.cidr === cidr);
-    if (input.authorizations && !auth) throw new WorkflowError(ErrorNames.InputInvalid, `no authorization message for ${cidr}`);
+  const alreadyThere = input.cidrs.filter((cidr) => ['provisioned', 'pending-provision'].includes(current.get(cidr)?.State ?? ''));
+  const todo = input.cidrs.filter((cidr) => !alreadyThere.includes(cidr));
+  const signed = input.authorization && todo.length
+    ? await authorizationMessages('cidr', todo, input.authorization, signingAccount(context, input.accountId))
+    : undefined;
+  for (const cidr of todo) {
+    const auth = signed?.find((a) => a.resource === cidr);
+    if (signed && !auth) throw new WorkflowError(ErrorNames.InputInvalid, `no authorization message for ${cidr}`);
     await changeOrConfirm(
       () => ec2(input.region).send(new ProvisionIpamPoolCidrCommand({
         IpamPoolId: input.poolId,
@@ -36,7 +38,6 @@ export const handler = defineTask('ProvisionPoolCidrs', Event, async (input) => 
       })),
       async () => (['pending-provision', 'provisioned'].includes(latestByCidr(await poolCidrs(input.region, input.poolId)).get(cidr)?.State ?? '') ? {} : undefined),
     );
-    requested.push(cidr);
   }
-  return { poolId: input.poolId, requested, alreadyThere };
+  return { poolId: input.poolId, requested: todo, alreadyThere };
 });

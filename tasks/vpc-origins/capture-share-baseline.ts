@@ -2,8 +2,9 @@
  * Reads what the share will change, before changing anything: the distribution (it must be in the
  * networking account), which teams are already attached (a re-run: their attachment is not this
  * execution's to undo), which hosts its aliases already cover, and each team's DNS records (A, and
- * AAAA when IPv6 is on). A record that exists and points elsewhere makes the DNS step a cutover that
- * needs approval. Paths or origin ids taken by someone else fail here, with nothing changed yet.
+ * AAAA when IPv6 is on). Every change to what the internet sees (a new origin or behaviour on the shared
+ * distribution, a new alias, a DNS record created or moved) is listed for the approval that comes
+ * before any of them. Paths or origin ids taken by someone else fail here, with nothing changed yet.
  */
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
@@ -14,7 +15,7 @@ import { networkingDistribution } from './clients';
 import { present } from '../lib/common';
 
 const Team = z.object({ name: z.string(), accountId: z.string(), host: z.string(), hostedZoneId: z.string(), pathPattern: z.string(), originId: z.string() }).passthrough();
-const Event = z.object({ networkingAccountId: z.string(), distributionId: z.string(), teams: z.array(Team), approvers: z.array(z.string()) });
+const Event = z.object({ networkingAccountId: z.string(), distributionId: z.string(), teams: z.array(Team) });
 
 const describeRecord = (r: TrackedRecord['before']) => !r ? '(none)' : r.AliasTarget ? `alias ${r.AliasTarget.DNSName}` : `${(r.ResourceRecords ?? []).map((v) => v.Value).join(', ')} TTL ${r.TTL}`;
 
@@ -49,12 +50,18 @@ export const handler = defineTask('CaptureVpcOriginShareBaseline', Event, async 
   }
   if (problems.length) throw new WorkflowError(ErrorNames.InputInvalid, `vpc-origin-share cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   const alias = fqdn(d.DomainName!);
-  const changes = dns
-    .filter((r) => r.before && !(r.before.AliasTarget && r.before.AliasTarget.HostedZoneId === CLOUDFRONT_ALIAS_ZONE_ID && fqdn(r.before.AliasTarget.DNSName) === alias))
+  const dnsChanges = dns
+    .filter((r) => !(r.before?.AliasTarget && r.before.AliasTarget.HostedZoneId === CLOUDFRONT_ALIAS_ZONE_ID && fqdn(r.before.AliasTarget.DNSName) === alias))
     .map((r) => ({ kind: 'dns', target: `${r.name} ${r.type} (${r.hostedZoneId})`, from: describeRecord(r.before), to: `alias ${alias}` }));
-  if (changes.length && input.approvers.length === 0) {
-    throw new WorkflowError(ErrorNames.InputInvalid, `input.approvers: needed, because changing existing records is a DNS cutover: ${changes.map((c) => `${c.target} is ${c.from}`).join('; ')}`);
-  }
+  const attaching = input.teams.filter((t) => !attachedBefore.includes(t.name));
+  const changes = [
+    ...attaching.flatMap((t) => [
+      { kind: 'origin', target: `${input.distributionId} ${t.originId}`, from: '(none)', to: `${t.name}'s VPC origin in account ${t.accountId}` },
+      { kind: 'behaviour', target: `${input.distributionId} ${t.pathPattern}`, from: '(none)', to: `origin ${t.originId}` },
+    ]),
+    ...input.teams.filter((t) => !hostCovered(aliases, t.host)).map((t) => ({ kind: 'alias', target: input.distributionId, from: '(none)', to: t.host })),
+    ...dnsChanges,
+  ];
   const ours = new Set(input.teams.map((t) => t.host));
   return {
     distribution: { id: input.distributionId, domainName: d.DomainName!, ipv6: Boolean(config.IsIPV6Enabled), enabled: Boolean(config.Enabled) },
@@ -63,6 +70,7 @@ export const handler = defineTask('CaptureVpcOriginShareBaseline', Event, async 
     /** Hosts the distribution serves for others: isolation probes use them as foreign hosts. */
     otherHosts: aliases.filter((a) => !a.startsWith('*') && !ours.has(a.toLowerCase())),
     dns,
-    dnsCutover: { required: changes.length > 0, changes },
+    /** What the approval before any change shows; nothing to change, no gate. */
+    approval: { required: changes.length > 0, changes },
   };
 });

@@ -12,7 +12,7 @@ import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { ramHere } from './clients';
 
-const Event = z.object({ team: z.string(), shareArn: z.string(), vpcOriginArn: z.string(), ...PollFields });
+const Event = z.object({ team: z.string(), accountId: z.string(), shareArn: z.string(), vpcOriginArn: z.string(), ...PollFields });
 
 export const handler = defineTask('CheckShareInvitation', Event, async (input) => {
   const ram = ramHere();
@@ -30,6 +30,9 @@ export const handler = defineTask('CheckShareInvitation', Event, async (input) =
     throw new WorkflowError(ErrorNames.ResourceFailed,
       `the RAM invitation to share ${input.team}'s VPC origin (${input.shareArn}, from account ${latest.senderAccountId}) expired at ${expiresAt}: ` +
       'invitations for CloudFront VPC origins must be accepted within 12 hours. Ask the team to share again (a new share, or re-associate this account) and run again.');
+  }
+  if (latest.senderAccountId !== input.accountId) {
+    throw new WorkflowError(ErrorNames.SafetyViolation, `the RAM invitation for ${input.shareArn} was sent by account ${latest.senderAccountId}, not ${input.team}'s account ${input.accountId}; it is not accepted`);
   }
   if (latest.status === 'REJECTED') throw new WorkflowError(ErrorNames.ResourceFailed, `the RAM invitation for ${input.shareArn} was rejected; ask ${input.team} to share again`);
   return pollResult(input, true, `RAM invitation for ${input.shareArn}`, { status: latest.status ?? 'PENDING', invitationArn: latest.resourceShareInvitationArn ?? null, expiresAt });

@@ -2,11 +2,13 @@
  * The first teardown step, under the distribution's lock: remove the teams' origins (those pointing at
  * their VPC origins), every behaviour targeting them and their aliases, in one read-modify-write with
  * IfMatch; with "disable", the same change also disables the distribution. Nothing left: no update.
+ * Disabling, or removing an alias, changes what the internet sees: only with a recorded approval.
  */
 import { GetDistributionConfigCommand, UpdateDistributionCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { removeTeams } from '../../domain/vpc-origins';
+import { ChangeAuthority, requireAuthority } from '../lib/change-authority';
 import { ExecutionRef, present } from '../lib/common';
 import { defineTask } from '../lib/handler';
 import { lockHolder } from '../lib/state-table';
@@ -19,6 +21,7 @@ const Event = z.object({
   vpcOriginIds: z.array(z.string()),
   aliases: z.array(z.string()),
   disable: z.boolean(),
+  ...ChangeAuthority,
 });
 
 export const handler = defineTask('DetachTeamOrigins', Event, async (input) => {
@@ -29,6 +32,8 @@ export const handler = defineTask('DetachTeamOrigins', Event, async (input) => {
   const out = removeTeams(present(current.DistributionConfig, `GetDistributionConfig ${input.distributionId}: DistributionConfig`), [{ vpcOriginIds: input.vpcOriginIds, aliases: input.aliases }]);
   if (out.blocked.length) throw new WorkflowError(ErrorNames.SafetyViolation, `cannot detach from ${input.distributionId}: ${out.blocked.join('; ')}`);
   const disable = input.disable && out.config.Enabled !== false;
+  if (disable) requireAuthority(input, `disable distribution ${input.distributionId}`);
+  if (out.removedAliases.length) requireAuthority(input, `remove ${out.removedAliases.join(', ')} from distribution ${input.distributionId}`);
   const next = disable ? { ...out.config, Enabled: false } : out.config;
   if (out.changed || disable) {
     await cf.send(new UpdateDistributionCommand({ Id: input.distributionId, IfMatch: current.ETag, DistributionConfig: next as DistributionConfig }));

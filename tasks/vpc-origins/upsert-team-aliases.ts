@@ -1,6 +1,7 @@
 /**
- * Points each team's host (A, and AAAA with IPv6) at the distribution with a Route 53 alias. Records
- * that already exist and point elsewhere are a DNS cutover: only with a recorded approval.
+ * Points each team's host (A, and AAAA with IPv6) at the distribution with a Route 53 alias: a new name
+ * on the internet, or a DNS cutover when a record points elsewhere; either only with a recorded approval.
+ * Records already pointing at the distribution are left alone (a re-run).
  */
 import type { Change } from '@aws-sdk/client-route-53';
 import * as z from 'zod';
@@ -22,8 +23,10 @@ export const handler = defineTask('UpsertTeamAliases', Event, async (input) => {
   for (const r of input.records) {
     const now = await currentRecord(r.hostedZoneId, r.name, r.type);
     if (now?.AliasTarget && now.AliasTarget.HostedZoneId === target.HostedZoneId && fqdn(now.AliasTarget.DNSName ?? '') === target.DNSName) continue;
-    if (now && input.approval.approved !== true) {
-      throw new WorkflowError(ErrorNames.SafetyViolation, `${r.name} ${r.type} exists and points elsewhere; changing it is a DNS cutover and needs an approval`);
+    if (input.approval.approved !== true) {
+      throw new WorkflowError(ErrorNames.SafetyViolation, now
+        ? `${r.name} ${r.type} exists and points elsewhere; changing it is a DNS cutover and needs an approval`
+        : `${r.name} ${r.type} would be a new name on the internet; creating it needs an approval`);
     }
     changes.push({ hostedZoneId: r.hostedZoneId, change: { Action: 'UPSERT', ResourceRecordSet: { Name: fqdn(r.name), Type: r.type as 'A', AliasTarget: target } } });
   }

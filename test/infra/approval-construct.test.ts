@@ -11,7 +11,7 @@ describe('ApprovalGate construct', () => {
   for (const name of Object.keys(taskCatalog) as TaskName[]) {
     functions.set(name, new lambda.Function(stack, `${name}Fn`, { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') }));
   }
-  new ApprovalGate(stack, 'Gate', { functions, approverEmails: ['netops-oncall@example.com'] });
+  new ApprovalGate(stack, 'Gate', { functions, approvers: ['NetOps-OnCall@example.com', 'netops-lead@example.com'] });
   const template = Template.fromStack(stack);
   const envOf = (name: string) => Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(`${name}Fn`))?.[1];
 
@@ -19,12 +19,15 @@ describe('ApprovalGate construct', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'byoip-orchestrator-approvals', KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] } });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'netops-oncall@example.com', FilterPolicy: { approvers: ['netops-oncall@example.com'] } });
+    // One subscription per approver, filtered to the messages (links) meant for that approver only.
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'NetOps-OnCall@example.com', FilterPolicy: { approver: ['netops-oncall@example.com'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'netops-lead@example.com', FilterPolicy: { approver: ['netops-lead@example.com'] } });
   });
 
-  it('serves only GET, HEAD and POST on /approvals/{approvalId}, throttled, with no bodies or query strings in logs', () => {
+  it('serves only GET, HEAD and POST on /approvals/{approvalId} and POST on its /decision, throttled, with no bodies or query strings in logs', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m: any) => m.Properties.HttpMethod).sort();
-    expect(methods).toEqual(['GET', 'HEAD', 'POST']);
+    expect(methods).toEqual(['GET', 'HEAD', 'POST', 'POST']);
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'decision' });
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{approvalId}' });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: [Match.objectLike({ DataTraceEnabled: false, ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 })],

@@ -47,7 +47,7 @@ describe('IAM that holds in AWS', () => {
       }
     });
 
-    it('lets only the approval tasks read or write approval items (6 roles, not 19 and 13)', async () => {
+    it('lets only the approval tasks read or write approval items (7 roles, not 19 and 13)', async () => {
       const readers: string[] = [];
       const writers: string[] = [];
       for (const task of TASKS.filter(usesTable)) {
@@ -58,8 +58,8 @@ describe('IAM that holds in AWS', () => {
           }
         }
       }
-      const approvalTasks = ['ApprovalPage', 'ArmApprovalReminder', 'CloseApproval', 'RemindApprovers', 'RequestApproval', 'StopApprovalReminders'];
-      expect([...new Set(readers)].sort()).toEqual(['ApprovalPage', 'CloseApproval', 'RemindApprovers', 'RequestApproval', 'StopApprovalReminders']);
+      const approvalTasks = ['ApprovalPage', 'ArmApprovalReminder', 'CloseApproval', 'RemindApprovers', 'RequestApproval', 'StopApprovalReminders', 'VerifyApproval'];
+      expect([...new Set(readers)].sort()).toEqual(['ApprovalPage', 'CloseApproval', 'RemindApprovers', 'RequestApproval', 'StopApprovalReminders', 'VerifyApproval']);
       expect([...new Set(writers)].every((t) => approvalTasks.includes(t))).toBe(true);
       expect([...new Set(writers)].sort()).toEqual(['ApprovalPage', 'ArmApprovalReminder', 'RemindApprovers', 'RequestApproval']);
     });
@@ -86,9 +86,9 @@ describe('IAM that holds in AWS', () => {
       }
     });
 
-    it('gives no other task role states:StartExecution', () => {
+    it('gives no other task role states:StartExecution (the ip-ranges starter, and the operator-event starter)', () => {
       const starters = TASKS.filter((t) => identityPolicies(orchestrator, roleIdOf(orchestrator, t)).some((p) => p.policy.Statement.some((s: Json) => ([] as string[]).concat(s.Action).includes('states:StartExecution'))));
-      expect(starters).toEqual(['StartOriginRangesSync']);
+      expect(starters.sort()).toEqual(['StartOriginRangesSync', 'StartWorkflow']);
     });
   });
 
@@ -102,8 +102,10 @@ describe('IAM that holds in AWS', () => {
       }
     });
 
-    it('needs team accounts: without them the VPC-origin workflows are not deployed and no role may assume any role', () => {
-      const { orchestrator: bare } = synthTemplates({ byoip: {} });
+    it('needs team accounts: without them the VPC-origin workflows must be left out, and then no role may assume any role', () => {
+      expect(() => synthTemplates({ byoip: { ...TEST_DEPLOYMENT, teamAccounts: [] } })).toThrow(/byoip\.teamAccounts: needs the team accounts/);
+      const withoutVpcOrigins = ['onboard-cloudfront-byoip', 'teardown-cloudfront-byoip', 'origin-ranges-sync'];
+      const { orchestrator: bare } = synthTemplates({ byoip: { ...TEST_DEPLOYMENT, teamAccounts: [], workflows: withoutVpcOrigins } });
       const names = Object.values(bare.findResources('AWS::StepFunctions::StateMachine')).map((m: Json) => m.Properties.StateMachineName);
       expect(names).not.toContain('byoip-vpc-origin-share');
       expect(names).not.toContain('byoip-vpc-origin-teardown');
@@ -164,7 +166,7 @@ describe('IAM that holds in AWS', () => {
     await within(sim, async () => {
       await openApproval({
         approvalId: 'apr-0123456789abcdef01234567', taskToken: 'token', workflow: 'origin-ranges-sync', execution: { id: 'arn:x', name: 'x' }, gate: 'AwaitAttachApproval',
-        plan: { title: 't', approvers: ['netops-oncall@example.com'], changes: [] }, timeoutSeconds: 3600, heartbeatSeconds: 600, now: Date.now(),
+        plan: { title: 't', approvers: ['netops-oncall@example.com'], changes: [] }, requester: null, requiredApprovals: 1, timeoutSeconds: 3600, heartbeatSeconds: 600, now: Date.now(),
       });
       await recordNotified('web-origins', { syncToken: 1796111100, md5: 'a'.repeat(32), messageId: 'm', notifiedAt: Date.now() });
     });

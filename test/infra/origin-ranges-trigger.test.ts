@@ -12,7 +12,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEPLOYMENT_ENV, parseDeploymentConfig } from '../../domain/deployment';
 import { planOriginRangesSync } from '../../domain/origin-ranges';
-import { deployOriginLockdown, ORIGIN_LOCKDOWN_READERS } from '../../infra/origin-ranges-trigger';
+import { deploymentEnvFor } from '../../infra/deployment-env';
+import { deployOriginLockdown } from '../../infra/origin-ranges-trigger';
+
+const ORIGIN_LOCKDOWN_READERS = ['ValidateOriginRangesInput', 'PlanOriginSync', 'StartOriginRangesSync'] as const;
 import { handler } from '../../tasks/origin-lockdown/start-sync';
 import { ipSpaceChangedEvent } from '../../sim/ip-ranges';
 import { exampleWorldJson } from '../support/world';
@@ -78,7 +81,6 @@ describe('deployOriginLockdown (CDK)', () => {
     deployOriginLockdown(s, { functions, stateMachine: sm, config: parseDeploymentConfig(config), legacyContext });
     return Template.fromStack(s);
   }
-  const envOf = (t: Template, name: string) => (Object.values(t.findResources('AWS::Lambda::Function')) as any[]).find((f) => f.Properties.Description === name)!.Properties.Environment?.Variables ?? {};
 
   it('subscribes to AWS\'s topic in us-east-1 and lets only that topic invoke the starter', () => {
     const t = stack({ originLockdown: lockdown(['web-origins']) });
@@ -87,9 +89,9 @@ describe('deployOriginLockdown (CDK)', () => {
   });
 
   it('gives the configuration to the three functions that read it, and only its originLockdown part', () => {
-    const t = stack({ originLockdown: lockdown(['web-origins']), operatorEmails: ['noc@example.com'] });
-    for (const name of ORIGIN_LOCKDOWN_READERS) expect(JSON.parse(envOf(t, name)[DEPLOYMENT_ENV])).toEqual({ originLockdown: parseDeploymentConfig({ originLockdown: lockdown(['web-origins']) }).originLockdown });
-    expect(envOf(t, 'CheckSyncToken')[DEPLOYMENT_ENV]).toBeUndefined();
+    const config = parseDeploymentConfig({ originLockdown: lockdown(['web-origins']), operatorEmails: ['noc@example.com'] });
+    for (const name of ORIGIN_LOCKDOWN_READERS) expect(JSON.parse(deploymentEnvFor(name, config)!)).toEqual({ originLockdown: config.originLockdown });
+    expect(deploymentEnvFor('CheckSyncToken', config)).toBeUndefined();
   });
 
   it('runs each sync on demand once a day with only its name as input', () => {
@@ -107,7 +109,7 @@ describe('deployOriginLockdown (CDK)', () => {
   });
 
   it('refuses a configuration too large for a function\'s environment', () => {
-    const many = lockdown(Array.from({ length: 12 }, (_, i) => `sync-${i + 10}`));
-    expect(() => stack({ originLockdown: many })).toThrow(/byoip\.originLockdown is \d+ bytes as JSON; a function's environment holds 4 KB/);
+    const many = parseDeploymentConfig({ originLockdown: lockdown(Array.from({ length: 12 }, (_, i) => `sync-${i + 10}`)) });
+    expect(() => deploymentEnvFor('PlanOriginSync', many)).toThrow(/byoip\.originLockdown is \d+ bytes as JSON for PlanOriginSync; a function's environment holds 4 KB/);
   });
 });

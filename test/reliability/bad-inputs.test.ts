@@ -38,7 +38,8 @@ const CASES: Case[] = [
   [OB, 'a cutover TTL of 0', { dns: { cutoverTtl: 0 } }, 'dns.cutoverTtl', /greater|>=|at least|too small/i],
   [OB, 'a cutover TTL above a day', { dns: { cutoverTtl: 604800 } }, 'dns.cutoverTtl', /less|<=|at most|too big/i],
   [OB, 'a malformed distribution id', { distributionIds: ['not-a-distribution'] }, 'distributionIds', /./],
-  [OB, 'no approvers', { approvers: [] }, 'approvers', /at least|approver|too small/i],
+  [OB, 'an approver the deployment does not have', { approvers: ['mallory@evil.example'] }, 'approvers', /not a configured approver \(byoip\.approvers/],
+  [OB, 'another account than this deployment\'s', { accountId: '999988887777' }, 'accountId', /is not this deployment's account 111122223333/],
   [OB, 'an approver that is not an email address', { approvers: ['oncall'] }, 'approvers', /email/i],
   [OB, 'an authorization with neither a key nor a signature', (i: Json) => ({ ...i, authorization: {} }), 'authorization', /signingKeySecretId|signature|required/i],
   [OB, 'a malformed signature', { authorization: { signature: 'not base64!!', expiresInDays: 30 } }, 'authorization', /signature|base64|message/i],
@@ -69,7 +70,7 @@ const CASES: Case[] = [
   [SW, 'a private CIDR', { cidr: '172.16.0.0/24' }, 'cidr', /private|public|reserved/i],
   [SW, 'IPv6 with a bad prefix', { cidr: '2001:db8::/129' }, 'cidr', /./],
   [SW, 'an extra field', { force: true }, 'force', /unrecognized|unknown|not allowed/i],
-  [SW, 'no approvers for a move to a custom ASN', { approvers: [] }, 'approvers', /approver|at least|too small/i],
+  [SW, 'an approver the deployment does not have', { approvers: ['mallory@evil.example'] }, 'approvers', /not a configured approver/],
   // byoasn-teardown
   [BT, 'an unknown origin choice', { origin: 'drop' }, 'origin', /withdraw|AWS|expected/i],
   [BT, 'a bad ASN', { asn: '-1' }, 'asn', /./],

@@ -4,6 +4,8 @@
  * round (old links then say so), and a bad plan is refused before any AWS call.
  */
 import type { Context } from 'aws-lambda';
+import { APPROVAL_KEY_SECRET_NAME, approvalKeys, openToken } from '../../domain/approval';
+import type { Simulator } from '../../sim';
 import type { SnsState } from '../../sim/services/sns';
 import { handler as requestApproval } from '../../tasks/approval/request-approval';
 import { decideApproval, listPending, loadApproval } from '../../tasks/approval/store';
@@ -22,6 +24,10 @@ const TOKEN_1 = `AQB${'1'.repeat(120)}`;
 const TOKEN_2 = `AQB${'2'.repeat(120)}`;
 const TOKEN_3 = `AQB${'3'.repeat(120)}`;
 
+const keysOf = (sim: Simulator) => approvalKeys(sim.state<any>('secretsmanager').secrets.find((x: any) => x.name === APPROVAL_KEY_SECRET_NAME).value);
+const storedToken = (sim: Simulator, r: { approvalId: string; taskTokenSealed?: string } | undefined) => (r?.taskTokenSealed ? openToken(keysOf(sim), r.taskTokenSealed, r.approvalId) : undefined);
+const simulator = { approver: 'netops-oncall@example.com', principal: 'simulator', authentication: 'simulator' as const };
+
 describe('RequestApproval', () => {
   it('stores the request once, replaces the token of a retried task, and opens a new round after a decision', async () => {
     const sim = exampleSim();
@@ -36,16 +42,18 @@ describe('RequestApproval', () => {
       // The task failed and Step Functions retried it: a new token, the same request, no second email.
       await sim.clock.sleep(5_000);
       expect(await requestApproval(event(TOKEN_2), context)).toMatchObject({ round: 1, emailed: false });
-      expect((await loadApproval(first.approvalId))?.taskToken).toBe(TOKEN_2);
+      expect(storedToken(sim, await loadApproval(first.approvalId))).toBe(TOKEN_2);
+      expect(JSON.stringify(await loadApproval(first.approvalId))).not.toContain(TOKEN_2);
       expect(emails()).toHaveLength(1);
 
       // Decided (the token is gone in the simulator, so delivery fails and the approval closes), then the gate runs again.
-      const outcome = await decideApproval({ approvalId: first.approvalId, approve: false, identity: 'netops-oncall@example.com', reason: 'no', via: 'test' });
+      const outcome = await decideApproval({ approvalId: first.approvalId, outcome: 'reject', identity: simulator, reason: 'no', via: 'test' });
       expect(outcome).toMatchObject({ kind: 'not-delivered', view: { status: 'CLOSED' } });
       expect(await listPending()).toEqual([]);
       const oldLink = /^https?:\/\/\S+$/m.exec(emails()[0].body)![0];
       expect(await requestApproval(event(TOKEN_3), context)).toMatchObject({ round: 2, emailed: true });
-      expect(await loadApproval(first.approvalId)).toMatchObject({ round: 2, status: 'PENDING', taskToken: TOKEN_3 });
+      expect(await loadApproval(first.approvalId)).toMatchObject({ round: 2, status: 'PENDING' });
+      expect(storedToken(sim, await loadApproval(first.approvalId))).toBe(TOKEN_3);
       expect((await loadApproval(first.approvalId))?.decision).toBeUndefined();
       expect(emails()).toHaveLength(2);
       const old = await new PageClient().get(oldLink);
@@ -64,5 +72,17 @@ describe('RequestApproval', () => {
       await expect(requestApproval(event(TOKEN_1, { timeoutSeconds: 30 * 86_400 }), context)).rejects.toMatchObject({ name: 'InputInvalid' });
     });
     expect(sim.calls).toHaveLength(0);
+  });
+
+  it('refuses a plan naming someone who is not a configured approver, and a plan only the requester could approve', async () => {
+    const sim = exampleSim();
+    await within(sim, async () => {
+      await expect(requestApproval(event(TOKEN_1, { plan: { ...event('').plan, approvers: ['mallory@example.net'] } }), context))
+        .rejects.toMatchObject({ name: 'ConfigurationInvalid', message: expect.stringMatching(/the plan names approvers the deployment does not have \(mallory@example\.net\)/) });
+      const requester = { principal: 'arn:aws:sts::111122223333:assumed-role/byoip-operator/netops-oncall@example.com', approver: 'netops-oncall@example.com', via: 'event', at: '2026-12-01T08:00:00Z' };
+      await expect(requestApproval(event(TOKEN_1, { requester }), context))
+        .rejects.toMatchObject({ name: 'ConfigurationInvalid', message: expect.stringMatching(/needs 1 approver\(s\) other than the requester netops-oncall@example\.com, but the plan has 0/) });
+    });
+    expect(sim.calls.filter((c) => c.operation === 'Publish')).toHaveLength(0);
   });
 });

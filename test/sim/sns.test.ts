@@ -10,10 +10,10 @@ const TOPIC = 'arn:aws:sns:us-east-1:111122223333:byoip-orchestrator-approvals';
 const sns = () => client(SNSClient, { region: 'us-east-1' });
 
 describe('simulated SNS', () => {
-  it('has the approvals topic, KMS-encrypted, with the world\'s email subscriptions', async () => {
+  it('has the approvals topic, KMS-encrypted, with the world\'s email subscriptions (one per configured approver)', async () => {
     const sim = exampleSim();
     const attrs = await within(sim, () => sns().send(new GetTopicAttributesCommand({ TopicArn: TOPIC })));
-    expect(attrs.Attributes).toMatchObject({ TopicArn: TOPIC, KmsMasterKeyId: expect.stringMatching(/^arn:aws:kms:/), SubscriptionsConfirmed: '1' });
+    expect(attrs.Attributes).toMatchObject({ TopicArn: TOPIC, KmsMasterKeyId: expect.stringMatching(/^arn:aws:kms:/), SubscriptionsConfirmed: String(sim.world.deployment.approvers.length) });
   });
 
   it('delivers a published message to confirmed email subscribers whose filter policy matches', async () => {

@@ -7,7 +7,7 @@ import { handler } from '../../tasks/approval/approval-page';
 
 export interface PageResponse { status: number; html: string; headers: Record<string, string>; setCookie: string[] }
 
-export function pageEvent(method: string, link: string, o: { body?: string; cookie?: string; contentType?: string } = {}): APIGatewayProxyEvent {
+export function pageEvent(method: string, link: string, o: { body?: string; cookie?: string; contentType?: string; signedInAs?: string } = {}): APIGatewayProxyEvent {
   const url = new URL(link);
   const headers: Record<string, string> = { Host: url.host, 'User-Agent': 'approval-page-test' };
   if (o.cookie) headers.Cookie = o.cookie;
@@ -17,13 +17,18 @@ export function pageEvent(method: string, link: string, o: { body?: string; cook
     pathParameters: { approvalId: url.pathname.split('/').pop()! },
     queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : null,
     multiValueQueryStringParameters: null, headers, multiValueHeaders: {}, body: o.body ?? null, isBase64Encoded: false,
-    stageVariables: null, requestContext: { identity: { sourceIp: '192.0.2.7' } } as never,
+    stageVariables: null,
+    // What an API Gateway authorizer passes when someone is signed in (Cognito user pool claims).
+    requestContext: { identity: { sourceIp: '192.0.2.7' }, ...(o.signedInAs ? { authorizer: { claims: { email: o.signedInAs, email_verified: 'true', sub: `user-${o.signedInAs}` } } } : {}) } as never,
   };
 }
 
 export class PageClient {
   readonly cookies = new Map<string, string>();
   readonly responses: PageResponse[] = [];
+
+  /** `signedInAs`: the email an authorizer in front of the page verified for this browser, if any. */
+  constructor(readonly signedInAs?: string) {}
 
   private async send(event: APIGatewayProxyEvent): Promise<PageResponse> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -41,14 +46,14 @@ export class PageClient {
   }
 
   get(link: string, method = 'GET') {
-    return this.send(pageEvent(method, link));
+    return this.send(pageEvent(method, link, { signedInAs: this.signedInAs }));
   }
 
   post(link: string, fields: Record<string, string>) {
-    return this.send(pageEvent('POST', link, { body: new URLSearchParams(fields).toString() }));
+    return this.send(pageEvent('POST', link, { body: new URLSearchParams(fields).toString(), signedInAs: this.signedInAs }));
   }
 
-  /** Loads the page, then submits its form the way a browser would. */
+  /** Loads the page, then submits its form the way a browser would (a `decidedBy` field is sent but means nothing). */
   async decide(link: string, decision: 'approve' | 'reject', fields: { decidedBy?: string; reason?: string }) {
     const page = await this.get(link);
     return this.post(link, { csrf: csrfOf(page.html), decision, ...(fields.decidedBy !== undefined ? { decidedBy: fields.decidedBy } : {}), reason: fields.reason ?? '' });

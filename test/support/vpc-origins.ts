@@ -34,6 +34,8 @@ export function worldWithTeams(n: number, patch: Record<string, any> = {}) {
     ...base,
     ...patch,
     accounts: [...base.accounts, ...teams.map((t) => t.account)],
+    // The generated teams' accounts are this deployment's team accounts too.
+    deployment: { ...base.deployment, teamAccounts: [...base.deployment.teamAccounts, ...teams.map((t) => t.account.id)] },
     elbv2: { loadBalancers: [...base.elbv2.loadBalancers, ...teams.map((t) => t.alb)] },
     timings: { ...base.timings, ...(patch.timings ?? {}) },
   };

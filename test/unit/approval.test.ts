@@ -1,20 +1,28 @@
 import fc from 'fast-check';
 import {
-  ApprovalPlan, approvalEmail, approvalIdFor, approvalUrl, checkDecider, emailSubject, formToken, gateFailure, reminderOffsets,
-  reminderTick, signLink, verifyFormToken, verifyLink,
+  ApprovalPlan, approvalEmail, approvalIdFor, approvalKeys, approvalUrl, attestRequester, checkDecider, decisionMac, decisionMacValid, emailSubject,
+  formToken, gateFailure, openToken, reminderOffsets, reminderTick, sealToken, signLink, verifyFormToken, verifyLink, verifyRequester, type Decision,
 } from '../../domain/approval';
 
-const KEY = 'k'.repeat(16) + 'e'.repeat(16) + 'y'.repeat(11);
+const SECRET = 'k'.repeat(16) + 'e'.repeat(16) + 'y'.repeat(11);
+const KEY = approvalKeys(SECRET);
+const OTHER_KEY = approvalKeys(`${SECRET}x`);
 const T0 = Date.UTC(2026, 11, 1, 8);
 const ID = approvalIdFor('arn:aws:states:us-east-1:111122223333:execution:byoip-x:run-1', 'AwaitApproval');
-const claims = { approvalId: ID, round: 1, expiresAt: T0 + 7 * 86_400_000 };
+const claims = { approvalId: ID, round: 1, approver: 'Alice@Example.com', expiresAt: T0 + 7 * 86_400_000 };
 
 describe('approval links', () => {
-  it('carry only an opaque id, the round, the expiry and a signature', () => {
+  it('carry only an opaque id, the round, the approver they were sent to, the expiry and a signature', () => {
     const url = new URL(approvalUrl('https://abc.execute-api.us-east-1.amazonaws.com/v1/', KEY, claims));
     expect(url.pathname).toBe(`/v1/approvals/${ID}`);
     expect(ID).toMatch(/^apr-[0-9a-f]{24}$/);
-    expect(Object.fromEntries(url.searchParams)).toEqual({ r: '1', e: String((T0 + 7 * 86_400_000) / 1000), s: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(Object.fromEntries(url.searchParams)).toEqual({ r: '1', a: 'alice@example.com', e: String((T0 + 7 * 86_400_000) / 1000), s: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+  });
+
+  it('are one per approver: a link for one approver does not verify as another\'s', () => {
+    const q = signLink(KEY, claims);
+    expect(verifyLink(KEY, ID, { ...q, a: 'bob@example.com' }, T0)).toEqual({ ok: false, reason: 'tampered' });
+    expect(verifyLink(KEY, ID, { ...q, a: 'ALICE@example.com' }, T0)).toMatchObject({ ok: true, approver: 'alice@example.com' });
   });
 
   it('are the same id for every attempt of one gate, and differ between gates and executions', () => {
@@ -25,7 +33,7 @@ describe('approval links', () => {
 
   it('verify while valid and report expiry at the signed second', () => {
     const q = signLink(KEY, claims);
-    expect(verifyLink(KEY, ID, q, T0)).toEqual({ ok: true, round: 1, expiresAt: claims.expiresAt, expired: false });
+    expect(verifyLink(KEY, ID, q, T0)).toEqual({ ok: true, round: 1, approver: 'alice@example.com', expiresAt: claims.expiresAt, expired: false });
     expect(verifyLink(KEY, ID, q, claims.expiresAt - 1)).toMatchObject({ ok: true, expired: false });
     expect(verifyLink(KEY, ID, q, claims.expiresAt)).toMatchObject({ ok: true, expired: true });
   });
@@ -44,23 +52,24 @@ describe('approval links', () => {
       const query = { ...q, ...(field === 'r' ? { r: String(Number(q.r) + delta) } : {}), ...(field === 'e' ? { e: String(Number(q.e) + delta) } : {}), ...(field === 's' ? { s: change(q.s, b64) } : {}) };
       expect(verifyLink(KEY, id, query, T0)).toEqual({ ok: false, reason: 'tampered' });
     }));
-    expect(verifyLink(`${KEY}x`, ID, q, T0)).toEqual({ ok: false, reason: 'tampered' });
+    expect(verifyLink(OTHER_KEY, ID, q, T0)).toEqual({ ok: false, reason: 'tampered' });
     expect(verifyLink(KEY, ID, { r: q.r, e: q.e }, T0)).toEqual({ ok: false, reason: 'tampered' });
     expect(verifyLink(KEY, '../etc', q, T0)).toEqual({ ok: false, reason: 'tampered' });
   });
 
   it('refuse a key too short to be a key', () => {
-    expect(() => signLink('short', claims)).toThrow(/at least 32 characters/);
+    expect(() => approvalKeys('short')).toThrow(/at least 32 characters/);
   });
 });
 
 describe('the form\'s anti-forgery value', () => {
-  const form = { approvalId: ID, round: 1, nonce: 'n0nce-n0nce-n0nce-1' };
-  it('is bound to the approval, the round and the browser\'s cookie nonce, and ages out', () => {
+  const form = { approvalId: ID, round: 1, approver: 'alice@example.com', nonce: 'n0nce-n0nce-n0nce-1' };
+  it('is bound to the approval, the round, the link\'s approver and the browser\'s cookie nonce, and ages out', () => {
     const token = formToken(KEY, { ...form, issuedAt: T0 });
     expect(verifyFormToken(KEY, token, form, T0 + 60_000)).toBe('ok');
     expect(verifyFormToken(KEY, token, { ...form, nonce: 'another-nonce-value' }, T0)).toBe('invalid');
     expect(verifyFormToken(KEY, token, { ...form, round: 2 }, T0)).toBe('invalid');
+    expect(verifyFormToken(KEY, token, { ...form, approver: 'bob@example.com' }, T0)).toBe('invalid');
     expect(verifyFormToken(KEY, token, { ...form, approvalId: approvalIdFor('x', 'y') }, T0)).toBe('invalid');
     expect(verifyFormToken(KEY, token, { ...form, nonce: undefined }, T0)).toBe('invalid');
     expect(verifyFormToken(KEY, undefined, form, T0)).toBe('invalid');
@@ -88,12 +97,58 @@ describe('reminders', () => {
 });
 
 describe('who may decide', () => {
-  const plan = { approvers: ['Alice@Example.com', 'bob@example.com'] };
+  const approvers = ['Alice@Example.com', 'bob@example.com'];
+  const as = (approver: string, principal = `approver:${approver}`) => ({ approver, principal, authentication: 'link' as const });
   it('an approver of the plan, with a reason, recorded as the plan spells the approver', () => {
-    expect(checkDecider(plan, ' alice@example.COM ', ' CAB said yes ')).toEqual({ ok: true, approver: 'Alice@Example.com', reason: 'CAB said yes' });
-    expect(checkDecider(plan, 'mallory@example.net', 'ok')).toEqual({ ok: false, problems: ['mallory@example.net is not an approver of this change (approvers: Alice@Example.com, bob@example.com)'] });
-    expect(checkDecider(plan, '', '')).toEqual({ ok: false, problems: ['say who you are (one of the approvers)', 'give a reason: it is recorded with the decision'] });
-    expect(checkDecider(plan, 'bob@example.com', 'x'.repeat(1001))).toMatchObject({ ok: false, problems: [expect.stringMatching(/longer than 1000/)] });
+    expect(checkDecider(approvers, as(' alice@example.COM '), ' CAB said yes ')).toEqual({ ok: true, approver: 'Alice@Example.com', reason: 'CAB said yes' });
+    expect(checkDecider(approvers, as('mallory@example.net'), 'ok')).toEqual({ ok: false, problems: ['mallory@example.net is not an approver of this change'] });
+    expect(checkDecider(approvers, undefined, '')).toEqual({ ok: false, problems: ['your identity as an approver could not be established', 'give a reason: it is recorded with the decision'] });
+    expect(checkDecider(approvers, as('bob@example.com'), 'x'.repeat(1001))).toMatchObject({ ok: false, problems: [expect.stringMatching(/longer than 1000/)] });
+  });
+
+  it('never the requester, whether named as an approver or by the same AWS principal', () => {
+    const requester = { principal: 'arn:aws:sts::111122223333:assumed-role/ops/bob', approver: 'bob@example.com', via: 'event', at: '2026-12-01T08:00:00Z' };
+    expect(checkDecider(approvers, as('bob@example.com'), 'mine', requester)).toEqual({ ok: false, problems: [expect.stringMatching(/^bob@example\.com asked for this change .*someone else must decide it$/)] });
+    expect(checkDecider(approvers, as('alice@example.com', requester.principal), 'shared role', { ...requester, approver: null })).toMatchObject({ ok: false });
+    expect(checkDecider(approvers, as('alice@example.com'), 'ok', requester)).toMatchObject({ ok: true, approver: 'Alice@Example.com' });
+  });
+});
+
+describe('signed decisions, sealed tokens, attested requesters', () => {
+  const unsigned: Omit<Decision, 'mac'> = {
+    outcome: 'approve', approved: true, decidedBy: 'alice@example.com', decidedAt: '2026-12-01T09:00:00.000Z', reason: 'CAB', via: 'approval page',
+    authenticated: false, authentication: 'link', principal: 'approver:alice@example.com', planHash: 'a'.repeat(64),
+  };
+  it('a decision verifies only with its MAC, for its approval and round, unchanged', () => {
+    const d = { ...unsigned, mac: decisionMac(KEY, ID, 1, unsigned) };
+    expect(decisionMacValid(KEY, ID, 1, d)).toBe(true);
+    expect(decisionMacValid(KEY, ID, 2, d)).toBe(false);
+    expect(decisionMacValid(OTHER_KEY, ID, 1, d)).toBe(false);
+    for (const change of [{ decidedBy: 'bob@example.com' }, { outcome: 'reject' }, { planHash: 'b'.repeat(64) }, { principal: 'simulator' }, { decidedAt: '2026-12-02T09:00:00.000Z' }]) {
+      expect(decisionMacValid(KEY, ID, 1, { ...d, ...change })).toBe(false);
+    }
+    expect(decisionMacValid(KEY, ID, 1, { ...unsigned, mac: 'A'.repeat(43) })).toBe(false);
+    expect(decisionMacValid(KEY, ID, 1, undefined)).toBe(false);
+  });
+
+  it('a task token is sealed for its approval and opens only with the token key', () => {
+    const sealed = sealToken(KEY, 'AQBtoken', ID);
+    expect(sealed).not.toContain('AQB');
+    expect(openToken(KEY, sealed, ID)).toBe('AQBtoken');
+    expect(() => openToken(OTHER_KEY, sealed, ID)).toThrow();
+    expect(() => openToken(KEY, sealed, approvalIdFor('x', 'y'))).toThrow();
+  });
+
+  it('a requester is attested for one execution and one input', () => {
+    const requester = { principal: 'arn:aws:sts::111122223333:assumed-role/ops/bob', approver: null, via: 'event', at: '2026-12-01T08:00:00Z' };
+    const input = attestRequester(KEY, { stateMachine: 'byoip-x', executionName: 'run-1', input: { cidr: '198.18.0.0/24' }, requester });
+    expect(verifyRequester(KEY, { stateMachine: 'byoip-x', executionName: 'run-1', input })).toEqual({ ok: true, requester });
+    expect(verifyRequester(KEY, { stateMachine: 'byoip-x', executionName: 'run-2', input })).toMatchObject({ ok: false });
+    expect(verifyRequester(KEY, { stateMachine: 'byoip-y', executionName: 'run-1', input })).toMatchObject({ ok: false });
+    expect(verifyRequester(KEY, { stateMachine: 'byoip-x', executionName: 'run-1', input: { ...input, cidr: '198.18.1.0/24' } })).toMatchObject({ ok: false });
+    const forged = { ...input, requestedBy: { ...(input.requestedBy as object), principal: 'arn:aws:sts::111122223333:assumed-role/ops/carol' } };
+    expect(verifyRequester(KEY, { stateMachine: 'byoip-x', executionName: 'run-1', input: forged })).toMatchObject({ ok: false });
+    expect(verifyRequester(KEY, { stateMachine: 'byoip-x', executionName: 'run-1', input: { cidr: '198.18.0.0/24' } })).toMatchObject({ ok: false, problem: expect.stringMatching(/has no requestedBy/) });
   });
 });
 
@@ -119,7 +174,8 @@ describe('the plan and the email', () => {
     expect(body).toContain('  1. advertise 198.18.0.0/24: provisioned -> advertised');
     expect(body).toContain('Before you approve: Old provider withdraws.');
     expect(body).toMatch(/Opening the page changes nothing[^\n]*\nhttps:\/\/x\/approvals\/a\?r=1&e=1&s=s\n/);
-    expect(body).toContain(`byoip approve ${ID} --as <your email>`);
+    expect(body).toContain(`byoip approve ${ID} --reason`);
+    expect(body).toContain('your AWS credentials say who you are');
   });
 });
 

@@ -69,7 +69,6 @@ describe('byoasn-onboard input', () => {
     ['an expired message', () => withMessage(signedAsnMessage('64496', new Date('2026-10-01T00:00:00Z'), { days: 30 })), /input\.authorization\.message: message expired on 20261031/],
     ['a signature from the wrong key', () => withMessage({ ...signedAsnMessage('64496', NOW, { key: WRONG_KEY }), certificatePem: CERTIFICATE }), /input\.authorization\.signature: does not verify against certificatePem/],
     ['a signature in plain base64', () => withMessage({ ...signedAsnMessage('64496', NOW), signature: 'abc+/=' }), /input\.authorization\.signature: signature must be base64 with "\+=\/" replaced by "-_~"/],
-    ['no approvers', () => byoasnInput('byoasn-onboard', { approvers: [] }), /input\.approvers: needs at least one approver/],
     ['an unknown field', () => byoasnInput('byoasn-onboard', { swapNow: true }), /input: unknown field\(s\) "swapNow"/],
   ])('refuses %s, naming the field', (_name, input, why) => {
     expect(() => planByoasnOnboarding(input(), NOW)).toThrow(expect.objectContaining({ name: 'InputInvalid', message: expect.stringMatching(why) }));
@@ -85,7 +84,6 @@ describe('asn-swap input', () => {
   it.each([
     [{ to: 23456 }, /input\.to: AS23456 is AS_TRANS/],
     [{ to: 'aws' }, /input\.to: write "AWS" in capitals/],
-    [{ approvers: [] }, /input\.approvers: needs at least one approver to move the origin to AS64497/],
     [{ cidr: '198.19.1.7/24' }, /input\.cidr: .*host bits set/],
     [{ cidr: '192.168.1.0/24' }, /input\.cidr: "192\.168\.1\.0\/24" overlaps 192\.168\.0\.0\/16/],
   ])('refuses %p', (patch, why) => {

@@ -40,7 +40,6 @@ const cases: Array<[string, () => unknown, RegExp]> = [
   ['AAAA record to an IPv4 list', () => ({ ...base(), dns: { ...base().dns, records: [{ hostedZoneId: 'Z0EXAMPLE000001', name: 'api.example.com', type: 'AAAA' }] } }), /input\.dns\.records\[0\]\.type: only A records/],
   ['bad DNS name', () => ({ ...base(), dns: { ...base().dns, records: [{ hostedZoneId: 'Z0EXAMPLE000001', name: 'api_example', type: 'A' }] } }), /input\.dns\.records\[0\]\.name: must be a fully qualified DNS name/],
   ['bad hosted zone id', () => ({ ...base(), dns: { ...base().dns, records: [{ hostedZoneId: 'example.com', name: 'api.example.com' }] } }), /input\.dns\.records\[0\]\.hostedZoneId: must be a Route 53 hosted zone id/],
-  ['missing approvers', () => ({ ...base(), approvers: [] }), /input\.approvers: needs at least one approver/],
   ['approver not an email', () => ({ ...base(), approvers: ['netops'] }), /input\.approvers\[0\]: must be an email address/],
   ['approval timeout beyond 10 days', () => ({ ...base(), approval: { timeoutSeconds: 30 * 86_400 } }), /input\.approval\.timeoutSeconds: must be at most 10 days/],
   ['wrong type', () => ({ ...base(), distributionIds: 'E1EXAMPLEAPI01' }), /input\.distributionIds: /],
@@ -64,7 +63,7 @@ describe('onboard-cloudfront-byoip input validation', () => {
   });
 
   it('reports every mistake at once', () => {
-    const bad = { ...base(), accountId: '1', ipamId: 'x', approvers: [] };
+    const bad = { ...base(), accountId: '1', ipamId: 'x', approvers: ['not-an-email'] };
     try {
       planOnboarding(bad, NOW);
       throw new Error('accepted');

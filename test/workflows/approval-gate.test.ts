@@ -3,7 +3,7 @@
  * tampered / expired / reused links, expiry and a lost heartbeat taking the rejection path, and the
  * task token staying out of every URL, page, email and log line.
  */
-import { APPROVAL_KEY_SECRET_NAME, approvalUrl } from '../../domain/approval';
+import { APPROVAL_KEY_SECRET_NAME, approvalKeys, approvalUrl } from '../../domain/approval';
 import { errorMessage } from '../../domain/compensation';
 import type { ApprovalRequest } from '../../runner/local-runner';
 import type { SimulationReport } from '../../runner/report';
@@ -33,7 +33,7 @@ function person(act: (req: ApprovalRequest, browser: PageClient) => Promise<void
 
 const sfnDecisions = (sim: Simulator) => sim.calls.filter((c) => c.service === 'SFN' && (c.operation === 'SendTaskSuccess' || (c.operation === 'SendTaskFailure' && (c.input as any).error === 'ApprovalRejected'))).length;
 const sns = (sim: Simulator) => sim.state<SnsState>('sns');
-const linkKey = (sim: Simulator) => sim.state<any>('secretsmanager').secrets.find((s: any) => s.name === APPROVAL_KEY_SECRET_NAME).value as string;
+const linkKeys = (sim: Simulator) => approvalKeys(sim.state<any>('secretsmanager').secrets.find((s: any) => s.name === APPROVAL_KEY_SECRET_NAME).value as string);
 
 describe('approval gate', () => {
   describe('approved on the page', () => {
@@ -41,6 +41,8 @@ describe('approval gate', () => {
     let report: SimulationReport;
     const pages: Record<string, PageResponse> = {};
     let pendingAfterViews: ApprovalRecord | undefined;
+    let pendingAtRest: ApprovalRecord | undefined;
+    let decidedAtRest: ApprovalRecord | undefined;
     let decisionsAfterViews = -1;
     const { approve, seen } = person(async (req, browser) => {
       const link = req.link()!;
@@ -49,9 +51,11 @@ describe('approval gate', () => {
       pages.head = await browser.get(link, 'HEAD');
       pendingAfterViews = await loadApproval(req.approvalId);
       decisionsAfterViews = sfnDecisions(req.sim);
-      pages.decided = await browser.decide(link, 'approve', { decidedBy: 'NetOps-OnCall@Example.com', reason: 'change CHG-1234 approved by the CAB' });
+      pendingAtRest = await loadApproval(req.approvalId);
+      pages.decided = await browser.decide(link, 'approve', { reason: 'change CHG-1234 approved by the CAB' });
+      decidedAtRest = await loadApproval(req.approvalId);
       pages.reopened = await browser.get(link);
-      pages.resubmitted = await browser.post(link, { csrf: 'x', decision: 'reject', decidedBy: APPROVER, reason: 'second thoughts' });
+      pages.resubmitted = await browser.post(link, { csrf: 'x', decision: 'reject', reason: 'second thoughts' });
     });
 
     beforeAll(async () => {
@@ -59,16 +63,29 @@ describe('approval gate', () => {
       report = await run(sim, WF, exampleInput(), { approve });
     });
 
-    it('emails the plan with a signed link that carries no token', () => {
+    it('emails the plan with a signed link that carries no token, only to the approver it is for', () => {
       expect(seen.errors).toEqual([]);
+      // The input narrows the configured approvers to one: one message, one email, one link.
+      expect(sns(sim).messages.map((m) => m.attributes.approver)).toEqual([APPROVER]);
+      expect(sns(sim).emails.map((e) => e.to)).toEqual([APPROVER]);
       const email = sns(sim).emails[0];
-      expect(email.to).toBe(APPROVER);
       expect(email.subject).toMatch(/^\[byoip\] Approval needed: Advertise 198\.18\.0\.0\/24, 198\.18\.1\.0\/24, 198\.18\.2\.0\/24/);
       expect(email.body).toMatch(/advertise 198\.18\.0\.0\/24: provisioned -> advertised by AWS/);
       expect(email.body).toMatch(/dns api\.example\.com\. A \(Z0EXAMPLE000001\): 198\.18\.0\.10 TTL 3600 -> .* TTL 60/);
       const link = new URL(/^https?:\/\/\S+$/m.exec(email.body)![0]);
       expect(link.pathname).toMatch(/^\/approvals\/apr-[0-9a-f]{24}$/);
-      expect([...link.searchParams.keys()]).toEqual(['r', 'e', 's']);
+      expect([...link.searchParams.keys()]).toEqual(['r', 'a', 'e', 's']);
+      expect(link.searchParams.get('a')).toBe(APPROVER);
+    });
+
+    it('keeps the task token only sealed while pending, and not at all once delivered', () => {
+      const token = [...sim.taskTokens.issued];
+      expect(pendingAtRest?.taskTokenSealed).toEqual(expect.any(String));
+      expect(JSON.stringify(pendingAtRest)).not.toMatch(/AQB[A-Za-z0-9_-]{100,}/);
+      for (const t of token) expect(JSON.stringify(pendingAtRest)).not.toContain(t);
+      expect(decidedAtRest).toMatchObject({ status: 'APPROVED', delivery: 'delivered' });
+      expect(decidedAtRest?.taskTokenSealed).toBeUndefined();
+      expect(decidedAtRest?.taskTokenDigest).toBeUndefined();
     });
 
     it('shows the plan on GET and HEAD and changes nothing', () => {
@@ -86,10 +103,12 @@ describe('approval gate', () => {
 
     it('records who approved, when and why, and the run completes', () => {
       expect(pages.decided.status).toBe(200);
-      expect(textOf(pages.decided.html)).toMatch(/Approved by netops-oncall@example\.com \(approval page\) at 2026-12-01T\d\d:\d\d:\d\dZ\. Reason: change CHG-1234 approved by the CAB/);
+      expect(textOf(pages.decided.html)).toMatch(/Approved by netops-oncall@example\.com \(approval page\) at 2026-12-01T\d\d:\d\d:\d\dZ \(authenticated by their emailed link\)\. Reason: change CHG-1234 approved by the CAB/);
       expect(report.status).toBe('SUCCEEDED');
       expect((report.output as any).approval).toEqual({
-        approved: true, approvalId: expect.stringMatching(/^apr-/), decidedBy: APPROVER, decidedAt: expect.any(String), reason: 'change CHG-1234 approved by the CAB', via: 'approval page',
+        approved: true, approvalId: expect.stringMatching(/^apr-/), outcome: 'approve', decidedBy: APPROVER, decidedAt: expect.any(String), reason: 'change CHG-1234 approved by the CAB',
+        via: 'approval page', authentication: 'link', principal: `approver:${APPROVER}`, approvers: [APPROVER], planHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        requestedBy: 'arn:aws:sts::111122223333:assumed-role/byoip-operator/rehearsal',
       });
       const approvedAt = callsOf(report, 'SendTaskSuccess').filter((c) => !c.error);
       expect(approvedAt).toHaveLength(1);
@@ -117,7 +136,7 @@ describe('approval gate', () => {
     const sim = exampleSim();
     const before = semanticWorld(sim);
     const { approve, seen } = person(async (req, browser) => {
-      const res = await browser.decide(req.link()!, 'reject', { decidedBy: APPROVER, reason: 'the old provider cannot withdraw tonight' });
+      const res = await browser.decide(req.link()!, 'reject', { reason: 'the old provider cannot withdraw tonight' });
       expect(res.status).toBe(200);
     });
     const report = await run(sim, WF, exampleInput(), { approve });
@@ -130,7 +149,7 @@ describe('approval gate', () => {
     expect(semanticWorld(sim)).toEqual(before);
   });
 
-  it('refuses tampered links, forged or missing form values and non-approvers with a clear page, changing nothing', async () => {
+  it('refuses tampered links (another approver\'s address included), forged or missing form values with a clear page, changing nothing', async () => {
     const sim = exampleSim();
     const results: Record<string, PageResponse> = {};
     let untouched: ApprovalRecord | undefined;
@@ -143,22 +162,25 @@ describe('approval gate', () => {
       results.expiry = await browser.get(variant((u) => u.searchParams.set('e', String(Number(u.searchParams.get('e')) + 86_400))));
       results.round = await browser.get(variant((u) => u.searchParams.set('r', '2')));
       results.otherId = await browser.get(variant((u) => { u.pathname = '/approvals/apr-000000000000000000000000'; }));
+      results.otherApprover = await browser.get(variant((u) => u.searchParams.set('a', 'mallory@example.net')));
+      results.otherApproverPost = await browser.post(variant((u) => u.searchParams.set('a', 'netops-lead@example.com')), { decision: 'approve', reason: 'x' });
       results.noSignature = await browser.get(variant((u) => u.searchParams.delete('s')));
-      results.tamperedPost = await browser.post(variant((u) => u.searchParams.set('s', sig.split('').reverse().join(''))), { decision: 'approve', decidedBy: APPROVER, reason: 'x' });
+      results.tamperedPost = await browser.post(variant((u) => u.searchParams.set('s', sig.split('').reverse().join(''))), { decision: 'approve', reason: 'x' });
       const page = await browser.get(link);
       const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)![1];
-      results.noCsrf = await browser.post(link, { decision: 'approve', decidedBy: APPROVER, reason: 'x' });
-      results.forgedCsrf = await browser.post(link, { csrf: `${csrf.split('.')[0]}.${'A'.repeat(43)}`, decision: 'approve', decidedBy: APPROVER, reason: 'x' });
+      results.noCsrf = await browser.post(link, { decision: 'approve', reason: 'x' });
+      results.forgedCsrf = await browser.post(link, { csrf: `${csrf.split('.')[0]}.${'A'.repeat(43)}`, decision: 'approve', reason: 'x' });
       const cookieless = new PageClient();
-      results.noCookie = await cookieless.post(link, { csrf, decision: 'approve', decidedBy: APPROVER, reason: 'x' });
-      results.stranger = await browser.decide(link, 'approve', { decidedBy: 'mallory@example.net', reason: 'looks fine' });
-      results.noReason = await browser.decide(link, 'approve', { decidedBy: APPROVER, reason: '  ' });
+      results.noCookie = await cookieless.post(link, { csrf, decision: 'approve', reason: 'x' });
+      // A typed-in identity is ignored: the link says who decides.
+      results.typedIdentity = await browser.decide(link, 'approve', { decidedBy: 'mallory@example.net', reason: '  ' });
+      results.noReason = await browser.decide(link, 'approve', { reason: '  ' });
       untouched = await loadApproval(req.approvalId);
-      await browser.decide(link, 'reject', { decidedBy: APPROVER, reason: 'end of the test' });
+      await browser.decide(link, 'reject', { reason: 'end of the test' });
     });
     const report = await run(sim, WF, exampleInput(), { approve });
     expect(seen.errors).toEqual([]);
-    for (const name of ['signature', 'expiry', 'round', 'otherId', 'noSignature', 'tamperedPost']) {
+    for (const name of ['signature', 'expiry', 'round', 'otherId', 'otherApprover', 'otherApproverPost', 'noSignature', 'tamperedPost']) {
       expect([name, results[name].status]).toEqual([name, 403]);
       expect(textOf(results[name].html)).toMatch(/Link not valid.*This approval link is not valid: it was changed or cut short after it was sent\..*Nothing was changed\./);
     }
@@ -166,8 +188,9 @@ describe('approval gate', () => {
       expect([name, results[name].status]).toEqual([name, 403]);
       expect(textOf(results[name].html)).toMatch(/Form not accepted.*did not come from the approval page in this browser.*Nothing was changed/);
     }
-    expect(results.stranger.status).toBe(422);
-    expect(textOf(results.stranger.html)).toMatch(/Not recorded: mallory@example\.net is not an approver of this change \(approvers: netops-oncall@example\.com\)/);
+    expect(results.typedIdentity.status).toBe(422);
+    expect(textOf(results.typedIdentity.html)).toMatch(/You decide as netops-oncall@example\.com/);
+    expect(results.typedIdentity.html).not.toContain('mallory');
     expect(results.noReason.status).toBe(422);
     expect(textOf(results.noReason.html)).toMatch(/give a reason/);
     expect(untouched).toMatchObject({ status: 'PENDING' });
@@ -181,8 +204,8 @@ describe('approval gate', () => {
     const results: PageResponse[] = [];
     const { approve, seen } = person(async (req, browser) => {
       const record = (await loadApproval(req.approvalId))!;
-      const expired = approvalUrl('https://approvals.example', linkKey(sim), { approvalId: req.approvalId, round: record.round, expiresAt: Date.now() - 1000 });
-      results.push(await browser.get(expired), await browser.post(expired, { decision: 'approve', decidedBy: APPROVER, reason: 'late' }));
+      const expired = approvalUrl('https://approvals.example', linkKeys(sim), { approvalId: req.approvalId, round: record.round, approver: APPROVER, expiresAt: Date.now() - 1000 });
+      results.push(await browser.get(expired), await browser.post(expired, { decision: 'approve', reason: 'late' }));
       await req.reject(APPROVER, 'end of the test');
     });
     await run(sim, WF, exampleInput(), { approve });
@@ -263,7 +286,7 @@ describe('approval gate', () => {
     const { approve, seen } = person(async (req, browser) => {
       await browser.get(req.link()!);
       await req.sim.clock.sleep(120_000); // let the reminder loop arm its own token too
-      await browser.decide(req.link()!, 'approve', { decidedBy: APPROVER, reason: 'token hygiene check' });
+      await browser.decide(req.link()!, 'approve', { reason: 'token hygiene check' });
     });
     try {
       report = await run(sim, WF, exampleInput(), { approve });

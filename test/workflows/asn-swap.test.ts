@@ -127,7 +127,7 @@ describe('asn-swap', () => {
   it.each([
     ['a reserved target ASN', { to: 65535 }, /input\.to: AS65535 is reserved/],
     ['a private target ASN', { to: '64512' }, /input\.to: AS64512 is private use/],
-    ['a custom target without approvers', { approvers: [] }, /input\.approvers: needs at least one approver/],
+    ['an approver who is not configured (the requester does not choose approvers)', { approvers: ['mallory@evil.example'] }, /input\.approvers: mallory@evil\.example is not a configured approver \(byoip\.approvers: netops-oncall@example\.com, netops-lead@example\.com, security-oncall@example\.com\); an input may only narrow that list/],
   ])('rejects %s before any AWS call', async (_n, patch, why) => {
     const sim = byoasnSim();
     const report = await run(sim, WF, byoasnInput(WF, patch));
@@ -149,7 +149,8 @@ describe('asn-swap', () => {
     const report = await run(sim, WF, byoasnInput(WF, patch));
     expect(report.error?.name).toBe('InputInvalid');
     expect(errorMessage(report.error?.cause)).toMatch(why);
-    expect(report.awsCalls.map((c) => c.operation)).toEqual(['DescribeByoipCidrs']);
+    // VerifyRequester reads the approval key (who asked); the first read of AWS's network state fails.
+    expect(report.awsCalls.map((c) => c.operation)).toEqual(['GetSecretValue', 'DescribeByoipCidrs']);
   });
 
   it('refuses to advertise from a custom ASN without an approval or without the slot (defense in depth)', async () => {

@@ -186,6 +186,7 @@ describe('byoasn-onboard', () => {
     const report = await run(sim, WF, byoasnInput(WF, { cidrs: [CIDR_A, '198.19.2.0/24'] }));
     expect(report.error?.name).toBe('InputInvalid');
     expect(errorMessage(report.error?.cause)).toMatch(/input\.cidrs\[1\]: 198\.19\.2\.0\/24 is not a BYOIP CIDR of account 111122223333 in us-east-1/);
-    expect(report.awsCalls.map((c) => c.operation)).toEqual(['DescribeByoipCidrs']);
+    // VerifyRequester reads the approval key (who asked); the first read of AWS's network state fails.
+    expect(report.awsCalls.map((c) => c.operation)).toEqual(['GetSecretValue', 'DescribeByoipCidrs']);
   });
 });

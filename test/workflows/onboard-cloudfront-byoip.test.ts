@@ -142,7 +142,7 @@ describe('onboard-cloudfront-byoip', () => {
 
   it.each([
     ['a private /24', { cidrs: ['10.0.0.0/24', '198.18.1.0/24', '198.18.2.0/24'] }, /10\.0\.0\.0\/24/],
-    ['no approvers', { approvers: [] }, /input\.approvers/],
+    ['an approver who is not configured (the requester does not choose approvers)', { approvers: ['mallory@evil.example'] }, /input\.approvers: mallory@evil\.example is not a configured approver \(byoip\.approvers: netops-oncall@example\.com, netops-lead@example\.com, security-oncall@example\.com\); an input may only narrow that list/],
     ['an extra field', { advertiseNow: true }, /unknown field\(s\) "advertiseNow"/],
   ])('rejects %s before any AWS call', async (_n, patch, message) => {
     const sim = exampleSim();

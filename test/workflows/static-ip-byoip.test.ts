@@ -272,8 +272,8 @@ describe('static-ip-byoip', () => {
     expect(two.awsCalls).toHaveLength(0);
     const good = await run(exampleSim(), WF, { ...exampleInput(WF), authorization: { messages: signedMessages(CIDRS, now), certificatePem: CERTIFICATE } });
     expect(good.error).toBeNull();
-    // The only secret read is the approval gate's link key, never a signing key.
-    expect(callsOf(good, 'GetSecretValue').filter((c) => !(c.state ?? '').startsWith('AwaitApproval'))).toHaveLength(0);
+    // The only secret read is the approval tasks' link key, never a signing key.
+    expect(callsOf(good, 'GetSecretValue').filter((c) => (c.input as any).SecretId !== 'byoip-orchestrator/approval-link-key')).toHaveLength(0);
   });
 
   it('refuses to advertise or attach the addresses without a recorded approval (defense in depth)', async () => {

@@ -100,7 +100,7 @@ describe('teardown-static-ip-byoip', () => {
 
   it.each([
     ['an accelerator with both arn and name', { accelerator: { arn: 'arn:aws:globalaccelerator::111122223333:accelerator/0f1e2d3c-4b5a-6978-8899-aabbccddeeff' } }, /input\.accelerator\.name: give either arn or name/],
-    ['no approvers', { approvers: [] }, /input\.approvers/],
+    ['an approver who is not configured (the requester does not choose approvers)', { approvers: ['mallory@evil.example'] }, /input\.approvers: mallory@evil\.example is not a configured approver \(byoip\.approvers: netops-oncall@example\.com, netops-lead@example\.com, security-oncall@example\.com\); an input may only narrow that list/],
     ['an IPv6 range', { cidrs: ['2001:db8::/48'] }, /is IPv6/],
   ])('rejects %s before any AWS call', async (_n, patch, message) => {
     const sim = exampleSim();

@@ -34,7 +34,19 @@ describe('vpc-origin-share', () => {
         ['https://team-a.example.com/team-b/health', 404],
         ['https://team-c.example.com/team-b/health', 404],
       ]);
-      expect(out.approval).toEqual({ approved: false, required: false });
+      expect(out.approval).toMatchObject({ approved: true, decidedBy: 'netops-oncall@example.com', requestedBy: expect.stringMatching(/byoip-operator/) });
+    });
+
+    it('asks for approval of every new origin, behaviour, alias and DNS record before creating anything', () => {
+      const approvedAt = callsOf(report, 'SendTaskSuccess')[0].at;
+      const changes = report.awsCalls.filter((c) => !c.error && ['CreateVpcOrigin', 'CreateResourceShare', 'AcceptResourceShareInvitation', 'UpdateDistribution', 'ChangeResourceRecordSets'].includes(c.operation));
+      expect(changes.length).toBeGreaterThan(0);
+      expect(changes.every((c) => c.at >= approvedAt)).toBe(true);
+      const email = (sim.snapshot() as any).sns.emails.find((e: any) => /Approval needed/.test(e.subject)).body as string;
+      for (const line of [
+        `origin ${DIST} vpc-team-a: (none) -> team-a's VPC origin in account ${TEAM_A}`, `behaviour ${DIST} /team-a/*: (none) -> origin vpc-team-a`,
+        `alias ${DIST}: (none) -> team-a.example.com`, 'dns team-b.example.com. AAAA (Z0EXAMPLE000001): (none) -> alias d3teams0example.cloudfront.net.',
+      ]) expect(email).toContain(line);
     });
 
     it('creates each VPC origin and share in the team\'s account, and accepts in the networking account', () => {
@@ -86,9 +98,11 @@ describe('vpc-origin-share', () => {
       expect(world.stateItems).toEqual([]);
     });
 
-    it('is idempotent: running it again changes nothing', async () => {
+    it('is idempotent: running it again changes nothing, and asks nobody (nothing new for the internet)', async () => {
       const again = await run(sim, WF, exampleInput(WF));
       expect(again.status).toBe('SUCCEEDED');
+      expect((again.output as any).approval).toEqual({ approved: false, required: false });
+      expect(callsOf(again, 'Publish')).toHaveLength(0);
       for (const op of ['CreateVpcOrigin', 'CreateResourceShare', 'AcceptResourceShareInvitation', 'UpdateDistribution', 'ChangeResourceRecordSets']) {
         expect([op, callsOf(again, op).length]).toEqual([op, 0]);
       }
@@ -130,16 +144,18 @@ describe('vpc-origin-share', () => {
       return createSimulator(w, EXAMPLES);
     };
 
-    it('needs approvers', async () => {
-      const report = await run(world(), WF, exampleInput(WF));
-      expect(report.error?.name).toBe('InputInvalid');
-      expect(errorMessage(report.error?.cause)).toMatch(/input\.approvers: needed, because changing existing records is a DNS cutover: team-b\.example\.com\. A \(Z0EXAMPLE000001\) is 192\.0\.2\.50 TTL 300/);
-      expect(report.awsCalls.filter((c) => !/^(Get|List)/.test(c.operation))).toEqual([]);
+    it('shows the cutover from the record\'s current value in the plan', async () => {
+      const sim = world();
+      const report = await run(sim, WF, exampleInput(WF, { approvers: ['netops-lead@example.com'] }));
+      expect(report.status).toBe('SUCCEEDED');
+      const email = (sim.snapshot() as any).sns.emails.find((e: any) => /Approval needed/.test(e.subject));
+      expect(email.to).toBe('netops-lead@example.com');
+      expect(email.body).toContain('dns team-b.example.com. A (Z0EXAMPLE000001): 192.0.2.50 TTL 300 -> alias d3teams0example.cloudfront.net.');
     });
 
     it('asks for approval before changing it, and changes it once approved', async () => {
       const sim = world();
-      const report = await run(sim, WF, exampleInput(WF, { approvers: ['netops@example.com'] }));
+      const report = await run(sim, WF, exampleInput(WF, { approvers: ['netops-lead@example.com'] }));
       expect(report.status).toBe('SUCCEEDED');
       const approvedAt = callsOf(report, 'SendTaskSuccess')[0].at;
       const change = callsOf(report, 'ChangeResourceRecordSets')[0];
@@ -148,18 +164,14 @@ describe('vpc-origin-share', () => {
       expect(vpcWorld(sim).dns.find((r: any) => r.Name === 'team-b.example.com.' && r.Type === 'A').AliasTarget.DNSName).toBe('d3teams0example.cloudfront.net.');
     });
 
-    it('rolls everything back when the cutover is rejected', async () => {
+    it('changes nothing at all when the change is rejected (the gate comes first)', async () => {
       const sim = world();
       const before = vpcWorld(sim);
-      const report = await run(sim, WF, exampleInput(WF, { approvers: ['netops@example.com'] }), { approve: 'reject' });
+      const report = await run(sim, WF, exampleInput(WF, { approvers: ['netops-lead@example.com'] }), { approve: 'reject' });
       expect(report.error?.name).toBe('ApprovalRejected');
-      expect(callsOf(report, 'ChangeResourceRecordSets')).toHaveLength(0);
+      for (const op of ['CreateVpcOrigin', 'CreateResourceShare', 'AcceptResourceShareInvitation', 'UpdateDistribution', 'ChangeResourceRecordSets']) expect([op, callsOf(report, op)]).toEqual([op, []]);
       expect(vpcWorld(sim)).toEqual(before);
       expect(report.states.some((s) => s.name === 'RolledBack')).toBe(true);
-      // The distribution change was undone in the documented order: off the distribution before unsharing and deleting.
-      const t = (op: string) => callsOf(report, op).filter((c) => !c.error).map((c) => c.at);
-      expect(Math.max(...t('UpdateDistribution'))).toBeLessThan(Math.min(...t('DeleteResourceShare')));
-      expect(Math.max(...t('DeleteResourceShare'))).toBeLessThan(Math.min(...t('DeleteVpcOrigin')));
     });
   });
 
@@ -199,6 +211,10 @@ describe('vpc-origin-share', () => {
     expect(report.error?.name).toBe('ResourceFailed');
     expect(errorMessage(report.error?.cause)).toMatch(/isolation check failed: https:\/\/team-b\.example\.com\/team-a\/health answered 200, expected 403 or 404: team-b\.example\.com reaches team-a's origin/);
     expect(vpcWorld(sim)).toEqual(before);
+    // Undone in the documented order: off the distribution before unsharing and deleting.
+    const t = (op: string) => callsOf(report, op).filter((c) => !c.error).map((c) => c.at);
+    expect(Math.max(...t('UpdateDistribution'))).toBeLessThan(Math.min(...t('DeleteResourceShare')));
+    expect(Math.max(...t('DeleteResourceShare'))).toBeLessThan(Math.min(...t('DeleteVpcOrigin')));
   });
 
   it('waits for another writer\'s lease on the distribution (a lock, not luck)', async () => {

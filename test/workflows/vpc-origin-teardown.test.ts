@@ -46,15 +46,19 @@ describe('vpc-origin-teardown', () => {
     const lastCheck = callsOf(report, 'ListDistributionsByOwnedResource').at(-1)!;
     expect(lastCheck.at).toBeGreaterThan(deleted);
     expectTeamCGone(sim);
-    // Only the documented mutations, each once.
-    const mutations = report.awsCalls.filter((c) => !c.error && c.service !== 'DynamoDB' && !/^(Get|List|Describe)/.test(c.operation)).map((c) => c.operation);
+    // Only the documented mutations, each once, after the approval (team C's alias leaves the distribution).
+    const gate = (c: { service: string }) => c.service === 'SNS' || c.service === 'SFN';
+    const mutations = report.awsCalls.filter((c) => !c.error && c.service !== 'DynamoDB' && !gate(c) && !/^(Get|List|Describe)/.test(c.operation)).map((c) => c.operation);
     expect(mutations).toEqual(['UpdateDistribution', 'DeleteResourceShare', 'DeleteVpcOrigin']);
+    expect(callsOf(report, 'SendTaskSuccess')[0].at).toBeLessThanOrEqual(detached);
+    expect((report.output as any).approval).toMatchObject({ approved: true });
   });
 
   it('disables the distribution instead of detaching when the input says so', async () => {
     const sim = exampleSim();
     const report = await run(sim, WF, exampleInput(WF, { distributionAction: 'disable' }));
     expect(report.status).toBe('SUCCEEDED');
+    expect(callsOf(report, 'SendTaskSuccess')[0].at).toBeLessThanOrEqual(okAt(report, 'UpdateDistribution')[0]);
     expect(vpcWorld(sim).distribution.enabled).toBe(false);
     expect(vpcWorld(sim).vpcOrigins).toEqual([]);
   });

@@ -4,7 +4,7 @@
  * Retry policy and a Catch into compensation. Fragments:
  *  - poll():     Check task → Choice(done?) → Wait(SecondsPath) → Check ...  (no sleeping Lambdas)
  *  - intent():   a Pass recording how to undo the next mutation, before it happens
- *  - approval(): a .waitForTaskToken gate with timeout, heartbeat and a reminder loop
+ *  - approval(): a .waitForTaskToken gate with timeout, heartbeat and a reminder loop, then VerifyApproval
  *  - map():      an inline Map over items with its own sub-chain
  * Task resources are "${<Task>Arn}" placeholders, substituted by CDK and by the local runner.
  */
@@ -186,17 +186,21 @@ export class ChainBuilder {
    *  - the decision: `fn` gets a task token (stored server-side, never in a URL or log) and the state
    *    waits for SendTaskSuccess / SendTaskFailure(ApprovalRejected), up to the timeout, with a heartbeat;
    *  - the reminder loop: heartbeats and reminders, sleeping in a callback state the decision wakes.
-   * The result at `resultPath` is {approved, approvalId, decidedBy, decidedAt, reason, via}. Any failure
+   * What SendTaskSuccess delivered is discarded: `<name>Verified` (VerifyApproval) re-reads the stored,
+   * signed decision and checks it against this execution's plan and requester; its result at `resultPath`
+   * is {approved, approvalId, decidedBy, decidedAt, reason, via, authentication, principal, ...}. Any failure
    * (rejection, expiry, lost heartbeat) closes the stored approval first, then goes where Task failures
-   * go; expiry and a lost heartbeat end as ApprovalRejected.
+   * go; expiry and a lost heartbeat end as ApprovalRejected; a decision that does not verify, SafetyViolation.
    */
   approval(name: string, o: { fn: string; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string }): this {
     if (this.nested) throw new Error('approval gates belong outside Map iterations');
     const n = (suffix: string) => `${name}${suffix}`;
-    const fields = [...new Set([...Object.keys(o.payload).map((k) => k.replace(/\.\$$/, '')), 'gate', 'timeoutSeconds', 'heartbeatSeconds'])];
+    const fields = [...new Set([...Object.keys(o.payload).map((k) => k.replace(/\.\$$/, '')), 'gate', 'timeoutSeconds', 'heartbeatSeconds', 'requester'])];
     const forward = (keys: string[]) => Object.fromEntries(keys.map((k) => [`${k}.$`, `$.${k}`]));
     const executionPath = o.payload['execution.$'];
     if (typeof executionPath !== 'string') throw new Error(`approval ${name}: the payload needs 'execution.$'`);
+    const planPath = o.payload['plan.$'];
+    if (typeof planPath !== 'string') throw new Error(`approval ${name}: the payload needs 'plan.$'`);
     const decision = {
       StartAt: n('Decision'),
       States: {
@@ -261,14 +265,22 @@ export class ChainBuilder {
       Parameters: {
         ...o.payload,
         gate: name,
+        'requester.$': '$.requester',
         'timeoutSeconds.$': o.timeoutSecondsPath,
         ...(o.heartbeatSecondsPath ? { 'heartbeatSeconds.$': o.heartbeatSecondsPath } : { heartbeatSeconds: APPROVAL_HEARTBEAT_SECONDS }),
         reminder: { attempt: 0 },
       },
       Branches: [decision, reminders],
-      ResultSelector: Object.fromEntries(['approved', 'approvalId', 'decidedBy', 'decidedAt', 'reason', 'via'].map((k) => [`${k}.$`, `$[0].${k}`])),
-      ResultPath: o.resultPath,
+      // Whatever SendTaskSuccess said is not trusted: the next state reads the signed record.
+      ResultPath: null,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: n('Closed') }],
+    });
+    this.task(n('Verified'), {
+      fn: 'VerifyApproval',
+      comment: 'Re-reads the stored decision: APPROVED, signed by the approval tasks, for this plan, by an allowed approver who is not the requester.',
+      parameters: { 'execution.$': executionPath, gate: name, 'plan.$': planPath, 'requester.$': '$.requester' },
+      resultPath: o.resultPath,
+      timeoutSeconds: 60,
     });
     const target = this.catchers(undefined)?.[0]?.Next as string;
     this.add(n('Closed'), {
@@ -444,6 +456,35 @@ export function initialize(chain: ChainBuilder): ChainBuilder {
 }
 
 /**
+ * For every workflow with an approval gate, right after ValidateInput (which names input mistakes
+ * before any AWS call): who asked, as the starter attested it (docs/approvals.md). An execution not
+ * started through a starter (StartExecution by hand) ends here, before any change.
+ */
+export function verifyRequester(chain: ChainBuilder, o: { catchTo?: string } = {}): ChainBuilder {
+  return chain.task('VerifyRequester', {
+    fn: 'VerifyRequester',
+    comment: 'Who asked for this execution, attested by the starter with a MAC over this execution\'s name and input; nobody decides their own request.',
+    parameters: { 'input.$': '$.input', 'execution.$': '$.execution', 'stateMachine.$': '$$.StateMachine.Name' },
+    resultPath: '$.requester',
+    catchTo: o.catchTo,
+    timeoutSeconds: 60,
+  });
+}
+
+/**
+ * For a workflow that AWS or a schedule starts (no person asks): the requester is the system that
+ * started it (a principal no approver has), so any configured approver may decide. Says why, in the
+ * ASL, where verifyRequester() would stand.
+ */
+export function noRequester(chain: ChainBuilder, o: { principal: string; why: string }): ChainBuilder {
+  return chain.pass('NoRequester', {
+    Comment: o.why,
+    Parameters: { principal: o.principal, approver: null, via: 'started by AWS or a schedule, not by a person', 'at.$': '$$.Execution.StartTime' },
+    ResultPath: '$.requester',
+  });
+}
+
+/**
  * One writer per resource: record the release intent, then take the leases (failing fast with
  * ResourceLocked, or waiting in Wait states when the plan says so). Pair with releaseLocks().
  */
@@ -462,4 +503,24 @@ export function acquireLocks(chain: ChainBuilder, o: { resourcesPath: string; wa
 export function releaseLocks(chain: ChainBuilder, resourcesPath: string, name = 'ReleaseLocks'): ChainBuilder {
   chain.task(name, { fn: 'ReleaseLock', parameters: { 'resources.$': resourcesPath, 'owner.$': '$.execution.name' }, resultPath: null, catchTo: null });
   return chain.tolerateFailure(name, '$.warnings.locks', 'The leases expire on their own; release them by hand to unblock sooner (docs/runbook.md).');
+}
+
+/**
+ * An approval gate only when the boolean at `when` is true (a plan with changes to what the internet
+ * sees); otherwise `resultPath` holds {approved: false, required: false} and the chain goes on. The plan
+ * task builds the ApprovalPlan from `planParameters`.
+ */
+export function approvalWhen(chain: ChainBuilder, o: {
+  workflow: string; when: string; comment: string; planFn: string; planParameters: Record<string, Json>; timeoutSecondsPath: string; resultPath: string;
+}): ChainBuilder {
+  chain.pass('NoApprovalNeeded', { Comment: o.comment, Result: { approved: false, required: false }, ResultPath: o.resultPath });
+  return chain.when('ApprovalRequired', o.when, (b) => {
+    b.task('PlanApproval', { fn: o.planFn, parameters: o.planParameters, resultPath: '$.approvalPlan' });
+    b.approval('AwaitApproval', {
+      fn: 'RequestApproval',
+      payload: { workflow: o.workflow, 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': o.timeoutSecondsPath },
+      timeoutSecondsPath: o.timeoutSecondsPath,
+      resultPath: o.resultPath,
+    });
+  });
 }
