@@ -61,6 +61,11 @@ export interface PollReport {
   lateSeconds: number;
 }
 
+export interface StepFunctionsFigures {
+  historyEvents: number;
+  largestPayload: { bytes: number; at: string };
+}
+
 export interface SimulationReport {
   workflow: string;
   executionName: string;
@@ -88,6 +93,11 @@ export interface SimulationReport {
   safety: { violations: string[] };
   /** Where the virtual time went: top-level phases in order, with their durations. */
   phases: Array<{ name: string; startedAt: number; seconds: number }>;
+  /**
+   * The execution against Step Functions' quotas (runner/history.ts): its history events as AWS counts
+   * them (quota 25,000) and its largest payload in bytes of UTF-8 JSON (quota 262,144), with where it was.
+   */
+  stepFunctions: StepFunctionsFigures;
   /** The simulated world at the end. */
   resources: Record<string, unknown>;
 }
@@ -210,6 +220,7 @@ export function buildReport(r: {
   topLevelStates: string[];
   pollChecks: PollCheck[];
   approvals: ApprovalRecord[];
+  stepFunctions: StepFunctionsFigures;
 }): SimulationReport {
   const rel = (t: number) => Math.round((t - r.startedAt) / 10) / 100;
   const tokens = r.sim.taskTokens.issued;
@@ -240,6 +251,7 @@ export function buildReport(r: {
     approvals: r.approvals,
     safety: { violations: safetyViolations(awsCalls, r.approvals) },
     phases,
+    stepFunctions: r.stepFunctions,
     resources: redactTokens(r.sim.snapshot(), tokens),
   };
 }
@@ -255,7 +267,7 @@ export function formatDuration(seconds: number): string {
 }
 
 /** "Where the virtual time went", for the terminal. */
-export function formatPhases(report: SimulationReport, limit = 12): string {
+export function formatPhases(report: Pick<SimulationReport, 'phases' | 'virtualSeconds'>, limit = 12): string {
   const total = Math.max(report.virtualSeconds, 1);
   const top = [...report.phases].sort((a, b) => b.seconds - a.seconds).slice(0, limit).filter((p) => p.seconds > 0);
   const width = Math.max(...top.map((p) => p.name.length), 10);
