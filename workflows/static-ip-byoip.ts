@@ -8,6 +8,7 @@
  * Any failure (or a rejection) undoes what this execution did, newest first.
  */
 import { PollProfiles } from '../domain/polling';
+import { STATIC_IP_MAX_APPROVAL_SECONDS } from '../domain/static-ip';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
 import { ChainBuilder, initialize } from './lib/builder';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
@@ -65,6 +66,7 @@ function build() {
     payload: { workflow: 'static-ip-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
     timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
     resultPath: '$.approval',
+    maxTimeoutSeconds: STATIC_IP_MAX_APPROVAL_SECONDS,
   });
 
   c.intent('advertisement', {
