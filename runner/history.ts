@@ -379,7 +379,8 @@ export class ExecutionHistory {
     };
     for (const [key, list] of [...this.open.entries()]) {
       if (!inside(list[0].name)) continue;
-      for (const s of list) if (s.type === 'Task' || s.type === 'Wait' || s.type === 'Map' || s.type === 'Parallel') this.add(at, `${s.type}StateAborted` as HistoryEventType, {}, s.lastEventId);
+      // A state that failed has ended with its failure event; the others were cut short.
+      for (const s of list) if (!s.failed && ['Task', 'Wait', 'Map', 'Parallel'].includes(s.type)) this.add(at, `${s.type}StateAborted` as HistoryEventType, {}, s.lastEventId);
       this.open.delete(key);
     }
     const iterations = this.iterations.get(container);
