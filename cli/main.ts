@@ -3,6 +3,7 @@
  *   byoip simulate <workflow> [--input FILE [--world FILE]] [--approve auto|reject|prompt|none]
  *                  [--fault Operation=ErrorName[xN]]... [--report FILE]
  *   byoip approvals [--sim]                 byoip approve|reject <id> --as EMAIL --reason TEXT [--sim]
+ *   byoip start <workflow> -i INPUT [--name N]   byoip watch <execution>   byoip status   byoip doctor (cli/real-commands.ts)
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { prepareScenario, scenarioFor } from '../runner/scenarios';
 import { workflows, workflowByName } from '../workflows';
 import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
 import { progressPrinter } from './progress';
+import { registerRealCommands } from './real-commands';
 
 const DEFAULT_WORLD = resolve(__dirname, '..', 'examples', 'world.json');
 
@@ -138,6 +140,7 @@ export async function main(argv: string[]): Promise<number> {
         code = outcome.code;
       });
   }
+  registerRealCommands(program, (c) => { code = c; });
   try {
     await program.parseAsync(argv);
   } catch (e) {

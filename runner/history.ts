@@ -188,6 +188,20 @@ export class ExecutionHistory {
     this.taskResults.set(state, result);
   }
 
+  /** How the execution ended, as its last event says (undefined while it runs). */
+  get outcome(): { status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'; at: number; output?: string; error?: string; cause?: string } | undefined {
+    const last = this.closed ? this.events[this.events.length - 1] : undefined;
+    if (!last) return undefined;
+    const at = new Date(last.timestamp!).getTime();
+    switch (last.type) {
+      case 'ExecutionSucceeded': return { status: 'SUCCEEDED', at, output: serialized(last).executionSucceededEventDetails?.output };
+      case 'ExecutionFailed': return { status: 'FAILED', at, error: last.executionFailedEventDetails?.error, cause: last.executionFailedEventDetails?.cause };
+      case 'ExecutionTimedOut': return { status: 'TIMED_OUT', at };
+      case 'ExecutionAborted': return { status: 'ABORTED', at };
+      default: return undefined;
+    }
+  }
+
   /** How many events the history holds. */
   get length(): number {
     return this.events.length;

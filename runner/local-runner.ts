@@ -15,6 +15,7 @@ import type { Context } from 'aws-lambda';
 import { approvalIdFor } from '../domain/approval';
 import { decideApproval, type DecisionOutcome } from '../tasks/approval/store';
 import { taskCatalog } from '../tasks/catalog';
+import { stateMachineName } from '../workflows/lib/workflow';
 import type { Simulator } from '../sim/simulator';
 import type { PendingTask } from '../sim/task-tokens';
 import { connectSimulator } from '../sim/transport';
@@ -307,8 +308,8 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   const executionName = opts.executionName ?? `sim-${opts.workflow}-${randomUUID().slice(0, 8)}`;
   const account = sim.world.defaultAccount;
   const region = sim.world.defaultRegion;
-  const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:byoip-${opts.workflow}`;
-  const executionId = `arn:aws:states:${region}:${account}:execution:byoip-${opts.workflow}:${executionName}`;
+  const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${stateMachineName(opts.workflow)}`;
+  const executionId = `arn:aws:states:${region}:${account}:execution:${stateMachineName(opts.workflow)}:${executionName}`;
   const disconnect = connectSimulator(sim);
   const startedAt = sim.clock.now();
   const rel = (t: number) => (t - startedAt) / 1000;
@@ -334,7 +335,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
         overrides: { taskResourceLocalHandlers: handlers },
         context: {
           Execution: { Id: executionId, Name: executionName, RoleArn: `arn:aws:iam::${account}:role/byoip-orchestrator-states` },
-          StateMachine: { Id: stateMachineArn, Name: `byoip-${opts.workflow}` },
+          StateMachine: { Id: stateMachineArn, Name: stateMachineName(opts.workflow) },
           Task: { Token: 'replaced-per-callback' },
         },
       });
