@@ -13,7 +13,7 @@ import { createSimulator, type Simulator } from '../sim';
 import { VirtualClock } from '../sim/clock';
 import { startApprovalServer, type ApprovalServer } from '../runner/approval-server';
 import { loadDefinition, runWorkflow, type ApprovalPolicy, type ApprovalRequest } from '../runner/local-runner';
-import { formatDuration, formatPhases, type SimulationReport } from '../runner/report';
+import { formatDuration, formatPhases, formatStepFunctionsFigures, type SimulationReport } from '../runner/report';
 import { prepareScenario, scenarioFor } from '../runner/scenarios';
 import { workflows, workflowByName } from '../workflows';
 import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
@@ -89,6 +89,7 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
   err.write(`\n${workflow}: ${report.status} after ${formatDuration(report.virtualSeconds)} of virtual time (${wall.toFixed(2)} s wall, ${report.awsCalls.length} AWS calls)\n`);
   if (report.error) err.write(`  error: ${report.error.name}: ${errorMessage(report.error.cause)}\n`);
   err.write(`where the virtual time went:\n${formatPhases(report)}\n`);
+  err.write(`${formatStepFunctionsFigures(report)}\n`);
   if (opts.report) {
     mkdirSync(dirname(resolve(opts.report)), { recursive: true });
     writeFileSync(opts.report, `${JSON.stringify(report, null, 2)}\n`);

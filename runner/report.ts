@@ -275,3 +275,10 @@ export function formatPhases(report: Pick<SimulationReport, 'phases' | 'virtualS
     .map((p) => `  ${p.name.padEnd(width)}  ${formatDuration(p.seconds).padStart(12)}  ${((100 * p.seconds) / total).toFixed(1).padStart(5)} %`)
     .join('\n');
 }
+
+/** The execution against Step Functions' quotas, for the terminal (the report's `stepFunctions`). */
+export function formatStepFunctionsFigures(report: Pick<SimulationReport, 'stepFunctions'>): string {
+  const { historyEvents, largestPayload } = report.stepFunctions;
+  const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)} %`;
+  return `Step Functions quotas: ${historyEvents} history events (${pct(historyEvents, 25_000)} of 25,000); largest payload ${largestPayload.bytes} bytes (${pct(largestPayload.bytes, 262_144)} of 256 KiB) at ${largestPayload.at}`;
+}
