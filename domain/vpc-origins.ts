@@ -261,7 +261,8 @@ export const VpcOriginTeardownInputSchema = z.object({
   distributionId: DistributionId,
   /** detach: remove these teams' origins, behaviours and aliases; disable: also disable the distribution (retiring it). */
   distributionAction: z.enum(['detach', 'disable'], { error: 'must be "detach" or "disable"' }).default('detach'),
-  teams: z.array(TeamTeardownInput).min(1, 'needs at least one team').max(40),
+  teams: z.array(TeamTeardownInput).min(1, 'needs at least one team')
+    .max(MAX_TEAMS_PER_EXECUTION, `at most ${MAX_TEAMS_PER_EXECUTION} teams per execution (each polls its VPC origin's deletion for up to 3 h: Step Functions' history quota); start further executions for more teams`),
   lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
 }).strict();
 

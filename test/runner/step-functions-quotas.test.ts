@@ -5,7 +5,7 @@
  */
 import { createSimulator } from '../../sim';
 import { connectSimulator } from '../../sim/transport';
-import { MAX_TEAMS_PER_EXECUTION, planVpcOriginShare } from '../../domain/vpc-origins';
+import { MAX_TEAMS_PER_EXECUTION, planVpcOriginShare, planVpcOriginTeardown } from '../../domain/vpc-origins';
 import { HISTORY_LIMIT_CAUSE, STEP_FUNCTIONS_QUOTAS, type ExecutionHistory } from '../../runner/history';
 import { loadDefinition, runWorkflow } from '../../runner/local-runner';
 import { prepareScenario, scenarioFor } from '../../runner/scenarios';
@@ -209,6 +209,10 @@ describe('the workflows at the edges of their inputs', () => {
       expect(teams[0].pathPattern).toHaveLength(255);
       expect(() => planVpcOriginShare(input)).not.toThrow();
       expect(() => planVpcOriginShare({ ...input, teams: [...teams, generatedTeam(99).input] })).toThrow(/input\.teams: at most 20 teams per execution/);
+      // The teardown polls each team's VPC origin deletion the same way.
+      const teardown = (n: number) => ({ ...exampleInput('vpc-origin-teardown'), teams: Array.from({ length: n }, (_, i) => { const t = generatedTeam(i + 1).input; return { name: t.name, accountId: t.accountId, roleArn: t.roleArn, albArn: t.albArn, host: t.host }; }) });
+      expect(() => planVpcOriginTeardown(teardown(MAX_TEAMS_PER_EXECUTION))).not.toThrow();
+      expect(() => planVpcOriginTeardown(teardown(MAX_TEAMS_PER_EXECUTION + 1))).toThrow(/input\.teams: at most 20 teams per execution/);
     });
 
     it('succeeds within the payload quota', async () => {
