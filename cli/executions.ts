@@ -8,6 +8,7 @@ import {
   DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand,
   SFNClient, StartExecutionCommand, type ExecutionListItem, type HistoryEvent,
 } from '@aws-sdk/client-sfn';
+import { EXECUTION_NAME } from '../domain/step-functions';
 import { client, defaultRegion } from '../tasks/lib/aws';
 import { readHistory } from '../runner/history';
 import { loadTaskHandler, type ProgressEvent } from '../runner/local-runner';
@@ -25,8 +26,6 @@ export interface Where { region?: string }
 
 const sfn = (w: Where) => client(SFNClient, { region: w.region });
 
-/** Step Functions' rule for execution names, checked before the call so a typo is named plainly. */
-const EXECUTION_NAME = /^[^\s?*<>{}[\]:;,\\|^~$#%&`"/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
 /** The deployed state machine of a workflow (`byoip-<workflow>`), found by listing this Region's machines. */
 export async function findStateMachine(workflow: string, where: Where): Promise<string> {

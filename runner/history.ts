@@ -25,17 +25,11 @@
  * rehearsal (`byoip watch` reads a real execution with it).
  */
 import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
+import { STEP_FUNCTIONS_QUOTAS } from '../domain/step-functions';
 import type { ProgressEvent } from './local-runner';
 import type { StateRecord } from './report';
 
-export const STEP_FUNCTIONS_QUOTAS = {
-  /** Maximum input or output size for a task, state or execution, in bytes of UTF-8 JSON. */
-  payloadBytes: 262_144,
-  /** Maximum execution history size (events). */
-  historyEvents: 25_000,
-  /** Concurrent iterations of an inline Map state. */
-  inlineMapConcurrency: 40,
-} as const;
+export { STEP_FUNCTIONS_QUOTAS };
 
 export const HISTORY_LIMIT_CAUSE = `The execution reached the maximum number of history events (${STEP_FUNCTIONS_QUOTAS.historyEvents}).`;
 const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';

@@ -2,6 +2,7 @@
  * The simulation report (format documented in docs/simulation.md; keep it stable).
  * All times are virtual seconds from the start of the execution.
  */
+import { STEP_FUNCTIONS_QUOTAS } from '../domain/step-functions';
 import type { Simulator } from '../sim/simulator';
 
 export interface StateRecord {
@@ -280,5 +281,6 @@ export function formatPhases(report: Pick<SimulationReport, 'phases' | 'virtualS
 export function formatStepFunctionsFigures(report: Pick<SimulationReport, 'stepFunctions'>): string {
   const { historyEvents, largestPayload } = report.stepFunctions;
   const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)} %`;
-  return `Step Functions quotas: ${historyEvents} history events (${pct(historyEvents, 25_000)} of 25,000); largest payload ${largestPayload.bytes} bytes (${pct(largestPayload.bytes, 262_144)} of 256 KiB) at ${largestPayload.at}`;
+  const { historyEvents: maxEvents, payloadBytes: maxBytes } = STEP_FUNCTIONS_QUOTAS;
+  return `Step Functions quotas: ${historyEvents} history events (${pct(historyEvents, maxEvents)} of ${maxEvents.toLocaleString('en')}); largest payload ${largestPayload.bytes} bytes (${pct(largestPayload.bytes, maxBytes)} of ${maxBytes / 1024} KiB) at ${largestPayload.at}`;
 }

@@ -16,9 +16,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { ExecutionHistory } from '../../runner/history';
+import type { ExecutionHistory, ExecutionStatus } from '../../runner/history';
 import type { ApprovalPolicy, ApprovalRequest, RunOptions, RunResult } from '../../runner/local-runner';
 import { workflows } from '../../workflows';
+import { EXECUTION_NAME, STEP_FUNCTIONS_QUOTAS } from '../../domain/step-functions';
 import { stateMachineName } from '../../workflows/lib/workflow';
 import { awsError } from '../aws-error';
 import { VirtualClock } from '../clock';
@@ -34,9 +35,6 @@ export const StepFunctionsWorldSection = z.object({
   approvals: z.enum(['hold', 'none', 'auto']).default('hold'),
 }).strict();
 
-const PAYLOAD_QUOTA_BYTES = 262_144;
-/** Execution names: 1-80 characters, none of Step Functions' forbidden ones (whitespace, wildcards, brackets, specials, controls). */
-const EXECUTION_NAME = /^[^\s?*<>{}[\]:;,\\|^~$#%&`"/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
 interface SimStateMachine {
   readonly name: string;
@@ -47,8 +45,6 @@ interface SimStateMachine {
   readonly roleArn: string;
   readonly creationDate: number;
 }
-
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 interface SimExecution {
   readonly arn: string;
@@ -203,7 +199,7 @@ export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
       } catch {
         throw awsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not JSON');
       }
-      if (Buffer.byteLength(text, 'utf8') > PAYLOAD_QUOTA_BYTES) throw awsError('InvalidExecutionInput', 'The execution input exceeds the maximum number of bytes service limit.');
+      if (Buffer.byteLength(text, 'utf8') > STEP_FUNCTIONS_QUOTAS.payloadBytes) throw awsError('InvalidExecutionInput', 'The execution input exceeds the maximum number of bytes service limit.');
       const arn = `arn:aws:states:${m.region}:${m.account}:execution:${m.name}:${name}`;
       const existing = ctx.state.executions.find((e) => e.arn === arn);
       if (existing) {
