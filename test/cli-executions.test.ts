@@ -3,7 +3,7 @@
  * simulator's Step Functions API (sim/services/stepfunctions.ts) through the same SDK clients: the
  * history `watch` reads is the runner's, in AWS's event format, paged.
  */
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { main, VirtualClock } from '../cli/main';
 import { progressPrinter } from '../cli/progress';
 import type { Simulator } from '../sim';
@@ -106,6 +106,23 @@ describe('byoip start + watch', () => {
       await done();
     }
   });
+});
+
+it('StopExecution aborts a running execution, which then reads ABORTED', async () => {
+  const { sim, done } = account();
+  try {
+    const arn = (await byoip('start', 'vpc-origin-share', '-i', 'examples/vpc-origin-share.input.json', '--name', 'stop-me')).stdout.trim();
+    const sfn = client(SFNClient, { region: 'us-east-1' });
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
+    await sfn.send(new StopExecutionCommand({ executionArn: arn }));
+    await until('the abort', async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status !== 'RUNNING');
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('ABORTED');
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, reverseOrder: true, maxResults: 1 }));
+    expect(history.events?.[0].type).toBe('ExecutionAborted');
+    expect(sim.calls.some((c) => c.operation === 'StopExecution' && !c.error)).toBe(true);
+  } finally {
+    await done();
+  }
 });
 
 describe('byoip status', () => {
