@@ -54,9 +54,9 @@ export const PollProfiles = {
    * CloudFront distribution or anycast list deployments: minutes. (Precision 0.1, not finer: every check
    * writes 9 history events; a week's onboarding under slow timings stays under 10 % of the 25,000.)
    */
-  cloudfrontDeployment: { expectedSeconds: 300, minDelaySeconds: 10, maxDelaySeconds: 600, precision: 0.1, timeoutSeconds: 6 * 3600 },
-  /** Route 53 change to INSYNC: usually under 60 s; checked every 10 s at first. */
-  dnsChange: { expectedSeconds: 60, minDelaySeconds: 10, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 3600 },
+  cloudfrontDeployment: { expectedSeconds: 450, minDelaySeconds: 10, maxDelaySeconds: 600, precision: 0.1, timeoutSeconds: 6 * 3600 },
+  /** Route 53 change to INSYNC: usually under 60 s; checked every 15 s at first. */
+  dnsChange: { expectedSeconds: 60, minDelaySeconds: 15, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 3600 },
   /** Another execution's lease on the same resources (only when the input asks to wait). */
   lockWait: { expectedSeconds: 1800, minDelaySeconds: 30, maxDelaySeconds: 1800, precision: 0.1, timeoutSeconds: 7 * 86400 },
   /** Advertise / withdraw reaching advertised / provisioned: a few minutes. */

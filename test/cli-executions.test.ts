@@ -70,15 +70,22 @@ describe('byoip start + watch', () => {
       expect(progress.startsWith(printed.join(''))).toBe(true); // line for line what the rehearsal printed
       expect(progress).toContain(`\nchg-42: SUCCEEDED after ${formatDuration(report.virtualSeconds)} (${report.stepFunctions.historyEvents} history events)\n`);
       expect(progress).toContain(`where the time went:\n${formatPhases(report)}\n`);
-      // The history is AWS's: paged (more than 1,000 events), counted as the report counts it.
+      // The history is AWS's: paged, counted as the report counts it.
       const sfn = client(SFNClient, { region: 'us-east-1' });
-      const first = await sfn.send(new GetExecutionHistoryCommand({ executionArn: ARN, maxResults: 1000 }));
-      const second = await sfn.send(new GetExecutionHistoryCommand({ executionArn: ARN, maxResults: 1000, nextToken: first.nextToken }));
-      expect(first.events).toHaveLength(1000);
-      expect(first.events![0]).toMatchObject({ id: 1, type: 'ExecutionStarted' });
-      expect(1000 + second.events!.length).toBe(report.stepFunctions.historyEvents);
-      expect(second.nextToken).toBeUndefined();
-      expect(second.events!.at(-1)).toMatchObject({ type: 'ExecutionSucceeded' });
+      const pages = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: ARN, maxResults: 400, nextToken }));
+        pages.push(page.events ?? []);
+        nextToken = page.nextToken;
+      } while (nextToken);
+      const events = pages.flat();
+      expect(pages.length).toBeGreaterThan(2);
+      expect(pages.slice(0, -1).every((p) => p.length === 400)).toBe(true);
+      expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+      expect(events).toHaveLength(report.stepFunctions.historyEvents);
+      expect(events[0]).toMatchObject({ type: 'ExecutionStarted' });
+      expect(events.at(-1)).toMatchObject({ type: 'ExecutionSucceeded' });
       expect(await sfn.send(new DescribeExecutionCommand({ executionArn: ARN }))).toMatchObject({ status: 'SUCCEEDED', name: 'chg-42' });
       // A finished execution read again, by workflow and name, without following.
       const again = await byoip('watch', 'onboard-cloudfront-byoip/chg-42', '--no-follow');

@@ -199,7 +199,7 @@ describe('the workflows at the edges of their inputs', () => {
 
   describe('vpc-origin-share with the longest fields its input accepts', () => {
     const teams = Array.from({ length: MAX_TEAMS_PER_EXECUTION }, (_, i) => maxSizeTeam(i + 1).input);
-    const approvers = Array.from({ length: 20 }, (_, i) => `a${String(i).padStart(2, '0')}${'a'.repeat(62)}@${'e'.repeat(63)}.${'f'.repeat(63)}.${'g'.repeat(56)}.com`);
+    const approvers = Array.from({ length: 20 }, (_, i) => `a${String(i).padStart(2, '0')}${'a'.repeat(61)}@${'e'.repeat(63)}.${'f'.repeat(63)}.${'g'.repeat(57)}.com`); // local part 64, whole 254
     const input = shareInput(teams, { migrationId: 'm'.repeat(41), approvers });
     const world = () => createSimulator(worldWithTeams(MAX_TEAMS_PER_EXECUTION, {}, maxSizeTeam), EXAMPLES);
 
