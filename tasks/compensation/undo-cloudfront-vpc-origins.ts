@@ -41,7 +41,10 @@ const removeTeamOrigins: UndoImpl = {
     await withdrawQueued(p.distributionId, p.executionName);
     const cf = cloudfrontHere();
     const current = await cf.send(new GetDistributionConfigCommand({ Id: p.distributionId }));
-    const teams = p.teamNames.map((team, i) => ({ team, vpcOriginId: p.vpcOriginIds[i], host: p.hosts[i] }));
+    // Intents recorded before this shape (an execution started on the previous deployment) list whole teams.
+    const teams = p.teamNames
+      ? p.teamNames.map((team, i) => ({ team, vpcOriginId: p.vpcOriginIds[i], host: p.hosts[i] }))
+      : (p as unknown as { teams: Array<{ team: string; vpcOriginId: string; host: string }> }).teams;
     const mine = teams.filter((t) => !p.skipTeams.includes(t.team));
     const out = removeTeams(present(current.DistributionConfig, `GetDistributionConfig ${p.distributionId}: DistributionConfig`), mine.map((t) => ({ vpcOriginIds: [t.vpcOriginId], aliases: p.hostsCoveredBefore.includes(t.host) ? [] : [t.host] })));
     if (out.blocked.length) throw new UndoRefused(out.blocked.join('; '));
