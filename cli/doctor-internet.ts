@@ -1,5 +1,5 @@
 /**
- * `byoip doctor --cidr CIDR [--asn ASN]`: the workflows' pre-flight, run by hand before filing a
+ * `byoip doctor --cidr CIDR [--asn ASN]` (registered in cli/real-commands.ts): the workflows' pre-flight, run by hand before filing a
  * migration: is the certificate of the signing key in the RDAP record (and unexpired), do ROAs
  * authorize Amazon's ASNs (and yours) for every /24, who announces the prefix today. Reads the real
  * services (IANA, the RIRs, RIPEstat) with the deployment's internet settings, or a world's simulated
@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { canonicalCidr } from '../domain/cidr';
 import { DEFAULT_INTERNET_EVIDENCE, type InternetEvidenceConfig } from '../domain/internet/config';
 import { AMAZON_ASNS, type PreflightResult } from '../domain/internet/evidence';
@@ -81,18 +80,4 @@ export async function doctorInternet(opts: DoctorOptions, out: NodeJS.WritableSt
   out.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatDoctor(result));
   if (!opts.signingKey && !opts.json) out.write('(no --signing-key: the certificates were checked for presence and validity, not against your key)\n');
   return result.passed ? 0 : 1;
-}
-
-/** Adds `doctor` to the CLI (the lead folds this into the general `byoip doctor`). */
-export function addDoctorCommand(program: Command, setCode: (code: number) => void): void {
-  program.command('doctor')
-    .description('check a migration\'s prerequisites outside AWS: RDAP certificate, ROAs, current routes (no AWS calls)')
-    .option('--cidr <cidr>', 'a CIDR you will bring (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--asn <asn>', 'your ASN, for BYOASN (its RDAP record and ROAs are checked too)')
-    .option('--signing-key <file>', 'the PEM private key that signs the authorization messages: the RDAP certificate must be its certificate')
-    .option('--world <file>', 'check a simulated world\'s internet instead of the real services (no network)')
-    .option('--json', 'machine-readable output')
-    .action(async (opts: DoctorOptions) => {
-      setCode(await doctorInternet(opts));
-    });
 }

@@ -2,8 +2,9 @@
  * byoip: run the workflows against the simulated AWS (rehearsals), list workflows, decide approvals.
  *   byoip simulate <workflow> [--input FILE [--world FILE]] [--approve auto|reject|prompt|none]
  *                  [--fault Operation=ErrorName[xN]]... [--skip-preflight [REASON]] [--report FILE]
- *   byoip doctor --cidr CIDR [--asn ASN] [--signing-key FILE] [--world FILE]
  *   byoip approvals [--sim]                 byoip approve|reject <id> --reason TEXT [--as EMAIL] [--sim]
+ *   byoip start <workflow> -i INPUT [--name N]   byoip watch <execution>   byoip status
+ *   byoip doctor [--cidr CIDR [--asn ASN]] ... (cli/real-commands.ts, cli/doctor-internet.ts)
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -13,13 +14,13 @@ import { createSimulator, type Simulator } from '../sim';
 import { VirtualClock } from '../sim/clock';
 import { startApprovalServer, type ApprovalServer } from '../runner/approval-server';
 import { loadDefinition, runWorkflow, type ApprovalPolicy, type ApprovalRequest } from '../runner/local-runner';
-import { formatDuration, formatInternetEvidence, formatPhases, type SimulationReport } from '../runner/report';
+import { formatDuration, formatInternetEvidence, formatPhases, formatStepFunctionsFigures, type SimulationReport } from '../runner/report';
 import { mergeJson, prepareScenario, readExample, scenarioFor } from '../runner/scenarios';
 import { isInternetFault, withInternetFaults } from '../sim/internet/world';
 import { workflows, workflowByName } from '../workflows';
 import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
-import { addDoctorCommand } from './doctor-internet';
 import { progressPrinter } from './progress';
+import { registerRealCommands } from './real-commands';
 
 const DEFAULT_WORLD = resolve(__dirname, '..', 'examples', 'world.json');
 
@@ -102,6 +103,7 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
   err.write(`\n${workflow}: ${report.status} after ${formatDuration(report.virtualSeconds)} of virtual time (${wall.toFixed(2)} s wall, ${report.awsCalls.length} AWS calls)\n`);
   if (report.error) err.write(`  error: ${report.error.name}: ${errorMessage(report.error.cause)}\n`);
   err.write(`where the virtual time went:\n${formatPhases(report)}\n`);
+  err.write(`${formatStepFunctionsFigures(report)}\n`);
   const evidence = formatInternetEvidence(report);
   if (evidence) err.write(`evidence from the internet:\n${evidence}\n`);
   if (opts.report) {
@@ -136,9 +138,6 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (workflow: string, opts) => {
       code = await simulate(workflow, opts);
     });
-  addDoctorCommand(program, (c) => {
-    code = c;
-  });
   const where = (c: Command) => c
     .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
     .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')
@@ -160,6 +159,7 @@ export async function main(argv: string[]): Promise<number> {
         code = outcome.code;
       });
   }
+  registerRealCommands(program, (c) => { code = c; });
   try {
     await program.parseAsync(argv);
   } catch (e) {

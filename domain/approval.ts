@@ -63,6 +63,11 @@ export const GateTiming = z.object({
   heartbeatSeconds: z.number().int().min(60).max(MAX_APPROVAL_SECONDS),
 });
 
+/** A plan title within ApprovalPlan's 300 characters: the changes list carries every detail the title drops. */
+export function planTitle(text: string): string {
+  return text.length <= 300 ? text : `${text.slice(0, 296)}...`;
+}
+
 /** JSON with object keys sorted at every level: the same plan always hashes the same. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

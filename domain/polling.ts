@@ -6,6 +6,7 @@
  * quick, keep the detection lateness a bounded share of the time already waited, and cap the interval.
  */
 import { ErrorNames, WorkflowError } from './errors';
+import { MAX_EXECUTION_SECONDS } from './validation';
 
 export interface PollProfile {
   /**
@@ -46,17 +47,20 @@ export const PollProfiles = {
   /** BYOIP CIDR into a top-level pool: "most within two hours, up to one week". */
   byoipProvisioning: { expectedSeconds: 30_600, minDelaySeconds: 30, maxDelaySeconds: 6 * 3600, precision: 0.036, timeoutSeconds: 8 * 86400 },
   /** Child-pool provisioning and deprovisioning: minutes. */
-  poolCidr: { expectedSeconds: 600, minDelaySeconds: 10, maxDelaySeconds: 1800, precision: 0.08, timeoutSeconds: 2 * 86400 },
+  poolCidr: { expectedSeconds: 600, minDelaySeconds: 10, maxDelaySeconds: 1800, precision: 0.1, timeoutSeconds: 2 * 86400 },
   /** IPAM pool create/delete: seconds. */
   poolState: { expectedSeconds: 20, minDelaySeconds: 5, maxDelaySeconds: 300, precision: 0.2, timeoutSeconds: 6 * 3600 },
-  /** CloudFront distribution or anycast list deployments: minutes. */
-  cloudfrontDeployment: { expectedSeconds: 300, minDelaySeconds: 10, maxDelaySeconds: 600, precision: 0.08, timeoutSeconds: 6 * 3600 },
-  /** Route 53 change to INSYNC: usually under 60 s. */
-  dnsChange: { expectedSeconds: 60, minDelaySeconds: 5, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 3600 },
+  /**
+   * CloudFront distribution or anycast list deployments: minutes. (Precision 0.1, not finer: every check
+   * writes 9 history events; a week's onboarding under slow timings stays under 10 % of the 25,000.)
+   */
+  cloudfrontDeployment: { expectedSeconds: 450, minDelaySeconds: 10, maxDelaySeconds: 600, precision: 0.1, timeoutSeconds: 6 * 3600 },
+  /** Route 53 change to INSYNC: usually under 60 s; checked every 15 s at first. */
+  dnsChange: { expectedSeconds: 60, minDelaySeconds: 15, maxDelaySeconds: 60, precision: 0.1, timeoutSeconds: 3600 },
   /** Another execution's lease on the same resources (only when the input asks to wait). */
   lockWait: { expectedSeconds: 1800, minDelaySeconds: 30, maxDelaySeconds: 1800, precision: 0.1, timeoutSeconds: 7 * 86400 },
   /** Advertise / withdraw reaching advertised / provisioned: a few minutes. */
-  advertisement: { expectedSeconds: 120, minDelaySeconds: 5, maxDelaySeconds: 300, precision: 0.1, timeoutSeconds: 6 * 3600 },
+  advertisement: { expectedSeconds: 120, minDelaySeconds: 10, maxDelaySeconds: 300, precision: 0.1, timeoutSeconds: 6 * 3600 },
   /** BYOASN provision / deprovision: "after a few minutes". */
   byoasn: { expectedSeconds: 300, minDelaySeconds: 10, maxDelaySeconds: 600, precision: 0.08, timeoutSeconds: 2 * 86400 },
   /** ASN ↔ CIDR association and disassociation: minutes (not documented). */
@@ -102,8 +106,35 @@ export function fixedInterval(seconds: number, timeoutSeconds: number): PollProf
   return { expectedSeconds: 0, minDelaySeconds: seconds, maxDelaySeconds: seconds, precision: 1, timeoutSeconds };
 }
 
-/** Advances a poll loop by one check made at `nowMs`; throws WaitTimedOut past the profile's timeout. */
-export function advancePoll(state: PollState | undefined, nowMs: number, profile: PollProfile, what: string): PollDecision {
+/**
+ * Time kept free at the end of every execution for compensation (undo steps poll too): no wait of the
+ * workflow itself runs into it. Together with the approval gates' longest timeout, it is what a wait
+ * before a gate leaves (workflows/lib/builder.ts computes each poll's reserve).
+ */
+export const COMPENSATION_RESERVE_SECONDS = 86_400;
+
+/**
+ * The latest moment a wait may still be waiting: the execution's start plus the state machine's
+ * timeout (MAX_EXECUTION_SECONDS), minus what must still fit after this wait. A wait that reaches it
+ * fails with WaitTimedOut, so the execution compensates instead of hitting States.Timeout (which ends
+ * it on the spot, nothing undone).
+ */
+export interface PollDeadline {
+  /** `$$.Execution.StartTime` (ISO 8601). */
+  readonly executionStartTime: string;
+  /** Seconds kept free after this wait: approval gates that follow, and compensation. */
+  readonly reserveSeconds: number;
+}
+
+export function deadlineMs(d: PollDeadline): number {
+  return Date.parse(d.executionStartTime) + (MAX_EXECUTION_SECONDS - d.reserveSeconds) * 1000;
+}
+
+/**
+ * Advances a poll loop by one check made at `nowMs`; throws WaitTimedOut past the profile's timeout or
+ * the execution's deadline, and never sleeps past that deadline.
+ */
+export function advancePoll(state: PollState | undefined, nowMs: number, profile: PollProfile, what: string, deadline?: PollDeadline): PollDecision {
   const attempt = (state?.attempt ?? 0) + 1;
   const startedAt = state?.startedAt ?? nowMs;
   const elapsedSeconds = Math.max(0, (nowMs - startedAt) / 1000);
@@ -113,5 +144,16 @@ export function advancePoll(state: PollState | undefined, nowMs: number, profile
       `${what} did not finish within ${Math.round(profile.timeoutSeconds / 3600)} h (${attempt - 1} checks)`,
     );
   }
-  return { attempt, startedAt, elapsedSeconds, nextDelaySeconds: nextPollDelay(elapsedSeconds, profile) };
+  let nextDelaySeconds = nextPollDelay(elapsedSeconds, profile);
+  if (deadline) {
+    const end = deadlineMs(deadline);
+    if (nowMs >= end) {
+      throw new WorkflowError(
+        ErrorNames.WaitTimedOut,
+        `${what} did not finish by ${new Date(end).toISOString()} (${attempt - 1} checks): the execution must keep ${Math.round(deadline.reserveSeconds / 3600)} h for what follows (approval, compensation) within its ${MAX_EXECUTION_SECONDS / 86_400}-day timeout`,
+      );
+    }
+    nextDelaySeconds = Math.max(1, Math.min(nextDelaySeconds, Math.ceil((end - nowMs) / 1000)));
+  }
+  return { attempt, startedAt, elapsedSeconds, nextDelaySeconds };
 }

@@ -22,6 +22,14 @@ export const INVITATION_VALID_SECONDS = 12 * 3600;
 export const MAX_ORIGINS_PER_DISTRIBUTION = 100;
 export const MAX_CACHE_BEHAVIORS_PER_DISTRIBUTION = 75;
 export const MAX_ALIASES_PER_DISTRIBUTION = 100;
+/**
+ * Teams one execution takes on, bounded by Step Functions' quotas (docs/deploy.md, "Step Functions
+ * quotas"): every team polls its VPC origin for up to 3 h (about 100 checks of 9 history events each)
+ * against the 25,000 events of one execution's history, and each team's plan (up to ~1.5 KB) is held
+ * in several parts of the execution's state (plan, results, probes), which must stay within 256 KiB.
+ * More teams run as further executions; they share the distribution update (group commit).
+ */
+export const MAX_TEAMS_PER_EXECUTION = 20;
 /** The lock every writer of a distribution takes (tasks/locks, state table). */
 export const distributionLockResource = (distributionId: string) => `distribution/${distributionId}`;
 
@@ -41,7 +49,7 @@ const PathPattern = z.string().max(255, 'must be at most 255 characters')
   .refine((p) => !['*', '/*'].includes(p), 'must not be /* (that is the default behaviour, shared by every team)')
   .refine((p) => starCount(p) <= MAX_PATH_PATTERN_STARS, `must have at most ${MAX_PATH_PATTERN_STARS} "*" wildcards`)
   .refine((p) => !p.includes('**'), 'must not repeat "*" ("**" matches what "*" matches)');
-const ProbePath = z.string().max(1024).regex(/^\/[A-Za-z0-9_\-./~%]*$/, 'must be a URL path such as /team-a/health (no wildcards or query)');
+const ProbePath = z.string().max(255, 'must be at most 255 characters (a concrete path of pathPattern)').regex(/^\/[A-Za-z0-9_\-./~%]*$/, 'must be a URL path such as /team-a/health (no wildcards or query)');
 
 const LockSettings = z.object({
   /** How long a writer may hold the distribution (update + deployment); others wait this long at most for a crashed one. */
@@ -81,7 +89,8 @@ export const VpcOriginShareInputSchema = z.object({
   networkingAccountId: AccountId,
   /** The one shared distribution every team is added to. */
   distributionId: DistributionId,
-  teams: z.array(TeamShareInput).min(1, 'needs at least one team').max(40, 'at most 40 teams per execution (one Map, 25 VPC origins per account, 75 behaviours per distribution)'),
+  teams: z.array(TeamShareInput).min(1, 'needs at least one team')
+    .max(MAX_TEAMS_PER_EXECUTION, `at most ${MAX_TEAMS_PER_EXECUTION} teams per execution (Step Functions' history and state quotas); start further executions for more teams: they share the distribution update`),
   /** How long the writer that got the distribution lock waits for more ready additions before updating. */
   coalesceSeconds: z.number().int().min(0).max(900).default(60),
   lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
@@ -109,11 +118,15 @@ export interface TeamPlan {
   httpsPort: number;
 }
 
+/** What undoing a team's VPC origin and share needs (the intents keep this, not the whole plan: state is bounded). */
+export type TeamUndoRef = Pick<TeamPlan, 'name' | 'accountId' | 'roleArn' | 'albArn' | 'vpcOriginName' | 'shareName'>;
+
 export interface VpcOriginSharePlan {
   migrationId: string;
   networkingAccountId: string;
   distributionId: string;
   teams: TeamPlan[];
+  undoTeams: TeamUndoRef[];
   coalesceSeconds: number;
   lock: { leaseSeconds: number };
   lockResource: string;
@@ -209,11 +222,7 @@ export function planVpcOriginShare(raw: unknown): VpcOriginSharePlan {
   const result = VpcOriginShareInputSchema.superRefine(shareCrossCheck, whenTeamsPresent).safeParse(raw);
   if (!result.success) throw inputInvalid(`vpc-origin-share input is invalid:\n${formatIssues(result.error)}`, { issues: result.error.issues.length });
   const input = result.data;
-  return {
-    migrationId: input.migrationId ?? `vpc-origins-${TAG_SAFE(input.distributionId)}`,
-    networkingAccountId: input.networkingAccountId,
-    distributionId: input.distributionId,
-    teams: input.teams.map((t) => ({
+  const teams: TeamPlan[] = input.teams.map((t) => ({
       name: t.name,
       accountId: t.accountId,
       roleArn: t.roleArn,
@@ -227,7 +236,13 @@ export function planVpcOriginShare(raw: unknown): VpcOriginSharePlan {
       shareName: shareNameFor(t.name),
       originId: originIdFor(t.name),
       httpsPort: t.httpsPort,
-    })),
+  }));
+  return {
+    migrationId: input.migrationId ?? `vpc-origins-${TAG_SAFE(input.distributionId)}`,
+    networkingAccountId: input.networkingAccountId,
+    distributionId: input.distributionId,
+    teams,
+    undoTeams: teams.map(({ name, accountId, roleArn, albArn, vpcOriginName, shareName }) => ({ name, accountId, roleArn, albArn, vpcOriginName, shareName })),
     coalesceSeconds: input.coalesceSeconds,
     lock: input.lock,
     lockResource: distributionLockResource(input.distributionId),
@@ -254,7 +269,8 @@ export const VpcOriginTeardownInputSchema = z.object({
   distributionId: DistributionId,
   /** detach: remove these teams' origins, behaviours and aliases; disable: also disable the distribution (retiring it). */
   distributionAction: z.enum(['detach', 'disable'], { error: 'must be "detach" or "disable"' }).default('detach'),
-  teams: z.array(TeamTeardownInput).min(1, 'needs at least one team').max(40),
+  teams: z.array(TeamTeardownInput).min(1, 'needs at least one team')
+    .max(MAX_TEAMS_PER_EXECUTION, `at most ${MAX_TEAMS_PER_EXECUTION} teams per execution (each polls its VPC origin's deletion for up to 3 h: Step Functions' history quota); start further executions for more teams`),
   lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
   /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
   approvers: z.array(Email).max(20).default([]),

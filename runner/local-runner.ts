@@ -16,10 +16,12 @@ import { APPROVAL_KEY_SECRET_NAME, approvalIdFor, approvalKeys, attestRequester,
 import { approverOfPrincipal } from '../domain/deployment';
 import { decideApproval, type DecisionOutcome } from '../tasks/approval/store';
 import { taskCatalog } from '../tasks/catalog';
+import { stateMachineName } from '../workflows/lib/workflow';
 import type { Simulator } from '../sim/simulator';
 import type { PendingTask } from '../sim/task-tokens';
 import { connectSimulator } from '../sim/transport';
 import { hostApprovalApi } from './approval-server';
+import { DataLimitExceededError, dataLimitCause, describeStates, ExecutionHistory, STEP_FUNCTIONS_QUOTAS, type QuotaFailure } from './history';
 import { buildReport, EVIDENCE_TASKS, evidenceOf, type ApprovalRecord, type InternetEvidence, type PollCheck, type SimulationReport, type StateRecord } from './report';
 
 export const ROOT = resolve(__dirname, '..');
@@ -75,6 +77,8 @@ export interface RunOptions {
    * `false`: pass the input as it is (to rehearse a StartExecution by hand).
    */
   readonly requester?: { principal: string; approver?: string | null } | false;
+  /** Called once the execution has started, with its AWS-format history (the simulated Step Functions API serves it). */
+  readonly onStarted?: (execution: { readonly history: ExecutionHistory; readonly executionArn: string; readonly stop: () => void }) => void;
 }
 
 /**
@@ -147,6 +151,24 @@ interface RunLog {
   approvals: ApprovalRecord[];
   /** Latest internet evidence per state. */
   internet: Map<string, InternetEvidence>;
+  history: ExecutionHistory;
+}
+
+/**
+ * What Step Functions checks around a function call: the input it schedules and the result it gets
+ * back, each within the payload quota (else States.DataLimitExceeded, which no `States.ALL` catches).
+ */
+async function withinQuotas(log: RunLog, state: string, input: unknown, call: () => Promise<unknown>): Promise<unknown> {
+  log.history.taskInput(state, input);
+  // The engine's events are read a few microtasks behind it: a quota crossed by the state just before
+  // this one can be noticed only after this call was scheduled (the execution fails all the same).
+  const stopped = log.history.quotaFailure;
+  if (stopped) throw Object.assign(new DataLimitExceededError(stopped.cause), { name: stopped.error });
+  if (!log.history.checkPayload(input, `task ${state} input`, () => dataLimitCause(state, 'input'))) throw new DataLimitExceededError(dataLimitCause(state, 'input'));
+  const result = await call();
+  if (!log.history.checkPayload(result, `task ${state} result`, () => dataLimitCause(state, 'result'))) throw new DataLimitExceededError(dataLimitCause(state, 'result'));
+  log.history.taskResult(state, result);
+  return result;
 }
 
 /**
@@ -218,7 +240,7 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
           const at = rel();
           let output: any;
           try {
-            output = await invokeLikeLambda(direct, input, sim);
+            output = await withinQuotas(log, name, input, () => invokeLikeLambda(direct, input, sim));
           } catch (e) {
             if (EVIDENCE_TASKS.has(direct)) log.internet.set(name, evidenceOf(name, direct, at, undefined, { name: (e as Error).name, message: lambdaErrorMessage(e as Error) }));
             throw e;
@@ -234,7 +256,7 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
         const fn = placeholderTask(state.Parameters?.FunctionName);
         if (!fn) throw new Error(`${name}: waitForTaskToken needs FunctionName "\${<Task>Arn}"`);
         const timing = shimCallbackTimeouts(state);
-        handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name }, async () => {
+        handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name }, () => withinQuotas(log, name, input, async () => {
           const { [TIMEOUT_FIELD]: timeoutSeconds, [HEARTBEAT_FIELD]: heartbeatSeconds, ...rest } = input ?? {};
           const task = sim.taskTokens.issue(name, executionId);
           const payload = { ...(rest.Payload ?? {}), taskToken: task.token };
@@ -252,7 +274,7 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
           await invokeLikeLambda(fn, payload, sim);
           approval(task, payload);
           return waiting;
-        });
+        }));
       } else {
         throw new Error(`${name}: the local runner cannot run resource ${state.Resource}`);
       }
@@ -301,6 +323,21 @@ function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, 
   };
 }
 
+/** An inline Map runs at most 40 iterations at once in AWS, whatever MaxConcurrency says (0 means "as many as possible"). */
+function capInlineMapConcurrency(definition: any): void {
+  const visit = (states: Record<string, any>) => {
+    for (const state of Object.values(states)) {
+      if (state.Type === 'Map') {
+        const max = STEP_FUNCTIONS_QUOTAS.inlineMapConcurrency;
+        if (!state.MaxConcurrency || state.MaxConcurrency > max) state.MaxConcurrency = max;
+        visit((state.ItemProcessor ?? state.Iterator).States);
+      }
+      if (state.Type === 'Parallel') for (const b of state.Branches) visit(b.States);
+    }
+  };
+  visit(definition.States);
+}
+
 export function loadDefinition(workflow: string, aslFile?: string): Record<string, unknown> {
   const file = aslFile ?? join(ROOT, 'asl', `${workflow}.asl.json`);
   return JSON.parse(readFileSync(file, 'utf8'));
@@ -313,15 +350,21 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   const executionName = opts.executionName ?? `sim-${opts.workflow}-${randomUUID().slice(0, 8)}`;
   const account = sim.world.defaultAccount;
   const region = sim.world.defaultRegion;
-  const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:byoip-${opts.workflow}`;
-  const executionId = `arn:aws:states:${region}:${account}:execution:byoip-${opts.workflow}:${executionName}`;
+  const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${stateMachineName(opts.workflow)}`;
+  const executionId = `arn:aws:states:${region}:${account}:execution:${stateMachineName(opts.workflow)}:${executionName}`;
   const disconnect = connectSimulator(sim);
   hostApprovalApi(sim);
   const startedAt = sim.clock.now();
   const rel = (t: number) => (t - startedAt) / 1000;
   const emit = (e: ProgressEvent) => opts.onProgress?.(e);
   const records: StateRecord[] = [];
-  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [], internet: new Map() };
+  capInlineMapConcurrency(definition);
+  let stopForQuota: (failure: QuotaFailure) => void = () => undefined;
+  const history = new ExecutionHistory(describeStates(definition, (task) => `arn:aws:lambda:${region}:${account}:function:byoip-${task}`), {
+    now: () => sim.clock.now(), roleArn: `arn:aws:iam::${account}:role/byoip-orchestrator-states`, stateMachineArn, region,
+    onQuotaExceeded: (failure) => stopForQuota(failure),
+  });
+  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [], internet: new Map(), history };
   sim.attribution = () => invocationContext.getStore();
   const open = new Map<string, StateRecord>();
   const key = (name: string, index?: number) => `${name}#${index ?? ''}`;
@@ -345,12 +388,19 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
         overrides: { taskResourceLocalHandlers: handlers },
         context: {
           Execution: { Id: executionId, Name: executionName, RoleArn: `arn:aws:iam::${account}:role/byoip-orchestrator-states` },
-          StateMachine: { Id: stateMachineArn, Name: `byoip-${opts.workflow}` },
+          StateMachine: { Id: stateMachineArn, Name: stateMachineName(opts.workflow) },
           Task: { Token: 'replaced-per-callback' },
         },
       });
+      // A quota stops the execution as AWS does: failed, with nothing after it (no catch, no compensation).
+      stopForQuota = () => {
+        execution.abort();
+        sim.taskTokens.failAll(executionId);
+      };
+      opts.onStarted?.({ history, executionArn: executionId, stop: () => execution.abort() });
       const collect = (async () => {
         for await (const ev of execution.eventLogs as AsyncGenerator<any>) {
+          history.record(ev);
           const at = rel(ev.timestamp);
           const name: string | undefined = ev.state?.name;
           switch (ev.type) {
@@ -402,6 +452,13 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
         error = { name: failed?.name ?? err.name, cause: failed?.message ?? err.message };
       }
       await collect;
+      const quota = history.quotaFailure;
+      if (quota) {
+        status = 'FAILED';
+        error = { name: quota.error, cause: quota.cause };
+        output = null;
+      }
+      history.end(status === 'ABORTED' ? 'ABORTED' : 'FAILED', error ? { error: error.name, cause: error.cause } : undefined);
       sim.taskTokens.failAll(executionId);
       const endedAt = sim.clock.now();
       for (const r of open.values()) r.exitedAt = rel(endedAt);
@@ -410,6 +467,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
         report: buildReport({
           workflow: opts.workflow, executionName, status, error, output, startedAt, endedAt, sim, states: records,
           topLevelStates: Object.keys(definition.States), pollChecks: log.pollChecks, approvals: log.approvals, internet: [...log.internet.values()],
+          stepFunctions: { historyEvents: history.length, largestPayload: { ...history.largestPayload } },
         }),
       };
     });

@@ -2,6 +2,7 @@
  * The simulation report (format documented in docs/simulation.md; keep it stable).
  * All times are virtual seconds from the start of the execution.
  */
+import { STEP_FUNCTIONS_QUOTAS } from '../domain/step-functions';
 import type { Simulator } from '../sim/simulator';
 import { PREFLIGHT_STATE, VISIBILITY_STATE } from '../workflows/lib/internet';
 
@@ -77,6 +78,11 @@ export interface InternetEvidence {
   error?: string;
 }
 
+export interface StepFunctionsFigures {
+  historyEvents: number;
+  largestPayload: { bytes: number; at: string };
+}
+
 export interface SimulationReport {
   workflow: string;
   executionName: string;
@@ -106,6 +112,11 @@ export interface SimulationReport {
   phases: Array<{ name: string; startedAt: number; seconds: number }>;
   /** Evidence from the internet: pre-flight and BGP visibility, one entry per checking state (latest check). */
   internet: InternetEvidence[];
+  /**
+   * The execution against Step Functions' quotas (runner/history.ts): its history events as AWS counts
+   * them (quota 25,000) and its largest payload in bytes of UTF-8 JSON (quota 262,144), with where it was.
+   */
+  stepFunctions: StepFunctionsFigures;
   /** The simulated world at the end. */
   resources: Record<string, unknown>;
 }
@@ -229,6 +240,7 @@ export function buildReport(r: {
   pollChecks: PollCheck[];
   approvals: ApprovalRecord[];
   internet?: InternetEvidence[];
+  stepFunctions: StepFunctionsFigures;
 }): SimulationReport {
   const rel = (t: number) => Math.round((t - r.startedAt) / 10) / 100;
   const tokens = r.sim.taskTokens.issued;
@@ -260,6 +272,7 @@ export function buildReport(r: {
     safety: { violations: safetyViolations(awsCalls, r.approvals) },
     phases,
     internet: r.internet ?? [],
+    stepFunctions: r.stepFunctions,
     resources: redactTokens(r.sim.snapshot(), tokens),
   };
 }
@@ -289,7 +302,7 @@ export function formatDuration(seconds: number): string {
 const ALWAYS_SHOWN = new Set([PREFLIGHT_STATE, VISIBILITY_STATE]);
 
 /** "Where the virtual time went", for the terminal. */
-export function formatPhases(report: SimulationReport, limit = 12): string {
+export function formatPhases(report: Pick<SimulationReport, 'phases' | 'virtualSeconds'>, limit = 12): string {
   const total = Math.max(report.virtualSeconds, 1);
   const longest = [...report.phases].sort((a, b) => b.seconds - a.seconds).slice(0, limit).filter((p) => p.seconds > 0);
   const top = [...longest, ...report.phases.filter((p) => ALWAYS_SHOWN.has(p.name) && !longest.includes(p))];
@@ -305,4 +318,12 @@ export function formatInternetEvidence(report: SimulationReport): string {
   return report.internet
     .map((e) => `  ${e.state}: ${e.outcome.toUpperCase()}${e.error ? ` (${e.error})` : ''}\n${e.summary.map((l) => `    ${l}`).join('\n')}`)
     .join('\n');
+}
+
+/** The execution against Step Functions' quotas, for the terminal (the report's `stepFunctions`). */
+export function formatStepFunctionsFigures(report: Pick<SimulationReport, 'stepFunctions'>): string {
+  const { historyEvents, largestPayload } = report.stepFunctions;
+  const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)} %`;
+  const { historyEvents: maxEvents, payloadBytes: maxBytes } = STEP_FUNCTIONS_QUOTAS;
+  return `Step Functions quotas: ${historyEvents} history events (${pct(historyEvents, maxEvents)} of ${maxEvents.toLocaleString('en')}); largest payload ${largestPayload.bytes} bytes (${pct(largestPayload.bytes, maxBytes)} of ${maxBytes / 1024} KiB) at ${largestPayload.at}`;
 }

@@ -9,6 +9,7 @@
  */
 import { AWS_ORIGIN_ASN, GLOBAL_ACCELERATOR_ASN } from '../domain/internet/evidence';
 import { PollProfiles } from '../domain/polling';
+import { STATIC_IP_MAX_APPROVAL_SECONDS } from '../domain/static-ip';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
 import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import { awaitBgpVisibility, preflight } from './lib/internet';
@@ -67,6 +68,7 @@ function build() {
     payload: { workflow: 'static-ip-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
     timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
     resultPath: '$.approval',
+    maxTimeoutSeconds: STATIC_IP_MAX_APPROVAL_SECONDS,
   });
 
   c.intent('advertisement', {

@@ -8,6 +8,7 @@
  * done, so after a failure the same input is simply run again. The leases are given back either way.
  */
 import { PollProfiles } from '../domain/polling';
+import { STATIC_IP_MAX_APPROVAL_SECONDS } from '../domain/static-ip';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
 import { ChainBuilder, initialize, STANDARD_RETRY, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
@@ -34,6 +35,7 @@ function build() {
     payload: { workflow: 'teardown-static-ip-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
     timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
     resultPath: '$.approval',
+    maxTimeoutSeconds: STATIC_IP_MAX_APPROVAL_SECONDS,
   });
   c.when('AcceleratorToDelete', '$.state.accelerator.found', (b) => {
     const arn = { 'acceleratorArn.$': '$.state.accelerator.arn' };

@@ -25,6 +25,10 @@ function build() {
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateVpcOriginShareInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
   verifyRequester(c);
+  c.pass('ForgetRawInput', {
+    Comment: 'After the requester is verified (its MAC covers the raw input), the plan says all the input said: the state keeps one copy of the teams (Step Functions\' 256 KiB state quota).',
+    Parameters: { 'execution.$': '$.execution', 'intents.$': '$.intents', 'wait.$': '$.wait', 'warnings.$': '$.warnings', 'plan.$': '$.plan', 'requester.$': '$.requester' },
+  });
   c.task('CaptureBaseline', {
     fn: 'CaptureVpcOriginShareBaseline',
     comment: 'The distribution, teams already attached, hosts already covered, DNS records before: what compensation restores.',
@@ -41,8 +45,8 @@ function build() {
   });
 
   // Team accounts: VPC origin, share; networking account: accept. Newest undone first: shares, then origins.
-  c.intent('vpcOrigins', { action: 'CloudFront.DeleteVpcOrigin', label: 'delete the VPC origin this execution created', 'each.$': '$.plan.teams', eachAs: 'team', 'executionName.$': '$.execution.name' });
-  c.intent('shares', { action: 'RAM.DeleteResourceShare', label: 'delete the RAM share this execution created', 'each.$': '$.plan.teams', eachAs: 'team', 'executionName.$': '$.execution.name' });
+  c.intent('vpcOrigins', { action: 'CloudFront.DeleteVpcOrigin', label: 'delete the VPC origin this execution created', 'each.$': '$.plan.undoTeams', eachAs: 'team', 'executionName.$': '$.execution.name' });
+  c.intent('shares', { action: 'RAM.DeleteResourceShare', label: 'delete the RAM share this execution created', 'each.$': '$.plan.undoTeams', eachAs: 'team', 'executionName.$': '$.execution.name' });
   c.map('PrepareTeams', {
     comment: 'Each team in parallel, in its own account (assumed role) and then in the networking account.',
     itemsPath: '$.plan.teams', maxConcurrency: 20, resultPath: '$.prepared',
@@ -88,7 +92,9 @@ function build() {
   c.intent('lock', { action: 'DynamoDB.ReleaseLocks', label: 'release the distribution lease', 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name' });
   c.intent('distribution', {
     action: 'CloudFront.RemoveTeamOrigins', label: 'remove the origins, behaviours and aliases this execution added',
-    'distributionId.$': '$.plan.distributionId', 'executionName.$': '$.execution.name', 'teams.$': '$.prepared',
+    'distributionId.$': '$.plan.distributionId', 'executionName.$': '$.execution.name',
+    // Only what removal needs, as parallel lists: the state holds each team's full record once (256 KiB quota).
+    'teamNames.$': '$.prepared[*].team', 'vpcOriginIds.$': '$.prepared[*].vpcOriginId', 'hosts.$': '$.prepared[*].host',
     'skipTeams.$': '$.baseline.attachedBefore', 'hostsCoveredBefore.$': '$.baseline.hostsCoveredBefore',
     'lockResource.$': '$.plan.lockResource', 'leaseSeconds.$': '$.plan.lock.leaseSeconds',
   });

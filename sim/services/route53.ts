@@ -101,6 +101,14 @@ export const route53Model: ServiceModel<Route53State> = {
   },
 
   operations: {
+    GetHostedZone(ctx, input) {
+      const zone = findZone(ctx, input.Id);
+      return {
+        HostedZone: { Id: `/hostedzone/${zone.Id}`, Name: zone.Name, CallerReference: `sim-${zone.Id}`, Config: { PrivateZone: false }, ResourceRecordSetCount: zone.records.length },
+        DelegationSet: { NameServers: ['ns-1.awsdns-sim.com', 'ns-2.awsdns-sim.net'] },
+      };
+    },
+
     ListResourceRecordSets(ctx, input) {
       const zone = findZone(ctx, input.HostedZoneId);
       const sorted = [...zone.records].sort((a, b) => (a.Name === b.Name ? a.Type.localeCompare(b.Type) : a.Name.localeCompare(b.Name)));

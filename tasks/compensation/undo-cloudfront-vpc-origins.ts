@@ -15,11 +15,13 @@ import { UndoRefused, type UndoImpl } from '../lib/undo';
 import { cloudfrontAs, distributionsUsing, findTeamVpcOrigin, getVpcOrigin, tagsOf, cloudfrontHere } from '../vpc-origins/clients';
 import { remove as withdrawQueued } from '../vpc-origins/origin-queue';
 
-interface Prepared { team: string; vpcOriginId: string; host: string }
 interface RemoveParams {
   distributionId: string;
   executionName: string;
-  teams: Prepared[];
+  /** The teams this execution prepared, as parallel lists (index i is one team). */
+  teamNames: string[];
+  vpcOriginIds: string[];
+  hosts: string[];
   skipTeams: string[];
   hostsCoveredBefore: string[];
   lockResource: string;
@@ -39,7 +41,11 @@ const removeTeamOrigins: UndoImpl = {
     await withdrawQueued(p.distributionId, p.executionName);
     const cf = cloudfrontHere();
     const current = await cf.send(new GetDistributionConfigCommand({ Id: p.distributionId }));
-    const mine = p.teams.filter((t) => !p.skipTeams.includes(t.team));
+    // Intents recorded before this shape (an execution started on the previous deployment) list whole teams.
+    const teams = p.teamNames
+      ? p.teamNames.map((team, i) => ({ team, vpcOriginId: p.vpcOriginIds[i], host: p.hosts[i] }))
+      : (p as unknown as { teams: Array<{ team: string; vpcOriginId: string; host: string }> }).teams;
+    const mine = teams.filter((t) => !p.skipTeams.includes(t.team));
     const out = removeTeams(present(current.DistributionConfig, `GetDistributionConfig ${p.distributionId}: DistributionConfig`), mine.map((t) => ({ vpcOriginIds: [t.vpcOriginId], aliases: p.hostsCoveredBefore.includes(t.host) ? [] : [t.host] })));
     if (out.blocked.length) throw new UndoRefused(out.blocked.join('; '));
     if (!out.changed) {

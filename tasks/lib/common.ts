@@ -3,7 +3,7 @@
  */
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import * as z from 'zod';
-import { advancePoll, type PollProfile } from '../../domain/polling';
+import { advancePoll, type PollDeadline, type PollProfile } from '../../domain/polling';
 
 /** `$.execution`, set by each workflow's Initialize state. */
 export const ExecutionRef = z.object({ name: z.string().min(1), id: z.string().min(1) });
@@ -21,6 +21,8 @@ export const PollProfileSchema = z.object({
 export const PollFields = {
   poll: z.object({ attempt: z.number().int().nonnegative(), startedAt: z.number().optional() }).passthrough(),
   profile: PollProfileSchema,
+  /** The execution's deadline for this wait (workflows/lib/builder.ts); absent in older definitions. */
+  deadline: z.object({ executionStartTime: z.string(), reserveSeconds: z.number().nonnegative() }).optional(),
 };
 
 export interface PollOutput {
@@ -33,14 +35,14 @@ export interface PollOutput {
 
 /** Builds a Check task's result; throws WaitTimedOut once the profile's timeout is passed. */
 export function pollResult<T extends object>(
-  input: { poll: { attempt: number; startedAt?: number }; profile: PollProfile },
+  input: { poll: { attempt: number; startedAt?: number }; profile: PollProfile; deadline?: PollDeadline },
   done: boolean,
   what: string,
   data: T,
 ): PollOutput & T {
   // A finished wait never times out, however long it took.
   const profile = done ? { ...input.profile, timeoutSeconds: Number.POSITIVE_INFINITY } : input.profile;
-  const decision = advancePoll(input.poll, Date.now(), profile, what);
+  const decision = advancePoll(input.poll, Date.now(), profile, what, done ? undefined : input.deadline);
   return { ...data, done, attempt: decision.attempt, startedAt: decision.startedAt, elapsedSeconds: decision.elapsedSeconds, nextDelaySeconds: decision.nextDelaySeconds };
 }
 

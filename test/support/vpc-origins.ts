@@ -26,10 +26,47 @@ export function generatedTeam(i: number) {
   };
 }
 
+/** `length` characters of valid DNS labels (63 at most each), to pad a name to DNS's 253. */
+function labels(length: number, fill: string): string {
+  const out: string[] = [];
+  let left = length;
+  while (left > 0) {
+    const n = Math.min(63, left === 64 ? 62 : left); // never leave a lone dot
+    out.push(fill.repeat(n));
+    left -= n + 1;
+  }
+  return out.join('.');
+}
+
+/**
+ * Team tNN with the longest fields the vpc-origin-share input accepts: a 32-character name, 253-character
+ * host and ALB DNS name, 255-character path pattern and probe path, 64-character VPC origin and role
+ * names. Its world entries (account, assumable role, ALB answering that host and path) match.
+ */
+export function maxSizeTeam(i: number) {
+  const small = generatedTeam(i);
+  const name = `${small.input.name}${'x'.repeat(29)}`;
+  const role = `r${String(i).padStart(2, '0')}-${'a'.repeat(60)}`;
+  const host = `${name}.${labels(253 - name.length - 1 - '.example.com'.length, 'h')}.example.com`;
+  const albDnsName = `${labels(253 - '.elb.amazonaws.com'.length, 'd')}${String(i).padStart(2, '0')}.elb.amazonaws.com`.slice(2);
+  const prefix = `/${name}/`;
+  const pathPattern = `${prefix}${'p'.repeat(255 - prefix.length - 1)}*`;
+  const probePath = `${prefix}${'p'.repeat(255 - prefix.length - 1)}q`;
+  const albArn = `arn:aws:elasticloadbalancing:us-east-1:${small.account.id}:loadbalancer/app/${'l'.repeat(29)}${String(i).padStart(3, '0')}/${String(i).padStart(16, 'a')}`;
+  return {
+    account: { ...small.account, assumableRoles: [ROLE, role] },
+    alb: { ...small.alb, arn: albArn, dnsName: albDnsName, listeners: [{ port: 443, protocol: 'HTTPS', rules: [{ hosts: [host], paths: [pathPattern], status: 200, body: `{"team":"${name}"}` }] }] },
+    input: {
+      ...small.input, name, roleArn: `arn:aws:iam::${small.account.id}:role/${role}`, albArn, albDnsName, host, pathPattern, probePath,
+      vpcOriginName: `${name}-${'v'.repeat(64 - name.length - 1)}`,
+    },
+  };
+}
+
 /** The example world plus `n` generated teams (and any extra patch). */
-export function worldWithTeams(n: number, patch: Record<string, any> = {}) {
+export function worldWithTeams(n: number, patch: Record<string, any> = {}, team: (i: number) => ReturnType<typeof generatedTeam> = generatedTeam) {
   const base = exampleWorldJson();
-  const teams = Array.from({ length: n }, (_, i) => generatedTeam(i + 1));
+  const teams = Array.from({ length: n }, (_, i) => team(i + 1));
   return {
     ...base,
     ...patch,

@@ -9,7 +9,8 @@
  * Task resources are "${<Task>Arn}" placeholders, substituted by CDK and by the local runner.
  */
 import { APPROVAL_HEARTBEAT_SECONDS, REMINDER_RETRY_SECONDS } from '../../domain/approval';
-import { PollProfiles, type PollProfile } from '../../domain/polling';
+import { COMPENSATION_RESERVE_SECONDS, PollProfiles, type PollProfile } from '../../domain/polling';
+import { MAX_APPROVAL_SECONDS } from '../../domain/validation';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type AslState = Record<string, any>;
@@ -113,6 +114,43 @@ export class ChainBuilder {
   private allNames(): Set<string> {
     return this.names;
   }
+  /** Poll check states and approval gates, for the execution deadline of each wait (root builder only). */
+  private readonly polls: string[] = [];
+  private readonly gates: Array<{ name: string; maxSeconds: number }> = [];
+
+  /**
+   * Every poll waits at most until the execution's deadline: MAX_EXECUTION_SECONDS after its start,
+   * minus the longest timeouts of the approval gates after it and the compensation reserve. So no
+   * combination of waits (a lock, a week of provisioning, an approval) reaches the state machine's
+   * timeout, which would end the execution with nothing undone. States are named in build order, so
+   * the order of `names` is the chain's (a Map's states come just before the Map).
+   */
+  private deadlines(): void {
+    const order = [...this.names];
+    const position = (n: string) => order.indexOf(n);
+    for (const poll of this.polls) {
+      const state = this.find(poll);
+      const after = this.gates.filter((g) => position(g.name) > position(poll)).reduce((sum, g) => sum + g.maxSeconds, 0);
+      state.Parameters.deadline.reserveSeconds = after + COMPENSATION_RESERVE_SECONDS;
+    }
+  }
+
+  private find(name: string): AslState {
+    const visit = (states: Record<string, AslState>): AslState | undefined => {
+      for (const [n, st] of Object.entries(states)) {
+        if (n === name) return st;
+        const nested = st.Type === 'Map' ? [st.ItemProcessor] : st.Type === 'Parallel' ? st.Branches : [];
+        for (const b of nested) {
+          const found = visit(b.States);
+          if (found) return found;
+        }
+      }
+      return undefined;
+    };
+    const found = visit(this.states);
+    if (!found) throw new Error(`state ${name} not found`);
+    return found;
+  }
 
   private catchers(catchTo: string | null | undefined): AslState[] | undefined {
     const target = catchTo === undefined ? (this.nested ? null : this.rootBuilder().defaultCatch) : catchTo;
@@ -148,11 +186,13 @@ export class ChainBuilder {
     this.task(name, {
       fn: o.fn,
       comment: o.comment,
-      parameters: { ...o.parameters, 'poll.$': o.resultPath, profile: o.profile as unknown as Json },
+      // reserveSeconds is set by build(): what must still fit after this wait (see deadlines()).
+      parameters: { ...o.parameters, 'poll.$': o.resultPath, profile: o.profile as unknown as Json, deadline: { 'executionStartTime.$': '$$.Execution.StartTime', reserveSeconds: 0 } },
       resultPath: o.resultPath,
       retry: o.retry,
       catchTo: o.catchTo,
     });
+    this.rootBuilder().polls.push(name);
     const waitName = `${name}Wait`;
     const choice: AslState = { Type: 'Choice', Choices: [{ Variable: `${o.resultPath}.done`, BooleanEquals: true, Next: '' }], Default: waitName };
     this.add(`${name}Done`, choice);
@@ -192,8 +232,13 @@ export class ChainBuilder {
    * (rejection, expiry, lost heartbeat) closes the stored approval first, then goes where Task failures
    * go; expiry and a lost heartbeat end as ApprovalRejected; a decision that does not verify, SafetyViolation.
    */
-  approval(name: string, o: { fn: string; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string }): this {
+  approval(name: string, o: {
+    fn: string; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string;
+    /** The longest timeout the input may set at `timeoutSecondsPath` (its schema's maximum): waits before the gate keep it free. */
+    maxTimeoutSeconds?: number;
+  }): this {
     if (this.nested) throw new Error('approval gates belong outside Map iterations');
+    this.rootBuilder().gates.push({ name, maxSeconds: o.maxTimeoutSeconds ?? MAX_APPROVAL_SECONDS });
     const n = (suffix: string) => `${name}${suffix}`;
     const fields = [...new Set([...Object.keys(o.payload).map((k) => k.replace(/\.\$$/, '')), 'gate', 'timeoutSeconds', 'heartbeatSeconds', 'requester'])];
     const forward = (keys: string[]) => Object.fromEntries(keys.map((k) => [`${k}.$`, `$.${k}`]));
@@ -431,6 +476,7 @@ export class ChainBuilder {
   /** The finished state machine definition. */
   build(comment: string, timeoutSeconds?: number): AslState {
     if (this.open.length > 0) throw new Error('the chain does not end in a Succeed or Fail state');
+    this.deadlines();
     return prune({ Comment: comment, StartAt: this.start, TimeoutSeconds: timeoutSeconds, States: this.states });
   }
 }

@@ -16,3 +16,9 @@ export interface WorkflowDefinition {
   /** Builds the ASL definition. */
   build(): AslState;
 }
+
+/** The deployed state machine's name (infra creates byoip-<workflow>; the CLI and the simulator find it by it). */
+export const stateMachineName = (workflow: string) => `byoip-${workflow}`;
+
+/** The workflow a state machine name belongs to, if it is one of ours. */
+export const workflowOfStateMachine = (name: string): string | undefined => (name.startsWith('byoip-') ? name.slice('byoip-'.length) : undefined);
