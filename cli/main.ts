@@ -12,11 +12,11 @@ import { createSimulator, type Simulator } from '../sim';
 import { VirtualClock } from '../sim/clock';
 import { startApprovalServer, type ApprovalServer } from '../runner/approval-server';
 import { loadDefinition, runWorkflow, type ApprovalPolicy, type ApprovalRequest } from '../runner/local-runner';
-import { formatDuration, formatPhases, type SimulationReport } from '../runner/report';
+import { failurePathStates, formatDuration, type SimulationReport } from '../runner/report';
 import { prepareScenario, scenarioFor } from '../runner/scenarios';
 import { workflows, workflowByName } from '../workflows';
 import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
-import { progressPrinter } from './progress';
+import { closingWords, progressPrinter } from './progress';
 
 const DEFAULT_WORLD = resolve(__dirname, '..', 'examples', 'world.json');
 
@@ -66,7 +66,8 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     ({ sim, input } = await prepareScenario(scenario));
   }
   for (const f of opts.fault) sim.faults.add(f);
-  const topLevel = new Set(Object.keys((loadDefinition(workflow) as { States: object }).States));
+  const definition = loadDefinition(workflow) as Parameters<typeof failurePathStates>[0];
+  const topLevel = new Set(Object.keys(definition.States));
   // The page is served before the run starts, so its sockets keep real timers.
   const server = opts.approve === 'prompt' ? await startApprovalServer(sim, { port: opts.approvalPort ? Number(opts.approvalPort) : undefined, workflow }) : undefined;
   if (server) process.env.APPROVAL_BASE_URL = server.url;
@@ -77,7 +78,7 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     ({ report } = await runWorkflow({
       workflow, input, sim, approve,
       decisionDelaySeconds: Number(opts.decisionDelay),
-      onProgress: opts.quiet ? undefined : progressPrinter(process.stderr, topLevel),
+      onProgress: opts.quiet ? undefined : progressPrinter(process.stderr, topLevel, failurePathStates(definition)),
     }));
   } finally {
     await server?.close();
@@ -86,12 +87,12 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
   const err = process.stderr;
   err.write(`\n${workflow}: ${report.status} after ${formatDuration(report.virtualSeconds)} of virtual time (${wall.toFixed(2)} s wall, ${report.awsCalls.length} AWS calls)\n`);
   if (report.error) err.write(`  error: ${report.error.name}: ${errorMessage(report.error.cause)}\n`);
-  err.write(`where the virtual time went:\n${formatPhases(report)}\n`);
   if (opts.report) {
     mkdirSync(dirname(resolve(opts.report)), { recursive: true });
     writeFileSync(opts.report, `${JSON.stringify(report, null, 2)}\n`);
     err.write(`report: ${opts.report}\n`);
   }
+  err.write(closingWords(report));
   if (report.status === 'SUCCEEDED') process.stdout.write(`${JSON.stringify(report.output, null, 2)}\n`);
   return report.status === 'SUCCEEDED' ? 0 : 1;
 }

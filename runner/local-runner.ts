@@ -18,7 +18,8 @@ import { taskCatalog } from '../tasks/catalog';
 import type { Simulator } from '../sim/simulator';
 import type { PendingTask } from '../sim/task-tokens';
 import { connectSimulator } from '../sim/transport';
-import { buildReport, type ApprovalRecord, type PollCheck, type SimulationReport, type StateRecord } from './report';
+import { isMutating } from '../sim/simulator';
+import { buildReport, failurePathStates, type ApprovalRecord, type CompensationReport, type PollCheck, type SimulationReport, type StateRecord, type UndoRecord } from './report';
 
 export const ROOT = resolve(__dirname, '..');
 
@@ -46,12 +47,14 @@ export interface ApprovalRequest {
 }
 
 export interface ProgressEvent {
-  readonly kind: 'state-entered' | 'state-exited' | 'state-failed' | 'state-retried' | 'state-caught' | 'approval-requested' | 'execution-ended';
+  readonly kind: 'state-entered' | 'state-exited' | 'state-failed' | 'state-retried' | 'state-caught' | 'approval-requested' | 'undo-step' | 'execution-ended';
   readonly at: number; // virtual seconds since the run started
   readonly state?: string;
   readonly type?: string;
   readonly index?: number;
   readonly detail?: string;
+  /** For undo-step: how the step ended. */
+  readonly undo?: UndoRecord;
 }
 
 export interface RunOptions {
@@ -121,6 +124,34 @@ interface RunLog {
   startedAt: number;
   pollChecks: PollCheck[];
   approvals: ApprovalRecord[];
+  /** The latest compensation state (domain/compensation.ts) an undo task returned. */
+  compensation?: CompensationShape;
+  /** Undo steps whose tasks changed something in AWS (a successful mutating call). */
+  undoMutated: Set<string>;
+}
+
+interface CompensationShape {
+  cause: { Error: string };
+  current: { description: string } | null;
+  pending: Array<{ description: string }>;
+  completed: Array<{ description: string; note?: string }>;
+  leftovers: Array<{ description: string; error: string }>;
+}
+
+function isCompensationState(v: any): v is CompensationShape {
+  return !!v && typeof v === 'object' && Array.isArray(v.completed) && Array.isArray(v.leftovers) && Array.isArray(v.pending) && typeof v.cause === 'object';
+}
+
+/** The rollback in the operator's words: what was undone, what was left as it was, what needs attention. */
+function compensationReport(log: RunLog): CompensationReport | null {
+  const c = log.compensation;
+  if (!c) return null;
+  const steps: UndoRecord[] = [
+    ...c.completed.map((s): UndoRecord => ({ description: s.description, outcome: log.undoMutated.has(s.description) ? 'undone' : 'unchanged', ...(s.note ? { note: s.note } : {}) })),
+    ...c.leftovers.map((s): UndoRecord => ({ description: s.description, outcome: 'needs-attention', error: s.error })),
+    ...[...(c.current ? [c.current] : []), ...c.pending].map((s): UndoRecord => ({ description: s.description, outcome: 'needs-attention', error: 'not attempted: the rollback stopped before this step' })),
+  ];
+  return { error: c.cause.Error, steps };
 }
 
 /**
@@ -166,7 +197,7 @@ function shimCallbackTimeouts(state: any): { timeoutSeconds?: number; heartbeatS
 }
 
 /** Every Task state (including those inside Map/Parallel) gets a local handler keyed by its name. */
-function localHandlers(definition: any, sim: Simulator, executionId: string, log: RunLog, approval: (task: PendingTask, payload: any) => void) {
+function localHandlers(definition: any, sim: Simulator, executionId: string, log: RunLog, approval: (task: PendingTask, payload: any) => void, onUndo: (before: CompensationShape | undefined, after: CompensationShape) => void) {
   const handlers: Record<string, (input: any) => Promise<any>> = {};
   // Same rounding as the report's times, so "before" and "after" compare exactly.
   const rel = () => Math.round((sim.clock.now() - log.startedAt) / 10) / 100;
@@ -181,7 +212,15 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
       if (direct) {
         handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name }, async () => {
           const at = rel();
+          const callsBefore = sim.calls.length;
           const output: any = await invokeLikeLambda(direct, input, sim);
+          if (isCompensationState(output)) {
+            const step = input?.compensation?.current?.description;
+            if (typeof step === 'string' && sim.calls.slice(callsBefore).some((c) => c.execution === log.execution && !c.error && isMutating(c.operation))) log.undoMutated.add(step);
+            const before = log.compensation;
+            log.compensation = output;
+            onUndo(before, output);
+          }
           if (isPollCheck) {
             const { poll: _poll, profile: _profile, ...subject } = input ?? {};
             log.pollChecks.push({ state: name, at, subject: JSON.stringify(subject), done: output?.done === true });
@@ -200,7 +239,11 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
           const waiting = sim.taskTokens.wait(task, { timeoutSeconds: timeoutSeconds ?? timing.timeoutSeconds, heartbeatSeconds: heartbeatSeconds ?? timing.heartbeatSeconds });
           // Only the gate's decision task is an approval; its reminder loop waits on tokens too.
           if (payload.plan && typeof payload.gate === 'string') {
-            const record: ApprovalRecord = { state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null };
+            const plan = payload.plan as ApprovalRecord['plan'] & { approvers?: unknown };
+            const record: ApprovalRecord = {
+              state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null,
+              plan: { title: plan?.title, changes: plan?.changes, ...(plan?.prerequisite ? { prerequisite: plan.prerequisite } : {}) },
+            };
             log.approvals.push(record);
             waiting.then(
               (out: any) => Object.assign(record, { decidedAt: rel(), approved: out?.approved === true, decidedBy: out?.decidedBy ?? null }),
@@ -278,7 +321,15 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   const rel = (t: number) => (t - startedAt) / 1000;
   const emit = (e: ProgressEvent) => opts.onProgress?.(e);
   const records: StateRecord[] = [];
-  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [] };
+  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [], undoMutated: new Set() };
+  // One progress line per finished undo step, instead of the undo loop's states.
+  const onUndo = (before: CompensationShape | undefined, after: CompensationShape) => {
+    const fresh: CompensationShape = {
+      ...after, current: null, pending: [],
+      completed: after.completed.slice(before?.completed.length ?? 0), leftovers: after.leftovers.slice(before?.leftovers.length ?? 0),
+    };
+    for (const undo of compensationReport({ ...log, compensation: fresh })?.steps ?? []) emit({ kind: 'undo-step', at: rel(sim.clock.now()), detail: undo.description, undo });
+  };
   sim.attribution = () => invocationContext.getStore();
   const open = new Map<string, StateRecord>();
   const key = (name: string, index?: number) => `${name}#${index ?? ''}`;
@@ -287,7 +338,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
     return await sim.clock.drive(async () => {
       // Validation is done by our own tests with asl-validator 4; the engine's bundled 3.x would mutate the definition.
       const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
-      const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit));
+      const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit), onUndo);
       const execution = machine.run(opts.input as never, {
         overrides: { taskResourceLocalHandlers: handlers },
         context: {
@@ -357,6 +408,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
         report: buildReport({
           workflow: opts.workflow, executionName, status, error, output, startedAt, endedAt, sim, states: records,
           topLevelStates: Object.keys(definition.States), pollChecks: log.pollChecks, approvals: log.approvals,
+          failurePath: [...failurePathStates(definition as never)], compensation: compensationReport(log),
         }),
       };
     });

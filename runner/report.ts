@@ -48,6 +48,24 @@ export interface ApprovalRecord {
   decidedBy: string | null;
   /** ApprovalRejected, States.Timeout, ... when it did not end approved. */
   error: string | null;
+  /** What the approvers were shown (title and changes), when known. */
+  plan?: { title?: string; changes?: Array<{ kind?: string; target?: string; from?: string; to?: string }>; prerequisite?: string };
+}
+
+/** One undo step of a rollback, as the operator reads it. */
+export interface UndoRecord {
+  description: string;
+  /** undone: it changed AWS back; unchanged: nothing to undo (kept, never done, already as before); needs-attention: left over. */
+  outcome: 'undone' | 'unchanged' | 'needs-attention';
+  note?: string;
+  error?: string;
+}
+
+/** The rollback of a failed execution: every undo step in the order it ran. */
+export interface CompensationReport {
+  /** The error that started the rollback. */
+  error: string;
+  steps: UndoRecord[];
 }
 
 /** A poll loop: when it started, when the awaited change happened, when the loop noticed. */
@@ -86,26 +104,82 @@ export interface SimulationReport {
   approvals: ApprovalRecord[];
   /** Safety invariants checked on this run (docs/simulation.md); violations must be empty. */
   safety: { violations: string[] };
-  /** Where the virtual time went: top-level phases in order, with their durations. */
+  /**
+   * Where the virtual time went: top-level phases in order, with their durations. They partition the
+   * run: the seconds add up to virtualSeconds, the last one being AFTER_FAILURE when the run failed.
+   */
   phases: Array<{ name: string; startedAt: number; seconds: number }>;
+  /** When the run left its normal path for compensation or a stop (virtual seconds); null if it never did. */
+  failedAt?: number | null;
+  /** The rollback, when compensation ran. */
+  compensation?: CompensationReport | null;
   /** The simulated world at the end. */
   resources: Record<string, unknown>;
 }
 
 const POLL_SUFFIX = /(Init|Done|Wait)$/;
 
-/** Groups top-level states into phases (a poll's Init/Check/Done/Wait states are one phase). */
-export function phasesOf(states: StateRecord[], topLevel: Set<string>): SimulationReport['phases'] {
-  const phases = new Map<string, { name: string; startedAt: number; endedAt: number }>();
-  for (const s of states) {
-    if (s.index !== undefined || !topLevel.has(s.name)) continue;
-    const base = POLL_SUFFIX.test(s.name) && topLevel.has(s.name.replace(POLL_SUFFIX, '')) ? s.name.replace(POLL_SUFFIX, '') : s.name;
-    const end = s.exitedAt ?? s.enteredAt;
-    const p = phases.get(base);
-    if (!p) phases.set(base, { name: base, startedAt: s.enteredAt, endedAt: end });
-    else p.endedAt = Math.max(p.endedAt, end);
+/** The phase that holds everything from the failure to the end (compensation, or a stop). */
+export const AFTER_FAILURE = 'after the failure';
+
+type AslStates = Record<string, { Type?: string; Next?: string; Default?: string; Choices?: Array<{ Next?: string }>; Catch?: Array<{ Next?: string }> }>;
+
+/**
+ * Top-level states on a failure path: reached only through a Catch and never leading back to the
+ * normal path (compensation, a rejected approval's close, a re-runnable workflow's stop). A caught
+ * failure that the workflow tolerates (ReleaseLocksFailed → Summarize) is not one.
+ */
+export function failurePathStates(definition: { StartAt: string; States: AslStates }): Set<string> {
+  const states = definition.States;
+  const normal = (name: string) => {
+    const s = states[name] ?? {};
+    return [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next)].filter((n): n is string => typeof n === 'string');
+  };
+  const reach = (from: string[]) => {
+    const seen = new Set<string>();
+    const todo = [...from];
+    while (todo.length) {
+      const n = todo.pop()!;
+      if (seen.has(n) || !states[n]) continue;
+      seen.add(n);
+      todo.push(...normal(n));
+    }
+    return seen;
+  };
+  const forward = reach([definition.StartAt]);
+  const out = new Set<string>();
+  for (const name of Object.keys(states)) {
+    if (forward.has(name)) continue;
+    const ahead = reach([name]);
+    if (![...ahead].some((n) => forward.has(n))) out.add(name);
   }
-  return [...phases.values()].sort((a, b) => a.startedAt - b.startedAt).map((p) => ({ name: p.name, startedAt: p.startedAt, seconds: p.endedAt - p.startedAt }));
+  return out;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Groups top-level states into phases (a poll's Init/Check/Done/Wait states are one phase) that
+ * partition the run: each state lasts until the next top-level state starts, and everything from the
+ * first failure-path state on is one AFTER_FAILURE phase.
+ */
+export function phasesOf(states: StateRecord[], topLevel: Set<string>, opts: { failurePath?: ReadonlySet<string>; endedAt?: number } = {}): { phases: SimulationReport['phases']; failedAt: number | null } {
+  const top = states.filter((s) => s.index === undefined && topLevel.has(s.name));
+  const end = opts.endedAt ?? Math.max(0, ...top.map((s) => s.exitedAt ?? s.enteredAt));
+  const failure = top.find((s) => opts.failurePath?.has(s.name));
+  const failedAt = failure ? failure.enteredAt : null;
+  const forward = failure ? top.slice(0, top.indexOf(failure)) : top;
+  const phases = new Map<string, { name: string; startedAt: number; seconds: number }>();
+  forward.forEach((s, i) => {
+    const base = POLL_SUFFIX.test(s.name) && topLevel.has(s.name.replace(POLL_SUFFIX, '')) ? s.name.replace(POLL_SUFFIX, '') : s.name;
+    const until = forward[i + 1]?.enteredAt ?? failedAt ?? end;
+    const p = phases.get(base) ?? { name: base, startedAt: s.enteredAt, seconds: 0 };
+    p.seconds = round(p.seconds + Math.max(0, until - s.enteredAt));
+    phases.set(base, p);
+  });
+  const list = [...phases.values()].sort((a, b) => a.startedAt - b.startedAt);
+  if (failedAt !== null) list.push({ name: AFTER_FAILURE, startedAt: failedAt, seconds: round(Math.max(0, end - failedAt)) });
+  return { phases: list, failedAt };
 }
 
 /** Resource ids and input strings name the same things (pool ids, CIDRs, change and distribution ids). */
@@ -210,6 +284,9 @@ export function buildReport(r: {
   topLevelStates: string[];
   pollChecks: PollCheck[];
   approvals: ApprovalRecord[];
+  /** failurePathStates() of the definition. */
+  failurePath?: string[];
+  compensation?: CompensationReport | null;
 }): SimulationReport {
   const rel = (t: number) => Math.round((t - r.startedAt) / 10) / 100;
   const tokens = r.sim.taskTokens.issued;
@@ -220,7 +297,7 @@ export function buildReport(r: {
   const transitions = r.sim.transitions
     .filter((t) => t.at >= r.startedAt && t.at <= r.endedAt)
     .map((t) => ({ at: rel(t.at), resource: t.resource, from: t.from ?? null, to: t.to }));
-  const phases = phasesOf(r.states, new Set(r.topLevelStates));
+  const { phases, failedAt } = phasesOf(r.states, new Set(r.topLevelStates), { failurePath: new Set(r.failurePath ?? []), endedAt: virtualSeconds });
   const polls = pollLoops(r.pollChecks, transitions);
   const pollStates = new Set(r.pollChecks.map((c) => c.state));
   return {
@@ -240,6 +317,8 @@ export function buildReport(r: {
     approvals: r.approvals,
     safety: { violations: safetyViolations(awsCalls, r.approvals) },
     phases,
+    failedAt,
+    compensation: r.compensation ?? null,
     resources: redactTokens(r.sim.snapshot(), tokens),
   };
 }
@@ -254,12 +333,42 @@ export function formatDuration(seconds: number): string {
   return d > 0 ? `${d}d ${hms}` : hms;
 }
 
-/** "Where the virtual time went", for the terminal. */
-export function formatPhases(report: SimulationReport, limit = 12): string {
-  const total = Math.max(report.virtualSeconds, 1);
-  const top = [...report.phases].sort((a, b) => b.seconds - a.seconds).slice(0, limit).filter((p) => p.seconds > 0);
-  const width = Math.max(...top.map((p) => p.name.length), 10);
-  return top
-    .map((p) => `  ${p.name.padEnd(width)}  ${formatDuration(p.seconds).padStart(12)}  ${((100 * p.seconds) / total).toFixed(1).padStart(5)} %`)
-    .join('\n');
+/**
+ * Shares of a whole in tenths of a percent that add up to exactly 100.0 (largest remainder), so the
+ * breakdown an operator reads sums to 100 %.
+ */
+export function percentShares(values: number[]): number[] {
+  const total = values.reduce((a, b) => a + b, 0);
+  if (total <= 0) return values.map(() => 0);
+  const raw = values.map((v) => (1000 * v) / total);
+  const tenths = raw.map(Math.floor);
+  let left = 1000 - tenths.reduce((a, b) => a + b, 0);
+  const order = raw.map((r, i) => ({ i, frac: r - Math.floor(r) })).sort((a, b) => b.frac - a.frac);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    tenths[i]++;
+    left--;
+  }
+  return tenths.map((t) => t / 10);
+}
+
+/** The rows of "where the virtual time went": the longest phases, the rest as one line, the time after a failure last. */
+export function timeBreakdown(report: Pick<SimulationReport, 'phases' | 'compensation'>, limit = 12): Array<{ label: string; seconds: number; percent: number }> {
+  const forward = report.phases.filter((p) => p.name !== AFTER_FAILURE && p.seconds > 0).sort((a, b) => b.seconds - a.seconds);
+  const after = report.phases.find((p) => p.name === AFTER_FAILURE);
+  const shown = forward.slice(0, limit);
+  const rest = forward.slice(limit);
+  const rows = shown.map((p) => ({ label: p.name, seconds: p.seconds }));
+  if (rest.length) rows.push({ label: `${rest.length} other phase${rest.length === 1 ? '' : 's'}`, seconds: rest.reduce((a, p) => a + p.seconds, 0) });
+  if (after) rows.push({ label: report.compensation ? `${AFTER_FAILURE} (rollback)` : AFTER_FAILURE, seconds: after.seconds });
+  const shares = percentShares(rows.map((r) => r.seconds));
+  return rows.map((r, i) => ({ ...r, percent: shares[i] }));
+}
+
+/** "Where the virtual time went", for the terminal: sums to 100 %, with a line for the time after a failure. */
+export function formatPhases(report: Pick<SimulationReport, 'phases' | 'compensation' | 'virtualSeconds'>, limit = 12): string {
+  const rows = timeBreakdown(report, limit);
+  const width = Math.max(...rows.map((r) => r.label.length), 10);
+  const line = (label: string, seconds: number, percent: number) => `  ${label.padEnd(width)}  ${formatDuration(seconds).padStart(12)}  ${percent.toFixed(1).padStart(5)} %`;
+  return [...rows.map((r) => line(r.label, r.seconds, r.percent)), line('total', report.virtualSeconds, rows.length ? 100 : 0)].join('\n');
 }

@@ -15,6 +15,10 @@ describe('byoip simulate', () => {
     const res = byoip('simulate', 'onboard-cloudfront-byoip', '--input', 'examples/onboard-cloudfront-byoip.input.json', '--report', reportFile);
     expect(res.stderr).toMatch(/onboard-cloudfront-byoip: SUCCEEDED after/);
     expect(res.stderr).toMatch(/where the virtual time went:\n\s+AwaitTopLevelProvisioned/);
+    // Live progress: a decision says where it went; actions, bookkeeping and waits read differently.
+    expect(res.stderr).toMatch(/\] ◇ ShouldRestoreTtl → NoTtlRestoreChanges\n.*\] · NoTtlRestoreChanges\n.*\] RestoreDnsTtl\n/);
+    expect(res.stderr).toMatch(/\] ⧗ WaitOutOldTtl\n/);
+    expect(res.stderr).not.toMatch(/\] (◇ )?AwaitTopLevelProvisionedDone/);
     expect(res.status).toBe(0);
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     expect(Object.keys(report)).toEqual(expect.arrayContaining(['workflow', 'status', 'error', 'output', 'virtualSeconds', 'states', 'awsCalls', 'resources']));
@@ -29,6 +33,17 @@ describe('byoip simulate', () => {
     const res = byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '--approve', 'reject', '-q');
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/FAILED .*\n\s+error: ApprovalRejected: rejected by simulator/);
+    // It ends with the breakdown (summing to 100 %, the rollback its own line), the rollback in words and the runbook section.
+    const breakdown = res.stderr.slice(res.stderr.indexOf('where the virtual time went:')).split('\n');
+    const shares = breakdown.map((l) => / (\d+\.\d) %$/.exec(l)?.[1]).filter(Boolean).map(Number);
+    expect(shares.at(-1)).toBe(100);
+    expect(Math.round(shares.slice(0, -1).reduce((a, b) => a + b, 0) * 10) / 10).toBe(100);
+    expect(breakdown.find((l) => l.includes('after the failure (rollback)'))).toMatch(/01:05:10\s+16\.4 %$/);
+    const ending = res.stderr.trimEnd().split('\n').slice(-5);
+    expect(ending[0]).toBe('rollback after ApprovalRejected: undone: 11; left as it was: nothing; needs attention: nothing');
+    expect(ending[1]).toMatch(/^ {2}undone: {10}restore DNS records and TTLs; .*delete the anycast IP list; .*delete the top-level pool this execution created; release the leases/);
+    expect(ending[3]).toBe('  needs attention: nothing');
+    expect(ending[4]).toBe('read: docs/runbook.md#what-each-error-means ("What each error means, the ApprovalRejected row")');
   });
 
   it('injects faults from the command line', () => {
