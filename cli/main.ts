@@ -1,7 +1,8 @@
 /**
  * byoip: run the workflows against the simulated AWS (rehearsals), list workflows, decide approvals.
  *   byoip simulate <workflow> [--input FILE [--world FILE]] [--approve auto|reject|prompt|none]
- *                  [--fault Operation=ErrorName[xN]]... [--report FILE]
+ *                  [--fault Operation=ErrorName[xN]]... [--report FILE] [--html FILE]
+ *   byoip report REPORT.json [--html FILE]
  *   byoip approvals [--sim]                 byoip approve|reject <id> --as EMAIL --reason TEXT [--sim]
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { prepareScenario, scenarioFor } from '../runner/scenarios';
 import { workflows, workflowByName } from '../workflows';
 import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
 import { closingWords, progressPrinter } from './progress';
+import { registerReportCommand, writeHtmlReport } from './report-command';
 
 const DEFAULT_WORLD = resolve(__dirname, '..', 'examples', 'world.json');
 
@@ -51,7 +53,7 @@ function pageApprover(server: ApprovalServer): ApprovalPolicy {
   };
 }
 
-async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string }): Promise<number> {
+async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; html?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string }): Promise<number> {
   workflowByName(workflow);
   let sim: Simulator;
   let input: unknown;
@@ -92,6 +94,10 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     writeFileSync(opts.report, `${JSON.stringify(report, null, 2)}\n`);
     err.write(`report: ${opts.report}\n`);
   }
+  if (opts.html) {
+    writeHtmlReport(opts.html, report);
+    err.write(`html: ${opts.html}\n`);
+  }
   err.write(closingWords(report));
   if (report.status === 'SUCCEEDED') process.stdout.write(`${JSON.stringify(report.output, null, 2)}\n`);
   return report.status === 'SUCCEEDED' ? 0 : 1;
@@ -115,10 +121,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--approval-port <port>', 'port of the local approval page for --approve prompt (default: any free port)')
     .option('-f, --fault <spec>', 'inject a fault: [Service:]Operation=ErrorName[xN][@after] (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('-r, --report <file>', 'write the JSON report (docs/simulation.md)')
+    .option('--html <file>', 'write the report as one self-contained HTML page')
     .option('-q, --quiet', 'no live progress')
     .action(async (workflow: string, opts) => {
       code = await simulate(workflow, opts);
     });
+  registerReportCommand(program, (c) => { code = c; });
   const where = (c: Command) => c
     .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
     .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')

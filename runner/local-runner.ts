@@ -128,6 +128,8 @@ interface RunLog {
   compensation?: CompensationShape;
   /** Undo steps whose tasks changed something in AWS (a successful mutating call). */
   undoMutated: Set<string>;
+  /** When each undo step ended (virtual seconds since the start). */
+  undoEndedAt: Map<string, number>;
 }
 
 interface CompensationShape {
@@ -146,9 +148,10 @@ function isCompensationState(v: any): v is CompensationShape {
 function compensationReport(log: RunLog): CompensationReport | null {
   const c = log.compensation;
   if (!c) return null;
+  const at = (d: string) => (log.undoEndedAt.has(d) ? { at: log.undoEndedAt.get(d)! } : {});
   const steps: UndoRecord[] = [
-    ...c.completed.map((s): UndoRecord => ({ description: s.description, outcome: log.undoMutated.has(s.description) ? 'undone' : 'unchanged', ...(s.note ? { note: s.note } : {}) })),
-    ...c.leftovers.map((s): UndoRecord => ({ description: s.description, outcome: 'needs-attention', error: s.error })),
+    ...c.completed.map((s): UndoRecord => ({ description: s.description, outcome: log.undoMutated.has(s.description) ? 'undone' : 'unchanged', ...(s.note ? { note: s.note } : {}), ...at(s.description) })),
+    ...c.leftovers.map((s): UndoRecord => ({ description: s.description, outcome: 'needs-attention', error: s.error, ...at(s.description) })),
     ...[...(c.current ? [c.current] : []), ...c.pending].map((s): UndoRecord => ({ description: s.description, outcome: 'needs-attention', error: 'not attempted: the rollback stopped before this step' })),
   ];
   return { error: c.cause.Error, steps };
@@ -321,14 +324,16 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   const rel = (t: number) => (t - startedAt) / 1000;
   const emit = (e: ProgressEvent) => opts.onProgress?.(e);
   const records: StateRecord[] = [];
-  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [], undoMutated: new Set() };
+  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [], undoMutated: new Set(), undoEndedAt: new Map() };
   // One progress line per finished undo step, instead of the undo loop's states.
   const onUndo = (before: CompensationShape | undefined, after: CompensationShape) => {
     const fresh: CompensationShape = {
       ...after, current: null, pending: [],
       completed: after.completed.slice(before?.completed.length ?? 0), leftovers: after.leftovers.slice(before?.leftovers.length ?? 0),
     };
-    for (const undo of compensationReport({ ...log, compensation: fresh })?.steps ?? []) emit({ kind: 'undo-step', at: rel(sim.clock.now()), detail: undo.description, undo });
+    const at = Math.round(rel(sim.clock.now()) * 100) / 100;
+    for (const d of [...fresh.completed, ...fresh.leftovers]) log.undoEndedAt.set(d.description, at);
+    for (const undo of compensationReport({ ...log, compensation: fresh })?.steps ?? []) emit({ kind: 'undo-step', at, detail: undo.description, undo });
   };
   sim.attribution = () => invocationContext.getStore();
   const open = new Map<string, StateRecord>();

@@ -2,6 +2,7 @@
  * The simulation report (format documented in docs/simulation.md; keep it stable).
  * All times are virtual seconds from the start of the execution.
  */
+import * as z from 'zod';
 import type { Simulator } from '../sim/simulator';
 
 export interface StateRecord {
@@ -59,6 +60,8 @@ export interface UndoRecord {
   outcome: 'undone' | 'unchanged' | 'needs-attention';
   note?: string;
   error?: string;
+  /** When the step ended (virtual seconds). */
+  at?: number;
 }
 
 /** The rollback of a failed execution: every undo step in the order it ran. */
@@ -205,7 +208,8 @@ export function pollLoops(checks: PollCheck[], transitions: SimulationReport['tr
     loop.checks++;
     if (c.done) {
       loop.doneAt = c.at;
-      const relevant = transitions.filter((t) => t.at >= loop!.startedAt && t.at <= c.at && mentions(c.subject, t.resource));
+      // A resource created the instant the loop finished was made by the next step, not awaited by this one.
+      const relevant = transitions.filter((t) => t.at >= loop!.startedAt && t.at <= c.at && !(t.from === null && t.at === c.at) && mentions(c.subject, t.resource));
       loop.readyAt = relevant.length ? Math.max(...relevant.map((t) => t.at)) : loop.startedAt;
       loop.lateSeconds = Math.max(0, c.at - loop.readyAt);
       open.delete(key);
@@ -371,4 +375,49 @@ export function formatPhases(report: Pick<SimulationReport, 'phases' | 'compensa
   const width = Math.max(...rows.map((r) => r.label.length), 10);
   const line = (label: string, seconds: number, percent: number) => `  ${label.padEnd(width)}  ${formatDuration(seconds).padStart(12)}  ${percent.toFixed(1).padStart(5)} %`;
   return [...rows.map((r) => line(r.label, r.seconds, r.percent)), line('total', report.virtualSeconds, rows.length ? 100 : 0)].join('\n');
+}
+
+const ReportFileSchema = z.object({
+  workflow: z.string().min(1),
+  executionName: z.string().default('(unknown execution)'),
+  status: z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'RUNNING']),
+  error: z.object({ name: z.string(), cause: z.string().default('') }).nullable().default(null),
+  virtualSeconds: z.number().nonnegative(),
+  startedAt: z.string().default(''),
+  states: z.array(z.object({
+    name: z.string(), type: z.string(), enteredAt: z.number(), exitedAt: z.number().nullable(), status: z.string(), index: z.number().optional(),
+  }).passthrough()),
+  awsCalls: z.array(z.unknown()).default([]),
+  transitions: z.array(z.object({ at: z.number(), resource: z.string(), from: z.string().nullable(), to: z.string() })).default([]),
+  polls: z.array(z.unknown()).default([]),
+  pollCalls: z.number().default(0),
+  approvals: z.array(z.unknown()).default([]),
+  safety: z.object({ violations: z.array(z.string()) }).default({ violations: [] }),
+  phases: z.array(z.object({ name: z.string(), startedAt: z.number(), seconds: z.number() })).default([]),
+  resources: z.record(z.string(), z.unknown()).default({}),
+}).passthrough();
+
+/**
+ * Any SimulationReport (this version's, an older one, or one built from an execution's history) made
+ * complete for reading: missing lists default to empty, and phases from before the failure-path split
+ * are recomputed from the states when the workflow's definition is at hand.
+ */
+export function completeReport(raw: unknown, definitionOf?: (workflow: string) => { StartAt: string; States: Record<string, any> } | undefined): SimulationReport {
+  const parsed = ReportFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`not a byoip report:\n${parsed.error.issues.map((i) => `  report.${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const r = parsed.data as unknown as SimulationReport & { lowerBoundSeconds?: number };
+  r.lowerBoundSeconds ??= r.virtualSeconds;
+  if (r.failedAt === undefined) {
+    const definition = definitionOf?.(r.workflow);
+    if (definition) {
+      const { phases, failedAt } = phasesOf(r.states, new Set(Object.keys(definition.States)), { failurePath: failurePathStates(definition), endedAt: r.virtualSeconds });
+      Object.assign(r, { phases, failedAt });
+    } else {
+      r.failedAt = null;
+    }
+  }
+  r.compensation ??= null;
+  return r;
 }

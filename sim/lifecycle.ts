@@ -26,6 +26,8 @@ export function transition<S extends string>(
   ...then: Array<{ state: S; afterSeconds: number }>
 ): void {
   if (lc.state !== state) sim.recordTransition(id, lc.state, state, now);
+  // A life cycle begun this instant and started in its own state is a creation: the report's lanes start here.
+  else if (lc.since === now && lc.next.length === 0) sim.recordTransition(id, undefined, state, now);
   lc.state = state;
   lc.since = now;
   lc.next = [];

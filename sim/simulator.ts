@@ -156,6 +156,8 @@ export class Simulator {
   }
 
   recordTransition(resource: string, from: string | undefined, to: string, at: number): void {
+    const last = this.transitions[this.transitions.length - 1];
+    if (last && last.resource === resource && last.at === at && last.from === from && last.to === to) return; // recorded twice by one call
     this.transitions.push({ at, resource, from, to });
   }
 

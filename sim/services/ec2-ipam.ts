@@ -394,6 +394,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       }
       const pool = state.pools.find((p) => p.IpamPoolId === c.IpamPoolId)!;
       if (c.lc.state === 'provisioned' && pool.AwsService && !findByoip(state, pool.OwnerId, pool.region, c.Cidr)) {
+        sim.recordTransition(`byoip:${c.Cidr}`, undefined, 'provisioned', c.lc.since);
         state.byoipCidrs.push({
           account: pool.OwnerId, region: pool.region, Cidr: c.Cidr, IpamPoolId: pool.IpamPoolId,
           AdvertisementType: pool.AwsService === 'global-services' ? 'anycast' : 'unicast',
