@@ -10,7 +10,7 @@ import { canonicalCidr, nthAddress, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
 import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
-import { registerAllocationCheck, type IpamState } from './ec2-ipam';
+import { poolArn, registerAllocationCheck, type IpamState } from './ec2-ipam';
 import { cloudfrontEdge } from './cloudfront-edge';
 import { seedVpcOrigins, settleVpcOrigins, validateDistributionConfig, vpcOriginExists, vpcOriginOperations, describeVpcOrigin, type SimVpcOrigin } from './cloudfront-vpc-origins';
 import { registerShareableResource } from './ram';
@@ -23,8 +23,20 @@ const DistributionSeed = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** Anycast static IP lists that exist (Deployed); BYOIP lists name their /24s and the global pool each comes from. */
+const AnycastListSeed = z.object({
+  id: z.string().regex(/^aip_[A-Za-z0-9]+$/),
+  account: z.string().regex(/^\d{12}$/),
+  name: z.string().min(1).max(64),
+  ipCount: z.union([z.literal(3), z.literal(21)]).default(3),
+  ipAddressType: z.enum(['ipv4', 'ipv6', 'dualstack']).default('ipv4'),
+  cidrs: z.array(z.object({ cidr: z.string(), ipamPoolId: z.string(), anycastIp: z.string().optional() })).default([]),
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
 export const CloudFrontWorldSection = z.object({
   distributions: z.array(DistributionSeed).default([]),
+  anycastLists: z.array(AnycastListSeed).default([]),
 });
 
 type ListStatus = 'Deploying' | 'Deployed' | 'Failed' | 'Deleting' | 'Deleted';
@@ -84,6 +96,12 @@ function defaultConfig(id: string, partial: Record<string, unknown>): Record<str
     IsIPV6Enabled: true,
     ...partial,
   };
+}
+
+/** CloudFront picks the address in each /24; the customer can't. */
+function anycastIpIn(cidr: string, index: number): string {
+  const host = 1 + (createHash('sha1').update(`${cidr}/${index}`).digest()[0] % 250);
+  return nthAddress(parseCidr(cidr), host);
 }
 
 function describeList(l: SimAnycastList, ipam: IpamState | undefined) {
@@ -155,6 +173,14 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
         config, ETag: newEtag(state), lc: lifecycle<DistStatus>('Deployed', sim.startedAt), LastModifiedTime: sim.startedAt, deployedConfig: config,
       });
     }
+    for (const l of section.anycastLists) {
+      state.anycastLists.push({
+        Id: l.id, Arn: `arn:aws:cloudfront::${l.account}:anycastiplist/${l.id}`, account: l.account, Name: l.name, IpCount: l.ipCount, IpAddressType: l.ipAddressType,
+        cidrs: l.cidrs.map((c, i) => ({ Cidr: canonicalCidr(c.cidr), IpamPoolArn: poolArn({ OwnerId: l.account, IpamPoolId: c.ipamPoolId }), AnycastIp: c.anycastIp ?? anycastIpIn(canonicalCidr(c.cidr), i) })),
+        lc: lifecycle<ListStatus>('Deployed', sim.startedAt), ETag: newEtag(state), LastModifiedTime: sim.startedAt,
+        Tags: { Items: Object.entries(l.tags).map(([Key, Value]) => ({ Key, Value })) },
+      });
+    }
     state.vpcOrigins = seedVpcOrigins(world, sim, () => newEtag(state));
     sim.addHttpHost(cloudfrontEdge(sim));
     return state;
@@ -208,9 +234,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
           throw awsError('InvalidArgument', `${cidr} is not provisioned in pool ${pool.IpamPoolId}`);
         }
         if (live.some((l) => l.cidrs.some((x) => x.Cidr === cidr))) throw awsError('InvalidArgument', `${cidr} is already used by another Anycast static IP list`);
-        // CloudFront picks the address; the customer can't.
-        const host = 1 + (createHash('sha1').update(`${cidr}/${i}`).digest()[0] % 250);
-        return { Cidr: cidr, IpamPoolArn: c.IpamPoolArn, AnycastIp: nthAddress(parseCidr(cidr), host) };
+        return { Cidr: cidr, IpamPoolArn: c.IpamPoolArn, AnycastIp: anycastIpIn(cidr, i) };
       });
       if (new Set(cidrs.map((c) => c.Cidr)).size !== cidrs.length) throw awsError('InvalidArgument', 'IpamCidrConfigs repeats a CIDR');
       const id = ctx.sim.nextId('aip_', 22);

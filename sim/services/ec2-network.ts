@@ -41,7 +41,7 @@ const PrefixListSeed = z.object({
   name: z.string(),
   family: z.enum(['ipv4', 'ipv6']),
   maxEntries: z.number().int().min(1).max(1000),
-  entries: z.array(z.string()).default([]),
+  entries: z.array(z.union([z.string(), z.object({ cidr: z.string(), description: z.string().optional() }).strict()])).default([]),
   account: z.string().optional(),
   region: z.string().optional(),
   tags: z.record(z.string(), z.string()).default({}),
@@ -305,7 +305,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
       }
     }
     for (const p of s.prefixLists) {
-      const entries = p.entries.map((c) => ({ Cidr: canonicalCidr(c) }));
+      const entries = p.entries.map((c) => (typeof c === 'string' ? { Cidr: canonicalCidr(c) } : { Cidr: canonicalCidr(c.cidr), ...(c.description ? { Description: c.description } : {}) }));
       state.prefixLists.push({
         PrefixListId: p.prefixListId, PrefixListName: p.name, family: p.family, MaxEntries: p.maxEntries, Version: 1, entries, history: { 1: entries },
         OwnerId: p.account ?? account, account: p.account ?? account, region: p.region ?? world.defaultRegion,
