@@ -2,7 +2,8 @@
  * byoip: run the workflows against the simulated AWS (rehearsals), list workflows, decide approvals.
  *   byoip simulate <workflow> [--input FILE [--world FILE]] [--approve auto|reject|prompt|none]
  *                  [--fault Operation=ErrorName[xN]]... [--report FILE] [--html FILE]
- *   byoip report REPORT.json [--html FILE]
+ *                  [--world-out FILE]
+ *   byoip report REPORT.json [--html FILE]          byoip rehearse STEPS.json [--out DIR] [--html] [--world-out FILE]
  *   byoip approvals [--sim]                 byoip approve|reject <id> --as EMAIL --reason TEXT [--sim]
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -18,7 +19,9 @@ import { prepareScenario, scenarioFor } from '../runner/scenarios';
 import { workflows, workflowByName } from '../workflows';
 import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
 import { closingWords, progressPrinter } from './progress';
+import { registerRehearseCommand } from './rehearse';
 import { registerReportCommand, writeHtmlReport } from './report-command';
+import { writeWorldFile } from '../sim/world-out';
 
 const DEFAULT_WORLD = resolve(__dirname, '..', 'examples', 'world.json');
 
@@ -53,7 +56,7 @@ function pageApprover(server: ApprovalServer): ApprovalPolicy {
   };
 }
 
-async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; html?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string }): Promise<number> {
+async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; html?: string; worldOut?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string }): Promise<number> {
   workflowByName(workflow);
   let sim: Simulator;
   let input: unknown;
@@ -98,6 +101,10 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     writeHtmlReport(opts.html, report);
     err.write(`html: ${opts.html}\n`);
   }
+  if (opts.worldOut) {
+    for (const n of writeWorldFile(sim, opts.worldOut)) err.write(`  note: ${n}\n`);
+    err.write(`world: ${opts.worldOut} (continue from here: --world ${opts.worldOut})\n`);
+  }
   err.write(closingWords(report));
   if (report.status === 'SUCCEEDED') process.stdout.write(`${JSON.stringify(report.output, null, 2)}\n`);
   return report.status === 'SUCCEEDED' ? 0 : 1;
@@ -122,11 +129,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('-f, --fault <spec>', 'inject a fault: [Service:]Operation=ErrorName[xN][@after] (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('-r, --report <file>', 'write the JSON report (docs/simulation.md)')
     .option('--html <file>', 'write the report as one self-contained HTML page')
+    .option('--world-out <file>', 'write the world as the run left it (a world file another rehearsal can start from)')
     .option('-q, --quiet', 'no live progress')
     .action(async (workflow: string, opts) => {
       code = await simulate(workflow, opts);
     });
   registerReportCommand(program, (c) => { code = c; });
+  registerRehearseCommand(program, (c) => { code = c; });
   const where = (c: Command) => c
     .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
     .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')

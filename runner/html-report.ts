@@ -470,3 +470,51 @@ ${pollsHtml(r)}
 `;
 }
 
+
+/** A chained rehearsal's combined timeline (runner/rehearsal.ts combinedTimeline) as one page. */
+export interface RehearsalTimeline {
+  startedAt: string;
+  virtualSeconds: number;
+  ok: boolean;
+  worldDifferences?: string[];
+  steps: Array<{ step: number; label: string; kind: string; workflow?: string; status: string; ok: boolean; startedAt: number; seconds: number; error?: string | null; phases?: SimulationReport['phases'] }>;
+}
+
+export function renderRehearsalHtml(t: RehearsalTimeline, link: (s: RehearsalTimeline['steps'][number]) => string | undefined): string {
+  const phases = t.steps.flatMap((s) => (s.phases?.length ? s.phases : [{ name: s.label, startedAt: s.startedAt, seconds: s.seconds }]));
+  const scale = timeScale(t.virtualSeconds, t.startedAt, phases);
+  const ROW = 24;
+  let y = 26;
+  const rows = t.steps.map((s) => {
+    const x1 = scale.x(s.startedAt);
+    const w = Math.max(2, scale.x(s.startedAt + s.seconds) - x1);
+    const cls = !s.ok ? 'st-failed' : s.kind === 'workflow' ? 'k-action' : s.kind === 'wait' ? 'k-wait' : 'k-decision';
+    const segs = (s.phases ?? []).filter((p) => p.seconds > 0).map((p) => {
+      const px = scale.x(p.startedAt);
+      return `<rect class="bar ${p.name === AFTER_FAILURE ? 'st-failed' : 'st-task'}" x="${px.toFixed(1)}" y="${y + 14}" width="${Math.max(1, scale.x(p.startedAt + p.seconds) - px).toFixed(1)}" height="4"><title>${e(`${p.name}: ${formatDuration(p.seconds)}`)}</title></rect>`;
+    }).join('');
+    const row = `<g class="step" data-step="${s.step}"><rect class="band" x="0" y="${y - 2}" width="${WIDTH}" height="${ROW}"/><text class="label" x="6" y="${y + 12}">${e(s.label)}</text><text class="kind" x="${LABEL_W - 6}" y="${y + 12}" text-anchor="end">${e(s.status)}</text><rect class="bar span ${cls}" x="${x1.toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="10" rx="2"><title>${e(`${s.label}: ${s.status}, +${formatDuration(s.startedAt)}, ${formatDuration(s.seconds)}`)}</title></rect>${segs}<text class="dur" x="${WIDTH - 4}" y="${y + 12}" text-anchor="end">${e(formatDuration(s.seconds))}</text></g>`;
+    y += ROW + 2;
+    return row;
+  }).join('');
+  const svg = `<svg class="timeline" role="img" aria-label="the rehearsal's steps on one clock" viewBox="0 0 ${WIDTH} ${y + 4}" width="${WIDTH}" height="${y + 4}" xmlns="http://www.w3.org/2000/svg">${axis(scale, y + 4)}${rows}</svg>`;
+  const table = `<table><thead><tr><th>step</th><th>status</th><th>started</th><th>took</th><th>report</th></tr></thead><tbody>${t.steps.map((s) => {
+    const href = link(s);
+    return `<tr class="${s.ok ? '' : 'no'}"><td>${e(s.label)}</td><td>${e(s.status)}${s.error ? ` (${e(s.error)})` : ''}</td><td class="num">+${e(formatDuration(s.startedAt))}</td><td class="num">${e(formatDuration(s.seconds))}</td><td>${href ? `<a href="${e(href)}">${e(href)}</a>` : ''}</td></tr>`;
+  }).join('')}</tbody></table>`;
+  const world = t.worldDifferences === undefined ? '' : t.worldDifferences.length === 0
+    ? '<p class="summary">The world is back where it started (everything in AWS; the state table keeps its approval records).</p>'
+    : `<div class="error"><b>The world is not back where it started</b><ul>${t.worldDifferences.map((d) => `<li>${e(d)}</li>`).join('')}</ul></div>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>rehearsal: ${t.ok ? 'as expected' : 'NOT as expected'}</title><style>${CSS}</style></head>
+<body><h1>Rehearsal <span class="status ${t.ok ? 'SUCCEEDED' : 'FAILED'}">${t.ok ? 'AS EXPECTED' : 'NOT AS EXPECTED'}</span></h1>
+<div class="facts"><span>started: <b>${e(t.startedAt)}</b></span><span>virtual time: <b>${e(formatDuration(t.virtualSeconds))}</b></span><span>steps: <b>${t.steps.length}</b></span></div>
+${world}
+<section><h2>The steps on one clock</h2><p class="muted small">Each workflow's phases are the thin bars under its step; the axis is compressed as in each report.</p><div class="scroll">${svg}</div></section>
+<section><h2>Steps</h2>${table}</section>
+<footer>byoip-orchestrator rehearsal · generated without scripts or network access</footer>
+</body></html>
+`;
+}

@@ -273,7 +273,7 @@ export function approvalLink(sim: Simulator, approvalId: string): string | undef
   return latest?.message.match(/^(https?:\/\/\S+\/approvals\/\S+)$/m)?.[1];
 }
 
-function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void) {
+function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void, sinceStart: () => number) {
   return (task: PendingTask, payload: Record<string, any>) => {
     // Only the gate's decision task is an approval; the gate's reminder loop also waits on tokens.
     if (!payload?.plan || typeof payload.gate !== 'string' || !payload.execution?.id) return;
@@ -290,7 +290,7 @@ function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, 
       approve: (by, reason) => decide(true, by, reason ?? 'approved'),
       reject: (by, reason) => decide(false, by, reason ?? 'rejected'),
     };
-    emit({ kind: 'approval-requested', at: sim.elapsedSeconds(), state: task.stateName, detail: payload.plan?.title });
+    emit({ kind: 'approval-requested', at: sinceStart(), state: task.stateName, detail: payload.plan?.title });
     if (policy === 'none') return;
     if (typeof policy === 'function') {
       void Promise.resolve(policy(request)).catch(() => undefined);
@@ -343,7 +343,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
     return await sim.clock.drive(async () => {
       // Validation is done by our own tests with asl-validator 4; the engine's bundled 3.x would mutate the definition.
       const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
-      const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit), onUndo);
+      const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit, () => rel(sim.clock.now())), onUndo);
       const execution = machine.run(opts.input as never, {
         overrides: { taskResourceLocalHandlers: handlers },
         context: {

@@ -51,6 +51,11 @@ export function settle<S extends string>(sim: Simulator, id: string, lc: Lifecyc
   return changed;
 }
 
+/** The state a life cycle will end in once its scheduled transitions are done (what a written world records). */
+export function eventual<S extends string>(lc: Lifecycle<S>): S {
+  return lc.next.length ? lc.next[lc.next.length - 1].state : lc.state;
+}
+
 /** Pages an array with an opaque numeric token, like EC2's NextToken. */
 export function page<T>(items: T[], maxResults: number | undefined, token: string | undefined, defaultMax = 1000): { items: T[]; next?: string } {
   const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;

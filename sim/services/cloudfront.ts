@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { canonicalCidr, nthAddress, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
-import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
+import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import { poolArn, registerAllocationCheck, type IpamState } from './ec2-ipam';
 import { cloudfrontEdge } from './cloudfront-edge';
@@ -157,6 +157,29 @@ function listUsingCidr(sim: Simulator, account: string, cidr: string): string | 
   return l ? `CloudFront Anycast static IP list ${l.Id}` : undefined;
 }
 
+/** CloudFront as a world section (sim/world-out.ts): distributions with their full config, anycast lists, VPC origins. */
+function cloudfrontToWorld(state: CloudFrontState, _sim: Simulator, note: (text: string) => void) {
+  const tags = (items: unknown) => Object.fromEntries(((items as { Items?: Array<{ Key: string; Value?: string }> } | undefined)?.Items ?? []).map((t) => [t.Key, t.Value ?? '']));
+  for (const d of state.distributions) if (d.lc.next.length) note(`distribution ${d.Id} is ${d.lc.state}; written as Deployed with its latest config`);
+  const lists = state.anycastLists.filter((l) => !['Deleted', 'Deleting', 'Failed'].includes(eventual(l.lc)));
+  for (const l of lists) if (l.lc.next.length) note(`anycast IP list ${l.Id} is ${l.lc.state}; written as Deployed`);
+  const origins = state.vpcOrigins.filter((v) => eventual(v.lc) === 'Deployed');
+  for (const v of state.vpcOrigins) if (v.lc.next.length && eventual(v.lc) === 'Deployed') note(`VPC origin ${v.Id} is ${v.lc.state}; written as Deployed`);
+  return {
+    cloudfront: {
+      distributions: state.distributions.map((d) => ({ id: d.Id, account: d.account, domainName: d.DomainName, config: d.config })),
+      anycastLists: lists.map((l) => ({
+        id: l.Id, account: l.account, name: l.Name, ipCount: l.IpCount, ipAddressType: l.IpAddressType,
+        cidrs: l.cidrs.map((c) => ({ cidr: c.Cidr, ipamPoolId: c.IpamPoolArn.split('/').pop()!, anycastIp: c.AnycastIp })), tags: tags(l.Tags),
+      })),
+      vpcOrigins: origins.map((v) => ({
+        id: v.Id, account: v.account, name: v.endpoint.Name, endpointArn: v.endpoint.Arn, httpsPort: v.endpoint.HTTPSPort,
+        createdAt: new Date(v.CreatedTime).toISOString(), tags: Object.fromEntries(v.Tags.map((t) => [t.Key, t.Value ?? ''])),
+      })),
+    },
+  };
+}
+
 export const cloudfrontModel: ServiceModel<CloudFrontState> = {
   key: 'cloudfront',
   service: 'CloudFront',
@@ -193,6 +216,8 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
     }
     settleVpcOrigins(state, now, sim);
   },
+
+  toWorld: cloudfrontToWorld,
 
   snapshot(state, sim) {
     const ipam = sim.state<IpamState>('ec2.ipam');

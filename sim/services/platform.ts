@@ -49,6 +49,14 @@ export const secretsManagerModel: ServiceModel<SecretsState> = {
       })),
     };
   },
+  /**
+   * Secrets as a world section (sim/world-out.ts). The approval-link key the simulator generated is
+   * left out (a new one is generated on load); values read from files go back as "file:" references.
+   */
+  toWorld(state, sim) {
+    const seeded = new Set(((sim.world.secrets as Array<{ name: string; account: string; region: string }> | undefined) ?? []).map((s) => `${s.account}/${s.region}/${s.name}`));
+    return { secrets: state.secrets.filter((s) => s.name !== APPROVAL_KEY_SECRET_NAME || seeded.has(`${s.account}/${s.region}/${s.name}`)).map(({ arn: _arn, ...s }) => s) };
+  },
   // Never put secret values into reports.
   snapshot: (state) => ({ secrets: state.secrets.map((s) => ({ name: s.name, arn: s.arn, account: s.account })) }),
   operations: {

@@ -1,0 +1,11 @@
+import { createSimulator } from './sim';
+import { worldOf, writeWorldFile } from './sim/world-out';
+const sim = createSimulator('examples/world.json');
+const { world, notes } = worldOf(sim);
+console.log(Object.keys(world), notes);
+writeWorldFile(sim, '/tmp/opview-wo/world.json');
+const again = createSimulator('/tmp/opview-wo/world.json');
+const a = worldOf(again).world;
+const strip = (w: any) => ({ ...w, startTime: 0, idSequence: 0 });
+console.log(JSON.stringify(strip(a)) === JSON.stringify(strip(world)) ? 'ROUND TRIP EQUAL' : 'DIFF');
+require('fs').writeFileSync('/tmp/opview-a.json', JSON.stringify(strip(world), null, 1)); require('fs').writeFileSync('/tmp/opview-b.json', JSON.stringify(strip(a), null, 1));
