@@ -4,6 +4,7 @@
  *                  [--fault Operation=ErrorName[xN]]... [--report FILE] [--html FILE]
  *                  [--world-out FILE]
  *   byoip report REPORT.json [--html FILE]          byoip rehearse STEPS.json [--out DIR] [--html] [--world-out FILE]
+ *   byoip snapshot --region R [--profile P] --cidrs … --distributions … --zones … [--base FILE] [--out FILE]
  *   byoip approvals [--sim]                 byoip approve|reject <id> --as EMAIL --reason TEXT [--sim]
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { decide, describeOutcome, formatPending, pendingApprovals, type Target }
 import { closingWords, progressPrinter } from './progress';
 import { registerRehearseCommand } from './rehearse';
 import { registerReportCommand, writeHtmlReport } from './report-command';
+import { registerSnapshotCommand } from './snapshot';
 import { writeWorldFile } from '../sim/world-out';
 
 const DEFAULT_WORLD = resolve(__dirname, '..', 'examples', 'world.json');
@@ -136,6 +138,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   registerReportCommand(program, (c) => { code = c; });
   registerRehearseCommand(program, (c) => { code = c; });
+  registerSnapshotCommand(program, (c) => { code = c; });
   const where = (c: Command) => c
     .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
     .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')

@@ -8,7 +8,7 @@ import { globalAcceleratorModel } from './services/global-accelerator';
 import { ec2NetworkModel } from './services/ec2-network';
 import { ipRangesModel } from './services/ip-ranges';
 import { elbv2Model } from './services/elbv2';
-import { secretsManagerModel, sfnModel } from './services/platform';
+import { secretsManagerModel, sfnModel, stsModel } from './services/platform';
 import { ramModel } from './services/ram';
 import { route53Model } from './services/route53';
 import { snsModel } from './services/sns';
@@ -18,7 +18,7 @@ import { worldProblems } from './world-schema';
 
 export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel,
   globalAcceleratorModel, ec2NetworkModel, ipRangesModel, snsModel,
-  ramModel, elbv2Model];
+  ramModel, elbv2Model, stsModel];
 
 /** A simulator seeded from a world file path, or from a world object (validated here, strictly: sim/world-schema.ts). */
 export function createSimulator(world: string | unknown, baseDir?: string): Simulator {

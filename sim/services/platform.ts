@@ -29,6 +29,18 @@ export const sfnModel: ServiceModel<Record<string, never>> = {
   },
 };
 
+/** STS, for who the caller is (byoip snapshot names the account it captured). */
+export const stsModel: ServiceModel<Record<string, never>> = {
+  key: 'sts',
+  service: 'STS',
+  seed: () => ({}),
+  operations: {
+    GetCallerIdentity(ctx) {
+      return { Account: ctx.account, Arn: `arn:aws:sts::${ctx.account}:assumed-role/byoip-operator/simulated`, UserId: 'AROASIMULATED:simulated' };
+    },
+  },
+};
+
 const SecretSeed = z.object({ account: z.string(), region: z.string(), name: z.string(), value: z.string() });
 export const SecretsWorldSection = z.array(SecretSeed).default([]);
 

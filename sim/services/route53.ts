@@ -119,6 +119,14 @@ export const route53Model: ServiceModel<Route53State> = {
   },
 
   operations: {
+    GetHostedZone(ctx, input) {
+      const zone = findZone(ctx, input.Id);
+      return {
+        HostedZone: { Id: `/hostedzone/${zone.Id}`, Name: zone.Name, CallerReference: `sim-${zone.Id}`, Config: { PrivateZone: false }, ResourceRecordSetCount: zone.records.length },
+        DelegationSet: { NameServers: ['ns-1.awsdns-00.com', 'ns-2.awsdns-00.net', 'ns-3.awsdns-00.org', 'ns-4.awsdns-00.co.uk'] },
+      };
+    },
+
     ListResourceRecordSets(ctx, input) {
       const zone = findZone(ctx, input.HostedZoneId);
       const sorted = [...zone.records].sort((a, b) => (a.Name === b.Name ? a.Type.localeCompare(b.Type) : a.Name.localeCompare(b.Name)));

@@ -13,15 +13,9 @@ import { createSimulator } from '../../sim';
 import { worldOf, writeWorldFile } from '../../sim/world-out';
 import { worldProblems } from '../../sim/world-schema';
 import { byoipSync } from '../support/cli-process';
-import { EXAMPLES, exampleInput } from '../support/world';
+import { callShape, EXAMPLES, exampleInput } from '../support/world';
 
 const STEPS = join(EXAMPLES, 'rehearsals', 'onboard-then-teardown.json');
-/**
- * A call as the operator reads it. Differences a freshly loaded world rightly has are masked: ETags
- * (opaque versions) and approval-link signatures (the link key is generated anew, never written out).
- */
-export const callShape = (c: { operation: string; input: unknown }) =>
-  `${c.operation} ${JSON.stringify(c.input, (k, v) => (k === 'IfMatch' ? undefined : typeof v === 'string' ? v.replace(/([?&]s=)[A-Za-z0-9_-]+/g, '$1…') : v))}`;
 const dir = mkdtempSync(join(tmpdir(), 'byoip-rehearsal-'));
 
 describe('chained rehearsals', () => {

@@ -65,6 +65,14 @@ export function semanticWorld(sim: Simulator) {
 
 export const callsOf = (report: SimulationReport, operation: string) => report.awsCalls.filter((c) => c.operation === operation);
 
+/**
+ * A call as the operator reads it, to compare runs in two worlds. Differences a freshly loaded world
+ * rightly has are masked: ETags (opaque versions) and approval-link signatures (the link key is
+ * generated anew, never written out).
+ */
+export const callShape = (c: { operation: string; input: unknown }) =>
+  `${c.operation} ${JSON.stringify(c.input, (k, v) => (k === 'IfMatch' ? undefined : typeof v === 'string' ? v.replace(/([?&]s=)[A-Za-z0-9_-]+/g, '$1…') : v))}`;
+
 /** Runs `fn` with the SDK clients routed to `sim` and its virtual clock driven (direct API tests). */
 export async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
   const disconnect = connectSimulator(sim);
