@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { worldProblems } from '../sim/world-schema';
 
 const ROOT = join(__dirname, '..');
 const byoip = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } });
@@ -12,7 +13,8 @@ describe('byoip simulate', () => {
 
   it('runs a migration rehearsal, exits 0 and writes the documented report', () => {
     const reportFile = join(dir, 'ok.json');
-    const res = byoip('simulate', 'onboard-cloudfront-byoip', '--input', 'examples/onboard-cloudfront-byoip.input.json', '--report', reportFile);
+    const worldFile = join(dir, 'after', 'world.json');
+    const res = byoip('simulate', 'onboard-cloudfront-byoip', '--input', 'examples/onboard-cloudfront-byoip.input.json', '--report', reportFile, '--world-out', worldFile);
     expect(res.stderr).toMatch(/onboard-cloudfront-byoip: SUCCEEDED after/);
     expect(res.stderr).toMatch(/where the virtual time went:\n\s+AwaitTopLevelProvisioned/);
     // Live progress: a decision says where it went; actions, bookkeeping and waits read differently.
@@ -27,6 +29,12 @@ describe('byoip simulate', () => {
     expect(report).toMatchObject({ safety: { violations: [] }, approvals: [expect.objectContaining({ approved: true })] });
     expect(report.lowerBoundSeconds).toBeLessThanOrEqual(report.virtualSeconds);
     expect(JSON.parse(res.stdout)).toMatchObject({ migrationId: 'example-corp-edge' });
+    // --world-out: the world as the run left it, a valid world file to continue from.
+    expect(res.stderr).toContain(`world: ${worldFile} (continue from here: --world ${worldFile})`);
+    const after = JSON.parse(readFileSync(worldFile, 'utf8'));
+    expect(worldProblems(after)).toEqual([]);
+    expect(after.startTime).toBe('2026-12-01T13:53:23.000Z');
+    expect(after.cloudfront.anycastLists.map((l: { name: string }) => l.name)).toEqual(['example-corp-edge']);
   });
 
   it('exits 1 with the error when the approval is rejected, after compensating', () => {

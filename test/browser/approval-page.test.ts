@@ -8,21 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { byoipSpawn, byoipSync, type Running } from '../support/cli-process';
-import { ensureChromium, launchBrowser } from '../support/chromium';
+import { browserForTests } from '../support/chromium';
 
 const TOKEN_LIKE = /AQB[A-Za-z0-9_-]{100,}/; // the simulator's task tokens (real ones are opaque too)
 const LINK = /http:\/\/127\.0\.0\.1:\d+\/approvals\/(apr-[0-9a-f]{24})\?r=\d+&e=\d+&s=[A-Za-z0-9_-]+/;
 
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  ensureChromium();
-  browser = await launchBrowser();
-}, 16 * 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForTests();
 
 interface Rehearsal { run: Running; env: Record<string, string>; reportFile: string; link: string; approvalId: string; page: Page; urls: string[] }
 
@@ -71,7 +62,7 @@ function checkNoTokenAnywhere(r: Rehearsal) {
 
 describe('the approval page in Chromium', () => {
   it('shows the plan without approving; Approve lets the rehearsal finish', async () => {
-    const r = await rehearsalAtTheGate(browser.context);
+    const r = await rehearsalAtTheGate(browser());
     try {
       await openAndCheckNothingChanged(r);
       expect(await decide(r, 'approve', 'CAB approved CHG-1234')).toBe(200);
@@ -93,7 +84,7 @@ describe('the approval page in Chromium', () => {
   }, 180_000);
 
   it('Reject ends the rehearsal rolled back', async () => {
-    const r = await rehearsalAtTheGate(browser.context);
+    const r = await rehearsalAtTheGate(browser());
     try {
       await openAndCheckNothingChanged(r);
       expect(await decide(r, 'reject', 'the old provider cannot withdraw tonight')).toBe(200);

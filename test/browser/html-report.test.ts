@@ -9,22 +9,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { AFTER_FAILURE, type SimulationReport } from '../../runner/report';
 import { byoipSync } from '../support/cli-process';
-import { ensureChromium, launchBrowser } from '../support/chromium';
+import { browserForTests } from '../support/chromium';
 
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+const browser = browserForTests();
 const dir = mkdtempSync(join(tmpdir(), 'byoip-html-'));
 
-beforeAll(async () => {
-  ensureChromium();
-  browser = await launchBrowser();
-}, 16 * 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 async function open(file: string): Promise<{ page: Page; requests: string[] }> {
-  const page = await browser.context.newPage();
+  const page = await browser().newPage();
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   await page.setViewportSize({ width: 1280, height: 900 });
