@@ -130,7 +130,7 @@ export async function watchExecution(o: WatchOptions): Promise<{ status: string;
         out.write(`\n${described.name}: ${reading.status} after ${formatDuration(reading.seconds)} (${reading.events} history events)\n`);
         if (reading.error) out.write(`  error: ${reading.error.name}: ${reading.error.cause}\n`);
       }
-      out.write(`where the time went:\n${formatPhases({ phases: phasesOf(reading.states, topLevel), virtualSeconds: reading.seconds })}\n`);
+      out.write(`where the time went:\n${formatPhases({ ...phasesOf(reading.states, topLevel, { endedAt: reading.seconds }), compensation: null, virtualSeconds: reading.seconds })}\n`);
       return { status: reading.status, error: reading.error };
     }
     await sleep(o.intervalMs ?? 10_000);

@@ -1,7 +1,10 @@
 /**
  * byoip: run the workflows against the simulated AWS (rehearsals), list workflows, decide approvals.
  *   byoip simulate <workflow> [--input FILE [--world FILE]] [--approve auto|reject|prompt|none]
- *                  [--fault Operation=ErrorName[xN]]... [--skip-preflight [REASON]] [--report FILE]
+ *                  [--fault Operation=ErrorName[xN]]... [--skip-preflight [REASON]] [--report FILE] [--html FILE]
+ *                  [--world-out FILE]
+ *   byoip report REPORT.json [--html FILE]          byoip rehearse STEPS.json [--out DIR] [--html] [--world-out FILE]
+ *   byoip snapshot --region R [--profile P] --cidrs … --distributions … --zones … [--base FILE] [--out FILE]
  *   byoip approvals [--sim]                 byoip approve|reject <id> --reason TEXT [--as EMAIL] [--sim]
  *   byoip start <workflow> -i INPUT [--name N]   byoip watch <execution>   byoip status
  *   byoip doctor [--cidr CIDR [--asn ASN]] ... (cli/real-commands.ts, cli/doctor-internet.ts)
@@ -14,13 +17,17 @@ import { createSimulator, type Simulator } from '../sim';
 import { VirtualClock } from '../sim/clock';
 import { startApprovalServer, type ApprovalServer } from '../runner/approval-server';
 import { loadDefinition, runWorkflow, type ApprovalPolicy, type ApprovalRequest } from '../runner/local-runner';
-import { formatDuration, formatInternetEvidence, formatPhases, formatStepFunctionsFigures, type SimulationReport } from '../runner/report';
+import { failurePathStates, formatDuration, formatInternetEvidence, formatStepFunctionsFigures, type SimulationReport } from '../runner/report';
 import { mergeJson, prepareScenario, readExample, scenarioFor } from '../runner/scenarios';
 import { isInternetFault, withInternetFaults } from '../sim/internet/world';
 import { workflows, workflowByName } from '../workflows';
 import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
-import { progressPrinter } from './progress';
+import { closingWords, progressPrinter } from './progress';
 import { registerRealCommands } from './real-commands';
+import { registerRehearseCommand } from './rehearse';
+import { registerReportCommand, writeHtmlReport } from './report-command';
+import { registerSnapshotCommand } from './snapshot';
+import { writeWorldFile } from '../sim/world-out';
 
 const DEFAULT_WORLD = resolve(__dirname, '..', 'examples', 'world.json');
 
@@ -58,7 +65,7 @@ function pageApprover(server: ApprovalServer): ApprovalPolicy {
 /** Workflows with internet checks (a pre-flight and a visibility watch): they take internetChecks in their input. */
 const WITH_INTERNET_CHECKS = new Set(['onboard-cloudfront-byoip', 'static-ip-byoip', 'byoasn-onboard']);
 
-async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string; skipPreflight?: string | boolean }): Promise<number> {
+async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string; skipPreflight?: string | boolean; html?: string; worldOut?: string }): Promise<number> {
   workflowByName(workflow);
   let sim: Simulator;
   let input: unknown;
@@ -82,7 +89,8 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     input = mergeJson(input, { internetChecks: { skipPreflight: true, reason } });
   }
   for (const f of opts.fault.filter((x) => !isInternetFault(x))) sim.faults.add(f);
-  const topLevel = new Set(Object.keys((loadDefinition(workflow) as { States: object }).States));
+  const definition = loadDefinition(workflow) as Parameters<typeof failurePathStates>[0];
+  const topLevel = new Set(Object.keys(definition.States));
   // The page is served before the run starts, so its sockets keep real timers.
   const server = opts.approve === 'prompt' ? await startApprovalServer(sim, { port: opts.approvalPort ? Number(opts.approvalPort) : undefined, workflow }) : undefined;
   if (server) process.env.APPROVAL_BASE_URL = server.url;
@@ -93,7 +101,7 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     ({ report } = await runWorkflow({
       workflow, input, sim, approve,
       decisionDelaySeconds: Number(opts.decisionDelay),
-      onProgress: opts.quiet ? undefined : progressPrinter(process.stderr, topLevel),
+      onProgress: opts.quiet ? undefined : progressPrinter(process.stderr, topLevel, failurePathStates(definition)),
     }));
   } finally {
     await server?.close();
@@ -102,7 +110,6 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
   const err = process.stderr;
   err.write(`\n${workflow}: ${report.status} after ${formatDuration(report.virtualSeconds)} of virtual time (${wall.toFixed(2)} s wall, ${report.awsCalls.length} AWS calls)\n`);
   if (report.error) err.write(`  error: ${report.error.name}: ${errorMessage(report.error.cause)}\n`);
-  err.write(`where the virtual time went:\n${formatPhases(report)}\n`);
   err.write(`${formatStepFunctionsFigures(report)}\n`);
   const evidence = formatInternetEvidence(report);
   if (evidence) err.write(`evidence from the internet:\n${evidence}\n`);
@@ -111,6 +118,15 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     writeFileSync(opts.report, `${JSON.stringify(report, null, 2)}\n`);
     err.write(`report: ${opts.report}\n`);
   }
+  if (opts.html) {
+    writeHtmlReport(opts.html, report);
+    err.write(`html: ${opts.html}\n`);
+  }
+  if (opts.worldOut) {
+    for (const n of writeWorldFile(sim, opts.worldOut)) err.write(`  note: ${n}\n`);
+    err.write(`world: ${opts.worldOut} (continue from here: --world ${opts.worldOut})\n`);
+  }
+  err.write(closingWords(report));
   if (report.status === 'SUCCEEDED') process.stdout.write(`${JSON.stringify(report.output, null, 2)}\n`);
   return report.status === 'SUCCEEDED' ? 0 : 1;
 }
@@ -134,10 +150,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('-f, --fault <spec>', 'inject a fault: [Service:]Operation=ErrorName[xN][@after], or Internet:<Rdap|Rpki|Bgp|All>=<Fault>[xN] (repeatable; docs/simulation.md)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--skip-preflight [reason]', 'skip this run\'s internet checks (RDAP, RPKI, BGP); recorded and shown to the approvers')
     .option('-r, --report <file>', 'write the JSON report (docs/simulation.md)')
+    .option('--html <file>', 'write the report as one self-contained HTML page')
+    .option('--world-out <file>', 'write the world as the run left it (a world file another rehearsal can start from)')
     .option('-q, --quiet', 'no live progress')
     .action(async (workflow: string, opts) => {
       code = await simulate(workflow, opts);
     });
+  registerReportCommand(program, (c) => { code = c; });
+  registerRehearseCommand(program, (c) => { code = c; });
+  registerSnapshotCommand(program, (c) => { code = c; });
   const where = (c: Command) => c
     .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
     .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')

@@ -50,6 +50,26 @@ const SPECIAL_ASNS: AsnRange[] = [
 export const AMAZON_ASNS: ReadonlySet<number> = new Set([7224, 8987, 14618, 16509, 38895, 39111, 62785, 135630, 214101]);
 
 /**
+ * BYOASN with CloudFront BYOIP: refused. AWS documents BYOASN only for BYOIP CIDRs in a regional pool
+ * with service EC2 and a locale (VPC IPAM, "Tutorial: Bring your ASN to IPAM": "The pool must have
+ * Service set to EC2 and must have a locale chosen"); CloudFront's anycast CIDRs are in a
+ * global-services pool with locale None and are announced from CloudFront's edge as AS16509. Nothing in
+ * AWS's CloudFront or IPAM documentation says an anycast CIDR can carry your ASN, so the workflows do
+ * not try it: byoasn-onboard refuses an anycast CIDR at its first read, and `byoip rehearse` refuses a
+ * chain that gives one CIDR to both.
+ */
+export const BYOASN_WITH_CLOUDFRONT = 'AWS supports BYOASN only for BYOIP CIDRs in a regional pool with service EC2 and a locale; '
+  + 'CloudFront BYOIP CIDRs are anycast CIDRs of a global-services pool (locale None) announced from CloudFront\'s edge, '
+  + 'and AWS documents no way to originate them from your ASN (docs/byoasn.md)';
+
+/** CIDRs given both to BYOASN and to CloudFront BYOIP (they overlap), as "BYOASN cidr / CloudFront cidr" pairs. */
+export function byoasnCloudFrontOverlaps(byoasnCidrs: readonly string[], cloudFrontCidrs: readonly string[]): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const a of byoasnCidrs) for (const c of cloudFrontCidrs) if (overlaps(parseCidr(a), parseCidr(c))) pairs.push([a, c]);
+  return pairs;
+}
+
+/**
  * Why `raw` is not an ASN that can be brought to AWS, or undefined when it can. Accepts bare digits
  * (as AWS's APIs and the authorization message want them) or a JSON number.
  */

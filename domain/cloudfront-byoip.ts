@@ -185,6 +185,20 @@ export const TeardownInputSchema = z.object({
   deprovisionTopLevel: z.boolean().default(false),
   topLevelCidrs: z.array(z.string()).min(1).max(3).optional(),
   deletePools: z.boolean().default(true),
+  /**
+   * The distributions' settings before the onboarding, to put back when the list is detached: the
+   * onboarding's output `distributionsBefore`, as it is. Without them the distributions keep
+   * PriceClass_All and IPv6 off (what the anycast list needed).
+   */
+  restoreDistributions: z.array(z.object({
+    distributionId: z.string().regex(/^E[A-Z0-9]{5,20}$/, 'must be a distribution id (E...)'),
+    status: z.string().optional(),
+    before: z.object({
+      AnycastIpListId: z.string().nullable().optional(),
+      PriceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']),
+      IsIPV6Enabled: z.boolean(),
+    }).strict(),
+  }).strict()).max(50).default([]),
   /** Records that must no longer point at the anycast IPs before anything is withdrawn. */
   dnsRecordsToCheck: z.array(z.object({ hostedZoneId: HostedZoneId, name: DnsName, type: z.literal('A').default('A') }).strict()).max(50).default([]),
   /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
@@ -204,6 +218,7 @@ export interface TeardownPlan {
   deprovisionTopLevel: boolean;
   deletePools: boolean;
   dnsRecordsToCheck: Array<{ hostedZoneId: string; name: string; type: 'A' }>;
+  restoreDistributions: Array<{ distributionId: string; before: { PriceClass: string; IsIPV6Enabled: boolean } }>;
   approvers: string[];
   approval: { timeoutSeconds: number };
   withdrawItems: Array<{ cidr: string; waitSeconds: number }>;
@@ -232,6 +247,7 @@ export function planTeardown(raw: unknown): TeardownPlan {
     deprovisionTopLevel: input.deprovisionTopLevel,
     deletePools: input.deletePools,
     dnsRecordsToCheck: input.dnsRecordsToCheck.map((r) => ({ ...r, name: fqdn(r.name) })),
+    restoreDistributions: input.restoreDistributions.map((d) => ({ distributionId: d.distributionId, before: { PriceClass: d.before.PriceClass, IsIPV6Enabled: d.before.IsIPV6Enabled } })),
     approvers: input.approvers,
     approval: input.approval,
     withdrawItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),

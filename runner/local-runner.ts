@@ -22,7 +22,11 @@ import type { PendingTask } from '../sim/task-tokens';
 import { connectSimulator } from '../sim/transport';
 import { hostApprovalApi } from './approval-server';
 import { DataLimitExceededError, dataLimitCause, describeStates, ExecutionHistory, STEP_FUNCTIONS_QUOTAS, type QuotaFailure } from './history';
-import { buildReport, EVIDENCE_TASKS, evidenceOf, type ApprovalRecord, type InternetEvidence, type PollCheck, type SimulationReport, type StateRecord } from './report';
+import { isMutating } from '../sim/simulator';
+import {
+  buildReport, EVIDENCE_TASKS, evidenceOf, failurePathStates, type ApprovalRecord, type CompensationReport, type InternetEvidence, type PollCheck,
+  type SimulationReport, type StateRecord, type UndoRecord,
+} from './report';
 
 export const ROOT = resolve(__dirname, '..');
 
@@ -50,12 +54,14 @@ export interface ApprovalRequest {
 }
 
 export interface ProgressEvent {
-  readonly kind: 'state-entered' | 'state-exited' | 'state-failed' | 'state-retried' | 'state-caught' | 'approval-requested' | 'execution-ended';
+  readonly kind: 'state-entered' | 'state-exited' | 'state-failed' | 'state-retried' | 'state-caught' | 'approval-requested' | 'undo-step' | 'execution-ended';
   readonly at: number; // virtual seconds since the run started
   readonly state?: string;
   readonly type?: string;
   readonly index?: number;
   readonly detail?: string;
+  /** For undo-step: how the step ended. */
+  readonly undo?: UndoRecord;
 }
 
 export interface RunOptions {
@@ -152,6 +158,12 @@ interface RunLog {
   /** Latest internet evidence per state. */
   internet: Map<string, InternetEvidence>;
   history: ExecutionHistory;
+  /** The latest compensation state (domain/compensation.ts) an undo task returned. */
+  compensation?: CompensationShape;
+  /** Undo steps whose tasks changed something in AWS (a successful mutating call). */
+  undoMutated: Set<string>;
+  /** When each undo step ended (virtual seconds since the start). */
+  undoEndedAt: Map<string, number>;
 }
 
 /**
@@ -169,6 +181,31 @@ async function withinQuotas(log: RunLog, state: string, input: unknown, call: ()
   if (!log.history.checkPayload(result, `task ${state} result`, () => dataLimitCause(state, 'result'))) throw new DataLimitExceededError(dataLimitCause(state, 'result'));
   log.history.taskResult(state, result);
   return result;
+}
+
+interface CompensationShape {
+  cause: { Error: string };
+  current: { description: string } | null;
+  pending: Array<{ description: string }>;
+  completed: Array<{ description: string; note?: string }>;
+  leftovers: Array<{ description: string; error: string }>;
+}
+
+function isCompensationState(v: any): v is CompensationShape {
+  return !!v && typeof v === 'object' && Array.isArray(v.completed) && Array.isArray(v.leftovers) && Array.isArray(v.pending) && typeof v.cause === 'object';
+}
+
+/** The rollback in the operator's words: what was undone, what was left as it was, what needs attention. */
+function compensationReport(log: RunLog): CompensationReport | null {
+  const c = log.compensation;
+  if (!c) return null;
+  const at = (d: string) => (log.undoEndedAt.has(d) ? { at: log.undoEndedAt.get(d)! } : {});
+  const steps: UndoRecord[] = [
+    ...c.completed.map((s): UndoRecord => ({ description: s.description, outcome: log.undoMutated.has(s.description) ? 'undone' : 'unchanged', ...(s.note ? { note: s.note } : {}), ...at(s.description) })),
+    ...c.leftovers.map((s): UndoRecord => ({ description: s.description, outcome: 'needs-attention', error: s.error, ...at(s.description) })),
+    ...[...(c.current ? [c.current] : []), ...c.pending].map((s): UndoRecord => ({ description: s.description, outcome: 'needs-attention', error: 'not attempted: the rollback stopped before this step' })),
+  ];
+  return { error: c.cause.Error, steps };
 }
 
 /**
@@ -223,7 +260,7 @@ function shimCallbackTimeouts(state: any): { timeoutSeconds?: number; heartbeatS
 }
 
 /** Every Task state (including those inside Map/Parallel) gets a local handler keyed by its name. */
-function localHandlers(definition: any, sim: Simulator, executionId: string, log: RunLog, approval: (task: PendingTask, payload: any) => void) {
+function localHandlers(definition: any, sim: Simulator, executionId: string, log: RunLog, approval: (task: PendingTask, payload: any) => void, onUndo: (before: CompensationShape | undefined, after: CompensationShape) => void) {
   const handlers: Record<string, (input: any) => Promise<any>> = {};
   // Same rounding as the report's times, so "before" and "after" compare exactly.
   const rel = () => Math.round((sim.clock.now() - log.startedAt) / 10) / 100;
@@ -238,6 +275,7 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
       if (direct) {
         handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name }, async () => {
           const at = rel();
+          const callsBefore = sim.calls.length;
           let output: any;
           try {
             output = await withinQuotas(log, name, input, () => invokeLikeLambda(direct, input, sim));
@@ -246,6 +284,13 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
             throw e;
           }
           if (EVIDENCE_TASKS.has(direct)) log.internet.set(name, evidenceOf(name, direct, at, output));
+          if (isCompensationState(output)) {
+            const step = input?.compensation?.current?.description;
+            if (typeof step === 'string' && sim.calls.slice(callsBefore).some((c) => c.execution === log.execution && !c.error && isMutating(c.operation))) log.undoMutated.add(step);
+            const before = log.compensation;
+            log.compensation = output;
+            onUndo(before, output);
+          }
           if (isPollCheck) {
             const { poll: _poll, profile: _profile, ...subject } = input ?? {};
             log.pollChecks.push({ state: name, at, subject: JSON.stringify(subject), done: output?.done === true });
@@ -264,7 +309,11 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
           const waiting = sim.taskTokens.wait(task, { timeoutSeconds: timeoutSeconds ?? timing.timeoutSeconds, heartbeatSeconds: heartbeatSeconds ?? timing.heartbeatSeconds });
           // Only the gate's decision task is an approval; its reminder loop waits on tokens too.
           if (payload.plan && typeof payload.gate === 'string') {
-            const record: ApprovalRecord = { state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null };
+            const plan = payload.plan as ApprovalRecord['plan'] & { approvers?: unknown };
+            const record: ApprovalRecord = {
+              state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null,
+              plan: { title: plan?.title, changes: plan?.changes, ...(plan?.prerequisite ? { prerequisite: plan.prerequisite } : {}) },
+            };
             log.approvals.push(record);
             waiting.then(
               (out: any) => Object.assign(record, { decidedAt: rel(), approved: out?.approved === true, decidedBy: out?.decidedBy ?? null, authentication: out?.authentication ?? null }),
@@ -291,7 +340,7 @@ export function approvalLink(sim: Simulator, approvalId: string): string | undef
   return latest?.message.match(/^(https?:\/\/\S+\/approvals\/\S+)$/m)?.[1];
 }
 
-function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void) {
+function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void, sinceStart: () => number) {
   return (task: PendingTask, payload: Record<string, any>) => {
     // Only the gate's decision task is an approval; the gate's reminder loop also waits on tokens.
     if (!payload?.plan || typeof payload.gate !== 'string' || !payload.execution?.id) return;
@@ -308,7 +357,7 @@ function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, 
       approve: (by, reason) => decide(true, by, reason ?? 'approved'),
       reject: (by, reason) => decide(false, by, reason ?? 'rejected'),
     };
-    emit({ kind: 'approval-requested', at: sim.elapsedSeconds(), state: task.stateName, detail: payload.plan?.title });
+    emit({ kind: 'approval-requested', at: sinceStart(), state: task.stateName, detail: payload.plan?.title });
     if (policy === 'none') return;
     if (typeof policy === 'function') {
       void Promise.resolve(policy(request)).catch(() => undefined);
@@ -364,7 +413,17 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
     now: () => sim.clock.now(), roleArn: `arn:aws:iam::${account}:role/byoip-orchestrator-states`, stateMachineArn, region,
     onQuotaExceeded: (failure) => stopForQuota(failure),
   });
-  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [], internet: new Map(), history };
+  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [], internet: new Map(), history, undoMutated: new Set(), undoEndedAt: new Map() };
+  // One progress line per finished undo step, instead of the undo loop's states.
+  const onUndo = (before: CompensationShape | undefined, after: CompensationShape) => {
+    const fresh: CompensationShape = {
+      ...after, current: null, pending: [],
+      completed: after.completed.slice(before?.completed.length ?? 0), leftovers: after.leftovers.slice(before?.leftovers.length ?? 0),
+    };
+    const at = Math.round(rel(sim.clock.now()) * 100) / 100;
+    for (const d of [...fresh.completed, ...fresh.leftovers]) log.undoEndedAt.set(d.description, at);
+    for (const undo of compensationReport({ ...log, compensation: fresh })?.steps ?? []) emit({ kind: 'undo-step', at, detail: undo.description, undo });
+  };
   sim.attribution = () => invocationContext.getStore();
   const open = new Map<string, StateRecord>();
   const key = (name: string, index?: number) => `${name}#${index ?? ''}`;
@@ -383,7 +442,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
       }
       // Validation is done by our own tests with asl-validator 4; the engine's bundled 3.x would mutate the definition.
       const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
-      const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit));
+      const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit, () => rel(sim.clock.now())), onUndo);
       const execution = machine.run(input as never, {
         overrides: { taskResourceLocalHandlers: handlers },
         context: {
@@ -468,6 +527,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
           workflow: opts.workflow, executionName, status, error, output, startedAt, endedAt, sim, states: records,
           topLevelStates: Object.keys(definition.States), pollChecks: log.pollChecks, approvals: log.approvals, internet: [...log.internet.values()],
           stepFunctions: { historyEvents: history.length, largestPayload: { ...history.largestPayload } },
+          failurePath: [...failurePathStates(definition as never)], compensation: compensationReport(log),
         }),
       };
     });

@@ -2,6 +2,7 @@
  * The simulation report (format documented in docs/simulation.md; keep it stable).
  * All times are virtual seconds from the start of the execution.
  */
+import * as z from 'zod';
 import { STEP_FUNCTIONS_QUOTAS } from '../domain/step-functions';
 import type { Simulator } from '../sim/simulator';
 import { PREFLIGHT_STATE, VISIBILITY_STATE } from '../workflows/lib/internet';
@@ -52,6 +53,26 @@ export interface ApprovalRecord {
   authentication?: string | null;
   /** ApprovalRejected, States.Timeout, ... when it did not end approved. */
   error: string | null;
+  /** What the approvers were shown (title and changes), when known. */
+  plan?: { title?: string; changes?: Array<{ kind?: string; target?: string; from?: string; to?: string }>; prerequisite?: string };
+}
+
+/** One undo step of a rollback, as the operator reads it. */
+export interface UndoRecord {
+  description: string;
+  /** undone: it changed AWS back; unchanged: nothing to undo (kept, never done, already as before); needs-attention: left over. */
+  outcome: 'undone' | 'unchanged' | 'needs-attention';
+  note?: string;
+  error?: string;
+  /** When the step ended (virtual seconds). */
+  at?: number;
+}
+
+/** The rollback of a failed execution: every undo step in the order it ran. */
+export interface CompensationReport {
+  /** The error that started the rollback. */
+  error: string;
+  steps: UndoRecord[];
 }
 
 /** A poll loop: when it started, when the awaited change happened, when the loop noticed. */
@@ -108,7 +129,10 @@ export interface SimulationReport {
   approvals: ApprovalRecord[];
   /** Safety invariants checked on this run (docs/simulation.md); violations must be empty. */
   safety: { violations: string[] };
-  /** Where the virtual time went: top-level phases in order, with their durations. */
+  /**
+   * Where the virtual time went: top-level phases in order, with their durations. They partition the
+   * run: the seconds add up to virtualSeconds, the last one being AFTER_FAILURE when the run failed.
+   */
   phases: Array<{ name: string; startedAt: number; seconds: number }>;
   /** Evidence from the internet: pre-flight and BGP visibility, one entry per checking state (latest check). */
   internet: InternetEvidence[];
@@ -117,24 +141,77 @@ export interface SimulationReport {
    * them (quota 25,000) and its largest payload in bytes of UTF-8 JSON (quota 262,144), with where it was.
    */
   stepFunctions: StepFunctionsFigures;
+  /** When the run left its normal path for compensation or a stop (virtual seconds); null if it never did. */
+  failedAt?: number | null;
+  /** The rollback, when compensation ran. */
+  compensation?: CompensationReport | null;
   /** The simulated world at the end. */
   resources: Record<string, unknown>;
 }
 
 const POLL_SUFFIX = /(Init|Done|Wait)$/;
 
-/** Groups top-level states into phases (a poll's Init/Check/Done/Wait states are one phase). */
-export function phasesOf(states: StateRecord[], topLevel: Set<string>): SimulationReport['phases'] {
-  const phases = new Map<string, { name: string; startedAt: number; endedAt: number }>();
-  for (const s of states) {
-    if (s.index !== undefined || !topLevel.has(s.name)) continue;
-    const base = POLL_SUFFIX.test(s.name) && topLevel.has(s.name.replace(POLL_SUFFIX, '')) ? s.name.replace(POLL_SUFFIX, '') : s.name;
-    const end = s.exitedAt ?? s.enteredAt;
-    const p = phases.get(base);
-    if (!p) phases.set(base, { name: base, startedAt: s.enteredAt, endedAt: end });
-    else p.endedAt = Math.max(p.endedAt, end);
+/** The phase that holds everything from the failure to the end (compensation, or a stop). */
+export const AFTER_FAILURE = 'after the failure';
+
+type AslStates = Record<string, { Type?: string; Next?: string; Default?: string; Choices?: Array<{ Next?: string }>; Catch?: Array<{ Next?: string }> }>;
+
+/**
+ * Top-level states on a failure path: reached only through a Catch and never leading back to the
+ * normal path (compensation, a rejected approval's close, a re-runnable workflow's stop). A caught
+ * failure that the workflow tolerates (ReleaseLocksFailed → Summarize) is not one.
+ */
+export function failurePathStates(definition: { StartAt: string; States: AslStates }): Set<string> {
+  const states = definition.States;
+  const normal = (name: string) => {
+    const s = states[name] ?? {};
+    return [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next)].filter((n): n is string => typeof n === 'string');
+  };
+  const reach = (from: string[]) => {
+    const seen = new Set<string>();
+    const todo = [...from];
+    while (todo.length) {
+      const n = todo.pop()!;
+      if (seen.has(n) || !states[n]) continue;
+      seen.add(n);
+      todo.push(...normal(n));
+    }
+    return seen;
+  };
+  const forward = reach([definition.StartAt]);
+  const out = new Set<string>();
+  for (const name of Object.keys(states)) {
+    if (forward.has(name)) continue;
+    const ahead = reach([name]);
+    if (![...ahead].some((n) => forward.has(n))) out.add(name);
   }
-  return [...phases.values()].sort((a, b) => a.startedAt - b.startedAt).map((p) => ({ name: p.name, startedAt: p.startedAt, seconds: p.endedAt - p.startedAt }));
+  return out;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Groups top-level states into phases (a poll's Init/Check/Done/Wait states are one phase) that
+ * partition the run: each state lasts until the next top-level state starts, and everything from the
+ * first failure-path state on is one AFTER_FAILURE phase.
+ */
+export function phasesOf(states: StateRecord[], topLevel: Set<string>, opts: { failurePath?: ReadonlySet<string>; endedAt?: number } = {}): { phases: SimulationReport['phases']; failedAt: number | null } {
+  const top = states.filter((s) => s.index === undefined && topLevel.has(s.name));
+  const end = opts.endedAt ?? Math.max(0, ...top.map((s) => s.exitedAt ?? s.enteredAt));
+  const failure = top.find((s) => opts.failurePath?.has(s.name));
+  const failedAt = failure ? failure.enteredAt : null;
+  const forward = failure ? top.slice(0, top.indexOf(failure)) : top;
+  const phases = new Map<string, { name: string; startedAt: number; seconds: number }>();
+  forward.forEach((s, i) => {
+    const base = POLL_SUFFIX.test(s.name) && topLevel.has(s.name.replace(POLL_SUFFIX, '')) ? s.name.replace(POLL_SUFFIX, '') : s.name;
+    const until = forward[i + 1]?.enteredAt ?? failedAt ?? end;
+    const p = phases.get(base) ?? { name: base, startedAt: s.enteredAt, seconds: 0 };
+    p.seconds = round(p.seconds + Math.max(0, until - s.enteredAt));
+    phases.set(base, p);
+  });
+  const list = [...phases.values()].sort((a, b) => a.startedAt - b.startedAt);
+  if (failedAt !== null) list.push({ name: AFTER_FAILURE, startedAt: failedAt, seconds: round(Math.max(0, end - failedAt)) });
+  return { phases: list, failedAt };
 }
 
 /** Resource ids and input strings name the same things (pool ids, CIDRs, change and distribution ids). */
@@ -160,7 +237,8 @@ export function pollLoops(checks: PollCheck[], transitions: SimulationReport['tr
     loop.checks++;
     if (c.done) {
       loop.doneAt = c.at;
-      const relevant = transitions.filter((t) => t.at >= loop!.startedAt && t.at <= c.at && mentions(c.subject, t.resource));
+      // A resource created the instant the loop finished was made by the next step, not awaited by this one.
+      const relevant = transitions.filter((t) => t.at >= loop!.startedAt && t.at <= c.at && !(t.from === null && t.at === c.at) && mentions(c.subject, t.resource));
       loop.readyAt = relevant.length ? Math.max(...relevant.map((t) => t.at)) : loop.startedAt;
       loop.lateSeconds = Math.max(0, c.at - loop.readyAt);
       open.delete(key);
@@ -241,6 +319,9 @@ export function buildReport(r: {
   approvals: ApprovalRecord[];
   internet?: InternetEvidence[];
   stepFunctions: StepFunctionsFigures;
+  /** failurePathStates() of the definition. */
+  failurePath?: string[];
+  compensation?: CompensationReport | null;
 }): SimulationReport {
   const rel = (t: number) => Math.round((t - r.startedAt) / 10) / 100;
   const tokens = r.sim.taskTokens.issued;
@@ -251,7 +332,7 @@ export function buildReport(r: {
   const transitions = r.sim.transitions
     .filter((t) => t.at >= r.startedAt && t.at <= r.endedAt)
     .map((t) => ({ at: rel(t.at), resource: t.resource, from: t.from ?? null, to: t.to }));
-  const phases = phasesOf(r.states, new Set(r.topLevelStates));
+  const { phases, failedAt } = phasesOf(r.states, new Set(r.topLevelStates), { failurePath: new Set(r.failurePath ?? []), endedAt: virtualSeconds });
   const polls = pollLoops(r.pollChecks, transitions);
   const pollStates = new Set(r.pollChecks.map((c) => c.state));
   return {
@@ -273,6 +354,8 @@ export function buildReport(r: {
     phases,
     internet: r.internet ?? [],
     stepFunctions: r.stepFunctions,
+    failedAt,
+    compensation: r.compensation ?? null,
     resources: redactTokens(r.sim.snapshot(), tokens),
   };
 }
@@ -301,15 +384,90 @@ export function formatDuration(seconds: number): string {
 /** Phases the breakdown always lists, however short: the internet checks (the visibility wait is the migration's proof). */
 const ALWAYS_SHOWN = new Set([PREFLIGHT_STATE, VISIBILITY_STATE]);
 
-/** "Where the virtual time went", for the terminal. */
-export function formatPhases(report: Pick<SimulationReport, 'phases' | 'virtualSeconds'>, limit = 12): string {
-  const total = Math.max(report.virtualSeconds, 1);
-  const longest = [...report.phases].sort((a, b) => b.seconds - a.seconds).slice(0, limit).filter((p) => p.seconds > 0);
-  const top = [...longest, ...report.phases.filter((p) => ALWAYS_SHOWN.has(p.name) && !longest.includes(p))];
-  const width = Math.max(...top.map((p) => p.name.length), 10);
-  return top
-    .map((p) => `  ${p.name.padEnd(width)}  ${formatDuration(p.seconds).padStart(12)}  ${((100 * p.seconds) / total).toFixed(1).padStart(5)} %`)
-    .join('\n');
+/**
+ * Shares of a whole in tenths of a percent that add up to exactly 100.0 (largest remainder), so the
+ * breakdown an operator reads sums to 100 %.
+ */
+export function percentShares(values: number[]): number[] {
+  const total = values.reduce((a, b) => a + b, 0);
+  if (total <= 0) return values.map(() => 0);
+  const raw = values.map((v) => (1000 * v) / total);
+  const tenths = raw.map(Math.floor);
+  let left = 1000 - tenths.reduce((a, b) => a + b, 0);
+  const order = raw.map((r, i) => ({ i, frac: r - Math.floor(r) })).sort((a, b) => b.frac - a.frac);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    tenths[i]++;
+    left--;
+  }
+  return tenths.map((t) => t / 10);
+}
+
+/** The rows of "where the virtual time went": the longest phases, the rest as one line, the time after a failure last. */
+export function timeBreakdown(report: Pick<SimulationReport, 'phases' | 'compensation'>, limit = 12): Array<{ label: string; seconds: number; percent: number }> {
+  const forward = report.phases.filter((p) => p.name !== AFTER_FAILURE && (p.seconds > 0 || ALWAYS_SHOWN.has(p.name))).sort((a, b) => b.seconds - a.seconds);
+  const after = report.phases.find((p) => p.name === AFTER_FAILURE);
+  const shown = [...forward.slice(0, limit), ...forward.slice(limit).filter((p) => ALWAYS_SHOWN.has(p.name))];
+  const rest = forward.slice(limit).filter((p) => !ALWAYS_SHOWN.has(p.name));
+  const rows = shown.map((p) => ({ label: p.name, seconds: p.seconds }));
+  if (rest.length) rows.push({ label: `${rest.length} other phase${rest.length === 1 ? '' : 's'}`, seconds: rest.reduce((a, p) => a + p.seconds, 0) });
+  if (after) rows.push({ label: report.compensation ? `${AFTER_FAILURE} (rollback)` : AFTER_FAILURE, seconds: after.seconds });
+  const shares = percentShares(rows.map((r) => r.seconds));
+  return rows.map((r, i) => ({ ...r, percent: shares[i] }));
+}
+
+/** "Where the virtual time went", for the terminal: sums to 100 %, with a line for the time after a failure. */
+export function formatPhases(report: Pick<SimulationReport, 'phases' | 'compensation' | 'virtualSeconds'>, limit = 12): string {
+  const rows = timeBreakdown(report, limit);
+  const width = Math.max(...rows.map((r) => r.label.length), 10);
+  const line = (label: string, seconds: number, percent: number) => `  ${label.padEnd(width)}  ${formatDuration(seconds).padStart(12)}  ${percent.toFixed(1).padStart(5)} %`;
+  return [...rows.map((r) => line(r.label, r.seconds, r.percent)), line('total', report.virtualSeconds, rows.length ? 100 : 0)].join('\n');
+}
+
+const ReportFileSchema = z.object({
+  workflow: z.string().min(1),
+  executionName: z.string().default('(unknown execution)'),
+  status: z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'RUNNING']),
+  error: z.object({ name: z.string(), cause: z.string().default('') }).nullable().default(null),
+  virtualSeconds: z.number().nonnegative(),
+  startedAt: z.string().default(''),
+  states: z.array(z.object({
+    name: z.string(), type: z.string(), enteredAt: z.number(), exitedAt: z.number().nullable(), status: z.string(), index: z.number().optional(),
+  }).passthrough()),
+  awsCalls: z.array(z.unknown()).default([]),
+  transitions: z.array(z.object({ at: z.number(), resource: z.string(), from: z.string().nullable(), to: z.string() })).default([]),
+  polls: z.array(z.unknown()).default([]),
+  pollCalls: z.number().default(0),
+  approvals: z.array(z.unknown()).default([]),
+  safety: z.object({ violations: z.array(z.string()) }).default({ violations: [] }),
+  phases: z.array(z.object({ name: z.string(), startedAt: z.number(), seconds: z.number() })).default([]),
+  internet: z.array(z.unknown()).default([]),
+  resources: z.record(z.string(), z.unknown()).default({}),
+}).passthrough();
+
+/**
+ * Any SimulationReport (this version's, an older one, or one built from an execution's history) made
+ * complete for reading: missing lists default to empty, and phases from before the failure-path split
+ * are recomputed from the states when the workflow's definition is at hand.
+ */
+export function completeReport(raw: unknown, definitionOf?: (workflow: string) => { StartAt: string; States: Record<string, any> } | undefined): SimulationReport {
+  const parsed = ReportFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`not a byoip report:\n${parsed.error.issues.map((i) => `  report.${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const r = parsed.data as unknown as SimulationReport & { lowerBoundSeconds?: number };
+  r.lowerBoundSeconds ??= r.virtualSeconds;
+  if (r.failedAt === undefined) {
+    const definition = definitionOf?.(r.workflow);
+    if (definition) {
+      const { phases, failedAt } = phasesOf(r.states, new Set(Object.keys(definition.States)), { failurePath: failurePathStates(definition), endedAt: r.virtualSeconds });
+      Object.assign(r, { phases, failedAt });
+    } else {
+      r.failedAt = null;
+    }
+  }
+  r.compensation ??= null;
+  return r;
 }
 
 /** The internet evidence, for the terminal. */
@@ -322,6 +480,7 @@ export function formatInternetEvidence(report: SimulationReport): string {
 
 /** The execution against Step Functions' quotas, for the terminal (the report's `stepFunctions`). */
 export function formatStepFunctionsFigures(report: Pick<SimulationReport, 'stepFunctions'>): string {
+  if (!report.stepFunctions) return 'Step Functions quotas: not in this report';
   const { historyEvents, largestPayload } = report.stepFunctions;
   const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)} %`;
   const { historyEvents: maxEvents, payloadBytes: maxBytes } = STEP_FUNCTIONS_QUOTAS;

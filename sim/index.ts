@@ -19,14 +19,15 @@ import { stsModel } from './services/sts';
 import { stepFunctionsModel } from './services/stepfunctions';
 import { Simulator, type ServiceModel } from './simulator';
 import { loadWorldFile, parseWorld, type WorldSeed } from './world';
+import { worldProblems } from './world-schema';
 
 export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel,
   globalAcceleratorModel, ec2NetworkModel, ipRangesModel, snsModel,
   ramModel, elbv2Model, internetModel, stsModel, stepFunctionsModel, cloudFormationModel, serviceQuotasModel];
 
-/** A simulator seeded from a world file path, or from a world object (validated here). */
+/** A simulator seeded from a world file path, or from a world object (validated here, strictly: sim/world-schema.ts). */
 export function createSimulator(world: string | unknown, baseDir?: string): Simulator {
-  const seed: WorldSeed = typeof world === 'string' ? loadWorldFile(world) : parseWorld(world, baseDir);
+  const seed: WorldSeed = typeof world === 'string' ? loadWorldFile(world, worldProblems) : parseWorld(world, baseDir, worldProblems);
   return new Simulator(seed, serviceModels);
 }
 

@@ -26,6 +26,8 @@ export function transition<S extends string>(
   ...then: Array<{ state: S; afterSeconds: number }>
 ): void {
   if (lc.state !== state) sim.recordTransition(id, lc.state, state, now);
+  // A life cycle begun this instant and started in its own state is a creation: the report's lanes start here.
+  else if (lc.since === now && lc.next.length === 0) sim.recordTransition(id, undefined, state, now);
   lc.state = state;
   lc.since = now;
   lc.next = [];
@@ -47,6 +49,11 @@ export function settle<S extends string>(sim: Simulator, id: string, lc: Lifecyc
     changed = true;
   }
   return changed;
+}
+
+/** The state a life cycle will end in once its scheduled transitions are done (what a written world records). */
+export function eventual<S extends string>(lc: Lifecycle<S>): S {
+  return lc.next.length ? lc.next[lc.next.length - 1].state : lc.state;
 }
 
 /** Pages an array with an opaque numeric token, like EC2's NextToken. */

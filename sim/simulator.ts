@@ -55,6 +55,11 @@ export interface ServiceModel<S = unknown> {
   settle?(state: S, now: number, sim: Simulator): void;
   /** JSON view for the report's `resources`. Defaults to the state itself. */
   snapshot?(state: S, sim: Simulator): unknown;
+  /**
+   * The state as world-file sections (e.g. {cloudfront: {...}}), for --world-out and chained
+   * rehearsals (sim/world-out.ts). Work in flight is written as it will end, and `note` says so.
+   */
+  toWorld?(state: S, sim: Simulator, note: (text: string) => void): Record<string, unknown>;
 }
 
 /** A simulated web host (an edge serving customer domains, ip-ranges.amazonaws.com, ...). */
@@ -116,6 +121,7 @@ export class Simulator {
   constructor(readonly world: WorldSeed, models: ServiceModel<any>[]) {
     this.startedAt = Date.parse(world.startTime);
     this.clock = new VirtualClock(this.startedAt);
+    this.idCounter = world.idSequence ?? 0;
     this.taskTokens = new TaskTokenBroker(() => this.clock.now());
     for (const m of models) this.addModel(m);
   }
@@ -156,6 +162,8 @@ export class Simulator {
   }
 
   recordTransition(resource: string, from: string | undefined, to: string, at: number): void {
+    const last = this.transitions[this.transitions.length - 1];
+    if (last && last.resource === resource && last.at === at && last.from === from && last.to === to) return; // recorded twice by one call
     this.transitions.push({ at, resource, from, to });
   }
 
@@ -241,6 +249,18 @@ export class Simulator {
     const res = await host.handle(req, this);
     this.httpRequests.push({ at: this.clock.now(), method: req.method ?? 'GET', url: req.url, host: req.headers?.host, status: res.status });
     return res;
+  }
+
+  /** Where generated ids continue (a written world keeps it, so a continued rehearsal never reuses an id). */
+  get idSequence(): number {
+    return this.idCounter;
+  }
+
+  /** Every model's state as world-file sections (sim/world-out.ts assembles the whole file). */
+  worldSections(note: (text: string) => void): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, model] of this.models) if (model.toWorld) Object.assign(out, JSON.parse(JSON.stringify(model.toWorld(this.state(key), this, note))));
+    return out;
   }
 
   /** The world at this moment, as JSON (the report's `resources`). */

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { worldProblems } from '../sim/world-schema';
 
 const ROOT = join(__dirname, '..');
 const byoip = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } });
@@ -12,9 +13,14 @@ describe('byoip simulate', () => {
 
   it('runs a migration rehearsal, exits 0 and writes the documented report', () => {
     const reportFile = join(dir, 'ok.json');
-    const res = byoip('simulate', 'onboard-cloudfront-byoip', '--input', 'examples/onboard-cloudfront-byoip.input.json', '--report', reportFile);
+    const worldFile = join(dir, 'after', 'world.json');
+    const res = byoip('simulate', 'onboard-cloudfront-byoip', '--input', 'examples/onboard-cloudfront-byoip.input.json', '--report', reportFile, '--world-out', worldFile);
     expect(res.stderr).toMatch(/onboard-cloudfront-byoip: SUCCEEDED after/);
     expect(res.stderr).toMatch(/where the virtual time went:\n\s+AwaitTopLevelProvisioned/);
+    // Live progress: a decision says where it went; actions, bookkeeping and waits read differently.
+    expect(res.stderr).toMatch(/\] ◇ ShouldRestoreTtl → NoTtlRestoreChanges\n.*\] · NoTtlRestoreChanges\n.*\] RestoreDnsTtl\n/);
+    expect(res.stderr).toMatch(/\] ⧗ WaitOutOldTtl\n/);
+    expect(res.stderr).not.toMatch(/\] (◇ )?AwaitTopLevelProvisionedDone/);
     expect(res.status).toBe(0);
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     expect(Object.keys(report)).toEqual(expect.arrayContaining(['workflow', 'status', 'error', 'output', 'virtualSeconds', 'states', 'awsCalls', 'resources']));
@@ -23,12 +29,29 @@ describe('byoip simulate', () => {
     expect(report).toMatchObject({ safety: { violations: [] }, approvals: [expect.objectContaining({ approved: true })] });
     expect(report.lowerBoundSeconds).toBeLessThanOrEqual(report.virtualSeconds);
     expect(JSON.parse(res.stdout)).toMatchObject({ migrationId: 'example-corp-edge' });
+    // --world-out: the world as the run left it, a valid world file to continue from.
+    expect(res.stderr).toContain(`world: ${worldFile} (continue from here: --world ${worldFile})`);
+    const after = JSON.parse(readFileSync(worldFile, 'utf8'));
+    expect(worldProblems(after)).toEqual([]);
+    expect(after.startTime).toBe('2026-12-01T13:53:36.000Z');
+    expect(after.cloudfront.anycastLists.map((l: { name: string }) => l.name)).toEqual(['example-corp-edge']);
   });
 
   it('exits 1 with the error when the approval is rejected, after compensating', () => {
     const res = byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '--approve', 'reject', '-q');
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/FAILED .*\n\s+error: ApprovalRejected: rejected by simulator/);
+    // It ends with the breakdown (summing to 100 %, the rollback its own line), the rollback in words and the runbook section.
+    const breakdown = res.stderr.slice(res.stderr.indexOf('where the virtual time went:')).split('\n');
+    const shares = breakdown.map((l) => / (\d+\.\d) %$/.exec(l)?.[1]).filter(Boolean).map(Number);
+    expect(shares.at(-1)).toBe(100);
+    expect(Math.round(shares.slice(0, -1).reduce((a, b) => a + b, 0) * 10) / 10).toBe(100);
+    expect(breakdown.find((l) => l.includes('after the failure (rollback)'))).toMatch(/01:04:46\s+16\.3 %$/);
+    const ending = res.stderr.trimEnd().split('\n').slice(-5);
+    expect(ending[0]).toBe('rollback after ApprovalRejected: undone: 11; left as it was: nothing; needs attention: nothing');
+    expect(ending[1]).toMatch(/^ {2}undone: {10}restore DNS records and TTLs; .*delete the anycast IP list; .*delete the top-level pool this execution created; release the leases/);
+    expect(ending[3]).toBe('  needs attention: nothing');
+    expect(ending[4]).toBe('read: docs/runbook.md#what-each-error-means ("What each error means, the ApprovalRejected row")');
   });
 
   it('injects faults from the command line', () => {

@@ -198,7 +198,7 @@ function build() {
   c.pass('Summarize', {
     Parameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'anycastIpListId.$': '$.anycastList.id', 'anycastIps.$': '$.wait.anycastList.anycastIps',
-      'distributionIds.$': '$.plan.distributionIds', 'topLevelPoolId.$': '$.pools.topLevel.poolId', 'globalPoolId.$': '$.pools.global.poolId', 'approval.$': '$.approval',
+      'distributionIds.$': '$.plan.distributionIds', 'distributionsBefore.$': '$.baseline.distributions', 'topLevelPoolId.$': '$.pools.topLevel.poolId', 'globalPoolId.$': '$.pools.global.poolId', 'approval.$': '$.approval',
       'warnings.$': '$.warnings',
       internetEvidence: { 'preflight.$': '$.preflight.summary', 'bgpVisibility.$': '$.wait.bgpVisibility.summary' },
     },

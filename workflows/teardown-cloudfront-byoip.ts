@@ -42,7 +42,7 @@ function build() {
     fn: 'PlanTeardown',
     parameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'topLevelCidrs.$': '$.plan.topLevelCidrs', 'deprovisionTopLevel.$': '$.plan.deprovisionTopLevel',
-      'deletePools.$': '$.plan.deletePools', 'approvers.$': '$.plan.approvers', 'state.$': '$.state',
+      'deletePools.$': '$.plan.deletePools', 'approvers.$': '$.plan.approvers', 'restoreDistributions.$': '$.plan.restoreDistributions', 'state.$': '$.state',
     },
     resultPath: '$.approvalPlan',
   });
@@ -54,9 +54,12 @@ function build() {
   });
   c.map('DetachAnycastIpList', {
     itemsPath: '$.state.distributionIds', maxConcurrency: 4, resultPath: null,
-    itemSelector: { 'distributionId.$': '$$.Map.Item.Value', wait: {} },
+    itemSelector: { 'distributionId.$': '$$.Map.Item.Value', 'restore.$': '$.plan.restoreDistributions', wait: {} },
     build: (m) => {
-      m.task('DetachListFromDistribution', { fn: 'SetDistributionAnycastList', parameters: { 'distributionId.$': '$.distributionId', mode: 'detach' }, resultPath: '$.detach', retry: [PRECONDITION_RETRY] });
+      m.task('DetachListFromDistribution', {
+        fn: 'SetDistributionAnycastList', comment: 'Removes the list and puts back the settings the onboarding found (restoreDistributions), if given.',
+        parameters: { 'distributionId.$': '$.distributionId', mode: 'detach', 'restore.$': '$.restore' }, resultPath: '$.detach', retry: [PRECONDITION_RETRY],
+      });
       m.poll('AwaitDetachDeployed', { fn: 'CheckDistributionDeployed', parameters: { 'distributionId.$': '$.distributionId' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.deployed' });
     },
   });

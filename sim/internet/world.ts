@@ -80,7 +80,7 @@ export const InternetWorldSection = z.object({
     }),
     registry: z.enum(RIRS).default('ARIN'),
     /** PEM certificates in the record's remarks (ARIN Public Comments, RIPE descr, APNIC remarks). */
-    certificates: z.array(z.string().includes('BEGIN CERTIFICATE', { message: 'must be a PEM certificate (or "file:path" to one)' })).default([]),
+    certificates: z.array(z.string().refine((s) => s.startsWith('file:') || s.includes('BEGIN CERTIFICATE'), 'must be a PEM certificate (or "file:path" to one)')).default([]),
     holder: z.string().default('Example Corp'),
     /** The registry's handle (NET-198-18-0-0-1, EXAMPLE-NET, AS64496); derived when absent. */
     handle: z.string().optional(),

@@ -40,7 +40,7 @@ const VpcOriginSeed = z.object({
   createdAt: z.iso.datetime({ offset: true }).optional(),
   tags: z.record(z.string(), z.string()).default({}),
 });
-const VpcOriginWorldSection = z.object({ vpcOrigins: z.array(VpcOriginSeed).default([]) });
+export const VpcOriginWorldSection = z.object({ vpcOrigins: z.array(VpcOriginSeed).default([]) });
 
 const DEFAULT_VPC_ORIGINS_PER_ACCOUNT = 25; // CloudFront quotas: VPC origins per account
 const DEFAULT_ORIGINS_PER_DISTRIBUTION = 100;

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { canonicalCidr, nthAddress, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
-import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
+import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
-import { registerAllocationCheck, type IpamState } from './ec2-ipam';
+import { poolArn, registerAllocationCheck, type IpamState } from './ec2-ipam';
 import { cloudfrontEdge } from './cloudfront-edge';
 import { seedVpcOrigins, settleVpcOrigins, validateDistributionConfig, vpcOriginExists, vpcOriginOperations, describeVpcOrigin, type SimVpcOrigin } from './cloudfront-vpc-origins';
 import { registerShareableResource } from './ram';
@@ -23,8 +23,20 @@ const DistributionSeed = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** Anycast static IP lists that exist (Deployed); BYOIP lists name their /24s and the global pool each comes from. */
+const AnycastListSeed = z.object({
+  id: z.string().regex(/^aip_[A-Za-z0-9]+$/),
+  account: z.string().regex(/^\d{12}$/),
+  name: z.string().min(1).max(64),
+  ipCount: z.union([z.literal(3), z.literal(21)]).default(3),
+  ipAddressType: z.enum(['ipv4', 'ipv6', 'dualstack']).default('ipv4'),
+  cidrs: z.array(z.object({ cidr: z.string(), ipamPoolId: z.string(), anycastIp: z.string().optional() })).default([]),
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
 export const CloudFrontWorldSection = z.object({
   distributions: z.array(DistributionSeed).default([]),
+  anycastLists: z.array(AnycastListSeed).default([]),
 });
 
 type ListStatus = 'Deploying' | 'Deployed' | 'Failed' | 'Deleting' | 'Deleted';
@@ -86,6 +98,12 @@ function defaultConfig(id: string, partial: Record<string, unknown>): Record<str
   };
 }
 
+/** CloudFront picks the address in each /24; the customer can't. */
+function anycastIpIn(cidr: string, index: number): string {
+  const host = 1 + (createHash('sha1').update(`${cidr}/${index}`).digest()[0] % 250);
+  return nthAddress(parseCidr(cidr), host);
+}
+
 function describeList(l: SimAnycastList, ipam: IpamState | undefined) {
   return {
     Id: l.Id, Name: l.Name, Status: l.lc.state, Arn: l.Arn, IpAddressType: l.IpAddressType, IpCount: l.IpCount,
@@ -139,6 +157,29 @@ function listUsingCidr(sim: Simulator, account: string, cidr: string): string | 
   return l ? `CloudFront Anycast static IP list ${l.Id}` : undefined;
 }
 
+/** CloudFront as a world section (sim/world-out.ts): distributions with their full config, anycast lists, VPC origins. */
+function cloudfrontToWorld(state: CloudFrontState, _sim: Simulator, note: (text: string) => void) {
+  const tags = (items: unknown) => Object.fromEntries(((items as { Items?: Array<{ Key: string; Value?: string }> } | undefined)?.Items ?? []).map((t) => [t.Key, t.Value ?? '']));
+  for (const d of state.distributions) if (d.lc.next.length) note(`distribution ${d.Id} is ${d.lc.state}; written as Deployed with its latest config`);
+  const lists = state.anycastLists.filter((l) => !['Deleted', 'Deleting', 'Failed'].includes(eventual(l.lc)));
+  for (const l of lists) if (l.lc.next.length) note(`anycast IP list ${l.Id} is ${l.lc.state}; written as Deployed`);
+  const origins = state.vpcOrigins.filter((v) => eventual(v.lc) === 'Deployed');
+  for (const v of state.vpcOrigins) if (v.lc.next.length && eventual(v.lc) === 'Deployed') note(`VPC origin ${v.Id} is ${v.lc.state}; written as Deployed`);
+  return {
+    cloudfront: {
+      distributions: state.distributions.map((d) => ({ id: d.Id, account: d.account, domainName: d.DomainName, config: d.config })),
+      anycastLists: lists.map((l) => ({
+        id: l.Id, account: l.account, name: l.Name, ipCount: l.IpCount, ipAddressType: l.IpAddressType,
+        cidrs: l.cidrs.map((c) => ({ cidr: c.Cidr, ipamPoolId: c.IpamPoolArn.split('/').pop()!, anycastIp: c.AnycastIp })), tags: tags(l.Tags),
+      })),
+      vpcOrigins: origins.map((v) => ({
+        id: v.Id, account: v.account, name: v.endpoint.Name, endpointArn: v.endpoint.Arn, httpsPort: v.endpoint.HTTPSPort,
+        createdAt: new Date(v.CreatedTime).toISOString(), tags: Object.fromEntries(v.Tags.map((t) => [t.Key, t.Value ?? ''])),
+      })),
+    },
+  };
+}
+
 export const cloudfrontModel: ServiceModel<CloudFrontState> = {
   key: 'cloudfront',
   service: 'CloudFront',
@@ -155,6 +196,14 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
         config, ETag: newEtag(state), lc: lifecycle<DistStatus>('Deployed', sim.startedAt), LastModifiedTime: sim.startedAt, deployedConfig: config,
       });
     }
+    for (const l of section.anycastLists) {
+      state.anycastLists.push({
+        Id: l.id, Arn: `arn:aws:cloudfront::${l.account}:anycastiplist/${l.id}`, account: l.account, Name: l.name, IpCount: l.ipCount, IpAddressType: l.ipAddressType,
+        cidrs: l.cidrs.map((c, i) => ({ Cidr: canonicalCidr(c.cidr), IpamPoolArn: poolArn({ OwnerId: l.account, IpamPoolId: c.ipamPoolId }), AnycastIp: c.anycastIp ?? anycastIpIn(canonicalCidr(c.cidr), i) })),
+        lc: lifecycle<ListStatus>('Deployed', sim.startedAt), ETag: newEtag(state), LastModifiedTime: sim.startedAt,
+        Tags: { Items: Object.entries(l.tags).map(([Key, Value]) => ({ Key, Value })) },
+      });
+    }
     state.vpcOrigins = seedVpcOrigins(world, sim, () => newEtag(state));
     sim.addHttpHost(cloudfrontEdge(sim));
     return state;
@@ -167,6 +216,8 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
     }
     settleVpcOrigins(state, now, sim);
   },
+
+  toWorld: cloudfrontToWorld,
 
   snapshot(state, sim) {
     const ipam = sim.state<IpamState>('ec2.ipam');
@@ -208,9 +259,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
           throw awsError('InvalidArgument', `${cidr} is not provisioned in pool ${pool.IpamPoolId}`);
         }
         if (live.some((l) => l.cidrs.some((x) => x.Cidr === cidr))) throw awsError('InvalidArgument', `${cidr} is already used by another Anycast static IP list`);
-        // CloudFront picks the address; the customer can't.
-        const host = 1 + (createHash('sha1').update(`${cidr}/${i}`).digest()[0] % 250);
-        return { Cidr: cidr, IpamPoolArn: c.IpamPoolArn, AnycastIp: nthAddress(parseCidr(cidr), host) };
+        return { Cidr: cidr, IpamPoolArn: c.IpamPoolArn, AnycastIp: anycastIpIn(cidr, i) };
       });
       if (new Set(cidrs.map((c) => c.Cidr)).size !== cidrs.length) throw awsError('InvalidArgument', 'IpamCidrConfigs repeats a CIDR');
       const id = ctx.sim.nextId('aip_', 22);

@@ -103,6 +103,10 @@ export const dynamoDbModel: ServiceModel<DynamoDbState> = {
       }),
     };
   },
+  /** Tables and items (DynamoDB JSON) as a world section (sim/world-out.ts). */
+  toWorld: (state) => ({
+    dynamodb: { tables: state.tables.map((t) => ({ name: t.name, account: t.account, region: t.region, partitionKey: t.pk, ...(t.sk ? { sortKey: t.sk } : {}), items: [...t.items.values()] })) },
+  }),
   snapshot: (state) => ({ tables: state.tables.map((t) => ({ name: t.name, account: t.account, region: t.region, items: [...t.items.values()] })) }),
   operations: {
     GetItem(ctx, input) {

@@ -13,7 +13,7 @@ import { parseAuthorizationMessage, verifyAuthorizationSignature, AuthorizationE
 import { asnProblem, ASN_SWAP_INTERVAL_SECONDS, AWS_ASN } from '../../domain/byoasn';
 import { canonicalCidr, contains, overlaps, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
-import { lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
+import { eventual, lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 
 const AMAZON_ASNS = [16509, 14618];
@@ -332,6 +332,36 @@ export function registerAllocationCheck(check: AllocationCheck): void {
   if (!allocationChecks.includes(check)) allocationChecks.push(check);
 }
 
+/** The IPAM as world sections (sim/world-out.ts): pools with their CIDRs as they will settle, BYOASNs, the registry. */
+function ipamToWorld(state: IpamState, _sim: Simulator, note: (text: string) => void) {
+  const livePools = state.pools.filter((p) => eventual(p.lc) === 'create-complete');
+  for (const p of state.pools) if (p.lc.next.length && eventual(p.lc) === 'create-complete') note(`IPAM pool ${p.IpamPoolId} is ${p.lc.state}; written as create-complete`);
+  const pools = livePools.map((p) => {
+    const cidrs = state.poolCidrs.filter((c) => c.IpamPoolId === p.IpamPoolId && eventual(c.lc) === 'provisioned').map((c) => {
+      if (c.lc.next.length) note(`${c.Cidr} in ${p.IpamPoolId} is ${c.lc.state}; written as provisioned`);
+      const b = p.AwsService ? findByoip(state, p.OwnerId, p.region, c.Cidr) : undefined;
+      if (b?.lc.next.length) note(`BYOIP ${c.Cidr} is ${b.lc.state}; written as ${eventual(b.lc)}`);
+      const advertised = b !== undefined && eventual(b.lc) === 'advertised';
+      return { cidr: c.Cidr, ...(advertised ? { advertised: true, ...(b.advertisedAsn && b.advertisedAsn !== AWS_ASN ? { asn: b.advertisedAsn } : {}) } : {}) };
+    });
+    return {
+      ipamPoolId: p.IpamPoolId, ipamId: p.IpamId, scope: p.IpamScopeType, ...(p.SourceIpamPoolId ? { sourceIpamPoolId: p.SourceIpamPoolId } : {}),
+      locale: p.Locale, ...(p.AwsService ? { awsService: p.AwsService } : {}), ...(p.PublicIpSource ? { publicIpSource: p.PublicIpSource } : {}),
+      ...(p.Description ? { description: p.Description } : {}), tags: Object.fromEntries(p.Tags.map((t) => [t.Key, t.Value])), cidrs,
+    };
+  });
+  const byoasns = state.byoasns.filter((a) => eventual(a.lc) === 'provisioned' && (a.outcome?.ok ?? true)).map((a) => ({
+    asn: a.Asn, ipamId: a.IpamId,
+    associations: state.byoipCidrs.filter((b) => b.account === a.account && eventual(b.lc) !== 'deprovisioned' && (b.asnAssociations ?? []).some((x) => x.Asn === a.Asn && eventual(x.lc) === 'associated' && (x.outcome?.ok ?? true))).map((b) => b.Cidr),
+  }));
+  const recentSwaps = state.byoipCidrs.filter((b) => b.lastCustomAsnAt !== undefined && b.lc.state !== 'deprovisioned');
+  if (recentSwaps.length) note(`the once-per-hour origin-ASN rule's last change (${recentSwaps.map((b) => b.Cidr).join(', ')}) is not written; the workflows' own guard in the state table is`);
+  return {
+    ipam: { ipams: state.ipams, pools, byoasns },
+    registry: { prefixes: state.registry, asns: state.registryAsns },
+  };
+}
+
 export const ec2IpamModel: ServiceModel<IpamState> = {
   key: 'ec2.ipam',
   service: 'EC2',
@@ -394,6 +424,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       }
       const pool = state.pools.find((p) => p.IpamPoolId === c.IpamPoolId)!;
       if (c.lc.state === 'provisioned' && pool.AwsService && !findByoip(state, pool.OwnerId, pool.region, c.Cidr)) {
+        sim.recordTransition(`byoip:${c.Cidr}`, undefined, 'provisioned', c.lc.since);
         state.byoipCidrs.push({
           account: pool.OwnerId, region: pool.region, Cidr: c.Cidr, IpamPoolId: pool.IpamPoolId,
           AdvertisementType: pool.AwsService === 'global-services' ? 'anycast' : 'unicast',
@@ -415,6 +446,8 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       if (settle(sim, `byoasn:AS${a.Asn}`, a.lc, now) && a.lc.state === 'failed-provision' && a.outcome && !a.outcome.ok) a.StatusMessage = a.outcome.message;
     }
   },
+
+  toWorld: ipamToWorld,
 
   snapshot(state) {
     return {

@@ -10,7 +10,7 @@
 import * as z from 'zod';
 import { canonicalCidr, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
-import { lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
+import { eventual, lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import { publicationInfo } from './ip-ranges';
 
@@ -41,7 +41,7 @@ const PrefixListSeed = z.object({
   name: z.string(),
   family: z.enum(['ipv4', 'ipv6']),
   maxEntries: z.number().int().min(1).max(1000),
-  entries: z.array(z.string()).default([]),
+  entries: z.array(z.union([z.string(), z.object({ cidr: z.string(), description: z.string().optional() }).strict()])).default([]),
   account: z.string().optional(),
   region: z.string().optional(),
   tags: z.record(z.string(), z.string()).default({}),
@@ -279,6 +279,35 @@ function rulesFrom(ctx: OpContext<Ec2NetworkState>, group: SimGroup, input: any)
   return out;
 }
 
+/** EC2 networking as a world section (sim/world-out.ts): VPCs, groups with one seed rule per rule, interfaces, prefix lists. */
+function ec2NetworkToWorld(state: Ec2NetworkState, _sim: Simulator, note: (text: string) => void) {
+  for (const g of state.groups) {
+    if (g.egress.length !== 1 || g.egress[0].protocol !== '-1' || g.egress[0].cidrIpv4 !== '0.0.0.0/0') note(`security group ${g.GroupId}: its outbound rules are not written (a world gives every group the default allow-all rule)`);
+  }
+  const lists = state.prefixLists.filter((p) => !p.awsManaged && eventual(p.lc) !== 'delete-complete');
+  for (const p of lists) if (p.lc.next.length) note(`prefix list ${p.PrefixListId} is ${p.lc.state}; written with its current entries`);
+  const managed = new Map(state.prefixLists.filter((p) => p.awsManaged).map((p) => [p.PrefixListId, p]));
+  return {
+    ec2Network: {
+      vpcs: state.vpcs.map((v) => ({ vpcId: v.vpcId, account: v.account, region: v.region, cidr: v.cidr })),
+      securityGroups: state.groups.map((g) => ({
+        groupId: g.GroupId, name: g.GroupName, description: g.Description, vpcId: g.VpcId, tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value])),
+        ingress: g.ingress.map((r) => ({
+          protocol: r.protocol, ...(r.fromPort !== undefined ? { fromPort: r.fromPort } : {}), ...(r.toPort !== undefined ? { toPort: r.toPort } : {}),
+          cidrs: [r.cidrIpv4 ?? r.cidrIpv6].filter((c): c is string => !!c), prefixListIds: r.prefixListId ? [r.prefixListId] : [], groups: r.referencedGroupId ? [r.referencedGroupId] : [],
+          ...(r.description ? { description: r.description } : {}),
+        })),
+      })),
+      networkInterfaces: state.interfaces.map((i) => ({ networkInterfaceId: i.NetworkInterfaceId, vpcId: i.VpcId, groups: i.Groups, description: i.Description })),
+      prefixLists: lists.map((p) => ({
+        prefixListId: p.PrefixListId, name: p.PrefixListName, family: p.family, maxEntries: p.MaxEntries, account: p.account, region: p.region,
+        entries: p.entries.map((e) => (e.Description ? { cidr: e.Cidr, description: e.Description } : e.Cidr)), tags: Object.fromEntries(p.Tags.map((t) => [t.Key, t.Value])),
+      })),
+      awsManagedPrefixLists: [...managed.values()].map((p) => ({ prefixListId: p.PrefixListId, name: p.PrefixListName, family: p.family, maxEntries: p.MaxEntries })),
+    },
+  };
+}
+
 export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
   key: 'ec2.network',
   service: 'EC2',
@@ -305,7 +334,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
       }
     }
     for (const p of s.prefixLists) {
-      const entries = p.entries.map((c) => ({ Cidr: canonicalCidr(c) }));
+      const entries = p.entries.map((c) => (typeof c === 'string' ? { Cidr: canonicalCidr(c) } : { Cidr: canonicalCidr(c.cidr), ...(c.description ? { Description: c.description } : {}) }));
       state.prefixLists.push({
         PrefixListId: p.prefixListId, PrefixListName: p.name, family: p.family, MaxEntries: p.maxEntries, Version: 1, entries, history: { 1: entries },
         OwnerId: p.account ?? account, account: p.account ?? account, region: p.region ?? world.defaultRegion,
@@ -346,6 +375,8 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
   settle(state, now, sim) {
     for (const pl of state.prefixLists) if (!pl.awsManaged) settle(sim, `prefix-list:${pl.PrefixListId}`, pl.lc, now);
   },
+
+  toWorld: ec2NetworkToWorld,
 
   snapshot(state, sim) {
     return {

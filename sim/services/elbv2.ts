@@ -60,6 +60,8 @@ export const elbv2Model: ServiceModel<ElbState> = {
   seed(world) {
     return { loadBalancers: ElbWorldSection.parse(world.elbv2 ?? {}).loadBalancers };
   },
+  /** The load balancers as a world section (sim/world-out.ts): they are seed data and do not change. */
+  toWorld: (state) => ({ elbv2: { loadBalancers: state.loadBalancers } }),
   snapshot: (state) => ({ loadBalancers: state.loadBalancers.map((lb) => ({ arn: lb.arn, account: lb.account, dnsName: lb.dnsName, scheme: lb.scheme, state: lb.state })) }),
   // The workflows never call ELB; the ALBs are what the VPC origins and the edge need.
   operations: {},

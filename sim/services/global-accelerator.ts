@@ -15,7 +15,7 @@ import * as z from 'zod';
 import { AuthorizationError, parseAuthorizationMessage, verifyAuthorizationSignature } from '../../domain/authorization';
 import { canonicalCidr, contains, containsAddress, overlaps, parseCidr, parseIpv4, type Cidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
-import { lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
+import { eventual, lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import type { IpamState } from './ec2-ipam';
 
@@ -272,6 +272,33 @@ function verifyProvision(ctx: OpContext<GlobalAcceleratorState>, cidr: string, a
   return prefix.failProvision;
 }
 
+/** Global Accelerator as a world section (sim/world-out.ts): READY/ADVERTISING ranges, live accelerators with their listeners. */
+function gaToWorld(state: GlobalAcceleratorState, _sim: Simulator, note: (text: string) => void) {
+  const ranges = state.cidrs.filter((c) => ['READY', 'ADVERTISING'].includes(eventual(c.lc)));
+  for (const c of state.cidrs) {
+    if (c.lc.next.length) note(`Global Accelerator range ${c.Cidr} is ${c.lc.state}; written as ${eventual(c.lc)}`);
+    else if (/^FAILED/.test(c.lc.state)) note(`Global Accelerator range ${c.Cidr} is ${c.lc.state}; not written`);
+  }
+  const accelerators = state.accelerators.filter((a) => eventual(a.lc) !== 'DELETED');
+  for (const a of accelerators) if (a.lc.next.length) note(`accelerator ${a.Name} is ${a.lc.state}; written as DEPLOYED`);
+  return {
+    globalAccelerator: {
+      byoipCidrs: ranges.map((c) => ({ account: c.account, cidr: c.Cidr, state: eventual(c.lc) })),
+      accelerators: accelerators.map((a) => ({
+        account: a.account, name: a.Name, arn: a.AcceleratorArn, ipAddresses: a.slots.map((x) => x.ip), enabled: a.Enabled,
+        tags: Object.fromEntries(a.Tags.map((t) => [t.Key, t.Value])),
+        listeners: state.listeners.filter((l) => l.AcceleratorArn === a.AcceleratorArn).map((l) => ({
+          protocol: l.Protocol, clientAffinity: l.ClientAffinity, portRanges: l.PortRanges.map((p) => ({ fromPort: p.FromPort, toPort: p.ToPort })),
+          endpointGroups: state.endpointGroups.filter((g) => g.ListenerArn === l.ListenerArn).map((g) => ({
+            region: g.EndpointGroupRegion, endpoints: g.endpoints.map((e) => ({ endpointId: e.EndpointId, weight: e.Weight, clientIpPreservation: e.ClientIPPreservationEnabled })),
+          })),
+        })),
+      })),
+      loadBalancers: state.loadBalancers,
+    },
+  };
+}
+
 export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
   key: 'globalaccelerator',
   service: 'GlobalAccelerator',
@@ -316,6 +343,8 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
     }
     for (const a of state.accelerators) settle(sim, `accelerator:${a.Name}`, a.lc, now);
   },
+
+  toWorld: gaToWorld,
 
   snapshot(state) {
     return {

@@ -139,6 +139,12 @@ export const ipRangesModel: ServiceModel<IpRangesState> = {
     return state;
   },
   operations: {},
+  /** The publications as a world section (sim/world-out.ts), serving the one served now. */
+  toWorld(state, _sim, note) {
+    if (state.scheduled.length) note(`ip-ranges: ${state.scheduled.length} publication(s) scheduled to go live later are not written`);
+    const { outage: _outage, serve: _serve, ...options } = state.options;
+    return { ipRanges: { ...options, serve: state.served, ...(state.outageLeft > 0 ? { outage: { status: state.options.outage!.status, requests: state.outageLeft } } : {}) } };
+  },
   snapshot(state, sim) {
     if (!state.cache) return { url: `https://${IP_RANGES_HOST}/ip-ranges.json`, served: state.served, fetches: state.fetches };
     const info = publicationInfo(sim, state.served);

@@ -2,7 +2,7 @@
  * The small platform services the workflows lean on: Step Functions' callback API (task tokens)
  * and Secrets Manager (the customer's signing key, when a task signs authorization messages).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { APPROVAL_KEY_SECRET_NAME } from '../../domain/approval';
 import { awsError } from '../aws-error';
@@ -39,15 +39,25 @@ export const secretsManagerModel: ServiceModel<SecretsState> = {
   service: 'SecretsManager',
   seed(world) {
     const seeds = SecretsWorldSection.parse(world.secrets ?? []);
-    // infra creates the approval link key with a random value; so does every simulation that doesn't seed one
+    // infra creates the approval link key with a random value; a simulation that doesn't seed one gets a
+    // simulated key fixed by the account, so the same world rehearses to the same decisions and links.
     if (!seeds.some((s) => s.name === APPROVAL_KEY_SECRET_NAME && s.account === world.defaultAccount && s.region === world.defaultRegion)) {
-      seeds.push({ account: world.defaultAccount, region: world.defaultRegion, name: APPROVAL_KEY_SECRET_NAME, value: randomBytes(32).toString('base64url') });
+      const value = createHash('sha256').update(`byoip simulated approval link key\n${world.defaultAccount}\n${world.defaultRegion}`).digest('base64url');
+      seeds.push({ account: world.defaultAccount, region: world.defaultRegion, name: APPROVAL_KEY_SECRET_NAME, value });
     }
     return {
       secrets: seeds.map((s) => ({
         ...s, arn: `arn:aws:secretsmanager:${s.region}:${s.account}:secret:${s.name}-AbCdEf`,
       })),
     };
+  },
+  /**
+   * Secrets as a world section (sim/world-out.ts). The approval-link key the simulator generated is
+   * left out (a new one is generated on load); values read from files go back as "file:" references.
+   */
+  toWorld(state, sim) {
+    const seeded = new Set(((sim.world.secrets as Array<{ name: string; account: string; region: string }> | undefined) ?? []).map((s) => `${s.account}/${s.region}/${s.name}`));
+    return { secrets: state.secrets.filter((s) => s.name !== APPROVAL_KEY_SECRET_NAME || seeded.has(`${s.account}/${s.region}/${s.name}`)).map(({ arn: _arn, ...s }) => s) };
   },
   // Never put secret values into reports.
   snapshot: (state) => ({ secrets: state.secrets.map((s) => ({ name: s.name, arn: s.arn, account: s.account })) }),

@@ -10,7 +10,7 @@
  */
 import * as z from 'zod';
 import { awsError } from '../aws-error';
-import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
+import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 
 type ShareStatus = 'PENDING' | 'ACTIVE' | 'DELETING' | 'DELETED';
@@ -145,6 +145,25 @@ function scheduleShare(sim: Simulator, s: SimShare, now: number, seconds: number
   }
 }
 
+/** RAM as a world section (sim/world-out.ts): live shares with their resources, principals and invitation status. */
+function ramToWorld(state: RamState, _sim: Simulator, note: (text: string) => void) {
+  const shares = state.shares.filter((s) => !['DELETING', 'DELETED'].includes(eventual(s.lc)));
+  return {
+    ram: {
+      resourceShares: shares.map((s) => {
+        const live = (type: 'RESOURCE' | 'PRINCIPAL') => s.associations.filter((a) => a.type === type && !['DISASSOCIATING', 'DISASSOCIATED', 'FAILED'].includes(eventual(a.lc))).map((a) => a.entity);
+        const statuses = [...new Set(state.invitations.filter((i) => i.shareArn === s.arn).map((i) => eventual(i.lc)))];
+        if (statuses.length > 1) note(`RAM share ${s.name}: invitations ${statuses.join(', ')}; written as ${statuses[0]} for every principal`);
+        const status = statuses[0] === 'EXPIRED' ? 'REJECTED' : statuses[0] ?? 'ACCEPTED';
+        return {
+          name: s.name, owner: s.owner, region: s.region, resources: live('RESOURCE'), principals: live('PRINCIPAL'),
+          createdAt: new Date(s.creationTime).toISOString(), invitationStatus: status, tags: Object.fromEntries(s.tags.map((t) => [t.key, t.value])),
+        };
+      }),
+    },
+  };
+}
+
 export const ramModel: ServiceModel<RamState> = {
   key: 'ram',
   service: 'RAM',
@@ -189,6 +208,8 @@ export const ramModel: ServiceModel<RamState> = {
       for (const a of s.associations) settle(sim, `ram-association:${s.name}/${a.entity}`, a.lc, now);
     }
   },
+
+  toWorld: ramToWorld,
 
   snapshot(state) {
     return {

@@ -100,12 +100,30 @@ export const route53Model: ServiceModel<Route53State> = {
     return { hostedZones: state.zones.map((z) => ({ Id: z.Id, Name: z.Name, account: z.account, ResourceRecordSets: z.records })) };
   },
 
+  /** Hosted zones and their records as a world section (sim/world-out.ts); changes in flight are already in the records. */
+  toWorld(state) {
+    const bare = (name: string) => name.replace(/\.$/, '');
+    return {
+      route53: {
+        hostedZones: state.zones.map((z) => ({
+          id: z.Id, name: bare(z.Name), account: z.account,
+          records: z.records.map((r) => ({
+            name: bare(r.Name), type: r.Type, ...(r.SetIdentifier ? { setIdentifier: r.SetIdentifier } : {}),
+            ...(r.AliasTarget
+              ? { alias: { hostedZoneId: r.AliasTarget.HostedZoneId, dnsName: bare(r.AliasTarget.DNSName), evaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth } }
+              : { ...(r.TTL !== undefined ? { ttl: r.TTL } : {}), values: (r.ResourceRecords ?? []).map((v) => v.Value) }),
+          })),
+        })),
+      },
+    };
+  },
+
   operations: {
     GetHostedZone(ctx, input) {
       const zone = findZone(ctx, input.Id);
       return {
         HostedZone: { Id: `/hostedzone/${zone.Id}`, Name: zone.Name, CallerReference: `sim-${zone.Id}`, Config: { PrivateZone: false }, ResourceRecordSetCount: zone.records.length },
-        DelegationSet: { NameServers: ['ns-1.awsdns-sim.com', 'ns-2.awsdns-sim.net'] },
+        DelegationSet: { NameServers: ['ns-1.awsdns-00.com', 'ns-2.awsdns-00.net', 'ns-3.awsdns-00.org', 'ns-4.awsdns-00.co.uk'] },
       };
     },
 

@@ -127,6 +127,15 @@ export const snsModel: ServiceModel<SnsState> = {
       emails: [],
     };
   },
+  /** Topics and subscriptions as a world section (sim/world-out.ts); published messages are history, not state. */
+  toWorld: (state) => ({
+    sns: {
+      topics: state.topics.map((t) => ({
+        name: t.name, account: t.account, region: t.region, ...(t.kmsMasterKeyId ? { kmsMasterKeyId: t.kmsMasterKeyId } : {}),
+        subscriptions: t.subscriptions.map(({ arn: _arn, ...sub }) => sub),
+      })),
+    },
+  }),
   snapshot: (s) => ({
     topics: s.topics.map((t) => ({ name: t.name, arn: t.arn, account: t.account, encrypted: Boolean(t.kmsMasterKeyId), subscriptions: t.subscriptions.map((x) => ({ protocol: x.protocol, endpoint: x.endpoint, confirmed: x.confirmed })) })),
     messages: s.messages.map((m) => ({ ...m, at: new Date(m.at).toISOString() })),

@@ -73,5 +73,12 @@ export const stsModel: ServiceModel<StsState> = {
   },
   // Never put secret keys into reports.
   snapshot: (s) => ({ principals: s.principals.map((p) => p.arn), answered: s.answered.map((a) => ({ ...a, at: new Date(a.at).toISOString() })) }),
-  operations: {},
+  operations: {
+    /** Through an SDK client (what `byoip snapshot` asks first): who the simulated caller is. */
+    GetCallerIdentity(ctx) {
+      return { Account: ctx.account, Arn: `arn:aws:sts::${ctx.account}:assumed-role/byoip-operator/simulated`, UserId: 'AROASIMULATED:simulated' };
+    },
+  },
+  // Simulated credentials only (the world's own); a snapshot of a real account never reads them.
+  toWorld: (s) => (s.principals.length ? { sts: { principals: s.principals } } : {}),
 };

@@ -4,6 +4,7 @@
  * not a BYOIP CIDR of this account and Region fails here, at the first AWS call, named by its field.
  */
 import * as z from 'zod';
+import { BYOASN_WITH_CLOUDFRONT } from '../../domain/byoasn';
 import { inputInvalid } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { byoipCidrs } from '../ipam/ipam-client';
@@ -17,6 +18,7 @@ export const handler = defineTask('CaptureByoasnOnboardState', Event, async (inp
   input.cidrs.forEach((cidr, i) => {
     const state = all.get(cidr)?.State;
     if (!state) problems.push(`input.cidrs[${i}]: ${cidr} is not a BYOIP CIDR of account ${input.accountId} in ${input.region}; provision it to a regional pool first`);
+    else if (all.get(cidr)?.AdvertisementType === 'anycast') problems.push(`input.cidrs[${i}]: ${cidr} is a CloudFront (anycast) BYOIP CIDR: ${BYOASN_WITH_CLOUDFRONT}`);
     else if (state !== 'provisioned' && state !== 'advertised') problems.push(`input.cidrs[${i}]: ${cidr} is ${state}; it must be provisioned or advertised`);
   });
   if (problems.length) throw inputInvalid(`byoasn-onboard cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -21,6 +21,8 @@ const Event = z.object({
   mode: z.enum(['attach', 'detach', 'restore']),
   anycastIpListId: z.string().optional(),
   settings: DistributionAnycastSettings.optional(),
+  /** detach: the settings to put back per distribution (the onboarding's distributionsBefore); others keep theirs. */
+  restore: z.array(z.object({ distributionId: z.string(), before: z.object({ PriceClass: z.string(), IsIPV6Enabled: z.boolean() }) })).default([]),
 });
 
 export const handler = defineTask('SetDistributionAnycastList', Event, async (input) => {
@@ -34,7 +36,8 @@ export const handler = defineTask('SetDistributionAnycastList', Event, async (in
     if (!input.anycastIpListId) throw new WorkflowError(ErrorNames.InputInvalid, 'attach needs anycastIpListId');
     wanted = { AnycastIpListId: input.anycastIpListId, PriceClass: 'PriceClass_All', IsIPV6Enabled: false };
   } else if (input.mode === 'detach') {
-    wanted = { ...before, AnycastIpListId: null };
+    const earlier = input.restore.find((r) => r.distributionId === input.distributionId)?.before;
+    wanted = { ...before, ...(earlier ? { PriceClass: earlier.PriceClass, IsIPV6Enabled: earlier.IsIPV6Enabled } : {}), AnycastIpListId: null };
   } else {
     if (!input.settings) throw new WorkflowError(ErrorNames.InputInvalid, 'restore needs settings');
     wanted = input.settings;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { byoipSpawn, byoipSync, type Running } from '../support/cli-process';
-import { ensureChromium, launchBrowser } from '../support/chromium';
+import { browserForTests } from '../support/chromium';
 
 const TOKEN_LIKE = /AQB[A-Za-z0-9_-]{100,}/; // the simulator's task tokens (real ones are opaque too)
 const LINK = /http:\/\/127\.0\.0\.1:\d+\/approvals\/(apr-[0-9a-f]{24})\?r=\d+&a=[^&\s]+&e=\d+&s=[A-Za-z0-9_-]+/;
@@ -26,16 +26,7 @@ function signInWorld(dir: string): string {
   return file;
 }
 
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  ensureChromium();
-  browser = await launchBrowser();
-}, 16 * 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForTests();
 
 interface Rehearsal { run: Running; env: Record<string, string>; reportFile: string; link: string; approvalId: string; page: Page; urls: string[] }
 
@@ -87,7 +78,7 @@ function checkNoTokenAnywhere(r: Rehearsal) {
 
 describe('the approval page in Chromium', () => {
   it('shows the plan without approving; Approve lets the rehearsal finish', async () => {
-    const r = await rehearsalAtTheGate(browser.context);
+    const r = await rehearsalAtTheGate(browser());
     try {
       await openAndCheckNothingChanged(r);
       expect(await decide(r, 'approve', 'CAB approved CHG-1234')).toBe(200);
@@ -109,7 +100,7 @@ describe('the approval page in Chromium', () => {
   }, 180_000);
 
   it('Reject ends the rehearsal rolled back', async () => {
-    const r = await rehearsalAtTheGate(browser.context);
+    const r = await rehearsalAtTheGate(browser());
     try {
       await openAndCheckNothingChanged(r);
       expect(await decide(r, 'reject', 'the old provider cannot withdraw tonight')).toBe(200);
@@ -133,10 +124,10 @@ describe('the approval page in Chromium', () => {
   }, 180_000);
 
   it('with sign-in required, A\'s link without A\'s identity cannot approve; A\'s own decision works and the report says how A was authenticated', async () => {
-    const r = await rehearsalAtTheGate(browser.context, { signIn: true });
+    const r = await rehearsalAtTheGate(browser(), { signIn: true });
     const origin = new URL(r.link).origin;
     const signInAs = async (email: string, password: string) => {
-      await browser.context.clearCookies();
+      await browser().clearCookies();
       await r.page.goto(`${origin}/signin`);
       await r.page.fill('#email', email);
       await r.page.fill('#password', password);
@@ -146,13 +137,13 @@ describe('the approval page in Chromium', () => {
     try {
       expect(new URL(r.link).searchParams.get('a')).toBe('netops-oncall@example.com');
       // 1. A fresh browser with only the link: no plan, no approver list, no form; a forged POST decides nothing.
-      await browser.context.clearCookies();
+      await browser().clearCookies();
       const anonymous = await r.page.goto(r.link);
       expect(anonymous?.status()).toBe(401);
       expect(await r.page.textContent('body')).toMatch(/This link was sent to netops-oncall@example\.com\. Sign in as netops-oncall@example\.com to review and decide\./);
       expect(await r.page.locator('form').count()).toBe(0);
       expect(await r.page.textContent('body')).not.toMatch(/Approvers/);
-      const forged = await browser.context.request.post(r.link, { form: { decision: 'approve', reason: 'looks fine', decidedBy: 'netops-oncall@example.com' } });
+      const forged = await browser().request.post(r.link, { form: { decision: 'approve', reason: 'looks fine', decidedBy: 'netops-oncall@example.com' } });
       expect(forged.status()).toBe(401);
       // 2. Signed in as another approver: still not theirs to use.
       await signInAs('netops-lead@example.com', 'rehearsal-lead');

@@ -30,3 +30,16 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
     },
   };
 }
+
+/** One browser for a test file: launched before its tests (installing Chromium if needed), closed after them. */
+export function browserForTests(): () => BrowserContext {
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  beforeAll(async () => {
+    ensureChromium();
+    browser = await launchBrowser();
+  }, 16 * 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!.context;
+}

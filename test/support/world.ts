@@ -66,6 +66,15 @@ export function semanticWorld(sim: Simulator) {
 
 export const callsOf = (report: SimulationReport, operation: string) => report.awsCalls.filter((c) => c.operation === operation);
 
+/**
+ * A call as the operator reads it, to compare runs in two worlds. Differences a freshly loaded world
+ * rightly has are masked: ETags (opaque versions), approval-link signatures (the link key is
+ * generated anew, never written out), sealed task tokens (AES-GCM with a fresh nonce each time) and the tokens' digests (the engine's tokens are random).
+ */
+const SEALED = /^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/;
+export const callShape = (c: { operation: string; input: unknown }) =>
+  `${c.operation} ${JSON.stringify(c.input, (k, v) => (k === 'IfMatch' ? undefined : /^:?taskTokenDigest$/.test(k) ? '<digest of the task token>' : typeof v === 'string' ? (SEALED.test(v) ? '<sealed>' : v.replace(/([?&]s=)[A-Za-z0-9_-]+/g, '$1…')) : v))}`;
+
 /** Runs `fn` with the SDK clients routed to `sim` and its virtual clock driven (direct API tests). */
 export async function within<T>(sim: Simulator, fn: () => Promise<T>): Promise<T> {
   const disconnect = connectSimulator(sim);

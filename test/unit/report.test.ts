@@ -1,5 +1,6 @@
 /** The report's derived figures: poll lateness, the lower bound, the safety invariant. */
-import { lowerBound, pollLoops, safetyViolations, type AwsCallReport } from '../../runner/report';
+import { AFTER_FAILURE, failurePathStates, formatPhases, lowerBound, percentShares, phasesOf, pollLoops, safetyViolations, type AwsCallReport } from '../../runner/report';
+import { formatRollback, runbookSection } from '../../runner/report-words';
 
 const call = (at: number, operation: string, state: string, effects?: string[]): AwsCallReport =>
   ({ at, state, account: '1', region: 'r', service: operation === 'ChangeResourceRecordSets' ? 'Route53' : 'EC2', operation, input: {}, error: null, effects });
@@ -56,5 +57,79 @@ describe('safety invariant', () => {
     const toCustom = call(6, 'AdvertiseByoipCidr', 'AdvertiseWithAsn', ['origin-asn-to-custom']);
     expect(safetyViolations([toAws], [])).toEqual([]);
     expect(safetyViolations([toCustom], [])).toHaveLength(1);
+  });
+});
+
+describe('where the time went, in words', () => {
+  const definition = {
+    StartAt: 'A',
+    States: {
+      A: { Type: 'Task', Next: 'Poll', Catch: [{ Next: 'Compensate' }] },
+      Poll: { Type: 'Task', Next: 'PollDone', Catch: [{ Next: 'Compensate' }] },
+      PollInit: { Type: 'Pass', Next: 'Poll' },
+      PollDone: { Type: 'Choice', Choices: [{ Next: 'Release' }], Default: 'PollWait' },
+      PollWait: { Type: 'Wait', Next: 'Poll' },
+      Release: { Type: 'Task', Next: 'Done', Catch: [{ Next: 'ReleaseFailed' }] },
+      ReleaseFailed: { Type: 'Pass', Next: 'Done' },
+      Done: { Type: 'Succeed' },
+      Compensate: { Type: 'Task', Next: 'NextUndo' },
+      NextUndo: { Type: 'Choice', Choices: [{ Next: 'Undo' }], Default: 'RolledBack' },
+      Undo: { Type: 'Task', Next: 'NextUndo' },
+      RolledBack: { Type: 'Fail' },
+    },
+  };
+
+  it('finds the failure path: reached only by a Catch and never back to the normal path', () => {
+    expect([...failurePathStates(definition)].sort()).toEqual(['Compensate', 'NextUndo', 'RolledBack', 'Undo']);
+  });
+
+  const rec = (name: string, enteredAt: number, exitedAt: number) => ({ name, type: 'Task', enteredAt, exitedAt, status: 'SUCCEEDED' as const });
+  it('partitions a failed run: phases plus the time after the failure make up the whole run', () => {
+    const states = [
+      rec('A', 0, 10), rec('PollInit', 10, 10), rec('Poll', 10, 11), rec('PollDone', 11, 11), rec('PollWait', 11, 100), rec('Poll', 100, 101),
+      rec('Compensate', 101, 102), rec('NextUndo', 102, 102), rec('Undo', 102, 150), rec('NextUndo', 150, 150), rec('Undo', 150, 180), rec('RolledBack', 180, 180),
+    ];
+    const { phases, failedAt } = phasesOf(states, new Set(Object.keys(definition.States)), { failurePath: failurePathStates(definition), endedAt: 180 });
+    expect(failedAt).toBe(101);
+    expect(phases).toEqual([
+      { name: 'A', startedAt: 0, seconds: 10 },
+      { name: 'Poll', startedAt: 10, seconds: 91 },
+      { name: AFTER_FAILURE, startedAt: 101, seconds: 79 },
+    ]);
+    const text = formatPhases({ phases, virtualSeconds: 180, compensation: { error: 'ResourceFailed', steps: [] } });
+    expect(text.split('\n')).toEqual([
+      expect.stringMatching(/^ {2}Poll\s+00:01:31\s+50\.5 %$/),
+      expect.stringMatching(/^ {2}A\s+00:00:10\s+5\.6 %$/),
+      expect.stringMatching(/^ {2}after the failure \(rollback\)\s+00:01:19\s+43\.9 %$/),
+      expect.stringMatching(/^ {2}total\s+00:03:00\s+100\.0 %$/),
+    ]);
+  });
+
+  it('rounds shares so they always add up to 100.0 %', () => {
+    for (const values of [[1, 1, 1], [2, 3, 5, 7, 11, 13], [1e-3, 1e6, 7]]) {
+      expect(percentShares(values).reduce((a, b) => Math.round((a + b) * 10) / 10, 0)).toBe(100);
+    }
+    expect(percentShares([1, 1, 1])).toEqual([33.4, 33.3, 33.3]);
+  });
+
+  it('says what a rollback undid, left and could not undo, and which runbook section to read', () => {
+    const compensation = { error: 'ResourceFailed', steps: [
+      { description: 'withdraw 198.18.0.0/24', outcome: 'undone' as const, note: 'now provisioned' },
+      { description: 'delete the anycast IP list', outcome: 'unchanged' as const, note: 'no list was created' },
+      { description: 'deprovision 198.18.0.0/22', outcome: 'needs-attention' as const, error: 'AwsRequestRejected: denied' },
+    ] };
+    expect(formatRollback({ compensation })).toBe([
+      'rollback after ResourceFailed: undone: 1; left as it was: 1; needs attention: 1',
+      '  undone:          withdraw 198.18.0.0/24',
+      '  left as it was:  delete the anycast IP list (no list was created)',
+      '  needs attention: deprovision 198.18.0.0/22 (AwsRequestRejected: denied)',
+    ].join('\n'));
+    expect(formatRollback({ compensation: null })).toBeNull();
+    const failed = (name: string, status: 'FAILED' | 'TIMED_OUT' = 'FAILED', workflow = 'onboard-cloudfront-byoip') => runbookSection({ status, workflow, error: { name, cause: '' } });
+    expect(failed('CompensationIncomplete')).toEqual({ link: 'docs/runbook.md#compensationincomplete', section: 'CompensationIncomplete' });
+    expect(failed('QuotaExceeded', 'FAILED', 'byoasn-onboard')).toEqual({ link: 'docs/runbook.md#what-each-error-means', section: 'What each error means, the QuotaExceeded row', workflowDoc: 'docs/byoasn.md' });
+    expect(failed('States.Timeout', 'TIMED_OUT')?.link).toBe('docs/runbook.md#timed-out-timed-out-alarm');
+    expect(failed('SomethingNew')?.link).toBe('docs/runbook.md#first-five-minutes');
+    expect(runbookSection({ status: 'SUCCEEDED', workflow: 'x', error: null })).toBeNull();
   });
 });
