@@ -1,11 +1,14 @@
 /**
- * Operators hear about every execution that failed, timed out or was aborted, and every approval that
- * expired unanswered, on the operators' topic.
+ * Operators hear about every execution that failed, timed out or was aborted, every approval that
+ * expired unanswered, and what fails outside executions (operational alarms), on the operators' topic.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -56,4 +59,47 @@ export function addApprovalExpiryAlarm(scope: Construct, taskLogs: logs.ILogGrou
   });
   alarm.addAlarmAction(new actions.SnsAction(topic));
   return alarm;
+}
+
+export interface OperationalAlarmProps {
+  readonly topic: sns.ITopic;
+  /** The dead-letter queue of the operator-event rules' StartWorkflow target. */
+  readonly triggerDlq: sqs.IQueue;
+  /** The AmazonIpSpaceChanged subscriber (StartOriginRangesSync), when the stack subscribes. */
+  readonly ipSpaceChangedStarter?: lambda.IFunction;
+  readonly approvalPage: apigw.RestApi;
+  readonly approvalPageFunction: lambda.IFunction;
+}
+
+/**
+ * What fails outside an execution, where no execution alarm can see it: an operator's event that never
+ * started its workflow (it lands in the trigger's dead-letter queue), an AmazonIpSpaceChanged
+ * notification the starter could not act on, and an approval page that answers approvers with errors.
+ */
+export function addOperationalAlarms(scope: Construct, p: OperationalAlarmProps): cloudwatch.Alarm[] {
+  const action = new actions.SnsAction(p.topic);
+  const period = Duration.minutes(5);
+  const make = (id: string, metric: cloudwatch.IMetric, description: string) => {
+    const alarm = new cloudwatch.Alarm(scope, id, {
+      alarmName: `byoip-${id}`,
+      alarmDescription: description,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(action);
+    return alarm;
+  };
+  return [
+    make('trigger-dead-letters', p.triggerDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      'An operator event did not start its workflow (StartWorkflow failed after retries); the event waits in the trigger dead-letter queue for 14 days. Read it, fix the cause, send the event again.'),
+    ...(p.ipSpaceChangedStarter ? [make('ip-space-changed-errors', p.ipSpaceChangedStarter.metricErrors({ period, statistic: 'Sum' }),
+      'The AmazonIpSpaceChanged subscriber failed: origin-ranges-sync was not started for a change of AWS\'s IP ranges. The daily run catches up within a day; start it by hand to apply the change now (docs/origin-lockdown.md).')] : []),
+    make('approval-page-errors', p.approvalPage.metricServerError({ period, statistic: 'Sum' }),
+      'The approval page answered with a server error: approvers may be unable to decide. Check the ApprovalPage function\'s logs; `byoip approvals` decides from the CLI meanwhile (docs/approvals.md).'),
+    make('approval-page-function-errors', p.approvalPageFunction.metricErrors({ period, statistic: 'Sum' }),
+      'The ApprovalPage function failed. Check its logs in /aws/lambda/byoip-orchestrator-tasks; `byoip approvals` decides from the CLI meanwhile (docs/approvals.md).'),
+  ];
 }

@@ -44,6 +44,11 @@ function acknowledgeWildcards(policyHolder: IConstruct, document: any): void {
   for (const [id, actions] of byFinding) Validations.of(policyHolder).acknowledge({ id, reason: reasonFor([...actions]) });
 }
 
+/** Why a state machine's role may invoke its task functions' versions and aliases (":*"). */
+export function invokeReason(): string {
+  return reasonFor(['lambda:InvokeFunction']);
+}
+
 /**
  * A role's policy may be split into OverflowPolicyN managed policies during synthesis, after this
  * pass; acknowledge those findings on the role (acknowledgments cover a construct's children).

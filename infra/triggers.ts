@@ -21,7 +21,7 @@ import { eventStartable, OPERATOR_EVENT_SOURCE_PREFIX, type DeploymentConfig } f
 
 export const EVENT_SOURCE_PREFIX = OPERATOR_EVENT_SOURCE_PREFIX;
 
-export function addTriggers(scope: Construct, o: { stateMachines: Map<string, sfn.StateMachine>; starter: lambda.Function; config: DeploymentConfig }): events.EventBus {
+export function addTriggers(scope: Construct, o: { stateMachines: Map<string, sfn.StateMachine>; starter: lambda.Function; config: DeploymentConfig }): { bus: events.EventBus; dlq: sqs.Queue } {
   const bus = new events.EventBus(scope, 'OperatorBus', { eventBusName: ORCHESTRATOR_BUS_NAME, description: 'byoip-orchestrator: operators ask for workflows here (byoip.operators only)' });
   const sources = o.config.operators.map((op) => `${OPERATOR_EVENT_SOURCE_PREFIX}${op.name}`);
   const operators = o.config.operators.map((op) => op.principal);
@@ -54,5 +54,5 @@ export function addTriggers(scope: Construct, o: { stateMachines: Map<string, sf
       targets: [new targets.LambdaFunction(o.starter, { deadLetterQueue: dlq, retryAttempts: 3, maxEventAge: Duration.hours(2) })],
     });
   }
-  return bus;
+  return { bus, dlq };
 }

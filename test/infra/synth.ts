@@ -1,8 +1,13 @@
 /**
  * Synthesizes the CDK app once per test file, with bundling skipped (the bundles are tested separately),
  * with cdk.json's "byoip" configuration unless a test gives its own context.
+ *
+ * `orchestrator` is the orchestrator as one template: the parent stack with its family nested stacks
+ * (infra/families.ts) folded in, each nested parameter replaced by the value the parent passes and each
+ * nested output by its value, so tests ask about resources without caring which stack holds them.
+ * `templates` are the files CloudFormation receives, for the budget test.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -21,14 +26,54 @@ export const TEST_DEPLOYMENT = {
   originLockdown: { syncs: { 'web-origins': { securityGroups: { vpcId: 'vpc-0a1b2c3d4e5f60001', ports: [{ port: 443 }] } } } },
 } as typeof CDK_JSON_CONFIG & { teamAccounts: string[]; orchestratorAccountId: string };
 
-let cached: { orchestrator: Template; teamAccess: Template; app: App; built: ReturnType<typeof buildApp> } | undefined;
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface SynthesizedTemplate { file: string; bytes: number; json: Json }
+
+let cached: ReturnType<typeof synthesize> | undefined;
+
+function substitute(value: Json, refs: Record<string, Json>, outputs: Record<string, Record<string, Json>>): Json {
+  if (Array.isArray(value)) return value.map((v) => substitute(v, refs, outputs));
+  if (!value || typeof value !== 'object') return value;
+  if (typeof value.Ref === 'string' && value.Ref in refs) return refs[value.Ref];
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && outputs[getAtt[0]] && String(getAtt[1]).startsWith('Outputs.')) return outputs[getAtt[0]][String(getAtt[1]).slice('Outputs.'.length)];
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, refs, outputs)]));
+}
+
+/** The parent and its nested stacks as one template (see the file's comment). */
+function flatten(built: ReturnType<typeof buildApp>): Template {
+  const parent = Template.fromStack(built.orchestrator).toJSON();
+  const nested = [...built.orchestrator.families.values()].map((stack) => ({ id: built.orchestrator.getLogicalId(stack.nestedStackResource!), json: Template.fromStack(stack).toJSON() }));
+  const outputs: Record<string, Record<string, Json>> = {};
+  const resources: Record<string, Json> = {};
+  for (const n of nested) {
+    const passed = parent.Resources[n.id].Properties.Parameters ?? {};
+    const own = substitute(n.json, passed, {});
+    outputs[n.id] = Object.fromEntries(Object.entries(own.Outputs ?? {}).map(([k, o]: [string, Json]) => [k, o.Value]));
+    Object.assign(resources, own.Resources);
+  }
+  for (const [id, r] of Object.entries(parent.Resources as Record<string, Json>)) {
+    if (r.Type !== 'AWS::CloudFormation::Stack') resources[id] = substitute(r, {}, outputs);
+  }
+  return Template.fromJSON({ ...parent, Resources: resources, Outputs: substitute(parent.Outputs ?? {}, {}, outputs) });
+}
+
+function synthesize(context: Record<string, unknown>, isDefault: boolean) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...(isDefault ? { byoip: TEST_DEPLOYMENT } : context) } });
+  const built = buildApp(app);
+  const orchestrator = flatten(built);
+  const teamAccess = Template.fromStack(built.teamAccess);
+  const dir = app.synth().directory;
+  const templates: SynthesizedTemplate[] = readdirSync(dir).filter((f) => f.endsWith('.template.json')).sort()
+    .map((file) => ({ file, bytes: statSync(join(dir, file)).size, json: JSON.parse(readFileSync(join(dir, file), 'utf8')) }));
+  return { orchestrator, teamAccess, app, built, templates };
+}
 
 export function synthTemplates(context: Record<string, unknown> = {}) {
   const isDefault = Object.keys(context).length === 0;
   if (cached && isDefault) return cached;
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...(isDefault ? { byoip: TEST_DEPLOYMENT } : context) } });
-  const built = buildApp(app);
-  const result = { orchestrator: Template.fromStack(built.orchestrator), teamAccess: Template.fromStack(built.teamAccess), app, built };
+  const result = synthesize(context, isDefault);
   if (isDefault) cached = result;
   return result;
 }
