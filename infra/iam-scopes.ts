@@ -143,11 +143,12 @@ export function resourcesFor(action: string, c: ScopeContext, task?: string): st
       if (name === 'GetChange') return [`arn:${c.partition}:route53:::change/*`];
       return c.hostedZoneIds.length ? c.hostedZoneIds.map((z) => `arn:${c.partition}:route53:::hostedzone/${z}`) : [`arn:${c.partition}:route53:::hostedzone/*`];
     case 'cloudfront':
-      if (name.startsWith('List')) return ['*'];
+      // List* and the creates of anycast lists and VPC origins accept only "*" (iam-data: no resource type).
+      if (name.startsWith('List') || name === 'CreateAnycastIpList' || name === 'CreateVpcOrigin') return ['*'];
       if (/Distribution/.test(name)) return [arn('cloudfront', '', 'distribution/*')];
-      if (/AnycastIpList/.test(name)) return [arn('cloudfront', '', 'anycastiplist/*')];
+      if (/AnycastIpList/.test(name)) return [arn('cloudfront', '', 'anycast-ip-list/*')];
       if (/VpcOrigin/.test(name)) return [arn('cloudfront', '', 'vpcorigin/*')];
-      if (name === 'TagResource' || name === 'UntagResource') return [arn('cloudfront', '', 'anycastiplist/*'), arn('cloudfront', '', 'distribution/*'), arn('cloudfront', '', 'vpcorigin/*')];
+      if (name === 'TagResource' || name === 'UntagResource') return [arn('cloudfront', '', 'anycast-ip-list/*'), arn('cloudfront', '', 'distribution/*'), arn('cloudfront', '', 'vpcorigin/*')];
       return ['*'];
     case 'sts':
       // Only the team-access role of each listed team account; none listed, none assumable.

@@ -37,8 +37,8 @@ export class TeamAccessStack extends Stack {
       assumedBy: new iam.CompositePrincipal(...callers),
     });
     const vpcOrigins = `arn:${this.partition}:cloudfront::${this.account}:vpcorigin/*`;
-    // VPC-origin calls are scoped to this account's VPC origins; List* calls accept only "*".
-    const vpcOriginScoped = CROSS_ACCOUNT_ACTIONS.filter((a) => a.startsWith('cloudfront:') && !a.startsWith('cloudfront:List'));
+    // VPC-origin calls are scoped to this account's VPC origins; List* calls and CreateVpcOrigin accept only "*".
+    const vpcOriginScoped = CROSS_ACCOUNT_ACTIONS.filter((a) => a.startsWith('cloudfront:') && !a.startsWith('cloudfront:List') && a !== 'cloudfront:CreateVpcOrigin');
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'VpcOrigins', actions: vpcOriginScoped, resources: [vpcOrigins] }));
     // RAM authorizes each principal and each resource of a request on its own (ram:Principal is absent
     // when a resource is checked, ram:ResourceArn when a principal is), hence the IfExists operators.

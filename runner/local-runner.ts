@@ -147,7 +147,8 @@ function lambdaContext(task: string, sim: Simulator): Context {
 }
 
 /** Which execution and state a task invocation belongs to, so the simulator can attribute AWS calls. */
-export const invocationContext = new AsyncLocalStorage<{ execution: string; state: string }>();
+/** Who is calling AWS: the execution, its state, and the task function whose role AWS would evaluate (test/infra/iam-calls). */
+export const invocationContext = new AsyncLocalStorage<{ execution: string; state: string; task?: string }>();
 
 /** What the runner records about one execution while it runs. */
 interface RunLog {
@@ -273,7 +274,7 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
       // A poll's check task: the builder names the loop <name>Init / <name> / <name>Done / <name>Wait.
       const isPollCheck = states[`${name}Init`]?.Type === 'Pass' && states[`${name}Done`]?.Type === 'Choice';
       if (direct) {
-        handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name }, async () => {
+        handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name, task: direct }, async () => {
           const at = rel();
           const callsBefore = sim.calls.length;
           let output: any;
@@ -301,7 +302,7 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
         const fn = placeholderTask(state.Parameters?.FunctionName);
         if (!fn) throw new Error(`${name}: waitForTaskToken needs FunctionName "\${<Task>Arn}"`);
         const timing = shimCallbackTimeouts(state);
-        handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name }, () => withinQuotas(log, name, input, async () => {
+        handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name, task: fn }, () => withinQuotas(log, name, input, async () => {
           const { [TIMEOUT_FIELD]: timeoutSeconds, [HEARTBEAT_FIELD]: heartbeatSeconds, ...rest } = input ?? {};
           const task = sim.taskTokens.issue(name, executionId);
           const payload = { ...(rest.Payload ?? {}), taskToken: task.token };
@@ -365,7 +366,8 @@ function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, 
     }
     const context = invocationContext.getStore();
     // Fake timers don't carry the async context: re-enter it so the decision is attributed to this execution.
-    setTimeout(() => invocationContext.run(context!, () => {
+    // The decision is the approval page's work in AWS (its function's role), not the gate task's.
+    setTimeout(() => invocationContext.run({ ...context!, task: 'ApprovalPage' }, () => {
       const decided = policy === 'auto' ? request.approve(undefined, 'rehearsal') : request.reject(undefined, 'rehearsal of a rejected change');
       void decided.catch(() => undefined); // a timed-out task refuses late answers, as in AWS
     }), delaySeconds * 1000);

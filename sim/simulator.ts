@@ -16,6 +16,8 @@ export interface AwsCallRecord {
   /** Which execution and state made the call (set by the runner), when known. */
   readonly execution?: string;
   readonly state?: string;
+  /** The task function making the call (set by the runner): whose IAM role AWS would evaluate. */
+  readonly task?: string;
   /** Effects the model noted (e.g. "dns-values-changed"), for reports and safety checks. */
   effects?: string[];
   readonly account: string;
@@ -114,7 +116,7 @@ export class Simulator {
   private idCounter = 0;
   private readonly httpHosts: SimHttpHost[] = [];
   /** Tells which execution/state is calling (the runner installs it; see runner/local-runner.ts). */
-  attribution?: () => { execution?: string; state?: string } | undefined;
+  attribution?: () => { execution?: string; state?: string; task?: string } | undefined;
   /** Every HTTP request tasks made, like `calls` for the AWS APIs. */
   readonly httpRequests: Array<{ at: number; method: string; url: string; host?: string; status: number }> = [];
 
@@ -180,7 +182,7 @@ export class Simulator {
     const now = this.clock.now();
     const input = cloneData(req.input ?? {});
     const who = this.attribution?.();
-    const record: AwsCallRecord = { at: now, execution: who?.execution, state: who?.state, account: req.account, region: req.region, service: req.service, operation: req.operation, input };
+    const record: AwsCallRecord = { at: now, execution: who?.execution, state: who?.state, ...(who?.task ? { task: who.task } : {}), account: req.account, region: req.region, service: req.service, operation: req.operation, input };
     this.calls.push(record);
     const entry = this.ops.get(`${req.service}:${req.operation}`);
     try {

