@@ -172,6 +172,8 @@ export const taskPermissions: Record<TaskName, string[]> = {
 export const CROSS_ACCOUNT_ACTIONS: string[] = [
   'cloudfront:ListVpcOrigins', 'cloudfront:GetVpcOrigin', 'cloudfront:CreateVpcOrigin', 'cloudfront:DeleteVpcOrigin',
   'cloudfront:TagResource', 'cloudfront:ListDistributionsByVpcOriginId',
+  // UndoCloudFront reads a VPC origin's tags in the team account before deleting it (found by test/infra/iam-conditions.test.ts)
+  'cloudfront:ListTagsForResource',
   'ram:GetResourceShareAssociations', 'ram:GetResourceShares', 'ram:CreateResourceShare', 'ram:TagResource',
   'ram:DeleteResourceShare', 'ram:DisassociateResourceShare',
 ];

