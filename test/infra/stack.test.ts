@@ -6,6 +6,8 @@ import { MAX_BUNDLE_BYTES } from '../../infra/bundling';
 import { taskCatalog } from '../../tasks/catalog';
 import { workflows } from '../../workflows';
 import { bundleSizes } from '../../scripts/bundle-sizes';
+import { BUDGET, figuresOf, overBudget } from '../../infra/budget';
+import { FAMILIES } from '../../infra/families';
 import { CDK_JSON_CONFIG, synthTemplates } from './synth';
 
 const ROOT = join(__dirname, '..', '..');
@@ -48,6 +50,26 @@ describe('the orchestrator stack', () => {
   });
 
 
+  it('alarms on what fails outside executions: the trigger\'s dead letters, the AmazonIpSpaceChanged starter, the approval page', () => {
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')) as any[];
+    const named = (name: string) => alarms.find((a) => a.Properties.AlarmName === name)?.Properties;
+    expect(named('byoip-trigger-dead-letters')).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Value: { 'Fn::GetAtt': [expect.stringMatching(/^TriggerDlq/), 'QueueName'] } }] });
+    expect(named('byoip-ip-space-changed-errors')).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Value: { Ref: expect.stringMatching(/^StartOriginRangesSyncFn/) } }] });
+    expect(named('byoip-approval-page-errors')).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5XXError' });
+    expect(named('byoip-approval-page-function-errors')).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Value: { Ref: expect.stringMatching(/^ApprovalPageFn/) } }] });
+    for (const name of ['byoip-trigger-dead-letters', 'byoip-ip-space-changed-errors', 'byoip-approval-page-errors', 'byoip-approval-page-function-errors']) {
+      expect([name, named(name)?.AlarmActions]).toEqual([name, [{ Ref: expect.stringMatching(/^OperatorsTopic/) }]]);
+    }
+  });
+
+  it('can be deployed again after `cdk destroy`: a retained state-machine log group is named per stack creation', () => {
+    const groups = Object.values(t.findResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' })) as any[];
+    const machines = groups.filter((g) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('/aws/vendedlogs/states/'));
+    expect(machines).toHaveLength(workflows.length);
+    // A fixed name would still exist after `cdk destroy` (retained) and fail the next create.
+    for (const g of machines) expect(JSON.stringify(g.Properties.LogGroupName)).toContain('AWS::StackId');
+  });
+
   it('keeps durable state in a table with point-in-time recovery and deletion protection', () => {
     t.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
@@ -89,4 +111,33 @@ describe('task bundles', () => {
     expect(sizes).toHaveLength(Object.keys(taskCatalog).length);
     expect(sizes.filter((s) => s.bytes >= MAX_BUNDLE_BYTES)).toEqual([]);
   }, 180_000);
+});
+
+describe('template budgets (CloudFormation\'s limits, with room to grow)', () => {
+  const { templates } = synthTemplates();
+  const figures = templates.map((t) => figuresOf(t.file, t.bytes, t.json));
+
+  it('synthesizes the parent, one nested stack per workflow family, and the team-access stack', () => {
+    expect(figures.filter((f) => f.file.endsWith('.nested.template.json'))).toHaveLength(Object.keys(FAMILIES).length);
+    expect(figures.map((f) => f.file)).toEqual(expect.arrayContaining(['ByoipOrchestrator.template.json', 'ByoipOrchestratorTeamAccess.template.json']));
+    // Every workflow is in a family (familyOf throws otherwise) and every family's workflows exist.
+    expect(Object.values(FAMILIES).flat().sort()).toEqual(workflows.map((w) => w.name).sort());
+  });
+
+  it('keeps every template within 80 % of CloudFormation\'s limits (bytes, resources, outputs, parameters, mappings)', () => {
+    expect(figures.flatMap((f) => overBudget(f))).toEqual([]);
+  });
+
+  it('leaves room to double the workflows: every template within half its budget', () => {
+    expect(figures.flatMap((f) => overBudget(f, true))).toEqual([]);
+  });
+
+  it('fails a template over budget (the check can fail)', () => {
+    const before = { file: 'ByoipOrchestrator.template.json (main at 88ed00c)', bytes: 1_125_463, resources: 371, outputs: 2, parameters: 1, mappings: 0 };
+    expect(overBudget(before)).toEqual([`ByoipOrchestrator.template.json (main at 88ed00c): 1125463 bytes > ${BUDGET.bytes} (80 % of CloudFormation's 1000000)`]);
+    expect(overBudget({ ...before, bytes: 500_000, resources: 250 }, true)).toEqual([
+      'ByoipOrchestrator.template.json (main at 88ed00c): 500000 bytes > 400000 (half the budget, room to double)',
+      'ByoipOrchestrator.template.json (main at 88ed00c): 250 resources > 200 (half the budget, room to double)',
+    ]);
+  });
 });
