@@ -1,5 +1,8 @@
 /** Template assertions: every workflow, task, trigger and alarm is deployed as docs/deploy.md says. */
-import { readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { MAX_BUNDLE_BYTES } from '../../infra/bundling';
@@ -139,5 +142,29 @@ describe('template budgets (CloudFormation\'s limits, with room to grow)', () =>
       'ByoipOrchestrator.template.json (main at 88ed00c): 500000 bytes > 400000 (half the budget, room to double)',
       'ByoipOrchestrator.template.json (main at 88ed00c): 250 resources > 200 (half the budget, room to double)',
     ]);
+  });
+});
+
+describe('docs/deploy.md', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
+  const section = (title: string) => doc.slice(doc.indexOf(`## ${title}`), doc.indexOf('\n## ', doc.indexOf(`## ${title}`) + 3));
+
+  it('synthesizes with the configuration it shows', () => {
+    const shown = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section('Configure'))![1]).byoip;
+    const { orchestrator } = synthTemplates({ byoip: shown });
+    expect(Object.keys(orchestrator.findResources('AWS::StepFunctions::StateMachine'))).toHaveLength(workflows.length);
+  });
+
+  it('generates a signing key without a passphrase, as the tasks and byoip doctor read it', () => {
+    const commands = /Create the key and certificate[\s\S]*?```sh\n([\s\S]*?)\n```/.exec(doc)![1].split('\n').filter((l) => l.startsWith('openssl '));
+    expect(commands).toHaveLength(2);
+    for (const c of commands) expect(c).not.toMatch(/-(aes|des|camellia|aria)\w*|-passout|-pass\b/);
+    const dir = mkdtempSync(join(tmpdir(), 'byoip-keys-'));
+    for (const c of commands) execSync(c, { cwd: dir, stdio: 'pipe', shell: '/bin/sh' });
+    const pem = readFileSync(join(dir, 'private-key.pem'), 'utf8');
+    expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(() => createPrivateKey(pem)).not.toThrow();
+    const certificate = readFileSync(join(dir, 'certificate.pem'), 'utf8');
+    expect(certificate).toMatch(/^-----BEGIN CERTIFICATE-----.*-----END CERTIFICATE-----$/);
   });
 });
