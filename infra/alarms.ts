@@ -13,21 +13,23 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 
+/** An alarm named `byoip-<id>` that tells the operators' topic as soon as `metric` reaches 1 in a period. */
+function alarmOnAny(scope: Construct, id: string, topic: sns.ITopic, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, {
+    alarmName: `byoip-${id}`,
+    alarmDescription: description,
+    metric,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new actions.SnsAction(topic));
+  return alarm;
+}
+
 export function addExecutionAlarms(scope: Construct, name: string, sm: sfn.StateMachine, topic: sns.ITopic): cloudwatch.Alarm[] {
-  const action = new actions.SnsAction(topic);
-  const make = (id: string, metric: cloudwatch.IMetric, description: string) => {
-    const alarm = new cloudwatch.Alarm(scope, `${name}-${id}`, {
-      alarmName: `byoip-${name}-${id}`,
-      alarmDescription: description,
-      metric,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(action);
-    return alarm;
-  };
+  const make = (id: string, metric: cloudwatch.IMetric, description: string) => alarmOnAny(scope, `${name}-${id}`, topic, metric, description);
   const period = Duration.minutes(5);
   return [
     make('failed', sm.metricFailed({ period, statistic: 'Sum' }), `${name}: an execution FAILED (it compensated, or says CompensationIncomplete). Open the execution; docs/runbook.md.`),
@@ -48,17 +50,8 @@ export function addApprovalExpiryAlarm(scope: Construct, taskLogs: logs.ILogGrou
     metricName: 'ApprovalExpiries',
     metricValue: '1',
   });
-  const alarm = new cloudwatch.Alarm(scope, 'approval-expired', {
-    alarmName: 'byoip-approval-expired',
-    alarmDescription: 'An approval expired unanswered; its execution took the rejection path and compensated. `byoip approvals` lists the open ones (docs/approvals.md).',
-    metric: expiries.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  alarm.addAlarmAction(new actions.SnsAction(topic));
-  return alarm;
+  return alarmOnAny(scope, 'approval-expired', topic, expiries.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+    'An approval expired unanswered; its execution took the rejection path and compensated. `byoip approvals` lists the open ones (docs/approvals.md).');
 }
 
 export interface OperationalAlarmProps {
@@ -77,21 +70,8 @@ export interface OperationalAlarmProps {
  * notification the starter could not act on, and an approval page that answers approvers with errors.
  */
 export function addOperationalAlarms(scope: Construct, p: OperationalAlarmProps): cloudwatch.Alarm[] {
-  const action = new actions.SnsAction(p.topic);
   const period = Duration.minutes(5);
-  const make = (id: string, metric: cloudwatch.IMetric, description: string) => {
-    const alarm = new cloudwatch.Alarm(scope, id, {
-      alarmName: `byoip-${id}`,
-      alarmDescription: description,
-      metric,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(action);
-    return alarm;
-  };
+  const make = (id: string, metric: cloudwatch.IMetric, description: string) => alarmOnAny(scope, id, p.topic, metric, description);
   return [
     make('trigger-dead-letters', p.triggerDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
       'An operator event did not start its workflow (StartWorkflow failed after retries); the event waits in the trigger dead-letter queue for 14 days. Read it, fix the cause, send the event again.'),
