@@ -22,8 +22,9 @@ export function buildApp(app = new App()) {
   });
   const teamAccess = new TeamAccessStack(app, `${config.stackName}TeamAccess`, {
     description: 'byoip-orchestrator: role for cross-account tasks, deployed in each team account',
-    // Synthesizes without it (for tests); deploying the team stack needs byoip.orchestratorAccountId.
-    orchestratorAccount: config.orchestratorAccountId ?? env?.account ?? '000000000000',
+    // Never this account by default (deployed in a team account, that would trust the team's own roles):
+    // without byoip.orchestratorAccountId the template asks for it as a parameter with no default.
+    orchestratorAccount: config.orchestratorAccountId,
     roleName: config.teamAccessRoleName,
     callerRoleNames: CROSS_ACCOUNT_TASKS.map((task) => crossAccountRoleName(config.stackName, task)),
   });

@@ -6,14 +6,17 @@
  *  - Permissions: only what those tasks do here (CROSS_ACCOUNT_ACTIONS), VPC-origin calls on this
  *    account's VPC origins, and RAM shares of those VPC origins with the networking account only.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { CROSS_ACCOUNT_ACTIONS } from './task-permissions';
 
 export interface TeamAccessStackProps extends StackProps {
-  /** The account where the orchestrator runs: the networking account that receives the shares. */
-  readonly orchestratorAccount: string;
+  /**
+   * The account where the orchestrator runs: the networking account that receives the shares. Without
+   * it the stack takes the OrchestratorAccountId parameter, which has no default, so a deploy must name it.
+   */
+  readonly orchestratorAccount?: string;
   readonly roleName: string;
   /** Names of the orchestrator's roles that assume this one (its cross-account task roles). */
   readonly callerRoleNames: readonly string[];
@@ -30,7 +33,11 @@ export class TeamAccessStack extends Stack {
   constructor(scope: Construct, id: string, props: TeamAccessStackProps) {
     super(scope, id, props);
     if (props.callerRoleNames.length === 0) throw new Error('the team-access role needs the orchestrator roles it trusts');
-    const callers = props.callerRoleNames.map((name) => new iam.ArnPrincipal(`arn:${this.partition}:iam::${props.orchestratorAccount}:role/${name}`));
+    const orchestratorAccount = props.orchestratorAccount ?? new CfnParameter(this, 'OrchestratorAccountId', {
+      type: 'String', allowedPattern: '^\\d{12}$', constraintDescription: 'the 12-digit account the orchestrator runs in (byoip.orchestratorAccountId)',
+      description: 'The account where ByoipOrchestrator runs; its cross-account task roles are trusted, and VPC origins are shared with it only.',
+    }).valueAsString;
+    const callers = props.callerRoleNames.map((name) => new iam.ArnPrincipal(`arn:${this.partition}:iam::${orchestratorAccount}:role/${name}`));
     this.role = new iam.Role(this, 'TeamAccessRole', {
       roleName: props.roleName,
       description: 'Assumed by byoip-orchestrator\'s cross-account task roles to create and share this team\'s CloudFront VPC origins',
@@ -47,7 +54,7 @@ export class TeamAccessStack extends Stack {
       actions: SHARING.filter((a) => CROSS_ACCOUNT_ACTIONS.includes(a)),
       resources: ['*'],
       conditions: {
-        StringEqualsIfExists: { 'ram:Principal': props.orchestratorAccount },
+        StringEqualsIfExists: { 'ram:Principal': orchestratorAccount },
         StringLikeIfExists: { 'ram:ResourceArn': vpcOrigins },
       },
     }));

@@ -24,6 +24,27 @@ describe('a deployment you can trust', () => {
     expect(machines).toEqual(['byoip-onboard-cloudfront-byoip', 'byoip-teardown-cloudfront-byoip']);
   });
 
+  it('never lets a team stack trust its own account: without byoip.orchestratorAccountId a deploy must name the account', () => {
+    const before = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+    process.env.CDK_DEFAULT_ACCOUNT = '444455556666'; // deploying the team stack with a team account's credentials
+    process.env.CDK_DEFAULT_REGION = 'us-east-1';
+    try {
+      const { orchestratorAccountId: _none, ...withoutIt } = { ...CDK_JSON_CONFIG, orchestratorAccountId: undefined };
+      const { teamAccess } = synthTemplates({ byoip: withoutIt });
+      const json = teamAccess.toJSON();
+      expect(json.Parameters.OrchestratorAccountId).toMatchObject({ Type: 'String', AllowedPattern: '^\\d{12}$' });
+      expect(json.Parameters.OrchestratorAccountId.Default).toBeUndefined();
+      const role = Object.values(teamAccess.findResources('AWS::IAM::Role'))[0] as any;
+      const trust = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
+      expect(trust).not.toContain('444455556666');
+      expect(trust).toContain('{"Ref":"OrchestratorAccountId"}');
+    } finally {
+      for (const [k, v] of [['CDK_DEFAULT_ACCOUNT', before.account], ['CDK_DEFAULT_REGION', before.region]] as const) {
+        if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      }
+    }
+  });
+
   it('refuses an approver principal or operator that maps to someone who is not an approver', () => {
     expect(() => synthTemplates({ byoip: { ...CDK_JSON_CONFIG, approverPrincipals: [{ principal: 'arn:aws:iam::111122223333:role/ops', approver: 'mallory@example.net' }] } }))
       .toThrow(/byoip\.approverPrincipals\.0\.approver: mallory@example\.net is not in byoip\.approvers/);
