@@ -71,6 +71,10 @@ describe('the orchestrator stack', () => {
     expect(machines).toHaveLength(workflows.length);
     // A fixed name would still exist after `cdk destroy` (retained) and fail the next create.
     for (const g of machines) expect(JSON.stringify(g.Properties.LogGroupName)).toContain('AWS::StackId');
+    // No other retained resource keeps a fixed name, except the state table (docs/deploy.md: delete or import it).
+    const fixed = Object.entries(t.toJSON().Resources as Record<string, any>).filter(([, r]) => r.DeletionPolicy === 'Retain')
+      .flatMap(([id, r]) => Object.entries(r.Properties ?? {}).filter(([k, v]) => /Name$/.test(k) && k !== 'AttributeName' && typeof v === 'string').map(([k, v]) => `${id.replace(/[0-9A-F]{8}$/, '')} ${k} ${v}`));
+    expect(fixed).toEqual(['StateTable TableName byoip-orchestrator-state']);
   });
 
   it('keeps durable state in a table with point-in-time recovery and deletion protection', () => {
