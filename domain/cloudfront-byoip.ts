@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
+import { leaseName } from './leases';
 import { canonicalCidr, compareCidrs, contains, formatCidr, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
 import {
@@ -78,13 +79,6 @@ export interface OnboardPlan {
   locks: { resources: string[]; wait: boolean };
   internetChecks: InternetChecksInput;
 }
-
-/** Lock names shared by every workflow that touches the same things. */
-export const lockName = {
-  cidr: (cidr: string) => `byoip-cidr/${cidr}`,
-  distribution: (id: string) => `cloudfront-distribution/${id}`,
-  asn: (asn: string) => `byoasn/${asn}`,
-};
 
 function fqdn(name: string): string {
   return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
@@ -165,7 +159,7 @@ export function planOnboarding(raw: unknown, now: Date): OnboardPlan {
     anycastIpListName: input.anycastIpListName ?? migrationId,
     advertiseItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),
     locks: {
-      resources: [...new Set([...cidrs, ...topLevelCidrs].map(lockName.cidr)), ...input.distributionIds.map(lockName.distribution)],
+      resources: [...new Set([...cidrs, ...topLevelCidrs].map(leaseName.cidr)), ...input.distributionIds.map(leaseName.distribution)],
       wait: input.waitForLocks,
     },
     internetChecks: input.internetChecks,
@@ -252,6 +246,6 @@ export function planTeardown(raw: unknown): TeardownPlan {
     approval: input.approval,
     withdrawItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),
     // Distributions are found at run time; the CIDRs name what this teardown owns.
-    locks: { resources: [...new Set([...cidrs, ...(input.topLevelCidrs ?? cidrs).map(canonicalCidr)].map(lockName.cidr))], wait: input.waitForLocks },
+    locks: { resources: [...new Set([...cidrs, ...(input.topLevelCidrs ?? cidrs).map(canonicalCidr)].map(leaseName.cidr))], wait: input.waitForLocks },
   };
 }
