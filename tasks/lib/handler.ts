@@ -8,15 +8,11 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { ErrorNames, THROTTLING_ERROR_NAMES, WorkflowError } from '../../domain/errors';
 
 export const logger = new Logger({ serviceName: 'byoip-orchestrator' });
 
-const THROTTLING = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException',
-  'RequestLimitExceeded', 'BandwidthLimitExceeded', 'LimitExceededException', 'RequestThrottled', 'SlowDown',
-  'PriorRequestNotComplete', 'EC2ThrottledException', 'ProvisionedThroughputExceededException',
-]);
+const THROTTLING = THROTTLING_ERROR_NAMES;
 
 const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError']);
