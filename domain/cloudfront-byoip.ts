@@ -24,6 +24,8 @@ const DnsRecord = z.object({
   name: DnsName,
   /** A records are moved to the three anycast IPs. */
   type: z.literal('A', { error: 'only A records can point at an IPv4 anycast list' }).default('A'),
+  /** The record does not exist yet and the cutover creates it; without this, a name missing from its zone is refused. */
+  create: z.boolean().default(false),
 }).strict();
 
 export const OnboardInputSchema = z.object({
@@ -70,7 +72,7 @@ export interface OnboardPlan {
   topLevelCidrs: string[];
   authorization: { messages: SignedAuthorization[] } | { signingKeySecretId: string; expiresInDays: number };
   distributionIds: string[];
-  dns: { records: Array<{ hostedZoneId: string; name: string; type: 'A' }>; cutoverTtl: number; watchSeconds: number; restoreTtl: boolean };
+  dns: { records: Array<{ hostedZoneId: string; name: string; type: 'A'; create: boolean }>; cutoverTtl: number; watchSeconds: number; restoreTtl: boolean };
   approvers: string[];
   approval: { timeoutSeconds: number };
   anycastIpListName: string;
