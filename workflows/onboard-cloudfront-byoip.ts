@@ -132,7 +132,7 @@ function build() {
     fn: 'PlanOnboardCutover',
     parameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'cidrStates.$': '$.ready.cidrStates', 'anycastIpListId.$': '$.anycastList.id',
-      'anycastIps.$': '$.wait.anycastList.anycastIps', 'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.baseline.dns',
+      'anycastIps.$': '$.wait.anycastList.anycastIps', 'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.baseline.dns', 'distributions.$': '$.baseline.distributions',
       'cutoverTtl.$': '$.plan.dns.cutoverTtl', 'approvers.$': '$.plan.approvers', 'preflight.$': '$.preflight',
     },
     resultPath: '$.approvalPlan',
