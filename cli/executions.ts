@@ -11,7 +11,8 @@ import {
 import { EXECUTION_NAME } from '../domain/step-functions';
 import { client, defaultRegion } from '../tasks/lib/aws';
 import { readHistory } from '../runner/history';
-import { loadTaskHandler, type ProgressEvent } from '../runner/local-runner';
+import type { ProgressEvent } from '../runner/history';
+import { loadTaskHandler } from '../runner/local-runner';
 import { formatDuration, formatPhases, phasesOf } from '../runner/report';
 import { workflowByName, workflows } from '../workflows';
 import { stateMachineName } from '../workflows/lib/workflow';

@@ -5,7 +5,7 @@
  * (Pass) "· Name"; waits "⧗ Name". After a failure the undo loop's states give way to one line per
  * undo step, and the run ends with the time breakdown, the rollback in words and the runbook section.
  */
-import type { ProgressEvent } from '../runner/local-runner';
+import type { ProgressEvent } from '../runner/history';
 import { formatDuration, formatPhases, type SimulationReport } from '../runner/report';
 import { formatRollback, formatRunbookPointer, runbookSection } from '../runner/report-words';
 import { VISIBILITY_STATE } from '../workflows/lib/internet';

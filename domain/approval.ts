@@ -431,7 +431,7 @@ export function approvalEmail(kind: 'request' | 'reminder' | 'expired', a: Appro
       `From a terminal instead: byoip approve ${a.approvalId} --reason "..." (or byoip reject); your AWS credentials say who you are.`,
     );
   }
-  lines.push('', `Approval id: ${a.approvalId} (round ${a.round})`);
+  lines.push('', `Approval id: ${a.approvalId} (round ${a.round})`, `Plan hash:   sha256 ${planHash(a.plan)} (the decision is verified against it: a changed plan needs a new approval)`);
   return { subject: emailSubject(`[byoip] ${head}`), body: `${lines.join('\n')}\n` };
 }
 

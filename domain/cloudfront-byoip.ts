@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
+import { leaseName } from './leases';
 import { canonicalCidr, compareCidrs, contains, formatCidr, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
 import {
@@ -23,6 +24,8 @@ const DnsRecord = z.object({
   name: DnsName,
   /** A records are moved to the three anycast IPs. */
   type: z.literal('A', { error: 'only A records can point at an IPv4 anycast list' }).default('A'),
+  /** The record does not exist yet and the cutover creates it; without this, a name missing from its zone is refused. */
+  create: z.boolean().default(false),
 }).strict();
 
 export const OnboardInputSchema = z.object({
@@ -69,7 +72,7 @@ export interface OnboardPlan {
   topLevelCidrs: string[];
   authorization: { messages: SignedAuthorization[] } | { signingKeySecretId: string; expiresInDays: number };
   distributionIds: string[];
-  dns: { records: Array<{ hostedZoneId: string; name: string; type: 'A' }>; cutoverTtl: number; watchSeconds: number; restoreTtl: boolean };
+  dns: { records: Array<{ hostedZoneId: string; name: string; type: 'A'; create: boolean }>; cutoverTtl: number; watchSeconds: number; restoreTtl: boolean };
   approvers: string[];
   approval: { timeoutSeconds: number };
   anycastIpListName: string;
@@ -78,13 +81,6 @@ export interface OnboardPlan {
   locks: { resources: string[]; wait: boolean };
   internetChecks: InternetChecksInput;
 }
-
-/** Lock names shared by every workflow that touches the same things. */
-export const lockName = {
-  cidr: (cidr: string) => `byoip-cidr/${cidr}`,
-  distribution: (id: string) => `cloudfront-distribution/${id}`,
-  asn: (asn: string) => `byoasn/${asn}`,
-};
 
 function fqdn(name: string): string {
   return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
@@ -165,7 +161,7 @@ export function planOnboarding(raw: unknown, now: Date): OnboardPlan {
     anycastIpListName: input.anycastIpListName ?? migrationId,
     advertiseItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),
     locks: {
-      resources: [...new Set([...cidrs, ...topLevelCidrs].map(lockName.cidr)), ...input.distributionIds.map(lockName.distribution)],
+      resources: [...new Set([...cidrs, ...topLevelCidrs].map(leaseName.cidr)), ...input.distributionIds.map(leaseName.distribution)],
       wait: input.waitForLocks,
     },
     internetChecks: input.internetChecks,
@@ -252,6 +248,6 @@ export function planTeardown(raw: unknown): TeardownPlan {
     approval: input.approval,
     withdrawItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),
     // Distributions are found at run time; the CIDRs name what this teardown owns.
-    locks: { resources: [...new Set([...cidrs, ...(input.topLevelCidrs ?? cidrs).map(canonicalCidr)].map(lockName.cidr))], wait: input.waitForLocks },
+    locks: { resources: [...new Set([...cidrs, ...(input.topLevelCidrs ?? cidrs).map(canonicalCidr)].map(leaseName.cidr))], wait: input.waitForLocks },
   };
 }

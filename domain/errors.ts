@@ -64,3 +64,13 @@ export const inputInvalid = (message: string, details?: Record<string, unknown>)
 
 /** Errors that the ASL retries; everything else is caught into compensation. */
 export const RETRYABLE_ERRORS: readonly string[] = [ErrorNames.AwsThrottled, ErrorNames.AwsUnavailable];
+
+/**
+ * The names AWS services throttle with (the SDK's own list plus the service-specific ones), shared by the
+ * error mapper (tasks/lib/handler.ts) and the simulator's errors (sim/aws-error.ts).
+ */
+export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException',
+  'ProvisionedThroughputExceededException', 'TransactionInProgressException', 'RequestLimitExceeded', 'BandwidthLimitExceeded',
+  'LimitExceededException', 'RequestThrottled', 'SlowDown', 'PriorRequestNotComplete', 'EC2ThrottledException',
+]);

@@ -15,6 +15,11 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The valid name closest to `name`, if one is close enough to be a typo (about a third of its length). */
+/** Up to `count` of the valid names nearest to `name` (nearest first), for "no such name; closest: …" messages. */
+export function nearestNames(name: string, valid: readonly string[], count = 3): string[] {
+  return [...new Set(valid)].map((v) => ({ v, d: editDistance(name, v) })).sort((a, b) => a.d - b.d || a.v.localeCompare(b.v)).slice(0, count).map((x) => x.v);
+}
+
 export function closestMatch(name: string, valid: readonly string[]): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const v of valid) {

@@ -8,6 +8,7 @@ import { SnsSchema } from '@aws-lambda-powertools/parser/schemas';
 import * as z from 'zod';
 import { canonicalCidr, contains, formatCidr, nonPublicReason, parseCidr, type Cidr } from './cidr';
 import { ErrorNames, inputInvalid, WorkflowError } from './errors';
+import { leaseName } from './leases';
 import {
   AWS_MANAGED_LISTS, configuredSync, FAMILIES, sortCidrs, SyncName, TAG_ORIGIN_LOCKDOWN, type Family, type OriginLockdownConfig, type PortRange, type RangeSet,
 } from './origin-lockdown';
@@ -130,7 +131,7 @@ export function planOriginRangesSync(raw: unknown, lockdown: OriginLockdownConfi
     dryRun: input.dryRun,
     limits: { maxRemovalShare: sync.maxRemovalShare, maxAdditionShare: sync.maxAdditionShare, force: sync.force },
     // The lease covers an approval the run may wait for (a first attachment), so no other run slips in meanwhile.
-    lock: { resources: [`origin-ranges-sync:${input.syncName}`], leaseSeconds: sync.lockLeaseSeconds + (sg?.attachTo.length ? sync.approvalTimeoutSeconds : 0), purpose: `origin-ranges-sync ${input.syncName}` },
+    lock: { resources: [leaseName.originSync(input.syncName)], leaseSeconds: sync.lockLeaseSeconds + (sg?.attachTo.length ? sync.approvalTimeoutSeconds : 0), purpose: `origin-ranges-sync ${input.syncName}` },
     hasSecurityGroups: sg !== undefined,
     hasPrefixLists: sync.prefixLists.length > 0,
   };

@@ -14,6 +14,7 @@ import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, containsAddress, formatCidr, nonPublicReason, overlaps, parseCidr, parseIpv4, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
+import { leaseName } from './leases';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
 import { AccountId, checkAuthorization, cidrIssue, CidrAuthorizationSchema, Email, formatIssues, Region } from './validation';
 
@@ -130,15 +131,6 @@ export interface StaticIpPlan {
   /** State-table leases: one writer per range and per accelerator. */
   lock: { resources: string[]; leaseSeconds: number };
   internetChecks: InternetChecksInput;
-}
-
-/** The lease names other workflows use for the same things. */
-export function cidrLock(cidr: string): string {
-  return `cidr:${cidr}`;
-}
-
-export function acceleratorLock(nameOrArn: string): string {
-  return `ga-accelerator:${nameOrArn}`;
 }
 
 function parsedCidrs(texts: string[], ctx: z.RefinementCtx): Array<Cidr | undefined> {
@@ -262,7 +254,7 @@ export function planStaticIp(raw: unknown, now: Date): StaticIpPlan {
     },
     approvers: input.approvers,
     approval: { timeoutSeconds: input.approval.timeoutSeconds },
-    lock: { resources: [...cidrs.map(cidrLock), acceleratorLock(a.arn ?? name)], leaseSeconds: 24 * 86_400 },
+    lock: { resources: [...cidrs.map(leaseName.cidr), leaseName.accelerator(a.arn ?? name)], leaseSeconds: 24 * 86_400 },
     internetChecks: input.internetChecks,
   };
 }
@@ -319,7 +311,7 @@ export function planStaticIpTeardown(raw: unknown): StaticIpTeardownPlan {
     approvers: input.approvers,
     approval: input.approval,
     withdrawItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : GA_WITHDRAW_SPACING_SECONDS })),
-    lock: { resources: [...cidrs.map(cidrLock), ...(named ? [acceleratorLock(named)] : [])], leaseSeconds: 86_400 * 3 },
+    lock: { resources: [...cidrs.map(leaseName.cidr), ...(named ? [leaseName.accelerator(named)] : [])], leaseSeconds: 86_400 * 3 },
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { inputInvalid } from './errors';
+import { leaseName } from './leases';
 import { AccountId, CloudFrontOriginPort, DistributionId, DnsName, Email, formatIssues, HostedZoneId, MAX_APPROVAL_SECONDS } from './validation';
 import { starCount, wildcardMatch } from './wildcard';
 
@@ -30,8 +31,6 @@ export const MAX_ALIASES_PER_DISTRIBUTION = 100;
  * More teams run as further executions; they share the distribution update (group commit).
  */
 export const MAX_TEAMS_PER_EXECUTION = 20;
-/** The lock every writer of a distribution takes (tasks/locks, state table). */
-export const distributionLockResource = (distributionId: string) => `distribution/${distributionId}`;
 
 const TeamName = z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter');
 const RoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/, 'must be an IAM role ARN such as arn:aws:iam::444455556666:role/byoip-orchestrator-team-access');
@@ -245,8 +244,8 @@ export function planVpcOriginShare(raw: unknown): VpcOriginSharePlan {
     undoTeams: teams.map(({ name, accountId, roleArn, albArn, vpcOriginName, shareName }) => ({ name, accountId, roleArn, albArn, vpcOriginName, shareName })),
     coalesceSeconds: input.coalesceSeconds,
     lock: input.lock,
-    lockResource: distributionLockResource(input.distributionId),
-    lockResources: [distributionLockResource(input.distributionId)],
+    lockResource: leaseName.distribution(input.distributionId),
+    lockResources: [leaseName.distribution(input.distributionId)],
     approvers: input.approvers,
     approval: input.approval,
   };
@@ -328,8 +327,8 @@ export function planVpcOriginTeardown(raw: unknown): VpcOriginTeardownPlan {
       vpcOriginName: t.vpcOriginName ?? defaultVpcOriginName(t.name), host: t.host ? bareHost(t.host) : null,
     })),
     lock: input.lock,
-    lockResource: distributionLockResource(input.distributionId),
-    lockResources: [distributionLockResource(input.distributionId)],
+    lockResource: leaseName.distribution(input.distributionId),
+    lockResources: [leaseName.distribution(input.distributionId)],
     approvers: input.approvers,
     approval: input.approval,
   };

@@ -26,8 +26,19 @@
  */
 import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
 import { STEP_FUNCTIONS_QUOTAS } from '../domain/step-functions';
-import type { ProgressEvent } from './local-runner';
-import type { StateRecord } from './report';
+import type { StateRecord, UndoRecord } from './report';
+
+/** What a run (local or read from a real execution's history) reports as it goes: the CLI prints these. */
+export interface ProgressEvent {
+  readonly kind: 'state-entered' | 'state-exited' | 'state-failed' | 'state-retried' | 'state-caught' | 'approval-requested' | 'undo-step' | 'execution-ended';
+  readonly at: number; // virtual seconds since the run started
+  readonly state?: string;
+  readonly type?: string;
+  readonly index?: number;
+  readonly detail?: string;
+  /** For undo-step: how the step ended. */
+  readonly undo?: UndoRecord;
+}
 
 export { STEP_FUNCTIONS_QUOTAS };
 

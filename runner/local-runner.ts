@@ -21,7 +21,7 @@ import type { Simulator } from '../sim/simulator';
 import type { PendingTask } from '../sim/task-tokens';
 import { connectSimulator } from '../sim/transport';
 import { hostApprovalApi } from './approval-server';
-import { DataLimitExceededError, dataLimitCause, describeStates, ExecutionHistory, STEP_FUNCTIONS_QUOTAS, type QuotaFailure } from './history';
+import { DataLimitExceededError, dataLimitCause, describeStates, ExecutionHistory, STEP_FUNCTIONS_QUOTAS, type ProgressEvent, type QuotaFailure } from './history';
 import { isMutating } from '../sim/simulator';
 import {
   buildReport, EVIDENCE_TASKS, evidenceOf, failurePathStates, type ApprovalRecord, type CompensationReport, type InternetEvidence, type PollCheck,
@@ -51,17 +51,6 @@ export interface ApprovalRequest {
    */
   approve(by?: string, reason?: string): Promise<DecisionOutcome>;
   reject(by?: string, reason?: string): Promise<DecisionOutcome>;
-}
-
-export interface ProgressEvent {
-  readonly kind: 'state-entered' | 'state-exited' | 'state-failed' | 'state-retried' | 'state-caught' | 'approval-requested' | 'undo-step' | 'execution-ended';
-  readonly at: number; // virtual seconds since the run started
-  readonly state?: string;
-  readonly type?: string;
-  readonly index?: number;
-  readonly detail?: string;
-  /** For undo-step: how the step ended. */
-  readonly undo?: UndoRecord;
 }
 
 export interface RunOptions {

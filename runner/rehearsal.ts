@@ -12,7 +12,8 @@ import { createSimulator, type Simulator } from '../sim';
 import { worldOf } from '../sim/world-out';
 import { jsonPath } from '../sim/world-schema';
 import { workflowByName } from '../workflows';
-import { runWorkflow, type ProgressEvent } from './local-runner';
+import type { ProgressEvent } from './history';
+import { runWorkflow } from './local-runner';
 import type { SimulationReport } from './report';
 
 const Status = z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);

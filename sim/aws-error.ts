@@ -3,6 +3,8 @@
  * $retryable), so the SDK's own retry strategy and our handlers treat them exactly as the real ones.
  */
 
+import { THROTTLING_ERROR_NAMES } from '../domain/errors';
+
 export interface AwsErrorShape extends Error {
   $fault: 'client' | 'server';
   $metadata: { httpStatusCode: number; requestId?: string; attempts?: number };
@@ -10,11 +12,7 @@ export interface AwsErrorShape extends Error {
   Code?: string;
 }
 
-const THROTTLING = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException',
-  'ProvisionedThroughputExceededException', 'TransactionInProgressException', 'RequestLimitExceeded', 'BandwidthLimitExceeded',
-  'LimitExceededException', 'RequestThrottled', 'SlowDown', 'PriorRequestNotComplete', 'EC2ThrottledException',
-]);
+const THROTTLING = THROTTLING_ERROR_NAMES;
 
 const SERVER: Record<string, number> = {
   InternalError: 500, InternalFailure: 500, InternalServerError: 500, InternalServiceError: 500,

@@ -82,6 +82,8 @@ export interface ResourceTransition {
 const MUTATING_PREFIXES = [
   'Create', 'Delete', 'Update', 'Modify', 'Provision', 'Deprovision', 'Advertise', 'Withdraw', 'Associate', 'Disassociate',
   'Authorize', 'Revoke', 'Accept', 'Reject', 'Change', 'Put', 'Send', 'Start', 'Stop', 'Publish', 'Allocate', 'Release', 'Tag', 'Untag',
+  // DynamoDB's writes that start otherwise: a lost transaction response must be swept like any other write's.
+  'TransactWrite', 'BatchWrite',
 ];
 
 export function isMutating(operation: string): boolean {

@@ -27,7 +27,7 @@ describe('byoip approvals / approve / reject', () => {
       const [, approvalId] = await sim.waitFor(/byoip approve\|reject (apr-[0-9a-f]{24}) --sim/);
       const listed = byoipSync(['approvals', '--sim'], env);
       expect(listed.status).toBe(0);
-      expect(listed.stdout).toMatch(new RegExp(`^${approvalId}  onboard-cloudfront-byoip  sim-onboard-cloudfront-byoip-\\w+  expires 2026-12-08T\\d\\d:\\d\\d:\\d\\dZ \\(7d 00:00:00 left\\)\\n    Advertise 198\\.18\\.0\\.0/24.* \\(5 changes\\); approvers: netops-oncall@example\\.com`));
+      expect(listed.stdout).toMatch(new RegExp(`^${approvalId}  onboard-cloudfront-byoip  sim-onboard-cloudfront-byoip-\\w+  expires 2026-12-08T\\d\\d:\\d\\d:\\d\\dZ \\(7d 00:00:00 left\\)\\n    Advertise 198\\.18\\.0\\.0/24.* \\(11 changes\\); approvers: netops-oncall@example\\.com`));
       const stranger = byoipSync(['approve', approvalId, '--sim', '--as', 'netops-oncall@example.com', '--reason', 'why not'], { ...env, ...MALLORY });
       expect(stranger.status).toBe(1);
       expect(stranger.stderr).toMatch(/not recorded:\n {2}- arn:aws:sts::111122223333:assumed-role\/byoip-operator\/mallory@example\.net is not an approver's principal/);
@@ -71,7 +71,7 @@ describe('byoip approvals / approve / reject', () => {
     };
     const report = await run(sim, 'onboard-cloudfront-byoip', exampleInput(), { approve });
     expect(codes).toEqual([0, 0, 1]);
-    expect(printed[0]).toMatch(/^apr-[0-9a-f]{24}  onboard-cloudfront-byoip [\s\S]* \(5 changes\); approvers: netops-oncall@example\.com\n$/);
+    expect(printed[0]).toMatch(/^apr-[0-9a-f]{24}  onboard-cloudfront-byoip [\s\S]* \(11 changes\); approvers: netops-oncall@example\.com\n$/);
     expect(printed[1]).toMatch(/^approved apr-[0-9a-f]{24} as netops-oncall@example\.com \(authenticated by aws-sts: arn:aws:sts::111122223333:assumed-role\/byoip-approver\/netops-oncall@example\.com\): CHG-42\n$/);
     expect(printed[2]).toMatch(/is no longer pending \(APPROVED\); nothing was changed:\n {2}Approved by netops-oncall@example\.com \(byoip approve\)/);
     expect(report.status).toBe('SUCCEEDED');

@@ -30,7 +30,7 @@ function build() {
     comment: 'What compensation restores, read per service: distribution settings, DNS record sets and TTLs, advertisement.',
     branches: [
       (b) => b.task('CaptureDistributions', { fn: 'InspectDistributions', parameters: { 'distributionIds.$': '$.plan.distributionIds' }, resultPath: '$' }),
-      (b) => b.task('CaptureDnsRecords', { fn: 'InspectDnsRecords', parameters: { 'records.$': '$.plan.dns.records' }, resultPath: '$' }),
+      (b) => b.task('CaptureDnsRecords', { fn: 'InspectDnsRecords', parameters: { 'records.$': '$.plan.dns.records', requireExisting: true }, resultPath: '$' }),
       (b) => b.task('CaptureAdvertisement', { fn: 'InspectByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs' }, resultPath: '$' }),
     ],
     resultSelector: { 'distributions.$': '$[0].distributions', 'dns.$': '$[1].records', 'advertisedBefore.$': '$[2].advertised' },
@@ -132,7 +132,7 @@ function build() {
     fn: 'PlanOnboardCutover',
     parameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'cidrStates.$': '$.ready.cidrStates', 'anycastIpListId.$': '$.anycastList.id',
-      'anycastIps.$': '$.wait.anycastList.anycastIps', 'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.baseline.dns',
+      'anycastIps.$': '$.wait.anycastList.anycastIps', 'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.baseline.dns', 'distributions.$': '$.baseline.distributions',
       'cutoverTtl.$': '$.plan.dns.cutoverTtl', 'approvers.$': '$.plan.approvers', 'preflight.$': '$.preflight',
     },
     resultPath: '$.approvalPlan',

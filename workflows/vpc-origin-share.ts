@@ -41,7 +41,7 @@ function build() {
     workflow: 'vpc-origin-share', when: '$.baseline.approval.required', comment: 'Nothing new for the internet (a re-run of what is in place); the gate replaces this.',
     planFn: 'PlanVpcOriginShare',
     planParameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.baseline.approval.changes' },
-    timeoutSecondsPath: '$.plan.approval.timeoutSeconds', resultPath: '$.approval',
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds', resultPath: '$.approval', proposalPath: '$.baseline.approval',
   });
 
   // Team accounts: VPC origin, share; networking account: accept. Newest undone first: shares, then origins.

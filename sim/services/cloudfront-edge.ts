@@ -9,7 +9,7 @@
 import { pathMatches } from '../../domain/vpc-origins';
 import type { HttpRequest, HttpResponse } from '../../tasks/lib/http';
 import type { SimHttpHost, Simulator } from '../simulator';
-import type { CloudFrontState, SimDistribution } from './cloudfront';
+import type { CloudFrontState, SimDistribution } from './cloudfront-state';
 import { findVpcOrigin } from './cloudfront-vpc-origins';
 import { albRespond, type ElbState } from './elbv2';
 import type { Route53State } from './route53';

@@ -13,23 +13,9 @@ import * as z from 'zod';
 import { awsError } from '../aws-error';
 import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, Simulator } from '../simulator';
-import type { CloudFrontState, SimDistribution } from './cloudfront';
+import type { CloudFrontState, SimDistribution, SimVpcOrigin, VpcOriginStatus } from './cloudfront-state';
 import type { ElbState } from './elbv2';
 import { vpcOriginSharedWith } from './ram';
-
-export type VpcOriginStatus = 'Deploying' | 'Deployed' | 'Failed' | 'Deleting' | 'Deleted';
-
-export interface SimVpcOrigin {
-  Id: string;
-  Arn: string;
-  account: string;
-  endpoint: Record<string, any>;
-  lc: Lifecycle<VpcOriginStatus>;
-  ETag: string;
-  CreatedTime: number;
-  LastModifiedTime: number;
-  Tags: Array<{ Key: string; Value?: string }>;
-}
 
 const VpcOriginSeed = z.object({
   id: z.string().regex(/^vo_[A-Za-z0-9]+$/),

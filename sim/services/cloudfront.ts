@@ -12,7 +12,10 @@ import { eventual, lifecycle, settle, transition, type Lifecycle } from '../life
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import { poolArn, registerAllocationCheck, type IpamState } from './ec2-ipam';
 import { cloudfrontEdge } from './cloudfront-edge';
-import { seedVpcOrigins, settleVpcOrigins, validateDistributionConfig, vpcOriginExists, vpcOriginOperations, describeVpcOrigin, type SimVpcOrigin } from './cloudfront-vpc-origins';
+import { seedVpcOrigins, settleVpcOrigins, validateDistributionConfig, vpcOriginExists, vpcOriginOperations, describeVpcOrigin } from './cloudfront-vpc-origins';
+import type { CloudFrontState, DistStatus, ListStatus, SimAnycastList, SimDistribution } from './cloudfront-state';
+
+export type { CloudFrontState, SimAnycastList, SimDistribution, SimVpcOrigin } from './cloudfront-state';
 import { registerShareableResource } from './ram';
 
 const DistributionSeed = z.object({
@@ -38,43 +41,6 @@ export const CloudFrontWorldSection = z.object({
   distributions: z.array(DistributionSeed).default([]),
   anycastLists: z.array(AnycastListSeed).default([]),
 });
-
-type ListStatus = 'Deploying' | 'Deployed' | 'Failed' | 'Deleting' | 'Deleted';
-type DistStatus = 'InProgress' | 'Deployed';
-
-export interface SimAnycastList {
-  Id: string;
-  Arn: string;
-  account: string;
-  Name: string;
-  IpCount: number;
-  IpAddressType: string;
-  cidrs: Array<{ Cidr: string; IpamPoolArn: string; AnycastIp: string }>;
-  lc: Lifecycle<ListStatus>;
-  ETag: string;
-  LastModifiedTime: number;
-  Tags?: unknown;
-}
-
-export interface SimDistribution {
-  Id: string;
-  ARN: string;
-  account: string;
-  DomainName: string;
-  config: Record<string, any>;
-  ETag: string;
-  lc: Lifecycle<DistStatus>;
-  LastModifiedTime: number;
-  /** What the edge serves: the config as of the last time the distribution reached Deployed. */
-  deployedConfig: Record<string, any>;
-}
-
-export interface CloudFrontState {
-  anycastLists: SimAnycastList[];
-  distributions: SimDistribution[];
-  vpcOrigins: SimVpcOrigin[];
-  etagCounter: number;
-}
 
 export function newEtag(state: CloudFrontState): string {
   state.etagCounter++;

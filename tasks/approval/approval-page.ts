@@ -236,7 +236,7 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
     } catch (e) {
       const err = toWorkflowError(e);
       const transient = err.name === ErrorNames.AwsThrottled || err.name === ErrorNames.AwsUnavailable;
-      logger.error('approval page failed', { error: err.name, message: err.message });
+      logger.error('approval page failed', { error: err.name, detail: err.message });
       reply = transient
         ? { status: 503, html: messagePage({ title: 'Try again', tone: 'warn', now: Date.now(), lines: [
           'AWS did not answer in time. If you submitted a decision, it may be recorded but not yet delivered: the gate retries delivery by itself.',

@@ -2,7 +2,7 @@
  * The approval page's HTML: the plan with Approve / Reject, and the plain pages for every other
  * outcome (decided, expired, invalid link). No script, no external resources; every value escaped.
  */
-import { authenticationLabel, deciderLabel, timeLeft } from '../../domain/approval';
+import { authenticationLabel, deciderLabel, planHash, timeLeft } from '../../domain/approval';
 import type { ApprovalView } from './store';
 
 export function escapeHtml(text: unknown): string {
@@ -39,6 +39,7 @@ function facts(v: ApprovalView, now: number, showApprovers = false): string {
     ['Expires', v.status === 'PENDING' ? `${iso(v.expiresAt)} (${now < v.expiresAt ? `${timeLeft(Math.round((v.expiresAt - now) / 1000))} left` : 'expired'})` : iso(v.expiresAt)],
     ...(showApprovers ? [['Approvers', `${v.approvers.join(', ')}${(v.requiredApprovals ?? 1) > 1 ? ` (${v.requiredApprovals} of them must approve)` : ''}`] as [string, string]] : []),
     ['Approval id', `${v.approvalId} (round ${v.round})`],
+    ['Plan hash', `sha256 ${planHash(v.plan)}`],
   ];
   return `<dl>${rows.map(([k, val]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(val)}</dd>`).join('')}</dl>`;
 }

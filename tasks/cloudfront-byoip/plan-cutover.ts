@@ -15,6 +15,11 @@ const Event = z.object({
   anycastIps: z.array(z.string()).length(3),
   distributionIds: z.array(z.string()),
   records: z.array(TrackedRecord),
+  /** $.baseline.distributions: each distribution's settings before this execution staged the anycast list. */
+  distributions: z.array(z.object({
+    distributionId: z.string(),
+    before: z.object({ AnycastIpListId: z.string().nullable(), PriceClass: z.string(), IsIPV6Enabled: z.boolean() }),
+  })).default([]),
   cutoverTtl: z.number(),
   approvers: z.array(z.string()),
   /** $.preflight: its evidence (or its skip) goes into the plan the approvers read. */
@@ -28,6 +33,12 @@ export const handler = defineTask('PlanOnboardCutover', Event, async (input) => 
     approvers: input.approvers,
     changes: [
       ...input.cidrs.map((c) => ({ kind: 'advertise', target: c, from: input.cidrStates[c] ?? 'provisioned', to: 'advertised by AWS (origin ASN AWS)' })),
+      // Staged before this gate (a rejection or an expiry puts them back); CloudFront requires them with an IPv4 anycast list.
+      ...input.distributions.flatMap(({ distributionId: id, before: b }) => [
+        { kind: 'distribution', target: `${id} anycast IP list`, from: b.AnycastIpListId ?? 'none', to: input.anycastIpListId },
+        ...(b.PriceClass !== 'PriceClass_All' ? [{ kind: 'distribution', target: `${id} price class`, from: b.PriceClass, to: 'PriceClass_All' }] : []),
+        ...(b.IsIPV6Enabled ? [{ kind: 'distribution', target: `${id} IPv6`, from: 'on', to: 'off (AAAA answers stop)' }] : []),
+      ]),
       ...input.records.map((r) => ({ kind: 'dns', target: `${r.name} ${r.type} (${r.hostedZoneId})`, from: `${values(r)} TTL ${r.before?.TTL ?? '-'}`, to: `${input.anycastIps.join(', ')} TTL ${input.cutoverTtl}` })),
     ],
     context: { anycastIpListId: input.anycastIpListId, anycastIps: input.anycastIps, distributions: input.distributionIds },

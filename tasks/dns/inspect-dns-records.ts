@@ -5,11 +5,14 @@
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
-import { currentRecord } from './route53-client';
+import { nearestNames } from '../../domain/names';
+import { currentRecord, fqdn, zoneRecordNames } from './route53-client';
 
 const Event = z.object({
-  records: z.array(z.object({ hostedZoneId: z.string(), name: z.string(), type: z.string() }).passthrough()),
+  records: z.array(z.object({ hostedZoneId: z.string(), name: z.string(), type: z.string(), create: z.boolean().optional() }).passthrough()),
   inputPath: z.string().default('dns.records'),
+  /** Every record must exist with its type unless it says `create: true` (a misspelt name must not become a new record). */
+  requireExisting: z.boolean().default(false),
   expectValues: z.array(z.string()).optional(),
   forbidValues: z.array(z.string()).optional(),
 });
@@ -17,6 +20,7 @@ const Event = z.object({
 export const handler = defineTask('InspectDnsRecords', Event, async (input) => {
   const records = [];
   const problems: string[] = [];
+  const missing: Array<{ i: number; r: (typeof input.records)[number] }> = [];
   for (const [i, r] of input.records.entries()) {
     let before;
     try {
@@ -25,6 +29,7 @@ export const handler = defineTask('InspectDnsRecords', Event, async (input) => {
       if ((e as Error).name === 'NoSuchHostedZone') throw new WorkflowError(ErrorNames.InputInvalid, `input.${input.inputPath}[${i}].hostedZoneId: hosted zone ${r.hostedZoneId} does not exist in this account`);
       throw e;
     }
+    if (before === null && input.requireExisting && !r.create) missing.push({ i, r });
     records.push({ hostedZoneId: r.hostedZoneId, name: r.name, type: r.type, before });
     const values = (before?.ResourceRecords ?? []).map((v) => v.Value!).sort();
     if (input.expectValues && JSON.stringify(values) !== JSON.stringify([...input.expectValues].sort())) problems.push(`${r.name} answers ${values.join(', ') || 'nothing'}`);
@@ -32,6 +37,18 @@ export const handler = defineTask('InspectDnsRecords', Event, async (input) => {
     if (still.length) {
       throw new WorkflowError(ErrorNames.SafetyViolation, `${r.name} still answers ${still.join(', ')}; move DNS away before going on`);
     }
+  }
+  if (missing.length) {
+    const zones = new Map<string, Array<{ name: string; type: string }>>();
+    for (const { r } of missing) if (!zones.has(r.hostedZoneId)) zones.set(r.hostedZoneId, await zoneRecordNames(r.hostedZoneId));
+    const lines = missing.map(({ i, r }) => {
+      const inZone = zones.get(r.hostedZoneId)!;
+      const otherTypes = inZone.filter((x) => x.name === fqdn(r.name)).map((x) => x.type);
+      if (otherTypes.length) return `input.${input.inputPath}[${i}]: ${fqdn(r.name)} has no ${r.type} record in zone ${r.hostedZoneId} (it has ${otherTypes.join(', ')})`;
+      const closest = nearestNames(fqdn(r.name), inZone.filter((x) => x.type === r.type).map((x) => x.name));
+      return `input.${input.inputPath}[${i}].name: ${fqdn(r.name)} does not exist in zone ${r.hostedZoneId}${closest.length ? `; closest ${r.type} records: ${closest.join(', ')}` : ''}`;
+    });
+    throw new WorkflowError(ErrorNames.InputInvalid, `${lines.join('; ')} (nothing was changed; a new name is created only when its record says "create": true)`);
   }
   if (problems.length) throw new WorkflowError(ErrorNames.ResourceFailed, problems.join('; '));
   return { records };

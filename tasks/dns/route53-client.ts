@@ -29,6 +29,19 @@ export async function currentRecord(hostedZoneId: string, name: string, type: st
   return r && fqdn(r.Name ?? '') === fqdn(name) && r.Type === type && !r.SetIdentifier ? r : null;
 }
 
+/** Every record set's name and type in a zone, all pages (for "closest existing names" in errors). */
+export async function zoneRecordNames(hostedZoneId: string): Promise<Array<{ name: string; type: string }>> {
+  const out: Array<{ name: string; type: string }> = [];
+  let start: { StartRecordName?: string; StartRecordType?: string; StartRecordIdentifier?: string } = {};
+  for (let page = 0; page < 100; page++) {
+    const r = await route53().send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, ...(start as object) }));
+    for (const s of r.ResourceRecordSets ?? []) out.push({ name: fqdn(s.Name ?? ''), type: s.Type ?? '' });
+    if (!r.IsTruncated) break;
+    start = { StartRecordName: r.NextRecordName, StartRecordType: r.NextRecordType, StartRecordIdentifier: r.NextRecordIdentifier };
+  }
+  return out;
+}
+
 /** Applies changes zone by zone (each zone's batch is atomic); returns the change ids. */
 export async function changeByZone(changes: Array<{ hostedZoneId: string; change: Change }>, comment: string) {
   const zones = [...new Set(changes.map((c) => c.hostedZoneId))];

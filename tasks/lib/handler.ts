@@ -1,22 +1,19 @@
 /**
  * Every task is `defineTask(name, schema, fn)`: a middy-wrapped Lambda handler that
  *  - validates its event with zod (a mismatch is a workflow bug, reported as InputInvalid),
- *  - logs with Powertools (never the event itself: it may carry task tokens or signatures),
+ *  - logs with Powertools, the Lambda context on every line (never the event itself: it may carry task tokens or signatures),
  *  - maps AWS SDK errors to the workflow error taxonomy so the ASL can Retry/Catch by name.
  */
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { ErrorNames, THROTTLING_ERROR_NAMES, WorkflowError } from '../../domain/errors';
 
 export const logger = new Logger({ serviceName: 'byoip-orchestrator' });
 
-const THROTTLING = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException',
-  'RequestLimitExceeded', 'BandwidthLimitExceeded', 'LimitExceededException', 'RequestThrottled', 'SlowDown',
-  'PriorRequestNotComplete', 'EC2ThrottledException', 'ProvisionedThroughputExceededException',
-]);
+const THROTTLING = THROTTLING_ERROR_NAMES;
 
 const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError']);
@@ -67,10 +64,12 @@ export function defineTask<S extends z.ZodType, O>(name: string, schema: S, fn: 
     const result = await fn(parsed.data, context);
     return result ?? ({} as O);
   };
-  return middy(run).use({
+  // The Lambda context (request id, function, cold start) on every log line; keys reset after each invocation.
+  // Middy runs onError in reverse order: the mapper below logs before the context is cleared.
+  return middy(run).use(injectLambdaContext(logger, { resetKeys: true })).use({
     onError: async (request) => {
       const mapped = toWorkflowError(request.error);
-      logger.warn('task failed', { task: name, error: mapped.name, message: mapped.message });
+      logger.warn('task failed', { task: name, error: mapped.name, detail: mapped.message }); // "message" is Powertools' own key
       request.error = mapped;
     },
   });

@@ -47,7 +47,7 @@ async function openAndCheckNothingChanged(r: Rehearsal) {
   const first = await r.page.goto(r.link);
   expect(first?.status()).toBe(200);
   expect(await r.page.textContent('h1')).toMatch(/^Advertise 198\.18\.0\.0\/24, 198\.18\.1\.0\/24, 198\.18\.2\.0\/24 from CloudFront/);
-  expect(await r.page.locator('tbody tr').count()).toBe(5);
+  expect(await r.page.locator('tbody tr').count()).toBe(11); // 3 advertisements, 6 distribution settings, 2 DNS records
   expect(await r.page.textContent('body')).toContain('Opening this page changed nothing.');
   await r.page.reload();
   // Loading (twice) approved nothing: the rehearsal still waits, and the approval is still pending.

@@ -6,6 +6,9 @@ import { CloudFrontClient, GetDistributionConfigCommand, UpdateDistributionComma
 import { AdvertiseByoipCidrCommand, CreateIpamPoolCommand, DescribeByoipCidrsCommand, EC2Client, GetIpamPoolCidrsCommand, ProvisionIpamPoolCidrCommand } from '@aws-sdk/client-ec2';
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { client } from '../../tasks/lib/aws';
+import { toWorkflowError } from '../../tasks/lib/handler';
+import { awsError } from '../../sim/aws-error';
+import { isMutating, throttlingErrorFor } from '../../sim/simulator';
 import type { Simulator } from '../../sim';
 import { exampleSim, signedMessages, WRONG_KEY, within } from '../support/world';
 
@@ -128,5 +131,21 @@ describe('simulated Route 53', () => {
       await sim.clock.sleep(1_000);
       expect((await r53().send(new GetChangeCommand({ Id: change.ChangeInfo!.Id }))).ChangeInfo?.Status).toBe('INSYNC');
     });
+  });
+});
+
+describe('which calls change state (the sweep loses only their responses, the throttle buckets count them as writes)', () => {
+  it('counts DynamoDB transactions and batch writes as changes, reads as reads', () => {
+    expect(['TransactWriteItems', 'BatchWriteItem', 'PutItem', 'UpdateItem', 'ProvisionIpamPoolCidr'].filter((op) => !isMutating(op))).toEqual([]);
+    expect(['TransactGetItems', 'GetItem', 'Query', 'DescribeByoipCidrs', 'ListVpcOrigins'].filter(isMutating)).toEqual([]);
+  });
+});
+
+describe('throttling names', () => {
+  it('the simulator throttles with names the error mapper retries as AwsThrottled', () => {
+    for (const service of ['EC2', 'CloudFront', 'Route53', 'DynamoDB', 'RAM', 'GlobalAccelerator']) {
+      expect(toWorkflowError(awsError(throttlingErrorFor(service), 'Rate exceeded')).name).toBe('AwsThrottled');
+    }
+    expect(toWorkflowError(awsError('TransactionInProgressException', 'in progress')).name).toBe('AwsThrottled');
   });
 });

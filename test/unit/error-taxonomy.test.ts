@@ -22,3 +22,30 @@ describe('AWS errors → workflow error names (what the ASL retries or catches)'
     expect(toWorkflowError(new TypeError('x is undefined')).name).toBe('TypeError');
   });
 });
+
+describe('a task as Powertools intends', () => {
+  it('logs its failure with the Lambda request id and the task name, and ends with the mapped error name', async () => {
+    const { defineTask, logger } = await import('../../tasks/lib/handler');
+    const { z } = await import('zod');
+    const lines: string[] = [];
+    // Powertools prints through its own Console (bound to stdout at start-up).
+    const write = jest.spyOn((logger as any).console, 'warn').mockImplementation((...args: unknown[]) => { lines.push(args.map(String).join(' ')); });
+    const level = logger.getLevelName();
+    logger.setLogLevel('WARN');
+    try {
+      const task = defineTask('ProbeTask', z.object({ cidr: z.string() }), async () => {
+        throw awsError('RequestLimitExceeded', 'slow down');
+      });
+      const context = { awsRequestId: 'req-0123', functionName: 'byoip-ProbeTask', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:byoip-ProbeTask', memoryLimitInMB: '256', functionVersion: '$LATEST' } as any;
+      await expect(task({ cidr: '198.18.0.0/24' }, context)).rejects.toMatchObject({ name: 'AwsThrottled' });
+    } finally {
+      logger.setLogLevel(level as any);
+      write.mockRestore();
+    }
+    const failed = lines.map((l) => { try { return JSON.parse(l); } catch { return undefined; } }).find((l) => l?.message === 'task failed');
+    expect(failed).toMatchObject({ function_request_id: 'req-0123', function_name: 'byoip-ProbeTask', task: 'ProbeTask', error: 'AwsThrottled', detail: 'RequestLimitExceeded: slow down' });
+    expect(lines.filter((l) => /reserved key/.test(l))).toEqual([]);
+    // The event is never logged: it may carry task tokens or signatures.
+    expect(lines.join('')).not.toContain('198.18.0.0/24');
+  });
+});

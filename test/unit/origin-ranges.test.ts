@@ -28,7 +28,7 @@ describe('origin-ranges-sync input', () => {
     expect(p.trigger).toEqual({ kind: 'notification', notification: { syncToken: Number(pubs[1].syncToken), md5: documentMd5(documentText(pubs[1])), createTime: '2026-12-01T07:45:00+00:00', messageId: expect.any(String) } });
     expect(p.expected).toEqual({ syncToken: Number(pubs[1].syncToken), md5: documentMd5(documentText(pubs[1])) });
     expect(p.securityGroups?.ports).toEqual([{ protocol: 'tcp', fromPort: 443, toPort: 443 }, { protocol: 'tcp', fromPort: 80, toPort: 80 }]);
-    expect(p.lock.resources).toEqual(['origin-ranges-sync:web-origins']);
+    expect(p.lock.resources).toEqual(['origin-ranges-sync/web-origins']);
     expect(p).toMatchObject({ url: 'https://ip-ranges.amazonaws.com/ip-ranges.json', dryRun: false, limits: { maxRemovalShare: 0.1, maxAdditionShare: 0.25, force: false }, hasSecurityGroups: true, hasPrefixLists: true });
   });
 

@@ -30,7 +30,7 @@ describe('planStaticIp', () => {
       cidrs: ['198.19.0.0/24', '198.19.1.0/24'],
       accelerator: { mode: 'create', arn: 'none', name: 'partner-api', ipAddresses: ['198.19.0.10', '198.19.1.10'], ranges: ['198.19.0.0/24', '198.19.1.0/24'], ensureRouting: true },
       approval: { timeoutSeconds: 86_400 },
-      lock: { resources: ['cidr:198.19.0.0/24', 'cidr:198.19.1.0/24', 'ga-accelerator:partner-api'] },
+      lock: { resources: ['byoip-cidr/198.19.0.0/24', 'byoip-cidr/198.19.1.0/24', 'ga-accelerator/partner-api'] },
     });
   });
 
@@ -42,7 +42,7 @@ describe('planStaticIp', () => {
     input.accelerator.arn = ARN;
     const plan = planStaticIp(input, NOW);
     expect(plan.accelerator).toMatchObject({ mode: 'update', arn: ARN, ensureRouting: false, endpointGroup: { endpoints: [] } });
-    expect(plan.lock.resources).toContain(`ga-accelerator:${ARN}`);
+    expect(plan.lock.resources).toContain(`ga-accelerator/${ARN}`);
   });
 
   it('accepts one range and one address (GA adds an Amazon address); defaults the name to the migration id', () => {
@@ -103,7 +103,7 @@ describe('planStaticIpTeardown', () => {
     const plan = planStaticIpTeardown(exampleInput('teardown-static-ip-byoip'));
     expect(plan.withdrawItems).toEqual([{ cidr: '198.19.0.0/24', waitSeconds: 0 }, { cidr: '198.19.1.0/24', waitSeconds: 11 }]);
     expect(plan.accelerator).toEqual({ arn: 'none', name: 'partner-api' });
-    expect(plan.lock.resources).toEqual(['cidr:198.19.0.0/24', 'cidr:198.19.1.0/24', 'ga-accelerator:partner-api']);
+    expect(plan.lock.resources).toEqual(['byoip-cidr/198.19.0.0/24', 'byoip-cidr/198.19.1.0/24', 'ga-accelerator/partner-api']);
   });
 
   it('needs arn or name when an accelerator is given', () => {

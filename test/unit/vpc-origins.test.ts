@@ -22,7 +22,7 @@ describe('planVpcOriginShare', () => {
     const plan = planVpcOriginShare(exampleInput(SHARE));
     expect(plan).toMatchObject({
       migrationId: 'team-apis-front-door', distributionId: 'E3EXAMPLETEAMS03', coalesceSeconds: 60,
-      lock: { leaseSeconds: 10_800 }, lockResources: ['distribution/E3EXAMPLETEAMS03'], approvers: [],
+      lock: { leaseSeconds: 10_800 }, lockResources: ['cloudfront-distribution/E3EXAMPLETEAMS03'], approvers: [],
     });
     expect(plan.teams[0]).toMatchObject({
       name: 'team-a', host: 'team-a.example.com', pathPattern: '/team-a/*', probePath: '/team-a/health',

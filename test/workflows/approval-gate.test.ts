@@ -281,6 +281,8 @@ describe('approval gate', () => {
     const capture = (chunk: unknown) => { lines.push(String(chunk)); return true; };
     const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture as never);
     const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture as never);
+    // injectLambdaContext re-applies the configured level (SILENT in tests) at each invocation's sampling refresh.
+    const sampling = jest.spyOn(logger, 'refreshSampleRateCalculation').mockImplementation(() => undefined);
     logger.setLogLevel('DEBUG');
     let report: SimulationReport;
     const { approve, seen } = person(async (req, browser) => {
@@ -292,6 +294,7 @@ describe('approval gate', () => {
       report = await run(sim, WF, exampleInput(), { approve });
     } finally {
       logger.setLogLevel('SILENT');
+      sampling.mockRestore();
       out.mockRestore();
       err.mockRestore();
     }

@@ -44,3 +44,25 @@ describe('concurrent onboardings of the same CIDRs', () => {
     expect(callsOf(b, 'CreateAnycastIpList')).toHaveLength(0); // reused the first one's list
   });
 });
+
+describe('different workflows on the same CIDR', () => {
+  // Both name the range's lease the same way (domain/leases.ts): a Global Accelerator onboarding of a /24
+  // that a CloudFront onboarding is moving cannot run beside it.
+  it('a CloudFront onboarding and a Global Accelerator onboarding of 198.18.0.0/24 exclude each other', async () => {
+    const sim = exampleSim();
+    const staticIp = exampleInput('static-ip-byoip', {
+      migrationId: 'same-range-on-ga', cidrs: ['198.18.0.0/24'],
+      accelerator: { ...(exampleInput('static-ip-byoip') as any).accelerator, ipAddresses: ['198.18.0.10'] },
+    });
+    const [cf, ga] = await Promise.all([
+      run(sim, WF, exampleInput(), { executionName: 'cloudfront' }),
+      run(sim, 'static-ip-byoip', staticIp, { executionName: 'accelerator' }),
+    ]);
+    const [winner, loser] = cf.status === 'SUCCEEDED' ? [cf, ga] : [ga, cf];
+    expect(winner.status).toBe('SUCCEEDED');
+    expect(loser.status).toBe('FAILED');
+    expect(loser.error?.name).toBe('ResourceLocked');
+    expect(loser.error?.cause).toContain('byoip-cidr/198.18.0.0/24');
+    expect(loser.awsCalls.filter((c) => c.service !== 'DynamoDB').filter((c) => !/^(Describe|Get|List)/.test(c.operation))).toEqual([]);
+  });
+});

@@ -92,7 +92,7 @@ describe('static-ip-byoip', () => {
 
     it('takes and gives back the leases on the ranges and the accelerator', () => {
       const taken = new Set(callsOf(report, 'PutItem').map((c: any) => c.input.Item.pk.S));
-      expect([...taken].sort()).toEqual(['LOCK#cidr:198.19.0.0/24', 'LOCK#cidr:198.19.1.0/24', 'LOCK#ga-accelerator:partner-api']);
+      expect([...taken].sort()).toEqual(['LOCK#byoip-cidr/198.19.0.0/24', 'LOCK#byoip-cidr/198.19.1.0/24', 'LOCK#ga-accelerator/partner-api']);
       expect(locksLeft(sim)).toEqual([]);
     });
   });

@@ -312,8 +312,8 @@ describe('attack 6: changes with no gate', () => {
     expect(email.body).toContain('distribution E3EXAMPLETEAMS03: enabled -> disabled (every name it serves stops answering)');
     // The task itself refuses without an approval, whoever invokes it (even holding the distribution's lease).
     await within(sim, async () => {
-      await acquireLock({ resources: ['distribution/E3EXAMPLETEAMS03'], owner: 'x', leaseSeconds: 3600 }, context('AcquireLock'));
-      const detach = { distributionId: 'E3EXAMPLETEAMS03', lockResource: 'distribution/E3EXAMPLETEAMS03', execution: { name: 'x', id: 'x' }, vpcOriginIds: [], aliases: [] };
+      await acquireLock({ resources: ['cloudfront-distribution/E3EXAMPLETEAMS03'], owner: 'x', leaseSeconds: 3600 }, context('AcquireLock'));
+      const detach = { distributionId: 'E3EXAMPLETEAMS03', lockResource: 'cloudfront-distribution/E3EXAMPLETEAMS03', execution: { name: 'x', id: 'x' }, vpcOriginIds: [], aliases: [] };
       await expect(detachTeamOrigins({ ...detach, disable: true }, context('DetachTeamOrigins')))
         .rejects.toMatchObject({ name: 'SafetyViolation', message: 'refusing to disable distribution E3EXAMPLETEAMS03: no approval is recorded for this execution, and it is not compensation' });
       await expect(detachTeamOrigins({ ...detach, aliases: ['team-c.example.com'], disable: false }, context('DetachTeamOrigins')))

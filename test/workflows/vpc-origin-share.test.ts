@@ -221,7 +221,7 @@ describe('vpc-origin-share', () => {
     const heldUntil = Date.parse('2026-12-01T08:40:00Z');
     const w = exampleWorldJson();
     w.dynamodb = { tables: [{ name: 'byoip-orchestrator-state', partitionKey: 'pk', sortKey: 'sk', items: [
-      { pk: `LOCK#distribution/${DIST}`, sk: 'LOCK', resource: `distribution/${DIST}`, owner: 'vpc-origin-teardown-run-7', acquiredAt: heldUntil - 3600_000, expiresAt: heldUntil, purpose: 'vpc-origin-teardown' },
+      { pk: `LOCK#cloudfront-distribution/${DIST}`, sk: 'LOCK', resource: `cloudfront-distribution/${DIST}`, owner: 'vpc-origin-teardown-run-7', acquiredAt: heldUntil - 3600_000, expiresAt: heldUntil, purpose: 'vpc-origin-teardown' },
     ] }] };
     const sim = createSimulator(w, EXAMPLES);
     const report = await run(sim, WF, exampleInput(WF));

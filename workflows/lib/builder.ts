@@ -558,6 +558,8 @@ export function releaseLocks(chain: ChainBuilder, resourcesPath: string, name = 
  */
 export function approvalWhen(chain: ChainBuilder, o: {
   workflow: string; when: string; comment: string; planFn: string; planParameters: Record<string, Json>; timeoutSecondsPath: string; resultPath: string;
+  /** Where the proposed changes the plan was built from live; forgotten once the decision is verified (they can be long). */
+  proposalPath?: string;
 }): ChainBuilder {
   chain.pass('NoApprovalNeeded', { Comment: o.comment, Result: { approved: false, required: false }, ResultPath: o.resultPath });
   return chain.when('ApprovalRequired', o.when, (b) => {
@@ -568,5 +570,8 @@ export function approvalWhen(chain: ChainBuilder, o: {
       timeoutSecondsPath: o.timeoutSecondsPath,
       resultPath: o.resultPath,
     });
+    // The verified decision carries the plan's hash; the plan itself would only weigh on every later state's payload.
+    b.pass('ForgetApprovalPlan', { Comment: 'The decision is verified against the plan hash; the plan text is not needed further.', Result: {}, ResultPath: '$.approvalPlan' });
+    if (o.proposalPath) b.pass('ForgetProposedChanges', { Comment: 'The approved changes are in the decision record; this copy is not needed further.', Result: { required: true }, ResultPath: o.proposalPath });
   });
 }

@@ -1,0 +1,56 @@
+/**
+ * The simulated CloudFront's state, in one place so the API model (cloudfront.ts), VPC origins
+ * (cloudfront-vpc-origins.ts) and the edge (cloudfront-edge.ts) share it without importing each other in a circle.
+ */
+import type { Lifecycle } from '../lifecycle';
+
+export type ListStatus = 'Deploying' | 'Deployed' | 'Failed' | 'Deleting' | 'Deleted';
+export type DistStatus = 'InProgress' | 'Deployed';
+
+export interface SimAnycastList {
+  Id: string;
+  Arn: string;
+  account: string;
+  Name: string;
+  IpCount: number;
+  IpAddressType: string;
+  cidrs: Array<{ Cidr: string; IpamPoolArn: string; AnycastIp: string }>;
+  lc: Lifecycle<ListStatus>;
+  ETag: string;
+  LastModifiedTime: number;
+  Tags?: unknown;
+}
+
+export interface SimDistribution {
+  Id: string;
+  ARN: string;
+  account: string;
+  DomainName: string;
+  config: Record<string, any>;
+  ETag: string;
+  lc: Lifecycle<DistStatus>;
+  LastModifiedTime: number;
+  /** What the edge serves: the config as of the last time the distribution reached Deployed. */
+  deployedConfig: Record<string, any>;
+}
+
+export interface CloudFrontState {
+  anycastLists: SimAnycastList[];
+  distributions: SimDistribution[];
+  vpcOrigins: SimVpcOrigin[];
+  etagCounter: number;
+}
+
+export type VpcOriginStatus = 'Deploying' | 'Deployed' | 'Failed' | 'Deleting' | 'Deleted';
+
+export interface SimVpcOrigin {
+  Id: string;
+  Arn: string;
+  account: string;
+  endpoint: Record<string, any>;
+  lc: Lifecycle<VpcOriginStatus>;
+  ETag: string;
+  CreatedTime: number;
+  LastModifiedTime: number;
+  Tags: Array<{ Key: string; Value?: string }>;
+}
