@@ -61,8 +61,7 @@ export async function pendingApprovals(t: Target): Promise<{ pending: PendingApp
  * sends it, with the decision, to the approval page's API. In a simulation the credentials are the
  * environment's (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of a principal the world lists) and time is the simulation's.
  */
-export async function decide(t: Target, approvalId: string, approve: boolean, as: string | undefined, reason: string): Promise<DecisionOutcome> {
-  const outcome = approve ? 'approve' : 'reject';
+export async function decide(t: Target, approvalId: string, outcome: string, as: string | undefined, reason: string, o: { oldProviderAnnounces?: boolean } = {}): Promise<DecisionOutcome> {
   let base: string;
   let round: number;
   let now: number;
@@ -87,7 +86,7 @@ export async function decide(t: Target, approvalId: string, approve: boolean, as
   const proof = await presignCallerIdentity(credentials, t.region ?? defaultRegion(), decisionBinding({ approvalId, round, outcome, reason }), new Date(now));
   const res = await httpRequest({
     url: `${base}/approvals/${encodeURIComponent(approvalId)}/decision`, method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ decision: outcome, reason, round, ...(as ? { as } : {}), callerIdentity: presignedUrl(proof) }),
+    body: JSON.stringify({ decision: outcome, reason, round, ...(as ? { as } : {}), ...(o.oldProviderAnnounces ? { oldProviderAnnounces: true } : {}), callerIdentity: presignedUrl(proof) }),
   });
   let body: { outcome?: DecisionOutcome; error?: string; message?: string };
   try {
@@ -103,7 +102,7 @@ export async function decide(t: Target, approvalId: string, approve: boolean, as
 export function describeOutcome(approvalId: string, o: DecisionOutcome): { text: string; code: number } {
   switch (o.kind) {
     case 'decided':
-      return { text: `${o.decision.approved ? 'approved' : 'rejected'} ${approvalId} as ${o.decision.decidedBy} (authenticated by ${o.decision.authentication}: ${o.decision.principal}): ${o.decision.reason}\n`, code: 0 };
+      return { text: `${o.view.plan.decisions ? `decided "${o.decision.outcome}" for` : o.decision.approved ? 'approved' : 'rejected'} ${approvalId} as ${o.decision.decidedBy} (authenticated by ${o.decision.authentication}: ${o.decision.principal}): ${o.decision.reason}\n`, code: 0 };
     case 'recorded':
       return { text: `approval of ${approvalId} recorded as ${o.decision.decidedBy}; ${o.needed} more approver(s) needed\n`, code: 0 };
     case 'refused':

@@ -12,6 +12,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { OPERATOR_DECISIONS, type OperatorDecision } from '../domain/approval';
 import { errorMessage } from '../domain/compensation';
 import { createSimulator, type Simulator } from '../sim';
 import { VirtualClock } from '../sim/clock';
@@ -19,6 +20,7 @@ import { startApprovalServer, type ApprovalServer } from '../runner/approval-ser
 import { loadDefinition, runWorkflow, type ApprovalPolicy, type ApprovalRequest } from '../runner/local-runner';
 import { failurePathStates, formatDuration, formatInternetEvidence, formatStepFunctionsFigures, type SimulationReport } from '../runner/report';
 import { mergeJson, prepareScenario, readExample, scenarioFor } from '../runner/scenarios';
+import { checkFault, parseFault } from '../sim/faults';
 import { isInternetFault, withInternetFaults } from '../sim/internet/world';
 import { workflows, workflowByName } from '../workflows';
 import { decide, describeOutcome, formatPending, pendingApprovals, type Target } from './approvals';
@@ -65,7 +67,14 @@ function pageApprover(server: ApprovalServer): ApprovalPolicy {
 /** Workflows with internet checks (a pre-flight and a visibility watch): they take internetChecks in their input. */
 const WITH_INTERNET_CHECKS = new Set(['onboard-cloudfront-byoip', 'static-ip-byoip', 'byoasn-onboard']);
 
-async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string; skipPreflight?: string | boolean; html?: string; worldOut?: string }): Promise<number> {
+/** Every state of a definition, inside Maps and Parallels too (what `--fault State/...` may name). */
+function allStateNames(states: Record<string, any>): string[] {
+  return Object.entries(states).flatMap(([name, st]) => [
+    name, ...[st.ItemProcessor ?? st.Iterator, ...(st.Branches ?? [])].filter(Boolean).flatMap((b: { States: Record<string, any> }) => allStateNames(b.States)),
+  ]);
+}
+
+async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; operator?: OperatorDecision; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string; skipPreflight?: string | boolean; html?: string; worldOut?: string }): Promise<number> {
   workflowByName(workflow);
   let sim: Simulator;
   let input: unknown;
@@ -88,8 +97,13 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     const reason = typeof opts.skipPreflight === 'string' ? opts.skipPreflight : 'byoip simulate --skip-preflight';
     input = mergeJson(input, { internetChecks: { skipPreflight: true, reason } });
   }
-  for (const f of opts.fault.filter((x) => !isInternetFault(x))) sim.faults.add(f);
   const definition = loadDefinition(workflow) as Parameters<typeof failurePathStates>[0];
+  const states = allStateNames(definition.States);
+  for (const f of opts.fault.filter((x) => !isInternetFault(x))) {
+    const rule = parseFault(f);
+    checkFault(rule, { operations: sim.operations, states });
+    sim.faults.add(rule);
+  }
   const topLevel = new Set(Object.keys(definition.States));
   // The page is served before the run starts, so its sockets keep real timers.
   const server = opts.approve === 'prompt' ? await startApprovalServer(sim, { port: opts.approvalPort ? Number(opts.approvalPort) : undefined, workflow }) : undefined;
@@ -99,7 +113,7 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
   let report: SimulationReport;
   try {
     ({ report } = await runWorkflow({
-      workflow, input, sim, approve,
+      workflow, input, sim, approve, operator: opts.operator,
       decisionDelaySeconds: Number(opts.decisionDelay),
       onProgress: opts.quiet ? undefined : progressPrinter(process.stderr, topLevel, failurePathStates(definition)),
     }));
@@ -145,6 +159,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-i, --input <file>', 'execution input (JSON); without it, the workflow\'s rehearsal scenario (runner/scenarios.ts)')
     .option('-w, --world <file>', `simulated world (JSON), with --input (default ${DEFAULT_WORLD})`)
     .addOption(new Option('-a, --approve <policy>', 'how the approval gate is answered').choices(['auto', 'reject', 'prompt', 'none']).default('auto'))
+    .addOption(new Option('--operator <decision>', 'the answer to an operator decision (a step failed after the point of no return); without it the run ends waiting for one').choices([...OPERATOR_DECISIONS]))
     .option('--decision-delay <seconds>', 'virtual seconds an auto/reject decision takes', '60')
     .option('--approval-port <port>', 'port of the local approval page for --approve prompt (default: any free port)')
     .option('-f, --fault <spec>', 'inject a fault: [Service:]Operation=ErrorName[xN][@after], or Internet:<Rdap|Rpki|Bgp|All>=<Fault>[xN] (repeatable; docs/simulation.md)', (v: string, all: string[]) => [...all, v], [] as string[])
@@ -175,11 +190,25 @@ export async function main(argv: string[]): Promise<number> {
       .option('--as <email>', 'who you expect to decide as; refused unless your AWS credentials map to that approver')
       .requiredOption('--reason <text>', 'why; recorded with the decision')
       .action(async (approvalId: string, opts: Target & { as?: string; reason: string }) => {
-        const outcome = describeOutcome(approvalId, await decide(opts, approvalId, verb === 'approve', opts.as, opts.reason));
+        const outcome = describeOutcome(approvalId, await decide(opts, approvalId, verb, opts.as, opts.reason));
         (outcome.code === 0 ? process.stdout : process.stderr).write(outcome.text);
         code = outcome.code;
       });
   }
+  where(program.command('decide <approvalId> <decision>').description('answer an operator decision (a step failed after the point of no return): forward, back or stop (docs/runbook.md)'))
+    .option('--as <email>', 'who you expect to decide as; refused unless your AWS credentials map to that approver')
+    .requiredOption('--reason <text>', 'why; recorded with the decision')
+    .option('--old-provider-announces', 'for back: you confirm the old provider announces the prefixes again (back withdraws them from AWS)')
+    .action(async (approvalId: string, decision: string, opts: Target & { as?: string; reason: string; oldProviderAnnounces?: boolean }) => {
+      if (!(OPERATOR_DECISIONS as readonly string[]).includes(decision)) {
+        process.stderr.write(`byoip decide: the decision must be one of ${OPERATOR_DECISIONS.join(', ')} (got "${decision}"); nothing was sent\n`);
+        code = 2;
+        return;
+      }
+      const outcome = describeOutcome(approvalId, await decide(opts, approvalId, decision, opts.as, opts.reason, { oldProviderAnnounces: opts.oldProviderAnnounces }));
+      (outcome.code === 0 ? process.stdout : process.stderr).write(outcome.text);
+      code = outcome.code;
+    });
   registerRealCommands(program, (c) => { code = c; });
   try {
     await program.parseAsync(argv);

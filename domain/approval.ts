@@ -36,7 +36,18 @@ export const MIN_KEY_LENGTH = 32;
 
 export const APPROVAL_ID_RE = /^apr-[0-9a-f]{24}$/;
 
-export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'CLOSED';
+/** DECIDED: an operator gate's decision (forward, back or stop), which the workflow then carries out. */
+export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'DECIDED' | 'EXPIRED' | 'CLOSED';
+
+/**
+ * What an operator may decide when a step fails after a workflow's point of no return (docs/runbook.md,
+ * "Operator decisions"): forward (try the failed step again), back (undo everything, which withdraws
+ * from AWS: only once the old provider announces the prefixes again) or stop (leave everything as it is).
+ */
+export const OPERATOR_DECISIONS = ['forward', 'back', 'stop'] as const;
+export type OperatorDecision = (typeof OPERATOR_DECISIONS)[number];
+/** What a "back" decision must confirm; recorded in the signed decision's reason. */
+export const BACK_CONFIRMATION = 'confirmed: the old provider announces the prefixes again';
 
 const ChangeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])
   .transform((v) => (v === null ? '(none)' : String(v)));
@@ -54,8 +65,20 @@ export const ApprovalPlan = z.object({
   approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
   changes: z.array(ApprovalChange).max(500),
   prerequisite: z.string().max(2000).optional(),
+  /** An operator gate: the decisions it offers instead of approve / reject. */
+  decisions: z.array(z.enum(OPERATOR_DECISIONS)).min(1).optional(),
 }).passthrough();
 export type ApprovalPlan = z.infer<typeof ApprovalPlan>;
+
+/** The outcomes a gate offers: approve / reject, or an operator gate's decisions. */
+export function gateOutcomes(plan: Pick<ApprovalPlan, 'decisions'>): string[] {
+  return plan.decisions ?? ['approve', 'reject'];
+}
+
+/** Whether an outcome lets the execution go on from the gate (delivered as SendTaskSuccess): approve, or any operator decision. */
+export function outcomePasses(plan: Pick<ApprovalPlan, 'decisions'>, outcome: string): boolean {
+  return plan.decisions ? (plan.decisions as string[]).includes(outcome) : outcome === 'approve';
+}
 
 export const GateTiming = z.object({
   timeoutSeconds: z.number().int().min(1).max(MAX_APPROVAL_SECONDS),
@@ -309,7 +332,7 @@ export function authenticationLabel(d: Pick<Decision, 'authentication'>): string
 
 /** What SendTaskSuccess delivers. The gate does not trust it: VerifyApproval re-reads the signed record. */
 export function approvalOutput(approvalId: string, d: Decision) {
-  return { approved: true as const, approvalId, decidedBy: d.decidedBy, decidedAt: d.decidedAt, reason: d.reason, via: d.via, authentication: d.authentication };
+  return { approved: true as const, approvalId, outcome: d.outcome, decidedBy: d.decidedBy, decidedAt: d.decidedAt, reason: d.reason, via: d.via, authentication: d.authentication };
 }
 
 /** The task token at rest: AES-256-GCM under the token key, bound to the approval (base64url iv.ciphertext.tag). */

@@ -9,6 +9,7 @@ export const taskPermissions: Record<TaskName, string[]> = {
   ValidateTeardownInput: [],
   PlanTeardown: [],
   PlanCompensation: [],
+  PlanOperatorDecision: [],
   AbandonUndo: [],
   PlanOnboardCutover: [],
   EnsureIpamPool: ['ec2:DescribeIpams', 'ec2:DescribeIpamPools', 'ec2:GetIpamPoolCidrs', 'ec2:CreateIpamPool', 'ec2:CreateTags'],

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Context } from 'aws-lambda';
-import { APPROVAL_KEY_SECRET_NAME, approvalIdFor, approvalKeys, attestRequester, eligibleApprovers, type Requester } from '../domain/approval';
+import { APPROVAL_KEY_SECRET_NAME, approvalIdFor, approvalKeys, attestRequester, eligibleApprovers, type OperatorDecision, type Requester } from '../domain/approval';
 import { approverOfPrincipal } from '../domain/deployment';
 import { decideApproval, type DecisionOutcome } from '../tasks/approval/store';
 import { taskCatalog } from '../tasks/catalog';
@@ -51,6 +51,8 @@ export interface ApprovalRequest {
    */
   approve(by?: string, reason?: string): Promise<DecisionOutcome>;
   reject(by?: string, reason?: string): Promise<DecisionOutcome>;
+  /** An operator gate's decision (forward, back or stop); "back" is sent with the old provider's confirmation. */
+  decide(outcome: OperatorDecision, by?: string, reason?: string): Promise<DecisionOutcome>;
 }
 
 export interface RunOptions {
@@ -58,6 +60,12 @@ export interface RunOptions {
   readonly input: unknown;
   readonly sim: Simulator;
   readonly approve?: ApprovalPolicy;
+  /**
+   * The answer to the first operator decision (a step failed after the point of no return). Without it
+   * (and without a function policy) the rehearsal ends there, WAITING_FOR_OPERATOR, as the execution
+   * would wait in AWS; a later operator decision in the same run is left waiting too.
+   */
+  readonly operator?: OperatorDecision;
   /** Virtual seconds an auto/reject decision takes (a human reading the plan). */
   readonly decisionDelaySeconds?: number;
   readonly executionName?: string;
@@ -300,13 +308,19 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
           // Only the gate's decision task is an approval; its reminder loop waits on tokens too.
           if (payload.plan && typeof payload.gate === 'string') {
             const plan = payload.plan as ApprovalRecord['plan'] & { approvers?: unknown };
+            const operatorGate = Array.isArray((plan as { decisions?: unknown }).decisions);
+            const failed = plan?.changes?.[0] as { target?: string; from?: string } | undefined;
             const record: ApprovalRecord = {
               state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null,
               plan: { title: plan?.title, changes: plan?.changes, ...(plan?.prerequisite ? { prerequisite: plan.prerequisite } : {}) },
+              ...(operatorGate ? { operator: { failedState: String(failed?.target ?? ''), error: String(failed?.from ?? ''), outcome: null, pending: true } } : {}),
             };
             log.approvals.push(record);
             waiting.then(
-              (out: any) => Object.assign(record, { decidedAt: rel(), approved: out?.approved === true, decidedBy: out?.decidedBy ?? null, authentication: out?.authentication ?? null }),
+              (out: any) => Object.assign(record, {
+                decidedAt: rel(), approved: out?.approved === true && !operatorGate, decidedBy: out?.decidedBy ?? null, authentication: out?.authentication ?? null,
+                ...(record.operator ? { operator: { ...record.operator, outcome: out?.outcome ?? null, pending: false } } : {}),
+              }),
               (err: Error) => Object.assign(record, { decidedAt: rel(), error: err.name }),
             );
           }
@@ -330,24 +344,39 @@ export function approvalLink(sim: Simulator, approvalId: string): string | undef
   return latest?.message.match(/^(https?:\/\/\S+\/approvals\/\S+)$/m)?.[1];
 }
 
-function answerer(policy: ApprovalPolicy, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void, sinceStart: () => number) {
+function answerer(policy: ApprovalPolicy, operator: { answer?: OperatorDecision; hold: () => void }, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void, sinceStart: () => number) {
   return (task: PendingTask, payload: Record<string, any>) => {
     // Only the gate's decision task is an approval; the gate's reminder loop also waits on tokens.
     if (!payload?.plan || typeof payload.gate !== 'string' || !payload.execution?.id) return;
     const approvalId = approvalIdFor(payload.execution.id, payload.gate);
     const approvers = eligibleApprovers(payload.plan.approvers ?? [], payload.requester ?? undefined);
     const label = typeof policy === 'string' ? `simulator (--approve ${policy})` : 'simulator';
-    const decide = (approve: boolean, by: string | undefined, reason: string) => decideApproval({
-      approvalId, outcome: approve ? 'approve' : 'reject', reason, via: label,
+    const decide = (outcome: string, by: string | undefined, reason: string) => decideApproval({
+      approvalId, outcome, reason, via: label, oldProviderAnnounces: outcome === 'back',
       identity: { approver: by ?? approvers[0] ?? '', principal: 'simulator', authentication: 'simulator' },
     });
     const request: ApprovalRequest = {
       task, payload, sim, approvalId,
       link: () => approvalLink(sim, approvalId),
-      approve: (by, reason) => decide(true, by, reason ?? 'approved'),
-      reject: (by, reason) => decide(false, by, reason ?? 'rejected'),
+      approve: (by, reason) => decide('approve', by, reason ?? 'approved'),
+      reject: (by, reason) => decide('reject', by, reason ?? 'rejected'),
+      decide: (outcome, by, reason) => decide(outcome, by, reason ?? `rehearsal: ${outcome}`),
     };
+    const isOperatorGate = Array.isArray(payload.plan.decisions);
     emit({ kind: 'approval-requested', at: sinceStart(), state: task.stateName, detail: payload.plan?.title });
+    if (isOperatorGate && typeof policy !== 'function') {
+      const answer = operator.answer;
+      if (!answer) {
+        operator.hold();
+        return;
+      }
+      operator.answer = undefined; // one answer per run: a second failure after a forward waits
+      const context = invocationContext.getStore();
+      setTimeout(() => invocationContext.run({ ...context!, task: 'ApprovalPage' }, () => {
+        void request.decide(answer, undefined, `rehearsal (--operator ${answer})`).catch(() => undefined);
+      }), delaySeconds * 1000);
+      return;
+    }
     if (policy === 'none') return;
     if (typeof policy === 'function') {
       void Promise.resolve(policy(request)).catch(() => undefined);
@@ -433,7 +462,17 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
       }
       // Validation is done by our own tests with asl-validator 4; the engine's bundled 3.x would mutate the definition.
       const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
-      const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', sim, opts.decisionDelaySeconds ?? 60, emit, () => rel(sim.clock.now())), onUndo);
+      // An operator decision nobody answers ends the rehearsal there (in AWS the execution would wait for it).
+      let heldForOperator = false;
+      let stopExecution: () => void = () => undefined;
+      const operator = {
+        answer: opts.operator,
+        hold: () => {
+          heldForOperator = true;
+          stopExecution();
+        },
+      };
+      const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', operator, sim, opts.decisionDelaySeconds ?? 60, emit, () => rel(sim.clock.now())), onUndo);
       const execution = machine.run(input as never, {
         overrides: { taskResourceLocalHandlers: handlers },
         context: {
@@ -447,6 +486,11 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
         execution.abort();
         sim.taskTokens.failAll(executionId);
       };
+      // Stopped from inside the gate's task handler: let it return first.
+      stopExecution = () => setImmediate(() => {
+        execution.abort();
+        sim.taskTokens.failAll(executionId);
+      });
       opts.onStarted?.({ history, executionArn: executionId, stop: () => execution.abort() });
       const collect = (async () => {
         for await (const ev of execution.eventLogs as AsyncGenerator<any>) {
@@ -502,6 +546,11 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
         error = { name: failed?.name ?? err.name, cause: failed?.message ?? err.message };
       }
       await collect;
+      if (heldForOperator && status === 'ABORTED') {
+        status = 'WAITING_FOR_OPERATOR';
+        const pending = [...log.approvals].reverse().find((a) => a.operator?.pending);
+        error = { name: 'WaitingForOperator', cause: `a step failed after the point of no return (${pending?.operator?.failedState ?? '?'}: ${pending?.operator?.error ?? '?'}); nothing was undone. Answer with --operator forward|back|stop (docs/runbook.md "Operator decisions")` };
+      }
       const quota = history.quotaFailure;
       if (quota) {
         status = 'FAILED';

@@ -55,6 +55,8 @@ export interface ApprovalRecord {
   error: string | null;
   /** What the approvers were shown (title and changes), when known. */
   plan?: { title?: string; changes?: Array<{ kind?: string; target?: string; from?: string; to?: string }>; prerequisite?: string };
+  /** An operator decision (a step failed after the point of no return): the failed step, and what was decided. */
+  operator?: { failedState: string; error: string; outcome: string | null; pending: boolean };
 }
 
 /** One undo step of a rollback, as the operator reads it. */
@@ -107,7 +109,8 @@ export interface StepFunctionsFigures {
 export interface SimulationReport {
   workflow: string;
   executionName: string;
-  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  /** WAITING_FOR_OPERATOR: the rehearsal ended at an operator decision nobody answered (in AWS the execution would wait). */
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'WAITING_FOR_OPERATOR';
   error: { name: string; cause: string } | null;
   output: unknown;
   virtualSeconds: number;

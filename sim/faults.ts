@@ -1,11 +1,16 @@
 /**
  * Fault injection: "make operation X fail with error E, N times or always".
- * CLI form: `Operation=ErrorName[xN][@after]`, optionally `Service:Operation=...`.
+ * CLI form: `[State/][Service:]Operation=ErrorName[xN][@after]`: with `State/`, only that state's calls
+ * (e.g. `CutoverDns/ChangeResourceRecordSets=InvalidChangeBatchx99`, a failure after the point of no return).
  * `@after` applies the call's effect first and then fails, like a response lost on the way back,
  * which is what exercises idempotency. The error name `Garbage` answers an empty response instead
  * (missing fields, empty pages), which handlers must treat as a failure, not crash on.
  */
+import { nearestNames } from '../domain/names';
+
 export interface FaultRule {
+  /** Only calls made by this state of the workflow (a Task state's name). */
+  readonly state?: string;
   readonly service?: string;
   readonly operation: string;
   readonly error: string;
@@ -19,15 +24,16 @@ export interface FaultRule {
   skip?: number;
 }
 
-const FAULT_RE = /^(?:([A-Za-z0-9]+):)?([A-Za-z0-9]+)=([A-Za-z][A-Za-z0-9.]*?)(?:x(\d+))?(@after|@before)?$/;
+const FAULT_RE = /^(?:([A-Za-z0-9]+)\/)?(?:([A-Za-z0-9]+):)?([A-Za-z0-9]+)=([A-Za-z][A-Za-z0-9.]*?)(?:x(\d+))?(@after|@before)?$/;
 
 export function parseFault(text: string): FaultRule {
   const m = FAULT_RE.exec(text.trim());
   if (!m) {
-    throw new Error(`bad --fault "${text}": expected [Service:]Operation=ErrorName[xN][@after], e.g. AdvertiseByoipCidr=RequestLimitExceededx3`);
+    throw new Error(`bad --fault "${text}": expected [State/][Service:]Operation=ErrorName[xN][@after], e.g. AdvertiseByoipCidr=RequestLimitExceededx3`);
   }
-  const [, service, operation, error, times, phase] = m;
+  const [, state, service, operation, error, times, phase] = m;
   return {
+    ...(state ? { state } : {}),
     service,
     operation,
     error,
@@ -48,9 +54,10 @@ export class FaultInjector {
   }
 
   /** The rule that fires for this call (consuming one use), if any. */
-  take(service: string, operation: string, account: string, phase: 'before' | 'after'): FaultRule | undefined {
+  take(service: string, operation: string, account: string, phase: 'before' | 'after', state?: string): FaultRule | undefined {
     for (const rule of this.rules) {
       if (rule.operation !== operation || rule.phase !== phase) continue;
+      if (rule.state && rule.state !== state) continue;
       if (rule.service && rule.service !== service) continue;
       if (rule.account && rule.account !== account) continue;
       if (rule.skip) {
@@ -68,5 +75,24 @@ export class FaultInjector {
 
   get active(): readonly FaultRule[] {
     return this.rules;
+  }
+}
+
+/**
+ * Refuses a fault that could never fire: an operation the simulator does not model, or a state the
+ * workflow does not have (a typo would otherwise rehearse a clean run), naming the closest valid ones.
+ */
+export function checkFault(rule: FaultRule, o: { operations: ReadonlyArray<{ service: string; operation: string }>; states?: readonly string[] }): void {
+  const ops = o.operations.filter((x) => !rule.service || x.service === rule.service);
+  if (rule.service && ops.length === 0) {
+    const services = [...new Set(o.operations.map((x) => x.service))].sort();
+    throw new Error(`--fault: the simulator has no service "${rule.service}"; closest: ${nearestNames(rule.service, services).join(', ')} (valid: ${services.join(', ')})`);
+  }
+  if (!ops.some((x) => x.operation === rule.operation)) {
+    const names = [...new Set(ops.map((x) => x.operation))].sort();
+    throw new Error(`--fault: ${rule.service ? `${rule.service} has` : 'the simulator models'} no operation "${rule.operation}"; closest: ${nearestNames(rule.operation, names).join(', ')}`);
+  }
+  if (rule.state && o.states && !o.states.includes(rule.state)) {
+    throw new Error(`--fault: the workflow has no state "${rule.state}"; closest: ${nearestNames(rule.state, o.states).join(', ')} (its states: ${o.states.join(', ')})`);
   }
 }

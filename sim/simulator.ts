@@ -114,6 +114,13 @@ export class Simulator {
   private readonly models = new Map<string, ServiceModel<any>>();
   private readonly states = new Map<string, unknown>();
   private readonly ops = new Map<string, { model: ServiceModel<any>; op: Operation<any> }>();
+  /** Every operation the simulator models (what a --fault may name). */
+  get operations(): Array<{ service: string; operation: string }> {
+    return [...this.ops.keys()].map((k) => {
+      const [service, operation] = k.split(':');
+      return { service, operation };
+    });
+  }
   private readonly buckets = new Map<string, BucketState>();
   private idCounter = 0;
   private readonly httpHosts: SimHttpHost[] = [];
@@ -191,7 +198,7 @@ export class Simulator {
       if (!entry) {
         throw awsError('UnsupportedOperation', `the simulator does not model ${req.service} ${req.operation}`);
       }
-      const before = this.faults.take(req.service, req.operation, req.account, 'before');
+      const before = this.faults.take(req.service, req.operation, req.account, 'before', who?.state);
       // "Garbage": AWS answers 200 with an empty body (missing fields, an empty page), doing nothing.
       if (before?.error === GARBAGE) {
         (record.effects ??= []).push('garbage-response');
@@ -202,7 +209,7 @@ export class Simulator {
       const state = this.state(entry.model.key);
       const note = (effect: string) => { (record.effects ??= []).push(effect); };
       const output = await entry.op({ sim: this, state, account: req.account, region: req.region, now, timings: this.world.timings, note }, input);
-      const after = this.faults.take(req.service, req.operation, req.account, 'after');
+      const after = this.faults.take(req.service, req.operation, req.account, 'after', who?.state);
       if (after) throw this.injected(after.error, after.message, req.operation);
       return cloneData(output ?? {});
     } catch (e) {

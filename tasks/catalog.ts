@@ -91,6 +91,7 @@ export const taskCatalog = {
   StartOriginRangesSync: 'tasks/origin-lockdown/start-sync.ts',
   // compensation
   PlanCompensation: 'tasks/compensation/plan-compensation.ts',
+  PlanOperatorDecision: 'tasks/approval/plan-operator-decision.ts',
   AbandonUndo: 'tasks/compensation/abandon-undo.ts',
   UndoEc2: 'tasks/compensation/undo-ec2.ts',
   UndoCloudFront: 'tasks/compensation/undo-cloudfront.ts',

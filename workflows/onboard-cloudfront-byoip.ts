@@ -5,7 +5,8 @@
  * top-level pool → provision the CIDRs (signed inside the provisioning task) → global child pool → provision the /24s →
  * anycast IP list → attach to distributions → lower DNS TTL, wait out the old TTL → approval →
  * advertise (10 s apart) → DNS to the anycast IPs → watch → verify → restore the TTL.
- * Any failure (or a rejection) undoes what this execution did, newest first.
+ * Before the advertisement any failure (or a rejection) undoes what this execution did, newest first; after
+ * it (the point of no return) a failure waits for an operator: forward, back or stop (docs/runbook.md).
  */
 import { AMAZON_ASNS, AWS_ORIGIN_ASN } from '../domain/internet/evidence';
 import { PollProfiles } from '../domain/polling';
@@ -144,6 +145,12 @@ function build() {
     resultPath: '$.approval',
   });
 
+  // The approval told the operator to withdraw at the old provider: from here on, AWS's announcement may be the
+  // only path to the prefixes, so a failure waits for an operator decision instead of withdrawing.
+  c.pivot({
+    workflow: 'onboard-cloudfront-byoip', label: 'the first advertisement', approversPath: '$.plan.approvers', locksPath: '$.plan.locks.resources',
+    backNeeds: 'have the old provider announce the prefixes again and see its route at the collectors',
+  });
   // Advertise, one /24 at a time, at least 10 s apart (AWS's limit), then move DNS.
   c.intent('advertisement', {
     action: 'EC2.WithdrawCidr', label: 'withdraw the advertisement',
@@ -172,9 +179,9 @@ function build() {
     resultPath: '$.cutover',
   });
   c.poll('AwaitCutoverInsync', { fn: 'CheckDnsChanges', parameters: { 'changes.$': '$.cutover.changes' }, profile: PollProfiles.dnsChange, resultPath: '$.wait.cutover' });
-  c.wait('WatchAfterCutover', { secondsPath: '$.plan.dns.watchSeconds', comment: 'Watch traffic before declaring success; a failed verification rolls back.' });
+  c.wait('WatchAfterCutover', { secondsPath: '$.plan.dns.watchSeconds', comment: 'Watch traffic before declaring success; a failed verification asks an operator.' });
   c.parallel('VerifyCutover', {
-    comment: 'Still advertised, DNS answers the anycast IPs, every distribution still uses the list; otherwise roll back.',
+    comment: 'Still advertised, DNS answers the anycast IPs, every distribution still uses the list; otherwise an operator decides.',
     branches: [
       (b) => b.task('VerifyAdvertised', { fn: 'InspectByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', require: ['advertised'] }, resultPath: '$' }),
       (b) => b.task('VerifyDnsAnswers', { fn: 'InspectDnsRecords', parameters: { 'records.$': '$.plan.dns.records', 'expectValues.$': '$.wait.anycastList.anycastIps' }, resultPath: '$' }),

@@ -71,6 +71,11 @@ function build() {
     maxTimeoutSeconds: STATIC_IP_MAX_APPROVAL_SECONDS,
   });
 
+  // From the advertisement on, AWS's announcement may be the only path to the prefixes: failures ask an operator.
+  c.pivot({
+    workflow: 'static-ip-byoip', label: 'the advertisement', approversPath: '$.plan.approvers', locksPath: '$.plan.lock.resources',
+    backNeeds: 'have the old provider announce the prefixes again and see its route at the collectors',
+  });
   c.intent('advertisement', {
     action: 'GlobalAccelerator.WithdrawCidr', label: 'withdraw the advertisement',
     'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.advertisedBefore',

@@ -138,7 +138,8 @@ function launch(ctx: OpContext<StepFunctionsState>, execution: Omit<SimExecution
   (e as { done: Promise<void> }).done = run.then(
     ({ report }) => {
       if (e.status !== 'RUNNING') return; // the history's last event already said how it ended
-      e.status = report.status;
+      // A rehearsal that ended at an unanswered operator decision: the simulated execution stops there.
+      e.status = report.status === 'WAITING_FOR_OPERATOR' ? 'ABORTED' : report.status;
       e.stopDate = ctx.sim.clock.now();
       if (report.status === 'SUCCEEDED') e.output = JSON.stringify(report.output);
       else Object.assign(e, { error: report.error?.name, cause: report.error?.cause });

@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { formToken, FORM_MAX_AGE_SECONDS, verifyFormToken, verifyLink, type ApprovalKeys, type DeciderIdentity } from '../../domain/approval';
+import { formToken, FORM_MAX_AGE_SECONDS, gateOutcomes, verifyFormToken, verifyLink, type ApprovalKeys, type DeciderIdentity } from '../../domain/approval';
 import { approverOfPrincipal } from '../../domain/deployment';
 import { ErrorNames } from '../../domain/errors';
 import { deployment } from '../lib/deployment';
@@ -91,14 +91,15 @@ function deciderAt(event: APIGatewayProxyEvent, linkApprover: string): { ok: tru
 
 /** `byoip approve|reject` (POST /approvals/{id}/decision): JSON in, JSON out; the identity is the STS-proven principal, mapped to an approver. */
 async function cliDecision(event: APIGatewayProxyEvent, approvalId: string, raw: string, now: number): Promise<Reply> {
-  let body: { decision?: unknown; reason?: unknown; as?: unknown; round?: unknown; callerIdentity?: unknown };
+  let body: { decision?: unknown; reason?: unknown; as?: unknown; round?: unknown; callerIdentity?: unknown; oldProviderAnnounces?: unknown };
   try {
     body = JSON.parse(raw) as typeof body;
   } catch {
     return { status: 400, html: '', json: { error: 'the body is not JSON' } };
   }
   const outcome = body.decision;
-  if (outcome !== 'approve' && outcome !== 'reject') return { status: 400, html: '', json: { error: 'decision must be approve or reject' } };
+  const offered = gateOutcomes((await loadApproval(approvalId))?.plan ?? {});
+  if (typeof outcome !== 'string' || !offered.includes(outcome)) return { status: 400, html: '', json: { error: `decision must be one of ${offered.join(', ')}` } };
   const reason = typeof body.reason === 'string' ? body.reason : '';
   const round = typeof body.round === 'number' ? body.round : undefined;
   if (typeof body.callerIdentity !== 'string' || round === undefined) return { status: 401, html: '', json: { error: 'a presigned STS GetCallerIdentity (callerIdentity) and the approval round are required' } };
@@ -115,7 +116,8 @@ async function cliDecision(event: APIGatewayProxyEvent, approvalId: string, raw:
     return { status: 403, html: '', json: { error: `--as ${body.as} is not who your AWS credentials say you are (${principal} is ${approver}); nothing was changed` } };
   }
   const decided: DecisionOutcome = await decideApproval({
-    approvalId, outcome, reason, via: `byoip ${outcome}`, round, now, identity: { approver, principal, authentication: 'aws-sts' },
+    approvalId, outcome, reason, via: `byoip ${outcome === 'approve' || outcome === 'reject' ? outcome : `decide ${outcome}`}`, round, now, identity: { approver, principal, authentication: 'aws-sts' },
+    oldProviderAnnounces: body.oldProviderAnnounces === true,
   });
   logger.info('approval decision from the CLI', { approvalId, outcome: decided.kind, principal });
   return { status: 200, html: '', json: { outcome: decided } };
@@ -149,8 +151,8 @@ async function serve(event: APIGatewayProxyEvent, method: string): Promise<Reply
     ] }) };
   }
   if (view.status !== 'PENDING') {
-    const title = { APPROVED: 'Already approved', REJECTED: 'Already rejected', EXPIRED: 'Expired', CLOSED: 'Closed', PENDING: '' }[view.status];
-    const decided = view.status === 'APPROVED' || view.status === 'REJECTED';
+    const title = { APPROVED: 'Already approved', REJECTED: 'Already rejected', DECIDED: 'Already decided', EXPIRED: 'Expired', CLOSED: 'Closed', PENDING: '' }[view.status];
+    const decided = view.status === 'APPROVED' || view.status === 'REJECTED' || view.status === 'DECIDED';
     return { status: !decided ? 410 : method === 'POST' ? 409 : 200, html: messagePage({ title, tone: 'info', now, view, lines: [
       ...outcomeLines(view),
       method === 'POST' ? 'Nothing was changed by this request.' : decided ? 'This link has been used: a link decides once.' : 'This link can no longer decide anything.',
@@ -190,15 +192,20 @@ async function serve(event: APIGatewayProxyEvent, method: string): Promise<Reply
   }
   const choice = form.get('decision');
   const reason = form.get('reason') ?? undefined;
-  if (choice !== 'approve' && choice !== 'reject') {
+  const offered = gateOutcomes(view.plan);
+  if (!choice || !offered.includes(choice)) {
     const fresh = freshForm(keys, event, view, approver, now);
-    return { status: 400, html: reviewPage(view, { csrf: fresh.csrf, now, approver, signedIn: at.signedIn, problems: ['choose Approve or Reject'], reason }), cookie: fresh.cookie };
+    return { status: 400, html: reviewPage(view, { csrf: fresh.csrf, now, approver, signedIn: at.signedIn, problems: [`choose one of: ${offered.join(', ')}`], reason }), cookie: fresh.cookie };
   }
-  const outcome = await decideApproval({ approvalId, outcome: choice, identity: at.identity, reason, via: 'approval page', round: link.round, now });
+  const outcome = await decideApproval({
+    approvalId, outcome: choice, identity: at.identity, reason, via: 'approval page', round: link.round, now, oldProviderAnnounces: form.get('oldProviderAnnounces') === 'yes',
+  });
   logger.info('approval page decision', { approvalId, outcome: outcome.kind });
   switch (outcome.kind) {
     case 'decided':
-      return { status: 200, html: messagePage({ title: outcome.decision.approved ? 'Approved' : 'Rejected', tone: outcome.decision.approved ? 'ok' : 'error', now, view: outcome.view, lines: [
+      return { status: 200, html: messagePage({
+        title: outcome.view.plan.decisions ? `Decided: ${outcome.decision.outcome}` : outcome.decision.approved ? 'Approved' : 'Rejected',
+        tone: outcome.decision.approved || outcome.view.plan.decisions ? 'ok' : 'error', now, view: outcome.view, lines: [
         ...outcomeLines(outcome.view), 'Recorded. This link will not decide anything again; you can close this page.',
       ] }) };
     case 'recorded':

@@ -2,7 +2,7 @@
  * The approval page's HTML: the plan with Approve / Reject, and the plain pages for every other
  * outcome (decided, expired, invalid link). No script, no external resources; every value escaped.
  */
-import { authenticationLabel, deciderLabel, planHash, timeLeft } from '../../domain/approval';
+import { authenticationLabel, deciderLabel, planHash, timeLeft, type OperatorDecision } from '../../domain/approval';
 import type { ApprovalView } from './store';
 
 export function escapeHtml(text: unknown): string {
@@ -56,17 +56,17 @@ export function outcomeLines(v: ApprovalView): string[] {
   const lines: string[] = [];
   const earlier = (v.approvals ?? []).filter((a) => a.mac !== d?.mac);
   for (const a of earlier) lines.push(`Approved by ${deciderLabel(a)} at ${a.decidedAt.replace('.000Z', 'Z')} (${authenticationLabel(a)}).`);
-  if (d) lines.push(`${d.approved ? 'Approved' : 'Rejected'} by ${deciderLabel(d)} at ${d.decidedAt.replace('.000Z', 'Z')} (${authenticationLabel(d)}).`, `Reason: ${d.reason}`);
+  if (d) lines.push(`${v.plan.decisions ? `Decided "${d.outcome}"` : d.approved ? 'Approved' : 'Rejected'} by ${deciderLabel(d)} at ${d.decidedAt.replace('.000Z', 'Z')} (${authenticationLabel(d)}).`, `Reason: ${d.reason}`);
   if (!d && v.status === 'PENDING' && earlier.length) lines.push(`Waiting for ${(v.requiredApprovals ?? 1) - earlier.length} more approver(s).`);
   if (v.status === 'EXPIRED') lines.push(`Nobody decided before ${iso(v.expiresAt)}. The change was not made; what the workflow prepared is rolled back.`);
   if (v.status === 'CLOSED') lines.push(`Closed${v.closedAt ? ` at ${iso(v.closedAt)}` : ''}: ${v.closedReason ?? 'the workflow stopped waiting'}.`);
   if (d && v.delivery === 'failed') lines.push('The decision has not reached the workflow yet; delivery is retried automatically.');
-  if (d && v.delivery === 'delivered') lines.push(d.approved ? 'The workflow goes on with the change.' : 'The workflow rolls back what it had prepared.');
+  if (d && v.delivery === 'delivered') lines.push(v.plan.decisions ? OPERATOR_DECISION_WORDS[d.outcome as OperatorDecision] : d.approved ? 'The workflow goes on with the change.' : 'The workflow rolls back what it had prepared.');
   return lines;
 }
 
 export function statusTag(v: ApprovalView): string {
-  const tone = { PENDING: 'pending', APPROVED: 'ok', REJECTED: 'error', EXPIRED: 'info', CLOSED: 'info' }[v.status];
+  const tone = { PENDING: 'pending', APPROVED: 'ok', REJECTED: 'error', DECIDED: 'ok', EXPIRED: 'info', CLOSED: 'info' }[v.status];
   return `<span class="tag ${tone}">${escapeHtml(v.status)}</span>`;
 }
 
@@ -86,9 +86,26 @@ ${problems}
 <input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}">
 ${who}
 <label for="reason">Reason</label><textarea id="reason" name="reason" required maxlength="1000">${escapeHtml(o.reason ?? '')}</textarea>
-<div class="buttons"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
-<button class="reject" type="submit" name="decision" value="reject">Reject</button></div>
+${v.plan.decisions ? operatorButtons(v.plan.decisions) : `<div class="buttons"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
+<button class="reject" type="submit" name="decision" value="reject">Reject</button></div>`}
 </form>`);
+}
+
+/** What each operator decision does, in the words the page, the email and the runbook use. */
+export const OPERATOR_DECISION_WORDS: Record<OperatorDecision, string> = {
+  forward: 'Forward: the workflow tries the failed step again (fix the cause first); nothing is undone.',
+  back: 'Back: the workflow undoes everything it did, withdrawing the prefixes from AWS. Only once the old provider announces them again.',
+  stop: 'Stop: everything stays as it is (advertised, DNS as now); the execution ends and the decision is recorded. Finish or undo by hand, or run the teardown.',
+};
+
+/** An operator gate's choices: one button per decision; "back" needs the old provider confirmed. */
+function operatorButtons(decisions: OperatorDecision[]): string {
+  const words = `<ul>${decisions.map((d) => `<li>${escapeHtml(OPERATOR_DECISION_WORDS[d])}</li>`).join('')}</ul>`;
+  const confirm = decisions.includes('back')
+    ? '<label><input type="checkbox" name="oldProviderAnnounces" value="yes"> The old provider announces the prefixes again (required for Back)</label>'
+    : '';
+  const buttons = decisions.map((d) => `<button class="${d === 'back' ? 'reject' : 'approve'}" type="submit" name="decision" value="${d}">${d[0].toUpperCase()}${d.slice(1)}</button>`).join('\n');
+  return `${words}${confirm}<div class="buttons">${buttons}</div>`;
 }
 
 /** Every page that is not the form: decided, expired, refused, errors. */

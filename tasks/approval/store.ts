@@ -16,7 +16,7 @@
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  approvalOutput, checkDecider, decisionMac, decisionMacValid, eligibleApprovers, openToken, planHash, rejectionCause, sealToken, tokenDigest,
+  approvalOutput, BACK_CONFIRMATION, checkDecider, decisionMac, decisionMacValid, eligibleApprovers, gateOutcomes, openToken, outcomePasses, planHash, rejectionCause, sealToken, tokenDigest,
   type ApprovalKeys, type ApprovalPlan, type ApprovalStatus, type Decision, type DeciderIdentity, type Requester,
 } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
@@ -329,8 +329,10 @@ export async function stopReminders(r: ApprovalRecord): Promise<boolean> {
 
 export interface DecisionRequest {
   approvalId: string;
-  /** "approve" | "reject" (a gate may offer other outcomes; only "approve" passes an approval gate). */
-  outcome: 'approve' | 'reject';
+  /** One of the gate's outcomes (gateOutcomes): approve | reject, or an operator gate's forward | back | stop. */
+  outcome: string;
+  /** For "back": the decider confirms that the old provider announces the prefixes again. */
+  oldProviderAnnounces?: boolean;
   /** Who decides, as an authenticator established it; never a typed-in name. */
   identity: DeciderIdentity | undefined;
   reason: string | undefined;
@@ -352,11 +354,11 @@ export type DecisionOutcome =
   | { kind: 'not-delivered'; view: ApprovalView; error: string };
 
 /** Approvals with a valid MAC from distinct approvers (what a two-approver gate counts). */
-export function validApprovals(keys: Pick<ApprovalKeys, 'decision'>, r: Pick<ApprovalRecord, 'approvalId' | 'round' | 'planHash' | 'approvers'>, list: Decision[] | undefined): Decision[] {
+export function validApprovals(keys: Pick<ApprovalKeys, 'decision'>, r: Pick<ApprovalRecord, 'approvalId' | 'round' | 'planHash' | 'approvers' | 'plan'>, list: Decision[] | undefined): Decision[] {
   const seen = new Set<string>();
   return (list ?? []).filter((d) => {
     const who = d.decidedBy?.toLowerCase();
-    const ok = d.outcome === 'approve' && decisionMacValid(keys, r.approvalId, r.round, d) && d.planHash === r.planHash
+    const ok = outcomePasses(r.plan, d.outcome) && decisionMacValid(keys, r.approvalId, r.round, d) && d.planHash === r.planHash
       && r.approvers.some((a) => a.toLowerCase() === who) && !seen.has(who);
     if (ok) seen.add(who);
     return ok;
@@ -377,17 +379,24 @@ export async function decideApproval(req: DecisionRequest): Promise<DecisionOutc
   if (now >= cur.expiresAt) return { kind: 'expired', view: toView(cur) };
   const who = checkDecider(cur.approvers, req.identity, req.reason, cur.requester ?? undefined);
   if (!who.ok) return { kind: 'refused', view: toView(cur), problems: who.problems };
+  const offered = gateOutcomes(cur.plan);
+  if (!offered.includes(req.outcome)) return { kind: 'refused', view: toView(cur), problems: [`"${req.outcome}" is not a decision of this gate; it offers ${offered.join(', ')}`] };
+  if (req.outcome === 'back' && req.oldProviderAnnounces !== true) {
+    return { kind: 'refused', view: toView(cur), problems: ['going back withdraws the prefixes from AWS: first confirm that the old provider announces them again'] };
+  }
+  const passes = outcomePasses(cur.plan, req.outcome);
   const unsigned: Omit<Decision, 'mac'> = {
-    outcome: req.outcome, approved: req.outcome === 'approve', decidedBy: who.approver, decidedAt: new Date(now).toISOString(), reason: who.reason, via: req.via,
+    outcome: req.outcome, approved: req.outcome === 'approve', decidedBy: who.approver, decidedAt: new Date(now).toISOString(),
+    reason: req.outcome === 'back' ? `${who.reason} (${BACK_CONFIRMATION})` : who.reason, via: req.via,
     authenticated: req.identity!.authentication !== 'link', authentication: req.identity!.authentication, principal: req.identity!.principal, planHash: cur.planHash,
   };
   const decision: Decision = { ...unsigned, mac: decisionMac(keys, cur.approvalId, cur.round, unsigned) };
   const earlier = validApprovals(keys, cur, cur.approvals);
-  if (req.outcome === 'approve' && earlier.some((d) => d.decidedBy.toLowerCase() === decision.decidedBy.toLowerCase())) {
+  if (passes && earlier.some((d) => d.decidedBy.toLowerCase() === decision.decidedBy.toLowerCase())) {
     return { kind: 'refused', view: toView(cur), problems: [`${decision.decidedBy} has already approved; this change needs ${cur.requiredApprovals} different approvers`] };
   }
-  const approvals = req.outcome === 'approve' ? [...earlier, decision] : earlier;
-  const final = req.outcome !== 'approve' || approvals.length >= (cur.requiredApprovals ?? 1);
+  const approvals = passes ? [...earlier, decision] : earlier;
+  const final = !passes || approvals.length >= (cur.requiredApprovals ?? 1);
   const base = {
     TableName: stateTableName(), Key: approvalKey(req.approvalId),
     ConditionExpression: '#status = :pending AND #round = :round AND #count = :count',
@@ -410,7 +419,7 @@ export async function decideApproval(req: DecisionRequest): Promise<DecisionOutc
         ...base, ConditionExpression: '#status = :pending AND #round = :round AND (attribute_not_exists(#approvals) OR size(#approvals) = :count)',
         UpdateExpression: 'SET #status = :s, #decision = :d, #approvals = :approvals, #delivery = :undelivered',
         ExpressionAttributeNames: names('status', 'decision', 'approvals', 'delivery', 'round'),
-        ExpressionAttributeValues: { ...count, ':s': req.outcome === 'approve' ? 'APPROVED' : 'REJECTED', ':d': decision, ':approvals': approvals, ':undelivered': 'pending' },
+        ExpressionAttributeValues: { ...count, ':s': !passes ? 'REJECTED' : cur.plan.decisions ? 'DECIDED' : 'APPROVED', ':d': decision, ':approvals': approvals, ':undelivered': 'pending' },
       } },
       { Delete: { TableName: stateTableName(), Key: pendingKey(req.approvalId) } },
     ] }));
@@ -429,7 +438,7 @@ export async function decideApproval(req: DecisionRequest): Promise<DecisionOutc
 function deliveryRefusal(keys: ApprovalKeys, r: ApprovalRecord, d: Decision): string | undefined {
   if (!decisionMacValid(keys, r.approvalId, r.round, d)) return 'the decision is not signed by the approval tasks';
   if (d.planHash !== r.planHash) return 'the decision is for another plan';
-  if (d.outcome === 'approve' && validApprovals(keys, r, r.approvals).length < (r.requiredApprovals ?? 1)) return `fewer than ${r.requiredApprovals} valid approvals`;
+  if (outcomePasses(r.plan, d.outcome) && validApprovals(keys, r, r.approvals).length < (r.requiredApprovals ?? 1)) return `fewer than ${r.requiredApprovals} valid approvals`;
   return undefined;
 }
 
@@ -455,7 +464,7 @@ async function deliver(keys: ApprovalKeys, r: ApprovalRecord, d: Decision): Prom
   const taskToken = await opened(r.taskTokenSealed, r.approvalId);
   try {
     if (!taskToken) throw Object.assign(new Error('no task token is stored'), { name: 'TaskDoesNotExist' });
-    if (d.approved) await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(approvalOutput(r.approvalId, d)) }));
+    if (outcomePasses(r.plan, d.outcome)) await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(approvalOutput(r.approvalId, d)) }));
     else await sfn().send(new SendTaskFailureCommand({ taskToken, error: ErrorNames.ApprovalRejected, cause: rejectionCause(r.approvalId, d) }));
   } catch (e) {
     if (isDeadToken(e)) {

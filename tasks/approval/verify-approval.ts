@@ -10,7 +10,7 @@
  * the gate comes before any change, so the execution compensates.
  */
 import * as z from 'zod';
-import { approvalIdFor, ApprovalPlan, decisionMacValid, planHash } from '../../domain/approval';
+import { approvalIdFor, ApprovalPlan, BACK_CONFIRMATION, decisionMacValid, outcomePasses, planHash } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { ExecutionRef } from '../lib/common';
 import { deployment } from '../lib/deployment';
@@ -37,11 +37,13 @@ export const handler = defineTask('VerifyApproval', Event, async (input) => {
   if (!record?.status) problems.push('no approval is stored for this gate');
   else {
     if (record.executionId !== input.execution.id) problems.push('the stored approval belongs to another execution');
-    if (record.status !== 'APPROVED') problems.push(`the stored approval is ${record.status}, not APPROVED`);
+    const passed = input.plan.decisions ? 'DECIDED' : 'APPROVED';
+    if (record.status !== passed) problems.push(`the stored approval is ${record.status}, not ${passed}`);
     if (!d) problems.push('no decision is recorded');
     else {
       if (!decisionMacValid(keys, approvalId, record.round, d)) problems.push('the decision is not signed by the approval tasks (forged or altered)');
-      if (d.outcome !== 'approve') problems.push(`the decision's outcome is "${d.outcome}"`);
+      if (!outcomePasses(input.plan, d.outcome)) problems.push(`the decision's outcome is "${d.outcome}"`);
+      if (d.outcome === 'back' && !d.reason.endsWith(`(${BACK_CONFIRMATION})`)) problems.push('going back was decided without confirming that the old provider announces the prefixes again');
       if (d.planHash !== planHash(input.plan) || record.planHash !== planHash(input.plan)) problems.push('the decision approves another plan than this execution\'s');
       const who = d.decidedBy.toLowerCase();
       if (!configured.includes(who)) problems.push(`${d.decidedBy} is not one of the deployment's approvers`);

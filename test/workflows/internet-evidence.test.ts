@@ -101,23 +101,24 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
   it.each([
     ['slow convergence', 'Bgp=SlowConvergence', /198\.18\.0\.0\/24 is seen from AS16509 by \d+ of 40 collector peers \(\d+(\.\d)? %\), below 80 %/],
     ['an old provider that does not withdraw', 'Bgp=OldOriginStays', /the old origin AS64500 is still seen for 198\.18\.\d\.0\/24 by \d+ peers .* the previous provider has not withdrawn it/],
-  ])('after the advertisement, %s fails with BgpVisibilityFailed and withdraws nothing', async (_n, fault, problem) => {
+  ])('after the advertisement, %s asks an operator (BgpVisibilityFailed) and withdraws nothing; stop leaves it so', async (_n, fault, problem) => {
     const sim = exampleSim({ internet: { faults: [fault] } });
-    const report = await run(sim, WF, exampleInput());
+    const report = await run(sim, WF, exampleInput(), { operator: 'stop' });
     expect(report.status).toBe('FAILED');
-    expect(report.error?.name).toBe('BgpVisibilityFailed');
-    const message = errorMessage(report.error?.cause);
+    expect(report.error?.name).toBe('StoppedByOperator');
+    const asked = report.approvals.at(-1)!;
+    expect(asked.operator).toEqual({ failedState: 'AwaitBgpVisibility', error: 'BgpVisibilityFailed', outcome: 'stop', pending: false });
+    const message = String(asked.plan?.changes?.[0]?.to);
     expect(message).toMatch(/not confirmed within 30 min .* Nothing was withdrawn/);
     expect(message).toMatch(problem);
     expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(3);
     expect(callsOf(report, 'WithdrawByoipCidr')).toHaveLength(0);
     expect(callsOf(report, 'ChangeResourceRecordSets')).toHaveLength(1); // the TTL lowering; no cutover, no undo
     expect(report.states.some((s) => s.name === 'Compensate')).toBe(false);
-    expect(report.states.map((s) => s.name)).toEqual(expect.arrayContaining(['VisibilityNotConfirmedReleaseLocks', 'VisibilityNotConfirmed']));
     expect(semanticWorld(sim).byoip).toEqual(CIDRS.map((cidr) => ({ cidr, state: 'advertised' })));
     expect(report.phases.find((p) => p.name === 'AwaitBgpVisibility')!.seconds).toBeGreaterThanOrEqual(1800);
     // The leases were released: the operator can run the next step without waiting for them to expire.
-    expect(callsOf(report, 'DeleteItem').filter((c) => c.state === 'VisibilityNotConfirmedReleaseLocks').length).toBeGreaterThan(0);
+    expect(callsOf(report, 'DeleteItem').filter((c) => c.state === 'StoppedByOperatorReleaseLocks').length).toBeGreaterThan(0);
   });
 
   it('rehearses a world without an internet section (a registry only, as before) with the checks reported as skipped', async () => {

@@ -110,10 +110,21 @@ describe('static-ip-byoip', () => {
     expect(report.states.some((s) => s.name === 'RolledBack')).toBe(true);
   });
 
-  it('undoes the accelerator, the advertisement and the provisioning when routing fails after the addresses are live', async () => {
+  it('after the advertisement (the point of no return), a routing failure waits for an operator and undoes nothing', async () => {
     const sim = exampleSim();
     sim.faults.add('CreateEndpointGroup=AccessDeniedException');
     const report = await run(sim, WF, exampleInput(WF));
+    expect(report.status).toBe('WAITING_FOR_OPERATOR');
+    expect(report.approvals.at(-1)).toMatchObject({ state: 'AwaitOperatorDecision', operator: { failedState: 'EnsureEndpointGroup', pending: true } });
+    for (const op of ['WithdrawByoipCidr', 'DeprovisionByoipCidr', 'DeleteAccelerator', 'DeleteListener']) expect(callsOf(report, op)).toHaveLength(0);
+    expect(gaWorld(sim).cidrs.map((c: any) => c.state)).toEqual(['ADVERTISING', 'ADVERTISING']);
+  });
+
+  it('undoes the accelerator, the advertisement and the provisioning when the operator decides back after a routing failure', async () => {
+    const sim = exampleSim();
+    sim.faults.add('CreateEndpointGroup=AccessDeniedException');
+    const report = await run(sim, WF, exampleInput(WF), { operator: 'back' });
+    expect(report.approvals.at(-1)?.operator).toMatchObject({ outcome: 'back', pending: false });
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('AwsRequestRejected');
     expect(gaWorld(sim)).toEqual({ cidrs: [], accelerators: [] });
@@ -151,7 +162,7 @@ describe('static-ip-byoip', () => {
       const input = updateInput();
       input.accelerator.listener = { protocol: 'TCP', portRanges: [{ fromPort: 8443, toPort: 8443 }], clientAffinity: 'NONE' };
       sim.faults.add('CreateEndpointGroup=InvalidArgumentException');
-      const report = await run(sim, WF, input);
+      const report = await run(sim, WF, input, { operator: 'back' });
       expect(report.status).toBe('FAILED');
       expect(callsOf(report, 'UpdateAccelerator').map((c: any) => c.input.IpAddresses)).toEqual([IPS, before.accelerators[0].ips]);
       expect(callsOf(report, 'DeleteListener')).toHaveLength(1); // only the 8443 listener this execution added

@@ -10,6 +10,7 @@
  */
 import { APPROVAL_HEARTBEAT_SECONDS, REMINDER_RETRY_SECONDS } from '../../domain/approval';
 import { COMPENSATION_RESERVE_SECONDS, PollProfiles, type PollProfile } from '../../domain/polling';
+import { OPERATOR_DECISION_SECONDS } from '../../domain/pivots';
 import { MAX_APPROVAL_SECONDS } from '../../domain/validation';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -26,6 +27,25 @@ export const STANDARD_RETRY = [
 export const PRECONDITION_RETRY = { ErrorEquals: ['PreconditionFailed'], IntervalSeconds: 1, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' };
 
 export const COMPENSATE = 'Compensate';
+/** After a pivot: the operator gate's states (docs/runbook.md "Operator decisions"). */
+export const OPERATOR_PLAN = 'PlanOperatorDecision';
+export const OPERATOR_GATE = 'AwaitOperator';
+export const HELD_FOR_OPERATOR = 'HeldForOperator';
+export const STOPPED_BY_OPERATOR = 'StoppedByOperator';
+
+interface PivotOpts {
+  /** What passing it means, e.g. "the first advertisement". */
+  label: string;
+  /** What "back" needs at the old provider first, in an approver's words. */
+  backNeeds: string;
+  /** Who may decide: the plan's approvers. */
+  approversPath: string;
+  workflow: string;
+  /** Leases to release when the execution ends held or stopped. */
+  locksPath?: string;
+  /** The decisions offered; "back" needs the workflow's compensation. */
+  decisions?: Array<'forward' | 'back' | 'stop'>;
+}
 
 export function taskArn(task: string): string {
   return `\${${task}Arn}`;
@@ -70,6 +90,10 @@ export class ChainBuilder {
 
   /** Where Task failures go unless a task says otherwise: compensation, or e.g. a Fail state for re-runnable workflows. */
   private defaultCatch: string = COMPENSATE;
+  /** Where this chain's failures go, ahead of the pivot and the default (the operator gate's own states). */
+  private catchOverride?: string;
+  /** Set once the chain has passed its point of no return (root builder only): failures go to an operator. */
+  private pivotAt?: PivotOpts & { held: string[] };
 
   constructor(private readonly nested = false, private readonly root?: ChainBuilder) {}
 
@@ -152,9 +176,117 @@ export class ChainBuilder {
     return found;
   }
 
-  private catchers(catchTo: string | null | undefined): AslState[] | undefined {
-    const target = catchTo === undefined ? (this.nested ? null : this.rootBuilder().defaultCatch) : catchTo;
+  private catchers(catchTo: string | null | undefined, stateName?: string): AslState[] | undefined {
+    const root = this.rootBuilder();
+    const target = catchTo !== undefined ? catchTo
+      : this.nested ? null
+      : this.catchOverride ?? (root.pivotAt && stateName ? root.holdFor(stateName) : root.defaultCatch);
     return target ? [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: target }] : undefined;
+  }
+
+  /** A failure of `stateName` after the pivot: note which state failed (forward runs it again), then ask the operator. */
+  private holdFor(stateName: string): string {
+    const held = `${stateName}Held`;
+    if (!this.states[held]) {
+      this.add(held, { Type: 'Pass', Comment: 'Past the point of no return: nothing is undone; an operator decides.', Result: { state: stateName }, ResultPath: '$.held', Next: OPERATOR_PLAN }, false);
+      this.pivotAt!.held.push(stateName);
+    }
+    return held;
+  }
+
+  /** True once the chain has passed its point of no return. */
+  get pastPivot(): boolean {
+    return this.rootBuilder().pivotAt !== undefined;
+  }
+
+  /**
+   * The point of no return (issue #16): from here on, a failed step is never rolled back by itself. The
+   * execution raises the alarm and waits for an operator decision through the approval gate: forward
+   * (run the failed step again), back (compensate, once the old provider announces the prefixes again)
+   * or stop (leave everything as it is). Steps before this keep compensating.
+   */
+  pivot(o: PivotOpts): this {
+    if (this.nested || this.root) throw new Error('the point of no return belongs on the workflow\'s main chain');
+    if (this.pivotAt) throw new Error('a workflow has one point of no return');
+    this.pass('PointOfNoReturn', {
+      Comment: `Past this state (${o.label}) failures wait for an operator decision instead of rolling back.`,
+      Result: { label: o.label, backNeeds: o.backNeeds, decisionTimeoutSeconds: OPERATOR_DECISION_SECONDS },
+      ResultPath: '$.pivot',
+    });
+    this.pivotAt = { ...o, held: [] };
+    return this;
+  }
+
+  /** The operator gate and its outcomes, built once every post-pivot state is known. */
+  private operatorDecision(): void {
+    const p = this.pivotAt!;
+    const decisions = p.decisions ?? ['forward', 'back', 'stop'];
+    const sub = new ChainBuilder(false, this);
+    sub.catchOverride = HELD_FOR_OPERATOR;
+    sub.task(OPERATOR_PLAN, {
+      fn: 'PlanOperatorDecision',
+      comment: 'What the operator decides on: the failed step, its error, and what each decision does (back: the undo list).',
+      parameters: {
+        workflow: p.workflow, 'pivot.$': '$.pivot', 'held.$': '$.held', 'failure.$': '$.failure', 'approvers.$': p.approversPath, decisions,
+        'intents.$': '$.intents', order: this.intentKeys,
+      },
+      resultPath: '$.operatorPlan',
+      timeoutSeconds: 60,
+    });
+    sub.approval(OPERATOR_GATE, {
+      fn: 'RequestApproval',
+      payload: { workflow: p.workflow, 'execution.$': '$.execution', 'plan.$': '$.operatorPlan', 'timeoutSeconds.$': '$.pivot.decisionTimeoutSeconds' },
+      timeoutSecondsPath: '$.pivot.decisionTimeoutSeconds',
+      maxTimeoutSeconds: OPERATOR_DECISION_SECONDS,
+      resultPath: '$.operator',
+    });
+    const forward = 'OperatorForward';
+    sub.add('OperatorDecided', {
+      Type: 'Choice',
+      Comment: 'The verified decision: forward runs the failed step again, back compensates, stop ends here.',
+      Choices: [
+        ...(decisions.includes('forward') ? [{ Variable: '$.operator.outcome', StringEquals: 'forward', Next: forward }] : []),
+        ...(decisions.includes('back') ? [{ Variable: '$.operator.outcome', StringEquals: 'back', Next: COMPENSATE }] : []),
+        ...(decisions.includes('stop') ? [{ Variable: '$.operator.outcome', StringEquals: 'stop', Next: STOPPED_BY_OPERATOR }] : []),
+      ],
+      Default: HELD_FOR_OPERATOR,
+    });
+    Object.assign(this.states, sub.states);
+    this.add(forward, {
+      Type: 'Choice',
+      Choices: p.held.map((state) => ({ Variable: '$.held.state', StringEquals: state, Next: state })),
+      Default: HELD_FOR_OPERATOR,
+    }, false);
+    const end = (name: string, fail: AslState) => {
+      if (p.locksPath) {
+        this.add(`${name}ReleaseLocks`, {
+          Type: 'Task', Comment: 'Others may now work on these resources (a teardown, a new run).', Resource: taskArn('ReleaseLock'),
+          Parameters: { 'resources.$': p.locksPath, 'owner.$': '$.execution.name' }, ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY,
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: name }], Next: name,
+        }, false);
+      }
+      this.add(name, fail, false);
+      return p.locksPath ? `${name}ReleaseLocks` : name;
+    };
+    const stopped = end(STOPPED_BY_OPERATOR, {
+      Type: 'Fail', Error: 'StoppedByOperator',
+      Comment: 'An operator chose to stop after the point of no return: everything stays as it is (the decision record says who and why).',
+      Cause: 'An operator decided to stop after the point of no return; nothing was undone (docs/runbook.md "Operator decisions").',
+    });
+    const held = end(HELD_FOR_OPERATOR, {
+      Type: 'Fail', Error: 'HeldForOperator',
+      Comment: 'No valid operator decision: nothing was undone; the resources stay as they are (docs/runbook.md "Operator decisions").',
+      Cause: 'A step failed after the point of no return and no operator decision arrived; nothing was undone (docs/runbook.md "Operator decisions").',
+    });
+    // The choices name the first state of each ending (its lease release, when the workflow holds leases).
+    const decided = this.states.OperatorDecided;
+    for (const c of decided.Choices) if (c.Next === STOPPED_BY_OPERATOR) c.Next = stopped;
+    const retarget = (st: AslState) => {
+      if (st.Default === HELD_FOR_OPERATOR) st.Default = held;
+      if (st.Next === HELD_FOR_OPERATOR) st.Next = held;
+      for (const c of st.Catch ?? []) if (c.Next === HELD_FOR_OPERATOR) c.Next = held;
+    };
+    for (const [name, st] of Object.entries(this.states)) if (name !== `${HELD_FOR_OPERATOR}ReleaseLocks`) retarget(st);
   }
 
   pass(name: string, state: Omit<AslState, 'Type' | 'Next' | 'End'>): this {
@@ -163,6 +295,7 @@ export class ChainBuilder {
   }
 
   task(name: string, o: TaskOpts): this {
+    const catchers = this.catchers(o.catchTo, name);
     const state: AslState = {
       Type: 'Task',
       Comment: o.comment,
@@ -173,7 +306,7 @@ export class ChainBuilder {
       ResultPath: o.resultPath === undefined ? null : o.resultPath === '$' ? undefined : o.resultPath,
       TimeoutSeconds: o.timeoutSeconds ?? 120,
       Retry: [...(o.retry ?? []), ...STANDARD_RETRY],
-      Catch: this.catchers(o.catchTo),
+      Catch: catchers,
     };
     this.add(name, prune(state));
     return this;
@@ -327,7 +460,7 @@ export class ChainBuilder {
       resultPath: o.resultPath,
       timeoutSeconds: 60,
     });
-    const target = this.catchers(undefined)?.[0]?.Next as string;
+    const target = this.catchers(undefined, name)?.[0]?.Next as string;
     this.add(n('Closed'), {
       Type: 'Task',
       Comment: 'Closes the stored approval (its link then says why) and names the failure: expiry and a lost heartbeat become ApprovalRejected.',
@@ -394,7 +527,7 @@ export class ChainBuilder {
       ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: sub.start, States: sub.states },
       ResultPath: o.resultPath,
       Retry: [{ ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
-      Catch: this.catchers(undefined),
+      Catch: this.catchers(undefined, name),
     }));
     return this;
   }
@@ -416,7 +549,7 @@ export class ChainBuilder {
       Branches: branches,
       ResultSelector: o.resultSelector,
       ResultPath: o.resultPath,
-      Catch: this.catchers(undefined),
+      Catch: this.catchers(undefined, name),
     }));
     return this;
   }
@@ -476,6 +609,10 @@ export class ChainBuilder {
   /** The finished state machine definition. */
   build(comment: string, timeoutSeconds?: number): AslState {
     if (this.open.length > 0) throw new Error('the chain does not end in a Succeed or Fail state');
+    if (this.pivotAt) {
+      if ((this.pivotAt.decisions ?? ['back']).includes('back') && !this.states[COMPENSATE]) throw new Error('a pivot offering "back" needs the workflow\'s compensation');
+      this.operatorDecision();
+    }
     this.deadlines();
     return prune({ Comment: comment, StartAt: this.start, TimeoutSeconds: timeoutSeconds, States: this.states });
   }

@@ -5,7 +5,8 @@
  *  - awaitBgpVisibility(): a poll after the advertisement. Its failure NEVER goes to compensation
  *    (that would withdraw what the internet already routes): it goes to a stop without rollback that
  *    releases the leases and ends the execution with the check's error (BgpVisibilityFailed), so an
- *    operator decides. When pivots land (#16), this stop becomes the workflow's operator decision.
+ *    operator decides. Past a workflow's point of no return (ChainBuilder.pivot) the failure goes to the
+ *    operator decision like every other step's.
  */
 import { PollProfiles } from '../../domain/polling';
 import { STANDARD_RETRY, taskArn, type ChainBuilder, type Json } from './builder';
@@ -61,8 +62,9 @@ export function awaitBgpVisibility(chain: ChainBuilder, o: {
     profile: PollProfiles.bgpVisibility,
     resultPath: '$.wait.bgpVisibility',
     retry: [INTERNET_RETRY],
-    catchTo: o.locksPath ? `${VISIBILITY_STOP}ReleaseLocks` : VISIBILITY_STOP,
+    catchTo: chain.pastPivot ? undefined : o.locksPath ? `${VISIBILITY_STOP}ReleaseLocks` : VISIBILITY_STOP,
   });
+  if (chain.pastPivot) return chain;
   const fail = {
     Type: 'Fail',
     Comment: 'After the first advertisement nothing is rolled back automatically: the prefixes stay advertised from AWS and an operator decides (docs/runbook.md "BGP visibility").',
