@@ -54,6 +54,22 @@ export function addApprovalExpiryAlarm(scope: Construct, taskLogs: logs.ILogGrou
     'An approval expired unanswered; its execution took the rejection path and compensated. `byoip approvals` lists the open ones (docs/approvals.md).');
 }
 
+/**
+ * A step failed after a workflow's point of no return: the execution is waiting for an operator decision
+ * (forward / back / stop) and undoes nothing meanwhile. PlanOperatorDecision logs each request.
+ */
+export function addOperatorDecisionAlarm(scope: Construct, taskLogs: logs.ILogGroup, topic: sns.ITopic): cloudwatch.Alarm {
+  const requests = new logs.MetricFilter(scope, 'OperatorDecisionsFilter', {
+    logGroup: taskLogs,
+    filterPattern: logs.FilterPattern.literal('{ $.message = "operator decision requested" }'),
+    metricNamespace: 'byoip-orchestrator',
+    metricName: 'OperatorDecisions',
+    metricValue: '1',
+  });
+  return alarmOnAny(scope, 'operator-decision', topic, requests.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+    'A step failed after the point of no return: the execution waits for an operator decision (forward, back or stop) and undoes nothing meanwhile. `byoip approvals` lists it; docs/runbook.md "Operator decisions".');
+}
+
 export interface OperationalAlarmProps {
   readonly topic: sns.ITopic;
   /** The dead-letter queue of the operator-event rules' StartWorkflow target. */

@@ -22,7 +22,7 @@ import { STATE_TTL_ATTRIBUTE } from '../tasks/lib/state-table';
 import { APPROVAL_KEY_SECRET_NAME } from '../domain/approval';
 import { eventStartable } from '../domain/deployment';
 import { ApprovalGate } from './approval-construct';
-import { addApprovalExpiryAlarm, addOperationalAlarms } from './alarms';
+import { addApprovalExpiryAlarm, addOperationalAlarms, addOperatorDecisionAlarm } from './alarms';
 import { deployedWorkflows, type OrchestratorConfig } from './config';
 import { FamilyStack } from './family-stack';
 import { FAMILIES, familyOf, taskHome, type Family } from './families';
@@ -116,6 +116,7 @@ export class OrchestratorStack extends Stack {
 
     const gate = new ApprovalGate(this, 'ApprovalGate', { functions: this.functions, approvers: config.approvers, approvalPage: config.approvalPage });
     addApprovalExpiryAlarm(this, taskLogs, this.operatorsTopic);
+    addOperatorDecisionAlarm(this, taskLogs, this.operatorsTopic);
     addOperationalAlarms(this, {
       topic: this.operatorsTopic,
       triggerDlq: trigger.dlq,

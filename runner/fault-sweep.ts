@@ -13,7 +13,10 @@
  * run, or CompensationIncomplete whose output lists what is left; `rerun` → the same input run again
  * finishes with the clean run's world; `forward` → no target lost an allowed range, and a re-run
  * converges. A best-effort finishing step (lease release, TTL restore) that fails leaves the migration
- * done: `warned`, with what stayed behind. Anything else, or a safety violation, is `unexpected`.
+ * done: `warned`, with what stayed behind. Past a workflow's point of no return a permanent error must
+ * stop for an operator with nothing undone (`held`): the sweep then answers "back" (the old provider
+ * confirmed) and expects the world as before, every undo after that decision. Anything else, or a safety
+ * violation, is `unexpected`.
  */
 import { ErrorNames } from '../domain/errors';
 import { GARBAGE, isMutating, throttlingErrorFor } from '../sim/simulator';
@@ -42,7 +45,7 @@ export interface FaultPoint {
   readonly skip: number;
 }
 
-export type Outcome = 'recovered' | 'compensated' | 'rerun-completed' | 'warned' | 'handled' | 'left-over' | 'unexpected';
+export type Outcome = 'recovered' | 'compensated' | 'held' | 'rerun-completed' | 'warned' | 'handled' | 'left-over' | 'unexpected';
 
 export interface FaultResult {
   readonly workflow: string;
@@ -127,7 +130,8 @@ async function execute(scenario: Scenario, tag: string, setup?: (sim: Json) => v
   const { sim, input } = await prepareScenario(scenario);
   const before = operatorView(sim);
   setup?.(sim);
-  const { report } = await runWorkflow({ workflow: scenario.workflow, input, sim, approve: 'auto', executionName: executionName(scenario.workflow, tag) });
+  // An operator decision (a failure past the point of no return) is answered "back": everything is undone.
+  const { report } = await runWorkflow({ workflow: scenario.workflow, input, sim, approve: 'auto', operator: 'back', executionName: executionName(scenario.workflow, tag) });
   return { sim, input, before, report, after: operatorView(sim) };
 }
 
@@ -182,6 +186,20 @@ export async function injectFault(clean: CleanRun, point: FaultPoint, kind: Faul
   if (kind !== 'permanent') return result('unexpected', [`a ${kind} fault should be retried to success`]);
 
   const definition = workflows.find((w) => w.name === workflow)!;
+  const held = run.report.approvals.find((a) => a.operator);
+  if (held) {
+    // Nothing undone before the operator's decision; after "back", everything.
+    const early = run.report.awsCalls.filter((c) => c.state && /^Undo/.test(c.state) && held.decidedAt !== null && c.at < held.decidedAt);
+    if (held.operator?.outcome !== 'back' || early.length) {
+      return result('unexpected', [held.operator?.outcome !== 'back' ? `the operator decision ended ${held.operator?.outcome ?? 'unanswered'}` : `undid ${early.length} thing(s) before the operator decided`]);
+    }
+    if (run.report.error?.name === 'CompensationIncomplete') {
+      const left = leftOverOf(run.report);
+      return left.length ? result('left-over', left) : result('unexpected', ['CompensationIncomplete without a list of what is left']);
+    }
+    const changed = viewDifferences(run.before, run.after);
+    return changed.length ? result('unexpected', [`held, then back, but ${changed.join(', ')} changed`]) : result('held', [`held at ${held.operator?.failedState}, then back`]);
+  }
   if (definition.recovery === 'compensate') {
     if (run.report.error?.name === 'CompensationIncomplete') {
       const left = leftOverOf(run.report);
@@ -220,13 +238,13 @@ export async function sweepWorkflow(workflow: string, kinds: FaultKind[] = FAULT
   return results;
 }
 
-export interface SweepSummary { faultPoints: number; recovered: number; compensated: number; rerunCompleted: number; warned: number; handled: number; leftOver: number; unexpected: number }
+export interface SweepSummary { faultPoints: number; recovered: number; compensated: number; heldForOperator: number; rerunCompleted: number; warned: number; handled: number; leftOver: number; unexpected: number }
 
 export function summarize(results: FaultResult[]): SweepSummary {
   const n = (o: Outcome) => results.filter((r) => r.outcome === o).length;
-  return { faultPoints: results.length, recovered: n('recovered'), compensated: n('compensated'), rerunCompleted: n('rerun-completed'), warned: n('warned'), handled: n('handled'), leftOver: n('left-over'), unexpected: n('unexpected') };
+  return { faultPoints: results.length, recovered: n('recovered'), compensated: n('compensated'), heldForOperator: n('held'), rerunCompleted: n('rerun-completed'), warned: n('warned'), handled: n('handled'), leftOver: n('left-over'), unexpected: n('unexpected') };
 }
 
 export function summaryLine(s: SweepSummary): string {
-  return `${s.faultPoints} fault points, ${s.recovered} recovered, ${s.compensated} compensated, ${s.rerunCompleted} completed by re-run, ${s.warned} succeeded with a warning, ${s.handled} garbage reads handled, ${s.leftOver} left-over (listed), ${s.unexpected} unexpected`;
+  return `${s.faultPoints} fault points, ${s.recovered} recovered, ${s.compensated} compensated, ${s.heldForOperator} held for operator (then back), ${s.rerunCompleted} completed by re-run, ${s.warned} succeeded with a warning, ${s.handled} garbage reads handled, ${s.leftOver} left-over (listed), ${s.unexpected} unexpected`;
 }

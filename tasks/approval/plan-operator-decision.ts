@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { OPERATOR_DECISIONS } from '../../domain/approval';
 import type { UndoIntent } from '../../domain/compensation';
 import { operatorDecisionPlan } from '../../domain/pivots';
-import { defineTask } from '../lib/handler';
+import { defineTask, logger } from '../lib/handler';
 
 const Event = z.object({
   workflow: z.string().min(1),
@@ -19,7 +19,11 @@ const Event = z.object({
   order: z.array(z.string()).optional(),
 });
 
-export const handler = defineTask('PlanOperatorDecision', Event, async (input) => operatorDecisionPlan({
-  workflow: input.workflow, pivot: input.pivot, failedState: input.held.state, failure: input.failure, approvers: input.approvers,
-  decisions: input.decisions, intents: input.intents as Record<string, UndoIntent> | undefined, order: input.order,
-}));
+export const handler = defineTask('PlanOperatorDecision', Event, async (input) => {
+  // The byoip-operator-decision alarm counts this line (infra/alarms.ts).
+  logger.warn('operator decision requested', { workflow: input.workflow, failedState: input.held.state, error: input.failure.Error ?? null, pivot: input.pivot.label });
+  return operatorDecisionPlan({
+    workflow: input.workflow, pivot: input.pivot, failedState: input.held.state, failure: input.failure, approvers: input.approvers,
+    decisions: input.decisions, intents: input.intents as Record<string, UndoIntent> | undefined, order: input.order,
+  });
+});

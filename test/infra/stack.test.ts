@@ -93,6 +93,8 @@ describe('the orchestrator stack', () => {
       FilterPattern: Match.stringLikeRegexp('approval closed.*EXPIRED'),
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'byoip-approval-expired', AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }] });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'byoip-operator-decision', AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }] });
+    t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.message = "operator decision requested" }' });
   });
 
   it('sends alarms to an encrypted, SSL-only operators topic', () => {

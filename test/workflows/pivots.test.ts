@@ -1,0 +1,130 @@
+/**
+ * Points of no return (issue #16): after a workflow's pivot a failure never rolls back by itself. For
+ * every state after the pivot that calls AWS, a permanent failure leaves the execution waiting for an
+ * operator with nothing withdrawn, no DNS reverted, nothing deleted; forward, back (with the old
+ * provider confirmed) and stop then end as docs/runbook.md "Operator decisions" says.
+ */
+import { decideApproval } from '../../tasks/approval/store';
+import { isMutating } from '../../sim/simulator';
+import { operatorView, viewDifferences } from '../../runner/world-view';
+import type { SimulationReport } from '../../runner/report';
+import { callsOf, exampleInput, exampleSim, run } from '../support/world';
+
+/** What a permanent error is called per service (as the fault sweep uses). */
+const DENIED: Record<string, string> = { EC2: 'UnauthorizedOperation', Route53: 'AccessDenied', CloudFront: 'AccessDenied', GlobalAccelerator: 'AccessDeniedException', DynamoDB: 'AccessDeniedException' };
+
+/** The (state, service, operation) a clean run calls after its PointOfNoReturn, once each. */
+function afterPivot(report: SimulationReport): Array<{ state: string; service: string; operation: string }> {
+  const pivot = report.states.find((s) => s.name === 'PointOfNoReturn')!;
+  const entered = new Set(report.states.filter((s) => s.enteredAt >= pivot.enteredAt).map((s) => s.name));
+  const seen = new Map<string, { state: string; service: string; operation: string }>();
+  for (const c of report.awsCalls) {
+    if (!c.state || !entered.has(c.state)) continue;
+    // The workflow's own steps: leases and approvals (DynamoDB), emails and keys are not what the pivot protects.
+    if (c.at < pivot.enteredAt || !c.state || ['SNS', 'SecretsManager', 'DynamoDB', 'SFN'].includes(c.service)) continue;
+    // Lease releases and the TTL restore are tolerated (a warning), not held.
+    if (/ReleaseLocks|RestoreDnsTtl/.test(c.state)) continue;
+    seen.set(`${c.state}|${c.service}:${c.operation}`, { state: c.state, service: c.service, operation: c.operation });
+  }
+  return [...seen.values()];
+}
+
+/** Changes that would undo or revert something: none may happen while the execution waits for an operator. */
+const UNDOING = ['WithdrawByoipCidr', 'DeprovisionIpamPoolCidr', 'DeprovisionByoipCidr', 'DeleteAccelerator', 'DeleteListener', 'DeleteEndpointGroup', 'DeleteAnycastIpList', 'DeleteIpamPool'];
+
+describe.each([
+  ['onboard-cloudfront-byoip', 'CutoverDns', 'Route53', 'ChangeResourceRecordSets'],
+  ['static-ip-byoip', 'EnsureEndpointGroup', 'GlobalAccelerator', 'CreateEndpointGroup'],
+])('%s past its point of no return', (workflow, failingState, service, operation) => {
+  let clean: { report: SimulationReport; end: unknown };
+  beforeAll(async () => {
+    const sim = exampleSim();
+    const report = await run(sim, workflow, exampleInput(workflow));
+    expect(report.status).toBe('SUCCEEDED');
+    clean = { report, end: operatorView(sim) };
+  });
+
+  it('holds for an operator at every state after the pivot, undoing nothing', async () => {
+    const points = afterPivot(clean.report);
+    expect(points.length).toBeGreaterThanOrEqual(5);
+    for (const p of points) {
+      const sim = exampleSim();
+      sim.faults.add(`${p.state}/${p.service}:${p.operation}=${DENIED[p.service] ?? 'AccessDenied'}x99`);
+      const report = await run(sim, workflow, exampleInput(workflow));
+      const where = `${p.state} ${p.service}:${p.operation}`;
+      expect([where, report.status]).toEqual([where, 'WAITING_FOR_OPERATOR']);
+      const asked = report.approvals.at(-1)!;
+      expect(asked.operator?.pending).toBe(true);
+      expect(asked.plan?.title).toMatch(/failed after the point of no return .*decide forward, back, stop/);
+      const failedAt = report.awsCalls.findIndex((c) => c.error && c.state === p.state);
+      expect(failedAt).toBeGreaterThan(0);
+      const later = report.awsCalls.slice(failedAt).filter((c) => !c.error && isMutating(c.operation) && !['SNS', 'DynamoDB', 'SFN'].includes(c.service));
+      expect([where, later.map((c) => `${c.state} ${c.operation}`)]).toEqual([where, []]);
+      for (const op of UNDOING) expect([where, op, callsOf(report, op).length]).toEqual([where, op, 0]);
+      expect(report.states.some((s) => s.name === 'Compensate')).toBe(false);
+    }
+  }, 120_000);
+
+  it('forward runs the failed step again and finishes like a clean run', async () => {
+    const sim = exampleSim();
+    sim.faults.add(`${failingState}/${service}:${operation}=${DENIED[service]}x1`);
+    const report = await run(sim, workflow, exampleInput(workflow), { operator: 'forward' });
+    expect(report.status).toBe('SUCCEEDED');
+    expect(report.approvals.at(-1)?.operator).toMatchObject({ failedState: failingState, outcome: 'forward', pending: false });
+    expect(viewDifferences(clean.end, operatorView(sim))).toEqual([]);
+  });
+
+  it('back (the old provider confirmed) undoes everything, after the decision only', async () => {
+    const sim = exampleSim();
+    const before = operatorView(sim);
+    sim.faults.add(`${failingState}/${service}:${operation}=${DENIED[service]}x1`);
+    const report = await run(sim, workflow, exampleInput(workflow), { operator: 'back' });
+    expect(report.status).toBe('FAILED');
+    const asked = report.approvals.at(-1)!;
+    expect(asked.operator).toMatchObject({ outcome: 'back', pending: false });
+    expect(asked.plan?.prerequisite).toMatch(/Back withdraws what AWS announces: first have the old provider announce the prefixes again/);
+    expect(asked.plan?.changes?.filter((c) => c.kind === 'back undoes').length).toBeGreaterThan(2);
+    const undone = report.awsCalls.filter((c) => c.state?.startsWith('Undo'));
+    expect(undone.length).toBeGreaterThan(0);
+    expect(Math.min(...undone.map((c) => c.at))).toBeGreaterThanOrEqual(asked.decidedAt!);
+    expect(viewDifferences(before, operatorView(sim))).toEqual([]);
+  });
+
+  it('stop leaves everything as it is, releases the leases and ends StoppedByOperator', async () => {
+    const sim = exampleSim();
+    sim.faults.add(`${failingState}/${service}:${operation}=${DENIED[service]}x1`);
+    const report = await run(sim, workflow, exampleInput(workflow), { operator: 'stop' });
+    expect(report.status).toBe('FAILED');
+    expect(report.error?.name).toBe('StoppedByOperator');
+    for (const op of UNDOING) expect(callsOf(report, op)).toHaveLength(0);
+    expect(report.states.some((s) => s.name === 'Compensate')).toBe(false);
+    const view = operatorView(sim);
+    expect(view.stateItems.filter((k: string) => k.startsWith('LOCK#'))).toEqual([]);
+    expect(callsOf(report, 'DeleteItem').filter((c) => c.state === 'StoppedByOperatorReleaseLocks').length).toBeGreaterThan(0);
+  });
+});
+
+describe('the operator decision itself', () => {
+  it('refuses back without the old provider confirmed, and approve on an operator gate; the refused run still waits', async () => {
+    const sim = exampleSim();
+    sim.faults.add('CutoverDns/Route53:ChangeResourceRecordSets=AccessDeniedx99');
+    const answers: unknown[] = [];
+    const report = await run(sim, 'onboard-cloudfront-byoip', exampleInput(), {
+      approve: async (req) => {
+        if (!req.payload.plan.decisions) {
+          await req.approve();
+          return;
+        }
+        const identity = { approver: req.payload.plan.approvers[0], principal: 'simulator', authentication: 'simulator' as const };
+        answers.push(await decideApproval({ approvalId: req.approvalId, outcome: 'back', reason: 'rollback please', via: 'test', identity }));
+        answers.push(await decideApproval({ approvalId: req.approvalId, outcome: 'approve', reason: 'looks fine', via: 'test', identity }));
+        answers.push(await decideApproval({ approvalId: req.approvalId, outcome: 'stop', reason: 'by hand from here', via: 'test', identity, oldProviderAnnounces: false }));
+      },
+    });
+    expect(answers[0]).toMatchObject({ kind: 'refused', problems: [expect.stringMatching(/first confirm that the old provider announces them again/)] });
+    expect(answers[1]).toMatchObject({ kind: 'refused', problems: [expect.stringMatching(/"approve" is not a decision of this gate; it offers forward, back, stop/)] });
+    expect(answers[2]).toMatchObject({ kind: 'decided', decision: { outcome: 'stop', approved: false } });
+    expect(report.error?.name).toBe('StoppedByOperator');
+    expect(callsOf(report, 'WithdrawByoipCidr')).toHaveLength(0);
+  });
+});
