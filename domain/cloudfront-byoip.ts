@@ -53,6 +53,12 @@ export const OnboardInputSchema = z.object({
     timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400),
   }).strict().default({ timeoutSeconds: 7 * 86_400 }),
   anycastIpListName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes').optional(),
+  /**
+   * A rejected or expired approval: "park" (default) undoes only what is cheap to redo (DNS TTLs, the
+   * distributions' settings, the anycast list) and keeps the provisioned pools and CIDRs, which took hours
+   * to a week; a later onboarding of the same CIDRs resumes without provisioning again. "undo-all" undoes everything.
+   */
+  onReject: z.enum(['park', 'undo-all']).default('park'),
   /** When another execution holds these CIDRs or distributions: wait for it (true) or fail at once (false). */
   waitForLocks: z.boolean().default(false),
   /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
@@ -75,6 +81,7 @@ export interface OnboardPlan {
   dns: { records: Array<{ hostedZoneId: string; name: string; type: 'A'; create: boolean }>; cutoverTtl: number; watchSeconds: number; restoreTtl: boolean };
   approvers: string[];
   approval: { timeoutSeconds: number };
+  onReject: 'park' | 'undo-all';
   anycastIpListName: string;
   advertiseItems: Array<{ cidr: string; waitSeconds: number }>;
   /** Leases this execution holds while it runs (one writer per CIDR and distribution). */
@@ -158,6 +165,7 @@ export function planOnboarding(raw: unknown, now: Date): OnboardPlan {
     dns: { ...input.dns, records: input.dns.records.map((r) => ({ ...r, name: fqdn(r.name) })) },
     approvers: input.approvers,
     approval: { timeoutSeconds: input.approval.timeoutSeconds },
+    onReject: input.onReject,
     anycastIpListName: input.anycastIpListName ?? migrationId,
     advertiseItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),
     locks: {

@@ -27,6 +27,8 @@ export const STANDARD_RETRY = [
 export const PRECONDITION_RETRY = { ErrorEquals: ['PreconditionFailed'], IntervalSeconds: 1, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' };
 
 export const COMPENSATE = 'Compensate';
+/** Where a gate's rejection goes in a workflow that parks (ChainBuilder.parking). */
+export const PARK = 'ParkOrUndo';
 /** After a pivot: the operator gate's states (docs/runbook.md "Operator decisions"). */
 export const OPERATOR_PLAN = 'PlanOperatorDecision';
 export const OPERATOR_GATE = 'AwaitOperator';
@@ -367,6 +369,8 @@ export class ChainBuilder {
    */
   approval(name: string, o: {
     fn: string; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string;
+    /** Where a rejection or an expiry goes instead of where task failures go (e.g. parking(): keep what was provisioned). */
+    rejectTo?: string;
     /** The longest timeout the input may set at `timeoutSecondsPath` (its schema's maximum): waits before the gate keep it free. */
     maxTimeoutSeconds?: number;
   }): this {
@@ -460,7 +464,7 @@ export class ChainBuilder {
       resultPath: o.resultPath,
       timeoutSeconds: 60,
     });
-    const target = this.catchers(undefined, name)?.[0]?.Next as string;
+    const target = o.rejectTo ?? (this.catchers(undefined, name)?.[0]?.Next as string);
     this.add(n('Closed'), {
       Type: 'Task',
       Comment: 'Closes the stored approval (its link then says why) and names the failure: expiry and a lost heartbeat become ApprovalRejected.',
@@ -559,6 +563,36 @@ export class ChainBuilder {
     return this;
   }
 
+  /** Set by parking(): the intents a parked migration keeps. */
+  private parked?: { keep: string[]; outputParameters: Record<string, Json> };
+
+  /**
+   * Rejection parks (issue #16): a gate with `rejectTo: PARK` sends a rejection or an expiry here. When
+   * `onRejectPath` says "park", only the intents not in `keep` are undone (what is cheap to redo) and the
+   * execution ends `Parked` (succeeded, its output saying what was kept); otherwise everything is undone.
+   * Call before compensation(), whose undo loop it shares.
+   */
+  parking(o: { onRejectPath: string; keep: string[]; outputParameters: Record<string, Json> }): this {
+    for (const k of o.keep) if (!this.intentKeys.includes(k)) throw new Error(`parking: no intent ${k}`);
+    this.parked = { keep: o.keep, outputParameters: o.outputParameters };
+    const loose = (name: string, state: AslState) => this.add(name, prune(state), false);
+    loose(PARK, {
+      Type: 'Choice', Comment: 'A rejection or an expiry with onReject "park": keep what took long to provision; otherwise undo everything.',
+      Choices: [{ And: [{ Variable: o.onRejectPath, StringEquals: 'park' }, { Variable: '$.failure.Error', StringEquals: 'ApprovalRejected' }], Next: 'ParkMigration' }],
+      Default: COMPENSATE,
+    });
+    loose('ParkMigration', { Type: 'Pass', Comment: 'Remembers that this rollback parks: the undo loop ends in Parked.', Result: { keeps: o.keep }, ResultPath: '$.parked', Next: 'PlanParking' });
+    loose('PlanParking', {
+      Type: 'Task', Comment: 'Undo, newest first, only what is cheap to redo.', Resource: taskArn('PlanCompensation'),
+      Parameters: { 'intents.$': '$.intents', order: this.intentKeys.filter((k) => !o.keep.includes(k)), 'failure.$': '$.failure' },
+      ResultPath: '$.compensation', TimeoutSeconds: 60, Retry: STANDARD_RETRY, Next: 'NextUndo',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.compensationError', Next: 'CompensationNotPlanned' }],
+    });
+    loose('Parked', { Type: 'Pass', Comment: 'Parked: the rejection is recorded; the provisioned pools and CIDRs stay for a later run.', Parameters: o.outputParameters, Next: 'ParkedDone' });
+    loose('ParkedDone', { Type: 'Succeed' });
+    return this;
+  }
+
   /** The shared compensation fragment (see domain/compensation.ts): plan, undo loop, final Fail. */
   compensation(undoTasks: Record<string, string>): this {
     for (const service of this.undoServices) {
@@ -598,7 +632,12 @@ export class ChainBuilder {
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.compensationError', Next: 'CompensationNotPlanned' }],
     });
     loose('CompensationFinished', {
-      Type: 'Choice', Choices: [{ Variable: '$.compensation.leftoverCount', NumericGreaterThan: 0, Next: 'CompensationIncomplete' }], Default: 'RolledBack',
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.compensation.leftoverCount', NumericGreaterThan: 0, Next: 'CompensationIncomplete' },
+        ...(this.parked ? [{ Variable: '$.parked', IsPresent: true, Next: 'Parked' }] : []),
+      ],
+      Default: 'RolledBack',
     });
     loose('CompensationIncomplete', { Type: 'Fail', Error: 'CompensationIncomplete', CausePath: '$.compensation.summary' });
     loose('CompensationNotPlanned', { Type: 'Fail', Error: 'CompensationIncomplete', Cause: 'compensation could not run; inspect the execution history and the intents in its state' });
