@@ -1,6 +1,6 @@
 /** The `byoip` command as an operator runs it: exit codes, the report file and its documented shape. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { worldProblems } from '../sim/world-schema';
@@ -37,8 +37,18 @@ describe('byoip simulate', () => {
     expect(after.cloudfront.anycastLists.map((l: { name: string }) => l.name)).toEqual(['example-corp-edge']);
   });
 
-  it('exits 1 with the error when the approval is rejected, after compensating', () => {
+  it('a rejected onboarding parks: exits 0 with the Parked output, the pools kept and the rest undone', () => {
     const res = byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '--approve', 'reject', '-q');
+    expect(res.status).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ status: 'Parked', kept: { provisionedCidrs: ['198.18.0.0/22'] } });
+    expect(res.stderr).toMatch(/rollback after ApprovalRejected: undone: 5; left as it was: nothing; needs attention: nothing/);
+    expect(res.stderr).not.toMatch(/delete the top-level pool/);
+  });
+
+  it('exits 1 with the error when the approval is rejected with "onReject": "undo-all", after compensating', () => {
+    const input = join(dir, 'undo-all.json');
+    writeFileSync(input, JSON.stringify({ ...JSON.parse(readFileSync(join(ROOT, 'examples/onboard-cloudfront-byoip.input.json'), 'utf8')), onReject: 'undo-all' }));
+    const res = byoip('simulate', 'onboard-cloudfront-byoip', '-i', input, '--approve', 'reject', '-q');
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/FAILED .*\n\s+error: ApprovalRejected: rejected by simulator/);
     // It ends with the breakdown (summing to 100 %, the rollback its own line), the rollback in words and the runbook section.

@@ -139,7 +139,7 @@ describe('approval gate', () => {
       const res = await browser.decide(req.link()!, 'reject', { reason: 'the old provider cannot withdraw tonight' });
       expect(res.status).toBe(200);
     });
-    const report = await run(sim, WF, exampleInput(), { approve });
+    const report = await run(sim, WF, exampleInput(WF, { onReject: 'undo-all' }), { approve });
     expect(seen.errors).toEqual([]);
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('ApprovalRejected');
@@ -178,7 +178,7 @@ describe('approval gate', () => {
       untouched = await loadApproval(req.approvalId);
       await browser.decide(link, 'reject', { reason: 'end of the test' });
     });
-    const report = await run(sim, WF, exampleInput(), { approve });
+    const report = await run(sim, WF, exampleInput(WF, { onReject: 'undo-all' }), { approve });
     expect(seen.errors).toEqual([]);
     for (const name of ['signature', 'expiry', 'round', 'otherId', 'otherApprover', 'otherApproverPost', 'noSignature', 'tamperedPost']) {
       expect([name, results[name].status]).toEqual([name, 403]);
@@ -223,7 +223,7 @@ describe('approval gate', () => {
     beforeAll(async () => {
       sim = exampleSim();
       before = semanticWorld(sim);
-      report = await run(sim, WF, exampleInput(WF, { approval: { timeoutSeconds: 86_400 } }), { approve: 'none' });
+      report = await run(sim, WF, exampleInput(WF, { approval: { timeoutSeconds: 86_400 }, onReject: 'undo-all' }), { approve: 'none' });
     });
 
     it('reminds the approvers half-way and near the end, then expires and compensates', () => {
@@ -267,7 +267,7 @@ describe('approval gate', () => {
     const sim = exampleSim();
     const before = semanticWorld(sim);
     sim.faults.add('SendTaskHeartbeat=AccessDenied');
-    const report = await run(sim, WF, exampleInput(), { approve: 'none' });
+    const report = await run(sim, WF, exampleInput(WF, { onReject: 'undo-all' }), { approve: 'none' });
     expect(report.error?.name).toBe('ApprovalRejected');
     expect(errorMessage(report.error?.cause)).toMatch(/stopped: its reminder loop sent no heartbeat for 6 hours \(States\.HeartbeatTimeout\)/);
     const gate = report.states.find((s) => s.name === 'AwaitApproval')!;

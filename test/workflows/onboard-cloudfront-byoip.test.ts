@@ -78,10 +78,10 @@ describe('onboard-cloudfront-byoip', () => {
     });
   });
 
-  it('rolls everything back when the approval is rejected, DNS TTLs included', async () => {
+  it('rolls everything back when the approval is rejected with onReject "undo-all", DNS TTLs included', async () => {
     const sim = exampleSim();
     const before = semanticWorld(sim);
-    const report = await run(sim, WF, exampleInput(), { approve: 'reject' });
+    const report = await run(sim, WF, exampleInput(WF, { onReject: 'undo-all' }), { approve: 'reject' });
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('ApprovalRejected');
     expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(0);

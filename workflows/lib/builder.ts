@@ -239,7 +239,9 @@ export class ChainBuilder {
       fn: 'RequestApproval',
       payload: { workflow: p.workflow, 'execution.$': '$.execution', 'plan.$': '$.operatorPlan', 'timeoutSeconds.$': '$.pivot.decisionTimeoutSeconds' },
       timeoutSecondsPath: '$.pivot.decisionTimeoutSeconds',
-      maxTimeoutSeconds: OPERATOR_DECISION_SECONDS,
+      // No time is kept for it before the pivot: an execution that times out while an operator decides
+      // has undone nothing, which is what stop and HeldForOperator do too.
+      maxTimeoutSeconds: 0,
       resultPath: '$.operator',
     });
     const forward = 'OperatorForward';
