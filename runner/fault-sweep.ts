@@ -131,7 +131,9 @@ async function execute(scenario: Scenario, tag: string, setup?: (sim: Json) => v
   const before = operatorView(sim);
   setup?.(sim);
   // An operator decision (a failure past the point of no return) is answered "back": everything is undone.
-  const { report } = await runWorkflow({ workflow: scenario.workflow, input, sim, approve: 'auto', operator: 'back', executionName: executionName(scenario.workflow, tag) });
+  // An operator decision (a failure past the point of no return) is answered "back" where the workflow offers
+  // it (everything is undone), else "stop" (a teardown: then run again).
+  const { report } = await runWorkflow({ workflow: scenario.workflow, input, sim, approve: 'auto', operator: ['back', 'stop'], executionName: executionName(scenario.workflow, tag) });
   return { sim, input, before, report, after: operatorView(sim) };
 }
 
@@ -188,10 +190,15 @@ export async function injectFault(clean: CleanRun, point: FaultPoint, kind: Faul
   const definition = workflows.find((w) => w.name === workflow)!;
   const held = run.report.approvals.find((a) => a.operator);
   if (held) {
-    // Nothing undone before the operator's decision; after "back", everything.
+    // Nothing undone before the operator's decision; after "back", everything; after "stop", a re-run finishes.
     const early = run.report.awsCalls.filter((c) => c.state && /^Undo/.test(c.state) && held.decidedAt !== null && c.at < held.decidedAt);
-    if (held.operator?.outcome !== 'back' || early.length) {
-      return result('unexpected', [held.operator?.outcome !== 'back' ? `the operator decision ended ${held.operator?.outcome ?? 'unanswered'}` : `undid ${early.length} thing(s) before the operator decided`]);
+    const outcome = held.operator?.outcome;
+    if ((outcome !== 'back' && outcome !== 'stop') || early.length) {
+      return result('unexpected', [early.length ? `undid ${early.length} thing(s) before the operator decided` : `the operator decision ended ${outcome ?? 'unanswered'}`]);
+    }
+    if (outcome === 'stop') {
+      const rerun = await rerunToClean(clean, run, tag);
+      return rerun.length ? result('unexpected', rerun) : result('held', [`held at ${held.operator?.failedState}, then stop and a re-run`]);
     }
     if (run.report.error?.name === 'CompensationIncomplete') {
       const left = leftOverOf(run.report);
@@ -216,13 +223,19 @@ export async function injectFault(clean: CleanRun, point: FaultPoint, kind: Faul
     if (lost.length) return result('unexpected', [`a failed run took allowed ranges away: ${lost.slice(0, 5).join(', ')}`]);
   }
 
-  // The same input again, faults gone, a while later (an operator looked first): it finishes the job.
+  const rerun = await rerunToClean(clean, run, tag);
+  return rerun.length ? result('unexpected', rerun) : result('rerun-completed');
+}
+
+/** The same input again, faults gone, a while later (an operator looked first): it must finish the job. What went wrong, if anything. */
+async function rerunToClean(clean: CleanRun, run: { sim: Json; input: Json }, tag: string): Promise<string[]> {
+  const workflow = clean.scenario.workflow;
   run.sim.faults.clear();
   run.sim.clock.advance(15 * 60 * 1000);
   const again = await runWorkflow({ workflow, input: run.input, sim: run.sim, approve: 'auto', executionName: executionName(workflow, `${tag}-rerun`) });
-  if (again.report.status !== 'SUCCEEDED') return result('unexpected', [`re-run ended ${again.report.status} ${again.report.error?.name ?? ''}`]);
+  if (again.report.status !== 'SUCCEEDED') return [`re-run ended ${again.report.status} ${again.report.error?.name ?? ''}`];
   const rerunEnd = viewDifferences(clean.end, operatorView(run.sim));
-  return rerunEnd.length ? result('unexpected', [`re-run succeeded but differs from the clean run in: ${rerunEnd.join(', ')}`]) : result('rerun-completed');
+  return rerunEnd.length ? [`re-run succeeded but differs from the clean run in: ${rerunEnd.join(', ')}`] : [];
 }
 
 export async function sweepWorkflow(workflow: string, kinds: FaultKind[] = FAULT_KINDS, onResult?: (r: FaultResult) => void): Promise<FaultResult[]> {

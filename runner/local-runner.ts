@@ -65,7 +65,7 @@ export interface RunOptions {
    * (and without a function policy) the rehearsal ends there, WAITING_FOR_OPERATOR, as the execution
    * would wait in AWS; a later operator decision in the same run is left waiting too.
    */
-  readonly operator?: OperatorDecision;
+  readonly operator?: OperatorDecision | readonly OperatorDecision[];
   /** Virtual seconds an auto/reject decision takes (a human reading the plan). */
   readonly decisionDelaySeconds?: number;
   readonly executionName?: string;
@@ -313,7 +313,7 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
             const record: ApprovalRecord = {
               state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null,
               plan: { title: plan?.title, changes: plan?.changes, ...(plan?.prerequisite ? { prerequisite: plan.prerequisite } : {}) },
-              ...(operatorGate ? { operator: { failedState: String(failed?.target ?? ''), error: String(failed?.from ?? ''), outcome: null, pending: true } } : {}),
+              ...(operatorGate ? { operator: { failedState: String(failed?.target ?? ''), error: String(failed?.from ?? ''), outcome: null, pending: true, decisions: (plan as { decisions: string[] }).decisions } } : {}),
             };
             log.approvals.push(record);
             waiting.then(
@@ -344,7 +344,7 @@ export function approvalLink(sim: Simulator, approvalId: string): string | undef
   return latest?.message.match(/^(https?:\/\/\S+\/approvals\/\S+)$/m)?.[1];
 }
 
-function answerer(policy: ApprovalPolicy, operator: { answer?: OperatorDecision; hold: () => void }, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void, sinceStart: () => number) {
+function answerer(policy: ApprovalPolicy, operator: { answer?: OperatorDecision | readonly OperatorDecision[]; hold: () => void }, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void, sinceStart: () => number) {
   return (task: PendingTask, payload: Record<string, any>) => {
     // Only the gate's decision task is an approval; the gate's reminder loop also waits on tokens.
     if (!payload?.plan || typeof payload.gate !== 'string' || !payload.execution?.id) return;
@@ -365,7 +365,9 @@ function answerer(policy: ApprovalPolicy, operator: { answer?: OperatorDecision;
     const isOperatorGate = Array.isArray(payload.plan.decisions);
     emit({ kind: 'approval-requested', at: sinceStart(), state: task.stateName, detail: payload.plan?.title });
     if (isOperatorGate && typeof policy !== 'function') {
-      const answer = operator.answer;
+      // A list: the first decision the gate offers (a teardown offers no "back").
+      const offered = payload.plan.decisions as string[];
+      const answer = (Array.isArray(operator.answer) ? operator.answer : [operator.answer]).find((d): d is OperatorDecision => !!d && offered.includes(d));
       if (!answer) {
         operator.hold();
         return;
@@ -549,7 +551,7 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
       if (heldForOperator && status === 'ABORTED') {
         status = 'WAITING_FOR_OPERATOR';
         const pending = [...log.approvals].reverse().find((a) => a.operator?.pending);
-        error = { name: 'WaitingForOperator', cause: `a step failed after the point of no return (${pending?.operator?.failedState ?? '?'}: ${pending?.operator?.error ?? '?'}); nothing was undone. Answer with --operator forward|back|stop (docs/runbook.md "Operator decisions")` };
+        error = { name: 'WaitingForOperator', cause: `a step failed after the point of no return (${pending?.operator?.failedState ?? '?'}: ${pending?.operator?.error ?? '?'}); nothing was undone. Answer with --operator ${(pending?.operator?.decisions ?? ['forward', 'back', 'stop']).join('|')} (docs/runbook.md "Operator decisions")` };
       }
       const quota = history.quotaFailure;
       if (quota) {

@@ -56,7 +56,7 @@ export interface ApprovalRecord {
   /** What the approvers were shown (title and changes), when known. */
   plan?: { title?: string; changes?: Array<{ kind?: string; target?: string; from?: string; to?: string }>; prerequisite?: string };
   /** An operator decision (a step failed after the point of no return): the failed step, and what was decided. */
-  operator?: { failedState: string; error: string; outcome: string | null; pending: boolean };
+  operator?: { failedState: string; error: string; outcome: string | null; pending: boolean; decisions?: string[] };
 }
 
 /** One undo step of a rollback, as the operator reads it. */

@@ -47,6 +47,8 @@ function build() {
       profile: PollProfiles.asnSwapSlot, resultPath: '$.wait.swapSlot', until: 'retryAt',
     });
   });
+  // The ASN change is the point of no return: a failure from here waits for an operator (forward or stop).
+  c.pivot({ workflow: 'asn-swap', label: 'the ASN change', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
   c.task('AdvertiseWithAsn', {
     fn: 'AdvertiseWithAsn',
     parameters: { 'accountId.$': '$.plan.accountId', 'region.$': '$.plan.region', 'cidr.$': '$.plan.cidr', 'asn.$': '$.plan.to', 'execution.$': '$.execution', 'approval.$': '$.approval' },

@@ -84,6 +84,12 @@ function build() {
       timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
       resultPath: '$.approval',
     });
+    // Advertising from the customer's ASN is the point of no return: the approval told the operator to stop
+    // announcing elsewhere. From here a failure asks an operator instead of withdrawing.
+    b.pivot({
+      workflow: 'byoasn-onboard', label: 'the advertisement from the customer\'s ASN', approversPath: '$.plan.approvers',
+      backNeeds: 'have the previous origin announce the prefixes again and see its route at the collectors',
+    });
     b.map('AdvertiseFromAsn', {
       comment: 'One CIDR at a time, 10 s apart; each through the once-per-hour swap guard.',
       itemsPath: '$.plan.advertiseItems', maxConcurrency: 1, resultPath: '$.advertised',

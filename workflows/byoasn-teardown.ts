@@ -48,6 +48,8 @@ function build() {
     'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId',
     'execution.$': '$.execution', 'approval.$': '$.approval',
   };
+  // The origin change (back to AWS's ASN, or a withdrawal) is the point of no return: a failure from here waits for an operator.
+  c.pivot({ workflow: 'byoasn-teardown', label: 'the origin change or withdrawal', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
   c.when('RevertToAwsAsn', '$.plan.revert', (b) => {
     b.map('RevertOrigins', {
       itemsPath: '$.state.originItems', maxConcurrency: 1, resultPath: null, itemSelector: originItem,

@@ -173,7 +173,7 @@ function build() {
     fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'advertised' },
     profile: PollProfiles.advertisement, resultPath: '$.wait.advertised',
   });
-  awaitBgpVisibility(c, { prefixesPath: '$.plan.cidrs', expectedOrigin: AWS_ORIGIN_ASN, internetChecksPath: '$.plan.internetChecks', locksPath: '$.plan.locks.resources' });
+  awaitBgpVisibility(c, { prefixesPath: '$.plan.cidrs', expectedOrigin: AWS_ORIGIN_ASN, internetChecksPath: '$.plan.internetChecks' });
   c.task('CutoverDns', {
     fn: 'CutoverDnsRecords',
     parameters: { 'records.$': '$.baseline.dns', 'values.$': '$.wait.anycastList.anycastIps', 'ttl.$': '$.plan.dns.cutoverTtl', 'migrationId.$': '$.plan.migrationId' },

@@ -86,7 +86,7 @@ function build() {
     parameters: { 'cidrs.$': '$.plan.cidrs', target: 'advertising' },
     profile: PollProfiles.advertisement, resultPath: '$.wait.cidrsAdvertising',
   });
-  awaitBgpVisibility(c, { prefixesPath: '$.plan.cidrs', expectedOrigin: AWS_ORIGIN_ASN, internetChecksPath: '$.plan.internetChecks', locksPath: '$.plan.lock.resources' });
+  awaitBgpVisibility(c, { prefixesPath: '$.plan.cidrs', expectedOrigin: AWS_ORIGIN_ASN, internetChecksPath: '$.plan.internetChecks' });
 
   // The accelerator: the approved addresses, then the route to the ALB.
   c.intent('accelerator', {

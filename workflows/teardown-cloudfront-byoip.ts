@@ -67,6 +67,8 @@ function build() {
     b.task('DeleteAnycastIpList', { fn: 'DeleteAnycastIpList', parameters: { 'id.$': '$.state.anycastList.id' }, resultPath: '$.listDeletion', retry: [PRECONDITION_RETRY] });
     b.poll('AwaitListDeleted', { fn: 'CheckAnycastIpList', parameters: { 'id.$': '$.state.anycastList.id', target: 'deleted' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.listDeleted' });
   });
+  // The withdrawal is the point of no return: from here a failure waits for an operator (forward or stop), not a re-run.
+  c.pivot({ workflow: 'teardown-cloudfront-byoip', label: 'the withdrawal', approversPath: '$.plan.approvers', locksPath: '$.plan.locks.resources', decisions: ['forward', 'stop'] });
   c.map('WithdrawCidrs', {
     itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
     itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'approval.$': '$.approval' },

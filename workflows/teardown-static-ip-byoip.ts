@@ -46,6 +46,8 @@ function build() {
     b.task('DeleteAccelerator', { fn: 'DeleteGaAccelerator', parameters: arn, resultPath: '$.deleted' });
     b.poll('AwaitAcceleratorDeleted', { fn: 'CheckGaAccelerator', parameters: { ...arn, target: 'deleted' }, profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.deleted' });
   });
+  // The withdrawal is the point of no return: from here a failure waits for an operator (forward or stop), not a re-run.
+  c.pivot({ workflow: 'teardown-static-ip-byoip', label: 'the withdrawal', approversPath: '$.plan.approvers', locksPath: '$.plan.lock.resources', decisions: ['forward', 'stop'] });
   c.map('WithdrawCidrs', {
     itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
     itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'approval.$': '$.approval' },

@@ -128,6 +128,11 @@ function build() {
     fn: 'ConfirmOriginsAttached', parameters: { 'distributionId.$': '$.plan.distributionId', 'teams.$': '$.prepared', 'execution.$': '$.execution' }, resultPath: '$.attached',
   });
 
+  // DNS is the point of no return: from the first record moved, clients follow it to the shared distribution.
+  c.pivot({
+    workflow: 'vpc-origin-share', label: 'the first DNS change', approversPath: '$.plan.approvers',
+    backNeeds: 'make sure the endpoints the names pointed at before still serve them',
+  });
   // DNS: the records the approval listed (created, or moved from elsewhere).
   c.intent('dnsRecords', { action: 'Route53.RestoreRecords', label: 'restore the team hosts\' DNS records', 'records.$': '$.baseline.dns', 'migrationId.$': '$.plan.migrationId' });
   c.task('UpsertTeamAliases', {

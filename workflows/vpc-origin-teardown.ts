@@ -35,6 +35,8 @@ function build() {
     parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'vpc-origin-teardown: detach team origins' },
     resultPath: '$.lock',
   });
+  // Detaching (or disabling) changes what the distribution serves: from here a failure waits for an operator.
+  c.pivot({ workflow: 'vpc-origin-teardown', label: 'the detach', approversPath: '$.plan.approvers', locksPath: '$.plan.lockResources', decisions: ['forward', 'stop'] });
   c.task('DetachTeamOrigins', {
     fn: 'DetachTeamOrigins', comment: 'One read-modify-write (IfMatch) for all the teams: origins, their behaviours, their aliases.',
     parameters: {

@@ -104,11 +104,12 @@ describe('byoasn-onboard', () => {
     });
   });
 
-  it('puts the AWS ASN back when a step after the advertisement fails', async () => {
+  it('puts the AWS ASN back when a step after the advertisement fails and the operator decides back', async () => {
     const sim = byoasnSim();
     const before = byoasnWorld(sim);
     let armed = false;
     const report = await run(sim, WF, byoasnInput(WF), {
+      operator: 'back',
       onProgress: (e) => {
         if (!armed && e.kind === 'state-entered' && e.state === 'AwaitAdvertised') {
           armed = true;

@@ -107,7 +107,7 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('StoppedByOperator');
     const asked = report.approvals.at(-1)!;
-    expect(asked.operator).toEqual({ failedState: 'AwaitBgpVisibility', error: 'BgpVisibilityFailed', outcome: 'stop', pending: false });
+    expect(asked.operator).toEqual({ failedState: 'AwaitBgpVisibility', error: 'BgpVisibilityFailed', outcome: 'stop', pending: false, decisions: ['forward', 'back', 'stop'] });
     const message = String(asked.plan?.changes?.[0]?.to);
     expect(message).toMatch(/not confirmed within 30 min .* Nothing was withdrawn/);
     expect(message).toMatch(problem);

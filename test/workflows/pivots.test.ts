@@ -7,6 +7,7 @@
 import { decideApproval } from '../../tasks/approval/store';
 import { isMutating } from '../../sim/simulator';
 import { operatorView, viewDifferences } from '../../runner/world-view';
+import { prepareScenario, scenarioFor } from '../../runner/scenarios';
 import type { SimulationReport } from '../../runner/report';
 import { callsOf, exampleInput, exampleSim, run } from '../support/world';
 
@@ -127,4 +128,50 @@ describe('the operator decision itself', () => {
     expect(report.error?.name).toBe('StoppedByOperator');
     expect(callsOf(report, 'WithdrawByoipCidr')).toHaveLength(0);
   });
+});
+
+/** Every other workflow with a point of no return, on its rehearsal scenario: one failure after the pivot, then each decision it offers. */
+describe.each([
+  ['byoasn-onboard', 'AwaitAdvertised/EC2:DescribeByoipCidrs=UnauthorizedOperation', ['forward', 'back', 'stop']],
+  ['vpc-origin-share', 'UpsertTeamAliases/Route53:ChangeResourceRecordSets=AccessDenied', ['forward', 'back', 'stop']],
+  ['asn-swap', 'AwaitAdvertised/EC2:DescribeByoipCidrs=UnauthorizedOperation', ['forward', 'stop']],
+  ['byoasn-teardown', 'DisassociateAsn/EC2:DisassociateIpamByoasn=UnauthorizedOperation', ['forward', 'stop']],
+  ['teardown-cloudfront-byoip', 'AwaitWithdrawn/EC2:DescribeByoipCidrs=UnauthorizedOperation', ['forward', 'stop']],
+  ['teardown-static-ip-byoip', 'AwaitWithdrawn/GlobalAccelerator:ListByoipCidrs=AccessDeniedException', ['forward', 'stop']],
+  ['vpc-origin-teardown', 'AwaitDetachDeployed/CloudFront:GetDistribution=AccessDenied', ['forward', 'stop']],
+] as const)('%s past its point of no return', (workflow, fault, decisions) => {
+  const state = fault.split('/')[0];
+  const rehearse = async (o: { times: number; operator?: 'forward' | 'back' | 'stop' }) => {
+    const { sim, input } = await prepareScenario(scenarioFor(workflow));
+    const before = operatorView(sim);
+    sim.faults.add(`${fault}x${o.times}`);
+    const report = await run(sim, workflow, input, o.operator ? { operator: o.operator } : {});
+    return { sim, before, report };
+  };
+
+  it(`waits for an operator (${decisions.join(', ')}) with nothing undone; forward finishes like a clean run`, async () => {
+    const held = await rehearse({ times: 99 });
+    expect(held.report.status).toBe('WAITING_FOR_OPERATOR');
+    expect(held.report.approvals.at(-1)?.operator).toMatchObject({ failedState: state, pending: true, decisions: [...decisions] });
+    expect(held.report.awsCalls.filter((c) => c.state?.startsWith('Undo'))).toEqual([]);
+    const clean = await prepareScenario(scenarioFor(workflow));
+    expect((await run(clean.sim, workflow, clean.input)).status).toBe('SUCCEEDED');
+    const forward = await rehearse({ times: 1, operator: 'forward' });
+    expect(forward.report.status).toBe('SUCCEEDED');
+    expect(viewDifferences(operatorView(clean.sim), operatorView(forward.sim))).toEqual([]);
+  });
+
+  it('stop ends StoppedByOperator, undoing nothing', async () => {
+    const { report } = await rehearse({ times: 1, operator: 'stop' });
+    expect(report.error?.name).toBe('StoppedByOperator');
+    expect(report.awsCalls.filter((c) => c.state?.startsWith('Undo'))).toEqual([]);
+  });
+
+  if ((decisions as readonly string[]).includes('back')) {
+    it('back returns the world to how it was before the run', async () => {
+      const { sim, before, report } = await rehearse({ times: 1, operator: 'back' });
+      expect(report.status).toBe('FAILED');
+      expect(viewDifferences(before, operatorView(sim))).toEqual([]);
+    });
+  }
 });

@@ -38,8 +38,8 @@ export const STOPPED_BY_OPERATOR = 'StoppedByOperator';
 interface PivotOpts {
   /** What passing it means, e.g. "the first advertisement". */
   label: string;
-  /** What "back" needs at the old provider first, in an approver's words. */
-  backNeeds: string;
+  /** What "back" needs at the old provider first, in an approver's words (workflows that offer back). */
+  backNeeds?: string;
   /** Who may decide: the plan's approvers. */
   approversPath: string;
   workflow: string;
@@ -208,14 +208,16 @@ export class ChainBuilder {
    * or stop (leave everything as it is). Steps before this keep compensating.
    */
   pivot(o: PivotOpts): this {
-    if (this.nested || this.root) throw new Error('the point of no return belongs on the workflow\'s main chain');
-    if (this.pivotAt) throw new Error('a workflow has one point of no return');
+    // A branch of when() may hold it (e.g. only when the input asks to advertise); not a Map iteration.
+    if (this.nested) throw new Error('the point of no return belongs on the workflow\'s main chain or a when() branch');
+    const root = this.rootBuilder();
+    if (root.pivotAt) throw new Error('a workflow has one point of no return');
     this.pass('PointOfNoReturn', {
       Comment: `Past this state (${o.label}) failures wait for an operator decision instead of rolling back.`,
-      Result: { label: o.label, backNeeds: o.backNeeds, decisionTimeoutSeconds: OPERATOR_DECISION_SECONDS },
+      Result: { label: o.label, backNeeds: o.backNeeds ?? 'nothing (this workflow offers no back)', decisionTimeoutSeconds: OPERATOR_DECISION_SECONDS },
       ResultPath: '$.pivot',
     });
-    this.pivotAt = { ...o, held: [] };
+    root.pivotAt = { ...o, held: [] };
     return this;
   }
 
@@ -651,7 +653,9 @@ export class ChainBuilder {
   build(comment: string, timeoutSeconds?: number): AslState {
     if (this.open.length > 0) throw new Error('the chain does not end in a Succeed or Fail state');
     if (this.pivotAt) {
-      if ((this.pivotAt.decisions ?? ['back']).includes('back') && !this.states[COMPENSATE]) throw new Error('a pivot offering "back" needs the workflow\'s compensation');
+      const offersBack = (this.pivotAt.decisions ?? ['back']).includes('back');
+      if (offersBack && !this.states[COMPENSATE]) throw new Error('a pivot offering "back" needs the workflow\'s compensation');
+      if (offersBack && !this.pivotAt.backNeeds) throw new Error('a pivot offering "back" says what it needs first (backNeeds)');
       this.operatorDecision();
     }
     this.deadlines();
