@@ -61,7 +61,7 @@ export async function pendingApprovals(t: Target): Promise<{ pending: PendingApp
  * sends it, with the decision, to the approval page's API. In a simulation the credentials are the
  * environment's (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of a principal the world lists) and time is the simulation's.
  */
-export async function decide(t: Target, approvalId: string, outcome: string, as: string | undefined, reason: string, o: { oldProviderAnnounces?: boolean } = {}): Promise<DecisionOutcome> {
+export async function decide(t: Target, approvalId: string, outcome: string, as: string | undefined, reason: string, o: { confirmed?: boolean } = {}): Promise<DecisionOutcome> {
   let base: string;
   let round: number;
   let now: number;
@@ -83,10 +83,10 @@ export async function decide(t: Target, approvalId: string, outcome: string, as:
     now = Date.now();
   }
   const credentials = await (t.sim ? fromEnv() : fromNodeProviderChain())();
-  const proof = await presignCallerIdentity(credentials, t.region ?? defaultRegion(), decisionBinding({ approvalId, round, outcome, reason }), new Date(now));
+  const proof = await presignCallerIdentity(credentials, t.region ?? defaultRegion(), decisionBinding({ approvalId, round, outcome, reason, confirmed: o.confirmed || undefined }), new Date(now));
   const res = await httpRequest({
     url: `${base}/approvals/${encodeURIComponent(approvalId)}/decision`, method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ decision: outcome, reason, round, ...(as ? { as } : {}), ...(o.oldProviderAnnounces ? { oldProviderAnnounces: true } : {}), callerIdentity: presignedUrl(proof) }),
+    body: JSON.stringify({ decision: outcome, reason, round, ...(as ? { as } : {}), ...(o.confirmed ? { confirmed: true } : {}), callerIdentity: presignedUrl(proof) }),
   });
   let body: { outcome?: DecisionOutcome; error?: string; message?: string };
   try {

@@ -54,6 +54,7 @@ function pageApprover(server: ApprovalServer): ApprovalPolicy {
       err.write(`\n=== Approval requested: ${plan.title}\n`);
       for (const c of plan.changes ?? []) err.write(`  - ${c.kind} ${c.target}: ${c.from} → ${c.to}\n`);
       if (plan.prerequisite) err.write(`  ! ${plan.prerequisite}\n`);
+      if (plan.confirm) err.write(`  approving confirms: ${plan.confirm} (byoip approve ... --confirm)\n`);
       err.write(`Open the emailed link to decide (virtual time stands still meanwhile):\n  ${req.link() ?? '(no approval email was published)'}\n`);
       err.write(`or from another terminal, with an approver's simulated credentials: byoip approve|reject ${req.approvalId} --sim --reason "..."\n`);
       while (req.sim.taskTokens.pending().some((t) => t.token === req.task.token)) await VirtualClock.realDelay(100);
@@ -189,8 +190,9 @@ export async function main(argv: string[]): Promise<number> {
     where(program.command(`${verb} <approvalId>`).description(`${verb} a pending approval (recorded with who, when and why)`))
       .option('--as <email>', 'who you expect to decide as; refused unless your AWS credentials map to that approver')
       .requiredOption('--reason <text>', 'why; recorded with the decision')
-      .action(async (approvalId: string, opts: Target & { as?: string; reason: string }) => {
-        const outcome = describeOutcome(approvalId, await decide(opts, approvalId, verb, opts.as, opts.reason));
+      .option('--confirm', 'approve: you confirm what the plan asks (e.g. the old provider withdraws at the advertisement); recorded with the decision')
+      .action(async (approvalId: string, opts: Target & { as?: string; reason: string; confirm?: boolean }) => {
+        const outcome = describeOutcome(approvalId, await decide(opts, approvalId, verb, opts.as, opts.reason, { confirmed: verb === 'approve' && opts.confirm === true }));
         (outcome.code === 0 ? process.stdout : process.stderr).write(outcome.text);
         code = outcome.code;
       });
@@ -205,7 +207,7 @@ export async function main(argv: string[]): Promise<number> {
         code = 2;
         return;
       }
-      const outcome = describeOutcome(approvalId, await decide(opts, approvalId, decision, opts.as, opts.reason, { oldProviderAnnounces: opts.oldProviderAnnounces }));
+      const outcome = describeOutcome(approvalId, await decide(opts, approvalId, decision, opts.as, opts.reason, { confirmed: opts.oldProviderAnnounces }));
       (outcome.code === 0 ? process.stdout : process.stderr).write(outcome.text);
       code = outcome.code;
     });

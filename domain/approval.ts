@@ -46,8 +46,8 @@ export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'DECIDED' | '
  */
 export const OPERATOR_DECISIONS = ['forward', 'back', 'stop'] as const;
 export type OperatorDecision = (typeof OPERATOR_DECISIONS)[number];
-/** What a "back" decision must confirm; recorded in the signed decision's reason. */
-export const BACK_CONFIRMATION = 'confirmed: the old provider announces the prefixes again';
+/** What a "back" decision must confirm; recorded in the signed decision (Decision.confirmed). */
+export const BACK_CONFIRMATION = 'the old provider announces the prefixes again';
 
 const ChangeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])
   .transform((v) => (v === null ? '(none)' : String(v)));
@@ -67,12 +67,24 @@ export const ApprovalPlan = z.object({
   prerequisite: z.string().max(2000).optional(),
   /** An operator gate: the decisions it offers instead of approve / reject. */
   decisions: z.array(z.enum(OPERATOR_DECISIONS)).min(1).optional(),
+  /**
+   * What an approver confirms by approving, e.g. what the old provider does at the advertisement. An
+   * approval without the confirmation is refused; the signed decision records it and when.
+   */
+  confirm: z.string().min(1).max(500).optional(),
 }).passthrough();
 export type ApprovalPlan = z.infer<typeof ApprovalPlan>;
 
 /** The outcomes a gate offers: approve / reject, or an operator gate's decisions. */
 export function gateOutcomes(plan: Pick<ApprovalPlan, 'decisions'>): string[] {
   return plan.decisions ?? ['approve', 'reject'];
+}
+
+/** The statement a decision with this outcome must confirm (and records), if any. */
+export function confirmationFor(plan: Pick<ApprovalPlan, 'confirm'>, outcome: string): string | undefined {
+  if (outcome === 'back') return BACK_CONFIRMATION;
+  if (outcome === 'approve') return plan.confirm;
+  return undefined;
 }
 
 /** Whether an outcome lets the execution go on from the gate (delivered as SendTaskSuccess): approve, or any operator decision. */
@@ -260,6 +272,8 @@ export interface Decision {
   principal: string;
   /** The plan's hash (planHash) the decider saw. */
   planHash: string;
+  /** What the decider confirmed (confirmationFor), when the outcome needs it: e.g. the old provider's withdrawal. */
+  confirmed?: string;
   mac: string;
 }
 
@@ -267,7 +281,7 @@ export const MAX_REASON_LENGTH = 1000;
 
 /** The MAC of a decision: approval id, round, outcome, approver, principal, how authenticated, time, reason and plan hash. */
 export function decisionMac(keys: Pick<ApprovalKeys, 'decision'>, approvalId: string, round: number, d: Omit<Decision, 'mac'>): string {
-  return mac(keys.decision, ['byoip-decision/v1', approvalId, round, d.outcome, d.decidedBy.toLowerCase(), d.principal, d.authentication, d.decidedAt, d.reason, d.planHash]);
+  return mac(keys.decision, ['byoip-decision/v1', approvalId, round, d.outcome, d.decidedBy.toLowerCase(), d.principal, d.authentication, d.decidedAt, d.reason, d.planHash, ...(d.confirmed !== undefined ? [`confirmed:${d.confirmed}`] : [])]);
 }
 
 export function decisionMacValid(keys: Pick<ApprovalKeys, 'decision'>, approvalId: string, round: number, d: Partial<Decision> | undefined): boolean {
@@ -444,6 +458,7 @@ export function approvalEmail(kind: 'request' | 'reminder' | 'expired', a: Appro
     ...changeLines(a.plan),
   ];
   if (a.plan.prerequisite && kind !== 'expired') lines.push('', `Before you approve: ${a.plan.prerequisite}`);
+  if (a.plan.confirm && kind !== 'expired') lines.push(`Approving confirms (recorded with your decision): ${a.plan.confirm}.`);
   if (link && kind !== 'expired') {
     lines.push(
       '',

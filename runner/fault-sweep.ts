@@ -259,5 +259,5 @@ export function summarize(results: FaultResult[]): SweepSummary {
 }
 
 export function summaryLine(s: SweepSummary): string {
-  return `${s.faultPoints} fault points, ${s.recovered} recovered, ${s.compensated} compensated, ${s.heldForOperator} held for operator (then back), ${s.rerunCompleted} completed by re-run, ${s.warned} succeeded with a warning, ${s.handled} garbage reads handled, ${s.leftOver} left-over (listed), ${s.unexpected} unexpected`;
+  return `${s.faultPoints} fault points, ${s.recovered} recovered, ${s.compensated} compensated, ${s.heldForOperator} held for an operator (then back, or stop and a re-run), ${s.rerunCompleted} completed by re-run, ${s.warned} succeeded with a warning, ${s.handled} garbage reads handled, ${s.leftOver} left-over (listed), ${s.unexpected} unexpected`;
 }

@@ -352,7 +352,8 @@ function answerer(policy: ApprovalPolicy, operator: { answer?: OperatorDecision 
     const approvers = eligibleApprovers(payload.plan.approvers ?? [], payload.requester ?? undefined);
     const label = typeof policy === 'string' ? `simulator (--approve ${policy})` : 'simulator';
     const decide = (outcome: string, by: string | undefined, reason: string) => decideApproval({
-      approvalId, outcome, reason, via: label, oldProviderAnnounces: outcome === 'back',
+      // The simulator confirms what a decision needs (the old provider's withdrawal, or its announcing again for back).
+      approvalId, outcome, reason, via: label, confirmed: true,
       identity: { approver: by ?? approvers[0] ?? '', principal: 'simulator', authentication: 'simulator' },
     });
     const request: ApprovalRequest = {

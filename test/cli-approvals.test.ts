@@ -60,7 +60,9 @@ describe('byoip approvals / approve / reject', () => {
       Object.assign(process.env, ONCALL);
       try {
         codes.push(await main(['node', 'byoip', 'approvals', '--region', 'us-east-1']));
+        // Approving confirms the previous provider's withdrawal: without --confirm it is refused, naming what to confirm.
         codes.push(await main(['node', 'byoip', 'approve', req.approvalId, '--as', 'netops-oncall@example.com', '--reason', 'CHG-42', ...api]));
+        codes.push(await main(['node', 'byoip', 'approve', req.approvalId, '--as', 'netops-oncall@example.com', '--reason', 'CHG-42', '--confirm', ...api]));
         codes.push(await main(['node', 'byoip', 'reject', req.approvalId, '--reason', 'too late', ...api]));
       } finally {
         out.mockRestore();
@@ -70,11 +72,14 @@ describe('byoip approvals / approve / reject', () => {
       }
     };
     const report = await run(sim, 'onboard-cloudfront-byoip', exampleInput(), { approve });
-    expect(codes).toEqual([0, 0, 1]);
+    expect(codes).toEqual([0, 1, 0, 1]);
     expect(printed[0]).toMatch(/^apr-[0-9a-f]{24}  onboard-cloudfront-byoip [\s\S]* \(11 changes\); approvers: netops-oncall@example\.com\n$/);
+    expect(printed.splice(1, 1)[0]).toBe('not recorded:\n  - approving needs your confirmation: the previous provider withdraws 198.18.0.0/24, 198.18.1.0/24, 198.18.2.0/24 at the moment AWS starts advertising them, right after this approval\n');
     expect(printed[1]).toMatch(/^approved apr-[0-9a-f]{24} as netops-oncall@example\.com \(authenticated by aws-sts: arn:aws:sts::111122223333:assumed-role\/byoip-approver\/netops-oncall@example\.com\): CHG-42\n$/);
     expect(printed[2]).toMatch(/is no longer pending \(APPROVED\); nothing was changed:\n {2}Approved by netops-oncall@example\.com \(byoip approve\)/);
     expect(report.status).toBe('SUCCEEDED');
     expect((report.output as any).approval).toMatchObject({ decidedBy: 'netops-oncall@example.com', reason: 'CHG-42', via: 'byoip approve', authentication: 'aws-sts' });
+    // The signed decision records what was confirmed, and when.
+    expect((report.output as any).approval).toMatchObject({ confirmed: expect.stringMatching(/^the previous provider withdraws 198\.18\.0\.0\/24, /), decidedAt: expect.stringMatching(/^2026-12-01T/) });
   });
 });

@@ -147,7 +147,7 @@ describe('byoip status', () => {
       // `byoip approve` proves who decides with the caller's AWS credentials (a simulated principal of the example world).
       Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'ASIASIMULATEDONCALL1', AWS_SECRET_ACCESS_KEY: 'simulated-secret-netops-oncall-0001' });
       try {
-        expect((await byoip('approve', approvalId!, '--as', 'netops-oncall@example.com', '--reason', 'CHG-43 window open')).code).toBe(0);
+        expect((await byoip('approve', approvalId!, '--as', 'netops-oncall@example.com', '--reason', 'CHG-43 window open', '--confirm')).code).toBe(0);
       } finally {
         delete process.env.AWS_ACCESS_KEY_ID;
         delete process.env.AWS_SECRET_ACCESS_KEY;

@@ -91,7 +91,7 @@ function deciderAt(event: APIGatewayProxyEvent, linkApprover: string): { ok: tru
 
 /** `byoip approve|reject` (POST /approvals/{id}/decision): JSON in, JSON out; the identity is the STS-proven principal, mapped to an approver. */
 async function cliDecision(event: APIGatewayProxyEvent, approvalId: string, raw: string, now: number): Promise<Reply> {
-  let body: { decision?: unknown; reason?: unknown; as?: unknown; round?: unknown; callerIdentity?: unknown; oldProviderAnnounces?: unknown };
+  let body: { decision?: unknown; reason?: unknown; as?: unknown; round?: unknown; callerIdentity?: unknown; confirmed?: unknown };
   try {
     body = JSON.parse(raw) as typeof body;
   } catch {
@@ -105,7 +105,7 @@ async function cliDecision(event: APIGatewayProxyEvent, approvalId: string, raw:
   if (typeof body.callerIdentity !== 'string' || round === undefined) return { status: 401, html: '', json: { error: 'a presigned STS GetCallerIdentity (callerIdentity) and the approval round are required' } };
   let principal: string;
   try {
-    principal = await provenPrincipal(body.callerIdentity, decisionBinding({ approvalId, outcome, reason, round }), now);
+    principal = await provenPrincipal(body.callerIdentity, decisionBinding({ approvalId, outcome, reason, round, confirmed: body.confirmed === true || undefined }), now);
   } catch (e) {
     if (e instanceof IdentityRefused) return { status: 401, html: '', json: { error: e.message } };
     throw e;
@@ -117,7 +117,7 @@ async function cliDecision(event: APIGatewayProxyEvent, approvalId: string, raw:
   }
   const decided: DecisionOutcome = await decideApproval({
     approvalId, outcome, reason, via: `byoip ${outcome === 'approve' || outcome === 'reject' ? outcome : `decide ${outcome}`}`, round, now, identity: { approver, principal, authentication: 'aws-sts' },
-    oldProviderAnnounces: body.oldProviderAnnounces === true,
+    confirmed: body.confirmed === true,
   });
   logger.info('approval decision from the CLI', { approvalId, outcome: decided.kind, principal });
   return { status: 200, html: '', json: { outcome: decided } };
@@ -198,7 +198,7 @@ async function serve(event: APIGatewayProxyEvent, method: string): Promise<Reply
     return { status: 400, html: reviewPage(view, { csrf: fresh.csrf, now, approver, signedIn: at.signedIn, problems: [`choose one of: ${offered.join(', ')}`], reason }), cookie: fresh.cookie };
   }
   const outcome = await decideApproval({
-    approvalId, outcome: choice, identity: at.identity, reason, via: 'approval page', round: link.round, now, oldProviderAnnounces: form.get('oldProviderAnnounces') === 'yes',
+    approvalId, outcome: choice, identity: at.identity, reason, via: 'approval page', round: link.round, now, confirmed: form.get('confirmed') === 'yes',
   });
   logger.info('approval page decision', { approvalId, outcome: outcome.kind });
   switch (outcome.kind) {

@@ -12,7 +12,7 @@ import { BINDING_HEADER, PROOF_SECONDS } from '../lib/sigv4';
 const STS_HOST = /^sts(\.[a-z]{2}(-gov)?-[a-z]+-\d)?\.amazonaws\.com$/;
 
 /** What a proof is bound to: this approval, this round, this outcome and reason. */
-export function decisionBinding(d: { approvalId: string; round: number; outcome: string; reason: string }): string {
+export function decisionBinding(d: { approvalId: string; round: number; outcome: string; reason: string; confirmed?: boolean }): string {
   return createHash('sha256').update(canonicalJson({ use: 'byoip-decision', ...d })).digest('hex');
 }
 

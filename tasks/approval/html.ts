@@ -80,12 +80,14 @@ ${facts(v, o.now, true)}
 <h2>What will change</h2>
 ${changesTable(v)}
 ${v.plan.prerequisite ? `<p class="note"><strong>Before you approve:</strong> ${escapeHtml(v.plan.prerequisite)}</p>` : ''}
+${v.plan.confirm ? `<p class="note"><strong>Approving confirms:</strong> ${escapeHtml(v.plan.confirm)}.</p>` : ''}
 <p>Opening this page changed nothing. Your decision is recorded with your name, the time and your reason, and the link then stops working.</p>
 ${problems}
 <form method="post" autocomplete="off">
 <input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}">
 ${who}
 <label for="reason">Reason</label><textarea id="reason" name="reason" required maxlength="1000">${escapeHtml(o.reason ?? '')}</textarea>
+${v.plan.confirm && !v.plan.decisions ? `<label><input type="checkbox" name="confirmed" value="yes"> I confirm: ${escapeHtml(v.plan.confirm)} (required to approve)</label>` : ''}
 ${v.plan.decisions ? operatorButtons(v.plan.decisions) : `<div class="buttons"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
 <button class="reject" type="submit" name="decision" value="reject">Reject</button></div>`}
 </form>`);
@@ -102,7 +104,7 @@ export const OPERATOR_DECISION_WORDS: Record<OperatorDecision, string> = {
 function operatorButtons(decisions: OperatorDecision[]): string {
   const words = `<ul>${decisions.map((d) => `<li>${escapeHtml(OPERATOR_DECISION_WORDS[d])}</li>`).join('')}</ul>`;
   const confirm = decisions.includes('back')
-    ? '<label><input type="checkbox" name="oldProviderAnnounces" value="yes"> The old provider announces the prefixes again (required for Back)</label>'
+    ? '<label><input type="checkbox" name="confirmed" value="yes"> I confirm: the old provider announces the prefixes again (required for Back)</label>'
     : '';
   const buttons = decisions.map((d) => `<button class="${d === 'back' ? 'reject' : 'approve'}" type="submit" name="decision" value="${d}">${d[0].toUpperCase()}${d.slice(1)}</button>`).join('\n');
   return `${words}${confirm}<div class="buttons">${buttons}</div>`;

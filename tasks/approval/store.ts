@@ -16,7 +16,7 @@
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  approvalOutput, BACK_CONFIRMATION, checkDecider, decisionMac, decisionMacValid, eligibleApprovers, gateOutcomes, openToken, outcomePasses, planHash, rejectionCause, sealToken, tokenDigest,
+  approvalOutput, checkDecider, confirmationFor, decisionMac, decisionMacValid, eligibleApprovers, gateOutcomes, openToken, outcomePasses, planHash, rejectionCause, sealToken, tokenDigest,
   type ApprovalKeys, type ApprovalPlan, type ApprovalStatus, type Decision, type DeciderIdentity, type Requester,
 } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
@@ -331,8 +331,8 @@ export interface DecisionRequest {
   approvalId: string;
   /** One of the gate's outcomes (gateOutcomes): approve | reject, or an operator gate's forward | back | stop. */
   outcome: string;
-  /** For "back": the decider confirms that the old provider announces the prefixes again. */
-  oldProviderAnnounces?: boolean;
+  /** The decider confirms the statement the outcome needs (confirmationFor): the plan's confirm for approve, the old provider for back. */
+  confirmed?: boolean;
   /** Who decides, as an authenticator established it; never a typed-in name. */
   identity: DeciderIdentity | undefined;
   reason: string | undefined;
@@ -381,13 +381,16 @@ export async function decideApproval(req: DecisionRequest): Promise<DecisionOutc
   if (!who.ok) return { kind: 'refused', view: toView(cur), problems: who.problems };
   const offered = gateOutcomes(cur.plan);
   if (!offered.includes(req.outcome)) return { kind: 'refused', view: toView(cur), problems: [`"${req.outcome}" is not a decision of this gate; it offers ${offered.join(', ')}`] };
-  if (req.outcome === 'back' && req.oldProviderAnnounces !== true) {
-    return { kind: 'refused', view: toView(cur), problems: ['going back withdraws the prefixes from AWS: first confirm that the old provider announces them again'] };
+  const needs = confirmationFor(cur.plan, req.outcome);
+  if (needs && req.confirmed !== true) {
+    return { kind: 'refused', view: toView(cur), problems: [req.outcome === 'back'
+      ? 'going back withdraws the prefixes from AWS: first confirm that the old provider announces them again'
+      : `approving needs your confirmation: ${needs}`] };
   }
   const passes = outcomePasses(cur.plan, req.outcome);
   const unsigned: Omit<Decision, 'mac'> = {
     outcome: req.outcome, approved: req.outcome === 'approve', decidedBy: who.approver, decidedAt: new Date(now).toISOString(),
-    reason: req.outcome === 'back' ? `${who.reason} (${BACK_CONFIRMATION})` : who.reason, via: req.via,
+    reason: who.reason, via: req.via, ...(needs ? { confirmed: needs } : {}),
     authenticated: req.identity!.authentication !== 'link', authentication: req.identity!.authentication, principal: req.identity!.principal, planHash: cur.planHash,
   };
   const decision: Decision = { ...unsigned, mac: decisionMac(keys, cur.approvalId, cur.round, unsigned) };

@@ -10,7 +10,7 @@
  * the gate comes before any change, so the execution compensates.
  */
 import * as z from 'zod';
-import { approvalIdFor, ApprovalPlan, BACK_CONFIRMATION, decisionMacValid, outcomePasses, planHash } from '../../domain/approval';
+import { approvalIdFor, ApprovalPlan, confirmationFor, decisionMacValid, outcomePasses, planHash } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { ExecutionRef } from '../lib/common';
 import { deployment } from '../lib/deployment';
@@ -43,7 +43,8 @@ export const handler = defineTask('VerifyApproval', Event, async (input) => {
     else {
       if (!decisionMacValid(keys, approvalId, record.round, d)) problems.push('the decision is not signed by the approval tasks (forged or altered)');
       if (!outcomePasses(input.plan, d.outcome)) problems.push(`the decision's outcome is "${d.outcome}"`);
-      if (d.outcome === 'back' && !d.reason.endsWith(`(${BACK_CONFIRMATION})`)) problems.push('going back was decided without confirming that the old provider announces the prefixes again');
+      const needs = confirmationFor(input.plan, d.outcome);
+      if (needs && d.confirmed !== needs) problems.push(`the decision does not confirm what it needs to: ${needs}`);
       if (d.planHash !== planHash(input.plan) || record.planHash !== planHash(input.plan)) problems.push('the decision approves another plan than this execution\'s');
       const who = d.decidedBy.toLowerCase();
       if (!configured.includes(who)) problems.push(`${d.decidedBy} is not one of the deployment's approvers`);
@@ -62,6 +63,6 @@ export const handler = defineTask('VerifyApproval', Event, async (input) => {
   return {
     approved: true as const, approvalId, outcome: d!.outcome, decidedBy: d!.decidedBy, decidedAt: d!.decidedAt, reason: d!.reason, via: d!.via,
     authentication: d!.authentication, principal: d!.principal, approvers: approvals.map((a) => a.decidedBy), planHash: d!.planHash,
-    requestedBy: requester?.principal ?? null,
+    requestedBy: requester?.principal ?? null, confirmed: d!.confirmed ?? null,
   };
 });

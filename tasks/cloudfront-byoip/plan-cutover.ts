@@ -43,5 +43,7 @@ export const handler = defineTask('PlanOnboardCutover', Event, async (input) => 
     ],
     context: { anycastIpListId: input.anycastIpListId, anycastIps: input.anycastIps, distributions: input.distributionIds },
     prerequisite: 'The previous provider must withdraw these prefixes at the same moment AWS starts advertising them.',
+    // The approver confirms it (recorded, signed, with the time): after the advertisement nothing is withdrawn on its own.
+    confirm: `the previous provider withdraws ${input.cidrs.join(', ')} at the moment AWS starts advertising them, right after this approval`,
   }, input.preflight);
 });

@@ -39,5 +39,6 @@ export const handler = defineTask('PlanStaticIpCutover', Event, async (input) =>
       ...(a.ensureRouting ? [{ kind: 'routing', target: `${a.listener.protocol} ${ports}`, from: 'as is', to: `endpoint group ${a.endpointGroup.region}: ${a.endpointGroup.endpoints.map((e) => e.albArn).join(', ')}` }] : []),
     ],
     prerequisite: 'Whoever announces these prefixes today must stop before AWS starts: a prefix announced from two places may not reach AWS.',
+    confirm: `whoever announces ${input.cidrs.join(', ')} today stops when AWS starts advertising them, right after this approval`,
   }, input.preflight);
 });

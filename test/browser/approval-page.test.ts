@@ -61,6 +61,11 @@ async function decide(r: Rehearsal, button: 'approve' | 'reject', reason: string
   expect(await r.page.locator('#decidedBy').count()).toBe(0);
   expect(await r.page.textContent('#decider')).toMatch(/You decide as netops-oncall@example\.com/);
   await r.page.fill('#reason', reason);
+  // Approving confirms what the plan asks (the previous provider's withdrawal); rejecting does not.
+  if (button === 'approve') {
+    expect(await r.page.textContent('body')).toMatch(/I confirm: the previous provider withdraws 198\.18\.0\.0\/24, 198\.18\.1\.0\/24, 198\.18\.2\.0\/24 at the moment AWS starts advertising them/);
+    await r.page.check('input[name=confirmed]');
+  }
   const [response] = await Promise.all([
     r.page.waitForResponse((res) => res.request().method() === 'POST'),
     r.page.click(`button.${button}`),

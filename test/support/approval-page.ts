@@ -53,10 +53,14 @@ export class PageClient {
     return this.send(pageEvent('POST', link, { body: new URLSearchParams(fields).toString(), signedInAs: this.signedInAs }));
   }
 
-  /** Loads the page, then submits its form the way a browser would (a `decidedBy` field is sent but means nothing). */
-  async decide(link: string, decision: 'approve' | 'reject', fields: { decidedBy?: string; reason?: string }) {
+  /**
+   * Loads the page, then submits its form the way a browser would (a `decidedBy` field is sent but means
+   * nothing); ticks the page's confirmation box, if it has one, unless `confirmed` is false.
+   */
+  async decide(link: string, decision: string, fields: { decidedBy?: string; reason?: string; confirmed?: boolean }) {
     const page = await this.get(link);
-    return this.post(link, { csrf: csrfOf(page.html), decision, ...(fields.decidedBy !== undefined ? { decidedBy: fields.decidedBy } : {}), reason: fields.reason ?? '' });
+    const tick = fields.confirmed !== false && page.html.includes('name="confirmed"');
+    return this.post(link, { csrf: csrfOf(page.html), decision, ...(fields.decidedBy !== undefined ? { decidedBy: fields.decidedBy } : {}), reason: fields.reason ?? '', ...(tick ? { confirmed: 'yes' } : {}) });
   }
 }
 

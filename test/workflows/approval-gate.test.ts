@@ -109,6 +109,7 @@ describe('approval gate', () => {
         approved: true, approvalId: expect.stringMatching(/^apr-/), outcome: 'approve', decidedBy: APPROVER, decidedAt: expect.any(String), reason: 'change CHG-1234 approved by the CAB',
         via: 'approval page', authentication: 'link', principal: `approver:${APPROVER}`, approvers: [APPROVER], planHash: expect.stringMatching(/^[0-9a-f]{64}$/),
         requestedBy: 'arn:aws:sts::111122223333:assumed-role/byoip-operator/rehearsal',
+        confirmed: 'the previous provider withdraws 198.18.0.0/24, 198.18.1.0/24, 198.18.2.0/24 at the moment AWS starts advertising them, right after this approval',
       });
       const approvedAt = callsOf(report, 'SendTaskSuccess').filter((c) => !c.error);
       expect(approvedAt).toHaveLength(1);

@@ -66,10 +66,11 @@ describe('byoasn-teardown', () => {
   it.each(failures)('ends clean when re-run after %s, redoing only what was left', async (fault, left) => {
     const sim = byoasnSim();
     sim.faults.add(fault);
-    const first = await run(sim, WF, byoasnInput(WF));
+    const first = await run(sim, WF, byoasnInput(WF), { operator: 'stop' }); // a failure after the point of no return asks an operator; stop, then run again
     expect(first.status).toBe('FAILED');
-    expect(first.error?.name).toBe('AwsRequestRejected');
-    expect(first.states.some((s) => s.name === 'TeardownStopped')).toBe(true);
+    expect(first.approvals.at(-1)?.operator).toMatchObject({ error: 'AwsRequestRejected', outcome: 'stop' });
+    expect(first.error?.name).toBe('StoppedByOperator');
+    expect(first.states.some((s) => s.name === 'StoppedByOperator')).toBe(true);
     sim.faults.clear();
     sim.clock.advance(60_000); // the operator re-runs a minute later (reports window calls by time)
     const second = await run(sim, WF, byoasnInput(WF));
@@ -82,6 +83,7 @@ describe('byoasn-teardown', () => {
     const sim = byoasnSim();
     let armed = false;
     const first = await run(sim, WF, byoasnInput(WF), {
+      operator: 'stop', // a failure after the point of no return asks an operator; stop, then run again
       onProgress: (e) => {
         if (!armed && e.kind === 'state-entered' && e.state === 'AwaitAsnDeprovisioned') {
           armed = true;
@@ -89,7 +91,8 @@ describe('byoasn-teardown', () => {
         }
       },
     });
-    expect(first.error?.name).toBe('AwsUnavailable');
+    expect(first.approvals.at(-1)?.operator).toMatchObject({ error: 'AwsUnavailable', outcome: 'stop' });
+    expect(first.error?.name).toBe('StoppedByOperator');
     expect(first.states.filter((s) => s.name === 'AwaitAsnDeprovisioned').reduce((n, s) => n + (s.retries ?? 0), 0)).toBe(5);
     sim.faults.clear();
     sim.clock.advance(60_000); // the operator re-runs a minute later (reports window calls by time)
@@ -106,8 +109,9 @@ describe('byoasn-teardown', () => {
     ] } });
     sim.faults.add(fault);
     const input = byoasnInput(WF, { origin: 'revert-to-aws', deprovisionPoolCidrs: false });
-    const first = await run(sim, WF, input);
-    expect(first.error?.name).toBe('AwsRequestRejected');
+    const first = await run(sim, WF, input, { operator: 'stop' }); // a failure after the point of no return asks an operator; stop, then run again
+    expect(first.approvals.at(-1)?.operator).toMatchObject({ error: 'AwsRequestRejected', outcome: 'stop' });
+    expect(first.error?.name).toBe('StoppedByOperator');
     expect(callsOf(first, 'DisassociateIpamByoasn')).toHaveLength(0);
     sim.faults.clear();
     sim.clock.advance(60_000);

@@ -119,7 +119,7 @@ describe('the operator decision itself', () => {
         const identity = { approver: req.payload.plan.approvers[0], principal: 'simulator', authentication: 'simulator' as const };
         answers.push(await decideApproval({ approvalId: req.approvalId, outcome: 'back', reason: 'rollback please', via: 'test', identity }));
         answers.push(await decideApproval({ approvalId: req.approvalId, outcome: 'approve', reason: 'looks fine', via: 'test', identity }));
-        answers.push(await decideApproval({ approvalId: req.approvalId, outcome: 'stop', reason: 'by hand from here', via: 'test', identity, oldProviderAnnounces: false }));
+        answers.push(await decideApproval({ approvalId: req.approvalId, outcome: 'stop', reason: 'by hand from here', via: 'test', identity, confirmed: false }));
       },
     });
     expect(answers[0]).toMatchObject({ kind: 'refused', problems: [expect.stringMatching(/first confirm that the old provider announces them again/)] });

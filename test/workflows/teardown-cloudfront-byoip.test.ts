@@ -60,9 +60,10 @@ describe('teardown-cloudfront-byoip', () => {
     const sim = await onboarded();
     await moveDnsAway(sim);
     sim.faults.add('WithdrawByoipCidr=AccessDenied');
-    const first = await run(sim, TEARDOWN, exampleInput(TEARDOWN));
+    const first = await run(sim, TEARDOWN, exampleInput(TEARDOWN), { operator: 'stop' }); // a failure after the point of no return asks an operator; stop, then run again
     expect(first.status).toBe('FAILED');
-    expect(first.error?.name).toBe('AwsRequestRejected');
+    expect(first.approvals.at(-1)?.operator).toMatchObject({ error: 'AwsRequestRejected', outcome: 'stop' });
+    expect(first.error?.name).toBe('StoppedByOperator');
     expect(semanticWorld(sim).anycastLists).toEqual([]);
     sim.faults.clear();
     const second = await run(sim, TEARDOWN, exampleInput(TEARDOWN));

@@ -75,9 +75,10 @@ describe('teardown-static-ip-byoip', () => {
   it('finishes when re-run after a partial failure, skipping what is done', async () => {
     const sim = await served();
     sim.faults.add('GlobalAccelerator:WithdrawByoipCidr=AccessDeniedException');
-    const first = await run(sim, TEARDOWN, exampleInput(TEARDOWN));
+    const first = await run(sim, TEARDOWN, exampleInput(TEARDOWN), { operator: 'stop' }); // a failure after the point of no return asks an operator; stop, then run again
     expect(first.status).toBe('FAILED');
-    expect(first.error?.name).toBe('AwsRequestRejected');
+    expect(first.approvals.at(-1)?.operator).toMatchObject({ error: 'AwsRequestRejected', outcome: 'stop' });
+    expect(first.error?.name).toBe('StoppedByOperator');
     expect(gaWorld(sim).accelerators).toEqual([]);
     expect(locksLeft(sim)).toEqual([]);
     sim.faults.clear();

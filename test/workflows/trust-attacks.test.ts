@@ -178,7 +178,7 @@ describe('attack 3: the gate passed without the page', () => {
       results.asOther = await cli(['approve', id, '--as', 'netops-oncall@example.com', '--reason', 'I say so'], MALLORY);
       results.forgedKeys = await cli(['approve', id, '--as', 'netops-oncall@example.com', '--reason', 'x'], { id: ONCALL.id, secret: 'guessed-secret-000000000000000' });
       results.leadAsOncall = await cli(['approve', id, '--as', 'netops-oncall@example.com', '--reason', 'x'], LEAD);
-      results.oncall = await cli(['approve', id, '--reason', 'CHG-88'], ONCALL);
+      results.oncall = await cli(['approve', id, '--reason', 'CHG-88', '--confirm'], ONCALL);
     });
     const report = await run(sim, WF, exampleInput(WF), { approve });
     expect(seen.errors).toEqual([]);
@@ -248,7 +248,7 @@ describe('attack 4: the requester chooses the approvers', () => {
     const results: Record<string, { code: number; out: string }> = {};
     const { approve, seen } = policy(async (req) => {
       results.self = await cli(['approve', req.approvalId, '--reason', 'my own change'], LEAD);
-      results.other = await cli(['approve', req.approvalId, '--reason', 'four eyes'], ONCALL);
+      results.other = await cli(['approve', req.approvalId, '--reason', 'four eyes', '--confirm'], ONCALL);
     });
     const report = await run(sim, WF, exampleInput(WF, { approvers: ['netops-lead@example.com', 'netops-oncall@example.com'] }), { approve, requester });
     expect(seen.errors).toEqual([]);

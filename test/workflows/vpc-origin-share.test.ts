@@ -202,12 +202,13 @@ describe('vpc-origin-share', () => {
     expect(vpcWorld(sim)).toEqual(before);
   });
 
-  it('rolls back when the isolation probe reaches a team through another host', async () => {
+  it('asks an operator when the isolation probe reaches a team through another host (after the DNS change), and rolls back on back', async () => {
     const w = exampleWorldJson();
     w.elbv2.loadBalancers[0].listeners[0].rules[0].hosts = []; // team-a's ALB answers any Host
     const sim = createSimulator(w, EXAMPLES);
     const before = vpcWorld(sim);
-    const report = await run(sim, WF, exampleInput(WF));
+    const report = await run(sim, WF, exampleInput(WF), { operator: 'back' });
+    expect(report.approvals.at(-1)?.operator).toMatchObject({ failedState: 'VerifyIsolation', error: 'ResourceFailed', outcome: 'back' });
     expect(report.error?.name).toBe('ResourceFailed');
     expect(errorMessage(report.error?.cause)).toMatch(/isolation check failed: https:\/\/team-b\.example\.com\/team-a\/health answered 200, expected 403 or 404: team-b\.example\.com reaches team-a's origin/);
     expect(vpcWorld(sim)).toEqual(before);

@@ -90,10 +90,11 @@ describe('vpc-origin-teardown', () => {
     it('stops without undoing, and a re-run finishes in order', async () => {
       const sim = exampleSim();
       sim.faults.add(fault);
-      const first = await run(sim, WF, exampleInput(WF));
+      const first = await run(sim, WF, exampleInput(WF), { operator: 'stop' }); // a failure after the detach asks an operator; stop, then run again
       expect(first.status).toBe('FAILED');
       expect(callsOf(first, operation).some((c) => c.error)).toBe(true);
-      expect(first.states.some((s) => s.name === 'TeardownStopped')).toBe(true);
+      expect(first.error?.name).toBe('StoppedByOperator');
+      expect(first.awsCalls.filter((c) => c.state?.startsWith('Undo'))).toEqual([]);
       sim.faults.clear();
       const second = await run(sim, WF, exampleInput(WF));
       expect(second.error).toBeNull();
