@@ -19,6 +19,8 @@ export interface PivotRecord {
 }
 
 const MAX_SHOWN = 1900;
+/** Undo steps listed one by one; a long rollback (20 teams) is summarized past these. */
+const MAX_UNDO_SHOWN = 40;
 const clip = (text: string) => (text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN - 3)}...`);
 
 export function operatorDecisionPlan(o: {
@@ -43,7 +45,8 @@ export function operatorDecisionPlan(o: {
     changes: [
       { kind: 'failed step', target: o.failedState, from: error, to: clip(why || '(no message)') },
       ...o.decisions.map((d) => ({ kind: `if ${d}`, target: o.failedState, from: '(as now)', to: DECISION_EFFECT[d](o.failedState) })),
-      ...undo.map((u) => ({ kind: 'back undoes', target: u.description, from: '(as now)', to: 'undone' })),
+      ...undo.slice(0, MAX_UNDO_SHOWN).map((u) => ({ kind: 'back undoes', target: clip(u.description), from: '(as now)', to: 'undone' })),
+      ...(undo.length > MAX_UNDO_SHOWN ? [{ kind: 'back undoes', target: `${undo.length - MAX_UNDO_SHOWN} more step(s)`, from: '(as now)', to: 'undone (the execution\'s intents list them)' }] : []),
     ],
     prerequisite: o.decisions.includes('back')
       ? clip(`Nothing has been undone. Back withdraws what AWS announces: first ${o.pivot.backNeeds}, and confirm it with your decision. Forward and stop change nothing at the old provider.`)

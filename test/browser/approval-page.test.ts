@@ -104,19 +104,19 @@ describe('the approval page in Chromium', () => {
     }
   }, 180_000);
 
-  it('Reject ends the rehearsal rolled back', async () => {
+  it('Reject parks the rehearsal: the provisioned CIDRs stay, the rest is rolled back', async () => {
     const r = await rehearsalAtTheGate(browser());
     try {
       await openAndCheckNothingChanged(r);
       expect(await decide(r, 'reject', 'the old provider cannot withdraw tonight')).toBe(200);
       expect(await r.page.textContent('body')).toMatch(/Rejected by netops-oncall@example\.com \(approval page\)/);
-      expect(await r.run.exited).toBe(1);
+      expect(await r.run.exited).toBe(0);
       const report = JSON.parse(readFileSync(r.reportFile, 'utf8'));
-      expect(report.error.name).toBe('ApprovalRejected');
-      expect(report.states.some((s: any) => s.name === 'RolledBack')).toBe(true);
+      expect(report.output).toMatchObject({ status: 'Parked', rejection: { Error: 'ApprovalRejected' } });
+      expect(report.states.some((s: any) => s.name === 'Parked')).toBe(true);
       expect(report.awsCalls.filter((c: any) => c.operation === 'AdvertiseByoipCidr')).toHaveLength(0);
       const world = report.resources;
-      expect(world['ec2.ipam'].byoipCidrs).toEqual([]);
+      expect(world['ec2.ipam'].byoipCidrs.map((c: any) => c.State)).toEqual(['provisioned', 'provisioned', 'provisioned']);
       expect(world.cloudfront.anycastLists).toEqual([]);
       expect(world.cloudfront.distributions.filter((d: any) => d.AnycastIpListId)).toEqual([]);
       const api = world.route53.hostedZones[0].ResourceRecordSets.find((x: any) => x.Name === 'api.example.com.');

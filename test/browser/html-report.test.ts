@@ -3,7 +3,7 @@
  * `byoip report … --html` for a rolled-back rehearsal. The page renders with no script and no request
  * beyond itself, every phase has its row and bar, every resource its lane, and a screenshot is taken.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -81,7 +81,9 @@ describe('the HTML report in Chromium', () => {
   it('draws a rolled-back run from its JSON report: the time after the failure, what was undone and the runbook section', async () => {
     const json = join(dir, 'rejected.json');
     const html = join(dir, 'rejected.html');
-    expect(byoipSync(['simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '-q', '--approve', 'reject', '--report', json]).status).toBe(1);
+    const input = join(dir, 'undo-all.json');
+    writeFileSync(input, JSON.stringify({ ...JSON.parse(readFileSync('examples/onboard-cloudfront-byoip.input.json', 'utf8')), onReject: 'undo-all' }));
+    expect(byoipSync(['simulate', 'onboard-cloudfront-byoip', '-i', input, '-q', '--approve', 'reject', '--report', json]).status).toBe(1);
     const out = byoipSync(['report', json, '--html', html]);
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/after the failure \(rollback\)\s+01:04:46\s+16\.3 %\n\s+total\s+06:37:19\s+100\.0 %\nrollback after ApprovalRejected: undone: 11;/);

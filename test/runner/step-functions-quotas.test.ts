@@ -226,10 +226,10 @@ describe('the workflows at the edges of their inputs', () => {
       expect(report.stepFunctions.largestPayload.bytes).toBeLessThan(0.8 * PAYLOAD);
     });
 
-    it('rolls back within the payload quota when the last change fails', async () => {
+    it('rolls back within the payload quota when the last change fails and the operator decides back', async () => {
       const sim = world();
       sim.faults.add('Route53:ChangeResourceRecordSets=AccessDenied');
-      const { report } = await runWorkflow({ workflow: 'vpc-origin-share', input, sim, approve: 'auto' });
+      const { report } = await runWorkflow({ workflow: 'vpc-origin-share', input, sim, approve: 'auto', operator: 'back' });
       note(`vpc-origin-share, ${MAX_TEAMS_PER_EXECUTION} teams with the longest fields, compensated`, report);
       expect(report.error?.name).toBe('AwsRequestRejected');
       expect(report.states.some((s) => s.name === 'RolledBack')).toBe(true);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {
-  ApprovalPlan, approvalEmail, approvalIdFor, approvalKeys, approvalUrl, attestRequester, checkDecider, decisionMac, decisionMacValid, emailSubject,
+  ApprovalPlan, approvalEmail, approvalIdFor, approvalKeys, approvalUrl, attestRequester, checkDecider, confirmationFor, decisionMac, decisionMacValid, emailSubject,
   formToken, gateFailure, openToken, reminderOffsets, reminderTick, sealToken, signLink, verifyFormToken, verifyLink, verifyRequester, type Decision,
 } from '../../domain/approval';
 
@@ -129,6 +129,25 @@ describe('signed decisions, sealed tokens, attested requesters', () => {
     }
     expect(decisionMacValid(KEY, ID, 1, { ...unsigned, mac: 'A'.repeat(43) })).toBe(false);
     expect(decisionMacValid(KEY, ID, 1, undefined)).toBe(false);
+  });
+
+  it('what a decision confirmed is signed with it: adding, removing or changing the confirmation breaks the MAC', () => {
+    const confirmed = { ...unsigned, confirmed: 'the previous provider withdraws 198.18.0.0/24 at the advertisement' };
+    const d = { ...confirmed, mac: decisionMac(KEY, ID, 1, confirmed) };
+    expect(decisionMacValid(KEY, ID, 1, d)).toBe(true);
+    const { confirmed: _dropped, ...withoutConfirmation } = d;
+    expect(decisionMacValid(KEY, ID, 1, withoutConfirmation)).toBe(false);
+    expect(decisionMacValid(KEY, ID, 1, { ...d, confirmed: 'nothing' })).toBe(false);
+    const plain = { ...unsigned, mac: decisionMac(KEY, ID, 1, unsigned) };
+    expect(decisionMacValid(KEY, ID, 1, { ...plain, confirmed: d.confirmed })).toBe(false);
+  });
+
+  it('approve confirms the plan\'s statement, back the old provider announcing again; the rest confirm nothing', () => {
+    const plan = { confirm: 'the previous provider withdraws' };
+    expect(confirmationFor(plan, 'approve')).toBe('the previous provider withdraws');
+    expect(confirmationFor({}, 'approve')).toBeUndefined();
+    expect(confirmationFor(plan, 'back')).toBe('the old provider announces the prefixes again');
+    for (const o of ['reject', 'forward', 'stop']) expect(confirmationFor(plan, o)).toBeUndefined();
   });
 
   it('a task token is sealed for its approval and opens only with the token key', () => {

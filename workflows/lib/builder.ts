@@ -247,6 +247,8 @@ export class ChainBuilder {
       resultPath: '$.operator',
     });
     const forward = 'OperatorForward';
+    // The decision is verified against the plan's hash; the plan (its undo list can be long) would only weigh on what follows.
+    sub.pass('ForgetOperatorPlan', { Comment: 'The verified decision carries the plan hash; the plan text is not needed further.', Result: {}, ResultPath: '$.operatorPlan' });
     sub.add('OperatorDecided', {
       Type: 'Choice',
       Comment: 'The verified decision: forward runs the failed step again, back compensates, stop ends here.',
