@@ -100,6 +100,12 @@ export function progressPrinter(out: NodeJS.WriteStream, topLevel: Set<string>, 
 /** How a run's output ends: where the time went (100 %), the rollback in words, the runbook section. */
 export function closingWords(report: SimulationReport): string {
   const parts = [`where the virtual time went:\n${formatPhases(report)}`];
+  for (const a of report.approvals.filter((x) => x.operator)) {
+    const o = a.operator!;
+    parts.push(o.pending
+      ? `operator decision pending: ${o.failedState} failed (${o.error}) after the point of no return; nothing was undone. Decide ${(o.decisions ?? []).join(', ')} (--operator)`
+      : `operator decision: ${o.outcome} by ${a.decidedBy ?? '?'} after ${o.failedState} failed (${o.error})`);
+  }
   const rollback = formatRollback(report);
   if (rollback) parts.push(rollback);
   const runbook = runbookSection(report);

@@ -65,6 +65,7 @@ export function runbookSection(report: Pick<SimulationReport, 'status' | 'error'
   const error = report.error?.name ?? '';
   let section: string;
   if (report.status === 'TIMED_OUT') section = heading(/^Timed out/, 'Timed out');
+  else if (report.status === 'WAITING_FOR_OPERATOR' || ['StoppedByOperator', 'HeldForOperator'].includes(error)) section = heading(/^Operator decisions/, 'Operator decisions (after the point of no return)');
   else if (report.status === 'ABORTED') section = heading(/stopped by hand/, 'An execution was stopped by hand');
   else if (error && headings.includes(error)) section = error;
   else if (error && new RegExp(`^\\|\\s*\`${error}\``, 'm').test(text)) section = `${heading(/^What each error means/, 'What each error means')}`;

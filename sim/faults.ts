@@ -93,6 +93,6 @@ export function checkFault(rule: FaultRule, o: { operations: ReadonlyArray<{ ser
     throw new Error(`--fault: ${rule.service ? `${rule.service} has` : 'the simulator models'} no operation "${rule.operation}"; closest: ${nearestNames(rule.operation, names).join(', ')}`);
   }
   if (rule.state && o.states && !o.states.includes(rule.state)) {
-    throw new Error(`--fault: the workflow has no state "${rule.state}"; closest: ${nearestNames(rule.state, o.states).join(', ')} (its states: ${o.states.join(', ')})`);
+    throw new Error(`--fault: the workflow has no state "${rule.state}"; closest: ${nearestNames(rule.state, o.states).join(', ')} (every state is in its asl/<workflow>.asl.json)`);
   }
 }

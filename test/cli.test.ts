@@ -70,6 +70,31 @@ describe('byoip simulate', () => {
     expect(res.stderr).toMatch(/error: AwsRequestRejected: AccessDenied: injected fault/);
   });
 
+  it('refuses a fault that could never fire (a misspelt state, service or operation) naming the closest valid ones, with exit 2', () => {
+    const sim = (fault: string) => byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '-q', '--fault', fault);
+    const state = sim('CutovrDns/ChangeResourceRecordSets=InvalidChangeBatch');
+    expect(state.status).toBe(2);
+    expect(state.stderr).toMatch(/--fault: the workflow has no state "CutovrDns"; closest: CutoverDns,/);
+    const op = sim('Route53:ChangeResourceRecordSet=InvalidChangeBatch');
+    expect(op.status).toBe(2);
+    expect(op.stderr).toMatch(/--fault: Route53 has no operation "ChangeResourceRecordSet"; closest: ChangeResourceRecordSets/);
+    const service = sim('Route35:ChangeResourceRecordSets=InvalidChangeBatch');
+    expect(service.stderr).toMatch(/--fault: the simulator has no service "Route35"; closest: Route53/);
+  });
+
+  it('after the point of no return: a scoped fault leaves the run waiting for an operator; --operator answers it', () => {
+    const fault = ['--fault', 'CutoverDns/ChangeResourceRecordSets=InvalidChangeBatchx99'];
+    const held = byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '-q', ...fault);
+    expect(held.status).toBe(1);
+    expect(held.stderr).toMatch(/onboard-cloudfront-byoip: WAITING_FOR_OPERATOR after/);
+    expect(held.stderr).toMatch(/operator decision pending: CutoverDns failed \(AwsRequestRejected\) after the point of no return; nothing was undone\. Decide forward, back, stop/);
+    expect(held.stderr).toMatch(/read: docs\/runbook\.md#operator-decisions-after-the-point-of-no-return/);
+    const stopped = byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '-q', ...fault, '--operator', 'stop');
+    expect(stopped.stderr).toMatch(/error: StoppedByOperator/);
+    expect(stopped.stderr).toMatch(/operator decision: stop by netops-oncall@example\.com after CutoverDns failed/);
+    expect(byoip('decide', 'apr-000000000000000000000000', 'sideways', '--reason', 'x').status).toBe(2);
+  });
+
   it('refuses a malformed fault or an unknown workflow with exit 2', () => {
     expect(byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '--fault', 'nonsense').status).toBe(2);
     const unknown = byoip('simulate', 'no-such-workflow', '-i', 'examples/onboard-cloudfront-byoip.input.json');
