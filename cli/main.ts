@@ -28,6 +28,7 @@ import { closingWords, progressPrinter } from './progress';
 import { registerRealCommands } from './real-commands';
 import { registerRehearseCommand } from './rehearse';
 import { registerReportCommand, writeHtmlReport } from './report-command';
+import { registerPlanCommand } from './plan';
 import { registerSnapshotCommand } from './snapshot';
 import { writeWorldFile } from '../sim/world-out';
 
@@ -175,6 +176,7 @@ export async function main(argv: string[]): Promise<number> {
   registerReportCommand(program, (c) => { code = c; });
   registerRehearseCommand(program, (c) => { code = c; });
   registerSnapshotCommand(program, (c) => { code = c; });
+  registerPlanCommand(program, (c) => { code = c; });
   const where = (c: Command) => c
     .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
     .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')

@@ -259,3 +259,48 @@ export function planTeardown(raw: unknown): TeardownPlan {
     locks: { resources: [...new Set([...cidrs, ...(input.topLevelCidrs ?? cidrs).map(canonicalCidr)].map(leaseName.cidr))], wait: input.waitForLocks },
   };
 }
+
+/** A DNS record as the onboarding read it (Route 53's record set before any change), as plans need it. */
+export interface RecordBefore {
+  hostedZoneId: string;
+  name: string;
+  type: string;
+  before: { TTL?: number; ResourceRecords?: Array<{ Value?: string }>; AliasTarget?: { DNSName?: string } } | null;
+}
+
+/** A distribution's settings before the onboarding staged its anycast list. */
+export interface DistributionBefore {
+  distributionId: string;
+  before: { AnycastIpListId: string | null; PriceClass: string; IsIPV6Enabled: boolean };
+}
+
+const recordValues = (r: RecordBefore) => (r.before?.AliasTarget ? `alias ${r.before.AliasTarget.DNSName}` : (r.before?.ResourceRecords ?? []).map((v) => v.Value).join(', ') || '(none)');
+
+/**
+ * The plan a human approves before the onboarding advertises (PlanOnboardCutover), and the heart of what
+ * `byoip plan` shows: every advertisement, each distribution's settings before -> after, each DNS record's
+ * values and TTL before -> after, and what approving confirms about the previous provider.
+ */
+export function onboardCutoverPlan(input: {
+  migrationId: string; cidrs: string[]; cidrStates: Record<string, string>; anycastIpListId: string; anycastIps: string[];
+  distributionIds: string[]; records: RecordBefore[]; distributions: DistributionBefore[]; cutoverTtl: number; approvers: string[];
+}) {
+  return {
+    title: `Advertise ${input.cidrs.join(', ')} from CloudFront and move ${input.records.length} DNS record(s) (${input.migrationId})`,
+    approvers: input.approvers,
+    changes: [
+      ...input.cidrs.map((c) => ({ kind: 'advertise', target: c, from: input.cidrStates[c] ?? 'provisioned', to: 'advertised by AWS (origin ASN AWS)' })),
+      // Staged before the gate (a rejection or an expiry puts them back); CloudFront requires them with an IPv4 anycast list.
+      ...input.distributions.flatMap(({ distributionId: id, before: b }) => [
+        { kind: 'distribution', target: `${id} anycast IP list`, from: b.AnycastIpListId ?? 'none', to: input.anycastIpListId },
+        ...(b.PriceClass !== 'PriceClass_All' ? [{ kind: 'distribution', target: `${id} price class`, from: b.PriceClass, to: 'PriceClass_All' }] : []),
+        ...(b.IsIPV6Enabled ? [{ kind: 'distribution', target: `${id} IPv6`, from: 'on', to: 'off (AAAA answers stop)' }] : []),
+      ]),
+      ...input.records.map((r) => ({ kind: 'dns', target: `${r.name} ${r.type} (${r.hostedZoneId})`, from: `${recordValues(r)} TTL ${r.before?.TTL ?? '-'}`, to: `${input.anycastIps.join(', ')} TTL ${input.cutoverTtl}` })),
+    ],
+    context: { anycastIpListId: input.anycastIpListId, anycastIps: input.anycastIps, distributions: input.distributionIds },
+    prerequisite: 'The previous provider must withdraw these prefixes at the same moment AWS starts advertising them.',
+    // The approver confirms it (recorded, signed, with the time): after the advertisement nothing is withdrawn on its own.
+    confirm: `the previous provider withdraws ${input.cidrs.join(', ')} at the moment AWS starts advertising them, right after this approval`,
+  };
+}

@@ -125,8 +125,11 @@ function placeholderTask(resource: unknown): string | undefined {
 }
 
 function lambdaContext(task: string, sim: Simulator): Context {
-  const account = sim.world.defaultAccount;
-  const region = sim.world.defaultRegion;
+  return taskContext(task, sim.world.defaultAccount, sim.world.defaultRegion);
+}
+
+/** The Lambda context a task handler runs with outside Lambda (rehearsals, `byoip plan`'s reads). */
+export function taskContext(task: string, account: string, region: string): Context {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: `byoip-${task}`,

@@ -1,0 +1,135 @@
+/**
+ * `byoip plan <workflow> -i INPUT [--world FILE] [--json]`: every change the workflow would make, before
+ * anything changes. It validates the input as the workflow's first state does, reads the current state
+ * with the workflow's own read-only tasks (in the simulator with --world, else in AWS with the usual
+ * credentials), and lists the changes with the same domain function the approval's plan comes from.
+ * It makes no changing call.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { planOnboarding, onboardCutoverPlan, type DistributionBefore, type OnboardPlan, type RecordBefore } from '../domain/cloudfront-byoip';
+import { loadTaskHandler, taskContext } from '../runner/local-runner';
+import { createSimulator, type Simulator } from '../sim';
+import { connectSimulator } from '../sim/transport';
+
+export interface PlanRow {
+  /** When it happens: before the approval, at the approval (what approvers are asked), after it. */
+  phase: 'before approval' | 'approved' | 'after';
+  kind: string;
+  target: string;
+  from: string;
+  to: string;
+}
+
+const PHASES: PlanRow['phase'][] = ['before approval', 'approved', 'after'];
+
+export interface OnboardingPreview {
+  workflow: 'onboard-cloudfront-byoip';
+  migrationId: string;
+  rows: PlanRow[];
+  /** What approving confirms (recorded with the decision). */
+  confirm: string;
+  note: string;
+}
+
+interface CurrentState { cidrStates: Record<string, string>; distributions: DistributionBefore[]; records: RecordBefore[] }
+
+/** The onboarding's changes, in order, from its validated plan and the current state. Pure. */
+export function previewOnboarding(plan: OnboardPlan, now: CurrentState, approvers: string[]): OnboardingPreview {
+  const rows: PlanRow[] = [];
+  const before = (kind: string, target: string, from: string, to: string) => rows.push({ phase: 'before approval', kind, target, from, to });
+  before('ipam pool', `top-level pool in ${plan.ipamId} (${plan.region})`, '(none, or the one tagged with this migration)', `pool for ${plan.topLevelCidrs.join(', ')}`);
+  for (const c of plan.topLevelCidrs) before('provision', c, now.cidrStates[c] ?? 'not provisioned', 'provisioned (signed for this account; hours to a week)');
+  before('ipam pool', 'global (CloudFront) child pool', '(none, or the one tagged with this migration)', `pool for ${plan.cidrs.join(', ')}`);
+  for (const c of plan.cidrs) before('provision', `${c} (global pool)`, now.cidrStates[c] ?? 'not provisioned', 'provisioned');
+  before('anycast ip list', plan.anycastIpListName, '(none)', '3 anycast IPs from the global pool');
+  for (const r of now.records) before('dns ttl', `${r.name} ${r.type} (${r.hostedZoneId})`, `TTL ${r.before?.TTL ?? '-'}`, `TTL ${plan.dns.cutoverTtl}, then wait out the old TTL`);
+  const gate = onboardCutoverPlan({
+    migrationId: plan.migrationId, cidrs: plan.cidrs, cidrStates: Object.fromEntries(plan.cidrs.map((c) => [c, 'provisioned'])),
+    anycastIpListId: `${plan.anycastIpListName} (created above)`, anycastIps: ['<the list\'s 3 anycast IPs>'],
+    distributionIds: plan.distributionIds, records: now.records, distributions: now.distributions, cutoverTtl: plan.dns.cutoverTtl, approvers,
+  });
+  // The distributions' settings are staged before the gate (a rejection puts them back); the approval lists them too.
+  for (const c of gate.changes) rows.push({ phase: c.kind === 'distribution' ? 'before approval' : 'approved', ...c });
+  rows.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
+  if (plan.dns.restoreTtl) {
+    for (const r of now.records) rows.push({ phase: 'after', kind: 'dns ttl', target: `${r.name} ${r.type} (${r.hostedZoneId})`, from: `TTL ${plan.dns.cutoverTtl}`, to: `TTL ${r.before?.TTL ?? '-'} (after ${plan.dns.watchSeconds} s of watching)` });
+  }
+  return {
+    workflow: 'onboard-cloudfront-byoip', migrationId: plan.migrationId, rows, confirm: gate.confirm,
+    note: 'The approval shows the "approved" rows with the list\'s real anycast IPs and the plan hash the decision is verified against; '
+      + 'a rejection keeps the provisioned pools (onReject "park") unless the input says "undo-all".',
+  };
+}
+
+export function formatPreview(p: OnboardingPreview): string {
+  const head: PlanRow = { phase: 'approved', kind: 'change', target: 'what', from: 'from', to: 'to' };
+  const all = [head, ...p.rows];
+  const w = (k: keyof PlanRow) => Math.min(60, Math.max(...all.map((r) => String(r[k]).length)));
+  const line = (r: PlanRow, phase: string) => `${phase.padEnd(16)}  ${r.kind.padEnd(w('kind'))}  ${r.target.padEnd(w('target'))}  ${r.from.padEnd(w('from'))}  ->  ${r.to}`;
+  const out = [`${p.workflow} (${p.migrationId}): ${p.rows.length} changes`, line(head, 'when')];
+  for (const r of p.rows) out.push(line(r, r.phase));
+  out.push('', `Approving confirms: ${p.confirm}.`, p.note);
+  return `${out.join('\n')}\n`;
+}
+
+/** Runs the workflow's read-only tasks for the current state (no changing call). */
+async function readCurrentState(plan: OnboardPlan, account: string, region: string): Promise<CurrentState> {
+  const call = async <T>(task: string, event: unknown) => (await loadTaskHandler(task)(event, taskContext(task, account, region))) as T;
+  const [d, r, c] = await Promise.all([
+    call<{ distributions: DistributionBefore[] }>('InspectDistributions', { distributionIds: plan.distributionIds }),
+    call<{ records: RecordBefore[] }>('InspectDnsRecords', { records: plan.dns.records, requireExisting: true }),
+    call<{ states: Record<string, string> }>('InspectByoipCidrs', { region: plan.region, cidrs: [...new Set([...plan.topLevelCidrs, ...plan.cidrs])] }),
+  ]);
+  return { distributions: d.distributions, records: r.records, cidrStates: c.states };
+}
+
+export async function planCommand(
+  workflow: string, opts: { input: string; world?: string; json?: boolean }, out: Pick<NodeJS.WriteStream, 'write'> = process.stdout, err: Pick<NodeJS.WriteStream, 'write'> = process.stderr,
+  /** A simulator to read instead of --world (tests: to see every call the plan makes). */
+  given?: Simulator,
+): Promise<number> {
+  if (workflow !== 'onboard-cloudfront-byoip') {
+    err.write(`byoip plan: ${workflow} has no preview yet (onboard-cloudfront-byoip has); rehearse it with byoip simulate ${workflow} --input ... --world ...\n`);
+    return 2;
+  }
+  const raw = JSON.parse(readFileSync(opts.input, 'utf8'));
+  let sim: Simulator | undefined = given;
+  if (!sim && opts.world) {
+    const file = resolve(opts.world);
+    sim = createSimulator(JSON.parse(readFileSync(file, 'utf8')), dirname(file));
+  }
+  const disconnect = sim ? connectSimulator(sim) : undefined;
+  try {
+    const run = async () => {
+      const plan = planOnboarding(raw, new Date(Date.now()));
+      const account = sim?.world.defaultAccount ?? plan.accountId;
+      const state = await readCurrentState(plan, account, plan.region);
+      const approvers = plan.approvers.length ? plan.approvers : sim?.world.deployment.approvers ?? ['(the deployment\'s approvers)'];
+      return previewOnboarding(plan, state, approvers);
+    };
+    const preview = sim ? await sim.clock.drive(run) : await run();
+    out.write(opts.json ? `${JSON.stringify(preview, null, 2)}\n` : formatPreview(preview));
+    return 0;
+  } catch (e) {
+    if (e instanceof Error && ['InputInvalid', 'ConfigurationInvalid'].includes(e.name)) {
+      err.write(`byoip plan: ${e.message}\nNothing was changed.\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    disconnect?.();
+  }
+}
+
+export function registerPlanCommand(program: Command, done: (code: number) => void): void {
+  program.command('plan <workflow>')
+    .description('every change the workflow would make, read-only: before the approval, at it, after it (table, or --json)')
+    .requiredOption('-i, --input <file>', 'the execution input (JSON)')
+    .option('-w, --world <file>', 'read the simulated world instead of AWS')
+    .option('--json', 'machine-readable output')
+    .action(async (workflow: string, opts: { input: string; world?: string; json?: boolean }) => {
+      done(await planCommand(workflow, opts));
+    });
+}
