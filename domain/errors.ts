@@ -44,6 +44,11 @@ export const ErrorNames = {
    * old origin gone) within the deadline. Never rolled back automatically: an operator decides.
    */
   BgpVisibilityFailed: 'BgpVisibilityFailed',
+  /**
+   * What the approval showed no longer holds (a DNS record, a distribution or a CIDR changed while the
+   * approval waited): nothing was advertised; the migration parks and a new run plans and asks again.
+   */
+  PlanChanged: 'PlanChanged',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];

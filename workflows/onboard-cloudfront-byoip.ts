@@ -110,7 +110,11 @@ function build() {
   });
 
   // DNS preparation: low TTL, then wait out the old one so no resolver holds the old answer.
-  c.intent('dnsRecords', { action: 'Route53.RestoreRecords', label: 'restore DNS records and TTLs', 'records.$': '$.baseline.dns', 'migrationId.$': '$.plan.migrationId' });
+  // `ours`: the values this execution may set (the anycast IPs); a record answering anything else was changed by someone else and is left alone.
+  c.intent('dnsRecords', {
+    action: 'Route53.RestoreRecords', label: 'restore DNS records and TTLs', 'records.$': '$.baseline.dns', 'migrationId.$': '$.plan.migrationId',
+    'ours.$': '$.wait.anycastList.anycastIps',
+  });
   c.task('LowerDnsTtl', { fn: 'LowerDnsTtl', parameters: { 'records.$': '$.baseline.dns', 'cutoverTtl.$': '$.plan.dns.cutoverTtl', 'migrationId.$': '$.plan.migrationId' }, resultPath: '$.dnsTtl' });
   c.poll('AwaitTtlChangeInsync', { fn: 'CheckDnsChanges', parameters: { 'changes.$': '$.dnsTtl.changes' }, profile: PollProfiles.dnsChange, resultPath: '$.wait.ttlChange' });
   c.wait('WaitOutOldTtl', { secondsPath: '$.dnsTtl.waitSeconds', comment: 'Resolvers may cache the old answer for the old TTL after the change is INSYNC.' });
@@ -144,6 +148,21 @@ function build() {
     timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
     resultPath: '$.approval',
     rejectTo: PARK,
+  });
+  // The approval may have waited days: what it showed must still hold, or nothing is advertised (the migration parks).
+  c.parallel('ConfirmPlanUnchanged', {
+    comment: 'Since the plan was approved: the distributions still use the list, the CIDRs are still provisioned, each DNS record still answers what the plan said.',
+    branches: [
+      (b) => b.task('ConfirmDistributionsUnchanged', {
+        fn: 'InspectDistributions', parameters: { 'distributionIds.$': '$.plan.distributionIds', expect: { 'anycastIpListId.$': '$.anycastList.id', deployed: false }, sinceApproval: true }, resultPath: '$',
+      }),
+      (b) => b.task('ConfirmCidrsUnchanged', {
+        fn: 'InspectByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', require: ['provisioned', 'advertised'], sinceApproval: true }, resultPath: '$',
+      }),
+      (b) => b.task('ConfirmDnsUnchanged', { fn: 'InspectDnsRecords', parameters: { 'records.$': '$.plan.dns.records', 'unchangedFrom.$': '$.baseline.dns' }, resultPath: '$' }),
+    ],
+    resultPath: null,
+    catchTo: PARK,
   });
 
   // The approval told the operator to withdraw at the old provider: from here on, AWS's announcement may be the

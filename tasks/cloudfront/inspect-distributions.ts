@@ -13,6 +13,8 @@ const Event = z.object({
   /** Where the ids came from in the input, for error messages. */
   inputPath: z.string().default('distributionIds'),
   expect: z.object({ anycastIpListId: z.string(), deployed: z.boolean() }).optional(),
+  /** Checking again after the approval: a mismatch means the world changed since the plan (PlanChanged). */
+  sinceApproval: z.boolean().default(false),
 });
 
 export const handler = defineTask('InspectDistributions', Event, async (input) => {
@@ -32,6 +34,7 @@ export const handler = defineTask('InspectDistributions', Event, async (input) =
     if (input.expect && c.AnycastIpListId !== input.expect.anycastIpListId) problems.push(`${id} does not use anycast list ${input.expect.anycastIpListId}`);
     if (input.expect?.deployed && d?.Status !== 'Deployed') problems.push(`${id} is ${d?.Status}`);
   }
+  if (problems.length && input.sinceApproval) throw new WorkflowError(ErrorNames.PlanChanged, `changed since the plan was approved: ${problems.join('; ')}`);
   if (problems.length) throw new WorkflowError(ErrorNames.ResourceFailed, problems.join('; '));
   return { distributions };
 });

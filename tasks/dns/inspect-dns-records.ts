@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
 import { nearestNames } from '../../domain/names';
-import { currentRecord, fqdn, zoneRecordNames } from './route53-client';
+import { answersOf, currentRecord, fqdn, zoneRecordNames, type TrackedRecord } from './route53-client';
 
 const Event = z.object({
   records: z.array(z.object({ hostedZoneId: z.string(), name: z.string(), type: z.string(), create: z.boolean().optional() }).passthrough()),
@@ -15,10 +15,16 @@ const Event = z.object({
   requireExisting: z.boolean().default(false),
   expectValues: z.array(z.string()).optional(),
   forbidValues: z.array(z.string()).optional(),
+  /**
+   * After the approval: each record must still answer what it answered when the plan was made (the TTL
+   * may be the lowered one), else the world changed since the plan (PlanChanged).
+   */
+  unchangedFrom: z.array(z.object({ name: z.string(), type: z.string(), before: z.any() }).passthrough()).optional(),
 });
 
+
 export const handler = defineTask('InspectDnsRecords', Event, async (input) => {
-  const records = [];
+  const records: Array<Omit<TrackedRecord, 'before'> & { before: Awaited<ReturnType<typeof currentRecord>> }> = [];
   const problems: string[] = [];
   const missing: Array<{ i: number; r: (typeof input.records)[number] }> = [];
   for (const [i, r] of input.records.entries()) {
@@ -37,6 +43,13 @@ export const handler = defineTask('InspectDnsRecords', Event, async (input) => {
     if (still.length) {
       throw new WorkflowError(ErrorNames.SafetyViolation, `${r.name} still answers ${still.join(', ')}; move DNS away before going on`);
     }
+  }
+  if (input.unchangedFrom) {
+    const changed = input.unchangedFrom.flatMap((was) => {
+      const now = records.find((r) => fqdn(r.name) === fqdn(was.name) && r.type === was.type);
+      return answersOf(now?.before) === answersOf(was.before) ? [] : [`${fqdn(was.name)} ${was.type} now answers ${answersOf(now?.before)} (the plan had ${answersOf(was.before)})`];
+    });
+    if (changed.length) throw new WorkflowError(ErrorNames.PlanChanged, `changed since the plan was approved: ${changed.join('; ')}`);
   }
   if (missing.length) {
     const zones = new Map<string, Array<{ name: string; type: string }>>();

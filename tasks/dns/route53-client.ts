@@ -22,6 +22,11 @@ export function fqdn(name: string): string {
   return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
 }
 
+/** What a record answers, ignoring its TTL: its values (sorted), or its alias target; "nothing" without it. */
+export function answersOf(r: { ResourceRecords?: Array<{ Value?: string }>; AliasTarget?: { DNSName?: string } } | null | undefined): string {
+  return r?.AliasTarget ? `alias ${fqdn(r.AliasTarget.DNSName ?? '')}` : (r?.ResourceRecords ?? []).map((v) => v.Value ?? '').sort().join(', ') || 'nothing';
+}
+
 /** The current record set for name/type (simple routing: no SetIdentifier), or null. */
 export async function currentRecord(hostedZoneId: string, name: string, type: string): Promise<ResourceRecordSet | null> {
   const out = await route53().send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, StartRecordName: fqdn(name), StartRecordType: type as never, MaxItems: 1 }));

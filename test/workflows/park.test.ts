@@ -4,7 +4,7 @@
  * without provisioning again; teardown removes a parked migration; "undo-all" undoes everything.
  */
 import { operatorView, viewDifferences } from '../../runner/world-view';
-import { callsOf, exampleInput, exampleSim, run } from '../support/world';
+import { callsOf, exampleInput, exampleSim, run, semanticWorld } from '../support/world';
 
 const WF = 'onboard-cloudfront-byoip';
 
@@ -74,5 +74,34 @@ describe('a rejected onboarding parks', () => {
     expect(report.error?.name).toBe('InputInvalid');
     expect(report.error?.cause).toMatch(/onReject/);
     expect(report.awsCalls.filter((c) => !['SecretsManager', 'DynamoDB'].includes(c.service))).toEqual([]);
+  });
+});
+
+describe('what the approval showed must still hold when it is given', () => {
+  it('a DNS record changed while the approval waited: nothing is advertised, the migration parks naming the record, a new run asks again', async () => {
+    const sim = exampleSim();
+    const report = await run(sim, WF, exampleInput(), {
+      approve: async (req) => {
+        // Someone repoints www while the approvers read the plan.
+        await sim.call({
+          service: 'Route53', operation: 'ChangeResourceRecordSets', account: '111122223333', region: 'us-east-1',
+          input: { HostedZoneId: 'Z0EXAMPLE000001', ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'www.example.com.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.99' }] } }] } },
+        });
+        await req.approve();
+      },
+    });
+    expect(report.output).toMatchObject({ status: 'Parked', rejection: { Error: 'PlanChanged' } });
+    expect((report.output as any).rejection.Cause).toMatch(/changed since the plan was approved: www\.example\.com\. A now answers 192\.0\.2\.99 \(the plan had 198\.18\.1\.20\)/);
+    expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(0);
+    expect(report.states.some((s) => s.name === 'PointOfNoReturn')).toBe(false);
+    // The rollback leaves the other person's record alone (and says so); api, which only this run touched, is restored.
+    const zone = semanticWorld(sim).dns[0].records;
+    expect(zone.find((r: any) => r.Name === 'www.example.com.')).toMatchObject({ TTL: 60, ResourceRecords: [{ Value: '192.0.2.99' }] });
+    expect(zone.find((r: any) => r.Name === 'api.example.com.')).toMatchObject({ TTL: 3600, ResourceRecords: [{ Value: '198.18.0.10' }] });
+    expect(JSON.stringify((report.output as any).undone)).toMatch(/changed by someone else meanwhile, left as it is: www\.example\.com\. A \(now 192\.0\.2\.99\)/);
+    // Asked again: a new run plans from what is there now and reaches the approval.
+    const again = await run(sim, WF, exampleInput());
+    expect(again.status).toBe('SUCCEEDED');
+    expect(again.approvals[0].plan?.changes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'dns', target: 'www.example.com. A (Z0EXAMPLE000001)', from: '192.0.2.99 TTL 60' })]));
   });
 });

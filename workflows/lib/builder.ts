@@ -29,6 +29,8 @@ export const PRECONDITION_RETRY = { ErrorEquals: ['PreconditionFailed'], Interva
 export const COMPENSATE = 'Compensate';
 /** Where a gate's rejection goes in a workflow that parks (ChainBuilder.parking). */
 export const PARK = 'ParkOrUndo';
+/** The failures that park rather than undo everything: nobody said yes, or what they said yes to changed. */
+const PARKED_ERRORS = ['ApprovalRejected', 'PlanChanged'];
 /** After a pivot: the operator gate's states (docs/runbook.md "Operator decisions"). */
 export const OPERATOR_PLAN = 'PlanOperatorDecision';
 export const OPERATOR_GATE = 'AwaitOperator';
@@ -546,7 +548,7 @@ export class ChainBuilder {
    * Runs independent chains at once (e.g. one read per AWS service); the branch results come back as
    * an array, which `resultSelector` usually names. Branch tasks retry; failures are caught here.
    */
-  parallel(name: string, o: { branches: Array<(chain: ChainBuilder) => void>; resultSelector?: Record<string, Json>; resultPath: string | null; comment?: string }): this {
+  parallel(name: string, o: { branches: Array<(chain: ChainBuilder) => void>; resultSelector?: Record<string, Json>; resultPath: string | null; comment?: string; catchTo?: string }): this {
     const branches = o.branches.map((build) => {
       const sub = new ChainBuilder(true, this.rootBuilder());
       build(sub);
@@ -559,7 +561,7 @@ export class ChainBuilder {
       Branches: branches,
       ResultSelector: o.resultSelector,
       ResultPath: o.resultPath,
-      Catch: this.catchers(undefined, name),
+      Catch: this.catchers(o.catchTo, name),
     }));
     return this;
   }
@@ -583,8 +585,11 @@ export class ChainBuilder {
     this.parked = { keep: o.keep, outputParameters: o.outputParameters };
     const loose = (name: string, state: AslState) => this.add(name, prune(state), false);
     loose(PARK, {
-      Type: 'Choice', Comment: 'A rejection or an expiry with onReject "park": keep what took long to provision; otherwise undo everything.',
-      Choices: [{ And: [{ Variable: o.onRejectPath, StringEquals: 'park' }, { Variable: '$.failure.Error', StringEquals: 'ApprovalRejected' }], Next: 'ParkMigration' }],
+      Type: 'Choice', Comment: 'A rejection, an expiry or a plan that changed while it waited, with onReject "park": keep what took long to provision; otherwise undo everything.',
+      Choices: [{
+        And: [{ Variable: o.onRejectPath, StringEquals: 'park' }, { Or: PARKED_ERRORS.map((e) => ({ Variable: '$.failure.Error', StringEquals: e })) }],
+        Next: 'ParkMigration',
+      }],
       Default: COMPENSATE,
     });
     loose('ParkMigration', { Type: 'Pass', Comment: 'Remembers that this rollback parks: the undo loop ends in Parked.', Result: { keeps: o.keep }, ResultPath: '$.parked', Next: 'PlanParking' });
