@@ -7,4 +7,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   testTimeout: 60000,
+  // Jest's default is one worker less than the cores: on CI's 2 cores that is a single worker (everything in
+  // band). The test files are CPU-bound simulations; two workers use both cores (the parent mostly waits).
+  maxWorkers: 2,
 };
