@@ -51,7 +51,8 @@ async function recordedCalls(): Promise<Json[]> {
     const failing = await prepareScenario(scenario);
     const { error, times } = faultError(last.service, 'permanent');
     failing.sim.faults.add({ service: last.service, operation: last.operation, error, times, phase: 'before', skip: last.skip, message: `permanent fault at ${last.state}` });
-    await run(failing.sim, scenario.workflow, failing.input);
+    // Past the point of no return the operator decides back, so the undo tasks run as they would in AWS.
+    await run(failing.sim, scenario.workflow, failing.input, { operator: 'back' });
     keep(failing.sim, `${scenario.workflow} (failing at ${last.state})`);
   }
   return calls;

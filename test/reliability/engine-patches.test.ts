@@ -8,7 +8,8 @@ describe('a Map whose iteration fails', () => {
   it('starts no further iteration: one advertise refused, none after it, everything compensated', async () => {
     const sim = exampleSim();
     sim.faults.add({ service: 'EC2', operation: 'AdvertiseByoipCidr', error: 'UnauthorizedOperation', times: 1, phase: 'before' });
-    const report = await run(sim, 'onboard-cloudfront-byoip', exampleInput());
+    // The advertisement is past the point of no return: the operator decides back, and compensation runs.
+    const report = await run(sim, 'onboard-cloudfront-byoip', exampleInput(), { operator: 'back' });
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).not.toBe('CompensationIncomplete');
     const advertise = callsOf(report, 'AdvertiseByoipCidr');

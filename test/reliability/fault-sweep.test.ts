@@ -27,9 +27,10 @@ describe('the reliability sweep', () => {
   });
 
   it('reports a workflow that promised compensation but left changes behind as unexpected', async () => {
-    const clean = await cleanRun('vpc-origin-teardown');
-    const definition = workflows.find((w) => w.name === 'vpc-origin-teardown')! as { recovery: string };
-    const point = clean.points.find((p) => p.operation === 'DeleteResourceShare')!;
+    // Before its point of no return (the withdrawal) the teardown has already detached the anycast list.
+    const clean = await cleanRun('teardown-cloudfront-byoip');
+    const definition = workflows.find((w) => w.name === 'teardown-cloudfront-byoip')! as { recovery: string };
+    const point = clean.points.find((p) => p.operation === 'DeleteAnycastIpList')!;
     const promised = definition.recovery;
     definition.recovery = 'compensate'; // a teardown does not roll back: holding it to that promise must fail
     try {

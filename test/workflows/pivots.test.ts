@@ -16,8 +16,10 @@ const DENIED: Record<string, string> = { EC2: 'UnauthorizedOperation', Route53: 
 
 /** The (state, service, operation) a clean run calls after its PointOfNoReturn, once each. */
 function afterPivot(report: SimulationReport): Array<{ state: string; service: string; operation: string }> {
-  const pivot = report.states.find((s) => s.name === 'PointOfNoReturn')!;
-  const entered = new Set(report.states.filter((s) => s.enteredAt >= pivot.enteredAt).map((s) => s.name));
+  const at = report.states.findIndex((s) => s.name === 'PointOfNoReturn');
+  const pivot = report.states[at];
+  // States entered after it, in order (states before it may share its virtual time).
+  const entered = new Set(report.states.slice(at + 1).map((s) => s.name));
   const seen = new Map<string, { state: string; service: string; operation: string }>();
   for (const c of report.awsCalls) {
     if (!c.state || !entered.has(c.state)) continue;
