@@ -10,7 +10,7 @@ import { inputInvalid } from './errors';
 import {
   AccountId, checkAuthorization, MAX_APPROVAL_SECONDS, cidrIssue, DistributionId, DnsName, Email, formatIssues, HostedZoneId, IpamId,
   PublicIpv4Slash24, Region, SecretRef, shortText, topLevelCidrIssues,
-  CidrAuthorizationSchema,
+  CidrAuthorizationSchema, OnReject,
 } from './validation';
 import { nonPublicReason } from './cidr';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
@@ -53,12 +53,8 @@ export const OnboardInputSchema = z.object({
     timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400),
   }).strict().default({ timeoutSeconds: 7 * 86_400 }),
   anycastIpListName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes').optional(),
-  /**
-   * A rejected or expired approval: "park" (default) undoes only what is cheap to redo (DNS TTLs, the
-   * distributions' settings, the anycast list) and keeps the provisioned pools and CIDRs, which took hours
-   * to a week; a later onboarding of the same CIDRs resumes without provisioning again. "undo-all" undoes everything.
-   */
-  onReject: z.enum(['park', 'undo-all']).default('park'),
+  /** A rejection parks (DNS TTLs, distribution settings and the anycast list undone; pools and CIDRs kept) or "undo-all". */
+  onReject: OnReject,
   /** When another execution holds these CIDRs or distributions: wait for it (true) or fail at once (false). */
   waitForLocks: z.boolean().default(false),
   /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */

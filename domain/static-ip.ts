@@ -16,7 +16,7 @@ import { canonicalCidr, compareCidrs, containsAddress, formatCidr, nonPublicReas
 import { inputInvalid } from './errors';
 import { leaseName } from './leases';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
-import { AccountId, checkAuthorization, cidrIssue, CidrAuthorizationSchema, Email, formatIssues, Region } from './validation';
+import { AccountId, checkAuthorization, cidrIssue, CidrAuthorizationSchema, Email, formatIssues, OnReject, Region } from './validation';
 
 /** Global Accelerator's control plane lives in us-west-2 whatever region the stack is in. */
 export const GA_API_REGION = 'us-west-2';
@@ -99,6 +99,8 @@ export const StaticIpInputSchema = z.object({
   /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
   approvers: z.array(Email).max(20).default([]),
   approval: Approval,
+  /** A rejection parks (the ranges stay provisioned to Global Accelerator; the leases are released) or "undo-all". */
+  onReject: OnReject,
   /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
   internetChecks: InternetChecksInputSchema.default(NO_SKIP),
 }).strict();
@@ -128,6 +130,7 @@ export interface StaticIpPlan {
   };
   approvers: string[];
   approval: { timeoutSeconds: number };
+  onReject: 'park' | 'undo-all';
   /** State-table leases: one writer per range and per accelerator. */
   lock: { resources: string[]; leaseSeconds: number };
   internetChecks: InternetChecksInput;
@@ -254,6 +257,7 @@ export function planStaticIp(raw: unknown, now: Date): StaticIpPlan {
     },
     approvers: input.approvers,
     approval: { timeoutSeconds: input.approval.timeoutSeconds },
+    onReject: input.onReject,
     lock: { resources: [...cidrs.map(leaseName.cidr), leaseName.accelerator(a.arn ?? name)], leaseSeconds: 24 * 86_400 },
     internetChecks: input.internetChecks,
   };

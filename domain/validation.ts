@@ -153,3 +153,10 @@ export function formatIssues(error: z.ZodError): string {
     })
     .join('\n');
 }
+
+/**
+ * A rejected or expired approval: "park" (default) undoes only what is cheap to redo and keeps what took
+ * hours to weeks to provision (pools, provisioned CIDRs), so the same input later resumes without
+ * provisioning again; "undo-all" undoes everything (docs/runbook.md).
+ */
+export const OnReject = z.enum(['park', 'undo-all']).default('park');

@@ -97,10 +97,24 @@ describe('static-ip-byoip', () => {
     });
   });
 
-  it('rolls everything back when the approval is rejected: nothing advertised, ranges deprovisioned', async () => {
+  it('a rejection parks: nothing advertised, the ranges stay provisioned to Global Accelerator, the leases released; a new run resumes without provisioning', async () => {
+    const sim = exampleSim();
+    const report = await run(sim, WF, exampleInput(WF), { approve: 'reject' });
+    expect(report.status).toBe('SUCCEEDED');
+    expect(report.output).toMatchObject({ status: 'Parked', kept: { provisionedCidrs: CIDRS }, rejection: { Error: 'ApprovalRejected' } });
+    expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(0);
+    expect(callsOf(report, 'DeprovisionByoipCidr')).toHaveLength(0);
+    expect(gaWorld(sim).cidrs.map((c: any) => c.state)).toEqual(CIDRS.map(() => 'READY'));
+    expect(locksLeft(sim)).toEqual([]);
+    const again = await run(sim, WF, exampleInput(WF));
+    expect(again.status).toBe('SUCCEEDED');
+    expect(callsOf(again, 'ProvisionByoipCidr')).toHaveLength(0);
+  });
+
+  it('rolls everything back when the approval is rejected with onReject "undo-all": nothing advertised, ranges deprovisioned', async () => {
     const sim = exampleSim();
     const before = gaWorld(sim);
-    const report = await run(sim, WF, exampleInput(WF), { approve: 'reject' });
+    const report = await run(sim, WF, exampleInput(WF, { onReject: 'undo-all' }), { approve: 'reject' });
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('ApprovalRejected');
     expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(0);
@@ -215,7 +229,7 @@ describe('static-ip-byoip', () => {
 
   it('keeps a range that was provisioned before this execution when rolling back', async () => {
     const sim = exampleSim({ globalAccelerator: { byoipCidrs: [{ account: '111122223333', cidr: '198.19.0.0/24', state: 'READY' }] } });
-    const report = await run(sim, WF, exampleInput(WF), { approve: 'reject' });
+    const report = await run(sim, WF, exampleInput(WF, { onReject: 'undo-all' }), { approve: 'reject' });
     expect(report.error?.name).toBe('ApprovalRejected');
     expect(callsOf(report, 'ProvisionByoipCidr').map((c: any) => c.input.Cidr)).toEqual(['198.19.1.0/24']);
     expect(callsOf(report, 'DeprovisionByoipCidr').map((c: any) => c.input.Cidr)).toEqual(['198.19.1.0/24']);
