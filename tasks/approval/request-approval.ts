@@ -44,8 +44,8 @@ export const handler = defineTask('RequestApproval', Event, async (input, contex
       : `the plan names approvers the deployment does not have (${stray.join(', ')}); only byoip.approvers may decide`);
   }
   const requester = input.requester ?? null;
-  // An operator gate takes one decision: the workflow is already past its point of no return and waiting.
-  const needed = input.plan.decisions ? 1 : requiredApprovals(input.workflow, input.gate);
+  // byoip.twoApproverGates naming the workflow covers its operator decisions too (back withdraws from the internet).
+  const needed = requiredApprovals(input.workflow, input.gate);
   const eligible = eligibleApprovers(input.plan.approvers, requester ?? undefined);
   if (eligible.length < needed) {
     throw new WorkflowError(ErrorNames.ConfigurationInvalid, `this change needs ${needed} approver(s) other than the requester ${requester?.approver ?? ''}, but the plan has ${eligible.length}: add approvers to byoip.approvers or to the input's approvers`);

@@ -395,6 +395,11 @@ export async function decideApproval(req: DecisionRequest): Promise<DecisionOutc
   };
   const decision: Decision = { ...unsigned, mac: decisionMac(keys, cur.approvalId, cur.round, unsigned) };
   const earlier = validApprovals(keys, cur, cur.approvals);
+  // Two approvers of an operator decision must agree on it: the first one's decision is what the second confirms.
+  const other = earlier.find((d) => d.outcome !== req.outcome);
+  if (passes && other) {
+    return { kind: 'refused', view: toView(cur), problems: [`${other.decidedBy} decided "${other.outcome}"; a second decision must agree (or let this one expire and decide again)`] };
+  }
   if (passes && earlier.some((d) => d.decidedBy.toLowerCase() === decision.decidedBy.toLowerCase())) {
     return { kind: 'refused', view: toView(cur), problems: [`${decision.decidedBy} has already approved; this change needs ${cur.requiredApprovals} different approvers`] };
   }

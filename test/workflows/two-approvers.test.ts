@@ -40,3 +40,27 @@ it('a two-approver gate waits for a second, different approver', async () => {
   expect((report.output as any).approval).toMatchObject({ decidedBy: 'netops-lead@example.com', approvers: ['netops-oncall@example.com', 'netops-lead@example.com'] });
   expect(callsOf(report, 'SendTaskSuccess')).toHaveLength(1);
 });
+
+it('an operator decision under a two-approver policy needs two approvers who agree', async () => {
+  const sim = exampleSim({ deployment: { twoApproverGates: [WF] } });
+  sim.faults.add('CutoverDns/Route53:ChangeResourceRecordSets=AccessDeniedx1');
+  const outcomes: Array<Record<string, unknown>> = [];
+  const identity = (approver: string) => ({ approver, principal: `approver:${approver}`, authentication: 'link' as const });
+  const approve = async (req: ApprovalRequest) => {
+    const { decideApproval } = await import('../../tasks/approval/store');
+    const decide = (who: string, outcome: string) => decideApproval({ approvalId: req.approvalId, outcome, reason: 'CHG-9', via: 'test', identity: identity(who), confirmed: true });
+    if (!req.payload.plan.decisions) {
+      await decide('netops-oncall@example.com', 'approve');
+      await decide('netops-lead@example.com', 'approve');
+      return;
+    }
+    outcomes.push(await decide('netops-oncall@example.com', 'forward') as never);
+    outcomes.push(await decide('netops-lead@example.com', 'back') as never);
+    outcomes.push(await decide('netops-lead@example.com', 'forward') as never);
+  };
+  const report = await run(sim, WF, exampleInput(WF, { approvers: ['netops-oncall@example.com', 'netops-lead@example.com'] }), { approve });
+  expect(outcomes.map((o) => o.kind)).toEqual(['recorded', 'refused', 'decided']);
+  expect(outcomes[1]).toMatchObject({ problems: [expect.stringMatching(/netops-oncall@example\.com decided "forward"; a second decision must agree/)] });
+  expect(report.status).toBe('SUCCEEDED');
+  expect(report.approvals.at(-1)?.operator).toMatchObject({ failedState: 'CutoverDns', outcome: 'forward' });
+});
