@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { planOnboarding, onboardCutoverPlan, type DistributionBefore, type OnboardPlan, type RecordBefore } from '../domain/cloudfront-byoip';
+import { planStaticIp, staticIpCutoverPlan, type StaticIpPlan } from '../domain/static-ip';
 import { loadTaskHandler, taskContext } from '../runner/local-runner';
 import { createSimulator, type Simulator } from '../sim';
 import { connectSimulator } from '../sim/transport';
@@ -24,8 +25,9 @@ export interface PlanRow {
 
 const PHASES: PlanRow['phase'][] = ['before approval', 'approved', 'after'];
 
-export interface OnboardingPreview {
-  workflow: 'onboard-cloudfront-byoip';
+/** A workflow's changes, in order: what `byoip plan` prints. */
+export interface Preview {
+  workflow: string;
   migrationId: string;
   rows: PlanRow[];
   /** What approving confirms (recorded with the decision). */
@@ -36,7 +38,7 @@ export interface OnboardingPreview {
 interface CurrentState { cidrStates: Record<string, string>; distributions: DistributionBefore[]; records: RecordBefore[] }
 
 /** The onboarding's changes, in order, from its validated plan and the current state. Pure. */
-export function previewOnboarding(plan: OnboardPlan, now: CurrentState, approvers: string[]): OnboardingPreview {
+export function previewOnboarding(plan: OnboardPlan, now: CurrentState, approvers: string[]): Preview {
   const rows: PlanRow[] = [];
   const before = (kind: string, target: string, from: string, to: string) => rows.push({ phase: 'before approval', kind, target, from, to });
   before('ipam pool', `top-level pool in ${plan.ipamId} (${plan.region})`, '(none, or the one tagged with this migration)', `pool for ${plan.topLevelCidrs.join(', ')}`);
@@ -63,7 +65,28 @@ export function previewOnboarding(plan: OnboardPlan, now: CurrentState, approver
   };
 }
 
-export function formatPreview(p: OnboardingPreview): string {
+/** Global Accelerator's range states a provisioning leaves alone (already brought, or advertised). */
+const GA_HELD = ['READY', 'ADVERTISING', 'PENDING_ADVERTISING'];
+
+/** static-ip-byoip's changes, in order, from its validated plan and the current state. Pure. */
+export function previewStaticIp(plan: StaticIpPlan, now: { cidrStates: Record<string, string>; accelerator: { found: boolean; ipAddresses: string[] } }, approvers: string[]): Preview {
+  const rows: PlanRow[] = [];
+  for (const c of plan.cidrs) {
+    const state = now.cidrStates[c] ?? 'not provisioned';
+    if (!GA_HELD.includes(state)) rows.push({ phase: 'before approval', kind: 'provision', target: `${c} (Global Accelerator, ${plan.gaRegion})`, from: state, to: 'READY (signed for this account; hours to weeks)' });
+  }
+  const gate = staticIpCutoverPlan({
+    migrationId: plan.migrationId, cidrs: plan.cidrs, approvers, accelerator: plan.accelerator, baseline: now.accelerator,
+    rangeStates: Object.fromEntries(plan.cidrs.map((c) => [c, GA_HELD.includes(now.cidrStates[c]) ? now.cidrStates[c] : 'READY'])),
+  });
+  for (const c of gate.changes) rows.push({ phase: 'approved', ...c });
+  return {
+    workflow: 'static-ip-byoip', migrationId: plan.migrationId, rows, confirm: gate.confirm,
+    note: 'The approval shows the "approved" rows and the plan hash the decision is verified against; a rejection keeps the provisioned ranges (onReject "park") unless the input says "undo-all".',
+  };
+}
+
+export function formatPreview(p: Preview): string {
   const head: PlanRow = { phase: 'approved', kind: 'change', target: 'what', from: 'from', to: 'to' };
   const all = [head, ...p.rows];
   const w = (k: keyof PlanRow) => Math.min(60, Math.max(...all.map((r) => String(r[k]).length)));
@@ -74,9 +97,11 @@ export function formatPreview(p: OnboardingPreview): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Runs the workflow's read-only tasks for the current state (no changing call). */
-async function readCurrentState(plan: OnboardPlan, account: string, region: string): Promise<CurrentState> {
-  const call = async <T>(task: string, event: unknown) => (await loadTaskHandler(task)(event, taskContext(task, account, region))) as T;
+/** Runs one of the workflow's read-only tasks (no changing call). */
+type Read = <T>(task: string, event: unknown) => Promise<T>;
+
+/** The onboarding's current state, read with its own read-only tasks. */
+async function readOnboardingState(plan: OnboardPlan, call: Read): Promise<CurrentState> {
   const [d, r, c] = await Promise.all([
     call<{ distributions: DistributionBefore[] }>('InspectDistributions', { distributionIds: plan.distributionIds }),
     call<{ records: RecordBefore[] }>('InspectDnsRecords', { records: plan.dns.records, requireExisting: true }),
@@ -85,13 +110,29 @@ async function readCurrentState(plan: OnboardPlan, account: string, region: stri
   return { distributions: d.distributions, records: r.records, cidrStates: c.states };
 }
 
+/** The workflows `byoip plan` previews: validate the input as the workflow does, read, list the changes. */
+const PREVIEWS: Record<string, (raw: unknown, now: Date, read: Read, defaultApprovers: string[]) => Promise<Preview>> = {
+  'onboard-cloudfront-byoip': async (raw, now, read, defaultApprovers) => {
+    const plan = planOnboarding(raw, now);
+    return previewOnboarding(plan, await readOnboardingState(plan, read), plan.approvers.length ? plan.approvers : defaultApprovers);
+  },
+  'static-ip-byoip': async (raw, now, read, defaultApprovers) => {
+    const plan = planStaticIp(raw, now);
+    const base = await read<{ cidrStates: Record<string, string>; accelerator: { found: boolean; ipAddresses: string[] } }>('CaptureStaticIpBaseline', {
+      cidrs: plan.cidrs, accelerator: { mode: plan.accelerator.mode, arn: plan.accelerator.arn, ipAddresses: plan.accelerator.ipAddresses },
+    });
+    return previewStaticIp(plan, base, plan.approvers.length ? plan.approvers : defaultApprovers);
+  },
+};
+
 export async function planCommand(
   workflow: string, opts: { input: string; world?: string; json?: boolean }, out: Pick<NodeJS.WriteStream, 'write'> = process.stdout, err: Pick<NodeJS.WriteStream, 'write'> = process.stderr,
   /** A simulator to read instead of --world (tests: to see every call the plan makes). */
   given?: Simulator,
 ): Promise<number> {
-  if (workflow !== 'onboard-cloudfront-byoip') {
-    err.write(`byoip plan: ${workflow} has no preview yet (onboard-cloudfront-byoip has); rehearse it with byoip simulate ${workflow} --input ... --world ...\n`);
+  const preview = PREVIEWS[workflow];
+  if (!preview) {
+    err.write(`byoip plan: ${workflow} has no preview yet (${Object.keys(PREVIEWS).join(', ')} have); rehearse it with byoip simulate ${workflow} --input ... --world ...\n`);
     return 2;
   }
   const raw = JSON.parse(readFileSync(opts.input, 'utf8'));
@@ -102,15 +143,13 @@ export async function planCommand(
   }
   const disconnect = sim ? connectSimulator(sim) : undefined;
   try {
-    const run = async () => {
-      const plan = planOnboarding(raw, new Date(Date.now()));
-      const account = sim?.world.defaultAccount ?? plan.accountId;
-      const state = await readCurrentState(plan, account, plan.region);
-      const approvers = plan.approvers.length ? plan.approvers : sim?.world.deployment.approvers ?? ['(the deployment\'s approvers)'];
-      return previewOnboarding(plan, state, approvers);
-    };
-    const preview = sim ? await sim.clock.drive(run) : await run();
-    out.write(opts.json ? `${JSON.stringify(preview, null, 2)}\n` : formatPreview(preview));
+    const account = sim?.world.defaultAccount ?? process.env.AWS_ACCOUNT_ID ?? 'this-account';
+    const region = sim?.world.defaultRegion ?? process.env.AWS_REGION ?? 'us-east-1';
+    const read: Read = async <T>(task: string, event: unknown) => (await loadTaskHandler(task)(event, taskContext(task, account, region))) as T;
+    const approvers = sim?.world.deployment.approvers ?? ['(the deployment\'s approvers)'];
+    const run = () => preview(raw, new Date(Date.now()), read, approvers);
+    const result = sim ? await sim.clock.drive(run) : await run();
+    out.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatPreview(result));
     return 0;
   } catch (e) {
     if (e instanceof Error && ['InputInvalid', 'ConfigurationInvalid'].includes(e.name)) {

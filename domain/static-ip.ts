@@ -359,3 +359,34 @@ export function gaCidrProgress(state: string | undefined, target: GaWaitTarget):
 export function sameAddresses(a: string[], b: string[]): boolean {
   return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 }
+
+/**
+ * The plan a human approves before Global Accelerator advertises the ranges (PlanStaticIpCutover), and
+ * what `byoip plan static-ip-byoip` shows: each advertisement, the accelerator's addresses before ->
+ * after, the routing, and what approving confirms about whoever announces the prefixes today.
+ */
+export function staticIpCutoverPlan(input: {
+  migrationId: string; cidrs: string[]; approvers: string[]; rangeStates: Record<string, string>;
+  accelerator: {
+    mode: 'create' | 'update'; arn: string; name: string; ipAddresses: string[]; ensureRouting: boolean;
+    listener: { protocol: string; portRanges: Array<{ fromPort: number; toPort: number }> };
+    endpointGroup: { region: string; endpoints: Array<{ albArn: string }> };
+  };
+  baseline: { found: boolean; ipAddresses: string[] };
+}) {
+  const a = input.accelerator;
+  const target = a.mode === 'update' ? a.arn : `new accelerator "${a.name}"`;
+  const amazonNote = a.ipAddresses.length === 1 ? ' (+ one address Global Accelerator assigns from Amazon\'s pool)' : '';
+  const ports = a.listener.portRanges.map((p) => (p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`)).join(',');
+  return {
+    title: `Advertise ${input.cidrs.join(', ')} from Global Accelerator and serve ${a.ipAddresses.join(', ')} (${input.migrationId})`,
+    approvers: input.approvers,
+    changes: [
+      ...input.cidrs.map((c) => ({ kind: 'advertise', target: c, from: input.rangeStates[c] ?? 'READY', to: 'advertised by AWS (AS16509) from Global Accelerator edge locations' })),
+      { kind: 'accelerator', target, from: input.baseline.found ? input.baseline.ipAddresses.join(', ') : 'does not exist', to: `${a.ipAddresses.join(', ')}${amazonNote}` },
+      ...(a.ensureRouting ? [{ kind: 'routing', target: `${a.listener.protocol} ${ports}`, from: 'as is', to: `endpoint group ${a.endpointGroup.region}: ${a.endpointGroup.endpoints.map((e) => e.albArn).join(', ')}` }] : []),
+    ],
+    prerequisite: 'Whoever announces these prefixes today must stop before AWS starts: a prefix announced from two places may not reach AWS.',
+    confirm: `whoever announces ${input.cidrs.join(', ')} today stops when AWS starts advertising them, right after this approval`,
+  };
+}

@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planCommand, type OnboardingPreview } from '../cli/plan';
+import { planCommand, type Preview } from '../cli/plan';
 import { isMutating } from '../sim/simulator';
 import { byoipSync } from './support/cli-process';
 import { exampleInput, exampleSim, run } from './support/world';
@@ -37,7 +37,7 @@ describe('byoip plan onboard-cloudfront-byoip', () => {
     const sim = exampleSim();
     const out = sink();
     expect(await planCommand('onboard-cloudfront-byoip', { input: INPUT, json: true }, out.stream, out.stream, sim)).toBe(0);
-    const preview = JSON.parse(out.text.join('')) as OnboardingPreview;
+    const preview = JSON.parse(out.text.join('')) as Preview;
     expect(sim.calls.length).toBeGreaterThan(0);
     expect(sim.calls.filter((c) => isMutating(c.operation))).toEqual([]);
     // The same world, onboarded: the approval's changes are the plan's "approved" and distribution rows, anycast IPs filled in.
@@ -61,5 +61,25 @@ describe('byoip plan onboard-cloudfront-byoip', () => {
     expect(await planCommand('onboard-cloudfront-byoip', { input: bad }, sink().stream, err.stream, sim)).toBe(2);
     expect(err.text.join('')).toMatch(/ww\.example\.com\. does not exist in zone .*closest A records: www\.example\.com\./);
     expect(sim.calls.filter((c) => isMutating(c.operation))).toEqual([]);
+  });
+});
+
+describe('byoip plan static-ip-byoip', () => {
+  it('lists the provisioning and exactly the changes its approval then shows, reading only', async () => {
+    const sim = exampleSim();
+    const out = sink();
+    expect(await planCommand('static-ip-byoip', { input: 'examples/static-ip-byoip.input.json', json: true }, out.stream, out.stream, sim)).toBe(0);
+    const preview = JSON.parse(out.text.join('')) as Preview;
+    expect(sim.calls.filter((c) => isMutating(c.operation))).toEqual([]);
+    expect(preview.rows.filter((r) => r.phase === 'before approval').map((r) => r.kind)).toEqual(['provision', 'provision']);
+    const report = await run(exampleSim(), 'static-ip-byoip', exampleInput('static-ip-byoip'));
+    const approved = report.approvals[0].plan!.changes!.map((c) => `${c.kind} ${c.target} ${c.from} ${c.to}`);
+    expect(preview.rows.filter((r) => r.phase === 'approved').map((r) => `${r.kind} ${r.target} ${r.from} ${r.to}`)).toEqual(approved);
+  });
+
+  it('says which workflows it previews for the others (exit 2)', () => {
+    const res = byoipSync(['plan', 'asn-swap', '-i', 'examples/asn-swap.input.json']);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/asn-swap has no preview yet \(onboard-cloudfront-byoip, static-ip-byoip have\)/);
   });
 });
