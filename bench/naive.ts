@@ -22,7 +22,7 @@ export interface PollLoopRef {
 /** Every builder-generated poll loop in a state map, nested Map/Parallel states included. */
 export function pollLoops(definition: Json): PollLoopRef[] {
   const found: PollLoopRef[] = [];
-  visit(definition.States, (states, name) => found.push({ check: name, wait: `${name}Wait` }));
+  visit(definition.States, (_states, name) => found.push({ check: name, wait: `${name}Wait` }));
   return found;
 }
 

@@ -8,6 +8,6 @@ require('../cli/main.ts')
   .main(process.argv)
   .then((code) => { process.exitCode = code; })
   .catch((err) => {
-    console.error(`byoip: ${err && err.message ? err.message : err}`);
+    console.error(`byoip: ${err?.message ? err.message : err}`);
     process.exitCode = 2;
   });

@@ -6,7 +6,7 @@
  * produces.
  */
 import { constants, createPublicKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { canonicalCidr, CidrError } from './cidr';
+import { canonicalCidr, type CidrError } from './cidr';
 
 export interface AuthorizationMessage {
   readonly account: string;

@@ -5,14 +5,13 @@
 import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
 import { leaseName } from './leases';
-import { canonicalCidr, compareCidrs, contains, formatCidr, overlaps, parseCidr, type Cidr } from './cidr';
+import { canonicalCidr, compareCidrs, formatCidr, overlaps, parseCidr } from './cidr';
 import { inputInvalid } from './errors';
 import {
-  AccountId, checkAuthorization, MAX_APPROVAL_SECONDS, cidrIssue, DistributionId, DnsName, Email, formatIssues, HostedZoneId, IpamId,
-  PublicIpv4Slash24, Region, SecretRef, shortText, topLevelCidrIssues,
+  AccountId, checkAuthorization, MAX_APPROVAL_SECONDS, DistributionId, DnsName, Email, formatIssues, HostedZoneId, IpamId,
+  PublicIpv4Slash24, Region, topLevelCidrIssues,
   CidrAuthorizationSchema, OnReject,
 } from './validation';
-import { nonPublicReason } from './cidr';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
 
 export const ADVERTISE_SPACING_SECONDS = 11; // AWS allows one Advertise/Withdraw per 10 s per account
@@ -93,7 +92,6 @@ function fqdn(name: string): string {
 function crossCheck(input: OnboardInput, now: Date, ctx: z.RefinementCtx): void {
   // Field-level issues don't stop zod from running this; skip what already failed to parse.
   const parsed = input.cidrs.map((c) => { try { return parseCidr(c); } catch { return undefined; } });
-  const slash24: Cidr[] = parsed.filter((c): c is Cidr => c !== undefined);
   for (let i = 0; i < parsed.length; i++) {
     for (let j = i + 1; j < parsed.length; j++) {
       const a = parsed[i];

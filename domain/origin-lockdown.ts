@@ -517,7 +517,6 @@ export const SyncName = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3
 const VpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as vpc-0123456789abcdef0');
 const EniId = z.string().regex(/^eni-[0-9a-f]{8,17}$/, 'must be a network interface id such as eni-0123456789abcdef0');
 const FamilySchema = z.enum(['ipv4', 'ipv6']);
-const Tcp = z.literal('tcp', { error: 'must be tcp: CloudFront reaches origins over TCP only' }).default('tcp');
 
 /** A port range the sync opens to CloudFront: TCP 80, 443, or within 1024-65535, nothing else. */
 export const LockdownPort = z.object({
@@ -618,7 +617,7 @@ export type OriginLockdownConfig = z.infer<typeof OriginLockdownConfigSchema>;
 
 /** The configured sync of that name, or an InputInvalid naming the configured ones. */
 export function configuredSync(lockdown: OriginLockdownConfig, syncName: string): OriginSyncConfig {
-  const sync = Object.prototype.hasOwnProperty.call(lockdown.syncs, syncName) ? lockdown.syncs[syncName] : undefined;
+  const sync = Object.hasOwn(lockdown.syncs, syncName) ? lockdown.syncs[syncName] : undefined;
   if (!sync) {
     const known = Object.keys(lockdown.syncs);
     throw inputInvalid(`origin-ranges-sync input is invalid:\n  - input.syncName: no sync "${syncName}" is configured (byoip.originLockdown.syncs ${known.length ? `has ${known.join(', ')}` : 'is empty'})`);

@@ -3,8 +3,8 @@
  * mistake at once, each as "input.<path>: <rule>", so an operator can fix the file in one pass.
  */
 import * as z from 'zod';
-import { AuthorizationError, decodeSignature, parseAuthorizationMessage } from './authorization';
-import { CidrError, contains, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
+import { type AuthorizationError, decodeSignature, parseAuthorizationMessage } from './authorization';
+import { type CidrError, contains, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
 import { checkEmail } from './email';
 

@@ -44,7 +44,7 @@ export function addTriggers(scope: Construct, o: { stateMachines: Map<string, sf
     }));
   });
   const dlq = new sqs.Queue(scope, 'TriggerDlq', { enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED, retentionPeriod: Duration.days(14) });
-  for (const [name, sm] of o.stateMachines) {
+  for (const [name] of o.stateMachines) {
     if (!eventStartable(o.config, name) || sources.length === 0) continue;
     new events.Rule(scope, `${name}-trigger`, {
       eventBus: bus,

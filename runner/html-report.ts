@@ -43,7 +43,8 @@ function timeScale(total: number, startedAt: string, phases: SimulationReport['p
   const bounds = [...new Set([0, span, ...phases.flatMap((p) => [p.startedAt, p.startedAt + p.seconds])].filter((t) => t >= 0 && t <= span))].sort((a, b) => a - b);
   const weights = bounds.slice(1).map((b, i) => (b - bounds[i] > 0 ? Math.sqrt(b - bounds[i]) + 2 : 0));
   const sum = weights.reduce((a, b) => a + b, 0) || 1;
-  const offsets = weights.reduce<number[]>((acc, w) => [...acc, acc[acc.length - 1] + (w / sum) * PLOT_W], [0]);
+  const offsets = [0];
+  for (const w of weights) offsets.push(offsets[offsets.length - 1] + (w / sum) * PLOT_W);
   const x = (t: number) => {
     const c = Math.max(0, Math.min(t, span));
     let i = bounds.findIndex((b, k) => k < bounds.length - 1 && c >= b && c <= bounds[k + 1]);
@@ -73,7 +74,6 @@ function axis(scale: Scale, height: number): string {
   }).join('');
 }
 
-const phaseOf = (name: string, topLevel: Set<string>) => (POLL_PART.test(name) && topLevel.has(name.replace(POLL_PART, '')) ? name.replace(POLL_PART, '') : name);
 
 interface PhaseRow {
   name: string;

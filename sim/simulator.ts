@@ -168,7 +168,7 @@ export class Simulator {
   /** Deterministic ids in AWS's shapes (e.g. ipam-pool-0a1b2c...). */
   nextId(prefix: string, hexLength = 17): string {
     this.idCounter++;
-    const hex = (this.idCounter.toString(16) + 'sim').padStart(hexLength, '0').slice(-hexLength);
+    const hex = (`${this.idCounter.toString(16)}sim`).padStart(hexLength, '0').slice(-hexLength);
     return `${prefix}${hex}`;
   }
 

@@ -79,7 +79,7 @@ function callerAccount(sim: Simulator, target: ClientTarget): string {
   const account = accountOfRole(target.roleArn);
   const roleName = target.roleArn.split('/').pop()!;
   const seeded = sim.account(account);
-  if (!seeded || !seeded.assumableRoles.includes(roleName)) {
+  if (!seeded?.assumableRoles.includes(roleName)) {
     throw awsError('AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${target.roleArn}`, 403);
   }
   return account;

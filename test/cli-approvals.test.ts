@@ -73,7 +73,7 @@ describe('byoip approvals / approve / reject', () => {
     };
     const report = await run(sim, 'onboard-cloudfront-byoip', exampleInput(), { approve });
     expect(codes).toEqual([0, 1, 0, 1]);
-    expect(printed[0]).toMatch(/^apr-[0-9a-f]{24}  onboard-cloudfront-byoip [\s\S]* \(11 changes\); approvers: netops-oncall@example\.com\n$/);
+    expect(printed[0]).toMatch(/^apr-[0-9a-f]{24} {2}onboard-cloudfront-byoip [\s\S]* \(11 changes\); approvers: netops-oncall@example\.com\n$/);
     expect(printed.splice(1, 1)[0]).toBe('not recorded:\n  - approving needs your confirmation: the previous provider withdraws 198.18.0.0/24, 198.18.1.0/24, 198.18.2.0/24 at the moment AWS starts advertising them, right after this approval\n');
     expect(printed[1]).toMatch(/^approved apr-[0-9a-f]{24} as netops-oncall@example\.com \(authenticated by aws-sts: arn:aws:sts::111122223333:assumed-role\/byoip-approver\/netops-oncall@example\.com\): CHG-42\n$/);
     expect(printed[2]).toMatch(/is no longer pending \(APPROVED\); nothing was changed:\n {2}Approved by netops-oncall@example\.com \(byoip approve\)/);

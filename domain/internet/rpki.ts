@@ -183,6 +183,6 @@ export function judgeCurrentOrigin(a: { prefix: string; origin: number; status: 
     ...base,
     problem: `AS${a.origin} announces ${a.announced} today and is RPKI ${a.status} for it: networks that validate drop that route, `
       + 'and if AS' + a.origin + ' is not your current provider, someone else originates your prefix (find out before advertising from AWS)',
-    fix: roaFix(a.registry, roaPrefix(a.announced, covering), a.origin, length) + '; or have the announcement stopped if it is not yours',
+    fix: `${roaFix(a.registry, roaPrefix(a.announced, covering), a.origin, length)}; or have the announcement stopped if it is not yours`,
   };
 }

@@ -69,7 +69,7 @@ export function cloudfrontEdge(sim: Simulator): SimHttpHost {
       if (!origin.VpcOriginConfig) return respond(502, `Bad gateway: origin ${origin.DomainName} is not simulated`, { 'x-cache': 'Error from cloudfront' });
       const cf = sim.state<CloudFrontState>('cloudfront');
       const vpc = findVpcOrigin(cf, origin.VpcOriginConfig.VpcOriginId, origin.VpcOriginConfig.OwnerAccountId ?? d.account);
-      if (!vpc || vpc.lc.state !== 'Deployed') return respond(502, `Bad gateway: VPC origin ${origin.VpcOriginConfig.VpcOriginId} is not available`, { 'x-cache': 'Error from cloudfront' });
+      if (vpc?.lc.state !== 'Deployed') return respond(502, `Bad gateway: VPC origin ${origin.VpcOriginConfig.VpcOriginId} is not available`, { 'x-cache': 'Error from cloudfront' });
       const lb = sim.state<ElbState>('elbv2').loadBalancers.find((x) => x.arn === vpc.endpoint.Arn);
       if (!lb) return respond(502, 'Bad gateway: the VPC origin endpoint does not exist', { 'x-cache': 'Error from cloudfront' });
       const https = vpc.endpoint.OriginProtocolPolicy !== 'http-only';

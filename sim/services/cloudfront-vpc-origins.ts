@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { awsError } from '../aws-error';
-import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
+import { lifecycle, settle, transition } from '../lifecycle';
 import type { OpContext, Simulator } from '../simulator';
 import type { CloudFrontState, SimDistribution, SimVpcOrigin, VpcOriginStatus } from './cloudfront-state';
 import type { ElbState } from './elbv2';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { canonicalCidr, nthAddress, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
-import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
+import { eventual, lifecycle, settle, transition } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import { poolArn, registerAllocationCheck, type IpamState } from './ec2-ipam';
 import { cloudfrontEdge } from './cloudfront-edge';

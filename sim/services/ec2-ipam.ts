@@ -634,7 +634,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       const asn = input.Asn === undefined || input.Asn === AWS_ASN ? AWS_ASN : asnParam(input.Asn);
       if (asn !== AWS_ASN) {
         const byoasn = findByoasn(ctx.state, ctx.account, asn);
-        if (!byoasn || byoasn.lc.state !== 'provisioned') throw awsError('InvalidParameterValue', `AS${asn} is not a provisioned BYOASN of this account (${byoasn?.lc.state ?? 'not provisioned'})`);
+        if (byoasn?.lc.state !== 'provisioned') throw awsError('InvalidParameterValue', `AS${asn} is not a provisioned BYOASN of this account (${byoasn?.lc.state ?? 'not provisioned'})`);
         const association = liveAssociations(b).find((a) => a.Asn === asn);
         if (association?.lc.state !== 'associated') throw awsError('IncorrectState', `AS${asn} is not associated with ${cidr} (${association?.lc.state ?? 'no association'}); associate it first`);
       }

@@ -247,7 +247,7 @@ function ipamHolder(sim: Simulator, cidr: Cidr, account: string): string | undef
     .sort((a, b) => parseCidr(b.Cidr).prefix - parseCidr(a.Cidr).prefix);
   for (const c of held) {
     const pool = ipam.pools.find((p) => p.IpamPoolId === c.IpamPoolId);
-    if (!pool || pool.IpamScopeType !== 'public') continue;
+    if (pool?.IpamScopeType !== 'public') continue;
     const forCloudFront = pool.AwsService === 'global-services' || ipam.pools.some((p) => p.SourceIpamPoolId === pool.IpamPoolId && p.AwsService === 'global-services');
     const where = pool.OwnerId === account ? `VPC IPAM pool ${pool.IpamPoolId}` : 'another AWS account';
     return `${c.Cidr} is provisioned in ${where}${forCloudFront ? ' for CloudFront' : ' for Amazon EC2'}`;

@@ -90,7 +90,7 @@ function deciderAt(event: APIGatewayProxyEvent, linkApprover: string): { ok: tru
 }
 
 /** `byoip approve|reject` (POST /approvals/{id}/decision): JSON in, JSON out; the identity is the STS-proven principal, mapped to an approver. */
-async function cliDecision(event: APIGatewayProxyEvent, approvalId: string, raw: string, now: number): Promise<Reply> {
+async function cliDecision(_event: APIGatewayProxyEvent, approvalId: string, raw: string, now: number): Promise<Reply> {
   let body: { decision?: unknown; reason?: unknown; as?: unknown; round?: unknown; callerIdentity?: unknown; confirmed?: unknown };
   try {
     body = JSON.parse(raw) as typeof body;

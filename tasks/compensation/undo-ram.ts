@@ -24,7 +24,7 @@ const deleteResourceShare: UndoImpl = {
   },
   async check({ team }: { team: Team }, progress) {
     const left = await ownShares(ramAs(team.roleArn), { arns: progress?.shareArns as string[] });
-    return left.length ? { done: false, next: 'check', profile: PollProfiles.ramShare, progress } : { done: true, note: `deleted ${(progress?.shareArns as string[]).join(', ')}` };
+    return left.length ? { done: false, next: 'check', profile: PollProfiles.ramShare, progress } : { done: true, note: `deleted ${((progress?.shareArns as string[] | undefined) ?? []).join(', ')}` };
   },
 };
 

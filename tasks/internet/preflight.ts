@@ -49,7 +49,7 @@ async function signerFor(input: z.infer<typeof Event>): Promise<Signer> {
   if (!secretArn) throw new WorkflowError(ErrorNames.InputInvalid, `input.authorization.signingKeySecretId: ${auth.signingKeySecretId} is not a signing key this deployment may use (byoip.signing.keySecretArns)`);
   const secret = await client(SecretsManagerClient, { region: input.region }).send(new GetSecretValueCommand({ SecretId: secretArn }));
   const pem = secret.SecretString;
-  if (!pem || !pem.includes('PRIVATE KEY')) throw new WorkflowError(ErrorNames.InputInvalid, `secret ${auth.signingKeySecretId} does not hold a PEM private key`);
+  if (!pem?.includes('PRIVATE KEY')) throw new WorkflowError(ErrorNames.InputInvalid, `secret ${auth.signingKeySecretId} does not hold a PEM private key`);
   try {
     return signerFromPrivateKey(pem, `in secret ${auth.signingKeySecretId}`);
   } catch (e) {

@@ -74,7 +74,7 @@ export function bindToDeployment<P extends { approvers?: string[] }>(plan: P, co
   if (typeof named === 'string' && named !== account) {
     problems.push(`input.${field}: ${named} is not this deployment's account ${account}; the orchestrator signs and changes only its own account`);
   }
-  const who = approversFor(config, plan.approvers && plan.approvers.length ? plan.approvers : undefined);
+  const who = approversFor(config, plan.approvers?.length ? plan.approvers : undefined);
   problems.push(...who.problems.map((p) => `input.approvers: ${p}`));
   (b.teamAccounts ?? []).forEach((a, i) => {
     if (!config.teamAccounts.includes(a)) problems.push(`input.teams[${i}].accountId: ${a} is not a team account of this deployment (byoip.teamAccounts: ${config.teamAccounts.join(', ') || 'none'})`);

@@ -40,7 +40,7 @@ async function privateKey(secretArn: string): Promise<string> {
   const region = secretArn.split(':')[3];
   const secret = await client(SecretsManagerClient, { region }).send(new GetSecretValueCommand({ SecretId: secretArn }));
   const pem = secret.SecretString;
-  if (!pem || !pem.includes('PRIVATE KEY')) throw new WorkflowError(ErrorNames.ConfigurationInvalid, `secret ${secretArn} does not hold a PEM private key`);
+  if (!pem?.includes('PRIVATE KEY')) throw new WorkflowError(ErrorNames.ConfigurationInvalid, `secret ${secretArn} does not hold a PEM private key`);
   return pem;
 }
 

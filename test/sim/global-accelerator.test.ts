@@ -17,7 +17,7 @@ const ALB = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/ap
 const ga = (region = 'us-west-2') => client(GlobalAcceleratorClient, { region });
 const state = async (cidr: string) => (await ga().send(new ListByoipCidrsCommand({}))).ByoipCidrs?.find((c) => c.Cidr === cidr)?.State;
 
-async function provision(sim: Simulator, cidr: string, key?: string) {
+async function provision(_sim: Simulator, cidr: string, key?: string) {
   const [auth] = signedMessages([cidr], new Date(Date.now()), { key });
   return ga().send(new ProvisionByoipCidrCommand({ Cidr: cidr, CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature } }));
 }

@@ -27,7 +27,7 @@ const cf = (roleArn?: string) => client(CloudFrontClient, { region: 'us-east-1',
 const ram = (roleArn?: string) => client(RAMClient, { region: 'us-east-1', roleArn });
 const endpoint = (name = 'team-a-vpc-origin') => ({ Name: name, Arn: ALB_A, HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' as const, OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2' as const] } });
 
-async function createOrigin(sim: Simulator) {
+async function createOrigin(_sim: Simulator) {
   const out = await cf(ROLE_A).send(new CreateVpcOriginCommand({ VpcOriginEndpointConfig: endpoint() }));
   return out.VpcOrigin!;
 }

@@ -2,7 +2,7 @@
 import { connectSimulator } from '../../sim/transport';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSimulator, Simulator } from '../../sim';
+import { createSimulator, type Simulator } from '../../sim';
 import { formatAuthorizationMessage, signAuthorizationMessage, yyyymmdd } from '../../domain/authorization';
 import { runWorkflow, type RunOptions } from '../../runner/local-runner';
 import type { SimulationReport } from '../../runner/report';

@@ -165,7 +165,7 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
     });
     const report = await run(sim, WF, exampleInput());
     expect(report.status).toBe('SUCCEEDED');
-    expect(evidence(report, 'PreflightInternetChecks')!.summary[1]).toMatch(new RegExp(`^RPKI \\(validator export https://rpki\\.example\\.net/vrps\\.json\\): valid for AS16509, AS14618`));
+    expect(evidence(report, 'PreflightInternetChecks')!.summary[1]).toMatch(/^RPKI \(validator export https:\/\/rpki\.example\.net\/vrps\.json\): valid for AS16509, AS14618/);
     expect(sim.httpRequests.filter((r) => r.url === 'https://rpki.example.net/vrps.json').length).toBeGreaterThanOrEqual(2); // pre-flight and visibility
     expect(sim.httpRequests.some((r) => r.url.includes('rpki-validation'))).toBe(false);
   });

@@ -14,7 +14,6 @@ import { handler as authorizeRanges } from '../../tasks/origin-lockdown/authoriz
 import { callsOf, EXAMPLES, exampleInput, exampleWorldJson, run, within } from '../support/world';
 
 const WF = 'origin-ranges-sync';
-const TAG = 'byoip-orchestrator:origin-lockdown';
 const PORTS: PortRange[] = [{ protocol: 'tcp', fromPort: 443, toPort: 443 }, { protocol: 'tcp', fromPort: 80, toPort: 80 }];
 const MUTATING = /^(Create|Delete|Modify|Authorize|Revoke)/;
 const IP_RANGES = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
@@ -153,7 +152,7 @@ describe('origin-ranges-sync fails closed', () => {
     const event = { ...notified(sim, 0), securityGroups: { vpcId: 'vpc-0a1b2c3d4e5f60001', ports: [{ fromPort: 1024, toPort: 65535 }], attachTo: [POSTGRES_ENI] }, force: true };
     const report = await run(sim, WF, event);
     expect(report.error?.name).toBe('InputInvalid');
-    expect(errorMessage(report.error?.cause)).toMatch(/unknown field\(s\) "securityGroups", "force"[^]*come only from the deployment configuration/);
+    expect(errorMessage(report.error?.cause)).toMatch(/unknown field\(s\) "securityGroups", "force"[\s\S]*come only from the deployment configuration/);
     expect(report.awsCalls).toEqual([]);
     expect(exposure(sim)).toEqual(before);
   });
