@@ -440,21 +440,23 @@ export function changeLines(plan: ApprovalPlan): string[] {
 export function approvalEmail(kind: 'request' | 'reminder' | 'expired', a: ApprovalSummary, link: string | undefined, nowMs: number): { subject: string; body: string } {
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const left = Math.max(0, Math.round((a.expiresAt - nowMs) / 1000));
-  const head = {
-    request: `Approval needed: ${a.plan.title}`,
-    reminder: `Reminder, ${timeLeft(left)} left to decide: ${a.plan.title}`,
-    expired: `Approval expired, rolling back: ${a.plan.title}`,
-  }[kind];
+  // An operator decision (after a point of no return): nothing is rolled back without one.
+  const operator = Array.isArray(a.plan.decisions);
+  const head = operator
+    ? { request: `Decision needed: ${a.plan.title}`, reminder: `Reminder, ${timeLeft(left)} left to decide: ${a.plan.title}`, expired: `No decision, nothing undone: ${a.plan.title}` }[kind]
+    : { request: `Approval needed: ${a.plan.title}`, reminder: `Reminder, ${timeLeft(left)} left to decide: ${a.plan.title}`, expired: `Approval expired, rolling back: ${a.plan.title}` }[kind];
   const lines = [
     head,
     '',
     `Workflow:   ${a.workflow}`,
     `Execution:  ${a.executionName}`,
     `Requested:  ${iso(a.createdAt)}`,
-    `Expires:    ${iso(a.expiresAt)}${kind === 'expired' ? '' : ' (without a decision, everything prepared is rolled back)'}`,
+    `Expires:    ${iso(a.expiresAt)}${kind === 'expired' ? '' : operator ? ' (without a decision the execution ends held: nothing is undone)' : ' (without a decision, everything prepared is rolled back)'}`,
     `Approvers:  ${a.plan.approvers.join(', ')}`,
     '',
-    kind === 'expired' ? 'Nobody decided. Nothing below was changed; what the workflow prepared is being undone:' : 'What will change:',
+    kind === 'expired'
+      ? (operator ? 'Nobody decided. Nothing was undone; the execution ended HeldForOperator (docs/runbook.md, "Operator decisions"):' : 'Nobody decided. Nothing below was changed; what the workflow prepared is being undone:')
+      : (operator ? 'What failed, and what each decision does:' : 'What will change:'),
     ...changeLines(a.plan),
   ];
   if (a.plan.prerequisite && kind !== 'expired') lines.push('', `Before you approve: ${a.plan.prerequisite}`);
@@ -466,7 +468,9 @@ export function approvalEmail(kind: 'request' | 'reminder' | 'expired', a: Appro
       link,
       '',
       `The link is yours${a.to ? ` (${a.to})` : ''}: it decides as you, once, until ${iso(a.expiresAt)}. Do not forward it.`,
-      `From a terminal instead: byoip approve ${a.approvalId} --reason "..." (or byoip reject); your AWS credentials say who you are.`,
+      operator
+        ? `From a terminal instead: byoip decide ${a.approvalId} ${(a.plan.decisions ?? []).join('|')} --reason "..."${a.plan.decisions?.includes('back') ? ' (back: --old-provider-announces)' : ''}; your AWS credentials say who you are.`
+        : `From a terminal instead: byoip approve ${a.approvalId} --reason "..." (or byoip reject); your AWS credentials say who you are.`,
     );
   }
   lines.push('', `Approval id: ${a.approvalId} (round ${a.round})`, `Plan hash:   sha256 ${planHash(a.plan)} (the decision is verified against it: a changed plan needs a new approval)`);

@@ -39,7 +39,8 @@ export function operatorDecisionPlan(o: {
   const why = errorMessage(o.failure.Cause);
   const undo = o.decisions.includes('back') && o.intents && o.order ? planUndo(o.intents, o.order) : [];
   return {
-    title: planTitle(`${o.workflow}: ${o.failedState} failed after the point of no return (${o.pivot.label}); decide ${o.decisions.join(', ')}`),
+    // The failed step first: the email subject keeps the first 99 characters.
+    title: planTitle(`${o.failedState} failed past the point of no return: ${choices(o.decisions)}? (${o.workflow}, past ${o.pivot.label})`),
     approvers: o.approvers,
     decisions: o.decisions,
     changes: [
@@ -53,6 +54,9 @@ export function operatorDecisionPlan(o: {
       : 'Nothing has been undone.',
   };
 }
+
+/** "forward, back or stop" */
+const choices = (d: string[]) => (d.length > 1 ? `${d.slice(0, -1).join(', ')} or ${d.at(-1)}` : d.join(''));
 
 const DECISION_EFFECT: Record<OperatorDecision, (state: string) => string> = {
   forward: (state) => `${state} runs again, then the workflow goes on`,

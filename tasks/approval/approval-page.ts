@@ -161,7 +161,7 @@ async function serve(event: APIGatewayProxyEvent, method: string): Promise<Reply
   if (link.expired || now >= view.expiresAt) {
     return { status: 410, html: messagePage({ title: 'Link expired', tone: 'info', now, view, lines: [
       `This link expired at ${iso(Math.min(link.expiresAt, view.expiresAt))}; nobody can decide with it any more.`,
-      'Without a decision the workflow rolls back what it prepared. Nothing was changed.',
+      view.plan.decisions ? 'Without a decision the execution ends held: nothing is undone. Nothing was changed.' : 'Without a decision the workflow rolls back what it prepared. Nothing was changed.',
     ] }) };
   }
   const at = deciderAt(event, link.approver);

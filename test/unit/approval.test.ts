@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { operatorDecisionPlan } from '../../domain/pivots';
 import {
   ApprovalPlan, approvalEmail, approvalIdFor, approvalKeys, approvalUrl, attestRequester, checkDecider, confirmationFor, decisionMac, decisionMacValid, emailSubject,
   formToken, gateFailure, openToken, reminderOffsets, reminderTick, sealToken, signLink, verifyFormToken, verifyLink, verifyRequester, type Decision,
@@ -195,6 +196,23 @@ describe('the plan and the email', () => {
     expect(body).toMatch(/Opening the page changes nothing[^\n]*\nhttps:\/\/x\/approvals\/a\?r=1&e=1&s=s\n/);
     expect(body).toContain(`byoip approve ${ID} --reason`);
     expect(body).toContain('your AWS credentials say who you are');
+  });
+
+  it('an operator decision\'s email says nothing is undone without a decision and how to decide from a terminal', () => {
+    const plan = operatorDecisionPlan({
+      workflow: 'onboard-cloudfront-byoip', pivot: { label: 'the first advertisement', backNeeds: 'have the old provider announce the prefixes again' },
+      failedState: 'CutoverDns', failure: { Error: 'AwsRequestRejected', Cause: JSON.stringify({ errorMessage: 'Route 53 said no' }) }, approvers: ['a@example.com'],
+      decisions: ['forward', 'back', 'stop'], intents: { dns: { action: 'Route53.RestoreRecords', label: 'restore DNS records' } }, order: ['dns'],
+    });
+    const summary = { approvalId: ID, round: 1, workflow: 'onboard-cloudfront-byoip', executionName: 'run-1', plan, createdAt: T0, expiresAt: T0 + 86_400_000 };
+    const { subject, body } = approvalEmail('request', summary, 'https://x/approvals/a?r=1&e=1&s=s', T0);
+    expect(subject).toMatch(/^\[byoip\] Decision needed: CutoverDns failed past the point of no return: forward, back or stop\?/);
+    expect(body).toContain('(without a decision the execution ends held: nothing is undone)');
+    expect(body).toContain('  1. failed step CutoverDns: AwsRequestRejected -> Route 53 said no');
+    expect(body).toContain('back undoes restore DNS records: (as now) -> undone');
+    expect(body).toContain(`byoip decide ${ID} forward|back|stop --reason "..." (back: --old-provider-announces)`);
+    expect(body).not.toContain('rolled back');
+    expect(approvalEmail('expired', summary, undefined, T0).body).toMatch(/Nothing was undone; the execution ended HeldForOperator/);
   });
 });
 

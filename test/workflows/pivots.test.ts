@@ -58,7 +58,7 @@ describe.each([
       expect([where, report.status]).toEqual([where, 'WAITING_FOR_OPERATOR']);
       const asked = report.approvals.at(-1)!;
       expect(asked.operator?.pending).toBe(true);
-      expect(asked.plan?.title).toMatch(/failed after the point of no return .*decide forward, back, stop/);
+      expect(asked.plan?.title).toMatch(/failed past the point of no return: forward, back or stop\? \(/);
       const failedAt = report.awsCalls.findIndex((c) => c.error && c.state === p.state);
       expect(failedAt).toBeGreaterThan(0);
       const later = report.awsCalls.slice(failedAt).filter((c) => !c.error && isMutating(c.operation) && !['SNS', 'DynamoDB', 'SFN'].includes(c.service));
