@@ -2,89 +2,19 @@
  * `byoip plan <workflow> -i INPUT [--world FILE] [--json]`: every change the workflow would make, before
  * anything changes. It validates the input as the workflow's first state does, reads the current state
  * with the workflow's own read-only tasks (in the simulator with --world, else in AWS with the usual
- * credentials), and lists the changes with the same domain function the approval's plan comes from.
+ * credentials), and lists the changes with domain/plan-preview.ts (the same functions as the approvals).
  * It makes no changing call.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { planOnboarding, onboardCutoverPlan, type DistributionBefore, type OnboardPlan, type RecordBefore } from '../domain/cloudfront-byoip';
-import { planStaticIp, staticIpCutoverPlan, type StaticIpPlan } from '../domain/static-ip';
+export type { PlanRow, Preview };
+import { planOnboarding, type DistributionBefore, type OnboardPlan, type RecordBefore } from '../domain/cloudfront-byoip';
+import { previewOnboarding, previewStaticIp, type OnboardingState, type PlanRow, type Preview } from '../domain/plan-preview';
+import { planStaticIp } from '../domain/static-ip';
 import { loadTaskHandler, taskContext } from '../runner/local-runner';
 import { createSimulator, type Simulator } from '../sim';
 import { connectSimulator } from '../sim/transport';
-
-export interface PlanRow {
-  /** When it happens: before the approval, at the approval (what approvers are asked), after it. */
-  phase: 'before approval' | 'approved' | 'after';
-  kind: string;
-  target: string;
-  from: string;
-  to: string;
-}
-
-const PHASES: PlanRow['phase'][] = ['before approval', 'approved', 'after'];
-
-/** A workflow's changes, in order: what `byoip plan` prints. */
-export interface Preview {
-  workflow: string;
-  migrationId: string;
-  rows: PlanRow[];
-  /** What approving confirms (recorded with the decision). */
-  confirm: string;
-  note: string;
-}
-
-interface CurrentState { cidrStates: Record<string, string>; distributions: DistributionBefore[]; records: RecordBefore[] }
-
-/** The onboarding's changes, in order, from its validated plan and the current state. Pure. */
-export function previewOnboarding(plan: OnboardPlan, now: CurrentState, approvers: string[]): Preview {
-  const rows: PlanRow[] = [];
-  const before = (kind: string, target: string, from: string, to: string) => rows.push({ phase: 'before approval', kind, target, from, to });
-  before('ipam pool', `top-level pool in ${plan.ipamId} (${plan.region})`, '(none, or the one tagged with this migration)', `pool for ${plan.topLevelCidrs.join(', ')}`);
-  for (const c of plan.topLevelCidrs) before('provision', c, now.cidrStates[c] ?? 'not provisioned', 'provisioned (signed for this account; hours to a week)');
-  before('ipam pool', 'global (CloudFront) child pool', '(none, or the one tagged with this migration)', `pool for ${plan.cidrs.join(', ')}`);
-  for (const c of plan.cidrs) before('provision', `${c} (global pool)`, now.cidrStates[c] ?? 'not provisioned', 'provisioned');
-  before('anycast ip list', plan.anycastIpListName, '(none)', '3 anycast IPs from the global pool');
-  for (const r of now.records) before('dns ttl', `${r.name} ${r.type} (${r.hostedZoneId})`, `TTL ${r.before?.TTL ?? '-'}`, `TTL ${plan.dns.cutoverTtl}, then wait out the old TTL`);
-  const gate = onboardCutoverPlan({
-    migrationId: plan.migrationId, cidrs: plan.cidrs, cidrStates: Object.fromEntries(plan.cidrs.map((c) => [c, 'provisioned'])),
-    anycastIpListId: `${plan.anycastIpListName} (created above)`, anycastIps: ['<the list\'s 3 anycast IPs>'],
-    distributionIds: plan.distributionIds, records: now.records, distributions: now.distributions, cutoverTtl: plan.dns.cutoverTtl, approvers,
-  });
-  // The distributions' settings are staged before the gate (a rejection puts them back); the approval lists them too.
-  for (const c of gate.changes) rows.push({ phase: c.kind === 'distribution' ? 'before approval' : 'approved', ...c });
-  rows.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
-  if (plan.dns.restoreTtl) {
-    for (const r of now.records) rows.push({ phase: 'after', kind: 'dns ttl', target: `${r.name} ${r.type} (${r.hostedZoneId})`, from: `TTL ${plan.dns.cutoverTtl}`, to: `TTL ${r.before?.TTL ?? '-'} (after ${plan.dns.watchSeconds} s of watching)` });
-  }
-  return {
-    workflow: 'onboard-cloudfront-byoip', migrationId: plan.migrationId, rows, confirm: gate.confirm,
-    note: 'The approval shows the "approved" rows with the list\'s real anycast IPs and the plan hash the decision is verified against; '
-      + 'a rejection keeps the provisioned pools (onReject "park") unless the input says "undo-all".',
-  };
-}
-
-/** Global Accelerator's range states a provisioning leaves alone (already brought, or advertised). */
-const GA_HELD = ['READY', 'ADVERTISING', 'PENDING_ADVERTISING'];
-
-/** static-ip-byoip's changes, in order, from its validated plan and the current state. Pure. */
-export function previewStaticIp(plan: StaticIpPlan, now: { cidrStates: Record<string, string>; accelerator: { found: boolean; ipAddresses: string[] } }, approvers: string[]): Preview {
-  const rows: PlanRow[] = [];
-  for (const c of plan.cidrs) {
-    const state = now.cidrStates[c] ?? 'not provisioned';
-    if (!GA_HELD.includes(state)) rows.push({ phase: 'before approval', kind: 'provision', target: `${c} (Global Accelerator, ${plan.gaRegion})`, from: state, to: 'READY (signed for this account; hours to weeks)' });
-  }
-  const gate = staticIpCutoverPlan({
-    migrationId: plan.migrationId, cidrs: plan.cidrs, approvers, accelerator: plan.accelerator, baseline: now.accelerator,
-    rangeStates: Object.fromEntries(plan.cidrs.map((c) => [c, GA_HELD.includes(now.cidrStates[c]) ? now.cidrStates[c] : 'READY'])),
-  });
-  for (const c of gate.changes) rows.push({ phase: 'approved', ...c });
-  return {
-    workflow: 'static-ip-byoip', migrationId: plan.migrationId, rows, confirm: gate.confirm,
-    note: 'The approval shows the "approved" rows and the plan hash the decision is verified against; a rejection keeps the provisioned ranges (onReject "park") unless the input says "undo-all".',
-  };
-}
 
 export function formatPreview(p: Preview): string {
   const head: PlanRow = { phase: 'approved', kind: 'change', target: 'what', from: 'from', to: 'to' };
@@ -101,7 +31,7 @@ export function formatPreview(p: Preview): string {
 type Read = <T>(task: string, event: unknown) => Promise<T>;
 
 /** The onboarding's current state, read with its own read-only tasks. */
-async function readOnboardingState(plan: OnboardPlan, call: Read): Promise<CurrentState> {
+async function readOnboardingState(plan: OnboardPlan, call: Read): Promise<OnboardingState> {
   const [d, r, c] = await Promise.all([
     call<{ distributions: DistributionBefore[] }>('InspectDistributions', { distributionIds: plan.distributionIds }),
     call<{ records: RecordBefore[] }>('InspectDnsRecords', { records: plan.dns.records, requireExisting: true }),

@@ -7,6 +7,7 @@ import { verifyAuthorizationSignature } from './authorization';
 import { leaseName } from './leases';
 import { canonicalCidr, compareCidrs, formatCidr, overlaps, parseCidr } from './cidr';
 import { inputInvalid } from './errors';
+import { answersOf, fqdn } from './names';
 import {
   AccountId, checkAuthorization, MAX_APPROVAL_SECONDS, DistributionId, DnsName, Email, formatIssues, HostedZoneId, IpamId,
   PublicIpv4Slash24, Region, topLevelCidrIssues,
@@ -84,9 +85,6 @@ export interface OnboardPlan {
   internetChecks: InternetChecksInput;
 }
 
-function fqdn(name: string): string {
-  return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
-}
 
 /** Cross-field rules zod can't express field by field. */
 function crossCheck(input: OnboardInput, now: Date, ctx: z.RefinementCtx): void {
@@ -268,7 +266,6 @@ export interface DistributionBefore {
   before: { AnycastIpListId: string | null; PriceClass: string; IsIPV6Enabled: boolean };
 }
 
-const recordValues = (r: RecordBefore) => (r.before?.AliasTarget ? `alias ${r.before.AliasTarget.DNSName}` : (r.before?.ResourceRecords ?? []).map((v) => v.Value).join(', ') || '(none)');
 
 /**
  * The plan a human approves before the onboarding advertises (PlanOnboardCutover), and the heart of what
@@ -290,7 +287,7 @@ export function onboardCutoverPlan(input: {
         ...(b.PriceClass !== 'PriceClass_All' ? [{ kind: 'distribution', target: `${id} price class`, from: b.PriceClass, to: 'PriceClass_All' }] : []),
         ...(b.IsIPV6Enabled ? [{ kind: 'distribution', target: `${id} IPv6`, from: 'on', to: 'off (AAAA answers stop)' }] : []),
       ]),
-      ...input.records.map((r) => ({ kind: 'dns', target: `${r.name} ${r.type} (${r.hostedZoneId})`, from: `${recordValues(r)} TTL ${r.before?.TTL ?? '-'}`, to: `${input.anycastIps.join(', ')} TTL ${input.cutoverTtl}` })),
+      ...input.records.map((r) => ({ kind: 'dns', target: `${r.name} ${r.type} (${r.hostedZoneId})`, from: `${answersOf(r.before, '(none)')} TTL ${r.before?.TTL ?? '-'}`, to: `${input.anycastIps.join(', ')} TTL ${input.cutoverTtl}` })),
     ],
     context: { anycastIpListId: input.anycastIpListId, anycastIps: input.anycastIps, distributions: input.distributionIds },
     prerequisite: 'The previous provider must withdraw these prefixes at the same moment AWS starts advertising them.',

@@ -28,3 +28,16 @@ export function closestMatch(name: string, valid: readonly string[]): string | u
   }
   return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
 }
+
+/** A DNS name as Route 53 stores it: lower case, with the final dot. */
+export function fqdn(name: string): string {
+  return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
+}
+
+/**
+ * What a record set answers, its TTL aside: its values (sorted), or its alias target; `none` when it has
+ * neither (or does not exist). One wording for plans, drift checks and rollbacks.
+ */
+export function answersOf(r: { ResourceRecords?: Array<{ Value?: string }>; AliasTarget?: { DNSName?: string } } | null | undefined, none = 'nothing'): string {
+  return r?.AliasTarget ? `alias ${fqdn(r.AliasTarget.DNSName ?? '')}` : (r?.ResourceRecords ?? []).map((v) => v.Value ?? '').sort().join(', ') || none;
+}

@@ -18,14 +18,9 @@ export const RRSetSchema = z.object({
 export const TrackedRecord = z.object({ hostedZoneId: z.string(), name: z.string(), type: z.string(), before: RRSetSchema.nullable() });
 export type TrackedRecord = z.infer<typeof TrackedRecord>;
 
-export function fqdn(name: string): string {
-  return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
-}
-
-/** What a record answers, ignoring its TTL: its values (sorted), or its alias target; "nothing" without it. */
-export function answersOf(r: { ResourceRecords?: Array<{ Value?: string }>; AliasTarget?: { DNSName?: string } } | null | undefined): string {
-  return r?.AliasTarget ? `alias ${fqdn(r.AliasTarget.DNSName ?? '')}` : (r?.ResourceRecords ?? []).map((v) => v.Value ?? '').sort().join(', ') || 'nothing';
-}
+// One definition of a record's name and answers, in the domain; the DNS tasks use them from here.
+import { answersOf, fqdn } from '../../domain/names';
+export { answersOf, fqdn };
 
 /** The current record set for name/type (simple routing: no SetIdentifier), or null. */
 export async function currentRecord(hostedZoneId: string, name: string, type: string): Promise<ResourceRecordSet | null> {
