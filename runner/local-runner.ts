@@ -488,15 +488,13 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
         },
       });
       // A quota stops the execution as AWS does: failed, with nothing after it (no catch, no compensation).
-      stopForQuota = () => {
+      const stop = () => {
         execution.abort();
         sim.taskTokens.failAll(executionId);
       };
+      stopForQuota = stop;
       // Stopped from inside the gate's task handler: let it return first.
-      stopExecution = () => setImmediate(() => {
-        execution.abort();
-        sim.taskTokens.failAll(executionId);
-      });
+      stopExecution = () => setImmediate(stop);
       opts.onStarted?.({ history, executionArn: executionId, stop: () => execution.abort() });
       const collect = (async () => {
         for await (const ev of execution.eventLogs as AsyncGenerator<any>) {

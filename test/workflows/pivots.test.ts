@@ -10,6 +10,8 @@ import { operatorView, viewDifferences } from '../../runner/world-view';
 import { prepareScenario, scenarioFor } from '../../runner/scenarios';
 import type { SimulationReport } from '../../runner/report';
 import { callsOf, exampleInput, exampleSim, run } from '../support/world';
+import { workflows } from '../../workflows';
+import { loadDefinition } from '../../runner/local-runner';
 
 /** What a permanent error is called per service (as the fault sweep uses). */
 const DENIED: Record<string, string> = { EC2: 'UnauthorizedOperation', Route53: 'AccessDenied', CloudFront: 'AccessDenied', GlobalAccelerator: 'AccessDeniedException', DynamoDB: 'AccessDeniedException' };
@@ -176,4 +178,43 @@ describe.each([
       expect(viewDifferences(before, operatorView(sim))).toEqual([]);
     });
   }
+});
+
+describe('in the ASL itself', () => {
+  const edges = (st: Record<string, any>): string[] => [st.Next, st.Default, ...(st.Choices ?? []).map((c: any) => c.Next), ...(st.Catch ?? []).map((c: any) => c.Next)].filter(Boolean);
+
+  it.each(workflows.map((w) => [w.name]))('%s: past its point of no return, compensation and parking are reached only through a verified operator decision', (name) => {
+    const states = loadDefinition(name).States as Record<string, any>;
+    if (!states.PointOfNoReturn) {
+      expect(name).toBe('origin-ranges-sync'); // changes security groups and prefix lists, not what the internet routes to
+      return;
+    }
+    // Everything reachable from the pivot, without passing the operator's verified decision.
+    const seen = new Set<string>();
+    const todo = ['PointOfNoReturn'];
+    while (todo.length) {
+      const n = todo.pop()!;
+      if (seen.has(n) || !states[n]) continue;
+      seen.add(n);
+      if (n === 'OperatorDecided') continue;
+      todo.push(...edges(states[n]));
+    }
+    expect([...seen].filter((n) => n === 'Compensate' || n === 'ParkOrUndo' || /^Undo/.test(n))).toEqual([]);
+    expect(seen.has('AwaitOperator')).toBe(true);
+  });
+});
+
+describe('when the operator decision itself cannot be asked', () => {
+  it('the execution ends HeldForOperator: nothing undone, leases released', async () => {
+    const sim = exampleSim();
+    sim.faults.add('CutoverDns/Route53:ChangeResourceRecordSets=AccessDeniedx99');
+    sim.faults.add('AwaitOperatorDecision/SNS:Publish=AuthorizationErrorx99');
+    const report = await run(sim, 'onboard-cloudfront-byoip', exampleInput(), { operator: 'back' });
+    expect(report.error?.name).toBe('HeldForOperator');
+    // The email could not be sent, so no decision could be asked for.
+    expect(report.awsCalls.some((c) => c.state === 'AwaitOperatorDecision' && c.operation === 'Publish' && c.error)).toBe(true);
+    expect(report.awsCalls.filter((c) => c.state?.startsWith('Undo'))).toEqual([]);
+    expect(callsOf(report, 'WithdrawByoipCidr')).toHaveLength(0);
+    expect(operatorView(sim).stateItems.filter((k: string) => k.startsWith('LOCK#'))).toEqual([]);
+  });
 });

@@ -227,8 +227,29 @@ export class ChainBuilder {
   private operatorDecision(): void {
     const p = this.pivotAt!;
     const decisions = p.decisions ?? ['forward', 'back', 'stop'];
+    // Each ending first releases the workflow's leases (others may then work on these resources), then fails.
+    const ending = (name: string, fail: AslState): string => {
+      this.add(name, fail, false);
+      if (!p.locksPath) return name;
+      this.add(`${name}ReleaseLocks`, {
+        Type: 'Task', Comment: 'Others may now work on these resources (a teardown, a new run).', Resource: taskArn('ReleaseLock'),
+        Parameters: { 'resources.$': p.locksPath, 'owner.$': '$.execution.name' }, ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY,
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: name }], Next: name,
+      }, false);
+      return `${name}ReleaseLocks`;
+    };
+    const stopped = ending(STOPPED_BY_OPERATOR, {
+      Type: 'Fail', Error: 'StoppedByOperator',
+      Comment: 'An operator chose to stop after the point of no return: everything stays as it is (the decision record says who and why).',
+      Cause: 'An operator decided to stop after the point of no return; nothing was undone (docs/runbook.md "Operator decisions").',
+    });
+    const held = ending(HELD_FOR_OPERATOR, {
+      Type: 'Fail', Error: 'HeldForOperator',
+      Comment: 'No valid operator decision: nothing was undone; the resources stay as they are (docs/runbook.md "Operator decisions").',
+      Cause: 'A step failed after the point of no return and no operator decision arrived; nothing was undone (docs/runbook.md "Operator decisions").',
+    });
     const sub = new ChainBuilder(false, this);
-    sub.catchOverride = HELD_FOR_OPERATOR;
+    sub.catchOverride = held;
     sub.task(OPERATOR_PLAN, {
       fn: 'PlanOperatorDecision',
       comment: 'What the operator decides on: the failed step, its error, and what each decision does (back: the undo list).',
@@ -257,46 +278,16 @@ export class ChainBuilder {
       Choices: [
         ...(decisions.includes('forward') ? [{ Variable: '$.operator.outcome', StringEquals: 'forward', Next: forward }] : []),
         ...(decisions.includes('back') ? [{ Variable: '$.operator.outcome', StringEquals: 'back', Next: COMPENSATE }] : []),
-        ...(decisions.includes('stop') ? [{ Variable: '$.operator.outcome', StringEquals: 'stop', Next: STOPPED_BY_OPERATOR }] : []),
+        ...(decisions.includes('stop') ? [{ Variable: '$.operator.outcome', StringEquals: 'stop', Next: stopped }] : []),
       ],
-      Default: HELD_FOR_OPERATOR,
+      Default: held,
     });
     Object.assign(this.states, sub.states);
     this.add(forward, {
       Type: 'Choice',
       Choices: p.held.map((state) => ({ Variable: '$.held.state', StringEquals: state, Next: state })),
-      Default: HELD_FOR_OPERATOR,
+      Default: held,
     }, false);
-    const end = (name: string, fail: AslState) => {
-      if (p.locksPath) {
-        this.add(`${name}ReleaseLocks`, {
-          Type: 'Task', Comment: 'Others may now work on these resources (a teardown, a new run).', Resource: taskArn('ReleaseLock'),
-          Parameters: { 'resources.$': p.locksPath, 'owner.$': '$.execution.name' }, ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY,
-          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: name }], Next: name,
-        }, false);
-      }
-      this.add(name, fail, false);
-      return p.locksPath ? `${name}ReleaseLocks` : name;
-    };
-    const stopped = end(STOPPED_BY_OPERATOR, {
-      Type: 'Fail', Error: 'StoppedByOperator',
-      Comment: 'An operator chose to stop after the point of no return: everything stays as it is (the decision record says who and why).',
-      Cause: 'An operator decided to stop after the point of no return; nothing was undone (docs/runbook.md "Operator decisions").',
-    });
-    const held = end(HELD_FOR_OPERATOR, {
-      Type: 'Fail', Error: 'HeldForOperator',
-      Comment: 'No valid operator decision: nothing was undone; the resources stay as they are (docs/runbook.md "Operator decisions").',
-      Cause: 'A step failed after the point of no return and no operator decision arrived; nothing was undone (docs/runbook.md "Operator decisions").',
-    });
-    // The choices name the first state of each ending (its lease release, when the workflow holds leases).
-    const decided = this.states.OperatorDecided;
-    for (const c of decided.Choices) if (c.Next === STOPPED_BY_OPERATOR) c.Next = stopped;
-    const retarget = (st: AslState) => {
-      if (st.Default === HELD_FOR_OPERATOR) st.Default = held;
-      if (st.Next === HELD_FOR_OPERATOR) st.Next = held;
-      for (const c of st.Catch ?? []) if (c.Next === HELD_FOR_OPERATOR) c.Next = held;
-    };
-    for (const [name, st] of Object.entries(this.states)) if (name !== `${HELD_FOR_OPERATOR}ReleaseLocks`) retarget(st);
   }
 
   pass(name: string, state: Omit<AslState, 'Type' | 'Next' | 'End'>): this {
