@@ -46,3 +46,14 @@ export function awsError(name: string, message: string, status?: number): AwsErr
 export function isAwsError(e: unknown): e is AwsErrorShape {
   return e instanceof Error && typeof (e as AwsErrorShape).$metadata === 'object';
 }
+
+/** A failure below HTTP (a host that does not resolve): no AWS error, as Node's resolver raises it. */
+export function networkError(code: 'ENOTFOUND', hostname: string, detail: string): Error {
+  const err = new Error(`getaddrinfo ${code} ${hostname}: ${detail}`) as Error & { code: string; syscall: string; hostname: string; network: true };
+  Object.assign(err, { code, syscall: 'getaddrinfo', hostname, network: true });
+  return err;
+}
+
+export function isNetworkError(e: unknown): boolean {
+  return e instanceof Error && (e as { network?: boolean }).network === true;
+}

@@ -2,9 +2,11 @@
  * The simulated AWS: service models with their resources' life cycles on the virtual clock,
  * reached through the real SDK clients (see transport.ts). Every call is logged for the report.
  */
+import { CidrError } from '../domain/cidr';
 import { cloneData } from './clone';
+import type { ConformanceLog } from './conformance';
 import type { HttpRequest, HttpResponse } from '../tasks/lib/http';
-import { awsError, isAwsError, isThrottlingName } from './aws-error';
+import { awsError, isAwsError, isNetworkError, isThrottlingName } from './aws-error';
 import { VirtualClock } from './clock';
 import { FaultInjector } from './faults';
 import { TaskTokenBroker } from './task-tokens';
@@ -92,6 +94,22 @@ export function isMutating(operation: string): boolean {
 
 const THROTTLE_ERROR: Record<string, string> = { EC2: 'RequestLimitExceeded', CloudFront: 'Throttling', Route53: 'Throttling' };
 
+/** The error each service answers for a malformed parameter value (the name its model declares). */
+const INVALID_INPUT: Record<string, string> = {
+  EC2: 'InvalidParameterValue', GlobalAccelerator: 'InvalidArgumentException', CloudFront: 'InvalidArgument', Route53: 'InvalidInput',
+  RAM: 'InvalidParameterException', DynamoDB: 'ValidationException', SFN: 'ValidationException',
+};
+
+/** Input members that carry an idempotency token (they may differ between a request and its retry only if the SDK filled them). */
+const TOKEN_MEMBERS = new Set(['ClientToken', 'ClientRequestToken', 'IdempotencyToken', 'clientToken']);
+/** How long a token is remembered, where AWS documents a limit (DynamoDB transactions: 10 minutes). */
+const IDEMPOTENCY_WINDOW_MS: Record<string, number> = { DynamoDB: 10 * 60_000 };
+/** What a token reused for another request is answered with (the name each service's model declares). */
+const IDEMPOTENCY_MISMATCH: Record<string, string> = {
+  EC2: 'IdempotentParameterMismatch', DynamoDB: 'IdempotentParameterMismatchException', RAM: 'IdempotentParameterMismatchException',
+  GlobalAccelerator: 'InvalidArgumentException',
+};
+
 /** Fault "error" that makes a call answer an empty response instead of failing (sim/faults.ts). */
 export const GARBAGE = 'Garbage';
 
@@ -126,6 +144,8 @@ export class Simulator {
   private readonly httpHosts: SimHttpHost[] = [];
   /** Tells which execution/state is calling (the runner installs it; see runner/local-runner.ts). */
   attribution?: () => { execution?: string; state?: string; task?: string } | undefined;
+  /** When set, every call's input, output and error is checked against the SDK's models (sim/conformance.ts). */
+  conformance?: ConformanceLog;
   /** Every HTTP request tasks made, like `calls` for the AWS APIs. */
   readonly httpRequests: Array<{ at: number; method: string; url: string; host?: string; status: number }> = [];
 
@@ -187,7 +207,7 @@ export class Simulator {
    * Handles one API call as AWS would: faults, throttling, then the model's operation.
    * Inputs and outputs are deep-copied so callers can never alias the simulated state.
    */
-  async call(req: { service: string; operation: string; account: string; region: string; input: unknown }): Promise<unknown> {
+  async call(req: { service: string; operation: string; account: string; region: string; input: unknown; idempotencyToken?: string }): Promise<unknown> {
     const now = this.clock.now();
     const input = cloneData(req.input ?? {});
     const who = this.attribution?.();
@@ -208,15 +228,47 @@ export class Simulator {
       this.throttle(req.service, req.operation, req.account, req.region, now);
       const state = this.state(entry.model.key);
       const note = (effect: string) => { (record.effects ??= []).push(effect); };
-      const output = await entry.op({ sim: this, state, account: req.account, region: req.region, now, timings: this.world.timings, note }, input);
+      const token = req.idempotencyToken ? this.idempotent(req, input, now) : undefined;
+      let output: unknown;
+      if (token?.first) {
+        // A repeated request (e.g. the SDK retrying after a lost response): AWS answers the first result again.
+        note('idempotent-repeat');
+        output = token.first;
+      } else {
+        output = await entry.op({ sim: this, state, account: req.account, region: req.region, now, timings: this.world.timings, note }, input);
+        if (token) this.idempotencyTokens.set(token.key, { at: now, input: token.request, output: cloneData(output ?? {}) });
+      }
       const after = this.faults.take(req.service, req.operation, req.account, 'after', who?.state);
       if (after) throw this.injected(after.error, after.message, req.operation);
       return cloneData(output ?? {});
     } catch (e) {
-      const err = isAwsError(e) ? e : awsError('InternalError', `simulator bug in ${req.service} ${req.operation}: ${(e as Error).stack}`);
+      if (isNetworkError(e)) {
+        record.error = { name: (e as { code: string }).code, message: (e as Error).message };
+        throw e;
+      }
+      const err = isAwsError(e) ? e
+        // A malformed CIDR or address in the request: the service's own "invalid parameter" answer.
+        : e instanceof CidrError ? awsError(INVALID_INPUT[req.service] ?? 'ValidationException', e.message)
+        : awsError('InternalError', `simulator bug in ${req.service} ${req.operation}: ${(e as Error).stack}`);
       record.error = { name: err.name, message: err.message, injected: (err as { injected?: boolean }).injected || undefined };
       throw err;
     }
+  }
+
+  /** Results of requests that carried an idempotency token (ClientToken, ClientRequestToken, IdempotencyToken). */
+  private readonly idempotencyTokens = new Map<string, { at: number; input: string; output: unknown }>();
+
+  /** The first result for this token, or where to keep it; another request under the same token is refused. */
+  private idempotent(req: { service: string; operation: string; account: string; region: string; idempotencyToken?: string }, input: unknown, now: number) {
+    const key = `${req.account}/${req.region}/${req.service}:${req.operation}/${req.idempotencyToken}`;
+    const request = JSON.stringify(input, (k, v) => (TOKEN_MEMBERS.has(k) ? undefined : v));
+    const seen = this.idempotencyTokens.get(key);
+    const ttl = IDEMPOTENCY_WINDOW_MS[req.service];
+    if (!seen || (ttl !== undefined && now - seen.at > ttl)) return { key, request };
+    if (seen.input !== request) {
+      throw awsError(IDEMPOTENCY_MISMATCH[req.service] ?? 'IdempotentParameterMismatch', `The client token ${req.idempotencyToken} was already used for a different ${req.operation} request`);
+    }
+    return { key, request, first: cloneData(seen.output) };
   }
 
   private injected(name: string, message: string | undefined, operation: string) {

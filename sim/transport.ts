@@ -8,30 +8,34 @@ import { accountOfRole, installClientConfigurer, type ClientConfigurer, type Cli
 import { installDeployment } from '../tasks/lib/deployment';
 import { installHttpTransport } from '../tasks/lib/http';
 import { awsError, isAwsError, type AwsErrorShape } from './aws-error';
+import { clientModule, operationModel } from './sdk-model';
 import type { Simulator } from './simulator';
 
 function serviceOf(clientName: string): string {
   return clientName.replace(/Client$/, '');
 }
 
-const CLIENT_PACKAGES: Record<string, string> = {
-  EC2: '@aws-sdk/client-ec2', CloudFront: '@aws-sdk/client-cloudfront', Route53: '@aws-sdk/client-route-53', SFN: '@aws-sdk/client-sfn',
-  SecretsManager: '@aws-sdk/client-secrets-manager', RAM: '@aws-sdk/client-ram', GlobalAccelerator: '@aws-sdk/client-global-accelerator',
-  DynamoDB: '@aws-sdk/client-dynamodb', SNS: '@aws-sdk/client-sns', STS: '@aws-sdk/client-sts',
-};
-
-/** Re-raises a simulated error as the client package's own exception class when it has one (e.g. CloudFront PreconditionFailed). */
+/**
+ * A simulated error as the SDK would raise it: an instance of the operation's modelled exception class,
+ * or of the service's ServiceException for an unmodelled code (every EC2 error), with the model's
+ * `$fault` and HTTP status where it has them.
+ */
 function asSdkException(service: string, err: AwsErrorShape): Error {
-  const pkg = CLIENT_PACKAGES[service];
-  if (!pkg) return err;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(pkg) as Record<string, any>;
-  const Ctor = mod[err.name];
-  const Base = mod[`${service}ServiceException`];
-  if (typeof Ctor !== 'function' || !Base || !(Ctor.prototype instanceof Base)) return err;
-  const typed = new Ctor({ message: err.message, $metadata: err.$metadata });
+  const mod = clientModule(service);
+  const Base = mod?.[`${service}ServiceException`];
+  if (!Base) return err;
+  const Ctor = mod![err.name];
+  const modelled = typeof Ctor === 'function' && Ctor.prototype instanceof Base;
+  const traits = (Array.isArray(mod![`${err.name}$`]) ? mod![`${err.name}$`][3] : {}) as { error?: 'client' | 'server'; httpError?: number };
+  const $fault = traits.error ?? err.$fault;
+  const $metadata = { ...err.$metadata, httpStatusCode: traits.httpError ?? err.$metadata.httpStatusCode };
+  const typed = modelled
+    ? new Ctor({ message: err.message, $metadata, Message: err.message })
+    : new Base({ name: err.name, $fault, $metadata, message: err.message });
+  typed.$fault = $fault;
   // Keep modelled fields such as CancellationReasons or Item.
   for (const [k, v] of Object.entries(err)) if (!(k in typed) || typed[k] === undefined) typed[k] = v;
+  typed.$metadata = $metadata;
   if (err.$retryable) typed.$retryable = err.$retryable;
   return typed;
 }
@@ -44,15 +48,22 @@ export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
     decorate(client, clientName, target: ClientTarget) {
       const service = serviceOf(clientName);
       client.middlewareStack.addRelativeTo(
-        (_next: unknown, context: { commandName?: string; __aws_sdk_context?: { features?: Record<string, string> } }) => async (args: { input: unknown }) => {
+        (_next: unknown, context: { commandName?: string; __aws_sdk_context?: { features?: Record<string, string> } }) => async (args: { input: unknown; request?: { body?: unknown } }) => {
           const operation = (context.commandName ?? '').replace(/Command$/, '');
           const account = callerAccount(sim, target);
+          const check = sim.conformance;
+          check?.input(service, operation, args.input);
           let output: Record<string, unknown>;
           try {
-            output = (await sim.call({ service, operation, account, region: target.region!, input: args.input })) as Record<string, unknown>;
+            const idempotencyToken = idempotencyTokenOf(service, operation, args);
+            output = (await sim.call({ service, operation, account, region: target.region!, input: args.input, idempotencyToken })) as Record<string, unknown>;
           } catch (e) {
-            throw isAwsError(e) ? asSdkException(service, e) : e;
+            if (!isAwsError(e)) throw e;
+            const typed = asSdkException(service, e);
+            check?.error(service, operation, typed, (e as { injected?: boolean }).injected === true);
+            throw typed;
           }
+          check?.output(service, operation, output);
           // The DocumentClient unmarshalls in the deserialize step, which this short-circuit skips: do it here.
           if (context.__aws_sdk_context?.features?.DDB_MAPPER) output = unmarshallDocumentOutput(output);
           return { response: { statusCode: 200, headers: {} }, output: { ...output, $metadata: { httpStatusCode: 200, requestId: 'sim-request' } } };
@@ -61,6 +72,23 @@ export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
       );
     },
   };
+}
+
+/**
+ * The idempotency token the request carries: the caller's, or the one the SDK's serializer filled in
+ * (it is in the serialized body, not in the command's input), so a retried request repeats it.
+ */
+function idempotencyTokenOf(service: string, operation: string, args: { input: unknown; request?: { body?: unknown } }): string | undefined {
+  const model = operationModel(service, operation);
+  const member = model && [...model.input.structIterator()].find(([, m]) => m.isIdempotencyToken())?.[0];
+  if (!member) return undefined;
+  const given = (args.input as Record<string, unknown> | undefined)?.[member];
+  if (typeof given === 'string') return given;
+  const raw = args.request?.body;
+  if (raw === undefined || raw === null) return undefined;
+  const body = raw instanceof Uint8Array ? new TextDecoder().decode(raw) : String(raw);
+  if (body.startsWith('{')) return (JSON.parse(body) as Record<string, string | undefined>)[member];
+  return new URLSearchParams(body).get(member) ?? undefined;
 }
 
 /** The output fields lib-dynamodb unmarshalls for the commands the tasks use. */

@@ -99,6 +99,20 @@ function describeDistribution(d: SimDistribution) {
   };
 }
 
+/** A DistributionSummary as the list operations answer it (every member CloudFront always sends). */
+function summarizeDistribution(d: SimDistribution) {
+  const c = d.config;
+  return {
+    Id: d.Id, ARN: d.ARN, ETag: d.ETag, Status: d.lc.state, LastModifiedTime: new Date(d.LastModifiedTime), DomainName: d.DomainName,
+    Aliases: c.Aliases, Origins: c.Origins, DefaultCacheBehavior: c.DefaultCacheBehavior, CacheBehaviors: c.CacheBehaviors ?? { Quantity: 0 },
+    CustomErrorResponses: c.CustomErrorResponses ?? { Quantity: 0 }, Comment: c.Comment ?? '', PriceClass: c.PriceClass, Enabled: c.Enabled,
+    ViewerCertificate: c.ViewerCertificate ?? { CloudFrontDefaultCertificate: true, MinimumProtocolVersion: 'TLSv1', CertificateSource: 'cloudfront' },
+    Restrictions: c.Restrictions ?? { GeoRestriction: { RestrictionType: 'none', Quantity: 0 } },
+    WebACLId: c.WebACLId ?? '', HttpVersion: c.HttpVersion, IsIPV6Enabled: c.IsIPV6Enabled, Staging: c.Staging ?? false,
+    ...(c.AnycastIpListId ? { AnycastIpListId: c.AnycastIpListId } : {}),
+  };
+}
+
 function findList(ctx: OpContext<CloudFrontState>, id: string | undefined): SimAnycastList {
   const l = ctx.state.anycastLists.find((x) => x.Id === id && x.account === ctx.account && x.lc.state !== 'Deleted');
   if (!l) throw awsError('EntityNotFound', `The Anycast static IP list ${id} does not exist`, 404);
@@ -235,7 +249,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
       };
       transition(ctx.sim, `anycast-ip-list:${id}`, list.lc, ctx.now, 'Deploying', { state: 'Deployed', afterSeconds: ctx.timings.anycastListDeploy });
       ctx.state.anycastLists.push(list);
-      return { AnycastIpList: describeList(list, ipam), ETag: list.ETag, Location: `https://cloudfront.amazonaws.com/2020-05-31/anycast-ip-list/${id}` };
+      return { AnycastIpList: describeList(list, ipam), ETag: list.ETag };
     },
 
     GetAnycastIpList(ctx, input) {
@@ -272,7 +286,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
 
     ListDistributionsByAnycastIpListId(ctx, input) {
       const items = ctx.state.distributions.filter((d) => d.account === ctx.account && d.config.AnycastIpListId === input.AnycastIpListId)
-        .map((d) => ({ Id: d.Id, ARN: d.ARN, Status: d.lc.state, DomainName: d.DomainName }));
+        .map(summarizeDistribution);
       return { DistributionList: { Items: items, Quantity: items.length, IsTruncated: false, Marker: '', MaxItems: 100 } };
     },
 

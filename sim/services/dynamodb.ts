@@ -143,8 +143,10 @@ export const dynamoDbModel: ServiceModel<DynamoDbState> = {
       return { Items: items, Count: items.length, ScannedCount: items.length };
     },
     TransactWriteItems(ctx, input) {
-      const entries: Array<[string, any]> = (input.TransactItems ?? []).map((ti: Record<string, any>) => Object.entries(ti)[0]);
-      if (entries.length === 0 || entries.length > 100) throw awsError('ValidationException', 'TransactItems must have 1 to 100 items');
+      const actions: Array<Array<[string, any]>> = (input.TransactItems ?? []).map((ti: Record<string, any>) => Object.entries(ti).filter(([, v]) => v !== undefined));
+      if (actions.length === 0 || actions.length > 100) throw awsError('ValidationException', 'TransactItems must have 1 to 100 items');
+      if (actions.some((a) => a.length !== 1)) throw awsError('ValidationException', 'TransactItems can only contain one of Check, Put, Update or Delete');
+      const entries = actions.map((a) => a[0]);
       const plans = entries.map(([kind, op]) => planWrite(ctx, kind as 'Put', op));
       const ids = plans.map((p) => `${p.t.name}/${p.id}`);
       if (new Set(ids).size !== ids.length) throw awsError('ValidationException', 'Transaction request cannot include multiple operations on one item');

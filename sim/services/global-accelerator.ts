@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { AuthorizationError, parseAuthorizationMessage, verifyAuthorizationSignature } from '../../domain/authorization';
 import { canonicalCidr, contains, containsAddress, overlaps, parseCidr, parseIpv4, type Cidr } from '../../domain/cidr';
-import { awsError } from '../aws-error';
+import { awsError, networkError } from '../aws-error';
 import { eventual, lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import type { IpamState } from './ec2-ipam';
@@ -148,7 +148,7 @@ function amazonIp(state: GlobalAcceleratorState, slot: number): string {
 function requireRegion(ctx: OpContext<GlobalAcceleratorState>): void {
   if (ctx.region !== GA_REGION) {
     // The SDK resolves globalaccelerator.<region>.amazonaws.com for any region; only us-west-2 exists.
-    throw awsError('UnknownEndpoint', `getaddrinfo ENOTFOUND globalaccelerator.${ctx.region}.amazonaws.com: Global Accelerator's API is only in ${GA_REGION}; create the client with region ${GA_REGION}`);
+    throw networkError('ENOTFOUND', `globalaccelerator.${ctx.region}.amazonaws.com`, `Global Accelerator's API is only in ${GA_REGION}; create the client with region ${GA_REGION}`);
   }
 }
 

@@ -29,7 +29,7 @@ describe('simulated Global Accelerator', () => {
   it('answers only in us-west-2, like the real endpoint', async () => {
     const sim = exampleSim();
     await within(sim, async () => {
-      await expect(ga('us-east-1').send(new ListByoipCidrsCommand({}))).rejects.toMatchObject({ name: 'UnknownEndpoint', message: expect.stringMatching(/globalaccelerator\.us-east-1\.amazonaws\.com.*only in us-west-2/) });
+      await expect(ga('us-east-1').send(new ListByoipCidrsCommand({}))).rejects.toMatchObject({ code: 'ENOTFOUND', message: expect.stringMatching(/globalaccelerator\.us-east-1\.amazonaws\.com.*only in us-west-2/) });
       await expect(ga().send(new ListByoipCidrsCommand({}))).resolves.toMatchObject({ ByoipCidrs: [] });
     });
   });
