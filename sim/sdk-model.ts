@@ -59,11 +59,11 @@ function readOperation(service: string, operation: string): OperationModel | nul
   const errors = new Set([...doc.matchAll(/@throws \{@link (\w+)\}/g)].map((m) => m[1]).filter((n) => !n.endsWith('ServiceException')));
   const input = NormalizedSchema.of(op[4]);
   const output = NormalizedSchema.of(op[5]);
-  return { service, operation, input, output, errors, paging: pagingOf(dir, operation) ?? markerPaging(input, output) };
+  return { service, operation, input, output, errors, paging: pagingOf(dir, operation) ?? markerPaging(input) };
 }
 
 /** Operations the SDK has no paginator for but that page all the same (CloudFront's Marker/NextMarker lists). */
-function markerPaging(input: NormalizedSchema, output: NormalizedSchema): OperationModel['paging'] {
+function markerPaging(input: NormalizedSchema): OperationModel['paging'] {
   const names = (s: NormalizedSchema) => ((s.getSchema() as unknown as unknown[])[4] as string[]) ?? [];
   const inputToken = names(input).find((n) => ['Marker', 'NextToken', 'nextToken'].includes(n));
   if (!inputToken) return undefined;
