@@ -9,12 +9,11 @@ import { join } from 'node:path';
 import { Aws, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
 import { DEPLOYMENT_ENV } from '../domain/deployment';
-import { taskBundling } from './bundling';
+import { taskCode } from './bundling';
 import type { OrchestratorConfig } from './config';
 import { deploymentEnvFor } from './deployment-env';
 import { CROSS_ACCOUNT_TASKS, crossAccountRoleName, taskStatements, type ScopeContext } from './iam-scopes';
@@ -41,7 +40,7 @@ export function taskLogGroupArn(): string {
   return `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${TASK_LOG_GROUP_NAME}:*`;
 }
 
-export function addTaskFunction(scope: Construct, name: TaskName, ctx: TaskContext): NodejsFunction {
+export function addTaskFunction(scope: Construct, name: TaskName, ctx: TaskContext): lambda.Function {
   const { config } = ctx;
   const role = new iam.Role(scope, `${name}Role`, {
     // The team-access role trusts these by exact ARN (infra/team-access-stack.ts), so they have fixed names.
@@ -58,9 +57,9 @@ export function addTaskFunction(scope: Construct, name: TaskName, ctx: TaskConte
     },
   });
   const deployment = deploymentEnvFor(name, config);
-  return new NodejsFunction(scope, `${name}Fn`, {
-    entry: join(ROOT, taskCatalog[name]),
-    handler: 'handler',
+  return new lambda.Function(scope, `${name}Fn`, {
+    code: taskCode(name),
+    handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: 256,
@@ -75,8 +74,5 @@ export function addTaskFunction(scope: Construct, name: TaskName, ctx: TaskConte
       OPERATORS_TOPIC_ARN: ctx.operatorsTopicArn,
       ...(deployment ? { [DEPLOYMENT_ENV]: deployment } : {}),
     },
-    bundling: taskBundling,
-    depsLockFilePath: join(ROOT, 'package-lock.json'),
-    projectRoot: ROOT,
   });
 }

@@ -1,29 +1,17 @@
 /**
- * Bundles every task exactly as the CDK app does (infra/bundling.ts) and prints its size.
+ * Bundles every task with the CDK app's own esbuild run (infra/bundling.ts) and prints its size.
  * Exits 1 if a bundle reaches MAX_BUNDLE_BYTES. `npm run bundle-sizes`; also used by the tests.
  */
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { esbuildOptions, MAX_BUNDLE_BYTES } from '../infra/bundling';
+import { MAX_BUNDLE_BYTES, taskBundlesDir } from '../infra/bundling';
 import { taskCatalog } from '../tasks/catalog';
 
-const ROOT = join(__dirname, '..');
-
 export async function bundleSizes(): Promise<Array<{ task: string; bytes: number }>> {
-  const out = mkdtempSync(join(tmpdir(), 'byoip-bundles-'));
-  const entries = Object.entries(taskCatalog);
-  const sizes: Array<{ task: string; bytes: number }> = [];
-  // A few at a time: esbuild is fast, but 2 cores.
-  for (let i = 0; i < entries.length; i += 4) {
-    await Promise.all(entries.slice(i, i + 4).map(async ([task, entry]) => {
-      const outfile = join(out, `${task}.js`);
-      await build({ ...esbuildOptions, entryPoints: [join(ROOT, entry)], outfile });
-      sizes.push({ task, bytes: statSync(outfile).size });
-    }));
-  }
-  return sizes.sort((a, b) => b.bytes - a.bytes);
+  const dir = taskBundlesDir();
+  return Object.keys(taskCatalog)
+    .map((task) => ({ task, bytes: statSync(join(dir, task, 'index.js')).size }))
+    .sort((a, b) => b.bytes - a.bytes);
 }
 
 if (require.main === module) {
