@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { taskCatalog, type TaskName } from '../tasks/catalog';
+import type { TaskName } from '../tasks/catalog';
 import { DEPLOYMENT_ENV } from '../domain/deployment';
 import { taskCode } from './bundling';
 import type { OrchestratorConfig } from './config';
