@@ -23,10 +23,16 @@ function realTurn(): Promise<void> {
  * Real I/O still in flight (the SDK reading ~/.aws/config on a client's first use, a DNS lookup, ...).
  * Virtual time must not jump while it is: the work it belongs to would look stuck for a whole timeout.
  */
-const REAL_IO = /^(FSReqPromise|FileHandle|GetAddrInfoReqWrap|TCPConnectWrap)$/;
+const REAL_IO = /^(FSReq\w+|FileHandle|GetAddrInfoReqWrap|TCPConnectWrap|\w+Request)$/;
 function realIoPending(): boolean {
   return process.getActiveResourcesInfo().some((r) => REAL_IO.test(r));
 }
+
+/**
+ * Event-loop turns an in-flight handler gets before time moves under it. Its real work (promises,
+ * immediates, I/O callbacks) runs within them; real I/O in flight is waited for separately.
+ */
+const GRACE_TURNS = 20;
 
 export class SimulationStalledError extends Error {
   override name = 'SimulationStalled';
@@ -153,12 +159,13 @@ export class VirtualClock {
         idleTurns = 0;
         for (let i = 0; i < 1000 && realIoPending(); i++) await VirtualClock.realDelay(1);
         if (this.inFlight > 0) {
-          // A handler is running: give it a little real time to finish what isn't virtual (module loading,
-          // config reads). If it is still running afterwards, it is waiting on virtual time: advance.
+          // A handler is running: give it a few turns of the real event loop to finish what isn't virtual.
+          // If it is still running afterwards (and no real I/O is in flight), it waits on virtual time: advance.
           const timers = fake.countTimers();
           let waited = 0;
-          while (waited < 20 && this.inFlight > 0 && fake.countTimers() === timers) {
-            await VirtualClock.realDelay(1);
+          while (waited < GRACE_TURNS && this.inFlight > 0 && fake.countTimers() === timers) {
+            if (realIoPending()) await VirtualClock.realDelay(1);
+            else await realTurn();
             waited++;
           }
           if (fake.countTimers() !== timers || this.pending.size === 0) continue; // something moved: look again
