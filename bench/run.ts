@@ -96,14 +96,17 @@ async function main(): Promise<void> {
   const { naiveDefinition } = await import('./naive');
   const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 
-  type Run = { status: string; error: string | null; virtual: number; lowerBound: number; ratio: number; pollCalls: number; calls: number; wallMs: number; report: Json };
+  const { executionCost } = await import('./cost');
+  type Run = { status: string; error: string | null; virtual: number; lowerBound: number; ratio: number; pollCalls: number; calls: number; wallMs: number; cost: import('./cost').ExecutionCost; report: Json };
   async function run(workflow: string, naive: boolean, prepare: { timingScale?: number; worldPatch?: Json }): Promise<Run> {
     const { sim, input } = await prepareScenario(scenarioFor(workflow), prepare);
     const definition = naive ? naiveDefinition(loadDefinition(workflow)) : undefined;
     const started = performance.now();
+    const runsBefore = sim.taskRuns.length;
     const { report } = await runWorkflow({ workflow, input, sim, approve: 'auto', definition });
     const wallMs = performance.now() - started;
     return {
+      cost: executionCost(report, sim.taskRuns.slice(runsBefore)),
       status: report.status, error: report.error?.name ?? null,
       virtual: report.virtualSeconds, lowerBound: report.lowerBoundSeconds,
       ratio: report.lowerBoundSeconds > 0 ? report.virtualSeconds / report.lowerBoundSeconds : Number.NaN,
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     section(1, 'Workflows: our poll profiles vs a naive fixed 60 s poll (virtual seconds; wall ms)');
     const variants: Array<[string, number]> = [['default', 1], ['fast', 0.25], ['slow', 4]];
     const rows: Cell[][] = [];
+    const costRows: Cell[][] = [];
     const out: Json[] = [];
     const failures: string[] = [];
     // Warm-up: the first run loads every task module and SDK client; keep that out of the wall times.
@@ -131,6 +135,8 @@ async function main(): Promise<void> {
           wf.name, label, ours.status === 'SUCCEEDED' ? 'ok' : ours.status, ours.virtual, ours.lowerBound, ours.ratio.toFixed(2), ours.pollCalls, ours.calls, Math.round(ours.wallMs),
           '|', naive.status === 'SUCCEEDED' ? 'ok' : naive.status, naive.virtual, (naive.virtual / ours.lowerBound).toFixed(2), naive.pollCalls, naive.calls, Math.round(naive.wallMs),
         ]);
+        const c = (r: Run) => [r.cost.stateTransitions, r.cost.historyEvents, r.cost.lambdaInvocations, r.cost.lambdaGbSeconds, `$${r.cost.usd.toFixed(4)}`];
+        costRows.push([wf.name, label, ...c(ours), '|', ...c(naive)]);
         const strip = ({ report: _r, ...rest }: Run) => rest;
         out.push({ workflow: wf.name, timing: label, timingScale, ours: strip(ours), naive: strip(naive) });
       }
@@ -145,6 +151,8 @@ async function main(): Promise<void> {
       + `lower bounds ${Math.round(sum((o) => o.ours.lowerBound))} s.`);
     console.log('ratio = virtual / lower bound of our run (the naive column divides by the same bound).');
     console.log(failures.length ? `NOT ALL SUCCEEDED:\n  ${failures.join('\n  ')}` : 'Every run, ours and naive, SUCCEEDED.');
+    console.log('\nWhat one execution costs in AWS (list prices, us-east-1; docs/performance.md "Cost of one execution"):');
+    console.log(table(['workflow', 'timing', 'transitions', 'history events', 'Lambda calls', 'GB-s', 'USD', '|', 'naive transitions', 'history events', 'Lambda calls', 'GB-s', 'USD'], costRows));
     figures.workflows = out;
   }
 

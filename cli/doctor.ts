@@ -8,7 +8,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeIpamsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client, paginateDescribeIpams, type Ipam } from '@aws-sdk/client-ec2';
 import { GetHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetServiceQuotaCommand, ListAWSDefaultServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
@@ -130,9 +130,10 @@ export const ipamCheck: DoctorCheck = {
   id: 'ipam',
   title: 'IPAM in its home Region, with a public scope',
   async run(ctx) {
-    let ipams;
+    let ipams: Ipam[];
     try {
-      ipams = (await client(EC2Client, { region: ctx.region }).send(new DescribeIpamsCommand({}))).Ipams ?? [];
+      ipams = [];
+      for await (const p of paginateDescribeIpams({ client: client(EC2Client, { region: ctx.region }) }, {})) ipams.push(...(p.Ipams ?? []));
     } catch (e) {
       return callFailed(e, 'ec2:DescribeIpams');
     }

@@ -216,6 +216,7 @@ function compensationReport(log: RunLog): CompensationReport | null {
 async function invokeLikeLambda(task: string, event: unknown, sim: Simulator): Promise<unknown> {
   const handler = loadTaskHandler(task);
   const done = sim.clock.busy();
+  const started = performance.now();
   try {
     const out = await handler(JSON.parse(JSON.stringify(event ?? null)), lambdaContext(task, sim));
     return out === undefined ? null : JSON.parse(JSON.stringify(out));
@@ -227,6 +228,7 @@ async function invokeLikeLambda(task: string, event: unknown, sim: Simulator): P
     throw surfaced;
   } finally {
     done();
+    sim.taskRuns.push({ task, ms: performance.now() - started });
   }
 }
 

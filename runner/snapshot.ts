@@ -61,7 +61,7 @@ function overlapsAny(cidr: string, wanted: string[]): boolean {
 
 async function captureIpam(req: SnapshotRequest, account: string, notes: string[]) {
   const ec2 = client(EC2Client, { region: req.region });
-  const ipams = (await ec2.send(new DescribeIpamsCommand({}))).Ipams ?? [];
+  const ipams = await pages((t) => ec2.send(new DescribeIpamsCommand({ NextToken: t })).then((r) => ({ items: r.Ipams, next: r.NextToken })));
   const pools = await pages((t) => ec2.send(new DescribeIpamPoolsCommand({ NextToken: t, MaxResults: 100 })).then((r) => ({ items: r.IpamPools, next: r.NextToken })));
   const byoip = await pages((t) => ec2.send(new DescribeByoipCidrsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.ByoipCidrs, next: r.NextToken })));
   const byoasns = await pages((t) => ec2.send(new DescribeIpamByoasnCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.Byoasns, next: r.NextToken })));

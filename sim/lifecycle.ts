@@ -56,12 +56,3 @@ export function eventual<S extends string>(lc: Lifecycle<S>): S {
   return lc.next.length ? lc.next[lc.next.length - 1].state : lc.state;
 }
 
-/** Pages an array with an opaque numeric token, like EC2's NextToken. */
-export function page<T>(items: T[], maxResults: number | undefined, token: string | undefined, defaultMax = 1000): { items: T[]; next?: string } {
-  const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new Error('bad token');
-  const max = maxResults ?? defaultMax;
-  const slice = items.slice(start, start + max);
-  const end = start + slice.length;
-  return { items: slice, next: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined };
-}

@@ -32,6 +32,9 @@ export interface AwsCallRecord {
 
 export interface OpContext<S> {
   readonly sim: Simulator;
+  /** The service and operation being answered (e.g. "EC2", "DescribeIpams"). */
+  readonly service: string;
+  readonly operation: string;
   readonly state: S;
   readonly account: string;
   readonly region: string;
@@ -125,6 +128,8 @@ export class Simulator {
   readonly faults = new FaultInjector();
   /** Every task failure (as Lambda would report it), for sweeps that tell handled failures from crashes. */
   readonly taskErrors: Array<{ at: number; task: string; errorType: string; message: string }> = [];
+  /** Every task invocation (as Lambda would bill it): which function, and its handler's real run time in ms. */
+  readonly taskRuns: Array<{ task: string; ms: number }> = [];
   readonly calls: AwsCallRecord[] = [];
   readonly transitions: ResourceTransition[] = [];
   readonly taskTokens: TaskTokenBroker;
@@ -235,7 +240,7 @@ export class Simulator {
         note('idempotent-repeat');
         output = token.first;
       } else {
-        output = await entry.op({ sim: this, state, account: req.account, region: req.region, now, timings: this.world.timings, note }, input);
+        output = await entry.op({ sim: this, service: req.service, operation: req.operation, state, account: req.account, region: req.region, now, timings: this.world.timings, note }, input);
         if (token) this.idempotencyTokens.set(token.key, { at: now, input: token.request, output: cloneData(output ?? {}) });
       }
       const after = this.faults.take(req.service, req.operation, req.account, 'after', who?.state);

@@ -75,6 +75,8 @@ export const FIELD_DOCS: Record<string, string> = {
   'timings.vpcOriginDeploy': 'CloudFront VPC origin Deploying → Deployed (default 900).',
   'timings.vpcOriginDeployJitter': 'Up to this many extra seconds per VPC origin, spread by its id (default 0).',
   'timings.vpcOriginDelete': 'CloudFront VPC origin Deleting → gone (default 300).',
+  paging: 'How simulated lists page (every list honours its page size and token as AWS does).',
+  'paging.maxPageSize': 'The largest page any list answers, whatever the caller asks (e.g. 1, so every task\'s multi-page path runs; a DynamoDB Query reads at most this many items per page). Default: each operation\'s AWS maximum.',
   throttling: 'AWS\'s request-rate throttling: token buckets per account, Region and service.',
   'throttling.enabled': 'Throttle at all (default true).',
   'throttling.buckets': 'Buckets by SDK service name (EC2, CloudFront, Route53, ...). Defaults: EC2 50/5 mutating, 100/20 other; CloudFront 20/2, 50/10; Route53 5/5, 20/5.',

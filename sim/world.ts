@@ -98,6 +98,8 @@ export const WorldSeedBase = z.object({
   accounts: z.array(AccountSeed).min(1),
   timings: TimingsSeed.default(TimingsSeed.parse({})),
   throttling: ThrottlingSeed.default(ThrottlingSeed.parse({})),
+  /** The largest page any simulated list answers (e.g. 1, so every multi-page path runs); AWS's own maxima otherwise. */
+  paging: z.object({ maxPageSize: z.number().int().min(1).optional() }).strict().default({}),
   /** The orchestrator's deployment configuration in this account (the "byoip" CDK context, domain/deployment.ts). */
   deployment: DeploymentConfigSchema.default(DeploymentConfigSchema.parse({})),
   /** Where the simulator's generated ids continue (written by --world-out, so a continued rehearsal never reuses an id). */

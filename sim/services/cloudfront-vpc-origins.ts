@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { awsError } from '../aws-error';
+import { cloudFrontPage } from '../paging';
 import { lifecycle, settle, transition } from '../lifecycle';
 import type { OpContext, Simulator } from '../simulator';
 import type { CloudFrontState, SimDistribution, SimVpcOrigin, VpcOriginStatus } from './cloudfront-state';
@@ -142,12 +143,12 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
       return { VpcOrigin: describeVpcOrigin(v), ETag: v.ETag };
     },
 
-    ListVpcOrigins(ctx: OpContext<CloudFrontState>) {
+    ListVpcOrigins(ctx: OpContext<CloudFrontState>, input: any) {
       const list = ctx.state.vpcOrigins.filter((v) => v.account === ctx.account && liveOrigin(v)).map((v) => ({
         Id: v.Id, Name: v.endpoint.Name, Status: v.lc.state, CreatedTime: new Date(v.CreatedTime), LastModifiedTime: new Date(v.LastModifiedTime),
         Arn: v.Arn, AccountId: v.account, OriginEndpointArn: v.endpoint.Arn,
       }));
-      return { VpcOriginList: { Marker: '', MaxItems: 100, IsTruncated: false, Quantity: list.length, Items: list } };
+      return { VpcOriginList: cloudFrontPage(ctx, list, input) };
     },
 
     UpdateVpcOrigin(ctx: OpContext<CloudFrontState>, input: any) {
@@ -179,7 +180,7 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
     ListDistributionsByVpcOriginId(ctx: OpContext<CloudFrontState>, input: any) {
       if (!input.VpcOriginId) throw awsError('InvalidArgument', 'VpcOriginId is required');
       const ids = ctx.state.distributions.filter((d) => d.account === ctx.account && (d.config.Origins?.Items ?? []).some((o: any) => o.VpcOriginConfig?.VpcOriginId === input.VpcOriginId)).map((d) => d.Id);
-      return { DistributionIdList: { Marker: '', MaxItems: 100, IsTruncated: false, Quantity: ids.length, Items: ids } };
+      return { DistributionIdList: cloudFrontPage(ctx, ids, input) };
     },
 
     ListDistributionsByOwnedResource(ctx: OpContext<CloudFrontState>, input: any) {
@@ -189,7 +190,7 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
       const v = ctx.state.vpcOrigins.find((x) => x.Id === m[2] && x.account === m[1]);
       if (!v) throw awsError('EntityNotFound', `The specified resource does not exist: ${input.ResourceArn}`, 404);
       const items = liveOrigin(v) ? distributionsUsing(ctx.state, v).map((d) => ({ DistributionId: d.Id, OwnerAccountId: d.account })) : [];
-      return { DistributionList: { Marker: '', MaxItems: 100, IsTruncated: false, Quantity: items.length, Items: items } };
+      return { DistributionList: cloudFrontPage(ctx, items, input) };
     },
   };
 }

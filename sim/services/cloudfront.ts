@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { canonicalCidr, nthAddress, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
+import { cloudFrontPage } from '../paging';
 import { eventual, lifecycle, settle, transition } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import { poolArn, registerAllocationCheck, type IpamState } from './ec2-ipam';
@@ -257,13 +258,13 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
       return { AnycastIpList: describeList(l, ctx.sim.state<IpamState>('ec2.ipam')), ETag: l.ETag };
     },
 
-    ListAnycastIpLists(ctx) {
+    ListAnycastIpLists(ctx, input) {
       const ipam = ctx.sim.state<IpamState>('ec2.ipam');
       const items = ctx.state.anycastLists.filter((l) => l.account === ctx.account && l.lc.state !== 'Deleted').map((l) => {
         const d = describeList(l, ipam);
         return { Id: d.Id, Name: d.Name, Status: d.Status, Arn: d.Arn, IpCount: d.IpCount, LastModifiedTime: d.LastModifiedTime, IpAddressType: d.IpAddressType, ETag: l.ETag, IpamConfig: d.IpamConfig };
       });
-      return { AnycastIpLists: { Items: items, Marker: '', MaxItems: 100, IsTruncated: false, Quantity: items.length } };
+      return { AnycastIpLists: cloudFrontPage(ctx, items, input) };
     },
 
     DeleteAnycastIpList(ctx, input) {
@@ -287,7 +288,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
     ListDistributionsByAnycastIpListId(ctx, input) {
       const items = ctx.state.distributions.filter((d) => d.account === ctx.account && d.config.AnycastIpListId === input.AnycastIpListId)
         .map(summarizeDistribution);
-      return { DistributionList: { Items: items, Quantity: items.length, IsTruncated: false, Marker: '', MaxItems: 100 } };
+      return { DistributionList: cloudFrontPage(ctx, items, input) };
     },
 
     GetDistribution(ctx, input) {

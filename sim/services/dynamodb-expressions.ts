@@ -229,6 +229,29 @@ function primary(p: Parser, ctx: Ctx, item: Item | undefined): boolean {
   return op.v === '<' ? c < 0 : op.v === '<=' ? c <= 0 : op.v === '>' ? c > 0 : c >= 0;
 }
 
+const EXPRESSION_FIELDS = ['KeyConditionExpression', 'FilterExpression', 'ConditionExpression', 'UpdateExpression', 'ProjectionExpression'] as const;
+
+/**
+ * What DynamoDB checks before it reads a single item: every #name and :value an expression uses is
+ * defined, and every one defined is used (so a mistake fails even on an empty table).
+ */
+export function checkPlaceholders(input: Record<string, any>): void {
+  const used = { '#': new Set<string>(), ':': new Set<string>() };
+  for (const field of EXPRESSION_FIELDS) {
+    const src = input[field];
+    if (typeof src !== 'string') continue;
+    for (const m of src.matchAll(/([#:])[A-Za-z0-9_]+/g)) used[m[1] as '#' | ':'].add(m[0]);
+  }
+  const names = Object.keys(input.ExpressionAttributeNames ?? {});
+  const values = Object.keys(input.ExpressionAttributeValues ?? {});
+  for (const n of used['#']) if (!names.includes(n)) throw awsError('ValidationException', `Invalid expression: An expression attribute name used in the document path is not defined; attribute name: ${n}`);
+  for (const v of used[':']) if (!values.includes(v)) throw awsError('ValidationException', `Invalid expression: An expression attribute value used in expression is not defined; attribute value: ${v}`);
+  const unusedNames = names.filter((n) => !used['#'].has(n));
+  if (unusedNames.length) throw awsError('ValidationException', `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`);
+  const unusedValues = values.filter((v) => !used[':'].has(v));
+  if (unusedValues.length) throw awsError('ValidationException', `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`);
+}
+
 export function evaluateCondition(expression: string | undefined, item: Item | undefined, ctx: Ctx): boolean {
   if (!expression) return true;
   const p = new Parser(tokenize(expression), ctx, expression);

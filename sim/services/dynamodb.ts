@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { awsError } from '../aws-error';
 import type { OpContext, ServiceModel } from '../simulator';
-import { applyUpdate, evaluateCondition, type AttributeValue, type Item } from './dynamodb-expressions';
+import { applyUpdate, checkPlaceholders, evaluateCondition, type AttributeValue, type Item } from './dynamodb-expressions';
 import { marshall } from '@aws-sdk/util-dynamodb';
 
 /** The single table every workflow keeps durable state in (name via STATE_TABLE_NAME in AWS). */
@@ -55,6 +55,7 @@ function keyOnly(t: SimTable, item: Item): Item {
 /** Each write as a function of the table, so TransactWriteItems can check all before applying any. */
 function planWrite(ctx: OpContext<DynamoDbState>, kind: 'Put' | 'Update' | 'Delete' | 'ConditionCheck', input: any) {
   const t = table(ctx, input.TableName);
+  checkPlaceholders(input);
   const key = kind === 'Put' ? keyOnly(t, input.Item) : input.Key;
   const id = keyOf(t, key);
   const current = t.items.get(id);
@@ -111,6 +112,7 @@ export const dynamoDbModel: ServiceModel<DynamoDbState> = {
   operations: {
     GetItem(ctx, input) {
       const t = table(ctx, input.TableName);
+      checkPlaceholders(input);
       const item = t.items.get(keyOf(t, input.Key));
       return item ? { Item: item } : {};
     },
@@ -134,13 +136,28 @@ export const dynamoDbModel: ServiceModel<DynamoDbState> = {
     },
     Query(ctx, input) {
       const t = table(ctx, input.TableName);
+      if (!input.KeyConditionExpression) throw awsError('ValidationException', 'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+      checkPlaceholders(input);
       const ectx = exprCtx(input);
-      let items = [...t.items.values()].filter((item) => evaluateCondition(input.KeyConditionExpression, item, ectx));
-      if (input.FilterExpression) items = items.filter((item) => evaluateCondition(input.FilterExpression, item, ectx));
-      if (t.sk) items.sort((a, b) => compareKeys(a[t.sk!], b[t.sk!]));
-      if (input.ScanIndexForward === false) items.reverse();
-      if (input.Limit) items = items.slice(0, input.Limit);
-      return { Items: items, Count: items.length, ScannedCount: items.length };
+      let matched = [...t.items.values()].filter((item) => evaluateCondition(input.KeyConditionExpression, item, ectx));
+      if (t.sk) matched.sort((a, b) => compareKeys(a[t.sk!], b[t.sk!]));
+      if (input.ScanIndexForward === false) matched = matched.reverse();
+      let from = 0;
+      if (input.ExclusiveStartKey) {
+        const start = keyOf(t, input.ExclusiveStartKey);
+        const at = matched.findIndex((item) => keyOf(t, item) === start);
+        if (at < 0) throw awsError('ValidationException', 'The provided starting key is invalid: it is not an item this query reads');
+        from = at + 1;
+      }
+      // Limit (and the world's page size, standing in for DynamoDB's 1 MB page) counts items read, before the filter.
+      const size = Math.min(input.Limit ?? Number.POSITIVE_INFINITY, ctx.sim.world.paging.maxPageSize ?? Number.POSITIVE_INFINITY);
+      const read = matched.slice(from, from + size);
+      const stoppedEarly = from + read.length < matched.length || (input.Limit !== undefined && read.length === input.Limit);
+      const items = input.FilterExpression ? read.filter((item) => evaluateCondition(input.FilterExpression, item, ectx)) : read;
+      return {
+        Items: items, Count: items.length, ScannedCount: read.length,
+        ...(stoppedEarly && read.length ? { LastEvaluatedKey: keyOnly(t, read[read.length - 1]) } : {}),
+      };
     },
     TransactWriteItems(ctx, input) {
       const actions: Array<Array<[string, any]>> = (input.TransactItems ?? []).map((ti: Record<string, any>) => Object.entries(ti).filter(([, v]) => v !== undefined));

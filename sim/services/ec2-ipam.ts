@@ -13,7 +13,8 @@ import { parseAuthorizationMessage, verifyAuthorizationSignature, AuthorizationE
 import { asnProblem, ASN_SWAP_INTERVAL_SECONDS, AWS_ASN } from '../../domain/byoasn';
 import { canonicalCidr, contains, overlaps, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
-import { eventual, lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
+import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
+import { page } from '../paging';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 
 const AMAZON_ASNS = [16509, 14618];
@@ -463,10 +464,12 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
   },
 
   operations: {
-    DescribeIpams(ctx, input: { IpamIds?: string[] }) {
-      const ipams = ctx.state.ipams.filter((i) => i.account === ctx.account && (!input.IpamIds?.length || input.IpamIds.includes(i.ipamId)));
-      if (input.IpamIds?.length && ipams.length === 0) throw awsError('InvalidIpamId.NotFound', `The ipam ID '${input.IpamIds[0]}' does not exist`);
+    DescribeIpams(ctx, input: { IpamIds?: string[]; MaxResults?: number; NextToken?: string }) {
+      const all = ctx.state.ipams.filter((i) => i.account === ctx.account && (!input.IpamIds?.length || input.IpamIds.includes(i.ipamId)));
+      if (input.IpamIds?.length && all.length === 0) throw awsError('InvalidIpamId.NotFound', `The ipam ID '${input.IpamIds[0]}' does not exist`);
+      const { items: ipams, next } = page(ctx, all, { max: input.MaxResults, token: input.NextToken, defaultMax: 1000, limit: 1000 });
       return {
+        NextToken: next,
         Ipams: ipams.map((i) => ({
           OwnerId: i.account, IpamId: i.ipamId, IpamArn: `arn:aws:ec2::${i.account}:ipam/${i.ipamId}`, IpamRegion: i.region,
           PublicDefaultScopeId: i.publicScopeId, PrivateDefaultScopeId: i.privateScopeId, Tier: i.tier, State: 'create-complete',
@@ -516,7 +519,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
         const missing = input.IpamPoolIds.find((id: string) => !pools.some((p) => p.IpamPoolId === id));
         throw awsError('InvalidIpamPoolId.NotFound', `The ipam pool ID '${missing}' does not exist`);
       }
-      const p = page(pools, input.MaxResults, input.NextToken);
+      const p = page(ctx, pools, { max: input.MaxResults, token: input.NextToken, defaultMax: 1000, limit: 1000 });
       return { IpamPools: p.items.map(describePool), NextToken: p.next };
     },
 
@@ -591,7 +594,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       const pool = findPool(ctx, input.IpamPoolId);
       const cidrs = ctx.state.poolCidrs.filter((c) => c.IpamPoolId === pool.IpamPoolId)
         .filter((c) => matchesFilters(describePoolCidr(c), [], input.Filters, { cidr: 'Cidr', state: 'State' }));
-      const p = page(cidrs, input.MaxResults, input.NextToken);
+      const p = page(ctx, cidrs, { max: input.MaxResults, token: input.NextToken, defaultMax: 1000, limit: 1000 });
       return { IpamPoolCidrs: p.items.map(describePoolCidr), NextToken: p.next };
     },
 
@@ -674,7 +677,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
         throw awsError('InvalidParameterValue', 'MaxResults must be between 1 and 100');
       }
       const items = ctx.state.byoipCidrs.filter((b) => b.account === ctx.account && b.region === ctx.region && b.lc.state !== 'deprovisioned');
-      const p = page(items, input.MaxResults, input.NextToken);
+      const p = page(ctx, items, { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
       return { ByoipCidrs: p.items.map(describeByoip), NextToken: p.next };
     },
 
@@ -716,7 +719,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
 
     DescribeIpamByoasn(ctx, input) {
       const items = visibleByoasns(ctx.state, ctx.account, ctx.now).filter((a) => a.region === ctx.region);
-      const p = page(items, input.MaxResults, input.NextToken, 100);
+      const p = page(ctx, items, { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
       return { Byoasns: p.items.map(describeByoasn), NextToken: p.next };
     },
 

@@ -10,7 +10,8 @@
 import * as z from 'zod';
 import { canonicalCidr, parseCidr } from '../../domain/cidr';
 import { awsError } from '../aws-error';
-import { eventual, lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
+import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
+import { page } from '../paging';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import { publicationInfo } from './ip-ranges';
 
@@ -401,7 +402,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
         'vpc-id': (g) => g.VpcId, 'group-id': (g) => g.GroupId, 'group-name': (g) => g.GroupName, 'owner-id': (g) => g.OwnerId, description: (g) => g.Description,
       }, (g) => g.Tags);
       if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000)) throw awsError('InvalidParameterValue', 'MaxResults must be between 5 and 1000');
-      const p = page(groups, input.MaxResults, input.NextToken);
+      const p = page(ctx, groups, { max: input.MaxResults, token: input.NextToken, defaultMax: 1000, limit: 1000 });
       return { SecurityGroups: p.items.map(describeGroup), NextToken: p.next };
     },
 
@@ -499,7 +500,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
       items = filterBy(items, input.Filters, {
         'group-id': (i) => i.Groups, 'vpc-id': (i) => i.VpcId, 'network-interface-id': (i) => i.NetworkInterfaceId,
       }, () => []);
-      const p = page(items, input.MaxResults, input.NextToken);
+      const p = page(ctx, items, { max: input.MaxResults, token: input.NextToken, defaultMax: 1000, limit: 1000 });
       return {
         NetworkInterfaces: p.items.map((i) => ({
           NetworkInterfaceId: i.NetworkInterfaceId, VpcId: i.VpcId, OwnerId: i.account, Description: i.Description, Status: 'in-use', InterfaceType: 'interface', RequesterManaged: false,
@@ -536,7 +537,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
       lists = filterBy(lists, input.Filters, {
         'prefix-list-name': (p) => p.PrefixListName, 'prefix-list-id': (p) => p.PrefixListId, 'owner-id': (p) => p.OwnerId,
       }, (p) => p.Tags);
-      const p = page(lists, input.MaxResults, input.NextToken, 100);
+      const p = page(ctx, lists, { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
       return { PrefixLists: p.items.map((x) => describePrefixList(ctx.sim, x)), NextToken: p.next };
     },
 
@@ -549,7 +550,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
         if (!old) throw awsError('InvalidParameterValue', `The prefix list ${pl.PrefixListId} has no version ${input.TargetVersion}`);
         entries = old;
       }
-      const p = page(entries, input.MaxResults, input.NextToken, 100);
+      const p = page(ctx, entries, { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
       return { Entries: p.items, NextToken: p.next };
     },
 

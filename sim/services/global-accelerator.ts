@@ -15,7 +15,8 @@ import * as z from 'zod';
 import { AuthorizationError, parseAuthorizationMessage, verifyAuthorizationSignature } from '../../domain/authorization';
 import { canonicalCidr, contains, containsAddress, overlaps, parseCidr, parseIpv4, type Cidr } from '../../domain/cidr';
 import { awsError, networkError } from '../aws-error';
-import { eventual, lifecycle, page, settle, transition, type Lifecycle } from '../lifecycle';
+import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
+import { page } from '../paging';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import type { IpamState } from './ec2-ipam';
 
@@ -410,7 +411,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
     ListByoipCidrs(ctx, input) {
       requireRegion(ctx);
       const items = ctx.state.cidrs.filter((c) => c.account === ctx.account && c.lc.state !== 'DEPROVISIONED');
-      const p = page(items, input.MaxResults, input.NextToken, 100);
+      const p = page(ctx, items, { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
       return { ByoipCidrs: p.items.map(describeCidr), NextToken: p.next };
     },
 
@@ -498,7 +499,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
 
     ListAccelerators(ctx, input) {
       requireRegion(ctx);
-      const p = page(liveAccelerators(ctx.state, ctx.account), input.MaxResults, input.NextToken, 100);
+      const p = page(ctx, liveAccelerators(ctx.state, ctx.account), { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
       return { Accelerators: p.items.map(describeAccelerator), NextToken: p.next };
     },
 
@@ -600,7 +601,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
     ListListeners(ctx, input) {
       requireRegion(ctx);
       const a = findAccelerator(ctx, input.AcceleratorArn);
-      const p = page(ctx.state.listeners.filter((l) => l.AcceleratorArn === a.AcceleratorArn), input.MaxResults, input.NextToken, 100);
+      const p = page(ctx, ctx.state.listeners.filter((l) => l.AcceleratorArn === a.AcceleratorArn), { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
       return { Listeners: p.items.map(describeListener), NextToken: p.next };
     },
 
@@ -653,7 +654,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
     ListEndpointGroups(ctx, input) {
       requireRegion(ctx);
       const l = findListener(ctx, input.ListenerArn);
-      const p = page(ctx.state.endpointGroups.filter((g) => g.ListenerArn === l.ListenerArn), input.MaxResults, input.NextToken, 100);
+      const p = page(ctx, ctx.state.endpointGroups.filter((g) => g.ListenerArn === l.ListenerArn), { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
       return { EndpointGroups: p.items.map(describeEndpointGroup), NextToken: p.next };
     },
 

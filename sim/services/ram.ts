@@ -10,6 +10,7 @@
  */
 import * as z from 'zod';
 import { awsError } from '../aws-error';
+import { page } from '../paging';
 import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 
@@ -285,7 +286,8 @@ export const ramModel: ServiceModel<RamState> = {
         && (!input.resourceShareArns || input.resourceShareArns.includes(s.arn))
         && (!input.name || s.name === input.name)
         && filters.every((f) => s.tags.some((t) => t.key === f.tagKey && (!f.tagValues?.length || f.tagValues.includes(t.value)))));
-      return { resourceShares: shares.map(describeShare) };
+const p = page(ctx, shares.map(describeShare), { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
+      return { resourceShares: p.items, nextToken: p.next };
     },
 
     GetResourceShareInvitations(ctx, input) {
@@ -295,7 +297,8 @@ export const ramModel: ServiceModel<RamState> = {
       if (input.resourceShareInvitationArns && invitations.length === 0) {
         throw awsError('ResourceShareInvitationArnNotFoundException', `No invitation ${input.resourceShareInvitationArns.join(', ')} for account ${ctx.account}`);
       }
-      return { resourceShareInvitations: invitations.map(describeInvitation) };
+const p = page(ctx, invitations.map(describeInvitation), { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
+      return { resourceShareInvitations: p.items, nextToken: p.next };
     },
 
     AcceptResourceShareInvitation(ctx, input) {
@@ -328,7 +331,8 @@ export const ramModel: ServiceModel<RamState> = {
           out.push(describeAssociation(s, a));
         }
       }
-      return { resourceShareAssociations: out };
+const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
+      return { resourceShareAssociations: p.items, nextToken: p.next };
     },
 
     DisassociateResourceShare(ctx, input) {
@@ -372,7 +376,8 @@ export const ramModel: ServiceModel<RamState> = {
           out.push({ arn: a.entity, type: resourceType(a.entity), resourceShareArn: s.arn, status: 'AVAILABLE', creationTime: new Date(a.creationTime), lastUpdatedTime: new Date(a.lc.since), resourceRegionScope: isCloudFrontArn(a.entity) ? 'GLOBAL' : 'REGIONAL' });
         }
       }
-      return { resources: out };
+const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
+      return { resources: p.items, nextToken: p.next };
     },
   },
 };

@@ -4,6 +4,7 @@
  * checks), else AWS's default.
  */
 import { awsError } from '../aws-error';
+import { page } from '../paging';
 import type { OpContext, ServiceModel } from '../simulator';
 
 interface QuotaDefinition {
@@ -49,10 +50,11 @@ export const serviceQuotasModel: ServiceModel<Record<string, never>> = {
   seed: () => ({}),
   snapshot: () => ({}),
   operations: {
-    ListAWSDefaultServiceQuotas(ctx, input: { ServiceCode?: string }) {
+    ListAWSDefaultServiceQuotas(ctx, input: { ServiceCode?: string; MaxResults?: number; NextToken?: string }) {
       const quotas = SIMULATED_QUOTAS.filter((q) => q.serviceCode === input.ServiceCode && served(ctx, q));
+      const p = page(ctx, quotas, { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100, scope: `quotas:${input.ServiceCode}` });
       if (quotas.length === 0) throw awsError('NoSuchResourceException', `The request failed because the specified service does not exist: ${input.ServiceCode}`);
-      return { Quotas: quotas.map((q) => shape(ctx, q, q.defaultValue)) };
+      return { Quotas: p.items.map((q) => shape(ctx, q, q.defaultValue)), NextToken: p.next };
     },
     GetServiceQuota(ctx, input: { ServiceCode?: string; QuotaCode?: string }) {
       const q = SIMULATED_QUOTAS.find((x) => x.serviceCode === input.ServiceCode && x.code === input.QuotaCode && served(ctx, x));

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { APPROVAL_TOPIC_NAME } from '../../domain/approval';
 import { awsError } from '../aws-error';
+import { page } from '../paging';
 import type { OpContext, ServiceModel } from '../simulator';
 
 const SubscriptionSeed = z.object({
@@ -151,8 +152,9 @@ export const snsModel: ServiceModel<SnsState> = {
       }
       return { TopicArn: arn };
     },
-    ListTopics(ctx) {
-      return { Topics: ctx.state.topics.filter((t) => t.account === ctx.account && t.region === ctx.region).map((t) => ({ TopicArn: t.arn })) };
+    ListTopics(ctx, input) {
+      const p = page(ctx, ctx.state.topics.filter((t) => t.account === ctx.account && t.region === ctx.region), { token: input.NextToken, defaultMax: 100, limit: 100 });
+      return { Topics: p.items.map((t) => ({ TopicArn: t.arn })), NextToken: p.next };
     },
     GetTopicAttributes(ctx, input) {
       const t = findTopic(ctx, input.TopicArn);
@@ -166,7 +168,8 @@ export const snsModel: ServiceModel<SnsState> = {
     },
     ListSubscriptionsByTopic(ctx, input) {
       const t = findTopic(ctx, input.TopicArn);
-      return { Subscriptions: t.subscriptions.map((s) => ({ TopicArn: t.arn, Protocol: s.protocol, Endpoint: s.endpoint, Owner: t.account, SubscriptionArn: s.confirmed ? s.arn : 'PendingConfirmation' })) };
+      const p = page(ctx, t.subscriptions, { token: input.NextToken, defaultMax: 100, limit: 100, scope: `subscriptions:${t.arn}` });
+      return { Subscriptions: p.items.map((s) => ({ TopicArn: t.arn, Protocol: s.protocol, Endpoint: s.endpoint, Owner: t.account, SubscriptionArn: s.confirmed ? s.arn : 'PendingConfirmation' })), NextToken: p.next };
     },
     Publish(ctx, input) {
       if (!input.TopicArn) invalid(input.TargetArn || input.PhoneNumber ? 'only topics are simulated' : 'TopicArn or TargetArn Reason: no value for required parameter');

@@ -22,6 +22,7 @@ import { workflows } from '../../workflows';
 import { EXECUTION_NAME, STEP_FUNCTIONS_QUOTAS } from '../../domain/step-functions';
 import { stateMachineName } from '../../workflows/lib/workflow';
 import { awsError } from '../aws-error';
+import { page } from '../paging';
 import { VirtualClock } from '../clock';
 import type { OpContext, ServiceModel } from '../simulator';
 
@@ -90,20 +91,9 @@ function executionOf(ctx: OpContext<StepFunctionsState>, arn: unknown): SimExecu
 }
 
 /** Pages as Step Functions returns them: at most `maxResults` (default 100, at most 1000) and an opaque token. */
-function page<T>(items: T[], input: { maxResults?: number; nextToken?: string }, scope: string): { items: T[]; nextToken?: string } {
-  const size = input.maxResults && input.maxResults > 0 ? Math.min(input.maxResults, 1000) : 100;
-  let from = 0;
-  if (input.nextToken) {
-    let decoded: { scope?: string; from?: number } = {};
-    try {
-      decoded = JSON.parse(Buffer.from(input.nextToken, 'base64url').toString('utf8'));
-    } catch { /* reported below */ }
-    if (decoded.scope !== scope || typeof decoded.from !== 'number') throw awsError('InvalidToken', 'Invalid Token');
-    from = decoded.from;
-  }
-  const slice = items.slice(from, from + size);
-  const next = from + size < items.length ? Buffer.from(JSON.stringify({ scope, from: from + size })).toString('base64url') : undefined;
-  return { items: slice, nextToken: next };
+function sfnPage<T>(ctx: OpContext<StepFunctionsState>, items: T[], input: { maxResults?: number; nextToken?: string }, scope: string): { items: T[]; nextToken?: string } {
+  const p = page(ctx, items, { max: input.maxResults || undefined, token: input.nextToken, defaultMax: 100, limit: 1000, scope });
+  return { items: p.items, nextToken: p.next };
 }
 
 function withoutData(e: HistoryEvent): HistoryEvent {
@@ -179,7 +169,7 @@ export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
   operations: {
     ListStateMachines(ctx, input: { maxResults?: number; nextToken?: string }) {
       const mine = ctx.state.stateMachines.filter((m) => m.account === ctx.account && m.region === ctx.region);
-      const { items, nextToken } = page(mine, input, `machines:${ctx.account}:${ctx.region}`);
+      const { items, nextToken } = sfnPage(ctx, mine, input, `machines:${ctx.account}:${ctx.region}`);
       return { stateMachines: items.map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: new Date(m.creationDate) })), nextToken };
     },
 
@@ -229,7 +219,7 @@ export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
       const e = executionOf(ctx, input.executionArn);
       const all = e.history?.page() ?? [];
       const ordered = input.reverseOrder ? [...all].reverse() : all;
-      const { items, nextToken } = page(ordered, input, `history:${e.arn}:${input.reverseOrder ? 'rev' : 'fwd'}`);
+      const { items, nextToken } = sfnPage(ctx, ordered, input, `history:${e.arn}:${input.reverseOrder ? 'rev' : 'fwd'}`);
       return { events: input.includeExecutionData === false ? items.map(withoutData) : items, nextToken };
     },
 
@@ -238,7 +228,7 @@ export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
       const mine = ctx.state.executions.map(current)
         .filter((e) => e.stateMachine === m && (!input.statusFilter || e.status === input.statusFilter))
         .sort((a, b) => b.startDate - a.startDate); // newest first, as AWS lists them
-      const { items, nextToken } = page(mine, input, `executions:${m.arn}:${input.statusFilter ?? ''}`);
+      const { items, nextToken } = sfnPage(ctx, mine, input, `executions:${m.arn}:${input.statusFilter ?? ''}`);
       return {
         executions: items.map((e) => ({ executionArn: e.arn, stateMachineArn: m.arn, name: e.name, status: e.status, startDate: new Date(e.startDate), ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}) })),
         nextToken,

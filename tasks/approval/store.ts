@@ -14,7 +14,7 @@
  * the gate's VerifyApproval.
  */
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   approvalOutput, checkDecider, confirmationFor, decisionMac, decisionMacValid, eligibleApprovers, gateOutcomes, openToken, outcomePasses, planHash, rejectionCause, sealToken, tokenDigest,
   type ApprovalKeys, type ApprovalPlan, type ApprovalStatus, type Decision, type DeciderIdentity, type Requester,
@@ -22,7 +22,7 @@ import {
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { client, defaultRegion } from '../lib/aws';
 import { logger, toWorkflowError } from '../lib/handler';
-import { stateTable, stateTableName } from '../lib/state-table';
+import { queryAll, stateTable, stateTableName } from '../lib/state-table';
 import { approvalKeyMaterial } from './config';
 
 export interface ApprovalRecord {
@@ -124,16 +124,10 @@ export async function loadApproval(approvalId: string): Promise<ApprovalRecord |
 }
 
 export async function listPending(): Promise<PendingApproval[]> {
-  const items: PendingApproval[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(new QueryCommand({
-      TableName: stateTableName(), KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :p)', ExpressionAttributeNames: names('pk', 'sk'),
-      ExpressionAttributeValues: { ':pk': 'APPROVALS', ':p': 'PENDING#' }, ConsistentRead: true, ExclusiveStartKey,
-    }));
-    items.push(...((out.Items ?? []) as PendingApproval[]));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const items = await queryAll<PendingApproval>({
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :p)', ExpressionAttributeNames: names('pk', 'sk'),
+    ExpressionAttributeValues: { ':pk': 'APPROVALS', ':p': 'PENDING#' }, ConsistentRead: true,
+  }, defaultRegion());
   return items.sort((a, b) => a.createdAt - b.createdAt);
 }
 

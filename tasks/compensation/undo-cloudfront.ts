@@ -1,9 +1,9 @@
 /** Undo steps for CloudFront: put distributions' anycast settings back, delete the list we created. */
-import { DeleteAnycastIpListCommand, GetDistributionCommand, GetDistributionConfigCommand, ListDistributionsByAnycastIpListIdCommand, UpdateDistributionCommand } from '@aws-sdk/client-cloudfront';
+import { DeleteAnycastIpListCommand, GetDistributionCommand, GetDistributionConfigCommand, UpdateDistributionCommand } from '@aws-sdk/client-cloudfront';
 import { PollProfiles } from '../../domain/polling';
 import { TAG_EXECUTION } from '../lib/common';
 import { defineUndoTask, type UndoImpl } from '../lib/undo';
-import { cloudfront, findAnycastListByName, getAnycastList } from '../cloudfront/cloudfront-client';
+import { cloudfront, distributionsUsingAnycastList, findAnycastListByName, getAnycastList } from '../cloudfront/cloudfront-client';
 import { ListTagsForResourceCommand } from '@aws-sdk/client-cloudfront';
 import { vpcOriginUndoActions } from './undo-cloudfront-vpc-origins';
 
@@ -39,8 +39,7 @@ const deleteAnycastIpList: UndoImpl = {
     const list = await getAnycastList(summary.Id);
     if (!list?.AnycastIpList || list.AnycastIpList.Status === 'Deleting') return { done: false, next: 'check', profile: PollProfiles.cloudfrontDeployment, progress: { id: summary.Id } };
     if (list.AnycastIpList.Status === 'Deploying') return { done: false, next: 'apply', profile: PollProfiles.cloudfrontDeployment };
-    const users = await cloudfront().send(new ListDistributionsByAnycastIpListIdCommand({ AnycastIpListId: summary.Id }));
-    const ids = (users.DistributionList?.Items ?? []).map((d) => d.Id);
+    const ids = await distributionsUsingAnycastList(summary.Id);
     if (ids.length) throw new Error(`list ${summary.Id} is still used by ${ids.join(', ')}`);
     await cloudfront().send(new DeleteAnycastIpListCommand({ Id: summary.Id, IfMatch: list.ETag }));
     return { done: false, next: 'check', profile: PollProfiles.cloudfrontDeployment, progress: { id: summary.Id } };

@@ -3,7 +3,7 @@
  * approvals, sync tokens. Item keys: pk "<KIND>#<id>", sk a facet (e.g. "LOCK", "STATE").
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { client, defaultRegion } from './aws';
 
@@ -19,6 +19,13 @@ export function stateTableName(): string {
 
 export function stateTable(region = defaultRegion()) {
   return DynamoDBDocumentClient.from(client(DynamoDBClient, { region }), { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** Every item a query of the state table reads, page by page (DynamoDB pages at 1 MB and at Limit). */
+export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>, region = defaultRegion()): Promise<T[]> {
+  const items: T[] = [];
+  for await (const p of paginateQuery({ client: stateTable(region) }, { TableName: stateTableName(), ...input })) items.push(...((p.Items ?? []) as T[]));
+  return items;
 }
 
 export interface LockHolder { owner: string; acquiredAt: number; expiresAt: number; purpose?: string }

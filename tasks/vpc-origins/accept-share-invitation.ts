@@ -3,19 +3,19 @@
  * Only an invitation sent by the team's own account, one of byoip.teamAccounts: the sender is read from
  * RAM here, at the moment of accepting, not taken from an earlier state.
  */
-import { AcceptResourceShareInvitationCommand, GetResourceShareInvitationsCommand } from '@aws-sdk/client-ram';
+import { AcceptResourceShareInvitationCommand } from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { clientToken, ExecutionRef } from '../lib/common';
 import { deployment } from '../lib/deployment';
 import { defineTask } from '../lib/handler';
-import { ramHere } from './clients';
+import { ramHere, shareInvitations } from './clients';
 
 const Event = z.object({ team: z.string(), accountId: z.string(), invitationArn: z.string().nullable(), status: z.string(), execution: ExecutionRef });
 
 export const handler = defineTask('AcceptShareInvitation', Event, async ({ team, accountId, invitationArn, status, execution }) => {
   if (status !== 'PENDING' || !invitationArn) return { accepted: false, status };
-  const [invitation] = (await ramHere().send(new GetResourceShareInvitationsCommand({ resourceShareInvitationArns: [invitationArn] }))).resourceShareInvitations ?? [];
+  const [invitation] = await shareInvitations(ramHere(), { resourceShareInvitationArns: [invitationArn] });
   const sender = invitation?.senderAccountId;
   if (sender !== accountId || !deployment().teamAccounts.includes(sender)) {
     throw new WorkflowError(ErrorNames.SafetyViolation, `refusing to accept ${invitationArn}: it was sent by account ${sender ?? 'unknown'}, and only ${team}'s account ${accountId}, one of byoip.teamAccounts, may share into this account`);

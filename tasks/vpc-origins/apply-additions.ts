@@ -6,14 +6,13 @@
  * one bad addition can't block the others. A stale ETag surfaces as PreconditionFailed (ASL retry).
  */
 import { GetDistributionConfigCommand, UpdateDistributionCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
-import { ListResourcesCommand } from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { ErrorNames, RETRYABLE_ERRORS, WorkflowError } from '../../domain/errors';
 import { addTeams } from '../../domain/vpc-origins';
 import { ExecutionRef, present } from '../lib/common';
 import { defineTask, toWorkflowError } from '../lib/handler';
 import { lockHolder } from '../lib/state-table';
-import { cloudfrontHere, ramHere } from './clients';
+import { cloudfrontHere, ramHere, sharedResources } from './clients';
 import { mark, open, type QueuedAdditions } from './origin-queue';
 
 const Event = z.object({ distributionId: z.string(), lockResource: z.string(), execution: ExecutionRef });
@@ -38,7 +37,7 @@ export const handler = defineTask('ApplyOriginAdditions', Event, async ({ distri
   const queued = await open(distributionId);
   const arns = [...new Set(queued.flatMap((q) => q.additions.map((a) => a.vpcOriginArn)))];
   const usable = new Set(arns.length
-    ? ((await ramHere().send(new ListResourcesCommand({ resourceOwner: 'OTHER-ACCOUNTS', resourceArns: arns }))).resources ?? []).filter((r) => r.status === 'AVAILABLE').map((r) => r.arn)
+    ? (await sharedResources(ramHere(), { resourceOwner: 'OTHER-ACCOUNTS', resourceArns: arns })).filter((r) => r.status === 'AVAILABLE').map((r) => r.arn)
     : []);
   const rejected: Array<{ owner: string; reason: string }> = [];
   const reject = async (item: QueuedAdditions, reason: string) => {

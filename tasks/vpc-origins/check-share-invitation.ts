@@ -4,22 +4,21 @@
  * RAM may still show) or a REJECTED one fails with what to do. An origin already available (accepted
  * before, or shared inside an organization without invitations) needs no invitation.
  */
-import { GetResourceShareInvitationsCommand, ListResourcesCommand } from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { INVITATION_VALID_SECONDS } from '../../domain/vpc-origins';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';
-import { ramHere } from './clients';
+import { ramHere, shareInvitations, sharedResources } from './clients';
 
 const Event = z.object({ team: z.string(), accountId: z.string(), shareArn: z.string(), vpcOriginArn: z.string(), ...PollFields });
 
 export const handler = defineTask('CheckShareInvitation', Event, async (input) => {
   const ram = ramHere();
-  const invitations = (await ram.send(new GetResourceShareInvitationsCommand({ resourceShareArns: [input.shareArn] }))).resourceShareInvitations ?? [];
+  const invitations = await shareInvitations(ram, { resourceShareArns: [input.shareArn] });
   const latest = [...invitations].sort((a, b) => (b.invitationTimestamp?.getTime() ?? 0) - (a.invitationTimestamp?.getTime() ?? 0))[0];
   if (!latest) {
-    const available = (await ram.send(new ListResourcesCommand({ resourceOwner: 'OTHER-ACCOUNTS', resourceArns: [input.vpcOriginArn] }))).resources ?? [];
+    const available = await sharedResources(ram, { resourceOwner: 'OTHER-ACCOUNTS', resourceArns: [input.vpcOriginArn] });
     const ready = available.some((r) => r.status === 'AVAILABLE');
     return pollResult(input, ready, `RAM invitation for ${input.shareArn}`, { status: ready ? 'NOT_NEEDED' : 'NONE', invitationArn: null });
   }

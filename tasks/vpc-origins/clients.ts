@@ -6,7 +6,11 @@ import {
   CloudFrontClient, GetDistributionCommand, GetVpcOriginCommand, ListDistributionsByOwnedResourceCommand, ListTagsForResourceCommand, ListVpcOriginsCommand,
   type DistributionIdOwner, type VpcOriginSummary,
 } from '@aws-sdk/client-cloudfront';
-import { GetResourceShareAssociationsCommand, GetResourceSharesCommand, RAMClient, type ResourceShare } from '@aws-sdk/client-ram';
+import {
+  paginateGetResourceShareAssociations, paginateGetResourceShareInvitations, paginateGetResourceShares, paginateListResources, RAMClient,
+  type GetResourceShareAssociationsCommandInput, type GetResourceShareInvitationsCommandInput, type ListResourcesCommandInput,
+  type Resource, type ResourceShare, type ResourceShareAssociation, type ResourceShareInvitation,
+} from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { client } from '../lib/aws';
@@ -79,25 +83,46 @@ export async function distributionsUsing(cf: CloudFrontClient, vpcOriginArn: str
 
 const LIVE_ASSOCIATION = new Set(['ASSOCIATING', 'ASSOCIATED']);
 
+// RAM's lists, every page (the SDK's own paginators).
+export async function shareAssociations(ram: RAMClient, input: GetResourceShareAssociationsCommandInput): Promise<ResourceShareAssociation[]> {
+  const out: ResourceShareAssociation[] = [];
+  for await (const p of paginateGetResourceShareAssociations({ client: ram }, input)) out.push(...(p.resourceShareAssociations ?? []));
+  return out;
+}
+
+export async function sharedResources(ram: RAMClient, input: ListResourcesCommandInput): Promise<Resource[]> {
+  const out: Resource[] = [];
+  for await (const p of paginateListResources({ client: ram }, input)) out.push(...(p.resources ?? []));
+  return out;
+}
+
+export async function shareInvitations(ram: RAMClient, input: GetResourceShareInvitationsCommandInput): Promise<ResourceShareInvitation[]> {
+  const out: ResourceShareInvitation[] = [];
+  for await (const p of paginateGetResourceShareInvitations({ client: ram }, input)) out.push(...(p.resourceShareInvitations ?? []));
+  return out;
+}
+
 /** The owner's live shares that hold the resource. */
 export async function sharesHolding(ram: RAMClient, resourceArn: string): Promise<string[]> {
-  const out = await ram.send(new GetResourceShareAssociationsCommand({ associationType: 'RESOURCE', resourceArn }));
-  return [...new Set((out.resourceShareAssociations ?? []).filter((a) => LIVE_ASSOCIATION.has(a.status ?? '')).map((a) => a.resourceShareArn!))];
+  const associations = await shareAssociations(ram, { associationType: 'RESOURCE', resourceArn });
+  return [...new Set(associations.filter((a) => LIVE_ASSOCIATION.has(a.status ?? '')).map((a) => a.resourceShareArn!))];
 }
 
 /** Principal associations of the given shares with `principal` (any status but disassociated). */
 export async function principalAssociations(ram: RAMClient, shareArns: string[], principal: string) {
   if (shareArns.length === 0) return [];
-  const out = await ram.send(new GetResourceShareAssociationsCommand({ associationType: 'PRINCIPAL', resourceShareArns: shareArns, principal }));
-  return (out.resourceShareAssociations ?? []).filter((a) => !['DISASSOCIATED', 'DISASSOCIATING'].includes(a.status ?? ''));
+  const associations = await shareAssociations(ram, { associationType: 'PRINCIPAL', resourceShareArns: shareArns, principal });
+  return associations.filter((a) => !['DISASSOCIATED', 'DISASSOCIATING'].includes(a.status ?? ''));
 }
 
 export async function ownShares(ram: RAMClient, filter: { name?: string; arns?: string[]; tag?: { key: string; value: string } }): Promise<ResourceShare[]> {
-  const out = await ram.send(new GetResourceSharesCommand({
-    resourceOwner: 'SELF', name: filter.name, resourceShareArns: filter.arns,
+  const out: ResourceShare[] = [];
+  const input = {
+    resourceOwner: 'SELF' as const, name: filter.name, resourceShareArns: filter.arns,
     tagFilters: filter.tag ? [{ tagKey: filter.tag.key, tagValues: [filter.tag.value] }] : undefined,
-  }));
-  return (out.resourceShares ?? []).filter((s) => s.status !== 'DELETED');
+  };
+  for await (const p of paginateGetResourceShares({ client: ram }, input)) out.push(...(p.resourceShares ?? []));
+  return out.filter((s) => s.status !== 'DELETED');
 }
 
 /** The shared distribution, read in the networking account; one that does not exist is an input mistake. */

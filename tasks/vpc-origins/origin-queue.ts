@@ -4,9 +4,9 @@
  * commit. Item: pk "ORIGINQ#<distributionId>", sk = the execution that needs the additions.
  * pending → applied (in the config, by `appliedBy`) → deployed; or rejected (with the reason).
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TeamAddition } from '../../domain/vpc-origins';
-import { stateTable, stateTableName } from '../lib/state-table';
+import { queryAll, stateTable, stateTableName } from '../lib/state-table';
 
 export type QueueState = 'pending' | 'applied' | 'deployed' | 'rejected';
 
@@ -52,14 +52,14 @@ export async function get(distributionId: string, owner: string): Promise<Queued
 
 /** Additions not yet deployed (pending, or applied by a writer that may have died), oldest first. */
 export async function open(distributionId: string): Promise<QueuedAdditions[]> {
-  const out = await stateTable().send(new QueryCommand({
-    TableName: stateTableName(), ConsistentRead: true,
+  const items = await queryAll<QueuedAdditions>({
+    ConsistentRead: true,
     KeyConditionExpression: 'pk = :pk',
     FilterExpression: '#s IN (:pending, :applied) AND expiresAt > :now',
     ExpressionAttributeNames: { '#s': 'state' },
     ExpressionAttributeValues: { ':pk': `ORIGINQ#${distributionId}`, ':pending': 'pending', ':applied': 'applied', ':now': Math.floor(Date.now() / 1000) },
-  }));
-  return ((out.Items ?? []) as QueuedAdditions[]).sort((a, b) => a.enqueuedAt - b.enqueuedAt);
+  });
+  return items.sort((a, b) => a.enqueuedAt - b.enqueuedAt);
 }
 
 /** Moves items to `to` if they are still in one of `from` (an owner may have withdrawn its item meanwhile). */

@@ -3,12 +3,12 @@
  * origin, otherwise take the origin out of it. Refuses while any distribution still uses the origin
  * (CloudFront would keep serving it, but that distribution could no longer be edited).
  */
-import { DeleteResourceShareCommand, DisassociateResourceShareCommand, GetResourceShareAssociationsCommand } from '@aws-sdk/client-ram';
+import { DeleteResourceShareCommand, DisassociateResourceShareCommand } from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { clientToken, ExecutionRef, changeOrConfirm } from '../lib/common';
 import { defineTask } from '../lib/handler';
-import { cloudfrontAs, distributionsUsing, ramAs, sharesHolding } from './clients';
+import { cloudfrontAs, distributionsUsing, ramAs, shareAssociations, sharesHolding } from './clients';
 
 const Event = z.object({ team: z.string(), roleArn: z.string(), vpcOriginArn: z.string().nullable(), execution: ExecutionRef });
 
@@ -21,7 +21,7 @@ export const handler = defineTask('RevokeVpcOriginShare', Event, async ({ team, 
   const ram = ramAs(roleArn);
   const revoked = [];
   for (const shareArn of await sharesHolding(ram, vpcOriginArn)) {
-    const resources = (await ram.send(new GetResourceShareAssociationsCommand({ associationType: 'RESOURCE', resourceShareArns: [shareArn] }))).resourceShareAssociations ?? [];
+    const resources = await shareAssociations(ram, { associationType: 'RESOURCE', resourceShareArns: [shareArn] });
     const others = resources.filter((r) => r.associatedEntity !== vpcOriginArn && ['ASSOCIATING', 'ASSOCIATED'].includes(r.status ?? ''));
     if (others.length === 0) {
       await changeOrConfirm(

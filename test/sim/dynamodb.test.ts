@@ -73,3 +73,47 @@ describe('simulated DynamoDB', () => {
     });
   });
 });
+
+describe('simulated DynamoDB Query pages as DynamoDB does', () => {
+  const put = (db: ReturnType<typeof stateTable>, sk: string, kind: string) => db.send(new PutCommand({ TableName: T, Item: { pk: 'Q#1', sk, kind } }));
+
+  it('applies Limit before the filter and hands back LastEvaluatedKey until the partition is read', async () => {
+    await within(exampleSim(), async () => {
+      const db = stateTable();
+      for (const [sk, kind] of [['a', 'x'], ['b', 'y'], ['c', 'x'], ['d', 'y'], ['e', 'x']]) await put(db, sk, kind);
+      const pages: Array<{ items: string[]; scanned: number; last?: string }> = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(new QueryCommand({
+          TableName: T, KeyConditionExpression: 'pk = :pk', FilterExpression: 'kind = :k', ExpressionAttributeValues: { ':pk': 'Q#1', ':k': 'y' }, Limit: 2, ExclusiveStartKey,
+        }));
+        pages.push({ items: (out.Items ?? []).map((i) => i.sk), scanned: out.ScannedCount ?? 0, last: out.LastEvaluatedKey?.sk as string | undefined });
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      // Two items read per page, the filter applied to those two: some pages are empty but not the last.
+      expect(pages).toEqual([{ items: ['b'], scanned: 2, last: 'b' }, { items: ['d'], scanned: 2, last: 'd' }, { items: [], scanned: 1, last: undefined }]);
+    });
+  });
+
+  it('refuses a starting key that is not an item of the query, and an undefined or unused placeholder even on an empty partition', async () => {
+    await within(exampleSim(), async () => {
+      const db = stateTable();
+      await put(db, 'a', 'x');
+      await expect(db.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'Q#1' }, ExclusiveStartKey: { pk: 'Q#2', sk: 'z' } })))
+        .rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/starting key is invalid/) });
+      await expect(db.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': 'EMPTY#1' } })))
+        .rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/attribute value used in expression is not defined; attribute value: :sk/) });
+      await expect(db.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'EMPTY#1', ':unused': 1 } })))
+        .rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/ExpressionAttributeValues unused in expressions: keys: \{:unused\}/) });
+    });
+  });
+
+  it('with the world\'s page size, a query without Limit still comes in pages', async () => {
+    await within(exampleSim({ paging: { maxPageSize: 2 } }), async () => {
+      const db = stateTable();
+      for (const sk of ['a', 'b', 'c']) await put(db, sk, 'x');
+      const first = await db.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'Q#1' } }));
+      expect({ items: first.Items?.map((i) => i.sk), last: first.LastEvaluatedKey?.sk }).toEqual({ items: ['a', 'b'], last: 'b' });
+    });
+  });
+});
