@@ -4,6 +4,7 @@
  *                  [--fault Operation=ErrorName[xN]]... [--skip-preflight [REASON]] [--report FILE] [--html FILE]
  *                  [--world-out FILE]
  *   byoip report REPORT.json [--html FILE]          byoip rehearse STEPS.json [--out DIR] [--html] [--world-out FILE]
+ *   byoip serve [--world FILE] [--port N] [--speed X]    (the simulator as an HTTP endpoint, cli/serve.ts)
  *   byoip snapshot --region R [--profile P] --cidrs … --distributions … --zones … [--base FILE] [--out FILE]
  *   byoip approvals [--sim]                 byoip approve|reject <id> --reason TEXT [--as EMAIL] [--sim]
  *   byoip start <workflow> -i INPUT [--name N]   byoip watch <execution>   byoip status
@@ -29,6 +30,7 @@ import { registerRealCommands } from './real-commands';
 import { registerRehearseCommand } from './rehearse';
 import { registerReportCommand, writeHtmlReport } from './report-command';
 import { registerPlanCommand } from './plan';
+import { registerServeCommand } from './serve';
 import { registerSnapshotCommand } from './snapshot';
 import { writeWorldFile } from '../sim/world-out';
 
@@ -176,6 +178,7 @@ export async function main(argv: string[]): Promise<number> {
   registerReportCommand(program, (c) => { code = c; });
   registerRehearseCommand(program, (c) => { code = c; });
   registerSnapshotCommand(program, (c) => { code = c; });
+  registerServeCommand(program, (c) => { code = c; });
   registerPlanCommand(program, (c) => { code = c; });
   const where = (c: Command) => c
     .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')

@@ -19,7 +19,8 @@ import { taskCatalog } from '../tasks/catalog';
 import { stateMachineName } from '../workflows/lib/workflow';
 import type { Simulator } from '../sim/simulator';
 import type { PendingTask } from '../sim/task-tokens';
-import { connectSimulator } from '../sim/transport';
+import { connectSimulator, httpConfigurer } from '../sim/transport';
+import { startEndpoint } from '../sim/http/endpoint';
 import { hostApprovalApi } from './approval-server';
 import { DataLimitExceededError, dataLimitCause, describeStates, ExecutionHistory, STEP_FUNCTIONS_QUOTAS, type ProgressEvent, type QuotaFailure } from './history';
 import { isMutating } from '../sim/simulator';
@@ -60,6 +61,8 @@ export interface RunOptions {
   readonly input: unknown;
   readonly sim: Simulator;
   readonly approve?: ApprovalPolicy;
+  /** How tasks reach the simulator: in-process (default), or over HTTP through `byoip serve`'s endpoint. */
+  readonly transport?: 'in-process' | 'http';
   /**
    * The answer to the first operator decision (a step failed after the point of no return). Without it
    * (and without a function policy) the rehearsal ends there, WAITING_FOR_OPERATOR, as the execution
@@ -429,7 +432,10 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   const region = sim.world.defaultRegion;
   const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${stateMachineName(opts.workflow)}`;
   const executionId = `arn:aws:states:${region}:${account}:execution:${stateMachineName(opts.workflow)}:${executionName}`;
-  const disconnect = connectSimulator(sim);
+  // Over HTTP: every task's client talks to `byoip serve`'s endpoint (full serialization, signing and HTTP).
+  const endpoint = opts.transport === 'http' ? await startEndpoint(sim, { speed: 0 }) : undefined;
+  if (endpoint) sim.clock.waitForSockets = true;
+  const disconnect = connectSimulator(sim, endpoint ? httpConfigurer(sim, endpoint.url) : undefined);
   hostApprovalApi(sim);
   const startedAt = sim.clock.now();
   const rel = (t: number) => (t - startedAt) / 1000;
@@ -579,5 +585,9 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
     });
   } finally {
     disconnect();
+    if (endpoint) {
+      sim.clock.waitForSockets = false;
+      await endpoint.close();
+    }
   }
 }

@@ -24,8 +24,8 @@ function realTurn(): Promise<void> {
  * Virtual time must not jump while it is: the work it belongs to would look stuck for a whole timeout.
  */
 const REAL_IO = /^(FSReq\w+|FileHandle|GetAddrInfoReqWrap|TCPConnectWrap|\w+Request)$/;
-function realIoPending(): boolean {
-  return process.getActiveResourcesInfo().some((r) => REAL_IO.test(r));
+function realIoPending(sockets = false): boolean {
+  return process.getActiveResourcesInfo().some((r) => REAL_IO.test(r) || (sockets && r === 'TCPSocketWrap'));
 }
 
 /**
@@ -45,6 +45,8 @@ export class VirtualClock {
   /** Task handlers running right now: time only moves under them after a real-time grace. */
   private inFlight = 0;
   private holdChanged?: () => void;
+  /** Open sockets count as real I/O in flight (a rehearsal whose clients talk HTTP to `byoip serve`'s endpoint). */
+  waitForSockets = false;
 
   constructor(startMs: number) {
     this.parkedNow = startMs;
@@ -113,6 +115,8 @@ export class VirtualClock {
         now: this.parkedNow,
         toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
         loopLimit: 1_000_000,
+        // The SDK's HTTP handler may clear a timer it set before the clock was faked (rehearsals over HTTP).
+        shouldClearNativeTimers: true,
       });
     }
     const promise = work();
@@ -157,14 +161,14 @@ export class VirtualClock {
           continue;
         }
         idleTurns = 0;
-        for (let i = 0; i < 1000 && realIoPending(); i++) await VirtualClock.realDelay(1);
+        for (let i = 0; i < 1000 && realIoPending(this.waitForSockets); i++) await VirtualClock.realDelay(1);
         if (this.inFlight > 0) {
           // A handler is running: give it a few turns of the real event loop to finish what isn't virtual.
           // If it is still running afterwards (and no real I/O is in flight), it waits on virtual time: advance.
           const timers = fake.countTimers();
           let waited = 0;
           while (waited < GRACE_TURNS && this.inFlight > 0 && fake.countTimers() === timers) {
-            if (realIoPending()) await VirtualClock.realDelay(1);
+            if (realIoPending(this.waitForSockets)) await VirtualClock.realDelay(1);
             else await realTurn();
             waited++;
           }

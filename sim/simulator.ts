@@ -30,6 +30,9 @@ export interface AwsCallRecord {
   error?: { name: string; message: string; injected?: boolean };
 }
 
+/** Which execution, state and task function is calling (see Simulator.attribution). */
+export interface Attribution { execution?: string; state?: string; task?: string }
+
 export interface OpContext<S> {
   readonly sim: Simulator;
   /** The service and operation being answered (e.g. "EC2", "DescribeIpams"). */
@@ -148,7 +151,7 @@ export class Simulator {
   private idCounter = 0;
   private readonly httpHosts: SimHttpHost[] = [];
   /** Tells which execution/state is calling (the runner installs it; see runner/local-runner.ts). */
-  attribution?: () => { execution?: string; state?: string; task?: string } | undefined;
+  attribution?: () => Attribution | undefined;
   /** When set, every call's input, output and error is checked against the SDK's models (sim/conformance.ts). */
   conformance?: ConformanceLog;
   /** Every HTTP request tasks made, like `calls` for the AWS APIs. */
@@ -212,10 +215,10 @@ export class Simulator {
    * Handles one API call as AWS would: faults, throttling, then the model's operation.
    * Inputs and outputs are deep-copied so callers can never alias the simulated state.
    */
-  async call(req: { service: string; operation: string; account: string; region: string; input: unknown; idempotencyToken?: string }): Promise<unknown> {
+  async call(req: { service: string; operation: string; account: string; region: string; input: unknown; idempotencyToken?: string; who?: Attribution }): Promise<unknown> {
     const now = this.clock.now();
     const input = cloneData(req.input ?? {});
-    const who = this.attribution?.();
+    const who = req.who ?? this.attribution?.();
     const record: AwsCallRecord = { at: now, execution: who?.execution, state: who?.state, ...(who?.task ? { task: who.task } : {}), account: req.account, region: req.region, service: req.service, operation: req.operation, input };
     this.calls.push(record);
     const entry = this.ops.get(`${req.service}:${req.operation}`);

@@ -3,6 +3,7 @@
  * middleware and before signing: the SDK's serializer and retry strategy (throttling back-off on
  * the virtual clock) run for real; no credentials or network are used.
  */
+import { Agent } from 'node:http';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { accountOfRole, installClientConfigurer, type ClientConfigurer, type ClientTarget } from '../tasks/lib/aws';
 import { installDeployment } from '../tasks/lib/deployment';
@@ -20,7 +21,7 @@ function serviceOf(clientName: string): string {
  * or of the service's ServiceException for an unmodelled code (every EC2 error), with the model's
  * `$fault` and HTTP status where it has them.
  */
-function asSdkException(service: string, err: AwsErrorShape): Error {
+export function asSdkException(service: string, err: AwsErrorShape): Error {
   const mod = clientModule(service);
   const Base = mod?.[`${service}ServiceException`];
   if (!Base) return err;
@@ -124,17 +125,49 @@ function callerAccount(sim: Simulator, target: ClientTarget): string {
   return account;
 }
 
+/**
+ * Points clients at `byoip serve`'s endpoint instead (sim/http/endpoint.ts): full serialization, signing,
+ * HTTP and deserialization, as against AWS. The caller's execution and state travel in a header so the
+ * report attributes each call as in-process.
+ */
+export function httpConfigurer(sim: Simulator, url: string): ClientConfigurer {
+  const { requestHandler: _inProcessOnly, ...settled } = SETTLED_CLIENT_CONFIG;
+  return {
+    config: (_clientName, target) => ({
+      ...settled,
+      endpoint: url,
+      // The access key id names the account (an assumable role's, checked when the call is signed).
+      credentials: async () => ({ accessKeyId: callerAccount(sim, target), secretAccessKey: 'SIMULATED' }),
+      // One connection per request: the virtual clock waits for sockets in flight, not for idle ones.
+      requestHandler: { httpAgent: new Agent({ keepAlive: false }) },
+    }),
+    decorate(client) {
+      (client.middlewareStack as unknown as { add(m: unknown, o: unknown): void }).add(
+        (next: (a: unknown) => Promise<unknown>) => async (args: { request?: { headers?: Record<string, string> } }) => {
+          const who = sim.attribution?.();
+          if (who && args.request?.headers) args.request.headers[ATTRIBUTION_HEADER] = JSON.stringify(who);
+          return next(args);
+        },
+        { step: 'build', name: 'byoipSimulatorAttribution' },
+      );
+    },
+  };
+}
+
+/** Carries the calling execution and state to the endpoint (rehearsals over HTTP only). */
+export const ATTRIBUTION_HEADER = 'x-byoip-sim-attribution';
+
 let connected: { sim: Simulator; count: number } | undefined;
 
 /**
  * Points every client created by tasks/lib/aws (and tasks/lib/http) at this simulator until the
  * returned function is called. Concurrent runs on the same simulator share the connection.
  */
-export function connectSimulator(sim: Simulator): () => void {
+export function connectSimulator(sim: Simulator, configurer: ClientConfigurer = simulatorConfigurer(sim)): () => void {
   if (connected && connected.sim !== sim) throw new Error('another simulator is connected in this process');
   if (!connected) {
     connected = { sim, count: 0 };
-    installClientConfigurer(simulatorConfigurer(sim));
+    installClientConfigurer(configurer);
     installHttpTransport((req) => sim.http(req));
     installDeployment(sim.world.deployment);
   }
