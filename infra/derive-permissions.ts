@@ -162,6 +162,15 @@ export function deriveTaskActions(root: string, entries: Record<string, string>)
         if (prefix) for (const a of iamActionsOfCall(prefix, operation, literalShape(arg) ?? { TransactItems: [{ '?': true }] })) actions.add(a);
       }
     }
+    // The SDK's paginators (paginateListResources, lib-dynamodb's paginateQuery) send their operation on every page.
+    if (ts.isCallExpression(node)) {
+      const sym = symbolOf(node.expression);
+      const decl = sym?.declarations?.[0];
+      const pkg = decl && packageOf(decl.getSourceFile().fileName);
+      const name = sym?.getName() ?? '';
+      const prefix = pkg === '@aws-sdk/lib-dynamodb' ? 'dynamodb' : pkg ? IAM_PREFIX[pkg] : undefined;
+      if (prefix && /^paginate[A-Z]/.test(name)) actions.add(`${prefix}:${name.slice('paginate'.length)}`);
+    }
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'client' && hasProperty(node.arguments[1], ['roleArn'])) {
       actions.add('sts:AssumeRole');
     }

@@ -24,6 +24,7 @@ import { workflows } from '../workflows';
 import { runWorkflow } from './local-runner';
 import type { SimulationReport } from './report';
 import { prepareScenario, scenarioFor, type Scenario } from './scenarios';
+import { ConformanceLog } from '../sim/conformance';
 import { operatorView, viewDifferences } from './world-view';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -120,6 +121,10 @@ function allowedRanges(view: Json): Set<string> {
   return out;
 }
 
+function conformanceFindings(sim: Json): string[] {
+  return ((sim.conformance as ConformanceLog | undefined)?.findings ?? []).map((f) => `${f.service}:${f.operation} ${f.kind} ${f.problem}`);
+}
+
 /** Error names a task fails with on purpose; anything else (TypeError, ...) is a crash. */
 const HANDLED = new Set<string>(Object.values(ErrorNames));
 
@@ -129,6 +134,8 @@ const executionName = (workflow: string, tag: string) => `sweep-${workflow}-${ta
 async function execute(scenario: Scenario, tag: string, setup?: (sim: Json) => void) {
   const { sim, input } = await prepareScenario(scenario);
   const before = operatorView(sim);
+  // Every call under every fault is held to the SDK's models too (a finding is an unexpected outcome).
+  sim.conformance = new ConformanceLog();
   setup?.(sim);
   // An operator decision (a failure past the point of no return) is answered "back": everything is undone.
   // An operator decision (a failure past the point of no return) is answered "back" where the workflow offers
@@ -146,8 +153,10 @@ export interface CleanRun {
 /** The clean run the sweep is measured against; it must succeed. */
 export async function cleanRun(workflow: string): Promise<CleanRun> {
   const scenario = scenarioFor(workflow);
-  const { report, after } = await execute(scenario, 'clean');
+  const { report, after, sim } = await execute(scenario, 'clean');
   if (report.status !== 'SUCCEEDED') throw new Error(`${workflow}: the clean run ended ${report.status} (${report.error?.name}); fix that before sweeping`);
+  const findings = conformanceFindings(sim);
+  if (findings.length) throw new Error(`${workflow}: the clean run's calls do not conform to the SDK's models:\n  ${findings.join('\n  ')}`);
   return { scenario, points: faultPoints(report), end: after };
 }
 
@@ -172,6 +181,8 @@ export async function injectFault(clean: CleanRun, point: FaultPoint, kind: Faul
   const result = (outcome: Outcome, detail: string[] = []): FaultResult => ({ workflow, point, kind, error, outcome, status, detail });
   const violations = run.report.safety.violations;
   if (violations.length) return result('unexpected', violations.map((v) => `safety: ${v}`));
+  const findings = conformanceFindings(run.sim);
+  if (findings.length) return result('unexpected', findings.map((f) => `conformance: ${f}`));
   const crashes = run.sim.taskErrors.filter((e: Json) => !HANDLED.has(e.errorType));
   if (crashes.length) return result('unexpected', crashes.map((e: Json) => `${e.task} crashed: ${e.errorType}: ${e.message.slice(0, 200)}`));
   const endsLikeClean = viewDifferences(clean.end, run.after);

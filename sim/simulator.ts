@@ -119,6 +119,10 @@ const IDEMPOTENCY_MISMATCH: Record<string, string> = {
 /** Fault "error" that makes a call answer an empty response instead of failing (sim/faults.ts). */
 export const GARBAGE = 'Garbage';
 
+/** Marks a garbage answer, which breaks the model on purpose (the conformance check leaves it alone). */
+export const GARBAGE_ANSWER = Symbol('garbage answer');
+const garbage = () => Object.defineProperty({}, GARBAGE_ANSWER, { value: true });
+
 /** The error name a service throttles with. */
 export function throttlingErrorFor(service: string): string {
   return THROTTLE_ERROR[service] ?? 'ThrottlingException';
@@ -230,7 +234,7 @@ export class Simulator {
       // "Garbage": AWS answers 200 with an empty body (missing fields, an empty page), doing nothing.
       if (before?.error === GARBAGE) {
         (record.effects ??= []).push('garbage-response');
-        return {};
+        return garbage();
       }
       if (before) throw this.injected(before.error, before.message, req.operation);
       this.throttle(req.service, req.operation, req.account, req.region, now);

@@ -10,7 +10,7 @@ import { installDeployment } from '../tasks/lib/deployment';
 import { installHttpTransport } from '../tasks/lib/http';
 import { awsError, isAwsError, type AwsErrorShape } from './aws-error';
 import { clientModule, operationModel } from './sdk-model';
-import type { Simulator } from './simulator';
+import { GARBAGE_ANSWER, type Simulator } from './simulator';
 
 function serviceOf(clientName: string): string {
   return clientName.replace(/Client$/, '');
@@ -75,7 +75,7 @@ export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
             check?.error(service, operation, typed, (e as { injected?: boolean }).injected === true);
             throw typed;
           }
-          check?.output(service, operation, output);
+          if (!(output as { [GARBAGE_ANSWER]?: boolean })[GARBAGE_ANSWER]) check?.output(service, operation, output);
           // The DocumentClient unmarshalls in the deserialize step, which this short-circuit skips: do it here.
           if (context.__aws_sdk_context?.features?.DDB_MAPPER) output = unmarshallDocumentOutput(output);
           return { response: { statusCode: 200, headers: {} }, output: { ...output, $metadata: { httpStatusCode: 200, requestId: 'sim-request' } } };

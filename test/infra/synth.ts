@@ -7,7 +7,9 @@
  * nested output by its value, so tests ask about resources without caring which stack holds them.
  * `templates` are the files CloudFormation receives, for the budget test.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -32,7 +34,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface SynthesizedTemplate { file: string; bytes: number; json: Json }
 
-let cached: ReturnType<typeof synthesize> | undefined;
+let cached: { orchestrator: Template; teamAccess: Template; templates: SynthesizedTemplate[] } | undefined;
+const ROOT = join(__dirname, '..', '..');
 
 function substitute(value: Json, refs: Record<string, Json>, outputs: Record<string, Record<string, Json>>): Json {
   if (Array.isArray(value)) return value.map((v) => substitute(v, refs, outputs));
@@ -72,10 +75,39 @@ function synthesize(context: Record<string, unknown>, isDefault: boolean) {
   return { orchestrator, teamAccess, app, built, templates };
 }
 
+/**
+ * The default synth's templates, shared by the test files through a file named by a hash of everything
+ * the app is built from (infra/, the ASL, the workflows, the tasks whose code the IAM policies are
+ * derived from, domain/, cdk.json, the lockfile): each test file would otherwise synthesize it again.
+ */
+function inputsHash(): string {
+  const h = createHash('sha256');
+  const walk = (path: string): void => {
+    if (statSync(path).isDirectory()) for (const f of readdirSync(path).sort()) walk(join(path, f));
+    else if (/\.(ts|json)$/.test(path)) h.update(path).update(readFileSync(path));
+  };
+  for (const p of ['infra', 'asl', 'workflows', 'tasks', 'domain', 'cdk.json', 'package-lock.json', 'test/infra/synth.ts']) walk(join(ROOT, p));
+  return h.digest('hex').slice(0, 16);
+}
+
+interface SharedSynth { orchestrator: Json; teamAccess: Json; templates: SynthesizedTemplate[] }
+
 export function synthTemplates(context: Record<string, unknown> = {}) {
   const isDefault = Object.keys(context).length === 0;
-  if (cached && isDefault) return cached;
-  const result = synthesize(context, isDefault);
-  if (isDefault) cached = result;
-  return result;
+  if (!isDefault) return synthesize(context, false);
+  if (cached) return cached;
+  const file = join(tmpdir(), `byoip-test-synth-${inputsHash()}.json`);
+  if (existsSync(file)) {
+    const shared = JSON.parse(readFileSync(file, 'utf8')) as SharedSynth;
+    cached = { orchestrator: Template.fromJSON(shared.orchestrator), teamAccess: Template.fromJSON(shared.teamAccess), templates: shared.templates };
+    return cached;
+  }
+  const result = synthesize(context, true);
+  const shared: SharedSynth = { orchestrator: result.orchestrator.toJSON(), teamAccess: result.teamAccess.toJSON(), templates: result.templates };
+  // Written whole, then renamed: the other jest worker may be reading or writing it too.
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, JSON.stringify(shared));
+  renameSync(partial, file);
+  cached = { orchestrator: result.orchestrator, teamAccess: result.teamAccess, templates: result.templates };
+  return cached;
 }
