@@ -39,7 +39,7 @@ export function addExecutionAlarms(scope: Construct, name: string, sm: sfn.State
 }
 
 /**
- * An approval that expired unanswered. The gate's CloseApproval task logs each expiry (the gate's
+ * An approval or operator decision that expired unanswered. The gate's CloseApproval task logs each expiry (the gate's
  * reminder loop also times out callback tasks, routinely, so the execution history cannot tell).
  */
 export function addApprovalExpiryAlarm(scope: Construct, taskLogs: logs.ILogGroup, topic: sns.ITopic): cloudwatch.Alarm {
@@ -51,7 +51,7 @@ export function addApprovalExpiryAlarm(scope: Construct, taskLogs: logs.ILogGrou
     metricValue: '1',
   });
   return alarmOnAny(scope, 'approval-expired', topic, expiries.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
-    'An approval expired unanswered; its execution took the rejection path and compensated. `byoip approvals` lists the open ones (docs/approvals.md).');
+    'An approval or an operator decision expired unanswered. An approval\'s execution took the rejection path (onboard-cloudfront-byoip and static-ip-byoip park: what was provisioned stays, the rest is undone; the others undo everything). An operator decision\'s execution ended HeldForOperator with nothing undone and its leases released: decide by hand, then re-run or run the teardown (docs/runbook.md "Operator decisions"). `byoip approvals` lists the open ones (docs/approvals.md).');
 }
 
 /**

@@ -134,7 +134,11 @@ function build() {
     backNeeds: 'make sure the endpoints the names pointed at before still serve them',
   });
   // DNS: the records the approval listed (created, or moved from elsewhere).
-  c.intent('dnsRecords', { action: 'Route53.RestoreRecords', label: 'restore the team hosts\' DNS records', 'records.$': '$.baseline.dns', 'migrationId.$': '$.plan.migrationId' });
+  // `ours`: the alias this run sets; a record answering anything else was changed by someone else and is left alone.
+  c.intent('dnsRecords', {
+    action: 'Route53.RestoreRecords', label: 'restore the team hosts\' DNS records', 'records.$': '$.baseline.dns', 'migrationId.$': '$.plan.migrationId',
+    'ours.$': '$.baseline.dnsOurs',
+  });
   c.task('UpsertTeamAliases', {
     fn: 'UpsertTeamAliases',
     parameters: { 'records.$': '$.baseline.dns', 'domainName.$': '$.baseline.distribution.domainName', 'migrationId.$': '$.plan.migrationId', 'approval.$': '$.approval' },

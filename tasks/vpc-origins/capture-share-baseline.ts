@@ -10,7 +10,7 @@ import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { CLOUDFRONT_ALIAS_ZONE_ID, hostCovered } from '../../domain/vpc-origins';
 import { defineTask } from '../lib/handler';
-import { currentRecord, fqdn, type TrackedRecord } from '../dns/route53-client';
+import { answersOf, currentRecord, fqdn, type TrackedRecord } from '../dns/route53-client';
 import { networkingDistribution } from './clients';
 import { present } from '../lib/common';
 
@@ -70,6 +70,8 @@ export const handler = defineTask('CaptureVpcOriginShareBaseline', Event, async 
     /** Hosts the distribution serves for others: isolation probes use them as foreign hosts. */
     otherHosts: aliases.filter((a) => !a.startsWith('*') && !ours.has(a.toLowerCase())),
     dns,
+    /** What this run's DNS changes answer (the rollback restores only records still answering it, or what they answered before). */
+    dnsOurs: [answersOf({ AliasTarget: { DNSName: alias } })],
     /** What the approval before any change shows; nothing to change, no gate. */
     approval: { required: changes.length > 0, changes },
   };

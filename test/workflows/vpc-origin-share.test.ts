@@ -218,6 +218,31 @@ describe('vpc-origin-share', () => {
     expect(Math.max(...t('DeleteResourceShare'))).toBeLessThan(Math.min(...t('DeleteVpcOrigin')));
   });
 
+  it('rolling back leaves a team host that someone else repointed meanwhile as they left it (and says so); the others are restored', async () => {
+    const w = exampleWorldJson();
+    w.elbv2.loadBalancers[0].listeners[0].rules[0].hosts = []; // the isolation probe fails after the DNS change
+    const sim = createSimulator(w, EXAMPLES);
+    const record = async (name: string) => (await sim.call({
+      service: 'Route53', operation: 'ListResourceRecordSets', account: NET, region: 'us-east-1', input: { HostedZoneId: 'Z0EXAMPLE000001', StartRecordName: name, StartRecordType: 'A', MaxItems: 1 },
+    }) as { ResourceRecordSets: Array<{ Name: string; ResourceRecords?: Array<{ Value: string }>; AliasTarget?: unknown }> }).ResourceRecordSets.find((r) => r.Name === name);
+    const teamBBefore = await record('team-b.example.com.');
+    const report = await run(sim, WF, exampleInput(WF), {
+      approve: async (req) => {
+        if (!Array.isArray(req.payload.plan?.decisions)) return void (await req.approve());
+        // While the operator decides, someone points team-a's host elsewhere by hand.
+        await sim.call({
+          service: 'Route53', operation: 'ChangeResourceRecordSets', account: NET, region: 'us-east-1',
+          input: { HostedZoneId: 'Z0EXAMPLE000001', ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'team-a.example.com.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.55' }] } }] } },
+        });
+        await req.decide('back');
+      },
+    });
+    expect(report.approvals.at(-1)?.operator).toMatchObject({ failedState: 'VerifyIsolation', outcome: 'back' });
+    expect(await record('team-a.example.com.')).toMatchObject({ ResourceRecords: [{ Value: '192.0.2.55' }] });
+    expect(await record('team-b.example.com.')).toEqual(teamBBefore);
+    expect(JSON.stringify(report)).toMatch(/changed by someone else meanwhile, left as it is: team-a\.example\.com\. A \(now 192\.0\.2\.55\)/);
+  });
+
   it('waits for another writer\'s lease on the distribution (a lock, not luck)', async () => {
     const heldUntil = Date.parse('2026-12-01T08:40:00Z');
     const w = exampleWorldJson();
