@@ -13,7 +13,7 @@
  * revoked or removed; nothing ever ends with fewer allowed ranges than before the run.
  */
 import { PollProfiles } from '../domain/polling';
-import { ChainBuilder, initialize, noRequester, PRECONDITION_RETRY, STANDARD_RETRY } from './lib/builder';
+import { ChainBuilder, initialize, noRequester, PRECONDITION_RETRY } from './lib/builder';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -175,16 +175,7 @@ function build() {
 /** Failures after the changes are applied: report them, never roll a finished sync back. */
 function afterTheFact(c: ChainBuilder) {
   // Give the lock back first, so the on-demand run that records the token can take it.
-  c.states.TokenNotRecorded = {
-    Type: 'Task',
-    Resource: '${ReleaseLockArn}',
-    Parameters: RELEASE_LOCK,
-    ResultPath: null,
-    TimeoutSeconds: 120,
-    Retry: STANDARD_RETRY,
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'SyncTokenNotRecorded' }],
-    Next: 'SyncTokenNotRecorded',
-  };
+  c.releaseLeasesThen('TokenNotRecorded', { locksPath: RELEASE_LOCK['resources.$'], next: 'SyncTokenNotRecorded' });
   c.states.SyncTokenNotRecorded = {
     Type: 'Fail',
     Comment: 'The targets are in sync, but the synctoken was not recorded: a replay of an older notification would not be recognised. Run on demand to record it.',

@@ -9,7 +9,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks, STANDARD_RETRY, verifyRequester } from './lib/builder';
+import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
@@ -113,11 +113,7 @@ function build() {
   releaseLocks(c, '$.plan.locks.resources');
   c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'state.$': '$.state', 'approval.$': '$.approval', 'warnings.$': '$.warnings' } });
   c.succeed('TornDown');
-  c.states.ReleaseLocksAfterStop = {
-    Type: 'Task', Resource: '${ReleaseLockArn}', Parameters: { 'resources.$': '$.plan.locks.resources', 'owner.$': '$.execution.name' },
-    ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY, Next: 'TeardownStopped',
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'TeardownStopped' }],
-  };
+  c.releaseLeasesThen('ReleaseLocksAfterStop', { locksPath: '$.plan.locks.resources', next: 'TeardownStopped' });
   c.stopWithoutRollback('TeardownStopped');
   return c;
 }

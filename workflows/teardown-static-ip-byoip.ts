@@ -10,7 +10,7 @@
 import { PollProfiles } from '../domain/polling';
 import { STATIC_IP_MAX_APPROVAL_SECONDS } from '../domain/static-ip';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, STANDARD_RETRY, verifyRequester } from './lib/builder';
+import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
@@ -68,16 +68,7 @@ function build() {
   c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'state.$': '$.state', 'approval.$': '$.approval' } });
   c.succeed('TornDown');
   // Failures: give the leases back so the re-run can take them, then stop with the original error.
-  c.states.ReleaseLocksAfterFailure = {
-    Type: 'Task',
-    Resource: '${ReleaseLockArn}',
-    Parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' },
-    ResultPath: '$.locksReleased',
-    TimeoutSeconds: 120,
-    Retry: STANDARD_RETRY,
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.lockReleaseError', Next: 'TeardownStopped' }],
-    Next: 'TeardownStopped',
-  };
+  c.releaseLeasesThen('ReleaseLocksAfterFailure', { locksPath: '$.plan.lock.resources', next: 'TeardownStopped' });
   c.stopWithoutRollback('TeardownStopped');
   return c;
 }

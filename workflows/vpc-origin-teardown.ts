@@ -10,7 +10,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { approvalWhen, ChainBuilder, initialize, PRECONDITION_RETRY, STANDARD_RETRY, taskArn, verifyRequester } from './lib/builder';
+import { approvalWhen, ChainBuilder, initialize, PRECONDITION_RETRY, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 import { LOCK_RETRY } from './vpc-origin-share';
 
@@ -79,13 +79,7 @@ function build() {
     Choices: [{ Variable: '$.lock', IsPresent: true, Next: 'ReleaseLockOnStop' }],
     Default: 'TeardownStopped',
   };
-  c.states.ReleaseLockOnStop = {
-    Type: 'Task', Resource: taskArn('ReleaseLock'),
-    Parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name' },
-    ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY,
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.releaseError', Next: 'TeardownStopped' }],
-    Next: 'TeardownStopped',
-  };
+  c.releaseLeasesThen('ReleaseLockOnStop', { locksPath: '$.plan.lockResources', next: 'TeardownStopped' });
   c.states.TeardownStopped = {
     Type: 'Fail',
     Comment: 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.',

@@ -223,6 +223,20 @@ export class ChainBuilder {
     return this;
   }
 
+  /**
+   * A way out that gives this execution's leases back before `next` (a stop, a failure): others (a
+   * teardown, a re-run) may then work on these resources. A failed release is not the execution's
+   * failure: the lease expires on its own. The one way a workflow releases leases outside its main chain.
+   */
+  releaseLeasesThen(name: string, o: { locksPath: string; next: string; comment?: string }): string {
+    this.add(name, {
+      Type: 'Task', Comment: o.comment ?? 'Others may now work on these resources (a teardown, a new run).', Resource: taskArn('ReleaseLock'),
+      Parameters: { 'resources.$': o.locksPath, 'owner.$': '$.execution.name' }, ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: o.next }], Next: o.next,
+    }, false);
+    return name;
+  }
+
   /** The operator gate and its outcomes, built once every post-pivot state is known. */
   private operatorDecision(): void {
     const p = this.pivotAt!;
@@ -230,13 +244,7 @@ export class ChainBuilder {
     // Each ending first releases the workflow's leases (others may then work on these resources), then fails.
     const ending = (name: string, fail: AslState): string => {
       this.add(name, fail, false);
-      if (!p.locksPath) return name;
-      this.add(`${name}ReleaseLocks`, {
-        Type: 'Task', Comment: 'Others may now work on these resources (a teardown, a new run).', Resource: taskArn('ReleaseLock'),
-        Parameters: { 'resources.$': p.locksPath, 'owner.$': '$.execution.name' }, ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY,
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: name }], Next: name,
-      }, false);
-      return `${name}ReleaseLocks`;
+      return p.locksPath ? this.releaseLeasesThen(`${name}ReleaseLocks`, { locksPath: p.locksPath, next: name }) : name;
     };
     const stopped = ending(STOPPED_BY_OPERATOR, {
       Type: 'Fail', Error: 'StoppedByOperator',
