@@ -19,6 +19,8 @@ import type { OpContext, ServiceModel, Simulator } from '../simulator';
 
 const AMAZON_ASNS = [16509, 14618];
 
+export type RegistryPrefix = z.infer<typeof RegistryPrefixSeed>;
+
 export const RegistryPrefixSeed = z.object({
   /** The RIR allocation, e.g. 198.18.0.0/22. */
   cidr: z.string(),
@@ -315,6 +317,15 @@ function verifyAsnProvision(ctx: OpContext<IpamState>, asn: string, auth: { Mess
   }
   if (record.failProvision) return { ok: false as const, message: record.failProvision };
   return { ok: true as const, seconds: record.provisionSeconds };
+}
+
+/**
+ * The RIR's record covering `cidr` (its RDAP certificate, ROA, provisioning time), as the world seeded
+ * it: the one registry every model that verifies BYOIP reads (IPAM here, Global Accelerator too).
+ */
+export function registryPrefixFor(sim: Simulator, cidr: string): RegistryPrefix | undefined {
+  const target = parseCidr(cidr);
+  return sim.state<IpamState>('ec2.ipam').registry.find((r) => contains(parseCidr(r.cidr), target));
 }
 
 /** An association verifies the prefix's ROA: the customer needs a ROA naming the ASN as an origin. */

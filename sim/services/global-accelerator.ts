@@ -13,12 +13,12 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { AuthorizationError, parseAuthorizationMessage, verifyAuthorizationSignature } from '../../domain/authorization';
-import { canonicalCidr, contains, containsAddress, overlaps, parseCidr, parseIpv4, type Cidr } from '../../domain/cidr';
+import { canonicalCidr, containsAddress, overlaps, parseCidr, parseIpv4, type Cidr } from '../../domain/cidr';
 import { awsError, networkError } from '../aws-error';
 import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
 import { page } from '../paging';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
-import type { IpamState } from './ec2-ipam';
+import { registryPrefixFor, type IpamState } from './ec2-ipam';
 
 export const GA_REGION = 'us-west-2';
 const GA_ASN = 16509;
@@ -261,9 +261,7 @@ function ipamHolder(sim: Simulator, cidr: Cidr, account: string): string | undef
 
 /** How provisioning will end, as GA's asynchronous verification would decide. */
 function verifyProvision(ctx: OpContext<GlobalAcceleratorState>, cidr: string, auth: { Message: string; Signature: string }): string | undefined {
-  const registry = ((ctx.sim.world.registry as { prefixes?: Array<{ cidr: string; rdapCertificate: string; roa: { asns: number[]; maxLength: number }; failProvision?: string }> } | undefined)?.prefixes) ?? [];
-  const target = parseCidr(cidr);
-  const prefix = registry.find((r) => contains(parseCidr(r.cidr), target));
+  const prefix = registryPrefixFor(ctx.sim, cidr);
   if (!prefix) return `No RDAP record covering ${cidr} was found at ARIN, RIPE or APNIC`;
   if (!verifyAuthorizationSignature(auth.Message, auth.Signature, prefix.rdapCertificate)) {
     return `The signature of the authorization message for ${cidr} could not be verified against the X.509 certificate in the RDAP record of ${prefix.cidr}`;
@@ -400,8 +398,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       const failure = verifyProvision(ctx, cidr, auth);
       const record: SimGaCidr = same ?? { account: ctx.account, Cidr: cidr, lc: lifecycle<CidrState>('PENDING_PROVISIONING', ctx.now), events: [] };
       record.failure = failure;
-      const registry = (ctx.sim.world.registry as { prefixes?: Array<{ cidr: string; provisionSeconds?: number }> } | undefined)?.prefixes ?? [];
-      const seconds = registry.find((r) => contains(parseCidr(r.cidr), target))?.provisionSeconds ?? timing(ctx, 'gaByoipProvision', 86_400);
+      const seconds = registryPrefixFor(ctx.sim, cidr)?.provisionSeconds ?? timing(ctx, 'gaByoipProvision', 86_400);
       addEvent(record, 'Provisioning requested', ctx.now);
       transition(ctx.sim, `ga-byoip:${cidr}`, record.lc, ctx.now, 'PENDING_PROVISIONING', { state: failure ? 'FAILED_PROVISION' : 'READY', afterSeconds: failure ? Math.min(seconds, 3600) : seconds });
       if (!same) ctx.state.cidrs.push(record);

@@ -7,6 +7,7 @@ import type { SimulationReport } from '../../runner/report';
 import type { Simulator } from '../../sim';
 import { gaWorld, locksLeft } from '../support/global-accelerator';
 import { CERTIFICATE, callsOf, exampleInput, exampleSim, run, signedMessages, WRONG_KEY } from '../support/world';
+import { registryPrefixFor } from '../../sim/services/ec2-ipam';
 
 const WF = 'static-ip-byoip';
 const CIDRS = ['198.19.0.0/24', '198.19.1.0/24'];
@@ -221,7 +222,7 @@ describe('static-ip-byoip', () => {
     expect(gaWorld(sim)).toEqual({ cidrs: CIDRS.map((cidr) => ({ cidr, state: 'FAILED_PROVISION' })), accelerators: [] });
 
     // The customer fixes the ROA; the same input, run again, provisions the failed ranges anew.
-    (sim.world.registry as any).prefixes[0].roa.asns = [16509, 14618];
+    registryPrefixFor(sim, '198.19.0.0/23')!.roa.asns = [16509, 14618];
     const again = await run(sim, WF, exampleInput(WF));
     expect(again.error).toBeNull();
     expect(callsOf(again, 'ProvisionByoipCidr')).toHaveLength(2);
