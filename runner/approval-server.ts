@@ -19,6 +19,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { APPROVAL_ID_RE } from '../domain/approval';
 import type { Simulator } from '../sim/simulator';
 import { connectSimulator } from '../sim/transport';
+import { readRequestBody } from '../sim/http/endpoint';
 import { handler as approvalPage } from '../tasks/approval/approval-page';
 import { PLACEHOLDER_BASE_URL } from '../domain/approval';
 import { listPending, loadApproval } from '../tasks/approval/store';
@@ -51,21 +52,7 @@ export function readServerInfo(dir = stateDir()): ServerInfo | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as ServerInfo;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(Object.assign(new Error('request body too large'), { status: 413 }));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const readBody = (req: IncomingMessage) => readRequestBody(req, MAX_BODY);
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });

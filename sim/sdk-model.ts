@@ -31,6 +31,8 @@ export interface OperationModel {
   readonly output: NormalizedSchema;
   /** Errors the operation declares (`@throws` in the model's documentation of the command). */
   readonly errors: ReadonlySet<string>;
+  /** The input member the SDK fills with an idempotency token when the caller gives none (ClientToken, ...). */
+  readonly idempotencyToken?: string;
   /** The paginator's tokens, when the SDK pages this operation. */
   readonly paging?: { inputToken: string; outputToken: string; pageSize?: string };
 }
@@ -59,7 +61,8 @@ function readOperation(service: string, operation: string): OperationModel | nul
   const errors = new Set([...doc.matchAll(/@throws \{@link (\w+)\}/g)].map((m) => m[1]).filter((n) => !n.endsWith('ServiceException')));
   const input = NormalizedSchema.of(op[4]);
   const output = NormalizedSchema.of(op[5]);
-  return { service, operation, input, output, errors, paging: pagingOf(dir, operation) ?? markerPaging(input) };
+  const idempotencyToken = [...input.structIterator()].find(([, m]) => m.isIdempotencyToken())?.[0];
+  return { service, operation, input, output, errors, idempotencyToken, paging: pagingOf(dir, operation) ?? markerPaging(input) };
 }
 
 /** Operations the SDK has no paginator for but that page all the same (CloudFront's Marker/NextMarker lists). */

@@ -5,6 +5,7 @@
 import { CidrError } from '../domain/cidr';
 import { cloneData } from './clone';
 import type { ConformanceLog } from './conformance';
+import { operationModel } from './sdk-model';
 import type { HttpRequest, HttpResponse } from '../tasks/lib/http';
 import { awsError, isAwsError, isNetworkError, isThrottlingName } from './aws-error';
 import { VirtualClock } from './clock';
@@ -106,8 +107,6 @@ const INVALID_INPUT: Record<string, string> = {
   RAM: 'InvalidParameterException', DynamoDB: 'ValidationException', SFN: 'ValidationException',
 };
 
-/** Input members that carry an idempotency token (they may differ between a request and its retry only if the SDK filled them). */
-const TOKEN_MEMBERS = new Set(['ClientToken', 'ClientRequestToken', 'IdempotencyToken', 'clientToken']);
 /** How long a token is remembered, where AWS documents a limit (DynamoDB transactions: 10 minutes). */
 const IDEMPOTENCY_WINDOW_MS: Record<string, number> = { DynamoDB: 10 * 60_000 };
 /** What a token reused for another request is answered with (the name each service's model declares). */
@@ -273,7 +272,9 @@ export class Simulator {
   /** The first result for this token, or where to keep it; another request under the same token is refused. */
   private idempotent(req: { service: string; operation: string; account: string; region: string; idempotencyToken?: string }, input: unknown, now: number) {
     const key = `${req.account}/${req.region}/${req.service}:${req.operation}/${req.idempotencyToken}`;
-    const request = JSON.stringify(input, (k, v) => (TOKEN_MEMBERS.has(k) ? undefined : v));
+    // The request without its token (the SDK fills it when the caller gives none).
+    const member = operationModel(req.service, req.operation)?.idempotencyToken;
+    const request = JSON.stringify(input, (k, v) => (k === member ? undefined : v));
     const seen = this.idempotencyTokens.get(key);
     const ttl = IDEMPOTENCY_WINDOW_MS[req.service];
     if (!seen || (ttl !== undefined && now - seen.at > ttl)) return { key, request };

@@ -91,8 +91,7 @@ export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
  * (it is in the serialized body, not in the command's input), so a retried request repeats it.
  */
 function idempotencyTokenOf(service: string, operation: string, args: { input: unknown; request?: { body?: unknown } }): string | undefined {
-  const model = operationModel(service, operation);
-  const member = model && [...model.input.structIterator()].find(([, m]) => m.isIdempotencyToken())?.[0];
+  const member = operationModel(service, operation)?.idempotencyToken;
   if (!member) return undefined;
   const given = (args.input as Record<string, unknown> | undefined)?.[member];
   if (typeof given === 'string') return given;

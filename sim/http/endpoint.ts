@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAwsError, isNetworkError } from '../aws-error';
+import { operationModel } from '../sdk-model';
 import { ATTRIBUTION_HEADER, asSdkException } from '../transport';
 import type { Attribution, Simulator } from '../simulator';
 import { operationOf, readInput, serviceWire, SIGNING_NAMES, writeError, writeOutput, type WireRequest, type WireResponse } from './wire';
@@ -53,7 +54,9 @@ export async function handleWireRequest(sim: Simulator, req: WireRequest): Promi
   }
   try {
     const who = req.headers[ATTRIBUTION_HEADER] ? (JSON.parse(req.headers[ATTRIBUTION_HEADER]!) as Attribution) : undefined;
-    const output = (await sim.call({ service: wire.service, operation, account: caller.account, region, input, idempotencyToken: tokenOf(input), who })) as Record<string, unknown>;
+    const member = operationModel(wire.service, operation)?.idempotencyToken;
+    const idempotencyToken = member && typeof input[member] === 'string' ? (input[member] as string) : undefined;
+    const output = (await sim.call({ service: wire.service, operation, account: caller.account, region, input, idempotencyToken, who })) as Record<string, unknown>;
     return { response: writeOutput(wire, operation, output), line: `${caller.account} ${region} ${wire.service}:${operation} → 200` };
   } catch (e) {
     if (isNetworkError(e)) throw e;
@@ -62,19 +65,25 @@ export async function handleWireRequest(sim: Simulator, req: WireRequest): Promi
   }
 }
 
-function tokenOf(input: Record<string, unknown>): string | undefined {
-  for (const k of ['ClientToken', 'ClientRequestToken', 'IdempotencyToken', 'clientToken']) if (typeof input[k] === 'string') return input[k] as string;
-  return undefined;
-}
-
-function bodyOf(req: IncomingMessage): Promise<string> {
+/** A request's body as text, refused (status 413) past `maxBytes`: the simulator's local servers share it. */
+export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) {
+        reject(Object.assign(new Error('request body too large'), { status: 413 }));
+        req.destroy();
+      } else chunks.push(c);
+    });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
+
+/** Larger than any request the simulated operations take (CloudFront's distribution configs are the largest). */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 export async function startEndpoint(sim: Simulator, opts: EndpointOptions = {}): Promise<Endpoint> {
   const speed = opts.speed ?? 1;
@@ -87,7 +96,7 @@ export async function startEndpoint(sim: Simulator, opts: EndpointOptions = {}):
       // speed 0: a rehearsal drives the clock itself.
       if (speed > 0) sim.clock.advance(Math.max(0, now - wallAt) * speed);
       wallAt = now;
-      const body = await bodyOf(req);
+      const body = await readRequestBody(req, MAX_REQUEST_BYTES);
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
       try {
         const { response, line } = await handleWireRequest(sim, { method: req.method ?? 'GET', url: req.url ?? '/', headers, body });

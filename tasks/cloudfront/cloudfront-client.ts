@@ -1,30 +1,33 @@
 /** CloudFront helpers shared by the tasks and their undo steps. CloudFront's API is global (us-east-1). */
-import { CloudFrontClient, GetAnycastIpListCommand, ListAnycastIpListsCommand, ListDistributionsByAnycastIpListIdCommand, type AnycastIpListSummary } from '@aws-sdk/client-cloudfront';
+import { CloudFrontClient, GetAnycastIpListCommand, ListAnycastIpListsCommand, ListDistributionsByAnycastIpListIdCommand, type AnycastIpListSummary, type DistributionSummary } from '@aws-sdk/client-cloudfront';
 import { client } from '../lib/aws';
 
 export const cloudfront = () => client(CloudFrontClient, { region: 'us-east-1' });
 
-export async function findAnycastListByName(name: string): Promise<AnycastIpListSummary | undefined> {
+/**
+ * Every item of a CloudFront list, page by page (Marker in; IsTruncated and NextMarker out). The SDK has
+ * no paginators for these lists; this is the one loop every CloudFront list read goes through.
+ */
+export async function everyCloudFrontItem<T>(page: (Marker: string | undefined) => Promise<{ Items?: T[]; IsTruncated?: boolean; NextMarker?: string } | undefined>): Promise<T[]> {
+  const items: T[] = [];
   let Marker: string | undefined;
   do {
-    const out = await cloudfront().send(new ListAnycastIpListsCommand({ Marker, MaxItems: 100 }));
-    const hit = out.AnycastIpLists?.Items?.find((l) => l.Name === name);
-    if (hit) return hit;
-    Marker = out.AnycastIpLists?.NextMarker || undefined;
+    const list = await page(Marker);
+    items.push(...(list?.Items ?? []));
+    Marker = list?.IsTruncated ? list.NextMarker || undefined : undefined;
   } while (Marker);
-  return undefined;
+  return items;
 }
 
-/** The ids of every distribution that uses the list (every page). */
+export async function findAnycastListByName(name: string): Promise<AnycastIpListSummary | undefined> {
+  const lists = await everyCloudFrontItem<AnycastIpListSummary>((Marker) => cloudfront().send(new ListAnycastIpListsCommand({ Marker, MaxItems: 100 })).then((o) => o.AnycastIpLists));
+  return lists.find((l) => l.Name === name);
+}
+
+/** The ids of every distribution that uses the list. */
 export async function distributionsUsingAnycastList(id: string): Promise<string[]> {
-  const ids: string[] = [];
-  let Marker: string | undefined;
-  do {
-    const out = await cloudfront().send(new ListDistributionsByAnycastIpListIdCommand({ AnycastIpListId: id, Marker, MaxItems: 100 }));
-    ids.push(...(out.DistributionList?.Items ?? []).map((d) => d.Id!));
-    Marker = out.DistributionList?.IsTruncated ? out.DistributionList.NextMarker : undefined;
-  } while (Marker);
-  return ids;
+  const items = await everyCloudFrontItem<DistributionSummary>((Marker) => cloudfront().send(new ListDistributionsByAnycastIpListIdCommand({ AnycastIpListId: id, Marker, MaxItems: 100 })).then((o) => o.DistributionList));
+  return items.map((d) => d.Id!);
 }
 
 export async function getAnycastList(id: string) {

@@ -14,6 +14,7 @@ import {
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { client } from '../lib/aws';
+import { everyCloudFrontItem } from '../cloudfront/cloudfront-client';
 import { present } from '../lib/common';
 
 /** In the networking account (the orchestrator's own credentials). */
@@ -34,14 +35,7 @@ export const TeamRef = z.object({
 export type TeamRef = z.infer<typeof TeamRef>;
 
 export async function listVpcOrigins(cf: CloudFrontClient): Promise<VpcOriginSummary[]> {
-  const out: VpcOriginSummary[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await cf.send(new ListVpcOriginsCommand({ Marker, MaxItems: 100 }));
-    out.push(...(page.VpcOriginList?.Items ?? []));
-    Marker = page.VpcOriginList?.NextMarker || undefined;
-  } while (Marker);
-  return out;
+  return everyCloudFrontItem((Marker) => cf.send(new ListVpcOriginsCommand({ Marker, MaxItems: 100 })).then((o) => o.VpcOriginList));
 }
 
 /** The team's VPC origin: the one for its ALB, else the one with its name. */
@@ -66,19 +60,12 @@ export async function tagsOf(cf: CloudFrontClient, arn: string): Promise<Record<
 
 /** Distributions (any account) that use the owner's VPC origin; a deleted origin is used by none. */
 export async function distributionsUsing(cf: CloudFrontClient, vpcOriginArn: string): Promise<DistributionIdOwner[]> {
-  const out: DistributionIdOwner[] = [];
-  let Marker: string | undefined;
   try {
-    do {
-      const page = await cf.send(new ListDistributionsByOwnedResourceCommand({ ResourceArn: vpcOriginArn, Marker, MaxItems: 100 }));
-      out.push(...(page.DistributionList?.Items ?? []));
-      Marker = page.DistributionList?.NextMarker || undefined;
-    } while (Marker);
+    return await everyCloudFrontItem((Marker) => cf.send(new ListDistributionsByOwnedResourceCommand({ ResourceArn: vpcOriginArn, Marker, MaxItems: 100 })).then((o) => o.DistributionList));
   } catch (e) {
     if ((e as Error).name === 'EntityNotFound') return [];
     throw e;
   }
-  return out;
 }
 
 const LIVE_ASSOCIATION = new Set(['ASSOCIATING', 'ASSOCIATED']);
