@@ -26,24 +26,45 @@ let configurer: ClientConfigurer | undefined;
 
 export function installClientConfigurer(c: ClientConfigurer | undefined): void {
   configurer = c;
+  for (const byTarget of clients.values()) for (const c of byTarget.values()) c.destroy();
+  clients = new Map();
 }
 
 export function defaultRegion(): string {
   return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
 
+/**
+ * One client per class, Region and role, kept for the life of the process (of a warm Lambda environment,
+ * as AWS advises): a client resolves its configuration and builds its middleware once, not per call, and
+ * a role's temporary credentials are refreshed by their provider. Installing another configurer starts
+ * a new set.
+ */
+let clients = new Map<ClientClass<SdkClient>, Map<string, SdkClient>>();
+
 export function client<C extends SdkClient>(Ctor: ClientClass<C>, target: ClientTarget = {}): C {
   const region = target.region ?? defaultRegion();
-  const resolved = { ...target, region };
+  const key = `${region}|${target.roleArn ?? ''}`;
+  let byTarget = clients.get(Ctor);
+  if (!byTarget) clients.set(Ctor, (byTarget = new Map()));
+  const cached = byTarget.get(key);
+  if (cached) return cached as C;
+  const made = newClient(Ctor, { ...target, region });
+  byTarget.set(key, made);
+  return made;
+}
+
+function newClient<C extends SdkClient>(Ctor: ClientClass<C>, resolved: ClientTarget & { region: string }): C {
+  const { region } = resolved;
   const base: Record<string, unknown> = { region, maxAttempts: 3 };
   if (configurer) {
     const c = new Ctor({ ...base, ...configurer.config(Ctor.name, resolved) });
     configurer.decorate(c, Ctor.name, resolved);
     return c;
   }
-  if (target.roleArn) {
+  if (resolved.roleArn) {
     base.credentials = fromTemporaryCredentials({
-      params: { RoleArn: target.roleArn, RoleSessionName: 'byoip-orchestrator', DurationSeconds: 900 },
+      params: { RoleArn: resolved.roleArn, RoleSessionName: 'byoip-orchestrator', DurationSeconds: 900 },
       clientConfig: { region },
     });
   }
