@@ -3,6 +3,7 @@
  * byoasn-teardown and the plans derived from them, and the timing of the once-per-hour swap rule.
  * Pure: no AWS. The Validate* tasks, the simulator and the tests all use these.
  */
+import { leaseName } from './leases';
 import * as z from 'zod';
 import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, formatCidr, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
@@ -202,6 +203,8 @@ export interface ByoasnOnboardPlan {
   approval: { timeoutSeconds: number };
   advertiseItems: Array<{ cidr: string; waitSeconds: number }>;
   internetChecks: InternetChecksInput;
+  /** The leases this execution holds: every CIDR and the ASN (domain/leases.ts), so no other workflow changes them meanwhile. */
+  lock: { resources: string[] };
 }
 
 /** Validates byoasn-onboard input (message expiry against `now`) and derives the plan. */
@@ -246,6 +249,7 @@ export function planByoasnOnboarding(raw: unknown, now: Date): ByoasnOnboardPlan
     approval: input.approval,
     advertiseItems: advertiseItems(cidrs),
     internetChecks: input.internetChecks,
+    lock: { resources: [...cidrs.map(leaseName.cidr), leaseName.asn(input.asn)] },
   };
 }
 
@@ -272,6 +276,8 @@ export interface AsnSwapPlan {
   toCustom: boolean;
   approvers: string[];
   approval: { timeoutSeconds: number };
+  /** The CIDR's lease; a second swap of the same CIDR waits for the first (then the swap guard spaces them). */
+  lock: { resources: string[]; wait: true };
 }
 
 export function planAsnSwap(raw: unknown): AsnSwapPlan {
@@ -291,6 +297,7 @@ export function planAsnSwap(raw: unknown): AsnSwapPlan {
     toCustom: input.to !== AWS_ASN,
     approvers: input.approvers,
     approval: input.approval,
+    lock: { resources: [leaseName.cidr(cidr)], wait: true },
   };
 }
 
@@ -328,6 +335,8 @@ export interface ByoasnTeardownPlan {
   deprovisionPoolCidrs: boolean;
   approvers: string[];
   approval: { timeoutSeconds: number };
+  /** The leases this execution holds: every CIDR and the ASN. */
+  lock: { resources: string[] };
 }
 
 export function planByoasnTeardown(raw: unknown): ByoasnTeardownPlan {
@@ -354,6 +363,7 @@ export function planByoasnTeardown(raw: unknown): ByoasnTeardownPlan {
     deprovisionPoolCidrs: input.deprovisionPoolCidrs,
     approvers: input.approvers,
     approval: input.approval,
+    lock: { resources: [...sortedCidrs(input.cidrs).map(leaseName.cidr), leaseName.asn(input.asn)] },
   };
 }
 

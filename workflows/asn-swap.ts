@@ -19,6 +19,10 @@ function build() {
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateAsnSwapInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
   verifyRequester(c);
+  c.holdLeases({
+    resourcesPath: '$.plan.lock.resources', waitPath: '$.plan.lock.wait', leaseSeconds: MAX_EXECUTION_SECONDS, purpose: 'asn-swap',
+    comment: 'The CIDR\'s lease: a teardown or onboarding of it fails or waits this swap; a second swap waits for the first.',
+  });
   c.task('CaptureState', {
     fn: 'CaptureAsnSwapState',
     comment: 'The CIDR must be advertised here, and a custom ASN associated with it.',
@@ -58,6 +62,7 @@ function build() {
     fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': 'States.Array($.plan.cidr)', target: 'advertised' },
     profile: PollProfiles.advertisement, resultPath: '$.wait.advertised',
   });
+  c.releaseLeases();
   c.pass('Summarize', {
     Parameters: {
       'cidr.$': '$.plan.cidr', 'to.$': '$.plan.to', 'changedAt.$': '$.advertise.changedAt',

@@ -23,6 +23,7 @@ function build() {
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateByoasnOnboardInput', comment: 'ASN rules, CIDRs, the signed message: every mistake named before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
   verifyRequester(c);
+  c.holdLeases({ resourcesPath: '$.plan.lock.resources', leaseSeconds: MAX_EXECUTION_SECONDS, purpose: 'byoasn-onboard' });
   c.task('CaptureState', {
     fn: 'CaptureByoasnOnboardState',
     comment: 'What compensation keeps: an ASN provisioned before, associations and advertisements that existed.',
@@ -118,6 +119,7 @@ function build() {
     });
     awaitBgpVisibility(b, { prefixesPath: '$.plan.cidrs', expectedOrigin: { path: '$.plan.asn' }, internetChecksPath: '$.plan.internetChecks' });
   });
+  c.releaseLeases();
   c.pass('Summarize', {
     Parameters: { 'migrationId.$': '$.plan.migrationId', 'asn.$': '$.plan.asn', 'ipamId.$': '$.plan.ipamId', 'cidrs.$': '$.plan.cidrs', 'advertised.$': '$.plan.advertise' },
   });

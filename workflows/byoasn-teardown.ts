@@ -18,6 +18,7 @@ function build() {
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateByoasnTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
   verifyRequester(c);
+  c.holdLeases({ resourcesPath: '$.plan.lock.resources', leaseSeconds: MAX_EXECUTION_SECONDS, purpose: 'byoasn-teardown' });
   c.task('CaptureState', {
     fn: 'CaptureByoasnTeardownState',
     parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' },
@@ -104,6 +105,7 @@ function build() {
       },
     });
   });
+  c.releaseLeases();
   c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', 'origin.$': '$.plan.origin', 'before.$': '$.state', 'approval.$': '$.approval' } });
   c.succeed('TornDown');
   c.stopWithoutRollback('TeardownStopped');

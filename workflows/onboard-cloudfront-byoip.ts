@@ -11,7 +11,7 @@
 import { AMAZON_ASNS, AWS_ORIGIN_ASN } from '../domain/internet/evidence';
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { acquireLocks, ChainBuilder, initialize, PARK, PRECONDITION_RETRY, releaseLocks, verifyRequester } from './lib/builder';
+import { ChainBuilder, initialize, PARK, PRECONDITION_RETRY, verifyRequester } from './lib/builder';
 import { awaitBgpVisibility, preflight } from './lib/internet';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
@@ -26,7 +26,7 @@ function build() {
     workflow: 'onboard-cloudfront-byoip', regionPath: '$.plan.region', rdapResourcesPath: '$.plan.topLevelCidrs', prefixesPath: '$.plan.cidrs',
     requiredOrigins: [...AMAZON_ASNS], authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
   });
-  acquireLocks(c, { resourcesPath: '$.plan.locks.resources', waitPath: '$.plan.locks.wait', purpose: 'onboard-cloudfront-byoip', leaseSeconds: MAX_EXECUTION_SECONDS });
+  c.holdLeases({ resourcesPath: '$.plan.locks.resources', waitPath: '$.plan.locks.wait', purpose: 'onboard-cloudfront-byoip', leaseSeconds: MAX_EXECUTION_SECONDS });
   c.parallel('CaptureBaseline', {
     comment: 'What compensation restores, read per service: distribution settings, DNS record sets and TTLs, advertisement.',
     branches: [
@@ -168,7 +168,7 @@ function build() {
   // The approval told the operator to withdraw at the old provider: from here on, AWS's announcement may be the
   // only path to the prefixes, so a failure waits for an operator decision instead of withdrawing.
   c.pivot({
-    workflow: 'onboard-cloudfront-byoip', label: 'the first advertisement', approversPath: '$.plan.approvers', locksPath: '$.plan.locks.resources',
+    workflow: 'onboard-cloudfront-byoip', label: 'the first advertisement', approversPath: '$.plan.approvers',
     backNeeds: 'have the old provider announce the prefixes again and see its route at the collectors',
   });
   // Advertise, one /24 at a time, at least 10 s apart (AWS's limit), then move DNS.
@@ -221,7 +221,7 @@ function build() {
       .tolerateFailure('RestoreDnsTtl', '$.warnings.ttl', 'Traffic is on CloudFront; the TTL stays at the cutover value. Raise it by hand.');
     b.poll('AwaitTtlRestoreInsync', { fn: 'CheckDnsChanges', parameters: { 'changes.$': '$.ttlRestore.changes' }, profile: PollProfiles.dnsChange, resultPath: '$.wait.ttlRestore' });
   });
-  releaseLocks(c, '$.plan.locks.resources');
+  c.releaseLeases();
   c.pass('Summarize', {
     Parameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'anycastIpListId.$': '$.anycastList.id', 'anycastIps.$': '$.wait.anycastList.anycastIps',

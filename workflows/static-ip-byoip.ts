@@ -25,11 +25,9 @@ function build() {
     workflow: 'static-ip-byoip', regionPath: '$.plan.region', rdapResourcesPath: '$.plan.cidrs', prefixesPath: '$.plan.cidrs',
     requiredOrigins: [GLOBAL_ACCELERATOR_ASN], authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
   });
-  c.intent('locks', { action: 'DynamoDB.ReleaseLocks', label: 'release this execution\'s leases', 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' });
-  c.task('AcquireLocks', {
-    fn: 'AcquireLock', comment: 'One writer per range and per accelerator; another execution holding them fails this one fast.',
-    parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'static-ip-byoip' },
-    resultPath: '$.locks',
+  c.holdLeases({
+    resourcesPath: '$.plan.lock.resources', leaseSeconds: { path: '$.plan.lock.leaseSeconds' }, purpose: 'static-ip-byoip',
+    comment: 'One writer per range and per accelerator; another execution holding them fails this one fast.',
   });
   c.task('CaptureBaseline', {
     fn: 'CaptureStaticIpBaseline',
@@ -74,7 +72,7 @@ function build() {
 
   // From the advertisement on, AWS's announcement may be the only path to the prefixes: failures ask an operator.
   c.pivot({
-    workflow: 'static-ip-byoip', label: 'the advertisement', approversPath: '$.plan.approvers', locksPath: '$.plan.lock.resources',
+    workflow: 'static-ip-byoip', label: 'the advertisement', approversPath: '$.plan.approvers',
     backNeeds: 'have the old provider announce the prefixes again and see its route at the collectors',
   });
   c.intent('advertisement', {
@@ -124,10 +122,7 @@ function build() {
       profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.routingDeployed',
     });
   });
-  c.task('ReleaseLocks', {
-    fn: 'ReleaseLock', comment: 'Done: the leases go (a failure here is retried; the lease would expire anyway).',
-    parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' }, resultPath: '$.locksReleased', catchTo: 'StaticIpsServed',
-  });
+  c.releaseLeases();
   c.pass('StaticIpsServed', {
     Parameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'acceleratorArn.$': '$.accelerator.acceleratorArn',

@@ -9,16 +9,16 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { acquireLocks, ChainBuilder, initialize, PRECONDITION_RETRY, releaseLocks, verifyRequester } from './lib/builder';
+import { ChainBuilder, initialize, PRECONDITION_RETRY, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
-  // A stopped teardown gives its leases back first, so re-running it isn't blocked by itself.
-  const c = new ChainBuilder().catchFailuresAt('ReleaseLocksAfterStop');
+  // A stopped teardown gives its leases back first (the builder's), so re-running it isn't blocked by itself.
+  const c = new ChainBuilder().catchFailuresAt('TeardownStopped');
   initialize(c);
-  c.task('ValidateInput', { fn: 'ValidateTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan', catchTo: 'TeardownStopped' });
-  verifyRequester(c, { catchTo: 'TeardownStopped' });
-  acquireLocks(c, { resourcesPath: '$.plan.locks.resources', waitPath: '$.plan.locks.wait', purpose: 'teardown-cloudfront-byoip', leaseSeconds: MAX_EXECUTION_SECONDS });
+  c.task('ValidateInput', { fn: 'ValidateTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
+  c.holdLeases({ resourcesPath: '$.plan.locks.resources', waitPath: '$.plan.locks.wait', purpose: 'teardown-cloudfront-byoip', leaseSeconds: MAX_EXECUTION_SECONDS });
   c.parallel('CaptureState', {
     comment: 'What is left to tear down; a re-run after a partial teardown finds less.',
     branches: [
@@ -68,7 +68,7 @@ function build() {
     b.poll('AwaitListDeleted', { fn: 'CheckAnycastIpList', parameters: { 'id.$': '$.state.anycastList.id', target: 'deleted' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.listDeleted' });
   });
   // The withdrawal is the point of no return: from here a failure waits for an operator (forward or stop), not a re-run.
-  c.pivot({ workflow: 'teardown-cloudfront-byoip', label: 'the withdrawal', approversPath: '$.plan.approvers', locksPath: '$.plan.locks.resources', decisions: ['forward', 'stop'] });
+  c.pivot({ workflow: 'teardown-cloudfront-byoip', label: 'the withdrawal', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
   c.map('WithdrawCidrs', {
     itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
     itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'approval.$': '$.approval' },
@@ -110,10 +110,9 @@ function build() {
       });
     });
   });
-  releaseLocks(c, '$.plan.locks.resources');
+  c.releaseLeases();
   c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'state.$': '$.state', 'approval.$': '$.approval', 'warnings.$': '$.warnings' } });
   c.succeed('TornDown');
-  c.releaseLeasesThen('ReleaseLocksAfterStop', { locksPath: '$.plan.locks.resources', next: 'TeardownStopped' });
   c.stopWithoutRollback('TeardownStopped');
   return c;
 }

@@ -14,16 +14,12 @@ import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {
-  const c = new ChainBuilder().catchFailuresAt('ReleaseLocksAfterFailure');
+  // Failures stop without rollback; once the leases are held the builder gives them back first, so a re-run can take them.
+  const c = new ChainBuilder().catchFailuresAt('TeardownStopped');
   initialize(c);
-  // Without a plan there are no leases to give back: straight to the end.
-  c.task('ValidateInput', { fn: 'ValidateStaticIpTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan', catchTo: 'TeardownStopped' });
-  verifyRequester(c, { catchTo: 'TeardownStopped' });
-  c.task('AcquireLocks', {
-    fn: 'AcquireLock',
-    parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'teardown-static-ip-byoip' },
-    resultPath: '$.locks', catchTo: 'TeardownStopped',
-  });
+  c.task('ValidateInput', { fn: 'ValidateStaticIpTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  verifyRequester(c);
+  c.holdLeases({ resourcesPath: '$.plan.lock.resources', leaseSeconds: { path: '$.plan.lock.leaseSeconds' }, purpose: 'teardown-static-ip-byoip' });
   c.task('CaptureState', { fn: 'CaptureStaticIpTeardownState', parameters: { 'cidrs.$': '$.plan.cidrs', 'accelerator.$': '$.plan.accelerator' }, resultPath: '$.state' });
   c.task('PlanTeardown', {
     fn: 'PlanStaticIpTeardown',
@@ -47,7 +43,7 @@ function build() {
     b.poll('AwaitAcceleratorDeleted', { fn: 'CheckGaAccelerator', parameters: { ...arn, target: 'deleted' }, profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.deleted' });
   });
   // The withdrawal is the point of no return: from here a failure waits for an operator (forward or stop), not a re-run.
-  c.pivot({ workflow: 'teardown-static-ip-byoip', label: 'the withdrawal', approversPath: '$.plan.approvers', locksPath: '$.plan.lock.resources', decisions: ['forward', 'stop'] });
+  c.pivot({ workflow: 'teardown-static-ip-byoip', label: 'the withdrawal', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
   c.map('WithdrawCidrs', {
     itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
     itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'approval.$': '$.approval' },
@@ -64,11 +60,9 @@ function build() {
     b.task('DeprovisionCidrs', { fn: 'DeprovisionGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs' }, resultPath: '$.deprovisioned' });
     b.poll('AwaitDeprovisioned', { fn: 'CheckGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs', target: 'deprovisioned' }, profile: PollProfiles.poolCidr, resultPath: '$.wait.deprovisioned' });
   });
-  c.task('ReleaseLocks', { fn: 'ReleaseLock', parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' }, resultPath: '$.locksReleased', catchTo: 'Summarize' });
+  c.releaseLeases();
   c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'state.$': '$.state', 'approval.$': '$.approval' } });
   c.succeed('TornDown');
-  // Failures: give the leases back so the re-run can take them, then stop with the original error.
-  c.releaseLeasesThen('ReleaseLocksAfterFailure', { locksPath: '$.plan.lock.resources', next: 'TeardownStopped' });
   c.stopWithoutRollback('TeardownStopped');
   return c;
 }

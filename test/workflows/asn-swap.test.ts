@@ -10,6 +10,7 @@ import { absolute, byoasnInput, byoasnSim, byoasnWorld, CIDR_B } from '../suppor
 import { callsOf, run } from '../support/world';
 import type { Simulator } from '../../sim';
 import type { SimulationReport } from '../../runner/report';
+import { operatorView } from '../../runner/world-view';
 
 const WF = 'asn-swap';
 const IPAM = 'ipam-0a1b2c3d4e5f60001';
@@ -54,7 +55,7 @@ describe('asn-swap', () => {
     expect(byoasnWorld(sim).cidrs.find((c: any) => c.cidr === CIDR_B)).toMatchObject({ state: 'advertised', origin: '64497' });
   });
 
-  it('lets only one of two concurrent executions change the CIDR inside the hour', async () => {
+  it('queues a second swap of the same CIDR behind the first (the CIDR\'s lease), then spaces their changes an hour apart', async () => {
     const sim = byoasnSim({ ipam: { byoasns: [{ asn: '64497', ipamId: IPAM, associations: [CIDR_B] }, { asn: '64496', ipamId: IPAM, associations: [CIDR_B] }] } });
     const [a, b] = await Promise.all([
       run(sim, WF, byoasnInput(WF, { to: '64497' }), { executionName: 'swap-a' }),
@@ -65,11 +66,18 @@ describe('asn-swap', () => {
     const changes = customAdvertises(sim);
     expect(changes).toHaveLength(2);
     expect(changes[1].at - changes[0].at).toBeGreaterThanOrEqual(3600);
-    expect([waited(a), waited(b)].sort()).toEqual([false, true]);
-    // Both claimed at the same virtual moment; the state table's condition let one through.
-    const claims = sim.calls.filter((c) => c.operation === 'UpdateItem' && (c.input as any).ConditionExpression?.includes('attribute_not_exists'));
-    expect(claims[0].at).toBe(claims[1].at);
-    expect(claims.filter((c) => c.error?.name === 'ConditionalCheckFailedException').length).toBeGreaterThanOrEqual(1);
+    // One took the lease; the other waited for it (Wait states), and then for the swap slot the first had used.
+    const waitedForLease = (r: SimulationReport) => r.states.some((s) => s.name === 'AcquireLocksWait');
+    expect([waitedForLease(a), waitedForLease(b)].sort()).toEqual([false, true]);
+    const [first, second] = waitedForLease(a) ? [b, a] : [a, b];
+    expect(waited(first)).toBe(false);
+    expect(waited(second)).toBe(true);
+    // The second claimed its slot only after the first had given the lease back.
+    const leaseTakes = sim.calls.filter((c) => c.operation === 'PutItem' && JSON.stringify(c.input).includes('LOCK#byoip-cidr/198.19.1.0/24') && !c.error);
+    const releases = sim.calls.filter((c) => c.operation === 'DeleteItem' && JSON.stringify(c.input).includes('LOCK#byoip-cidr/198.19.1.0/24'));
+    expect(leaseTakes).toHaveLength(2);
+    expect(releases.length).toBeGreaterThanOrEqual(1);
+    expect(leaseTakes[1].at).toBeGreaterThanOrEqual(releases[0].at);
     const last = changes[1].asn;
     expect(byoasnWorld(sim).cidrs.find((c: any) => c.cidr === CIDR_B)?.origin).toBe(last);
   });
@@ -149,8 +157,11 @@ describe('asn-swap', () => {
     const report = await run(sim, WF, byoasnInput(WF, patch));
     expect(report.error?.name).toBe('InputInvalid');
     expect(errorMessage(report.error?.cause)).toMatch(why);
-    // VerifyRequester reads the approval key (who asked); the first read of AWS's network state fails.
-    expect(report.awsCalls.map((c) => c.operation)).toEqual(['GetSecretValue', 'DescribeByoipCidrs']);
+    // VerifyRequester reads the approval key (who asked); the execution takes its leases (the CIDR); the
+    // first read of AWS's network state fails; the leases are given back.
+    const calls = report.awsCalls.map((c) => c.operation);
+    expect(calls).toEqual(['GetSecretValue', ...Array(1).fill('PutItem'), 'DescribeByoipCidrs', ...Array(1).fill('DeleteItem')]);
+    expect(operatorView(sim).stateItems.filter((k: string) => k.startsWith('LOCK#'))).toEqual([]);
   });
 
   it('refuses to advertise from a custom ASN without an approval or without the slot (defense in depth)', async () => {

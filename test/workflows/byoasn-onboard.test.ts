@@ -6,6 +6,7 @@ import { errorMessage } from '../../domain/compensation';
 import type { SimulationReport } from '../../runner/report';
 import { byoasnInput, byoasnSim, byoasnWorld, CIDR_A, CIDR_B, signedAsnMessage } from '../support/byoasn';
 import { callsOf, CERTIFICATE, run, WRONG_KEY } from '../support/world';
+import { operatorView } from '../../runner/world-view';
 
 const WF = 'byoasn-onboard';
 const IPAM = 'ipam-0a1b2c3d4e5f60001';
@@ -187,7 +188,10 @@ describe('byoasn-onboard', () => {
     const report = await run(sim, WF, byoasnInput(WF, { cidrs: [CIDR_A, '198.19.2.0/24'] }));
     expect(report.error?.name).toBe('InputInvalid');
     expect(errorMessage(report.error?.cause)).toMatch(/input\.cidrs\[1\]: 198\.19\.2\.0\/24 is not a BYOIP CIDR of account 111122223333 in us-east-1/);
-    // VerifyRequester reads the approval key (who asked); the first read of AWS's network state fails.
-    expect(report.awsCalls.map((c) => c.operation)).toEqual(['GetSecretValue', 'DescribeByoipCidrs']);
+    // VerifyRequester reads the approval key (who asked); the execution takes its leases (two CIDRs and the ASN); the
+    // first read of AWS's network state fails; the leases are given back.
+    const calls = report.awsCalls.map((c) => c.operation);
+    expect(calls).toEqual(['GetSecretValue', ...Array(3).fill('PutItem'), 'DescribeByoipCidrs', ...Array(3).fill('DeleteItem')]);
+    expect(operatorView(sim).stateItems.filter((k: string) => k.startsWith('LOCK#'))).toEqual([]);
   });
 });

@@ -26,7 +26,8 @@ function approveAndKeep(plans: any[]): ApprovalPolicy {
   };
 }
 
-const changing = (r: SimulationReport) => r.awsCalls.filter((c) => isMutating(c.operation)).map((c) => c.operation);
+// Changes to AWS's network: the state table (this execution's leases, taken and given back) is the orchestrator's own.
+const changing = (r: SimulationReport) => r.awsCalls.filter((c) => c.service !== 'DynamoDB' && isMutating(c.operation)).map((c) => c.operation);
 const evidence = (r: SimulationReport, state: string) => r.internet.find((e) => e.state === state);
 
 describe('internet evidence in onboard-cloudfront-byoip', () => {

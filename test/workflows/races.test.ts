@@ -2,6 +2,7 @@
  * Two executions on the same CIDRs and distributions at once: one proceeds, the other fails fast with
  * ResourceLocked before touching anything, or, when its input asks, waits for the lease and then runs.
  */
+import { byoasnInput, byoasnSim, CIDR_B } from '../support/byoasn';
 import { callsOf, exampleInput, exampleSim, run } from '../support/world';
 
 const WF = 'onboard-cloudfront-byoip';
@@ -64,5 +65,20 @@ describe('different workflows on the same CIDR', () => {
     expect(loser.error?.name).toBe('ResourceLocked');
     expect(loser.error?.cause).toContain('byoip-cidr/198.18.0.0/24');
     expect(loser.awsCalls.filter((c) => c.service !== 'DynamoDB').filter((c) => !/^(Describe|Get|List)/.test(c.operation))).toEqual([]);
+  });
+
+  // The BYOASN workflows hold the same leases (every CIDR, and the ASN): an onboarding that would advertise
+  // 198.19.1.0/24 from AS64496 cannot run while a teardown withdraws it from AS64497, nor the other way round.
+  it('a BYOASN onboarding and a BYOASN teardown of 198.19.1.0/24 exclude each other', async () => {
+    const sim = byoasnSim();
+    const [onboard, teardown] = await Promise.all([
+      run(sim, 'byoasn-onboard', byoasnInput('byoasn-onboard', { cidrs: [CIDR_B] }), { executionName: 'onboard' }),
+      run(sim, 'byoasn-teardown', byoasnInput('byoasn-teardown'), { executionName: 'teardown' }),
+    ]);
+    const loser = [onboard, teardown].find((r) => r.error?.name === 'ResourceLocked');
+    expect(loser).toBeDefined();
+    expect([onboard, teardown].filter((r) => r !== loser).map((r) => r.status)).toEqual(['SUCCEEDED']);
+    expect(loser!.error?.cause).toContain('byoip-cidr/198.19.1.0/24');
+    expect(loser!.awsCalls.filter((c) => c.service !== 'DynamoDB').filter((c) => !/^(Describe|Get|List)/.test(c.operation))).toEqual([]);
   });
 });

@@ -51,6 +51,20 @@ interface PivotOpts {
   decisions?: Array<'forward' | 'back' | 'stop'>;
 }
 
+interface LeaseOpts {
+  /** JSONPath of the lease names (domain/leases.ts leaseName) this execution takes. */
+  resourcesPath: string;
+  /** Shown to whoever finds the lease taken. */
+  purpose: string;
+  leaseSeconds: number | { path: string };
+  /** JSONPath of a boolean: true waits for the holder in Wait states instead of failing with ResourceLocked. */
+  waitPath?: string;
+  /** Extra retriers (e.g. ResourceLocked for a while: a short queue of teams on one distribution). */
+  retry?: AslState[];
+  name?: string;
+  comment?: string;
+}
+
 export function taskArn(task: string): string {
   return `\${${task}Arn}`;
 }
@@ -98,6 +112,8 @@ export class ChainBuilder {
   private catchOverride?: string;
   /** Set once the chain has passed its point of no return (root builder only): failures go to an operator. */
   private pivotAt?: PivotOpts & { held: string[] };
+  /** The leases this execution holds (holdLeases; root builder only), given back on every way out. */
+  private leases?: { resourcesPath: string; released: boolean };
 
   constructor(private readonly nested = false, private readonly root?: ChainBuilder) {}
 
@@ -237,6 +253,52 @@ export class ChainBuilder {
     return name;
   }
 
+  /**
+   * One writer per resource (lease names from domain/leases.ts, shared by every workflow): takes this
+   * execution's leases here, and the builder gives them back on every way out it builds — the end
+   * (releaseLeases), compensation (an intent), a stop without rollback, the operator's endings — so no
+   * workflow writes a release state by hand. Another holder fails the step with ResourceLocked, or,
+   * with `waitPath` true, the execution waits for it in Wait states.
+   */
+  holdLeases(o: LeaseOpts): this {
+    const root = this.rootBuilder();
+    if (this.nested) throw new Error('leases are taken on the workflow\'s main chain, not in a Map');
+    if (root.leases) throw new Error('a workflow takes its leases once');
+    if (root.pivotAt) throw new Error('leases are taken before the point of no return');
+    root.leases = { resourcesPath: o.resourcesPath, released: false };
+    if (root.defaultCatch === COMPENSATE) {
+      this.intent('locks', { action: 'DynamoDB.ReleaseLocks', label: 'release the leases this execution took', 'resources.$': o.resourcesPath, 'owner.$': '$.execution.name' });
+    } else {
+      // A workflow that stops instead of rolling back: from here its stop gives the leases back first.
+      const stop = root.defaultCatch;
+      root.defaultCatch = this.releaseLeasesThen(`${stop}ReleaseLocks`, { locksPath: o.resourcesPath, next: stop });
+    }
+    const parameters: Record<string, Json> = {
+      'resources.$': o.resourcesPath, 'owner.$': '$.execution.name', purpose: o.purpose,
+      ...(typeof o.leaseSeconds === 'number' ? { leaseSeconds: o.leaseSeconds } : { 'leaseSeconds.$': o.leaseSeconds.path }),
+    };
+    const name = o.name ?? 'AcquireLocks';
+    if (o.waitPath) {
+      return this.poll(name, {
+        fn: 'AcquireLock', comment: o.comment ?? 'Another execution holds one of these: fail with ResourceLocked, or wait if the input says so.',
+        parameters: { ...parameters, 'wait.$': o.waitPath }, profile: PollProfiles.lockWait, resultPath: '$.wait.locks',
+      });
+    }
+    return this.task(name, {
+      fn: 'AcquireLock', comment: o.comment ?? 'Another execution holds one of these: fail fast with ResourceLocked, before any change.',
+      parameters, retry: o.retry, resultPath: '$.locks',
+    });
+  }
+
+  /** Gives the leases back on the way to success; a failed release is a warning (the lease expires on its own). */
+  releaseLeases(name = 'ReleaseLocks'): this {
+    const leases = this.rootBuilder().leases;
+    if (!leases) throw new Error('releaseLeases without holdLeases');
+    leases.released = true;
+    this.task(name, { fn: 'ReleaseLock', comment: 'Done: others may now work on these resources.', parameters: { 'resources.$': leases.resourcesPath, 'owner.$': '$.execution.name' }, resultPath: null, catchTo: null });
+    return this.tolerateFailure(name, '$.warnings.locks', 'The leases expire on their own; release them by hand to unblock sooner (docs/runbook.md).');
+  }
+
   /** The operator gate and its outcomes, built once every post-pivot state is known. */
   private operatorDecision(): void {
     const p = this.pivotAt!;
@@ -244,7 +306,8 @@ export class ChainBuilder {
     // Each ending first releases the workflow's leases (others may then work on these resources), then fails.
     const ending = (name: string, fail: AslState): string => {
       this.add(name, fail, false);
-      return p.locksPath ? this.releaseLeasesThen(`${name}ReleaseLocks`, { locksPath: p.locksPath, next: name }) : name;
+      const locksPath = p.locksPath ?? this.leases?.resourcesPath;
+      return locksPath ? this.releaseLeasesThen(`${name}ReleaseLocks`, { locksPath, next: name }) : name;
     };
     const stopped = ending(STOPPED_BY_OPERATOR, {
       Type: 'Fail', Error: 'StoppedByOperator',
@@ -658,6 +721,7 @@ export class ChainBuilder {
   /** The finished state machine definition. */
   build(comment: string, timeoutSeconds?: number): AslState {
     if (this.open.length > 0) throw new Error('the chain does not end in a Succeed or Fail state');
+    if (this.leases && !this.leases.released) throw new Error('holdLeases without releaseLeases on the way to success');
     if (this.pivotAt) {
       const offersBack = (this.pivotAt.decisions ?? ['back']).includes('back');
       if (offersBack && !this.states[COMPENSATE]) throw new Error('a pivot offering "back" needs the workflow\'s compensation');
@@ -716,27 +780,6 @@ export function noRequester(chain: ChainBuilder, o: { principal: string; why: st
     Parameters: { principal: o.principal, approver: null, via: 'started by AWS or a schedule, not by a person', 'at.$': '$$.Execution.StartTime' },
     ResultPath: '$.requester',
   });
-}
-
-/**
- * One writer per resource: record the release intent, then take the leases (failing fast with
- * ResourceLocked, or waiting in Wait states when the plan says so). Pair with releaseLocks().
- */
-export function acquireLocks(chain: ChainBuilder, o: { resourcesPath: string; waitPath: string; purpose: string; leaseSeconds: number }): ChainBuilder {
-  chain.intent('locks', { action: 'DynamoDB.ReleaseLocks', label: 'release the leases this execution took', 'resources.$': o.resourcesPath, 'owner.$': '$.execution.name' });
-  return chain.poll('AcquireLocks', {
-    fn: 'AcquireLock',
-    comment: 'Another execution on the same CIDRs or distributions: fail with ResourceLocked, or wait if the input says so.',
-    parameters: { 'resources.$': o.resourcesPath, 'owner.$': '$.execution.name', leaseSeconds: o.leaseSeconds, purpose: o.purpose, 'wait.$': o.waitPath },
-    profile: PollProfiles.lockWait,
-    resultPath: '$.wait.locks',
-  });
-}
-
-/** Releases the leases at the end; a failure to release is a warning, not a reason to roll back. */
-export function releaseLocks(chain: ChainBuilder, resourcesPath: string, name = 'ReleaseLocks'): ChainBuilder {
-  chain.task(name, { fn: 'ReleaseLock', parameters: { 'resources.$': resourcesPath, 'owner.$': '$.execution.name' }, resultPath: null, catchTo: null });
-  return chain.tolerateFailure(name, '$.warnings.locks', 'The leases expire on their own; release them by hand to unblock sooner (docs/runbook.md).');
 }
 
 /**
