@@ -20,12 +20,10 @@ import type { WorkflowDefinition } from './lib/workflow';
 /** A sync is minutes of work; the lock wait and a lagging file are bounded well below a day. */
 const EXECUTION_TIMEOUT_SECONDS = 86_400;
 
-const RELEASE_LOCK = { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' };
-
-/** Ends a branch that changes nothing: release the lock, say why, succeed. */
+/** Ends a branch that changes nothing: release the lock, say why (and whether the lock was left to expire), succeed. */
 function finishEarly(b: ChainBuilder, name: string, summary: Record<string, string | boolean>) {
-  b.task(`ReleaseLock${name}`, { fn: 'ReleaseLock', parameters: RELEASE_LOCK, resultPath: '$.released', catchTo: 'LockLeftToExpire' });
-  b.pass(`${name}Summary`, { Parameters: { 'syncName.$': '$.plan.syncName', ...summary } });
+  b.releaseLeases(`ReleaseLock${name}`);
+  b.pass(`${name}Summary`, { Parameters: { 'syncName.$': '$.plan.syncName', ...summary, 'warnings.$': '$.warnings' } });
   b.succeed(name);
 }
 
@@ -35,12 +33,9 @@ function build() {
   c.task('ValidateInput', { fn: 'ValidateOriginRangesInput', comment: 'The input and the SNS notification in it (topic, pinned URL, md5, synctoken), before any call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
   noRequester(c, { principal: 'system:origin-ranges-sync', why: 'Started by AWS\'s AmazonIpSpaceChanged notification (through StartOriginRangesSync) or the daily schedule, with only a sync name: no person asked, so any approver of the deployment may decide at the attach gate.' });
 
-  // One writer per sync: overlapping notifications queue here instead of racing on the same groups.
-  c.intent('lock', { action: 'DynamoDB.ReleaseLocks', label: 'release the sync lock', 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name' });
-  c.task('AcquireLock', {
-    fn: 'AcquireLock',
-    parameters: { 'resources.$': '$.plan.lock.resources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', 'purpose.$': '$.plan.lock.purpose' },
-    resultPath: '$.lock',
+  c.holdLeases({
+    name: 'AcquireLock', resourcesPath: '$.plan.lock.resources', leaseSeconds: { path: '$.plan.lock.leaseSeconds' }, purpose: { path: '$.plan.lock.purpose' },
+    comment: 'One writer per sync: overlapping notifications queue here instead of racing on the same groups.',
     retry: [{ ErrorEquals: ['ResourceLocked'], IntervalSeconds: 30, MaxAttempts: 10, BackoffRate: 1.5, MaxDelaySeconds: 600, JitterStrategy: 'FULL' }],
   });
   c.task('CheckSyncToken', { fn: 'CheckSyncToken', comment: 'Notifications can be replayed or arrive out of order: only a newer synctoken is applied.', parameters: { 'syncName.$': '$.plan.syncName', 'trigger.$': '$.plan.trigger' }, resultPath: '$.token' });
@@ -152,7 +147,7 @@ function build() {
     resultPath: '$.recorded',
     catchTo: 'TokenNotRecorded',
   });
-  c.task('ReleaseLock', { fn: 'ReleaseLock', parameters: RELEASE_LOCK, resultPath: '$.released', catchTo: 'LockLeftToExpire' });
+  c.releaseLeases('ReleaseLock');
   c.pass('Summarize', {
     Parameters: {
       'syncName.$': '$.plan.syncName', 'trigger.$': '$.plan.trigger.kind', 'syncToken.$': '$.wait.ipRanges.syncToken', 'md5.$': '$.wait.ipRanges.md5', 'md5Check.$': '$.wait.ipRanges.md5Check',
@@ -166,6 +161,7 @@ function build() {
       'attachApproval.$': '$.attachApproval',
       'safety.$': '$.sync.safety',
       'recorded.$': '$.recorded',
+      'warnings.$': '$.warnings',
     },
   });
   c.succeed('Synced');
@@ -175,20 +171,10 @@ function build() {
 /** Failures after the changes are applied: report them, never roll a finished sync back. */
 function afterTheFact(c: ChainBuilder) {
   // Give the lock back first, so the on-demand run that records the token can take it.
-  c.releaseLeasesThen('TokenNotRecorded', { locksPath: RELEASE_LOCK['resources.$'], next: 'SyncTokenNotRecorded' });
-  c.states.SyncTokenNotRecorded = {
-    Type: 'Fail',
-    Comment: 'The targets are in sync, but the synctoken was not recorded: a replay of an older notification would not be recognised. Run on demand to record it.',
-    Error: 'SyncTokenNotRecorded',
-    CausePath: '$.failure.Cause',
-  };
-  c.states.LockLeftToExpire = {
-    Type: 'Pass',
-    Comment: 'Releasing the lock failed; its lease expires on its own. The sync itself is done.',
-    Parameters: { warning: 'the sync lock was not released; it expires with its lease', 'syncName.$': '$.plan.syncName', 'error.$': '$.failure' },
-    Next: 'FinishedWithLockWarning',
-  };
-  c.states.FinishedWithLockWarning = { Type: 'Succeed' };
+  c.ending('TokenNotRecorded', {
+    error: 'SyncTokenNotRecorded', causePath: '$.failure.Cause',
+    comment: 'The targets are in sync, but the synctoken was not recorded: a replay of an older notification would not be recognised. Run on demand to record it.',
+  });
 }
 
 export const originRangesSync: WorkflowDefinition = {

@@ -15,7 +15,8 @@ import type { WorkflowDefinition } from './lib/workflow';
 import { LOCK_RETRY } from './vpc-origin-share';
 
 function build() {
-  const c = new ChainBuilder().catchFailuresAt('StopTeardown');
+  // A stopped teardown gives the lease back first (if it took it: the builder's), so the re-run does not wait for it to expire.
+  const c = new ChainBuilder().catchFailuresAt('TeardownStopped');
   initialize(c);
   c.task('ValidateInput', { fn: 'ValidateVpcOriginTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
   verifyRequester(c);
@@ -30,13 +31,12 @@ function build() {
     planParameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.state.approval.changes' },
     timeoutSecondsPath: '$.plan.approval.timeoutSeconds', resultPath: '$.approval',
   });
-  c.task('AcquireDistributionLock', {
-    fn: 'AcquireLock', retry: [LOCK_RETRY],
-    parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'vpc-origin-teardown: detach team origins' },
-    resultPath: '$.lock',
+  c.holdLeases({
+    name: 'AcquireDistributionLock', resourcesPath: '$.plan.lockResources', leaseSeconds: { path: '$.plan.lock.leaseSeconds' }, purpose: 'vpc-origin-teardown: detach team origins',
+    retry: [LOCK_RETRY], comment: 'One writer of the distribution: a team joining it (vpc-origin-share) waits, and this waits for it.',
   });
   // Detaching (or disabling) changes what the distribution serves: from here a failure waits for an operator.
-  c.pivot({ workflow: 'vpc-origin-teardown', label: 'the detach', approversPath: '$.plan.approvers', locksPath: '$.plan.lockResources', decisions: ['forward', 'stop'] });
+  c.pivot({ workflow: 'vpc-origin-teardown', label: 'the detach', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
   c.task('DetachTeamOrigins', {
     fn: 'DetachTeamOrigins', comment: 'One read-modify-write (IfMatch) for all the teams: origins, their behaviours, their aliases.',
     parameters: {
@@ -46,7 +46,7 @@ function build() {
     resultPath: '$.detach', retry: [PRECONDITION_RETRY],
   });
   c.poll('AwaitDetachDeployed', { fn: 'CheckDistributionDeployed', parameters: { 'distributionId.$': '$.plan.distributionId' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.detached' });
-  c.task('ReleaseDistributionLock', { fn: 'ReleaseLock', parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name' }, resultPath: '$.lockReleased' });
+  c.releaseLeases('ReleaseDistributionLock');
   c.map('UnshareAndDelete', {
     comment: 'Per team, in its account: unshare, wait, delete the VPC origin, wait until gone, confirm unreferenced.',
     itemsPath: '$.state.teams', maxConcurrency: 5, resultPath: '$.removed',
@@ -73,19 +73,7 @@ function build() {
     Parameters: { 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'detached.$': '$.detach', 'teams.$': '$.removed', 'approval.$': '$.approval' },
   });
   c.succeed('TornDown');
-  // A stopped teardown gives the lease back (if it took it) so the re-run does not wait for it to expire.
-  c.states.StopTeardown = {
-    Type: 'Choice',
-    Choices: [{ Variable: '$.lock', IsPresent: true, Next: 'ReleaseLockOnStop' }],
-    Default: 'TeardownStopped',
-  };
-  c.releaseLeasesThen('ReleaseLockOnStop', { locksPath: '$.plan.lockResources', next: 'TeardownStopped' });
-  c.states.TeardownStopped = {
-    Type: 'Fail',
-    Comment: 'Nothing is rolled back: fix the cause and run the same input again; finished steps are skipped.',
-    ErrorPath: '$.failure.Error',
-    CausePath: '$.failure.Cause',
-  };
+  c.stopWithoutRollback('TeardownStopped');
   return c;
 }
 

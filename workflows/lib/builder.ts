@@ -45,8 +45,6 @@ interface PivotOpts {
   /** Who may decide: the plan's approvers. */
   approversPath: string;
   workflow: string;
-  /** Leases to release when the execution ends held or stopped. */
-  locksPath?: string;
   /** The decisions offered; "back" needs the workflow's compensation. */
   decisions?: Array<'forward' | 'back' | 'stop'>;
 }
@@ -55,7 +53,7 @@ interface LeaseOpts {
   /** JSONPath of the lease names (domain/leases.ts leaseName) this execution takes. */
   resourcesPath: string;
   /** Shown to whoever finds the lease taken. */
-  purpose: string;
+  purpose: string | { path: string };
   leaseSeconds: number | { path: string };
   /** JSONPath of a boolean: true waits for the holder in Wait states instead of failing with ResourceLocked. */
   waitPath?: string;
@@ -274,7 +272,8 @@ export class ChainBuilder {
       root.defaultCatch = this.releaseLeasesThen(`${stop}ReleaseLocks`, { locksPath: o.resourcesPath, next: stop });
     }
     const parameters: Record<string, Json> = {
-      'resources.$': o.resourcesPath, 'owner.$': '$.execution.name', purpose: o.purpose,
+      'resources.$': o.resourcesPath, 'owner.$': '$.execution.name',
+      ...(typeof o.purpose === 'string' ? { purpose: o.purpose } : { 'purpose.$': o.purpose.path }),
       ...(typeof o.leaseSeconds === 'number' ? { leaseSeconds: o.leaseSeconds } : { 'leaseSeconds.$': o.leaseSeconds.path }),
     };
     const name = o.name ?? 'AcquireLocks';
@@ -288,6 +287,22 @@ export class ChainBuilder {
       fn: 'AcquireLock', comment: o.comment ?? 'Another execution holds one of these: fail fast with ResourceLocked, before any change.',
       parameters, retry: o.retry, resultPath: '$.locks',
     });
+  }
+
+  /**
+   * A Fail state off the main chain for a named failure (e.g. a step caught with catchTo: name). With leases
+   * held, `name` gives them back first and `error` is the Fail state's name.
+   */
+  ending(name: string, o: { error: string; comment: string; cause?: string; causePath?: string }): this {
+    const fail = prune({ Type: 'Fail', Comment: o.comment, Error: o.error, Cause: o.cause, CausePath: o.causePath });
+    const leases = this.rootBuilder().leases;
+    if (!leases) {
+      this.add(name, fail, false);
+      return this;
+    }
+    this.add(o.error, fail, false);
+    this.releaseLeasesThen(name, { locksPath: leases.resourcesPath, next: o.error });
+    return this;
   }
 
   /** Gives the leases back on the way to success; a failed release is a warning (the lease expires on its own). */
@@ -306,8 +321,7 @@ export class ChainBuilder {
     // Each ending first releases the workflow's leases (others may then work on these resources), then fails.
     const ending = (name: string, fail: AslState): string => {
       this.add(name, fail, false);
-      const locksPath = p.locksPath ?? this.leases?.resourcesPath;
-      return locksPath ? this.releaseLeasesThen(`${name}ReleaseLocks`, { locksPath, next: name }) : name;
+      return this.leases ? this.releaseLeasesThen(`${name}ReleaseLocks`, { locksPath: this.leases.resourcesPath, next: name }) : name;
     };
     const stopped = ending(STOPPED_BY_OPERATOR, {
       Type: 'Fail', Error: 'StoppedByOperator',
