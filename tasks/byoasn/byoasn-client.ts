@@ -2,7 +2,7 @@
 import { DescribeIpamByoasnCommand, type AsnAssociation, type Byoasn, type ByoipCidr } from '@aws-sdk/client-ec2';
 import { ec2 } from '../ipam/ipam-client';
 
-/** The account's BYOASNs in the IPAM's Region, by ASN (DescribeIpamByoasn has no filter: page through). */
+/** The account's BYOASNs in the IPAM's Region, by ASN (DescribeIpamByoasn has no filter: page through; the SDK has no paginator for it). */
 export async function byoasns(region: string, ipamId?: string): Promise<Map<string, Byoasn>> {
   const map = new Map<string, Byoasn>();
   let NextToken: string | undefined;

@@ -1,7 +1,7 @@
 /** Global Accelerator reads shared by the GA tasks and their undo steps. The API lives in us-west-2 only. */
 import {
-  DescribeAcceleratorCommand, GlobalAcceleratorClient, ListAcceleratorsCommand, ListByoipCidrsCommand, ListEndpointGroupsCommand,
-  ListListenersCommand, ListTagsForResourceCommand, type Accelerator, type ByoipCidr, type EndpointGroup, type Listener,
+  DescribeAcceleratorCommand, GlobalAcceleratorClient, ListTagsForResourceCommand, paginateListAccelerators, paginateListByoipCidrs,
+  paginateListEndpointGroups, paginateListListeners, type Accelerator, type ByoipCidr, type EndpointGroup, type Listener,
 } from '@aws-sdk/client-global-accelerator';
 import { GA_API_REGION } from '../../domain/static-ip';
 import { client } from '../lib/aws';
@@ -12,12 +12,7 @@ export const ga = () => client(GlobalAcceleratorClient, { region: GA_API_REGION 
 /** The account's GA BYOIP ranges by CIDR (DEPROVISIONED ones are not listed). */
 export async function gaCidrs(): Promise<Map<string, ByoipCidr>> {
   const map = new Map<string, ByoipCidr>();
-  let NextToken: string | undefined;
-  do {
-    const out = await ga().send(new ListByoipCidrsCommand({ MaxResults: 100, NextToken }));
-    for (const c of out.ByoipCidrs ?? []) if (c.Cidr) map.set(c.Cidr, c);
-    NextToken = out.NextToken;
-  } while (NextToken);
+  for await (const page of paginateListByoipCidrs({ client: ga(), pageSize: 100 }, {})) for (const c of page.ByoipCidrs ?? []) if (c.Cidr) map.set(c.Cidr, c);
   return map;
 }
 
@@ -38,12 +33,7 @@ export async function describeAccelerator(arn: string): Promise<Accelerator | un
 
 export async function listAccelerators(): Promise<Accelerator[]> {
   const all: Accelerator[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await ga().send(new ListAcceleratorsCommand({ MaxResults: 100, NextToken }));
-    all.push(...(out.Accelerators ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
+  for await (const page of paginateListAccelerators({ client: ga(), pageSize: 100 }, {})) all.push(...(page.Accelerators ?? []));
   return all;
 }
 
@@ -65,23 +55,13 @@ export function ipv4Addresses(a: Accelerator | undefined): string[] {
 
 export async function listeners(acceleratorArn: string): Promise<Listener[]> {
   const all: Listener[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await ga().send(new ListListenersCommand({ AcceleratorArn: acceleratorArn, MaxResults: 100, NextToken }));
-    all.push(...(out.Listeners ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
+  for await (const page of paginateListListeners({ client: ga(), pageSize: 100 }, { AcceleratorArn: acceleratorArn })) all.push(...(page.Listeners ?? []));
   return all;
 }
 
 export async function endpointGroups(listenerArn: string): Promise<EndpointGroup[]> {
   const all: EndpointGroup[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await ga().send(new ListEndpointGroupsCommand({ ListenerArn: listenerArn, MaxResults: 100, NextToken }));
-    all.push(...(out.EndpointGroups ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
+  for await (const page of paginateListEndpointGroups({ client: ga(), pageSize: 100 }, { ListenerArn: listenerArn })) all.push(...(page.EndpointGroups ?? []));
   return all;
 }
 

@@ -1,6 +1,6 @@
 /** EC2 reads shared by the IPAM tasks and their undo steps. */
 import {
-  DescribeByoipCidrsCommand, DescribeIpamPoolsCommand, EC2Client, GetIpamPoolCidrsCommand,
+  DescribeIpamPoolsCommand, EC2Client, paginateDescribeByoipCidrs, paginateDescribeIpamPools, paginateGetIpamPoolCidrs,
   type ByoipCidr, type IpamPool, type IpamPoolCidr,
 } from '@aws-sdk/client-ec2';
 import { client } from '../lib/aws';
@@ -19,23 +19,13 @@ export async function describePool(region: string, poolId: string): Promise<Ipam
 
 export async function findPools(region: string, filters: Array<{ Name: string; Values: string[] }>): Promise<IpamPool[]> {
   const pools: IpamPool[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await ec2(region).send(new DescribeIpamPoolsCommand({ Filters: filters, NextToken, MaxResults: 100 }));
-    pools.push(...(out.IpamPools ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
+  for await (const page of paginateDescribeIpamPools({ client: ec2(region), pageSize: 100 }, { Filters: filters })) pools.push(...(page.IpamPools ?? []));
   return pools;
 }
 
 export async function poolCidrs(region: string, poolId: string): Promise<IpamPoolCidr[]> {
   const cidrs: IpamPoolCidr[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await ec2(region).send(new GetIpamPoolCidrsCommand({ IpamPoolId: poolId, NextToken, MaxResults: 100 }));
-    cidrs.push(...(out.IpamPoolCidrs ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
+  for await (const page of paginateGetIpamPoolCidrs({ client: ec2(region), pageSize: 100 }, { IpamPoolId: poolId })) cidrs.push(...(page.IpamPoolCidrs ?? []));
   return cidrs;
 }
 
@@ -49,11 +39,8 @@ export function latestByCidr(records: IpamPoolCidr[]): Map<string, IpamPoolCidr>
 /** DescribeByoipCidrs has no CIDR filter and requires MaxResults: page through and match. */
 export async function byoipCidrs(region: string): Promise<Map<string, ByoipCidr>> {
   const map = new Map<string, ByoipCidr>();
-  let NextToken: string | undefined;
-  do {
-    const out = await ec2(region).send(new DescribeByoipCidrsCommand({ MaxResults: 100, NextToken }));
-    for (const b of out.ByoipCidrs ?? []) if (b.Cidr) map.set(b.Cidr, b);
-    NextToken = out.NextToken;
-  } while (NextToken);
+  for await (const page of paginateDescribeByoipCidrs({ client: ec2(region), pageSize: 100 }, { MaxResults: 100 })) {
+    for (const b of page.ByoipCidrs ?? []) if (b.Cidr) map.set(b.Cidr, b);
+  }
   return map;
 }

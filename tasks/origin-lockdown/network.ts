@@ -1,7 +1,7 @@
 /** EC2 reads shared by the origin-lockdown tasks and their undo steps, and the event pieces they share. */
 import {
-  DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, EC2Client, GetManagedPrefixListEntriesCommand,
-  type ManagedPrefixList, type NetworkInterface, type SecurityGroup,
+  DescribeSecurityGroupsCommand, EC2Client, paginateDescribeManagedPrefixLists, paginateDescribeNetworkInterfaces, paginateDescribeSecurityGroups,
+  paginateGetManagedPrefixListEntries, type ManagedPrefixList, type NetworkInterface, type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
 import { isLockdownPortRange, TAG_ORIGIN_LOCKDOWN, viewGroup, type Family, type GroupView, type PortRange, type PrefixListSize } from '../../domain/origin-lockdown';
@@ -17,12 +17,7 @@ export const RuleSpecSchema = z.object({ cidr: z.string(), family: z.enum(['ipv4
 
 export async function describeGroups(region: string, filters: Array<{ Name: string; Values: string[] }>): Promise<SecurityGroup[]> {
   const out: SecurityGroup[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ec2(region).send(new DescribeSecurityGroupsCommand({ Filters: filters, MaxResults: 1000, NextToken }));
-    out.push(...(page.SecurityGroups ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  for await (const page of paginateDescribeSecurityGroups({ client: ec2(region), pageSize: 1000 }, { Filters: filters })) out.push(...(page.SecurityGroups ?? []));
   return out;
 }
 
@@ -38,12 +33,9 @@ export async function describeGroup(region: string, groupId: string): Promise<Se
 export async function interfacesWithGroups(region: string, groupIds: string[], interfaceIds: string[]): Promise<NetworkInterface[]> {
   const byId = new Map<string, NetworkInterface>();
   const collect = async (input: { Filters?: Array<{ Name: string; Values: string[] }>; NetworkInterfaceIds?: string[] }) => {
-    let NextToken: string | undefined;
-    do {
-      const page = await ec2(region).send(new DescribeNetworkInterfacesCommand({ ...input, NextToken }));
+    for await (const page of paginateDescribeNetworkInterfaces({ client: ec2(region) }, input)) {
       for (const i of page.NetworkInterfaces ?? []) if (i.NetworkInterfaceId) byId.set(i.NetworkInterfaceId, i);
-      NextToken = page.NextToken;
-    } while (NextToken);
+    }
   };
   if (groupIds.length) await collect({ Filters: [{ Name: 'group-id', Values: groupIds }] });
   const rest = interfaceIds.filter((id) => !byId.has(id));
@@ -60,14 +52,10 @@ export async function interfacesWithGroups(region: string, groupIds: string[], i
 
 export async function prefixListsBy(region: string, input: { ids?: string[]; name?: string }): Promise<ManagedPrefixList[]> {
   const out: ManagedPrefixList[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ec2(region).send(new DescribeManagedPrefixListsCommand({
-      PrefixListIds: input.ids, Filters: input.name ? [{ Name: 'prefix-list-name', Values: [input.name] }] : undefined, NextToken,
-    }));
+  const filter = { PrefixListIds: input.ids, Filters: input.name ? [{ Name: 'prefix-list-name', Values: [input.name] }] : undefined };
+  for await (const page of paginateDescribeManagedPrefixLists({ client: ec2(region) }, filter)) {
     out.push(...(page.PrefixLists ?? []).filter((p) => !p.State?.startsWith('delete')));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return out;
 }
 
@@ -98,12 +86,9 @@ export async function awsManagedPrefixList(region: string, name: string): Promis
 
 export async function prefixListEntries(region: string, prefixListId: string): Promise<string[]> {
   const out: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ec2(region).send(new GetManagedPrefixListEntriesCommand({ PrefixListId: prefixListId, MaxResults: 100, NextToken }));
+  for await (const page of paginateGetManagedPrefixListEntries({ client: ec2(region), pageSize: 100 }, { PrefixListId: prefixListId })) {
     for (const e of page.Entries ?? []) if (e.Cidr) out.push(e.Cidr);
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return out;
 }
 
