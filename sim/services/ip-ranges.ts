@@ -38,7 +38,8 @@ export interface IpRangesState {
   options: z.infer<typeof IpRangesWorldSection>;
   /** Generated lazily: a world that never fetches the file does not pay for it. */
   cache?: Publication[];
-  texts: Map<number, string>;
+  /** This world's publications, shared with every simulator of the same world (GENERATED). */
+  shared?: Generated;
   served: number;
   /** Publications that go live later (virtual epoch ms), e.g. the file lagging its notification. */
   scheduled: Array<{ index: number; at: number }>;
@@ -46,23 +47,49 @@ export interface IpRangesState {
   fetches: number;
 }
 
-export function publications(state: IpRangesState, sim: Simulator): Publication[] {
-  if (!state.cache) {
-    const n = state.options.publications.length;
-    // Unless given, publication i was created (n-1-i) hours before the simulation starts.
-    const times = state.options.publications.map((_, i) => new Date(sim.startedAt - (n - 1 - i) * 3600_000).toISOString());
-    state.cache = generatePublications(state.options, state.options.publications, times);
+/**
+ * Publications, their text and md5 are a function of the options and times alone: every simulator built
+ * from the same world shares them (a test suite or the fault sweep builds hundreds; each used to draw,
+ * print and hash the ~6,000 prefixes again). Read-only once made.
+ */
+interface Generated { publications: Publication[]; texts: Map<number, { text: string; md5: string }> }
+const GENERATED = new Map<string, Generated>();
+const GENERATED_KEPT = 8;
+
+function generated(state: IpRangesState, sim: Simulator): Generated {
+  if (state.shared) return state.shared;
+  const n = state.options.publications.length;
+  // Unless given, publication i was created (n-1-i) hours before the simulation starts.
+  const times = state.options.publications.map((_, i) => new Date(sim.startedAt - (n - 1 - i) * 3600_000).toISOString());
+  const key = JSON.stringify([state.options, times]);
+  let entry = GENERATED.get(key);
+  if (!entry) {
+    if (GENERATED.size >= GENERATED_KEPT) GENERATED.delete(GENERATED.keys().next().value!);
+    entry = { publications: generatePublications(state.options, state.options.publications, times), texts: new Map() };
+    GENERATED.set(key, entry);
   }
+  state.shared = entry;
+  return entry;
+}
+
+export function publications(state: IpRangesState, sim: Simulator): Publication[] {
+  state.cache ??= generated(state, sim).publications;
   return state.cache;
 }
 
-export function publicationText(state: IpRangesState, sim: Simulator, index: number): string {
-  let text = state.texts.get(index);
-  if (text === undefined) {
-    text = documentText(publications(state, sim)[index]);
-    state.texts.set(index, text);
+function published(state: IpRangesState, sim: Simulator, index: number): { text: string; md5: string } {
+  const { texts } = generated(state, sim);
+  let entry = texts.get(index);
+  if (!entry) {
+    const text = documentText(publications(state, sim)[index]);
+    entry = { text, md5: documentMd5(text) };
+    texts.set(index, entry);
   }
-  return text;
+  return entry;
+}
+
+export function publicationText(state: IpRangesState, sim: Simulator, index: number): string {
+  return published(state, sim, index).text;
 }
 
 /** What tests and the CLI need to know about a publication: token, md5, the origin-facing sets. */
@@ -72,8 +99,8 @@ export function publicationInfo(sim: Simulator, index?: number) {
   const i = index ?? state.served;
   if (i < 0 || i >= all.length) throw new Error(`the world has ${all.length} ip-ranges publications; there is no #${i}`);
   const p = all[i];
-  const text = publicationText(state, sim, i);
-  return { index: i, syncToken: p.syncToken, createdAt: p.createdAt, createDate: p.createDate, md5: documentMd5(text), bytes: Buffer.byteLength(text), originFacing: originFacing(p), totals: { ipv4: p.prefixes.length, ipv6: p.ipv6_prefixes.length } };
+  const { text, md5 } = published(state, sim, i);
+  return { index: i, syncToken: p.syncToken, createdAt: p.createdAt, createDate: p.createDate, md5, bytes: Buffer.byteLength(text), originFacing: originFacing(p), totals: { ipv4: p.prefixes.length, ipv6: p.ipv6_prefixes.length } };
 }
 
 /**
@@ -111,7 +138,7 @@ export const ipRangesModel: ServiceModel<IpRangesState> = {
   seed(world, sim) {
     const options = IpRangesWorldSection.parse(world.ipRanges ?? {});
     if (options.serve !== undefined && options.serve >= options.publications.length) throw new Error(`world.ipRanges.serve: there are only ${options.publications.length} publications`);
-    const state: IpRangesState = { options, texts: new Map(), served: options.serve ?? options.publications.length - 1, scheduled: [], outageLeft: options.outage?.requests ?? 0, fetches: 0 };
+    const state: IpRangesState = { options, served: options.serve ?? options.publications.length - 1, scheduled: [], outageLeft: options.outage?.requests ?? 0, fetches: 0 };
     sim.addHttpHost({
       matches: (req: HttpRequest) => {
         try { return new URL(req.url).hostname === IP_RANGES_HOST; } catch { return false; }
@@ -127,11 +154,11 @@ export const ipRangesModel: ServiceModel<IpRangesState> = {
           state.outageLeft--;
           return respond(options.outage!.status, '<Error><Code>ServiceUnavailable</Code><Message>Please reduce your request rate.</Message></Error>');
         }
-        const text = publicationText(state, sim, state.served);
+        const { text, md5 } = published(state, sim, state.served);
         const p = publications(state, sim)[state.served];
         return {
           status: 200,
-          headers: { 'content-type': 'application/json', etag: `"${documentMd5(text)}"`, 'last-modified': new Date(p.createdAt).toUTCString(), 'content-length': String(Buffer.byteLength(text)) },
+          headers: { 'content-type': 'application/json', etag: `"${md5}"`, 'last-modified': new Date(p.createdAt).toUTCString(), 'content-length': String(Buffer.byteLength(text)) },
           body: req.method === 'HEAD' ? '' : text,
         };
       },
