@@ -135,11 +135,17 @@ export interface ApprovalKeys {
   readonly requester: Buffer;
 }
 
+let lastDerived: { secret: string; keys: ApprovalKeys } | undefined;
+
 /** HKDF-SHA256 from the link-key secret: one 32-byte key per use, so no use can stand in for another. */
 export function approvalKeys(secret: string): ApprovalKeys {
   if (secret.length < MIN_KEY_LENGTH) throw new Error(`the approval link key must be at least ${MIN_KEY_LENGTH} characters`);
+  // The same secret gives the same keys: derive once per secret (the secret is still read per request, so a rotation applies at once).
+  if (lastDerived?.secret === secret) return lastDerived.keys;
   const derive = (use: string) => Buffer.from(hkdfSync('sha256', secret, 'byoip-orchestrator/approval-keys', use, 32));
-  return { link: derive('link/v2'), form: derive('form/v2'), decision: derive('decision/v1'), token: derive('task-token/v1'), requester: derive('requester/v1') };
+  const keys = { link: derive('link/v2'), form: derive('form/v2'), decision: derive('decision/v1'), token: derive('task-token/v1'), requester: derive('requester/v1') };
+  lastDerived = { secret, keys };
+  return keys;
 }
 
 function mac(key: Buffer, parts: Array<string | number>): string {

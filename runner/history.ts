@@ -47,8 +47,14 @@ const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 
 /** Size of a payload as Step Functions counts it: its JSON text in UTF-8. */
 export function payloadBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value === undefined ? null : value), 'utf8');
+  if (value === null || typeof value !== 'object') return Buffer.byteLength(JSON.stringify(value === undefined ? null : value), 'utf8');
+  // A state's output is the next state's input (the same object; the engine copies before it changes
+  // anything): measured once.
+  let bytes = measured.get(value);
+  if (bytes === undefined) measured.set(value, (bytes = Buffer.byteLength(JSON.stringify(value), 'utf8')));
+  return bytes;
 }
+const measured = new WeakMap<object, number>();
 
 /** What an execution failed with when a quota stopped it. */
 export interface QuotaFailure { readonly error: string; readonly cause: string }
