@@ -31,19 +31,12 @@ function build() {
   });
   c.pass('NoApprovalNeeded', { Comment: 'Back to the AWS ASN needs no gate; a custom target replaces this with the decision.', Result: { approved: false, required: false }, ResultPath: '$.approval' });
   c.when('ToCustomAsn', '$.plan.toCustom', (b) => {
-    b.task('PlanSwap', {
-      fn: 'PlanAsnOrigin',
-      parameters: {
+    b.planAndApprove({
+      workflow: 'asn-swap', planState: 'PlanSwap', planFn: 'PlanAsnOrigin',
+      planParameters: {
         workflow: 'asn-swap', 'migrationId.$': '$.plan.migrationId', 'accountId.$': '$.plan.accountId', 'region.$': '$.plan.region',
         'asn.$': '$.plan.to', 'cidrs.$': 'States.Array($.plan.cidr)', 'approvers.$': '$.plan.approvers',
       },
-      resultPath: '$.approvalPlan',
-    });
-    b.approval('AwaitApproval', {
-      fn: 'RequestApproval',
-      payload: { workflow: 'asn-swap', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
-      timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
-      resultPath: '$.approval',
     });
     b.poll('AwaitSwapSlot', {
       fn: 'ClaimAsnSwapSlot', comment: 'Conditional write in the state table; when the hour has not passed, a Wait state until the allowed time.',

@@ -71,19 +71,12 @@ function build() {
     'region.$': '$.plan.region', 'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.advertisedBefore',
   });
   c.when('ShouldAdvertise', '$.plan.advertise', (b) => {
-    b.task('PlanAdvertisement', {
-      fn: 'PlanAsnOrigin',
-      parameters: {
+    b.planAndApprove({
+      workflow: 'byoasn-onboard', planState: 'PlanAdvertisement', planFn: 'PlanAsnOrigin',
+      planParameters: {
         workflow: 'byoasn-onboard', 'migrationId.$': '$.plan.migrationId', 'accountId.$': '$.plan.accountId', 'region.$': '$.plan.region',
         'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', 'approvers.$': '$.plan.approvers', 'preflight.$': '$.preflight',
       },
-      resultPath: '$.approvalPlan',
-    });
-    b.approval('AwaitApproval', {
-      fn: 'RequestApproval',
-      payload: { workflow: 'byoasn-onboard', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
-      timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
-      resultPath: '$.approval',
     });
     // Advertising from the customer's ASN is the point of no return: the approval told the operator to stop
     // announcing elsewhere. From here a failure asks an operator instead of withdrawing.

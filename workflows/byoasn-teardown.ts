@@ -24,19 +24,12 @@ function build() {
     parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' },
     resultPath: '$.state',
   });
-  c.task('PlanTeardown', {
-    fn: 'PlanByoasnTeardown',
-    parameters: {
+  c.planAndApprove({
+    workflow: 'byoasn-teardown', planState: 'PlanTeardown', planFn: 'PlanByoasnTeardown',
+    planParameters: {
       'migrationId.$': '$.plan.migrationId', 'asn.$': '$.plan.asn', 'ipamId.$': '$.plan.ipamId', 'origin.$': '$.plan.origin',
       'deprovisionPoolCidrs.$': '$.plan.deprovisionPoolCidrs', 'approvers.$': '$.plan.approvers', 'state.$': '$.state',
     },
-    resultPath: '$.approvalPlan',
-  });
-  c.approval('AwaitApproval', {
-    fn: 'RequestApproval',
-    payload: { workflow: 'byoasn-teardown', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
-    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
-    resultPath: '$.approval',
   });
   c.poll('AwaitSettledBefore', {
     fn: 'CheckByoipSettled', comment: 'An Advertise or Withdraw still in flight (e.g. from an interrupted run) settles first.',

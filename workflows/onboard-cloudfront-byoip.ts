@@ -133,20 +133,13 @@ function build() {
     resultSelector: { 'cidrStates.$': '$[1].states' },
     resultPath: '$.ready',
   });
-  c.task('PlanCutover', {
-    fn: 'PlanOnboardCutover',
-    parameters: {
+  c.planAndApprove({
+    workflow: 'onboard-cloudfront-byoip', planState: 'PlanCutover', planFn: 'PlanOnboardCutover',
+    planParameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'cidrStates.$': '$.ready.cidrStates', 'anycastIpListId.$': '$.anycastList.id',
       'anycastIps.$': '$.wait.anycastList.anycastIps', 'distributionIds.$': '$.plan.distributionIds', 'records.$': '$.baseline.dns', 'distributions.$': '$.baseline.distributions',
       'cutoverTtl.$': '$.plan.dns.cutoverTtl', 'approvers.$': '$.plan.approvers', 'preflight.$': '$.preflight',
     },
-    resultPath: '$.approvalPlan',
-  });
-  c.approval('AwaitApproval', {
-    fn: 'RequestApproval',
-    payload: { workflow: 'onboard-cloudfront-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
-    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
-    resultPath: '$.approval',
     rejectTo: PARK,
   });
   // The approval may have waited days: what it showed must still hold, or nothing is advertised (the migration parks).

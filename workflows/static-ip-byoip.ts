@@ -53,19 +53,12 @@ function build() {
   });
 
   // The gate: nothing is announced, and no address answers, without a human decision.
-  c.task('PlanCutover', {
-    fn: 'PlanStaticIpCutover',
-    parameters: {
+  c.planAndApprove({
+    workflow: 'static-ip-byoip', planState: 'PlanCutover', planFn: 'PlanStaticIpCutover',
+    planParameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'approvers.$': '$.plan.approvers',
       'accelerator.$': '$.plan.accelerator', 'baseline.$': '$.baseline.accelerator', 'preflight.$': '$.preflight',
     },
-    resultPath: '$.approvalPlan',
-  });
-  c.approval('AwaitApproval', {
-    fn: 'RequestApproval',
-    payload: { workflow: 'static-ip-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
-    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
-    resultPath: '$.approval',
     maxTimeoutSeconds: STATIC_IP_MAX_APPROVAL_SECONDS,
     rejectTo: PARK,
   });

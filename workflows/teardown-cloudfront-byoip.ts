@@ -38,19 +38,12 @@ function build() {
     parameters: { 'records.$': '$.plan.dnsRecordsToCheck', inputPath: 'dnsRecordsToCheck', 'forbidValues.$': '$.state.anycastList.anycastIps' },
     resultPath: null,
   });
-  c.task('PlanTeardown', {
-    fn: 'PlanTeardown',
-    parameters: {
+  c.planAndApprove({
+    workflow: 'teardown-cloudfront-byoip', planState: 'PlanTeardown', planFn: 'PlanTeardown',
+    planParameters: {
       'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'topLevelCidrs.$': '$.plan.topLevelCidrs', 'deprovisionTopLevel.$': '$.plan.deprovisionTopLevel',
       'deletePools.$': '$.plan.deletePools', 'approvers.$': '$.plan.approvers', 'restoreDistributions.$': '$.plan.restoreDistributions', 'state.$': '$.state',
     },
-    resultPath: '$.approvalPlan',
-  });
-  c.approval('AwaitApproval', {
-    fn: 'RequestApproval',
-    payload: { workflow: 'teardown-cloudfront-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
-    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
-    resultPath: '$.approval',
   });
   c.map('DetachAnycastIpList', {
     itemsPath: '$.state.distributionIds', maxConcurrency: 4, resultPath: null,

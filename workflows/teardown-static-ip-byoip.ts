@@ -21,16 +21,9 @@ function build() {
   verifyRequester(c);
   c.holdLeases({ resourcesPath: '$.plan.lock.resources', leaseSeconds: { path: '$.plan.lock.leaseSeconds' }, purpose: 'teardown-static-ip-byoip' });
   c.task('CaptureState', { fn: 'CaptureStaticIpTeardownState', parameters: { 'cidrs.$': '$.plan.cidrs', 'accelerator.$': '$.plan.accelerator' }, resultPath: '$.state' });
-  c.task('PlanTeardown', {
-    fn: 'PlanStaticIpTeardown',
-    parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'deprovision.$': '$.plan.deprovision', 'approvers.$': '$.plan.approvers', 'state.$': '$.state' },
-    resultPath: '$.approvalPlan',
-  });
-  c.approval('AwaitApproval', {
-    fn: 'RequestApproval',
-    payload: { workflow: 'teardown-static-ip-byoip', 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
-    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
-    resultPath: '$.approval',
+  c.planAndApprove({
+    workflow: 'teardown-static-ip-byoip', planState: 'PlanTeardown', planFn: 'PlanStaticIpTeardown',
+    planParameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'deprovision.$': '$.plan.deprovision', 'approvers.$': '$.plan.approvers', 'state.$': '$.state' },
     maxTimeoutSeconds: STATIC_IP_MAX_APPROVAL_SECONDS,
   });
   c.when('AcceleratorToDelete', '$.state.accelerator.found', (b) => {

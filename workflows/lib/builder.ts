@@ -451,6 +451,24 @@ export class ChainBuilder {
    * (rejection, expiry, lost heartbeat) closes the stored approval first, then goes where Task failures
    * go; expiry and a lost heartbeat end as ApprovalRejected; a decision that does not verify, SafetyViolation.
    */
+  /**
+   * The gate before every change to what the internet sees: the plan task writes what the approvers will
+   * see ($.approvalPlan), then the approval gate asks them (its timeout from the input, by default
+   * $.plan.approval.timeoutSeconds) and leaves the verified decision at `resultPath` ($.approval).
+   */
+  planAndApprove(o: {
+    workflow: string; planState: string; planFn: string; planParameters: Record<string, Json>; comment?: string;
+    timeoutSecondsPath?: string; resultPath?: string; maxTimeoutSeconds?: number; rejectTo?: string;
+  }): this {
+    const timeoutSecondsPath = o.timeoutSecondsPath ?? '$.plan.approval.timeoutSeconds';
+    this.task(o.planState, { fn: o.planFn, comment: o.comment, parameters: o.planParameters, resultPath: '$.approvalPlan' });
+    return this.approval('AwaitApproval', {
+      fn: 'RequestApproval',
+      payload: { workflow: o.workflow, 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': timeoutSecondsPath },
+      timeoutSecondsPath, resultPath: o.resultPath ?? '$.approval', maxTimeoutSeconds: o.maxTimeoutSeconds, rejectTo: o.rejectTo,
+    });
+  }
+
   approval(name: string, o: {
     fn: string; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string;
     /** Where a rejection or an expiry goes instead of where task failures go (e.g. parking(): keep what was provisioned). */
@@ -808,13 +826,7 @@ export function approvalWhen(chain: ChainBuilder, o: {
 }): ChainBuilder {
   chain.pass('NoApprovalNeeded', { Comment: o.comment, Result: { approved: false, required: false }, ResultPath: o.resultPath });
   return chain.when('ApprovalRequired', o.when, (b) => {
-    b.task('PlanApproval', { fn: o.planFn, parameters: o.planParameters, resultPath: '$.approvalPlan' });
-    b.approval('AwaitApproval', {
-      fn: 'RequestApproval',
-      payload: { workflow: o.workflow, 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': o.timeoutSecondsPath },
-      timeoutSecondsPath: o.timeoutSecondsPath,
-      resultPath: o.resultPath,
-    });
+    b.planAndApprove({ workflow: o.workflow, planState: 'PlanApproval', planFn: o.planFn, planParameters: o.planParameters, timeoutSecondsPath: o.timeoutSecondsPath, resultPath: o.resultPath });
     // The verified decision carries the plan's hash; the plan itself would only weigh on every later state's payload.
     b.pass('ForgetApprovalPlan', { Comment: 'The decision is verified against the plan hash; the plan text is not needed further.', Result: {}, ResultPath: '$.approvalPlan' });
     if (o.proposalPath) b.pass('ForgetProposedChanges', { Comment: 'The approved changes are in the decision record; this copy is not needed further.', Result: { required: true }, ResultPath: o.proposalPath });
