@@ -10,8 +10,7 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ADVERTISE_RETRY } from './byoasn-onboard';
-import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
+import { ADVERTISE_RETRY, ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
 function build() {

@@ -10,13 +10,10 @@
 import { AMAZON_ASNS } from '../domain/internet/evidence';
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
+import { ADVERTISE_RETRY, ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import { awaitBgpVisibility, preflight } from './lib/internet';
 import { UNDO_TASK_BY_SERVICE } from './lib/undo-tasks';
 import type { WorkflowDefinition } from './lib/workflow';
-
-/** AdvertiseByoipCidr allows one call per 10 s per account: back off past that window. */
-export const ADVERTISE_RETRY = { ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' };
 
 function build() {
   const c = new ChainBuilder();

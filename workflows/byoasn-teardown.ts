@@ -9,7 +9,6 @@
  */
 import { PollProfiles } from '../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../domain/validation';
-import { ADVERTISE_RETRY } from './byoasn-onboard';
 import { ChainBuilder, initialize, verifyRequester } from './lib/builder';
 import type { WorkflowDefinition } from './lib/workflow';
 
@@ -45,24 +44,15 @@ function build() {
   // The origin change (back to AWS's ASN, or a withdrawal) is the point of no return: a failure from here waits for an operator.
   c.pivot({ workflow: 'byoasn-teardown', label: 'the origin change or withdrawal', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
   c.when('RevertToAwsAsn', '$.plan.revert', (b) => {
-    b.map('RevertOrigins', {
-      itemsPath: '$.state.originItems', maxConcurrency: 1, resultPath: null, itemSelector: originItem,
-      build: (m) => {
-        m.wait('SpaceRevertCalls', { secondsPath: '$.waitSeconds' });
-        m.task('AdvertiseFromAwsAsn', {
-          fn: 'AdvertiseWithAsn', parameters: { 'accountId.$': '$.accountId', 'region.$': '$.region', 'cidr.$': '$.cidr', asn: 'AWS', 'execution.$': '$.execution', 'approval.$': '$.approval' },
-          resultPath: '$.advertise', retry: [ADVERTISE_RETRY],
-        });
-      },
+    b.spacedCidrCalls('RevertOrigins', {
+      itemsPath: '$.state.originItems', itemSelector: originItem, spacing: 'SpaceRevertCalls', task: 'AdvertiseFromAwsAsn', fn: 'AdvertiseWithAsn',
+      parameters: { 'accountId.$': '$.accountId', 'region.$': '$.region', 'cidr.$': '$.cidr', asn: 'AWS', 'execution.$': '$.execution', 'approval.$': '$.approval' }, resultPath: '$.advertise',
     });
   });
   c.when('WithdrawAdvertisements', '$.plan.withdraw', (b) => {
-    b.map('WithdrawCidrs', {
-      itemsPath: '$.state.originItems', maxConcurrency: 1, resultPath: null, itemSelector: originItem,
-      build: (m) => {
-        m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds' });
-        m.task('WithdrawCidr', { fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw', retry: [ADVERTISE_RETRY] });
-      },
+    b.spacedCidrCalls('WithdrawCidrs', {
+      itemsPath: '$.state.originItems', itemSelector: originItem, spacing: 'SpaceWithdrawCalls', task: 'WithdrawCidr', fn: 'WithdrawCidr',
+      parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
     });
   });
   c.poll('AwaitOriginSettled', {

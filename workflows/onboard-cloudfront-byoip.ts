@@ -169,17 +169,11 @@ function build() {
     action: 'EC2.WithdrawCidr', label: 'withdraw the advertisement',
     'region.$': '$.plan.region', 'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.advertisedBefore',
   });
-  c.map('AdvertiseCidrs', {
-    itemsPath: '$.plan.advertiseItems', maxConcurrency: 1, resultPath: null,
+  c.spacedCidrCalls('AdvertiseCidrs', {
+    itemsPath: '$.plan.advertiseItems',
     itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'approval.$': '$.approval' },
-    build: (m) => {
-      m.wait('SpaceAdvertiseCalls', { secondsPath: '$.waitSeconds' });
-      m.task('AdvertiseCidr', {
-        fn: 'AdvertiseCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.advertise',
-        retry: [{ ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' }],
-      });
-      m.succeed('Advertised');
-    },
+    spacing: 'SpaceAdvertiseCalls', task: 'AdvertiseCidr', fn: 'AdvertiseCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.advertise',
+    after: (m) => m.succeed('Advertised'),
   });
   c.poll('AwaitAdvertised', {
     fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'advertised' },

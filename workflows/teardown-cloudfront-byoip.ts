@@ -62,16 +62,10 @@ function build() {
   });
   // The withdrawal is the point of no return: from here a failure waits for an operator (forward or stop), not a re-run.
   c.pivot({ workflow: 'teardown-cloudfront-byoip', label: 'the withdrawal', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
-  c.map('WithdrawCidrs', {
-    itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
+  c.spacedCidrCalls('WithdrawCidrs', {
+    itemsPath: '$.plan.withdrawItems',
     itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'approval.$': '$.approval' },
-    build: (m) => {
-      m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds' });
-      m.task('WithdrawCidr', {
-        fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
-        retry: [{ ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' }],
-      });
-    },
+    spacing: 'SpaceWithdrawCalls', task: 'WithdrawCidr', fn: 'WithdrawCidr', parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
   });
   c.poll('AwaitWithdrawn', {
     fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'withdrawn' },

@@ -37,16 +37,10 @@ function build() {
   });
   // The withdrawal is the point of no return: from here a failure waits for an operator (forward or stop), not a re-run.
   c.pivot({ workflow: 'teardown-static-ip-byoip', label: 'the withdrawal', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
-  c.map('WithdrawCidrs', {
-    itemsPath: '$.plan.withdrawItems', maxConcurrency: 1, resultPath: null,
-    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'approval.$': '$.approval' },
-    build: (m) => {
-      m.wait('SpaceWithdrawCalls', { secondsPath: '$.waitSeconds', comment: 'GA allows one WithdrawByoipCidr per 10 s per account.' });
-      m.task('WithdrawCidr', {
-        fn: 'WithdrawGaByoipCidr', parameters: { 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
-        retry: [{ ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' }],
-      });
-    },
+  c.spacedCidrCalls('WithdrawCidrs', {
+    itemsPath: '$.plan.withdrawItems', itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'approval.$': '$.approval' },
+    spacing: 'SpaceWithdrawCalls', spacingComment: 'GA allows one WithdrawByoipCidr per 10 s per account.',
+    task: 'WithdrawCidr', fn: 'WithdrawGaByoipCidr', parameters: { 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
   });
   c.poll('AwaitWithdrawn', { fn: 'CheckGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs', target: 'withdrawn' }, profile: PollProfiles.advertisement, resultPath: '$.wait.withdrawn' });
   c.when('Deprovision', '$.plan.deprovision', (b) => {

@@ -24,6 +24,9 @@ export const STANDARD_RETRY = [
   { ErrorEquals: ['AwsUnavailable'], IntervalSeconds: 5, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 120, JitterStrategy: 'FULL' },
 ];
 
+/** AdvertiseByoipCidr and WithdrawByoipCidr allow one call per 10 s per account: back off past that window. */
+export const ADVERTISE_RETRY = { ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' };
+
 export const PRECONDITION_RETRY = { ErrorEquals: ['PreconditionFailed'], IntervalSeconds: 1, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' };
 
 export const COMPENSATE = 'Compensate';
@@ -610,6 +613,24 @@ export class ChainBuilder {
     });
     this.open.push(...sub.open);
     return this;
+  }
+
+  /**
+   * One CIDR at a time, each call at least 10 s after the one before (the items carry `waitSeconds`: AWS
+   * allows one Advertise or Withdraw per 10 s per account), the call backing off past that window.
+   */
+  spacedCidrCalls(name: string, o: {
+    itemsPath: string; itemSelector: Record<string, Json>; spacing: string; spacingComment?: string;
+    task: string; fn: string; parameters: Record<string, Json>; resultPath: string; after?: (m: ChainBuilder) => void;
+  }): this {
+    return this.map(name, {
+      itemsPath: o.itemsPath, maxConcurrency: 1, resultPath: null, itemSelector: o.itemSelector,
+      build: (m) => {
+        m.wait(o.spacing, { secondsPath: '$.waitSeconds', comment: o.spacingComment });
+        m.task(o.task, { fn: o.fn, parameters: o.parameters, resultPath: o.resultPath, retry: [ADVERTISE_RETRY] });
+        o.after?.(m);
+      },
+    });
   }
 
   map(name: string, o: {
