@@ -265,9 +265,9 @@ export function resourceLabel(id: string): string {
   if ((m = /^byoasn:(.+)$/.exec(id))) return `BYOASN ${m[1]}`;
   if ((m = /^asn-association:(.+)$/.exec(id))) return `association ${m[1]}`;
   if ((m = /^ga-byoip:(.+)$/.exec(id))) return `Global Accelerator BYOIP ${m[1]}`;
-  if ((m = /^accelerator:(.+)$/.exec(id))) return `accelerator ${m[1]}`;
+  if ((m = /^accelerator:(\S+)/.exec(id))) return `accelerator ${m[1]}`;
   if ((m = /^vpc-origin:(.+)$/.exec(id))) return `VPC origin ${m[1]}`;
-  if ((m = /^prefix-list:(.+)$/.exec(id))) return `prefix list ${m[1]}`;
+  if ((m = /^prefix-list:(\S+) (\S+)$/.exec(id))) return `prefix list ${m[1]} (${m[2]})`;
   return id;
 }
 

@@ -15,6 +15,11 @@ import { page } from '../paging';
 import type { OpContext, ServiceModel, Simulator } from '../simulator';
 import { publicationInfo } from './ip-ranges';
 
+/** A prefix list in the report's transitions: by name (what the sync's polls ask for) and id. */
+function prefixListResource(pl: { PrefixListName: string; PrefixListId: string }): string {
+  return `prefix-list:${pl.PrefixListName} ${pl.PrefixListId}`;
+}
+
 type Family = 'ipv4' | 'ipv6';
 
 const RuleSeed = z.object({
@@ -374,7 +379,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
   },
 
   settle(state, now, sim) {
-    for (const pl of state.prefixLists) if (!pl.awsManaged) settle(sim, `prefix-list:${pl.PrefixListId}`, pl.lc, now);
+    for (const pl of state.prefixLists) if (!pl.awsManaged) settle(sim, prefixListResource(pl), pl.lc, now);
   },
 
   toWorld: ec2NetworkToWorld,
@@ -582,7 +587,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
         OwnerId: ctx.account, account: ctx.account, region: ctx.region, Tags: tagsOf(input.TagSpecifications), ClientToken: input.ClientToken,
         lc: lifecycle<PrefixListState>('create-in-progress', ctx.now),
       };
-      transition(ctx.sim, `prefix-list:${pl.PrefixListId}`, pl.lc, ctx.now, 'create-in-progress', { state: 'create-complete', afterSeconds: ctx.timings.prefixListCreate ?? 5 });
+      transition(ctx.sim, prefixListResource(pl), pl.lc, ctx.now, 'create-in-progress', { state: 'create-complete', afterSeconds: ctx.timings.prefixListCreate ?? 5 });
       ctx.state.prefixLists.push(pl);
       return { PrefixList: describePrefixList(ctx.sim, pl) };
     },
@@ -631,7 +636,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
       pl.entries = next;
       pl.Version++;
       pl.history[pl.Version] = next;
-      transition(ctx.sim, `prefix-list:${pl.PrefixListId}`, pl.lc, ctx.now, 'modify-in-progress', { state: 'modify-complete', afterSeconds: ctx.timings.prefixListModify ?? 5 });
+      transition(ctx.sim, prefixListResource(pl), pl.lc, ctx.now, 'modify-in-progress', { state: 'modify-complete', afterSeconds: ctx.timings.prefixListModify ?? 5 });
       return { PrefixList: describePrefixList(ctx.sim, pl) };
     },
 
@@ -640,7 +645,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
       if (pl.awsManaged) throw awsError('InvalidPrefixListModification', `The prefix list ${pl.PrefixListId} is managed by AWS and cannot be deleted`);
       const user = ctx.state.groups.find((g) => g.ingress.some((r) => r.prefixListId === pl.PrefixListId));
       if (user) throw awsError('DependencyViolation', `The prefix list ${pl.PrefixListId} is referenced by ${user.GroupId}`);
-      transition(ctx.sim, `prefix-list:${pl.PrefixListId}`, pl.lc, ctx.now, 'delete-in-progress', { state: 'delete-complete', afterSeconds: ctx.timings.prefixListModify ?? 5 });
+      transition(ctx.sim, prefixListResource(pl), pl.lc, ctx.now, 'delete-in-progress', { state: 'delete-complete', afterSeconds: ctx.timings.prefixListModify ?? 5 });
       return { PrefixList: describePrefixList(ctx.sim, pl) };
     },
   },

@@ -200,10 +200,15 @@ function findListener(ctx: OpContext<GlobalAcceleratorState>, arn: string | unde
   return l;
 }
 
+/** An accelerator in the report's transitions: its name for people, its ARN so a poll on the ARN finds when it changed. */
+function acceleratorResource(a: { Name?: string; AcceleratorArn?: string }): string {
+  return `accelerator:${a.Name} ${a.AcceleratorArn}`;
+}
+
 /** Every configuration change redeploys the accelerator to the edge. */
 function redeploy(ctx: OpContext<GlobalAcceleratorState>, a: SimAccelerator): void {
   a.LastModifiedTime = ctx.now;
-  transition(ctx.sim, `accelerator:${a.Name}`, a.lc, ctx.now, 'IN_PROGRESS', { state: 'DEPLOYED', afterSeconds: timing(ctx, 'acceleratorDeploy', 120) });
+  transition(ctx.sim, acceleratorResource(a), a.lc, ctx.now, 'IN_PROGRESS', { state: 'DEPLOYED', afterSeconds: timing(ctx, 'acceleratorDeploy', 120) });
 }
 
 function addEvent(c: SimGaCidr, message: string, at: number): void {
@@ -340,7 +345,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       if (c.lc.state === 'FAILED_PROVISION') addEvent(c, c.failure ?? 'Provisioning failed', c.lc.since);
       else if (EVENT_TEXT[c.lc.state]) addEvent(c, EVENT_TEXT[c.lc.state]!, c.lc.since);
     }
-    for (const a of state.accelerators) settle(sim, `accelerator:${a.Name}`, a.lc, now);
+    for (const a of state.accelerators) settle(sim, acceleratorResource(a), a.lc, now);
   },
 
   toWorld: gaToWorld,
@@ -484,7 +489,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
         token: input.IdempotencyToken,
       };
       ctx.state.accelerators.push(a);
-      ctx.sim.recordTransition(`accelerator:${a.Name}`, undefined, 'IN_PROGRESS', ctx.now);
+      ctx.sim.recordTransition(acceleratorResource(a), undefined, 'IN_PROGRESS', ctx.now);
       redeploy(ctx, a);
       return { Accelerator: describeAccelerator(a) };
     },
@@ -562,7 +567,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       if (a.Enabled || a.lc.state !== 'DEPLOYED') {
         throw awsError('AcceleratorNotDisabledException', `The accelerator ${a.AcceleratorArn} must be disabled, and the change deployed, before it can be deleted (Enabled ${a.Enabled}, Status ${a.lc.state})`);
       }
-      transition(ctx.sim, `accelerator:${a.Name}`, a.lc, ctx.now, 'IN_PROGRESS', { state: 'DELETED', afterSeconds: timing(ctx, 'acceleratorDeploy', 120) });
+      transition(ctx.sim, acceleratorResource(a), a.lc, ctx.now, 'IN_PROGRESS', { state: 'DELETED', afterSeconds: timing(ctx, 'acceleratorDeploy', 120) });
       return {};
     },
 
