@@ -235,7 +235,7 @@ async function main(): Promise<void> {
   // 4. -------------------------------------------------------------------------------------------
   if (wants(4)) {
     section(4, 'ip-ranges.json: extract and plan from a 10,000-prefix document (ms, median of 7 runs)');
-    const { generatePublications, documentText } = await import('../sim/ip-ranges');
+    const { generatePublications, documentText } = await import('../sim/services/ip-ranges/publications');
     const { extractOriginFacing } = await import('../domain/origin-ranges');
     const { diffSets, planShards, applyShardPlan, planPrefixList } = await import('../domain/origin-lockdown');
     const TIMES = ['2026-11-30T18:00:00.000Z', '2026-12-01T07:45:00.000Z'];

@@ -4,9 +4,9 @@
 import { cloudFormationModel } from './services/cloudformation';
 import { cloudfrontModel } from './services/cloudfront';
 import { dynamoDbModel } from './services/dynamodb';
-import { ec2IpamModel } from './services/ec2-ipam';
+import { ec2IpamModel } from './services/ec2/ipam';
 import { globalAcceleratorModel } from './services/global-accelerator';
-import { ec2NetworkModel } from './services/ec2-network';
+import { ec2NetworkModel } from './services/ec2/network';
 import { ipRangesModel } from './services/ip-ranges';
 import { internetModel } from './internet/model';
 import { elbv2Model } from './services/elbv2';

@@ -10,10 +10,10 @@
 import * as z from 'zod';
 import { closestMatch } from '../domain/names';
 import { CloudFrontWorldSection } from './services/cloudfront';
-import { VpcOriginWorldSection } from './services/cloudfront-vpc-origins';
+import { VpcOriginWorldSection } from './services/cloudfront/vpc-origins';
 import { DynamoDbWorldSection } from './services/dynamodb';
-import { IpamWorldSection, RegistrySection } from './services/ec2-ipam';
-import { Ec2NetworkWorldSection } from './services/ec2-network';
+import { IpamWorldSection, RegistrySection } from './services/ec2/ipam';
+import { Ec2NetworkWorldSection } from './services/ec2/network';
 import { ElbWorldSection } from './services/elbv2';
 import { GlobalAcceleratorWorldSection } from './services/global-accelerator';
 import { IpRangesWorldSection } from './services/ip-ranges';

@@ -1,6 +1,6 @@
 /**
  * `byoip start`, `watch` and `status` as an operator runs them against AWS, here against the
- * simulator's Step Functions API (sim/services/stepfunctions.ts) through the same SDK clients: the
+ * simulator's Step Functions API (sim/services/stepfunctions/) through the same SDK clients: the
  * history `watch` reads is the runner's, in AWS's event format, paged.
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';

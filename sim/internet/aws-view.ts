@@ -4,7 +4,7 @@
  * move or rename their state, this file follows.
  */
 import type { Simulator } from '../simulator';
-import type { IpamState } from '../services/ec2-ipam';
+import type { IpamState } from '../services/ec2/ipam';
 import type { GlobalAcceleratorState } from '../services/global-accelerator';
 import { AWS_ORIGIN_ASN } from '../../domain/internet/evidence';
 

@@ -17,7 +17,7 @@ import { deployOriginLockdown } from '../../infra/origin-ranges-trigger';
 
 const ORIGIN_LOCKDOWN_READERS = ['ValidateOriginRangesInput', 'PlanOriginSync', 'StartOriginRangesSync'] as const;
 import { handler } from '../../tasks/origin-lockdown/start-sync';
-import { ipSpaceChangedEvent } from '../../sim/ip-ranges';
+import { ipSpaceChangedEvent } from '../../sim/services/ip-ranges/publications';
 import { exampleWorldJson } from '../support/world';
 
 const ARN = 'arn:aws:states:eu-west-1:111122223333:stateMachine:byoip-origin-ranges-sync';

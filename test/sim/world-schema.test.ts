@@ -76,7 +76,9 @@ describe('world files are validated strictly', () => {
 
   it('knows the quota names the models read', () => {
     const dir = join(ROOT, 'sim', 'services');
-    const read = new Set(readdirSync(dir).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/\.quota\([^,]+, '([A-Za-z]+)'/g)].map((m) => m[1])));
+    // One folder per service; every source file in them.
+    const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const read = new Set(sources.flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/\.quota\([^,]+, '([A-Za-z]+)'/g)].map((m) => m[1])));
     expect([...read].sort()).toEqual([...QUOTA_NAMES].sort());
   });
 

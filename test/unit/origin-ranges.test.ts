@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractOriginFacing, judgeFetched, md5Hex, planOriginRangesSync, tokenVerdict } from '../../domain/origin-ranges';
-import { documentMd5, documentText, generatePublications, ipSpaceChangedEvent, originFacing } from '../../sim/ip-ranges';
+import { documentMd5, documentText, generatePublications, ipSpaceChangedEvent, originFacing } from '../../sim/services/ip-ranges/publications';
 import { notificationFor, publicationInfo } from '../../sim/services/ip-ranges';
 import { EXAMPLES, exampleInput, exampleSim, exampleWorldJson } from '../support/world';
 import { DeploymentConfigSchema } from '../../domain/deployment';

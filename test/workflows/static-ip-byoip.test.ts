@@ -7,7 +7,7 @@ import type { SimulationReport } from '../../runner/report';
 import type { Simulator } from '../../sim';
 import { gaWorld, locksLeft } from '../support/global-accelerator';
 import { CERTIFICATE, callsOf, exampleInput, exampleSim, run, signedMessages, WRONG_KEY } from '../support/world';
-import { registryPrefixFor } from '../../sim/services/ec2-ipam';
+import { registryPrefixFor } from '../../sim/services/ec2/ipam';
 
 const WF = 'static-ip-byoip';
 const CIDRS = ['198.19.0.0/24', '198.19.1.0/24'];

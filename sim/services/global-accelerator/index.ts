@@ -12,13 +12,13 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { AuthorizationError, parseAuthorizationMessage, verifyAuthorizationSignature } from '../../domain/authorization';
-import { canonicalCidr, containsAddress, overlaps, parseCidr, parseIpv4, type Cidr } from '../../domain/cidr';
-import { awsError, networkError } from '../aws-error';
-import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
-import { page } from '../paging';
-import type { OpContext, ServiceModel, Simulator } from '../simulator';
-import { registryPrefixFor, type IpamState } from './ec2-ipam';
+import { AuthorizationError, parseAuthorizationMessage, verifyAuthorizationSignature } from '../../../domain/authorization';
+import { canonicalCidr, containsAddress, overlaps, parseCidr, parseIpv4, type Cidr } from '../../../domain/cidr';
+import { awsError, networkError } from '../../aws-error';
+import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
+import { page } from '../../paging';
+import type { OpContext, ServiceModel, Simulator } from '../../simulator';
+import { registryPrefixFor, type IpamState } from '../ec2/ipam';
 
 export const GA_REGION = 'us-west-2';
 const GA_ASN = 16509;

@@ -5,8 +5,8 @@
  * (a fixed 404, the usual "Host header mismatch" response behind a shared distribution).
  */
 import * as z from 'zod';
-import { wildcardMatch } from '../../domain/wildcard';
-import type { ServiceModel } from '../simulator';
+import { wildcardMatch } from '../../../domain/wildcard';
+import type { ServiceModel } from '../../simulator';
 
 const RuleSeed = z.object({
   /** host-header condition values ("*" and "?" wildcards, case-insensitive), e.g. team-a.example.com. */

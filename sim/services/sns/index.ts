@@ -5,10 +5,10 @@
  * tests and reports can read "the email".
  */
 import * as z from 'zod';
-import { APPROVAL_TOPIC_NAME } from '../../domain/approval';
-import { awsError } from '../aws-error';
-import { page } from '../paging';
-import type { OpContext, ServiceModel } from '../simulator';
+import { APPROVAL_TOPIC_NAME } from '../../../domain/approval';
+import { awsError } from '../../aws-error';
+import { page } from '../../paging';
+import type { OpContext, ServiceModel } from '../../simulator';
 
 const SubscriptionSeed = z.object({
   protocol: z.literal('email', { error: 'only email subscriptions are simulated' }),

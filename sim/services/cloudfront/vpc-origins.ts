@@ -10,13 +10,13 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { awsError } from '../aws-error';
-import { cloudFrontPage } from '../paging';
-import { lifecycle, settle, transition } from '../lifecycle';
-import type { OpContext, Simulator } from '../simulator';
-import type { CloudFrontState, SimDistribution, SimVpcOrigin, VpcOriginStatus } from './cloudfront-state';
-import type { ElbState } from './elbv2';
-import { vpcOriginSharedWith } from './ram';
+import { awsError } from '../../aws-error';
+import { cloudFrontPage } from '../../paging';
+import { lifecycle, settle, transition } from '../../lifecycle';
+import type { OpContext, Simulator } from '../../simulator';
+import type { CloudFrontState, SimDistribution, SimVpcOrigin, VpcOriginStatus } from './state';
+import type { ElbState } from '../elbv2';
+import { vpcOriginSharedWith } from '../ram';
 
 const VpcOriginSeed = z.object({
   id: z.string().regex(/^vo_[A-Za-z0-9]+$/),

@@ -9,13 +9,13 @@
  * advertising with a custom ASN, and the once-per-hour AWS → custom origin rule per CIDR.
  */
 import * as z from 'zod';
-import { parseAuthorizationMessage, verifyAuthorizationSignature, AuthorizationError } from '../../domain/authorization';
-import { asnProblem, ASN_SWAP_INTERVAL_SECONDS, AWS_ASN } from '../../domain/byoasn';
-import { canonicalCidr, contains, overlaps, parseCidr } from '../../domain/cidr';
-import { awsError } from '../aws-error';
-import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
-import { page } from '../paging';
-import type { OpContext, ServiceModel, Simulator } from '../simulator';
+import { parseAuthorizationMessage, verifyAuthorizationSignature, AuthorizationError } from '../../../domain/authorization';
+import { asnProblem, ASN_SWAP_INTERVAL_SECONDS, AWS_ASN } from '../../../domain/byoasn';
+import { canonicalCidr, contains, overlaps, parseCidr } from '../../../domain/cidr';
+import { awsError } from '../../aws-error';
+import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
+import { page } from '../../paging';
+import type { OpContext, ServiceModel, Simulator } from '../../simulator';
 
 const AMAZON_ASNS = [16509, 14618];
 

@@ -5,7 +5,7 @@
  * seeded generator, so the same world always serves byte-identical documents (and md5s).
  */
 import { createHash } from 'node:crypto';
-import { formatCidr, nonPublicReason, parseCidr } from '../domain/cidr';
+import { formatCidr, nonPublicReason, parseCidr } from '../../../domain/cidr';
 
 export interface IpRangesOptions {
   seed: number;

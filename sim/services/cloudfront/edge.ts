@@ -6,13 +6,13 @@
  *   a VPC origin → the ALB behind it, which sees the viewer's Host only when the behaviour's origin
  *   request policy forwards it (AllViewer); otherwise it sees the origin's domain name.
  */
-import { pathMatches } from '../../domain/vpc-origins';
-import type { HttpRequest, HttpResponse } from '../../tasks/lib/http';
-import type { SimHttpHost, Simulator } from '../simulator';
-import type { CloudFrontState, SimDistribution } from './cloudfront-state';
-import { findVpcOrigin } from './cloudfront-vpc-origins';
-import { albRespond, type ElbState } from './elbv2';
-import type { Route53State } from './route53';
+import { pathMatches } from '../../../domain/vpc-origins';
+import type { HttpRequest, HttpResponse } from '../../../tasks/lib/http';
+import type { SimHttpHost, Simulator } from '../../simulator';
+import type { CloudFrontState, SimDistribution } from './state';
+import { findVpcOrigin } from './vpc-origins';
+import { albRespond, type ElbState } from '../elbv2';
+import type { Route53State } from '../route53';
 
 const FORWARDS_HOST = new Set(['216adef6-5c7f-47e4-b989-5492eafa07d3', '33f36d7e-f396-46d9-90e0-52428a34d9dc']);
 

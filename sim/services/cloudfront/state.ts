@@ -1,8 +1,8 @@
 /**
  * The simulated CloudFront's state, in one place so the API model (cloudfront.ts), VPC origins
- * (cloudfront-vpc-origins.ts) and the edge (cloudfront-edge.ts) share it without importing each other in a circle.
+ * (vpc-origins.ts) and the edge (edge.ts) share it without importing each other in a circle.
  */
-import type { Lifecycle } from '../lifecycle';
+import type { Lifecycle } from '../../lifecycle';
 
 export type ListStatus = 'Deploying' | 'Deployed' | 'Failed' | 'Deleting' | 'Deleted';
 export type DistStatus = 'InProgress' | 'Deployed';

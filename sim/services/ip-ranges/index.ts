@@ -4,9 +4,9 @@
  * on that host. The AWS-managed CloudFront prefix lists in ec2-network follow the served version.
  */
 import * as z from 'zod';
-import type { HttpRequest, HttpResponse } from '../../tasks/lib/http';
-import { documentMd5, documentText, generatePublications, ipSpaceChangedEvent, originFacing, type Publication } from '../ip-ranges';
-import type { ServiceModel, Simulator } from '../simulator';
+import type { HttpRequest, HttpResponse } from '../../../tasks/lib/http';
+import { documentMd5, documentText, generatePublications, ipSpaceChangedEvent, originFacing, type Publication } from './publications';
+import type { ServiceModel, Simulator } from '../../simulator';
 
 export const IP_RANGES_HOST = 'ip-ranges.amazonaws.com';
 

@@ -9,10 +9,10 @@
  * CloudFront asks `vpcOriginSharedWith` whether a consumer account may use an owner's VPC origin.
  */
 import * as z from 'zod';
-import { awsError } from '../aws-error';
-import { page } from '../paging';
-import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
-import type { OpContext, ServiceModel, Simulator } from '../simulator';
+import { awsError } from '../../aws-error';
+import { page } from '../../paging';
+import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
+import type { OpContext, ServiceModel, Simulator } from '../../simulator';
 
 type ShareStatus = 'PENDING' | 'ACTIVE' | 'DELETING' | 'DELETED';
 type AssociationStatus = 'ASSOCIATING' | 'ASSOCIATED' | 'DISASSOCIATING' | 'DISASSOCIATED' | 'FAILED';

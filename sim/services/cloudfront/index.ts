@@ -2,22 +2,22 @@
  * CloudFront: Anycast static IP lists backed by an IPAM global pool (Deploying → Deployed, IpCount 3,
  * quota default 0), and distributions with ETag/IfMatch read-modify-write (PreconditionFailed on a
  * stale ETag) and InProgress → Deployed after every change. VPC origins and the origin/behaviour
- * rules are in cloudfront-vpc-origins.ts; the edge that serves the Deployed configs in cloudfront-edge.ts.
+ * rules are in vpc-origins.ts; the edge that serves the Deployed configs in edge.ts.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { canonicalCidr, nthAddress, parseCidr } from '../../domain/cidr';
-import { awsError } from '../aws-error';
-import { cloudFrontPage } from '../paging';
-import { eventual, lifecycle, settle, transition } from '../lifecycle';
-import type { OpContext, ServiceModel, Simulator } from '../simulator';
-import { poolArn, registerAllocationCheck, type IpamState } from './ec2-ipam';
-import { cloudfrontEdge } from './cloudfront-edge';
-import { seedVpcOrigins, settleVpcOrigins, validateDistributionConfig, vpcOriginExists, vpcOriginOperations, describeVpcOrigin } from './cloudfront-vpc-origins';
-import type { CloudFrontState, DistStatus, ListStatus, SimAnycastList, SimDistribution } from './cloudfront-state';
+import { canonicalCidr, nthAddress, parseCidr } from '../../../domain/cidr';
+import { awsError } from '../../aws-error';
+import { cloudFrontPage } from '../../paging';
+import { eventual, lifecycle, settle, transition } from '../../lifecycle';
+import type { OpContext, ServiceModel, Simulator } from '../../simulator';
+import { poolArn, registerAllocationCheck, type IpamState } from '../ec2/ipam';
+import { cloudfrontEdge } from './edge';
+import { seedVpcOrigins, settleVpcOrigins, validateDistributionConfig, vpcOriginExists, vpcOriginOperations, describeVpcOrigin } from './vpc-origins';
+import type { CloudFrontState, DistStatus, ListStatus, SimAnycastList, SimDistribution } from './state';
 
-export type { CloudFrontState, SimAnycastList, SimDistribution, SimVpcOrigin } from './cloudfront-state';
-import { registerShareableResource } from './ram';
+export type { CloudFrontState, SimAnycastList, SimDistribution, SimVpcOrigin } from './state';
+import { registerShareableResource } from '../ram';
 
 const DistributionSeed = z.object({
   id: z.string(),

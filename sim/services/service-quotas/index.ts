@@ -3,9 +3,9 @@
  * models enforce: an account's `quotas` in the world (e.g. anycastIpLists, which CreateAnycastIpList
  * checks), else AWS's default.
  */
-import { awsError } from '../aws-error';
-import { page } from '../paging';
-import type { OpContext, ServiceModel } from '../simulator';
+import { awsError } from '../../aws-error';
+import { page } from '../../paging';
+import type { OpContext, ServiceModel } from '../../simulator';
 
 interface QuotaDefinition {
   readonly serviceCode: string;

@@ -4,9 +4,9 @@
  * PENDING → INSYNC.
  */
 import * as z from 'zod';
-import { awsError } from '../aws-error';
-import { lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
-import type { OpContext, ServiceModel } from '../simulator';
+import { awsError } from '../../aws-error';
+import { lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
+import type { OpContext, ServiceModel } from '../../simulator';
 
 const RecordSeed = z.object({
   name: z.string(),

@@ -7,10 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import type { HttpRequest, HttpResponse } from '../../tasks/lib/http';
+import type { HttpRequest, HttpResponse } from '../../../tasks/lib/http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '../../tasks/lib/sigv4';
-import type { ServiceModel, Simulator } from '../simulator';
+import { Sha256 } from '../../../tasks/lib/sigv4';
+import type { ServiceModel, Simulator } from '../../simulator';
 
 const PrincipalSeed = z.object({
   arn: z.string().regex(/^arn:aws:(iam|sts)::\d{12}:.+$/),

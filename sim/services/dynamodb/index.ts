@@ -4,9 +4,9 @@
  * all-or-nothing TransactWriteItems. Tasks use the real DynamoDB/DocumentClient from lib-dynamodb.
  */
 import * as z from 'zod';
-import { awsError } from '../aws-error';
-import type { OpContext, ServiceModel } from '../simulator';
-import { applyUpdate, checkPlaceholders, evaluateCondition, type AttributeValue, type Item } from './dynamodb-expressions';
+import { awsError } from '../../aws-error';
+import type { OpContext, ServiceModel } from '../../simulator';
+import { applyUpdate, checkPlaceholders, evaluateCondition, type AttributeValue, type Item } from './expressions';
 import { marshall } from '@aws-sdk/util-dynamodb';
 
 /** The single table every workflow keeps durable state in (name via STATE_TABLE_NAME in AWS). */

@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { APPROVAL_KEY_SECRET_NAME } from '../../domain/approval';
-import { awsError } from '../aws-error';
-import type { ServiceModel } from '../simulator';
+import { APPROVAL_KEY_SECRET_NAME } from '../../../domain/approval';
+import { awsError } from '../../aws-error';
+import type { ServiceModel } from '../../simulator';
 
 export const sfnModel: ServiceModel<Record<string, never>> = {
   key: 'sfn',

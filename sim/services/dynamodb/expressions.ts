@@ -3,7 +3,7 @@
  * expressions over marshalled AttributeValues, with #name / :value substitution. Covers what the
  * orchestrator's conditional writes use (locks, swap guards, approvals, sync tokens).
  */
-import { awsError } from '../aws-error';
+import { awsError } from '../../aws-error';
 
 export type AttributeValue = Record<string, any>;
 export type Item = Record<string, AttributeValue>;

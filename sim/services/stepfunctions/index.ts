@@ -6,7 +6,7 @@
  * ListStateMachines, DescribeStateMachine and StopExecution to follow and steer it. `byoip start`,
  * `watch` and `status` use exactly these calls against AWS.
  *
- * The callback API (SendTaskSuccess/Failure/Heartbeat) is served by platform.ts's task-token model.
+ * The callback API (SendTaskSuccess/Failure/Heartbeat) is served by the platform model's task tokens (sim/services/platform/).
  * An execution started here waits at its approval gate for a person (the approval page or `byoip
  * approve`), as in AWS, and virtual time stands still meanwhile (a person decides in real time); a
  * world may set `stepFunctions.approvals` to "none" (nobody answers: the approval expires) or "auto".
@@ -16,15 +16,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { ExecutionHistory, ExecutionStatus } from '../../runner/history';
-import type { ApprovalPolicy, ApprovalRequest, RunOptions, RunResult } from '../../runner/local-runner';
-import { workflows } from '../../workflows';
-import { EXECUTION_NAME, STEP_FUNCTIONS_QUOTAS } from '../../domain/step-functions';
-import { stateMachineName } from '../../workflows/lib/workflow';
-import { awsError } from '../aws-error';
-import { page } from '../paging';
-import { VirtualClock } from '../clock';
-import type { OpContext, ServiceModel } from '../simulator';
+import type { ExecutionHistory, ExecutionStatus } from '../../../runner/history';
+import type { ApprovalPolicy, ApprovalRequest, RunOptions, RunResult } from '../../../runner/local-runner';
+import { workflows } from '../../../workflows';
+import { EXECUTION_NAME, STEP_FUNCTIONS_QUOTAS } from '../../../domain/step-functions';
+import { stateMachineName } from '../../../workflows/lib/workflow';
+import { awsError } from '../../aws-error';
+import { page } from '../../paging';
+import { VirtualClock } from '../../clock';
+import type { OpContext, ServiceModel } from '../../simulator';
 
 export const StepFunctionsWorldSection = z.object({
   /** Workflows deployed as state machines in the default account and Region (default: all). */
@@ -117,7 +117,7 @@ async function holdUntilDecided(req: ApprovalRequest): Promise<void> {
 /** Starts the run in the background: the runner is loaded lazily (it depends on the simulator, not the reverse). */
 function launch(ctx: OpContext<StepFunctionsState>, execution: Omit<SimExecution, 'done' | 'status'> & { status?: ExecutionStatus }, approvals: 'hold' | 'none' | 'auto'): SimExecution {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runWorkflow } = require('../../runner/local-runner') as { runWorkflow: (o: RunOptions) => Promise<RunResult> };
+  const { runWorkflow } = require('../../../runner/local-runner') as { runWorkflow: (o: RunOptions) => Promise<RunResult> };
   const e = execution as SimExecution;
   e.status = 'RUNNING';
   const run = runWorkflow({

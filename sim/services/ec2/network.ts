@@ -8,12 +8,12 @@
  * publication being served.
  */
 import * as z from 'zod';
-import { canonicalCidr, parseCidr } from '../../domain/cidr';
-import { awsError } from '../aws-error';
-import { eventual, lifecycle, settle, transition, type Lifecycle } from '../lifecycle';
-import { page } from '../paging';
-import type { OpContext, ServiceModel, Simulator } from '../simulator';
-import { publicationInfo } from './ip-ranges';
+import { canonicalCidr, parseCidr } from '../../../domain/cidr';
+import { awsError } from '../../aws-error';
+import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
+import { page } from '../../paging';
+import type { OpContext, ServiceModel, Simulator } from '../../simulator';
+import { publicationInfo } from '../ip-ranges';
 
 /** A prefix list in the report's transitions: by name (what the sync's polls ask for) and id. */
 function prefixListResource(pl: { PrefixListName: string; PrefixListId: string }): string {

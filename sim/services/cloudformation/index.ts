@@ -4,9 +4,9 @@
  * configuration, with the state table the simulator models; a world may describe others (or none).
  */
 import * as z from 'zod';
-import { awsError } from '../aws-error';
-import type { ServiceModel } from '../simulator';
-import { STATE_TABLE } from './dynamodb';
+import { awsError } from '../../aws-error';
+import type { ServiceModel } from '../../simulator';
+import { STATE_TABLE } from '../dynamodb';
 
 const StackSeed = z.object({
   name: z.string(),
