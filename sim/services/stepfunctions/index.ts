@@ -176,7 +176,7 @@ export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
     DescribeStateMachine(ctx, input: { stateMachineArn?: string }) {
       const m = machineOf(ctx, input.stateMachineArn);
       // What CDK deploys: the committed ASL (with its ${Task}Arn placeholders, which AWS shows substituted).
-      const definition = readFileSync(join(__dirname, '..', '..', 'asl', `${m.workflow}.asl.json`), 'utf8');
+      const definition = readFileSync(join(__dirname, '..', '..', '..', 'asl', `${m.workflow}.asl.json`), 'utf8');
       return { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE', definition, roleArn: m.roleArn, type: 'STANDARD', creationDate: new Date(m.creationDate) };
     },
 
