@@ -1,9 +1,9 @@
-/** Transpile-only ts-jest (types are checked by `npm run typecheck`); @middy/core is ESM-only, so let ts-jest down-level it. */
+/** TypeScript to CommonJS by esbuild (test/support/esbuild-transform.cjs; types are checked by `npm run typecheck`); @middy/core is ESM-only, so it is transformed too. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  transform: { '^.+\\.[tj]sx?$': '<rootDir>/test/support/esbuild-transform.cjs' },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   testTimeout: 60000,
