@@ -444,17 +444,6 @@ export class ChainBuilder {
   }
 
   /**
-   * A human approval gate (docs/approvals.md): a Parallel of
-   *  - the decision: `fn` gets a task token (stored server-side, never in a URL or log) and the state
-   *    waits for SendTaskSuccess / SendTaskFailure(ApprovalRejected), up to the timeout, with a heartbeat;
-   *  - the reminder loop: heartbeats and reminders, sleeping in a callback state the decision wakes.
-   * What SendTaskSuccess delivered is discarded: `<name>Verified` (VerifyApproval) re-reads the stored,
-   * signed decision and checks it against this execution's plan and requester; its result at `resultPath`
-   * is {approved, approvalId, decidedBy, decidedAt, reason, via, authentication, principal, ...}. Any failure
-   * (rejection, expiry, lost heartbeat) closes the stored approval first, then goes where Task failures
-   * go; expiry and a lost heartbeat end as ApprovalRejected; a decision that does not verify, SafetyViolation.
-   */
-  /**
    * The gate before every change to what the internet sees: the plan task writes what the approvers will
    * see ($.approvalPlan), then the approval gate asks them (its timeout from the input, by default
    * $.plan.approval.timeoutSeconds) and leaves the verified decision at `resultPath` ($.approval).
@@ -472,6 +461,17 @@ export class ChainBuilder {
     });
   }
 
+  /**
+   * A human approval gate (docs/approvals.md): a Parallel of
+   *  - the decision: `fn` gets a task token (stored server-side, never in a URL or log) and the state
+   *    waits for SendTaskSuccess / SendTaskFailure(ApprovalRejected), up to the timeout, with a heartbeat;
+   *  - the reminder loop: heartbeats and reminders, sleeping in a callback state the decision wakes.
+   * What SendTaskSuccess delivered is discarded: `<name>Verified` (VerifyApproval) re-reads the stored,
+   * signed decision and checks it against this execution's plan and requester; its result at `resultPath`
+   * is {approved, approvalId, decidedBy, decidedAt, reason, via, authentication, principal, ...}. Any failure
+   * (rejection, expiry, lost heartbeat) closes the stored approval first, then goes where Task failures
+   * go; expiry and a lost heartbeat end as ApprovalRejected; a decision that does not verify, SafetyViolation.
+   */
   approval(name: string, o: {
     fn: string; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string;
     /** Where a rejection or an expiry goes instead of where task failures go (e.g. parking(): keep what was provisioned). */
