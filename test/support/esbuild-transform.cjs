@@ -6,11 +6,13 @@
 'use strict';
 const { createHash } = require('node:crypto');
 const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
 const esbuild = require('esbuild');
 
-const SELF = createHash('sha256').update(readFileSync(__filename)).update(esbuild.version).digest('hex');
-// What tsconfig.json says that changes emitted JavaScript (target ES2022: class fields are defined).
-const TSCONFIG = { compilerOptions: { target: 'ES2022', useDefineForClassFields: true, esModuleInterop: true } };
+// The project's own compiler options (esbuild reads what changes emitted JavaScript, e.g. how class fields are defined).
+const TSCONFIG = readFileSync(join(__dirname, '..', '..', 'tsconfig.json'), 'utf8');
+
+const SELF = createHash('sha256').update(readFileSync(__filename)).update(TSCONFIG).update(esbuild.version).digest('hex');
 
 module.exports = {
   process(source, path) {
