@@ -89,7 +89,7 @@ function build() {
   });
 
   // The distribution: one writer at a time; the writer applies every ready addition at once.
-  c.intent('lock', { action: 'DynamoDB.ReleaseLocks', label: 'release the distribution lease', 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name' });
+  const distributionLease = c.sectionLease({ key: 'lock', resourcesPath: '$.plan.lockResources', label: 'release the distribution lease' });
   c.intent('distribution', {
     action: 'CloudFront.RemoveTeamOrigins', label: 'remove the origins, behaviours and aliases this execution added',
     'distributionId.$': '$.plan.distributionId', 'executionName.$': '$.execution.name',
@@ -108,22 +108,19 @@ function build() {
     parameters: { 'distributionId.$': '$.plan.distributionId', 'lockResource.$': '$.plan.lockResource', 'execution.$': '$.execution' },
     profile: PollProfiles.distributionTurn, resultPath: '$.wait.turn',
   });
-  c.when('WriteDistribution', '$.wait.turn.mustWrite', (b) => {
-    b.task('AcquireDistributionLock', {
-      fn: 'AcquireLock', retry: [LOCK_RETRY],
-      parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name', 'leaseSeconds.$': '$.plan.lock.leaseSeconds', purpose: 'vpc-origin-share: add team origins' },
-      resultPath: '$.lock',
-    });
-    b.wait('CoalesceWindow', { secondsPath: '$.plan.coalesceSeconds', comment: 'Lets additions that become ready now join this one update.' });
-    b.task('ApplyOriginAdditions', {
+  c.when('WriteDistribution', '$.wait.turn.mustWrite', (b) => b.underLease(distributionLease, {
+    name: 'AcquireDistributionLock', releaseName: 'ReleaseDistributionLock', warningPath: '$.warnings.distributionLock',
+    purpose: 'vpc-origin-share: add team origins', leaseSeconds: { path: '$.plan.lock.leaseSeconds' }, retry: [LOCK_RETRY],
+  }, (w) => {
+    w.wait('CoalesceWindow', { secondsPath: '$.plan.coalesceSeconds', comment: 'Lets additions that become ready now join this one update.' });
+    w.task('ApplyOriginAdditions', {
       fn: 'ApplyOriginAdditions', comment: 'One read-modify-write (IfMatch) for every ready addition; a stale ETag is re-read and retried.',
       parameters: { 'distributionId.$': '$.plan.distributionId', 'lockResource.$': '$.plan.lockResource', 'execution.$': '$.execution' },
       resultPath: '$.applied', retry: [PRECONDITION_RETRY],
     });
-    b.poll('AwaitDistributionDeployed', { fn: 'CheckDistributionDeployed', parameters: { 'distributionId.$': '$.plan.distributionId' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.deployed' });
-    b.task('MarkOriginAdditionsDeployed', { fn: 'MarkOriginAdditionsDeployed', parameters: { 'distributionId.$': '$.plan.distributionId', 'owners.$': '$.applied.applied' }, resultPath: '$.marked' });
-    b.task('ReleaseDistributionLock', { fn: 'ReleaseLock', parameters: { 'resources.$': '$.plan.lockResources', 'owner.$': '$.execution.name' }, resultPath: '$.lockReleased' });
-  });
+    w.poll('AwaitDistributionDeployed', { fn: 'CheckDistributionDeployed', parameters: { 'distributionId.$': '$.plan.distributionId' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.deployed' });
+    w.task('MarkOriginAdditionsDeployed', { fn: 'MarkOriginAdditionsDeployed', parameters: { 'distributionId.$': '$.plan.distributionId', 'owners.$': '$.applied.applied' }, resultPath: '$.marked' });
+  }));
   c.task('ConfirmOriginsAttached', {
     fn: 'ConfirmOriginsAttached', parameters: { 'distributionId.$': '$.plan.distributionId', 'teams.$': '$.prepared', 'execution.$': '$.execution' }, resultPath: '$.attached',
   });

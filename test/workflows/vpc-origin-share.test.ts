@@ -258,6 +258,20 @@ describe('vpc-origin-share', () => {
     expect(report.states.filter((s) => s.name === 'AwaitDistributionTurn').length).toBeGreaterThan(2);
   });
 
+  it('a distribution lease it cannot give back is a warning, not a rollback: the origins stay, and the lease runs out on its own', async () => {
+    const sim = exampleSim();
+    sim.faults.add('ReleaseDistributionLock/DynamoDB:DeleteItem=AccessDeniedExceptionx20');
+    const report = await run(sim, WF, exampleInput(WF));
+    expect(report.status).toBe('SUCCEEDED');
+    expect((report.output as any).teams.map((t: any) => t.team).sort()).toEqual(['team-a', 'team-b']);
+    expect(vpcWorld(sim).distribution.origins).toEqual(expect.arrayContaining(['vpc-team-a', 'vpc-team-b']));
+    expect(callsOf(report, 'DeleteVpcOrigin')).toEqual([]);
+    const warned = report.states.find((s) => s.name === 'ReleaseDistributionLockFailed');
+    expect(warned).toBeDefined();
+    // The lease item is still there (it expires): the next writer waits for it rather than overlapping.
+    expect(vpcWorld(sim).stateItems).toContain(`LOCK#cloudfront-distribution/${DIST}/LOCK`);
+  });
+
   describe('many teams into one distribution', () => {
     it('20 teams in one execution: one distribution deployment', async () => {
       const sim = createSimulator(worldWithTeams(20, { timings: { vpcOriginDeployJitter: 300 } }), EXAMPLES);

@@ -66,6 +66,9 @@ interface LeaseOpts {
   comment?: string;
 }
 
+/** A section lease (sectionLease): where its names are. */
+export interface SectionLease { readonly resourcesPath: string }
+
 export function taskArn(task: string): string {
   return `\${${task}Arn}`;
 }
@@ -290,6 +293,38 @@ export class ChainBuilder {
       fn: 'AcquireLock', comment: o.comment ?? 'Another execution holds one of these: fail fast with ResourceLocked, before any change.',
       parameters, retry: o.retry, resultPath: '$.locks',
     });
+  }
+
+  /**
+   * A lease for one section of the run — the writer of a resource others share (vpc-origin-share's
+   * distribution), where holdLeases holds them for the whole run. The release intent is recorded here, so
+   * compensation gives the lease back only after undoing what intents recorded after this one did (the
+   * distribution's own undo takes the lease again). The section itself is `underLease`.
+   */
+  sectionLease(o: { key: string; resourcesPath: string; label: string }): SectionLease {
+    const root = this.rootBuilder();
+    if (root.defaultCatch !== COMPENSATE) throw new Error('a section lease is given back by compensation; this workflow does not compensate');
+    this.intent(o.key, { action: 'DynamoDB.ReleaseLocks', label: o.label, 'resources.$': o.resourcesPath, 'owner.$': '$.execution.name' });
+    return { resourcesPath: o.resourcesPath };
+  }
+
+  /**
+   * Takes a section lease (failing with ResourceLocked, or retrying with `retry`), builds the section, and
+   * gives the lease back after it. A failed release is a warning: what the section did stands, and the
+   * lease expires on its own.
+   */
+  underLease(lease: SectionLease, o: Omit<LeaseOpts, 'resourcesPath' | 'waitPath'> & { name: string; releaseName: string; warningPath: string }, build: (chain: ChainBuilder) => void): this {
+    this.task(o.name, {
+      fn: 'AcquireLock', comment: o.comment, retry: o.retry, resultPath: '$.lock',
+      parameters: {
+        'resources.$': lease.resourcesPath, 'owner.$': '$.execution.name',
+        ...(typeof o.leaseSeconds === 'number' ? { leaseSeconds: o.leaseSeconds } : { 'leaseSeconds.$': o.leaseSeconds.path }),
+        ...(typeof o.purpose === 'string' ? { purpose: o.purpose } : { 'purpose.$': o.purpose.path }),
+      },
+    });
+    build(this);
+    this.task(o.releaseName, { fn: 'ReleaseLock', comment: 'Others may write now.', parameters: { 'resources.$': lease.resourcesPath, 'owner.$': '$.execution.name' }, resultPath: null, catchTo: null });
+    return this.tolerateFailure(o.releaseName, o.warningPath, 'The lease expires on its own; what this section did stands.');
   }
 
   /**
