@@ -88,4 +88,9 @@ describe.each(workflows.map((w) => [w.name]))('%s', (name) => {
       expect([action, action in mod.undoActions]).toEqual([action, true]);
     }
   });
+
+  it('takes and gives back leases only through the builder (one mechanism: holdLeases, sectionLease/underLease)', () => {
+    const source = readFileSync(join(__dirname, '..', 'workflows', `${name}.ts`), 'utf8');
+    expect(source).not.toMatch(/fn: '(AcquireLock|ReleaseLock)'|DynamoDB\.ReleaseLocks|\.states\.\w+ =/);
+  });
 });
