@@ -4,14 +4,14 @@
  * printed are the sizes deployed. The pinned SDK clients go inside the bundle (not the runtime's copy:
  * new APIs such as IpamCidrConfigs must be there), minified, CommonJS for Node 22+.
  */
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
+import { recordBuild, reusableBuild } from './build-cache';
 
 export const ESBUILD_TARGET = 'node22';
 const ROOT = join(__dirname, '..');
@@ -39,29 +39,6 @@ export const MAX_BUNDLE_BYTES = 1024 * 1024;
 
 let bundles: string | undefined;
 
-/** The last build, shared between processes (the synth and the tests each need every bundle). */
-const LAST_BUILD = join(tmpdir(), 'byoip-task-bundles.json');
-
-interface BuildRecord { dir: string; settings: string; inputs: string[]; digest: string }
-
-/** Every file esbuild read (sources and node_modules alike), by content. */
-function digestOf(inputs: string[]): string {
-  const h = createHash('sha256');
-  for (const f of inputs) h.update(f).update('\0').update(readFileSync(join(ROOT, f)));
-  return h.digest('hex');
-}
-
-/** The last build, if it was made with these settings from exactly these file contents. */
-function reusable(settings: string): string | undefined {
-  try {
-    const last = JSON.parse(readFileSync(LAST_BUILD, 'utf8')) as BuildRecord;
-    if (last.settings !== settings || !existsSync(last.dir)) return undefined;
-    return digestOf(last.inputs) === last.digest ? last.dir : undefined;
-  } catch {
-    return undefined; // no record, a removed input, or a record being replaced: build
-  }
-}
-
 /**
  * Every task bundled in one esbuild run (about 100 times faster than one esbuild process per function),
  * as <dir>/<Task>/index.js. Built once per process, and reused across processes only when every input
@@ -71,16 +48,11 @@ export function taskBundlesDir(): string {
   if (bundles) return bundles;
   const entryPoints = Object.fromEntries(Object.entries(taskCatalog).map(([task, entry]) => [`${task}/index`, join(ROOT, entry)]));
   const settings = JSON.stringify({ esbuildOptions, entryPoints, esbuild: require('esbuild/package.json').version });
-  const again = reusable(settings);
+  const again = reusableBuild('task-bundles', settings);
   if (again) return (bundles = again);
   const dir = mkdtempSync(join(tmpdir(), 'byoip-task-bundles-'));
   const result = buildSync({ ...esbuildOptions, entryPoints, outdir: dir, absWorkingDir: ROOT, metafile: true });
-  const inputs = Object.keys(result.metafile.inputs).sort();
-  // Directories are never rewritten: a record names a finished build, replaced whole (rename is atomic).
-  const record: BuildRecord = { dir, settings, inputs, digest: digestOf(inputs) };
-  const next = `${LAST_BUILD}.${process.pid}`;
-  writeFileSync(next, JSON.stringify(record));
-  renameSync(next, LAST_BUILD);
+  recordBuild('task-bundles', settings, Object.keys(result.metafile.inputs).sort(), dir);
   return (bundles = dir);
 }
 

@@ -7,13 +7,13 @@
  * nested output by its value, so tests ask about resources without caring which stack holds them.
  * `templates` are the files CloudFormation receives, for the budget test.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
+import { recordBuild, reusableBuild } from '../../infra/build-cache';
 
 /** The deployment configuration in cdk.json (what `npx cdk synth` uses). */
 export const CDK_JSON_CONFIG = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context.byoip;
@@ -76,18 +76,18 @@ function synthesize(context: Record<string, unknown>, isDefault: boolean) {
 }
 
 /**
- * The default synth's templates, shared by the test files through a file named by a hash of everything
- * the app is built from (infra/, the ASL, the workflows, the tasks whose code the IAM policies are
+ * The default synth's templates, shared by the test files (infra/build-cache.ts) while nothing changed of
+ * what the app is built from (infra/, the ASL, the workflows, the tasks whose code the IAM policies are
  * derived from, domain/, cdk.json, the lockfile): each test file would otherwise synthesize it again.
  */
-function inputsHash(): string {
-  const h = createHash('sha256');
+function inputFiles(): string[] {
+  const out: string[] = [];
   const walk = (path: string): void => {
-    if (statSync(path).isDirectory()) for (const f of readdirSync(path).sort()) walk(join(path, f));
-    else if (/\.(ts|json)$/.test(path)) h.update(path).update(readFileSync(path));
+    if (statSync(join(ROOT, path)).isDirectory()) for (const f of readdirSync(join(ROOT, path)).sort()) walk(join(path, f));
+    else if (/\.(ts|json)$/.test(path)) out.push(path);
   };
-  for (const p of ['infra', 'asl', 'workflows', 'tasks', 'domain', 'cdk.json', 'package-lock.json', 'test/infra/synth.ts']) walk(join(ROOT, p));
-  return h.digest('hex').slice(0, 16);
+  for (const p of ['infra', 'asl', 'workflows', 'tasks', 'domain', 'cdk.json', 'package-lock.json', 'test/infra/synth.ts']) walk(p);
+  return out;
 }
 
 interface SharedSynth { orchestrator: Json; teamAccess: Json; templates: SynthesizedTemplate[] }
@@ -96,18 +96,20 @@ export function synthTemplates(context: Record<string, unknown> = {}) {
   const isDefault = Object.keys(context).length === 0;
   if (!isDefault) return synthesize(context, false);
   if (cached) return cached;
-  const file = join(tmpdir(), `byoip-test-synth-${inputsHash()}.json`);
-  if (existsSync(file)) {
+  // The files are the settings too: a file added to one of the folders means a new synth.
+  const inputs = inputFiles();
+  const settings = JSON.stringify(inputs);
+  const file = reusableBuild('test-synth', settings);
+  if (file) {
     const shared = JSON.parse(readFileSync(file, 'utf8')) as SharedSynth;
     cached = { orchestrator: Template.fromJSON(shared.orchestrator), teamAccess: Template.fromJSON(shared.teamAccess), templates: shared.templates };
     return cached;
   }
   const result = synthesize(context, true);
   const shared: SharedSynth = { orchestrator: result.orchestrator.toJSON(), teamAccess: result.teamAccess.toJSON(), templates: result.templates };
-  // Written whole, then renamed: the other jest worker may be reading or writing it too.
-  const partial = `${file}.${process.pid}`;
-  writeFileSync(partial, JSON.stringify(shared));
-  renameSync(partial, file);
+  const output = join(mkdtempSync(join(tmpdir(), 'byoip-test-synth-')), 'templates.json');
+  writeFileSync(output, JSON.stringify(shared));
+  recordBuild('test-synth', settings, inputs, output);
   cached = { orchestrator: result.orchestrator, teamAccess: result.teamAccess, templates: result.templates };
   return cached;
 }
