@@ -10,6 +10,7 @@
  */
 import { APPROVAL_HEARTBEAT_SECONDS, REMINDER_RETRY_SECONDS } from '../../domain/approval';
 import { COMPENSATION_RESERVE_SECONDS, PollProfiles, type PollProfile } from '../../domain/polling';
+import type { TaskName } from '../../tasks/catalog';
 import { OPERATOR_DECISION_SECONDS } from '../../domain/pivots';
 import { MAX_APPROVAL_SECONDS } from '../../domain/validation';
 
@@ -69,13 +70,13 @@ interface LeaseOpts {
 /** A section lease (sectionLease): where its names are. */
 export interface SectionLease { readonly resourcesPath: string }
 
-export function taskArn(task: string): string {
+export function taskArn(task: TaskName): string {
   return `\${${task}Arn}`;
 }
 
 interface TaskOpts {
   /** Task name in tasks/catalog.ts. */
-  fn: string;
+  fn: TaskName;
   parameters?: Record<string, Json>;
   resultPath?: string | null;
   resultSelector?: Record<string, Json>;
@@ -88,7 +89,7 @@ interface TaskOpts {
 }
 
 interface PollOpts {
-  fn: string;
+  fn: TaskName;
   parameters: Record<string, Json>;
   profile: PollProfile;
   /** Where the check results live, e.g. "$.wait.topLevelCidrs". Must be under $.wait. */
@@ -484,7 +485,7 @@ export class ChainBuilder {
    * $.plan.approval.timeoutSeconds) and leaves the verified decision at `resultPath` ($.approval).
    */
   planAndApprove(o: {
-    workflow: string; planState: string; planFn: string; planParameters: Record<string, Json>; comment?: string;
+    workflow: string; planState: string; planFn: TaskName; planParameters: Record<string, Json>; comment?: string;
     timeoutSecondsPath?: string; resultPath?: string; maxTimeoutSeconds?: number; rejectTo?: string;
   }): this {
     const timeoutSecondsPath = o.timeoutSecondsPath ?? '$.plan.approval.timeoutSeconds';
@@ -508,7 +509,7 @@ export class ChainBuilder {
    * go; expiry and a lost heartbeat end as ApprovalRejected; a decision that does not verify, SafetyViolation.
    */
   approval(name: string, o: {
-    fn: string; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string;
+    fn: TaskName; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string;
     /** Where a rejection or an expiry goes instead of where task failures go (e.g. parking(): keep what was provisioned). */
     rejectTo?: string;
     /** The longest timeout the input may set at `timeoutSecondsPath` (its schema's maximum): waits before the gate keep it free. */
@@ -656,7 +657,7 @@ export class ChainBuilder {
    */
   spacedCidrCalls(name: string, o: {
     itemsPath: string; itemSelector: Record<string, Json>; spacing: string; spacingComment?: string;
-    task: string; fn: string; parameters: Record<string, Json>; resultPath: string; after?: (m: ChainBuilder) => void;
+    task: string; fn: TaskName; parameters: Record<string, Json>; resultPath: string; after?: (m: ChainBuilder) => void;
   }): this {
     return this.map(name, {
       itemsPath: o.itemsPath, maxConcurrency: 1, resultPath: null, itemSelector: o.itemSelector,
@@ -755,7 +756,7 @@ export class ChainBuilder {
   }
 
   /** The shared compensation fragment (see domain/compensation.ts): plan, undo loop, final Fail. */
-  compensation(undoTasks: Record<string, string>): this {
+  compensation(undoTasks: Record<string, TaskName>): this {
     for (const service of this.undoServices) {
       if (!undoTasks[service]) throw new Error(`intents use ${service} but no undo task is given for it`);
     }
@@ -876,7 +877,7 @@ export function noRequester(chain: ChainBuilder, o: { principal: string; why: st
  * task builds the ApprovalPlan from `planParameters`.
  */
 export function approvalWhen(chain: ChainBuilder, o: {
-  workflow: string; when: string; comment: string; planFn: string; planParameters: Record<string, Json>; timeoutSecondsPath: string; resultPath: string;
+  workflow: string; when: string; comment: string; planFn: TaskName; planParameters: Record<string, Json>; timeoutSecondsPath: string; resultPath: string;
   /** Where the proposed changes the plan was built from live; forgotten once the decision is verified (they can be long). */
   proposalPath?: string;
 }): ChainBuilder {

@@ -2,7 +2,9 @@
  * Which task undoes intents of each service ("<Service>.<Verb>" actions). The compensation fragment
  * dispatches on the service; a test checks each intent's action is in that task's `undoActions`.
  */
-export const UNDO_TASK_BY_SERVICE: Record<string, string> = {
+import type { TaskName } from '../../tasks/catalog';
+
+export const UNDO_TASK_BY_SERVICE: Record<string, TaskName> = {
   EC2: 'UndoEc2',
   CloudFront: 'UndoCloudFront',
   Route53: 'UndoRoute53',
