@@ -77,8 +77,8 @@ function synthesize(context: Record<string, unknown>, isDefault: boolean) {
 
 /**
  * The default synth's templates, shared by the test files through a file named by a hash of everything
- * the app is built from (infra/, the ASL, the workflows, the tasks whose code the IAM policies are
- * derived from, domain/, cdk.json, the lockfile): each test file would otherwise synthesize it again.
+ * the app is built from (infra/, the ASL, the workflows, the tasks and platform/ whose code the IAM
+ * policies are derived from, domain/, cdk.json, the lockfile): each test file would otherwise synthesize it again.
  */
 function inputsHash(): string {
   const h = createHash('sha256');
@@ -86,7 +86,7 @@ function inputsHash(): string {
     if (statSync(path).isDirectory()) for (const f of readdirSync(path).sort()) walk(join(path, f));
     else if (/\.(ts|json)$/.test(path)) h.update(path).update(readFileSync(path));
   };
-  for (const p of ['infra', 'asl', 'workflows', 'tasks', 'domain', 'cdk.json', 'package-lock.json', 'test/infra/synth.ts']) walk(join(ROOT, p));
+  for (const p of ['infra', 'asl', 'workflows', 'tasks', 'platform', 'domain', 'cdk.json', 'package-lock.json', 'test/infra/synth.ts']) walk(join(ROOT, p));
   return h.digest('hex').slice(0, 16);
 }
 
