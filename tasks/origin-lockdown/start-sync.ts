@@ -7,14 +7,11 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SnsSchema } from '@aws-lambda-powertools/parser/schemas';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { IP_SPACE_CHANGED_TOPIC } from '../../domain/origin-ranges';
+import { ENV_STATE_MACHINE, IP_SPACE_CHANGED_TOPIC } from '../../domain/origin-ranges';
 import { client } from '../../platform/aws';
 import { deployment } from '../../platform/deployment';
 import { defineTask } from '../lib/handler';
 import { logger } from '../../platform/logger';
-
-/** Set by the CDK stack (infra/origin-ranges-trigger.ts). */
-export const ENV_STATE_MACHINE = 'ORIGIN_RANGES_SYNC_ARN';
 
 function syncToken(message: string, fallback: string): string {
   try {
