@@ -1,7 +1,7 @@
 /**
  * `byoip approvals`, `byoip approve|reject <id>`: the approver's and on-call engineer's commands.
  * A decision is never made here: it is sent to the approval page's API with a proof of the caller's AWS
- * identity (a presigned STS GetCallerIdentity bound to this decision, tasks/lib/sigv4.ts), and the page
+ * identity (a presigned STS GetCallerIdentity bound to this decision, platform/sigv4.ts), and the page
  * decides as the approver that principal maps to (byoip.approverPrincipals). `--as` is only a check: it
  * must match. With --sim the page is the one the running simulation serves, and its simulated STS answers.
  */
@@ -10,12 +10,12 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { PLACEHOLDER_BASE_URL } from '../domain/approval';
 import { formatDuration } from '../runner/report';
 import { readServerInfo, stateDir } from '../runner/approval-server';
-import { decisionBinding } from '../tasks/approval/caller-identity';
-import { outcomeLines } from '../tasks/approval/html';
-import { listPending, loadApproval, type DecisionOutcome, type PendingApproval } from '../tasks/approval/store';
-import { defaultRegion } from '../tasks/lib/aws';
-import { httpRequest } from '../tasks/lib/http';
-import { presignCallerIdentity, presignedUrl } from '../tasks/lib/sigv4';
+import { decisionBinding } from '../platform/approval/caller-identity';
+import { outcomeLines } from '../platform/approval/outcome';
+import { listPending, loadApproval, type DecisionOutcome, type PendingApproval } from '../platform/approval/store';
+import { defaultRegion } from '../platform/aws';
+import { httpRequest } from '../platform/http';
+import { presignCallerIdentity, presignedUrl } from '../platform/sigv4';
 
 export interface Target { sim?: boolean; region?: string; table?: string; api?: string }
 

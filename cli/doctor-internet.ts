@@ -13,7 +13,7 @@ import { AMAZON_ASNS, type PreflightResult } from '../domain/internet/evidence';
 import { signerFromPrivateKey, type Signer } from '../domain/internet/rdap';
 import { createSimulator } from '../sim';
 import { connectSimulator } from '../sim/transport';
-import { gatherPreflight } from '../tasks/internet/evidence';
+import { gatherPreflight } from '../platform/internet/evidence';
 
 export interface DoctorOptions {
   cidr: string[];

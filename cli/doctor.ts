@@ -14,7 +14,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetServiceQuotaCommand, ListAWSDefaultServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DeploymentConfigSchema, parseDeploymentConfig, signingKeySecret, type DeploymentConfig } from '../domain/deployment';
-import { client, defaultRegion } from '../tasks/lib/aws';
+import { client, defaultRegion } from '../platform/aws';
 import { workflows } from '../workflows';
 import { stateMachineName } from '../workflows/lib/workflow';
 

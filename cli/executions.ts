@@ -2,14 +2,14 @@
  * Real executions, with the operator's credentials: `byoip start` (StartExecution of the deployed
  * state machine), `byoip watch` (the live progress and time breakdown of a rehearsal, read from
  * GetExecutionHistory) and `byoip status` (recent executions per workflow, pending approvals).
- * Every AWS call goes through tasks/lib/aws, so the simulator's Step Functions API answers them in tests.
+ * Every AWS call goes through platform/aws, so the simulator's Step Functions API answers them in tests.
  */
 import {
   DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand,
   SFNClient, StartExecutionCommand, type ExecutionListItem, type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { EXECUTION_NAME } from '../domain/step-functions';
-import { client, defaultRegion } from '../tasks/lib/aws';
+import { client, defaultRegion } from '../platform/aws';
 import { readHistory } from '../runner/history';
 import type { ProgressEvent } from '../runner/history';
 import { loadTaskHandler } from '../runner/local-runner';

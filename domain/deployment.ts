@@ -1,7 +1,7 @@
 /**
  * The deployment's configuration: ONE validated object, the CDK context key "byoip" (cdk.json, or
  * `-c byoip='{...}'`, which CDK passes as a string). The CDK app reads all of it at synth; the tasks
- * that need a part of it at run time read the same object through tasks/lib/deployment.ts (in AWS
+ * that need a part of it at run time read the same object through platform/deployment.ts (in AWS
  * from their environment, set by infra/; in the simulator from the world's "deployment" section).
  * A typo fails the synth (or the rehearsal) naming the field.
  */

@@ -72,7 +72,7 @@ export const RETRYABLE_ERRORS: readonly string[] = [ErrorNames.AwsThrottled, Err
 
 /**
  * The names AWS services throttle with (the SDK's own list plus the service-specific ones), shared by the
- * error mapper (tasks/lib/handler.ts) and the simulator's errors (sim/aws-error.ts).
+ * error mapper (platform/sdk-errors.ts) and the simulator's errors (sim/aws-error.ts).
  */
 export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
   'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException',

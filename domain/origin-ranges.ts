@@ -20,6 +20,8 @@ import { formatIssues } from './validation';
 /** The only place the document is fetched from: a notification naming another URL is refused. */
 export const IP_RANGES_URL = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
 export const IP_SPACE_CHANGED_TOPIC = 'arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged';
+/** The environment variable naming the state machine the topic's subscriber starts: set by infra/origin-ranges-trigger.ts, read by tasks/origin-lockdown/start-sync.ts. */
+export const ENV_STATE_MACHINE = 'ORIGIN_RANGES_SYNC_ARN';
 export const ORIGIN_FACING_SERVICE = 'CLOUDFRONT_ORIGIN_FACING';
 export function md5Hex(body: string): string {
   return createHash('md5').update(body, 'utf8').digest('hex');

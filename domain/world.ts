@@ -3,7 +3,7 @@
  * space (TEST-NET, 198.18.0.0/15, 2001:db8::/32, 3fff::/20) and documentation ASNs are accepted only
  * in a rehearsal, so the examples can run while a real deployment refuses them.
  *
- * The default is AWS. Only the simulator switches to a rehearsal (tasks/lib/deployment.ts, when it
+ * The default is AWS. Only the simulator switches to a rehearsal (platform/deployment.ts, when it
  * installs a world whose deployment says `rehearsal: true`); the deployed functions never do: the CDK
  * app and a function's BYOIP_DEPLOYMENT both refuse `rehearsal` (domain/deployment.ts).
  */

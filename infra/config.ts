@@ -1,6 +1,6 @@
 /**
  * The CDK app's configuration: the one "byoip" context object, defined and validated in
- * domain/deployment.ts (tasks read the same object at run time through tasks/lib/deployment.ts).
+ * domain/deployment.ts (tasks read the same object at run time through platform/deployment.ts).
  * Beyond its shape, a deployment must be one that can be trusted (deployableProblems): approvers,
  * team accounts for the VPC-origin workflows, principals that map to configured approvers.
  */

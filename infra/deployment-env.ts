@@ -1,5 +1,5 @@
 /**
- * Which part of the deployment configuration each task reads at run time (tasks/lib/deployment.ts): the
+ * Which part of the deployment configuration each task reads at run time (platform/deployment.ts): the
  * CDK app sets BYOIP_DEPLOYMENT on exactly these functions, with exactly these fields (the template stays
  * small, and no function learns more of the configuration than it uses). A task not listed here that
  * calls deployment() fails closed with ConfigurationInvalid.

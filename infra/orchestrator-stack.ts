@@ -18,7 +18,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
-import { STATE_TTL_ATTRIBUTE } from '../tasks/lib/state-table';
+import { STATE_TTL_ATTRIBUTE } from '../platform/state-table';
 import { APPROVAL_KEY_SECRET_NAME } from '../domain/approval';
 import { eventStartable } from '../domain/deployment';
 import { ApprovalGate } from './approval-construct';

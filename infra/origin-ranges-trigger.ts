@@ -23,8 +23,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { DeploymentConfig } from '../domain/deployment';
-import { IP_SPACE_CHANGED_TOPIC } from '../domain/origin-ranges';
-import { ENV_STATE_MACHINE } from '../tasks/origin-lockdown/start-sync';
+import { ENV_STATE_MACHINE, IP_SPACE_CHANGED_TOPIC } from '../domain/origin-ranges';
 
 export interface OriginLockdownProps {
   readonly functions: ReadonlyMap<string, lambda.Function>;

@@ -22,8 +22,8 @@ import { connectSimulator } from '../sim/transport';
 import { readRequestBody } from '../sim/http/endpoint';
 import { handler as approvalPage } from '../tasks/approval/approval-page';
 import { PLACEHOLDER_BASE_URL } from '../domain/approval';
-import { listPending, loadApproval } from '../tasks/approval/store';
-import type { HttpRequest, HttpResponse } from '../tasks/lib/http';
+import { listPending, loadApproval } from '../platform/approval/store';
+import type { HttpRequest, HttpResponse } from '../platform/http';
 
 /** The simulated sign-in (the stand-in for the page's authorizer): who may sign in, with what password. */
 interface SignInUser { email: string; password: string }

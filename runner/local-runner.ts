@@ -14,7 +14,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import type { Context } from 'aws-lambda';
 import { APPROVAL_KEY_SECRET_NAME, approvalIdFor, approvalKeys, attestRequester, eligibleApprovers, type OperatorDecision, type Requester } from '../domain/approval';
 import { approverOfPrincipal } from '../domain/deployment';
-import { decideApproval, type DecisionOutcome } from '../tasks/approval/store';
+import { decideApproval, type DecisionOutcome } from '../platform/approval/store';
 import { taskCatalog } from '../tasks/catalog';
 import { stateMachineName } from '../workflows/lib/workflow';
 import type { Simulator } from '../sim/simulator';

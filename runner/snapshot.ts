@@ -1,7 +1,7 @@
 /**
  * `byoip snapshot`: a read-only capture of what the workflows touch in an account, as a world file, so
  * an operator rehearses the exact migration on a copy of their own state. Only Describe/Get/List
- * calls, through the same SDK clients the tasks use (tasks/lib/aws). Captured: the IPAM, its pools and
+ * calls, through the same SDK clients the tasks use (platform/aws). Captured: the IPAM, its pools and
  * their CIDRs, BYOIP CIDRs (advertised or not), BYOASNs and their associations, CloudFront Anycast
  * static IP lists, the named distributions, the named hosted zones' records, the origin-lockdown
  * security groups (and the interfaces and groups around them), prefix lists, Global Accelerator's
@@ -18,7 +18,7 @@ import { GetHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client, typ
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { canonicalCidr, overlaps, parseCidr } from '../domain/cidr';
 import { TAG_ORIGIN_LOCKDOWN } from '../domain/origin-lockdown';
-import { client } from '../tasks/lib/aws';
+import { client } from '../platform/aws';
 import { worldProblems } from '../sim/world-schema';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

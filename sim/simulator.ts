@@ -6,7 +6,7 @@ import { CidrError } from '../domain/cidr';
 import { cloneData } from './clone';
 import type { ConformanceLog } from './conformance';
 import { operationModel } from './sdk-model';
-import type { HttpRequest, HttpResponse } from '../tasks/lib/http';
+import type { HttpRequest, HttpResponse } from '../platform/http';
 import { awsError, isAwsError, isNetworkError, isThrottlingName } from './aws-error';
 import { VirtualClock } from './clock';
 import { FaultInjector } from './faults';

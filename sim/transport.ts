@@ -5,9 +5,9 @@
  */
 import { Agent } from 'node:http';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { accountOfRole, installClientConfigurer, type ClientConfigurer, type ClientTarget } from '../tasks/lib/aws';
-import { installDeployment } from '../tasks/lib/deployment';
-import { installHttpTransport } from '../tasks/lib/http';
+import { accountOfRole, installClientConfigurer, type ClientConfigurer, type ClientTarget } from '../platform/aws';
+import { installDeployment } from '../platform/deployment';
+import { installHttpTransport } from '../platform/http';
 import { awsError, isAwsError, type AwsErrorShape } from './aws-error';
 import { clientModule, operationModel } from './sdk-model';
 import { GARBAGE_ANSWER, type Simulator } from './simulator';
@@ -159,7 +159,7 @@ export const ATTRIBUTION_HEADER = 'x-byoip-sim-attribution';
 let connected: { sim: Simulator; count: number } | undefined;
 
 /**
- * Points every client created by tasks/lib/aws (and tasks/lib/http) at this simulator until the
+ * Points every client created by platform/aws (and platform/http) at this simulator until the
  * returned function is called. Concurrent runs on the same simulator share the connection.
  */
 export function connectSimulator(sim: Simulator, configurer: ClientConfigurer = simulatorConfigurer(sim)): () => void {

@@ -11,7 +11,7 @@ import { executionsSettled } from '../sim/services/stepfunctions';
 import { connectSimulator } from '../sim/transport';
 import { loadDefinition, runWorkflow } from '../runner/local-runner';
 import { formatDuration, formatPhases } from '../runner/report';
-import { client } from '../tasks/lib/aws';
+import { client } from '../platform/aws';
 import { exampleInput, exampleSim } from './support/world';
 
 const INPUT = 'examples/onboard-cloudfront-byoip.input.json';

@@ -13,7 +13,7 @@ import { contains, formatCidr, parseCidr, type Cidr } from '../../domain/cidr';
 import { parseRdapResource } from '../../domain/internet/rdap';
 import { REGISTRIES, RIRS, type Rir } from '../../domain/internet/registries';
 import { validateOrigin, type Vrp } from '../../domain/internet/rpki';
-import type { HttpRequest, HttpResponse } from '../../tasks/lib/http';
+import type { HttpRequest, HttpResponse } from '../../platform/http';
 import type { ServiceModel, Simulator } from '../simulator';
 import { awsPrefixStates } from './aws-view';
 import { autnum, bootstrapFile, ipNetwork, json, rdapNotFound, ripestat, ripestatError, statTime, validatorExport, type RdapRecordSeed } from './responses';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { formatIpv4, formatIpv6, parseCidr, type Cidr } from '../../domain/cidr';
 import { REGISTRIES, type Rir } from '../../domain/internet/registries';
 import type { Vrp } from '../../domain/internet/rpki';
-import type { HttpResponse } from '../../tasks/lib/http';
+import type { HttpResponse } from '../../platform/http';
 
 type Json = Record<string, unknown>;
 

@@ -18,12 +18,14 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { formToken, FORM_MAX_AGE_SECONDS, gateOutcomes, verifyFormToken, verifyLink, type ApprovalKeys, type DeciderIdentity } from '../../domain/approval';
 import { approverOfPrincipal } from '../../domain/deployment';
 import { ErrorNames } from '../../domain/errors';
-import { deployment } from '../lib/deployment';
-import { logger, toWorkflowError } from '../lib/handler';
-import { decisionBinding, IdentityRefused, provenPrincipal } from './caller-identity';
-import { approvalKeyMaterial } from './config';
-import { messagePage, outcomeLines, reviewPage } from './html';
-import { decideApproval, loadApproval, toView, type ApprovalView, type DecisionOutcome } from './store';
+import { deployment } from '../../platform/deployment';
+import { logger } from '../../platform/logger';
+import { toWorkflowError } from '../../platform/sdk-errors';
+import { decisionBinding, IdentityRefused, provenPrincipal } from '../../platform/approval/caller-identity';
+import { approvalKeyMaterial } from '../../platform/approval/config';
+import { messagePage, reviewPage } from './html';
+import { outcomeLines } from '../../platform/approval/outcome';
+import { decideApproval, loadApproval, toView, type ApprovalView, type DecisionOutcome } from '../../platform/approval/store';
 
 const SECURITY_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',

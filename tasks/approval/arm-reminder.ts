@@ -6,10 +6,10 @@
 import { SendTaskFailureCommand, SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import { approvalIdFor } from '../../domain/approval';
-import { client, defaultRegion } from '../lib/aws';
+import { client, defaultRegion } from '../../platform/aws';
 import { ExecutionRef } from '../lib/common';
 import { defineTask } from '../lib/handler';
-import { armReminder } from './store';
+import { armReminder } from '../../platform/approval/store';
 
 const Event = z.object({ taskToken: z.string().min(1).max(2048), execution: ExecutionRef, gate: z.string().min(1) });
 

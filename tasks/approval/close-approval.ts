@@ -7,9 +7,10 @@
 import * as z from 'zod';
 import { approvalIdFor, gateFailure, GateTiming } from '../../domain/approval';
 import { ExecutionRef } from '../lib/common';
-import { defineTask, logger } from '../lib/handler';
+import { defineTask } from '../lib/handler';
+import { logger } from '../../platform/logger';
 import { sendApprovalEmail } from './notify';
-import { closePending, loadApproval, toView } from './store';
+import { closePending, loadApproval, toView } from '../../platform/approval/store';
 
 const Event = z.object({
   execution: ExecutionRef,

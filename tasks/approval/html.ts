@@ -2,8 +2,9 @@
  * The approval page's HTML: the plan with Approve / Reject, and the plain pages for every other
  * outcome (decided, expired, invalid link). No script, no external resources; every value escaped.
  */
-import { authenticationLabel, deciderLabel, planHash, timeLeft, type OperatorDecision } from '../../domain/approval';
-import type { ApprovalView } from './store';
+import { planHash, timeLeft, type OperatorDecision } from '../../domain/approval';
+import { iso, OPERATOR_DECISION_WORDS } from '../../platform/approval/outcome';
+import type { ApprovalView } from '../../platform/approval/store';
 
 export function escapeHtml(text: unknown): string {
   return String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -28,8 +29,6 @@ function layout(title: string, body: string): string {
 <body>${body}</body></html>`;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-
 /** The facts of an approval; the approver list only for the approver the link was sent to (`showApprovers`). */
 function facts(v: ApprovalView, now: number, showApprovers = false): string {
   const rows: Array<[string, string]> = [
@@ -48,25 +47,6 @@ function changesTable(v: ApprovalView): string {
   if (v.plan.changes.length === 0) return '<p>The plan lists no changes.</p>';
   const rows = v.plan.changes.map((c) => `<tr><td>${escapeHtml(c.kind)}</td><td class="v">${escapeHtml(c.target)}</td><td class="v">${escapeHtml(c.from)}</td><td class="v">${escapeHtml(c.to)}</td></tr>`);
   return `<table><thead><tr><th>Change</th><th>What</th><th>From</th><th>To</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
-/** What happened to an approval that is no longer pending, in words. */
-export function outcomeLines(v: ApprovalView): string[] {
-  const d = v.decision;
-  const lines: string[] = [];
-  const earlier = (v.approvals ?? []).filter((a) => a.mac !== d?.mac);
-  for (const a of earlier) lines.push(`Approved by ${deciderLabel(a)} at ${a.decidedAt.replace('.000Z', 'Z')} (${authenticationLabel(a)}).`);
-  if (d) lines.push(`${v.plan.decisions ? `Decided "${d.outcome}"` : d.approved ? 'Approved' : 'Rejected'} by ${deciderLabel(d)} at ${d.decidedAt.replace('.000Z', 'Z')} (${authenticationLabel(d)}).`, `Reason: ${d.reason}`);
-  if (!d && v.status === 'PENDING' && earlier.length) lines.push(`Waiting for ${(v.requiredApprovals ?? 1) - earlier.length} more approver(s).`);
-  if (v.status === 'EXPIRED') {
-    lines.push(v.plan.decisions
-      ? `Nobody decided before ${iso(v.expiresAt)}. Nothing was undone; the execution ended held for an operator.`
-      : `Nobody decided before ${iso(v.expiresAt)}. The change was not made; what the workflow prepared is rolled back.`);
-  }
-  if (v.status === 'CLOSED') lines.push(`Closed${v.closedAt ? ` at ${iso(v.closedAt)}` : ''}: ${v.closedReason ?? 'the workflow stopped waiting'}.`);
-  if (d && v.delivery === 'failed') lines.push('The decision has not reached the workflow yet; delivery is retried automatically.');
-  if (d && v.delivery === 'delivered') lines.push(v.plan.decisions ? OPERATOR_DECISION_WORDS[d.outcome as OperatorDecision] : d.approved ? 'The workflow goes on with the change.' : 'The workflow rolls back what it had prepared.');
-  return lines;
 }
 
 export function statusTag(v: ApprovalView): string {
@@ -96,13 +76,6 @@ ${v.plan.decisions ? operatorButtons(v.plan.decisions) : `<div class="buttons"><
 <button class="reject" type="submit" name="decision" value="reject">Reject</button></div>`}
 </form>`);
 }
-
-/** What each operator decision does, in the words the page, the email and the runbook use. */
-export const OPERATOR_DECISION_WORDS: Record<OperatorDecision, string> = {
-  forward: 'Forward: the workflow tries the failed step again (fix the cause first); nothing is undone.',
-  back: 'Back: the workflow undoes everything it did, withdrawing the prefixes from AWS. Only once the old provider announces them again.',
-  stop: 'Stop: everything stays as it is (advertised, DNS as now); the execution ends and the decision is recorded. Finish or undo by hand, or run the teardown.',
-};
 
 /** An operator gate's choices: one button per decision; "back" needs the old provider confirmed. */
 function operatorButtons(decisions: OperatorDecision[]): string {

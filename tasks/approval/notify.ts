@@ -7,9 +7,9 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { approvalEmail, approvalUrl, type ApprovalKeys, type ApprovalSummary } from '../../domain/approval';
-import { client, defaultRegion } from '../lib/aws';
-import { approvalBaseUrl, approvalKeyMaterial, approvalTopicArn } from './config';
-import type { ApprovalView } from './store';
+import { client, defaultRegion } from '../../platform/aws';
+import { approvalBaseUrl, approvalKeyMaterial, approvalTopicArn } from '../../platform/approval/config';
+import type { ApprovalView } from '../../platform/approval/store';
 
 export function summaryOf(v: ApprovalView, to?: string): ApprovalSummary {
   return { approvalId: v.approvalId, round: v.round, workflow: v.workflow, executionName: v.executionName, plan: { ...v.plan, approvers: v.approvers }, createdAt: v.createdAt, expiresAt: v.expiresAt, to };

@@ -6,7 +6,8 @@ import * as z from 'zod';
 import { OPERATOR_DECISIONS } from '../../domain/approval';
 import type { UndoIntent } from '../../domain/compensation';
 import { operatorDecisionPlan } from '../../domain/pivots';
-import { defineTask, logger } from '../lib/handler';
+import { defineTask } from '../lib/handler';
+import { logger } from '../../platform/logger';
 
 const Event = z.object({
   workflow: z.string().min(1),

@@ -7,9 +7,10 @@
 import * as z from 'zod';
 import { approvalIdFor, GateTiming, reminderTick } from '../../domain/approval';
 import { ExecutionRef } from '../lib/common';
-import { defineTask, logger } from '../lib/handler';
+import { defineTask } from '../lib/handler';
+import { logger } from '../../platform/logger';
 import { sendApprovalEmail } from './notify';
-import { heartbeat, loadApproval, recordReminder, redeliver, toView } from './store';
+import { heartbeat, loadApproval, recordReminder, redeliver, toView } from '../../platform/approval/store';
 
 const Event = z.object({
   execution: ExecutionRef,

@@ -12,10 +12,11 @@ import * as z from 'zod';
 import { approvalIdFor, ApprovalPlan, eligibleApprovers, GateTiming } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { ExecutionRef } from '../lib/common';
-import { deployment } from '../lib/deployment';
-import { defineTask, logger } from '../lib/handler';
+import { deployment } from '../../platform/deployment';
+import { defineTask } from '../lib/handler';
+import { logger } from '../../platform/logger';
 import { sendApprovalEmail } from './notify';
-import { markNotified, openApproval, toView } from './store';
+import { markNotified, openApproval, toView } from '../../platform/approval/store';
 
 export const RequesterRef = z.object({ principal: z.string().min(1), approver: z.string().nullable(), via: z.string(), at: z.string() }).nullable();
 

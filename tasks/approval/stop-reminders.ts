@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { approvalIdFor } from '../../domain/approval';
 import { ExecutionRef } from '../lib/common';
 import { defineTask } from '../lib/handler';
-import { loadApproval, stopReminders } from './store';
+import { loadApproval, stopReminders } from '../../platform/approval/store';
 
 const Event = z.object({ execution: ExecutionRef, gate: z.string().min(1) });
 

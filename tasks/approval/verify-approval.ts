@@ -13,11 +13,12 @@ import * as z from 'zod';
 import { approvalIdFor, ApprovalPlan, confirmationFor, decisionMacValid, outcomePasses, planHash } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { ExecutionRef } from '../lib/common';
-import { deployment } from '../lib/deployment';
-import { defineTask, logger } from '../lib/handler';
-import { approvalKeyMaterial } from './config';
+import { deployment } from '../../platform/deployment';
+import { defineTask } from '../lib/handler';
+import { logger } from '../../platform/logger';
+import { approvalKeyMaterial } from '../../platform/approval/config';
 import { RequesterRef } from './request-approval';
-import { closePending, loadApproval, validApprovals } from './store';
+import { closePending, loadApproval, validApprovals } from '../../platform/approval/store';
 
 const Event = z.object({
   execution: ExecutionRef,

@@ -11,7 +11,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ASN_SWAP_INTERVAL_SECONDS, ASN_SWAP_MARGIN_SECONDS, nextCustomSwapAt } from '../../domain/byoasn';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { stateTable, stateTableName } from '../lib/state-table';
+import { stateTable, stateTableName } from '../../platform/state-table';
 
 export interface SwapGuardItem {
   lastCustomAt?: number;

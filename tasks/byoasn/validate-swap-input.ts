@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { withoutRequester } from '../../domain/approval';
 import { planAsnSwap } from '../../domain/byoasn';
-import { bindToDeployment } from '../lib/deployment';
+import { bindToDeployment } from '../../platform/deployment';
 import { defineTask } from '../lib/handler';
 
 export const handler = defineTask('ValidateAsnSwapInput', z.object({ input: z.unknown() }), async ({ input }, context) => {

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { withoutRequester } from '../../domain/approval';
 import { planByoasnTeardown } from '../../domain/byoasn';
-import { bindToDeployment } from '../lib/deployment';
+import { bindToDeployment } from '../../platform/deployment';
 import { defineTask } from '../lib/handler';
 
 export const handler = defineTask('ValidateByoasnTeardownInput', z.object({ input: z.unknown() }), async ({ input }, context) => {

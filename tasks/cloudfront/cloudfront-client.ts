@@ -1,6 +1,6 @@
 /** CloudFront helpers shared by the tasks and their undo steps. CloudFront's API is global (us-east-1). */
 import { CloudFrontClient, GetAnycastIpListCommand, ListAnycastIpListsCommand, ListDistributionsByAnycastIpListIdCommand, type AnycastIpListSummary, type DistributionSummary } from '@aws-sdk/client-cloudfront';
-import { client } from '../lib/aws';
+import { client } from '../../platform/aws';
 
 export const cloudfront = () => client(CloudFrontClient, { region: 'us-east-1' });
 

@@ -10,7 +10,7 @@ import { DeleteVpcOriginCommand, GetDistributionCommand, GetDistributionConfigCo
 import { PollProfiles } from '../../domain/polling';
 import { removeTeams } from '../../domain/vpc-origins';
 import { TAG_EXECUTION, present } from '../lib/common';
-import { acquireLock, releaseLock } from '../lib/state-table';
+import { acquireLock, releaseLock } from '../../platform/state-table';
 import { UndoRefused, type UndoImpl } from '../lib/undo';
 import { cloudfrontAs, distributionsUsing, findTeamVpcOrigin, getVpcOrigin, tagsOf, cloudfrontHere } from '../vpc-origins/clients';
 import { remove as withdrawQueued } from '../vpc-origins/origin-queue';

@@ -1,5 +1,5 @@
 /** Undo steps for the state table: give back the leases this execution took. */
-import { releaseLock } from '../lib/state-table';
+import { releaseLock } from '../../platform/state-table';
 import { defineUndoTask, type UndoImpl } from '../lib/undo';
 
 const releaseLocks: UndoImpl = {

@@ -1,7 +1,7 @@
 /** Route 53 helpers shared by the DNS tasks and their undo steps. */
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type Change, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 import * as z from 'zod';
-import { client } from '../lib/aws';
+import { client } from '../../platform/aws';
 
 export const route53 = () => client(Route53Client, { region: 'us-east-1' });
 

@@ -4,7 +4,7 @@ import {
   paginateListEndpointGroups, paginateListListeners, type Accelerator, type ByoipCidr, type EndpointGroup, type Listener,
 } from '@aws-sdk/client-global-accelerator';
 import { GA_API_REGION } from '../../domain/static-ip';
-import { client } from '../lib/aws';
+import { client } from '../../platform/aws';
 
 /** Always us-west-2: the SDK would happily resolve globalaccelerator.<other-region>, which does not exist. */
 export const ga = () => client(GlobalAcceleratorClient, { region: GA_API_REGION });

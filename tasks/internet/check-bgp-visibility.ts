@@ -10,9 +10,9 @@ import { judgeVisibility } from '../../domain/internet/bgp';
 import { InternetChecksInputSchema, NO_SKIP, visibilityFailureMessage, type VisibilityResult } from '../../domain/internet/evidence';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { PollFields, pollResult } from '../lib/common';
-import { deployment } from '../lib/deployment';
+import { deployment } from '../../platform/deployment';
 import { defineTask } from '../lib/handler';
-import { advertisablePrefixes, lookingGlass, mapLimit, routingStatus, RpkiSource } from './evidence';
+import { advertisablePrefixes, lookingGlass, mapLimit, routingStatus, RpkiSource } from '../../platform/internet/evidence';
 
 const Baseline = z.object({ prefix: z.string(), origins: z.array(z.number()), totalPeers: z.number() }).passthrough();
 

@@ -15,10 +15,10 @@ import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { InternetChecksInputSchema, NO_SKIP, preflightFailureMessage, skippedPreflight } from '../../domain/internet/evidence';
 import { parseRdapResource, signerFromPrivateKey, type Signer } from '../../domain/internet/rdap';
-import { client } from '../lib/aws';
-import { deployment } from '../lib/deployment';
+import { client } from '../../platform/aws';
+import { deployment } from '../../platform/deployment';
 import { defineTask } from '../lib/handler';
-import { gatherPreflight } from './evidence';
+import { gatherPreflight } from '../../platform/internet/evidence';
 
 const Signed = z.object({ cidr: z.string(), message: z.string(), signature: z.string() });
 

@@ -3,7 +3,7 @@ import {
   DescribeIpamPoolsCommand, EC2Client, paginateDescribeByoipCidrs, paginateDescribeIpamPools, paginateGetIpamPoolCidrs,
   type ByoipCidr, type IpamPool, type IpamPoolCidr,
 } from '@aws-sdk/client-ec2';
-import { client } from '../lib/aws';
+import { client } from '../../platform/aws';
 
 export const ec2 = (region: string) => client(EC2Client, { region });
 

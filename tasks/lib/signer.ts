@@ -14,8 +14,8 @@ import * as z from 'zod';
 import { formatAuthorizationMessage, parseAuthorizationMessage, signAuthorizationMessage, yyyymmdd } from '../../domain/authorization';
 import { maySignAsn, maySignPrefix, signingKeySecret } from '../../domain/deployment';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { client } from './aws';
-import { deployment, ownAccount } from './deployment';
+import { client } from '../../platform/aws';
+import { deployment, ownAccount } from '../../platform/deployment';
 
 export const SigningKeyRef = z.object({ signingKeySecretId: z.string().min(1), expiresInDays: z.number().int().positive() });
 const Signed = z.object({ cidr: z.string(), message: z.string(), signature: z.string() });

@@ -6,7 +6,8 @@
 import * as z from 'zod';
 import { advanceCompensation, type CompensationState, type UndoProgress } from '../../domain/compensation';
 import { ErrorNames, RETRYABLE_ERRORS, WorkflowError } from '../../domain/errors';
-import { defineTask, toWorkflowError } from './handler';
+import { defineTask } from './handler';
+import { toWorkflowError } from '../../platform/sdk-errors';
 import { abandonCurrent } from '../../domain/compensation';
 
 export interface UndoImpl {

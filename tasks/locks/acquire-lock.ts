@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';
-import { acquireLock, releaseLock } from '../lib/state-table';
+import { acquireLock, releaseLock } from '../../platform/state-table';
 
 const Event = z.object({
   resources: z.array(z.string().min(1)).min(1),

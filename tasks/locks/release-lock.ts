@@ -1,7 +1,7 @@
 /** Releases this execution's leases (no-op for leases it no longer holds). */
 import * as z from 'zod';
 import { defineTask } from '../lib/handler';
-import { releaseLock } from '../lib/state-table';
+import { releaseLock } from '../../platform/state-table';
 
 const Event = z.object({ resources: z.array(z.string().min(1)), owner: z.string().min(1) });
 

@@ -11,7 +11,7 @@ import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { extractOriginFacing, IP_RANGES_URL, judgeFetched, tokenVerdict } from '../../domain/origin-ranges';
 import { PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';
-import { httpRequest } from '../lib/http';
+import { httpRequest } from '../../platform/http';
 import { notifiedMd5s } from './sync-token-store';
 
 const Event = z.object({

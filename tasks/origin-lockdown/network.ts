@@ -6,7 +6,7 @@ import {
 import * as z from 'zod';
 import { isLockdownPortRange, TAG_ORIGIN_LOCKDOWN, viewGroup, type Family, type GroupView, type PortRange, type PrefixListSize } from '../../domain/origin-lockdown';
 import { TAG_EXECUTION } from '../lib/common';
-import { client } from '../lib/aws';
+import { client } from '../../platform/aws';
 
 export const ec2 = (region: string) => client(EC2Client, { region });
 

@@ -15,7 +15,7 @@ import {
   type DocumentGrowth, type Family, type ManagedListAssessment, type OriginSyncConfig, type PrefixListPlan, type ShardPlan, type TargetChange,
 } from '../../domain/origin-lockdown';
 import { AWS_MANAGED_LISTS, configuredSync, TAG_ORIGIN_LOCKDOWN } from '../../domain/origin-lockdown';
-import { deployment } from '../lib/deployment';
+import { deployment } from '../../platform/deployment';
 import { defineTask } from '../lib/handler';
 import { awsManagedPrefixList, describeGroups, familyOfList, groupViews, interfacesWithGroups, prefixListEntries, prefixListsNamed } from './network';
 

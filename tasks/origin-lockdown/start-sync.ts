@@ -7,13 +7,11 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SnsSchema } from '@aws-lambda-powertools/parser/schemas';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { IP_SPACE_CHANGED_TOPIC } from '../../domain/origin-ranges';
-import { client } from '../lib/aws';
-import { deployment } from '../lib/deployment';
-import { defineTask, logger } from '../lib/handler';
-
-/** Set by the CDK stack (infra/origin-ranges-trigger.ts). */
-export const ENV_STATE_MACHINE = 'ORIGIN_RANGES_SYNC_ARN';
+import { ENV_STATE_MACHINE, IP_SPACE_CHANGED_TOPIC } from '../../domain/origin-ranges';
+import { client } from '../../platform/aws';
+import { deployment } from '../../platform/deployment';
+import { defineTask } from '../lib/handler';
+import { logger } from '../../platform/logger';
 
 function syncToken(message: string, fallback: string): string {
   try {

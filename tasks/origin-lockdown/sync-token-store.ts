@@ -6,7 +6,7 @@
  *    on-demand run that fetches that version checks the document against them too.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { STATE_TTL_ATTRIBUTE, stateTable, stateTableName } from '../lib/state-table';
+import { STATE_TTL_ATTRIBUTE, stateTable, stateTableName } from '../../platform/state-table';
 
 /** The version applied last; `ranges` (its origin-facing ranges) is the baseline the next run's additions are measured on. */
 export interface AppliedSync { syncToken: number; md5: string; createDate: string; appliedAt: number; execution: string; ranges?: { ipv4: string[]; ipv6: string[] } }

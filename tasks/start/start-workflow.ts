@@ -12,10 +12,11 @@ import * as z from 'zod';
 import { attestRequester } from '../../domain/approval';
 import { approverOfPrincipal, eventStartable, OPERATOR_EVENT_SOURCE_PREFIX } from '../../domain/deployment';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { approvalKeyMaterial } from '../approval/config';
-import { client, defaultRegion } from '../lib/aws';
-import { deployment, ownAccount } from '../lib/deployment';
-import { defineTask, logger } from '../lib/handler';
+import { approvalKeyMaterial } from '../../platform/approval/config';
+import { client, defaultRegion } from '../../platform/aws';
+import { deployment, ownAccount } from '../../platform/deployment';
+import { defineTask } from '../lib/handler';
+import { logger } from '../../platform/logger';
 
 const OperatorEvent = z.object({
   id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),

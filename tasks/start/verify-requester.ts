@@ -7,9 +7,10 @@
 import * as z from 'zod';
 import { verifyRequester } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { approvalKeyMaterial } from '../approval/config';
+import { approvalKeyMaterial } from '../../platform/approval/config';
 import { ExecutionRef } from '../lib/common';
-import { defineTask, logger } from '../lib/handler';
+import { defineTask } from '../lib/handler';
+import { logger } from '../../platform/logger';
 
 const Event = z.object({ input: z.unknown(), execution: ExecutionRef, stateMachine: z.string().min(1) });
 

@@ -7,7 +7,7 @@ import { AcceptResourceShareInvitationCommand } from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { clientToken, ExecutionRef } from '../lib/common';
-import { deployment } from '../lib/deployment';
+import { deployment } from '../../platform/deployment';
 import { defineTask } from '../lib/handler';
 import { ramHere, shareInvitations } from './clients';
 

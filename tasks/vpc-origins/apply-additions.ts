@@ -10,8 +10,9 @@ import * as z from 'zod';
 import { ErrorNames, RETRYABLE_ERRORS, WorkflowError } from '../../domain/errors';
 import { addTeams } from '../../domain/vpc-origins';
 import { ExecutionRef, present } from '../lib/common';
-import { defineTask, toWorkflowError } from '../lib/handler';
-import { lockHolder } from '../lib/state-table';
+import { defineTask } from '../lib/handler';
+import { toWorkflowError } from '../../platform/sdk-errors';
+import { lockHolder } from '../../platform/state-table';
 import { cloudfrontHere, ramHere, sharedResources } from './clients';
 import { mark, open, type QueuedAdditions } from './origin-queue';
 

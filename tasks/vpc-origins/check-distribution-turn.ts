@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { ExecutionRef, PollFields, pollResult } from '../lib/common';
 import { defineTask } from '../lib/handler';
-import { lockHolder } from '../lib/state-table';
+import { lockHolder } from '../../platform/state-table';
 import { get } from './origin-queue';
 
 const Event = z.object({ distributionId: z.string(), lockResource: z.string(), execution: ExecutionRef, ...PollFields });

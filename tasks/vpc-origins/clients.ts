@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { client } from '../lib/aws';
+import { client } from '../../platform/aws';
 import { everyCloudFrontItem } from '../cloudfront/cloudfront-client';
 import { present } from '../lib/common';
 

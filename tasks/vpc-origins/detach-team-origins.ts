@@ -11,7 +11,7 @@ import { removeTeams } from '../../domain/vpc-origins';
 import { ChangeAuthority, requireAuthority } from '../lib/change-authority';
 import { ExecutionRef, present } from '../lib/common';
 import { defineTask } from '../lib/handler';
-import { lockHolder } from '../lib/state-table';
+import { lockHolder } from '../../platform/state-table';
 import { cloudfrontHere } from './clients';
 
 const Event = z.object({

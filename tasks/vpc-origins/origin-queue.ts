@@ -6,7 +6,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TeamAddition } from '../../domain/vpc-origins';
-import { queryAll, stateTable, stateTableName } from '../lib/state-table';
+import { queryAll, stateTable, stateTableName } from '../../platform/state-table';
 
 export type QueueState = 'pending' | 'applied' | 'deployed' | 'rejected';
 

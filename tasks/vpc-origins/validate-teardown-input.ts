@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { withoutRequester } from '../../domain/approval';
 import { planVpcOriginTeardown } from '../../domain/vpc-origins';
-import { bindToDeployment } from '../lib/deployment';
+import { bindToDeployment } from '../../platform/deployment';
 import { defineTask } from '../lib/handler';
 
 export const handler = defineTask('ValidateVpcOriginTeardownInput', z.object({ input: z.unknown() }), async ({ input }, context) => {

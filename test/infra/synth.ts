@@ -77,8 +77,8 @@ function synthesize(context: Record<string, unknown>, isDefault: boolean) {
 
 /**
  * The default synth's templates, shared by the test files (infra/build-cache.ts) while nothing changed of
- * what the app is built from (infra/, the ASL, the workflows, the tasks whose code the IAM policies are
- * derived from, domain/, cdk.json, the lockfile): each test file would otherwise synthesize it again.
+ * what the app is built from (infra/, the ASL, the workflows, the tasks and platform/ whose code the IAM
+ * policies are derived from, domain/, cdk.json, the lockfile): each test file would otherwise synthesize it again.
  */
 function inputFiles(): string[] {
   const out: string[] = [];
@@ -86,7 +86,7 @@ function inputFiles(): string[] {
     if (statSync(join(ROOT, path)).isDirectory()) for (const f of readdirSync(join(ROOT, path)).sort()) walk(join(path, f));
     else if (/\.(ts|json)$/.test(path)) out.push(path);
   };
-  for (const p of ['infra', 'asl', 'workflows', 'tasks', 'domain', 'cdk.json', 'package-lock.json', 'test/infra/synth.ts']) walk(p);
+  for (const p of ['infra', 'asl', 'workflows', 'tasks', 'platform', 'domain', 'cdk.json', 'package-lock.json', 'test/infra/synth.ts']) walk(p);
   return out;
 }
 

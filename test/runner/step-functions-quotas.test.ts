@@ -9,7 +9,7 @@ import { MAX_TEAMS_PER_EXECUTION, planVpcOriginShare, planVpcOriginTeardown } fr
 import { HISTORY_LIMIT_CAUSE, STEP_FUNCTIONS_QUOTAS, type ExecutionHistory } from '../../runner/history';
 import { loadDefinition, runWorkflow } from '../../runner/local-runner';
 import { prepareScenario, scenarioFor } from '../../runner/scenarios';
-import { acquireLock } from '../../tasks/lib/state-table';
+import { acquireLock } from '../../platform/state-table';
 import { generatedTeam, maxSizeTeam, shareInput, worldWithTeams } from '../support/vpc-origins';
 import { EXAMPLES, exampleInput, exampleSim } from '../support/world';
 

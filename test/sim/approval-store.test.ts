@@ -8,7 +8,7 @@ import { APPROVAL_KEY_SECRET_NAME, approvalKeys, openToken } from '../../domain/
 import type { Simulator } from '../../sim';
 import type { SnsState } from '../../sim/services/sns';
 import { handler as requestApproval } from '../../tasks/approval/request-approval';
-import { decideApproval, listPending, loadApproval } from '../../tasks/approval/store';
+import { decideApproval, listPending, loadApproval } from '../../platform/approval/store';
 import { PageClient, textOf } from '../support/approval-page';
 import { exampleSim, within } from '../support/world';
 

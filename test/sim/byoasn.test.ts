@@ -7,7 +7,7 @@ import {
   AdvertiseByoipCidrCommand, AssociateIpamByoasnCommand, DeprovisionIpamByoasnCommand, DeprovisionIpamPoolCidrCommand, DescribeByoipCidrsCommand,
   DescribeIpamByoasnCommand, DisassociateIpamByoasnCommand, EC2Client, ProvisionIpamByoasnCommand, WithdrawByoipCidrCommand,
 } from '@aws-sdk/client-ec2';
-import { client } from '../../tasks/lib/aws';
+import { client } from '../../platform/aws';
 import { byoasnSim, CIDR_A, CIDR_B, REGIONAL_POOL, signedAsnMessage } from '../support/byoasn';
 import { WRONG_KEY, within } from '../support/world';
 

@@ -5,7 +5,7 @@
  */
 import { ConformanceLog, errorProblems } from '../../sim/conformance';
 import { clientModule, operationModel, probeInput, shapeProblems } from '../../sim/sdk-model';
-import { client } from '../../tasks/lib/aws';
+import { client } from '../../platform/aws';
 import { prepareScenario, scenarios } from '../../runner/scenarios';
 import { exampleSim, run, within } from '../support/world';
 

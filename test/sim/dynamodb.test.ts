@@ -1,6 +1,6 @@
 /** The simulated DynamoDB, through the real DocumentClient: conditional writes, updates, queries, transactions, and the lease lock. */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { acquireLock, releaseLock, stateTable, stateTableName } from '../../tasks/lib/state-table';
+import { acquireLock, releaseLock, stateTable, stateTableName } from '../../platform/state-table';
 import { exampleSim, within } from '../support/world';
 
 

@@ -7,8 +7,8 @@ import {
   EC2Client, GetManagedPrefixListEntriesCommand, ModifyManagedPrefixListCommand, ModifyNetworkInterfaceAttributeCommand, RevokeSecurityGroupIngressCommand,
   DeleteSecurityGroupCommand,
 } from '@aws-sdk/client-ec2';
-import { client } from '../../tasks/lib/aws';
-import { httpRequest } from '../../tasks/lib/http';
+import { client } from '../../platform/aws';
+import { httpRequest } from '../../platform/http';
 import { publicationInfo, serveIpRanges } from '../../sim/services/ip-ranges';
 import { exampleSim, within } from '../support/world';
 

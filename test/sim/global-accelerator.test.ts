@@ -7,7 +7,7 @@ import {
   DeleteListenerCommand, DeprovisionByoipCidrCommand, DescribeAcceleratorCommand, GlobalAcceleratorClient, ListByoipCidrsCommand,
   ProvisionByoipCidrCommand, UpdateAcceleratorCommand, WithdrawByoipCidrCommand, AcceleratorNotDisabledException,
 } from '@aws-sdk/client-global-accelerator';
-import { client } from '../../tasks/lib/aws';
+import { client } from '../../platform/aws';
 import type { Simulator } from '../../sim';
 import { exampleSim, signedMessages, WRONG_KEY, within } from '../support/world';
 

@@ -16,7 +16,7 @@ import { startEndpoint, type Endpoint } from '../../sim/http/endpoint';
 import { operatorView } from '../../runner/world-view';
 import { prepareScenario, scenarioFor } from '../../runner/scenarios';
 import type { Simulator } from '../../sim';
-import { client } from '../../tasks/lib/aws';
+import { client } from '../../platform/aws';
 import { exampleSim, run, within } from '../support/world';
 
 type Sendable = { send(c: unknown): Promise<unknown> };

@@ -6,7 +6,7 @@
 import { CreateManagedPrefixListCommand, DescribeManagedPrefixListsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { STATE_TABLE } from '../../sim/services/dynamodb';
-import { client } from '../../tasks/lib/aws';
+import { client } from '../../platform/aws';
 import { exampleSim, within } from '../support/world';
 
 const ec2 = () => client(EC2Client, { region: 'us-east-1' });

@@ -10,7 +10,7 @@ import { RipestatRpkiValidationSchema, VrpExportSchema, vrpsFromExport } from '.
 import { createSimulator } from '../../sim';
 import { visibilityNow, withdrawRoute } from '../../sim/internet/model';
 import { parseInternetFault, withInternetFaults } from '../../sim/internet/world';
-import { httpRequest } from '../../tasks/lib/http';
+import { httpRequest } from '../../platform/http';
 import { byoasnSim } from '../support/byoasn';
 import { CERTIFICATE, EXAMPLES, exampleSim, exampleWorldJson, within } from '../support/world';
 

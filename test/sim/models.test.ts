@@ -5,8 +5,8 @@
 import { CloudFrontClient, GetDistributionConfigCommand, UpdateDistributionCommand, CreateAnycastIpListCommand, PreconditionFailed } from '@aws-sdk/client-cloudfront';
 import { AdvertiseByoipCidrCommand, CreateIpamPoolCommand, DescribeByoipCidrsCommand, EC2Client, GetIpamPoolCidrsCommand, ProvisionIpamPoolCidrCommand } from '@aws-sdk/client-ec2';
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { client } from '../../tasks/lib/aws';
-import { toWorkflowError } from '../../tasks/lib/handler';
+import { client } from '../../platform/aws';
+import { toWorkflowError } from '../../platform/sdk-errors';
 import { awsError } from '../../sim/aws-error';
 import { isMutating, throttlingErrorFor } from '../../sim/simulator';
 import type { Simulator } from '../../sim';

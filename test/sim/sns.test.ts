@@ -1,6 +1,6 @@
 /** The simulated SNS, through the real SDK client: the approvals topic, Publish's validation, email delivery with filter policies. */
 import { GetTopicAttributesCommand, NotFoundException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { client } from '../../tasks/lib/aws';
+import { client } from '../../platform/aws';
 import type { SnsState } from '../../sim/services/sns';
 import { exampleSim, within } from '../support/world';
 

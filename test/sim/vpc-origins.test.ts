@@ -11,8 +11,8 @@ import {
   GetResourceShareInvitationsCommand, ListResourcesCommand, RAMClient,
 } from '@aws-sdk/client-ram';
 import { addTeams, removeTeams, type TeamAddition } from '../../domain/vpc-origins';
-import { client } from '../../tasks/lib/aws';
-import { httpRequest } from '../../tasks/lib/http';
+import { client } from '../../platform/aws';
+import { httpRequest } from '../../platform/http';
 import type { Simulator } from '../../sim';
 import { exampleSim, within } from '../support/world';
 

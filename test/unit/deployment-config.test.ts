@@ -1,5 +1,5 @@
 import { approversFor, DEPLOYMENT_ENV, deployableProblems, maySignAsn, maySignPrefix, parseDeploymentConfig, signingKeySecret } from '../../domain/deployment';
-import { deployment, installDeployment } from '../../tasks/lib/deployment';
+import { deployment, installDeployment } from '../../platform/deployment';
 
 describe('the one deployment configuration', () => {
   it('accepts the object from cdk.json and the JSON string CDK passes for -c byoip=...', () => {

@@ -1,4 +1,4 @@
-import { toWorkflowError } from '../../tasks/lib/handler';
+import { toWorkflowError } from '../../platform/sdk-errors';
 import { awsError } from '../../sim/aws-error';
 import { WorkflowError } from '../../domain/errors';
 
@@ -25,7 +25,8 @@ describe('AWS errors → workflow error names (what the ASL retries or catches)'
 
 describe('a task as Powertools intends', () => {
   it('logs its failure with the Lambda request id and the task name, and ends with the mapped error name', async () => {
-    const { defineTask, logger } = await import('../../tasks/lib/handler');
+    const { defineTask } = await import('../../tasks/lib/handler');
+    const { logger } = await import('../../platform/logger');
     const { z } = await import('zod');
     const lines: string[] = [];
     // Powertools prints through its own Console (bound to stdout at start-up).

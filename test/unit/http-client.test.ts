@@ -1,11 +1,11 @@
 /**
- * The one HTTP client for the internet's services (tasks/lib/http.ts fetchJson): retries with back-off
+ * The one HTTP client for the internet's services (platform/http.ts fetchJson): retries with back-off
  * for what may pass, a size limit, redirects (https only), zod validation, and failures classified as
  * InternetServiceUnavailable (retryable) or InternetResponseInvalid (not). Back-off runs on a virtual clock.
  */
 import * as z from 'zod';
 import { VirtualClock } from '../../sim/clock';
-import { fetchJson, installHttpTransport, type HttpRequest, type HttpResponse } from '../../tasks/lib/http';
+import { fetchJson, installHttpTransport, type HttpRequest, type HttpResponse } from '../../platform/http';
 
 const Doc = z.object({ status: z.literal('ok'), data: z.object({ n: z.number() }) });
 const ok = (body: unknown = { status: 'ok', data: { n: 1 } }): HttpResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,13 +1,15 @@
 /**
- * The layering a newcomer relies on: no import circles anywhere (type-only imports included), and domain/
- * pure (nothing from the folders above it, no AWS SDK clients).
+ * The layering a newcomer relies on: no import circles anywhere (type-only imports included), domain/
+ * pure (nothing from the folders above it, no AWS SDK clients), platform/ (the contracts tasks, the
+ * simulator's plug, the runner and the CLI share) built only on domain/, and tasks/ reached from the
+ * simulator, the runner, the CLI and infra only through the short list below.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
 
 const ROOT = resolve(__dirname, '..', '..');
-const FOLDERS = ['domain', 'tasks', 'workflows', 'sim', 'runner', 'cli', 'infra', 'bench', 'scripts'];
+const FOLDERS = ['domain', 'platform', 'tasks', 'workflows', 'sim', 'runner', 'cli', 'infra', 'bench', 'scripts'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,6 +32,12 @@ const graph = new Map<string, { local: string[]; packages: string[] }>(files.map
   return [file, { local: specs.map((s) => resolveImport(file, s)).filter((f): f is string => !!f), packages: specs.filter((s) => !s.startsWith('.')) }];
 }));
 const rel = (f: string) => relative(ROOT, f);
+
+/** The only tasks/ modules imported from sim/, runner/, cli/ or infra/, by whom, and why. */
+const TASKS_SEEN_FROM_OUTSIDE: Record<string, { from: string[]; why: string }> = {
+  'tasks/catalog.ts': { from: ['infra/', 'runner/'], why: 'the task registry: infra makes a function of each entry, the runner loads the same handler files' },
+  'tasks/approval/approval-page.ts': { from: ['runner/approval-server.ts'], why: 'a handler the runner serves: the local approval server answers with the approval page' },
+};
 
 /** Tarjan's strongly connected components: every component with more than one file is a circle. */
 function circles(): string[][] {
@@ -67,6 +75,20 @@ describe('the import graph', () => {
       ...local.filter((l) => !rel(l).startsWith('domain/')).map((l) => `${rel(f)} → ${rel(l)}`),
       ...packages.filter((p) => p.startsWith('@aws-sdk/client-')).map((p) => `${rel(f)} → ${p}`),
     ]);
+    expect(offending).toEqual([]);
+  });
+
+  it('builds platform/ only on domain/: nothing from tasks/, sim/, runner/, cli/, infra/ or the rest', () => {
+    const offending = [...graph].filter(([f]) => rel(f).startsWith('platform/')).flatMap(([f, { local }]) =>
+      local.filter((l) => !/^(platform|domain)\//.test(rel(l))).map((l) => `${rel(f)} → ${rel(l)}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps tasks/ behind the simulator, the runner, the CLI and infra, but for the task registry and a handler the runner serves', () => {
+    const offending = [...graph].filter(([f]) => /^(sim|runner|cli|infra)\//.test(rel(f))).flatMap(([f, { local }]) =>
+      local.filter((l) => rel(l).startsWith('tasks/'))
+        .filter((l) => !TASKS_SEEN_FROM_OUTSIDE[rel(l)]?.from.some((prefix) => rel(f).startsWith(prefix)))
+        .map((l) => `${rel(f)} → ${rel(l)}`));
     expect(offending).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { approvalKeys, verifyRequester } from '../../domain/approval';
 import { parseDeploymentConfig } from '../../domain/deployment';
-import { installDeployment } from '../../tasks/lib/deployment';
+import { installDeployment } from '../../platform/deployment';
 import { handler } from '../../tasks/start/start-workflow';
 
 const SECRET = 'x'.repeat(48);

@@ -9,8 +9,8 @@ import type { ApprovalRequest } from '../../runner/local-runner';
 import type { SimulationReport } from '../../runner/report';
 import type { Simulator } from '../../sim';
 import type { SnsState } from '../../sim/services/sns';
-import { loadApproval, type ApprovalRecord } from '../../tasks/approval/store';
-import { logger } from '../../tasks/lib/handler';
+import { loadApproval, type ApprovalRecord } from '../../platform/approval/store';
+import { logger } from '../../platform/logger';
 import { PageClient, textOf, type PageResponse } from '../support/approval-page';
 import { callsOf, exampleInput, exampleSim, run, semanticWorld } from '../support/world';
 

@@ -4,7 +4,7 @@
  * operator with nothing withdrawn, no DNS reverted, nothing deleted; forward, back (with the old
  * provider confirmed) and stop then end as docs/runbook.md "Operator decisions" says.
  */
-import { decideApproval } from '../../tasks/approval/store';
+import { decideApproval } from '../../platform/approval/store';
 import { isMutating } from '../../sim/simulator';
 import { operatorView, viewDifferences } from '../../runner/world-view';
 import { prepareScenario, scenarioFor } from '../../runner/scenarios';

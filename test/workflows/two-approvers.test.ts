@@ -47,7 +47,7 @@ it('an operator decision under a two-approver policy needs two approvers who agr
   const outcomes: Array<Record<string, unknown>> = [];
   const identity = (approver: string) => ({ approver, principal: `approver:${approver}`, authentication: 'link' as const });
   const approve = async (req: ApprovalRequest) => {
-    const { decideApproval } = await import('../../tasks/approval/store');
+    const { decideApproval } = await import('../../platform/approval/store');
     const decide = (who: string, outcome: string) => decideApproval({ approvalId: req.approvalId, outcome, reason: 'CHG-9', via: 'test', identity: identity(who), confirmed: true });
     if (!req.payload.plan.decisions) {
       await decide('netops-oncall@example.com', 'approve');

@@ -7,7 +7,7 @@
  *   request policy forwards it (AllViewer); otherwise it sees the origin's domain name.
  */
 import { pathMatches } from '../../../domain/vpc-origins';
-import type { HttpRequest, HttpResponse } from '../../../tasks/lib/http';
+import type { HttpRequest, HttpResponse } from '../../../platform/http';
 import type { SimHttpHost, Simulator } from '../../simulator';
 import type { CloudFrontState, SimDistribution } from './state';
 import { findVpcOrigin } from './vpc-origins';

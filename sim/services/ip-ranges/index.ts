@@ -4,7 +4,7 @@
  * on that host. The AWS-managed CloudFront prefix lists in ec2-network follow the served version.
  */
 import * as z from 'zod';
-import type { HttpRequest, HttpResponse } from '../../../tasks/lib/http';
+import type { HttpRequest, HttpResponse } from '../../../platform/http';
 import { documentMd5, documentText, generatePublications, ipSpaceChangedEvent, originFacing, type Publication } from './publications';
 import type { ServiceModel, Simulator } from '../../simulator';
 

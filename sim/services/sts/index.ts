@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import type { HttpRequest, HttpResponse } from '../../../tasks/lib/http';
+import type { HttpRequest, HttpResponse } from '../../../platform/http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '../../../tasks/lib/sigv4';
+import { Sha256 } from '../../../platform/sigv4';
 import type { ServiceModel, Simulator } from '../../simulator';
 
 const PrincipalSeed = z.object({

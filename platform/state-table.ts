@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { ErrorNames, WorkflowError } from '../domain/errors';
 import { client, defaultRegion } from './aws';
 
 /**

@@ -7,9 +7,9 @@
 import type { Context } from 'aws-lambda';
 import {
   approversFor, DEPLOYMENT_ENV, maySignAsn, maySignPrefix, parseDeploymentConfig, signingKeySecret, type DeploymentConfig,
-} from '../../domain/deployment';
-import { ErrorNames, inputInvalid, WorkflowError } from '../../domain/errors';
-import { useAddressWorld } from '../../domain/world';
+} from '../domain/deployment';
+import { ErrorNames, inputInvalid, WorkflowError } from '../domain/errors';
+import { useAddressWorld } from '../domain/world';
 
 let installed: DeploymentConfig | undefined;
 let fromEnv: { raw: string; config: DeploymentConfig } | undefined;

@@ -1,13 +1,13 @@
 /**
  * The approval page's side of `byoip approve|reject`: the caller sends a presigned STS GetCallerIdentity
- * request (tasks/lib/sigv4.ts) bound to its decision; this sends it to STS and reads the caller's ARN from
+ * request (platform/sigv4.ts) bound to its decision; this sends it to STS and reads the caller's ARN from
  * STS's answer. Only STS's own hosts are asked (a proof pointing anywhere else is refused, so nobody can
  * answer for STS), only GetCallerIdentity, only fresh proofs, and only with the binding of this decision.
  */
 import { canonicalJson } from '../../domain/approval';
 import { createHash } from 'node:crypto';
-import { httpRequest } from '../lib/http';
-import { BINDING_HEADER, PROOF_SECONDS } from '../lib/sigv4';
+import { httpRequest } from '../http';
+import { BINDING_HEADER, PROOF_SECONDS } from '../sigv4';
 
 const STS_HOST = /^sts(\.[a-z]{2}(-gov)?-[a-z]+-\d)?\.amazonaws\.com$/;
 

@@ -12,7 +12,7 @@ import { BootstrapSchema, bootstrapFile, judgeRdapRecord, parseRdapResource, rda
 import { registryName } from '../../domain/internet/registries';
 import { ripestatUrl } from '../../domain/internet/ripestat';
 import { judgeCurrentOrigin, judgeRequiredOrigin, RipestatRpkiValidationSchema, statusFromRipestat, validateOrigin, VrpExportSchema, vrpsFromExport, type RpkiFinding, type RpkiStatus, type Vrp } from '../../domain/internet/rpki';
-import { fetchJson } from '../lib/http';
+import { fetchJson } from '../http';
 
 /** Runs `fn` over `items`, at most `limit` at a time, keeping the order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -7,7 +7,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Context } from 'aws-lambda';
 import { APPROVAL_KEY_SECRET_NAME, APPROVAL_TOPIC_NAME, approvalKeys, MIN_KEY_LENGTH, PLACEHOLDER_BASE_URL, type ApprovalKeys } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { client, defaultRegion } from '../lib/aws';
+import { client, defaultRegion } from '../aws';
 
 export function approvalBaseUrl(): string {
   return process.env.APPROVAL_BASE_URL || PLACEHOLDER_BASE_URL;

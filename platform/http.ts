@@ -10,7 +10,7 @@
  * InternetResponseInvalid (not: a 4xx, an answer too large, not JSON, or not in the expected format).
  */
 import type * as z from 'zod';
-import { ErrorNames, WorkflowError } from '../../domain/errors';
+import { ErrorNames, WorkflowError } from '../domain/errors';
 
 export interface HttpRequest {
   url: string;

@@ -1,7 +1,7 @@
 /**
- * The one place tasks get AWS SDK clients. In AWS they are plain clients (with STS role chaining for
- * cross-account steps). The local simulator installs a configurer that routes the same clients to
- * the simulated AWS, so handlers never know which one they talk to.
+ * The one place tasks, the runner and the CLI get AWS SDK clients. In AWS they are plain clients (with
+ * STS role chaining for cross-account steps). The local simulator installs a configurer that routes the
+ * same clients to the simulated AWS, so handlers never know which one they talk to.
  */
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 

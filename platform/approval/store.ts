@@ -20,9 +20,10 @@ import {
   type ApprovalKeys, type ApprovalPlan, type ApprovalStatus, type Decision, type DeciderIdentity, type Requester,
 } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
-import { client, defaultRegion } from '../lib/aws';
-import { logger, toWorkflowError } from '../lib/handler';
-import { queryAll, stateTable, stateTableName } from '../lib/state-table';
+import { client, defaultRegion } from '../aws';
+import { logger } from '../logger';
+import { toWorkflowError } from '../sdk-errors';
+import { queryAll, stateTable, stateTableName } from '../state-table';
 import { approvalKeyMaterial } from './config';
 
 export interface ApprovalRecord {
