@@ -49,4 +49,18 @@ describe('a task as Powertools intends', () => {
     // The event is never logged: it may carry task tokens or signatures.
     expect(lines.join('')).not.toContain('198.18.0.0/24');
   });
+
+  it('validates the event with Powertools\' parser before the task runs: a wrong event is InputInvalid, naming every field', async () => {
+    const { defineTask } = await import('../../tasks/lib/handler');
+    const { z } = await import('zod');
+    const ran = jest.fn(async (e: { cidr: string }) => e.cidr);
+    const task = defineTask('ProbeTask', z.object({ cidr: z.string(), nested: z.object({ port: z.number() }) }), ran);
+    const context = { awsRequestId: 'req-1', functionName: 'byoip-ProbeTask' } as any;
+    await expect(task({ cidr: 7, nested: { port: 'x' } }, context)).rejects.toMatchObject({
+      name: 'InputInvalid', message: expect.stringMatching(/^ProbeTask received an invalid event: cidr: .*; nested\.port: /),
+    });
+    expect(ran).not.toHaveBeenCalled();
+    // A valid event reaches the task as the schema's output.
+    await expect(task({ cidr: '198.18.0.0/24', nested: { port: 443 }, extra: true }, context)).resolves.toBe('198.18.0.0/24');
+  });
 });
