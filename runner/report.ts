@@ -217,16 +217,25 @@ export function phasesOf(states: StateRecord[], topLevel: Set<string>, opts: { f
   return { phases: list, failedAt };
 }
 
-/** Resource ids and input strings name the same things (pool ids, CIDRs, change and distribution ids). */
-function mentions(subject: string, resource: string): boolean {
-  const key = resource.includes(':') ? resource.slice(resource.indexOf(':') + 1) : resource;
-  const strings = [...subject.matchAll(/"([^"]+)"/g)].map((m) => m[1].replace(/^\/change\//, ''));
-  // Short strings match only as an ASN ("64496" is the resource AS64496); others anywhere in the key.
-  return strings.some((s) => (s.length >= 6 ? key.includes(s) || s.includes(key) : /^\d+$/.test(s) && new RegExp(`(^|[^0-9])AS${s}($|[^0-9])`).test(key)));
+/** Every string and number in a poll's input (a check's subject, as JSON): the values it names resources by. */
+function namedValues(subject: string): Set<string> {
+  const out = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string' || typeof v === 'number') out.add(String(v));
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) visit(x);
+  };
+  visit(JSON.parse(subject));
+  return out;
 }
 
+/** A transition is what a poll waited for if the poll names its resource: every value of one of its keys. */
+const names = (values: ReadonlySet<string>, t: KeyedTransition) => t.keys.some((key) => key.length > 0 && key.every((v) => values.has(v)));
+
+/** A resource transition with how requests name the resource (sim/resource-ref.ts). */
+export type KeyedTransition = SimulationReport['transitions'][number] & { keys: ReadonlyArray<ReadonlyArray<string>> };
+
 /** Groups poll checks into loops and finds when each awaited change actually happened. */
-export function pollLoops(checks: PollCheck[], transitions: SimulationReport['transitions']): PollReport[] {
+export function pollLoops(checks: PollCheck[], transitions: KeyedTransition[]): PollReport[] {
   const loops: PollReport[] = [];
   const open = new Map<string, PollReport>();
   for (const c of checks) {
@@ -241,7 +250,8 @@ export function pollLoops(checks: PollCheck[], transitions: SimulationReport['tr
     if (c.done) {
       loop.doneAt = c.at;
       // A resource created the instant the loop finished was made by the next step, not awaited by this one.
-      const relevant = transitions.filter((t) => t.at >= loop!.startedAt && t.at <= c.at && !(t.from === null && t.at === c.at) && mentions(c.subject, t.resource));
+      const values = namedValues(c.subject);
+      const relevant = transitions.filter((t) => t.at >= loop!.startedAt && t.at <= c.at && !(t.from === null && t.at === c.at) && names(values, t));
       loop.readyAt = relevant.length ? Math.max(...relevant.map((t) => t.at)) : loop.startedAt;
       loop.lateSeconds = Math.max(0, c.at - loop.readyAt);
       open.delete(key);
@@ -332,11 +342,12 @@ export function buildReport(r: {
   const awsCalls: AwsCallReport[] = r.sim.calls
     .filter((c) => c.execution === r.executionName)
     .map((c) => ({ at: rel(c.at), state: c.state ?? null, account: c.account, region: c.region, service: c.service, operation: c.operation, input: redactTokens(c.input, tokens), error: c.error ?? null, ...(c.effects ? { effects: c.effects } : {}) }));
-  const transitions = r.sim.transitions
+  const keyed: KeyedTransition[] = r.sim.transitions
     .filter((t) => t.at >= r.startedAt && t.at <= r.endedAt)
-    .map((t) => ({ at: rel(t.at), resource: t.resource, from: t.from ?? null, to: t.to }));
+    .map((t) => ({ at: rel(t.at), resource: t.resource, from: t.from ?? null, to: t.to, keys: t.keys }));
+  const transitions = keyed.map(({ keys: _keys, ...t }) => t);
   const { phases, failedAt } = phasesOf(r.states, new Set(r.topLevelStates), { failurePath: new Set(r.failurePath ?? []), endedAt: virtualSeconds });
-  const polls = pollLoops(r.pollChecks, transitions);
+  const polls = pollLoops(r.pollChecks, keyed);
   const pollStates = new Set(r.pollChecks.map((c) => c.state));
   return {
     workflow: r.workflow,

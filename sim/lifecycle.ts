@@ -2,6 +2,7 @@
  * Lazy life cycles: a resource is in `state` until `next.at`, then moves to `next.state`
  * (and maybe onwards). Settling on read keeps the model simple and exact on the virtual clock.
  */
+import type { ResourceRef } from './resource-ref';
 import type { Simulator } from './simulator';
 
 export interface Lifecycle<S extends string = string> {
@@ -19,7 +20,7 @@ export function lifecycle<S extends string>(state: S, now: number): Lifecycle<S>
 /** Sets the state now and schedules the following ones (each `after` seconds after the previous). */
 export function transition<S extends string>(
   sim: Simulator,
-  id: string,
+  id: ResourceRef,
   lc: Lifecycle<S>,
   now: number,
   state: S,
@@ -39,7 +40,7 @@ export function transition<S extends string>(
 }
 
 /** Applies the scheduled transitions that are due. Returns true if the state changed. */
-export function settle<S extends string>(sim: Simulator, id: string, lc: Lifecycle<S>, now: number): boolean {
+export function settle<S extends string>(sim: Simulator, id: ResourceRef, lc: Lifecycle<S>, now: number): boolean {
   let changed = false;
   while (lc.next.length > 0 && lc.next[0].at <= now) {
     const step = lc.next.shift()!;

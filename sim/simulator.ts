@@ -12,6 +12,7 @@ import { VirtualClock } from './clock';
 import { FaultInjector } from './faults';
 import { TaskTokenBroker } from './task-tokens';
 import type { BucketSpec, Timings, WorldSeed } from './world';
+import type { ResourceRef } from './resource-ref';
 
 export interface AwsCallRecord {
   /** Virtual epoch ms. */
@@ -84,6 +85,8 @@ export interface SimHttpHost {
 export interface ResourceTransition {
   readonly at: number;
   readonly resource: string;
+  /** How requests name the resource (ResourceRef.keys). */
+  readonly keys: ReadonlyArray<ReadonlyArray<string>>;
   readonly from: string | undefined;
   readonly to: string;
 }
@@ -203,10 +206,10 @@ export class Simulator {
     return `${prefix}${hex}`;
   }
 
-  recordTransition(resource: string, from: string | undefined, to: string, at: number): void {
+  recordTransition(ref: ResourceRef, from: string | undefined, to: string, at: number): void {
     const last = this.transitions[this.transitions.length - 1];
-    if (last && last.resource === resource && last.at === at && last.from === from && last.to === to) return; // recorded twice by one call
-    this.transitions.push({ at, resource, from, to });
+    if (last && last.resource === ref.name && last.at === at && last.from === from && last.to === to) return; // recorded twice by one call
+    this.transitions.push({ at, resource: ref.name, keys: ref.keys, from, to });
   }
 
   /** Seconds of virtual time since the simulation started. */

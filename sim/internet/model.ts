@@ -19,6 +19,7 @@ import { awsPrefixStates } from './aws-view';
 import { autnum, bootstrapFile, ipNetwork, json, rdapNotFound, ripestat, ripestatError, statTime, validatorExport, type RdapRecordSeed } from './responses';
 import { changeTimes, collectorPeers, peerRoutes, type Announcer, type Peer, type Segment } from './routing';
 import { applyStateFaults, InternetWorldSection, parseInternetFault, REQUEST_FAULTS, stateFaultsOf, type InternetService, type InternetWorld } from './world';
+import { resourceRef } from '../resource-ref';
 
 export const IANA_HOST = 'data.iana.org';
 export const RIPESTAT_HOST = 'stat.ripe.net';
@@ -168,7 +169,7 @@ function recordConvergence(state: InternetState, sim: Simulator, now: number): v
       const others = routes.length - expected;
       if (100 * expected >= bgp.visibilityPercent * state.peers.length && 100 * others <= bgp.oldOriginMaxPercent * state.peers.length) {
         state.converged.add(key);
-        sim.recordTransition(`bgp:${prefix}`, 'converging', `seen from AS${last.origin}`, t);
+        sim.recordTransition(resourceRef(`bgp:${prefix}`, [prefix]), 'converging', `seen from AS${last.origin}`, t);
         break;
       }
     }

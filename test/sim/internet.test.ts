@@ -13,6 +13,7 @@ import { parseInternetFault, withInternetFaults } from '../../sim/internet/world
 import { httpRequest } from '../../platform/http';
 import { byoasnSim } from '../support/byoasn';
 import { CERTIFICATE, EXAMPLES, exampleSim, exampleWorldJson, within } from '../support/world';
+import { resourceRef } from '../../sim/resource-ref';
 
 const get = async (url: string) => {
   const res = await httpRequest({ url });
@@ -84,7 +85,7 @@ describe('route collectors in virtual time', () => {
     // Seed AWS's side as the EC2 model has it after AdvertiseByoipCidr: advertised from now.
     const ipam = sim.state<any>('ec2.ipam');
     ipam.byoipCidrs.push({ account: '111122223333', region: 'us-east-1', Cidr: '198.18.0.0/24', IpamPoolId: 'p', AdvertisementType: 'anycast', lc: { state: 'advertised', since: sim.clock.now(), next: [] } });
-    sim.recordTransition('byoip:198.18.0.0/24', 'pending-advertising', 'advertised', sim.clock.now());
+    sim.recordTransition(resourceRef('byoip:198.18.0.0/24', ['198.18.0.0/24']), 'pending-advertising', 'advertised', sim.clock.now());
     const seen = () => visibilityNow(sim, '198.18.0.0/24').byOrigin[16509] ?? 0;
     expect(seen()).toBeLessThan(5);
     at(20);
@@ -107,7 +108,7 @@ describe('route collectors in virtual time', () => {
     const sim = exampleSim();
     const ipam = sim.state<any>('ec2.ipam');
     ipam.byoipCidrs.push({ account: '111122223333', region: 'us-east-1', Cidr: '198.18.1.0/24', IpamPoolId: 'p', AdvertisementType: 'anycast', lc: { state: 'advertised', since: sim.clock.now(), next: [] } });
-    sim.recordTransition('byoip:198.18.1.0/24', 'pending-advertising', 'advertised', sim.clock.now());
+    sim.recordTransition(resourceRef('byoip:198.18.1.0/24', ['198.18.1.0/24']), 'pending-advertising', 'advertised', sim.clock.now());
     sim.clock.advance(200_000); // 20 s delay + 60 s withdrawal spread
     expect(visibilityNow(sim, '198.18.1.0/24').byOrigin).toEqual({ 16509: expect.any(Number) });
   });

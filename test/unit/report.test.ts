@@ -12,14 +12,27 @@ describe('poll lateness and the lower bound', () => {
     { state: 'AwaitProvisioned', at: 1100, subject, done: false },
     { state: 'AwaitProvisioned', at: 2500, subject, done: true },
   ];
+  const poolCidr = [['ipam-pool-0abc', '198.18.0.0/22']];
   const transitions = [
-    { at: 50, resource: 'ipam-pool-0abc/198.18.0.0/22', from: null, to: 'pending-provision' },
-    { at: 2000, resource: 'ipam-pool-0abc/198.18.0.0/22', from: 'pending-provision', to: 'provisioned' },
-    { at: 2400, resource: 'distribution:E1OTHER0000001', from: 'Deployed', to: 'InProgress' },
+    { at: 50, resource: 'pool-cidr:ipam-pool-0abc/198.18.0.0/22', keys: poolCidr, from: null, to: 'pending-provision' },
+    { at: 2000, resource: 'pool-cidr:ipam-pool-0abc/198.18.0.0/22', keys: poolCidr, from: 'pending-provision', to: 'provisioned' },
+    { at: 2400, resource: 'distribution:E1OTHER0000001', keys: [['E1OTHER0000001']], from: 'Deployed', to: 'InProgress' },
   ];
 
   it('finds when the awaited change happened from the resources the check asked about', () => {
     expect(pollLoops(checks, transitions)).toEqual([{ state: 'AwaitProvisioned', subject, checks: 3, startedAt: 100, doneAt: 2500, readyAt: 2000, lateSeconds: 500 }]);
+  });
+
+  it('ties a poll to a resource by every value of one of its keys, exactly (not by strings that contain each other)', () => {
+    const pool = { at: 2300, resource: 'ipam-pool:ipam-pool-0abc', keys: [['ipam-pool-0abc']], from: 'create-in-progress', to: 'create-complete' };
+    const otherCidr = { at: 2450, resource: 'pool-cidr:ipam-pool-0abc/198.18.0.0/2', keys: [['ipam-pool-0abc', '198.18.0.0/2']], from: 'pending-provision', to: 'provisioned' };
+    // The pool itself (named by the check) counts; a CIDR the check did not name does not, though its strings overlap.
+    expect(pollLoops(checks, [...transitions, pool, otherCidr])[0].readyAt).toBe(2300);
+    // An ASN named as a number in the input, and one of two alternative keys (an accelerator by ARN or by name).
+    const asn = [{ state: 'AwaitAsn', at: 0, subject: JSON.stringify({ asn: 64496 }), done: false }, { state: 'AwaitAsn', at: 90, subject: JSON.stringify({ asn: 64496 }), done: true }];
+    expect(pollLoops(asn, [{ at: 60, resource: 'byoasn:AS64496', keys: [['64496']], from: 'pending-provision', to: 'provisioned' }])[0].readyAt).toBe(60);
+    const acc = [{ state: 'AwaitGone', at: 0, subject: JSON.stringify({ acceleratorArn: 'arn:x' }), done: false }, { state: 'AwaitGone', at: 90, subject: JSON.stringify({ acceleratorArn: 'arn:x' }), done: true }];
+    expect(pollLoops(acc, [{ at: 70, resource: 'accelerator:web', keys: [['arn:x'], ['web']], from: 'IN_PROGRESS', to: 'DELETED' }])[0].readyAt).toBe(70);
   });
 
   it('subtracts top-level lateness, and only the last-finishing branch inside a Map', () => {

@@ -18,6 +18,7 @@ import type { CloudFrontState, DistStatus, ListStatus, SimAnycastList, SimDistri
 
 export type { CloudFrontState, SimAnycastList, SimDistribution, SimVpcOrigin } from './state';
 import { registerShareableResource } from '../ram';
+import { resourceRef } from '../../resource-ref';
 
 const DistributionSeed = z.object({
   id: z.string(),
@@ -191,9 +192,9 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
   },
 
   settle(state, now, sim) {
-    for (const l of state.anycastLists) settle(sim, `anycast-ip-list:${l.Id}`, l.lc, now);
+    for (const l of state.anycastLists) settle(sim, resourceRef(`anycast-ip-list:${l.Id}`, [l.Id]), l.lc, now);
     for (const d of state.distributions) {
-      if (settle(sim, `distribution:${d.Id}`, d.lc, now) && d.lc.state === 'Deployed') d.deployedConfig = d.config;
+      if (settle(sim, resourceRef(`distribution:${d.Id}`, [d.Id]), d.lc, now) && d.lc.state === 'Deployed') d.deployedConfig = d.config;
     }
     settleVpcOrigins(state, now, sim);
   },
@@ -248,7 +249,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
         Id: id, Arn: `arn:aws:cloudfront::${ctx.account}:anycastiplist/${id}`, account: ctx.account, Name: input.Name, IpCount: input.IpCount,
         IpAddressType: input.IpAddressType ?? 'ipv4', cidrs, lc: lifecycle<ListStatus>('Deploying', ctx.now), ETag: newEtag(ctx.state), LastModifiedTime: ctx.now, Tags: input.Tags,
       };
-      transition(ctx.sim, `anycast-ip-list:${id}`, list.lc, ctx.now, 'Deploying', { state: 'Deployed', afterSeconds: ctx.timings.anycastListDeploy });
+      transition(ctx.sim, resourceRef(`anycast-ip-list:${id}`, [id]), list.lc, ctx.now, 'Deploying', { state: 'Deployed', afterSeconds: ctx.timings.anycastListDeploy });
       ctx.state.anycastLists.push(list);
       return { AnycastIpList: describeList(list, ipam), ETag: list.ETag };
     },
@@ -273,7 +274,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
       const user = ctx.state.distributions.find((d) => d.account === ctx.account && d.config.AnycastIpListId === l.Id);
       if (user) throw awsError('CannotDeleteEntityWhileInUse', `The Anycast static IP list ${l.Id} is associated with distribution ${user.Id}`, 409);
       if (l.lc.state === 'Deploying') throw awsError('IllegalDelete', `The Anycast static IP list ${l.Id} is still deploying`);
-      transition(ctx.sim, `anycast-ip-list:${l.Id}`, l.lc, ctx.now, 'Deleting', { state: 'Deleted', afterSeconds: ctx.timings.anycastListDelete });
+      transition(ctx.sim, resourceRef(`anycast-ip-list:${l.Id}`, [l.Id]), l.lc, ctx.now, 'Deleting', { state: 'Deleted', afterSeconds: ctx.timings.anycastListDelete });
       return {};
     },
 
@@ -321,7 +322,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
       d.ETag = newEtag(ctx.state);
       d.LastModifiedTime = ctx.now;
       // Every change restarts propagation to the edge.
-      transition(ctx.sim, `distribution:${d.Id}`, d.lc, ctx.now, 'InProgress', { state: 'Deployed', afterSeconds: ctx.timings.distributionDeploy });
+      transition(ctx.sim, resourceRef(`distribution:${d.Id}`, [d.Id]), d.lc, ctx.now, 'InProgress', { state: 'Deployed', afterSeconds: ctx.timings.distributionDeploy });
       return { Distribution: describeDistribution(d), ETag: d.ETag };
     },
   },

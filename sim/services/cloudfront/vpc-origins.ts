@@ -17,6 +17,7 @@ import type { OpContext, Simulator } from '../../simulator';
 import type { CloudFrontState, SimDistribution, SimVpcOrigin, VpcOriginStatus } from './state';
 import type { ElbState } from '../elbv2';
 import { vpcOriginSharedWith } from '../ram';
+import { resourceRef } from '../../resource-ref';
 
 const VpcOriginSeed = z.object({
   id: z.string().regex(/^vo_[A-Za-z0-9]+$/),
@@ -59,7 +60,7 @@ export function seedVpcOrigins(world: Record<string, unknown>, sim: Simulator, e
 }
 
 export function settleVpcOrigins(state: CloudFrontState, now: number, sim: Simulator): void {
-  for (const v of state.vpcOrigins) settle(sim, `vpc-origin:${v.Id}`, v.lc, now);
+  for (const v of state.vpcOrigins) settle(sim, resourceRef(`vpc-origin:${v.Id}`, [v.Id]), v.lc, now);
 }
 
 export function describeVpcOrigin(v: SimVpcOrigin) {
@@ -114,7 +115,7 @@ function validateEndpoint(ctx: OpContext<CloudFrontState>, cfg: Record<string, a
 
 function startDeploy(ctx: OpContext<CloudFrontState>, v: SimVpcOrigin): void {
   const lb = ctx.sim.state<ElbState>('elbv2').loadBalancers.find((x) => x.arn === v.endpoint.Arn);
-  transition(ctx.sim, `vpc-origin:${v.Id}`, v.lc, ctx.now, 'Deploying', { state: lb?.vpcOriginFails ? 'Failed' : 'Deployed', afterSeconds: deploySeconds(ctx.timings, v.Id) });
+  transition(ctx.sim, resourceRef(`vpc-origin:${v.Id}`, [v.Id]), v.lc, ctx.now, 'Deploying', { state: lb?.vpcOriginFails ? 'Failed' : 'Deployed', afterSeconds: deploySeconds(ctx.timings, v.Id) });
 }
 
 export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
@@ -132,7 +133,7 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
         Id: id, Arn: vpcOriginArn(ctx.account, id), account: ctx.account, endpoint, lc: lifecycle<VpcOriginStatus>('Deploying', ctx.now),
         ETag: etag(ctx.state), CreatedTime: ctx.now, LastModifiedTime: ctx.now, Tags: tags,
       };
-      ctx.sim.recordTransition(`vpc-origin:${id}`, undefined, 'Deploying', ctx.now);
+      ctx.sim.recordTransition(resourceRef(`vpc-origin:${id}`, [id]), undefined, 'Deploying', ctx.now);
       startDeploy(ctx, v);
       ctx.state.vpcOrigins.push(v);
       return { VpcOrigin: describeVpcOrigin(v), ETag: v.ETag, Location: `https://cloudfront.amazonaws.com/2020-05-31/vpc-origin/${id}` };
@@ -172,7 +173,7 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
       const users = distributionsUsing(ctx.state, v);
       if (users.length) throw awsError('CannotDeleteEntityWhileInUse', `VPC origin ${v.Id} is currently associated with one or more distributions (${users.map((d) => d.Id).join(', ')}). Please disassociate it before updating or deleting.`, 409);
       if (v.lc.state === 'Deploying' || v.lc.state === 'Deleting') throw awsError('IllegalDelete', `VPC origin ${v.Id} is ${v.lc.state}; try again when it is Deployed`);
-      transition(ctx.sim, `vpc-origin:${v.Id}`, v.lc, ctx.now, 'Deleting', { state: 'Deleted', afterSeconds: ctx.timings.vpcOriginDelete ?? 300 });
+      transition(ctx.sim, resourceRef(`vpc-origin:${v.Id}`, [v.Id]), v.lc, ctx.now, 'Deleting', { state: 'Deleted', afterSeconds: ctx.timings.vpcOriginDelete ?? 300 });
       v.LastModifiedTime = ctx.now;
       return { VpcOrigin: describeVpcOrigin(v), ETag: v.ETag };
     },

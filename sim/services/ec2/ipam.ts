@@ -16,6 +16,14 @@ import { awsError } from '../../aws-error';
 import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
 import { page } from '../../paging';
 import type { OpContext, ServiceModel, Simulator } from '../../simulator';
+import { resourceRef } from '../../resource-ref';
+
+/** The report's names for IPAM's resources, and how requests name them (sim/resource-ref.ts). */
+const poolRef = (poolId: string) => resourceRef(`ipam-pool:${poolId}`, [poolId]);
+const poolCidrRef = (poolId: string, cidr: string) => resourceRef(`pool-cidr:${poolId}/${cidr}`, [poolId, cidr]);
+const byoipRef = (cidr: string) => resourceRef(`byoip:${cidr}`, [cidr]);
+const byoasnRef = (asn: string) => resourceRef(`byoasn:AS${asn}`, [asn]);
+const asnAssociationRef = (asn: string, cidr: string) => resourceRef(`asn-association:AS${asn}/${cidr}`, [asn, cidr]);
 
 const AMAZON_ASNS = [16509, 14618];
 
@@ -427,16 +435,16 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
   },
 
   settle(state, now, sim) {
-    for (const p of state.pools) settle(sim, p.IpamPoolId, p.lc, now);
+    for (const p of state.pools) settle(sim, poolRef(p.IpamPoolId), p.lc, now);
     for (const c of state.poolCidrs) {
-      const changed = settle(sim, `${c.IpamPoolId}/${c.Cidr}`, c.lc, now);
+      const changed = settle(sim, poolCidrRef(c.IpamPoolId, c.Cidr), c.lc, now);
       if (!changed) continue;
       if (c.lc.state === 'failed-provision' && c.outcome && !c.outcome.ok) {
         c.FailureReason = { Code: c.outcome.code, Message: c.outcome.message };
       }
       const pool = state.pools.find((p) => p.IpamPoolId === c.IpamPoolId)!;
       if (c.lc.state === 'provisioned' && pool.AwsService && !findByoip(state, pool.OwnerId, pool.region, c.Cidr)) {
-        sim.recordTransition(`byoip:${c.Cidr}`, undefined, 'provisioned', c.lc.since);
+        sim.recordTransition(byoipRef(c.Cidr), undefined, 'provisioned', c.lc.since);
         state.byoipCidrs.push({
           account: pool.OwnerId, region: pool.region, Cidr: c.Cidr, IpamPoolId: pool.IpamPoolId,
           AdvertisementType: pool.AwsService === 'global-services' ? 'anycast' : 'unicast',
@@ -445,17 +453,17 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       }
       if (c.lc.state === 'deprovisioned') {
         const b = findByoip(state, pool.OwnerId, pool.region, c.Cidr);
-        if (b) transition(sim, `byoip:${b.Cidr}`, b.lc, c.lc.since, 'deprovisioned');
+        if (b) transition(sim, byoipRef(b.Cidr), b.lc, c.lc.since, 'deprovisioned');
       }
     }
     for (const b of state.byoipCidrs) {
-      settle(sim, `byoip:${b.Cidr}`, b.lc, now);
+      settle(sim, byoipRef(b.Cidr), b.lc, now);
       for (const a of b.asnAssociations ?? []) {
-        if (settle(sim, `asn-association:AS${a.Asn}/${b.Cidr}`, a.lc, now) && a.lc.state === 'failed-association' && a.outcome && !a.outcome.ok) a.StatusMessage = a.outcome.message;
+        if (settle(sim, asnAssociationRef(a.Asn, b.Cidr), a.lc, now) && a.lc.state === 'failed-association' && a.outcome && !a.outcome.ok) a.StatusMessage = a.outcome.message;
       }
     }
     for (const a of state.byoasns) {
-      if (settle(sim, `byoasn:AS${a.Asn}`, a.lc, now) && a.lc.state === 'failed-provision' && a.outcome && !a.outcome.ok) a.StatusMessage = a.outcome.message;
+      if (settle(sim, byoasnRef(a.Asn), a.lc, now) && a.lc.state === 'failed-provision' && a.outcome && !a.outcome.ok) a.StatusMessage = a.outcome.message;
     }
   },
 
@@ -515,7 +523,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
         ClientToken: input.ClientToken, lc: lifecycle<PoolState>('create-in-progress', ctx.now),
       };
       pool.IpamPoolArn = poolArn(pool);
-      transition(ctx.sim, pool.IpamPoolId, pool.lc, ctx.now, 'create-in-progress', { state: 'create-complete', afterSeconds: ctx.timings.ipamPoolCreate });
+      transition(ctx.sim, poolRef(pool.IpamPoolId), pool.lc, ctx.now, 'create-in-progress', { state: 'create-complete', afterSeconds: ctx.timings.ipamPoolCreate });
       ctx.state.pools.push(pool);
       return { IpamPool: describePool(pool) };
     },
@@ -543,7 +551,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       }
       const children = ctx.state.pools.filter((p) => p.SourceIpamPoolId === pool.IpamPoolId && visiblePool(p));
       if (children.length > 0) throw awsError('IncorrectState', `The pool ${pool.IpamPoolId} has child pools (${children.map((c) => c.IpamPoolId).join(', ')})`);
-      transition(ctx.sim, pool.IpamPoolId, pool.lc, ctx.now, 'delete-in-progress', { state: 'delete-complete', afterSeconds: ctx.timings.ipamPoolDelete });
+      transition(ctx.sim, poolRef(pool.IpamPoolId), pool.lc, ctx.now, 'delete-in-progress', { state: 'delete-complete', afterSeconds: ctx.timings.ipamPoolDelete });
       return { IpamPool: describePool(pool) };
     },
 
@@ -562,7 +570,6 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       const active = ctx.state.poolCidrs.filter((c) => ACTIVE_CIDR.includes(c.lc.state));
       const clash = active.find((c) => c.IpamPoolId === pool.IpamPoolId && overlaps(parseCidr(c.Cidr), target));
       if (clash) throw awsError('InvalidParameterValue', `The CIDR ${cidr} overlaps ${clash.Cidr}, already in pool ${pool.IpamPoolId} (${clash.lc.state})`);
-      const id = `${pool.IpamPoolId}/${cidr}`;
       let record: SimPoolCidr;
       if (!pool.SourceIpamPoolId) {
         // Top-level BYOIP pool: domain control is verified here.
@@ -580,7 +587,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
         const outcome = input.VerificationMethod === 'dns-token' ? { ok: true as const, seconds: undefined } : verifyProvision(ctx, cidr, input.CidrAuthorizationContext);
         record = { IpamPoolId: pool.IpamPoolId, IpamPoolCidrId: ctx.sim.nextId('ipam-pool-cidr-'), Cidr: cidr, lc: lifecycle<PoolCidrState>('pending-provision', ctx.now), outcome: outcome.ok ? { ok: true } : outcome };
         const seconds = outcome.ok ? outcome.seconds ?? ctx.timings.byoipProvision : Math.min(ctx.timings.byoipProvision, 1800);
-        transition(ctx.sim, id, record.lc, ctx.now, 'pending-provision', { state: outcome.ok ? 'provisioned' : 'failed-provision', afterSeconds: seconds });
+        transition(ctx.sim, poolCidrRef(pool.IpamPoolId, cidr), record.lc, ctx.now, 'pending-provision', { state: outcome.ok ? 'provisioned' : 'failed-provision', afterSeconds: seconds });
       } else {
         const parentCidrs = ctx.state.poolCidrs.filter((c) => c.IpamPoolId === pool.SourceIpamPoolId && c.lc.state === 'provisioned');
         if (!parentCidrs.some((c) => contains(parseCidr(c.Cidr), target))) {
@@ -595,7 +602,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
         });
         if (siblingClash) throw awsError('InvalidParameterValue', `The CIDR ${cidr} is already allocated to pool ${siblingClash.IpamPoolId}`);
         record = { IpamPoolId: pool.IpamPoolId, IpamPoolCidrId: ctx.sim.nextId('ipam-pool-cidr-'), Cidr: cidr, lc: lifecycle<PoolCidrState>('pending-provision', ctx.now) };
-        transition(ctx.sim, id, record.lc, ctx.now, 'pending-provision', { state: 'provisioned', afterSeconds: ctx.timings.childPoolProvision });
+        transition(ctx.sim, poolCidrRef(pool.IpamPoolId, cidr), record.lc, ctx.now, 'pending-provision', { state: 'provisioned', afterSeconds: ctx.timings.childPoolProvision });
       }
       ctx.state.poolCidrs.push(record);
       return { IpamPoolCidr: describePoolCidr(record) };
@@ -634,7 +641,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
         const user = check(ctx.sim, ctx.account, cidr);
         if (user) throw awsError('IncorrectState', `The CIDR ${cidr} has an allocation for ${user}; release it first`);
       }
-      transition(ctx.sim, `${pool.IpamPoolId}/${cidr}`, record.lc, ctx.now, 'pending-deprovision', { state: 'deprovisioned', afterSeconds: ctx.timings.poolCidrDeprovision });
+      transition(ctx.sim, poolCidrRef(pool.IpamPoolId, cidr), record.lc, ctx.now, 'pending-deprovision', { state: 'deprovisioned', afterSeconds: ctx.timings.poolCidrDeprovision });
       return { IpamPoolCidr: describePoolCidr(record) };
     },
 
@@ -666,7 +673,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       // What this call does to the internet, for reports and the safety invariant.
       ctx.note(b.lc.state === 'provisioned' ? 'advertised' : asn === AWS_ASN ? 'origin-asn-to-aws' : 'origin-asn-to-custom');
       b.advertisedAsn = asn;
-      transition(ctx.sim, `byoip:${b.Cidr}`, b.lc, ctx.now, 'pending-advertising', { state: 'advertised', afterSeconds: ctx.timings.advertise });
+      transition(ctx.sim, byoipRef(b.Cidr), b.lc, ctx.now, 'pending-advertising', { state: 'advertised', afterSeconds: ctx.timings.advertise });
       return { ByoipCidr: describeByoip(b) };
     },
 
@@ -678,7 +685,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       if (b.lc.state !== 'advertised') throw awsError('IncorrectState', `The BYOIP CIDR ${cidr} is ${b.lc.state}`);
       enforceAdvertiseRate(ctx);
       b.advertisedAsn = undefined;
-      transition(ctx.sim, `byoip:${b.Cidr}`, b.lc, ctx.now, 'pending-withdrawal', { state: 'provisioned', afterSeconds: ctx.timings.withdraw });
+      transition(ctx.sim, byoipRef(b.Cidr), b.lc, ctx.now, 'pending-withdrawal', { state: 'provisioned', afterSeconds: ctx.timings.withdraw });
       return { ByoipCidr: describeByoip(b) };
     },
 
@@ -721,7 +728,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       const outcome = verifyAsnProvision(ctx, asn, auth);
       const record: SimByoasn = { account: ctx.account, region: ctx.region, IpamId: ipam.ipamId, Asn: asn, lc: lifecycle<AsnState>('pending-provision', ctx.now), outcome };
       const seconds = outcome.ok ? outcome.seconds ?? timing(ctx, 'byoasnProvision', 300) : Math.min(timing(ctx, 'byoasnProvision', 300), 300);
-      transition(ctx.sim, `byoasn:AS${asn}`, record.lc, ctx.now, 'pending-provision', { state: outcome.ok ? 'provisioned' : 'failed-provision', afterSeconds: seconds });
+      transition(ctx.sim, byoasnRef(asn), record.lc, ctx.now, 'pending-provision', { state: outcome.ok ? 'provisioned' : 'failed-provision', afterSeconds: seconds });
       // A failed or deprovisioned record of the same ASN is replaced by the new attempt.
       ctx.state.byoasns = ctx.state.byoasns.filter((a) => !(a.account === ctx.account && a.Asn === asn));
       ctx.state.byoasns.push(record);
@@ -755,7 +762,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       if (current && current.lc.state !== 'failed-association') throw awsError('IncorrectState', `AS${asn} and ${cidr} are ${current.lc.state}`);
       const outcome = verifyAssociation(ctx.state, cidr, asn);
       const association: SimAsnAssociation = { Asn: asn, lc: lifecycle<AsnAssociationState>('pending-association', ctx.now), outcome };
-      transition(ctx.sim, `asn-association:AS${asn}/${cidr}`, association.lc, ctx.now, 'pending-association', {
+      transition(ctx.sim, asnAssociationRef(asn, cidr), association.lc, ctx.now, 'pending-association', {
         state: outcome.ok ? 'associated' : 'failed-association', afterSeconds: timing(ctx, 'asnAssociate', 120),
       });
       b.asnAssociations = [...(b.asnAssociations ?? []).filter((a) => a.Asn !== asn), association];
@@ -775,7 +782,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       if (b.advertisedAsn === asn && (b.lc.state === 'advertised' || b.lc.state === 'pending-advertising')) {
         throw awsError('IncorrectState', `${cidr} is advertised with AS${asn}; advertise it with the AWS ASN or withdraw it first`);
       }
-      transition(ctx.sim, `asn-association:AS${asn}/${cidr}`, current.lc, ctx.now, 'pending-disassociation', { state: 'disassociated', afterSeconds: timing(ctx, 'asnDisassociate', 120) });
+      transition(ctx.sim, asnAssociationRef(asn, cidr), current.lc, ctx.now, 'pending-disassociation', { state: 'disassociated', afterSeconds: timing(ctx, 'asnDisassociate', 120) });
       current.StatusMessage = undefined;
       return { AsnAssociation: { Asn: asn, Cidr: cidr, State: current.lc.state } };
     },
@@ -792,7 +799,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
         .filter((b) => liveAssociations(b).some((a) => a.Asn === asn && a.lc.state !== 'failed-association'))
         .map((b) => b.Cidr);
       if (still.length > 0) throw awsError('IncorrectState', `AS${asn} is still associated with ${still.join(', ')}; disassociate it from every CIDR first`);
-      transition(ctx.sim, `byoasn:AS${asn}`, record.lc, ctx.now, 'pending-deprovision', { state: 'deprovisioned', afterSeconds: timing(ctx, 'byoasnDeprovision', 300) });
+      transition(ctx.sim, byoasnRef(asn), record.lc, ctx.now, 'pending-deprovision', { state: 'deprovisioned', afterSeconds: timing(ctx, 'byoasnDeprovision', 300) });
       return { Byoasn: describeByoasn(record) };
     },
   },

@@ -14,10 +14,11 @@ import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../l
 import { page } from '../../paging';
 import type { OpContext, ServiceModel, Simulator } from '../../simulator';
 import { publicationInfo } from '../ip-ranges';
+import { resourceRef, type ResourceRef } from '../../resource-ref';
 
-/** A prefix list in the report's transitions: by name (what the sync's polls ask for) and id. */
-function prefixListResource(pl: { PrefixListName: string; PrefixListId: string }): string {
-  return `prefix-list:${pl.PrefixListName} ${pl.PrefixListId}`;
+/** A prefix list in the report's transitions: asked for by name (the sync's polls) or id. */
+function prefixListResource(pl: { PrefixListName: string; PrefixListId: string }): ResourceRef {
+  return resourceRef(`prefix-list:${pl.PrefixListName}`, [pl.PrefixListName], [pl.PrefixListId]);
 }
 
 type Family = 'ipv4' | 'ipv6';
@@ -429,7 +430,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
         Tags: tagsOf(input.TagSpecifications), ingress: [], egress: [{ ruleId: ctx.sim.nextId('sgr-'), protocol: '-1', cidrIpv4: '0.0.0.0/0' }],
       };
       ctx.state.groups.push(g);
-      ctx.sim.recordTransition(`security-group:${g.GroupId}`, undefined, 'created', ctx.now);
+      ctx.sim.recordTransition(resourceRef(`security-group:${g.GroupId}`, [g.GroupId]), undefined, 'created', ctx.now);
       return { GroupId: g.GroupId, Tags: g.Tags, SecurityGroupArn: describeGroup(g).SecurityGroupArn };
     },
 
@@ -440,7 +441,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
       const referrer = ctx.state.groups.find((o) => o !== g && [...o.ingress, ...o.egress].some((r) => r.referencedGroupId === g.GroupId));
       if (referrer) throw awsError('DependencyViolation', `resource ${g.GroupId} has a dependent object (referenced by ${referrer.GroupId})`);
       ctx.state.groups.splice(ctx.state.groups.indexOf(g), 1);
-      ctx.sim.recordTransition(`security-group:${g.GroupId}`, 'created', 'deleted', ctx.now);
+      ctx.sim.recordTransition(resourceRef(`security-group:${g.GroupId}`, [g.GroupId]), 'created', 'deleted', ctx.now);
       return { Return: true, GroupId: g.GroupId };
     },
 

@@ -19,6 +19,9 @@ import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../l
 import { page } from '../../paging';
 import type { OpContext, ServiceModel, Simulator } from '../../simulator';
 import { registryPrefixFor, type IpamState } from '../ec2/ipam';
+import { resourceRef, type ResourceRef } from '../../resource-ref';
+
+const gaCidrRef = (cidr: string) => resourceRef(`ga-byoip:${cidr}`, [cidr]);
 
 export const GA_REGION = 'us-west-2';
 const GA_ASN = 16509;
@@ -201,8 +204,8 @@ function findListener(ctx: OpContext<GlobalAcceleratorState>, arn: string | unde
 }
 
 /** An accelerator in the report's transitions: its name for people, its ARN so a poll on the ARN finds when it changed. */
-function acceleratorResource(a: { Name?: string; AcceleratorArn?: string }): string {
-  return `accelerator:${a.Name} ${a.AcceleratorArn}`;
+function acceleratorResource(a: { Name?: string; AcceleratorArn?: string }): ResourceRef {
+  return resourceRef(`accelerator:${a.Name}`, [a.AcceleratorArn ?? ''], [a.Name ?? '']);
 }
 
 /** Every configuration change redeploys the accelerator to the edge. */
@@ -341,7 +344,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
 
   settle(state, now, sim) {
     for (const c of state.cidrs) {
-      if (!settle(sim, `ga-byoip:${c.Cidr}`, c.lc, now)) continue;
+      if (!settle(sim, gaCidrRef(c.Cidr), c.lc, now)) continue;
       if (c.lc.state === 'FAILED_PROVISION') addEvent(c, c.failure ?? 'Provisioning failed', c.lc.since);
       else if (EVENT_TEXT[c.lc.state]) addEvent(c, EVENT_TEXT[c.lc.state]!, c.lc.since);
     }
@@ -405,7 +408,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       record.failure = failure;
       const seconds = registryPrefixFor(ctx.sim, cidr)?.provisionSeconds ?? timing(ctx, 'gaByoipProvision', 86_400);
       addEvent(record, 'Provisioning requested', ctx.now);
-      transition(ctx.sim, `ga-byoip:${cidr}`, record.lc, ctx.now, 'PENDING_PROVISIONING', { state: failure ? 'FAILED_PROVISION' : 'READY', afterSeconds: failure ? Math.min(seconds, 3600) : seconds });
+      transition(ctx.sim, gaCidrRef(cidr), record.lc, ctx.now, 'PENDING_PROVISIONING', { state: failure ? 'FAILED_PROVISION' : 'READY', afterSeconds: failure ? Math.min(seconds, 3600) : seconds });
       if (!same) ctx.state.cidrs.push(record);
       return { ByoipCidr: describeCidr(record) };
     },
@@ -425,7 +428,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       if (c.lc.state === 'ADVERTISING' || c.lc.state === 'PENDING_ADVERTISING') return { ByoipCidr: describeCidr(c) };
       if (c.lc.state !== 'READY' && c.lc.state !== 'FAILED_ADVERTISING') throw awsError('IncorrectCidrStateException', `The address range ${cidr} is ${c.lc.state}; it can be advertised once READY`);
       addEvent(c, 'Advertising requested', ctx.now);
-      transition(ctx.sim, `ga-byoip:${cidr}`, c.lc, ctx.now, 'PENDING_ADVERTISING', { state: 'ADVERTISING', afterSeconds: timing(ctx, 'gaAdvertise', 180) });
+      transition(ctx.sim, gaCidrRef(cidr), c.lc, ctx.now, 'PENDING_ADVERTISING', { state: 'ADVERTISING', afterSeconds: timing(ctx, 'gaAdvertise', 180) });
       return { ByoipCidr: describeCidr(c) };
     },
 
@@ -446,7 +449,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       }
       ctx.state.lastWithdraw[ctx.account] = ctx.now;
       addEvent(c, 'Withdrawal requested', ctx.now);
-      transition(ctx.sim, `ga-byoip:${cidr}`, c.lc, ctx.now, 'PENDING_WITHDRAWING', { state: 'READY', afterSeconds: timing(ctx, 'gaWithdraw', 180) });
+      transition(ctx.sim, gaCidrRef(cidr), c.lc, ctx.now, 'PENDING_WITHDRAWING', { state: 'READY', afterSeconds: timing(ctx, 'gaWithdraw', 180) });
       return { ByoipCidr: describeCidr(c) };
     },
 
@@ -462,7 +465,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       const users = usersOfRange(ctx.state, ctx.account, parseCidr(cidr));
       if (users.length) throw awsError('IncorrectCidrStateException', `The address range ${cidr} is used by accelerator(s) ${users.map((a) => a.AcceleratorArn).join(', ')}`);
       addEvent(c, 'Deprovisioning requested', ctx.now);
-      transition(ctx.sim, `ga-byoip:${cidr}`, c.lc, ctx.now, 'PENDING_DEPROVISIONING', { state: 'DEPROVISIONED', afterSeconds: timing(ctx, 'gaDeprovision', 600) });
+      transition(ctx.sim, gaCidrRef(cidr), c.lc, ctx.now, 'PENDING_DEPROVISIONING', { state: 'DEPROVISIONED', afterSeconds: timing(ctx, 'gaDeprovision', 600) });
       return { ByoipCidr: describeCidr(c) };
     },
 

@@ -13,6 +13,14 @@ import { awsError } from '../../aws-error';
 import { page } from '../../paging';
 import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
 import type { OpContext, ServiceModel, Simulator } from '../../simulator';
+import { resourceRef } from '../../resource-ref';
+
+/** The report's names for RAM's resources; requests name a share by ARN, a resource association by the resource's ARN. */
+const shareRef = (s: { name: string; arn: string }) => resourceRef(`ram-share:${s.name}`, [s.arn]);
+const invitationRef = (i: { shareName: string; shareArn: string; receiver: string; arn: string }) => resourceRef(`ram-invitation:${i.shareName}/${i.receiver}`, [i.shareArn], [i.arn]);
+// A principal (an account id) alone would tie the association to any request naming that account.
+const associationRef = (s: { name: string; arn: string }, entity: string) =>
+  resourceRef(`ram-association:${s.name}/${entity}`, [s.arn, entity], ...(entity.startsWith('arn:') ? [[entity]] : []));
 
 type ShareStatus = 'PENDING' | 'ACTIVE' | 'DELETING' | 'DELETED';
 type AssociationStatus = 'ASSOCIATING' | 'ASSOCIATED' | 'DISASSOCIATING' | 'DISASSOCIATED' | 'FAILED';
@@ -141,7 +149,7 @@ export function vpcOriginSharedWith(sim: Simulator, resourceArn: string, owner: 
 function scheduleShare(sim: Simulator, s: SimShare, now: number, seconds: number): void {
   for (const a of s.associations) {
     if (a.type === 'RESOURCE' || !a.external) {
-      transition(sim, `ram-association:${s.name}/${a.entity}`, a.lc, now, 'ASSOCIATING', { state: 'ASSOCIATED', afterSeconds: seconds });
+      transition(sim, associationRef(s, a.entity), a.lc, now, 'ASSOCIATING', { state: 'ASSOCIATED', afterSeconds: seconds });
     }
   }
 }
@@ -198,15 +206,15 @@ export const ramModel: ServiceModel<RamState> = {
 
   settle(state, now, sim) {
     for (const inv of state.invitations) {
-      if (!settle(sim, `ram-invitation:${inv.shareName}/${inv.receiver}`, inv.lc, now)) continue;
+      if (!settle(sim, invitationRef(inv), inv.lc, now)) continue;
       if (inv.lc.state !== 'EXPIRED' && inv.lc.state !== 'REJECTED') continue;
       const share = state.shares.find((s) => s.arn === inv.shareArn);
       const assoc = share?.associations.find((a) => a.type === 'PRINCIPAL' && a.entity === inv.receiver);
-      if (assoc?.lc.state === 'ASSOCIATING') transition(sim, `ram-association:${inv.shareName}/${inv.receiver}`, assoc.lc, inv.lc.since, 'FAILED');
+      if (share && assoc?.lc.state === 'ASSOCIATING') transition(sim, associationRef(share, inv.receiver), assoc.lc, inv.lc.since, 'FAILED');
     }
     for (const s of state.shares) {
-      settle(sim, `ram-share:${s.name}`, s.lc, now);
-      for (const a of s.associations) settle(sim, `ram-association:${s.name}/${a.entity}`, a.lc, now);
+      settle(sim, shareRef(s), s.lc, now);
+      for (const a of s.associations) settle(sim, associationRef(s, a.entity), a.lc, now);
     }
   },
 
@@ -261,15 +269,15 @@ export const ramModel: ServiceModel<RamState> = {
           ...principals.map((entity) => ({ entity, type: 'PRINCIPAL' as const, lc: lifecycle<AssociationStatus>('ASSOCIATING', ctx.now), creationTime: ctx.now, external: true })),
         ],
       };
-      ctx.sim.recordTransition(`ram-share:${share.name}`, undefined, 'ACTIVE', ctx.now);
+      ctx.sim.recordTransition(shareRef(share), undefined, 'ACTIVE', ctx.now);
       scheduleShare(ctx.sim, share, ctx.now, associateSeconds(ctx));
       for (const p of principals) {
         const inv: SimInvitation = {
           arn: `arn:aws:ram:${ctx.region}:${ctx.account}:resource-share-invitation/${ctx.sim.nextId('', 12)}`, shareArn: share.arn, shareName: share.name,
           sender: ctx.account, receiver: p, region: ctx.region, timestamp: ctx.now, lc: lifecycle<InvitationStatus>('PENDING', ctx.now),
         };
-        transition(ctx.sim, `ram-invitation:${share.name}/${p}`, inv.lc, ctx.now, 'PENDING', { state: 'EXPIRED', afterSeconds: invitationSeconds(resources, ctx.timings) });
-        ctx.sim.recordTransition(`ram-invitation:${share.name}/${p}`, undefined, 'PENDING', ctx.now);
+        transition(ctx.sim, invitationRef(inv), inv.lc, ctx.now, 'PENDING', { state: 'EXPIRED', afterSeconds: invitationSeconds(resources, ctx.timings) });
+        ctx.sim.recordTransition(invitationRef(inv), undefined, 'PENDING', ctx.now);
         ctx.state.invitations.push(inv);
       }
       ctx.state.shares.push(share);
@@ -312,9 +320,9 @@ const p = page(ctx, invitations.map(describeInvitation), { max: input.maxResults
       }
       const share = ctx.state.shares.find((s) => s.arn === inv.shareArn);
       if (!share || !live(share)) throw awsError('OperationNotPermittedException', `The resource share ${inv.shareArn} no longer exists`);
-      transition(ctx.sim, `ram-invitation:${inv.shareName}/${inv.receiver}`, inv.lc, ctx.now, 'ACCEPTED');
+      transition(ctx.sim, invitationRef(inv), inv.lc, ctx.now, 'ACCEPTED');
       const assoc = share.associations.find((a) => a.type === 'PRINCIPAL' && a.entity === ctx.account);
-      if (assoc) transition(ctx.sim, `ram-association:${share.name}/${assoc.entity}`, assoc.lc, ctx.now, 'ASSOCIATING', { state: 'ASSOCIATED', afterSeconds: associateSeconds(ctx) });
+      if (assoc) transition(ctx.sim, associationRef(share, assoc.entity), assoc.lc, ctx.now, 'ASSOCIATING', { state: 'ASSOCIATED', afterSeconds: associateSeconds(ctx) });
       return { resourceShareInvitation: describeInvitation(inv), clientToken: input.clientToken };
     },
 
@@ -344,7 +352,7 @@ const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaul
       for (const entity of targets) {
         const a = s.associations.find((x) => x.entity === entity && x.lc.state !== 'DISASSOCIATED');
         if (!a) throw awsError('UnknownResourceException', `${entity} is not associated with ${s.arn}`);
-        transition(ctx.sim, `ram-association:${s.name}/${a.entity}`, a.lc, ctx.now, 'DISASSOCIATING', { state: 'DISASSOCIATED', afterSeconds: associateSeconds(ctx) });
+        transition(ctx.sim, associationRef(s, a.entity), a.lc, ctx.now, 'DISASSOCIATING', { state: 'DISASSOCIATED', afterSeconds: associateSeconds(ctx) });
         changed.push(describeAssociation(s, a));
       }
       return { resourceShareAssociations: changed, clientToken: input.clientToken };
@@ -354,9 +362,9 @@ const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaul
       const s = ownShare(ctx, input.resourceShareArn);
       if (!live(s)) throw awsError('InvalidStateTransitionException', `The resource share ${s.arn} is already ${s.lc.state}`);
       const seconds = associateSeconds(ctx);
-      transition(ctx.sim, `ram-share:${s.name}`, s.lc, ctx.now, 'DELETING', { state: 'DELETED', afterSeconds: seconds });
+      transition(ctx.sim, shareRef(s), s.lc, ctx.now, 'DELETING', { state: 'DELETED', afterSeconds: seconds });
       for (const a of s.associations) {
-        if (a.lc.state !== 'DISASSOCIATED') transition(ctx.sim, `ram-association:${s.name}/${a.entity}`, a.lc, ctx.now, 'DISASSOCIATING', { state: 'DISASSOCIATED', afterSeconds: seconds });
+        if (a.lc.state !== 'DISASSOCIATED') transition(ctx.sim, associationRef(s, a.entity), a.lc, ctx.now, 'DISASSOCIATING', { state: 'DISASSOCIATED', afterSeconds: seconds });
       }
       return { returnValue: true, clientToken: input.clientToken };
     },

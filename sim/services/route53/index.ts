@@ -7,6 +7,10 @@ import * as z from 'zod';
 import { awsError } from '../../aws-error';
 import { lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
 import type { OpContext, ServiceModel } from '../../simulator';
+import { resourceRef } from '../../resource-ref';
+
+/** A change is asked for by its bare id or as /change/<id> (what ChangeResourceRecordSets answers). */
+const changeRef = (id: string) => resourceRef(`dns-change:${id}`, [id], [`/change/${id}`]);
 
 const RecordSeed = z.object({
   name: z.string(),
@@ -93,7 +97,7 @@ export const route53Model: ServiceModel<Route53State> = {
   },
 
   settle(state, now, sim) {
-    for (const c of state.changes) settle(sim, `dns-change:${c.Id}`, c.lc, now);
+    for (const c of state.changes) settle(sim, changeRef(c.Id), c.lc, now);
   },
 
   snapshot(state) {
@@ -184,7 +188,7 @@ export const route53Model: ServiceModel<Route53State> = {
       if ([...after.keys()].some((key) => !before.has(key))) ctx.note('dns-record-created');
       zone.records = working;
       const change: SimChange = { Id: ctx.sim.nextId('C', 20).toUpperCase(), SubmittedAt: ctx.now, Comment: input.ChangeBatch?.Comment, lc: lifecycle('PENDING', ctx.now), zoneId: zone.Id };
-      transition(ctx.sim, `dns-change:${change.Id}`, change.lc, ctx.now, 'PENDING', { state: 'INSYNC', afterSeconds: ctx.timings.dnsInsync });
+      transition(ctx.sim, changeRef(change.Id), change.lc, ctx.now, 'PENDING', { state: 'INSYNC', afterSeconds: ctx.timings.dnsInsync });
       ctx.state.changes.push(change);
       return describeChange(change);
     },
