@@ -6,7 +6,7 @@
  */
 import { decideApproval } from '../../tasks/approval/store';
 import { isMutating } from '../../sim/simulator';
-import { operatorView, viewDifferences } from '../../runner/world-view';
+import { operatorView, viewDifferences, type WorldView } from '../../runner/world-view';
 import { prepareScenario, scenarioFor } from '../../runner/scenarios';
 import type { SimulationReport } from '../../runner/report';
 import { callsOf, exampleInput, exampleSim, run } from '../support/world';
@@ -41,7 +41,7 @@ describe.each([
   ['onboard-cloudfront-byoip', 'CutoverDns', 'Route53', 'ChangeResourceRecordSets'],
   ['static-ip-byoip', 'EnsureEndpointGroup', 'GlobalAccelerator', 'CreateEndpointGroup'],
 ])('%s past its point of no return', (workflow, failingState, service, operation) => {
-  let clean: { report: SimulationReport; end: unknown };
+  let clean: { report: SimulationReport; end: WorldView };
   beforeAll(async () => {
     const sim = exampleSim();
     const report = await run(sim, workflow, exampleInput(workflow));
