@@ -90,8 +90,10 @@ export function sections<K extends keyof WorldView>(view: WorldView, ...names: K
   return Object.fromEntries(names.map((n) => [n, view[n]])) as Pick<WorldView, K>;
 }
 
-/** The leases (LOCK# items) a view shows still held. */
-export const leasesHeld = (view: WorldView) => view.stateItems.filter((k) => LEASE.test(k));
+/** A state item key that is a lease (LOCK#). */
+export const isLease = (key: string) => LEASE.test(key);
+/** The leases a view shows still held. */
+export const leasesHeld = (view: WorldView) => view.stateItems.filter(isLease);
 
 /** The sections that differ between two views (for a readable sweep table). */
 export function viewDifferences(before: WorldView, after: WorldView): Array<keyof WorldView> {
