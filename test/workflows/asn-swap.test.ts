@@ -10,7 +10,7 @@ import { absolute, byoasnInput, byoasnSim, byoasnWorld, CIDR_B } from '../suppor
 import { callsOf, run } from '../support/world';
 import type { Simulator } from '../../sim';
 import type { SimulationReport } from '../../runner/report';
-import { operatorView } from '../../runner/world-view';
+import { leasesHeld, operatorView } from '../../runner/world-view';
 
 const WF = 'asn-swap';
 const IPAM = 'ipam-0a1b2c3d4e5f60001';
@@ -161,7 +161,7 @@ describe('asn-swap', () => {
     // first read of AWS's network state fails; the leases are given back.
     const calls = report.awsCalls.map((c) => c.operation);
     expect(calls).toEqual(['GetSecretValue', ...Array(1).fill('PutItem'), 'DescribeByoipCidrs', ...Array(1).fill('DeleteItem')]);
-    expect(operatorView(sim).stateItems.filter((k: string) => k.startsWith('LOCK#'))).toEqual([]);
+    expect(leasesHeld(operatorView(sim))).toEqual([]);
   });
 
   it('refuses to advertise from a custom ASN without an approval or without the slot (defense in depth)', async () => {

@@ -6,7 +6,7 @@ import { errorMessage } from '../../domain/compensation';
 import type { SimulationReport } from '../../runner/report';
 import { byoasnInput, byoasnSim, byoasnWorld, CIDR_A, CIDR_B, signedAsnMessage } from '../support/byoasn';
 import { callsOf, CERTIFICATE, run, WRONG_KEY } from '../support/world';
-import { operatorView } from '../../runner/world-view';
+import { leasesHeld, operatorView } from '../../runner/world-view';
 
 const WF = 'byoasn-onboard';
 const IPAM = 'ipam-0a1b2c3d4e5f60001';
@@ -192,6 +192,6 @@ describe('byoasn-onboard', () => {
     // first read of AWS's network state fails; the leases are given back.
     const calls = report.awsCalls.map((c) => c.operation);
     expect(calls).toEqual(['GetSecretValue', ...Array(3).fill('PutItem'), 'DescribeByoipCidrs', ...Array(3).fill('DeleteItem')]);
-    expect(operatorView(sim).stateItems.filter((k: string) => k.startsWith('LOCK#'))).toEqual([]);
+    expect(leasesHeld(operatorView(sim))).toEqual([]);
   });
 });
