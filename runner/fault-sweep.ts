@@ -25,7 +25,7 @@ import { runWorkflow } from './local-runner';
 import type { SimulationReport } from './report';
 import { prepareScenario, scenarioFor, type Scenario } from './scenarios';
 import { ConformanceLog } from '../sim/conformance';
-import { operatorView, viewDifferences } from './world-view';
+import { isLease, operatorView, viewDifferences, type WorldView } from './world-view';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -89,15 +89,15 @@ export function faultPoints(report: SimulationReport): FaultPoint[] {
 }
 
 /** Differences a tolerated finishing step may leave: leases (they expire) and a TTL left at the cutover value. */
-function bestEffortLeftovers(clean: Json, after: Json): string[] | undefined {
+function bestEffortLeftovers(clean: WorldView, after: WorldView): string[] | undefined {
   const left: string[] = [];
   for (const section of viewDifferences(clean, after)) {
     if (section === 'stateItems') {
-      const extra = after.stateItems.filter((k: string) => !clean.stateItems.includes(k));
-      if (extra.some((k: string) => !k.startsWith('LOCK#')) || clean.stateItems.some((k: string) => !after.stateItems.includes(k))) return undefined;
-      left.push(...extra.map((k: string) => `lease ${k} left to expire`));
+      const extra = after.stateItems.filter((k) => !clean.stateItems.includes(k));
+      if (extra.some((k) => !isLease(k)) || clean.stateItems.some((k) => !after.stateItems.includes(k))) return undefined;
+      left.push(...extra.map((k) => `lease ${k} left to expire`));
     } else if (section === 'dns') {
-      const withoutTtl = (v: Json) => JSON.stringify(v.dns.map((z: Json) => z.records.map((r: Json) => ({ ...r, TTL: undefined }))));
+      const withoutTtl = (v: WorldView) => JSON.stringify(v.dns.map((z: Json) => z.records.map((r: Json) => ({ ...r, TTL: undefined }))));
       if (withoutTtl(clean) !== withoutTtl(after)) return undefined;
       left.push('a DNS TTL left at its cutover value');
     } else {
@@ -108,7 +108,7 @@ function bestEffortLeftovers(clean: Json, after: Json): string[] | undefined {
 }
 
 /** Allowed ranges per security group and prefix list, as "target range" strings. */
-function allowedRanges(view: Json): Set<string> {
+function allowedRanges(view: WorldView): Set<string> {
   const out = new Set<string>();
   for (const g of view.securityGroups ?? []) {
     for (const p of JSON.parse(g.rules ?? '[]')) {
@@ -147,7 +147,7 @@ async function execute(scenario: Scenario, tag: string, setup?: (sim: Json) => v
 export interface CleanRun {
   readonly scenario: Scenario;
   readonly points: FaultPoint[];
-  readonly end: Json;
+  readonly end: WorldView;
 }
 
 /** The clean run the sweep is measured against; it must succeed. */

@@ -3,6 +3,7 @@
  * otherwise a queued /24 is advertised after the execution failed and compensated.
  */
 import { callsOf, exampleInput, exampleSim, run } from '../support/world';
+import { operatorView } from '../../runner/world-view';
 
 describe('a Map whose iteration fails', () => {
   it('starts no further iteration: one advertise refused, none after it, everything compensated', async () => {
@@ -14,6 +15,6 @@ describe('a Map whose iteration fails', () => {
     expect(report.error?.name).not.toBe('CompensationIncomplete');
     const advertise = callsOf(report, 'AdvertiseByoipCidr');
     expect(advertise.map((c) => c.error?.name ?? 'ok')).toEqual(['UnauthorizedOperation']);
-    expect((sim.snapshot() as any)['ec2.ipam'].byoipCidrs.filter((b: any) => /advertis/.test(b.State))).toEqual([]);
+    expect(operatorView(sim).byoip.filter((b) => /advertis/.test(b.state))).toEqual([]);
   });
 });

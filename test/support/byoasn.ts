@@ -5,6 +5,7 @@ import { createSimulator, type Simulator } from '../../sim';
 import { formatAuthorizationMessage, signAuthorizationMessage, yyyymmdd } from '../../domain/authorization';
 import { ACCOUNT, EXAMPLES, SIGNING_KEY } from './world';
 import { mergeJson } from '../../runner/scenarios';
+import { operatorView, sections } from '../../runner/world-view';
 
 type Json = any;
 
@@ -28,18 +29,8 @@ export function signedAsnMessage(asn: string, now: Date, opts: { key?: string; a
   return { message, signature: signAuthorizationMessage(message, opts.key ?? SIGNING_KEY) };
 }
 
-/** What an operator checks: each CIDR's advertisement, origin and associations; the live ASNs. */
-export function byoasnWorld(sim: Simulator) {
-  const ipam = (sim.snapshot() as any)['ec2.ipam'];
-  return {
-    cidrs: ipam.byoipCidrs.map((b: any) => ({
-      cidr: b.Cidr, state: b.State, origin: b.advertisedAsn ?? null,
-      associations: b.AsnAssociations.map((a: any) => `${a.Asn}:${a.State}`),
-    })),
-    asns: ipam.byoasns.map((a: any) => `${a.Asn}:${a.State}`),
-    poolCidrs: ipam.poolCidrs.map((c: any) => `${c.Cidr}:${c.State}`).sort(),
-  };
-}
+/** What an operator checks: each CIDR's advertisement, origin and ASN associations; the BYOASNs; the pool CIDRs. */
+export const byoasnWorld = (sim: Simulator) => sections(operatorView(sim), 'byoip', 'byoasns', 'poolCidrs');
 
 /** Absolute virtual seconds (since the world's start) of a report's relative time. */
 export function absolute(sim: Simulator, report: { startedAt: string }, at: number): number {

@@ -2,6 +2,7 @@
 import type { Simulator } from '../../sim';
 import type { FaultRule } from '../../sim/faults';
 import { exampleInput, exampleWorldJson } from './world';
+import { operatorView, sections } from '../../runner/world-view';
 
 export const NET = '111122223333';
 export const DIST = 'E3EXAMPLETEAMS03';
@@ -82,21 +83,19 @@ export function shareInput(teams: Array<Record<string, unknown>>, patch: Record<
   return { ...exampleInput('vpc-origin-share'), ...patch, teams };
 }
 
+const TEAM_HOST = /^(t\d\d|team-[a-z])\.example\.com\.$/;
+
 /**
- * Everything a share could leave behind, as an operator sees it: live VPC origins, live RAM shares,
- * the distribution's origins/behaviours/aliases, DNS records of team hosts, and state-table items
- * (leases, queued additions). Equal before and after a rolled-back run means nothing is orphaned.
+ * Everything a share could leave behind, selected from the operator's view: VPC origins, RAM shares, the
+ * teams' distribution, the team hosts' DNS records, leases and queued work. Equal before and after a
+ * rolled-back run means nothing is orphaned.
  */
 export function vpcWorld(sim: Simulator) {
-  const snap = sim.snapshot() as any;
-  const d = snap.cloudfront.distributions.find((x: any) => x.Id === DIST);
+  const view = operatorView(sim);
   return {
-    vpcOrigins: snap.cloudfront.vpcOrigins.map((v: any) => ({ account: v.AccountId, name: v.Name, status: v.Status })).sort((a: any, b: any) => a.name.localeCompare(b.name)),
-    shares: snap.ram.resourceShares.filter((s: any) => s.status !== 'DELETING').map((s: any) => ({ owner: s.owningAccountId, name: s.name, status: s.status })).sort((a: any, b: any) => a.name.localeCompare(b.name)),
-    distribution: { enabled: d.Enabled, origins: d.Origins.map((o: any) => o.Id), behaviors: d.CacheBehaviors.map((b: any) => `${b.PathPattern}→${b.TargetOriginId}`), aliases: d.Aliases },
-    dns: snap.route53.hostedZones[0].ResourceRecordSets.filter((r: any) => /^(t\d\d|team-[a-z])\.example\.com\.$/.test(r.Name)),
-    // Leases and queue items; approval records stay by design (the audit trail of who decided).
-    stateItems: snap.dynamodb.tables[0].items.map((i: any) => `${i.pk.S}/${i.sk.S}`).filter((k: string) => !k.startsWith('APPROVAL')),
+    ...sections(view, 'vpcOrigins', 'shares', 'stateItems'),
+    distribution: view.distributions.find((d) => d.id === DIST)!,
+    dns: view.dns[0].records.filter((r) => TEAM_HOST.test(r.Name)),
   };
 }
 

@@ -1,4 +1,4 @@
-/** Test helpers: the example world and inputs, with overrides, and a semantic view of the world. */
+/** Test helpers: the example world and inputs, with overrides, and a selection of the operator's view of it. */
 import { connectSimulator } from '../../sim/transport';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { runWorkflow, type RunOptions } from '../../runner/local-runner';
 import type { SimulationReport } from '../../runner/report';
 import { mergeJson } from '../../runner/scenarios';
 import { useAddressWorld } from '../../domain/world';
+import { operatorView, sections } from '../../runner/world-view';
 
 export const EXAMPLES = join(__dirname, '..', '..', 'examples');
 export const ACCOUNT = '111122223333';
@@ -50,19 +51,8 @@ export async function run(sim: Simulator, workflow: string, input: Json, opts: P
   return report;
 }
 
-/** The world as an operator sees it: what exists and how it is configured (no ids of deleted things, no ETags). */
-export function semanticWorld(sim: Simulator) {
-  const snap = sim.snapshot() as any;
-  const ipam = snap['ec2.ipam'];
-  return {
-    pools: ipam.pools.map((p: any) => ({ depth: p.PoolDepth, locale: p.Locale, service: p.AwsService ?? null, state: p.State })),
-    poolCidrs: ipam.poolCidrs.map((c: any) => ({ cidr: c.Cidr, state: c.State })).sort((a: any, b: any) => a.cidr.localeCompare(b.cidr)),
-    byoip: ipam.byoipCidrs.map((b: any) => ({ cidr: b.Cidr, state: b.State })),
-    anycastLists: snap.cloudfront.anycastLists.map((l: any) => l.Name),
-    distributions: snap.cloudfront.distributions.map((d: any) => ({ id: d.Id, list: d.AnycastIpListId, price: d.PriceClass, ipv6: d.IsIPV6Enabled, status: d.Status })),
-    dns: snap.route53.hostedZones.map((z: any) => ({ zone: z.Id, records: z.ResourceRecordSets })),
-  };
-}
+/** IPAM, CloudFront and DNS as an operator sees them, selected from the operator's view. */
+export const semanticWorld = (sim: Simulator) => sections(operatorView(sim), 'pools', 'poolCidrs', 'byoip', 'anycastLists', 'distributions', 'dns');
 
 export const callsOf = (report: SimulationReport, operation: string) => report.awsCalls.filter((c) => c.operation === operation);
 

@@ -10,7 +10,7 @@ import { absolute, byoasnInput, byoasnSim, byoasnWorld, CIDR_B } from '../suppor
 import { callsOf, run } from '../support/world';
 import type { Simulator } from '../../sim';
 import type { SimulationReport } from '../../runner/report';
-import { operatorView } from '../../runner/world-view';
+import { leasesHeld, operatorView } from '../../runner/world-view';
 
 const WF = 'asn-swap';
 const IPAM = 'ipam-0a1b2c3d4e5f60001';
@@ -52,7 +52,7 @@ describe('asn-swap', () => {
     const slot = again.phases.find((p) => p.name === 'AwaitSwapSlot')!;
     expect(slot.seconds).toBeGreaterThanOrEqual(3000);
     expect(advertise.at).toBeGreaterThanOrEqual(slot.startedAt + slot.seconds);
-    expect(byoasnWorld(sim).cidrs.find((c: any) => c.cidr === CIDR_B)).toMatchObject({ state: 'advertised', origin: '64497' });
+    expect(byoasnWorld(sim).byoip.find((c: any) => c.cidr === CIDR_B)).toMatchObject({ state: 'advertised', origin: '64497' });
   });
 
   it('queues a second swap of the same CIDR behind the first (the CIDR\'s lease), then spaces their changes an hour apart', async () => {
@@ -79,7 +79,7 @@ describe('asn-swap', () => {
     expect(releases.length).toBeGreaterThanOrEqual(1);
     expect(leaseTakes[1].at).toBeGreaterThanOrEqual(releases[0].at);
     const last = changes[1].asn;
-    expect(byoasnWorld(sim).cidrs.find((c: any) => c.cidr === CIDR_B)?.origin).toBe(last);
+    expect(byoasnWorld(sim).byoip.find((c: any) => c.cidr === CIDR_B)?.origin).toBe(last);
   });
 
   it('grants exactly one of many simultaneous claims', async () => {
@@ -105,7 +105,7 @@ describe('asn-swap', () => {
     expect(report.status).toBe('SUCCEEDED');
     expect(callsOf(report, 'SendTaskFailure')).toHaveLength(0);
     expect(callsOf(report, 'AdvertiseByoipCidr')[0]).toMatchObject({ at: 0, input: { Cidr: CIDR_B, Asn: 'AWS' }, error: null });
-    expect(byoasnWorld(sim).cidrs[0]).toMatchObject({ origin: 'AWS', state: 'advertised' });
+    expect(byoasnWorld(sim).byoip[0]).toMatchObject({ origin: 'AWS', state: 'advertised' });
   });
 
   it('changes nothing when the swap to a custom ASN is rejected', async () => {
@@ -129,7 +129,7 @@ describe('asn-swap', () => {
     const calls = callsOf(report, 'AdvertiseByoipCidr');
     expect(calls.map((c) => c.error?.name ?? 'ok')).toEqual(['InternalError', 'IncorrectState']);
     expect(customAdvertises(sim)).toHaveLength(0); // the one change was the first call, answered with an (injected) error
-    expect(byoasnWorld(sim).cidrs.find((c: any) => c.cidr === CIDR_B)).toMatchObject({ state: 'advertised', origin: '64497' });
+    expect(byoasnWorld(sim).byoip.find((c: any) => c.cidr === CIDR_B)).toMatchObject({ state: 'advertised', origin: '64497' });
   });
 
   it.each([
@@ -161,7 +161,7 @@ describe('asn-swap', () => {
     // first read of AWS's network state fails; the leases are given back.
     const calls = report.awsCalls.map((c) => c.operation);
     expect(calls).toEqual(['GetSecretValue', ...Array(1).fill('PutItem'), 'DescribeByoipCidrs', ...Array(1).fill('DeleteItem')]);
-    expect(operatorView(sim).stateItems.filter((k: string) => k.startsWith('LOCK#'))).toEqual([]);
+    expect(leasesHeld(operatorView(sim))).toEqual([]);
   });
 
   it('refuses to advertise from a custom ASN without an approval or without the slot (defense in depth)', async () => {

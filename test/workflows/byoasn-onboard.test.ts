@@ -6,7 +6,7 @@ import { errorMessage } from '../../domain/compensation';
 import type { SimulationReport } from '../../runner/report';
 import { byoasnInput, byoasnSim, byoasnWorld, CIDR_A, CIDR_B, signedAsnMessage } from '../support/byoasn';
 import { callsOf, CERTIFICATE, run, WRONG_KEY } from '../support/world';
-import { operatorView } from '../../runner/world-view';
+import { leasesHeld, operatorView } from '../../runner/world-view';
 
 const WF = 'byoasn-onboard';
 const IPAM = 'ipam-0a1b2c3d4e5f60001';
@@ -66,11 +66,11 @@ describe('byoasn-onboard', () => {
 
     it('leaves the CIDR advertised from the customer\'s ASN, and the guard knows when', () => {
       expect(byoasnWorld(sim)).toMatchObject({
-        cidrs: [
-          { cidr: CIDR_A, state: 'advertised', origin: '64496', associations: ['64496:associated'] },
-          { cidr: CIDR_B, state: 'advertised', origin: 'AWS', associations: ['64497:associated'] },
+        byoip: [
+          { cidr: CIDR_A, state: 'advertised', origin: '64496', asns: ['64496:associated'] },
+          { cidr: CIDR_B, state: 'advertised', origin: 'AWS', asns: ['64497:associated'] },
         ],
-        asns: ['64497:provisioned', '64496:provisioned'],
+        byoasns: ['64496:provisioned', '64497:provisioned'],
       });
       const item = (sim.snapshot() as any).dynamodb.tables[0].items.find((i: any) => i.pk.S === `ASNSWAP#111122223333#us-east-1#${CIDR_A}`);
       expect(item.lastCustomChange.M.asn.S).toBe('64496');
@@ -100,8 +100,8 @@ describe('byoasn-onboard', () => {
     expect(callsOf(report, 'DeprovisionIpamByoasn')).toHaveLength(0);
     expect(callsOf(report, 'DisassociateIpamByoasn').map((c) => c.input)).toEqual([{ Asn: '64496', Cidr: CIDR_B }]);
     expect(byoasnWorld(sim)).toMatchObject({
-      cidrs: [{ cidr: CIDR_A, origin: '64496', associations: ['64496:associated'] }, { cidr: CIDR_B, origin: 'AWS', associations: ['64497:associated'] }],
-      asns: ['64497:provisioned', '64496:provisioned'],
+      byoip: [{ cidr: CIDR_A, origin: '64496', asns: ['64496:associated'] }, { cidr: CIDR_B, origin: 'AWS', asns: ['64497:associated'] }],
+      byoasns: ['64496:provisioned', '64497:provisioned'],
     });
   });
 
@@ -135,7 +135,7 @@ describe('byoasn-onboard', () => {
     expect(errorMessage(report.error?.cause)).toMatch(/AS64496 is failed-provision: The signature .* could not be verified against the X\.509 certificate in the RDAP record of AS64496/);
     expect(callsOf(report, 'AssociateIpamByoasn')).toHaveLength(0);
     // AWS keeps a failed-provision BYOASN for 7 days; nothing else changed.
-    expect(byoasnWorld(sim)).toEqual({ ...before, asns: [...before.asns, '64496:failed-provision'] });
+    expect(byoasnWorld(sim)).toEqual({ ...before, byoasns: [...before.byoasns, '64496:failed-provision'].sort() });
   });
 
   it('fails clearly when the prefix\'s ROA does not name the ASN, and rolls back', async () => {
@@ -154,7 +154,7 @@ describe('byoasn-onboard', () => {
     const report = await run(sim, WF, byoasnInput(WF));
     expect(report.error?.name).toBe('QuotaExceeded');
     expect(errorMessage(report.error?.cause)).toMatch(/ResourceLimitExceeded: You have reached the limit of 5 BYOASNs/);
-    expect(byoasnWorld(sim).asns).toHaveLength(5);
+    expect(byoasnWorld(sim).byoasns).toHaveLength(5);
   });
 
   it('is idempotent when a response is lost', async () => {
@@ -162,8 +162,8 @@ describe('byoasn-onboard', () => {
     for (const f of ['ProvisionIpamByoasn=InternalErrorx1@after', 'AssociateIpamByoasn=InternalErrorx1@after', 'AdvertiseByoipCidr=InternalErrorx1@after']) sim.faults.add(f);
     const report = await run(sim, WF, byoasnInput(WF));
     expect(report.error).toBeNull();
-    expect(byoasnWorld(sim).cidrs[0]).toMatchObject({ cidr: CIDR_A, origin: '64496', associations: ['64496:associated'] });
-    expect(byoasnWorld(sim).asns).toEqual(['64497:provisioned', '64496:provisioned']);
+    expect(byoasnWorld(sim).byoip[0]).toMatchObject({ cidr: CIDR_A, origin: '64496', asns: ['64496:associated'] });
+    expect(byoasnWorld(sim).byoasns).toEqual(['64496:provisioned', '64497:provisioned']);
   });
 
   it.each([
@@ -192,6 +192,6 @@ describe('byoasn-onboard', () => {
     // first read of AWS's network state fails; the leases are given back.
     const calls = report.awsCalls.map((c) => c.operation);
     expect(calls).toEqual(['GetSecretValue', ...Array(3).fill('PutItem'), 'DescribeByoipCidrs', ...Array(3).fill('DeleteItem')]);
-    expect(operatorView(sim).stateItems.filter((k: string) => k.startsWith('LOCK#'))).toEqual([]);
+    expect(leasesHeld(operatorView(sim))).toEqual([]);
   });
 });

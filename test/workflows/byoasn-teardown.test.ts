@@ -19,8 +19,8 @@ const mutations = (r: SimulationReport) => r.awsCalls.filter((c) => MUTATING.inc
 /** Clean: AS64497 gone, associated with nothing; the CIDR withdrawn and out of its pool (withdraw mode). */
 function expectCleanAfterWithdraw(sim: Simulator) {
   const world = byoasnWorld(sim);
-  expect(world.asns).toEqual([]);
-  expect(world.cidrs).toEqual([{ cidr: CIDR_A, state: 'advertised', origin: 'AWS', associations: [] }]);
+  expect(world.byoasns).toEqual([]);
+  expect(world.byoip).toEqual([{ cidr: CIDR_A, state: 'advertised', origin: 'AWS', asns: [] }]);
   expect(world.poolCidrs).toEqual(['198.19.0.0/22:provisioned', `${CIDR_A}:provisioned`]);
 }
 
@@ -47,8 +47,8 @@ describe('byoasn-teardown', () => {
     expect(callsOf(report, 'AdvertiseByoipCidr').map((c) => [c.input, c.error])).toEqual([[{ Cidr: CIDR_A, Asn: 'AWS' }, null]]);
     expect(callsOf(report, 'WithdrawByoipCidr')).toHaveLength(0);
     expect(byoasnWorld(sim)).toMatchObject({
-      cidrs: [{ cidr: CIDR_A, state: 'advertised', origin: 'AWS', associations: [] }, { cidr: CIDR_B, origin: 'AWS', associations: ['64497:associated'] }],
-      asns: ['64497:provisioned'],
+      byoip: [{ cidr: CIDR_A, state: 'advertised', origin: 'AWS', asns: [] }, { cidr: CIDR_B, origin: 'AWS', asns: ['64497:associated'] }],
+      byoasns: ['64497:provisioned'],
     });
   });
 
@@ -117,7 +117,7 @@ describe('byoasn-teardown', () => {
     sim.clock.advance(60_000);
     const second = await run(sim, WF, input);
     expect(second.error).toBeNull();
-    expect(byoasnWorld(sim)).toEqual({ cidrs: [{ cidr: CIDR_B, state: 'advertised', origin: 'AWS', associations: [] }], asns: [], poolCidrs: ['198.19.0.0/22:provisioned', `${CIDR_B}:provisioned`] });
+    expect(byoasnWorld(sim)).toEqual({ byoip: [{ cidr: CIDR_B, state: 'advertised', origin: 'AWS', asns: [] }], byoasns: [], poolCidrs: ['198.19.0.0/22:provisioned', `${CIDR_B}:provisioned`] });
   });
 
   it('does nothing when run again after a complete teardown', async () => {

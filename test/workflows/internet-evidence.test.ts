@@ -116,7 +116,7 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
     expect(callsOf(report, 'WithdrawByoipCidr')).toHaveLength(0);
     expect(callsOf(report, 'ChangeResourceRecordSets')).toHaveLength(1); // the TTL lowering; no cutover, no undo
     expect(report.states.some((s) => s.name === 'Compensate')).toBe(false);
-    expect(semanticWorld(sim).byoip).toEqual(CIDRS.map((cidr) => ({ cidr, state: 'advertised' })));
+    expect(semanticWorld(sim).byoip).toEqual(CIDRS.map((cidr) => ({ cidr, state: 'advertised', origin: 'AWS', asns: [] })));
     expect(report.phases.find((p) => p.name === 'AwaitBgpVisibility')!.seconds).toBeGreaterThanOrEqual(1800);
     // The leases were released: the operator can run the next step without waiting for them to expire.
     expect(callsOf(report, 'DeleteItem').filter((c) => c.state === 'StoppedByOperatorReleaseLocks').length).toBeGreaterThan(0);

@@ -50,7 +50,7 @@ describe('onboard-cloudfront-byoip', () => {
 
     it('leaves the CIDRs advertised, the list on both distributions, DNS on the anycast IPs with the old TTLs', () => {
       const world = semanticWorld(sim);
-      expect(world.byoip).toEqual(CIDRS.map((cidr) => ({ cidr, state: 'advertised' })));
+      expect(world.byoip).toEqual(CIDRS.map((cidr) => ({ cidr, state: 'advertised', origin: 'AWS', asns: [] })));
       const anycastIps = (report.output as { anycastIps: string[] }).anycastIps;
       expect(anycastIps).toHaveLength(3);
       anycastIps.forEach((ip, i) => expect(ip.startsWith(CIDRS[i].slice(0, 9))).toBe(true));

@@ -6,7 +6,7 @@
  */
 import { decideApproval } from '../../platform/approval/store';
 import { isMutating } from '../../sim/simulator';
-import { operatorView, viewDifferences } from '../../runner/world-view';
+import { leasesHeld, operatorView, viewDifferences, type WorldView } from '../../runner/world-view';
 import { prepareScenario, scenarioFor } from '../../runner/scenarios';
 import type { SimulationReport } from '../../runner/report';
 import { callsOf, exampleInput, exampleSim, run } from '../support/world';
@@ -41,7 +41,7 @@ describe.each([
   ['onboard-cloudfront-byoip', 'CutoverDns', 'Route53', 'ChangeResourceRecordSets'],
   ['static-ip-byoip', 'EnsureEndpointGroup', 'GlobalAccelerator', 'CreateEndpointGroup'],
 ])('%s past its point of no return', (workflow, failingState, service, operation) => {
-  let clean: { report: SimulationReport; end: unknown };
+  let clean: { report: SimulationReport; end: WorldView };
   beforeAll(async () => {
     const sim = exampleSim();
     const report = await run(sim, workflow, exampleInput(workflow));
@@ -104,7 +104,7 @@ describe.each([
     for (const op of UNDOING) expect(callsOf(report, op)).toHaveLength(0);
     expect(report.states.some((s) => s.name === 'Compensate')).toBe(false);
     const view = operatorView(sim);
-    expect(view.stateItems.filter((k: string) => k.startsWith('LOCK#'))).toEqual([]);
+    expect(leasesHeld(view)).toEqual([]);
     expect(callsOf(report, 'DeleteItem').filter((c) => c.state === 'StoppedByOperatorReleaseLocks').length).toBeGreaterThan(0);
   });
 });
@@ -215,6 +215,6 @@ describe('when the operator decision itself cannot be asked', () => {
     expect(report.awsCalls.some((c) => c.state === 'AwaitOperatorDecision' && c.operation === 'Publish' && c.error)).toBe(true);
     expect(report.awsCalls.filter((c) => c.state?.startsWith('Undo'))).toEqual([]);
     expect(callsOf(report, 'WithdrawByoipCidr')).toHaveLength(0);
-    expect(operatorView(sim).stateItems.filter((k: string) => k.startsWith('LOCK#'))).toEqual([]);
+    expect(leasesHeld(operatorView(sim))).toEqual([]);
   });
 });

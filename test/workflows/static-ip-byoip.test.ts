@@ -78,7 +78,7 @@ describe('static-ip-byoip', () => {
 
     it('leaves the ranges advertised and the accelerator deployed, routing TCP 443 to the internal ALB', () => {
       expect(gaWorld(sim)).toEqual({
-        cidrs: CIDRS.map((cidr) => ({ cidr, state: 'ADVERTISING' })),
+        gaCidrs: CIDRS.map((cidr) => `${cidr}:ADVERTISING`),
         accelerators: [{ name: 'partner-api', status: 'DEPLOYED', enabled: true, ips: IPS, routing: [{ ports: [{ FromPort: 443, ToPort: 443 }], groups: [{ EndpointGroupRegion: 'us-east-1', endpoints: [ALB] }] }] }],
       });
       expect(callsOf(report, 'CreateEndpointGroup')[0].input).toMatchObject({ EndpointConfigurations: [{ EndpointId: ALB, ClientIPPreservationEnabled: true }] });
@@ -105,7 +105,7 @@ describe('static-ip-byoip', () => {
     expect(report.output).toMatchObject({ status: 'Parked', kept: { provisionedCidrs: CIDRS }, rejection: { Error: 'ApprovalRejected' } });
     expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(0);
     expect(callsOf(report, 'DeprovisionByoipCidr')).toHaveLength(0);
-    expect(gaWorld(sim).cidrs.map((c: any) => c.state)).toEqual(CIDRS.map(() => 'READY'));
+    expect(gaWorld(sim).gaCidrs).toEqual(CIDRS.map((cidr) => `${cidr}:READY`));
     expect(locksLeft(sim)).toEqual([]);
     const again = await run(sim, WF, exampleInput(WF));
     expect(again.status).toBe('SUCCEEDED');
@@ -132,7 +132,7 @@ describe('static-ip-byoip', () => {
     expect(report.status).toBe('WAITING_FOR_OPERATOR');
     expect(report.approvals.at(-1)).toMatchObject({ state: 'AwaitOperatorDecision', operator: { failedState: 'EnsureEndpointGroup', pending: true } });
     for (const op of ['WithdrawByoipCidr', 'DeprovisionByoipCidr', 'DeleteAccelerator', 'DeleteListener']) expect(callsOf(report, op)).toHaveLength(0);
-    expect(gaWorld(sim).cidrs.map((c: any) => c.state)).toEqual(['ADVERTISING', 'ADVERTISING']);
+    expect(gaWorld(sim).gaCidrs).toEqual(CIDRS.map((cidr) => `${cidr}:ADVERTISING`));
   });
 
   it('undoes the accelerator, the advertisement and the provisioning when the operator decides back after a routing failure', async () => {
@@ -142,7 +142,7 @@ describe('static-ip-byoip', () => {
     expect(report.approvals.at(-1)?.operator).toMatchObject({ outcome: 'back', pending: false });
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('AwsRequestRejected');
-    expect(gaWorld(sim)).toEqual({ cidrs: [], accelerators: [] });
+    expect(gaWorld(sim)).toEqual({ gaCidrs: [], accelerators: [] });
     // Reverse order: accelerator (listener, disable, delete once deployed) → withdraw → deprovision.
     const t = (op: string) => callsOf(report, op).filter((c) => !c.error).map((c) => c.at);
     expect(Math.max(...t('DeleteListener'))).toBeLessThanOrEqual(Math.min(...t('UpdateAccelerator')));
@@ -181,7 +181,7 @@ describe('static-ip-byoip', () => {
       expect(report.status).toBe('FAILED');
       expect(callsOf(report, 'UpdateAccelerator').map((c: any) => c.input.IpAddresses)).toEqual([IPS, before.accelerators[0].ips]);
       expect(callsOf(report, 'DeleteListener')).toHaveLength(1); // only the 8443 listener this execution added
-      expect(gaWorld(sim)).toEqual({ cidrs: [], accelerators: before.accelerators });
+      expect(gaWorld(sim)).toEqual({ gaCidrs: [], accelerators: before.accelerators });
     });
   });
 
@@ -196,7 +196,7 @@ describe('static-ip-byoip', () => {
     expect(report.error?.name).toBe('AwsRequestRejected');
     expect(errorMessage(report.error?.cause)).toMatch(/198\.18\.0\.0\/24 is already brought to AWS: 198\.18\.0\.0\/24 is provisioned in VPC IPAM pool ipam-pool-0glb for CloudFront\. You can't use the IP addresses that you bring to AWS for one AWS service with another service/);
     expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(0);
-    expect(gaWorld(sim)).toEqual({ cidrs: [], accelerators: [] });
+    expect(gaWorld(sim)).toEqual({ gaCidrs: [], accelerators: [] });
     expect(report.states.some((s) => s.name === 'AwaitApproval')).toBe(false);
   });
 
@@ -208,7 +208,7 @@ describe('static-ip-byoip', () => {
     const report = await run(sim, WF, exampleInput(WF, { cidrs: ['198.18.1.0/24'], accelerator: { ipAddresses: ['198.18.1.10'] } }));
     expect(report.error?.name).toBe('AwsRequestRejected');
     expect(errorMessage(report.error?.cause)).toMatch(new RegExp(`198\\.18\\.1\\.0/24 is already brought to AWS: 198\\.18\\.1\\.0/24 is provisioned in VPC IPAM pool ${globalPool} for CloudFront`));
-    expect(gaWorld(sim)).toEqual({ cidrs: [], accelerators: [] });
+    expect(gaWorld(sim)).toEqual({ gaCidrs: [], accelerators: [] });
   });
 
   it('fails on FAILED_PROVISION with GA\'s reason (a ROA without AS16509); the same input succeeds once the ROA is fixed', async () => {
@@ -219,7 +219,7 @@ describe('static-ip-byoip', () => {
     expect(report.error?.name).toBe('ResourceFailed');
     expect(errorMessage(report.error?.cause)).toMatch(/198\.19\.0\.0\/24 is FAILED_PROVISION in Global Accelerator .*: The ROA for 198\.19\.0\.0\/23 does not authorize Amazon ASN 16509/);
     expect(callsOf(report, 'SendTaskSuccess')).toHaveLength(0);
-    expect(gaWorld(sim)).toEqual({ cidrs: CIDRS.map((cidr) => ({ cidr, state: 'FAILED_PROVISION' })), accelerators: [] });
+    expect(gaWorld(sim)).toEqual({ gaCidrs: CIDRS.map((cidr) => `${cidr}:FAILED_PROVISION`), accelerators: [] });
 
     // The customer fixes the ROA; the same input, run again, provisions the failed ranges anew.
     registryPrefixFor(sim, '198.19.0.0/23')!.roa.asns = [16509, 14618];
@@ -234,7 +234,7 @@ describe('static-ip-byoip', () => {
     expect(report.error?.name).toBe('ApprovalRejected');
     expect(callsOf(report, 'ProvisionByoipCidr').map((c: any) => c.input.Cidr)).toEqual(['198.19.1.0/24']);
     expect(callsOf(report, 'DeprovisionByoipCidr').map((c: any) => c.input.Cidr)).toEqual(['198.19.1.0/24']);
-    expect(gaWorld(sim).cidrs).toEqual([{ cidr: '198.19.0.0/24', state: 'READY' }]);
+    expect(gaWorld(sim).gaCidrs).toEqual(['198.19.0.0/24:READY']);
   });
 
   it('refuses the third range (two per account) as a quota, not as throttling', async () => {
@@ -242,7 +242,7 @@ describe('static-ip-byoip', () => {
     const report = await run(sim, WF, exampleInput(WF));
     expect(report.error?.name).toBe('QuotaExceeded');
     expect(errorMessage(report.error?.cause)).toMatch(/up to 2 address ranges/);
-    expect(gaWorld(sim).cidrs.map((c: any) => c.cidr)).toEqual(['203.0.113.0/24', '198.51.100.0/24']);
+    expect(gaWorld(sim).gaCidrs).toEqual(['198.51.100.0/24:READY', '203.0.113.0/24:READY']);
   });
 
   it('fails before provisioning when another accelerator already uses an address', async () => {

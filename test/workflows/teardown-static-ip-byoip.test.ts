@@ -24,7 +24,7 @@ describe('teardown-static-ip-byoip', () => {
     const report = await run(sim, TEARDOWN, exampleInput(TEARDOWN));
     expect(report.error).toBeNull();
     expect(report.status).toBe('SUCCEEDED');
-    expect(gaWorld(sim)).toEqual({ cidrs: [], accelerators: [] });
+    expect(gaWorld(sim)).toEqual({ gaCidrs: [], accelerators: [] });
     const t = (op: string) => callsOf(report, op).filter((c) => !c.error).map((c) => c.at);
     const approved = callsOf(report, 'SendTaskSuccess')[0].at;
     expect(approved).toBeLessThanOrEqual(Math.min(...t('DeleteEndpointGroup')));
@@ -86,7 +86,7 @@ describe('teardown-static-ip-byoip', () => {
     expect(second.error).toBeNull();
     expect(callsOf(second, 'DeleteAccelerator')).toHaveLength(0);
     expect(callsOf(second, 'UpdateAccelerator')).toHaveLength(0);
-    expect(gaWorld(sim)).toEqual({ cidrs: [], accelerators: [] });
+    expect(gaWorld(sim)).toEqual({ gaCidrs: [], accelerators: [] });
     const third = await run(sim, TEARDOWN, exampleInput(TEARDOWN));
     expect(third.error).toBeNull();
     expect(third.awsCalls.filter((c) => c.service === 'GlobalAccelerator' && !/^(List|Describe)/.test(c.operation))).toEqual([]);
@@ -96,7 +96,7 @@ describe('teardown-static-ip-byoip', () => {
     const sim = await served();
     const report = await run(sim, TEARDOWN, exampleInput(TEARDOWN, { deprovision: false }));
     expect(report.error).toBeNull();
-    expect(gaWorld(sim)).toEqual({ cidrs: CIDRS.map((cidr) => ({ cidr, state: 'READY' })), accelerators: [] });
+    expect(gaWorld(sim)).toEqual({ gaCidrs: CIDRS.map((cidr) => `${cidr}:READY`), accelerators: [] });
   });
 
   it.each([

@@ -77,15 +77,15 @@ describe('vpc-origin-share', () => {
     it('leaves origins, shares, routes, DNS aliases, and no lease or queue item behind', () => {
       const world = vpcWorld(sim);
       expect(world.vpcOrigins).toEqual([
-        { account: TEAM_A, name: 'team-a-vpc-origin', status: 'Deployed' },
-        { account: TEAM_B, name: 'team-b-vpc-origin', status: 'Deployed' },
-        { account: '666677778888', name: 'team-c-vpc-origin', status: 'Deployed' }, // already there in the world
+        `${TEAM_A}:team-a-vpc-origin:Deployed`,
+        `${TEAM_B}:team-b-vpc-origin:Deployed`,
+        '666677778888:team-c-vpc-origin:Deployed', // already there in the world
       ]);
-      expect(world.shares.map((s: any) => [s.owner, s.name, s.status])).toEqual([
-        [TEAM_A, 'cloudfront-vpc-origin-team-a', 'ACTIVE'], [TEAM_B, 'cloudfront-vpc-origin-team-b', 'ACTIVE'], ['666677778888', 'cloudfront-vpc-origin-team-c', 'ACTIVE'],
+      expect(world.shares).toEqual([
+        `${TEAM_A}:cloudfront-vpc-origin-team-a:ACTIVE`, `${TEAM_B}:cloudfront-vpc-origin-team-b:ACTIVE`, '666677778888:cloudfront-vpc-origin-team-c:ACTIVE',
       ]);
       expect(world.distribution).toEqual({
-        enabled: true,
+        id: DIST, status: 'Deployed', enabled: true, list: null, price: 'PriceClass_100', ipv6: true,
         origins: ['origin-1', 'vpc-team-c', 'vpc-team-a', 'vpc-team-b'],
         behaviors: ['/team-c/*→vpc-team-c', '/team-a/*→vpc-team-a', '/team-b/*→vpc-team-b'],
         aliases: ['team-c.example.com', 'team-a.example.com', 'team-b.example.com'],

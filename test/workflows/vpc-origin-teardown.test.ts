@@ -77,7 +77,7 @@ describe('vpc-origin-teardown', () => {
     expect(errorMessage(report.error?.cause)).toMatch(/E4EXAMPLEOTHER04/);
     expect(callsOf(report, 'DeleteResourceShare')).toHaveLength(0);
     expect(callsOf(report, 'DeleteVpcOrigin')).toHaveLength(0);
-    expect(vpcWorld(sim).shares).toEqual([{ owner: TEAM_C, name: 'cloudfront-vpc-origin-team-c', status: 'ACTIVE' }]);
+    expect(vpcWorld(sim).shares).toEqual([`${TEAM_C}:cloudfront-vpc-origin-team-c:ACTIVE`]);
   });
 
   // Every mutating step: a permanent failure stops the teardown where it is (nothing is re-created),
