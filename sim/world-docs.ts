@@ -176,7 +176,7 @@ export const FIELD_DOCS: Record<string, string> = {
   'route53.hostedZones[].account': 'The account that owns it.',
   'route53.hostedZones[].records': 'Its record sets.',
   'route53.hostedZones[].records[].name': 'The record name, e.g. api.example.com.',
-  'route53.hostedZones[].records[].type': 'A, AAAA, CNAME, MX, TXT, …',
+  'route53.hostedZones[].records[].type': 'The record type (a type Route 53 supports).',
   'route53.hostedZones[].records[].ttl': 'TTL in seconds (not for aliases).',
   'route53.hostedZones[].records[].values': 'The values (not for aliases).',
   'route53.hostedZones[].records[].alias': 'An alias target instead of values.',
