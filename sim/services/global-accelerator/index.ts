@@ -7,7 +7,7 @@
  *  - accelerators (IN_PROGRESS → DEPLOYED after every change; disable, then delete once deployed),
  *    BYOIP addresses only from ADVERTISING ranges, one per range, the other from Amazon's pool;
  *    replaced Amazon addresses can be taken back for 10 days;
- *  - listeners and endpoint groups in front of ALBs that exist in the world.
+ *  - listeners and endpoint groups in front of load balancers that exist in the world (elbv2).
  * The API answers only in us-west-2, whatever region the stack is in.
  */
 import type * as GlobalAccelerator from '@aws-sdk/client-global-accelerator';
@@ -22,6 +22,7 @@ import { page } from '../../paging';
 import type { SdkServiceModel } from '../../sdk-operations';
 import type { OpContext, Simulator } from '../../simulator';
 import { registryPrefixFor, type IpamState } from '../ec2/ipam';
+import type { ElbState } from '../elbv2';
 
 export const GA_REGION = 'us-west-2';
 const GA_ASN = 16509;
@@ -57,14 +58,10 @@ export const GlobalAcceleratorWorldSection = z.object({
   /** Ranges already brought to GA (state READY or ADVERTISING). */
   byoipCidrs: z.array(z.object({ account: z.string(), cidr: z.string(), state: z.enum(['READY', 'ADVERTISING']).default('READY') })).default([]),
   accelerators: z.array(AcceleratorSeed).default([]),
-  /** Load balancers endpoint groups may point at (the world has no ELB model; GA checks they exist). */
-  loadBalancers: z.array(z.object({
-    arn: z.string(),
-    scheme: z.enum(['internal', 'internet-facing']).default('internal'),
-    /** GA reaches an internal ALB only if its VPC has an internet gateway attached (no route needed). */
-    vpcHasInternetGateway: z.boolean().default(true),
-  })).default([]),
 });
+
+/** Why a world's globalAccelerator.loadBalancers is refused: endpoint groups point at the world's one list of load balancers. */
+export const MOVED_LOAD_BALANCERS = 'moved to elbv2.loadBalancers: Global Accelerator\'s endpoints are the world\'s load balancers (give each there with its account and dnsName; vpcHasInternetGateway defaults to true)';
 
 export interface SimGaCidr {
   account: string;
@@ -121,7 +118,6 @@ export interface GlobalAcceleratorState {
   accelerators: SimAccelerator[];
   listeners: SimListener[];
   endpointGroups: SimEndpointGroup[];
-  loadBalancers: z.infer<typeof GlobalAcceleratorWorldSection>['loadBalancers'];
   /** Last WithdrawByoipCidr per account, for the 10-second rule. */
   lastWithdraw: Record<string, number>;
   amazonIpCounter: number;
@@ -301,7 +297,6 @@ function gaToWorld(state: GlobalAcceleratorState, _sim: Simulator, note: (text: 
           })),
         })),
       })),
-      loadBalancers: state.loadBalancers,
     },
   };
 }
@@ -310,9 +305,11 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
   key: 'globalaccelerator',
   service: 'GlobalAccelerator',
   seed(world, sim) {
+    const raw = world.globalAccelerator;
+    if (raw && typeof raw === 'object' && 'loadBalancers' in raw) throw new Error(`world.globalAccelerator.loadBalancers: ${MOVED_LOAD_BALANCERS}`);
     const section = GlobalAcceleratorWorldSection.parse(world.globalAccelerator ?? {});
     const now = sim.startedAt;
-    const state: GlobalAcceleratorState = { cidrs: [], accelerators: [], listeners: [], endpointGroups: [], loadBalancers: section.loadBalancers, lastWithdraw: {}, amazonIpCounter: 10 };
+    const state: GlobalAcceleratorState = { cidrs: [], accelerators: [], listeners: [], endpointGroups: [], lastWithdraw: {}, amazonIpCounter: 10 };
     for (const c of section.byoipCidrs) {
       state.cidrs.push({ account: c.account, Cidr: canonicalCidr(c.cidr), lc: lifecycle<CidrState>(c.state, now), events: [] });
     }
@@ -634,7 +631,7 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
         throw awsError('EndpointGroupAlreadyExistsException', `The listener ${l.ListenerArn} already has an endpoint group in ${region}`);
       }
       const endpoints = (input.EndpointConfigurations ?? []).map((e) => {
-        const lb = ctx.state.loadBalancers.find((x) => x.arn === e.EndpointId);
+        const lb = ctx.sim.state<ElbState>('elbv2').loadBalancers.find((x) => x.arn === e.EndpointId);
         const m = /^arn:aws[a-z-]*:elasticloadbalancing:([^:]+):(\d{12}):/.exec(e.EndpointId ?? '');
         if (!lb || !m || m[2] !== ctx.account) throw awsError('InvalidArgumentException', `The endpoint ${e.EndpointId} doesn't exist in account ${ctx.account}`);
         if (m[1] !== region) throw awsError('InvalidArgumentException', `The endpoint ${e.EndpointId} is in ${m[1]}, not in the endpoint group's Region ${region}`);
