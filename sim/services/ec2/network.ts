@@ -604,8 +604,8 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
       if (pl.awsManaged) throw awsError('InvalidPrefixListModification', `The prefix list ${pl.PrefixListId} is managed by AWS and cannot be modified`);
       if (!['create-complete', 'modify-complete'].includes(pl.lc.state)) throw awsError('IncorrectState', `The prefix list ${pl.PrefixListId} is in state ${pl.lc.state}`);
       if (input.CurrentVersion !== undefined && input.CurrentVersion !== pl.Version) throw awsError('PrefixListVersionMismatch', 'The prefix list has the incorrect version number.');
-      const adds = (input.AddEntries ?? []) as Array<{ Cidr?: string; Description?: string }>;
-      const removes = (input.RemoveEntries ?? []) as Array<{ Cidr?: string }>;
+      const adds = input.AddEntries ?? [];
+      const removes = input.RemoveEntries ?? [];
       if (input.MaxEntries !== undefined && (adds.length || removes.length)) {
         throw awsError('InvalidParameterCombination', 'You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.');
       }
