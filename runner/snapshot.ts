@@ -227,14 +227,23 @@ async function captureGlobalAccelerator(req: SnapshotRequest, account: string, n
     }
     out.push({ account, name: a.Name, arn: a.AcceleratorArn, ipAddresses: (a.IpSets ?? []).flatMap((s) => s.IpAddresses ?? []), enabled: a.Enabled ?? true, tags: tagMap(tags), listeners: ls });
   }
-  // ELB is not read: the load balancers come from --base, and endpoints it does not list are assumed internal with an internet gateway.
-  const baseLbs: Json[] = (req.base as Json)?.globalAccelerator?.loadBalancers ?? [];
-  const assumed = [...endpointsSeen].filter((arn) => !baseLbs.some((b) => b.arn === arn));
-  if (assumed.length) notes.push(`load balancers the accelerators use are written as internal, in a VPC with an internet gateway (ELB is not read; give them in --base): ${assumed.join(', ')}`);
+  // ELB is not read: the load balancers come from --base (elbv2.loadBalancers), and endpoints it does not list are assumed internal with an internet gateway.
+  const baseLbs: Json[] = (req.base as Json)?.elbv2?.loadBalancers ?? [];
+  const assumed = [...endpointsSeen].filter((arn) => !baseLbs.some((b) => b.arn === arn)).flatMap((arn) => {
+    const m = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):(\d{12}):loadbalancer\/(?:app|net)\/([^/]+)\/[0-9a-f]+$/.exec(arn);
+    if (!m) {
+      notes.push(`endpoint ${arn} is not a load balancer; the world cannot hold it (endpoint groups point at elbv2.loadBalancers)`);
+      return [];
+    }
+    return [{ arn, account: m[2], dnsName: `internal-${m[3]}.${m[1]}.elb.amazonaws.com`, scheme: 'internal', vpcHasInternetGateway: true }];
+  });
+  if (assumed.length) notes.push(`load balancers the accelerators use are written to elbv2.loadBalancers as internal, in a VPC with an internet gateway, with a made-up DNS name (ELB is not read; give them in --base): ${assumed.map((l) => l.arn).join(', ')}`);
   return {
-    byoipCidrs: ranges.filter((r) => r.State === 'READY' || r.State === 'ADVERTISING').map((r) => ({ account, cidr: r.Cidr, state: r.State })),
-    accelerators: out,
-    loadBalancers: [...baseLbs, ...assumed.map((arn) => ({ arn }))],
+    globalAccelerator: {
+      byoipCidrs: ranges.filter((r) => r.State === 'READY' || r.State === 'ADVERTISING').map((r) => ({ account, cidr: r.Cidr, state: r.State })),
+      accelerators: out,
+    },
+    loadBalancers: assumed,
   };
 }
 
@@ -246,11 +255,12 @@ async function captureGlobalAccelerator(req: SnapshotRequest, account: string, n
 export async function snapshotAccount(req: SnapshotRequest): Promise<Snapshot> {
   const notes: string[] = [];
   const account = (await client(STSClient, { region: req.region }).send(new GetCallerIdentityCommand({}))).Account!;
-  const [ipam, cloudfront, route53, ec2Network, globalAccelerator] = [
+  const [ipam, cloudfront, route53, ec2Network, ga] = [
     await captureIpam(req, account, notes), await captureCloudFront(req, notes), await captureRoute53(req, account),
     await captureEc2Network(req, account, notes), await captureGlobalAccelerator(req, account, notes),
   ];
   const base = (req.base ?? {}) as Json;
+  const elbv2 = ga.loadBalancers.length ? { elbv2: { ...(base.elbv2 ?? {}), loadBalancers: [...(base.elbv2?.loadBalancers ?? []), ...ga.loadBalancers] } } : {};
   const baseAccounts: Json[] = Array.isArray(base.accounts) ? base.accounts : [];
   const accounts = baseAccounts.some((a) => a.id === account) ? baseAccounts : [{ id: account, name: `captured by byoip snapshot (${req.region})` }, ...baseAccounts];
   if (!baseAccounts.some((a) => a.id === account && a.quotas)) notes.push(`quotas are not read (Service Quotas); add accounts[].quotas for ${account} (e.g. "anycastIpLists") or give --base`);
@@ -262,7 +272,7 @@ export async function snapshotAccount(req: SnapshotRequest): Promise<Snapshot> {
     defaultRegion: req.region,
     defaultAccount: account,
     accounts,
-    ipam, cloudfront: { ...(base.cloudfront?.vpcOrigins ? { vpcOrigins: base.cloudfront.vpcOrigins } : {}), ...cloudfront }, route53, ec2Network, globalAccelerator,
+    ipam, cloudfront: { ...(base.cloudfront?.vpcOrigins ? { vpcOrigins: base.cloudfront.vpcOrigins } : {}), ...cloudfront }, route53, ec2Network, globalAccelerator: ga.globalAccelerator, ...elbv2,
   };
   delete (world as Json).idSequence;
   const problems = worldProblems(world);

@@ -48,21 +48,34 @@ export interface OpContext<S> {
   readonly timings: Timings;
   /** Notes an effect of this call on its record (see AwsCallRecord.effects). */
   note(effect: string): void;
+  /**
+   * A required request member (the SDK types them `T | undefined`): its value, or the error the
+   * service answers for a request without it (MISSING_MEMBER).
+   */
+  required<T>(value: T | undefined | null, member: string): T;
 }
 
+/**
+ * An operation as the simulator dispatches it (by name, with the request it was sent). Models type
+ * theirs from the SDK's commands: SdkOperations in sdk-operations.ts.
+ */
 export type Operation<S> = (ctx: OpContext<S>, input: any) => unknown;
+
+/** A model's operations by name (operations a model does not answer are absent or undefined). */
+export type OperationTable<S> = { readonly [operation: string]: Operation<S> | undefined };
 
 /**
  * One service model: a slice of state seeded from the world, and the operations it answers.
  * Several models may serve one service (EC2 = IPAM + BYOIP + ...); each owns its state slice.
+ * `Ops` types the operations (SdkServiceModel: from the service's SDK client package).
  */
-export interface ServiceModel<S = unknown> {
+export interface ServiceModel<S = unknown, Ops extends OperationTable<S> = OperationTable<S>> {
   /** State key, e.g. "ec2.ipam". */
   readonly key: string;
   /** SDK service name as in the client class: EC2, CloudFront, Route53, SFN, ... */
   readonly service: string;
   seed(world: WorldSeed, sim: Simulator): S;
-  readonly operations: Record<string, Operation<S>>;
+  readonly operations: Ops;
   /** Applies time-driven transitions up to `now` (lazy life cycles). */
   settle?(state: S, now: number, sim: Simulator): void;
   /** JSON view for the report's `resources`. Defaults to the state itself. */
@@ -109,6 +122,18 @@ const INVALID_INPUT: Record<string, string> = {
   EC2: 'InvalidParameterValue', GlobalAccelerator: 'InvalidArgumentException', CloudFront: 'InvalidArgument', Route53: 'InvalidInput',
   RAM: 'InvalidParameterException', DynamoDB: 'ValidationException', SFN: 'ValidationException',
 };
+
+/** The error each service answers for a request that lacks a required member (the name its model declares, or the protocol's common one). */
+const MISSING_MEMBER: Record<string, string> = {
+  EC2: 'MissingParameter', GlobalAccelerator: 'InvalidArgumentException', CloudFront: 'InvalidArgument', Route53: 'InvalidInput',
+  RAM: 'MissingRequiredParameterException', SNS: 'InvalidParameterException', CloudFormation: 'ValidationError', STS: 'ValidationError',
+};
+
+/** What an operation answers for a missing required member (see OpContext.required). */
+export function requiredMember<T>(service: string, value: T | undefined | null, member: string): T {
+  if (value === undefined || value === null) throw awsError(MISSING_MEMBER[service] ?? 'ValidationException', `The request must contain the parameter ${member}`);
+  return value;
+}
 
 /** How long a token is remembered, where AWS documents a limit (DynamoDB transactions: 10 minutes). */
 const IDEMPOTENCY_WINDOW_MS: Record<string, number> = { DynamoDB: 10 * 60_000 };
@@ -171,11 +196,12 @@ export class Simulator {
     for (const m of models) this.addModel(m);
   }
 
-  addModel<S>(model: ServiceModel<S>): void {
+  addModel<S>(model: ServiceModel<S, OperationTable<S>>): void {
     if (this.models.has(model.key)) throw new Error(`duplicate service model ${model.key}`);
     this.models.set(model.key, model);
     this.states.set(model.key, model.seed(this.world, this));
     for (const [name, op] of Object.entries(model.operations)) {
+      if (!op) continue;
       const key = `${model.service}:${name}`;
       if (this.ops.has(key)) throw new Error(`operation ${key} is served by two models`);
       this.ops.set(key, { model, op });
@@ -249,7 +275,8 @@ export class Simulator {
         note('idempotent-repeat');
         output = token.first;
       } else {
-        output = await entry.op({ sim: this, service: req.service, operation: req.operation, state, account: req.account, region: req.region, now, timings: this.world.timings, note }, input);
+        const required = <T>(value: T | undefined | null, member: string): T => requiredMember(req.service, value, member);
+        output = await entry.op({ sim: this, service: req.service, operation: req.operation, state, account: req.account, region: req.region, now, timings: this.world.timings, note, required }, input);
         if (token) this.idempotencyTokens.set(token.key, { at: now, input: token.request, output: cloneData(output ?? {}) });
       }
       const after = this.faults.take(req.service, req.operation, req.account, 'after', who?.state);

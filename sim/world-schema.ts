@@ -15,7 +15,7 @@ import { DynamoDbWorldSection } from './services/dynamodb';
 import { IpamWorldSection, RegistrySection } from './services/ec2/ipam';
 import { Ec2NetworkWorldSection } from './services/ec2/network';
 import { ElbWorldSection } from './services/elbv2';
-import { GlobalAcceleratorWorldSection } from './services/global-accelerator';
+import { GlobalAcceleratorWorldSection, MOVED_LOAD_BALANCERS } from './services/global-accelerator';
 import { IpRangesWorldSection } from './services/ip-ranges';
 import { SecretsWorldSection } from './services/platform';
 import { RamWorldSection } from './services/ram';
@@ -91,6 +91,9 @@ export const WorldFileSchema = deepStrict(WorldSeedBase.extend({
   ...Object.fromEntries(Object.entries(WORLD_SECTIONS).map(([k, v]) => [k, (v instanceof z.ZodObject ? v.extend({ description: z.string().optional() }) : v).optional()])) as Record<string, z.ZodType>,
 })) as z.ZodObject;
 
+/** Fields that moved: an old world that still has one is told where it went, not only that it is unknown. */
+const MOVED_FIELDS: Record<string, string> = { 'world.globalAccelerator.loadBalancers': MOVED_LOAD_BALANCERS };
+
 /** A JSON path for messages: world.ipam.pools[0].cidrs[1].cidr */
 export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `${acc}.${String(k)}` : `${acc}[${JSON.stringify(String(k))}]`), 'world');
@@ -138,8 +141,10 @@ export function worldProblems(world: unknown): string[] {
     if (issue.code === 'unrecognized_keys') {
       const valid = fieldsAt(issue.path);
       return issue.keys.map((key) => {
+        const path = jsonPath([...issue.path, key]);
+        if (MOVED_FIELDS[path]) return `${path}: ${MOVED_FIELDS[path]}`;
         const near = closestMatch(key, valid);
-        return `${jsonPath([...issue.path, key])}: unknown field${near ? `; did you mean "${near}"?` : ''} (valid here: ${valid.join(', ')})`;
+        return `${path}: unknown field${near ? `; did you mean "${near}"?` : ''} (valid here: ${valid.join(', ')})`;
       });
     }
     if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return [`${jsonPath(issue.path)}: missing (required)`];

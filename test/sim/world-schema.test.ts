@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { closestMatch } from '../../domain/names';
-import { createSimulator } from '../../sim';
+import { createSimulator, serviceModels, Simulator } from '../../sim';
 import { FIELD_DOCS, QUOTA_NAMES } from '../../sim/world-docs';
 import { fieldPaths, worldJsonSchema, worldMarkdown, worldProblems } from '../../sim/world-schema';
 import { byoipSync } from '../support/cli-process';
@@ -39,6 +39,16 @@ describe('world files are validated strictly', () => {
     ]);
     expect(worldProblems({ ...world, sn: {} }).at(-1)).toMatch(/^world\.sn: unknown field; did you mean "sns"\? \(valid here: description, startTime, /);
     expect(worldProblems({ ...world, zzzzzzzzzz: 1 }).at(-1)).toMatch(/^world\.zzzzzzzzzz: unknown field \(valid here: /);
+  });
+
+  it('refuses load balancers under globalAccelerator, saying they moved to elbv2.loadBalancers', () => {
+    const lb = { arn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/partner-api/0123456789abcdef', scheme: 'internal', vpcHasInternetGateway: true };
+    const world = exampleWorldJson({ globalAccelerator: { byoipCidrs: [], accelerators: [], loadBalancers: [lb] } });
+    expect(worldProblems(world)).toEqual([expect.stringMatching(/^world\.globalAccelerator\.loadBalancers: moved to elbv2\.loadBalancers: /)]);
+    expect(() => createSimulator(world, EXAMPLES)).toThrow(/world\.globalAccelerator\.loadBalancers: moved to elbv2\.loadBalancers/);
+    // Also when a world reaches the model unchecked.
+    const seed = { ...createSimulator(exampleWorldJson(), EXAMPLES).world, globalAccelerator: { loadBalancers: [lb] } };
+    expect(() => new Simulator(seed, serviceModels)).toThrow(/world\.globalAccelerator\.loadBalancers: moved to elbv2\.loadBalancers/);
   });
 
   it('refuses a misspelt world field from the command line, exit 2, before anything runs', () => {

@@ -3,23 +3,25 @@
  * for `byoip doctor`. By default the world has the stack deployed, named by its deployment
  * configuration, with the state table the simulator models; a world may describe others (or none).
  */
+import { StackStatus } from '@aws-sdk/client-cloudformation';
+import type * as CloudFormation from '@aws-sdk/client-cloudformation';
 import * as z from 'zod';
 import { awsError } from '../../aws-error';
-import type { ServiceModel } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
 import { STATE_TABLE } from '../dynamodb';
 
 const StackSeed = z.object({
   name: z.string(),
-  status: z.string().default('CREATE_COMPLETE'),
+  status: z.enum(StackStatus).default('CREATE_COMPLETE'),
   account: z.string().optional(),
   region: z.string().optional(),
   outputs: z.record(z.string(), z.string()).default({}),
 }).strict();
 export const CloudFormationWorldSection = z.object({ stacks: z.array(StackSeed).optional() }).strict();
 
-interface SimStack { name: string; status: string; account: string; region: string; outputs: Record<string, string>; id: string; created: number }
+interface SimStack { name: string; status: StackStatus; account: string; region: string; outputs: Record<string, string>; id: string; created: number }
 
-export const cloudFormationModel: ServiceModel<{ stacks: SimStack[] }> = {
+export const cloudFormationModel: SdkServiceModel<{ stacks: SimStack[] }, typeof CloudFormation> = {
   key: 'cloudformation',
   service: 'CloudFormation',
   seed(world) {
@@ -37,7 +39,7 @@ export const cloudFormationModel: ServiceModel<{ stacks: SimStack[] }> = {
     };
   },
   operations: {
-    DescribeStacks(ctx, input: { StackName?: string }) {
+    DescribeStacks(ctx, input) {
       const mine = ctx.state.stacks.filter((s) => s.account === ctx.account && s.region === ctx.region && (!input.StackName || s.name === input.StackName || s.id === input.StackName));
       if (input.StackName && mine.length === 0) throw awsError('ValidationError', `Stack with id ${input.StackName} does not exist`);
       return {

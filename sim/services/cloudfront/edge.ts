@@ -63,8 +63,8 @@ export function cloudfrontEdge(sim: Simulator): SimHttpHost {
         return respond(403, `The request could not be satisfied: ${host} is not an alternate domain name of this distribution.`, { 'x-cache': 'Error from cloudfront' });
       }
       const path = url.pathname;
-      const behavior = (config.CacheBehaviors?.Items ?? []).find((b: any) => pathMatches(b.PathPattern, path)) ?? config.DefaultCacheBehavior;
-      const origin = (config.Origins?.Items ?? []).find((o: any) => o.Id === behavior?.TargetOriginId);
+      const behavior = (config.CacheBehaviors?.Items ?? []).find((b) => pathMatches(b.PathPattern ?? '', path)) ?? config.DefaultCacheBehavior;
+      const origin = (config.Origins?.Items ?? []).find((o) => o.Id === behavior?.TargetOriginId);
       if (!origin) return respond(502, 'Bad gateway: no origin for this behaviour', { 'x-cache': 'Error from cloudfront' });
       if (!origin.VpcOriginConfig) return respond(502, `Bad gateway: origin ${origin.DomainName} is not simulated`, { 'x-cache': 'Error from cloudfront' });
       const cf = sim.state<CloudFrontState>('cloudfront');
@@ -73,8 +73,10 @@ export function cloudfrontEdge(sim: Simulator): SimHttpHost {
       const lb = sim.state<ElbState>('elbv2').loadBalancers.find((x) => x.arn === vpc.endpoint.Arn);
       if (!lb) return respond(502, 'Bad gateway: the VPC origin endpoint does not exist', { 'x-cache': 'Error from cloudfront' });
       const https = vpc.endpoint.OriginProtocolPolicy !== 'http-only';
-      const originHost = FORWARDS_HOST.has(behavior.OriginRequestPolicyId) ? host : bare(origin.DomainName);
-      const answer = albRespond(lb, { port: https ? vpc.endpoint.HTTPSPort : vpc.endpoint.HTTPPort, protocol: https ? 'HTTPS' : 'HTTP', host: originHost, path });
+      const originHost = FORWARDS_HOST.has(behavior?.OriginRequestPolicyId ?? '') ? host : bare(origin.DomainName ?? '');
+      // A VPC origin's ports are validated when it is created or updated (vpc-origins.ts).
+      const port = (https ? vpc.endpoint.HTTPSPort : vpc.endpoint.HTTPPort) ?? (https ? 443 : 80);
+      const answer = albRespond(lb, { port, protocol: https ? 'HTTPS' : 'HTTP', host: originHost, path });
       return respond(answer.status, answer.body, { 'content-type': answer.contentType, 'x-cache': 'Miss from cloudfront', 'x-sim-origin': `${origin.Id} → ${lb.arn} (${answer.rule})` });
     },
   };

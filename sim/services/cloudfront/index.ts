@@ -4,13 +4,16 @@
  * stale ETag) and InProgress → Deployed after every change. VPC origins and the origin/behaviour
  * rules are in vpc-origins.ts; the edge that serves the Deployed configs in edge.ts.
  */
+import type * as CloudFront from '@aws-sdk/client-cloudfront';
+import type { DistributionConfig, IpamCidrStatus } from '@aws-sdk/client-cloudfront';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { canonicalCidr, nthAddress, parseCidr } from '../../../domain/cidr';
 import { awsError } from '../../aws-error';
 import { cloudFrontPage } from '../../paging';
 import { eventual, lifecycle, settle, transition } from '../../lifecycle';
-import type { OpContext, ServiceModel, Simulator } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { OpContext, Simulator } from '../../simulator';
 import { poolArn, registerAllocationCheck, type IpamState } from '../ec2/ipam';
 import { cloudfrontEdge } from './edge';
 import { seedVpcOrigins, settleVpcOrigins, validateDistributionConfig, vpcOriginExists, vpcOriginOperations, describeVpcOrigin } from './vpc-origins';
@@ -49,7 +52,8 @@ export function newEtag(state: CloudFrontState): string {
   return `E${state.etagCounter.toString(36).toUpperCase().padStart(12, '0')}`;
 }
 
-function defaultConfig(id: string, partial: Record<string, unknown>): Record<string, any> {
+/** A seeded distribution's config: the world's (partial) DistributionConfig over CloudFront's defaults (the conformance check holds what it answers to the model). */
+function defaultConfig(id: string, partial: Record<string, unknown>): DistributionConfig {
   return {
     CallerReference: `sim-${id}`,
     Aliases: { Quantity: 0, Items: [] },
@@ -84,7 +88,7 @@ function describeList(l: SimAnycastList, ipam: IpamState | undefined) {
 }
 
 /** CloudFront's view of a list CIDR mirrors EC2's advertisement state. */
-function cidrStatus(ipam: IpamState | undefined, l: SimAnycastList, cidr: string): string {
+function cidrStatus(ipam: IpamState | undefined, l: SimAnycastList, cidr: string): IpamCidrStatus {
   const b = ipam?.byoipCidrs.find((x) => x.account === l.account && x.Cidr === cidr && x.lc.state !== 'deprovisioned');
   switch (b?.lc.state) {
     case 'pending-advertising': return 'advertising';
@@ -141,7 +145,7 @@ function listUsingCidr(sim: Simulator, account: string, cidr: string): string | 
 
 /** CloudFront as a world section (sim/world-out.ts): distributions with their full config, anycast lists, VPC origins. */
 function cloudfrontToWorld(state: CloudFrontState, _sim: Simulator, note: (text: string) => void) {
-  const tags = (items: unknown) => Object.fromEntries(((items as { Items?: Array<{ Key: string; Value?: string }> } | undefined)?.Items ?? []).map((t) => [t.Key, t.Value ?? '']));
+  const tags = (items: CloudFront.Tags | undefined) => Object.fromEntries((items?.Items ?? []).map((t) => [t.Key, t.Value ?? '']));
   for (const d of state.distributions) if (d.lc.next.length) note(`distribution ${d.Id} is ${d.lc.state}; written as Deployed with its latest config`);
   const lists = state.anycastLists.filter((l) => !['Deleted', 'Deleting', 'Failed'].includes(eventual(l.lc)));
   for (const l of lists) if (l.lc.next.length) note(`anycast IP list ${l.Id} is ${l.lc.state}; written as Deployed`);
@@ -162,7 +166,7 @@ function cloudfrontToWorld(state: CloudFrontState, _sim: Simulator, note: (text:
   };
 }
 
-export const cloudfrontModel: ServiceModel<CloudFrontState> = {
+export const cloudfrontModel: SdkServiceModel<CloudFrontState, typeof CloudFront> = {
   key: 'cloudfront',
   service: 'CloudFront',
   seed(world, sim) {
@@ -209,8 +213,8 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
         Id: d.Id, account: d.account, Status: d.lc.state, DomainName: d.DomainName, AnycastIpListId: d.config.AnycastIpListId ?? null,
         PriceClass: d.config.PriceClass, IsIPV6Enabled: d.config.IsIPV6Enabled, Enabled: d.config.Enabled,
         Aliases: d.config.Aliases?.Items ?? [],
-        Origins: (d.config.Origins?.Items ?? []).map((o: any) => ({ Id: o.Id, DomainName: o.DomainName, VpcOriginId: o.VpcOriginConfig?.VpcOriginId ?? null, OwnerAccountId: o.VpcOriginConfig?.OwnerAccountId ?? null })),
-        CacheBehaviors: (d.config.CacheBehaviors?.Items ?? []).map((b: any) => ({ PathPattern: b.PathPattern, TargetOriginId: b.TargetOriginId })),
+        Origins: (d.config.Origins?.Items ?? []).map((o) => ({ Id: o.Id, DomainName: o.DomainName, VpcOriginId: o.VpcOriginConfig?.VpcOriginId ?? null, OwnerAccountId: o.VpcOriginConfig?.OwnerAccountId ?? null })),
+        CacheBehaviors: (d.config.CacheBehaviors?.Items ?? []).map((b) => ({ PathPattern: b.PathPattern, TargetOriginId: b.TargetOriginId })),
       })),
       vpcOrigins: state.vpcOrigins.filter((v) => v.lc.state !== 'Deleted').map((v) => ({ ...describeVpcOrigin(v), Name: v.endpoint.Name })),
     };
@@ -228,7 +232,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
       if (!input.Name) throw awsError('InvalidArgument', 'Name is required');
       if (live.some((l) => l.Name === input.Name)) throw awsError('EntityAlreadyExists', `An Anycast static IP list named ${input.Name} already exists`);
       if (input.IpCount !== 3 && input.IpCount !== 21) throw awsError('InvalidArgument', 'IpCount must be 3 or 21');
-      const configs: Array<{ Cidr: string; IpamPoolArn: string }> = input.IpamCidrConfigs ?? [];
+      const configs = (input.IpamCidrConfigs ?? []).map((c) => ({ Cidr: ctx.required(c.Cidr, 'IpamCidrConfigs.Cidr'), IpamPoolArn: ctx.required(c.IpamPoolArn, 'IpamCidrConfigs.IpamPoolArn') }));
       if (configs.length > 0 && input.IpCount !== 3) throw awsError('InvalidArgument', 'An Anycast static IP list from an IPAM pool takes IpCount 3');
       if (configs.length > 0 && configs.length !== 3) throw awsError('InvalidArgument', `BYOIP lists need exactly three /24 CIDRs; got ${configs.length}`);
       const ipam = ctx.sim.state<IpamState>('ec2.ipam');
@@ -283,7 +287,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
       const d = ctx.state.distributions.find((x) => x.ARN === input.Resource && x.account === ctx.account);
       const v = ctx.state.vpcOrigins.find((x) => x.Arn === input.Resource && x.account === ctx.account && x.lc.state !== 'Deleted');
       if (!l && !d && !v) throw awsError('NoSuchResource', `The specified resource does not exist: ${input.Resource}`, 404);
-      return { Tags: { Items: v ? v.Tags : (l?.Tags as { Items?: unknown[] } | undefined)?.Items ?? [] } };
+      return { Tags: { Items: v ? v.Tags : l?.Tags?.Items ?? [] } };
     },
 
     ListDistributionsByAnycastIpListId(ctx, input) {
@@ -305,7 +309,7 @@ export const cloudfrontModel: ServiceModel<CloudFrontState> = {
     UpdateDistribution(ctx, input) {
       const d = findDistribution(ctx, input.Id);
       requireIfMatch(input.IfMatch, d.ETag);
-      const next = input.DistributionConfig as Record<string, any> | undefined;
+      const next = input.DistributionConfig;
       if (!next) throw awsError('InvalidArgument', 'DistributionConfig is required');
       if (next.CallerReference !== d.config.CallerReference) throw awsError('IllegalUpdate', 'CallerReference cannot be changed');
       if (next.AnycastIpListId) {

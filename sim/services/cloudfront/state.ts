@@ -2,6 +2,7 @@
  * The simulated CloudFront's state, in one place so the API model (cloudfront.ts), VPC origins
  * (vpc-origins.ts) and the edge (edge.ts) share it without importing each other in a circle.
  */
+import type { DistributionConfig, IpAddressType, Tags, VpcOriginEndpointConfig } from '@aws-sdk/client-cloudfront';
 import type { Lifecycle } from '../../lifecycle';
 
 export type ListStatus = 'Deploying' | 'Deployed' | 'Failed' | 'Deleting' | 'Deleted';
@@ -13,12 +14,12 @@ export interface SimAnycastList {
   account: string;
   Name: string;
   IpCount: number;
-  IpAddressType: string;
+  IpAddressType: IpAddressType;
   cidrs: Array<{ Cidr: string; IpamPoolArn: string; AnycastIp: string }>;
   lc: Lifecycle<ListStatus>;
   ETag: string;
   LastModifiedTime: number;
-  Tags?: unknown;
+  Tags?: Tags;
 }
 
 export interface SimDistribution {
@@ -26,12 +27,12 @@ export interface SimDistribution {
   ARN: string;
   account: string;
   DomainName: string;
-  config: Record<string, any>;
+  config: DistributionConfig;
   ETag: string;
   lc: Lifecycle<DistStatus>;
   LastModifiedTime: number;
   /** What the edge serves: the config as of the last time the distribution reached Deployed. */
-  deployedConfig: Record<string, any>;
+  deployedConfig: DistributionConfig;
 }
 
 export interface CloudFrontState {
@@ -47,7 +48,7 @@ export interface SimVpcOrigin {
   Id: string;
   Arn: string;
   account: string;
-  endpoint: Record<string, any>;
+  endpoint: VpcOriginEndpointConfig;
   lc: Lifecycle<VpcOriginStatus>;
   ETag: string;
   CreatedTime: number;

@@ -8,11 +8,14 @@
  *    an accepted RAM share; once unshared, the distribution can't be edited until the origin is removed;
  *  - origins, cache behaviours (PathPattern, TargetOriginId) and aliases are validated as CloudFront does.
  */
+import type * as CloudFront from '@aws-sdk/client-cloudfront';
+import type { DistributionConfig, VpcOriginEndpointConfig } from '@aws-sdk/client-cloudfront';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { awsError } from '../../aws-error';
 import { cloudFrontPage } from '../../paging';
 import { lifecycle, settle, transition } from '../../lifecycle';
+import type { SdkOperations } from '../../sdk-operations';
 import type { OpContext, Simulator } from '../../simulator';
 import type { CloudFrontState, SimDistribution, SimVpcOrigin, VpcOriginStatus } from './state';
 import type { ElbState } from '../elbv2';
@@ -81,8 +84,8 @@ function ownVpcOrigin(ctx: OpContext<CloudFrontState>, id: string | undefined): 
   return v;
 }
 
-function referencesIn(config: Record<string, any> | undefined, d: SimDistribution, v: SimVpcOrigin): boolean {
-  return (config?.Origins?.Items ?? []).some((o: any) => o.VpcOriginConfig?.VpcOriginId === v.Id && (o.VpcOriginConfig.OwnerAccountId ?? d.account) === v.account);
+function referencesIn(config: DistributionConfig | undefined, d: SimDistribution, v: SimVpcOrigin): boolean {
+  return (config?.Origins?.Items ?? []).some((o) => o.VpcOriginConfig?.VpcOriginId === v.Id && (o.VpcOriginConfig.OwnerAccountId ?? d.account) === v.account);
 }
 
 /** Distributions (any account) that use the VPC origin: in their config, or still deployed at the edge. */
@@ -95,13 +98,16 @@ function requireIfMatch(ifMatch: string | undefined, etag: string): void {
   if (ifMatch !== etag) throw awsError('PreconditionFailed', 'The precondition given in one or more of the request header fields evaluated to false.', 412);
 }
 
-function validateEndpoint(ctx: OpContext<CloudFrontState>, cfg: Record<string, any> | undefined): Record<string, any> {
+function validateEndpoint(ctx: OpContext<CloudFrontState>, cfg: VpcOriginEndpointConfig | undefined): VpcOriginEndpointConfig {
   if (!cfg) throw awsError('InvalidArgument', 'VpcOriginEndpointConfig is required');
   if (!cfg.Name || !/^[A-Za-z0-9_-]{1,64}$/.test(cfg.Name)) throw awsError('InvalidArgument', `VpcOriginEndpointConfig.Name "${cfg.Name ?? ''}" must be 1-64 letters, digits, dashes or underscores`);
-  for (const port of ['HTTPPort', 'HTTPSPort']) {
-    if (!Number.isInteger(cfg[port]) || cfg[port] < 1 || cfg[port] > 65_535) throw awsError('InvalidArgument', `VpcOriginEndpointConfig.${port} must be 1-65535`);
+  for (const port of ['HTTPPort', 'HTTPSPort'] as const) {
+    const value = cfg[port];
+    if (value === undefined || !Number.isInteger(value) || value < 1 || value > 65_535) throw awsError('InvalidArgument', `VpcOriginEndpointConfig.${port} must be 1-65535`);
   }
-  if (!['http-only', 'https-only', 'match-viewer'].includes(cfg.OriginProtocolPolicy)) throw awsError('InvalidArgument', 'OriginProtocolPolicy must be http-only, https-only or match-viewer');
+  if (cfg.OriginProtocolPolicy === undefined || !['http-only', 'https-only', 'match-viewer'].includes(cfg.OriginProtocolPolicy)) {
+    throw awsError('InvalidArgument', 'OriginProtocolPolicy must be http-only, https-only or match-viewer');
+  }
   const ssl = cfg.OriginSslProtocols;
   if (ssl && ssl.Quantity !== (ssl.Items ?? []).length) throw awsError('InconsistentQuantities', 'OriginSslProtocols.Quantity does not match its Items');
   const m = /^arn:aws[a-z-]*:(elasticloadbalancing|ec2):([a-z0-9-]+):(\d{12}):(loadbalancer\/(app|net)\/|instance\/)/.exec(String(cfg.Arn ?? ''));
@@ -118,16 +124,18 @@ function startDeploy(ctx: OpContext<CloudFrontState>, v: SimVpcOrigin): void {
   transition(ctx.sim, resourceRef(`vpc-origin:${v.Id}`, [v.Id]), v.lc, ctx.now, 'Deploying', { state: lb?.vpcOriginFails ? 'Failed' : 'Deployed', afterSeconds: deploySeconds(ctx.timings, v.Id) });
 }
 
-export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
+export function vpcOriginOperations(etag: (state: CloudFrontState) => string): SdkOperations<CloudFrontState, typeof CloudFront> {
   return {
-    CreateVpcOrigin(ctx: OpContext<CloudFrontState>, input: any) {
+    CreateVpcOrigin(ctx, input) {
       const endpoint = validateEndpoint(ctx, input.VpcOriginEndpointConfig);
       const mine = ctx.state.vpcOrigins.filter((v) => v.account === ctx.account && liveOrigin(v));
       const quota = ctx.sim.quota(ctx.account, 'vpcOrigins', DEFAULT_VPC_ORIGINS_PER_ACCOUNT);
       if (mine.length >= quota) throw awsError('EntityLimitExceeded', `You have reached the maximum number of VPC origins for this account (${quota})`);
       if (mine.some((v) => v.endpoint.Name === endpoint.Name)) throw awsError('EntityAlreadyExists', `A VPC origin named ${endpoint.Name} already exists`, 409);
-      const tags = input.Tags?.Items ?? [];
-      if (tags.some((t: any) => !t.Key || t.Key.length > 128)) throw awsError('InvalidTagging', 'Tag keys must be 1-128 characters');
+      const tags = (input.Tags?.Items ?? []).map((t) => {
+        if (!t.Key || t.Key.length > 128) throw awsError('InvalidTagging', 'Tag keys must be 1-128 characters');
+        return { Key: t.Key, Value: t.Value };
+      });
       const id = ctx.sim.nextId('vo_', 22);
       const v: SimVpcOrigin = {
         Id: id, Arn: vpcOriginArn(ctx.account, id), account: ctx.account, endpoint, lc: lifecycle<VpcOriginStatus>('Deploying', ctx.now),
@@ -139,12 +147,12 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
       return { VpcOrigin: describeVpcOrigin(v), ETag: v.ETag, Location: `https://cloudfront.amazonaws.com/2020-05-31/vpc-origin/${id}` };
     },
 
-    GetVpcOrigin(ctx: OpContext<CloudFrontState>, input: any) {
+    GetVpcOrigin(ctx, input) {
       const v = ownVpcOrigin(ctx, input.Id);
       return { VpcOrigin: describeVpcOrigin(v), ETag: v.ETag };
     },
 
-    ListVpcOrigins(ctx: OpContext<CloudFrontState>, input: any) {
+    ListVpcOrigins(ctx, input) {
       const list = ctx.state.vpcOrigins.filter((v) => v.account === ctx.account && liveOrigin(v)).map((v) => ({
         Id: v.Id, Name: v.endpoint.Name, Status: v.lc.state, CreatedTime: new Date(v.CreatedTime), LastModifiedTime: new Date(v.LastModifiedTime),
         Arn: v.Arn, AccountId: v.account, OriginEndpointArn: v.endpoint.Arn,
@@ -152,7 +160,7 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
       return { VpcOriginList: cloudFrontPage(ctx, list, input) };
     },
 
-    UpdateVpcOrigin(ctx: OpContext<CloudFrontState>, input: any) {
+    UpdateVpcOrigin(ctx, input) {
       const v = ownVpcOrigin(ctx, input.Id);
       requireIfMatch(input.IfMatch, v.ETag);
       const users = distributionsUsing(ctx.state, v);
@@ -167,7 +175,7 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
       return { VpcOrigin: describeVpcOrigin(v), ETag: v.ETag };
     },
 
-    DeleteVpcOrigin(ctx: OpContext<CloudFrontState>, input: any) {
+    DeleteVpcOrigin(ctx, input) {
       const v = ownVpcOrigin(ctx, input.Id);
       requireIfMatch(input.IfMatch, v.ETag);
       const users = distributionsUsing(ctx.state, v);
@@ -178,13 +186,13 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string) {
       return { VpcOrigin: describeVpcOrigin(v), ETag: v.ETag };
     },
 
-    ListDistributionsByVpcOriginId(ctx: OpContext<CloudFrontState>, input: any) {
+    ListDistributionsByVpcOriginId(ctx, input) {
       if (!input.VpcOriginId) throw awsError('InvalidArgument', 'VpcOriginId is required');
-      const ids = ctx.state.distributions.filter((d) => d.account === ctx.account && (d.config.Origins?.Items ?? []).some((o: any) => o.VpcOriginConfig?.VpcOriginId === input.VpcOriginId)).map((d) => d.Id);
+      const ids = ctx.state.distributions.filter((d) => d.account === ctx.account && (d.config.Origins?.Items ?? []).some((o) => o.VpcOriginConfig?.VpcOriginId === input.VpcOriginId)).map((d) => d.Id);
       return { DistributionIdList: cloudFrontPage(ctx, ids, input) };
     },
 
-    ListDistributionsByOwnedResource(ctx: OpContext<CloudFrontState>, input: any) {
+    ListDistributionsByOwnedResource(ctx, input) {
       const m = /^arn:aws[a-z-]*:cloudfront::(\d{12}):vpcorigin\/(vo_[A-Za-z0-9]+)$/.exec(String(input.ResourceArn ?? ''));
       if (!m) throw awsError('InvalidArgument', `${input.ResourceArn} is not the ARN of a CloudFront resource you can share`);
       if (m[1] !== ctx.account) throw awsError('AccessDenied', `Account ${ctx.account} does not own ${input.ResourceArn}`, 403);
@@ -203,15 +211,15 @@ export function vpcOriginExists(sim: Simulator, arn: string): boolean | undefine
   return findVpcOrigin(sim.state<CloudFrontState>('cloudfront'), m[2], m[1]) !== undefined;
 }
 
-function quantityMatches(list: { Quantity?: number; Items?: unknown[] } | undefined, what: string): unknown[] {
+function quantityMatches<T>(list: { Quantity?: number; Items?: T[] } | undefined, what: string): T[] {
   const itemsOf = list?.Items ?? [];
   if (list && list.Quantity !== itemsOf.length) throw awsError('InconsistentQuantities', `${what}.Quantity (${list.Quantity}) does not match the number of items (${itemsOf.length})`);
   return itemsOf;
 }
 
 /** What CloudFront checks in an UpdateDistribution about origins, behaviours and aliases. */
-export function validateDistributionConfig(ctx: OpContext<CloudFrontState>, d: SimDistribution, next: Record<string, any>): void {
-  const origins = quantityMatches(next.Origins, 'Origins') as Array<Record<string, any>>;
+export function validateDistributionConfig(ctx: OpContext<CloudFrontState>, d: SimDistribution, next: DistributionConfig): void {
+  const origins = quantityMatches(next.Origins, 'Origins');
   if (origins.length === 0) throw awsError('InvalidArgument', 'A distribution needs at least one origin');
   const maxOrigins = ctx.sim.quota(d.account, 'originsPerDistribution', DEFAULT_ORIGINS_PER_DISTRIBUTION);
   if (origins.length > maxOrigins) throw awsError('TooManyOrigins', `You cannot create more than ${maxOrigins} origins for the distribution`);
@@ -231,7 +239,7 @@ export function validateDistributionConfig(ctx: OpContext<CloudFrontState>, d: S
     }
     if (v.lc.state !== 'Deployed') throw awsError('InvalidArgument', `VPC origin ${v.Id} is ${v.lc.state}; it can be used once it is Deployed`);
   }
-  const behaviors = quantityMatches(next.CacheBehaviors, 'CacheBehaviors') as Array<Record<string, any>>;
+  const behaviors = quantityMatches(next.CacheBehaviors, 'CacheBehaviors');
   const maxBehaviors = ctx.sim.quota(d.account, 'cacheBehaviorsPerDistribution', DEFAULT_BEHAVIORS_PER_DISTRIBUTION);
   if (behaviors.length > maxBehaviors) throw awsError('TooManyCacheBehaviors', `You cannot create more than ${maxBehaviors} cache behaviors for the distribution`);
   const patterns = new Set<string>();
@@ -240,14 +248,14 @@ export function validateDistributionConfig(ctx: OpContext<CloudFrontState>, d: S
     const norm = b.PathPattern.startsWith('/') ? b.PathPattern : `/${b.PathPattern}`;
     if (patterns.has(norm)) throw awsError('InvalidArgument', `The path pattern ${b.PathPattern} is used by two cache behaviors`);
     patterns.add(norm);
-    if (!ids.has(b.TargetOriginId)) throw awsError('NoSuchOrigin', `One or more of your origins or origin groups do not exist: ${b.TargetOriginId} (cache behavior ${b.PathPattern})`, 404);
+    if (!ids.has(b.TargetOriginId ?? '')) throw awsError('NoSuchOrigin', `One or more of your origins or origin groups do not exist: ${b.TargetOriginId} (cache behavior ${b.PathPattern})`, 404);
   }
-  if (!ids.has(next.DefaultCacheBehavior?.TargetOriginId)) throw awsError('NoSuchOrigin', `One or more of your origins or origin groups do not exist: ${next.DefaultCacheBehavior?.TargetOriginId} (default cache behavior)`, 404);
-  const aliases = quantityMatches(next.Aliases, 'Aliases') as string[];
+  if (!ids.has(next.DefaultCacheBehavior?.TargetOriginId ?? '')) throw awsError('NoSuchOrigin', `One or more of your origins or origin groups do not exist: ${next.DefaultCacheBehavior?.TargetOriginId} (default cache behavior)`, 404);
+  const aliases = quantityMatches(next.Aliases, 'Aliases');
   const maxAliases = ctx.sim.quota(d.account, 'aliasesPerDistribution', DEFAULT_ALIASES_PER_DISTRIBUTION);
   if (aliases.length > maxAliases) throw awsError('TooManyDistributionCNAMEs', `You cannot add more than ${maxAliases} alternate domain names to the distribution`);
   for (const a of aliases) {
-    const other = ctx.state.distributions.find((x) => x.Id !== d.Id && (x.config.Aliases?.Items ?? []).some((y: string) => y.toLowerCase() === a.toLowerCase()));
+    const other = ctx.state.distributions.find((x) => x.Id !== d.Id && (x.config.Aliases?.Items ?? []).some((y) => y.toLowerCase() === a.toLowerCase()));
     if (other) throw awsError('CNAMEAlreadyExists', `One or more of the CNAMEs you provided are already associated with a different resource: ${a}`, 409);
   }
 }

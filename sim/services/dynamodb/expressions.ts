@@ -3,9 +3,10 @@
  * expressions over marshalled AttributeValues, with #name / :value substitution. Covers what the
  * orchestrator's conditional writes use (locks, swap guards, approvals, sync tokens).
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { awsError } from '../../aws-error';
 
-export type AttributeValue = Record<string, any>;
+export type { AttributeValue };
 export type Item = Record<string, AttributeValue>;
 
 interface Ctx {
@@ -124,9 +125,9 @@ function setPath(item: Item, path: string[], value: AttributeValue | undefined):
 
 function cmp(a: AttributeValue | undefined, b: AttributeValue | undefined): number | undefined {
   if (!a || !b) return undefined;
-  if ('N' in a && 'N' in b) return Number(a.N) - Number(b.N);
-  if ('S' in a && 'S' in b) return a.S < b.S ? -1 : a.S > b.S ? 1 : 0;
-  if ('B' in a && 'B' in b) return String(a.B).localeCompare(String(b.B));
+  if (a.N !== undefined && b.N !== undefined) return Number(a.N) - Number(b.N);
+  if (a.S !== undefined && b.S !== undefined) return a.S < b.S ? -1 : a.S > b.S ? 1 : 0;
+  if (a.B !== undefined && b.B !== undefined) return String(a.B).localeCompare(String(b.B));
   return undefined;
 }
 
@@ -150,7 +151,8 @@ function operand(p: Parser, ctx: Ctx, item: Item | undefined): AttributeValue | 
     const v = resolve(item, p.path());
     p.expect(')');
     if (!v) return undefined;
-    const size = 'S' in v ? v.S.length : 'L' in v ? v.L.length : 'M' in v ? Object.keys(v.M).length : 'SS' in v ? v.SS.length : 'NS' in v ? v.NS.length : undefined;
+    const size = v.S !== undefined ? v.S.length : v.L !== undefined ? v.L.length : v.M !== undefined ? Object.keys(v.M).length
+      : v.SS !== undefined ? v.SS.length : v.NS !== undefined ? v.NS.length : undefined;
     return size === undefined ? undefined : { N: String(size) };
   }
   return resolve(item, p.path());
@@ -196,9 +198,15 @@ function primary(p: Parser, ctx: Ctx, item: Item | undefined): boolean {
     switch (t.v) {
       case 'attribute_exists': result = target !== undefined; break;
       case 'attribute_not_exists': result = target === undefined; break;
-      case 'attribute_type': { p.expect(','); const type = value(p, ctx).S; result = !!target && type in target; break; }
-      case 'begins_with': { p.expect(','); const prefix = operand(p, ctx, item); result = !!target && 'S' in target && !!prefix && target.S.startsWith(prefix.S); break; }
-      default: { p.expect(','); const needle = operand(p, ctx, item); result = !!target && !!needle && (('S' in target && target.S.includes(needle.S)) || (target.SS ?? target.L ?? []).some((x: any) => JSON.stringify(x) === JSON.stringify(needle) || x === needle.S)); }
+      case 'attribute_type': { p.expect(','); const type = value(p, ctx).S; result = !!target && type !== undefined && type in target; break; }
+      case 'begins_with': { p.expect(','); const prefix = operand(p, ctx, item)?.S; result = target?.S !== undefined && prefix !== undefined && target.S.startsWith(prefix); break; }
+      default: {
+        p.expect(',');
+        const needle = operand(p, ctx, item);
+        const members: unknown[] = target?.SS ?? target?.L ?? [];
+        result = !!target && !!needle && ((target.S !== undefined && needle.S !== undefined && target.S.includes(needle.S))
+          || members.some((x) => JSON.stringify(x) === JSON.stringify(needle) || x === needle.S));
+      }
     }
     p.expect(')');
     return result;
@@ -235,7 +243,7 @@ const EXPRESSION_FIELDS = ['KeyConditionExpression', 'FilterExpression', 'Condit
  * What DynamoDB checks before it reads a single item: every #name and :value an expression uses is
  * defined, and every one defined is used (so a mistake fails even on an empty table).
  */
-export function checkPlaceholders(input: Record<string, any>): void {
+export function checkPlaceholders(input: { [F in (typeof EXPRESSION_FIELDS)[number]]?: string } & { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }): void {
   const used = { '#': new Set<string>(), ':': new Set<string>() };
   for (const field of EXPRESSION_FIELDS) {
     const src = input[field];
@@ -309,14 +317,14 @@ export function applyUpdate(expression: string, item: Item, ctx: Ctx): Item {
         const path = p.path();
         const v = value(p, ctx);
         const cur = resolve(item, path);
-        if ('N' in v) setPath(out, path, { N: String(Number(cur?.N ?? 0) + Number(v.N)) });
-        else if ('SS' in v) setPath(out, path, { SS: [...new Set([...(cur?.SS ?? []), ...v.SS])] });
+        if (v.N !== undefined) setPath(out, path, { N: String(Number(cur?.N ?? 0) + Number(v.N)) });
+        else if (v.SS !== undefined) setPath(out, path, { SS: [...new Set([...(cur?.SS ?? []), ...v.SS])] });
         else throw awsError('ValidationException', 'ADD supports numbers and sets');
       } else if (clause === 'DELETE') {
         const path = p.path();
         const v = value(p, ctx);
         const cur = resolve(item, path);
-        if (cur?.SS) setPath(out, path, { SS: cur.SS.filter((x: string) => !v.SS.includes(x)) });
+        if (cur?.SS) setPath(out, path, { SS: cur.SS.filter((x) => !(v.SS ?? []).includes(x)) });
       } else {
         throw awsError('ValidationException', `Invalid UpdateExpression: unknown clause ${clause}`);
       }

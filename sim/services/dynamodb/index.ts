@@ -3,9 +3,11 @@
  * items, conditional writes (ConditionalCheckFailedException), update expressions, Query, and
  * all-or-nothing TransactWriteItems. Tasks use the real DynamoDB/DocumentClient from lib-dynamodb.
  */
+import type * as DynamoDB from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { awsError } from '../../aws-error';
-import type { OpContext, ServiceModel } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { OpContext } from '../../simulator';
 import { applyUpdate, checkPlaceholders, evaluateCondition, type AttributeValue, type Item } from './expressions';
 import { marshall } from '@aws-sdk/util-dynamodb';
 
@@ -38,11 +40,17 @@ function table(ctx: OpContext<DynamoDbState>, name: string | undefined): SimTabl
   return t;
 }
 
-function exprCtx(input: any) {
+/** What a write (PutItem, UpdateItem, DeleteItem or a transaction's Put, Update, Delete, ConditionCheck) carries. */
+interface WriteRequest {
+  TableName?: string; Item?: Item; Key?: Item; ConditionExpression?: string; UpdateExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Item; ReturnValuesOnConditionCheckFailure?: string;
+}
+
+function exprCtx(input: Pick<WriteRequest, 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>) {
   return { names: input.ExpressionAttributeNames ?? {}, values: input.ExpressionAttributeValues ?? {} };
 }
 
-function conditionFailed(item: Item | undefined, input: any): never {
+function conditionFailed(item: Item | undefined, input: WriteRequest): never {
   const err = awsError('ConditionalCheckFailedException', 'The conditional request failed', 400);
   if (input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && item) (err as any).Item = item;
   throw err;
@@ -53,14 +61,14 @@ function keyOnly(t: SimTable, item: Item): Item {
 }
 
 /** Each write as a function of the table, so TransactWriteItems can check all before applying any. */
-function planWrite(ctx: OpContext<DynamoDbState>, kind: 'Put' | 'Update' | 'Delete' | 'ConditionCheck', input: any) {
+function planWrite(ctx: OpContext<DynamoDbState>, kind: 'Put' | 'Update' | 'Delete' | 'ConditionCheck', input: WriteRequest) {
   const t = table(ctx, input.TableName);
   checkPlaceholders(input);
-  const key = kind === 'Put' ? keyOnly(t, input.Item) : input.Key;
+  const key = kind === 'Put' ? keyOnly(t, ctx.required(input.Item, 'Item')) : ctx.required(input.Key, 'Key');
   const id = keyOf(t, key);
   const current = t.items.get(id);
   const ok = evaluateCondition(input.ConditionExpression, current, exprCtx(input));
-  const next = kind === 'Put' ? input.Item as Item
+  const next = kind === 'Put' ? input.Item
     : kind === 'Update' ? applyUpdate(input.UpdateExpression ?? '', current ?? key, exprCtx(input))
     : kind === 'Delete' ? undefined : current;
   return {
@@ -86,7 +94,7 @@ function compareKeys(a: AttributeValue | undefined, b: AttributeValue | undefine
   return String(a.S ?? '').localeCompare(String(b.S ?? ''));
 }
 
-export const dynamoDbModel: ServiceModel<DynamoDbState> = {
+export const dynamoDbModel: SdkServiceModel<DynamoDbState, typeof DynamoDB> = {
   key: 'dynamodb',
   service: 'DynamoDB',
   seed(world) {
@@ -113,7 +121,7 @@ export const dynamoDbModel: ServiceModel<DynamoDbState> = {
     GetItem(ctx, input) {
       const t = table(ctx, input.TableName);
       checkPlaceholders(input);
-      const item = t.items.get(keyOf(t, input.Key));
+      const item = t.items.get(keyOf(t, ctx.required(input.Key, 'Key')));
       return item ? { Item: item } : {};
     },
     PutItem(ctx, input) {
@@ -160,7 +168,7 @@ export const dynamoDbModel: ServiceModel<DynamoDbState> = {
       };
     },
     TransactWriteItems(ctx, input) {
-      const actions: Array<Array<[string, any]>> = (input.TransactItems ?? []).map((ti: Record<string, any>) => Object.entries(ti).filter(([, v]) => v !== undefined));
+      const actions: Array<Array<[string, any]>> = (input.TransactItems ?? []).map((ti) => Object.entries(ti).filter(([, v]) => v !== undefined));
       if (actions.length === 0 || actions.length > 100) throw awsError('ValidationException', 'TransactItems must have 1 to 100 items');
       if (actions.some((a) => a.length !== 1)) throw awsError('ValidationException', 'TransactItems can only contain one of Check, Put, Update or Delete');
       const entries = actions.map((a) => a[0]);

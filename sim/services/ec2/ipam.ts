@@ -8,6 +8,8 @@
  * failed-provision), the 5-ASN quota, ASN ↔ CIDR associations (checked against the prefix's ROA),
  * advertising with a custom ASN, and the once-per-hour AWS → custom origin rule per CIDR.
  */
+import type * as EC2 from '@aws-sdk/client-ec2';
+import type { IpamPoolAwsService, IpamPoolCidrFailureCode, IpamPoolPublicIpSource, IpamTier } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
 import { parseAuthorizationMessage, verifyAuthorizationSignature, AuthorizationError } from '../../../domain/authorization';
 import { asnProblem, ASN_SWAP_INTERVAL_SECONDS, AWS_ASN } from '../../../domain/byoasn';
@@ -15,7 +17,8 @@ import { canonicalCidr, contains, overlaps, parseCidr } from '../../../domain/ci
 import { awsError } from '../../aws-error';
 import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
 import { page } from '../../paging';
-import type { OpContext, ServiceModel, Simulator } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { OpContext, Simulator } from '../../simulator';
 import { resourceRef } from '../../resource-ref';
 
 /** The report's names for IPAM's resources, and how requests name them (sim/resource-ref.ts). */
@@ -102,7 +105,7 @@ export type ByoipState = 'provisioned' | 'pending-advertising' | 'advertised' | 
 type AsnState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'pending-deprovision' | 'deprovisioned' | 'failed-deprovision';
 type AsnAssociationState = 'pending-association' | 'associated' | 'failed-association' | 'pending-disassociation' | 'disassociated' | 'failed-disassociation';
 
-export interface SimIpam { ipamId: string; account: string; region: string; publicScopeId: string; privateScopeId: string; tier: string }
+export interface SimIpam { ipamId: string; account: string; region: string; publicScopeId: string; privateScopeId: string; tier: IpamTier }
 
 export interface SimPool {
   IpamPoolId: string;
@@ -114,8 +117,8 @@ export interface SimPool {
   region: string;
   SourceIpamPoolId?: string;
   Locale: string;
-  AwsService?: string;
-  PublicIpSource?: string;
+  AwsService?: IpamPoolAwsService;
+  PublicIpSource?: IpamPoolPublicIpSource;
   AddressFamily: 'ipv4' | 'ipv6';
   Description?: string;
   Tags: Array<{ Key: string; Value: string }>;
@@ -129,8 +132,8 @@ export interface SimPoolCidr {
   Cidr: string;
   lc: Lifecycle<PoolCidrState>;
   /** What provisioning will end in, decided at request time (the message is checked async). */
-  outcome?: { ok: true } | { ok: false; code: string; message: string };
-  FailureReason?: { Code: string; Message: string };
+  outcome?: { ok: true } | { ok: false; code: IpamPoolCidrFailureCode; message: string };
+  FailureReason?: { Code: IpamPoolCidrFailureCode; Message: string };
 }
 
 export interface SimByoipCidr {
@@ -235,7 +238,7 @@ function matchesFilters(item: Record<string, unknown>, tags: Array<{ Key: string
 }
 
 /** Decides how provisioning a top-level BYOIP CIDR will end, as IPAM's async verification would. */
-function verifyProvision(ctx: OpContext<IpamState>, cidr: string, auth: { Message?: string; Signature?: string } | undefined) {
+function verifyProvision(ctx: OpContext<IpamState>, cidr: string, auth: { Message?: string; Signature?: string } | undefined): { ok: true; seconds?: number } | { ok: false; code: IpamPoolCidrFailureCode; message: string } {
   const target = parseCidr(cidr);
   const prefix = ctx.state.registry.find((r) => contains(parseCidr(r.cidr), target));
   if (!prefix) {
@@ -382,7 +385,7 @@ function ipamToWorld(state: IpamState, _sim: Simulator, note: (text: string) => 
   };
 }
 
-export const ec2IpamModel: ServiceModel<IpamState> = {
+export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
   key: 'ec2.ipam',
   service: 'EC2',
   seed(world, sim) {
@@ -483,7 +486,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
   },
 
   operations: {
-    DescribeIpams(ctx, input: { IpamIds?: string[]; MaxResults?: number; NextToken?: string }) {
+    DescribeIpams(ctx, input) {
       const all = ctx.state.ipams.filter((i) => i.account === ctx.account && (!input.IpamIds?.length || input.IpamIds.includes(i.ipamId)));
       if (input.IpamIds?.length && all.length === 0) throw awsError('InvalidIpamId.NotFound', `The ipam ID '${input.IpamIds[0]}' does not exist`);
       const { items: ipams, next } = page(ctx, all, { max: input.MaxResults, token: input.NextToken, defaultMax: 1000, limit: 1000 });
@@ -498,7 +501,8 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
     },
 
     CreateIpamPool(ctx, input) {
-      const ipam = ctx.state.ipams.find((i) => i.account === ctx.account && (i.publicScopeId === input.IpamScopeId || i.privateScopeId === input.IpamScopeId));
+      const scopeId = ctx.required(input.IpamScopeId, 'IpamScopeId');
+      const ipam = ctx.state.ipams.find((i) => i.account === ctx.account && (i.publicScopeId === scopeId || i.privateScopeId === scopeId));
       if (!ipam) throw awsError('InvalidIpamScopeId.NotFound', `The ipam scope ID '${input.IpamScopeId}' does not exist`);
       if (ctx.region !== ipam.region) throw awsError('InvalidParameterValue', `IPAM ${ipam.ipamId} is managed from ${ipam.region}; call it there`);
       if (input.AddressFamily !== 'ipv4' && input.AddressFamily !== 'ipv6') throw awsError('InvalidParameterValue', 'AddressFamily must be ipv4 or ipv6');
@@ -516,7 +520,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       }
       const scopeType = input.IpamScopeId === ipam.publicScopeId ? 'public' : 'private';
       const pool: SimPool = {
-        IpamPoolId: ctx.sim.nextId('ipam-pool-'), IpamPoolArn: '', IpamId: ipam.ipamId, IpamScopeId: input.IpamScopeId,
+        IpamPoolId: ctx.sim.nextId('ipam-pool-'), IpamPoolArn: '', IpamId: ipam.ipamId, IpamScopeId: scopeId,
         IpamScopeType: scopeType, OwnerId: ctx.account, region: ipam.region, SourceIpamPoolId: input.SourceIpamPoolId,
         Locale: input.Locale ?? 'None', AwsService: input.AwsService, PublicIpSource: input.PublicIpSource ?? (scopeType === 'public' ? 'byoip' : undefined),
         AddressFamily: input.AddressFamily, Description: input.Description, Tags: tagsOf(input.TagSpecifications),
@@ -725,7 +729,7 @@ export const ec2IpamModel: ServiceModel<IpamState> = {
       if (live.length >= quota) {
         throw awsError('ResourceLimitExceeded', `You have reached the limit of ${quota} BYOASNs for IPAM ${ipam.ipamId} (${live.map((a) => `AS${a.Asn}`).join(', ')}); deprovision one or request a quota increase`);
       }
-      const outcome = verifyAsnProvision(ctx, asn, auth);
+      const outcome = verifyAsnProvision(ctx, asn, { Message: auth.Message, Signature: auth.Signature });
       const record: SimByoasn = { account: ctx.account, region: ctx.region, IpamId: ipam.ipamId, Asn: asn, lc: lifecycle<AsnState>('pending-provision', ctx.now), outcome };
       const seconds = outcome.ok ? outcome.seconds ?? timing(ctx, 'byoasnProvision', 300) : Math.min(timing(ctx, 'byoasnProvision', 300), 300);
       transition(ctx.sim, byoasnRef(asn), record.lc, ctx.now, 'pending-provision', { state: outcome.ok ? 'provisioned' : 'failed-provision', afterSeconds: seconds });

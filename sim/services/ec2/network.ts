@@ -7,12 +7,14 @@
  * modify-complete) and the AWS-managed CloudFront origin-facing lists, which follow the ip-ranges
  * publication being served.
  */
+import type * as EC2 from '@aws-sdk/client-ec2';
 import * as z from 'zod';
 import { canonicalCidr, parseCidr } from '../../../domain/cidr';
 import { awsError } from '../../aws-error';
 import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
 import { page } from '../../paging';
-import type { OpContext, ServiceModel, Simulator } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { OpContext, Simulator } from '../../simulator';
 import { publicationInfo } from '../ip-ranges';
 import { resourceRef, type ResourceRef } from '../../resource-ref';
 
@@ -315,7 +317,7 @@ function ec2NetworkToWorld(state: Ec2NetworkState, _sim: Simulator, note: (text:
   };
 }
 
-export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
+export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
   key: 'ec2.network',
   service: 'EC2',
   seed(world, sim) {
@@ -399,10 +401,11 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
   operations: {
     DescribeSecurityGroups(ctx, input) {
       let groups = ctx.state.groups.filter((g) => g.OwnerId === ctx.account && g.region === ctx.region);
-      if (input.GroupIds?.length) {
-        const missing = input.GroupIds.find((id: string) => !groups.some((g) => g.GroupId === id));
+      const ids = input.GroupIds;
+      if (ids?.length) {
+        const missing = ids.find((id) => !groups.some((g) => g.GroupId === id));
         if (missing) throw awsError('InvalidGroup.NotFound', `The security group '${missing}' does not exist`);
-        groups = groups.filter((g) => input.GroupIds.includes(g.GroupId));
+        groups = groups.filter((g) => ids.includes(g.GroupId));
       }
       groups = filterBy(groups, input.Filters, {
         'vpc-id': (g) => g.VpcId, 'group-id': (g) => g.GroupId, 'group-name': (g) => g.GroupName, 'owner-id': (g) => g.OwnerId, description: (g) => g.Description,
@@ -473,11 +476,12 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
 
     RevokeSecurityGroupIngress(ctx, input) {
       const g = findGroup(ctx, input.GroupId);
-      if (input.SecurityGroupRuleIds?.length) {
-        const unknown = input.SecurityGroupRuleIds.filter((id: string) => !g.ingress.some((r) => r.ruleId === id));
+      const ruleIds = input.SecurityGroupRuleIds;
+      if (ruleIds?.length) {
+        const unknown = ruleIds.filter((id) => !g.ingress.some((r) => r.ruleId === id));
         if (unknown.length) throw awsError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${unknown[0]}' does not exist`);
-        const revoked = g.ingress.filter((r) => input.SecurityGroupRuleIds.includes(r.ruleId));
-        g.ingress = g.ingress.filter((r) => !input.SecurityGroupRuleIds.includes(r.ruleId));
+        const revoked = g.ingress.filter((r) => ruleIds.includes(r.ruleId));
+        g.ingress = g.ingress.filter((r) => !ruleIds.includes(r.ruleId));
         return { Return: true, RevokedSecurityGroupRules: revoked.map((r) => ({ SecurityGroupRuleId: r.ruleId, GroupId: g.GroupId, IsEgress: false })) };
       }
       const rules = rulesFrom(ctx, g, input);
@@ -498,10 +502,11 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
 
     DescribeNetworkInterfaces(ctx, input) {
       let items = ctx.state.interfaces.filter((i) => i.account === ctx.account && i.region === ctx.region);
-      if (input.NetworkInterfaceIds?.length) {
-        const missing = input.NetworkInterfaceIds.find((id: string) => !items.some((i) => i.NetworkInterfaceId === id));
+      const ids = input.NetworkInterfaceIds;
+      if (ids?.length) {
+        const missing = ids.find((id) => !items.some((i) => i.NetworkInterfaceId === id));
         if (missing) throw awsError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${missing}' does not exist`);
-        items = items.filter((i) => input.NetworkInterfaceIds.includes(i.NetworkInterfaceId));
+        items = items.filter((i) => ids.includes(i.NetworkInterfaceId));
       }
       items = filterBy(items, input.Filters, {
         'group-id': (i) => i.Groups, 'vpc-id': (i) => i.VpcId, 'network-interface-id': (i) => i.NetworkInterfaceId,
@@ -535,10 +540,11 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
 
     DescribeManagedPrefixLists(ctx, input) {
       let lists = ctx.state.prefixLists.filter((p) => p.region === ctx.region && (p.account === ctx.account || p.awsManaged) && p.lc.state !== 'delete-complete');
-      if (input.PrefixListIds?.length) {
-        const missing = input.PrefixListIds.find((id: string) => !lists.some((p) => p.PrefixListId === id));
+      const ids = input.PrefixListIds;
+      if (ids?.length) {
+        const missing = ids.find((id) => !lists.some((p) => p.PrefixListId === id));
         if (missing) throw awsError('InvalidPrefixListID.NotFound', `The prefix list ID '${missing}' does not exist`);
-        lists = lists.filter((p) => input.PrefixListIds.includes(p.PrefixListId));
+        lists = lists.filter((p) => ids.includes(p.PrefixListId));
       }
       lists = filterBy(lists, input.Filters, {
         'prefix-list-name': (p) => p.PrefixListName, 'prefix-list-id': (p) => p.PrefixListId, 'owner-id': (p) => p.OwnerId,
@@ -564,14 +570,15 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
       if (!input.PrefixListName) throw awsError('MissingParameter', 'The request must contain the parameter PrefixListName');
       if (String(input.PrefixListName).startsWith('com.amazonaws')) throw awsError('InvalidParameterValue', 'The prefix list name cannot start with com.amazonaws');
       if (input.AddressFamily !== 'IPv4' && input.AddressFamily !== 'IPv6') throw awsError('InvalidParameterValue', 'AddressFamily must be IPv4 or IPv6');
-      if (!Number.isInteger(input.MaxEntries) || input.MaxEntries < 1 || input.MaxEntries > 1000) throw awsError('InvalidParameterValue', 'Must specify a max size between 1 and 1000');
+      const maxEntries = input.MaxEntries;
+      if (maxEntries === undefined || !Number.isInteger(maxEntries) || maxEntries < 1 || maxEntries > 1000) throw awsError('InvalidParameterValue', 'Must specify a max size between 1 and 1000');
       if (input.ClientToken) {
         const same = ctx.state.prefixLists.find((p) => p.ClientToken === input.ClientToken && p.account === ctx.account);
         if (same) return { PrefixList: describePrefixList(ctx.sim, same) };
       }
-      const entries = (input.Entries ?? []) as Array<{ Cidr?: string; Description?: string }>;
+      const entries = input.Entries ?? [];
       if (entries.length > ENTRIES_PER_CALL) throw awsError('InvalidParameterValue', `The number of entries per request cannot exceeds limit (${ENTRIES_PER_CALL}).`);
-      if (entries.length > input.MaxEntries) throw awsError('InvalidParameterValue', `The prefix list would exceed its max entries of ${input.MaxEntries}`);
+      if (entries.length > maxEntries) throw awsError('InvalidParameterValue', `The prefix list would exceed its max entries of ${maxEntries}`);
       const quota = ctx.sim.quota(ctx.account, 'prefixListsPerRegion', 100);
       if (ctx.state.prefixLists.filter((p) => p.account === ctx.account && p.region === ctx.region && p.lc.state !== 'delete-complete').length >= quota) {
         throw awsError('PrefixListLimitExceeded', `You have reached the maximum number of prefix lists (${quota}) for this Region`);
@@ -584,7 +591,7 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
         return { Cidr: cidr, Description: e.Description };
       });
       const pl: SimPrefixList = {
-        PrefixListId: ctx.sim.nextId('pl-'), PrefixListName: input.PrefixListName, family, MaxEntries: input.MaxEntries, Version: 1, entries: list, history: { 1: list },
+        PrefixListId: ctx.sim.nextId('pl-'), PrefixListName: input.PrefixListName, family, MaxEntries: maxEntries, Version: 1, entries: list, history: { 1: list },
         OwnerId: ctx.account, account: ctx.account, region: ctx.region, Tags: tagsOf(input.TagSpecifications), ClientToken: input.ClientToken,
         lc: lifecycle<PrefixListState>('create-in-progress', ctx.now),
       };
@@ -598,8 +605,8 @@ export const ec2NetworkModel: ServiceModel<Ec2NetworkState> = {
       if (pl.awsManaged) throw awsError('InvalidPrefixListModification', `The prefix list ${pl.PrefixListId} is managed by AWS and cannot be modified`);
       if (!['create-complete', 'modify-complete'].includes(pl.lc.state)) throw awsError('IncorrectState', `The prefix list ${pl.PrefixListId} is in state ${pl.lc.state}`);
       if (input.CurrentVersion !== undefined && input.CurrentVersion !== pl.Version) throw awsError('PrefixListVersionMismatch', 'The prefix list has the incorrect version number.');
-      const adds = (input.AddEntries ?? []) as Array<{ Cidr?: string; Description?: string }>;
-      const removes = (input.RemoveEntries ?? []) as Array<{ Cidr?: string }>;
+      const adds = input.AddEntries ?? [];
+      const removes = input.RemoveEntries ?? [];
       if (input.MaxEntries !== undefined && (adds.length || removes.length)) {
         throw awsError('InvalidParameterCombination', 'You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.');
       }

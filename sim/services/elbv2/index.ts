@@ -1,6 +1,6 @@
 /**
- * Elastic Load Balancing (v2): the teams' internal ALBs, as seed data. CloudFront VPC origins point at
- * them, and the simulated edge forwards requests to them. An ALB answers by its listener rules: the
+ * Elastic Load Balancing (v2): the world's load balancers, as seed data. CloudFront VPC origins and
+ * Global Accelerator endpoint groups point at them, and the simulated edge forwards requests to them. An ALB answers by its listener rules: the
  * first rule whose host-header and path-pattern conditions match wins, otherwise the default action
  * (a fixed 404, the usual "Host header mismatch" response behind a shared distribution).
  */
@@ -34,6 +34,8 @@ const LoadBalancerSeed = z.object({
   listeners: z.array(ListenerSeed).default([]),
   /** Rehearse a VPC origin that never deploys (CloudFront reports Failed). */
   vpcOriginFails: z.boolean().default(false),
+  /** Global Accelerator reaches an internal load balancer only if its VPC has an internet gateway attached (no route needed). */
+  vpcHasInternetGateway: z.boolean().default(true),
 });
 
 export const ElbWorldSection = z.object({ loadBalancers: z.array(LoadBalancerSeed).default([]) });
@@ -63,6 +65,7 @@ export const elbv2Model: ServiceModel<ElbState> = {
   /** The load balancers as a world section (sim/world-out.ts): they are seed data and do not change. */
   toWorld: (state) => ({ elbv2: { loadBalancers: state.loadBalancers } }),
   snapshot: (state) => ({ loadBalancers: state.loadBalancers.map((lb) => ({ arn: lb.arn, account: lb.account, dnsName: lb.dnsName, scheme: lb.scheme, state: lb.state })) }),
-  // The workflows never call ELB; the ALBs are what the VPC origins and the edge need.
+  // Untyped and empty: the workflows never call ELB (no SDK client is installed); the load balancers are
+  // what VPC origins, endpoint groups and the edge need.
   operations: {},
 };

@@ -7,9 +7,11 @@
  *  - accelerators (IN_PROGRESS → DEPLOYED after every change; disable, then delete once deployed),
  *    BYOIP addresses only from ADVERTISING ranges, one per range, the other from Amazon's pool;
  *    replaced Amazon addresses can be taken back for 10 days;
- *  - listeners and endpoint groups in front of ALBs that exist in the world.
+ *  - listeners and endpoint groups in front of load balancers that exist in the world (elbv2).
  * The API answers only in us-west-2, whatever region the stack is in.
  */
+import type * as GlobalAccelerator from '@aws-sdk/client-global-accelerator';
+import type { Accelerator, ByoipCidr, EndpointGroup, HealthCheckProtocol, Listener } from '@aws-sdk/client-global-accelerator';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { AuthorizationError, parseAuthorizationMessage, verifyAuthorizationSignature } from '../../../domain/authorization';
@@ -17,8 +19,10 @@ import { canonicalCidr, containsAddress, overlaps, parseCidr, parseIpv4, type Ci
 import { awsError, networkError } from '../../aws-error';
 import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
 import { page } from '../../paging';
-import type { OpContext, ServiceModel, Simulator } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { OpContext, Simulator } from '../../simulator';
 import { registryPrefixFor, type IpamState } from '../ec2/ipam';
+import type { ElbState } from '../elbv2';
 import { resourceRef, type ResourceRef } from '../../resource-ref';
 
 const gaCidrRef = (cidr: string) => resourceRef(`ga-byoip:${cidr}`, [cidr]);
@@ -57,14 +61,10 @@ export const GlobalAcceleratorWorldSection = z.object({
   /** Ranges already brought to GA (state READY or ADVERTISING). */
   byoipCidrs: z.array(z.object({ account: z.string(), cidr: z.string(), state: z.enum(['READY', 'ADVERTISING']).default('READY') })).default([]),
   accelerators: z.array(AcceleratorSeed).default([]),
-  /** Load balancers endpoint groups may point at (the world has no ELB model; GA checks they exist). */
-  loadBalancers: z.array(z.object({
-    arn: z.string(),
-    scheme: z.enum(['internal', 'internet-facing']).default('internal'),
-    /** GA reaches an internal ALB only if its VPC has an internet gateway attached (no route needed). */
-    vpcHasInternetGateway: z.boolean().default(true),
-  })).default([]),
 });
+
+/** Why a world's globalAccelerator.loadBalancers is refused: endpoint groups point at the world's one list of load balancers. */
+export const MOVED_LOAD_BALANCERS = 'moved to elbv2.loadBalancers: Global Accelerator\'s endpoints are the world\'s load balancers (give each there with its account and dnsName; vpcHasInternetGateway defaults to true)';
 
 export interface SimGaCidr {
   account: string;
@@ -109,7 +109,7 @@ export interface SimEndpointGroup {
   endpoints: Array<{ EndpointId: string; Weight: number; ClientIPPreservationEnabled: boolean }>;
   TrafficDialPercentage: number;
   HealthCheckPort?: number;
-  HealthCheckProtocol: string;
+  HealthCheckProtocol: HealthCheckProtocol;
   HealthCheckPath?: string;
   HealthCheckIntervalSeconds: number;
   ThresholdCount: number;
@@ -121,7 +121,6 @@ export interface GlobalAcceleratorState {
   accelerators: SimAccelerator[];
   listeners: SimListener[];
   endpointGroups: SimEndpointGroup[];
-  loadBalancers: z.infer<typeof GlobalAcceleratorWorldSection>['loadBalancers'];
   /** Last WithdrawByoipCidr per account, for the 10-second rule. */
   lastWithdraw: Record<string, number>;
   amazonIpCounter: number;
@@ -160,7 +159,7 @@ function liveCidr(state: GlobalAcceleratorState, account: string, cidr: string):
   return state.cidrs.find((c) => c.account === account && c.Cidr === cidr && c.lc.state !== 'DEPROVISIONED');
 }
 
-function describeCidr(c: SimGaCidr) {
+function describeCidr(c: SimGaCidr): ByoipCidr {
   return { Cidr: c.Cidr, State: c.lc.state, Events: c.events.map((e) => ({ Message: e.Message, Timestamp: new Date(e.Timestamp) })) };
 }
 
@@ -168,7 +167,7 @@ function liveAccelerators(state: GlobalAcceleratorState, account?: string): SimA
   return state.accelerators.filter((a) => a.lc.state !== 'DELETED' && (account === undefined || a.account === account));
 }
 
-function describeAccelerator(a: SimAccelerator) {
+function describeAccelerator(a: SimAccelerator): Accelerator {
   return {
     AcceleratorArn: a.AcceleratorArn, Name: a.Name, IpAddressType: 'IPV4', Enabled: a.Enabled,
     IpSets: [{ IpFamily: 'IPv4', IpAddresses: a.slots.map((s) => s.ip), IpAddressFamily: 'IPv4' }],
@@ -177,11 +176,11 @@ function describeAccelerator(a: SimAccelerator) {
   };
 }
 
-function describeListener(l: SimListener) {
+function describeListener(l: SimListener): Listener {
   return { ListenerArn: l.ListenerArn, PortRanges: l.PortRanges, Protocol: l.Protocol, ClientAffinity: l.ClientAffinity };
 }
 
-function describeEndpointGroup(g: SimEndpointGroup) {
+function describeEndpointGroup(g: SimEndpointGroup): EndpointGroup {
   return {
     EndpointGroupArn: g.EndpointGroupArn, EndpointGroupRegion: g.EndpointGroupRegion,
     EndpointDescriptions: g.endpoints.map((e) => ({ ...e, HealthState: 'HEALTHY' })),
@@ -301,18 +300,19 @@ function gaToWorld(state: GlobalAcceleratorState, _sim: Simulator, note: (text: 
           })),
         })),
       })),
-      loadBalancers: state.loadBalancers,
     },
   };
 }
 
-export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
+export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typeof GlobalAccelerator> = {
   key: 'globalaccelerator',
   service: 'GlobalAccelerator',
   seed(world, sim) {
+    const raw = world.globalAccelerator;
+    if (raw && typeof raw === 'object' && 'loadBalancers' in raw) throw new Error(`world.globalAccelerator.loadBalancers: ${MOVED_LOAD_BALANCERS}`);
     const section = GlobalAcceleratorWorldSection.parse(world.globalAccelerator ?? {});
     const now = sim.startedAt;
-    const state: GlobalAcceleratorState = { cidrs: [], accelerators: [], listeners: [], endpointGroups: [], loadBalancers: section.loadBalancers, lastWithdraw: {}, amazonIpCounter: 10 };
+    const state: GlobalAcceleratorState = { cidrs: [], accelerators: [], listeners: [], endpointGroups: [], lastWithdraw: {}, amazonIpCounter: 10 };
     for (const c of section.byoipCidrs) {
       state.cidrs.push({ account: c.account, Cidr: canonicalCidr(c.cidr), lc: lifecycle<CidrState>(c.state, now), events: [] });
     }
@@ -403,7 +403,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       const quota = ctx.sim.quota(ctx.account, 'gaByoipCidrs', 2);
       const held = ctx.state.cidrs.filter((c) => c.account === ctx.account && c !== same && HELD.includes(c.lc.state)).length;
       if (held >= quota) throw awsError('LimitExceededException', `You can bring up to ${quota} address ranges to Global Accelerator per account; ${held} are provisioned`);
-      const failure = verifyProvision(ctx, cidr, auth);
+      const failure = verifyProvision(ctx, cidr, { Message: auth.Message, Signature: auth.Signature });
       const record: SimGaCidr = same ?? { account: ctx.account, Cidr: cidr, lc: lifecycle<CidrState>('PENDING_PROVISIONING', ctx.now), events: [] };
       record.failure = failure;
       const seconds = registryPrefixFor(ctx.sim, cidr)?.provisionSeconds ?? timing(ctx, 'gaByoipProvision', 86_400);
@@ -488,7 +488,7 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       const a: SimAccelerator = {
         account: ctx.account, AcceleratorArn: arn, Name: input.Name, Enabled: input.Enabled ?? true, slots, released: [],
         DnsName: `a${hex(arn, 16)}.awsglobalaccelerator.com`, lc: lifecycle<AcceleratorState>('IN_PROGRESS', ctx.now),
-        CreatedTime: ctx.now, LastModifiedTime: ctx.now, Tags: (input.Tags ?? []).map((t: { Key: string; Value: string }) => ({ Key: t.Key, Value: t.Value })),
+        CreatedTime: ctx.now, LastModifiedTime: ctx.now, Tags: (input.Tags ?? []).map((t) => ({ Key: ctx.required(t.Key, 'Tags.Key'), Value: ctx.required(t.Value, 'Tags.Value') })),
         token: input.IdempotencyToken,
       };
       ctx.state.accelerators.push(a);
@@ -582,11 +582,11 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
         if (same) return { Listener: describeListener(same) };
       }
       if (input.Protocol !== 'TCP' && input.Protocol !== 'UDP') throw awsError('InvalidArgumentException', 'Protocol must be TCP or UDP');
-      const ranges: Array<{ FromPort: number; ToPort: number }> = input.PortRanges ?? [];
-      if (ranges.length < 1 || ranges.length > 10) throw awsError('InvalidPortRangeException', 'A listener needs 1 to 10 port ranges');
-      for (const r of ranges) {
-        if (!(r.FromPort >= 1 && r.ToPort <= 65_535 && r.FromPort <= r.ToPort)) throw awsError('InvalidPortRangeException', `The port range ${r.FromPort}-${r.ToPort} is not valid`);
-      }
+      if (!input.PortRanges || input.PortRanges.length < 1 || input.PortRanges.length > 10) throw awsError('InvalidPortRangeException', 'A listener needs 1 to 10 port ranges');
+      const ranges = input.PortRanges.map(({ FromPort, ToPort }) => {
+        if (FromPort === undefined || ToPort === undefined || !(FromPort >= 1 && ToPort <= 65_535 && FromPort <= ToPort)) throw awsError('InvalidPortRangeException', `The port range ${FromPort}-${ToPort} is not valid`);
+        return { FromPort, ToPort };
+      });
       for (const l of ctx.state.listeners.filter((x) => x.AcceleratorArn === a.AcceleratorArn && x.Protocol === input.Protocol)) {
         for (const r of ranges) {
           if (l.PortRanges.some((p) => r.FromPort <= p.ToPort && p.FromPort <= r.ToPort)) {
@@ -633,8 +633,8 @@ export const globalAcceleratorModel: ServiceModel<GlobalAcceleratorState> = {
       if (ctx.state.endpointGroups.some((g) => g.ListenerArn === l.ListenerArn && g.EndpointGroupRegion === region)) {
         throw awsError('EndpointGroupAlreadyExistsException', `The listener ${l.ListenerArn} already has an endpoint group in ${region}`);
       }
-      const endpoints = (input.EndpointConfigurations ?? []).map((e: { EndpointId?: string; Weight?: number; ClientIPPreservationEnabled?: boolean }) => {
-        const lb = ctx.state.loadBalancers.find((x) => x.arn === e.EndpointId);
+      const endpoints = (input.EndpointConfigurations ?? []).map((e) => {
+        const lb = ctx.sim.state<ElbState>('elbv2').loadBalancers.find((x) => x.arn === e.EndpointId);
         const m = /^arn:aws[a-z-]*:elasticloadbalancing:([^:]+):(\d{12}):/.exec(e.EndpointId ?? '');
         if (!lb || !m || m[2] !== ctx.account) throw awsError('InvalidArgumentException', `The endpoint ${e.EndpointId} doesn't exist in account ${ctx.account}`);
         if (m[1] !== region) throw awsError('InvalidArgumentException', `The endpoint ${e.EndpointId} is in ${m[1]}, not in the endpoint group's Region ${region}`);

@@ -2,28 +2,30 @@
  * The small platform services the workflows lean on: Step Functions' callback API (task tokens)
  * and Secrets Manager (the customer's signing key, when a task signs authorization messages).
  */
+import type * as SFN from '@aws-sdk/client-sfn';
+import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { APPROVAL_KEY_SECRET_NAME } from '../../../domain/approval';
 import { awsError } from '../../aws-error';
-import type { ServiceModel } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
 
-export const sfnModel: ServiceModel<Record<string, never>> = {
+export const sfnModel: SdkServiceModel<Record<string, never>, typeof SFN> = {
   key: 'sfn',
   service: 'SFN',
   seed: () => ({}),
   snapshot: (_s, sim) => ({ pendingCallbacks: sim.taskTokens.pending().map((t) => ({ stateName: t.stateName, executionId: t.executionId })) }),
   operations: {
     SendTaskSuccess(ctx, input) {
-      ctx.sim.taskTokens.succeed(input.taskToken, input.output);
+      ctx.sim.taskTokens.succeed(ctx.required(input.taskToken, 'taskToken'), ctx.required(input.output, 'output'));
       return {};
     },
     SendTaskFailure(ctx, input) {
-      ctx.sim.taskTokens.fail(input.taskToken, input.error, input.cause);
+      ctx.sim.taskTokens.fail(ctx.required(input.taskToken, 'taskToken'), input.error, input.cause);
       return {};
     },
     SendTaskHeartbeat(ctx, input) {
-      ctx.sim.taskTokens.heartbeat(input.taskToken);
+      ctx.sim.taskTokens.heartbeat(ctx.required(input.taskToken, 'taskToken'));
       return {};
     },
   },
@@ -34,7 +36,7 @@ export const SecretsWorldSection = z.array(SecretSeed).default([]);
 
 interface SecretsState { secrets: Array<z.infer<typeof SecretSeed> & { arn: string }> }
 
-export const secretsManagerModel: ServiceModel<SecretsState> = {
+export const secretsManagerModel: SdkServiceModel<SecretsState, typeof SecretsManager> = {
   key: 'secretsmanager',
   service: 'SecretsManager',
   seed(world) {

@@ -8,11 +8,14 @@
  *  - CloudFront resources are global and are shared from us-east-1.
  * CloudFront asks `vpcOriginSharedWith` whether a consumer account may use an owner's VPC origin.
  */
+import type * as RAM from '@aws-sdk/client-ram';
+import type { Resource, ResourceShare } from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { awsError } from '../../aws-error';
 import { page } from '../../paging';
 import { eventual, lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
-import type { OpContext, ServiceModel, Simulator } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { OpContext, Simulator } from '../../simulator';
 import { resourceRef } from '../../resource-ref';
 
 /** The report's names for RAM's resources; requests name a share by ARN, a resource association by the resource's ARN. */
@@ -55,7 +58,7 @@ export interface SimShare {
   region: string;
   allowExternalPrincipals: boolean;
   lc: Lifecycle<ShareStatus>;
-  tags: Array<{ key: string; value: string }>;
+  tags: Array<{ key: string; value?: string }>;
   creationTime: number;
   clientToken?: string;
   request: string;
@@ -106,7 +109,7 @@ export function registerShareableResource(check: (sim: Simulator, arn: string) =
   if (!resourceCheckers.includes(check)) resourceCheckers.push(check);
 }
 
-function describeShare(s: SimShare) {
+function describeShare(s: SimShare): ResourceShare {
   return {
     resourceShareArn: s.arn, name: s.name, owningAccountId: s.owner, allowExternalPrincipals: s.allowExternalPrincipals,
     status: s.lc.state, tags: s.tags, creationTime: new Date(s.creationTime), lastUpdatedTime: new Date(s.lc.since), featureSet: 'STANDARD',
@@ -173,7 +176,7 @@ function ramToWorld(state: RamState, _sim: Simulator, note: (text: string) => vo
   };
 }
 
-export const ramModel: ServiceModel<RamState> = {
+export const ramModel: SdkServiceModel<RamState, typeof RAM> = {
   key: 'ram',
   service: 'RAM',
   seed(world, sim) {
@@ -262,7 +265,10 @@ export const ramModel: ServiceModel<RamState> = {
       const share: SimShare = {
         arn: `arn:aws:ram:${ctx.region}:${ctx.account}:resource-share/${id}`, name: input.name, owner: ctx.account, region: ctx.region,
         allowExternalPrincipals: input.allowExternalPrincipals ?? true, lc: lifecycle<ShareStatus>('ACTIVE', ctx.now),
-        tags: (input.tags ?? []).map((t: { key: string; value: string }) => ({ key: t.key, value: t.value })), creationTime: ctx.now,
+        tags: (input.tags ?? []).map((t) => {
+          if (!t.key) throw awsError('InvalidParameterException', 'A tag key must be 1-128 characters');
+          return { key: t.key, value: t.value };
+        }), creationTime: ctx.now,
         clientToken: input.clientToken, request,
         associations: [
           ...resources.map((entity) => ({ entity, type: 'RESOURCE' as const, lc: lifecycle<AssociationStatus>('ASSOCIATING', ctx.now), creationTime: ctx.now, external: false })),
@@ -287,13 +293,13 @@ export const ramModel: ServiceModel<RamState> = {
     GetResourceShares(ctx, input) {
       if (!input.resourceOwner) throw awsError('MissingRequiredParameterException', 'resourceOwner is required');
       if (input.resourceOwner !== 'SELF' && input.resourceOwner !== 'OTHER-ACCOUNTS') throw awsError('InvalidParameterException', `resourceOwner must be SELF or OTHER-ACCOUNTS, not ${input.resourceOwner}`);
-      const filters: Array<{ tagKey: string; tagValues?: string[] }> = input.tagFilters ?? [];
+      const filters = input.tagFilters ?? [];
       const shares = ctx.state.shares.filter((s) => s.region === ctx.region
         && (input.resourceOwner === 'SELF' ? s.owner === ctx.account : principalHasAccess(s, ctx.account))
         && (input.resourceShareStatus ? s.lc.state === input.resourceShareStatus : s.lc.state !== 'DELETED')
         && (!input.resourceShareArns || input.resourceShareArns.includes(s.arn))
         && (!input.name || s.name === input.name)
-        && filters.every((f) => s.tags.some((t) => t.key === f.tagKey && (!f.tagValues?.length || f.tagValues.includes(t.value)))));
+        && filters.every((f) => s.tags.some((t) => t.key === f.tagKey && (!f.tagValues?.length || (t.value !== undefined && f.tagValues.includes(t.value))))));
 const p = page(ctx, shares.map(describeShare), { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
       return { resourceShares: p.items, nextToken: p.next };
     },
@@ -371,7 +377,7 @@ const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaul
 
     ListResources(ctx, input) {
       if (input.resourceOwner !== 'SELF' && input.resourceOwner !== 'OTHER-ACCOUNTS') throw awsError('InvalidParameterException', 'resourceOwner must be SELF or OTHER-ACCOUNTS');
-      const out = [];
+      const out: Resource[] = [];
       for (const s of ctx.state.shares) {
         if (s.region !== ctx.region || s.lc.state !== 'ACTIVE') continue;
         if (input.resourceOwner === 'SELF' ? s.owner !== ctx.account : !principalHasAccess(s, ctx.account)) continue;

@@ -6,7 +6,10 @@
 import * as z from 'zod';
 import { awsError } from '../../aws-error';
 import { lifecycle, settle, transition, type Lifecycle } from '../../lifecycle';
-import type { OpContext, ServiceModel } from '../../simulator';
+import { type Change, type ResourceRecordSet, RRType } from '@aws-sdk/client-route-53';
+import type * as Route53 from '@aws-sdk/client-route-53';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { OpContext } from '../../simulator';
 import { resourceRef } from '../../resource-ref';
 
 /** A change is asked for by its bare id or as /change/<id> (what ChangeResourceRecordSets answers). */
@@ -14,7 +17,7 @@ const changeRef = (id: string) => resourceRef(`dns-change:${id}`, [id], [`/chang
 
 const RecordSeed = z.object({
   name: z.string(),
-  type: z.string(),
+  type: z.enum(RRType),
   ttl: z.number().int().nonnegative().optional(),
   values: z.array(z.string()).optional(),
   alias: z.object({ hostedZoneId: z.string(), dnsName: z.string(), evaluateTargetHealth: z.boolean().default(false) }).optional(),
@@ -32,7 +35,7 @@ export const Route53WorldSection = z.object({ hostedZones: z.array(ZoneSeed).def
 
 export interface RRSet {
   Name: string;
-  Type: string;
+  Type: RRType;
   SetIdentifier?: string;
   TTL?: number;
   ResourceRecords?: Array<{ Value: string }>;
@@ -59,13 +62,23 @@ function findZone(ctx: OpContext<Route53State>, id: string | undefined): SimZone
 
 const sameKey = (a: RRSet, b: RRSet) => a.Name === b.Name && a.Type === b.Type && (a.SetIdentifier ?? '') === (b.SetIdentifier ?? '');
 
-function normalize(r: RRSet): RRSet {
+/** A record set as Route 53 keeps it (names fully qualified); a request missing a required member is InvalidInput. */
+function normalize(r: ResourceRecordSet): RRSet {
+  if (!r.Name || !r.Type) throw awsError('InvalidInput', 'Invalid request: a ResourceRecordSet needs Name and Type');
   const out: RRSet = { Name: fqdn(r.Name), Type: r.Type };
   if (r.SetIdentifier) out.SetIdentifier = r.SetIdentifier;
-  if (r.AliasTarget) out.AliasTarget = { ...r.AliasTarget, DNSName: fqdn(r.AliasTarget.DNSName) };
-  else {
+  const alias = r.AliasTarget;
+  if (alias) {
+    if (!alias.HostedZoneId || !alias.DNSName || alias.EvaluateTargetHealth === undefined) {
+      throw awsError('InvalidInput', `Invalid request: AliasTarget of ${r.Name} needs HostedZoneId, DNSName and EvaluateTargetHealth`);
+    }
+    out.AliasTarget = { HostedZoneId: alias.HostedZoneId, DNSName: fqdn(alias.DNSName), EvaluateTargetHealth: alias.EvaluateTargetHealth };
+  } else {
     out.TTL = r.TTL;
-    out.ResourceRecords = (r.ResourceRecords ?? []).map((v) => ({ Value: v.Value }));
+    out.ResourceRecords = (r.ResourceRecords ?? []).map((v) => {
+      if (v.Value === undefined) throw awsError('InvalidInput', `Invalid request: a ResourceRecord of ${r.Name} has no Value`);
+      return { Value: v.Value };
+    });
   }
   return out;
 }
@@ -78,7 +91,7 @@ function describeChange(c: SimChange) {
   return { ChangeInfo: { Id: `/change/${c.Id}`, Status: c.lc.state, SubmittedAt: new Date(c.SubmittedAt), Comment: c.Comment } };
 }
 
-export const route53Model: ServiceModel<Route53State> = {
+export const route53Model: SdkServiceModel<Route53State, typeof Route53> = {
   key: 'route53',
   service: 'Route53',
   seed(world) {
@@ -151,12 +164,13 @@ export const route53Model: ServiceModel<Route53State> = {
 
     ChangeResourceRecordSets(ctx, input) {
       const zone = findZone(ctx, input.HostedZoneId);
-      const changes: Array<{ Action: string; ResourceRecordSet: RRSet }> = input.ChangeBatch?.Changes ?? [];
+      const changes: Change[] = input.ChangeBatch?.Changes ?? [];
       if (changes.length === 0) throw awsError('InvalidChangeBatch', 'ChangeBatch must contain at least one change');
       // Validate the whole batch against a working copy; apply atomically.
       const working = zone.records.map((r) => ({ ...r }));
       const problems: string[] = [];
       for (const change of changes) {
+        if (!change.ResourceRecordSet) throw awsError('InvalidInput', 'Invalid request: every Change needs a ResourceRecordSet');
         const rr = normalize(change.ResourceRecordSet);
         if (!rr.Name.endsWith(zone.Name)) problems.push(`RRSet with DNS name ${rr.Name} is not permitted in zone ${zone.Name}`);
         if (!rr.AliasTarget && (rr.TTL === undefined || !rr.ResourceRecords?.length)) problems.push(`Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]] for ${rr.Name}`);

@@ -3,9 +3,11 @@
  * models enforce: an account's `quotas` in the world (e.g. anycastIpLists, which CreateAnycastIpList
  * checks), else AWS's default.
  */
+import type * as ServiceQuotas from '@aws-sdk/client-service-quotas';
 import { awsError } from '../../aws-error';
 import { page } from '../../paging';
-import type { OpContext, ServiceModel } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { OpContext } from '../../simulator';
 
 interface QuotaDefinition {
   readonly serviceCode: string;
@@ -44,19 +46,19 @@ function served(ctx: OpContext<unknown>, q: QuotaDefinition): boolean {
   return !q.global || ctx.region === 'us-east-1';
 }
 
-export const serviceQuotasModel: ServiceModel<Record<string, never>> = {
+export const serviceQuotasModel: SdkServiceModel<Record<string, never>, typeof ServiceQuotas> = {
   key: 'servicequotas',
   service: 'ServiceQuotas',
   seed: () => ({}),
   snapshot: () => ({}),
   operations: {
-    ListAWSDefaultServiceQuotas(ctx, input: { ServiceCode?: string; MaxResults?: number; NextToken?: string }) {
+    ListAWSDefaultServiceQuotas(ctx, input) {
       const quotas = SIMULATED_QUOTAS.filter((q) => q.serviceCode === input.ServiceCode && served(ctx, q));
       const p = page(ctx, quotas, { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100, scope: `quotas:${input.ServiceCode}` });
       if (quotas.length === 0) throw awsError('NoSuchResourceException', `The request failed because the specified service does not exist: ${input.ServiceCode}`);
       return { Quotas: p.items.map((q) => shape(ctx, q, q.defaultValue)), NextToken: p.next };
     },
-    GetServiceQuota(ctx, input: { ServiceCode?: string; QuotaCode?: string }) {
+    GetServiceQuota(ctx, input) {
       const q = SIMULATED_QUOTAS.find((x) => x.serviceCode === input.ServiceCode && x.code === input.QuotaCode && served(ctx, x));
       if (!q) throw awsError('NoSuchResourceException', `The request failed because the specified quota does not exist: ${input.ServiceCode}/${input.QuotaCode}`);
       return { Quota: shape(ctx, q, q.worldKey ? ctx.sim.quota(ctx.account, q.worldKey, q.defaultValue) : q.defaultValue) };

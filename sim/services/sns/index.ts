@@ -4,11 +4,13 @@
  * subscriptions with filter policies. Every published message and every delivered email is kept, so
  * tests and reports can read "the email".
  */
+import type * as SNS from '@aws-sdk/client-sns';
 import * as z from 'zod';
 import { APPROVAL_TOPIC_NAME } from '../../../domain/approval';
 import { awsError } from '../../aws-error';
 import { page } from '../../paging';
-import type { OpContext, ServiceModel } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { OpContext } from '../../simulator';
 
 const SubscriptionSeed = z.object({
   protocol: z.literal('email', { error: 'only email subscriptions are simulated' }),
@@ -104,7 +106,7 @@ function matchesFilter(policy: Record<string, string[]> | undefined, attributes:
   });
 }
 
-export const snsModel: ServiceModel<SnsState> = {
+export const snsModel: SdkServiceModel<SnsState, typeof SNS> = {
   key: 'sns',
   service: 'SNS',
   seed(world) {

@@ -11,6 +11,7 @@
  * approve`), as in AWS, and virtual time stands still meanwhile (a person decides in real time); a
  * world may set `stepFunctions.approvals` to "none" (nobody answers: the approval expires) or "auto".
  */
+import type * as SFN from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,8 @@ import { stateMachineName } from '../../../workflows/lib/workflow';
 import { awsError } from '../../aws-error';
 import { page } from '../../paging';
 import { VirtualClock } from '../../clock';
-import type { OpContext, ServiceModel } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { OpContext } from '../../simulator';
 
 export const StepFunctionsWorldSection = z.object({
   /** Workflows deployed as state machines in the default account and Region (default: all). */
@@ -143,7 +145,7 @@ function launch(ctx: OpContext<StepFunctionsState>, execution: Omit<SimExecution
   return e;
 }
 
-export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
+export const stepFunctionsModel: SdkServiceModel<StepFunctionsState, typeof SFN> = {
   key: 'sfn.executions',
   service: 'SFN',
   seed(world) {
@@ -167,20 +169,20 @@ export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
     executions: state.executions.map((e) => ({ name: e.name, stateMachine: e.stateMachine.name, status: e.status, historyEvents: e.history?.length ?? 0 })),
   }),
   operations: {
-    ListStateMachines(ctx, input: { maxResults?: number; nextToken?: string }) {
+    ListStateMachines(ctx, input) {
       const mine = ctx.state.stateMachines.filter((m) => m.account === ctx.account && m.region === ctx.region);
       const { items, nextToken } = sfnPage(ctx, mine, input, `machines:${ctx.account}:${ctx.region}`);
       return { stateMachines: items.map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: new Date(m.creationDate) })), nextToken };
     },
 
-    DescribeStateMachine(ctx, input: { stateMachineArn?: string }) {
+    DescribeStateMachine(ctx, input) {
       const m = machineOf(ctx, input.stateMachineArn);
       // What CDK deploys: the committed ASL (with its ${Task}Arn placeholders, which AWS shows substituted).
       const definition = readFileSync(join(__dirname, '..', '..', '..', 'asl', `${m.workflow}.asl.json`), 'utf8');
       return { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE', definition, roleArn: m.roleArn, type: 'STANDARD', creationDate: new Date(m.creationDate) };
     },
 
-    StartExecution(ctx, input: { stateMachineArn?: string; name?: string; input?: string }) {
+    StartExecution(ctx, input) {
       const m = machineOf(ctx, input.stateMachineArn);
       const name = input.name ?? randomUUID();
       if (!EXECUTION_NAME.test(name)) throw awsError('InvalidName', `Invalid Name: '${name}' (1-80 characters; no whitespace, brackets, wildcards or special characters)`);
@@ -204,7 +206,7 @@ export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
       return { executionArn: e.arn, startDate: new Date(e.startDate) };
     },
 
-    DescribeExecution(ctx, input: { executionArn?: string }) {
+    DescribeExecution(ctx, input) {
       const e = executionOf(ctx, input.executionArn);
       return {
         executionArn: e.arn, stateMachineArn: e.stateMachine.arn, name: e.name, status: e.status, startDate: new Date(e.startDate),
@@ -215,7 +217,7 @@ export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
       };
     },
 
-    GetExecutionHistory(ctx, input: { executionArn?: string; maxResults?: number; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean }) {
+    GetExecutionHistory(ctx, input) {
       const e = executionOf(ctx, input.executionArn);
       const all = e.history?.page() ?? [];
       const ordered = input.reverseOrder ? [...all].reverse() : all;
@@ -223,7 +225,7 @@ export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
       return { events: input.includeExecutionData === false ? items.map(withoutData) : items, nextToken };
     },
 
-    ListExecutions(ctx, input: { stateMachineArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string }) {
+    ListExecutions(ctx, input) {
       const m = machineOf(ctx, input.stateMachineArn);
       const mine = ctx.state.executions.map(current)
         .filter((e) => e.stateMachine === m && (!input.statusFilter || e.status === input.statusFilter))
@@ -235,7 +237,7 @@ export const stepFunctionsModel: ServiceModel<StepFunctionsState> = {
       };
     },
 
-    StopExecution(ctx, input: { executionArn?: string; error?: string; cause?: string }) {
+    StopExecution(ctx, input) {
       const e = executionOf(ctx, input.executionArn);
       if (e.status === 'RUNNING') e.stop?.();
       return { stopDate: new Date(ctx.now) };

@@ -5,12 +5,14 @@
  * STS's XML. The world lists the principals and their access keys:
  *   "sts": { "principals": [{ "arn": "arn:aws:sts::111122223333:assumed-role/byoip-approver/alice", "accessKeyId": "ASIA...", "secretAccessKey": "..." }] }
  */
+import type * as STS from '@aws-sdk/client-sts';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import type { HttpRequest, HttpResponse } from '../../../platform/http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '../../../platform/sigv4';
-import type { ServiceModel, Simulator } from '../../simulator';
+import type { SdkServiceModel } from '../../sdk-operations';
+import type { Simulator } from '../../simulator';
 
 const PrincipalSeed = z.object({
   arn: z.string().regex(/^arn:aws:(iam|sts)::\d{12}:.+$/),
@@ -64,7 +66,7 @@ async function answer(req: HttpRequest, sim: Simulator): Promise<HttpResponse> {
   });
 }
 
-export const stsModel: ServiceModel<StsState> = {
+export const stsModel: SdkServiceModel<StsState, typeof STS> = {
   key: 'sts',
   service: 'STS',
   seed(world, sim) {
