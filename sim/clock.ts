@@ -5,7 +5,9 @@
  * While `drive()` runs, setTimeout/setInterval/Date are faked (@sinonjs/fake-timers). The driver lets
  * every pending promise settle on the real event loop, then jumps virtual time to the next timer.
  * A `hold()` freezes virtual time while something outside the simulation is awaited (a human
- * clicking an approval link in real time).
+ * clicking an approval link in real time). Math.random is seeded too while it drives: the engine's
+ * retry jitter and every back-off draw from it, so a rehearsal repeats exactly (same world, same input,
+ * same report) and a test cannot pass or fail by the luck of a jitter draw.
  */
 import * as FakeTimers from '@sinonjs/fake-timers';
 
@@ -34,6 +36,18 @@ function realIoPending(sockets = false): boolean {
  */
 const GRACE_TURNS = 20;
 
+/** mulberry32: small, fast, and good enough for jitter. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export class SimulationStalledError extends Error {
   override name = 'SimulationStalled';
 }
@@ -48,8 +62,13 @@ export class VirtualClock {
   /** Open sockets count as real I/O in flight (a rehearsal whose clients talk HTTP to `byoip serve`'s endpoint). */
   waitForSockets = false;
 
-  constructor(startMs: number) {
+  /** What Math.random answers while this clock drives (one sequence for the simulation's whole life). */
+  readonly random: () => number;
+  private realRandom?: () => number;
+
+  constructor(startMs: number, seed = 0x5eed) {
     this.parkedNow = startMs;
+    this.random = seededRandom(seed);
   }
 
   /** Virtual epoch milliseconds. */
@@ -118,6 +137,8 @@ export class VirtualClock {
         // The SDK's HTTP handler may clear a timer it set before the clock was faked (rehearsals over HTTP).
         shouldClearNativeTimers: true,
       });
+      this.realRandom = Math.random;
+      Math.random = this.random;
     }
     const promise = work();
     const tracked: Promise<void> = promise.then(() => undefined, () => undefined).then(() => {
@@ -183,6 +204,8 @@ export class VirtualClock {
     } finally {
       this.parkedNow = fake.now;
       fake.uninstall();
+      if (this.realRandom) Math.random = this.realRandom;
+      this.realRandom = undefined;
       this.fake = undefined;
       this.loop = undefined;
     }

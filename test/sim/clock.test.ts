@@ -15,6 +15,17 @@ describe('VirtualClock', () => {
     expect(clock.now()).toBe(start + 7 * 86_400_000);
   });
 
+  it('seeds Math.random while it drives (jitter repeats from run to run), and gives the real one back', async () => {
+    const real = Math.random;
+    const draws = (clock: VirtualClock) => clock.drive(async () => [Math.random(), Math.random(), Math.random()]);
+    const a = await draws(new VirtualClock(start));
+    expect(await draws(new VirtualClock(start))).toEqual(a);
+    expect(await draws(new VirtualClock(start, 7))).not.toEqual(a);
+    expect(new Set(a).size).toBe(3);
+    for (const x of a) expect(x >= 0 && x < 1).toBe(true);
+    expect(Math.random).toBe(real);
+  });
+
   it('serves concurrent drives from one loop, in time order', async () => {
     const clock = new VirtualClock(start);
     const order: string[] = [];
