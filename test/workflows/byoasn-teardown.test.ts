@@ -34,7 +34,7 @@ describe('byoasn-teardown', () => {
     expect(transitionAt(report, `byoip:${CIDR_B}`, 'provisioned')).toBeLessThanOrEqual(okAt(report, 'DisassociateIpamByoasn')[0]);
     expect(transitionAt(report, `asn-association:AS64497/${CIDR_B}`, 'disassociated')).toBeLessThanOrEqual(okAt(report, 'DeprovisionIpamByoasn')[0]);
     expect(transitionAt(report, 'byoasn:AS64497', 'deprovisioned')).toBeLessThanOrEqual(okAt(report, 'DeprovisionIpamPoolCidr')[0]);
-    expect(transitionAt(report, `ipam-pool-0b0a5e00000000002/${CIDR_B}`, 'deprovisioned')).toBeLessThanOrEqual(report.virtualSeconds);
+    expect(transitionAt(report, `pool-cidr:ipam-pool-0b0a5e00000000002/${CIDR_B}`, 'deprovisioned')).toBeLessThanOrEqual(report.virtualSeconds);
     expect(mutations(report).map((c) => c.operation)).toEqual(['WithdrawByoipCidr', 'DisassociateIpamByoasn', 'DeprovisionIpamByoasn', 'DeprovisionIpamPoolCidr']);
     expectCleanAfterWithdraw(sim);
   });

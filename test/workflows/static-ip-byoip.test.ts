@@ -147,7 +147,7 @@ describe('static-ip-byoip', () => {
     const t = (op: string) => callsOf(report, op).filter((c) => !c.error).map((c) => c.at);
     expect(Math.max(...t('DeleteListener'))).toBeLessThanOrEqual(Math.min(...t('UpdateAccelerator')));
     expect(Math.max(...t('DeleteAccelerator'))).toBeLessThanOrEqual(Math.min(...t('WithdrawByoipCidr')));
-    const deleted = report.transitions.find((x) => x.resource.startsWith('accelerator:partner-api ') && x.to === 'DELETED')!;
+    const deleted = report.transitions.find((x) => x.resource === 'accelerator:partner-api' && x.to === 'DELETED')!;
     expect(deleted.at).toBeLessThanOrEqual(Math.min(...t('WithdrawByoipCidr')));
     expect(Math.max(...t('WithdrawByoipCidr'))).toBeLessThan(Math.min(...t('DeprovisionByoipCidr')));
     const w = t('WithdrawByoipCidr');

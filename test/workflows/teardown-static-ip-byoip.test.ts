@@ -32,10 +32,10 @@ describe('teardown-static-ip-byoip', () => {
     expect(Math.max(...t('DeleteListener'))).toBeLessThanOrEqual(Math.min(...t('UpdateAccelerator')));
     expect(callsOf(report, 'UpdateAccelerator')[0].input).toMatchObject({ Enabled: false });
     // Delete only once the disable is deployed; withdraw only once the accelerator is gone.
-    const deployedAgain = report.transitions.find((x) => x.resource.startsWith('accelerator:partner-api ') && x.to === 'DEPLOYED')!;
+    const deployedAgain = report.transitions.find((x) => x.resource === 'accelerator:partner-api' && x.to === 'DEPLOYED')!;
     expect(deployedAgain.at).toBeLessThanOrEqual(Math.min(...t('DeleteAccelerator')));
     expect(callsOf(report, 'DeleteAccelerator').every((c) => !c.error)).toBe(true);
-    const gone = report.transitions.find((x) => x.resource.startsWith('accelerator:partner-api ') && x.to === 'DELETED')!;
+    const gone = report.transitions.find((x) => x.resource === 'accelerator:partner-api' && x.to === 'DELETED')!;
     expect(gone.at).toBeLessThanOrEqual(Math.min(...t('WithdrawByoipCidr')));
     const withdraw = t('WithdrawByoipCidr');
     expect(withdraw).toHaveLength(2);
