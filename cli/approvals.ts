@@ -24,7 +24,7 @@ function useAws(t: Target): void {
   if (t.table) process.env.STATE_TABLE_NAME = t.table;
 }
 
-async function simApi(path: string): Promise<any> {
+async function simApi(path: string): Promise<unknown> {
   const info = readServerInfo();
   if (!info) throw new Error(`no simulation is waiting for an approval here (no ${stateDir()}/approval-server.json); start one with: byoip simulate <workflow> -i <input> --approve prompt`);
   let res: Response;

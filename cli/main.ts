@@ -72,9 +72,10 @@ function pageApprover(server: ApprovalServer): ApprovalPolicy {
 const WITH_INTERNET_CHECKS = new Set(['onboard-cloudfront-byoip', 'static-ip-byoip', 'byoasn-onboard']);
 
 /** Every state of a definition, inside Maps and Parallels too (what `--fault State/...` may name). */
-function allStateNames(states: Record<string, any>): string[] {
+type StatesOf = Record<string, { ItemProcessor?: { States: StatesOf }; Iterator?: { States: StatesOf }; Branches?: Array<{ States: StatesOf }> }>;
+function allStateNames(states: StatesOf): string[] {
   return Object.entries(states).flatMap(([name, st]) => [
-    name, ...[st.ItemProcessor ?? st.Iterator, ...(st.Branches ?? [])].filter(Boolean).flatMap((b: { States: Record<string, any> }) => allStateNames(b.States)),
+    name, ...[st.ItemProcessor ?? st.Iterator, ...(st.Branches ?? [])].filter((b) => b !== undefined).flatMap((b) => allStateNames(b.States)),
   ]);
 }
 
@@ -102,7 +103,7 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     input = mergeJson(input, { internetChecks: { skipPreflight: true, reason } });
   }
   const definition = loadDefinition(workflow) as Parameters<typeof failurePathStates>[0];
-  const states = allStateNames(definition.States);
+  const states = allStateNames(definition.States as StatesOf);
   for (const f of opts.fault.filter((x) => !isInternetFault(x))) {
     const rule = parseFault(f);
     checkFault(rule, { operations: sim.operations, states });

@@ -338,6 +338,7 @@ export function planVpcOriginTeardown(raw: unknown): VpcOriginTeardownPlan {
 // Distribution config arithmetic. Configs are CloudFront DistributionConfig objects (as the API
 // returns them); the functions never mutate their input.
 
+// biome-ignore lint/suspicious/noExplicitAny: CloudFront's config as JSON — domain/ takes no SDK types (the import-graph rule); the tasks pass the SDK's DistributionConfig
 export type DistributionConfig = Record<string, any>;
 
 /** One team's ready addition: the origin, the behaviour and the alias the distribution needs. */
@@ -391,6 +392,7 @@ export function teamBehavior(a: TeamAddition): Record<string, unknown> {
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: lists inside that config are as loose as it is
 const items = <T = any>(list: { Items?: T[] } | undefined): T[] => list?.Items ?? [];
 const withItems = <T>(list: Record<string, unknown> | undefined, next: T[]) => ({ ...(list ?? {}), Quantity: next.length, Items: next });
 

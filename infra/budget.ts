@@ -20,8 +20,7 @@ export const HEADROOM_FACTOR = 2;
 
 export interface TemplateFigures { file: string; bytes: number; resources: number; outputs: number; parameters: number; mappings: number }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function figuresOf(file: string, bytes: number, template: any): TemplateFigures {
+export function figuresOf(file: string, bytes: number, template: { Resources?: object; Outputs?: object; Parameters?: object; Mappings?: object }): TemplateFigures {
   const count = (o: unknown) => Object.keys((o as object | undefined) ?? {}).length;
   return { file, bytes, resources: count(template.Resources), outputs: count(template.Outputs), parameters: count(template.Parameters), mappings: count(template.Mappings) };
 }

@@ -12,6 +12,9 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
 import { wildcardReason } from './iam-scopes';
 
+/** A policy statement as CloudFormation holds it (resolved). */
+interface PolicyStatementJson { Effect?: string; Action?: string | string[]; Resource?: unknown }
+
 const PLATFORM_REASONS: Array<[RegExp, string]> = [
   [/^lambda:InvokeFunction$/, 'Step Functions invokes only this workflow\'s task functions; the ":*" suffix covers their versions and aliases'],
   [/^xray:/, 'X-Ray trace APIs (PutTraceSegments, PutTelemetryRecords, GetSampling*) do not support resource-level permissions'],
@@ -28,9 +31,9 @@ function normalize<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-function acknowledgeWildcards(policyHolder: IConstruct, document: any): void {
+function acknowledgeWildcards(policyHolder: IConstruct, document: { Statement?: PolicyStatementJson | PolicyStatementJson[] } | undefined): void {
   const byFinding = new Map<string, Set<string>>();
-  for (const statement of normalize<any>(document?.Statement)) {
+  for (const statement of normalize<PolicyStatementJson>(document?.Statement)) {
     if (statement.Effect !== 'Allow') continue;
     const actions = normalize<string>(statement.Action);
     for (const resource of normalize<unknown>(statement.Resource).map(flattenCfnReference).filter((r) => r.includes('*'))) {
@@ -65,7 +68,7 @@ export function acknowledgeFindings(stack: Stack): void {
   for (const node of stack.node.findAll()) {
     if (node instanceof iam.CfnPolicy) acknowledgeWildcards(node, stack.resolve(node.policyDocument));
     if (node instanceof iam.CfnRole) {
-      for (const p of normalize<any>(stack.resolve(node.policies))) acknowledgeWildcards(node, stack.resolve(p.policyDocument));
+      for (const p of normalize<{ policyDocument: unknown }>(stack.resolve(node.policies))) acknowledgeWildcards(node, stack.resolve(p.policyDocument));
     }
     if (node instanceof sqs.Queue && node.node.id.endsWith('Dlq')) {
       Validations.of(node).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'this queue is itself the dead-letter queue (of the EventBridge targets or the notification queue)' });

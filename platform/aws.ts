@@ -12,8 +12,11 @@ export interface ClientTarget {
   roleArn?: string;
 }
 
-// Structural type of any SDK v3 client we construct.
+// Structural type of any SDK v3 client we construct: each client's middleware and constructor take their own
+// types, so these two are any (a union of every client's would say nothing more).
+// biome-ignore lint/suspicious/noExplicitAny: see above
 type SdkClient = { middlewareStack: { addRelativeTo: (...args: any[]) => void; remove: (name: string) => boolean }; config: unknown; destroy(): void };
+// biome-ignore lint/suspicious/noExplicitAny: see above
 type ClientClass<C> = new (config: any) => C;
 
 /** Installed by the simulator: adjusts the config and decorates the client. */

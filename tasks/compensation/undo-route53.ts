@@ -3,13 +3,15 @@
  * records that still answer what they answered before or what this execution set (`ours`): a record
  * someone else changed meanwhile is theirs now, and is left as it is (said in the undo's note).
  */
-import { GetChangeCommand, type Change } from '@aws-sdk/client-route-53';
+import { GetChangeCommand, type Change, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { PollProfiles } from '../../domain/polling';
 import { defineUndoTask, type UndoImpl } from '../lib/undo';
 import { answersOf, changeByZone, currentRecord, fqdn, route53, type TrackedRecord } from '../dns/route53-client';
 
-function same(a: unknown, b: unknown): boolean {
-  const norm = (r: any) => r && JSON.stringify({ Name: fqdn(r.Name), Type: r.Type, TTL: r.TTL, ResourceRecords: r.ResourceRecords, AliasTarget: r.AliasTarget });
+/** A record as Route 53 answers it or as the baseline tracked it (its type a plain string there). */
+type RecordLike = (Omit<Partial<ResourceRecordSet>, 'Type'> & { Type?: string }) | null | undefined;
+function same(a: RecordLike, b: RecordLike): boolean {
+  const norm = (r: RecordLike) => r && JSON.stringify({ Name: fqdn(r.Name ?? ''), Type: r.Type, TTL: r.TTL, ResourceRecords: r.ResourceRecords, AliasTarget: r.AliasTarget });
   return norm(a) === norm(b);
 }
 

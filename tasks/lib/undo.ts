@@ -11,8 +11,8 @@ import { toWorkflowError } from '../../platform/sdk-errors';
 import { abandonCurrent } from '../../domain/compensation';
 
 export interface UndoImpl {
-  apply(params: any): Promise<UndoProgress>;
-  check?(params: any, progress: Record<string, unknown> | undefined): Promise<UndoProgress>;
+  apply(params: unknown): Promise<UndoProgress>;
+  check?(params: unknown, progress: Record<string, unknown> | undefined): Promise<UndoProgress>;
 }
 
 export const CompensationSchema = z.object({

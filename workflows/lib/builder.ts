@@ -15,6 +15,7 @@ import { OPERATOR_DECISION_SECONDS } from '../../domain/pivots';
 import { MAX_APPROVAL_SECONDS } from '../../domain/validation';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+// biome-ignore lint/suspicious/noExplicitAny: a state is ASL's JSON (asl-validator and the ASL tests check its shape)
 export type AslState = Record<string, any>;
 
 export const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown'];
