@@ -57,5 +57,11 @@ export function executionCost(report: SimulationReport, taskRuns: ReadonlyArray<
     } else if (c.service === 'SecretsManager') usd += PRICES.secretsCall;
     else if (c.service === 'SNS' && c.operation === 'Publish') usd += PRICES.snsEmail;
   }
-  return { stateTransitions, historyEvents: report.stepFunctions.historyEvents, lambdaInvocations, lambdaGbSeconds: Math.round(lambdaGbSeconds * 1000) / 1000, usd };
+  return {
+    stateTransitions,
+    historyEvents: report.stepFunctions.historyEvents,
+    lambdaInvocations,
+    lambdaGbSeconds: Math.round(lambdaGbSeconds * 1000) / 1000,
+    usd,
+  };
 }

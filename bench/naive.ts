@@ -31,7 +31,8 @@ function visit(states: Record<string, Json>, onLoop: (states: Record<string, Jso
     if (state.Type === 'Map') visit((state.ItemProcessor ?? state.Iterator).States, onLoop);
     if (state.Type === 'Parallel') for (const branch of state.Branches) visit(branch.States, onLoop);
     // The same test the local runner uses to recognise a poll's check task.
-    const isPollCheck = state.Type === 'Task' && states[`${name}Init`]?.Type === 'Pass' && states[`${name}Done`]?.Type === 'Choice' && states[`${name}Wait`]?.Type === 'Wait';
+    const isPollCheck =
+      state.Type === 'Task' && states[`${name}Init`]?.Type === 'Pass' && states[`${name}Done`]?.Type === 'Choice' && states[`${name}Wait`]?.Type === 'Wait';
     if (isPollCheck) onLoop(states, name);
   }
 }

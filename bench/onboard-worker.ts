@@ -8,7 +8,10 @@ import { parentPort } from 'node:worker_threads';
 import { runWorkflow } from '../runner/local-runner';
 import { prepareScenario, scenarioFor } from '../runner/scenarios';
 
-export interface OnboardJob { readonly id: number; readonly workflow: string }
+export interface OnboardJob {
+  readonly id: number;
+  readonly workflow: string;
+}
 export interface OnboardResult {
   readonly id: number;
   readonly status: string;
@@ -25,12 +28,23 @@ parentPort!.on('message', (job: OnboardJob) => {
       const { sim, input } = await prepareScenario(scenarioFor(job.workflow));
       const { report } = await runWorkflow({ workflow: job.workflow, input, sim, approve: 'auto', executionName: `bench-${job.id}` });
       const out: OnboardResult = {
-        id: job.id, status: report.status, error: report.error ? report.error.name : null, virtualSeconds: report.virtualSeconds,
-        wallMs: performance.now() - started, heapUsed: process.memoryUsage().heapUsed,
+        id: job.id,
+        status: report.status,
+        error: report.error ? report.error.name : null,
+        virtualSeconds: report.virtualSeconds,
+        wallMs: performance.now() - started,
+        heapUsed: process.memoryUsage().heapUsed,
       };
       parentPort!.postMessage(out);
     } catch (e) {
-      parentPort!.postMessage({ id: job.id, status: 'ERROR', error: (e as Error).message, virtualSeconds: 0, wallMs: performance.now() - started, heapUsed: process.memoryUsage().heapUsed } satisfies OnboardResult);
+      parentPort!.postMessage({
+        id: job.id,
+        status: 'ERROR',
+        error: (e as Error).message,
+        virtualSeconds: 0,
+        wallMs: performance.now() - started,
+        heapUsed: process.memoryUsage().heapUsed,
+      } satisfies OnboardResult);
     }
   })();
 });

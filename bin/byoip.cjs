@@ -6,7 +6,9 @@ if (!process.argv.includes('--verbose')) process.env.POWERTOOLS_LOG_LEVEL ??= 'E
 require('tsx/cjs/api').register();
 require('../cli/main.ts')
   .main(process.argv)
-  .then((code) => { process.exitCode = code; })
+  .then((code) => {
+    process.exitCode = code;
+  })
   .catch((err) => {
     console.error(`byoip: ${err?.message ? err.message : err}`);
     process.exitCode = 2;

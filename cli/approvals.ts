@@ -17,7 +17,12 @@ import { defaultRegion } from '../platform/aws';
 import { httpRequest } from '../platform/http';
 import { presignCallerIdentity, presignedUrl } from '../platform/sigv4';
 
-export interface Target { sim?: boolean; region?: string; table?: string; api?: string }
+export interface Target {
+  sim?: boolean;
+  region?: string;
+  table?: string;
+  api?: string;
+}
 
 function useAws(t: Target): void {
   if (t.region) process.env.AWS_REGION = t.region;
@@ -26,14 +31,17 @@ function useAws(t: Target): void {
 
 async function simApi(path: string): Promise<unknown> {
   const info = readServerInfo();
-  if (!info) throw new Error(`no simulation is waiting for an approval here (no ${stateDir()}/approval-server.json); start one with: byoip simulate <workflow> -i <input> --approve prompt`);
+  if (!info)
+    throw new Error(
+      `no simulation is waiting for an approval here (no ${stateDir()}/approval-server.json); start one with: byoip simulate <workflow> -i <input> --approve prompt`,
+    );
   let res: Response;
   try {
     res = await fetch(`${info.url}${path}`, { headers: { Authorization: `Bearer ${info.secret}` } });
   } catch (e) {
     throw new Error(`the simulation's approval server at ${info.url} does not answer (${(e as Error).message}); has the simulation ended?`);
   }
-  const body = await res.json() as { error?: string };
+  const body = (await res.json()) as { error?: string };
   if (!res.ok) throw new Error(`approval server: ${body.error ?? res.status}`);
   return body;
 }
@@ -42,11 +50,13 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export function formatPending(items: PendingApproval[], now: number): string {
   if (items.length === 0) return 'no pending approvals\n';
-  return items.map((a) => {
-    const left = a.expiresAt - now;
-    const when = left > 0 ? `expires ${iso(a.expiresAt)} (${formatDuration(left / 1000)} left)` : `expired ${iso(a.expiresAt)} (the gate is closing)`;
-    return `${a.approvalId}  ${a.workflow}  ${a.executionName}  ${when}\n    ${a.title} (${a.changes} change${a.changes === 1 ? '' : 's'}); approvers: ${a.approvers.join(', ')}\n`;
-  }).join('');
+  return items
+    .map((a) => {
+      const left = a.expiresAt - now;
+      const when = left > 0 ? `expires ${iso(a.expiresAt)} (${formatDuration(left / 1000)} left)` : `expired ${iso(a.expiresAt)} (the gate is closing)`;
+      return `${a.approvalId}  ${a.workflow}  ${a.executionName}  ${when}\n    ${a.title} (${a.changes} change${a.changes === 1 ? '' : 's'}); approvers: ${a.approvers.join(', ')}\n`;
+    })
+    .join('');
 }
 
 /** The pending approvals, and the time to measure "left" from (a simulation's virtual time with --sim). */
@@ -61,7 +71,14 @@ export async function pendingApprovals(t: Target): Promise<{ pending: PendingApp
  * sends it, with the decision, to the approval page's API. In a simulation the credentials are the
  * environment's (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of a principal the world lists) and time is the simulation's.
  */
-export async function decide(t: Target, approvalId: string, outcome: string, as: string | undefined, reason: string, o: { confirmed?: boolean } = {}): Promise<DecisionOutcome> {
+export async function decide(
+  t: Target,
+  approvalId: string,
+  outcome: string,
+  as: string | undefined,
+  reason: string,
+  o: { confirmed?: boolean } = {},
+): Promise<DecisionOutcome> {
   let base: string;
   let round: number;
   let now: number;
@@ -83,10 +100,24 @@ export async function decide(t: Target, approvalId: string, outcome: string, as:
     now = Date.now();
   }
   const credentials = await (t.sim ? fromEnv() : fromNodeProviderChain())();
-  const proof = await presignCallerIdentity(credentials, t.region ?? defaultRegion(), decisionBinding({ approvalId, round, outcome, reason, confirmed: o.confirmed || undefined }), new Date(now));
+  const proof = await presignCallerIdentity(
+    credentials,
+    t.region ?? defaultRegion(),
+    decisionBinding({ approvalId, round, outcome, reason, confirmed: o.confirmed || undefined }),
+    new Date(now),
+  );
   const res = await httpRequest({
-    url: `${base}/approvals/${encodeURIComponent(approvalId)}/decision`, method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ decision: outcome, reason, round, ...(as ? { as } : {}), ...(o.confirmed ? { confirmed: true } : {}), callerIdentity: presignedUrl(proof) }),
+    url: `${base}/approvals/${encodeURIComponent(approvalId)}/decision`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      decision: outcome,
+      reason,
+      round,
+      ...(as ? { as } : {}),
+      ...(o.confirmed ? { confirmed: true } : {}),
+      callerIdentity: presignedUrl(proof),
+    }),
   });
   let body: { outcome?: DecisionOutcome; error?: string; message?: string };
   try {
@@ -102,13 +133,21 @@ export async function decide(t: Target, approvalId: string, outcome: string, as:
 export function describeOutcome(approvalId: string, o: DecisionOutcome): { text: string; code: number } {
   switch (o.kind) {
     case 'decided':
-      return { text: `${o.view.plan.decisions ? `decided "${o.decision.outcome}" for` : o.decision.approved ? 'approved' : 'rejected'} ${approvalId} as ${o.decision.decidedBy} (authenticated by ${o.decision.authentication}: ${o.decision.principal}): ${o.decision.reason}\n`, code: 0 };
+      return {
+        text: `${o.view.plan.decisions ? `decided "${o.decision.outcome}" for` : o.decision.approved ? 'approved' : 'rejected'} ${approvalId} as ${o.decision.decidedBy} (authenticated by ${o.decision.authentication}: ${o.decision.principal}): ${o.decision.reason}\n`,
+        code: 0,
+      };
     case 'recorded':
       return { text: `approval of ${approvalId} recorded as ${o.decision.decidedBy}; ${o.needed} more approver(s) needed\n`, code: 0 };
     case 'refused':
       return { text: `not recorded:\n${o.problems.map((p) => `  - ${p}`).join('\n')}\n`, code: 1 };
     case 'already-decided':
-      return { text: `${approvalId} is no longer pending (${o.view.status}); nothing was changed:\n${outcomeLines(o.view).map((l) => `  ${l}`).join('\n')}\n`, code: 1 };
+      return {
+        text: `${approvalId} is no longer pending (${o.view.status}); nothing was changed:\n${outcomeLines(o.view)
+          .map((l) => `  ${l}`)
+          .join('\n')}\n`,
+        code: 1,
+      };
     case 'expired':
       return { text: `${approvalId} expired at ${iso(o.view.expiresAt)}; nothing was changed\n`, code: 1 };
     case 'not-delivered':

@@ -34,7 +34,9 @@ export function formatDoctor(r: PreflightResult): string {
   const mark = (ok: boolean) => (ok ? '✓' : '✗');
   const lines: string[] = [];
   for (const f of r.rdap) {
-    lines.push(`${mark(f.ok)} RDAP ${f.resource} at ${f.registry}${f.handle ? ` (${f.handle})` : ''}${f.ok && f.certificate ? `: certificate ${f.certificate.subject}, valid until ${f.certificate.validTo.slice(0, 10)}, SHA-256 ${f.certificate.fingerprint256}` : ''}`);
+    lines.push(
+      `${mark(f.ok)} RDAP ${f.resource} at ${f.registry}${f.handle ? ` (${f.handle})` : ''}${f.ok && f.certificate ? `: certificate ${f.certificate.subject}, valid until ${f.certificate.validTo.slice(0, 10)}, SHA-256 ${f.certificate.fingerprint256}` : ''}`,
+    );
     if (!f.ok) lines.push(`    ${f.problem}`, `    fix ${f.fix}`);
   }
   for (const f of r.rpki) {
@@ -42,8 +44,10 @@ export function formatDoctor(r: PreflightResult): string {
     if (!f.ok) lines.push(`    ${f.problem}`, `    fix ${f.fix}`);
   }
   for (const b of r.bgp) {
-    lines.push(`  BGP ${b.prefix} (RIS ${b.queryTime}): ${b.origins.length ? `originated by ${b.origins.map((o) => `AS${o}`).join(', ')}, seen by ${b.peersSeeing} of ${b.totalPeers} peers` : 'not announced'}`
-      + (b.lessSpecifics.length ? `; covered by ${b.lessSpecifics.map((s) => `${s.prefix} AS${s.origin}`).join(', ')}` : ''));
+    lines.push(
+      `  BGP ${b.prefix} (RIS ${b.queryTime}): ${b.origins.length ? `originated by ${b.origins.map((o) => `AS${o}`).join(', ')}, seen by ${b.peersSeeing} of ${b.totalPeers} peers` : 'not announced'}` +
+        (b.lessSpecifics.length ? `; covered by ${b.lessSpecifics.map((s) => `${s.prefix} AS${s.origin}`).join(', ')}` : ''),
+    );
   }
   lines.push(r.passed ? 'All pre-flight checks pass.' : 'Pre-flight checks FAIL: fix the above, then run the migration (docs/runbook.md "Pre-flight").');
   return `${lines.join('\n')}\n`;
@@ -53,9 +57,7 @@ export async function doctorInternet(opts: DoctorOptions, out: NodeJS.WritableSt
   if (opts.cidr.length === 0) throw new Error('byoip doctor needs --cidr CIDR (repeatable)');
   const cidrs = opts.cidr.map((c) => canonicalCidr(c));
   const asn = opts.asn !== undefined ? parseAsn(opts.asn) : undefined;
-  const signer: Signer = opts.signingKey
-    ? signerFromPrivateKey(readFileSync(opts.signingKey, 'utf8'), `in ${opts.signingKey}`)
-    : { kind: 'none' };
+  const signer: Signer = opts.signingKey ? signerFromPrivateKey(readFileSync(opts.signingKey, 'utf8'), `in ${opts.signingKey}`) : { kind: 'none' };
   const request = {
     rdapResources: [...cidrs, ...(asn !== undefined ? [`AS${asn}`] : [])],
     prefixes: cidrs,

@@ -75,8 +75,11 @@ export const configurationCheck: DoctorCheck = {
   id: 'configuration',
   title: 'Deployment configuration',
   async run(ctx) {
-    if (ctx.configError) return failed(ctx.configError, `fix the "byoip" object in ${ctx.configSource} (docs/deploy.md)`, 'minutes, then a deployment (~20 min)');
-    return ok(`${ctx.configSource}: stack ${ctx.config.stackName}, ${ctx.config.signing.keySecretArns.length} signing key secret(s), ${ctx.config.approvers.length} approver(s), ${ctx.config.hostedZoneIds.length || 'any'} hosted zone(s), ${ctx.config.teamAccounts.length} team account(s)`);
+    if (ctx.configError)
+      return failed(ctx.configError, `fix the "byoip" object in ${ctx.configSource} (docs/deploy.md)`, 'minutes, then a deployment (~20 min)');
+    return ok(
+      `${ctx.configSource}: stack ${ctx.config.stackName}, ${ctx.config.signing.keySecretArns.length} signing key secret(s), ${ctx.config.approvers.length} approver(s), ${ctx.config.hostedZoneIds.length || 'any'} hosted zone(s), ${ctx.config.teamAccounts.length} team account(s)`,
+    );
   },
 };
 
@@ -89,7 +92,8 @@ export const stackCheck: DoctorCheck = {
     try {
       stack = (await client(CloudFormationClient, { region: ctx.region }).send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
     } catch (e) {
-      if (/does not exist/.test((e as Error).message)) return failed(`stack ${name} is not deployed in ${ctx.region}`, 'deploy it: npx cdk deploy (docs/deploy.md)', 'about 20 minutes');
+      if (/does not exist/.test((e as Error).message))
+        return failed(`stack ${name} is not deployed in ${ctx.region}`, 'deploy it: npx cdk deploy (docs/deploy.md)', 'about 20 minutes');
       return callFailed(e, 'cloudformation:DescribeStacks');
     }
     const status = stack?.StackStatus ?? 'unknown';
@@ -100,8 +104,13 @@ export const stackCheck: DoctorCheck = {
     }
     const outputs = Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
     const missing = REQUIRED_STACK_OUTPUTS.filter((k) => !outputs[k]);
-    if (missing.length) return failed(`stack ${name} (${status}) lacks output(s) ${missing.join(', ')}`, 'deploy the current version of the stack', 'about 20 minutes');
-    return ok(`${name} ${status}; ${Object.entries(outputs).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    if (missing.length)
+      return failed(`stack ${name} (${status}) lacks output(s) ${missing.join(', ')}`, 'deploy the current version of the stack', 'about 20 minutes');
+    return ok(
+      `${name} ${status}; ${Object.entries(outputs)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+    );
   },
 };
 
@@ -121,7 +130,8 @@ export const stateMachinesCheck: DoctorCheck = {
       return callFailed(e, 'states:ListStateMachines');
     }
     const missing = workflows.map((w) => stateMachineName(w.name)).filter((n) => !names.has(n));
-    if (missing.length) return failed(`missing in ${ctx.region}: ${missing.join(', ')}`, 'deploy the current version of the stack (npx cdk deploy)', 'about 20 minutes');
+    if (missing.length)
+      return failed(`missing in ${ctx.region}: ${missing.join(', ')}`, 'deploy the current version of the stack (npx cdk deploy)', 'about 20 minutes');
     return ok(`${workflows.length} state machines (byoip-*) in ${ctx.region}`);
   },
 };
@@ -141,13 +151,28 @@ export const ipamCheck: DoctorCheck = {
     if (home.length === 0) {
       if (ipams.length) {
         const elsewhere = ipams.map((i) => `${i.IpamId} (home ${i.IpamRegion})`).join(', ');
-        return failed(`no IPAM has ${ctx.region} as its home Region: ${elsewhere}`, `run the orchestrator in the IPAM's home Region (deploy there, use --region ${ipams[0].IpamRegion})`, 'about 20 minutes (a deployment)');
+        return failed(
+          `no IPAM has ${ctx.region} as its home Region: ${elsewhere}`,
+          `run the orchestrator in the IPAM's home Region (deploy there, use --region ${ipams[0].IpamRegion})`,
+          'about 20 minutes (a deployment)',
+        );
       }
-      return failed(`no IPAM in this account in ${ctx.region}`, `create one with ${ctx.region} as its home Region: aws ec2 create-ipam --region ${ctx.region} --operating-regions RegionName=${ctx.region} (or delegate IPAM administration to this account)`, 'minutes');
+      return failed(
+        `no IPAM in this account in ${ctx.region}`,
+        `create one with ${ctx.region} as its home Region: aws ec2 create-ipam --region ${ctx.region} --operating-regions RegionName=${ctx.region} (or delegate IPAM administration to this account)`,
+        'minutes',
+      );
     }
     const withPublic = home.find((i) => i.PublicDefaultScopeId);
-    if (!withPublic) return failed(`${home.map((i) => i.IpamId).join(', ')} has no public scope`, 'use an IPAM with a public scope (every IPAM has one by default; recreate it if it was removed)', 'minutes');
-    return ok(`${withPublic.IpamId} (home Region ${ctx.region}), public scope ${withPublic.PublicDefaultScopeId}${withPublic.Tier ? `, ${withPublic.Tier} tier` : ''}`);
+    if (!withPublic)
+      return failed(
+        `${home.map((i) => i.IpamId).join(', ')} has no public scope`,
+        'use an IPAM with a public scope (every IPAM has one by default; recreate it if it was removed)',
+        'minutes',
+      );
+    return ok(
+      `${withPublic.IpamId} (home Region ${ctx.region}), public scope ${withPublic.PublicDefaultScopeId}${withPublic.Tier ? `, ${withPublic.Tier} tier` : ''}`,
+    );
   },
 };
 
@@ -165,12 +190,20 @@ export const anycastQuotaCheck: DoctorCheck = {
         nextToken = quota ? undefined : page.NextToken;
       } while (nextToken);
       if (!quota?.QuotaCode) {
-        return failed('Service Quotas lists no anycast static IP list quota for CloudFront', 'request Anycast static IPs (BYOIP) from CloudFront through an AWS Support case', 'up to 2 days (CloudFront reviews the request)');
+        return failed(
+          'Service Quotas lists no anycast static IP list quota for CloudFront',
+          'request Anycast static IPs (BYOIP) from CloudFront through an AWS Support case',
+          'up to 2 days (CloudFront reviews the request)',
+        );
       }
       const applied = (await sq.send(new GetServiceQuotaCommand({ ServiceCode: 'cloudfront', QuotaCode: quota.QuotaCode }))).Quota;
       const value = applied?.Value ?? quota.Value ?? 0;
       if (value > 0) return ok(`${quota.QuotaName}: ${value} (${quota.QuotaCode})`);
-      return failed(`${quota.QuotaName}: ${value} (${quota.QuotaCode}); CreateAnycastIpList would fail`, 'request Anycast static IPs from CloudFront (AWS Support case), which raises this quota above 0', 'up to 2 days (CloudFront reviews the request)');
+      return failed(
+        `${quota.QuotaName}: ${value} (${quota.QuotaCode}); CreateAnycastIpList would fail`,
+        'request Anycast static IPs from CloudFront (AWS Support case), which raises this quota above 0',
+        'up to 2 days (CloudFront reviews the request)',
+      );
     } catch (e) {
       return callFailed(e, 'servicequotas:ListAWSDefaultServiceQuotas / GetServiceQuota');
     }
@@ -179,7 +212,8 @@ export const anycastQuotaCheck: DoctorCheck = {
 
 /** Why a PEM is not an unencrypted private key, or undefined when it is one. */
 function pemProblem(pem: string): string | undefined {
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem)) return 'it is encrypted (a passphrase protects it); the signing task reads it without one';
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem))
+    return 'it is encrypted (a passphrase protects it); the signing task reads it without one';
   if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) return 'it holds no PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)';
   return undefined;
 }
@@ -189,28 +223,59 @@ export const signingKeyCheck: DoctorCheck = {
   title: 'Signing key secret',
   async run(ctx) {
     const id = ctx.signingKeySecretId ?? ctx.config.signing.keySecretArns[0];
-    if (!id) return skipped('no byoip.signing.keySecretArns configured; pass --signing-key-secret <name> (and --certificate <file>) to check the customer\'s signing key');
-    const name = id.startsWith('arn:') ? id.split(':').slice(6).join(':').replace(/-[A-Za-z0-9]{6}$/, '') : id;
+    if (!id)
+      return skipped(
+        "no byoip.signing.keySecretArns configured; pass --signing-key-secret <name> (and --certificate <file>) to check the customer's signing key",
+      );
+    const name = id.startsWith('arn:')
+      ? id
+          .split(':')
+          .slice(6)
+          .join(':')
+          .replace(/-[A-Za-z0-9]{6}$/, '')
+      : id;
     if (!signingKeySecret(ctx.config, id)) {
-      return failed(`${id} is not one of the signing key secrets the deployment may read (byoip.signing.keySecretArns)`, 'add its complete ARN to byoip.signing.keySecretArns and deploy, or pass the configured one', 'minutes, then a deployment (~20 min)');
+      return failed(
+        `${id} is not one of the signing key secrets the deployment may read (byoip.signing.keySecretArns)`,
+        'add its complete ARN to byoip.signing.keySecretArns and deploy, or pass the configured one',
+        'minutes, then a deployment (~20 min)',
+      );
     }
     let pem: string | undefined;
     try {
       pem = (await client(SecretsManagerClient, { region: ctx.region }).send(new GetSecretValueCommand({ SecretId: id }))).SecretString;
     } catch (e) {
-      if ((e as Error).name === 'ResourceNotFoundException') return failed(`secret ${id} does not exist in ${ctx.region}`, `create it: aws secretsmanager create-secret --name ${name} --secret-string file://private-key.pem (docs/deploy.md)`, 'minutes');
+      if ((e as Error).name === 'ResourceNotFoundException')
+        return failed(
+          `secret ${id} does not exist in ${ctx.region}`,
+          `create it: aws secretsmanager create-secret --name ${name} --secret-string file://private-key.pem (docs/deploy.md)`,
+          'minutes',
+        );
       return callFailed(e, 'secretsmanager:GetSecretValue');
     }
     const problem = pem === undefined ? 'it has no SecretString (a binary secret)' : pemProblem(pem);
-    if (problem) return failed(`${id}: ${problem}`, 'store the unencrypted PEM: openssl pkey -in encrypted.pem -out private-key.pem, then aws secretsmanager put-secret-value --secret-id <name> --secret-string file://private-key.pem', 'minutes');
+    if (problem)
+      return failed(
+        `${id}: ${problem}`,
+        'store the unencrypted PEM: openssl pkey -in encrypted.pem -out private-key.pem, then aws secretsmanager put-secret-value --secret-id <name> --secret-string file://private-key.pem',
+        'minutes',
+      );
     let key;
     try {
       key = createPrivateKey({ key: pem!, format: 'pem' });
     } catch (e) {
       return failed(`${id}: the PEM does not parse (${(e as Error).message})`, 'store the key as generated by openssl genpkey (docs/deploy.md)', 'minutes');
     }
-    if (key.asymmetricKeyType !== 'rsa') return failed(`${id}: a ${key.asymmetricKeyType} key; BYOIP authorization messages are signed with RSA`, 'generate an RSA 2048 key and publish its certificate in RDAP (docs/deploy.md)', 'minutes, then up to a day for RDAP');
-    if (!ctx.certificatePem) return ok(`${id}: unencrypted RSA private key (${key.asymmetricKeyDetails?.modulusLength} bits); pass --certificate to compare it with the RDAP certificate`);
+    if (key.asymmetricKeyType !== 'rsa')
+      return failed(
+        `${id}: a ${key.asymmetricKeyType} key; BYOIP authorization messages are signed with RSA`,
+        'generate an RSA 2048 key and publish its certificate in RDAP (docs/deploy.md)',
+        'minutes, then up to a day for RDAP',
+      );
+    if (!ctx.certificatePem)
+      return ok(
+        `${id}: unencrypted RSA private key (${key.asymmetricKeyDetails?.modulusLength} bits); pass --certificate to compare it with the RDAP certificate`,
+      );
     let cert;
     try {
       cert = new X509Certificate(ctx.certificatePem);
@@ -219,7 +284,11 @@ export const signingKeyCheck: DoctorCheck = {
     }
     const spki = (k: ReturnType<typeof createPublicKey>) => k.export({ type: 'spki', format: 'der' }).toString('base64');
     if (spki(createPublicKey(key)) !== spki(cert.publicKey)) {
-      return failed(`${id}: its public key is not the one in the certificate (${cert.subject.replace(/\n/g, ', ')})`, 'store the private key that belongs to the RDAP certificate, or publish this key\'s certificate in RDAP', 'minutes for the secret; RDAP changes up to a day');
+      return failed(
+        `${id}: its public key is not the one in the certificate (${cert.subject.replace(/\n/g, ', ')})`,
+        "store the private key that belongs to the RDAP certificate, or publish this key's certificate in RDAP",
+        'minutes for the secret; RDAP changes up to a day',
+      );
     }
     return ok(`${id}: unencrypted RSA private key matching the certificate (${cert.subject.replace(/\n/g, ', ')}, valid to ${cert.validTo})`);
   },
@@ -240,16 +309,31 @@ export const hostedZonesCheck: DoctorCheck = {
         found.push(`${id} ${zone?.Name}${zone?.Config?.PrivateZone ? ' (private!)' : ''}`);
         if (zone?.Config?.PrivateZone) problems.push(`${id} is a private zone: the internet does not see its records`);
       } catch (e) {
-        problems.push((e as Error).name === 'NoSuchHostedZone' ? `${id} does not exist in this account` : `${id}: ${(e as Error).name}: ${(e as Error).message}`);
+        problems.push(
+          (e as Error).name === 'NoSuchHostedZone' ? `${id} does not exist in this account` : `${id}: ${(e as Error).name}: ${(e as Error).message}`,
+        );
       }
     }
-    if (problems.length) return failed(problems.join('; '), 'correct hostedZoneIds in the deployment configuration (public zones of this account) and deploy', 'minutes, then a deployment (~20 min)');
+    if (problems.length)
+      return failed(
+        problems.join('; '),
+        'correct hostedZoneIds in the deployment configuration (public zones of this account) and deploy',
+        'minutes, then a deployment (~20 min)',
+      );
     return ok(found.join(', '));
   },
 };
 
 /** The checks, in order. Append to extend (issue #20: RDAP, RPKI). */
-export const doctorChecks: DoctorCheck[] = [configurationCheck, stackCheck, stateMachinesCheck, ipamCheck, anycastQuotaCheck, signingKeyCheck, hostedZonesCheck];
+export const doctorChecks: DoctorCheck[] = [
+  configurationCheck,
+  stackCheck,
+  stateMachinesCheck,
+  ipamCheck,
+  anycastQuotaCheck,
+  signingKeyCheck,
+  hostedZonesCheck,
+];
 
 /** The deployment configuration from a cdk.json (context "byoip") or a file holding the object itself. */
 export function readConfig(file: string): { config: DeploymentConfig; source: string; error?: string } {
@@ -274,7 +358,14 @@ export interface DoctorOptions {
 /** Runs every check (read-only) and returns the verdicts in order; a check that throws is a failed check. */
 export async function runDoctor(o: DoctorOptions, checks: readonly DoctorCheck[] = doctorChecks): Promise<CheckResult[]> {
   const { config, source, error } = readConfig(o.configFile ?? 'cdk.json');
-  const ctx: DoctorContext = { region: o.region ?? defaultRegion(), config, configSource: source, configError: error, signingKeySecretId: o.signingKeySecretId, certificatePem: o.certificatePem };
+  const ctx: DoctorContext = {
+    region: o.region ?? defaultRegion(),
+    config,
+    configSource: source,
+    configError: error,
+    signingKeySecretId: o.signingKeySecretId,
+    certificatePem: o.certificatePem,
+  };
   const results: CheckResult[] = [];
   for (const c of checks) {
     let verdict: Verdict;

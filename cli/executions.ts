@@ -5,8 +5,15 @@
  * Every AWS call goes through platform/aws, so the simulator's Step Functions API answers them in tests.
  */
 import {
-  DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand,
-  SFNClient, StartExecutionCommand, type ExecutionListItem, type HistoryEvent,
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type ExecutionListItem,
+  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { EXECUTION_NAME } from '../domain/step-functions';
 import { client, defaultRegion } from '../platform/aws';
@@ -23,10 +30,11 @@ import { progressPrinter } from './progress';
 const realSetTimeout = globalThis.setTimeout;
 const sleep = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
 
-export interface Where { region?: string }
+export interface Where {
+  region?: string;
+}
 
 const sfn = (w: Where) => client(SFNClient, { region: w.region });
-
 
 /** The deployed state machine of a workflow (`byoip-<workflow>`), found by listing this Region's machines. */
 export async function findStateMachine(workflow: string, where: Where): Promise<string> {
@@ -39,7 +47,9 @@ export async function findStateMachine(workflow: string, where: Where): Promise<
     if (found?.stateMachineArn) return found.stateMachineArn;
     nextToken = page.nextToken;
   } while (nextToken);
-  throw new Error(`state machine ${wanted} is not deployed in ${where.region ?? defaultRegion()}: deploy the stack (docs/deploy.md) or pass --region; \`byoip doctor\` checks the deployment`);
+  throw new Error(
+    `state machine ${wanted} is not deployed in ${where.region ?? defaultRegion()}: deploy the stack (docs/deploy.md) or pass --region; \`byoip doctor\` checks the deployment`,
+  );
 }
 
 /**
@@ -57,7 +67,11 @@ export async function preValidate(workflow: string, input: unknown): Promise<voi
   }
 }
 
-export interface Started { readonly executionArn: string; readonly startDate: Date; readonly stateMachineArn: string }
+export interface Started {
+  readonly executionArn: string;
+  readonly startDate: Date;
+  readonly stateMachineArn: string;
+}
 
 /**
  * Starts an execution of a workflow's deployed state machine: the one StartExecution of the CLI (the
@@ -120,7 +134,7 @@ export async function watchExecution(o: WatchOptions): Promise<{ status: string;
   const events: HistoryEvent[] = [];
   let printed = 0;
   for (;;) {
-    events.push(...await newEvents(o.executionArn, events.length ? events[events.length - 1].id ?? 0 : 0, o));
+    events.push(...(await newEvents(o.executionArn, events.length ? (events[events.length - 1].id ?? 0) : 0, o)));
     const reading = readHistory(events);
     reading.progress.slice(printed).forEach((p: ProgressEvent) => print(p));
     printed = reading.progress.length;
@@ -131,7 +145,9 @@ export async function watchExecution(o: WatchOptions): Promise<{ status: string;
         out.write(`\n${described.name}: ${reading.status} after ${formatDuration(reading.seconds)} (${reading.events} history events)\n`);
         if (reading.error) out.write(`  error: ${reading.error.name}: ${reading.error.cause}\n`);
       }
-      out.write(`where the time went:\n${formatPhases({ ...phasesOf(reading.states, topLevel, { endedAt: reading.seconds }), compensation: null, virtualSeconds: reading.seconds })}\n`);
+      out.write(
+        `where the time went:\n${formatPhases({ ...phasesOf(reading.states, topLevel, { endedAt: reading.seconds }), compensation: null, virtualSeconds: reading.seconds })}\n`,
+      );
       return { status: reading.status, error: reading.error };
     }
     await sleep(o.intervalMs ?? 10_000);
@@ -169,6 +185,14 @@ export async function statusReport(o: StatusOptions): Promise<string> {
     }
   }
   const { pending, now } = await pendingApprovals(o);
-  lines.push('', 'pending approvals:', formatPending(pending, now).trimEnd().split('\n').map((l) => `  ${l}`).join('\n'));
+  lines.push(
+    '',
+    'pending approvals:',
+    formatPending(pending, now)
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
+  );
   return `${lines.join('\n')}\n`;
 }

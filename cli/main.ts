@@ -75,11 +75,28 @@ const WITH_INTERNET_CHECKS = new Set(['onboard-cloudfront-byoip', 'static-ip-byo
 type StatesOf = Record<string, { ItemProcessor?: { States: StatesOf }; Iterator?: { States: StatesOf }; Branches?: Array<{ States: StatesOf }> }>;
 function allStateNames(states: StatesOf): string[] {
   return Object.entries(states).flatMap(([name, st]) => [
-    name, ...[st.ItemProcessor ?? st.Iterator, ...(st.Branches ?? [])].filter((b) => b !== undefined).flatMap((b) => allStateNames(b.States)),
+    name,
+    ...[st.ItemProcessor ?? st.Iterator, ...(st.Branches ?? [])].filter((b) => b !== undefined).flatMap((b) => allStateNames(b.States)),
   ]);
 }
 
-async function simulate(workflow: string, opts: { input?: string; world?: string; approve: string; operator?: OperatorDecision; fault: string[]; report?: string; quiet?: boolean; decisionDelay: string; approvalPort?: string; skipPreflight?: string | boolean; html?: string; worldOut?: string }): Promise<number> {
+async function simulate(
+  workflow: string,
+  opts: {
+    input?: string;
+    world?: string;
+    approve: string;
+    operator?: OperatorDecision;
+    fault: string[];
+    report?: string;
+    quiet?: boolean;
+    decisionDelay: string;
+    approvalPort?: string;
+    skipPreflight?: string | boolean;
+    html?: string;
+    worldOut?: string;
+  },
+): Promise<number> {
   workflowByName(workflow);
   let sim: Simulator;
   let input: unknown;
@@ -94,11 +111,14 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
     const scenario = scenarioFor(workflow);
     if (opts.world) throw new Error('--world needs --input (without --input the scenario brings its own world)');
     process.stderr.write(`rehearsal scenario: ${scenario.description} (examples/${scenario.worldFile})\n`);
-    const worldPatch = internetFaults.length ? { internet: { faults: withInternetFaults(readExample(scenario.worldFile), internetFaults).internet.faults } } : undefined;
+    const worldPatch = internetFaults.length
+      ? { internet: { faults: withInternetFaults(readExample(scenario.worldFile), internetFaults).internet.faults } }
+      : undefined;
     ({ sim, input } = await prepareScenario(scenario, { worldPatch }));
   }
   if (opts.skipPreflight !== undefined) {
-    if (!WITH_INTERNET_CHECKS.has(workflow)) throw new Error(`--skip-preflight: ${workflow} has no internet checks (only ${[...WITH_INTERNET_CHECKS].join(', ')})`);
+    if (!WITH_INTERNET_CHECKS.has(workflow))
+      throw new Error(`--skip-preflight: ${workflow} has no internet checks (only ${[...WITH_INTERNET_CHECKS].join(', ')})`);
     const reason = typeof opts.skipPreflight === 'string' ? opts.skipPreflight : 'byoip simulate --skip-preflight';
     input = mergeJson(input, { internetChecks: { skipPreflight: true, reason } });
   }
@@ -111,14 +131,19 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
   }
   const topLevel = new Set(Object.keys(definition.States));
   // The page is served before the run starts, so its sockets keep real timers.
-  const server = opts.approve === 'prompt' ? await startApprovalServer(sim, { port: opts.approvalPort ? Number(opts.approvalPort) : undefined, workflow }) : undefined;
+  const server =
+    opts.approve === 'prompt' ? await startApprovalServer(sim, { port: opts.approvalPort ? Number(opts.approvalPort) : undefined, workflow }) : undefined;
   if (server) process.env.APPROVAL_BASE_URL = server.url;
   const approve: ApprovalPolicy = server ? pageApprover(server) : (opts.approve as ApprovalPolicy);
   const wallStart = Date.now();
   let report: SimulationReport;
   try {
     ({ report } = await runWorkflow({
-      workflow, input, sim, approve, operator: opts.operator,
+      workflow,
+      input,
+      sim,
+      approve,
+      operator: opts.operator,
       decisionDelaySeconds: Number(opts.decisionDelay),
       onProgress: opts.quiet ? undefined : progressPrinter(process.stderr, topLevel, failurePathStates(definition)),
     }));
@@ -127,7 +152,9 @@ async function simulate(workflow: string, opts: { input?: string; world?: string
   }
   const wall = (Date.now() - wallStart) / 1000;
   const err = process.stderr;
-  err.write(`\n${workflow}: ${report.status} after ${formatDuration(report.virtualSeconds)} of virtual time (${wall.toFixed(2)} s wall, ${report.awsCalls.length} AWS calls)\n`);
+  err.write(
+    `\n${workflow}: ${report.status} after ${formatDuration(report.virtualSeconds)} of virtual time (${wall.toFixed(2)} s wall, ${report.awsCalls.length} AWS calls)\n`,
+  );
   if (report.error) err.write(`  error: ${report.error.name}: ${errorMessage(report.error.cause)}\n`);
   err.write(`${formatStepFunctionsFigures(report)}\n`);
   const evidence = formatInternetEvidence(report);
@@ -154,21 +181,35 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('byoip')
     .description('Rehearse and run BYOIP/BYOASN/CloudFront migrations as Step Functions workflows')
-    .option('--verbose', 'show the tasks\' logs')
+    .option('--verbose', "show the tasks' logs")
     .exitOverride();
-  program.command('workflows').description('list the workflows').action(() => {
-    for (const w of workflows) process.stdout.write(`${w.name.padEnd(28)} ${w.description}\n`);
-  });
-  program.command('simulate <workflow>')
+  program
+    .command('workflows')
+    .description('list the workflows')
+    .action(() => {
+      for (const w of workflows) process.stdout.write(`${w.name.padEnd(28)} ${w.description}\n`);
+    });
+  program
+    .command('simulate <workflow>')
     .description('run a workflow against the simulated AWS on a virtual clock (no AWS account, no network)')
-    .option('-i, --input <file>', 'execution input (JSON); without it, the workflow\'s rehearsal scenario (runner/scenarios.ts)')
+    .option('-i, --input <file>', "execution input (JSON); without it, the workflow's rehearsal scenario (runner/scenarios.ts)")
     .option('-w, --world <file>', `simulated world (JSON), with --input (default ${DEFAULT_WORLD})`)
     .addOption(new Option('-a, --approve <policy>', 'how the approval gate is answered').choices(['auto', 'reject', 'prompt', 'none']).default('auto'))
-    .addOption(new Option('--operator <decision>', 'the answer to an operator decision (a step failed after the point of no return); without it the run ends waiting for one').choices([...OPERATOR_DECISIONS]))
+    .addOption(
+      new Option(
+        '--operator <decision>',
+        'the answer to an operator decision (a step failed after the point of no return); without it the run ends waiting for one',
+      ).choices([...OPERATOR_DECISIONS]),
+    )
     .option('--decision-delay <seconds>', 'virtual seconds an auto/reject decision takes', '60')
     .option('--approval-port <port>', 'port of the local approval page for --approve prompt (default: any free port)')
-    .option('-f, --fault <spec>', 'inject a fault: [Service:]Operation=ErrorName[xN][@after], or Internet:<Rdap|Rpki|Bgp|All>=<Fault>[xN] (repeatable; docs/simulation.md)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--skip-preflight [reason]', 'skip this run\'s internet checks (RDAP, RPKI, BGP); recorded and shown to the approvers')
+    .option(
+      '-f, --fault <spec>',
+      'inject a fault: [Service:]Operation=ErrorName[xN][@after], or Internet:<Rdap|Rpki|Bgp|All>=<Fault>[xN] (repeatable; docs/simulation.md)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option('--skip-preflight [reason]', "skip this run's internet checks (RDAP, RPKI, BGP); recorded and shown to the approvers")
     .option('-r, --report <file>', 'write the JSON report (docs/simulation.md)')
     .option('--html <file>', 'write the report as one self-contained HTML page')
     .option('--world-out <file>', 'write the world as the run left it (a world file another rehearsal can start from)')
@@ -176,16 +217,27 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (workflow: string, opts) => {
       code = await simulate(workflow, opts);
     });
-  registerReportCommand(program, (c) => { code = c; });
-  registerRehearseCommand(program, (c) => { code = c; });
-  registerSnapshotCommand(program, (c) => { code = c; });
-  registerServeCommand(program, (c) => { code = c; });
-  registerPlanCommand(program, (c) => { code = c; });
-  const where = (c: Command) => c
-    .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
-    .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')
-    .option('--table <name>', 'state table (default: STATE_TABLE_NAME or byoip-orchestrator-state)')
-    .option('--api <url>', 'the approval page\'s API (the stack output ApprovalPageUrl; default: BYOIP_APPROVAL_API)');
+  registerReportCommand(program, (c) => {
+    code = c;
+  });
+  registerRehearseCommand(program, (c) => {
+    code = c;
+  });
+  registerSnapshotCommand(program, (c) => {
+    code = c;
+  });
+  registerServeCommand(program, (c) => {
+    code = c;
+  });
+  registerPlanCommand(program, (c) => {
+    code = c;
+  });
+  const where = (c: Command) =>
+    c
+      .option('--sim', 'the simulation running on this machine (byoip simulate --approve prompt), not AWS')
+      .option('--region <region>', 'AWS region of the orchestrator (default: AWS_REGION)')
+      .option('--table <name>', 'state table (default: STATE_TABLE_NAME or byoip-orchestrator-state)')
+      .option('--api <url>', "the approval page's API (the stack output ApprovalPageUrl; default: BYOIP_APPROVAL_API)");
   where(program.command('approvals').description('list pending approvals'))
     .option('--json', 'machine-readable output')
     .action(async (opts: Target & { json?: boolean }) => {
@@ -198,12 +250,19 @@ export async function main(argv: string[]): Promise<number> {
       .requiredOption('--reason <text>', 'why; recorded with the decision')
       .option('--confirm', 'approve: you confirm what the plan asks (e.g. the old provider withdraws at the advertisement); recorded with the decision')
       .action(async (approvalId: string, opts: Target & { as?: string; reason: string; confirm?: boolean }) => {
-        const outcome = describeOutcome(approvalId, await decide(opts, approvalId, verb, opts.as, opts.reason, { confirmed: verb === 'approve' && opts.confirm === true }));
+        const outcome = describeOutcome(
+          approvalId,
+          await decide(opts, approvalId, verb, opts.as, opts.reason, { confirmed: verb === 'approve' && opts.confirm === true }),
+        );
         (outcome.code === 0 ? process.stdout : process.stderr).write(outcome.text);
         code = outcome.code;
       });
   }
-  where(program.command('decide <approvalId> <decision>').description('answer an operator decision (a step failed after the point of no return): forward, back or stop (docs/runbook.md)'))
+  where(
+    program
+      .command('decide <approvalId> <decision>')
+      .description('answer an operator decision (a step failed after the point of no return): forward, back or stop (docs/runbook.md)'),
+  )
     .option('--as <email>', 'who you expect to decide as; refused unless your AWS credentials map to that approver')
     .requiredOption('--reason <text>', 'why; recorded with the decision')
     .option('--old-provider-announces', 'for back: you confirm the old provider announces the prefixes again (back withdraws them from AWS)')
@@ -217,7 +276,9 @@ export async function main(argv: string[]): Promise<number> {
       (outcome.code === 0 ? process.stdout : process.stderr).write(outcome.text);
       code = outcome.code;
     });
-  registerRealCommands(program, (c) => { code = c; });
+  registerRealCommands(program, (c) => {
+    code = c;
+  });
   try {
     await program.parseAsync(argv);
   } catch (e) {

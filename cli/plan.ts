@@ -20,7 +20,8 @@ export function formatPreview(p: Preview): string {
   const head: PlanRow = { phase: 'approved', kind: 'change', target: 'what', from: 'from', to: 'to' };
   const all = [head, ...p.rows];
   const w = (k: keyof PlanRow) => Math.min(60, Math.max(...all.map((r) => String(r[k]).length)));
-  const line = (r: PlanRow, phase: string) => `${phase.padEnd(16)}  ${r.kind.padEnd(w('kind'))}  ${r.target.padEnd(w('target'))}  ${r.from.padEnd(w('from'))}  ->  ${r.to}`;
+  const line = (r: PlanRow, phase: string) =>
+    `${phase.padEnd(16)}  ${r.kind.padEnd(w('kind'))}  ${r.target.padEnd(w('target'))}  ${r.from.padEnd(w('from'))}  ->  ${r.to}`;
   const out = [`${p.workflow} (${p.migrationId}): ${p.rows.length} changes`, line(head, 'when')];
   for (const r of p.rows) out.push(line(r, r.phase));
   out.push('', `Approving confirms: ${p.confirm}.`, p.note);
@@ -49,20 +50,26 @@ const PREVIEWS: Record<string, (raw: unknown, now: Date, read: Read, defaultAppr
   'static-ip-byoip': async (raw, now, read, defaultApprovers) => {
     const plan = planStaticIp(raw, now);
     const base = await read<{ cidrStates: Record<string, string>; accelerator: { found: boolean; ipAddresses: string[] } }>('CaptureStaticIpBaseline', {
-      cidrs: plan.cidrs, accelerator: { mode: plan.accelerator.mode, arn: plan.accelerator.arn, ipAddresses: plan.accelerator.ipAddresses },
+      cidrs: plan.cidrs,
+      accelerator: { mode: plan.accelerator.mode, arn: plan.accelerator.arn, ipAddresses: plan.accelerator.ipAddresses },
     });
     return previewStaticIp(plan, base, plan.approvers.length ? plan.approvers : defaultApprovers);
   },
 };
 
 export async function planCommand(
-  workflow: string, opts: { input: string; world?: string; json?: boolean }, out: Pick<NodeJS.WriteStream, 'write'> = process.stdout, err: Pick<NodeJS.WriteStream, 'write'> = process.stderr,
+  workflow: string,
+  opts: { input: string; world?: string; json?: boolean },
+  out: Pick<NodeJS.WriteStream, 'write'> = process.stdout,
+  err: Pick<NodeJS.WriteStream, 'write'> = process.stderr,
   /** A simulator to read instead of --world (tests: to see every call the plan makes). */
   given?: Simulator,
 ): Promise<number> {
   const preview = PREVIEWS[workflow];
   if (!preview) {
-    err.write(`byoip plan: ${workflow} has no preview yet (${Object.keys(PREVIEWS).join(', ')} have); rehearse it with byoip simulate ${workflow} --input ... --world ...\n`);
+    err.write(
+      `byoip plan: ${workflow} has no preview yet (${Object.keys(PREVIEWS).join(', ')} have); rehearse it with byoip simulate ${workflow} --input ... --world ...\n`,
+    );
     return 2;
   }
   const raw = JSON.parse(readFileSync(opts.input, 'utf8'));
@@ -76,7 +83,7 @@ export async function planCommand(
     const account = sim?.world.defaultAccount ?? process.env.AWS_ACCOUNT_ID ?? 'this-account';
     const region = sim?.world.defaultRegion ?? process.env.AWS_REGION ?? 'us-east-1';
     const read: Read = async <T>(task: string, event: unknown) => (await loadTaskHandler(task)(event, taskContext(task, account, region))) as T;
-    const approvers = sim?.world.deployment.approvers ?? ['(the deployment\'s approvers)'];
+    const approvers = sim?.world.deployment.approvers ?? ["(the deployment's approvers)"];
     const run = () => preview(raw, new Date(Date.now()), read, approvers);
     const result = sim ? await sim.clock.drive(run) : await run();
     out.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatPreview(result));
@@ -93,7 +100,8 @@ export async function planCommand(
 }
 
 export function registerPlanCommand(program: Command, done: (code: number) => void): void {
-  program.command('plan <workflow>')
+  program
+    .command('plan <workflow>')
     .description('every change the workflow would make, read-only: before the approval, at it, after it (table, or --json)')
     .requiredOption('-i, --input <file>', 'the execution input (JSON)')
     .option('-w, --world <file>', 'read the simulated world instead of AWS')

@@ -46,12 +46,16 @@ export function progressPrinter(out: NodeJS.WriteStream, topLevel: Set<string>, 
       if (!e.state || !topLevel.has(e.state)) return; // caught inside a branch (the approval gate's reminder loop): not a failure
       endLive();
       // After the advertisement nothing is rolled back: the visibility check stops for an operator.
-      out.write(`${stamp(e.at)} ✗ ${e.state} failed${e.state === VISIBILITY_STATE ? '; stopping for an operator (nothing is withdrawn)' : failurePath.size ? '' : '; compensating'}\n`);
+      out.write(
+        `${stamp(e.at)} ✗ ${e.state} failed${e.state === VISIBILITY_STATE ? '; stopping for an operator (nothing is withdrawn)' : failurePath.size ? '' : '; compensating'}\n`,
+      );
       return;
     }
     if (e.kind === 'undo-step' && e.undo) {
       endLive();
-      out.write(`${stamp(e.at)}    ${UNDO_MARK[e.undo.outcome]}: ${e.undo.description}${e.undo.note ? ` (${e.undo.note})` : ''}${e.undo.error ? ` — ${e.undo.error}` : ''}\n`);
+      out.write(
+        `${stamp(e.at)}    ${UNDO_MARK[e.undo.outcome]}: ${e.undo.description}${e.undo.note ? ` (${e.undo.note})` : ''}${e.undo.error ? ` — ${e.undo.error}` : ''}\n`,
+      );
       return;
     }
     if (e.kind === 'execution-ended') {
@@ -102,9 +106,11 @@ export function closingWords(report: SimulationReport): string {
   const parts = [`where the virtual time went:\n${formatPhases(report)}`];
   for (const a of report.approvals.filter((x) => x.operator)) {
     const o = a.operator!;
-    parts.push(o.pending
-      ? `operator decision pending: ${o.failedState} failed (${o.error}) after the point of no return; nothing was undone. Decide ${(o.decisions ?? []).join(', ')} (--operator)`
-      : `operator decision: ${o.outcome} by ${a.decidedBy ?? '?'} after ${o.failedState} failed (${o.error})`);
+    parts.push(
+      o.pending
+        ? `operator decision pending: ${o.failedState} failed (${o.error}) after the point of no return; nothing was undone. Decide ${(o.decisions ?? []).join(', ')} (--operator)`
+        : `operator decision: ${o.outcome} by ${a.decidedBy ?? '?'} after ${o.failedState} failed (${o.error})`,
+    );
   }
   const rollback = formatRollback(report);
   if (rollback) parts.push(rollback);

@@ -56,32 +56,55 @@ export function registerRealCommands(program: Command, exit: (code: number) => v
       exit(0);
     });
 
-  region(program.command('doctor').description('read-only pre-flight: this account and Region (what a real run needs) and, with --cidr, the evidence outside AWS (RDAP, RPKI, BGP)'))
+  region(
+    program
+      .command('doctor')
+      .description('read-only pre-flight: this account and Region (what a real run needs) and, with --cidr, the evidence outside AWS (RDAP, RPKI, BGP)'),
+  )
     .option('--config <file>', 'the "byoip" deployment configuration (a cdk.json, or the object itself)', 'cdk.json')
-    .option('--signing-key-secret <id>', 'Secrets Manager secret with the customer\'s signing key (PEM)')
+    .option('--signing-key-secret <id>', "Secrets Manager secret with the customer's signing key (PEM)")
     .option('--certificate <file>', 'the certificate published in RDAP (PEM), whose public key the signing key must match')
-    .option('--cidr <cidr>', 'a CIDR you will bring: also check its RDAP certificate, ROAs and current routes (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option(
+      '--cidr <cidr>',
+      'a CIDR you will bring: also check its RDAP certificate, ROAs and current routes (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--asn <asn>', 'with --cidr, for BYOASN: your ASN (its RDAP record and ROAs are checked too)')
     .option('--signing-key <file>', 'with --cidr: the PEM private key that signs the authorization messages (the RDAP certificate must be its certificate)')
-    .option('--world <file>', 'with --cidr: check a simulated world\'s internet instead of the real services, and skip the account checks (no network, no AWS)')
+    .option('--world <file>', "with --cidr: check a simulated world's internet instead of the real services, and skip the account checks (no network, no AWS)")
     .option('--json', 'machine-readable output')
-    .action(async (opts: { config: string; signingKeySecret?: string; certificate?: string; region?: string; json?: boolean; cidr: string[]; asn?: string; signingKey?: string; world?: string }) => {
-      let failed = false;
-      if (opts.world) {
-        if (!opts.cidr.length) throw new Error('--world checks a simulated world\'s internet: give --cidr');
-        process.stderr.write('account checks skipped: --world checks only the world\'s simulated internet\n');
-      } else {
-        const results = await runDoctor({
-          region: opts.region, configFile: opts.config, signingKeySecretId: opts.signingKeySecret,
-          certificatePem: opts.certificate ? readFileSync(opts.certificate, 'utf8') : undefined,
-        });
-        process.stdout.write(opts.json ? `${JSON.stringify(results, null, 2)}\n` : formatDoctor(results));
-        failed = results.some((r: { status: string }) => r.status === 'failed');
-      }
-      if (opts.cidr.length) {
-        if (!opts.json) process.stdout.write('\nevidence from the internet:\n');
-        failed = (await doctorInternet({ cidr: opts.cidr, asn: opts.asn, signingKey: opts.signingKey, world: opts.world, json: opts.json })) !== 0 || failed;
-      }
-      exit(failed ? 1 : 0);
-    });
+    .action(
+      async (opts: {
+        config: string;
+        signingKeySecret?: string;
+        certificate?: string;
+        region?: string;
+        json?: boolean;
+        cidr: string[];
+        asn?: string;
+        signingKey?: string;
+        world?: string;
+      }) => {
+        let failed = false;
+        if (opts.world) {
+          if (!opts.cidr.length) throw new Error("--world checks a simulated world's internet: give --cidr");
+          process.stderr.write("account checks skipped: --world checks only the world's simulated internet\n");
+        } else {
+          const results = await runDoctor({
+            region: opts.region,
+            configFile: opts.config,
+            signingKeySecretId: opts.signingKeySecret,
+            certificatePem: opts.certificate ? readFileSync(opts.certificate, 'utf8') : undefined,
+          });
+          process.stdout.write(opts.json ? `${JSON.stringify(results, null, 2)}\n` : formatDoctor(results));
+          failed = results.some((r: { status: string }) => r.status === 'failed');
+        }
+        if (opts.cidr.length) {
+          if (!opts.json) process.stdout.write('\nevidence from the internet:\n');
+          failed = (await doctorInternet({ cidr: opts.cidr, asn: opts.asn, signingKey: opts.signingKey, world: opts.world, json: opts.json })) !== 0 || failed;
+        }
+        exit(failed ? 1 : 0);
+      },
+    );
 }

@@ -33,13 +33,16 @@ export function writeHtmlReport(file: string, report: SimulationReport): void {
 }
 
 export function registerReportCommand(program: Command, done: (code: number) => void): void {
-  program.command('report <reportJson>')
+  program
+    .command('report <reportJson>')
     .description('show a report (from byoip simulate --report, or byoip watch) in words, and as one HTML page with --html')
     .option('--html <file>', 'write the report as one self-contained HTML page (timeline, resource lanes, plan, rollback, time breakdown)')
     .action((reportJson: string, opts: { html?: string }) => {
       const report = readReportFile(reportJson);
       const out = process.stdout;
-      out.write(`${report.workflow} (${report.executionName}): ${report.status} after ${formatDuration(report.virtualSeconds)} of virtual time, ${report.awsCalls.length} AWS calls\n`);
+      out.write(
+        `${report.workflow} (${report.executionName}): ${report.status} after ${formatDuration(report.virtualSeconds)} of virtual time, ${report.awsCalls.length} AWS calls\n`,
+      );
       if (report.error) out.write(`  error: ${report.error.name}\n`);
       out.write(closingWords(report));
       if (opts.html) {

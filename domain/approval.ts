@@ -49,30 +49,33 @@ export type OperatorDecision = (typeof OPERATOR_DECISIONS)[number];
 /** What a "back" decision must confirm; recorded in the signed decision (Decision.confirmed). */
 export const BACK_CONFIRMATION = 'the old provider announces the prefixes again';
 
-const ChangeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])
-  .transform((v) => (v === null ? '(none)' : String(v)));
+const ChangeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? '(none)' : String(v)));
 
-export const ApprovalChange = z.object({
-  kind: z.string().min(1).max(64),
-  target: z.union([z.string().min(1).max(512), z.number()]).transform(String),
-  from: ChangeValue.default('(none)'),
-  to: ChangeValue.default('(none)'),
-}).passthrough();
+export const ApprovalChange = z
+  .object({
+    kind: z.string().min(1).max(64),
+    target: z.union([z.string().min(1).max(512), z.number()]).transform(String),
+    from: ChangeValue.default('(none)'),
+    to: ChangeValue.default('(none)'),
+  })
+  .passthrough();
 
 /** What a human approves: the contract every workflow's plan task returns (docs/architecture.md §6). */
-export const ApprovalPlan = z.object({
-  title: z.string().min(1).max(300),
-  approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
-  changes: z.array(ApprovalChange).max(500),
-  prerequisite: z.string().max(2000).optional(),
-  /** An operator gate: the decisions it offers instead of approve / reject. */
-  decisions: z.array(z.enum(OPERATOR_DECISIONS)).min(1).optional(),
-  /**
-   * What an approver confirms by approving, e.g. what the old provider does at the advertisement. An
-   * approval without the confirmation is refused; the signed decision records it and when.
-   */
-  confirm: z.string().min(1).max(500).optional(),
-}).passthrough();
+export const ApprovalPlan = z
+  .object({
+    title: z.string().min(1).max(300),
+    approvers: z.array(Email).min(1, 'needs at least one approver').max(20),
+    changes: z.array(ApprovalChange).max(500),
+    prerequisite: z.string().max(2000).optional(),
+    /** An operator gate: the decisions it offers instead of approve / reject. */
+    decisions: z.array(z.enum(OPERATOR_DECISIONS)).min(1).optional(),
+    /**
+     * What an approver confirms by approving, e.g. what the old provider does at the advertisement. An
+     * approval without the confirmation is refused; the signed decision records it and when.
+     */
+    confirm: z.string().min(1).max(500).optional(),
+  })
+  .passthrough();
 export type ApprovalPlan = z.infer<typeof ApprovalPlan>;
 
 /** The outcomes a gate offers: approve / reject, or an operator gate's decisions. */
@@ -107,7 +110,9 @@ export function planTitle(text: string): string {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -143,7 +148,13 @@ export function approvalKeys(secret: string): ApprovalKeys {
   // The same secret gives the same keys: derive once per secret (the secret is still read per request, so a rotation applies at once).
   if (lastDerived?.secret === secret) return lastDerived.keys;
   const derive = (use: string) => Buffer.from(hkdfSync('sha256', secret, 'byoip-orchestrator/approval-keys', use, 32));
-  const keys = { link: derive('link/v2'), form: derive('form/v2'), decision: derive('decision/v1'), token: derive('task-token/v1'), requester: derive('requester/v1') };
+  const keys = {
+    link: derive('link/v2'),
+    form: derive('form/v2'),
+    decision: derive('decision/v1'),
+    token: derive('task-token/v1'),
+    requester: derive('requester/v1'),
+  };
   lastDerived = { secret, keys };
   return keys;
 }
@@ -181,14 +192,13 @@ export function approvalUrl(baseUrl: string, keys: Pick<ApprovalKeys, 'link'>, c
   return `${baseUrl.replace(/\/+$/, '')}/approvals/${c.approvalId}?r=${q.r}&a=${encodeURIComponent(q.a)}&e=${q.e}&s=${q.s}`;
 }
 
-export type LinkCheck =
-  | { ok: true; round: number; approver: string; expiresAt: number; expired: boolean }
-  | { ok: false; reason: 'tampered' };
+export type LinkCheck = { ok: true; round: number; approver: string; expiresAt: number; expired: boolean } | { ok: false; reason: 'tampered' };
 
 /** Checks a link's signature; expiry is reported, not refused, so a decided approval can still be shown. */
 export function verifyLink(keys: Pick<ApprovalKeys, 'link'>, approvalId: string, query: Partial<Record<string, string | undefined>>, nowMs: number): LinkCheck {
   const { r, a, e, s } = query;
-  if (!APPROVAL_ID_RE.test(approvalId) || !r || !a || !e || !s || !/^\d{1,6}$/.test(r) || !/^\d{1,12}$/.test(e) || a.length > 254) return { ok: false, reason: 'tampered' };
+  if (!APPROVAL_ID_RE.test(approvalId) || !r || !a || !e || !s || !/^\d{1,6}$/.test(r) || !/^\d{1,12}$/.test(e) || a.length > 254)
+    return { ok: false, reason: 'tampered' };
   const expected = mac(keys.link, ['byoip-approval-link/v2', approvalId, Number(r), a.toLowerCase(), Number(e)]);
   if (!sameMac(expected, s)) return { ok: false, reason: 'tampered' };
   const expiresAt = Number(e) * 1000;
@@ -199,12 +209,20 @@ export function verifyLink(keys: Pick<ApprovalKeys, 'link'>, approvalId: string,
  * The anti-forgery value of the page's form: bound to the approval, its round, the browser's cookie
  * nonce and the time the page was rendered. A POST without a page view behind it is refused.
  */
-export function formToken(keys: Pick<ApprovalKeys, 'form'>, f: { approvalId: string; round: number; approver: string; nonce: string; issuedAt: number }): string {
+export function formToken(
+  keys: Pick<ApprovalKeys, 'form'>,
+  f: { approvalId: string; round: number; approver: string; nonce: string; issuedAt: number },
+): string {
   const issued = Math.floor(f.issuedAt / 1000);
   return `${issued}.${mac(keys.form, ['byoip-approval-form/v2', f.approvalId, f.round, f.approver.toLowerCase(), f.nonce, issued])}`;
 }
 
-export function verifyFormToken(keys: Pick<ApprovalKeys, 'form'>, token: string | undefined, f: { approvalId: string; round: number; approver: string; nonce: string | undefined }, nowMs: number): 'ok' | 'invalid' | 'stale' {
+export function verifyFormToken(
+  keys: Pick<ApprovalKeys, 'form'>,
+  token: string | undefined,
+  f: { approvalId: string; round: number; approver: string; nonce: string | undefined },
+  nowMs: number,
+): 'ok' | 'invalid' | 'stale' {
   const m = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');
   if (!m || !f.nonce || !/^[A-Za-z0-9_-]{16,64}$/.test(f.nonce)) return 'invalid';
   const expected = mac(keys.form, ['byoip-approval-form/v2', f.approvalId, f.round, f.approver.toLowerCase(), f.nonce, Number(m[1])]);
@@ -232,7 +250,10 @@ export interface ReminderDecision {
  * One tick of the reminder loop: whether a reminder is due (at most one per tick, never twice), and
  * when to check next: at the next reminder, or within a third of the heartbeat period, whichever is first.
  */
-export function reminderTick(r: { createdAt: number; timeoutSeconds: number; heartbeatSeconds: number; remindersSent: number }, nowMs: number): ReminderDecision {
+export function reminderTick(
+  r: { createdAt: number; timeoutSeconds: number; heartbeatSeconds: number; remindersSent: number },
+  nowMs: number,
+): ReminderDecision {
   const times = reminderOffsets(r.timeoutSeconds).map((s) => r.createdAt + s * 1000);
   const due = times.filter((t) => t <= nowMs).length;
   const remind = due > r.remindersSent;
@@ -287,12 +308,34 @@ export const MAX_REASON_LENGTH = 1000;
 
 /** The MAC of a decision: approval id, round, outcome, approver, principal, how authenticated, time, reason and plan hash. */
 export function decisionMac(keys: Pick<ApprovalKeys, 'decision'>, approvalId: string, round: number, d: Omit<Decision, 'mac'>): string {
-  return mac(keys.decision, ['byoip-decision/v1', approvalId, round, d.outcome, d.decidedBy.toLowerCase(), d.principal, d.authentication, d.decidedAt, d.reason, d.planHash, ...(d.confirmed !== undefined ? [`confirmed:${d.confirmed}`] : [])]);
+  return mac(keys.decision, [
+    'byoip-decision/v1',
+    approvalId,
+    round,
+    d.outcome,
+    d.decidedBy.toLowerCase(),
+    d.principal,
+    d.authentication,
+    d.decidedAt,
+    d.reason,
+    d.planHash,
+    ...(d.confirmed !== undefined ? [`confirmed:${d.confirmed}`] : []),
+  ]);
 }
 
 export function decisionMacValid(keys: Pick<ApprovalKeys, 'decision'>, approvalId: string, round: number, d: Partial<Decision> | undefined): boolean {
-  if (!d || typeof d.mac !== 'string' || typeof d.outcome !== 'string' || typeof d.decidedBy !== 'string' || typeof d.principal !== 'string'
-    || typeof d.authentication !== 'string' || typeof d.decidedAt !== 'string' || typeof d.reason !== 'string' || typeof d.planHash !== 'string') return false;
+  if (
+    !d ||
+    typeof d.mac !== 'string' ||
+    typeof d.outcome !== 'string' ||
+    typeof d.decidedBy !== 'string' ||
+    typeof d.principal !== 'string' ||
+    typeof d.authentication !== 'string' ||
+    typeof d.decidedAt !== 'string' ||
+    typeof d.reason !== 'string' ||
+    typeof d.planHash !== 'string'
+  )
+    return false;
   return sameMac(decisionMac(keys, approvalId, round, d as Decision), d.mac);
 }
 
@@ -336,7 +379,10 @@ export function checkDecider(
 }
 
 const AUTHENTICATION_LABEL: Record<Authentication, string> = {
-  link: 'their emailed link', 'link+authorizer': 'their emailed link and sign-in', 'aws-sts': 'their AWS credentials', simulator: 'the simulator',
+  link: 'their emailed link',
+  'link+authorizer': 'their emailed link and sign-in',
+  'aws-sts': 'their AWS credentials',
+  simulator: 'the simulator',
 };
 
 /** "alice@example.com (approval page)", "simulator (--approve auto) as alice@example.com", ... */
@@ -352,7 +398,16 @@ export function authenticationLabel(d: Pick<Decision, 'authentication'>): string
 
 /** What SendTaskSuccess delivers. The gate does not trust it: VerifyApproval re-reads the signed record. */
 export function approvalOutput(approvalId: string, d: Decision) {
-  return { approved: true as const, approvalId, outcome: d.outcome, decidedBy: d.decidedBy, decidedAt: d.decidedAt, reason: d.reason, via: d.via, authentication: d.authentication };
+  return {
+    approved: true as const,
+    approvalId,
+    outcome: d.outcome,
+    decidedBy: d.decidedBy,
+    decidedAt: d.decidedAt,
+    reason: d.reason,
+    via: d.via,
+    authentication: d.authentication,
+  };
 }
 
 /** The task token at rest: AES-256-GCM under the token key, bound to the approval (base64url iv.ciphertext.tag). */
@@ -382,7 +437,11 @@ export function requesterMac(keys: Pick<ApprovalKeys, 'requester'>, a: { stateMa
   return mac(keys.requester, ['byoip-requester/v1', a.stateMachine, a.executionName, a.principal, (a.approver ?? '').toLowerCase(), a.via, a.at, a.inputHash]);
 }
 
-export function requesterMacValid(keys: Pick<ApprovalKeys, 'requester'>, a: { stateMachine: string; executionName: string; inputHash: string } & Requester, given: string): boolean {
+export function requesterMacValid(
+  keys: Pick<ApprovalKeys, 'requester'>,
+  a: { stateMachine: string; executionName: string; inputHash: string } & Requester,
+  given: string,
+): boolean {
   return sameMac(requesterMac(keys, a), given);
 }
 
@@ -394,10 +453,16 @@ export function rejectionCause(approvalId: string, d: Decision): string {
 /** The failure the execution ends with when the gate ends without a decision (see docs/approvals.md). */
 export function gateFailure(approvalId: string, failure: { Error?: string; Cause?: string }, timing: { timeoutSeconds: number; heartbeatSeconds: number }) {
   if (failure.Error === 'States.Timeout') {
-    return { Error: 'ApprovalRejected', Cause: `approval ${approvalId} expired: nobody decided within ${formatSeconds(timing.timeoutSeconds)} (States.Timeout); everything prepared is rolled back` };
+    return {
+      Error: 'ApprovalRejected',
+      Cause: `approval ${approvalId} expired: nobody decided within ${formatSeconds(timing.timeoutSeconds)} (States.Timeout); everything prepared is rolled back`,
+    };
   }
   if (failure.Error === 'States.HeartbeatTimeout') {
-    return { Error: 'ApprovalRejected', Cause: `approval ${approvalId} stopped: its reminder loop sent no heartbeat for ${formatSeconds(timing.heartbeatSeconds)} (States.HeartbeatTimeout); everything prepared is rolled back` };
+    return {
+      Error: 'ApprovalRejected',
+      Cause: `approval ${approvalId} stopped: its reminder loop sent no heartbeat for ${formatSeconds(timing.heartbeatSeconds)} (States.HeartbeatTimeout); everything prepared is rolled back`,
+    };
   }
   return { Error: failure.Error ?? 'States.TaskFailed', Cause: failure.Cause ?? '' };
 }
@@ -434,7 +499,10 @@ export interface ApprovalSummary {
 /** SNS subjects: UTF-8, no line breaks or control characters, fewer than 100 characters. */
 export function emailSubject(text: string): string {
   // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length <= 99 ? clean : `${clean.slice(0, 96)}...`;
 }
 
@@ -443,14 +511,27 @@ export function changeLines(plan: ApprovalPlan): string[] {
 }
 
 /** The email: what will change, from what to what, and the link. The link is the only capability in it. */
-export function approvalEmail(kind: 'request' | 'reminder' | 'expired', a: ApprovalSummary, link: string | undefined, nowMs: number): { subject: string; body: string } {
+export function approvalEmail(
+  kind: 'request' | 'reminder' | 'expired',
+  a: ApprovalSummary,
+  link: string | undefined,
+  nowMs: number,
+): { subject: string; body: string } {
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const left = Math.max(0, Math.round((a.expiresAt - nowMs) / 1000));
   // An operator decision (after a point of no return): nothing is rolled back without one.
   const operator = Array.isArray(a.plan.decisions);
   const head = operator
-    ? { request: `Decision needed: ${a.plan.title}`, reminder: `Reminder, ${timeLeft(left)} left to decide: ${a.plan.title}`, expired: `No decision, nothing undone: ${a.plan.title}` }[kind]
-    : { request: `Approval needed: ${a.plan.title}`, reminder: `Reminder, ${timeLeft(left)} left to decide: ${a.plan.title}`, expired: `Approval expired, rolling back: ${a.plan.title}` }[kind];
+    ? {
+        request: `Decision needed: ${a.plan.title}`,
+        reminder: `Reminder, ${timeLeft(left)} left to decide: ${a.plan.title}`,
+        expired: `No decision, nothing undone: ${a.plan.title}`,
+      }[kind]
+    : {
+        request: `Approval needed: ${a.plan.title}`,
+        reminder: `Reminder, ${timeLeft(left)} left to decide: ${a.plan.title}`,
+        expired: `Approval expired, rolling back: ${a.plan.title}`,
+      }[kind];
   const lines = [
     head,
     '',
@@ -461,8 +542,12 @@ export function approvalEmail(kind: 'request' | 'reminder' | 'expired', a: Appro
     `Approvers:  ${a.plan.approvers.join(', ')}`,
     '',
     kind === 'expired'
-      ? (operator ? 'Nobody decided. Nothing was undone; the execution ended HeldForOperator (docs/runbook.md, "Operator decisions"):' : 'Nobody decided. Nothing below was changed; what the workflow prepared is being undone:')
-      : (operator ? 'What failed, and what each decision does:' : 'What will change:'),
+      ? operator
+        ? 'Nobody decided. Nothing was undone; the execution ended HeldForOperator (docs/runbook.md, "Operator decisions"):'
+        : 'Nobody decided. Nothing below was changed; what the workflow prepared is being undone:'
+      : operator
+        ? 'What failed, and what each decision does:'
+        : 'What will change:',
     ...changeLines(a.plan),
   ];
   if (a.plan.prerequisite && kind !== 'expired') lines.push('', `Before you approve: ${a.plan.prerequisite}`);
@@ -479,7 +564,11 @@ export function approvalEmail(kind: 'request' | 'reminder' | 'expired', a: Appro
         : `From a terminal instead: byoip approve ${a.approvalId} --reason "..." (or byoip reject); your AWS credentials say who you are.`,
     );
   }
-  lines.push('', `Approval id: ${a.approvalId} (round ${a.round})`, `Plan hash:   sha256 ${planHash(a.plan)} (the decision is verified against it: a changed plan needs a new approval)`);
+  lines.push(
+    '',
+    `Approval id: ${a.approvalId} (round ${a.round})`,
+    `Plan hash:   sha256 ${planHash(a.plan)} (the decision is verified against it: a changed plan needs a new approval)`,
+  );
   return { subject: emailSubject(`[byoip] ${head}`), body: `${lines.join('\n')}\n` };
 }
 
@@ -498,24 +587,43 @@ export function withoutRequester(input: unknown): unknown {
 }
 
 /** The input with who asked attested: what a starter (the event starter, the simulator) passes to StartExecution. */
-export function attestRequester(keys: Pick<ApprovalKeys, 'requester'>, o: { stateMachine: string; executionName: string; input: unknown; requester: Requester }): Record<string, unknown> {
+export function attestRequester(
+  keys: Pick<ApprovalKeys, 'requester'>,
+  o: { stateMachine: string; executionName: string; input: unknown; requester: Requester },
+): Record<string, unknown> {
   const base = withoutRequester(o.input) as Record<string, unknown>;
   const attestation = requesterMac(keys, { stateMachine: o.stateMachine, executionName: o.executionName, inputHash: planHash(base), ...o.requester });
   return { ...base, [REQUESTED_BY_FIELD]: { ...o.requester, attestation } satisfies RequestedBy };
 }
 
 /** Checks an input's attestation against this execution; the requester, or why not. */
-export function verifyRequester(keys: Pick<ApprovalKeys, 'requester'>, o: { stateMachine: string; executionName: string; input: unknown }): { ok: true; requester: Requester } | { ok: false; problem: string } {
+export function verifyRequester(
+  keys: Pick<ApprovalKeys, 'requester'>,
+  o: { stateMachine: string; executionName: string; input: unknown },
+): { ok: true; requester: Requester } | { ok: false; problem: string } {
   const given = (o.input as Record<string, unknown> | undefined)?.[REQUESTED_BY_FIELD] as Partial<RequestedBy> | undefined;
-  if (!given || typeof given !== 'object') return { ok: false, problem: `the input has no ${REQUESTED_BY_FIELD}: executions are started by \`byoip start\`, an operator event or a rehearsal, which attest who asked` };
+  if (!given || typeof given !== 'object')
+    return {
+      ok: false,
+      problem: `the input has no ${REQUESTED_BY_FIELD}: executions are started by \`byoip start\`, an operator event or a rehearsal, which attest who asked`,
+    };
   const { principal, approver, via, at, attestation } = given;
-  if (typeof principal !== 'string' || typeof via !== 'string' || typeof at !== 'string' || typeof attestation !== 'string' || (approver !== null && typeof approver !== 'string')) {
+  if (
+    typeof principal !== 'string' ||
+    typeof via !== 'string' ||
+    typeof at !== 'string' ||
+    typeof attestation !== 'string' ||
+    (approver !== null && typeof approver !== 'string')
+  ) {
     return { ok: false, problem: `input.${REQUESTED_BY_FIELD} is incomplete` };
   }
   const requester: Requester = { principal, approver: approver ?? null, via, at };
   const inputHash = planHash(withoutRequester(o.input));
   if (!requesterMacValid(keys, { stateMachine: o.stateMachine, executionName: o.executionName, inputHash, ...requester }, attestation)) {
-    return { ok: false, problem: `input.${REQUESTED_BY_FIELD} was not attested for this execution and this input (written by hand, copied from another execution, or the input was changed after the start)` };
+    return {
+      ok: false,
+      problem: `input.${REQUESTED_BY_FIELD} was not attested for this execution and this input (written by hand, copied from another execution, or the input was changed after the start)`,
+    };
   }
   return { ok: true, requester };
 }

@@ -112,9 +112,14 @@ export function verifyAuthorizationSignature(message: string, signature: string,
   } catch {
     return false;
   }
-  return verify('sha256', Buffer.from(message, 'utf8'), {
-    key: publicKeyOf(certificateOrPublicKeyPem),
-    padding: constants.RSA_PKCS1_PSS_PADDING,
-    saltLength: constants.RSA_PSS_SALTLEN_AUTO,
-  }, raw);
+  return verify(
+    'sha256',
+    Buffer.from(message, 'utf8'),
+    {
+      key: publicKeyOf(certificateOrPublicKeyPem),
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+    },
+    raw,
+  );
 }

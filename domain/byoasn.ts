@@ -9,7 +9,17 @@ import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, formatCidr, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
-import { AccountId, checkAuthorization, Email, formatIssues, IpamId, MAX_APPROVAL_SECONDS, Region, shortText, SigningKeyAuthorizationSchema } from './validation';
+import {
+  AccountId,
+  checkAuthorization,
+  Email,
+  formatIssues,
+  IpamId,
+  MAX_APPROVAL_SECONDS,
+  Region,
+  shortText,
+  SigningKeyAuthorizationSchema,
+} from './validation';
 import { addressWorld, DOCUMENTATION_ONLY_IN_REHEARSAL } from './world';
 
 /** The value AdvertiseByoipCidr takes for Amazon's own ASN. */
@@ -25,7 +35,12 @@ export const ASN_SWAP_MARGIN_SECONDS = 60;
 /** Spacing of Advertise/Withdraw calls: AWS allows one per 10 s per account. */
 export const ADVERTISE_SPACING_SECONDS = 11;
 
-interface AsnRange { from: number; to: number; name: string; use: 'never' | 'private' | 'documentation' }
+interface AsnRange {
+  from: number;
+  to: number;
+  name: string;
+  use: 'never' | 'private' | 'documentation';
+}
 
 /**
  * IANA special-purpose ASNs. "never" and "private" can't be brought to AWS; "documentation"
@@ -59,9 +74,10 @@ export const AMAZON_ASNS: ReadonlySet<number> = new Set([7224, 8987, 14618, 1650
  * not try it: byoasn-onboard refuses an anycast CIDR at its first read, and `byoip rehearse` refuses a
  * chain that gives one CIDR to both.
  */
-export const BYOASN_WITH_CLOUDFRONT = 'AWS supports BYOASN only for BYOIP CIDRs in a regional pool with service EC2 and a locale; '
-  + 'CloudFront BYOIP CIDRs are anycast CIDRs of a global-services pool (locale None) announced from CloudFront\'s edge, '
-  + 'and AWS documents no way to originate them from your ASN (docs/byoasn.md)';
+export const BYOASN_WITH_CLOUDFRONT =
+  'AWS supports BYOASN only for BYOIP CIDRs in a regional pool with service EC2 and a locale; ' +
+  "CloudFront BYOIP CIDRs are anycast CIDRs of a global-services pool (locale None) announced from CloudFront's edge, " +
+  'and AWS documents no way to originate them from your ASN (docs/byoasn.md)';
 
 /** CIDRs given both to BYOASN and to CloudFront BYOIP (they overlap), as "BYOASN cidr / CloudFront cidr" pairs. */
 export function byoasnCloudFrontOverlaps(byoasnCidrs: readonly string[], cloudFrontCidrs: readonly string[]): Array<[string, string]> {
@@ -85,7 +101,8 @@ export function asnProblem(raw: unknown): string | undefined {
     return 'must be an ASN in bare digits, e.g. "64496"';
   }
   if (/^as/i.test(text)) return `"${text}" must be bare digits, without the "AS" prefix (e.g. "${text.replace(/^as/i, '')}")`;
-  if (/^\d+\.\d+$/.test(text)) return `"${text}" is asdot notation; use asplain digits (e.g. 1.10 is ${Number(text.split('.')[0]) * 65536 + Number(text.split('.')[1])})`;
+  if (/^\d+\.\d+$/.test(text))
+    return `"${text}" is asdot notation; use asplain digits (e.g. 1.10 is ${Number(text.split('.')[0]) * 65536 + Number(text.split('.')[1])})`;
   if (!/^\d+$/.test(text)) return `"${text}" is not an ASN; use bare digits, e.g. "64496"`;
   if (text.length > 1 && text.startsWith('0')) return `"${text}" has leading zeros`;
   const n = Number(text);
@@ -102,7 +119,8 @@ export function asnProblem(raw: unknown): string | undefined {
 }
 
 /** An ASN field: bare digits or a number, public (documentation ASNs allowed), as canonical digits. */
-export const PublicAsn = z.union([z.string(), z.number()], { error: 'must be an ASN in bare digits, e.g. "64496"' })
+export const PublicAsn = z
+  .union([z.string(), z.number()], { error: 'must be an ASN in bare digits, e.g. "64496"' })
   .superRefine((v, ctx) => {
     const problem = asnProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -110,7 +128,8 @@ export const PublicAsn = z.union([z.string(), z.number()], { error: 'must be an 
   .transform((v) => String(Number(String(v).trim())));
 
 /** Where a CIDR's advertisement originates: Amazon's ASN, or a custom one. */
-export const OriginAsn = z.union([z.string(), z.number()], { error: `must be "${AWS_ASN}" or an ASN in bare digits` })
+export const OriginAsn = z
+  .union([z.string(), z.number()], { error: `must be "${AWS_ASN}" or an ASN in bare digits` })
   .superRefine((v, ctx) => {
     if (v === AWS_ASN) return;
     const problem = typeof v === 'string' && /^aws$/i.test(v.trim()) ? `write "${AWS_ASN}" in capitals, as AdvertiseByoipCidr expects` : asnProblem(v);
@@ -119,9 +138,17 @@ export const OriginAsn = z.union([z.string(), z.number()], { error: `must be "${
   .transform((v) => (v === AWS_ASN ? AWS_ASN : String(Number(String(v).trim()))));
 
 const MigrationId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes');
-const Approval = z.object({
-  timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400),
-}).strict().default({ timeoutSeconds: 7 * 86_400 });
+const Approval = z
+  .object({
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)')
+      .default(7 * 86_400),
+  })
+  .strict()
+  .default({ timeoutSeconds: 7 * 86_400 });
 
 /** A BYOIP CIDR that can carry a BYOASN: public, at most /24 (IPv4) or /48 (IPv6), no host bits. */
 function byoipCidrIssue(text: string, ctx: z.RefinementCtx, path: (string | number)[]): Cidr | undefined {
@@ -151,7 +178,10 @@ function byoipCidrListIssues(list: string[], ctx: z.RefinementCtx, field: string
 }
 
 function sortedCidrs(list: string[]): string[] {
-  return list.map((c) => parseCidr(c)).sort(compareCidrs).map(formatCidr);
+  return list
+    .map((c) => parseCidr(c))
+    .sort(compareCidrs)
+    .map(formatCidr);
 }
 
 function advertiseItems(cidrs: string[]) {
@@ -160,35 +190,42 @@ function advertiseItems(cidrs: string[]) {
 
 // ---------------------------------------------------------------- byoasn-onboard
 
-const OnboardAuthorization = z.union([
-  z.object({
-    /** "1|aws|ACCOUNT|ASN|YYYYMMDD|SHA256|RSAPSS", signed with the key whose certificate is in the ASN's RDAP record. */
-    message: shortText(512),
-    signature: shortText(2048),
-    /** The RDAP certificate; when given, the signature is verified before any AWS call. */
-    certificatePem: z.string().max(8192).optional(),
-  }).strict(),
-  SigningKeyAuthorizationSchema,
-], { error: 'must be either {message, signature} or {signingKeySecretId}' });
+const OnboardAuthorization = z.union(
+  [
+    z
+      .object({
+        /** "1|aws|ACCOUNT|ASN|YYYYMMDD|SHA256|RSAPSS", signed with the key whose certificate is in the ASN's RDAP record. */
+        message: shortText(512),
+        signature: shortText(2048),
+        /** The RDAP certificate; when given, the signature is verified before any AWS call. */
+        certificatePem: z.string().max(8192).optional(),
+      })
+      .strict(),
+    SigningKeyAuthorizationSchema,
+  ],
+  { error: 'must be either {message, signature} or {signingKeySecretId}' },
+);
 
-export const ByoasnOnboardInputSchema = z.object({
-  migrationId: MigrationId.optional(),
-  accountId: AccountId,
-  /** The IPAM's home Region, where the CIDRs are provisioned. */
-  region: Region.default('us-east-1'),
-  ipamId: IpamId,
-  asn: PublicAsn,
-  /** Provisioned BYOIP CIDRs to associate with the ASN (and advertise from it). */
-  cidrs: z.array(z.string()).min(1, 'needs at least one BYOIP CIDR').max(20),
-  authorization: OnboardAuthorization,
-  /** After the approval, advertise the CIDRs with the ASN (an advertised CIDR swaps its origin). */
-  advertise: z.boolean().default(true),
-  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-  approvers: z.array(Email).max(20).default([]),
-  approval: Approval,
-  /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
-  internetChecks: InternetChecksInputSchema.default(NO_SKIP),
-}).strict();
+export const ByoasnOnboardInputSchema = z
+  .object({
+    migrationId: MigrationId.optional(),
+    accountId: AccountId,
+    /** The IPAM's home Region, where the CIDRs are provisioned. */
+    region: Region.default('us-east-1'),
+    ipamId: IpamId,
+    asn: PublicAsn,
+    /** Provisioned BYOIP CIDRs to associate with the ASN (and advertise from it). */
+    cidrs: z.array(z.string()).min(1, 'needs at least one BYOIP CIDR').max(20),
+    authorization: OnboardAuthorization,
+    /** After the approval, advertise the CIDRs with the ASN (an advertised CIDR swaps its origin). */
+    advertise: z.boolean().default(true),
+    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+    approvers: z.array(Email).max(20).default([]),
+    approval: Approval,
+    /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
+    internetChecks: InternetChecksInputSchema.default(NO_SKIP),
+  })
+  .strict();
 
 export interface ByoasnOnboardPlan {
   migrationId: string;
@@ -216,7 +253,8 @@ export function planByoasnOnboarding(raw: unknown, now: Date): ByoasnOnboardPlan
     checkAuthorization(auth.message, auth.signature, { account: input.accountId, resource: input.asn, kind: 'asn' }, now, ctx, ['authorization']);
     const named = auth.message.split('|')[3];
     if (named !== undefined && /^\d+$/.test(named) && named !== input.asn) {
-      if (String(Number(named)) === input.asn) ctx.addIssue({ code: 'custom', path: ['authorization', 'message'], message: `writes the ASN as "${named}"; AWS expects exactly "${input.asn}"` });
+      if (String(Number(named)) === input.asn)
+        ctx.addIssue({ code: 'custom', path: ['authorization', 'message'], message: `writes the ASN as "${named}"; AWS expects exactly "${input.asn}"` });
     }
     if (auth.certificatePem) {
       let ok = false;
@@ -226,16 +264,22 @@ export function planByoasnOnboarding(raw: unknown, now: Date): ByoasnOnboardPlan
         ctx.addIssue({ code: 'custom', path: ['authorization', 'certificatePem'], message: `is not a usable PEM certificate: ${(e as Error).message}` });
         return;
       }
-      if (!ok) ctx.addIssue({ code: 'custom', path: ['authorization', 'signature'], message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)' });
+      if (!ok)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['authorization', 'signature'],
+          message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)',
+        });
     }
   });
   const result = schema.safeParse(raw);
   if (!result.success) throw inputInvalid(`byoasn-onboard input is invalid:\n${formatIssues(result.error)}`);
   const input = result.data;
   const cidrs = sortedCidrs(input.cidrs);
-  const authorization = 'message' in input.authorization
-    ? { message: input.authorization.message, signature: input.authorization.signature }
-    : { signingKeySecretId: input.authorization.signingKeySecretId, expiresInDays: input.authorization.expiresInDays };
+  const authorization =
+    'message' in input.authorization
+      ? { message: input.authorization.message, signature: input.authorization.signature }
+      : { signingKeySecretId: input.authorization.signingKeySecretId, expiresInDays: input.authorization.expiresInDays };
   return {
     migrationId: input.migrationId ?? `byoasn-as${input.asn}`,
     accountId: input.accountId,
@@ -255,17 +299,19 @@ export function planByoasnOnboarding(raw: unknown, now: Date): ByoasnOnboardPlan
 
 // ---------------------------------------------------------------- asn-swap
 
-export const AsnSwapInputSchema = z.object({
-  migrationId: MigrationId.optional(),
-  accountId: AccountId,
-  region: Region.default('us-east-1'),
-  /** The advertised BYOIP CIDR whose origin ASN moves. */
-  cidr: z.string(),
-  /** "AWS" (immediate) or a custom ASN already associated with the CIDR (approval, once per hour). */
-  to: OriginAsn,
-  approvers: z.array(Email).max(20).default([]),
-  approval: Approval,
-}).strict();
+export const AsnSwapInputSchema = z
+  .object({
+    migrationId: MigrationId.optional(),
+    accountId: AccountId,
+    region: Region.default('us-east-1'),
+    /** The advertised BYOIP CIDR whose origin ASN moves. */
+    cidr: z.string(),
+    /** "AWS" (immediate) or a custom ASN already associated with the CIDR (approval, once per hour). */
+    to: OriginAsn,
+    approvers: z.array(Email).max(20).default([]),
+    approval: Approval,
+  })
+  .strict();
 
 export interface AsnSwapPlan {
   migrationId: string;
@@ -303,22 +349,24 @@ export function planAsnSwap(raw: unknown): AsnSwapPlan {
 
 // ---------------------------------------------------------------- byoasn-teardown
 
-export const ByoasnTeardownInputSchema = z.object({
-  migrationId: MigrationId.optional(),
-  accountId: AccountId,
-  region: Region.default('us-east-1'),
-  ipamId: IpamId,
-  asn: PublicAsn,
-  /** Every CIDR the ASN is associated with (teardown refuses to guess). */
-  cidrs: z.array(z.string()).min(1).max(20),
-  /** First step: keep the CIDRs advertised from the AWS ASN, or withdraw them. */
-  origin: z.enum(['revert-to-aws', 'withdraw'], { error: 'must be "revert-to-aws" or "withdraw"' }),
-  /** Last step: also deprovision the CIDRs from their (regional) pools. Needs origin "withdraw". */
-  deprovisionPoolCidrs: z.boolean().default(false),
-  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-  approvers: z.array(Email).max(20).default([]),
-  approval: Approval,
-}).strict();
+export const ByoasnTeardownInputSchema = z
+  .object({
+    migrationId: MigrationId.optional(),
+    accountId: AccountId,
+    region: Region.default('us-east-1'),
+    ipamId: IpamId,
+    asn: PublicAsn,
+    /** Every CIDR the ASN is associated with (teardown refuses to guess). */
+    cidrs: z.array(z.string()).min(1).max(20),
+    /** First step: keep the CIDRs advertised from the AWS ASN, or withdraw them. */
+    origin: z.enum(['revert-to-aws', 'withdraw'], { error: 'must be "revert-to-aws" or "withdraw"' }),
+    /** Last step: also deprovision the CIDRs from their (regional) pools. Needs origin "withdraw". */
+    deprovisionPoolCidrs: z.boolean().default(false),
+    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+    approvers: z.array(Email).max(20).default([]),
+    approval: Approval,
+  })
+  .strict();
 
 export interface ByoasnTeardownPlan {
   migrationId: string;

@@ -71,10 +71,16 @@ export function formatIpv6(n: bigint): string {
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue; }
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i > 1) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   if (bestStart < 0) return groups.join(':');
@@ -144,7 +150,7 @@ export function containsAddress(c: Cidr, address: string): boolean {
   if (c.family === 4) {
     if (address.includes(':')) return false;
     const a = parseIpv4(address);
-    return ((a & maskV4(c.prefix)) >>> 0) === c.base;
+    return (a & maskV4(c.prefix)) >>> 0 === c.base;
   }
   if (!address.includes(':')) return false;
   return (parseIpv6(address) & maskV6(c.prefix)) === c.base;
@@ -172,7 +178,11 @@ export function nthAddress(c: Cidr, n: number): string {
   return c.family === 4 ? formatIpv4((c.base + n) >>> 0) : formatIpv6(c.base + BigInt(n));
 }
 
-interface SpecialRange { cidr: string; name: string; use: 'never' | 'documentation' }
+interface SpecialRange {
+  cidr: string;
+  name: string;
+  use: 'never' | 'documentation';
+}
 
 /**
  * The IANA special-purpose registries (iana-ipv4-special-registry, iana-ipv6-special-registry), plus

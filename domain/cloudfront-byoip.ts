@@ -9,9 +9,20 @@ import { canonicalCidr, compareCidrs, formatCidr, overlaps, parseCidr } from './
 import { inputInvalid } from './errors';
 import { answersOf, fqdn } from './names';
 import {
-  AccountId, checkAuthorization, MAX_APPROVAL_SECONDS, DistributionId, DnsName, Email, formatIssues, HostedZoneId, IpamId,
-  PublicIpv4Slash24, Region, topLevelCidrIssues,
-  CidrAuthorizationSchema, OnReject,
+  AccountId,
+  checkAuthorization,
+  MAX_APPROVAL_SECONDS,
+  DistributionId,
+  DnsName,
+  Email,
+  formatIssues,
+  HostedZoneId,
+  IpamId,
+  PublicIpv4Slash24,
+  Region,
+  topLevelCidrIssues,
+  CidrAuthorizationSchema,
+  OnReject,
 } from './validation';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
 
@@ -19,51 +30,75 @@ export const ADVERTISE_SPACING_SECONDS = 11; // AWS allows one Advertise/Withdra
 
 const Authorization = CidrAuthorizationSchema;
 
-const DnsRecord = z.object({
-  hostedZoneId: HostedZoneId,
-  name: DnsName,
-  /** A records are moved to the three anycast IPs. */
-  type: z.literal('A', { error: 'only A records can point at an IPv4 anycast list' }).default('A'),
-  /** The record does not exist yet and the cutover creates it; without this, a name missing from its zone is refused. */
-  create: z.boolean().default(false),
-}).strict();
+const DnsRecord = z
+  .object({
+    hostedZoneId: HostedZoneId,
+    name: DnsName,
+    /** A records are moved to the three anycast IPs. */
+    type: z.literal('A', { error: 'only A records can point at an IPv4 anycast list' }).default('A'),
+    /** The record does not exist yet and the cutover creates it; without this, a name missing from its zone is refused. */
+    create: z.boolean().default(false),
+  })
+  .strict();
 
-export const OnboardInputSchema = z.object({
-  /** Label for tags, names and reports. */
-  migrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes').optional(),
-  accountId: AccountId,
-  region: Region.default('us-east-1'),
-  ipamId: IpamId,
-  /** The three /24s CloudFront will use. */
-  cidrs: z.array(PublicIpv4Slash24).length(3, 'CloudFront BYOIP needs exactly three /24 blocks'),
-  /** What to provision into the top-level pool: the three /24s (default) or the covering block(s). */
-  topLevelCidrs: z.array(z.string()).min(1).max(3).optional(),
-  authorization: Authorization,
-  distributionIds: z.array(DistributionId).min(1, 'needs at least one distribution').max(25),
-  dns: z.object({
-    records: z.array(DnsRecord).min(1, 'needs at least one record to cut over').max(50),
-    cutoverTtl: z.number().int().min(1, 'must be at least 1 second').max(300, 'must be at most 300 seconds (a low TTL is the point)').default(60),
-    /** Watch period after the DNS switch before the TTL is restored. */
-    watchSeconds: z.number().int().min(0).max(86_400).default(900),
-    restoreTtl: z.boolean().default(true),
-  }).strict(),
-  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-  approvers: z.array(Email).max(20).default([]),
-  approval: z.object({
-    timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400),
-  }).strict().default({ timeoutSeconds: 7 * 86_400 }),
-  anycastIpListName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes').optional(),
-  /** A rejection parks (DNS TTLs, distribution settings and the anycast list undone; pools and CIDRs kept) or "undo-all". */
-  onReject: OnReject,
-  /** When another execution holds these CIDRs or distributions: wait for it (true) or fail at once (false). */
-  waitForLocks: z.boolean().default(false),
-  /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
-  internetChecks: InternetChecksInputSchema.default(NO_SKIP),
-}).strict();
+export const OnboardInputSchema = z
+  .object({
+    /** Label for tags, names and reports. */
+    migrationId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes')
+      .optional(),
+    accountId: AccountId,
+    region: Region.default('us-east-1'),
+    ipamId: IpamId,
+    /** The three /24s CloudFront will use. */
+    cidrs: z.array(PublicIpv4Slash24).length(3, 'CloudFront BYOIP needs exactly three /24 blocks'),
+    /** What to provision into the top-level pool: the three /24s (default) or the covering block(s). */
+    topLevelCidrs: z.array(z.string()).min(1).max(3).optional(),
+    authorization: Authorization,
+    distributionIds: z.array(DistributionId).min(1, 'needs at least one distribution').max(25),
+    dns: z
+      .object({
+        records: z.array(DnsRecord).min(1, 'needs at least one record to cut over').max(50),
+        cutoverTtl: z.number().int().min(1, 'must be at least 1 second').max(300, 'must be at most 300 seconds (a low TTL is the point)').default(60),
+        /** Watch period after the DNS switch before the TTL is restored. */
+        watchSeconds: z.number().int().min(0).max(86_400).default(900),
+        restoreTtl: z.boolean().default(true),
+      })
+      .strict(),
+    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+    approvers: z.array(Email).max(20).default([]),
+    approval: z
+      .object({
+        timeoutSeconds: z
+          .number()
+          .int()
+          .min(300)
+          .max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)')
+          .default(7 * 86_400),
+      })
+      .strict()
+      .default({ timeoutSeconds: 7 * 86_400 }),
+    anycastIpListName: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes')
+      .optional(),
+    /** A rejection parks (DNS TTLs, distribution settings and the anycast list undone; pools and CIDRs kept) or "undo-all". */
+    onReject: OnReject,
+    /** When another execution holds these CIDRs or distributions: wait for it (true) or fail at once (false). */
+    waitForLocks: z.boolean().default(false),
+    /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
+    internetChecks: InternetChecksInputSchema.default(NO_SKIP),
+  })
+  .strict();
 
 export type OnboardInput = z.infer<typeof OnboardInputSchema>;
 
-export interface SignedAuthorization { cidr: string; message: string; signature: string }
+export interface SignedAuthorization {
+  cidr: string;
+  message: string;
+  signature: string;
+}
 
 export interface OnboardPlan {
   migrationId: string;
@@ -85,11 +120,16 @@ export interface OnboardPlan {
   internetChecks: InternetChecksInput;
 }
 
-
 /** Cross-field rules zod can't express field by field. */
 function crossCheck(input: OnboardInput, now: Date, ctx: z.RefinementCtx): void {
   // Field-level issues don't stop zod from running this; skip what already failed to parse.
-  const parsed = input.cidrs.map((c) => { try { return parseCidr(c); } catch { return undefined; } });
+  const parsed = input.cidrs.map((c) => {
+    try {
+      return parseCidr(c);
+    } catch {
+      return undefined;
+    }
+  });
   for (let i = 0; i < parsed.length; i++) {
     for (let j = i + 1; j < parsed.length; j++) {
       const a = parsed[i];
@@ -99,24 +139,47 @@ function crossCheck(input: OnboardInput, now: Date, ctx: z.RefinementCtx): void 
   }
   if (input.topLevelCidrs) topLevelCidrIssues(input.topLevelCidrs, input.cidrs, ctx);
   if ('messages' in input.authorization) {
-    const expected = (input.topLevelCidrs ?? input.cidrs).map((c) => { try { return canonicalCidr(c); } catch { return c; } });
+    const expected = (input.topLevelCidrs ?? input.cidrs).map((c) => {
+      try {
+        return canonicalCidr(c);
+      } catch {
+        return c;
+      }
+    });
     const seen = new Set<string>();
     input.authorization.messages.forEach((m, i) => {
       const path = ['authorization', 'messages', i];
       let cidr: string;
-      try { cidr = canonicalCidr(m.cidr); } catch (e) { ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: (e as Error).message }); return; }
-      if (!expected.includes(cidr)) ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: `${cidr} is not one of the CIDRs provisioned into the top-level pool (${expected.join(', ')})` });
+      try {
+        cidr = canonicalCidr(m.cidr);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: (e as Error).message });
+        return;
+      }
+      if (!expected.includes(cidr))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'cidr'],
+          message: `${cidr} is not one of the CIDRs provisioned into the top-level pool (${expected.join(', ')})`,
+        });
       if (seen.has(cidr)) ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: `a second message for ${cidr}` });
       seen.add(cidr);
       checkAuthorization(m.message, m.signature, { account: input.accountId, resource: cidr, kind: 'cidr' }, now, ctx, path);
       const cert = (input.authorization as { certificatePem?: string }).certificatePem;
       if (cert) {
         let ok = false;
-        try { ok = verifyAuthorizationSignature(m.message, m.signature, cert); } catch (e) {
+        try {
+          ok = verifyAuthorizationSignature(m.message, m.signature, cert);
+        } catch (e) {
           ctx.addIssue({ code: 'custom', path: ['authorization', 'certificatePem'], message: `is not a usable PEM certificate: ${(e as Error).message}` });
           return;
         }
-        if (!ok) ctx.addIssue({ code: 'custom', path: [...path, 'signature'], message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)' });
+        if (!ok)
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'signature'],
+            message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)',
+          });
       }
     });
     for (const cidr of expected) {
@@ -139,12 +202,16 @@ export function planOnboarding(raw: unknown, now: Date): OnboardPlan {
   const result = schema.safeParse(raw);
   if (!result.success) throw inputInvalid(`onboard-cloudfront-byoip input is invalid:\n${formatIssues(result.error)}`);
   const input = result.data;
-  const cidrs = input.cidrs.map((c) => parseCidr(c)).sort(compareCidrs).map(formatCidr);
+  const cidrs = input.cidrs
+    .map((c) => parseCidr(c))
+    .sort(compareCidrs)
+    .map(formatCidr);
   const topLevelCidrs = (input.topLevelCidrs ?? input.cidrs).map(canonicalCidr).sort((a, b) => compareCidrs(parseCidr(a), parseCidr(b)));
   const migrationId = input.migrationId ?? `byoip-${cidrs[0].replace(/[./]/g, '-')}`;
-  const authorization = 'messages' in input.authorization
-    ? { messages: input.authorization.messages.map((m) => ({ cidr: canonicalCidr(m.cidr), message: m.message, signature: m.signature })) }
-    : { signingKeySecretId: input.authorization.signingKeySecretId, expiresInDays: input.authorization.expiresInDays };
+  const authorization =
+    'messages' in input.authorization
+      ? { messages: input.authorization.messages.map((m) => ({ cidr: canonicalCidr(m.cidr), message: m.message, signature: m.signature })) }
+      : { signingKeySecretId: input.authorization.signingKeySecretId, expiresInDays: input.authorization.expiresInDays };
   return {
     migrationId,
     accountId: input.accountId,
@@ -168,40 +235,67 @@ export function planOnboarding(raw: unknown, now: Date): OnboardPlan {
   };
 }
 
-export const TeardownInputSchema = z.object({
-  migrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes').optional(),
-  accountId: AccountId,
-  region: Region.default('us-east-1'),
-  ipamId: IpamId,
-  /** The /24s to withdraw and deprovision from the global pool. */
-  cidrs: z.array(PublicIpv4Slash24).min(1).max(3),
-  /** The anycast list to detach and delete (by name, as onboarding named it). */
-  anycastIpListName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes'),
-  /** Also deprovision these CIDRs from the top-level pool (hands the space back; re-provisioning takes hours to days). */
-  deprovisionTopLevel: z.boolean().default(false),
-  topLevelCidrs: z.array(z.string()).min(1).max(3).optional(),
-  deletePools: z.boolean().default(true),
-  /**
-   * The distributions' settings before the onboarding, to put back when the list is detached: the
-   * onboarding's output `distributionsBefore`, as it is. Without them the distributions keep
-   * PriceClass_All and IPv6 off (what the anycast list needed).
-   */
-  restoreDistributions: z.array(z.object({
-    distributionId: z.string().regex(/^E[A-Z0-9]{5,20}$/, 'must be a distribution id (E...)'),
-    status: z.string().optional(),
-    before: z.object({
-      AnycastIpListId: z.string().nullable().optional(),
-      PriceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']),
-      IsIPV6Enabled: z.boolean(),
-    }).strict(),
-  }).strict()).max(50).default([]),
-  /** Records that must no longer point at the anycast IPs before anything is withdrawn. */
-  dnsRecordsToCheck: z.array(z.object({ hostedZoneId: HostedZoneId, name: DnsName, type: z.literal('A').default('A') }).strict()).max(50).default([]),
-  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-  approvers: z.array(Email).max(20).default([]),
-  approval: z.object({ timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400) }).strict().default({ timeoutSeconds: 7 * 86_400 }),
-  waitForLocks: z.boolean().default(false),
-}).strict();
+export const TeardownInputSchema = z
+  .object({
+    migrationId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes')
+      .optional(),
+    accountId: AccountId,
+    region: Region.default('us-east-1'),
+    ipamId: IpamId,
+    /** The /24s to withdraw and deprovision from the global pool. */
+    cidrs: z.array(PublicIpv4Slash24).min(1).max(3),
+    /** The anycast list to detach and delete (by name, as onboarding named it). */
+    anycastIpListName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes'),
+    /** Also deprovision these CIDRs from the top-level pool (hands the space back; re-provisioning takes hours to days). */
+    deprovisionTopLevel: z.boolean().default(false),
+    topLevelCidrs: z.array(z.string()).min(1).max(3).optional(),
+    deletePools: z.boolean().default(true),
+    /**
+     * The distributions' settings before the onboarding, to put back when the list is detached: the
+     * onboarding's output `distributionsBefore`, as it is. Without them the distributions keep
+     * PriceClass_All and IPv6 off (what the anycast list needed).
+     */
+    restoreDistributions: z
+      .array(
+        z
+          .object({
+            distributionId: z.string().regex(/^E[A-Z0-9]{5,20}$/, 'must be a distribution id (E...)'),
+            status: z.string().optional(),
+            before: z
+              .object({
+                AnycastIpListId: z.string().nullable().optional(),
+                PriceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']),
+                IsIPV6Enabled: z.boolean(),
+              })
+              .strict(),
+          })
+          .strict(),
+      )
+      .max(50)
+      .default([]),
+    /** Records that must no longer point at the anycast IPs before anything is withdrawn. */
+    dnsRecordsToCheck: z
+      .array(z.object({ hostedZoneId: HostedZoneId, name: DnsName, type: z.literal('A').default('A') }).strict())
+      .max(50)
+      .default([]),
+    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+    approvers: z.array(Email).max(20).default([]),
+    approval: z
+      .object({
+        timeoutSeconds: z
+          .number()
+          .int()
+          .min(300)
+          .max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)')
+          .default(7 * 86_400),
+      })
+      .strict()
+      .default({ timeoutSeconds: 7 * 86_400 }),
+    waitForLocks: z.boolean().default(false),
+  })
+  .strict();
 
 export interface TeardownPlan {
   migrationId: string;
@@ -223,15 +317,29 @@ export interface TeardownPlan {
 
 export function planTeardown(raw: unknown): TeardownPlan {
   const schema = TeardownInputSchema.superRefine((input, ctx) => {
-    const cidrs = input.cidrs.map((c) => { try { return parseCidr(c); } catch { return undefined; } });
-    cidrs.forEach((c, i) => cidrs.slice(0, i).forEach((o) => { if (c && o && overlaps(c, o)) ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: 'repeats another CIDR' }); }));
-    if (input.topLevelCidrs && !input.deprovisionTopLevel) ctx.addIssue({ code: 'custom', path: ['topLevelCidrs'], message: 'is only used with deprovisionTopLevel: true' });
+    const cidrs = input.cidrs.map((c) => {
+      try {
+        return parseCidr(c);
+      } catch {
+        return undefined;
+      }
+    });
+    cidrs.forEach((c, i) =>
+      cidrs.slice(0, i).forEach((o) => {
+        if (c && o && overlaps(c, o)) ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: 'repeats another CIDR' });
+      }),
+    );
+    if (input.topLevelCidrs && !input.deprovisionTopLevel)
+      ctx.addIssue({ code: 'custom', path: ['topLevelCidrs'], message: 'is only used with deprovisionTopLevel: true' });
     if (input.topLevelCidrs) topLevelCidrIssues(input.topLevelCidrs, input.cidrs, ctx);
   });
   const result = schema.safeParse(raw);
   if (!result.success) throw inputInvalid(`teardown-cloudfront-byoip input is invalid:\n${formatIssues(result.error)}`);
   const input = result.data;
-  const cidrs = input.cidrs.map((c) => parseCidr(c)).sort(compareCidrs).map(formatCidr);
+  const cidrs = input.cidrs
+    .map((c) => parseCidr(c))
+    .sort(compareCidrs)
+    .map(formatCidr);
   return {
     migrationId: input.migrationId ?? `byoip-${cidrs[0].replace(/[./]/g, '-')}`,
     accountId: input.accountId,
@@ -243,7 +351,10 @@ export function planTeardown(raw: unknown): TeardownPlan {
     deprovisionTopLevel: input.deprovisionTopLevel,
     deletePools: input.deletePools,
     dnsRecordsToCheck: input.dnsRecordsToCheck.map((r) => ({ ...r, name: fqdn(r.name) })),
-    restoreDistributions: input.restoreDistributions.map((d) => ({ distributionId: d.distributionId, before: { PriceClass: d.before.PriceClass, IsIPV6Enabled: d.before.IsIPV6Enabled } })),
+    restoreDistributions: input.restoreDistributions.map((d) => ({
+      distributionId: d.distributionId,
+      before: { PriceClass: d.before.PriceClass, IsIPV6Enabled: d.before.IsIPV6Enabled },
+    })),
     approvers: input.approvers,
     approval: input.approval,
     withdrawItems: cidrs.map((cidr, i) => ({ cidr, waitSeconds: i === 0 ? 0 : ADVERTISE_SPACING_SECONDS })),
@@ -266,15 +377,22 @@ export interface DistributionBefore {
   before: { AnycastIpListId: string | null; PriceClass: string; IsIPV6Enabled: boolean };
 }
 
-
 /**
  * The plan a human approves before the onboarding advertises (PlanOnboardCutover), and the heart of what
  * `byoip plan` shows: every advertisement, each distribution's settings before -> after, each DNS record's
  * values and TTL before -> after, and what approving confirms about the previous provider.
  */
 export function onboardCutoverPlan(input: {
-  migrationId: string; cidrs: string[]; cidrStates: Record<string, string>; anycastIpListId: string; anycastIps: string[];
-  distributionIds: string[]; records: RecordBefore[]; distributions: DistributionBefore[]; cutoverTtl: number; approvers: string[];
+  migrationId: string;
+  cidrs: string[];
+  cidrStates: Record<string, string>;
+  anycastIpListId: string;
+  anycastIps: string[];
+  distributionIds: string[];
+  records: RecordBefore[];
+  distributions: DistributionBefore[];
+  cutoverTtl: number;
+  approvers: string[];
 }) {
   return {
     title: `Advertise ${input.cidrs.join(', ')} from CloudFront and move ${input.records.length} DNS record(s) (${input.migrationId})`,
@@ -287,7 +405,12 @@ export function onboardCutoverPlan(input: {
         ...(b.PriceClass !== 'PriceClass_All' ? [{ kind: 'distribution', target: `${id} price class`, from: b.PriceClass, to: 'PriceClass_All' }] : []),
         ...(b.IsIPV6Enabled ? [{ kind: 'distribution', target: `${id} IPv6`, from: 'on', to: 'off (AAAA answers stop)' }] : []),
       ]),
-      ...input.records.map((r) => ({ kind: 'dns', target: `${r.name} ${r.type} (${r.hostedZoneId})`, from: `${answersOf(r.before, '(none)')} TTL ${r.before?.TTL ?? '-'}`, to: `${input.anycastIps.join(', ')} TTL ${input.cutoverTtl}` })),
+      ...input.records.map((r) => ({
+        kind: 'dns',
+        target: `${r.name} ${r.type} (${r.hostedZoneId})`,
+        from: `${answersOf(r.before, '(none)')} TTL ${r.before?.TTL ?? '-'}`,
+        to: `${input.anycastIps.join(', ')} TTL ${input.cutoverTtl}`,
+      })),
     ],
     context: { anycastIpListId: input.anycastIpListId, anycastIps: input.anycastIps, distributions: input.distributionIds },
     prerequisite: 'The previous provider must withdraw these prefixes at the same moment AWS starts advertising them.',

@@ -51,14 +51,13 @@ export interface CompensationState {
 }
 
 /** What an undo implementation reports after one apply or check. */
-export type UndoProgress =
-  | { done: true; note?: string }
-  | { done: false; next: 'apply' | 'check'; profile: PollProfile; progress?: Record<string, unknown> };
+export type UndoProgress = { done: true; note?: string } | { done: false; next: 'apply' | 'check'; profile: PollProfile; progress?: Record<string, unknown> };
 
 function describe(action: string, label: string | undefined, item: unknown): string {
   const base = label ?? action;
   if (item === undefined) return base;
-  const shown = typeof item === 'string' ? item : (item as Record<string, unknown>)?.distributionId ?? (item as Record<string, unknown>)?.id ?? JSON.stringify(item);
+  const shown =
+    typeof item === 'string' ? item : ((item as Record<string, unknown>)?.distributionId ?? (item as Record<string, unknown>)?.id ?? JSON.stringify(item));
   return `${base} (${String(shown)})`;
 }
 
@@ -91,10 +90,21 @@ function summarize(s: Omit<CompensationState, 'summary'>): string {
   });
 }
 
-function withNext(s: Omit<CompensationState, 'current' | 'hasCurrent' | 'service' | 'waiting' | 'nextDelaySeconds' | 'summary' | 'leftoverCount'>): CompensationState {
+function withNext(
+  s: Omit<CompensationState, 'current' | 'hasCurrent' | 'service' | 'waiting' | 'nextDelaySeconds' | 'summary' | 'leftoverCount'>,
+): CompensationState {
   const [next, ...rest] = s.pending;
   const current: ActiveUndo | null = next ? { ...next, phase: 'apply' } : null;
-  const base = { ...s, pending: rest, current, hasCurrent: current !== null, service: current?.service ?? 'none', waiting: false, nextDelaySeconds: 0, leftoverCount: s.leftovers.length };
+  const base = {
+    ...s,
+    pending: rest,
+    current,
+    hasCurrent: current !== null,
+    service: current?.service ?? 'none',
+    waiting: false,
+    nextDelaySeconds: 0,
+    leftoverCount: s.leftovers.length,
+  };
   return { ...base, summary: summarize(base) };
 }
 

@@ -20,7 +20,36 @@ const HIDDEN = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
 const LDH_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const TLD = /^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
-const SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Hebrew', 'Arabic', 'Devanagari', 'Bengali', 'Thai', 'Georgian', 'Hangul', 'Han', 'Hiragana', 'Katakana', 'Bopomofo', 'Ethiopic', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Gujarati', 'Gurmukhi', 'Sinhala', 'Khmer', 'Lao', 'Tibetan', 'Myanmar', 'Mongolian'] as const;
+const SCRIPTS = [
+  'Latin',
+  'Cyrillic',
+  'Greek',
+  'Armenian',
+  'Hebrew',
+  'Arabic',
+  'Devanagari',
+  'Bengali',
+  'Thai',
+  'Georgian',
+  'Hangul',
+  'Han',
+  'Hiragana',
+  'Katakana',
+  'Bopomofo',
+  'Ethiopic',
+  'Tamil',
+  'Telugu',
+  'Kannada',
+  'Malayalam',
+  'Gujarati',
+  'Gurmukhi',
+  'Sinhala',
+  'Khmer',
+  'Lao',
+  'Tibetan',
+  'Myanmar',
+  'Mongolian',
+] as const;
 const SCRIPT_RE = new Map(SCRIPTS.map((s) => [s, new RegExp(`\\p{Script=${s}}`, 'u')]));
 /** Script mixes that are one writing system (UTS #39 "highly restrictive"). */
 const ALLOWED_MIXES: ReadonlyArray<ReadonlySet<string>> = [
@@ -30,8 +59,36 @@ const ALLOWED_MIXES: ReadonlyArray<ReadonlySet<string>> = [
 ];
 /** Cyrillic and Greek small letters that render like Latin ones (after UTS #46 lower-casing), and the letter they imitate. */
 const LATIN_TWIN: Record<string, string> = {
-  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', ү: 'y', ѡ: 'w', ԍ: 'g', ɡ: 'g',
-  ο: 'o', α: 'a', ι: 'i', κ: 'k', ν: 'v', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ε: 'e', ϲ: 'c',
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  һ: 'h',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ӏ: 'l',
+  ү: 'y',
+  ѡ: 'w',
+  ԍ: 'g',
+  ɡ: 'g',
+  ο: 'o',
+  α: 'a',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ε: 'e',
+  ϲ: 'c',
 };
 
 function scriptOf(ch: string): string | undefined {
@@ -59,7 +116,8 @@ export function checkEmail(text: string): { address: string } | { problem: strin
   if (typeof text !== 'string' || text.length === 0) return { problem: 'must be an email address' };
   if (text.length > MAX_EMAIL_LENGTH) return { problem: `must be at most ${MAX_EMAIL_LENGTH} characters` };
   const hidden = HIDDEN.exec(text);
-  if (hidden) return { problem: `contains ${codePoint(hidden[0])}, a space, control or format character (invisible or reordering text); type the address plainly` };
+  if (hidden)
+    return { problem: `contains ${codePoint(hidden[0])}, a space, control or format character (invisible or reordering text); type the address plainly` };
   const at = text.lastIndexOf('@');
   if (at <= 0 || at === text.length - 1) return { problem: 'must be an email address such as netops@example.com' };
   const local = text.slice(0, at);
@@ -67,7 +125,11 @@ export function checkEmail(text: string): { address: string } | { problem: strin
   if (local.length > MAX_LOCAL_LENGTH) return { problem: `has a local part longer than ${MAX_LOCAL_LENGTH} characters` };
   if (!DOT_ATOM.test(local)) {
     const odd = [...local].find((ch) => !/[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/.test(ch));
-    return { problem: odd ? `has "${odd}" (${codePoint(odd)}) before the @; the local part must be printable ASCII letters, digits and !#$%&'*+/=?^_\`{|}~.-` : 'has a local part with an empty, leading or trailing dot' };
+    return {
+      problem: odd
+        ? `has "${odd}" (${codePoint(odd)}) before the @; the local part must be printable ASCII letters, digits and !#$%&'*+/=?^_\`{|}~.-`
+        : 'has a local part with an empty, leading or trailing dot',
+    };
   }
   const ascii = domainToASCII(domain).replace(/\.$/, '');
   if (!ascii) return { problem: `has a domain "${domain}" that is not a valid host name` };

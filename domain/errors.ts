@@ -64,8 +64,7 @@ export class WorkflowError extends Error {
   }
 }
 
-export const inputInvalid = (message: string, details?: Record<string, unknown>) =>
-  new WorkflowError(ErrorNames.InputInvalid, message, details);
+export const inputInvalid = (message: string, details?: Record<string, unknown>) => new WorkflowError(ErrorNames.InputInvalid, message, details);
 
 /** Errors that the ASL retries; everything else is caught into compensation. */
 export const RETRYABLE_ERRORS: readonly string[] = [ErrorNames.AwsThrottled, ErrorNames.AwsUnavailable];
@@ -75,7 +74,18 @@ export const RETRYABLE_ERRORS: readonly string[] = [ErrorNames.AwsThrottled, Err
  * error mapper (platform/sdk-errors.ts) and the simulator's errors (sim/aws-error.ts).
  */
 export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException',
-  'ProvisionedThroughputExceededException', 'TransactionInProgressException', 'RequestLimitExceeded', 'BandwidthLimitExceeded',
-  'LimitExceededException', 'RequestThrottled', 'SlowDown', 'PriorRequestNotComplete', 'EC2ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'TransactionInProgressException',
+  'RequestLimitExceeded',
+  'BandwidthLimitExceeded',
+  'LimitExceededException',
+  'RequestThrottled',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
 ]);

@@ -17,7 +17,11 @@ export function editDistance(a: string, b: string): number {
 /** The valid name closest to `name`, if one is close enough to be a typo (about a third of its length). */
 /** Up to `count` of the valid names nearest to `name` (nearest first), for "no such name; closest: …" messages. */
 export function nearestNames(name: string, valid: readonly string[], count = 3): string[] {
-  return [...new Set(valid)].map((v) => ({ v, d: editDistance(name, v) })).sort((a, b) => a.d - b.d || a.v.localeCompare(b.v)).slice(0, count).map((x) => x.v);
+  return [...new Set(valid)]
+    .map((v) => ({ v, d: editDistance(name, v) }))
+    .sort((a, b) => a.d - b.d || a.v.localeCompare(b.v))
+    .slice(0, count)
+    .map((x) => x.v);
 }
 
 export function closestMatch(name: string, valid: readonly string[]): string | undefined {
@@ -39,5 +43,10 @@ export function fqdn(name: string): string {
  * neither (or does not exist). One wording for plans, drift checks and rollbacks.
  */
 export function answersOf(r: { ResourceRecords?: Array<{ Value?: string }>; AliasTarget?: { DNSName?: string } } | null | undefined, none = 'nothing'): string {
-  return r?.AliasTarget ? `alias ${fqdn(r.AliasTarget.DNSName ?? '')}` : (r?.ResourceRecords ?? []).map((v) => v.Value ?? '').sort().join(', ') || none;
+  return r?.AliasTarget
+    ? `alias ${fqdn(r.AliasTarget.DNSName ?? '')}`
+    : (r?.ResourceRecords ?? [])
+        .map((v) => v.Value ?? '')
+        .sort()
+        .join(', ') || none;
 }

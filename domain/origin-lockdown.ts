@@ -23,8 +23,15 @@ export const TAG_ORIGIN_LOCKDOWN = 'byoip-orchestrator:origin-lockdown';
 export type Family = 'ipv4' | 'ipv6';
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
-export interface PortRange { protocol: 'tcp' | 'udp'; fromPort: number; toPort: number }
-export interface RangeSet { ipv4: string[]; ipv6: string[] }
+export interface PortRange {
+  protocol: 'tcp' | 'udp';
+  fromPort: number;
+  toPort: number;
+}
+export interface RangeSet {
+  ipv4: string[];
+  ipv6: string[];
+}
 
 export const portKey = (p: PortRange): string => `${p.protocol}/${p.fromPort}-${p.toPort}`;
 
@@ -36,7 +43,11 @@ export function sortCidrs(cidrs: Iterable<string>): string[] {
   return [...new Set(cidrs)].sort((a, b) => compareCidrs(parseCidr(a), parseCidr(b)));
 }
 
-export interface SetDiff { add: string[]; remove: string[]; keep: string[] }
+export interface SetDiff {
+  add: string[];
+  remove: string[];
+  keep: string[];
+}
 
 export function diffSets(current: Iterable<string>, desired: Iterable<string>): SetDiff {
   const cur = new Set(current);
@@ -54,7 +65,14 @@ export function changeShare(current: number, changed: number): number {
 }
 
 /** What one target (a family of the managed groups, or one prefix list) would go through in a run. */
-export interface TargetChange { target: string; family: Family; current: number; added: number; removed: number; after: number }
+export interface TargetChange {
+  target: string;
+  family: Family;
+  current: number;
+  added: number;
+  removed: number;
+  after: number;
+}
 
 /**
  * How a family of the published ranges grew since the version applied last (the sync's durable
@@ -62,10 +80,17 @@ export interface TargetChange { target: string; family: Family; current: number;
  * failed run left half-filled is completed, while a document that suddenly lists many more ranges
  * (all public, all Amazon's: say, EC2's) is refused.
  */
-export interface DocumentGrowth { family: Family; lastApplied: number; added: number }
+export interface DocumentGrowth {
+  family: Family;
+  lastApplied: number;
+  added: number;
+}
 
 /** The share of a target a run may remove, and of the published ranges it may add, unless forced (the sync's configuration). */
-export interface ChangeLimits { maxRemovalShare: number; maxAdditionShare: number }
+export interface ChangeLimits {
+  maxRemovalShare: number;
+  maxAdditionShare: number;
+}
 
 /** Why the run is refused (empty when every target and family is within the limits). */
 export function changeRefusals(targets: TargetChange[], limits: ChangeLimits, force: boolean, growth: DocumentGrowth[] = []): string[] {
@@ -73,13 +98,22 @@ export function changeRefusals(targets: TargetChange[], limits: ChangeLimits, fo
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   for (const t of targets) {
     // Never "allow nothing": a document without this family's ranges is a broken document, forced or not.
-    if (t.current > 0 && t.after === 0) { out.push(`${t.target} would lose all ${t.current} ${t.family} ranges (refused even with force)`); continue; }
+    if (t.current > 0 && t.after === 0) {
+      out.push(`${t.target} would lose all ${t.current} ${t.family} ranges (refused even with force)`);
+      continue;
+    }
     const removed = changeShare(t.current, t.removed);
-    if (!force && removed > limits.maxRemovalShare) out.push(`${t.target} would lose ${t.removed} of ${t.current} ${t.family} ranges (${pct(removed)}, more than maxRemovalShare ${pct(limits.maxRemovalShare)})`);
+    if (!force && removed > limits.maxRemovalShare)
+      out.push(
+        `${t.target} would lose ${t.removed} of ${t.current} ${t.family} ranges (${pct(removed)}, more than maxRemovalShare ${pct(limits.maxRemovalShare)})`,
+      );
   }
   for (const g of growth) {
     const added = changeShare(g.lastApplied, g.added);
-    if (!force && added > limits.maxAdditionShare) out.push(`the published ${g.family} ranges grew by ${g.added} on the ${g.lastApplied} applied last (${pct(added)}, more than maxAdditionShare ${pct(limits.maxAdditionShare)})`);
+    if (!force && added > limits.maxAdditionShare)
+      out.push(
+        `the published ${g.family} ranges grew by ${g.added} on the ${g.lastApplied} applied last (${pct(added)}, more than maxAdditionShare ${pct(limits.maxAdditionShare)})`,
+      );
   }
   return out;
 }
@@ -93,9 +127,11 @@ export function changeRefusals(targets: TargetChange[], limits: ChangeLimits, fo
 export function checkChangeShares(targets: TargetChange[], limits: ChangeLimits, force: boolean, growth: DocumentGrowth[] = []): void {
   const refusals = changeRefusals(targets, limits, force, growth);
   if (refusals.length === 0) return;
-  throw new WorkflowError(ErrorNames.SafetyViolation,
+  throw new WorkflowError(
+    ErrorNames.SafetyViolation,
     `refusing the sync, nothing was changed: ${refusals.join('; ')}. Check the published file; if the change is intended, set force: true for this sync in the deployment configuration (byoip.originLockdown) and run it on demand.`,
-    { refusals });
+    { refusals },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -121,7 +157,10 @@ export interface GroupView {
   foreign: Record<Family, number>;
 }
 
-export interface PrefixListSize { maxEntries: number; family: Family }
+export interface PrefixListSize {
+  maxEntries: number;
+  family: Family;
+}
 
 const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
 
@@ -150,11 +189,18 @@ export function viewGroup(groupId: string, permissions: IpPermissionLike[], port
     }
     for (const pl of p.PrefixListIds ?? []) {
       const size = pl.PrefixListId ? prefixLists[pl.PrefixListId] : undefined;
-      if (!size) throw new WorkflowError(ErrorNames.UnexpectedResponse, `${groupId} references prefix list ${pl.PrefixListId ?? '(no id)'} whose size is unknown; its weight cannot be counted`);
+      if (!size)
+        throw new WorkflowError(
+          ErrorNames.UnexpectedResponse,
+          `${groupId} references prefix list ${pl.PrefixListId ?? '(no id)'} whose size is unknown; its weight cannot be counted`,
+        );
       foreign[size.family] += size.maxEntries;
     }
     // A security-group reference matches both address families: count it against both (conservative).
-    for (const _pair of p.UserIdGroupPairs ?? []) { foreign.ipv4++; foreign.ipv6++; }
+    for (const _pair of p.UserIdGroupPairs ?? []) {
+      foreign.ipv4++;
+      foreign.ipv6++;
+    }
   }
   for (const c of Object.keys(owned)) owned[c] = [...new Set(owned[c])].sort();
   return { groupId, owned, foreign };
@@ -180,9 +226,7 @@ export function ownedRulesOf(permissions: IpPermissionLike[], ports: PortRange[]
 
 /** Rules of `wanted` that are (present: true) or are not (present: false) in `owned`, per port. */
 export function selectRules(wanted: RuleSpec[], owned: Record<string, string[]>, present: boolean): RuleSpec[] {
-  return wanted
-    .map((r) => ({ ...r, portKeys: r.portKeys.filter((k) => (owned[r.cidr] ?? []).includes(k) === present) }))
-    .filter((r) => r.portKeys.length > 0);
+  return wanted.map((r) => ({ ...r, portKeys: r.portKeys.filter((k) => (owned[r.cidr] ?? []).includes(k) === present) })).filter((r) => r.portKeys.length > 0);
 }
 
 /** Inbound rules a group holds per family (its weight against the quota). */
@@ -196,7 +240,11 @@ export function groupWeight(g: GroupView): Record<Family, number> {
 // Stable sharding
 
 /** Rules for one CIDR in one group: the CIDR on each listed port range. */
-export interface RuleSpec { cidr: string; family: Family; portKeys: string[] }
+export interface RuleSpec {
+  cidr: string;
+  family: Family;
+  portKeys: string[];
+}
 
 export interface GroupChange {
   /** The group id, or "new-<n>" for a group this run creates. */
@@ -237,7 +285,8 @@ export function planShards(input: ShardInput): ShardPlan {
   const { ports, rulesPerGroup } = input;
   const keys = ports.map(portKey).sort();
   const perRange = keys.length;
-  if (perRange === 0 || perRange > rulesPerGroup) throw new WorkflowError(ErrorNames.InputInvalid, `${perRange} port ranges cannot fit a group of ${rulesPerGroup} rules`);
+  if (perRange === 0 || perRange > rulesPerGroup)
+    throw new WorkflowError(ErrorNames.InputInvalid, `${perRange} port ranges cannot fit a group of ${rulesPerGroup} rules`);
   const groups = [...input.groups].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
   const desired: RangeSet = { ipv4: sortCidrs(input.desired.ipv4), ipv6: sortCidrs(input.desired.ipv6) };
   const assigned = new Map<string, Set<string>>(groups.map((g) => [g.groupId, new Set<string>()]));
@@ -260,7 +309,9 @@ export function planShards(input: ShardInput): ShardPlan {
     const mine = assigned.get(g.groupId)!;
     const r = { ipv4: 0, ipv6: 0 };
     for (const f of FAMILIES) {
-      const present = Object.entries(g.owned).filter(([c]) => familyOf(c) === f).reduce((n, [, k]) => n + k.length, 0);
+      const present = Object.entries(g.owned)
+        .filter(([c]) => familyOf(c) === f)
+        .reduce((n, [, k]) => n + k.length, 0);
       const partial = [...mine].filter((c) => familyOf(c) === f && g.owned[c].length < perRange).sort((a, b) => -compareCidrs(parseCidr(a), parseCidr(b)));
       let missing = partial.reduce((n, c) => n + (perRange - g.owned[c].length), 0);
       // Over the quota (lowered quota, more ports): move partially present ranges out until it fits.
@@ -293,7 +344,10 @@ export function planShards(input: ShardInput): ShardPlan {
       if (i === newGroups.length) newGroups.push({ ref: `new-${newGroups.length + 1}`, ranges: new Set() });
       const ng = newGroups[i];
       const used = [...ng.ranges].filter((c) => familyOf(c) === f).length;
-      if (used >= perNewGroup) { i++; continue; }
+      if (used >= perNewGroup) {
+        i++;
+        continue;
+      }
       ng.ranges.add(pending.shift()!);
     }
   }
@@ -331,13 +385,22 @@ export function planShards(input: ShardInput): ShardPlan {
   }
 
   const current = new Set(groups.flatMap((g) => Object.keys(g.owned)));
-  const diffFor = (f: Family) => diffSets([...current].filter((c) => familyOf(c) === f), desired[f]);
+  const diffFor = (f: Family) =>
+    diffSets(
+      [...current].filter((c) => familyOf(c) === f),
+      desired[f],
+    );
   return { groups: changes, create: newGroups.length, diff: { ipv4: diffFor('ipv4'), ipv6: diffFor('ipv6') } };
 }
 
 /** The groups as they are after a plan is applied (for dry-run views and for tests). */
 export function applyShardPlan(groups: GroupView[], plan: ShardPlan, idFor: (ref: string) => string = (r) => r): GroupView[] {
-  const byId = new Map(groups.map((g) => [g.groupId, { groupId: g.groupId, owned: Object.fromEntries(Object.entries(g.owned).map(([c, k]) => [c, [...k]])), foreign: { ...g.foreign } }]));
+  const byId = new Map(
+    groups.map((g) => [
+      g.groupId,
+      { groupId: g.groupId, owned: Object.fromEntries(Object.entries(g.owned).map(([c, k]) => [c, [...k]])), foreign: { ...g.foreign } },
+    ]),
+  );
   for (const change of plan.groups) {
     const id = idFor(change.ref);
     const g = byId.get(id) ?? { groupId: id, owned: {}, foreign: { ipv4: 0, ipv6: 0 } };
@@ -375,9 +438,16 @@ export const RULE_DESCRIPTION = 'CloudFront origin-facing (byoip-orchestrator)';
 // ---------------------------------------------------------------------------------------------
 // Network interfaces: every interface that carries one managed group carries all of them
 
-export interface InterfaceView { networkInterfaceId: string; groups: string[] }
+export interface InterfaceView {
+  networkInterfaceId: string;
+  groups: string[];
+}
 
-export interface Attachment { networkInterfaceId: string; before: string[]; add: string[] }
+export interface Attachment {
+  networkInterfaceId: string;
+  before: string[];
+  add: string[];
+}
 
 /**
  * Where groups must be attached: every interface that carries any managed group (plus `attachTo`)
@@ -388,7 +458,8 @@ export function planAttachments(interfaces: InterfaceView[], managed: string[], 
   const managedSet = new Set(managed);
   const targets = interfaces.filter((i) => attachTo.includes(i.networkInterfaceId) || i.groups.some((g) => managedSet.has(g)));
   const missingIfaces = attachTo.filter((id) => !interfaces.some((i) => i.networkInterfaceId === id));
-  if (missingIfaces.length) throw new WorkflowError(ErrorNames.InputInvalid, `attachTo names network interfaces that do not exist: ${missingIfaces.join(', ')}`);
+  if (missingIfaces.length)
+    throw new WorkflowError(ErrorNames.InputInvalid, `attachTo names network interfaces that do not exist: ${missingIfaces.join(', ')}`);
   const out: Attachment[] = [];
   const over: string[] = [];
   for (const i of [...targets].sort((a, b) => a.networkInterfaceId.localeCompare(b.networkInterfaceId))) {
@@ -398,8 +469,10 @@ export function planAttachments(interfaces: InterfaceView[], managed: string[], 
     out.push({ networkInterfaceId: i.networkInterfaceId, before: [...i.groups], add });
   }
   if (over.length) {
-    throw new WorkflowError(ErrorNames.QuotaExceeded,
-      `attaching the managed groups would exceed ${groupsPerInterface} security groups per network interface (quota L-2AFB9258): ${over.join('; ')}. Raise the quota, or the rules per group (L-0EA8095F) so fewer groups are needed.`);
+    throw new WorkflowError(
+      ErrorNames.QuotaExceeded,
+      `attaching the managed groups would exceed ${groupsPerInterface} security groups per network interface (quota L-2AFB9258): ${over.join('; ')}. Raise the quota, or the rules per group (L-0EA8095F) so fewer groups are needed.`,
+    );
   }
   return out;
 }
@@ -442,9 +515,15 @@ export function planPrefixList(
   const batches = Array.from({ length: Math.max(adds.length, removes.length) }, (_, i) => ({ add: adds[i] ?? [], remove: removes[i] ?? [] }));
   let count = list.current?.entries.length ?? 0;
   let peak = count;
-  for (const b of batches) { count += b.add.length - b.remove.length; peak = Math.max(peak, count); }
+  for (const b of batches) {
+    count += b.add.length - b.remove.length;
+    peak = Math.max(peak, count);
+  }
   if (peak > PREFIX_LIST_MAX_ENTRIES) {
-    throw new WorkflowError(ErrorNames.QuotaExceeded, `prefix list ${list.name} would need ${peak} entries; a prefix list holds at most ${PREFIX_LIST_MAX_ENTRIES}`);
+    throw new WorkflowError(
+      ErrorNames.QuotaExceeded,
+      `prefix list ${list.name} would need ${peak} entries; a prefix list holds at most ${PREFIX_LIST_MAX_ENTRIES}`,
+    );
   }
   const steps: PrefixListStep[] = [];
   let maxEntries: number;
@@ -504,7 +583,19 @@ export function assessManagedList(a: {
     ? `one reference weighs ${weight} rules, more than the ${a.rulesPerGroup} a group may hold: ask for a higher rules-per-group quota (L-0EA8095F) first`
     : `one reference per port range: ${a.ports} × ${weight} = ${rulesNeeded} rules in ${groupsNeeded} group(s), maintained by AWS with no sync; CIDR rules need ${cidrRules}` +
       (groupsNeeded > 1 ? ` (a single group would need a rules-per-group quota of ${rulesNeeded})` : '');
-  return { family: a.family, name: a.name, found: true, prefixListId: a.list.prefixListId, weight, matchesPublished, rulesNeeded, groupsNeeded, cidrRules, wouldServe, note };
+  return {
+    family: a.family,
+    name: a.name,
+    found: true,
+    prefixListId: a.list.prefixListId,
+    weight,
+    matchesPublished,
+    rulesNeeded,
+    groupsNeeded,
+    cidrRules,
+    wouldServe,
+    note,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,23 +610,27 @@ const EniId = z.string().regex(/^eni-[0-9a-f]{8,17}$/, 'must be a network interf
 const FamilySchema = z.enum(['ipv4', 'ipv6']);
 
 /** A port range the sync opens to CloudFront: TCP 80, 443, or within 1024-65535, nothing else. */
-export const LockdownPort = z.object({
-  protocol: z.literal('tcp', { error: 'must be tcp: CloudFront reaches origins over TCP only' }).default('tcp'),
-  port: z.number().int().optional(),
-  fromPort: z.number().int().optional(),
-  toPort: z.number().int().optional(),
-}).strict().transform((p, ctx) => {
-  const single = p.port !== undefined && p.fromPort === undefined && p.toPort === undefined;
-  const range = p.port === undefined && p.fromPort !== undefined && p.toPort !== undefined;
-  if (!single && !range) {
-    ctx.addIssue({ code: 'custom', message: 'must be {port} or {fromPort, toPort}' });
-    return z.NEVER;
-  }
-  const out: PortRange = { protocol: 'tcp', fromPort: single ? p.port! : p.fromPort!, toPort: single ? p.port! : p.toPort! };
-  if (out.fromPort > out.toPort) ctx.addIssue({ code: 'custom', message: `fromPort ${out.fromPort} is above toPort ${out.toPort}` });
-  else if (!isLockdownPortRange(out)) ctx.addIssue({ code: 'custom', message: `tcp ${out.fromPort}-${out.toPort} ${CLOUDFRONT_ORIGIN_PORTS}: a range must lie within 1024-65535` });
-  return out;
-});
+export const LockdownPort = z
+  .object({
+    protocol: z.literal('tcp', { error: 'must be tcp: CloudFront reaches origins over TCP only' }).default('tcp'),
+    port: z.number().int().optional(),
+    fromPort: z.number().int().optional(),
+    toPort: z.number().int().optional(),
+  })
+  .strict()
+  .transform((p, ctx) => {
+    const single = p.port !== undefined && p.fromPort === undefined && p.toPort === undefined;
+    const range = p.port === undefined && p.fromPort !== undefined && p.toPort !== undefined;
+    if (!single && !range) {
+      ctx.addIssue({ code: 'custom', message: 'must be {port} or {fromPort, toPort}' });
+      return z.NEVER;
+    }
+    const out: PortRange = { protocol: 'tcp', fromPort: single ? p.port! : p.fromPort!, toPort: single ? p.port! : p.toPort! };
+    if (out.fromPort > out.toPort) ctx.addIssue({ code: 'custom', message: `fromPort ${out.fromPort} is above toPort ${out.toPort}` });
+    else if (!isLockdownPortRange(out))
+      ctx.addIssue({ code: 'custom', message: `tcp ${out.fromPort}-${out.toPort} ${CLOUDFRONT_ORIGIN_PORTS}: a range must lie within 1024-65535` });
+    return out;
+  });
 
 /** TCP 80, TCP 443, or a range within 1024-65535. */
 export function isLockdownPortRange(p: PortRange): boolean {
@@ -543,75 +638,123 @@ export function isLockdownPortRange(p: PortRange): boolean {
   return p.fromPort === p.toPort || p.fromPort >= 1024;
 }
 
-export const OriginSyncConfigSchema = z.object({
-  /** Where the groups and lists live. */
-  region: Region.default('us-east-1'),
-  /** (a) Security groups tagged byoip-orchestrator:origin-lockdown=<sync name> in the VPC. */
-  securityGroups: z.object({
-    vpcId: VpcId,
-    ports: z.array(LockdownPort).min(1, 'needs at least one port').max(10),
-    families: z.array(FamilySchema).min(1).max(2).default(['ipv4', 'ipv6']),
-    /** The account's inbound rules per security group (quota L-0EA8095F; default 60, per family). */
-    rulesPerGroup: z.number().int().min(1).max(1000).default(60),
-    /** The account's security groups per network interface (quota L-2AFB9258; default 5). */
-    groupsPerInterface: z.number().int().min(1).max(16).default(5),
-    /** Interfaces that must carry the groups; one that carries none yet is attached only after an approval. */
-    attachTo: z.array(EniId).max(50).default([]),
-  }).strict().optional(),
-  /** (b) Customer-managed prefix lists tagged byoip-orchestrator:origin-lockdown=<sync name>, one per family. */
-  prefixLists: z.array(z.object({
-    name: z.string().min(1).max(255).refine((n) => !n.startsWith('com.amazonaws'), 'must not start with com.amazonaws (reserved for AWS-managed lists)'),
-    family: FamilySchema,
-    /** Create the list (tagged, MaxEntries fitting the ranges) when no list of that name is tagged for the sync. */
-    createIfMissing: z.boolean().default(false),
-    /** MaxEntries for a list the sync creates (its weight in every referencing group). */
-    maxEntries: z.number().int().min(1).max(1000).optional(),
-    /** When the list must grow, this many entries more than needed, so the next additions need no resize. */
-    headroom: z.number().int().min(0).max(100).default(5),
-  }).strict()).max(2).default([]),
-  /** (c) Report whether the AWS-managed origin-facing lists would serve, and what they weigh. */
-  reportAwsManagedList: z.boolean().default(true),
-  /** A run may remove at most this share of a target's ranges, per family (0.1 = 10 %) ... */
-  maxRemovalShare: z.number().min(0).max(1).default(0.1),
-  /** ... and apply a document whose ranges grew by at most this share since the version applied last (per family) ... */
-  maxAdditionShare: z.number().min(0).max(10).default(0.25),
-  /** ... unless forced. A family is never emptied, and nothing the sync does not own is touched, forced or not. */
-  force: z.boolean().default(false),
-  lockLeaseSeconds: z.number().int().min(300).max(86_400).default(3600),
-  /** Who approves attaching the groups to an interface that carries none of them yet. */
-  approvers: z.array(Email).max(20).default([]),
-  /** Within the workflow's one-day execution timeout, with room for the sync itself. */
-  approvalTimeoutSeconds: z.number().int().min(300).max(MAX_SYNC_APPROVAL_SECONDS, `must be at most ${MAX_SYNC_APPROVAL_SECONDS} seconds (18 hours: a sync execution times out after a day)`).default(12 * 3600),
-}).strict().superRefine((sync, ctx) => {
-  if (!sync.securityGroups && sync.prefixLists.length === 0) ctx.addIssue({ code: 'custom', path: ['securityGroups'], message: 'needs at least one target: securityGroups or prefixLists' });
-  const sg = sync.securityGroups;
-  if (sg) {
-    const keys = new Set<string>();
-    sg.ports.forEach((p, i) => {
-      const key = portKey(p);
-      if (keys.has(key)) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'ports', i], message: `repeats ${key}` });
-      keys.add(key);
+export const OriginSyncConfigSchema = z
+  .object({
+    /** Where the groups and lists live. */
+    region: Region.default('us-east-1'),
+    /** (a) Security groups tagged byoip-orchestrator:origin-lockdown=<sync name> in the VPC. */
+    securityGroups: z
+      .object({
+        vpcId: VpcId,
+        ports: z.array(LockdownPort).min(1, 'needs at least one port').max(10),
+        families: z.array(FamilySchema).min(1).max(2).default(['ipv4', 'ipv6']),
+        /** The account's inbound rules per security group (quota L-0EA8095F; default 60, per family). */
+        rulesPerGroup: z.number().int().min(1).max(1000).default(60),
+        /** The account's security groups per network interface (quota L-2AFB9258; default 5). */
+        groupsPerInterface: z.number().int().min(1).max(16).default(5),
+        /** Interfaces that must carry the groups; one that carries none yet is attached only after an approval. */
+        attachTo: z.array(EniId).max(50).default([]),
+      })
+      .strict()
+      .optional(),
+    /** (b) Customer-managed prefix lists tagged byoip-orchestrator:origin-lockdown=<sync name>, one per family. */
+    prefixLists: z
+      .array(
+        z
+          .object({
+            name: z
+              .string()
+              .min(1)
+              .max(255)
+              .refine((n) => !n.startsWith('com.amazonaws'), 'must not start with com.amazonaws (reserved for AWS-managed lists)'),
+            family: FamilySchema,
+            /** Create the list (tagged, MaxEntries fitting the ranges) when no list of that name is tagged for the sync. */
+            createIfMissing: z.boolean().default(false),
+            /** MaxEntries for a list the sync creates (its weight in every referencing group). */
+            maxEntries: z.number().int().min(1).max(1000).optional(),
+            /** When the list must grow, this many entries more than needed, so the next additions need no resize. */
+            headroom: z.number().int().min(0).max(100).default(5),
+          })
+          .strict(),
+      )
+      .max(2)
+      .default([]),
+    /** (c) Report whether the AWS-managed origin-facing lists would serve, and what they weigh. */
+    reportAwsManagedList: z.boolean().default(true),
+    /** A run may remove at most this share of a target's ranges, per family (0.1 = 10 %) ... */
+    maxRemovalShare: z.number().min(0).max(1).default(0.1),
+    /** ... and apply a document whose ranges grew by at most this share since the version applied last (per family) ... */
+    maxAdditionShare: z.number().min(0).max(10).default(0.25),
+    /** ... unless forced. A family is never emptied, and nothing the sync does not own is touched, forced or not. */
+    force: z.boolean().default(false),
+    lockLeaseSeconds: z.number().int().min(300).max(86_400).default(3600),
+    /** Who approves attaching the groups to an interface that carries none of them yet. */
+    approvers: z.array(Email).max(20).default([]),
+    /** Within the workflow's one-day execution timeout, with room for the sync itself. */
+    approvalTimeoutSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .max(MAX_SYNC_APPROVAL_SECONDS, `must be at most ${MAX_SYNC_APPROVAL_SECONDS} seconds (18 hours: a sync execution times out after a day)`)
+      .default(12 * 3600),
+  })
+  .strict()
+  .superRefine((sync, ctx) => {
+    if (!sync.securityGroups && sync.prefixLists.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['securityGroups'], message: 'needs at least one target: securityGroups or prefixLists' });
+    const sg = sync.securityGroups;
+    if (sg) {
+      const keys = new Set<string>();
+      sg.ports.forEach((p, i) => {
+        const key = portKey(p);
+        if (keys.has(key)) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'ports', i], message: `repeats ${key}` });
+        keys.add(key);
+      });
+      if (sg.ports.length > sg.rulesPerGroup)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['securityGroups', 'ports'],
+          message: `${sg.ports.length} port ranges need ${sg.ports.length} rules per range; rulesPerGroup is ${sg.rulesPerGroup}`,
+        });
+      if (sg.rulesPerGroup * sg.groupsPerInterface > 1000)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['securityGroups', 'rulesPerGroup'],
+          message: `rulesPerGroup × groupsPerInterface may not exceed 1000 (AWS caps the product); ${sg.rulesPerGroup} × ${sg.groupsPerInterface}`,
+        });
+      if (new Set(sg.families).size !== sg.families.length)
+        ctx.addIssue({ code: 'custom', path: ['securityGroups', 'families'], message: 'lists a family twice' });
+      if (new Set(sg.attachTo).size !== sg.attachTo.length)
+        ctx.addIssue({ code: 'custom', path: ['securityGroups', 'attachTo'], message: 'lists an interface twice' });
+      if (sg.attachTo.length > 0 && sync.approvers.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['approvers'],
+          message:
+            'needs at least one approver when securityGroups.attachTo is set: attaching the groups to an interface that carries none of them waits for an approval',
+        });
+    }
+    const names = new Set<string>();
+    sync.prefixLists.forEach((l, i) => {
+      if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: ['prefixLists', i, 'name'], message: `repeats ${l.name}` });
+      names.add(l.name);
+      if (l.maxEntries !== undefined && !l.createIfMissing)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['prefixLists', i, 'maxEntries'],
+          message: 'is only used with createIfMissing: true (an existing list is resized when needed)',
+        });
     });
-    if (sg.ports.length > sg.rulesPerGroup) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'ports'], message: `${sg.ports.length} port ranges need ${sg.ports.length} rules per range; rulesPerGroup is ${sg.rulesPerGroup}` });
-    if (sg.rulesPerGroup * sg.groupsPerInterface > 1000) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'rulesPerGroup'], message: `rulesPerGroup × groupsPerInterface may not exceed 1000 (AWS caps the product); ${sg.rulesPerGroup} × ${sg.groupsPerInterface}` });
-    if (new Set(sg.families).size !== sg.families.length) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'families'], message: 'lists a family twice' });
-    if (new Set(sg.attachTo).size !== sg.attachTo.length) ctx.addIssue({ code: 'custom', path: ['securityGroups', 'attachTo'], message: 'lists an interface twice' });
-    if (sg.attachTo.length > 0 && sync.approvers.length === 0) ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'needs at least one approver when securityGroups.attachTo is set: attaching the groups to an interface that carries none of them waits for an approval' });
-  }
-  const names = new Set<string>();
-  sync.prefixLists.forEach((l, i) => {
-    if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: ['prefixLists', i, 'name'], message: `repeats ${l.name}` });
-    names.add(l.name);
-    if (l.maxEntries !== undefined && !l.createIfMissing) ctx.addIssue({ code: 'custom', path: ['prefixLists', i, 'maxEntries'], message: 'is only used with createIfMissing: true (an existing list is resized when needed)' });
   });
-});
 
 export type OriginSyncConfig = z.infer<typeof OriginSyncConfigSchema>;
 
 /** byoip.originLockdown: the syncs by name. Their targets and safety switches come only from here, never from an execution's input. */
-export const OriginLockdownConfigSchema = z.object({
-  syncs: z.record(SyncName, OriginSyncConfigSchema).default({}),
-}).strict();
+export const OriginLockdownConfigSchema = z
+  .object({
+    syncs: z.record(SyncName, OriginSyncConfigSchema).default({}),
+  })
+  .strict();
 
 export type OriginLockdownConfig = z.infer<typeof OriginLockdownConfigSchema>;
 
@@ -620,7 +763,9 @@ export function configuredSync(lockdown: OriginLockdownConfig, syncName: string)
   const sync = Object.hasOwn(lockdown.syncs, syncName) ? lockdown.syncs[syncName] : undefined;
   if (!sync) {
     const known = Object.keys(lockdown.syncs);
-    throw inputInvalid(`origin-ranges-sync input is invalid:\n  - input.syncName: no sync "${syncName}" is configured (byoip.originLockdown.syncs ${known.length ? `has ${known.join(', ')}` : 'is empty'})`);
+    throw inputInvalid(
+      `origin-ranges-sync input is invalid:\n  - input.syncName: no sync "${syncName}" is configured (byoip.originLockdown.syncs ${known.length ? `has ${known.join(', ')}` : 'is empty'})`,
+    );
   }
   return sync;
 }

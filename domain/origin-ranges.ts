@@ -10,7 +10,16 @@ import { canonicalCidr, contains, formatCidr, nonPublicReason, parseCidr, type C
 import { ErrorNames, inputInvalid, WorkflowError } from './errors';
 import { leaseName } from './leases';
 import {
-  AWS_MANAGED_LISTS, configuredSync, FAMILIES, sortCidrs, SyncName, TAG_ORIGIN_LOCKDOWN, type Family, type OriginLockdownConfig, type PortRange, type RangeSet,
+  AWS_MANAGED_LISTS,
+  configuredSync,
+  FAMILIES,
+  sortCidrs,
+  SyncName,
+  TAG_ORIGIN_LOCKDOWN,
+  type Family,
+  type OriginLockdownConfig,
+  type PortRange,
+  type RangeSet,
 } from './origin-lockdown';
 
 // Re-exported: they live in origin-lockdown so that tasks needing only them do not bundle the SNS schema.
@@ -38,7 +47,12 @@ const IpSpaceChangedMessage = z.object({
   url: z.literal(IP_RANGES_URL, { error: `must be ${IP_RANGES_URL} (the only source this workflow trusts)` }),
 });
 
-export interface Notification { syncToken: number; md5: string; createTime: string; messageId: string }
+export interface Notification {
+  syncToken: number;
+  md5: string;
+  createTime: string;
+  messageId: string;
+}
 
 const LambdaSnsEvent = SnsSchema.extend({
   Records: SnsSchema.shape.Records.length(1, 'must hold exactly one record (SNS delivers one per invocation)'),
@@ -47,19 +61,22 @@ const LambdaSnsEvent = SnsSchema.extend({
 // ---------------------------------------------------------------------------------------------
 // The input: which sync, and the notification. Everything else comes from the deployment configuration.
 
-export const OriginRangesInputSchema = z.object({
-  /** The sync to run, as named in byoip.originLockdown.syncs: its targets, ports and safety switches. */
-  syncName: SyncName,
-  /** The AmazonIpSpaceChanged SNS event (as a subscribed Lambda receives it); absent for on-demand runs. */
-  event: z.unknown().optional(),
-  /** Plan and print the diff; change nothing. */
-  dryRun: z.boolean().default(false),
-}).strict();
+export const OriginRangesInputSchema = z
+  .object({
+    /** The sync to run, as named in byoip.originLockdown.syncs: its targets, ports and safety switches. */
+    syncName: SyncName,
+    /** The AmazonIpSpaceChanged SNS event (as a subscribed Lambda receives it); absent for on-demand runs. */
+    event: z.unknown().optional(),
+    /** Plan and print the diff; change nothing. */
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
 
 export type OriginRangesInput = z.infer<typeof OriginRangesInputSchema>;
 
 /** Why an input field that used to exist is refused now: the event must not be able to choose targets or switches. */
-const CONFIG_ONLY_HINT = 'targets, ports, interfaces, prefix lists and safety switches come only from the deployment configuration (byoip.originLockdown.syncs.<syncName>); the input carries syncName, event and dryRun';
+const CONFIG_ONLY_HINT =
+  'targets, ports, interfaces, prefix lists and safety switches come only from the deployment configuration (byoip.originLockdown.syncs.<syncName>); the input carries syncName, event and dryRun';
 
 export interface OriginSyncPlan {
   syncName: string;
@@ -83,22 +100,34 @@ export interface OriginSyncPlan {
 function parseNotification(event: unknown, ctx: z.RefinementCtx): Notification | undefined {
   const sns = LambdaSnsEvent.safeParse(event);
   if (!sns.success) {
-    for (const i of sns.error.issues) ctx.addIssue({ code: 'custom', path: ['event', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message });
+    for (const i of sns.error.issues)
+      ctx.addIssue({ code: 'custom', path: ['event', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message });
     return undefined;
   }
   const record = sns.data.Records[0].Sns;
   if (record.TopicArn !== IP_SPACE_CHANGED_TOPIC) {
-    ctx.addIssue({ code: 'custom', path: ['event', 'Records', 0, 'Sns', 'TopicArn'], message: `must be ${IP_SPACE_CHANGED_TOPIC}; "${record.TopicArn}" is not AWS's IP space topic` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['event', 'Records', 0, 'Sns', 'TopicArn'],
+      message: `must be ${IP_SPACE_CHANGED_TOPIC}; "${record.TopicArn}" is not AWS's IP space topic`,
+    });
     return undefined;
   }
   let message: unknown;
-  try { message = JSON.parse(record.Message); } catch {
+  try {
+    message = JSON.parse(record.Message);
+  } catch {
     ctx.addIssue({ code: 'custom', path: ['event', 'Records', 0, 'Sns', 'Message'], message: 'is not JSON' });
     return undefined;
   }
   const m = IpSpaceChangedMessage.safeParse(message);
   if (!m.success) {
-    for (const i of m.error.issues) ctx.addIssue({ code: 'custom', path: ['event', 'Records', 0, 'Sns', 'Message', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message });
+    for (const i of m.error.issues)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['event', 'Records', 0, 'Sns', 'Message', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+        message: i.message,
+      });
     return undefined;
   }
   return { syncToken: Number(m.data.synctoken), md5: m.data.md5, createTime: m.data['create-time'], messageId: record.MessageId };
@@ -116,7 +145,9 @@ export function planOriginRangesSync(raw: unknown, lockdown: OriginLockdownConfi
   const result = schema.safeParse(raw);
   if (!result.success) {
     const unknown = result.error.issues.some((i) => i.code === 'unrecognized_keys');
-    throw inputInvalid(`origin-ranges-sync input is invalid:\n${formatIssues(result.error)}${unknown ? `\n  (${CONFIG_ONLY_HINT})` : ''}`, { issues: result.error.issues.length });
+    throw inputInvalid(`origin-ranges-sync input is invalid:\n${formatIssues(result.error)}${unknown ? `\n  (${CONFIG_ONLY_HINT})` : ''}`, {
+      issues: result.error.issues.length,
+    });
   }
   const input = result.data;
   const sync = configuredSync(lockdown, input.syncName);
@@ -127,13 +158,26 @@ export function planOriginRangesSync(raw: unknown, lockdown: OriginLockdownConfi
     trigger: notification ? { kind: 'notification', notification } : { kind: 'on-demand' },
     expected: notification ? { syncToken: notification.syncToken, md5: notification.md5 } : null,
     url: IP_RANGES_URL,
-    securityGroups: sg ? { vpcId: sg.vpcId, ports: sg.ports, families: FAMILIES.filter((f) => sg.families.includes(f)), rulesPerGroup: sg.rulesPerGroup, groupsPerInterface: sg.groupsPerInterface, attachTo: sg.attachTo } : null,
+    securityGroups: sg
+      ? {
+          vpcId: sg.vpcId,
+          ports: sg.ports,
+          families: FAMILIES.filter((f) => sg.families.includes(f)),
+          rulesPerGroup: sg.rulesPerGroup,
+          groupsPerInterface: sg.groupsPerInterface,
+          attachTo: sg.attachTo,
+        }
+      : null,
     prefixLists: sync.prefixLists,
     reportAwsManagedList: sync.reportAwsManagedList,
     dryRun: input.dryRun,
     limits: { maxRemovalShare: sync.maxRemovalShare, maxAdditionShare: sync.maxAdditionShare, force: sync.force },
     // The lease covers an approval the run may wait for (a first attachment), so no other run slips in meanwhile.
-    lock: { resources: [leaseName.originSync(input.syncName)], leaseSeconds: sync.lockLeaseSeconds + (sg?.attachTo.length ? sync.approvalTimeoutSeconds : 0), purpose: `origin-ranges-sync ${input.syncName}` },
+    lock: {
+      resources: [leaseName.originSync(input.syncName)],
+      leaseSeconds: sync.lockLeaseSeconds + (sg?.attachTo.length ? sync.approvalTimeoutSeconds : 0),
+      purpose: `origin-ranges-sync ${input.syncName}`,
+    },
     hasSecurityGroups: sg !== undefined,
     hasPrefixLists: sync.prefixLists.length > 0,
   };
@@ -142,12 +186,14 @@ export function planOriginRangesSync(raw: unknown, lockdown: OriginLockdownConfi
 // ---------------------------------------------------------------------------------------------
 // The document
 
-const IpRangesDocument = z.object({
-  syncToken: z.string().regex(/^\d{1,15}$/),
-  createDate: z.string().regex(/^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}$/),
-  prefixes: z.array(z.object({ ip_prefix: z.string(), service: z.string() }).passthrough()),
-  ipv6_prefixes: z.array(z.object({ ipv6_prefix: z.string(), service: z.string() }).passthrough()),
-}).passthrough();
+const IpRangesDocument = z
+  .object({
+    syncToken: z.string().regex(/^\d{1,15}$/),
+    createDate: z.string().regex(/^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}$/),
+    prefixes: z.array(z.object({ ip_prefix: z.string(), service: z.string() }).passthrough()),
+    ipv6_prefixes: z.array(z.object({ ipv6_prefix: z.string(), service: z.string() }).passthrough()),
+  })
+  .passthrough();
 
 export interface PublishedRanges extends RangeSet {
   syncToken: number;
@@ -174,7 +220,8 @@ export function originFacingProblems(originFacing: Cidr[], amazon: Cidr[]): stri
     const family: Family = c.family === 4 ? 'ipv4' : 'ipv6';
     const why = nonPublicReason(c);
     if (why) problems.push(`${text} ${why}`);
-    if (c.prefix < SHORTEST_ORIGIN_PREFIX[family]) problems.push(`${text} is wider than /${SHORTEST_ORIGIN_PREFIX[family]}, the widest ${family} prefix accepted as CloudFront's`);
+    if (c.prefix < SHORTEST_ORIGIN_PREFIX[family])
+      problems.push(`${text} is wider than /${SHORTEST_ORIGIN_PREFIX[family]}, the widest ${family} prefix accepted as CloudFront's`);
     if (!exact.has(text) && !amazon.some((a) => contains(a, c))) problems.push(`${text} is not covered by any ${AMAZON_SERVICE} prefix of the same document`);
   }
   return problems;
@@ -187,13 +234,17 @@ export function originFacingProblems(originFacing: Cidr[], amazon: Cidr[]): stri
  */
 export function extractOriginFacing(body: string): PublishedRanges {
   let json: unknown;
-  try { json = JSON.parse(body); } catch (e) {
+  try {
+    json = JSON.parse(body);
+  } catch (e) {
     throw new WorkflowError(ErrorNames.UnexpectedResponse, `ip-ranges.json is not JSON: ${(e as Error).message}`);
   }
   const doc = IpRangesDocument.safeParse(json);
   if (!doc.success) throw new WorkflowError(ErrorNames.UnexpectedResponse, `ip-ranges.json does not have the documented shape:\n${formatIssues(doc.error)}`);
   const parse = (prefix: string, service: string): Cidr => {
-    try { return parseCidr(canonicalCidr(prefix)); } catch (e) {
+    try {
+      return parseCidr(canonicalCidr(prefix));
+    } catch (e) {
       throw new WorkflowError(ErrorNames.UnexpectedResponse, `ip-ranges.json lists an invalid ${service} prefix "${prefix}": ${(e as Error).message}`);
     }
   };
@@ -212,15 +263,25 @@ export function extractOriginFacing(body: string): PublishedRanges {
   const problems = originFacingProblems(originFacing, amazon);
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '');
-    throw new WorkflowError(ErrorNames.SafetyViolation,
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
       `refusing ip-ranges.json (syncToken ${doc.data.syncToken}): its ${ORIGIN_FACING_SERVICE} prefixes fail the sanity checks, so nothing was changed: ${shown}`,
-      { syncToken: doc.data.syncToken, problems: problems.length });
+      { syncToken: doc.data.syncToken, problems: problems.length },
+    );
   }
   const ipv4 = sortCidrs(originFacing.filter((c) => c.family === 4).map(formatCidr));
   const ipv6 = sortCidrs(originFacing.filter((c) => c.family === 6).map(formatCidr));
-  if (ipv4.length === 0) throw new WorkflowError(ErrorNames.UnexpectedResponse, `ip-ranges.json (syncToken ${doc.data.syncToken}) lists no ${ORIGIN_FACING_SERVICE} IPv4 prefixes; refusing to treat that as "allow nothing"`);
+  if (ipv4.length === 0)
+    throw new WorkflowError(
+      ErrorNames.UnexpectedResponse,
+      `ip-ranges.json (syncToken ${doc.data.syncToken}) lists no ${ORIGIN_FACING_SERVICE} IPv4 prefixes; refusing to treat that as "allow nothing"`,
+    );
   return {
-    syncToken: Number(doc.data.syncToken), createDate: doc.data.createDate, md5: md5Hex(body), ipv4, ipv6,
+    syncToken: Number(doc.data.syncToken),
+    createDate: doc.data.createDate,
+    md5: md5Hex(body),
+    ipv4,
+    ipv6,
     totals: { ipv4: doc.data.prefixes.length, ipv6: doc.data.ipv6_prefixes.length, bytes: Buffer.byteLength(body, 'utf8') },
   };
 }
@@ -238,9 +299,11 @@ export function judgeFetched(doc: { syncToken: number; md5: string }, expected: 
   if (doc.syncToken < expected.syncToken) return { kind: 'not-yet-published' };
   if (doc.syncToken > expected.syncToken) return { kind: 'superseded' };
   if (doc.md5 !== expected.md5) {
-    throw new WorkflowError(ErrorNames.UnexpectedResponse,
+    throw new WorkflowError(
+      ErrorNames.UnexpectedResponse,
       `md5 mismatch: ${IP_RANGES_URL} (syncToken ${doc.syncToken}) has md5 ${doc.md5}, but the notification announced ${expected.md5}; nothing was changed`,
-      { got: doc.md5, expected: expected.md5, syncToken: doc.syncToken });
+      { got: doc.md5, expected: expected.md5, syncToken: doc.syncToken },
+    );
   }
   return { kind: 'ok' };
 }
@@ -250,8 +313,13 @@ export function judgeFetched(doc: { syncToken: number; md5: string }, expected: 
  * notifications must be strictly newer (replays and out-of-order deliveries are ignored); on-demand
  * runs may re-apply the same version (drift repair) but never go back.
  */
-export function tokenVerdict(trigger: { kind: 'notification' | 'on-demand' }, syncToken: number | null, lastApplied: number | null): { apply: boolean; reason: string } {
-  if (lastApplied === null || syncToken === null) return { apply: true, reason: lastApplied === null ? 'no sync token applied yet' : 'token known after the fetch' };
+export function tokenVerdict(
+  trigger: { kind: 'notification' | 'on-demand' },
+  syncToken: number | null,
+  lastApplied: number | null,
+): { apply: boolean; reason: string } {
+  if (lastApplied === null || syncToken === null)
+    return { apply: true, reason: lastApplied === null ? 'no sync token applied yet' : 'token known after the fetch' };
   if (trigger.kind === 'notification') {
     return syncToken > lastApplied
       ? { apply: true, reason: `synctoken ${syncToken} is newer than the last applied ${lastApplied}` }

@@ -47,10 +47,14 @@ export function operatorDecisionPlan(o: {
       { kind: 'failed step', target: o.failedState, from: error, to: clip(why || '(no message)') },
       ...o.decisions.map((d) => ({ kind: `if ${d}`, target: o.failedState, from: '(as now)', to: DECISION_EFFECT[d](o.failedState) })),
       ...undo.slice(0, MAX_UNDO_SHOWN).map((u) => ({ kind: 'back undoes', target: clip(u.description), from: '(as now)', to: 'undone' })),
-      ...(undo.length > MAX_UNDO_SHOWN ? [{ kind: 'back undoes', target: `${undo.length - MAX_UNDO_SHOWN} more step(s)`, from: '(as now)', to: 'undone (the execution\'s intents list them)' }] : []),
+      ...(undo.length > MAX_UNDO_SHOWN
+        ? [{ kind: 'back undoes', target: `${undo.length - MAX_UNDO_SHOWN} more step(s)`, from: '(as now)', to: "undone (the execution's intents list them)" }]
+        : []),
     ],
     prerequisite: o.decisions.includes('back')
-      ? clip(`Nothing has been undone. Back withdraws what AWS announces: first ${o.pivot.backNeeds}, and confirm it with your decision. Forward and stop change nothing at the old provider.`)
+      ? clip(
+          `Nothing has been undone. Back withdraws what AWS announces: first ${o.pivot.backNeeds}, and confirm it with your decision. Forward and stop change nothing at the old provider.`,
+        )
       : 'Nothing has been undone.',
   };
 }

@@ -139,10 +139,7 @@ export function advancePoll(state: PollState | undefined, nowMs: number, profile
   const startedAt = state?.startedAt ?? nowMs;
   const elapsedSeconds = Math.max(0, (nowMs - startedAt) / 1000);
   if (elapsedSeconds > profile.timeoutSeconds) {
-    throw new WorkflowError(
-      ErrorNames.WaitTimedOut,
-      `${what} did not finish within ${Math.round(profile.timeoutSeconds / 3600)} h (${attempt - 1} checks)`,
-    );
+    throw new WorkflowError(ErrorNames.WaitTimedOut, `${what} did not finish within ${Math.round(profile.timeoutSeconds / 3600)} h (${attempt - 1} checks)`);
   }
   let nextDelaySeconds = nextPollDelay(elapsedSeconds, profile);
   if (deadline) {

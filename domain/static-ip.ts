@@ -35,8 +35,15 @@ export const GA_WITHDRAW_SPACING_SECONDS = 11;
 export const STATIC_IP_MAX_APPROVAL_SECONDS = 2 * 86_400;
 
 const MigrationId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes');
-const AcceleratorName = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/, 'must be 1-64 letters, digits, periods or dashes, not starting or ending with a period or dash');
-export const AcceleratorArn = z.string().regex(/^arn:aws[a-z-]*:globalaccelerator::\d{12}:accelerator\/[0-9a-f-]{36}$/, 'must be a Global Accelerator ARN such as arn:aws:globalaccelerator::111122223333:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh');
+const AcceleratorName = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/, 'must be 1-64 letters, digits, periods or dashes, not starting or ending with a period or dash');
+export const AcceleratorArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:globalaccelerator::\d{12}:accelerator\/[0-9a-f-]{36}$/,
+    'must be a Global Accelerator ARN such as arn:aws:globalaccelerator::111122223333:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh',
+  );
 const ALB_ARN_RE = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):loadbalancer\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/;
 const AlbArn = z.string().regex(ALB_ARN_RE, 'must be an Application Load Balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)');
 const Ipv4Address = z.string().superRefine((text, ctx) => {
@@ -49,65 +56,102 @@ const Ipv4Address = z.string().superRefine((text, ctx) => {
 
 const Authorization = CidrAuthorizationSchema;
 
-const PortRange = z.object({
-  fromPort: z.number().int().min(1).max(65_535),
-  toPort: z.number().int().min(1).max(65_535),
-}).strict().refine((r) => r.fromPort <= r.toPort, { message: 'fromPort must not exceed toPort' });
+const PortRange = z
+  .object({
+    fromPort: z.number().int().min(1).max(65_535),
+    toPort: z.number().int().min(1).max(65_535),
+  })
+  .strict()
+  .refine((r) => r.fromPort <= r.toPort, { message: 'fromPort must not exceed toPort' });
 
-const Listener = z.object({
-  protocol: z.enum(['TCP', 'UDP']).default('TCP'),
-  portRanges: z.array(PortRange).min(1).max(10).default([{ fromPort: 443, toPort: 443 }]),
-  /** SOURCE_IP keeps a client on the same endpoint (stateful apps); NONE spreads by 5-tuple. */
-  clientAffinity: z.enum(['NONE', 'SOURCE_IP']).default('NONE'),
-}).strict();
+const Listener = z
+  .object({
+    protocol: z.enum(['TCP', 'UDP']).default('TCP'),
+    portRanges: z
+      .array(PortRange)
+      .min(1)
+      .max(10)
+      .default([{ fromPort: 443, toPort: 443 }]),
+    /** SOURCE_IP keeps a client on the same endpoint (stateful apps); NONE spreads by 5-tuple. */
+    clientAffinity: z.enum(['NONE', 'SOURCE_IP']).default('NONE'),
+  })
+  .strict();
 
-const EndpointGroup = z.object({
-  /** The ALB's region (the stack region). */
-  region: Region,
-  endpoints: z.array(z.object({
-    albArn: AlbArn,
-    weight: z.number().int().min(0).max(255).default(128),
-    /** Internal ALBs always see the client IP; internet-facing ones only with this on. */
-    clientIpPreservation: z.boolean().default(true),
-  }).strict()).min(1, 'needs the ALB to route to').max(10),
-  trafficDialPercentage: z.number().min(0).max(100).default(100),
-}).strict();
+const EndpointGroup = z
+  .object({
+    /** The ALB's region (the stack region). */
+    region: Region,
+    endpoints: z
+      .array(
+        z
+          .object({
+            albArn: AlbArn,
+            weight: z.number().int().min(0).max(255).default(128),
+            /** Internal ALBs always see the client IP; internet-facing ones only with this on. */
+            clientIpPreservation: z.boolean().default(true),
+          })
+          .strict(),
+      )
+      .min(1, 'needs the ALB to route to')
+      .max(10),
+    trafficDialPercentage: z.number().min(0).max(100).default(100),
+  })
+  .strict();
 
-const Approval = z.object({
-  timeoutSeconds: z.number().int().min(300).max(STATIC_IP_MAX_APPROVAL_SECONDS, `must be at most 2 days (${STATIC_IP_MAX_APPROVAL_SECONDS}): with up to 3 weeks of provisioning, the whole execution must fit in 24 days`).default(86_400),
-}).strict().default({ timeoutSeconds: 86_400 });
+const Approval = z
+  .object({
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .max(
+        STATIC_IP_MAX_APPROVAL_SECONDS,
+        `must be at most 2 days (${STATIC_IP_MAX_APPROVAL_SECONDS}): with up to 3 weeks of provisioning, the whole execution must fit in 24 days`,
+      )
+      .default(86_400),
+  })
+  .strict()
+  .default({ timeoutSeconds: 86_400 });
 
-export const StaticIpInputSchema = z.object({
-  migrationId: MigrationId.optional(),
-  accountId: AccountId,
-  /** Where the orchestrator runs (the signing-key secret lives here). GA itself is always called in us-west-2. */
-  region: Region.default('us-east-1'),
-  /** The customer's range(s) to bring to Global Accelerator: one or two, each /24 or larger. */
-  cidrs: z.array(z.string()).min(1).max(GA_MAX_BYOIP_RANGES, `Global Accelerator takes at most ${GA_MAX_BYOIP_RANGES} BYOIP ranges per account`),
-  authorization: Authorization,
-  accelerator: z.object({
-    /** Move this existing accelerator (e.g. a StaticIpLambdaEndpoint's) onto the addresses; omit to create one. */
-    arn: AcceleratorArn.optional(),
-    /** Name of the accelerator to create (default: the migration id). */
-    name: AcceleratorName.optional(),
-    /** The allow-listed addresses: one per range, at most two, without /32. */
-    ipAddresses: z.array(Ipv4Address).min(1, 'needs the address(es) clients allow-list').max(2, 'an accelerator has two static IPv4 addresses'),
-    /** Listener and endpoint group to ensure (required when creating; optional for an existing accelerator). */
-    listener: Listener.optional(),
-    endpointGroup: EndpointGroup.optional(),
-  }).strict(),
-  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-  approvers: z.array(Email).max(20).default([]),
-  approval: Approval,
-  /** A rejection parks (the ranges stay provisioned to Global Accelerator; the leases are released) or "undo-all". */
-  onReject: OnReject,
-  /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
-  internetChecks: InternetChecksInputSchema.default(NO_SKIP),
-}).strict();
+export const StaticIpInputSchema = z
+  .object({
+    migrationId: MigrationId.optional(),
+    accountId: AccountId,
+    /** Where the orchestrator runs (the signing-key secret lives here). GA itself is always called in us-west-2. */
+    region: Region.default('us-east-1'),
+    /** The customer's range(s) to bring to Global Accelerator: one or two, each /24 or larger. */
+    cidrs: z.array(z.string()).min(1).max(GA_MAX_BYOIP_RANGES, `Global Accelerator takes at most ${GA_MAX_BYOIP_RANGES} BYOIP ranges per account`),
+    authorization: Authorization,
+    accelerator: z
+      .object({
+        /** Move this existing accelerator (e.g. a StaticIpLambdaEndpoint's) onto the addresses; omit to create one. */
+        arn: AcceleratorArn.optional(),
+        /** Name of the accelerator to create (default: the migration id). */
+        name: AcceleratorName.optional(),
+        /** The allow-listed addresses: one per range, at most two, without /32. */
+        ipAddresses: z.array(Ipv4Address).min(1, 'needs the address(es) clients allow-list').max(2, 'an accelerator has two static IPv4 addresses'),
+        /** Listener and endpoint group to ensure (required when creating; optional for an existing accelerator). */
+        listener: Listener.optional(),
+        endpointGroup: EndpointGroup.optional(),
+      })
+      .strict(),
+    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+    approvers: z.array(Email).max(20).default([]),
+    approval: Approval,
+    /** A rejection parks (the ranges stay provisioned to Global Accelerator; the leases are released) or "undo-all". */
+    onReject: OnReject,
+    /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
+    internetChecks: InternetChecksInputSchema.default(NO_SKIP),
+  })
+  .strict();
 
 export type StaticIpInput = z.infer<typeof StaticIpInputSchema>;
 
-export interface SignedAuthorization { cidr: string; message: string; signature: string }
+export interface SignedAuthorization {
+  cidr: string;
+  message: string;
+  signature: string;
+}
 
 export interface StaticIpPlan {
   migrationId: string;
@@ -140,9 +184,17 @@ function parsedCidrs(texts: string[], ctx: z.RefinementCtx): Array<Cidr | undefi
   const out: Array<Cidr | undefined> = [];
   texts.forEach((text, i) => {
     const c = cidrIssue(text, ctx, ['cidrs', i]);
-    if (!c) { out.push(undefined); return; }
-    if (c.family !== 4) { ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: `"${text}" is IPv6; Global Accelerator BYOIP takes IPv4 only` }); out.push(undefined); return; }
-    if (c.prefix > 24) ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: `"${text}" is a /${c.prefix}; the most specific range Global Accelerator accepts is /24` });
+    if (!c) {
+      out.push(undefined);
+      return;
+    }
+    if (c.family !== 4) {
+      ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: `"${text}" is IPv6; Global Accelerator BYOIP takes IPv4 only` });
+      out.push(undefined);
+      return;
+    }
+    if (c.prefix > 24)
+      ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: `"${text}" is a /${c.prefix}; the most specific range Global Accelerator accepts is /24` });
     const why = nonPublicReason(c);
     if (why) ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: `"${text}" ${why}; only public address space can be brought to AWS` });
     out.forEach((other, k) => {
@@ -153,33 +205,40 @@ function parsedCidrs(texts: string[], ctx: z.RefinementCtx): Array<Cidr | undefi
   return out;
 }
 
-function checkMessages(
-  authorization: StaticIpInput['authorization'],
-  expected: string[],
-  accountId: string,
-  now: Date,
-  ctx: z.RefinementCtx,
-): void {
+function checkMessages(authorization: StaticIpInput['authorization'], expected: string[], accountId: string, now: Date, ctx: z.RefinementCtx): void {
   if (!('messages' in authorization)) return;
   const seen = new Set<string>();
   authorization.messages.forEach((m, i) => {
     const path = ['authorization', 'messages', i];
     let cidr: string;
-    try { cidr = canonicalCidr(m.cidr); } catch (e) { ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: (e as Error).message }); return; }
+    try {
+      cidr = canonicalCidr(m.cidr);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: (e as Error).message });
+      return;
+    }
     if (!expected.includes(cidr)) ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: `${cidr} is not one of cidrs (${expected.join(', ')})` });
     if (seen.has(cidr)) ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: `a second message for ${cidr}` });
     seen.add(cidr);
     checkAuthorization(m.message, m.signature, { account: accountId, resource: cidr, kind: 'cidr' }, now, ctx, path);
     if (authorization.certificatePem) {
       let ok = false;
-      try { ok = verifyAuthorizationSignature(m.message, m.signature, authorization.certificatePem); } catch (e) {
+      try {
+        ok = verifyAuthorizationSignature(m.message, m.signature, authorization.certificatePem);
+      } catch (e) {
         ctx.addIssue({ code: 'custom', path: ['authorization', 'certificatePem'], message: `is not a usable PEM certificate: ${(e as Error).message}` });
         return;
       }
-      if (!ok) ctx.addIssue({ code: 'custom', path: [...path, 'signature'], message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)' });
+      if (!ok)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'signature'],
+          message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)',
+        });
     }
   });
-  for (const cidr of expected) if (!seen.has(cidr)) ctx.addIssue({ code: 'custom', path: ['authorization', 'messages'], message: `has no message for ${cidr}` });
+  for (const cidr of expected)
+    if (!seen.has(cidr)) ctx.addIssue({ code: 'custom', path: ['authorization', 'messages'], message: `has no message for ${cidr}` });
 }
 
 /** Each address must fall in one of `cidrs`, one address per range; adds an issue for every mistake. */
@@ -187,7 +246,11 @@ function assignRanges(addresses: string[], cidrs: Array<Cidr | undefined>, ctx: 
   const used = new Map<string, number>();
   addresses.forEach((ip, i) => {
     const path = ['accelerator', 'ipAddresses', i];
-    try { parseIpv4(ip); } catch { return; } // already reported by the field rule
+    try {
+      parseIpv4(ip);
+    } catch {
+      return;
+    } // already reported by the field rule
     const range = cidrs.find((c) => c && containsAddress(c, ip));
     if (!range) {
       const known = cidrs.filter((c): c is Cidr => !!c).map(formatCidr);
@@ -196,7 +259,11 @@ function assignRanges(addresses: string[], cidrs: Array<Cidr | undefined>, ctx: 
     }
     const text = formatCidr(range);
     if (used.has(text)) {
-      ctx.addIssue({ code: 'custom', path, message: `${ip} and ipAddresses[${used.get(text)}] are both in ${text}; an accelerator takes one address per range (each range is its own network zone)` });
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `${ip} and ipAddresses[${used.get(text)}] are both in ${text}; an accelerator takes one address per range (each range is its own network zone)`,
+      });
     }
     used.set(text, i);
   });
@@ -210,34 +277,56 @@ export function planStaticIp(raw: unknown, now: Date): StaticIpPlan {
     checkMessages(input.authorization, canonical, input.accountId, now, ctx);
     assignRanges(input.accelerator.ipAddresses, cidrs, ctx);
     const a = input.accelerator;
-    if (a.arn && a.name) ctx.addIssue({ code: 'custom', path: ['accelerator', 'name'], message: 'give either arn (update an existing accelerator) or name (create one), not both' });
-    if (a.arn && !a.arn.includes(`::${input.accountId}:`)) ctx.addIssue({ code: 'custom', path: ['accelerator', 'arn'], message: `is in another account than accountId ${input.accountId}` });
-    if (!a.arn && !a.endpointGroup) ctx.addIssue({ code: 'custom', path: ['accelerator', 'endpointGroup'], message: 'is required when creating an accelerator (where should traffic go?)' });
-    if (a.endpointGroup && !a.listener) ctx.addIssue({ code: 'custom', path: ['accelerator', 'listener'], message: 'is required with endpointGroup (the group belongs to a listener)' });
+    if (a.arn && a.name)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accelerator', 'name'],
+        message: 'give either arn (update an existing accelerator) or name (create one), not both',
+      });
+    if (a.arn && !a.arn.includes(`::${input.accountId}:`))
+      ctx.addIssue({ code: 'custom', path: ['accelerator', 'arn'], message: `is in another account than accountId ${input.accountId}` });
+    if (!a.arn && !a.endpointGroup)
+      ctx.addIssue({ code: 'custom', path: ['accelerator', 'endpointGroup'], message: 'is required when creating an accelerator (where should traffic go?)' });
+    if (a.endpointGroup && !a.listener)
+      ctx.addIssue({ code: 'custom', path: ['accelerator', 'listener'], message: 'is required with endpointGroup (the group belongs to a listener)' });
     a.endpointGroup?.endpoints.forEach((e, i) => {
       const m = ALB_ARN_RE.exec(e.albArn);
       if (!m) return;
       const path = ['accelerator', 'endpointGroup', 'endpoints', i, 'albArn'];
-      if (m[1] !== a.endpointGroup!.region) ctx.addIssue({ code: 'custom', path, message: `is in ${m[1]}, but endpointGroup.region is ${a.endpointGroup!.region}` });
-      if (m[2] !== input.accountId) ctx.addIssue({ code: 'custom', path, message: `is in account ${m[2]}; cross-account endpoints need a GA cross-account attachment, which this workflow does not make` });
+      if (m[1] !== a.endpointGroup!.region)
+        ctx.addIssue({ code: 'custom', path, message: `is in ${m[1]}, but endpointGroup.region is ${a.endpointGroup!.region}` });
+      if (m[2] !== input.accountId)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `is in account ${m[2]}; cross-account endpoints need a GA cross-account attachment, which this workflow does not make`,
+        });
     });
     const albs = a.endpointGroup?.endpoints.map((e) => e.albArn) ?? [];
-    if (new Set(albs).size !== albs.length) ctx.addIssue({ code: 'custom', path: ['accelerator', 'endpointGroup', 'endpoints'], message: 'lists an ALB twice' });
+    if (new Set(albs).size !== albs.length)
+      ctx.addIssue({ code: 'custom', path: ['accelerator', 'endpointGroup', 'endpoints'], message: 'lists an ALB twice' });
     const ports = a.listener?.portRanges ?? [];
-    ports.forEach((p, i) => ports.slice(0, i).forEach((q, k) => {
-      if (p.fromPort <= q.toPort && q.fromPort <= p.toPort) ctx.addIssue({ code: 'custom', path: ['accelerator', 'listener', 'portRanges', i], message: `overlaps portRanges[${k}]` });
-    }));
+    ports.forEach((p, i) =>
+      ports.slice(0, i).forEach((q, k) => {
+        if (p.fromPort <= q.toPort && q.fromPort <= p.toPort)
+          ctx.addIssue({ code: 'custom', path: ['accelerator', 'listener', 'portRanges', i], message: `overlaps portRanges[${k}]` });
+      }),
+    );
   });
   const result = schema.safeParse(raw);
   if (!result.success) throw inputInvalid(`static-ip-byoip input is invalid:\n${formatIssues(result.error)}`);
   const input = result.data;
-  const cidrs = input.cidrs.map((c) => parseCidr(c)).sort(compareCidrs).map(formatCidr);
+  const cidrs = input.cidrs
+    .map((c) => parseCidr(c))
+    .sort(compareCidrs)
+    .map(formatCidr);
   const migrationId = input.migrationId ?? `static-ip-${cidrs[0].replace(/[./]/g, '-')}`;
   const a = input.accelerator;
   const name = a.name ?? migrationId;
-  const authorization = 'messages' in input.authorization
-    ? { messages: input.authorization.messages.map((m) => ({ cidr: canonicalCidr(m.cidr), message: m.message, signature: m.signature })) }
-    : { signingKeySecretId: input.authorization.signingKeySecretId, expiresInDays: input.authorization.expiresInDays };
+  const authorization =
+    'messages' in input.authorization
+      ? { messages: input.authorization.messages.map((m) => ({ cidr: canonicalCidr(m.cidr), message: m.message, signature: m.signature })) }
+      : { signingKeySecretId: input.authorization.signingKeySecretId, expiresInDays: input.authorization.expiresInDays };
   return {
     migrationId,
     accountId: input.accountId,
@@ -263,19 +352,21 @@ export function planStaticIp(raw: unknown, now: Date): StaticIpPlan {
   };
 }
 
-export const StaticIpTeardownInputSchema = z.object({
-  migrationId: MigrationId.optional(),
-  accountId: AccountId,
-  region: Region.default('us-east-1'),
-  cidrs: z.array(z.string()).min(1).max(GA_MAX_BYOIP_RANGES),
-  /** The accelerator to delete (it uses addresses from the ranges). Omit when none should exist any more. */
-  accelerator: z.object({ arn: AcceleratorArn.optional(), name: AcceleratorName.optional() }).strict().optional(),
-  /** Also hand the ranges back (DeprovisionByoipCidr). Bringing them again takes up to 3 weeks. */
-  deprovision: z.boolean().default(true),
-  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-  approvers: z.array(Email).max(20).default([]),
-  approval: Approval,
-}).strict();
+export const StaticIpTeardownInputSchema = z
+  .object({
+    migrationId: MigrationId.optional(),
+    accountId: AccountId,
+    region: Region.default('us-east-1'),
+    cidrs: z.array(z.string()).min(1).max(GA_MAX_BYOIP_RANGES),
+    /** The accelerator to delete (it uses addresses from the ranges). Omit when none should exist any more. */
+    accelerator: z.object({ arn: AcceleratorArn.optional(), name: AcceleratorName.optional() }).strict().optional(),
+    /** Also hand the ranges back (DeprovisionByoipCidr). Bringing them again takes up to 3 weeks. */
+    deprovision: z.boolean().default(true),
+    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+    approvers: z.array(Email).max(20).default([]),
+    approval: Approval,
+  })
+  .strict();
 
 export interface StaticIpTeardownPlan {
   migrationId: string;
@@ -294,13 +385,18 @@ export interface StaticIpTeardownPlan {
 export function planStaticIpTeardown(raw: unknown): StaticIpTeardownPlan {
   const schema = StaticIpTeardownInputSchema.superRefine((input, ctx) => {
     parsedCidrs(input.cidrs, ctx);
-    if (input.accelerator && !input.accelerator.arn && !input.accelerator.name) ctx.addIssue({ code: 'custom', path: ['accelerator'], message: 'needs arn or name' });
-    if (input.accelerator?.arn && input.accelerator.name) ctx.addIssue({ code: 'custom', path: ['accelerator', 'name'], message: 'give either arn or name, not both' });
+    if (input.accelerator && !input.accelerator.arn && !input.accelerator.name)
+      ctx.addIssue({ code: 'custom', path: ['accelerator'], message: 'needs arn or name' });
+    if (input.accelerator?.arn && input.accelerator.name)
+      ctx.addIssue({ code: 'custom', path: ['accelerator', 'name'], message: 'give either arn or name, not both' });
   });
   const result = schema.safeParse(raw);
   if (!result.success) throw inputInvalid(`teardown-static-ip-byoip input is invalid:\n${formatIssues(result.error)}`);
   const input = result.data;
-  const cidrs = input.cidrs.map((c) => parseCidr(c)).sort(compareCidrs).map(formatCidr);
+  const cidrs = input.cidrs
+    .map((c) => parseCidr(c))
+    .sort(compareCidrs)
+    .map(formatCidr);
   const migrationId = input.migrationId ?? `static-ip-${cidrs[0].replace(/[./]/g, '-')}`;
   const accelerator = { arn: input.accelerator?.arn ?? 'none', name: input.accelerator?.name ?? 'none' };
   const named = input.accelerator?.arn ?? input.accelerator?.name;
@@ -326,7 +422,17 @@ export const GaCidrStates = {
   /** The range is (or is about to be) on the internet from AWS. */
   advertised: ['PENDING_ADVERTISING', 'ADVERTISING'],
   /** Something in the account holds it, including a provisioning in progress. */
-  held: ['PENDING_PROVISIONING', 'READY', 'PENDING_ADVERTISING', 'ADVERTISING', 'PENDING_WITHDRAWING', 'FAILED_ADVERTISING', 'FAILED_WITHDRAW', 'PENDING_DEPROVISIONING', 'FAILED_DEPROVISION'],
+  held: [
+    'PENDING_PROVISIONING',
+    'READY',
+    'PENDING_ADVERTISING',
+    'ADVERTISING',
+    'PENDING_WITHDRAWING',
+    'FAILED_ADVERTISING',
+    'FAILED_WITHDRAW',
+    'PENDING_DEPROVISIONING',
+    'FAILED_DEPROVISION',
+  ],
 } as const;
 
 export type GaWaitTarget = 'ready' | 'advertising' | 'withdrawn' | 'deprovisioned';
@@ -366,9 +472,16 @@ export function sameAddresses(a: string[], b: string[]): boolean {
  * after, the routing, and what approving confirms about whoever announces the prefixes today.
  */
 export function staticIpCutoverPlan(input: {
-  migrationId: string; cidrs: string[]; approvers: string[]; rangeStates: Record<string, string>;
+  migrationId: string;
+  cidrs: string[];
+  approvers: string[];
+  rangeStates: Record<string, string>;
   accelerator: {
-    mode: 'create' | 'update'; arn: string; name: string; ipAddresses: string[]; ensureRouting: boolean;
+    mode: 'create' | 'update';
+    arn: string;
+    name: string;
+    ipAddresses: string[];
+    ensureRouting: boolean;
     listener: { protocol: string; portRanges: Array<{ fromPort: number; toPort: number }> };
     endpointGroup: { region: string; endpoints: Array<{ albArn: string }> };
   };
@@ -376,15 +489,34 @@ export function staticIpCutoverPlan(input: {
 }) {
   const a = input.accelerator;
   const target = a.mode === 'update' ? a.arn : `new accelerator "${a.name}"`;
-  const amazonNote = a.ipAddresses.length === 1 ? ' (+ one address Global Accelerator assigns from Amazon\'s pool)' : '';
+  const amazonNote = a.ipAddresses.length === 1 ? " (+ one address Global Accelerator assigns from Amazon's pool)" : '';
   const ports = a.listener.portRanges.map((p) => (p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`)).join(',');
   return {
     title: `Advertise ${input.cidrs.join(', ')} from Global Accelerator and serve ${a.ipAddresses.join(', ')} (${input.migrationId})`,
     approvers: input.approvers,
     changes: [
-      ...input.cidrs.map((c) => ({ kind: 'advertise', target: c, from: input.rangeStates[c] ?? 'READY', to: 'advertised by AWS (AS16509) from Global Accelerator edge locations' })),
-      { kind: 'accelerator', target, from: input.baseline.found ? input.baseline.ipAddresses.join(', ') : 'does not exist', to: `${a.ipAddresses.join(', ')}${amazonNote}` },
-      ...(a.ensureRouting ? [{ kind: 'routing', target: `${a.listener.protocol} ${ports}`, from: 'as is', to: `endpoint group ${a.endpointGroup.region}: ${a.endpointGroup.endpoints.map((e) => e.albArn).join(', ')}` }] : []),
+      ...input.cidrs.map((c) => ({
+        kind: 'advertise',
+        target: c,
+        from: input.rangeStates[c] ?? 'READY',
+        to: 'advertised by AWS (AS16509) from Global Accelerator edge locations',
+      })),
+      {
+        kind: 'accelerator',
+        target,
+        from: input.baseline.found ? input.baseline.ipAddresses.join(', ') : 'does not exist',
+        to: `${a.ipAddresses.join(', ')}${amazonNote}`,
+      },
+      ...(a.ensureRouting
+        ? [
+            {
+              kind: 'routing',
+              target: `${a.listener.protocol} ${ports}`,
+              from: 'as is',
+              to: `endpoint group ${a.endpointGroup.region}: ${a.endpointGroup.endpoints.map((e) => e.albArn).join(', ')}`,
+            },
+          ]
+        : []),
     ],
     prerequisite: 'Whoever announces these prefixes today must stop before AWS starts: a prefix announced from two places may not reach AWS.',
     confirm: `whoever announces ${input.cidrs.join(', ')} today stops when AWS starts advertising them, right after this approval`,

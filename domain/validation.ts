@@ -20,42 +20,59 @@ export const Region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be a
 export const IpamId = z.string().regex(/^ipam-[0-9a-z]{8,32}$/, 'must be an IPAM id such as ipam-0123456789abcdef0');
 export const DistributionId = z.string().regex(/^E[A-Z0-9]{8,20}$/, 'must be a CloudFront distribution id such as E1A2B3C4D5E6F7');
 export const HostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABC');
-export const DnsName = z.string().max(253, 'must be at most 253 characters')
+export const DnsName = z
+  .string()
+  .max(253, 'must be at most 253 characters')
   .regex(/^(?=.{1,253}\.?$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i, 'must be a fully qualified DNS name');
 /**
  * An email address as the approval gate and the alarms use it (domain/email.ts): printable ASCII, or
  * an internationalised domain normalised to its ASCII form; never a control, format or look-alike
  * character. The value comes out normalised, so one mailbox has one spelling everywhere.
  */
-export const Email = z.string({ error: 'must be an email address' })
+export const Email = z
+  .string({ error: 'must be an email address' })
   .superRefine((text, ctx) => {
     const checked = checkEmail(text);
     if ('problem' in checked) ctx.addIssue({ code: 'custom', message: checked.problem });
   })
-  .overwrite((text) => { const checked = checkEmail(text); return 'address' in checked ? checked.address : text; });
-export const SecretRef = z.string().min(1).max(2048).regex(/^[A-Za-z0-9/_+=.@:-]+$/, 'must be a Secrets Manager secret name or ARN');
+  .overwrite((text) => {
+    const checked = checkEmail(text);
+    return 'address' in checked ? checked.address : text;
+  });
+export const SecretRef = z
+  .string()
+  .min(1)
+  .max(2048)
+  .regex(/^[A-Za-z0-9/_+=.@:-]+$/, 'must be a Secrets Manager secret name or ARN');
 
 /** A text field with a sensible size limit (an oversized value is a mistake, not data). */
 export const shortText = (max = 256) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** Authorization signed by a task, with the customer's key from Secrets Manager (BYOIP ranges and BYOASN alike). */
-export const SigningKeyAuthorizationSchema = z.object({
-  /** Secrets Manager secret holding the PEM private key; a task signs the message(s). */
-  signingKeySecretId: SecretRef,
-  /** Days until the signed messages expire. */
-  expiresInDays: z.number().int().min(1).max(365).default(30),
-}).strict();
+export const SigningKeyAuthorizationSchema = z
+  .object({
+    /** Secrets Manager secret holding the PEM private key; a task signs the message(s). */
+    signingKeySecretId: SecretRef,
+    /** Days until the signed messages expire. */
+    expiresInDays: z.number().int().min(1).max(365).default(30),
+  })
+  .strict();
 
 /** How the ranges' authorization messages are provided: signed already, or signed by a task with a key in Secrets Manager. */
-export const CidrAuthorizationSchema = z.union([
-  z.object({
-    /** One signed message per range. */
-    messages: z.array(z.object({ cidr: z.string(), message: shortText(512), signature: shortText(2048) }).strict()).min(1),
-    /** The X.509 certificate from the RDAP record; when given, signatures are verified before any AWS call. */
-    certificatePem: z.string().max(8192).optional(),
-  }).strict(),
-  SigningKeyAuthorizationSchema,
-], { error: 'must be either {messages: [...]} or {signingKeySecretId}' });
+export const CidrAuthorizationSchema = z.union(
+  [
+    z
+      .object({
+        /** One signed message per range. */
+        messages: z.array(z.object({ cidr: z.string(), message: shortText(512), signature: shortText(2048) }).strict()).min(1),
+        /** The X.509 certificate from the RDAP record; when given, signatures are verified before any AWS call. */
+        certificatePem: z.string().max(8192).optional(),
+      })
+      .strict(),
+    SigningKeyAuthorizationSchema,
+  ],
+  { error: 'must be either {messages: [...]} or {signingKeySecretId}' },
+);
 
 /** Parses a CIDR for a zod refinement; returns undefined and adds an issue when it is bad. */
 export function cidrIssue(text: string, ctx: z.RefinementCtx, path: (string | number)[]): Cidr | undefined {
@@ -88,13 +105,16 @@ export function checkAuthorization(
 ): void {
   try {
     const m = parseAuthorizationMessage(message, expect.kind, now);
-    if (m.account !== expect.account) ctx.addIssue({ code: 'custom', path: [...path, 'message'], message: `names account ${m.account}, but accountId is ${expect.account}` });
-    if (m.resource !== expect.resource) ctx.addIssue({ code: 'custom', path: [...path, 'message'], message: `names ${m.resource}, but it authorizes ${expect.resource}` });
+    if (m.account !== expect.account)
+      ctx.addIssue({ code: 'custom', path: [...path, 'message'], message: `names account ${m.account}, but accountId is ${expect.account}` });
+    if (m.resource !== expect.resource)
+      ctx.addIssue({ code: 'custom', path: [...path, 'message'], message: `names ${m.resource}, but it authorizes ${expect.resource}` });
   } catch (e) {
     ctx.addIssue({ code: 'custom', path: [...path, 'message'], message: (e as AuthorizationError).message });
   }
   try {
-    if (decodeSignature(signature).length < 128) ctx.addIssue({ code: 'custom', path: [...path, 'signature'], message: 'is too short for an RSA-2048 signature' });
+    if (decodeSignature(signature).length < 128)
+      ctx.addIssue({ code: 'custom', path: [...path, 'signature'], message: 'is too short for an RSA-2048 signature' });
   } catch (e) {
     ctx.addIssue({ code: 'custom', path: [...path, 'signature'], message: (e as Error).message });
   }
@@ -116,23 +136,36 @@ export const CloudFrontOriginPort = z.number().int().refine(isCloudFrontOriginPo
  * `cidrs`, and every one of `cidrs` lies inside one of them: an unrelated or wider block is refused.
  */
 export function topLevelCidrIssues(topLevel: string[], cidrs: string[], ctx: z.RefinementCtx, field = 'topLevelCidrs'): void {
-  const inner = cidrs.map((c) => { try { return parseCidr(c); } catch { return undefined; } });
+  const inner = cidrs.map((c) => {
+    try {
+      return parseCidr(c);
+    } catch {
+      return undefined;
+    }
+  });
   const top: Array<Cidr | undefined> = [];
   topLevel.forEach((text, i) => {
     const at = [field, i];
     const c = cidrIssue(text, ctx, at);
     top.push(c?.family === 4 ? c : undefined);
     if (!c) return;
-    if (c.family !== 4) { ctx.addIssue({ code: 'custom', path: at, message: `"${text}" is IPv6; this workflow brings IPv4` }); return; }
+    if (c.family !== 4) {
+      ctx.addIssue({ code: 'custom', path: at, message: `"${text}" is IPv6; this workflow brings IPv4` });
+      return;
+    }
     if (c.prefix > 24) ctx.addIssue({ code: 'custom', path: at, message: `"${text}" is longer than /24, the most specific prefix AWS accepts` });
     const why = nonPublicReason(c);
     if (why) ctx.addIssue({ code: 'custom', path: at, message: `"${text}" ${why}; only public address space can be brought to AWS` });
-    top.slice(0, i).forEach((other, k) => { if (other && overlaps(c, other)) ctx.addIssue({ code: 'custom', path: at, message: `overlaps ${field}[${k}]` }); });
-    if (!inner.some((x) => x && contains(c, x))) ctx.addIssue({ code: 'custom', path: at, message: `"${text}" covers none of cidrs; it must be the block the /24s were provisioned from` });
+    top.slice(0, i).forEach((other, k) => {
+      if (other && overlaps(c, other)) ctx.addIssue({ code: 'custom', path: at, message: `overlaps ${field}[${k}]` });
+    });
+    if (!inner.some((x) => x && contains(c, x)))
+      ctx.addIssue({ code: 'custom', path: at, message: `"${text}" covers none of cidrs; it must be the block the /24s were provisioned from` });
   });
   if (top.some((t) => t !== undefined)) {
     inner.forEach((c, i) => {
-      if (c && !top.some((t) => t && contains(t, c))) ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: `${cidrs[i]} is not inside any of ${field}` });
+      if (c && !top.some((t) => t && contains(t, c)))
+        ctx.addIssue({ code: 'custom', path: ['cidrs', i], message: `${cidrs[i]} is not inside any of ${field}` });
     });
   }
 }
@@ -147,7 +180,12 @@ export function validateInput<S extends z.ZodType>(schema: S, raw: unknown, what
 export function formatIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => {
-      const path = i.path.length ? `input.${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[')}` : 'input';
+      const path = i.path.length
+        ? `input.${i.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+            .join('.')
+            .replace(/\.\[/g, '[')}`
+        : 'input';
       const message = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}` : i.message;
       return `  - ${path}: ${message}`;
     })

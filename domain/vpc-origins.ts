@@ -33,70 +33,108 @@ export const MAX_ALIASES_PER_DISTRIBUTION = 100;
 export const MAX_TEAMS_PER_EXECUTION = 20;
 
 const TeamName = z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter');
-const RoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/, 'must be an IAM role ARN such as arn:aws:iam::444455556666:role/byoip-orchestrator-team-access');
-const AlbArn = z.string().regex(
-  /^arn:aws[a-z-]*:elasticloadbalancing:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:loadbalancer\/(app|net)\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/,
-  'must be an Application or Network Load Balancer ARN',
-);
+const RoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/,
+    'must be an IAM role ARN such as arn:aws:iam::444455556666:role/byoip-orchestrator-team-access',
+  );
+const AlbArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:loadbalancer\/(app|net)\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/,
+    'must be an Application or Network Load Balancer ARN',
+  );
 const VpcOriginName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, dashes or underscores');
 const HostName = DnsName.refine((h) => !h.startsWith('*'), 'must be one host name, not a wildcard');
 /** At most this many `*` in a team's path pattern: enough for "/api/(star)/v1/(star).json", few enough to read at a glance. */
 export const MAX_PATH_PATTERN_STARS = 4;
 /** CloudFront path patterns: case-sensitive, `*` and `?` wildcards, at most 255 characters. */
-const PathPattern = z.string().max(255, 'must be at most 255 characters')
+const PathPattern = z
+  .string()
+  .max(255, 'must be at most 255 characters')
   .regex(/^\/?[A-Za-z0-9_\-.*$/~"'@:+?&=!%]+$/, 'must be a CloudFront path pattern such as /team-a/*')
   .refine((p) => !['*', '/*'].includes(p), 'must not be /* (that is the default behaviour, shared by every team)')
   .refine((p) => starCount(p) <= MAX_PATH_PATTERN_STARS, `must have at most ${MAX_PATH_PATTERN_STARS} "*" wildcards`)
   .refine((p) => !p.includes('**'), 'must not repeat "*" ("**" matches what "*" matches)');
-const ProbePath = z.string().max(255, 'must be at most 255 characters (a concrete path of pathPattern)').regex(/^\/[A-Za-z0-9_\-./~%]*$/, 'must be a URL path such as /team-a/health (no wildcards or query)');
+const ProbePath = z
+  .string()
+  .max(255, 'must be at most 255 characters (a concrete path of pathPattern)')
+  .regex(/^\/[A-Za-z0-9_\-./~%]*$/, 'must be a URL path such as /team-a/health (no wildcards or query)');
 
-const LockSettings = z.object({
-  /** How long a writer may hold the distribution (update + deployment); others wait this long at most for a crashed one. */
-  leaseSeconds: z.number().int().min(900, 'must be at least 900 seconds (a deployment takes minutes)').max(86_400).default(3 * 3600),
-}).strict();
+const LockSettings = z
+  .object({
+    /** How long a writer may hold the distribution (update + deployment); others wait this long at most for a crashed one. */
+    leaseSeconds: z
+      .number()
+      .int()
+      .min(900, 'must be at least 900 seconds (a deployment takes minutes)')
+      .max(86_400)
+      .default(3 * 3600),
+  })
+  .strict();
 
-const Approval = z.object({
-  timeoutSeconds: z.number().int().min(300).max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)').default(7 * 86_400),
-}).strict();
+const Approval = z
+  .object({
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)')
+      .default(7 * 86_400),
+  })
+  .strict();
 
-const TeamShareInput = z.object({
-  /** Short team name: names the VPC origin, the share and the distribution origin. */
-  name: TeamName,
-  /** The team's account: owns the ALB and the VPC origin, and shares it. */
-  accountId: AccountId,
-  /** The role tasks assume in the team's account. */
-  roleArn: RoleArn,
-  /** The team's internal ALB (HTTPS listener; its rules match the team's Host header). */
-  albArn: AlbArn,
-  /** The ALB's private DNS name (the origin's DomainName). */
-  albDnsName: DnsName,
-  /** The team's public host, e.g. team-a.example.com. */
-  host: HostName,
-  hostedZoneId: HostedZoneId,
-  /** The path the distribution routes to this team, e.g. /team-a/*. */
-  pathPattern: PathPattern,
-  /** Path probed to verify isolation; must match pathPattern. Default: pathPattern with "*" → "health". */
-  probePath: ProbePath.optional(),
-  vpcOriginName: VpcOriginName.optional(),
-  /** The port CloudFront connects to on the team's load balancer. */
-  httpsPort: CloudFrontOriginPort.default(443),
-}).strict();
+const TeamShareInput = z
+  .object({
+    /** Short team name: names the VPC origin, the share and the distribution origin. */
+    name: TeamName,
+    /** The team's account: owns the ALB and the VPC origin, and shares it. */
+    accountId: AccountId,
+    /** The role tasks assume in the team's account. */
+    roleArn: RoleArn,
+    /** The team's internal ALB (HTTPS listener; its rules match the team's Host header). */
+    albArn: AlbArn,
+    /** The ALB's private DNS name (the origin's DomainName). */
+    albDnsName: DnsName,
+    /** The team's public host, e.g. team-a.example.com. */
+    host: HostName,
+    hostedZoneId: HostedZoneId,
+    /** The path the distribution routes to this team, e.g. /team-a/*. */
+    pathPattern: PathPattern,
+    /** Path probed to verify isolation; must match pathPattern. Default: pathPattern with "*" → "health". */
+    probePath: ProbePath.optional(),
+    vpcOriginName: VpcOriginName.optional(),
+    /** The port CloudFront connects to on the team's load balancer. */
+    httpsPort: CloudFrontOriginPort.default(443),
+  })
+  .strict();
 
-export const VpcOriginShareInputSchema = z.object({
-  migrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes').optional(),
-  /** The networking account: owns the distribution and DNS, accepts the shares. Tasks run here. */
-  networkingAccountId: AccountId,
-  /** The one shared distribution every team is added to. */
-  distributionId: DistributionId,
-  teams: z.array(TeamShareInput).min(1, 'needs at least one team')
-    .max(MAX_TEAMS_PER_EXECUTION, `at most ${MAX_TEAMS_PER_EXECUTION} teams per execution (Step Functions' history and state quotas); start further executions for more teams: they share the distribution update`),
-  /** How long the writer that got the distribution lock waits for more ready additions before updating. */
-  coalesceSeconds: z.number().int().min(0).max(900).default(60),
-  lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
-  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-  approvers: z.array(Email).max(20).default([]),
-  approval: Approval.default({ timeoutSeconds: 7 * 86_400 }),
-}).strict();
+export const VpcOriginShareInputSchema = z
+  .object({
+    migrationId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes')
+      .optional(),
+    /** The networking account: owns the distribution and DNS, accepts the shares. Tasks run here. */
+    networkingAccountId: AccountId,
+    /** The one shared distribution every team is added to. */
+    distributionId: DistributionId,
+    teams: z
+      .array(TeamShareInput)
+      .min(1, 'needs at least one team')
+      .max(
+        MAX_TEAMS_PER_EXECUTION,
+        `at most ${MAX_TEAMS_PER_EXECUTION} teams per execution (Step Functions' history and state quotas); start further executions for more teams: they share the distribution update`,
+      ),
+    /** How long the writer that got the distribution lock waits for more ready additions before updating. */
+    coalesceSeconds: z.number().int().min(0).max(900).default(60),
+    lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
+    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+    approvers: z.array(Email).max(20).default([]),
+    approval: Approval.default({ timeoutSeconds: 7 * 86_400 }),
+  })
+  .strict();
 
 export type VpcOriginShareInput = z.infer<typeof VpcOriginShareInputSchema>;
 
@@ -176,7 +214,9 @@ const bareHost = (h: string) => h.toLowerCase().replace(/\.$/, '');
  * Cross-field rules run even when a field failed to parse (so every mistake is named at once); they
  * look only at teams whose fields are strings.
  */
-const whenTeamsPresent = { when: (p: { value: unknown }) => typeof p.value === 'object' && p.value !== null && Array.isArray((p.value as { teams?: unknown }).teams) };
+const whenTeamsPresent = {
+  when: (p: { value: unknown }) => typeof p.value === 'object' && p.value !== null && Array.isArray((p.value as { teams?: unknown }).teams),
+};
 const str = (v: unknown): v is string => typeof v === 'string';
 function teamsOf<T>(input: { teams: T[] }): Array<[T, number]> {
   return input.teams.map((t, i) => [t, i] as [T, number]).filter(([t]) => typeof t === 'object' && t !== null);
@@ -188,12 +228,19 @@ function shareCrossCheck(input: VpcOriginShareInput, ctx: z.RefinementCtx): void
     if (![t.name, t.accountId, t.roleArn, t.albArn, t.host, t.pathPattern].every(str)) continue;
     const at = (field: string) => ['teams', i, field];
     if (t.accountId === input.networkingAccountId) {
-      ctx.addIssue({ code: 'custom', path: at('accountId'), message: 'is the networking account; this workflow shares VPC origins from team accounts (same-account origins need no RAM share)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: at('accountId'),
+        message: 'is the networking account; this workflow shares VPC origins from team accounts (same-account origins need no RAM share)',
+      });
     }
-    if (accountOfArn(t.roleArn) && accountOfArn(t.roleArn) !== t.accountId) ctx.addIssue({ code: 'custom', path: at('roleArn'), message: `is in account ${accountOfArn(t.roleArn)}, but accountId is ${t.accountId}` });
-    if (accountOfArn(t.albArn) && accountOfArn(t.albArn) !== t.accountId) ctx.addIssue({ code: 'custom', path: at('albArn'), message: `is in account ${accountOfArn(t.albArn)}, but accountId is ${t.accountId}` });
+    if (accountOfArn(t.roleArn) && accountOfArn(t.roleArn) !== t.accountId)
+      ctx.addIssue({ code: 'custom', path: at('roleArn'), message: `is in account ${accountOfArn(t.roleArn)}, but accountId is ${t.accountId}` });
+    if (accountOfArn(t.albArn) && accountOfArn(t.albArn) !== t.accountId)
+      ctx.addIssue({ code: 'custom', path: at('albArn'), message: `is in account ${accountOfArn(t.albArn)}, but accountId is ${t.accountId}` });
     const probe = t.probePath ?? defaultProbePath(t.pathPattern);
-    if (t.probePath && !pathMatches(t.pathPattern, probe)) ctx.addIssue({ code: 'custom', path: at('probePath'), message: `${probe} does not match pathPattern ${t.pathPattern}` });
+    if (t.probePath && !pathMatches(t.pathPattern, probe))
+      ctx.addIssue({ code: 'custom', path: at('probePath'), message: `${probe} does not match pathPattern ${t.pathPattern}` });
     const checks: Array<[keyof typeof seen, string, string]> = [
       ['name', t.name, 'name'],
       ['host', bareHost(t.host), 'host'],
@@ -211,7 +258,8 @@ function shareCrossCheck(input: VpcOriginShareInput, ctx: z.RefinementCtx): void
   for (const [t, i] of patterned) {
     const probe = str(t.probePath) ? t.probePath : defaultProbePath(t.pathPattern);
     for (const [o, j] of patterned) {
-      if (j < i && pathMatches(o.pathPattern, probe)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'pathPattern'], message: `${probe} is already caught by teams[${j}].pathPattern ${o.pathPattern}` });
+      if (j < i && pathMatches(o.pathPattern, probe))
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'pathPattern'], message: `${probe} is already caught by teams[${j}].pathPattern ${o.pathPattern}` });
     }
   }
 }
@@ -222,19 +270,19 @@ export function planVpcOriginShare(raw: unknown): VpcOriginSharePlan {
   if (!result.success) throw inputInvalid(`vpc-origin-share input is invalid:\n${formatIssues(result.error)}`, { issues: result.error.issues.length });
   const input = result.data;
   const teams: TeamPlan[] = input.teams.map((t) => ({
-      name: t.name,
-      accountId: t.accountId,
-      roleArn: t.roleArn,
-      albArn: t.albArn,
-      albDnsName: bareHost(t.albDnsName),
-      host: bareHost(t.host),
-      hostedZoneId: t.hostedZoneId,
-      pathPattern: t.pathPattern.startsWith('/') ? t.pathPattern : `/${t.pathPattern}`,
-      probePath: t.probePath ?? defaultProbePath(t.pathPattern),
-      vpcOriginName: t.vpcOriginName ?? defaultVpcOriginName(t.name),
-      shareName: shareNameFor(t.name),
-      originId: originIdFor(t.name),
-      httpsPort: t.httpsPort,
+    name: t.name,
+    accountId: t.accountId,
+    roleArn: t.roleArn,
+    albArn: t.albArn,
+    albDnsName: bareHost(t.albDnsName),
+    host: bareHost(t.host),
+    hostedZoneId: t.hostedZoneId,
+    pathPattern: t.pathPattern.startsWith('/') ? t.pathPattern : `/${t.pathPattern}`,
+    probePath: t.probePath ?? defaultProbePath(t.pathPattern),
+    vpcOriginName: t.vpcOriginName ?? defaultVpcOriginName(t.name),
+    shareName: shareNameFor(t.name),
+    originId: originIdFor(t.name),
+    httpsPort: t.httpsPort,
   }));
   return {
     migrationId: input.migrationId ?? `vpc-origins-${TAG_SAFE(input.distributionId)}`,
@@ -251,31 +299,43 @@ export function planVpcOriginShare(raw: unknown): VpcOriginSharePlan {
   };
 }
 
-const TeamTeardownInput = z.object({
-  name: TeamName,
-  accountId: AccountId,
-  roleArn: RoleArn,
-  /** The team's ALB: finds its VPC origin when vpcOriginName is not given. */
-  albArn: AlbArn.optional(),
-  vpcOriginName: VpcOriginName.optional(),
-  /** The team's host: its alias is removed from the distribution. Omit to leave aliases alone. */
-  host: HostName.optional(),
-}).strict();
+const TeamTeardownInput = z
+  .object({
+    name: TeamName,
+    accountId: AccountId,
+    roleArn: RoleArn,
+    /** The team's ALB: finds its VPC origin when vpcOriginName is not given. */
+    albArn: AlbArn.optional(),
+    vpcOriginName: VpcOriginName.optional(),
+    /** The team's host: its alias is removed from the distribution. Omit to leave aliases alone. */
+    host: HostName.optional(),
+  })
+  .strict();
 
-export const VpcOriginTeardownInputSchema = z.object({
-  migrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes').optional(),
-  networkingAccountId: AccountId,
-  distributionId: DistributionId,
-  /** detach: remove these teams' origins, behaviours and aliases; disable: also disable the distribution (retiring it). */
-  distributionAction: z.enum(['detach', 'disable'], { error: 'must be "detach" or "disable"' }).default('detach'),
-  teams: z.array(TeamTeardownInput).min(1, 'needs at least one team')
-    .max(MAX_TEAMS_PER_EXECUTION, `at most ${MAX_TEAMS_PER_EXECUTION} teams per execution (each polls its VPC origin's deletion for up to 3 h: Step Functions' history quota); start further executions for more teams`),
-  lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
-  /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-  approvers: z.array(Email).max(20).default([]),
-  /** A gate stands before "disable", and before "detach" when aliases go. */
-  approval: Approval.default({ timeoutSeconds: 7 * 86_400 }),
-}).strict();
+export const VpcOriginTeardownInputSchema = z
+  .object({
+    migrationId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes')
+      .optional(),
+    networkingAccountId: AccountId,
+    distributionId: DistributionId,
+    /** detach: remove these teams' origins, behaviours and aliases; disable: also disable the distribution (retiring it). */
+    distributionAction: z.enum(['detach', 'disable'], { error: 'must be "detach" or "disable"' }).default('detach'),
+    teams: z
+      .array(TeamTeardownInput)
+      .min(1, 'needs at least one team')
+      .max(
+        MAX_TEAMS_PER_EXECUTION,
+        `at most ${MAX_TEAMS_PER_EXECUTION} teams per execution (each polls its VPC origin's deletion for up to 3 h: Step Functions' history quota); start further executions for more teams`,
+      ),
+    lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
+    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
+    approvers: z.array(Email).max(20).default([]),
+    /** A gate stands before "disable", and before "detach" when aliases go. */
+    approval: Approval.default({ timeoutSeconds: 7 * 86_400 }),
+  })
+  .strict();
 
 export interface TeamTeardownPlan {
   name: string;
@@ -305,9 +365,12 @@ export function planVpcOriginTeardown(raw: unknown): VpcOriginTeardownPlan {
     const names = new Map<string, number>();
     for (const [t, i] of teamsOf(input)) {
       if (![t.name, t.accountId, t.roleArn].every(str)) continue;
-      if (t.accountId === input.networkingAccountId) ctx.addIssue({ code: 'custom', path: ['teams', i, 'accountId'], message: 'is the networking account; team VPC origins live in team accounts' });
-      if (accountOfArn(t.roleArn) && accountOfArn(t.roleArn) !== t.accountId) ctx.addIssue({ code: 'custom', path: ['teams', i, 'roleArn'], message: `is in account ${accountOfArn(t.roleArn)}, but accountId is ${t.accountId}` });
-      if (str(t.albArn) && accountOfArn(t.albArn) !== t.accountId) ctx.addIssue({ code: 'custom', path: ['teams', i, 'albArn'], message: `is in account ${accountOfArn(t.albArn)}, but accountId is ${t.accountId}` });
+      if (t.accountId === input.networkingAccountId)
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'accountId'], message: 'is the networking account; team VPC origins live in team accounts' });
+      if (accountOfArn(t.roleArn) && accountOfArn(t.roleArn) !== t.accountId)
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'roleArn'], message: `is in account ${accountOfArn(t.roleArn)}, but accountId is ${t.accountId}` });
+      if (str(t.albArn) && accountOfArn(t.albArn) !== t.accountId)
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'albArn'], message: `is in account ${accountOfArn(t.albArn)}, but accountId is ${t.accountId}` });
       const first = names.get(t.name);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['teams', i, 'name'], message: `repeats teams[${first}].name` });
       names.set(t.name, i);
@@ -323,8 +386,12 @@ export function planVpcOriginTeardown(raw: unknown): VpcOriginTeardownPlan {
     distributionAction: input.distributionAction,
     disable: input.distributionAction === 'disable',
     teams: input.teams.map((t) => ({
-      name: t.name, accountId: t.accountId, roleArn: t.roleArn, albArn: t.albArn ?? null,
-      vpcOriginName: t.vpcOriginName ?? defaultVpcOriginName(t.name), host: t.host ? bareHost(t.host) : null,
+      name: t.name,
+      accountId: t.accountId,
+      roleArn: t.roleArn,
+      albArn: t.albArn ?? null,
+      vpcOriginName: t.vpcOriginName ?? defaultVpcOriginName(t.name),
+      host: t.host ? bareHost(t.host) : null,
     })),
     lock: input.lock,
     lockResource: leaseName.distribution(input.distributionId),
@@ -423,7 +490,10 @@ export function addTeams(config: DistributionConfig, additions: readonly TeamAdd
   for (const a of additions) {
     const sameOrigin = origins.find((o) => o.Id === a.originId);
     if (sameOrigin && sameOrigin.VpcOriginConfig?.VpcOriginId !== a.vpcOriginId) {
-      rejected.push({ team: a.team, reason: `origin ${a.originId} already exists and points at ${sameOrigin.VpcOriginConfig?.VpcOriginId ?? sameOrigin.DomainName}` });
+      rejected.push({
+        team: a.team,
+        reason: `origin ${a.originId} already exists and points at ${sameOrigin.VpcOriginConfig?.VpcOriginId ?? sameOrigin.DomainName}`,
+      });
       continue;
     }
     const samePath = behaviors.find((b) => b.PathPattern === a.pathPattern);
@@ -436,7 +506,10 @@ export function addTeams(config: DistributionConfig, additions: readonly TeamAdd
       continue;
     }
     if (!samePath && behaviors.length + 1 > MAX_CACHE_BEHAVIORS_PER_DISTRIBUTION) {
-      rejected.push({ team: a.team, reason: `the distribution already has ${behaviors.length} cache behaviours (quota ${MAX_CACHE_BEHAVIORS_PER_DISTRIBUTION})` });
+      rejected.push({
+        team: a.team,
+        reason: `the distribution already has ${behaviors.length} cache behaviours (quota ${MAX_CACHE_BEHAVIORS_PER_DISTRIBUTION})`,
+      });
       continue;
     }
     const needsAlias = !hostCovered(aliases, a.host);
@@ -462,7 +535,12 @@ export function addTeams(config: DistributionConfig, additions: readonly TeamAdd
     present.push(a.team);
   }
   const next = changed
-    ? { ...config, Origins: withItems(config.Origins, origins), CacheBehaviors: withItems(config.CacheBehaviors, behaviors), Aliases: withItems(config.Aliases, aliases) }
+    ? {
+        ...config,
+        Origins: withItems(config.Origins, origins),
+        CacheBehaviors: withItems(config.CacheBehaviors, behaviors),
+        Aliases: withItems(config.Aliases, aliases),
+      }
     : config;
   return { config: next, changed, present, rejected, addedAliases };
 }
@@ -496,13 +574,20 @@ export function removeTeams(config: DistributionConfig, removals: readonly TeamR
   }
   const origins = items(config.Origins).filter((o) => !dropIds.has(o.Id));
   const behaviors = items(config.CacheBehaviors).filter((b) => !dropIds.has(b.TargetOriginId));
-  const removedBehaviors = items(config.CacheBehaviors).filter((b) => dropIds.has(b.TargetOriginId)).map((b) => b.PathPattern as string);
+  const removedBehaviors = items(config.CacheBehaviors)
+    .filter((b) => dropIds.has(b.TargetOriginId))
+    .map((b) => b.PathPattern as string);
   const removeAliases = new Set(removals.flatMap((r) => r.aliases.map(bareHost)));
   const aliases = items<string>(config.Aliases).filter((a) => !removeAliases.has(bareHost(a)));
   const removedAliases = items<string>(config.Aliases).filter((a) => removeAliases.has(bareHost(a)));
   const changed = dropIds.size > 0 || removedAliases.length > 0;
   const next = changed
-    ? { ...config, Origins: withItems(config.Origins, origins), CacheBehaviors: withItems(config.CacheBehaviors, behaviors), Aliases: withItems(config.Aliases, aliases) }
+    ? {
+        ...config,
+        Origins: withItems(config.Origins, origins),
+        CacheBehaviors: withItems(config.CacheBehaviors, behaviors),
+        Aliases: withItems(config.Aliases, aliases),
+      }
     : config;
   return { config: next, changed, removedOrigins: [...dropIds], removedBehaviors, removedAliases, blocked };
 }

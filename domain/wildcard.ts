@@ -38,7 +38,10 @@ export function wildcardMatch(pattern: string, text: string, opts: WildcardOptio
     if (piece.length === 0) continue;
     let found = -1;
     for (let at = cursor; at + piece.length <= end; at++) {
-      if (matchesAt(piece, at)) { found = at; break; }
+      if (matchesAt(piece, at)) {
+        found = at;
+        break;
+      }
     }
     if (found < 0) return false;
     cursor = found + piece.length;

@@ -32,9 +32,21 @@ export function addExecutionAlarms(scope: Construct, name: string, sm: sfn.State
   const make = (id: string, metric: cloudwatch.IMetric, description: string) => alarmOnAny(scope, `${name}-${id}`, topic, metric, description);
   const period = Duration.minutes(5);
   return [
-    make('failed', sm.metricFailed({ period, statistic: 'Sum' }), `${name}: an execution FAILED (it compensated, or says CompensationIncomplete). Open the execution; docs/runbook.md.`),
-    make('timed-out', sm.metricTimedOut({ period, statistic: 'Sum' }), `${name}: an execution TIMED OUT. Check what it was waiting for; nothing was undone by the timeout itself.`),
-    make('aborted', sm.metricAborted({ period, statistic: 'Sum' }), `${name}: an execution was ABORTED (stopped by hand). Its intents were not compensated; run the matching teardown.`),
+    make(
+      'failed',
+      sm.metricFailed({ period, statistic: 'Sum' }),
+      `${name}: an execution FAILED (it compensated, or says CompensationIncomplete). Open the execution; docs/runbook.md.`,
+    ),
+    make(
+      'timed-out',
+      sm.metricTimedOut({ period, statistic: 'Sum' }),
+      `${name}: an execution TIMED OUT. Check what it was waiting for; nothing was undone by the timeout itself.`,
+    ),
+    make(
+      'aborted',
+      sm.metricAborted({ period, statistic: 'Sum' }),
+      `${name}: an execution was ABORTED (stopped by hand). Its intents were not compensated; run the matching teardown.`,
+    ),
   ];
 }
 
@@ -50,8 +62,13 @@ export function addApprovalExpiryAlarm(scope: Construct, taskLogs: logs.ILogGrou
     metricName: 'ApprovalExpiries',
     metricValue: '1',
   });
-  return alarmOnAny(scope, 'approval-expired', topic, expiries.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
-    'An approval or an operator decision expired unanswered. An approval\'s execution took the rejection path (onboard-cloudfront-byoip and static-ip-byoip park: what was provisioned stays, the rest is undone; the others undo everything). An operator decision\'s execution ended HeldForOperator with nothing undone and its leases released: decide by hand, then re-run or run the teardown (docs/runbook.md "Operator decisions"). `byoip approvals` lists the open ones (docs/approvals.md).');
+  return alarmOnAny(
+    scope,
+    'approval-expired',
+    topic,
+    expiries.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+    'An approval or an operator decision expired unanswered. An approval\'s execution took the rejection path (onboard-cloudfront-byoip and static-ip-byoip park: what was provisioned stays, the rest is undone; the others undo everything). An operator decision\'s execution ended HeldForOperator with nothing undone and its leases released: decide by hand, then re-run or run the teardown (docs/runbook.md "Operator decisions"). `byoip approvals` lists the open ones (docs/approvals.md).',
+  );
 }
 
 /**
@@ -66,8 +83,13 @@ export function addOperatorDecisionAlarm(scope: Construct, taskLogs: logs.ILogGr
     metricName: 'OperatorDecisions',
     metricValue: '1',
   });
-  return alarmOnAny(scope, 'operator-decision', topic, requests.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
-    'A step failed after the point of no return: the execution waits for an operator decision (forward, back or stop) and undoes nothing meanwhile. `byoip approvals` lists it; docs/runbook.md "Operator decisions".');
+  return alarmOnAny(
+    scope,
+    'operator-decision',
+    topic,
+    requests.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+    'A step failed after the point of no return: the execution waits for an operator decision (forward, back or stop) and undoes nothing meanwhile. `byoip approvals` lists it; docs/runbook.md "Operator decisions".',
+  );
 }
 
 export interface OperationalAlarmProps {
@@ -89,13 +111,29 @@ export function addOperationalAlarms(scope: Construct, p: OperationalAlarmProps)
   const period = Duration.minutes(5);
   const make = (id: string, metric: cloudwatch.IMetric, description: string) => alarmOnAny(scope, id, p.topic, metric, description);
   return [
-    make('trigger-dead-letters', p.triggerDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      'An operator event did not start its workflow (StartWorkflow failed after retries); the event waits in the trigger dead-letter queue for 14 days. Read it, fix the cause, send the event again.'),
-    ...(p.ipSpaceChangedStarter ? [make('ip-space-changed-errors', p.ipSpaceChangedStarter.metricErrors({ period, statistic: 'Sum' }),
-      'The AmazonIpSpaceChanged subscriber failed: origin-ranges-sync was not started for a change of AWS\'s IP ranges. The daily run catches up within a day; start it by hand to apply the change now (docs/origin-lockdown.md).')] : []),
-    make('approval-page-errors', p.approvalPage.metricServerError({ period, statistic: 'Sum' }),
-      'The approval page answered with a server error: approvers may be unable to decide. Check the ApprovalPage function\'s logs; `byoip approvals` decides from the CLI meanwhile (docs/approvals.md).'),
-    make('approval-page-function-errors', p.approvalPageFunction.metricErrors({ period, statistic: 'Sum' }),
-      'The ApprovalPage function failed. Check its logs in /aws/lambda/byoip-orchestrator-tasks; `byoip approvals` decides from the CLI meanwhile (docs/approvals.md).'),
+    make(
+      'trigger-dead-letters',
+      p.triggerDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      'An operator event did not start its workflow (StartWorkflow failed after retries); the event waits in the trigger dead-letter queue for 14 days. Read it, fix the cause, send the event again.',
+    ),
+    ...(p.ipSpaceChangedStarter
+      ? [
+          make(
+            'ip-space-changed-errors',
+            p.ipSpaceChangedStarter.metricErrors({ period, statistic: 'Sum' }),
+            "The AmazonIpSpaceChanged subscriber failed: origin-ranges-sync was not started for a change of AWS's IP ranges. The daily run catches up within a day; start it by hand to apply the change now (docs/origin-lockdown.md).",
+          ),
+        ]
+      : []),
+    make(
+      'approval-page-errors',
+      p.approvalPage.metricServerError({ period, statistic: 'Sum' }),
+      "The approval page answered with a server error: approvers may be unable to decide. Check the ApprovalPage function's logs; `byoip approvals` decides from the CLI meanwhile (docs/approvals.md).",
+    ),
+    make(
+      'approval-page-function-errors',
+      p.approvalPageFunction.metricErrors({ period, statistic: 'Sum' }),
+      'The ApprovalPage function failed. Check its logs in /aws/lambda/byoip-orchestrator-tasks; `byoip approvals` decides from the CLI meanwhile (docs/approvals.md).',
+    ),
   ];
 }

@@ -52,14 +52,16 @@ export class ApprovalGate extends Construct {
     const key = new kms.Key(this, 'TopicKey', { description: 'Encrypts the byoip-orchestrator approval emails at rest in SNS', enableKeyRotation: true });
     this.topic = new sns.Topic(this, 'Topic', { topicName: APPROVAL_TOPIC_NAME, displayName: 'BYOIP approvals', masterKey: key, enforceSSL: true });
     for (const email of props.approvers) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email, {
-        filterPolicy: { approver: sns.SubscriptionFilter.stringFilter({ allowlist: [email.toLowerCase()] }) },
-      }));
+      this.topic.addSubscription(
+        new subscriptions.EmailSubscription(email, {
+          filterPolicy: { approver: sns.SubscriptionFilter.stringFilter({ allowlist: [email.toLowerCase()] }) },
+        }),
+      );
     }
 
     this.linkKey = new secretsmanager.Secret(this, 'LinkKey', {
       secretName: APPROVAL_KEY_SECRET_NAME,
-      description: 'HMAC key that signs approval links and the approval page\'s anti-forgery values; rotating it invalidates open links',
+      description: "HMAC key that signs approval links and the approval page's anti-forgery values; rotating it invalidates open links",
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
 
@@ -80,10 +82,18 @@ export class ApprovalGate extends Construct {
         tracingEnabled: true,
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
         // The resource path, not the request URL: the query string holds the link's signature.
-        accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify({
-          requestId: f.contextRequestId(), ip: f.contextIdentitySourceIp(), time: f.contextRequestTime(), method: f.contextHttpMethod(),
-          resource: f.contextResourcePath(), status: f.contextStatus(), bytes: f.contextResponseLength(), userAgent: f.contextIdentityUserAgent(),
-        })),
+        accessLogFormat: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: f.contextRequestId(),
+            ip: f.contextIdentitySourceIp(),
+            time: f.contextRequestTime(),
+            method: f.contextHttpMethod(),
+            resource: f.contextResourcePath(),
+            status: f.contextStatus(),
+            bytes: f.contextResponseLength(),
+            userAgent: f.contextIdentityUserAgent(),
+          }),
+        ),
       },
     });
     const page = fn('ApprovalPage');
@@ -93,7 +103,10 @@ export class ApprovalGate extends Construct {
     const validator = this.api.addRequestValidator('Validator', { requestValidatorName: 'path-parameters', validateRequestParameters: true });
     const poolArn = props.approvalPage?.cognitoUserPoolArn;
     const authorizer = poolArn
-      ? new apigw.CognitoUserPoolsAuthorizer(this, 'SignIn', { cognitoUserPools: [cognito.UserPool.fromUserPoolArn(this, 'Approvers', poolArn)], authorizerName: 'byoip-approvers' })
+      ? new apigw.CognitoUserPoolsAuthorizer(this, 'SignIn', {
+          cognitoUserPools: [cognito.UserPool.fromUserPoolArn(this, 'Approvers', poolArn)],
+          authorizerName: 'byoip-approvers',
+        })
       : undefined;
     for (const method of ['GET', 'HEAD', 'POST']) {
       approval.addMethod(method, integration, {
@@ -121,12 +134,14 @@ export class ApprovalGate extends Construct {
     // sns:Publish and secretsmanager:GetSecretValue come with each task's role (task-permissions.ts, scoped in
     // iam-scopes.ts); SNS's use of the topic key on the publishers' behalf is granted in the key policy.
     for (const name of PUBLISHERS) {
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: `Publish${name}`,
-        principals: [fn(name).role!],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-      }));
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `Publish${name}`,
+          principals: [fn(name).role!],
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          resources: ['*'],
+        }),
+      );
     }
     acknowledgeApprovalGate(this);
   }

@@ -11,14 +11,22 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 
-interface BuildRecord { settings: string; inputs: string[]; digest: string; output: string }
+interface BuildRecord {
+  settings: string;
+  inputs: string[];
+  digest: string;
+  output: string;
+}
 
 const recordFile = (name: string) => join(tmpdir(), `byoip-${name}.json`);
 
 /** The files (paths relative to the repository) by content. */
 function digestOf(inputs: string[]): string {
   const h = createHash('sha256');
-  for (const f of inputs) h.update(f).update('\0').update(readFileSync(join(ROOT, f)));
+  for (const f of inputs)
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(join(ROOT, f)));
   return h.digest('hex');
 }
 

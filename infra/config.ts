@@ -24,11 +24,13 @@ export function loadConfig(raw: unknown): OrchestratorConfig {
   const unknown = (config.workflows ?? []).filter((w) => !workflows.some((x) => x.name === w));
   const problems = [
     ...unknown.map((w) => `byoip.workflows: there is no workflow "${w}" (${workflows.map((x) => x.name).join(', ')})`),
-    ...deployableProblems(config, deployedWorkflows(config).map((w) => w.name)),
+    ...deployableProblems(
+      config,
+      deployedWorkflows(config).map((w) => w.name),
+    ),
   ];
   if (problems.length) throw new Error(`invalid "byoip" context in cdk.json:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return config;
 }
-
 
 export { TEAM_ACCOUNT_WORKFLOWS };

@@ -49,7 +49,9 @@ export function deploymentEnvFor(task: TaskName, config: DeploymentConfig): stri
   if (!fields) return undefined;
   const env = JSON.stringify(Object.fromEntries(fields.filter((f) => config[f] !== undefined).map((f) => [f, config[f]])));
   if (Buffer.byteLength(env) > MAX_DEPLOYMENT_ENV_BYTES) {
-    throw new Error(`byoip.${fields.join(' + byoip.')} is ${Buffer.byteLength(env)} bytes as JSON for ${task}; a function's environment holds 4 KB, so keep it under ${MAX_DEPLOYMENT_ENV_BYTES} (fewer attachTo interfaces, fewer syncs or approvers per deployment)`);
+    throw new Error(
+      `byoip.${fields.join(' + byoip.')} is ${Buffer.byteLength(env)} bytes as JSON for ${task}; a function's environment holds 4 KB, so keep it under ${MAX_DEPLOYMENT_ENV_BYTES} (fewer attachTo interfaces, fewer syncs or approvers per deployment)`,
+    );
   }
   return env;
 }

@@ -26,9 +26,16 @@ const IAM_PREFIX: Record<string, string> = {
 
 /** lib-dynamodb's DocumentClient commands and the DynamoDB operations they send. */
 const DOCUMENT_CLIENT: Record<string, string> = {
-  GetCommand: 'GetItem', PutCommand: 'PutItem', UpdateCommand: 'UpdateItem', DeleteCommand: 'DeleteItem', QueryCommand: 'Query',
-  ScanCommand: 'Scan', TransactWriteCommand: 'TransactWriteItems', TransactGetCommand: 'TransactGetItems',
-  BatchWriteCommand: 'BatchWriteItem', BatchGetCommand: 'BatchGetItem',
+  GetCommand: 'GetItem',
+  PutCommand: 'PutItem',
+  UpdateCommand: 'UpdateItem',
+  DeleteCommand: 'DeleteItem',
+  QueryCommand: 'Query',
+  ScanCommand: 'Scan',
+  TransactWriteCommand: 'TransactWriteItems',
+  TransactGetCommand: 'TransactGetItems',
+  BatchWriteCommand: 'BatchWriteItem',
+  BatchGetCommand: 'BatchGetItem',
 };
 
 /**
@@ -46,7 +53,11 @@ export const IAM_ACTION_OF_OPERATION: Record<string, string> = {
 
 /** A transaction item's kind and the IAM action that authorizes it. */
 export const TRANSACTION_ITEMS: Record<string, string> = {
-  Put: 'dynamodb:PutItem', Update: 'dynamodb:UpdateItem', Delete: 'dynamodb:DeleteItem', ConditionCheck: 'dynamodb:ConditionCheckItem', Get: 'dynamodb:GetItem',
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+  Get: 'dynamodb:GetItem',
 };
 const TRANSACTIONS = new Set(['dynamodb:TransactWriteItems', 'dynamodb:TransactGetItems']);
 
@@ -80,9 +91,8 @@ function literalShape(arg: ts.Expression | undefined): Record<string, unknown> |
   for (const p of arg.properties) {
     if (p.name === undefined || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
     const value = ts.isPropertyAssignment(p) ? p.initializer : undefined;
-    shape[p.name.text] = value && ts.isArrayLiteralExpression(value)
-      ? value.elements.map((e) => (ts.isObjectLiteralExpression(e) ? literalShape(e) : { '?': true }))
-      : true;
+    shape[p.name.text] =
+      value && ts.isArrayLiteralExpression(value) ? value.elements.map((e) => (ts.isObjectLiteralExpression(e) ? literalShape(e) : { '?': true })) : true;
   }
   return shape;
 }
@@ -93,7 +103,9 @@ function packageOf(fileName: string): string | undefined {
 }
 
 function hasProperty(arg: ts.Expression | undefined, names: string[]): boolean {
-  return !!arg && ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && names.includes(p.name.text));
+  return (
+    !!arg && ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && names.includes(p.name.text))
+  );
 }
 
 type SymbolOf = (n: ts.Node) => ts.Symbol | undefined;
@@ -112,8 +124,15 @@ function walkHandlers(root: string, entries: Record<string, string>, onNode: (ta
     cachedProgram = {
       key,
       program: ts.createProgram(files, {
-        target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
-        strict: true, esModuleInterop: true, skipLibCheck: true, resolveJsonModule: true, noEmit: true, types: [],
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.CommonJS,
+        moduleResolution: ts.ModuleResolutionKind.Node10,
+        strict: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        resolveJsonModule: true,
+        noEmit: true,
+        types: [],
       }),
     };
   }
@@ -157,7 +176,7 @@ export function deriveTaskActions(root: string, entries: Record<string, string>)
       if (pkg && name.endsWith('Command')) {
         const arg = node.arguments?.[0];
         const prefix = pkg === '@aws-sdk/lib-dynamodb' ? 'dynamodb' : IAM_PREFIX[pkg];
-        const operation = pkg === '@aws-sdk/lib-dynamodb' ? DOCUMENT_CLIENT[name] ?? name.replace(/Command$/, '') : name.replace(/Command$/, '');
+        const operation = pkg === '@aws-sdk/lib-dynamodb' ? (DOCUMENT_CLIENT[name] ?? name.replace(/Command$/, '')) : name.replace(/Command$/, '');
         // A transaction built elsewhere than in the call cannot be read: "?" fails the comparison loudly.
         if (prefix) for (const a of iamActionsOfCall(prefix, operation, literalShape(arg) ?? { TransactItems: [{ '?': true }] })) actions.add(a);
       }
@@ -205,7 +224,11 @@ export function deriveStateTableKeys(root: string, entries: Record<string, strin
     if (name !== 'pk' && name !== ':pk') return;
     result[task].add(keyPattern(node.initializer, symbolOf) ?? '?');
   });
-  return Object.fromEntries(Object.entries(result).filter(([, k]) => k.size > 0).map(([t, k]) => [t, [...k].sort()]));
+  return Object.fromEntries(
+    Object.entries(result)
+      .filter(([, k]) => k.size > 0)
+      .map(([t, k]) => [t, [...k].sort()]),
+  );
 }
 
 /** Differences between what handlers call and what is granted; empty when they agree exactly. */

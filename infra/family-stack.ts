@@ -77,10 +77,15 @@ export class FamilyStack extends NestedStack {
       });
       const local = used.filter((t) => this.functions.has(t));
       for (const t of local) this.functions.get(t)!.grantInvoke(sm);
-      acknowledgeInvokeGrants(sm.role, local.map((t) => this.functions.get(t)!));
+      acknowledgeInvokeGrants(
+        sm.role,
+        local.map((t) => this.functions.get(t)!),
+      );
       const shared = used.filter((t) => !this.functions.has(t));
       if (shared.length) {
-        sm.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: shared.flatMap((t) => [sharedArn(t), `${sharedArn(t)}:*`]) }));
+        sm.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: shared.flatMap((t) => [sharedArn(t), `${sharedArn(t)}:*`]) }),
+        );
         for (const t of shared) Validations.of(sm.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${t}Arn>:*]`, reason: invokeReason() });
       }
       this.stateMachines.set(wf.name, sm);

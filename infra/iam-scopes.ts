@@ -71,7 +71,10 @@ export function startableStateMachines(task: string | undefined, c: Pick<ScopeCo
 }
 
 /** Tasks that assume the team-access role in team accounts; their roles have fixed names the team role trusts exactly. */
-export const CROSS_ACCOUNT_TASKS: readonly string[] = Object.entries(taskPermissions).filter(([, actions]) => actions.includes('sts:AssumeRole')).map(([t]) => t).sort();
+export const CROSS_ACCOUNT_TASKS: readonly string[] = Object.entries(taskPermissions)
+  .filter(([, actions]) => actions.includes('sts:AssumeRole'))
+  .map(([t]) => t)
+  .sort();
 
 /** The fixed name of a cross-account task's role (IAM allows 64 characters). */
 export function crossAccountRoleName(stackName: string, task: string): string {
@@ -80,7 +83,11 @@ export function crossAccountRoleName(stackName: string, task: string): string {
   return name;
 }
 
-export interface TaskStatement { actions: string[]; resources: string[]; conditions?: Record<string, Record<string, string | string[]>> }
+export interface TaskStatement {
+  actions: string[];
+  resources: string[];
+  conditions?: Record<string, Record<string, string | string[]>>;
+}
 
 /** The conditions an action is granted under, for `task`. */
 export function conditionsFor(action: string, task: string): TaskStatement['conditions'] {
@@ -112,18 +119,31 @@ export function taskStatements(task: string, c: ScopeContext): TaskStatement[] {
 
 /** Tasks that sign or verify approval links (docs/approvals.md); they never read signing keys. */
 export const APPROVAL_KEY_READERS = new Set([
-  'RequestApproval', 'RemindApprovers', 'CloseApproval', 'ApprovalPage', 'ArmApprovalReminder', 'StopApprovalReminders', 'VerifyApproval',
-  'VerifyRequester', 'StartWorkflow',
+  'RequestApproval',
+  'RemindApprovers',
+  'CloseApproval',
+  'ApprovalPage',
+  'ArmApprovalReminder',
+  'StopApprovalReminders',
+  'VerifyApproval',
+  'VerifyRequester',
+  'StartWorkflow',
 ]);
 
 /** Actions whose resource must stay "*", with the reason (used in the nag acknowledgments). */
 export const WILDCARD_REASONS: Array<[RegExp, string]> = [
-  [/^ec2:/, 'EC2 IPAM, BYOIP, BYOASN, prefix-list and security-group reads/writes used here accept only "*" or are scoped by tags the tasks cannot know before creation'],
+  [
+    /^ec2:/,
+    'EC2 IPAM, BYOIP, BYOASN, prefix-list and security-group reads/writes used here accept only "*" or are scoped by tags the tasks cannot know before creation',
+  ],
   [/^cloudfront:List/, 'CloudFront List* APIs do not support resource-level permissions'],
-  [/^cloudfront:(Create|Get|Update|Delete)AnycastIpList$|^cloudfront:(Create|Get|Update|Delete)VpcOrigin$/, 'the anycast list / VPC origin id is generated at creation; scoped to this account by ARN pattern'],
+  [
+    /^cloudfront:(Create|Get|Update|Delete)AnycastIpList$|^cloudfront:(Create|Get|Update|Delete)VpcOrigin$/,
+    'the anycast list / VPC origin id is generated at creation; scoped to this account by ARN pattern',
+  ],
   [/^ram:/, 'RAM share ARNs are generated at creation; RAM reads need "*"'],
   [/^globalaccelerator:/, 'Global Accelerator BYOIP and accelerator ARNs are generated at creation; BYOIP APIs accept only "*"'],
-  [/^states:SendTask/, 'task tokens are bound to the executions of this stack\'s state machines; SendTask* has no resource-level permission'],
+  [/^states:SendTask/, "task tokens are bound to the executions of this stack's state machines; SendTask* has no resource-level permission"],
   [/^route53:GetChange$/, 'Route 53 change ids are generated per change'],
   [/^elasticloadbalancing:Describe/, 'ELB Describe* APIs do not support resource-level permissions'],
 ];
@@ -141,14 +161,17 @@ export function resourcesFor(action: string, c: ScopeContext, task?: string): st
       return c.signingKeySecretArns;
     case 'route53':
       if (name === 'GetChange') return [`arn:${c.partition}:route53:::change/*`];
-      return c.hostedZoneIds.length ? c.hostedZoneIds.map((z) => `arn:${c.partition}:route53:::hostedzone/${z}`) : [`arn:${c.partition}:route53:::hostedzone/*`];
+      return c.hostedZoneIds.length
+        ? c.hostedZoneIds.map((z) => `arn:${c.partition}:route53:::hostedzone/${z}`)
+        : [`arn:${c.partition}:route53:::hostedzone/*`];
     case 'cloudfront':
       // List* and the creates of anycast lists and VPC origins accept only "*" (iam-data: no resource type).
       if (name.startsWith('List') || name === 'CreateAnycastIpList' || name === 'CreateVpcOrigin') return ['*'];
       if (/Distribution/.test(name)) return [arn('cloudfront', '', 'distribution/*')];
       if (/AnycastIpList/.test(name)) return [arn('cloudfront', '', 'anycast-ip-list/*')];
       if (/VpcOrigin/.test(name)) return [arn('cloudfront', '', 'vpcorigin/*')];
-      if (name === 'TagResource' || name === 'UntagResource') return [arn('cloudfront', '', 'anycast-ip-list/*'), arn('cloudfront', '', 'distribution/*'), arn('cloudfront', '', 'vpcorigin/*')];
+      if (name === 'TagResource' || name === 'UntagResource')
+        return [arn('cloudfront', '', 'anycast-ip-list/*'), arn('cloudfront', '', 'distribution/*'), arn('cloudfront', '', 'vpcorigin/*')];
       return ['*'];
     case 'sts':
       // Only the team-access role of each listed team account; none listed, none assumable.

@@ -13,12 +13,19 @@ import type { IConstruct } from 'constructs';
 import { wildcardReason } from './iam-scopes';
 
 /** A policy statement as CloudFormation holds it (resolved). */
-interface PolicyStatementJson { Effect?: string; Action?: string | string[]; Resource?: unknown }
+interface PolicyStatementJson {
+  Effect?: string;
+  Action?: string | string[];
+  Resource?: unknown;
+}
 
 const PLATFORM_REASONS: Array<[RegExp, string]> = [
   [/^lambda:InvokeFunction$/, 'Step Functions invokes only this workflow\'s task functions; the ":*" suffix covers their versions and aliases'],
   [/^xray:/, 'X-Ray trace APIs (PutTraceSegments, PutTelemetryRecords, GetSampling*) do not support resource-level permissions'],
-  [/^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/, 'Step Functions log delivery to CloudWatch Logs requires these APIs on "*" (vended logs)'],
+  [
+    /^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/,
+    'Step Functions log delivery to CloudWatch Logs requires these APIs on "*" (vended logs)',
+  ],
   [/^kms:/, 'the key policy resource is the key itself ("*" inside a key policy)'],
 ];
 
@@ -36,7 +43,9 @@ function acknowledgeWildcards(policyHolder: IConstruct, document: { Statement?: 
   for (const statement of normalize<PolicyStatementJson>(document?.Statement)) {
     if (statement.Effect !== 'Allow') continue;
     const actions = normalize<string>(statement.Action);
-    for (const resource of normalize<unknown>(statement.Resource).map(flattenCfnReference).filter((r) => r.includes('*'))) {
+    for (const resource of normalize<unknown>(statement.Resource)
+      .map(flattenCfnReference)
+      .filter((r) => r.includes('*'))) {
       const id = `AwsSolutions-IAM5[Resource::${resource}]`;
       const set = byFinding.get(id) ?? new Set<string>();
       actions.forEach((a) => set.add(a));
@@ -71,7 +80,10 @@ export function acknowledgeFindings(stack: Stack): void {
       for (const p of normalize<{ policyDocument: unknown }>(stack.resolve(node.policies))) acknowledgeWildcards(node, stack.resolve(p.policyDocument));
     }
     if (node instanceof sqs.Queue && node.node.id.endsWith('Dlq')) {
-      Validations.of(node).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'this queue is itself the dead-letter queue (of the EventBridge targets or the notification queue)' });
+      Validations.of(node).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'this queue is itself the dead-letter queue (of the EventBridge targets or the notification queue)',
+      });
     }
   }
 }
@@ -79,10 +91,33 @@ export function acknowledgeFindings(stack: Stack): void {
 /** The approval page's findings, each explained (docs/approvals.md §security). */
 export function acknowledgeApprovalGate(gate: IConstruct): void {
   const v = Validations.of(gate);
-  v.acknowledge({ id: 'AwsSolutions-APIG4', reason: 'the page is authenticated by the per-approver link (HMAC over the approver\'s address, expiring, single-use; deciding needs a POST with the page\'s anti-forgery value), plus a Cognito authorizer when byoip.approvalPage.cognitoUserPoolArn is set; the CLI route by a presigned STS GetCallerIdentity mapped through byoip.approverPrincipals' });
-  v.acknowledge({ id: 'AwsSolutions-COG4', reason: 'the CLI decision route authenticates with AWS credentials (a presigned STS GetCallerIdentity), and the page with per-approver links; a Cognito user pool authorizer is added when configured (byoip.approvalPage.cognitoUserPoolArn)' });
-  v.acknowledge({ id: 'AwsSolutions-APIG2', reason: 'a validator requires the approvalId path parameter; the body is an HTML form (application/x-www-form-urlencoded), which API Gateway models cannot describe, validated by the page handler (zod) before anything is decided' });
-  v.acknowledge({ id: 'AwsSolutions-APIG3', reason: 'one page used a few times per migration, throttled to 5 requests/s (burst 10) at the stage; attach a WAF web ACL to the stage where the organisation requires one' });
-  v.acknowledge({ id: 'AwsSolutions-SMG4', reason: 'the link key signs open approval links for up to the gate timeout (7 days by default); rotating it invalidates them, so it is rotated by hand between change windows' });
-  v.acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', reason: 'the account-level role API Gateway needs to write access logs; AWS documents this managed policy for it and it is not used by any task' });
+  v.acknowledge({
+    id: 'AwsSolutions-APIG4',
+    reason:
+      "the page is authenticated by the per-approver link (HMAC over the approver's address, expiring, single-use; deciding needs a POST with the page's anti-forgery value), plus a Cognito authorizer when byoip.approvalPage.cognitoUserPoolArn is set; the CLI route by a presigned STS GetCallerIdentity mapped through byoip.approverPrincipals",
+  });
+  v.acknowledge({
+    id: 'AwsSolutions-COG4',
+    reason:
+      'the CLI decision route authenticates with AWS credentials (a presigned STS GetCallerIdentity), and the page with per-approver links; a Cognito user pool authorizer is added when configured (byoip.approvalPage.cognitoUserPoolArn)',
+  });
+  v.acknowledge({
+    id: 'AwsSolutions-APIG2',
+    reason:
+      'a validator requires the approvalId path parameter; the body is an HTML form (application/x-www-form-urlencoded), which API Gateway models cannot describe, validated by the page handler (zod) before anything is decided',
+  });
+  v.acknowledge({
+    id: 'AwsSolutions-APIG3',
+    reason:
+      'one page used a few times per migration, throttled to 5 requests/s (burst 10) at the stage; attach a WAF web ACL to the stage where the organisation requires one',
+  });
+  v.acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'the link key signs open approval links for up to the gate timeout (7 days by default); rotating it invalidates them, so it is rotated by hand between change windows',
+  });
+  v.acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    reason: 'the account-level role API Gateway needs to write access logs; AWS documents this managed policy for it and it is not used by any task',
+  });
 }

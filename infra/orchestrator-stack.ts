@@ -77,13 +77,22 @@ export class OrchestratorStack extends Stack {
       teamRoleArns: config.teamAccounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${config.teamAccessRoleName}`),
       topicArns: [],
       approvalKeySecretName: APPROVAL_KEY_SECRET_NAME,
-      eventStartableStateMachines: deployedWorkflows(config).filter((w) => eventStartable(config, w.name)).map((w) => `byoip-${w.name}`),
+      eventStartableStateMachines: deployedWorkflows(config)
+        .filter((w) => eventStartable(config, w.name))
+        .map((w) => `byoip-${w.name}`),
     };
 
     const taskLogs = new logs.LogGroup(this, 'TaskLogs', {
-      logGroupName: TASK_LOG_GROUP_NAME, retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY,
+      logGroupName: TASK_LOG_GROUP_NAME,
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
-    const task: Omit<TaskContext, 'logGroup'> = { config, iamScope, stateTableName: this.stateTable.tableName, operatorsTopicArn: this.operatorsTopic.topicArn };
+    const task: Omit<TaskContext, 'logGroup'> = {
+      config,
+      iamScope,
+      stateTableName: this.stateTable.tableName,
+      operatorsTopicArn: this.operatorsTopic.topicArn,
+    };
     const tasks = Object.keys(taskCatalog) as TaskName[];
     for (const name of tasks.filter((t) => taskHome(t) === 'shared')) this.functions.set(name, addTaskFunction(this, name, { ...task, logGroup: taskLogs }));
 
@@ -112,7 +121,8 @@ export class OrchestratorStack extends Stack {
     new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
     new CfnOutput(this, 'OperatorsTopicArn', { value: this.operatorsTopic.topicArn });
     const originSync = this.stateMachines.get('origin-ranges-sync');
-    if (originSync) deployOriginLockdown(this, { functions: this.functions, stateMachine: originSync, config, legacyContext: this.node.tryGetContext('originRangesSync') });
+    if (originSync)
+      deployOriginLockdown(this, { functions: this.functions, stateMachine: originSync, config, legacyContext: this.node.tryGetContext('originRangesSync') });
 
     const gate = new ApprovalGate(this, 'ApprovalGate', { functions: this.functions, approvers: config.approvers, approvalPage: config.approvalPage });
     addApprovalExpiryAlarm(this, taskLogs, this.operatorsTopic);
@@ -120,7 +130,10 @@ export class OrchestratorStack extends Stack {
     addOperationalAlarms(this, {
       topic: this.operatorsTopic,
       triggerDlq: trigger.dlq,
-      ipSpaceChangedStarter: originSync && config.subscribeToIpRangeChanges && Object.keys(config.originLockdown.syncs).length ? this.functions.get('StartOriginRangesSync') : undefined,
+      ipSpaceChangedStarter:
+        originSync && config.subscribeToIpRangeChanges && Object.keys(config.originLockdown.syncs).length
+          ? this.functions.get('StartOriginRangesSync')
+          : undefined,
       approvalPage: gate.api,
       approvalPageFunction: this.functions.get('ApprovalPage')!,
     });

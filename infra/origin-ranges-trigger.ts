@@ -36,7 +36,9 @@ export interface OriginLockdownProps {
 export function deployOriginLockdown(stack: Stack, props: OriginLockdownProps): void {
   const { config, stateMachine } = props;
   if (props.legacyContext !== undefined) {
-    throw new Error('context originRangesSync is retired: configure each sync under byoip.originLockdown.syncs.<syncName> (docs/origin-lockdown.md); executions take only the sync name');
+    throw new Error(
+      'context originRangesSync is retired: configure each sync under byoip.originLockdown.syncs.<syncName> (docs/origin-lockdown.md); executions take only the sync name',
+    );
   }
   const syncNames = Object.keys(config.originLockdown.syncs);
   if (!config.subscribeToIpRangeChanges || syncNames.length === 0) return;

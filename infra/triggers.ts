@@ -21,27 +21,50 @@ import { eventStartable, OPERATOR_EVENT_SOURCE_PREFIX, type DeploymentConfig } f
 
 export const EVENT_SOURCE_PREFIX = OPERATOR_EVENT_SOURCE_PREFIX;
 
-export function addTriggers(scope: Construct, o: { stateMachines: Map<string, sfn.StateMachine>; starter: lambda.Function; config: DeploymentConfig }): { bus: events.EventBus; dlq: sqs.Queue } {
-  const bus = new events.EventBus(scope, 'OperatorBus', { eventBusName: ORCHESTRATOR_BUS_NAME, description: 'byoip-orchestrator: operators ask for workflows here (byoip.operators only)' });
+export function addTriggers(
+  scope: Construct,
+  o: { stateMachines: Map<string, sfn.StateMachine>; starter: lambda.Function; config: DeploymentConfig },
+): { bus: events.EventBus; dlq: sqs.Queue } {
+  const bus = new events.EventBus(scope, 'OperatorBus', {
+    eventBusName: ORCHESTRATOR_BUS_NAME,
+    description: 'byoip-orchestrator: operators ask for workflows here (byoip.operators only)',
+  });
   const sources = o.config.operators.map((op) => `${OPERATOR_EVENT_SOURCE_PREFIX}${op.name}`);
   const operators = o.config.operators.map((op) => op.principal);
   const busArn = bus.eventBusArn;
   if (operators.length) {
-    bus.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'OperatorsPutEvents', effect: iam.Effect.ALLOW, principals: operators.map((p) => new iam.ArnPrincipal(p)),
-      actions: ['events:PutEvents'], resources: [busArn],
-    }));
+    bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OperatorsPutEvents',
+        effect: iam.Effect.ALLOW,
+        principals: operators.map((p) => new iam.ArnPrincipal(p)),
+        actions: ['events:PutEvents'],
+        resources: [busArn],
+      }),
+    );
   }
   // Explicit denies hold against same-account principals whose own policies allow events:PutEvents on "*".
-  bus.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'OnlyOperators', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['events:PutEvents'], resources: [busArn],
-    conditions: operators.length ? { ArnNotEquals: { 'aws:PrincipalArn': operators } } : undefined,
-  }));
+  bus.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'OnlyOperators',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['events:PutEvents'],
+      resources: [busArn],
+      conditions: operators.length ? { ArnNotEquals: { 'aws:PrincipalArn': operators } } : undefined,
+    }),
+  );
   o.config.operators.forEach((op, i) => {
-    bus.addToResourcePolicy(new iam.PolicyStatement({
-      sid: `OwnSourceOnly${i}`, effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['events:PutEvents'], resources: [busArn],
-      conditions: { ArnEquals: { 'aws:PrincipalArn': op.principal }, StringNotEquals: { 'events:source': `${OPERATOR_EVENT_SOURCE_PREFIX}${op.name}` } },
-    }));
+    bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `OwnSourceOnly${i}`,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [busArn],
+        conditions: { ArnEquals: { 'aws:PrincipalArn': op.principal }, StringNotEquals: { 'events:source': `${OPERATOR_EVENT_SOURCE_PREFIX}${op.name}` } },
+      }),
+    );
   });
   const dlq = new sqs.Queue(scope, 'TriggerDlq', { enforceSSL: true, encryption: sqs.QueueEncryption.SQS_MANAGED, retentionPeriod: Duration.days(14) });
   for (const [name] of o.stateMachines) {

@@ -5,9 +5,7 @@
  * closed (ConfigurationInvalid) instead of assuming a default.
  */
 import type { Context } from 'aws-lambda';
-import {
-  approversFor, DEPLOYMENT_ENV, maySignAsn, maySignPrefix, parseDeploymentConfig, signingKeySecret, type DeploymentConfig,
-} from '../domain/deployment';
+import { approversFor, DEPLOYMENT_ENV, maySignAsn, maySignPrefix, parseDeploymentConfig, signingKeySecret, type DeploymentConfig } from '../domain/deployment';
 import { ErrorNames, inputInvalid, WorkflowError } from '../domain/errors';
 import { useAddressWorld } from '../domain/world';
 
@@ -26,7 +24,8 @@ export function installDeployment(config: DeploymentConfig | undefined): void {
 export function deployment(): DeploymentConfig {
   if (installed) return installed;
   const raw = process.env[DEPLOYMENT_ENV];
-  if (!raw) throw new WorkflowError(ErrorNames.ConfigurationInvalid, `${DEPLOYMENT_ENV} is not set: this task needs the deployment's configuration (docs/deploy.md)`);
+  if (!raw)
+    throw new WorkflowError(ErrorNames.ConfigurationInvalid, `${DEPLOYMENT_ENV} is not set: this task needs the deployment's configuration (docs/deploy.md)`);
   if (fromEnv?.raw !== raw) {
     try {
       fromEnv = { raw, config: parseDeploymentConfig(raw, `${DEPLOYMENT_ENV}`) };
@@ -44,7 +43,7 @@ export function deployment(): DeploymentConfig {
 export function ownAccount(context: Pick<Context, 'invokedFunctionArn'> | undefined): string {
   const account = context?.invokedFunctionArn?.split(':')[4];
   if (!account || !/^\d{12}$/.test(account)) {
-    throw new WorkflowError(ErrorNames.ConfigurationInvalid, 'cannot tell this function\'s own account from its invocation context');
+    throw new WorkflowError(ErrorNames.ConfigurationInvalid, "cannot tell this function's own account from its invocation context");
   }
   return account;
 }
@@ -65,7 +64,11 @@ export interface DeploymentBinding {
  * the approvers are the configured ones (an input may only narrow them), and what a signing key would
  * sign is allowed by the configuration. Every problem is named, as input validation does.
  */
-export function bindToDeployment<P extends { approvers?: string[] }>(plan: P, context: Pick<Context, 'invokedFunctionArn'>, b: DeploymentBinding = {}): P & { approvers: string[] } {
+export function bindToDeployment<P extends { approvers?: string[] }>(
+  plan: P,
+  context: Pick<Context, 'invokedFunctionArn'>,
+  b: DeploymentBinding = {},
+): P & { approvers: string[] } {
   const config = deployment();
   const account = ownAccount(context);
   const problems: string[] = [];
@@ -77,23 +80,34 @@ export function bindToDeployment<P extends { approvers?: string[] }>(plan: P, co
   const who = approversFor(config, plan.approvers?.length ? plan.approvers : undefined);
   problems.push(...who.problems.map((p) => `input.approvers: ${p}`));
   (b.teamAccounts ?? []).forEach((a, i) => {
-    if (!config.teamAccounts.includes(a)) problems.push(`input.teams[${i}].accountId: ${a} is not a team account of this deployment (byoip.teamAccounts: ${config.teamAccounts.join(', ') || 'none'})`);
+    if (!config.teamAccounts.includes(a))
+      problems.push(
+        `input.teams[${i}].accountId: ${a} is not a team account of this deployment (byoip.teamAccounts: ${config.teamAccounts.join(', ') || 'none'})`,
+      );
   });
   const auth = b.signs?.authorization;
   if (auth && 'signingKeySecretId' in auth) {
     if (!signingKeySecret(config, auth.signingKeySecretId)) {
-      problems.push(`input.authorization.signingKeySecretId: ${auth.signingKeySecretId} is not a signing key this deployment may use (byoip.signing.keySecretArns)`);
+      problems.push(
+        `input.authorization.signingKeySecretId: ${auth.signingKeySecretId} is not a signing key this deployment may use (byoip.signing.keySecretArns)`,
+      );
     }
     for (const cidr of b.signs?.cidrs ?? []) {
-      if (!maySignPrefix(config, cidr)) problems.push(`input: ${cidr} is outside the prefixes this deployment may sign for (byoip.signing.prefixes: ${config.signing.prefixes.join(', ') || 'none'})`);
+      if (!maySignPrefix(config, cidr))
+        problems.push(
+          `input: ${cidr} is outside the prefixes this deployment may sign for (byoip.signing.prefixes: ${config.signing.prefixes.join(', ') || 'none'})`,
+        );
     }
     if (b.signs?.asn !== undefined && !maySignAsn(config, b.signs.asn)) {
       problems.push(`input.asn: AS${b.signs.asn} is not an ASN this deployment may sign for (byoip.signing.asns: ${config.signing.asns.join(', ') || 'none'})`);
     }
     if (auth.expiresInDays > config.signing.maxAuthorizationDays) {
-      problems.push(`input.authorization.expiresInDays: ${auth.expiresInDays} is longer than this deployment allows (byoip.signing.maxAuthorizationDays: ${config.signing.maxAuthorizationDays})`);
+      problems.push(
+        `input.authorization.expiresInDays: ${auth.expiresInDays} is longer than this deployment allows (byoip.signing.maxAuthorizationDays: ${config.signing.maxAuthorizationDays})`,
+      );
     }
   }
-  if (problems.length) throw inputInvalid(`the input does not fit this deployment:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { issues: problems.length });
+  if (problems.length)
+    throw inputInvalid(`the input does not fit this deployment:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { issues: problems.length });
   return { ...plan, approvers: who.approvers };
 }

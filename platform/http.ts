@@ -75,13 +75,30 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     return res;
   }
   if (req.connectTo) throw new Error('connectTo needs a custom agent; not supported by the fetch transport');
-  const res = await fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, body: req.body, redirect: req.redirect ?? 'manual', signal: AbortSignal.timeout(req.timeoutMs ?? 10_000) });
+  const res = await fetch(req.url, {
+    method: req.method ?? 'GET',
+    headers: req.headers,
+    body: req.body,
+    redirect: req.redirect ?? 'manual',
+    signal: AbortSignal.timeout(req.timeoutMs ?? 10_000),
+  });
   return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body: await readLimited(res, req.url, req.maxBytes) };
 }
 
 // ------------------------------------------------------------------ JSON from public services
 
-const RETRYABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const RETRYABLE_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 export interface JsonRequest<S extends z.ZodType> {
   url: string;
@@ -159,7 +176,10 @@ export async function fetchJson<S extends z.ZodType>(req: JsonRequest<S>): Promi
     }
     const parsed = req.schema.safeParse(json);
     if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      const issues = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
       throw invalid(req.what, `${url} answered in an unexpected format (${issues})`);
     }
     return { status: 200, data: parsed.data, url };
@@ -179,7 +199,13 @@ function hostOf(url: string): string {
 async function followRedirects<S extends z.ZodType>(start: string, req: JsonRequest<S>): Promise<HttpResponse> {
   let url = start;
   for (let hop = 0; hop <= 3; hop++) {
-    const res = await httpRequest({ url, redirect: 'manual', headers: { accept: req.accept ?? 'application/json' }, timeoutMs: req.timeoutMs ?? 8000, maxBytes: req.maxBytes ?? 2 * 1024 * 1024 });
+    const res = await httpRequest({
+      url,
+      redirect: 'manual',
+      headers: { accept: req.accept ?? 'application/json' },
+      timeoutMs: req.timeoutMs ?? 8000,
+      maxBytes: req.maxBytes ?? 2 * 1024 * 1024,
+    });
     const location = res.headers.location;
     if (![301, 302, 303, 307, 308].includes(res.status) || !location) return { ...res, headers: { ...res.headers, 'x-final-url': url } };
     const next = new URL(location, url);

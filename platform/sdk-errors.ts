@@ -34,8 +34,8 @@ export function toWorkflowError(e: unknown): Error {
   const text = `${err.name}: ${err.message}`;
   if (err.$retryable?.throttling || THROTTLING.has(err.name) || status === 429) return new WorkflowError(ErrorNames.AwsThrottled, text, detail);
   if (err.$fault === 'server' || (status !== undefined && status >= 500)) return new WorkflowError(ErrorNames.AwsUnavailable, text, detail);
-  if (err.name === 'PreconditionFailed' || err.name === 'InvalidIfMatchVersion' || status === 412) return new WorkflowError(ErrorNames.PreconditionFailed, text, detail);
+  if (err.name === 'PreconditionFailed' || err.name === 'InvalidIfMatchVersion' || status === 412)
+    return new WorkflowError(ErrorNames.PreconditionFailed, text, detail);
   if (QUOTA.has(err.name)) return new WorkflowError(ErrorNames.QuotaExceeded, text, detail);
   return new WorkflowError(ErrorNames.AwsRequestRejected, text, detail);
 }
-

@@ -8,7 +8,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, SourceData } from '@smithy/types';
 
-const bytes = (d: SourceData): Buffer => (typeof d === 'string' ? Buffer.from(d, 'utf8') : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d));
+const bytes = (d: SourceData): Buffer =>
+  typeof d === 'string' ? Buffer.from(d, 'utf8') : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
 
 /** The header that binds a presigned GetCallerIdentity to what it is used for (signed, so it cannot be swapped). */
 export const BINDING_HEADER = 'x-byoip-binding';
@@ -43,13 +44,26 @@ export interface PresignedRequest {
 }
 
 /** The presigned GetCallerIdentity request for `binding` (hex), signed with `credentials` at `at`. */
-export async function presignCallerIdentity(credentials: AwsCredentialIdentity, region: string, binding: string, at: Date, expiresIn = PROOF_SECONDS, hostname = stsHost(region)): Promise<PresignedRequest> {
+export async function presignCallerIdentity(
+  credentials: AwsCredentialIdentity,
+  region: string,
+  binding: string,
+  at: Date,
+  expiresIn = PROOF_SECONDS,
+  hostname = stsHost(region),
+): Promise<PresignedRequest> {
   const signer = new SignatureV4({ service: 'sts', region, credentials, sha256: Sha256 });
-  const signed = await signer.presign({
-    method: 'GET', protocol: 'https:', hostname, path: '/',
-    query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
-    headers: { host: hostname, [BINDING_HEADER]: binding },
-  }, { expiresIn, signingDate: at });
+  const signed = await signer.presign(
+    {
+      method: 'GET',
+      protocol: 'https:',
+      hostname,
+      path: '/',
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      headers: { host: hostname, [BINDING_HEADER]: binding },
+    },
+    { expiresIn, signingDate: at },
+  );
   return { hostname, query: signed.query as Record<string, string>, headers: { [BINDING_HEADER]: binding } };
 }
 

@@ -28,7 +28,12 @@ export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>, r
   return items;
 }
 
-export interface LockHolder { owner: string; acquiredAt: number; expiresAt: number; purpose?: string }
+export interface LockHolder {
+  owner: string;
+  acquiredAt: number;
+  expiresAt: number;
+  purpose?: string;
+}
 
 const lockKey = (resource: string) => ({ pk: `LOCK#${resource}`, sk: 'LOCK' });
 
@@ -40,33 +45,41 @@ export async function acquireLock(resource: string, owner: string, leaseSeconds:
   const now = Date.now();
   const holder: LockHolder = { owner, acquiredAt: now, expiresAt: now + leaseSeconds * 1000, purpose };
   try {
-    await stateTable().send(new PutCommand({
-      TableName: stateTableName(),
-      Item: { ...lockKey(resource), ...holder, resource },
-      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner',
-      ExpressionAttributeNames: { '#owner': 'owner' },
-      ExpressionAttributeValues: { ':now': now, ':owner': owner },
-    }));
+    await stateTable().send(
+      new PutCommand({
+        TableName: stateTableName(),
+        Item: { ...lockKey(resource), ...holder, resource },
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':now': now, ':owner': owner },
+      }),
+    );
     return holder;
   } catch (e) {
     if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
-    const current = (await stateTable().send(new GetCommand({ TableName: stateTableName(), Key: lockKey(resource), ConsistentRead: true }))).Item as LockHolder | undefined;
-    throw new WorkflowError(ErrorNames.ResourceLocked,
+    const current = (await stateTable().send(new GetCommand({ TableName: stateTableName(), Key: lockKey(resource), ConsistentRead: true }))).Item as
+      | LockHolder
+      | undefined;
+    throw new WorkflowError(
+      ErrorNames.ResourceLocked,
       `${resource} is locked by ${current?.owner ?? 'another execution'}${current?.purpose ? ` (${current.purpose})` : ''} until ${current ? new Date(current.expiresAt).toISOString() : 'unknown'}`,
-      { resource, holder: current?.owner, expiresAt: current?.expiresAt });
+      { resource, holder: current?.owner, expiresAt: current?.expiresAt },
+    );
   }
 }
 
 /** Releases the lease if `owner` still holds it; a lease already gone or taken over is left alone. */
 export async function releaseLock(resource: string, owner: string): Promise<boolean> {
   try {
-    await stateTable().send(new DeleteCommand({
-      TableName: stateTableName(),
-      Key: lockKey(resource),
-      ConditionExpression: '#owner = :owner',
-      ExpressionAttributeNames: { '#owner': 'owner' },
-      ExpressionAttributeValues: { ':owner': owner },
-    }));
+    await stateTable().send(
+      new DeleteCommand({
+        TableName: stateTableName(),
+        Key: lockKey(resource),
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
+    );
     return true;
   } catch (e) {
     if ((e as Error).name === 'ConditionalCheckFailedException') return false;

@@ -26,7 +26,10 @@ import { listPending, loadApproval } from '../platform/approval/store';
 import type { HttpRequest, HttpResponse } from '../platform/http';
 
 /** The simulated sign-in (the stand-in for the page's authorizer): who may sign in, with what password. */
-interface SignInUser { email: string; password: string }
+interface SignInUser {
+  email: string;
+  password: string;
+}
 
 export interface ApprovalServer {
   readonly url: string;
@@ -36,7 +39,12 @@ export interface ApprovalServer {
   close(): Promise<void>;
 }
 
-export interface ServerInfo { url: string; secret: string; pid: number; workflow?: string }
+export interface ServerInfo {
+  url: string;
+  secret: string;
+  pid: number;
+  workflow?: string;
+}
 
 export const SERVER_FILE = 'approval-server.json';
 const MAX_BODY = 65_536;
@@ -74,7 +82,10 @@ function session(secret: string, email: string, expiresAt: number): string {
 
 /** The signed-in email of a request, from the session cookie this server set. */
 function signedIn(secret: string, cookieHeader: string | undefined): string | undefined {
-  const value = (cookieHeader ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === SESSION_COOKIE)?.[1];
+  const value = (cookieHeader ?? '')
+    .split(';')
+    .map((c) => c.trim().split('='))
+    .find(([k]) => k === SESSION_COOKIE)?.[1];
   const [who, exp] = (value ?? '').split('.');
   if (!who || !exp) return undefined;
   const email = Buffer.from(who, 'base64url').toString('utf8');
@@ -93,14 +104,20 @@ function signInPage(problem?: string): string {
 /** The sign-in that stands in for the page's authorizer (Cognito hosted UI and authorizer, in AWS). */
 async function serveSignIn(req: IncomingMessage, res: ServerResponse, sim: Simulator, secret: string): Promise<void> {
   const html = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' };
-  if (req.method !== 'POST') { res.writeHead(200, html); res.end(signInPage()); return; }
+  if (req.method !== 'POST') {
+    res.writeHead(200, html);
+    res.end(signInPage());
+    return;
+  }
   const form = new URLSearchParams(await readBody(req));
-  const users = ((sim.world as { approvalSignIn?: { users?: SignInUser[] } }).approvalSignIn?.users ?? []);
+  const users = (sim.world as { approvalSignIn?: { users?: SignInUser[] } }).approvalSignIn?.users ?? [];
   const email = (form.get('email') ?? '').trim().toLowerCase();
   const user = users.find((u) => u.email.toLowerCase() === email);
   const given = Buffer.from(form.get('password') ?? '');
   if (!user || given.length !== Buffer.byteLength(user.password) || !timingSafeEqual(given, Buffer.from(user.password))) {
-    res.writeHead(401, html); res.end(signInPage('Wrong email or password.')); return;
+    res.writeHead(401, html);
+    res.end(signInPage('Wrong email or password.'));
+    return;
   }
   const expiresAt = Date.now() + 3600_000;
   res.writeHead(200, { ...html, 'Set-Cookie': `${SESSION_COOKIE}=${session(secret, email, expiresAt)}; Path=/; HttpOnly; SameSite=Strict` });
@@ -108,13 +125,31 @@ async function serveSignIn(req: IncomingMessage, res: ServerResponse, sim: Simul
 }
 
 /** An API Gateway proxy event for the page, with what the authorizer verified (if anyone is signed in). */
-function pageEvent(o: { method: string; path: string; approvalId: string; query: URLSearchParams; headers: Record<string, string>; body?: string; sourceIp: string; email?: string }): APIGatewayProxyEvent {
+function pageEvent(o: {
+  method: string;
+  path: string;
+  approvalId: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body?: string;
+  sourceIp: string;
+  email?: string;
+}): APIGatewayProxyEvent {
   return {
-    httpMethod: o.method, path: o.path, resource: o.path.endsWith('/decision') ? '/approvals/{approvalId}/decision' : '/approvals/{approvalId}', pathParameters: { approvalId: o.approvalId },
-    queryStringParameters: [...o.query.keys()].length ? Object.fromEntries(o.query) : null, multiValueQueryStringParameters: null,
-    headers: o.headers, multiValueHeaders: {}, body: o.body ?? null, isBase64Encoded: false, stageVariables: null,
+    httpMethod: o.method,
+    path: o.path,
+    resource: o.path.endsWith('/decision') ? '/approvals/{approvalId}/decision' : '/approvals/{approvalId}',
+    pathParameters: { approvalId: o.approvalId },
+    queryStringParameters: [...o.query.keys()].length ? Object.fromEntries(o.query) : null,
+    multiValueQueryStringParameters: null,
+    headers: o.headers,
+    multiValueHeaders: {},
+    body: o.body ?? null,
+    isBase64Encoded: false,
+    stageVariables: null,
     requestContext: {
-      identity: { sourceIp: o.sourceIp }, protocol: 'HTTP/1.1',
+      identity: { sourceIp: o.sourceIp },
+      protocol: 'HTTP/1.1',
       ...(o.email ? { authorizer: { claims: { email: o.email, email_verified: 'true', sub: `sim-user:${o.email}` } } } : {}),
     },
   } as unknown as APIGatewayProxyEvent;
@@ -124,8 +159,14 @@ async function servePage(req: IncomingMessage, res: ServerResponse, url: URL, ap
   const body = req.method === 'POST' ? await readBody(req) : undefined;
   const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
   const event = pageEvent({
-    method: req.method ?? 'GET', path: url.pathname, approvalId, query: url.searchParams, headers, body,
-    sourceIp: req.socket.remoteAddress ?? '127.0.0.1', email: signedIn(secret, req.headers.cookie),
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    approvalId,
+    query: url.searchParams,
+    headers,
+    body,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    email: signedIn(secret, req.headers.cookie),
   });
   const out = await approvalPage(event);
   const outHeaders: Record<string, string | string[]> = Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k, String(v)]));
@@ -143,7 +184,9 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, url: URL, sec
   const m = /^\/api\/approvals\/([^/]+)$/.exec(url.pathname);
   if (req.method === 'GET' && m && APPROVAL_ID_RE.test(m[1])) {
     const r = await loadApproval(m[1]);
-    return r?.status ? json(res, 200, { approvalId: r.approvalId, round: r.round, status: r.status, now: Date.now() }) : json(res, 404, { error: `no approval ${m[1]}` });
+    return r?.status
+      ? json(res, 200, { approvalId: r.approvalId, round: r.round, status: r.status, now: Date.now() })
+      : json(res, 404, { error: `no approval ${m[1]}` });
   }
   return json(res, 404, { error: 'not found' });
 }
@@ -158,9 +201,13 @@ export async function startApprovalServer(sim: Simulator, o: { port?: number; st
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const page = /^\/approvals\/([^/]+)(\/decision)?$/.exec(url.pathname);
     const disconnect = connectSimulator(sim);
-    const work = page ? servePage(req, res, url, page[1], secret)
-      : url.pathname === '/signin' ? serveSignIn(req, res, sim, secret)
-        : url.pathname.startsWith('/api/') ? serveApi(req, res, url, secret) : Promise.resolve(json(res, 404, { error: 'not found' }));
+    const work = page
+      ? servePage(req, res, url, page[1], secret)
+      : url.pathname === '/signin'
+        ? serveSignIn(req, res, sim, secret)
+        : url.pathname.startsWith('/api/')
+          ? serveApi(req, res, url, secret)
+          : Promise.resolve(json(res, 404, { error: 'not found' }));
     work
       .catch((e) => {
         if (!res.headersSent) json(res, (e as { status?: number }).status ?? 500, { error: (e as Error).message });
@@ -175,7 +222,7 @@ export async function startApprovalServer(sim: Simulator, o: { port?: number; st
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let stateFile: string | undefined;
-  const dir = o.stateDir === false ? undefined : o.stateDir ?? stateDir();
+  const dir = o.stateDir === false ? undefined : (o.stateDir ?? stateDir());
   if (dir) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     stateFile = join(dir, SERVER_FILE);
@@ -183,12 +230,15 @@ export async function startApprovalServer(sim: Simulator, o: { port?: number; st
     writeFileSync(stateFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
   }
   return {
-    url, secret, stateFile,
-    close: () => new Promise<void>((resolve) => {
-      if (dir && stateFile && readServerInfo(dir)?.secret === secret) rmSync(stateFile, { force: true });
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    url,
+    secret,
+    stateFile,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (dir && stateFile && readServerInfo(dir)?.secret === secret) rmSync(stateFile, { force: true });
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -203,12 +253,28 @@ export function hostApprovalApi(sim: Simulator): void {
   hosted.add(sim);
   const host = new URL(PLACEHOLDER_BASE_URL).host;
   sim.addHttpHost({
-    matches: (req: HttpRequest) => { try { return new URL(req.url).host === host; } catch { return false; } },
+    matches: (req: HttpRequest) => {
+      try {
+        return new URL(req.url).host === host;
+      } catch {
+        return false;
+      }
+    },
     async handle(req: HttpRequest): Promise<HttpResponse> {
       const url = new URL(req.url);
       const m = /^\/approvals\/([^/]+)(\/decision)?$/.exec(url.pathname);
       if (!m) return { status: 404, headers: {}, body: '{"message":"Missing Authentication Token"}' };
-      const out = await approvalPage(pageEvent({ method: req.method ?? 'GET', path: url.pathname, approvalId: m[1], query: url.searchParams, headers: req.headers ?? {}, body: req.body, sourceIp: '192.0.2.10' }));
+      const out = await approvalPage(
+        pageEvent({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          approvalId: m[1],
+          query: url.searchParams,
+          headers: req.headers ?? {},
+          body: req.body,
+          sourceIp: '192.0.2.10',
+        }),
+      );
       return { status: out.statusCode, headers: Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k, String(v)])), body: out.body };
     },
   });

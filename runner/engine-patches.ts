@@ -18,15 +18,16 @@ const pLimit: (n: number) => Limit = require(pLimitPath);
 function stoppingLimit(concurrency: number): Limit {
   const limit = pLimit(concurrency);
   let failed = false;
-  const run = (<T>(fn: (...a: unknown[]) => Promise<T>, ...args: unknown[]) => limit(async () => {
-    if (failed) throw new Error('not started: an earlier iteration of this Map failed');
-    try {
-      return await fn(...args);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  })) as Limit;
+  const run = (<T>(fn: (...a: unknown[]) => Promise<T>, ...args: unknown[]) =>
+    limit(async () => {
+      if (failed) throw new Error('not started: an earlier iteration of this Map failed');
+      try {
+        return await fn(...args);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    })) as Limit;
   for (const key of ['activeCount', 'pendingCount', 'clearQueue']) Object.defineProperty(run, key, { get: () => limit[key] });
   return run;
 }

@@ -61,8 +61,13 @@ export interface FaultResult {
 }
 
 const ACCESS_DENIED: Record<string, string> = {
-  EC2: 'UnauthorizedOperation', SNS: 'AuthorizationError', DynamoDB: 'AccessDeniedException', RAM: 'AccessDeniedException',
-  GlobalAccelerator: 'AccessDeniedException', SecretsManager: 'AccessDeniedException', SFN: 'AccessDeniedException',
+  EC2: 'UnauthorizedOperation',
+  SNS: 'AuthorizationError',
+  DynamoDB: 'AccessDeniedException',
+  RAM: 'AccessDeniedException',
+  GlobalAccelerator: 'AccessDeniedException',
+  SecretsManager: 'AccessDeniedException',
+  SFN: 'AccessDeniedException',
 };
 
 export function faultError(service: string, kind: FaultKind): { error: string; times: number } {
@@ -112,7 +117,11 @@ function allowedRanges(view: WorldView): Set<string> {
   const out = new Set<string>();
   for (const g of view.securityGroups ?? []) {
     for (const p of JSON.parse(g.rules ?? '[]')) {
-      for (const r of [...(p.IpRanges ?? []).map((x: Json) => x.CidrIp), ...(p.Ipv6Ranges ?? []).map((x: Json) => x.CidrIpv6), ...(p.PrefixListIds ?? []).map((x: Json) => x.PrefixListId)]) {
+      for (const r of [
+        ...(p.IpRanges ?? []).map((x: Json) => x.CidrIp),
+        ...(p.Ipv6Ranges ?? []).map((x: Json) => x.CidrIpv6),
+        ...(p.PrefixListIds ?? []).map((x: Json) => x.PrefixListId),
+      ]) {
         out.add(`${g.name} ${p.IpProtocol}:${p.FromPort}-${p.ToPort} ${r}`);
       }
     }
@@ -140,7 +149,14 @@ async function execute(scenario: Scenario, tag: string, setup?: (sim: Json) => v
   // An operator decision (a failure past the point of no return) is answered "back": everything is undone.
   // An operator decision (a failure past the point of no return) is answered "back" where the workflow offers
   // it (everything is undone), else "stop" (a teardown: then run again).
-  const { report } = await runWorkflow({ workflow: scenario.workflow, input, sim, approve: 'auto', operator: ['back', 'stop'], executionName: executionName(scenario.workflow, tag) });
+  const { report } = await runWorkflow({
+    workflow: scenario.workflow,
+    input,
+    sim,
+    approve: 'auto',
+    operator: ['back', 'stop'],
+    executionName: executionName(scenario.workflow, tag),
+  });
   return { sim, input, before, report, after: operatorView(sim) };
 }
 
@@ -173,18 +189,37 @@ export async function injectFault(clean: CleanRun, point: FaultPoint, kind: Faul
   const workflow = clean.scenario.workflow;
   const { error, times } = faultError(point.service, kind);
   const tag = `${point.state}-${kind}`.replace(/[^A-Za-z0-9-]/g, '');
-  const run = await execute(clean.scenario, tag, (sim) => sim.faults.add({
-    service: point.service, operation: point.operation, error, times, phase: kind === 'lost' ? 'after' : 'before', skip: point.skip,
-    message: `injected by the reliability sweep: ${point.service} ${point.operation} from ${point.state} fails with ${error}`,
-  }));
+  const run = await execute(clean.scenario, tag, (sim) =>
+    sim.faults.add({
+      service: point.service,
+      operation: point.operation,
+      error,
+      times,
+      phase: kind === 'lost' ? 'after' : 'before',
+      skip: point.skip,
+      message: `injected by the reliability sweep: ${point.service} ${point.operation} from ${point.state} fails with ${error}`,
+    }),
+  );
   const status = run.report.status === 'SUCCEEDED' ? 'SUCCEEDED' : `${run.report.status} ${run.report.error?.name ?? ''}`.trim();
   const result = (outcome: Outcome, detail: string[] = []): FaultResult => ({ workflow, point, kind, error, outcome, status, detail });
   const violations = run.report.safety.violations;
-  if (violations.length) return result('unexpected', violations.map((v) => `safety: ${v}`));
+  if (violations.length)
+    return result(
+      'unexpected',
+      violations.map((v) => `safety: ${v}`),
+    );
   const findings = conformanceFindings(run.sim);
-  if (findings.length) return result('unexpected', findings.map((f) => `conformance: ${f}`));
+  if (findings.length)
+    return result(
+      'unexpected',
+      findings.map((f) => `conformance: ${f}`),
+    );
   const crashes = run.sim.taskErrors.filter((e: Json) => !HANDLED.has(e.errorType));
-  if (crashes.length) return result('unexpected', crashes.map((e: Json) => `${e.task} crashed: ${e.errorType}: ${e.message.slice(0, 200)}`));
+  if (crashes.length)
+    return result(
+      'unexpected',
+      crashes.map((e: Json) => `${e.task} crashed: ${e.errorType}: ${e.message.slice(0, 200)}`),
+    );
   const endsLikeClean = viewDifferences(clean.end, run.after);
   if (kind === 'garbage') {
     // An empty page is a legal answer, so the world may differ; a crash or an unsafe change may not.
@@ -205,7 +240,9 @@ export async function injectFault(clean: CleanRun, point: FaultPoint, kind: Faul
     const early = run.report.awsCalls.filter((c) => c.state && /^Undo/.test(c.state) && held.decidedAt !== null && c.at < held.decidedAt);
     const outcome = held.operator?.outcome;
     if ((outcome !== 'back' && outcome !== 'stop') || early.length) {
-      return result('unexpected', [early.length ? `undid ${early.length} thing(s) before the operator decided` : `the operator decision ended ${outcome ?? 'unanswered'}`]);
+      return result('unexpected', [
+        early.length ? `undid ${early.length} thing(s) before the operator decided` : `the operator decision ended ${outcome ?? 'unanswered'}`,
+      ]);
     }
     if (outcome === 'stop') {
       const rerun = await rerunToClean(clean, run, tag);
@@ -216,7 +253,9 @@ export async function injectFault(clean: CleanRun, point: FaultPoint, kind: Faul
       return left.length ? result('left-over', left) : result('unexpected', ['CompensationIncomplete without a list of what is left']);
     }
     const changed = viewDifferences(run.before, run.after);
-    return changed.length ? result('unexpected', [`held, then back, but ${changed.join(', ')} changed`]) : result('held', [`held at ${held.operator?.failedState}, then back`]);
+    return changed.length
+      ? result('unexpected', [`held, then back, but ${changed.join(', ')} changed`])
+      : result('held', [`held at ${held.operator?.failedState}, then back`]);
   }
   if (definition.recovery === 'compensate') {
     if (run.report.error?.name === 'CompensationIncomplete') {
@@ -262,11 +301,31 @@ export async function sweepWorkflow(workflow: string, kinds: FaultKind[] = FAULT
   return results;
 }
 
-export interface SweepSummary { faultPoints: number; recovered: number; compensated: number; heldForOperator: number; rerunCompleted: number; warned: number; handled: number; leftOver: number; unexpected: number }
+export interface SweepSummary {
+  faultPoints: number;
+  recovered: number;
+  compensated: number;
+  heldForOperator: number;
+  rerunCompleted: number;
+  warned: number;
+  handled: number;
+  leftOver: number;
+  unexpected: number;
+}
 
 export function summarize(results: FaultResult[]): SweepSummary {
   const n = (o: Outcome) => results.filter((r) => r.outcome === o).length;
-  return { faultPoints: results.length, recovered: n('recovered'), compensated: n('compensated'), heldForOperator: n('held'), rerunCompleted: n('rerun-completed'), warned: n('warned'), handled: n('handled'), leftOver: n('left-over'), unexpected: n('unexpected') };
+  return {
+    faultPoints: results.length,
+    recovered: n('recovered'),
+    compensated: n('compensated'),
+    heldForOperator: n('held'),
+    rerunCompleted: n('rerun-completed'),
+    warned: n('warned'),
+    handled: n('handled'),
+    leftOver: n('left-over'),
+    unexpected: n('unexpected'),
+  };
 }
 
 export function summaryLine(s: SweepSummary): string {

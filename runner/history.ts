@@ -57,7 +57,10 @@ export function payloadBytes(value: unknown): number {
 const measured = new WeakMap<object, number>();
 
 /** What an execution failed with when a quota stopped it. */
-export interface QuotaFailure { readonly error: string; readonly cause: string }
+export interface QuotaFailure {
+  readonly error: string;
+  readonly cause: string;
+}
 
 /**
  * States.DataLimitExceeded as the engine must see it: terminal, so neither a `States.ALL` retrier nor a
@@ -93,7 +96,7 @@ export function describeStates(definition: { States: Record<string, any> }, lamb
       let info: StateInfo = { type: s.Type, parent };
       if (s.Type === 'Task') {
         const callback = s.Resource === CALLBACK_RESOURCE;
-        const fn = /^\$\{(\w+)Arn\}$/.exec(callback ? s.Parameters?.FunctionName ?? '' : s.Resource ?? '')?.[1];
+        const fn = /^\$\{(\w+)Arn\}$/.exec(callback ? (s.Parameters?.FunctionName ?? '') : (s.Resource ?? ''))?.[1];
         info = { ...info, kind: callback ? 'callback' : 'lambda', resource: callback ? CALLBACK_RESOURCE : fn ? lambdaArn(fn) : s.Resource };
       }
       if (s.Type === 'Map') info = { ...info, itemsPath: s.ItemsPath };
@@ -110,7 +113,10 @@ export function describeStates(definition: { States: Record<string, any> }, lamb
 function simplePath(value: unknown, path: string | undefined): unknown {
   if (!path || path === '$') return value;
   if (!/^\$(\.[A-Za-z_][\w]*)+$/.test(path)) return undefined;
-  return path.slice(2).split('.').reduce<any>((v, k) => (v && typeof v === 'object' ? v[k] : undefined), value);
+  return path
+    .slice(2)
+    .split('.')
+    .reduce<any>((v, k) => (v && typeof v === 'object' ? v[k] : undefined), value);
 }
 
 interface OpenState {
@@ -137,7 +143,10 @@ export interface EngineEvent {
   readonly Cause?: unknown;
 }
 
-export interface LargestPayload { bytes: number; at: string }
+export interface LargestPayload {
+  bytes: number;
+  at: string;
+}
 
 /**
  * The AWS-format history of one execution, written from the engine's events as they come, with the
@@ -185,7 +194,10 @@ export class ExecutionHistory {
     const bytes = payloadBytes(value);
     if (bytes > this.largestPayload.bytes) Object.assign(this.largestPayload, { bytes, at });
     if (bytes <= STEP_FUNCTIONS_QUOTAS.payloadBytes) return true;
-    this.fail({ error: 'States.DataLimitExceeded', cause: failure ? failure() : `${at}: ${bytes} bytes, over the ${STEP_FUNCTIONS_QUOTAS.payloadBytes}-byte quota` });
+    this.fail({
+      error: 'States.DataLimitExceeded',
+      cause: failure ? failure() : `${at}: ${bytes} bytes, over the ${STEP_FUNCTIONS_QUOTAS.payloadBytes}-byte quota`,
+    });
     return false;
   }
 
@@ -205,11 +217,16 @@ export class ExecutionHistory {
     if (!last) return undefined;
     const at = new Date(last.timestamp!).getTime();
     switch (last.type) {
-      case 'ExecutionSucceeded': return { status: 'SUCCEEDED', at, output: serialized(last).executionSucceededEventDetails?.output };
-      case 'ExecutionFailed': return { status: 'FAILED', at, error: last.executionFailedEventDetails?.error, cause: last.executionFailedEventDetails?.cause };
-      case 'ExecutionTimedOut': return { status: 'TIMED_OUT', at };
-      case 'ExecutionAborted': return { status: 'ABORTED', at };
-      default: return undefined;
+      case 'ExecutionSucceeded':
+        return { status: 'SUCCEEDED', at, output: serialized(last).executionSucceededEventDetails?.output };
+      case 'ExecutionFailed':
+        return { status: 'FAILED', at, error: last.executionFailedEventDetails?.error, cause: last.executionFailedEventDetails?.cause };
+      case 'ExecutionTimedOut':
+        return { status: 'TIMED_OUT', at };
+      case 'ExecutionAborted':
+        return { status: 'ABORTED', at };
+      default:
+        return undefined;
     }
   }
 
@@ -229,7 +246,14 @@ export class ExecutionHistory {
     const at = ev.timestamp;
     switch (ev.type) {
       case 'ExecutionStarted':
-        this.add(at, 'ExecutionStarted', { executionStartedEventDetails: { input: json(ev.input), inputDetails: { truncated: false }, roleArn: this.ctx.roleArn, stateMachineArn: this.ctx.stateMachineArn } as any });
+        this.add(at, 'ExecutionStarted', {
+          executionStartedEventDetails: {
+            input: json(ev.input),
+            inputDetails: { truncated: false },
+            roleArn: this.ctx.roleArn,
+            stateMachineArn: this.ctx.stateMachineArn,
+          } as any,
+        });
         this.checkPayload(ev.input, 'execution input', () => 'The execution input exceeds the maximum number of bytes service limit.');
         return;
       case 'StateEntered':
@@ -288,7 +312,13 @@ export class ExecutionHistory {
     const terminal = type.startsWith('Execution') && type !== 'ExecutionStarted';
     if (id === STEP_FUNCTIONS_QUOTAS.historyEvents && !terminal) {
       this.failure ??= { error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE };
-      this.events.push({ id, previousEventId: id - 1, timestamp: new Date(this.ctx.now()), type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE } });
+      this.events.push({
+        id,
+        previousEventId: id - 1,
+        timestamp: new Date(this.ctx.now()),
+        type: 'ExecutionFailed',
+        executionFailedEventDetails: { error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE },
+      });
       this.closed = true;
       this.ctx.onQuotaExceeded(this.failure);
       return id;
@@ -310,8 +340,14 @@ export class ExecutionHistory {
     const { name, type } = ev.state!;
     const info = this.states.get(name);
     if (!this.checkPayload(ev.state!.input, `state ${name} input`, () => dataLimitCause(name, 'input'))) return;
-    const parentIteration = info?.parent && this.states.get(info.parent)?.type === 'Map' && ev.index !== undefined ? this.iterations.get(info.parent)?.get(ev.index) : undefined;
-    const id = this.add(ev.timestamp, `${type}StateEntered` as HistoryEventType, { stateEnteredEventDetails: { name, input: json(ev.state!.input), inputDetails: { truncated: false } } }, parentIteration);
+    const parentIteration =
+      info?.parent && this.states.get(info.parent)?.type === 'Map' && ev.index !== undefined ? this.iterations.get(info.parent)?.get(ev.index) : undefined;
+    const id = this.add(
+      ev.timestamp,
+      `${type}StateEntered` as HistoryEventType,
+      { stateEnteredEventDetails: { name, input: json(ev.state!.input), inputDetails: { truncated: false } } },
+      parentIteration,
+    );
     if (this.closed) return;
     const open: OpenState = { name, type, input: ev.state!.input, index: ev.index, lastEventId: id, failed: false };
     const key = this.key(name, ev.index);
@@ -319,7 +355,12 @@ export class ExecutionHistory {
     if (type === 'Task') this.attempt(open, ev.timestamp);
     if (type === 'Map') {
       const items = simplePath(ev.state!.input, info?.itemsPath);
-      open.lastEventId = this.add(ev.timestamp, 'MapStateStarted', { mapStateStartedEventDetails: Array.isArray(items) ? { length: items.length } : {} }, open.lastEventId);
+      open.lastEventId = this.add(
+        ev.timestamp,
+        'MapStateStarted',
+        { mapStateStartedEventDetails: Array.isArray(items) ? { length: items.length } : {} },
+        open.lastEventId,
+      );
       this.iterations.set(name, new Map());
     }
     if (type === 'Parallel') open.lastEventId = this.add(ev.timestamp, 'ParallelStateStarted', {}, open.lastEventId);
@@ -335,9 +376,19 @@ export class ExecutionHistory {
       const resource = { resourceType: 'lambda', resource: 'invoke.waitForTaskToken' };
       open.lastEventId = this.add(at, 'TaskScheduled', { taskScheduledEventDetails: { ...resource, region: this.ctx.region, parameters } }, open.lastEventId);
       open.lastEventId = this.add(at, 'TaskStarted', { taskStartedEventDetails: resource }, open.lastEventId);
-      open.lastEventId = this.add(at, 'TaskSubmitted', { taskSubmittedEventDetails: { ...resource, output: '{}', outputDetails: { truncated: false } } }, open.lastEventId);
+      open.lastEventId = this.add(
+        at,
+        'TaskSubmitted',
+        { taskSubmittedEventDetails: { ...resource, output: '{}', outputDetails: { truncated: false } } },
+        open.lastEventId,
+      );
     } else {
-      open.lastEventId = this.add(at, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: { resource: info?.resource, input: parameters, inputDetails: { truncated: false } } }, open.lastEventId);
+      open.lastEventId = this.add(
+        at,
+        'LambdaFunctionScheduled',
+        { lambdaFunctionScheduledEventDetails: { resource: info?.resource, input: parameters, inputDetails: { truncated: false } } },
+        open.lastEventId,
+      );
       open.lastEventId = this.add(at, 'LambdaFunctionStarted', {}, open.lastEventId);
     }
   }
@@ -351,14 +402,37 @@ export class ExecutionHistory {
     if (open && !open.failed) {
       if (type === 'Task') {
         const result = json(this.taskResults.get(name) ?? null);
-        last = this.states.get(name)?.kind === 'callback'
-          ? this.add(ev.timestamp, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', output: result, outputDetails: { truncated: false } } }, last)
-          : this.add(ev.timestamp, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: result, outputDetails: { truncated: false } } }, last);
+        last =
+          this.states.get(name)?.kind === 'callback'
+            ? this.add(
+                ev.timestamp,
+                'TaskSucceeded',
+                {
+                  taskSucceededEventDetails: {
+                    resourceType: 'lambda',
+                    resource: 'invoke.waitForTaskToken',
+                    output: result,
+                    outputDetails: { truncated: false },
+                  },
+                },
+                last,
+              )
+            : this.add(
+                ev.timestamp,
+                'LambdaFunctionSucceeded',
+                { lambdaFunctionSucceededEventDetails: { output: result, outputDetails: { truncated: false } } },
+                last,
+              );
       }
       if (type === 'Map') last = this.add(ev.timestamp, 'MapStateSucceeded', {}, last);
       if (type === 'Parallel') last = this.add(ev.timestamp, 'ParallelStateSucceeded', {}, last);
     }
-    this.add(ev.timestamp, `${type}StateExited` as HistoryEventType, { stateExitedEventDetails: { name, output: json(ev.state!.output), outputDetails: { truncated: false } } }, last);
+    this.add(
+      ev.timestamp,
+      `${type}StateExited` as HistoryEventType,
+      { stateExitedEventDetails: { name, output: json(ev.state!.output), outputDetails: { truncated: false } } },
+      last,
+    );
     this.close(name, ev.index);
   }
 
@@ -405,11 +479,13 @@ export class ExecutionHistory {
     for (const [key, list] of [...this.open.entries()]) {
       if (!inside(list[0].name)) continue;
       // A state that failed has ended with its failure event; the others were cut short.
-      for (const s of list) if (!s.failed && ['Task', 'Wait', 'Map', 'Parallel'].includes(s.type)) this.add(at, `${s.type}StateAborted` as HistoryEventType, {}, s.lastEventId);
+      for (const s of list)
+        if (!s.failed && ['Task', 'Wait', 'Map', 'Parallel'].includes(s.type)) this.add(at, `${s.type}StateAborted` as HistoryEventType, {}, s.lastEventId);
       this.open.delete(key);
     }
     const iterations = this.iterations.get(container);
-    for (const [index, started] of iterations ?? []) this.add(at, 'MapIterationAborted', { mapIterationAbortedEventDetails: { name: container, index } }, started);
+    for (const [index, started] of iterations ?? [])
+      this.add(at, 'MapIterationAborted', { mapIterationAbortedEventDetails: { name: container, index } }, started);
     iterations?.clear();
   }
 
@@ -485,9 +561,25 @@ export interface HistoryReading {
 
 const ENTERED = /^(\w+)StateEntered$/;
 const EXITED = /^(\w+)StateExited$/;
-const ATTEMPT_FAILED = new Set(['LambdaFunctionFailed', 'LambdaFunctionTimedOut', 'LambdaFunctionScheduleFailed', 'LambdaFunctionStartFailed', 'TaskFailed', 'TaskTimedOut', 'TaskStartFailed', 'TaskSubmitFailed', 'MapStateFailed', 'ParallelStateFailed']);
+const ATTEMPT_FAILED = new Set([
+  'LambdaFunctionFailed',
+  'LambdaFunctionTimedOut',
+  'LambdaFunctionScheduleFailed',
+  'LambdaFunctionStartFailed',
+  'TaskFailed',
+  'TaskTimedOut',
+  'TaskStartFailed',
+  'TaskSubmitFailed',
+  'MapStateFailed',
+  'ParallelStateFailed',
+]);
 const ATTEMPT_STARTED = new Set(['LambdaFunctionScheduled', 'TaskScheduled', 'MapStateStarted', 'ParallelStateStarted']);
-const END_STATUS: Record<string, ExecutionStatus> = { ExecutionSucceeded: 'SUCCEEDED', ExecutionFailed: 'FAILED', ExecutionTimedOut: 'TIMED_OUT', ExecutionAborted: 'ABORTED' };
+const END_STATUS: Record<string, ExecutionStatus> = {
+  ExecutionSucceeded: 'SUCCEEDED',
+  ExecutionFailed: 'FAILED',
+  ExecutionTimedOut: 'TIMED_OUT',
+  ExecutionAborted: 'ABORTED',
+};
 
 /**
  * Replays a history (all pages so far, oldest first) into the progress events and state records a

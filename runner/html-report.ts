@@ -31,7 +31,10 @@ const PLOT_W = 900;
 const RIGHT_W = 70;
 const WIDTH = LABEL_W + PLOT_W + RIGHT_W;
 
-interface Scale { x(t: number): number; ticks: Array<{ t: number; label: string; sub: string }> }
+interface Scale {
+  x(t: number): number;
+  ticks: Array<{ t: number; label: string; sub: string }>;
+}
 
 /**
  * The time axis. Phases partition the run; each gets width in proportion to the square root of its
@@ -40,7 +43,9 @@ interface Scale { x(t: number): number; ticks: Array<{ t: number; label: string;
  */
 function timeScale(total: number, startedAt: string, phases: SimulationReport['phases']): Scale {
   const span = Math.max(total, 1);
-  const bounds = [...new Set([0, span, ...phases.flatMap((p) => [p.startedAt, p.startedAt + p.seconds])].filter((t) => t >= 0 && t <= span))].sort((a, b) => a - b);
+  const bounds = [...new Set([0, span, ...phases.flatMap((p) => [p.startedAt, p.startedAt + p.seconds])].filter((t) => t >= 0 && t <= span))].sort(
+    (a, b) => a - b,
+  );
   const weights = bounds.slice(1).map((b, i) => (b - bounds[i] > 0 ? Math.sqrt(b - bounds[i]) + 2 : 0));
   const sum = weights.reduce((a, b) => a + b, 0) || 1;
   const offsets = [0];
@@ -68,12 +73,13 @@ function timeScale(total: number, startedAt: string, phases: SimulationReport['p
 }
 
 function axis(scale: Scale, height: number): string {
-  return scale.ticks.map((k) => {
-    const x = scale.x(k.t).toFixed(1);
-    return `<line class="grid" x1="${x}" y1="18" x2="${x}" y2="${height}"/><text class="tick" x="${x}" y="10" text-anchor="middle">${e(k.label)}</text><text class="tick sub" x="${x}" y="19" text-anchor="middle" dy="-0.1em">${e(k.sub)}</text>`;
-  }).join('');
+  return scale.ticks
+    .map((k) => {
+      const x = scale.x(k.t).toFixed(1);
+      return `<line class="grid" x1="${x}" y1="18" x2="${x}" y2="${height}"/><text class="tick" x="${x}" y="10" text-anchor="middle">${e(k.label)}</text><text class="tick sub" x="${x}" y="19" text-anchor="middle" dy="-0.1em">${e(k.sub)}</text>`;
+    })
+    .join('');
 }
-
 
 interface PhaseRow {
   name: string;
@@ -99,8 +105,17 @@ function phaseRows(r: SimulationReport): PhaseRow[] {
   const cutAt = failedAt === null ? -1 : r.states.findIndex((s) => s.index === undefined && s.enteredAt >= failedAt && phaseName(s) === undefined);
   const cut = cutAt < 0 ? r.states.length : cutAt;
   const rows = new Map<string, PhaseRow>(forward.map((p) => [p.name, { ...p, kind: 'action' as PhaseRow['kind'], states: [], nested: [] }]));
-  const after: PhaseRow | undefined = failedAt === null ? undefined
-    : { name: AFTER_FAILURE, startedAt: failedAt, seconds: r.phases.find((p) => p.name === AFTER_FAILURE)?.seconds ?? 0, kind: 'after-failure', states: [], nested: [] };
+  const after: PhaseRow | undefined =
+    failedAt === null
+      ? undefined
+      : {
+          name: AFTER_FAILURE,
+          startedAt: failedAt,
+          seconds: r.phases.find((p) => p.name === AFTER_FAILURE)?.seconds ?? 0,
+          kind: 'after-failure',
+          states: [],
+          nested: [],
+        };
   let holder: StateRecord | undefined; // the Map or Parallel whose iterations or branches are running
   r.states.forEach((s, i) => {
     if (i >= cut && after) {
@@ -129,25 +144,44 @@ function phaseRows(r: SimulationReport): PhaseRow[] {
 }
 
 const KIND_LABEL: Record<PhaseRow['kind'], string> = {
-  action: 'action', poll: 'poll', wait: 'wait', decision: 'decision', bookkeeping: 'bookkeeping', approval: 'approval', map: 'in parallel', 'after-failure': 'rollback',
+  action: 'action',
+  poll: 'poll',
+  wait: 'wait',
+  decision: 'decision',
+  bookkeeping: 'bookkeeping',
+  approval: 'approval',
+  map: 'in parallel',
+  'after-failure': 'rollback',
 };
 
 /** A caught failure inside a branch is routine (the approval gate's reminder sleep times out by design). */
 function stateClass(s: StateRecord, nested = false): string {
   if (s.status === 'FAILED' || (s.status === 'CAUGHT' && !nested)) return 'st-failed';
   switch (s.type) {
-    case 'Wait': return 'st-wait';
-    case 'Choice': return 'st-choice';
-    case 'Pass': return 'st-pass';
-    case 'Map': case 'Parallel': return 'st-container';
-    case 'Succeed': case 'Fail': return 'st-end';
-    default: return 'st-task';
+    case 'Wait':
+      return 'st-wait';
+    case 'Choice':
+      return 'st-choice';
+    case 'Pass':
+      return 'st-pass';
+    case 'Map':
+    case 'Parallel':
+      return 'st-container';
+    case 'Succeed':
+    case 'Fail':
+      return 'st-end';
+    default:
+      return 'st-task';
   }
 }
 
 function stateTitle(s: StateRecord): string {
   const end = s.exitedAt ?? s.enteredAt;
-  const bits = [`${s.name} (${s.type}${s.index !== undefined ? `, item ${s.index}` : ''})`, `+${formatDuration(s.enteredAt)} → +${formatDuration(end)} (${formatDuration(end - s.enteredAt)})`, s.status];
+  const bits = [
+    `${s.name} (${s.type}${s.index !== undefined ? `, item ${s.index}` : ''})`,
+    `+${formatDuration(s.enteredAt)} → +${formatDuration(end)} (${formatDuration(end - s.enteredAt)})`,
+    s.status,
+  ];
   if (s.retries) bits.push(`${s.retries} retr${s.retries === 1 ? 'y' : 'ies'}`);
   if (s.error) bits.push(s.error);
   return bits.join(' · ');
@@ -190,26 +224,36 @@ function timelineSvg(r: ReportForHtml, scale: Scale): { svg: string; note: strin
     const bandClass = row.kind === 'after-failure' ? 'band failure' : row.kind === 'approval' ? 'band approval' : 'band';
     parts.push(`<g class="phase" data-phase="${e(row.name)}" data-kind="${row.kind}">`);
     parts.push(`<rect class="${bandClass}" x="0" y="${y - 2}" width="${WIDTH}" height="${height}"/>`);
-    parts.push(`<text class="label" x="6" y="${y + 12}">${e(row.name === AFTER_FAILURE ? `${AFTER_FAILURE}${r.compensation ? ' (rollback)' : ''}` : row.name)}</text>`);
+    parts.push(
+      `<text class="label" x="6" y="${y + 12}">${e(row.name === AFTER_FAILURE ? `${AFTER_FAILURE}${r.compensation ? ' (rollback)' : ''}` : row.name)}</text>`,
+    );
     parts.push(`<text class="kind" x="${LABEL_W - 6}" y="${y + 12}" text-anchor="end">${e(KIND_LABEL[row.kind])}</text>`);
     parts.push(`<text class="dur" x="${WIDTH - 4}" y="${y + 12}" text-anchor="end">${e(formatDuration(row.seconds))}</text>`);
     // The phase's span, so even a sub-second phase has a visible bar.
     const x1 = scale.x(row.startedAt);
     const x2 = scale.x(row.startedAt + row.seconds);
-    parts.push(`<rect class="bar span ${row.kind === 'after-failure' ? 'st-failed' : `k-${row.kind}`}" x="${x1.toFixed(1)}" y="${y + 3}" width="${Math.max(2, x2 - x1).toFixed(1)}" height="10" rx="2"><title>${e(`${row.name}: +${formatDuration(row.startedAt)}, ${formatDuration(row.seconds)}`)}</title></rect>`);
+    parts.push(
+      `<rect class="bar span ${row.kind === 'after-failure' ? 'st-failed' : `k-${row.kind}`}" x="${x1.toFixed(1)}" y="${y + 3}" width="${Math.max(2, x2 - x1).toFixed(1)}" height="10" rx="2"><title>${e(`${row.name}: +${formatDuration(row.startedAt)}, ${formatDuration(row.seconds)}`)}</title></rect>`,
+    );
     const pollCheck = (s: StateRecord) => s.type === 'Task' && (row.kind === 'poll' ? s.name === row.name : false);
     // A poll's Init and Done states are implied by its checks.
-    const drawn = row.states.filter((s) => !(s.type === 'Pass' && /^Intent/.test(s.name)) && !(row.kind === 'poll' && (s.name === `${row.name}Init` || s.name === `${row.name}Done`))
-      && !(row.kind === 'after-failure' && (s.type === 'Choice' || s.type === 'Pass'))); // the undo loop's routing; its steps are the dots
+    const drawn = row.states.filter(
+      (s) =>
+        !(s.type === 'Pass' && /^Intent/.test(s.name)) &&
+        !(row.kind === 'poll' && (s.name === `${row.name}Init` || s.name === `${row.name}Done`)) &&
+        !(row.kind === 'after-failure' && (s.type === 'Choice' || s.type === 'Pass')),
+    ); // the undo loop's routing; its steps are the dots
     for (const s of drawn) parts.push(stateMark(s, scale, y + 3, 10, pollCheck(s)));
     for (const t of pollReady.get(row.name) ?? []) {
       const x = scale.x(t);
-      parts.push(`<path class="ready" d="M${x.toFixed(1)} ${y + 16} l3.5 5 l-7 0 z"><title>${e(`the awaited change happened at +${formatDuration(t)}`)}</title></path>`);
+      parts.push(
+        `<path class="ready" d="M${x.toFixed(1)} ${y + 16} l3.5 5 l-7 0 z"><title>${e(`the awaited change happened at +${formatDuration(t)}`)}</title></path>`,
+      );
     }
     if (subRows) {
       const order = [...items].sort((a, b) => a - b);
       for (const s of row.nested) {
-        if (s.type === 'Choice' && /Done$/.test(s.name) || s.type === 'Pass' && /Init$/.test(s.name)) continue;
+        if ((s.type === 'Choice' && /Done$/.test(s.name)) || (s.type === 'Pass' && /Init$/.test(s.name))) continue;
         const lane = order.indexOf(s.index ?? -1) % subRows;
         const nestedPoll = s.type === 'Task' && r.polls.some((p) => p.state === s.name);
         parts.push(stateMark(s, scale, y + 16 + lane * 6, 4, nestedPoll, true));
@@ -219,7 +263,9 @@ function timelineSvg(r: ReportForHtml, scale: Scale): { svg: string; note: strin
       for (const u of r.compensation?.steps ?? []) {
         if (u.at === undefined) continue;
         const x = scale.x(u.at);
-        parts.push(`<circle class="undo u-${u.outcome}" cx="${x.toFixed(1)}" cy="${y + 18}" r="3"><title>${e(`${u.outcome}: ${u.description}${u.note ? ` (${u.note})` : ''}${u.error ? ` — ${u.error}` : ''}`)}</title></circle>`);
+        parts.push(
+          `<circle class="undo u-${u.outcome}" cx="${x.toFixed(1)}" cy="${y + 18}" r="3"><title>${e(`${u.outcome}: ${u.description}${u.note ? ` (${u.note})` : ''}${u.error ? ` — ${u.error}` : ''}`)}</title></circle>`,
+        );
       }
     }
     parts.push('</g>');
@@ -230,12 +276,18 @@ function timelineSvg(r: ReportForHtml, scale: Scale): { svg: string; note: strin
     const x1 = scale.x(a.requestedAt);
     const x2 = scale.x(a.decidedAt ?? r.virtualSeconds);
     const verdict = a.approved ? `approved by ${a.decidedBy ?? '?'}` : a.error ? `${a.error}${a.decidedBy ? ` (${a.decidedBy})` : ''}` : 'not decided';
-    parts.push(`<line class="approval-line ${a.approved ? 'ok' : 'no'}" x1="${x1.toFixed(1)}" y1="${top - 4}" x2="${x1.toFixed(1)}" y2="${y}"><title>${e(`approval requested at +${formatDuration(a.requestedAt)}`)}</title></line>`);
-    parts.push(`<line class="approval-line ${a.approved ? 'ok' : 'no'}" x1="${x2.toFixed(1)}" y1="${top - 4}" x2="${x2.toFixed(1)}" y2="${y}"><title>${e(`${verdict} at +${formatDuration(a.decidedAt ?? r.virtualSeconds)}`)}</title></line>`);
+    parts.push(
+      `<line class="approval-line ${a.approved ? 'ok' : 'no'}" x1="${x1.toFixed(1)}" y1="${top - 4}" x2="${x1.toFixed(1)}" y2="${y}"><title>${e(`approval requested at +${formatDuration(a.requestedAt)}`)}</title></line>`,
+    );
+    parts.push(
+      `<line class="approval-line ${a.approved ? 'ok' : 'no'}" x1="${x2.toFixed(1)}" y1="${top - 4}" x2="${x2.toFixed(1)}" y2="${y}"><title>${e(`${verdict} at +${formatDuration(a.decidedAt ?? r.virtualSeconds)}`)}</title></line>`,
+    );
   }
   if (r.failedAt !== null && r.failedAt !== undefined) {
     const x = scale.x(r.failedAt);
-    parts.push(`<line class="failure-line" x1="${x.toFixed(1)}" y1="${top - 4}" x2="${x.toFixed(1)}" y2="${y}"><title>${e(`failed at +${formatDuration(r.failedAt)}: ${r.error?.name ?? ''}`)}</title></line>`);
+    parts.push(
+      `<line class="failure-line" x1="${x.toFixed(1)}" y1="${top - 4}" x2="${x.toFixed(1)}" y2="${y}"><title>${e(`failed at +${formatDuration(r.failedAt)}: ${r.error?.name ?? ''}`)}</title></line>`,
+    );
   }
   const height = y + 4;
   const svg = `<svg class="timeline" role="img" aria-label="timeline of the execution's phases" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" xmlns="http://www.w3.org/2000/svg">${axis(scale, height)}${parts.join('')}</svg>`;
@@ -271,7 +323,10 @@ export function resourceLabel(id: string): string {
   return id;
 }
 
-export interface Lane { resource: string; segments: Array<{ from: number; to: number; state: string }> }
+export interface Lane {
+  resource: string;
+  segments: Array<{ from: number; to: number; state: string }>;
+}
 
 /** Each resource's states over time, from the transitions the simulator saw. */
 export function resourceLanes(r: Pick<SimulationReport, 'transitions' | 'virtualSeconds'>): Lane[] {
@@ -303,7 +358,9 @@ function lanesSvg(r: ReportForHtml, scale: Scale): string {
       const x1 = scale.x(s.from);
       const w = Math.max(2, scale.x(s.to) - x1);
       const title = `${lane.resource}: ${s.state} from +${formatDuration(s.from)} to +${formatDuration(s.to)} (${formatDuration(s.to - s.from)})`;
-      parts.push(`<rect class="seg t-${stateTone(s.state)}" x="${x1.toFixed(1)}" y="${y + 1}" width="${w.toFixed(1)}" height="14" rx="2"><title>${e(title)}</title></rect>`);
+      parts.push(
+        `<rect class="seg t-${stateTone(s.state)}" x="${x1.toFixed(1)}" y="${y + 1}" width="${w.toFixed(1)}" height="14" rx="2"><title>${e(title)}</title></rect>`,
+      );
       if (w > 7 * s.state.length) parts.push(`<text class="seg-label" x="${(x1 + 4).toFixed(1)}" y="${y + 11.5}">${e(s.state)}</text>`);
     }
     parts.push('</g>');
@@ -316,8 +373,18 @@ function lanesSvg(r: ReportForHtml, scale: Scale): string {
 
 function breakdownHtml(r: SimulationReport): string {
   const rows = timeBreakdown(r, 14);
-  const bar = rows.map((row) => `<span class="share ${row.label.startsWith(AFTER_FAILURE) ? 'st-failed' : ''}" style="width:${row.percent}%" title="${e(`${row.label}: ${row.percent.toFixed(1)} %`)}"></span>`).join('');
-  const lines = rows.map((row) => `<tr${row.label.startsWith(AFTER_FAILURE) ? ' class="failure"' : ''}><td>${e(row.label)}</td><td class="num">${e(formatDuration(row.seconds))}</td><td class="num">${row.percent.toFixed(1)} %</td></tr>`).join('');
+  const bar = rows
+    .map(
+      (row) =>
+        `<span class="share ${row.label.startsWith(AFTER_FAILURE) ? 'st-failed' : ''}" style="width:${row.percent}%" title="${e(`${row.label}: ${row.percent.toFixed(1)} %`)}"></span>`,
+    )
+    .join('');
+  const lines = rows
+    .map(
+      (row) =>
+        `<tr${row.label.startsWith(AFTER_FAILURE) ? ' class="failure"' : ''}><td>${e(row.label)}</td><td class="num">${e(formatDuration(row.seconds))}</td><td class="num">${row.percent.toFixed(1)} %</td></tr>`,
+    )
+    .join('');
   return `<div class="sharebar">${bar}</div><table class="breakdown"><thead><tr><th>phase</th><th>virtual time</th><th>share</th></tr></thead><tbody>${lines}</tbody><tfoot><tr><td>total</td><td class="num">${e(formatDuration(r.virtualSeconds))}</td><td class="num">${rows.length ? '100.0' : '0.0'} %</td></tr></tfoot></table>`;
 }
 
@@ -336,7 +403,10 @@ function genericValue(v: Json): string {
     }
     return e(v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', '));
   }
-  if (typeof v === 'object') return `<dl>${Object.entries(v).map(([k, x]) => `<dt>${e(k)}</dt><dd>${genericValue(x)}</dd>`).join('')}</dl>`;
+  if (typeof v === 'object')
+    return `<dl>${Object.entries(v)
+      .map(([k, x]) => `<dt>${e(k)}</dt><dd>${genericValue(x)}</dd>`)
+      .join('')}</dl>`;
   return e(v);
 }
 
@@ -344,22 +414,28 @@ function planHtml(r: ReportForHtml): string {
   const parts: string[] = [];
   if (r.plan !== undefined && r.plan !== null) {
     const p = r.plan;
-    parts.push(p && typeof p === 'object' && 'changes' in p
-      ? `<h3>${e(p.title ?? 'plan')}</h3>${changesTable(p.changes)}${p.prerequisite ? `<p class="note">${e(p.prerequisite)}</p>` : ''}`
-      : genericValue(p));
+    parts.push(
+      p && typeof p === 'object' && 'changes' in p
+        ? `<h3>${e(p.title ?? 'plan')}</h3>${changesTable(p.changes)}${p.prerequisite ? `<p class="note">${e(p.prerequisite)}</p>` : ''}`
+        : genericValue(p),
+    );
   }
   for (const a of r.approvals) {
     if (!a.plan) continue;
-    parts.push(`<h3>${e(a.plan.title ?? a.state)}</h3>${changesTable(a.plan.changes)}${a.plan.prerequisite ? `<p class="note">${e(a.plan.prerequisite)}</p>` : ''}`);
+    parts.push(
+      `<h3>${e(a.plan.title ?? a.state)}</h3>${changesTable(a.plan.changes)}${a.plan.prerequisite ? `<p class="note">${e(a.plan.prerequisite)}</p>` : ''}`,
+    );
   }
   return parts.length ? parts.join('') : '<p class="muted">This run had no approval plan.</p>';
 }
 
 function decisionsHtml(r: ReportForHtml): string {
-  const rows = r.approvals.map((a) => {
-    const outcome = a.approved ? 'approved' : a.error ?? (a.decidedAt === null ? 'not decided' : 'rejected');
-    return `<tr class="${a.approved ? 'ok' : 'no'}"><td>${e(a.state)}</td><td class="num">+${e(formatDuration(a.requestedAt))}</td><td class="num">${a.decidedAt === null ? '—' : `+${e(formatDuration(a.decidedAt))}`}</td><td>${e(outcome)}</td><td>${e(a.decidedBy ?? '—')}</td></tr>`;
-  }).join('');
+  const rows = r.approvals
+    .map((a) => {
+      const outcome = a.approved ? 'approved' : (a.error ?? (a.decidedAt === null ? 'not decided' : 'rejected'));
+      return `<tr class="${a.approved ? 'ok' : 'no'}"><td>${e(a.state)}</td><td class="num">+${e(formatDuration(a.requestedAt))}</td><td class="num">${a.decidedAt === null ? '—' : `+${e(formatDuration(a.decidedAt))}`}</td><td>${e(outcome)}</td><td>${e(a.decidedBy ?? '—')}</td></tr>`;
+    })
+    .join('');
   const approvals = rows
     ? `<table><thead><tr><th>gate</th><th>requested</th><th>decided</th><th>outcome</th><th>by</th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p class="muted">No approval gate was reached.</p>';
@@ -374,19 +450,33 @@ function rollbackHtml(r: ReportForHtml): string {
   if (r.compensation) {
     const { undone, unchanged, attention } = rollbackParts(r);
     const items = (steps: typeof undone, detail: (s: (typeof undone)[number]) => string | undefined) =>
-      steps.length ? `<ul>${steps.map((s) => `<li>${e(s.description)}${detail(s) ? ` <span class="muted">(${e(detail(s))})</span>` : ''}</li>`).join('')}</ul>` : '<p class="muted">nothing</p>';
-    parts.push(`<p class="summary">rollback after <b>${e(r.compensation.error)}</b>: undone: ${undone.length || 'nothing'}; left as it was: ${unchanged.length || 'nothing'}; needs attention: ${attention.length || 'nothing'}</p>`);
-    parts.push(`<div class="cols"><div><h3>undone</h3>${items(undone, (s) => s.note)}</div><div><h3>left as it was</h3>${items(unchanged, (s) => s.note)}</div><div class="${attention.length ? 'attention' : ''}"><h3>needs attention</h3>${items(attention, (s) => s.error)}</div></div>`);
+      steps.length
+        ? `<ul>${steps.map((s) => `<li>${e(s.description)}${detail(s) ? ` <span class="muted">(${e(detail(s))})</span>` : ''}</li>`).join('')}</ul>`
+        : '<p class="muted">nothing</p>';
+    parts.push(
+      `<p class="summary">rollback after <b>${e(r.compensation.error)}</b>: undone: ${undone.length || 'nothing'}; left as it was: ${unchanged.length || 'nothing'}; needs attention: ${attention.length || 'nothing'}</p>`,
+    );
+    parts.push(
+      `<div class="cols"><div><h3>undone</h3>${items(undone, (s) => s.note)}</div><div><h3>left as it was</h3>${items(unchanged, (s) => s.note)}</div><div class="${attention.length ? 'attention' : ''}"><h3>needs attention</h3>${items(attention, (s) => s.error)}</div></div>`,
+    );
   } else {
     parts.push('<p class="summary">No compensation ran: nothing was rolled back (a re-runnable workflow stops and is run again with the same input).</p>');
   }
-  if (runbook) parts.push(`<p class="runbook">Read <b>${e(runbook.link)}</b> — “${e(runbook.section)}”${runbook.workflowDoc ? `, and ${e(runbook.workflowDoc)}` : ''}.</p>`);
+  if (runbook)
+    parts.push(
+      `<p class="runbook">Read <b>${e(runbook.link)}</b> — “${e(runbook.section)}”${runbook.workflowDoc ? `, and ${e(runbook.workflowDoc)}` : ''}.</p>`,
+    );
   return `<section id="failure"><h2>What was undone and what is left</h2>${parts.join('')}</section>`;
 }
 
 function pollsHtml(r: SimulationReport): string {
   if (!r.polls.length) return '';
-  const rows = r.polls.map((p) => `<tr><td>${e(p.state)}</td><td class="subject">${e(p.subject.length > 110 ? `${p.subject.slice(0, 107)}…` : p.subject)}</td><td class="num">${p.checks}</td><td class="num">+${e(formatDuration(p.startedAt))}</td><td class="num">${p.readyAt === null ? '—' : `+${e(formatDuration(p.readyAt))}`}</td><td class="num">${p.doneAt === null ? '—' : `+${e(formatDuration(p.doneAt))}`}</td><td class="num">${e(formatDuration(p.lateSeconds))}</td></tr>`).join('');
+  const rows = r.polls
+    .map(
+      (p) =>
+        `<tr><td>${e(p.state)}</td><td class="subject">${e(p.subject.length > 110 ? `${p.subject.slice(0, 107)}…` : p.subject)}</td><td class="num">${p.checks}</td><td class="num">+${e(formatDuration(p.startedAt))}</td><td class="num">${p.readyAt === null ? '—' : `+${e(formatDuration(p.readyAt))}`}</td><td class="num">${p.doneAt === null ? '—' : `+${e(formatDuration(p.doneAt))}`}</td><td class="num">${e(formatDuration(p.lateSeconds))}</td></tr>`,
+    )
+    .join('');
   return `<section><h2>Waits and poll checks</h2><p class="muted">${r.pollCalls} AWS calls went to polling. “ready” is when the awaited change happened; “noticed” when a check saw it.</p><table><thead><tr><th>poll</th><th>what</th><th>checks</th><th>started</th><th>ready</th><th>noticed</th><th>late</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
@@ -438,7 +528,8 @@ export function renderHtmlReport(report: ReportForHtml): string {
     ['AWS calls', `${r.awsCalls.length} (${r.pollCalls} polling)`],
     ['states entered', String(r.states.length)],
   ];
-  if (r.history && typeof r.history === 'object') for (const [k, v] of Object.entries(r.history)) facts.push([k, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
+  if (r.history && typeof r.history === 'object')
+    for (const [k, v] of Object.entries(r.history)) facts.push([k, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
   const violations = r.safety?.violations ?? [];
   const timeline = timelineSvg(r, scale);
   return `<!doctype html>
@@ -454,11 +545,26 @@ ${r.error ? `<div class="error"><b>${e(r.error.name)}</b>: ${e(errorMessage(r.er
 ${violations.length ? `<div class="error"><b>safety invariant violated</b><ul>${violations.map((v) => `<li>${e(v)}</li>`).join('')}</ul></div>` : ''}
 </header>
 <section id="timeline"><h2>Timeline</h2>
-${legend([['var(--task)', 'action (task)'], ['var(--wait)', 'wait'], ['var(--choice)', 'decision ◆'], ['var(--pass)', 'bookkeeping ●'], ['#1a365d', 'poll check |'], ['var(--ok)', 'awaited change happened ▲'], ['var(--approval)', 'approval requested / decided'], ['var(--fail)', 'failure and rollback']])}
+${legend([
+  ['var(--task)', 'action (task)'],
+  ['var(--wait)', 'wait'],
+  ['var(--choice)', 'decision ◆'],
+  ['var(--pass)', 'bookkeeping ●'],
+  ['#1a365d', 'poll check |'],
+  ['var(--ok)', 'awaited change happened ▲'],
+  ['var(--approval)', 'approval requested / decided'],
+  ['var(--fail)', 'failure and rollback'],
+])}
 <p class="muted small">The time axis is compressed: each phase is as wide as the square root of its duration; clock labels are true virtual times, and the breakdown below is linear.</p>
 <div class="scroll">${timeline.svg}</div>${timeline.note}</section>
 <section id="resources"><h2>Resources</h2>
-${legend([['#f6e05e', 'pending'], ['#68d391', 'in place'], ['#f6ad55', 'going away'], ['#cbd5e0', 'gone'], ['#fc8181', 'failed']])}
+${legend([
+  ['#f6e05e', 'pending'],
+  ['#68d391', 'in place'],
+  ['#f6ad55', 'going away'],
+  ['#cbd5e0', 'gone'],
+  ['#fc8181', 'failed'],
+])}
 <div class="scroll">${lanesSvg(r, scale)}</div></section>
 <section id="plan"><h2>The plan</h2>${planHtml(r)}</section>
 <section id="decisions"><h2>Approvals and operator decisions</h2>${decisionsHtml(r)}</section>
@@ -470,14 +576,24 @@ ${pollsHtml(r)}
 `;
 }
 
-
 /** A chained rehearsal's combined timeline (runner/rehearsal.ts combinedTimeline) as one page. */
 export interface RehearsalTimeline {
   startedAt: string;
   virtualSeconds: number;
   ok: boolean;
   worldDifferences?: string[];
-  steps: Array<{ step: number; label: string; kind: string; workflow?: string; status: string; ok: boolean; startedAt: number; seconds: number; error?: string | null; phases?: SimulationReport['phases'] }>;
+  steps: Array<{
+    step: number;
+    label: string;
+    kind: string;
+    workflow?: string;
+    status: string;
+    ok: boolean;
+    startedAt: number;
+    seconds: number;
+    error?: string | null;
+    phases?: SimulationReport['phases'];
+  }>;
 }
 
 export function renderRehearsalHtml(t: RehearsalTimeline, link: (s: RehearsalTimeline['steps'][number]) => string | undefined): string {
@@ -485,26 +601,36 @@ export function renderRehearsalHtml(t: RehearsalTimeline, link: (s: RehearsalTim
   const scale = timeScale(t.virtualSeconds, t.startedAt, phases);
   const ROW = 24;
   let y = 26;
-  const rows = t.steps.map((s) => {
-    const x1 = scale.x(s.startedAt);
-    const w = Math.max(2, scale.x(s.startedAt + s.seconds) - x1);
-    const cls = !s.ok ? 'st-failed' : s.kind === 'workflow' ? 'k-action' : s.kind === 'wait' ? 'k-wait' : 'k-decision';
-    const segs = (s.phases ?? []).filter((p) => p.seconds > 0).map((p) => {
-      const px = scale.x(p.startedAt);
-      return `<rect class="bar ${p.name === AFTER_FAILURE ? 'st-failed' : 'st-task'}" x="${px.toFixed(1)}" y="${y + 14}" width="${Math.max(1, scale.x(p.startedAt + p.seconds) - px).toFixed(1)}" height="4"><title>${e(`${p.name}: ${formatDuration(p.seconds)}`)}</title></rect>`;
-    }).join('');
-    const row = `<g class="step" data-step="${s.step}"><rect class="band" x="0" y="${y - 2}" width="${WIDTH}" height="${ROW}"/><text class="label" x="6" y="${y + 12}">${e(s.label.length > 30 ? `${s.label.slice(0, 29)}…` : s.label)}<title>${e(s.label)}</title></text><text class="kind" x="${LABEL_W - 6}" y="${y + 12}" text-anchor="end">${e(s.status)}</text><rect class="bar span ${cls}" x="${x1.toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="10" rx="2"><title>${e(`${s.label}: ${s.status}, +${formatDuration(s.startedAt)}, ${formatDuration(s.seconds)}`)}</title></rect>${segs}<text class="dur" x="${WIDTH - 4}" y="${y + 12}" text-anchor="end">${e(formatDuration(s.seconds))}</text></g>`;
-    y += ROW + 2;
-    return row;
-  }).join('');
+  const rows = t.steps
+    .map((s) => {
+      const x1 = scale.x(s.startedAt);
+      const w = Math.max(2, scale.x(s.startedAt + s.seconds) - x1);
+      const cls = !s.ok ? 'st-failed' : s.kind === 'workflow' ? 'k-action' : s.kind === 'wait' ? 'k-wait' : 'k-decision';
+      const segs = (s.phases ?? [])
+        .filter((p) => p.seconds > 0)
+        .map((p) => {
+          const px = scale.x(p.startedAt);
+          return `<rect class="bar ${p.name === AFTER_FAILURE ? 'st-failed' : 'st-task'}" x="${px.toFixed(1)}" y="${y + 14}" width="${Math.max(1, scale.x(p.startedAt + p.seconds) - px).toFixed(1)}" height="4"><title>${e(`${p.name}: ${formatDuration(p.seconds)}`)}</title></rect>`;
+        })
+        .join('');
+      const row = `<g class="step" data-step="${s.step}"><rect class="band" x="0" y="${y - 2}" width="${WIDTH}" height="${ROW}"/><text class="label" x="6" y="${y + 12}">${e(s.label.length > 30 ? `${s.label.slice(0, 29)}…` : s.label)}<title>${e(s.label)}</title></text><text class="kind" x="${LABEL_W - 6}" y="${y + 12}" text-anchor="end">${e(s.status)}</text><rect class="bar span ${cls}" x="${x1.toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="10" rx="2"><title>${e(`${s.label}: ${s.status}, +${formatDuration(s.startedAt)}, ${formatDuration(s.seconds)}`)}</title></rect>${segs}<text class="dur" x="${WIDTH - 4}" y="${y + 12}" text-anchor="end">${e(formatDuration(s.seconds))}</text></g>`;
+      y += ROW + 2;
+      return row;
+    })
+    .join('');
   const svg = `<svg class="timeline" role="img" aria-label="the rehearsal's steps on one clock" viewBox="0 0 ${WIDTH} ${y + 4}" width="${WIDTH}" height="${y + 4}" xmlns="http://www.w3.org/2000/svg">${axis(scale, y + 4)}${rows}</svg>`;
-  const table = `<table><thead><tr><th>step</th><th>status</th><th>started</th><th>took</th><th>report</th></tr></thead><tbody>${t.steps.map((s) => {
-    const href = link(s);
-    return `<tr class="${s.ok ? '' : 'no'}"><td>${e(s.label)}</td><td>${e(s.status)}${s.error ? ` (${e(s.error)})` : ''}</td><td class="num">+${e(formatDuration(s.startedAt))}</td><td class="num">${e(formatDuration(s.seconds))}</td><td>${href ? `<a href="${e(href)}">${e(href)}</a>` : ''}</td></tr>`;
-  }).join('')}</tbody></table>`;
-  const world = t.worldDifferences === undefined ? '' : t.worldDifferences.length === 0
-    ? '<p class="summary">The world is back where it started (everything in AWS; the state table keeps its approval records).</p>'
-    : `<div class="error"><b>The world is not back where it started</b><ul>${t.worldDifferences.map((d) => `<li>${e(d)}</li>`).join('')}</ul></div>`;
+  const table = `<table><thead><tr><th>step</th><th>status</th><th>started</th><th>took</th><th>report</th></tr></thead><tbody>${t.steps
+    .map((s) => {
+      const href = link(s);
+      return `<tr class="${s.ok ? '' : 'no'}"><td>${e(s.label)}</td><td>${e(s.status)}${s.error ? ` (${e(s.error)})` : ''}</td><td class="num">+${e(formatDuration(s.startedAt))}</td><td class="num">${e(formatDuration(s.seconds))}</td><td>${href ? `<a href="${e(href)}">${e(href)}</a>` : ''}</td></tr>`;
+    })
+    .join('')}</tbody></table>`;
+  const world =
+    t.worldDifferences === undefined
+      ? ''
+      : t.worldDifferences.length === 0
+        ? '<p class="summary">The world is back where it started (everything in AWS; the state table keeps its approval records).</p>'
+        : `<div class="error"><b>The world is not back where it started</b><ul>${t.worldDifferences.map((d) => `<li>${e(d)}</li>`).join('')}</ul></div>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">

@@ -12,7 +12,15 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Context } from 'aws-lambda';
-import { APPROVAL_KEY_SECRET_NAME, approvalIdFor, approvalKeys, attestRequester, eligibleApprovers, type OperatorDecision, type Requester } from '../domain/approval';
+import {
+  APPROVAL_KEY_SECRET_NAME,
+  approvalIdFor,
+  approvalKeys,
+  attestRequester,
+  eligibleApprovers,
+  type OperatorDecision,
+  type Requester,
+} from '../domain/approval';
 import { approverOfPrincipal } from '../domain/deployment';
 import { decideApproval, type DecisionOutcome } from '../platform/approval/store';
 import { taskCatalog } from '../tasks/catalog';
@@ -22,21 +30,34 @@ import type { PendingTask } from '../sim/task-tokens';
 import { connectSimulator, httpConfigurer } from '../sim/transport';
 import { startEndpoint } from '../sim/http/endpoint';
 import { hostApprovalApi } from './approval-server';
-import { DataLimitExceededError, dataLimitCause, describeStates, ExecutionHistory, STEP_FUNCTIONS_QUOTAS, type ProgressEvent, type QuotaFailure } from './history';
+import {
+  DataLimitExceededError,
+  dataLimitCause,
+  describeStates,
+  ExecutionHistory,
+  STEP_FUNCTIONS_QUOTAS,
+  type ProgressEvent,
+  type QuotaFailure,
+} from './history';
 import { isMutating } from '../sim/simulator';
 import {
-  buildReport, EVIDENCE_TASKS, evidenceOf, failurePathStates, type ApprovalRecord, type CompensationReport, type InternetEvidence, type PollCheck,
-  type SimulationReport, type StateRecord, type UndoRecord,
+  buildReport,
+  EVIDENCE_TASKS,
+  evidenceOf,
+  failurePathStates,
+  type ApprovalRecord,
+  type CompensationReport,
+  type InternetEvidence,
+  type PollCheck,
+  type SimulationReport,
+  type StateRecord,
+  type UndoRecord,
 } from './report';
 
 export const ROOT = resolve(__dirname, '..');
 
 /** How the approval gate is answered in a simulation. */
-export type ApprovalPolicy =
-  | 'auto'
-  | 'reject'
-  | 'none'
-  | ((request: ApprovalRequest) => Promise<void> | void);
+export type ApprovalPolicy = 'auto' | 'reject' | 'none' | ((request: ApprovalRequest) => Promise<void> | void);
 
 export interface ApprovalRequest {
   readonly task: PendingTask;
@@ -92,8 +113,9 @@ export interface RunOptions {
  * simulated link key directly, so its read is neither in the report's AWS calls nor hit by injected faults.
  */
 function starterKeys(sim: Simulator) {
-  const secret = sim.state<{ secrets: Array<{ name: string; account: string; value: string }> }>('secretsmanager').secrets
-    .find((s) => s.name === APPROVAL_KEY_SECRET_NAME && s.account === sim.world.defaultAccount);
+  const secret = sim
+    .state<{ secrets: Array<{ name: string; account: string; value: string }> }>('secretsmanager')
+    .secrets.find((s) => s.name === APPROVAL_KEY_SECRET_NAME && s.account === sim.world.defaultAccount);
   if (!secret) throw new Error(`the simulated account ${sim.world.defaultAccount} has no ${APPROVAL_KEY_SECRET_NAME}`);
   return approvalKeys(secret.value);
 }
@@ -180,9 +202,11 @@ async function withinQuotas(log: RunLog, state: string, input: unknown, call: ()
   // this one can be noticed only after this call was scheduled (the execution fails all the same).
   const stopped = log.history.quotaFailure;
   if (stopped) throw Object.assign(new DataLimitExceededError(stopped.cause), { name: stopped.error });
-  if (!log.history.checkPayload(input, `task ${state} input`, () => dataLimitCause(state, 'input'))) throw new DataLimitExceededError(dataLimitCause(state, 'input'));
+  if (!log.history.checkPayload(input, `task ${state} input`, () => dataLimitCause(state, 'input')))
+    throw new DataLimitExceededError(dataLimitCause(state, 'input'));
   const result = await call();
-  if (!log.history.checkPayload(result, `task ${state} result`, () => dataLimitCause(state, 'result'))) throw new DataLimitExceededError(dataLimitCause(state, 'result'));
+  if (!log.history.checkPayload(result, `task ${state} result`, () => dataLimitCause(state, 'result')))
+    throw new DataLimitExceededError(dataLimitCause(state, 'result'));
   log.history.taskResult(state, result);
   return result;
 }
@@ -205,9 +229,18 @@ function compensationReport(log: RunLog): CompensationReport | null {
   if (!c) return null;
   const at = (d: string) => (log.undoEndedAt.has(d) ? { at: log.undoEndedAt.get(d)! } : {});
   const steps: UndoRecord[] = [
-    ...c.completed.map((s): UndoRecord => ({ description: s.description, outcome: log.undoMutated.has(s.description) ? 'undone' : 'unchanged', ...(s.note ? { note: s.note } : {}), ...at(s.description) })),
+    ...c.completed.map(
+      (s): UndoRecord => ({
+        description: s.description,
+        outcome: log.undoMutated.has(s.description) ? 'undone' : 'unchanged',
+        ...(s.note ? { note: s.note } : {}),
+        ...at(s.description),
+      }),
+    ),
     ...c.leftovers.map((s): UndoRecord => ({ description: s.description, outcome: 'needs-attention', error: s.error, ...at(s.description) })),
-    ...[...(c.current ? [c.current] : []), ...c.pending].map((s): UndoRecord => ({ description: s.description, outcome: 'needs-attention', error: 'not attempted: the rollback stopped before this step' })),
+    ...[...(c.current ? [c.current] : []), ...c.pending].map(
+      (s): UndoRecord => ({ description: s.description, outcome: 'needs-attention', error: 'not attempted: the rollback stopped before this step' }),
+    ),
   ];
   return { error: c.cause.Error, steps };
 }
@@ -266,7 +299,14 @@ function shimCallbackTimeouts(state: any): { timeoutSeconds?: number; heartbeatS
 }
 
 /** Every Task state (including those inside Map/Parallel) gets a local handler keyed by its name. */
-function localHandlers(definition: any, sim: Simulator, executionId: string, log: RunLog, approval: (task: PendingTask, payload: any) => void, onUndo: (before: CompensationShape | undefined, after: CompensationShape) => void) {
+function localHandlers(
+  definition: any,
+  sim: Simulator,
+  executionId: string,
+  log: RunLog,
+  approval: (task: PendingTask, payload: any) => void,
+  onUndo: (before: CompensationShape | undefined, after: CompensationShape) => void,
+) {
   const handlers: Record<string, (input: any) => Promise<any>> = {};
   // Same rounding as the report's times, so "before" and "after" compare exactly.
   const rel = () => Math.round((sim.clock.now() - log.startedAt) / 10) / 100;
@@ -279,63 +319,91 @@ function localHandlers(definition: any, sim: Simulator, executionId: string, log
       // A poll's check task: the builder names the loop <name>Init / <name> / <name>Done / <name>Wait.
       const isPollCheck = states[`${name}Init`]?.Type === 'Pass' && states[`${name}Done`]?.Type === 'Choice';
       if (direct) {
-        handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name, task: direct }, async () => {
-          const at = rel();
-          const callsBefore = sim.calls.length;
-          let output: any;
-          try {
-            output = await withinQuotas(log, name, input, () => invokeLikeLambda(direct, input, sim));
-          } catch (e) {
-            if (EVIDENCE_TASKS.has(direct)) log.internet.set(name, evidenceOf(name, direct, at, undefined, { name: (e as Error).name, message: lambdaErrorMessage(e as Error) }));
-            throw e;
-          }
-          if (EVIDENCE_TASKS.has(direct)) log.internet.set(name, evidenceOf(name, direct, at, output));
-          if (isCompensationState(output)) {
-            const step = input?.compensation?.current?.description;
-            if (typeof step === 'string' && sim.calls.slice(callsBefore).some((c) => c.execution === log.execution && !c.error && isMutating(c.operation))) log.undoMutated.add(step);
-            const before = log.compensation;
-            log.compensation = output;
-            onUndo(before, output);
-          }
-          if (isPollCheck) {
-            const { poll: _poll, profile: _profile, ...subject } = input ?? {};
-            log.pollChecks.push({ state: name, at, subject: JSON.stringify(subject), done: output?.done === true });
-          }
-          return output;
-        });
+        handlers[name] = (input) =>
+          invocationContext.run({ execution: log.execution, state: name, task: direct }, async () => {
+            const at = rel();
+            const callsBefore = sim.calls.length;
+            let output: any;
+            try {
+              output = await withinQuotas(log, name, input, () => invokeLikeLambda(direct, input, sim));
+            } catch (e) {
+              if (EVIDENCE_TASKS.has(direct))
+                log.internet.set(name, evidenceOf(name, direct, at, undefined, { name: (e as Error).name, message: lambdaErrorMessage(e as Error) }));
+              throw e;
+            }
+            if (EVIDENCE_TASKS.has(direct)) log.internet.set(name, evidenceOf(name, direct, at, output));
+            if (isCompensationState(output)) {
+              const step = input?.compensation?.current?.description;
+              if (typeof step === 'string' && sim.calls.slice(callsBefore).some((c) => c.execution === log.execution && !c.error && isMutating(c.operation)))
+                log.undoMutated.add(step);
+              const before = log.compensation;
+              log.compensation = output;
+              onUndo(before, output);
+            }
+            if (isPollCheck) {
+              const { poll: _poll, profile: _profile, ...subject } = input ?? {};
+              log.pollChecks.push({ state: name, at, subject: JSON.stringify(subject), done: output?.done === true });
+            }
+            return output;
+          });
       } else if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
         const fn = placeholderTask(state.Parameters?.FunctionName);
         if (!fn) throw new Error(`${name}: waitForTaskToken needs FunctionName "\${<Task>Arn}"`);
         const timing = shimCallbackTimeouts(state);
-        handlers[name] = (input) => invocationContext.run({ execution: log.execution, state: name, task: fn }, () => withinQuotas(log, name, input, async () => {
-          const { [TIMEOUT_FIELD]: timeoutSeconds, [HEARTBEAT_FIELD]: heartbeatSeconds, ...rest } = input ?? {};
-          const task = sim.taskTokens.issue(name, executionId);
-          const payload = { ...(rest.Payload ?? {}), taskToken: task.token };
-          // The broker enforces the state's timeout and heartbeat; afterwards the token answers TaskTimedOut, as in AWS.
-          const waiting = sim.taskTokens.wait(task, { timeoutSeconds: timeoutSeconds ?? timing.timeoutSeconds, heartbeatSeconds: heartbeatSeconds ?? timing.heartbeatSeconds });
-          // Only the gate's decision task is an approval; its reminder loop waits on tokens too.
-          if (payload.plan && typeof payload.gate === 'string') {
-            const plan = payload.plan as ApprovalRecord['plan'] & { approvers?: unknown };
-            const operatorGate = Array.isArray((plan as { decisions?: unknown }).decisions);
-            const failed = plan?.changes?.[0] as { target?: string; from?: string } | undefined;
-            const record: ApprovalRecord = {
-              state: name, requestedAt: rel(), decidedAt: null, approved: false, decidedBy: null, error: null,
-              plan: { title: plan?.title, changes: plan?.changes, ...(plan?.prerequisite ? { prerequisite: plan.prerequisite } : {}) },
-              ...(operatorGate ? { operator: { failedState: String(failed?.target ?? ''), error: String(failed?.from ?? ''), outcome: null, pending: true, decisions: (plan as { decisions: string[] }).decisions } } : {}),
-            };
-            log.approvals.push(record);
-            waiting.then(
-              (out: any) => Object.assign(record, {
-                decidedAt: rel(), approved: out?.approved === true && !operatorGate, decidedBy: out?.decidedBy ?? null, authentication: out?.authentication ?? null,
-                ...(record.operator ? { operator: { ...record.operator, outcome: out?.outcome ?? null, pending: false } } : {}),
-              }),
-              (err: Error) => Object.assign(record, { decidedAt: rel(), error: err.name }),
-            );
-          }
-          await invokeLikeLambda(fn, payload, sim);
-          approval(task, payload);
-          return waiting;
-        }));
+        handlers[name] = (input) =>
+          invocationContext.run({ execution: log.execution, state: name, task: fn }, () =>
+            withinQuotas(log, name, input, async () => {
+              const { [TIMEOUT_FIELD]: timeoutSeconds, [HEARTBEAT_FIELD]: heartbeatSeconds, ...rest } = input ?? {};
+              const task = sim.taskTokens.issue(name, executionId);
+              const payload = { ...(rest.Payload ?? {}), taskToken: task.token };
+              // The broker enforces the state's timeout and heartbeat; afterwards the token answers TaskTimedOut, as in AWS.
+              const waiting = sim.taskTokens.wait(task, {
+                timeoutSeconds: timeoutSeconds ?? timing.timeoutSeconds,
+                heartbeatSeconds: heartbeatSeconds ?? timing.heartbeatSeconds,
+              });
+              // Only the gate's decision task is an approval; its reminder loop waits on tokens too.
+              if (payload.plan && typeof payload.gate === 'string') {
+                const plan = payload.plan as ApprovalRecord['plan'] & { approvers?: unknown };
+                const operatorGate = Array.isArray((plan as { decisions?: unknown }).decisions);
+                const failed = plan?.changes?.[0] as { target?: string; from?: string } | undefined;
+                const record: ApprovalRecord = {
+                  state: name,
+                  requestedAt: rel(),
+                  decidedAt: null,
+                  approved: false,
+                  decidedBy: null,
+                  error: null,
+                  plan: { title: plan?.title, changes: plan?.changes, ...(plan?.prerequisite ? { prerequisite: plan.prerequisite } : {}) },
+                  ...(operatorGate
+                    ? {
+                        operator: {
+                          failedState: String(failed?.target ?? ''),
+                          error: String(failed?.from ?? ''),
+                          outcome: null,
+                          pending: true,
+                          decisions: (plan as { decisions: string[] }).decisions,
+                        },
+                      }
+                    : {}),
+                };
+                log.approvals.push(record);
+                waiting.then(
+                  (out: any) =>
+                    Object.assign(record, {
+                      decidedAt: rel(),
+                      approved: out?.approved === true && !operatorGate,
+                      decidedBy: out?.decidedBy ?? null,
+                      authentication: out?.authentication ?? null,
+                      ...(record.operator ? { operator: { ...record.operator, outcome: out?.outcome ?? null, pending: false } } : {}),
+                    }),
+                  (err: Error) => Object.assign(record, { decidedAt: rel(), error: err.name }),
+                );
+              }
+              await invokeLikeLambda(fn, payload, sim);
+              approval(task, payload);
+              return waiting;
+            }),
+          );
       } else {
         throw new Error(`${name}: the local runner cannot run resource ${state.Resource}`);
       }
@@ -352,20 +420,35 @@ export function approvalLink(sim: Simulator, approvalId: string): string | undef
   return latest?.message.match(/^(https?:\/\/\S+\/approvals\/\S+)$/m)?.[1];
 }
 
-function answerer(policy: ApprovalPolicy, operator: { answer?: OperatorDecision | readonly OperatorDecision[]; hold: () => void }, sim: Simulator, delaySeconds: number, emit: (e: ProgressEvent) => void, sinceStart: () => number) {
+function answerer(
+  policy: ApprovalPolicy,
+  operator: { answer?: OperatorDecision | readonly OperatorDecision[]; hold: () => void },
+  sim: Simulator,
+  delaySeconds: number,
+  emit: (e: ProgressEvent) => void,
+  sinceStart: () => number,
+) {
   return (task: PendingTask, payload: Record<string, any>) => {
     // Only the gate's decision task is an approval; the gate's reminder loop also waits on tokens.
     if (!payload?.plan || typeof payload.gate !== 'string' || !payload.execution?.id) return;
     const approvalId = approvalIdFor(payload.execution.id, payload.gate);
     const approvers = eligibleApprovers(payload.plan.approvers ?? [], payload.requester ?? undefined);
     const label = typeof policy === 'string' ? `simulator (--approve ${policy})` : 'simulator';
-    const decide = (outcome: string, by: string | undefined, reason: string) => decideApproval({
-      // The simulator confirms what a decision needs (the old provider's withdrawal, or its announcing again for back).
-      approvalId, outcome, reason, via: label, confirmed: true,
-      identity: { approver: by ?? approvers[0] ?? '', principal: 'simulator', authentication: 'simulator' },
-    });
+    const decide = (outcome: string, by: string | undefined, reason: string) =>
+      decideApproval({
+        // The simulator confirms what a decision needs (the old provider's withdrawal, or its announcing again for back).
+        approvalId,
+        outcome,
+        reason,
+        via: label,
+        confirmed: true,
+        identity: { approver: by ?? approvers[0] ?? '', principal: 'simulator', authentication: 'simulator' },
+      });
     const request: ApprovalRequest = {
-      task, payload, sim, approvalId,
+      task,
+      payload,
+      sim,
+      approvalId,
       link: () => approvalLink(sim, approvalId),
       approve: (by, reason) => decide('approve', by, reason ?? 'approved'),
       reject: (by, reason) => decide('reject', by, reason ?? 'rejected'),
@@ -383,9 +466,13 @@ function answerer(policy: ApprovalPolicy, operator: { answer?: OperatorDecision 
       }
       operator.answer = undefined; // one answer per run: a second failure after a forward waits
       const context = invocationContext.getStore();
-      setTimeout(() => invocationContext.run({ ...context!, task: 'ApprovalPage' }, () => {
-        void request.decide(answer, undefined, `rehearsal (--operator ${answer})`).catch(() => undefined);
-      }), delaySeconds * 1000);
+      setTimeout(
+        () =>
+          invocationContext.run({ ...context!, task: 'ApprovalPage' }, () => {
+            void request.decide(answer, undefined, `rehearsal (--operator ${answer})`).catch(() => undefined);
+          }),
+        delaySeconds * 1000,
+      );
       return;
     }
     if (policy === 'none') return;
@@ -396,10 +483,14 @@ function answerer(policy: ApprovalPolicy, operator: { answer?: OperatorDecision 
     const context = invocationContext.getStore();
     // Fake timers don't carry the async context: re-enter it so the decision is attributed to this execution.
     // The decision is the approval page's work in AWS (its function's role), not the gate task's.
-    setTimeout(() => invocationContext.run({ ...context!, task: 'ApprovalPage' }, () => {
-      const decided = policy === 'auto' ? request.approve(undefined, 'rehearsal') : request.reject(undefined, 'rehearsal of a rejected change');
-      void decided.catch(() => undefined); // a timed-out task refuses late answers, as in AWS
-    }), delaySeconds * 1000);
+    setTimeout(
+      () =>
+        invocationContext.run({ ...context!, task: 'ApprovalPage' }, () => {
+          const decided = policy === 'auto' ? request.approve(undefined, 'rehearsal') : request.reject(undefined, 'rehearsal of a rejected change');
+          void decided.catch(() => undefined); // a timed-out task refuses late answers, as in AWS
+        }),
+      delaySeconds * 1000,
+    );
   };
 }
 
@@ -443,16 +534,34 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
   const records: StateRecord[] = [];
   capInlineMapConcurrency(definition);
   let stopForQuota: (failure: QuotaFailure) => void = () => undefined;
-  const history = new ExecutionHistory(describeStates(definition, (task) => `arn:aws:lambda:${region}:${account}:function:byoip-${task}`), {
-    now: () => sim.clock.now(), roleArn: `arn:aws:iam::${account}:role/byoip-orchestrator-states`, stateMachineArn, region,
-    onQuotaExceeded: (failure) => stopForQuota(failure),
-  });
-  const log: RunLog = { execution: executionName, startedAt, pollChecks: [], approvals: [], internet: new Map(), history, undoMutated: new Set(), undoEndedAt: new Map() };
+  const history = new ExecutionHistory(
+    describeStates(definition, (task) => `arn:aws:lambda:${region}:${account}:function:byoip-${task}`),
+    {
+      now: () => sim.clock.now(),
+      roleArn: `arn:aws:iam::${account}:role/byoip-orchestrator-states`,
+      stateMachineArn,
+      region,
+      onQuotaExceeded: (failure) => stopForQuota(failure),
+    },
+  );
+  const log: RunLog = {
+    execution: executionName,
+    startedAt,
+    pollChecks: [],
+    approvals: [],
+    internet: new Map(),
+    history,
+    undoMutated: new Set(),
+    undoEndedAt: new Map(),
+  };
   // One progress line per finished undo step, instead of the undo loop's states.
   const onUndo = (before: CompensationShape | undefined, after: CompensationShape) => {
     const fresh: CompensationShape = {
-      ...after, current: null, pending: [],
-      completed: after.completed.slice(before?.completed.length ?? 0), leftovers: after.leftovers.slice(before?.leftovers.length ?? 0),
+      ...after,
+      current: null,
+      pending: [],
+      completed: after.completed.slice(before?.completed.length ?? 0),
+      leftovers: after.leftovers.slice(before?.leftovers.length ?? 0),
     };
     const at = Math.round(rel(sim.clock.now()) * 100) / 100;
     for (const d of [...fresh.completed, ...fresh.leftovers]) log.undoEndedAt.set(d.description, at);
@@ -469,8 +578,10 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
       if (opts.requester !== false && (definition.States as Record<string, unknown>).VerifyRequester) {
         const who = opts.requester ?? rehearsalRequester(sim);
         const requester: Requester = {
-          principal: who.principal, approver: who.approver !== undefined ? who.approver : approverOfPrincipal(sim.world.deployment, who.principal) ?? null,
-          via: 'simulator', at: new Date(sim.clock.now()).toISOString(),
+          principal: who.principal,
+          approver: who.approver !== undefined ? who.approver : (approverOfPrincipal(sim.world.deployment, who.principal) ?? null),
+          via: 'simulator',
+          at: new Date(sim.clock.now()).toISOString(),
         };
         input = attestRequester(starterKeys(sim), { stateMachine: `byoip-${opts.workflow}`, executionName, input: opts.input, requester });
       }
@@ -486,7 +597,14 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
           stopExecution();
         },
       };
-      const handlers = localHandlers(definition, sim, executionId, log, answerer(opts.approve ?? 'auto', operator, sim, opts.decisionDelaySeconds ?? 60, emit, () => rel(sim.clock.now())), onUndo);
+      const handlers = localHandlers(
+        definition,
+        sim,
+        executionId,
+        log,
+        answerer(opts.approve ?? 'auto', operator, sim, opts.decisionDelaySeconds ?? 60, emit, () => rel(sim.clock.now())),
+        onUndo,
+      );
       const execution = machine.run(input as never, {
         overrides: { taskResourceLocalHandlers: handlers },
         context: {
@@ -519,13 +637,22 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
             }
             case 'StateExited': {
               const r = open.get(key(name!, ev.index));
-              if (r) { r.exitedAt = at; r.status = 'SUCCEEDED'; open.delete(key(name!, ev.index)); }
+              if (r) {
+                r.exitedAt = at;
+                r.status = 'SUCCEEDED';
+                open.delete(key(name!, ev.index));
+              }
               emit({ kind: 'state-exited', at, state: name, type: ev.state.type, index: ev.index });
               break;
             }
             case 'StateFailed': {
               const r = open.get(key(name!, ev.index));
-              if (r) { r.exitedAt = at; r.status = 'FAILED'; r.error = ev.Error; open.delete(key(name!, ev.index)); }
+              if (r) {
+                r.exitedAt = at;
+                r.status = 'FAILED';
+                r.error = ev.Error;
+                open.delete(key(name!, ev.index));
+              }
               emit({ kind: 'state-failed', at, state: name, index: ev.index, detail: `${ev.Error}` });
               break;
             }
@@ -561,7 +688,10 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
       if (heldForOperator && status === 'ABORTED') {
         status = 'WAITING_FOR_OPERATOR';
         const pending = [...log.approvals].reverse().find((a) => a.operator?.pending);
-        error = { name: 'WaitingForOperator', cause: `a step failed after the point of no return (${pending?.operator?.failedState ?? '?'}: ${pending?.operator?.error ?? '?'}); nothing was undone. Answer with --operator ${(pending?.operator?.decisions ?? ['forward', 'back', 'stop']).join('|')} (docs/runbook.md "Operator decisions")` };
+        error = {
+          name: 'WaitingForOperator',
+          cause: `a step failed after the point of no return (${pending?.operator?.failedState ?? '?'}: ${pending?.operator?.error ?? '?'}); nothing was undone. Answer with --operator ${(pending?.operator?.decisions ?? ['forward', 'back', 'stop']).join('|')} (docs/runbook.md "Operator decisions")`,
+        };
       }
       const quota = history.quotaFailure;
       if (quota) {
@@ -576,10 +706,22 @@ export async function runWorkflow(opts: RunOptions): Promise<RunResult> {
       emit({ kind: 'execution-ended', at: rel(endedAt), detail: status });
       return {
         report: buildReport({
-          workflow: opts.workflow, executionName, status, error, output, startedAt, endedAt, sim, states: records,
-          topLevelStates: Object.keys(definition.States), pollChecks: log.pollChecks, approvals: log.approvals, internet: [...log.internet.values()],
+          workflow: opts.workflow,
+          executionName,
+          status,
+          error,
+          output,
+          startedAt,
+          endedAt,
+          sim,
+          states: records,
+          topLevelStates: Object.keys(definition.States),
+          pollChecks: log.pollChecks,
+          approvals: log.approvals,
+          internet: [...log.internet.values()],
           stepFunctions: { historyEvents: history.length, largestPayload: { ...history.largestPayload } },
-          failurePath: [...failurePathStates(definition as never)], compensation: compensationReport(log),
+          failurePath: [...failurePathStates(definition as never)],
+          compensation: compensationReport(log),
         }),
       };
     });

@@ -18,45 +18,61 @@ import type { SimulationReport } from './report';
 
 const Status = z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
-const WorkflowStep = z.object({
-  /** A workflow (byoip workflows). */
-  workflow: z.string(),
-  /** Its input: a JSON file relative to the steps file, or the input itself. */
-  input: z.union([z.string(), z.record(z.string(), z.unknown())]),
-  approve: z.enum(['auto', 'reject', 'none']).default('auto'),
-  /** Virtual seconds an auto/reject decision takes. */
-  decisionDelay: z.number().nonnegative().default(60),
-  /** Faults for this step only, as --fault takes them. */
-  faults: z.array(z.string()).default([]),
-  /** How the step must end for the chain to go on. */
-  expect: Status.default('SUCCEEDED'),
-  description: z.string().optional(),
-}).strict();
+const WorkflowStep = z
+  .object({
+    /** A workflow (byoip workflows). */
+    workflow: z.string(),
+    /** Its input: a JSON file relative to the steps file, or the input itself. */
+    input: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    approve: z.enum(['auto', 'reject', 'none']).default('auto'),
+    /** Virtual seconds an auto/reject decision takes. */
+    decisionDelay: z.number().nonnegative().default(60),
+    /** Faults for this step only, as --fault takes them. */
+    faults: z.array(z.string()).default([]),
+    /** How the step must end for the chain to go on. */
+    expect: Status.default('SUCCEEDED'),
+    description: z.string().optional(),
+  })
+  .strict();
 
-const AwsStep = z.object({
-  /** The operator's own change between workflows, as one AWS API call (what they would do with the AWS CLI). */
-  aws: z.object({
-    service: z.string(), operation: z.string(), account: z.string().regex(/^\d{12}$/).optional(), region: z.string().optional(),
-    input: z.record(z.string(), z.unknown()),
-  }).strict(),
-  description: z.string().min(1),
-}).strict();
+const AwsStep = z
+  .object({
+    /** The operator's own change between workflows, as one AWS API call (what they would do with the AWS CLI). */
+    aws: z
+      .object({
+        service: z.string(),
+        operation: z.string(),
+        account: z
+          .string()
+          .regex(/^\d{12}$/)
+          .optional(),
+        region: z.string().optional(),
+        input: z.record(z.string(), z.unknown()),
+      })
+      .strict(),
+    description: z.string().min(1),
+  })
+  .strict();
 
-const WaitStep = z.object({
-  /** Virtual seconds to let pass (e.g. DNS caches expiring, the once-per-hour ASN rule). */
-  wait: z.number().positive(),
-  description: z.string().min(1),
-}).strict();
+const WaitStep = z
+  .object({
+    /** Virtual seconds to let pass (e.g. DNS caches expiring, the once-per-hour ASN rule). */
+    wait: z.number().positive(),
+    description: z.string().min(1),
+  })
+  .strict();
 
-export const RehearsalSchema = z.object({
-  $schema: z.string().optional(),
-  description: z.string().optional(),
-  /** The world file, relative to the steps file. */
-  world: z.string(),
-  steps: z.array(z.union([WorkflowStep, AwsStep, WaitStep])).min(1),
-  /** Fail the rehearsal unless the world at the end equals the world at the start (a round trip). */
-  expectWorldUnchanged: z.boolean().default(false),
-}).strict();
+export const RehearsalSchema = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    /** The world file, relative to the steps file. */
+    world: z.string(),
+    steps: z.array(z.union([WorkflowStep, AwsStep, WaitStep])).min(1),
+    /** Fail the rehearsal unless the world at the end equals the world at the start (a round trip). */
+    expectWorldUnchanged: z.boolean().default(false),
+  })
+  .strict();
 
 export type RehearsalPlan = z.infer<typeof RehearsalSchema>;
 type Step = RehearsalPlan['steps'][number];
@@ -102,7 +118,8 @@ function cidrsOf(workflow: string, input: any): { cloudFront: string[]; byoasn: 
   return { cloudFront: [], byoasn: [] };
 }
 
-const labelOf = (s: Step, i: number) => `${String(i + 1).padStart(2, '0')} ${'workflow' in s ? s.workflow : 'aws' in s ? `${s.aws.service} ${s.aws.operation}` : `wait ${s.wait} s`}`;
+const labelOf = (s: Step, i: number) =>
+  `${String(i + 1).padStart(2, '0')} ${'workflow' in s ? s.workflow : 'aws' in s ? `${s.aws.service} ${s.aws.operation}` : `wait ${s.wait} s`}`;
 
 /**
  * Reads and checks a rehearsal before anything runs: the schema, the workflows, the inputs, and
@@ -134,10 +151,15 @@ export function prepareRehearsal(raw: unknown, baseDir: string): { plan: Rehears
     }
     return prepared;
   });
-  const cloudFront = steps.filter((s) => 'workflow' in s.step).flatMap((s) => cidrsOf((s.step as { workflow: string }).workflow, s.input).cloudFront.map((c) => ({ c, s })));
+  const cloudFront = steps
+    .filter((s) => 'workflow' in s.step)
+    .flatMap((s) => cidrsOf((s.step as { workflow: string }).workflow, s.input).cloudFront.map((c) => ({ c, s })));
   for (const s of steps.filter((x) => 'workflow' in x.step)) {
     const { byoasn } = cidrsOf((s.step as { workflow: string }).workflow, s.input);
-    for (const [a, c] of byoasnCloudFrontOverlaps(byoasn, cloudFront.map((x) => x.c))) {
+    for (const [a, c] of byoasnCloudFrontOverlaps(
+      byoasn,
+      cloudFront.map((x) => x.c),
+    )) {
       const other = cloudFront.find((x) => x.c === c)!.s;
       problems.push(`rehearsal.steps[${s.index}]: ${a} is also CloudFront BYOIP in step ${other.label} (${c}): ${BYOASN_WITH_CLOUDFRONT}`);
     }
@@ -190,18 +212,50 @@ export async function rehearse(raw: unknown, opts: RehearseOptions): Promise<Reh
     if ('workflow' in step) {
       for (const f of step.faults) sim.faults.add(f);
       const { report } = await runWorkflow({
-        workflow: step.workflow, input: s.input, sim, approve: step.approve, decisionDelaySeconds: step.decisionDelay,
-        executionName: `rehearsal-${String(s.index + 1).padStart(2, '0')}-${step.workflow}`, onProgress: opts.onProgress?.(s),
+        workflow: step.workflow,
+        input: s.input,
+        sim,
+        approve: step.approve,
+        decisionDelaySeconds: step.decisionDelay,
+        executionName: `rehearsal-${String(s.index + 1).padStart(2, '0')}-${step.workflow}`,
+        onProgress: opts.onProgress?.(s),
       });
       sim.faults.clear();
-      result = { index: s.index, label: s.label, kind: 'workflow', workflow: step.workflow, startedAt, seconds: rel() - startedAt, status: report.status, ok: report.status === step.expect, report };
+      result = {
+        index: s.index,
+        label: s.label,
+        kind: 'workflow',
+        workflow: step.workflow,
+        startedAt,
+        seconds: rel() - startedAt,
+        status: report.status,
+        ok: report.status === step.expect,
+        report,
+      };
     } else if ('aws' in step) {
       const a = step.aws;
       try {
-        await sim.clock.drive(() => sim.call({ service: a.service, operation: a.operation, account: a.account ?? sim.world.defaultAccount, region: a.region ?? sim.world.defaultRegion, input: a.input }));
+        await sim.clock.drive(() =>
+          sim.call({
+            service: a.service,
+            operation: a.operation,
+            account: a.account ?? sim.world.defaultAccount,
+            region: a.region ?? sim.world.defaultRegion,
+            input: a.input,
+          }),
+        );
         result = { index: s.index, label: s.label, kind: 'aws', startedAt, seconds: rel() - startedAt, status: 'DONE', ok: true };
       } catch (e) {
-        result = { index: s.index, label: s.label, kind: 'aws', startedAt, seconds: rel() - startedAt, status: 'FAILED', ok: false, error: `${(e as Error).name}: ${(e as Error).message}` };
+        result = {
+          index: s.index,
+          label: s.label,
+          kind: 'aws',
+          startedAt,
+          seconds: rel() - startedAt,
+          status: 'FAILED',
+          ok: false,
+          error: `${(e as Error).name}: ${(e as Error).message}`,
+        };
       }
     } else {
       await sim.clock.drive(() => new Promise<void>((done) => setTimeout(done, step.wait * 1000)));
@@ -228,10 +282,22 @@ export function combinedTimeline(r: RehearsalResult, reportFile: (s: StepResult)
     ok: r.ok,
     ...(r.worldDifferences ? { worldDifferences: r.worldDifferences } : {}),
     steps: r.steps.map((s) => ({
-      step: s.index + 1, label: s.label, kind: s.kind, ...(s.workflow ? { workflow: s.workflow } : {}), status: s.status, ok: s.ok,
-      startedAt: Math.round(s.startedAt * 100) / 100, seconds: Math.round(s.seconds * 100) / 100,
+      step: s.index + 1,
+      label: s.label,
+      kind: s.kind,
+      ...(s.workflow ? { workflow: s.workflow } : {}),
+      status: s.status,
+      ok: s.ok,
+      startedAt: Math.round(s.startedAt * 100) / 100,
+      seconds: Math.round(s.seconds * 100) / 100,
       ...(s.error ? { error: s.error } : {}),
-      ...(s.report ? { report: reportFile(s), error: s.report.error?.name ?? null, phases: s.report.phases.map((p) => ({ name: p.name, startedAt: Math.round((s.startedAt + p.startedAt) * 100) / 100, seconds: p.seconds })) } : {}),
+      ...(s.report
+        ? {
+            report: reportFile(s),
+            error: s.report.error?.name ?? null,
+            phases: s.report.phases.map((p) => ({ name: p.name, startedAt: Math.round((s.startedAt + p.startedAt) * 100) / 100, seconds: p.seconds })),
+          }
+        : {}),
     })),
   };
 }

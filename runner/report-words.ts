@@ -36,7 +36,11 @@ export function formatRollback(report: Pick<SimulationReport, 'compensation'>): 
 
 /** GitHub's anchor for a heading. */
 export function anchorOf(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 const WORKFLOW_DOCS: Array<[RegExp, string]> = [
@@ -65,7 +69,8 @@ export function runbookSection(report: Pick<SimulationReport, 'status' | 'error'
   const error = report.error?.name ?? '';
   let section: string;
   if (report.status === 'TIMED_OUT') section = heading(/^Timed out/, 'Timed out');
-  else if (report.status === 'WAITING_FOR_OPERATOR' || ['StoppedByOperator', 'HeldForOperator'].includes(error)) section = heading(/^Operator decisions/, 'Operator decisions (after the point of no return)');
+  else if (report.status === 'WAITING_FOR_OPERATOR' || ['StoppedByOperator', 'HeldForOperator'].includes(error))
+    section = heading(/^Operator decisions/, 'Operator decisions (after the point of no return)');
   else if (report.status === 'ABORTED') section = heading(/stopped by hand/, 'An execution was stopped by hand');
   else if (error && headings.includes(error)) section = error;
   else if (error && new RegExp(`^\\|\\s*\`${error}\``, 'm').test(text)) section = `${heading(/^What each error means/, 'What each error means')}`;

@@ -198,7 +198,11 @@ const round = (n: number) => Math.round(n * 100) / 100;
  * partition the run: each state lasts until the next top-level state starts, and everything from the
  * first failure-path state on is one AFTER_FAILURE phase.
  */
-export function phasesOf(states: StateRecord[], topLevel: Set<string>, opts: { failurePath?: ReadonlySet<string>; endedAt?: number } = {}): { phases: SimulationReport['phases']; failedAt: number | null } {
+export function phasesOf(
+  states: StateRecord[],
+  topLevel: Set<string>,
+  opts: { failurePath?: ReadonlySet<string>; endedAt?: number } = {},
+): { phases: SimulationReport['phases']; failedAt: number | null } {
   const top = states.filter((s) => s.index === undefined && topLevel.has(s.name));
   const end = opts.endedAt ?? Math.max(0, ...top.map((s) => s.exitedAt ?? s.enteredAt));
   const failure = top.find((s) => opts.failurePath?.has(s.name));
@@ -341,7 +345,17 @@ export function buildReport(r: {
   const virtualSeconds = rel(r.endedAt);
   const awsCalls: AwsCallReport[] = r.sim.calls
     .filter((c) => c.execution === r.executionName)
-    .map((c) => ({ at: rel(c.at), state: c.state ?? null, account: c.account, region: c.region, service: c.service, operation: c.operation, input: redactTokens(c.input, tokens), error: c.error ?? null, ...(c.effects ? { effects: c.effects } : {}) }));
+    .map((c) => ({
+      at: rel(c.at),
+      state: c.state ?? null,
+      account: c.account,
+      region: c.region,
+      service: c.service,
+      operation: c.operation,
+      input: redactTokens(c.input, tokens),
+      error: c.error ?? null,
+      ...(c.effects ? { effects: c.effects } : {}),
+    }));
   const keyed: KeyedTransition[] = r.sim.transitions
     .filter((t) => t.at >= r.startedAt && t.at <= r.endedAt)
     .map((t) => ({ at: rel(t.at), resource: t.resource, from: t.from ?? null, to: t.to, keys: t.keys }));
@@ -418,7 +432,10 @@ export function percentShares(values: number[]): number[] {
 }
 
 /** The rows of "where the virtual time went": the longest phases, the rest as one line, the time after a failure last. */
-export function timeBreakdown(report: Pick<SimulationReport, 'phases' | 'compensation'>, limit = 12): Array<{ label: string; seconds: number; percent: number }> {
+export function timeBreakdown(
+  report: Pick<SimulationReport, 'phases' | 'compensation'>,
+  limit = 12,
+): Array<{ label: string; seconds: number; percent: number }> {
   const forward = report.phases.filter((p) => p.name !== AFTER_FAILURE && (p.seconds > 0 || ALWAYS_SHOWN.has(p.name))).sort((a, b) => b.seconds - a.seconds);
   const after = report.phases.find((p) => p.name === AFTER_FAILURE);
   const shown = [...forward.slice(0, limit), ...forward.slice(limit).filter((p) => ALWAYS_SHOWN.has(p.name))];
@@ -434,37 +451,55 @@ export function timeBreakdown(report: Pick<SimulationReport, 'phases' | 'compens
 export function formatPhases(report: Pick<SimulationReport, 'phases' | 'compensation' | 'virtualSeconds'>, limit = 12): string {
   const rows = timeBreakdown(report, limit);
   const width = Math.max(...rows.map((r) => r.label.length), 10);
-  const line = (label: string, seconds: number, percent: number) => `  ${label.padEnd(width)}  ${formatDuration(seconds).padStart(12)}  ${percent.toFixed(1).padStart(5)} %`;
+  const line = (label: string, seconds: number, percent: number) =>
+    `  ${label.padEnd(width)}  ${formatDuration(seconds).padStart(12)}  ${percent.toFixed(1).padStart(5)} %`;
   return [...rows.map((r) => line(r.label, r.seconds, r.percent)), line('total', report.virtualSeconds, rows.length ? 100 : 0)].join('\n');
 }
 
-const ReportFileSchema = z.object({
-  workflow: z.string().min(1),
-  executionName: z.string().default('(unknown execution)'),
-  status: z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'RUNNING']),
-  error: z.object({ name: z.string(), cause: z.string().default('') }).nullable().default(null),
-  virtualSeconds: z.number().nonnegative(),
-  startedAt: z.string().default(''),
-  states: z.array(z.object({
-    name: z.string(), type: z.string(), enteredAt: z.number(), exitedAt: z.number().nullable(), status: z.string(), index: z.number().optional(),
-  }).passthrough()),
-  awsCalls: z.array(z.unknown()).default([]),
-  transitions: z.array(z.object({ at: z.number(), resource: z.string(), from: z.string().nullable(), to: z.string() })).default([]),
-  polls: z.array(z.unknown()).default([]),
-  pollCalls: z.number().default(0),
-  approvals: z.array(z.unknown()).default([]),
-  safety: z.object({ violations: z.array(z.string()) }).default({ violations: [] }),
-  phases: z.array(z.object({ name: z.string(), startedAt: z.number(), seconds: z.number() })).default([]),
-  internet: z.array(z.unknown()).default([]),
-  resources: z.record(z.string(), z.unknown()).default({}),
-}).passthrough();
+const ReportFileSchema = z
+  .object({
+    workflow: z.string().min(1),
+    executionName: z.string().default('(unknown execution)'),
+    status: z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'RUNNING']),
+    error: z
+      .object({ name: z.string(), cause: z.string().default('') })
+      .nullable()
+      .default(null),
+    virtualSeconds: z.number().nonnegative(),
+    startedAt: z.string().default(''),
+    states: z.array(
+      z
+        .object({
+          name: z.string(),
+          type: z.string(),
+          enteredAt: z.number(),
+          exitedAt: z.number().nullable(),
+          status: z.string(),
+          index: z.number().optional(),
+        })
+        .passthrough(),
+    ),
+    awsCalls: z.array(z.unknown()).default([]),
+    transitions: z.array(z.object({ at: z.number(), resource: z.string(), from: z.string().nullable(), to: z.string() })).default([]),
+    polls: z.array(z.unknown()).default([]),
+    pollCalls: z.number().default(0),
+    approvals: z.array(z.unknown()).default([]),
+    safety: z.object({ violations: z.array(z.string()) }).default({ violations: [] }),
+    phases: z.array(z.object({ name: z.string(), startedAt: z.number(), seconds: z.number() })).default([]),
+    internet: z.array(z.unknown()).default([]),
+    resources: z.record(z.string(), z.unknown()).default({}),
+  })
+  .passthrough();
 
 /**
  * Any SimulationReport (this version's, an older one, or one built from an execution's history) made
  * complete for reading: missing lists default to empty, and phases from before the failure-path split
  * are recomputed from the states when the workflow's definition is at hand.
  */
-export function completeReport(raw: unknown, definitionOf?: (workflow: string) => { StartAt: string; States: Record<string, any> } | undefined): SimulationReport {
+export function completeReport(
+  raw: unknown,
+  definitionOf?: (workflow: string) => { StartAt: string; States: Record<string, any> } | undefined,
+): SimulationReport {
   const parsed = ReportFileSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`not a byoip report:\n${parsed.error.issues.map((i) => `  report.${i.path.join('.')}: ${i.message}`).join('\n')}`);
@@ -474,7 +509,10 @@ export function completeReport(raw: unknown, definitionOf?: (workflow: string) =
   if (r.failedAt === undefined) {
     const definition = definitionOf?.(r.workflow);
     if (definition) {
-      const { phases, failedAt } = phasesOf(r.states, new Set(Object.keys(definition.States)), { failurePath: failurePathStates(definition), endedAt: r.virtualSeconds });
+      const { phases, failedAt } = phasesOf(r.states, new Set(Object.keys(definition.States)), {
+        failurePath: failurePathStates(definition),
+        endedAt: r.virtualSeconds,
+      });
       Object.assign(r, { phases, failedAt });
     } else {
       r.failedAt = null;

@@ -55,42 +55,94 @@ async function prerequisite(sim: Simulator, workflow: string, input: Json): Prom
 async function moveDnsAway(sim: Simulator): Promise<void> {
   const records: Array<{ hostedZoneId: string; name: string }> = readExample('onboard-cloudfront-byoip.input.json').dns.records;
   for (const zone of new Set(records.map((r) => r.hostedZoneId))) {
-    await sim.clock.drive(() => sim.call({
-      service: 'Route53', operation: 'ChangeResourceRecordSets', account: sim.world.defaultAccount, region: 'us-east-1',
-      input: { HostedZoneId: zone, ChangeBatch: { Changes: records.filter((r) => r.hostedZoneId === zone).map((r) => ({
-        Action: 'UPSERT', ResourceRecordSet: { Name: `${r.name.replace(/\.$/, '')}.`, Type: 'A', TTL: 300, ResourceRecords: [{ Value: '192.0.2.80' }] },
-      })) } },
-    }));
+    await sim.clock.drive(() =>
+      sim.call({
+        service: 'Route53',
+        operation: 'ChangeResourceRecordSets',
+        account: sim.world.defaultAccount,
+        region: 'us-east-1',
+        input: {
+          HostedZoneId: zone,
+          ChangeBatch: {
+            Changes: records
+              .filter((r) => r.hostedZoneId === zone)
+              .map((r) => ({
+                Action: 'UPSERT',
+                ResourceRecordSet: { Name: `${r.name.replace(/\.$/, '')}.`, Type: 'A', TTL: 300, ResourceRecords: [{ Value: '192.0.2.80' }] },
+              })),
+          },
+        },
+      }),
+    );
   }
 }
 
 const fromFile = (workflow: string) => () => readExample(`${workflow}.input.json`);
 
 export const scenarios: Scenario[] = [
-  { workflow: 'onboard-cloudfront-byoip', description: 'BYOIP /22 into IPAM, two /24s to CloudFront, cutover of api and www', worldFile: 'world.json', input: fromFile('onboard-cloudfront-byoip') },
   {
-    workflow: 'teardown-cloudfront-byoip', description: 'after the onboarding and DNS moved away: detach, withdraw, delete, deprovision', worldFile: 'world.json',
-    prepare: async (sim) => { await prerequisite(sim, 'onboard-cloudfront-byoip', readExample('onboard-cloudfront-byoip.input.json')); await moveDnsAway(sim); },
+    workflow: 'onboard-cloudfront-byoip',
+    description: 'BYOIP /22 into IPAM, two /24s to CloudFront, cutover of api and www',
+    worldFile: 'world.json',
+    input: fromFile('onboard-cloudfront-byoip'),
+  },
+  {
+    workflow: 'teardown-cloudfront-byoip',
+    description: 'after the onboarding and DNS moved away: detach, withdraw, delete, deprovision',
+    worldFile: 'world.json',
+    prepare: async (sim) => {
+      await prerequisite(sim, 'onboard-cloudfront-byoip', readExample('onboard-cloudfront-byoip.input.json'));
+      await moveDnsAway(sim);
+    },
     preparesWorldOnly: true,
     input: fromFile('teardown-cloudfront-byoip'),
   },
-  { workflow: 'byoasn-onboard', description: 'provision AS64496, associate, advertise with it', worldFile: 'byoasn-world.json', input: fromFile('byoasn-onboard') },
-  { workflow: 'asn-swap', description: 'AWS → custom ASN under the once-per-hour guard', worldFile: 'byoasn-world.json', input: fromFile('asn-swap') },
-  { workflow: 'byoasn-teardown', description: 'withdraw, disassociate, deprovision the ASN and the pool CIDR', worldFile: 'byoasn-world.json', input: fromFile('byoasn-teardown') },
-  { workflow: 'static-ip-byoip', description: 'customer /24s to Global Accelerator, advertise, accelerator on those IPs', worldFile: 'world.json', input: fromFile('static-ip-byoip') },
   {
-    workflow: 'teardown-static-ip-byoip', description: 'after static-ip-byoip: accelerator down, withdraw, deprovision', worldFile: 'world.json',
+    workflow: 'byoasn-onboard',
+    description: 'provision AS64496, associate, advertise with it',
+    worldFile: 'byoasn-world.json',
+    input: fromFile('byoasn-onboard'),
+  },
+  { workflow: 'asn-swap', description: 'AWS → custom ASN under the once-per-hour guard', worldFile: 'byoasn-world.json', input: fromFile('asn-swap') },
+  {
+    workflow: 'byoasn-teardown',
+    description: 'withdraw, disassociate, deprovision the ASN and the pool CIDR',
+    worldFile: 'byoasn-world.json',
+    input: fromFile('byoasn-teardown'),
+  },
+  {
+    workflow: 'static-ip-byoip',
+    description: 'customer /24s to Global Accelerator, advertise, accelerator on those IPs',
+    worldFile: 'world.json',
+    input: fromFile('static-ip-byoip'),
+  },
+  {
+    workflow: 'teardown-static-ip-byoip',
+    description: 'after static-ip-byoip: accelerator down, withdraw, deprovision',
+    worldFile: 'world.json',
     prepare: (sim) => prerequisite(sim, 'static-ip-byoip', readExample('static-ip-byoip.input.json')),
     preparesWorldOnly: true,
     input: fromFile('teardown-static-ip-byoip'),
   },
   {
-    workflow: 'origin-ranges-sync', description: 'first sync of security groups and prefix lists from an AmazonIpSpaceChanged notification', worldFile: 'world.json',
+    workflow: 'origin-ranges-sync',
+    description: 'first sync of security groups and prefix lists from an AmazonIpSpaceChanged notification',
+    worldFile: 'world.json',
     prepare: async (sim) => serveIpRanges(sim, 0),
     input: (sim) => mergeJson(readExample('origin-ranges-sync.input.json'), { event: notificationFor(sim, 0) }),
   },
-  { workflow: 'vpc-origin-share', description: 'teams A and B: VPC origins shared through RAM into one distribution, aliases, isolation probes', worldFile: 'world.json', input: fromFile('vpc-origin-share') },
-  { workflow: 'vpc-origin-teardown', description: 'team C (already onboarded in the world): detach and deploy, unshare, delete the VPC origin', worldFile: 'world.json', input: fromFile('vpc-origin-teardown') },
+  {
+    workflow: 'vpc-origin-share',
+    description: 'teams A and B: VPC origins shared through RAM into one distribution, aliases, isolation probes',
+    worldFile: 'world.json',
+    input: fromFile('vpc-origin-share'),
+  },
+  {
+    workflow: 'vpc-origin-teardown',
+    description: 'team C (already onboarded in the world): detach and deploy, unshare, delete the VPC origin',
+    worldFile: 'world.json',
+    input: fromFile('vpc-origin-teardown'),
+  },
 ];
 
 export function scenarioFor(workflow: string): Scenario {
@@ -104,7 +156,10 @@ export function workflowsWithoutScenario(): string[] {
   return workflows.map((w) => w.name).filter((n) => !scenarios.some((s) => s.workflow === n));
 }
 
-export interface PreparedScenario { readonly sim: Simulator; readonly input: Json }
+export interface PreparedScenario {
+  readonly sim: Simulator;
+  readonly input: Json;
+}
 
 /**
  * A fresh world for the scenario, prepared. `worldPatch` is merged into the world file first (e.g.
@@ -113,7 +168,10 @@ export interface PreparedScenario { readonly sim: Simulator; readonly input: Jso
 export async function prepareScenario(scenario: Scenario, opts: { worldPatch?: Json; timingScale?: number } = {}): Promise<PreparedScenario> {
   let world = mergeJson(readExample(scenario.worldFile), opts.worldPatch);
   if (opts.timingScale !== undefined && world.timings) {
-    world = { ...world, timings: Object.fromEntries(Object.entries(world.timings).map(([k, v]) => [k, Math.max(1, Math.round(Number(v) * opts.timingScale!))])) };
+    world = {
+      ...world,
+      timings: Object.fromEntries(Object.entries(world.timings).map(([k, v]) => [k, Math.max(1, Math.round(Number(v) * opts.timingScale!))])),
+    };
   }
   if (!scenario.prepare || !scenario.preparesWorldOnly) {
     const sim = createSimulator(world, EXAMPLES);

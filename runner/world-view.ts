@@ -18,9 +18,30 @@ import type { Simulator } from '../sim';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A BYOIP CIDR in IPAM: its state, the ASN it is advertised from (null when not), its ASN associations as "asn:state". */
-export interface ByoipCidrView { cidr: string; state: string; origin: string | null; asns: string[] }
-export interface DistributionView { id: string; status: string; enabled: boolean; list: string | null; price: string; ipv6: boolean; origins: string[]; behaviors: string[]; aliases: string[] }
-export interface AcceleratorView { name: string; status: string; enabled: boolean; ips: string[]; routing: Array<{ ports: Json; groups: Json }> }
+export interface ByoipCidrView {
+  cidr: string;
+  state: string;
+  origin: string | null;
+  asns: string[];
+}
+export interface DistributionView {
+  id: string;
+  status: string;
+  enabled: boolean;
+  list: string | null;
+  price: string;
+  ipv6: boolean;
+  origins: string[];
+  behaviors: string[];
+  aliases: string[];
+}
+export interface AcceleratorView {
+  name: string;
+  status: string;
+  enabled: boolean;
+  ips: string[];
+  routing: Array<{ ports: Json; groups: Json }>;
+}
 
 export interface WorldView {
   /** "depth:locale:service:state:description" */
@@ -65,23 +86,75 @@ export function operatorView(sim: Simulator): WorldView {
   return {
     pools: ipam.pools.map((p: Json) => `${p.PoolDepth}:${p.Locale}:${p.AwsService ?? '-'}:${p.State}:${p.Description ?? ''}`).sort(),
     poolCidrs: ipam.poolCidrs.map((c: Json) => `${c.Cidr}:${c.State}`).sort(),
-    byoip: byKey(ipam.byoipCidrs.map((b: Json) => ({ cidr: b.Cidr, state: b.State, origin: b.advertisedAsn ?? null, asns: (b.AsnAssociations ?? []).map((a: Json) => `${a.Asn}:${a.State}`).sort() })), (x) => x.cidr),
+    byoip: byKey(
+      ipam.byoipCidrs.map((b: Json) => ({
+        cidr: b.Cidr,
+        state: b.State,
+        origin: b.advertisedAsn ?? null,
+        asns: (b.AsnAssociations ?? []).map((a: Json) => `${a.Asn}:${a.State}`).sort(),
+      })),
+      (x) => x.cidr,
+    ),
     byoasns: ipam.byoasns.map((a: Json) => `${a.Asn}:${a.State}`).sort(),
     anycastLists: cf.anycastLists.map((l: Json) => `${l.Name}:${l.Status}`).sort(),
-    distributions: byKey(cf.distributions.map((d: Json) => ({
-      id: d.Id, status: d.Status, enabled: d.Enabled, list: d.AnycastIpListId ?? null, price: d.PriceClass, ipv6: d.IsIPV6Enabled,
-      origins: (d.Origins ?? []).map((o: Json) => o.Id), behaviors: (d.CacheBehaviors ?? []).map((b: Json) => `${b.PathPattern}→${b.TargetOriginId}`), aliases: d.Aliases ?? [],
-    })), (x) => x.id),
+    distributions: byKey(
+      cf.distributions.map((d: Json) => ({
+        id: d.Id,
+        status: d.Status,
+        enabled: d.Enabled,
+        list: d.AnycastIpListId ?? null,
+        price: d.PriceClass,
+        ipv6: d.IsIPV6Enabled,
+        origins: (d.Origins ?? []).map((o: Json) => o.Id),
+        behaviors: (d.CacheBehaviors ?? []).map((b: Json) => `${b.PathPattern}→${b.TargetOriginId}`),
+        aliases: d.Aliases ?? [],
+      })),
+      (x) => x.id,
+    ),
     dns: snap.route53.hostedZones.map((z: Json) => ({ zone: z.Id, records: z.ResourceRecordSets })),
-    vpcOrigins: (cf.vpcOrigins ?? []).filter((v: Json) => v.Status !== 'Deleted').map((v: Json) => `${v.AccountId}:${v.Name}:${v.Status}`).sort(),
-    shares: (snap.ram?.resourceShares ?? []).filter((s: Json) => !GONE_SHARE.includes(s.status)).map((s: Json) => `${s.owningAccountId}:${s.name}:${s.status}`).sort(),
+    vpcOrigins: (cf.vpcOrigins ?? [])
+      .filter((v: Json) => v.Status !== 'Deleted')
+      .map((v: Json) => `${v.AccountId}:${v.Name}:${v.Status}`)
+      .sort(),
+    shares: (snap.ram?.resourceShares ?? [])
+      .filter((s: Json) => !GONE_SHARE.includes(s.status))
+      .map((s: Json) => `${s.owningAccountId}:${s.name}:${s.status}`)
+      .sort(),
     gaCidrs: ga.byoipCidrs.map((c: Json) => `${c.Cidr}:${c.State}`).sort(),
-    accelerators: byKey(ga.accelerators.map((a: Json) => ({ name: a.Name, status: a.Status, enabled: a.Enabled, ips: a.IpAddresses, routing: a.listeners.map((l: Json) => ({ ports: l.PortRanges, groups: l.endpointGroups })) })), (x) => x.name),
+    accelerators: byKey(
+      ga.accelerators.map((a: Json) => ({
+        name: a.Name,
+        status: a.Status,
+        enabled: a.Enabled,
+        ips: a.IpAddresses,
+        routing: a.listeners.map((l: Json) => ({ ports: l.PortRanges, groups: l.endpointGroups })),
+      })),
+      (x) => x.name,
+    ),
     // Groups by name: a group re-created by a re-run gets a new id but is the same thing to an operator.
-    securityGroups: byKey(net.securityGroups.map((g: Json) => ({ name: g.GroupName, rules: JSON.stringify(g.IpPermissions) })), (x) => x.name),
-    interfaces: net.networkInterfaces.map((n: Json) => `${n.NetworkInterfaceId}:${(n.Groups ?? []).map((g: Json) => groupName(g.GroupId ?? g)).sort().join(',')}`).sort(),
-    prefixLists: byKey(net.prefixLists.filter((p: Json) => !/delete-complete/.test(p.State ?? '')).map((p: Json) => ({ name: p.PrefixListName, entries: JSON.stringify(p.entries ?? p.Entries ?? []), max: p.MaxEntries })), (x) => x.name),
-    stateItems: snap.dynamodb.tables.flatMap((t: Json) => t.items.map((i: Json) => `${i.pk?.S ?? i.pk}/${i.sk?.S ?? i.sk}`)).filter((k: string) => TRANSIENT_ITEM.test(k)).sort(),
+    securityGroups: byKey(
+      net.securityGroups.map((g: Json) => ({ name: g.GroupName, rules: JSON.stringify(g.IpPermissions) })),
+      (x) => x.name,
+    ),
+    interfaces: net.networkInterfaces
+      .map(
+        (n: Json) =>
+          `${n.NetworkInterfaceId}:${(n.Groups ?? [])
+            .map((g: Json) => groupName(g.GroupId ?? g))
+            .sort()
+            .join(',')}`,
+      )
+      .sort(),
+    prefixLists: byKey(
+      net.prefixLists
+        .filter((p: Json) => !/delete-complete/.test(p.State ?? ''))
+        .map((p: Json) => ({ name: p.PrefixListName, entries: JSON.stringify(p.entries ?? p.Entries ?? []), max: p.MaxEntries })),
+      (x) => x.name,
+    ),
+    stateItems: snap.dynamodb.tables
+      .flatMap((t: Json) => t.items.map((i: Json) => `${i.pk?.S ?? i.pk}/${i.sk?.S ?? i.sk}`))
+      .filter((k: string) => TRANSIENT_ITEM.test(k))
+      .sort(),
   };
 }
 

@@ -17,7 +17,8 @@ export async function bundleSizes(): Promise<Array<{ task: string; bytes: number
 if (require.main === module) {
   void bundleSizes().then((sizes) => {
     const width = Math.max(...sizes.map((s) => s.task.length));
-    for (const s of sizes) console.log(`${s.task.padEnd(width)}  ${(s.bytes / 1024).toFixed(0).padStart(5)} KiB${s.bytes >= MAX_BUNDLE_BYTES ? '  ✗ over 1 MiB' : ''}`);
+    for (const s of sizes)
+      console.log(`${s.task.padEnd(width)}  ${(s.bytes / 1024).toFixed(0).padStart(5)} KiB${s.bytes >= MAX_BUNDLE_BYTES ? '  ✗ over 1 MiB' : ''}`);
     const over = sizes.filter((s) => s.bytes >= MAX_BUNDLE_BYTES);
     console.log(`${sizes.length} task bundles, largest ${(sizes[0].bytes / 1024).toFixed(0)} KiB, limit ${MAX_BUNDLE_BYTES / 1024} KiB`);
     process.exit(over.length ? 1 : 0);

@@ -12,22 +12,43 @@ import { BUDGET, HEADROOM_FACTOR, figuresOf, overBudget, type TemplateFigures } 
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export interface LintIgnore { rule: string; resourceType?: string; message?: string; reason: string }
-export interface LintFinding { rule: string; level: string; file: string; resource?: string; resourceType?: string; message: string; line?: number }
+export interface LintIgnore {
+  rule: string;
+  resourceType?: string;
+  message?: string;
+  reason: string;
+}
+export interface LintFinding {
+  rule: string;
+  level: string;
+  file: string;
+  resource?: string;
+  resourceType?: string;
+  message: string;
+  line?: number;
+}
 
 export const IGNORES: LintIgnore[] = JSON.parse(readFileSync(join(__dirname, 'cfn-lint-ignores.json'), 'utf8')).ignores;
 
 export function templatesIn(dir: string): Array<{ file: string; path: string; json: Json; figures: TemplateFigures }> {
-  return readdirSync(dir).filter((f) => f.endsWith('.template.json')).sort().map((file) => {
-    const path = join(dir, file);
-    const json = JSON.parse(readFileSync(path, 'utf8'));
-    return { file, path, json, figures: figuresOf(file, statSync(path).size, json) };
-  });
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.template.json'))
+    .sort()
+    .map((file) => {
+      const path = join(dir, file);
+      const json = JSON.parse(readFileSync(path, 'utf8'));
+      return { file, path, json, figures: figuresOf(file, statSync(path).size, json) };
+    });
 }
 
 /** The findings no ignore covers. */
 export function unexplained(findings: LintFinding[], ignores: LintIgnore[] = IGNORES): LintFinding[] {
-  return findings.filter((f) => !ignores.some((i) => i.rule === f.rule && (!i.resourceType || i.resourceType === f.resourceType) && (!i.message || new RegExp(i.message).test(f.message))));
+  return findings.filter(
+    (f) =>
+      !ignores.some(
+        (i) => i.rule === f.rule && (!i.resourceType || i.resourceType === f.resourceType) && (!i.message || new RegExp(i.message).test(f.message)),
+      ),
+  );
 }
 
 /** cfn-lint's findings on the templates, with each finding's resource type. */
@@ -39,7 +60,12 @@ export function lint(templates: Array<{ path: string; json: Json }>): LintFindin
     const path: unknown[] = f.Location?.Path ?? [];
     const resource = path[0] === 'Resources' ? String(path[1]) : undefined;
     return {
-      rule: f.Rule.Id, level: f.Level, file: f.Filename, resource, message: f.Message, line: f.Location?.Start?.LineNumber,
+      rule: f.Rule.Id,
+      level: f.Level,
+      file: f.Filename,
+      resource,
+      message: f.Message,
+      line: f.Location?.Start?.LineNumber,
       resourceType: resource ? byPath.get(f.Filename)?.Resources?.[resource]?.Type : undefined,
     };
   });
@@ -49,7 +75,9 @@ function table(rows: TemplateFigures[]): string {
   const cols: Array<keyof TemplateFigures> = ['bytes', 'resources', 'outputs', 'parameters', 'mappings'];
   const lines = [`${'template'.padEnd(62)} ${cols.map((c) => c.padStart(10)).join(' ')}`];
   for (const r of rows) lines.push(`${r.file.padEnd(62)} ${cols.map((c) => String(r[c]).padStart(10)).join(' ')}`);
-  lines.push(`${'budget (80 % of the limit; half of it leaves room to double)'.padEnd(62)} ${cols.map((c) => String(BUDGET[c as keyof typeof BUDGET]).padStart(10)).join(' ')}`);
+  lines.push(
+    `${'budget (80 % of the limit; half of it leaves room to double)'.padEnd(62)} ${cols.map((c) => String(BUDGET[c as keyof typeof BUDGET]).padStart(10)).join(' ')}`,
+  );
   return lines.join('\n');
 }
 
@@ -61,7 +89,9 @@ if (require.main === module) {
   const t0 = Date.now();
   const findings = lint(templates);
   const left = unexplained(findings);
-  console.log(`cfn-lint: ${templates.length} templates, ${findings.length} findings, ${findings.length - left.length} covered by scripts/cfn-lint-ignores.json, ${left.length} left (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `cfn-lint: ${templates.length} templates, ${findings.length} findings, ${findings.length - left.length} covered by scripts/cfn-lint-ignores.json, ${left.length} left (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
   for (const f of left) console.log(`  ${f.rule} ${f.file}:${f.line ?? '?'} ${f.resource ?? ''} ${f.message.slice(0, 300)}`);
   for (const o of over) console.log(`  over budget: ${o}`);
   if (left.length || over.length) process.exit(1);

@@ -21,7 +21,9 @@ async function main() {
     const t0 = Date.now();
     const results = await sweepWorkflow(name, kinds, (r) => {
       const where = `${r.point.state} ${r.point.service}:${r.point.operation}`;
-      process.stdout.write(`${r.workflow.padEnd(26)} ${where.padEnd(72)} ${r.kind.padEnd(9)} ${r.outcome.padEnd(15)} ${r.status}${r.detail.length ? `\n${' '.repeat(28)}${r.detail.join(`\n${' '.repeat(28)}`)}` : ''}\n`);
+      process.stdout.write(
+        `${r.workflow.padEnd(26)} ${where.padEnd(72)} ${r.kind.padEnd(9)} ${r.outcome.padEnd(15)} ${r.status}${r.detail.length ? `\n${' '.repeat(28)}${r.detail.join(`\n${' '.repeat(28)}`)}` : ''}\n`,
+      );
     });
     all.push(...results);
     process.stdout.write(`${name}: ${summaryLine(summarize(results))} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n\n`);
@@ -29,8 +31,14 @@ async function main() {
   const s = summarize(all);
   process.stdout.write(`ALL: ${summaryLine(s)} in ${((Date.now() - started) / 1000).toFixed(0)} s wall\n`);
   const leftOver = all.filter((r) => r.outcome === 'left-over');
-  if (leftOver.length) process.stdout.write(`left over (CompensationIncomplete):\n${leftOver.map((r) => `  ${r.workflow} ${r.point.state} ${r.point.operation} ${r.kind}: ${r.detail.join('; ')}`).join('\n')}\n`);
+  if (leftOver.length)
+    process.stdout.write(
+      `left over (CompensationIncomplete):\n${leftOver.map((r) => `  ${r.workflow} ${r.point.state} ${r.point.operation} ${r.kind}: ${r.detail.join('; ')}`).join('\n')}\n`,
+    );
   process.exitCode = s.unexpected ? 1 : 0;
 }
 
-main().catch((e) => { console.error(e); process.exitCode = 2; });
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 2;
+});

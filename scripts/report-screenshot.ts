@@ -14,7 +14,13 @@ import { ensureChromium, launchBrowser } from '../test/support/chromium';
 
 async function main(): Promise<void> {
   const sim = createSimulator(join(EXAMPLES, 'world.json'));
-  const { report } = await runWorkflow({ workflow: 'onboard-cloudfront-byoip', input: readExample('onboard-cloudfront-byoip.input.json'), sim, approve: 'auto', executionName: 'sim-onboard-cloudfront-byoip-demo' });
+  const { report } = await runWorkflow({
+    workflow: 'onboard-cloudfront-byoip',
+    input: readExample('onboard-cloudfront-byoip.input.json'),
+    sim,
+    approve: 'auto',
+    executionName: 'sim-onboard-cloudfront-byoip-demo',
+  });
   const file = join(mkdtempSync(join(tmpdir(), 'byoip-report-')), 'demo.html');
   writeFileSync(file, renderHtmlReport(report));
   ensureChromium();

@@ -15,15 +15,34 @@ export interface AwsErrorShape extends Error {
 const THROTTLING = THROTTLING_ERROR_NAMES;
 
 const SERVER: Record<string, number> = {
-  InternalError: 500, InternalFailure: 500, InternalServerError: 500, InternalServiceError: 500,
-  ServiceUnavailable: 503, ServiceUnavailableException: 503, Unavailable: 503,
+  InternalError: 500,
+  InternalFailure: 500,
+  InternalServerError: 500,
+  InternalServiceError: 500,
+  ServiceUnavailable: 503,
+  ServiceUnavailableException: 503,
+  Unavailable: 503,
 };
 
 const CLIENT_STATUS: Record<string, number> = {
-  PreconditionFailed: 412, InvalidIfMatchVersion: 400, NoSuchDistribution: 404, EntityNotFound: 404, NoSuchResource: 404,
-  AccessDenied: 403, AccessDeniedException: 403, UnauthorizedOperation: 403, CannotDeleteEntityWhileInUse: 409,
-  EntityAlreadyExists: 409, EntityLimitExceeded: 400, IllegalUpdate: 400, NoSuchHostedZone: 404, NoSuchChange: 404,
-  ResourceNotFoundException: 404, ConditionalCheckFailedException: 400, TaskDoesNotExist: 400, TaskTimedOut: 400,
+  PreconditionFailed: 412,
+  InvalidIfMatchVersion: 400,
+  NoSuchDistribution: 404,
+  EntityNotFound: 404,
+  NoSuchResource: 404,
+  AccessDenied: 403,
+  AccessDeniedException: 403,
+  UnauthorizedOperation: 403,
+  CannotDeleteEntityWhileInUse: 409,
+  EntityAlreadyExists: 409,
+  EntityLimitExceeded: 400,
+  IllegalUpdate: 400,
+  NoSuchHostedZone: 404,
+  NoSuchChange: 404,
+  ResourceNotFoundException: 404,
+  ConditionalCheckFailedException: 400,
+  TaskDoesNotExist: 400,
+  TaskTimedOut: 400,
   InvalidToken: 400,
 };
 
@@ -36,7 +55,7 @@ export function awsError(name: string, message: string, status?: number): AwsErr
   err.name = name;
   err.Code = name;
   const server = SERVER[name];
-  const httpStatusCode = status ?? server ?? (THROTTLING.has(name) ? 400 : CLIENT_STATUS[name] ?? 400);
+  const httpStatusCode = status ?? server ?? (THROTTLING.has(name) ? 400 : (CLIENT_STATUS[name] ?? 400));
   err.$fault = httpStatusCode >= 500 ? 'server' : 'client';
   err.$metadata = { httpStatusCode, requestId: 'sim-request' };
   if (THROTTLING.has(name)) err.$retryable = { throttling: true };

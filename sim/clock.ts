@@ -114,7 +114,10 @@ export class VirtualClock {
     this.inFlight++;
     let done = false;
     return () => {
-      if (!done) { done = true; this.inFlight--; }
+      if (!done) {
+        done = true;
+        this.inFlight--;
+      }
     };
   }
 
@@ -141,9 +144,14 @@ export class VirtualClock {
       Math.random = this.random;
     }
     const promise = work();
-    const tracked: Promise<void> = promise.then(() => undefined, () => undefined).then(() => {
-      this.pending.delete(tracked);
-    });
+    const tracked: Promise<void> = promise
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.pending.delete(tracked);
+      });
     this.pending.add(tracked);
     if (starting) this.loop = this.runLoop();
     const loop = this.loop!;

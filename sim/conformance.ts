@@ -15,10 +15,31 @@ export interface ConformanceFinding {
 
 /** Errors every service of that protocol may answer (the services' "Common errors" pages). */
 const COMMON_ERRORS = new Set([
-  'AccessDenied', 'AccessDeniedException', 'IncompleteSignature', 'InternalFailure', 'InternalError', 'InvalidAction', 'InvalidClientTokenId',
-  'InvalidParameterCombination', 'InvalidParameterValue', 'InvalidQueryParameter', 'MalformedQueryString', 'MissingAction',
-  'MissingAuthenticationToken', 'MissingParameter', 'NotAuthorized', 'OptInRequired', 'RequestExpired', 'RequestTimeout', 'ServiceUnavailable',
-  'ThrottlingException', 'Throttling', 'ValidationError', 'ValidationException', 'UnrecognizedClientException', 'SignatureDoesNotMatch',
+  'AccessDenied',
+  'AccessDeniedException',
+  'IncompleteSignature',
+  'InternalFailure',
+  'InternalError',
+  'InvalidAction',
+  'InvalidClientTokenId',
+  'InvalidParameterCombination',
+  'InvalidParameterValue',
+  'InvalidQueryParameter',
+  'MalformedQueryString',
+  'MissingAction',
+  'MissingAuthenticationToken',
+  'MissingParameter',
+  'NotAuthorized',
+  'OptInRequired',
+  'RequestExpired',
+  'RequestTimeout',
+  'ServiceUnavailable',
+  'ThrottlingException',
+  'Throttling',
+  'ValidationError',
+  'ValidationException',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
 ]);
 
 /**
@@ -26,16 +47,50 @@ const COMMON_ERRORS = new Set([
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html) that the simulator answers.
  */
 export const EC2_ERROR_CODES = new Set([
-  'AuthFailure', 'UnauthorizedOperation', 'DryRunOperation', 'IdempotentParameterMismatch', 'InvalidPaginationToken', 'RequestLimitExceeded',
-  'InvalidParameter', 'InvalidParameterValue', 'InvalidParameterCombination', 'MissingParameter', 'IncorrectState', 'DependencyViolation',
-  'OperationNotPermitted', 'ResourceLimitExceeded', 'InvalidByoipCidr.NotFound', 'InvalidIpamId.NotFound', 'InvalidIpamPoolId.NotFound',
-  'InvalidIpamScopeId.NotFound', 'InvalidIpamPool.HasCidrs', 'InvalidGroup.Duplicate', 'InvalidGroup.NotFound', 'InvalidPermission.Duplicate',
-  'InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidNetworkInterfaceID.NotFound', 'InvalidVpcID.NotFound',
-  'InvalidPrefixListID.NotFound', 'InvalidPrefixListModification', 'PrefixListVersionMismatch', 'PrefixListLimitExceeded',
-  'RulesPerSecurityGroupLimitExceeded', 'SecurityGroupLimitExceeded', 'SecurityGroupsPerInterfaceLimitExceeded', 'InternalError', 'Unavailable',
+  'AuthFailure',
+  'UnauthorizedOperation',
+  'DryRunOperation',
+  'IdempotentParameterMismatch',
+  'InvalidPaginationToken',
+  'RequestLimitExceeded',
+  'InvalidParameter',
+  'InvalidParameterValue',
+  'InvalidParameterCombination',
+  'MissingParameter',
+  'IncorrectState',
+  'DependencyViolation',
+  'OperationNotPermitted',
+  'ResourceLimitExceeded',
+  'InvalidByoipCidr.NotFound',
+  'InvalidIpamId.NotFound',
+  'InvalidIpamPoolId.NotFound',
+  'InvalidIpamScopeId.NotFound',
+  'InvalidIpamPool.HasCidrs',
+  'InvalidGroup.Duplicate',
+  'InvalidGroup.NotFound',
+  'InvalidPermission.Duplicate',
+  'InvalidPermission.NotFound',
+  'InvalidSecurityGroupRuleId.NotFound',
+  'InvalidNetworkInterfaceID.NotFound',
+  'InvalidVpcID.NotFound',
+  'InvalidPrefixListID.NotFound',
+  'InvalidPrefixListModification',
+  'PrefixListVersionMismatch',
+  'PrefixListLimitExceeded',
+  'RulesPerSecurityGroupLimitExceeded',
+  'SecurityGroupLimitExceeded',
+  'SecurityGroupsPerInterfaceLimitExceeded',
+  'InternalError',
+  'Unavailable',
 ]);
 
-export interface OperationTally { calls: number; inputOk: boolean; outputOk: boolean; errorsOk: boolean; errors: number }
+export interface OperationTally {
+  calls: number;
+  inputOk: boolean;
+  outputOk: boolean;
+  errorsOk: boolean;
+  errors: number;
+}
 
 export class ConformanceLog {
   readonly findings: ConformanceFinding[] = [];
@@ -111,7 +166,8 @@ export function errorProblems(service: string, operation: string, err: unknown, 
   if (Array.isArray(schema) && schema[0] === -3) {
     const traits = schema[3] as { error?: string; httpError?: number };
     if (traits.error && e.$fault !== traits.error) out.push(`${name}: $fault ${e.$fault}, the model says ${traits.error}`);
-    if (traits.httpError && e.$metadata?.httpStatusCode !== traits.httpError) out.push(`${name}: HTTP ${e.$metadata?.httpStatusCode}, the model says ${traits.httpError}`);
+    if (traits.httpError && e.$metadata?.httpStatusCode !== traits.httpError)
+      out.push(`${name}: HTTP ${e.$metadata?.httpStatusCode}, the model says ${traits.httpError}`);
   } else if (typeof e.$metadata?.httpStatusCode !== 'number') {
     out.push(`${name}: no HTTP status`);
   }

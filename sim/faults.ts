@@ -86,13 +86,19 @@ export function checkFault(rule: FaultRule, o: { operations: ReadonlyArray<{ ser
   const ops = o.operations.filter((x) => !rule.service || x.service === rule.service);
   if (rule.service && ops.length === 0) {
     const services = [...new Set(o.operations.map((x) => x.service))].sort();
-    throw new Error(`--fault: the simulator has no service "${rule.service}"; closest: ${nearestNames(rule.service, services).join(', ')} (valid: ${services.join(', ')})`);
+    throw new Error(
+      `--fault: the simulator has no service "${rule.service}"; closest: ${nearestNames(rule.service, services).join(', ')} (valid: ${services.join(', ')})`,
+    );
   }
   if (!ops.some((x) => x.operation === rule.operation)) {
     const names = [...new Set(ops.map((x) => x.operation))].sort();
-    throw new Error(`--fault: ${rule.service ? `${rule.service} has` : 'the simulator models'} no operation "${rule.operation}"; closest: ${nearestNames(rule.operation, names).join(', ')}`);
+    throw new Error(
+      `--fault: ${rule.service ? `${rule.service} has` : 'the simulator models'} no operation "${rule.operation}"; closest: ${nearestNames(rule.operation, names).join(', ')}`,
+    );
   }
   if (rule.state && o.states && !o.states.includes(rule.state)) {
-    throw new Error(`--fault: the workflow has no state "${rule.state}"; closest: ${nearestNames(rule.state, o.states).join(', ')} (every state is in its asl/<workflow>.asl.json)`);
+    throw new Error(
+      `--fault: the workflow has no state "${rule.state}"; closest: ${nearestNames(rule.state, o.states).join(', ')} (every state is in its asl/<workflow>.asl.json)`,
+    );
   }
 }

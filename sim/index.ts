@@ -21,9 +21,25 @@ import { Simulator, type ServiceModel } from './simulator';
 import { loadWorldFile, parseWorld, type WorldSeed } from './world';
 import { worldProblems } from './world-schema';
 
-export const serviceModels: ServiceModel<any>[] = [ec2IpamModel, cloudfrontModel, route53Model, sfnModel, secretsManagerModel, dynamoDbModel,
-  globalAcceleratorModel, ec2NetworkModel, ipRangesModel, snsModel,
-  ramModel, elbv2Model, internetModel, stsModel, stepFunctionsModel, cloudFormationModel, serviceQuotasModel];
+export const serviceModels: ServiceModel<any>[] = [
+  ec2IpamModel,
+  cloudfrontModel,
+  route53Model,
+  sfnModel,
+  secretsManagerModel,
+  dynamoDbModel,
+  globalAcceleratorModel,
+  ec2NetworkModel,
+  ipRangesModel,
+  snsModel,
+  ramModel,
+  elbv2Model,
+  internetModel,
+  stsModel,
+  stepFunctionsModel,
+  cloudFormationModel,
+  serviceQuotasModel,
+];
 
 /** A simulator seeded from a world file path, or from a world object (validated here, strictly: sim/world-schema.ts). */
 export function createSimulator(world: string | unknown, baseDir?: string): Simulator {

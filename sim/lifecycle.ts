@@ -56,4 +56,3 @@ export function settle<S extends string>(sim: Simulator, id: ResourceRef, lc: Li
 export function eventual<S extends string>(lc: Lifecycle<S>): S {
   return lc.next.length ? lc.next[lc.next.length - 1].state : lc.state;
 }
-

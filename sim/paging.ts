@@ -9,8 +9,14 @@ import type { OpContext } from './simulator';
 
 /** What each service answers for a page token it did not issue (the name its model declares for the list operations). */
 const BAD_TOKEN: Record<string, string> = {
-  EC2: 'InvalidPaginationToken', CloudFront: 'InvalidArgument', GlobalAccelerator: 'InvalidNextTokenException', RAM: 'InvalidNextTokenException',
-  SNS: 'InvalidParameterException', ServiceQuotas: 'InvalidPaginationTokenException', DynamoDB: 'ValidationException', SFN: 'InvalidToken',
+  EC2: 'InvalidPaginationToken',
+  CloudFront: 'InvalidArgument',
+  GlobalAccelerator: 'InvalidNextTokenException',
+  RAM: 'InvalidNextTokenException',
+  SNS: 'InvalidParameterException',
+  ServiceQuotas: 'InvalidPaginationTokenException',
+  DynamoDB: 'ValidationException',
+  SFN: 'InvalidToken',
   Route53: 'InvalidInput',
 };
 
@@ -36,7 +42,9 @@ export function page<T>(ctx: Ctx, items: readonly T[], req: PageRequest): { item
     let decoded: { s?: string; o?: number } = {};
     try {
       decoded = JSON.parse(Buffer.from(req.token, 'base64url').toString('utf8'));
-    } catch { /* answered below */ }
+    } catch {
+      /* answered below */
+    }
     if (decoded.s !== scope || !Number.isInteger(decoded.o) || decoded.o! < 0) {
       throw awsError(BAD_TOKEN[ctx.service] ?? 'ValidationException', `The pagination token "${req.token.slice(0, 40)}" is not valid for ${ctx.operation}`);
     }
@@ -53,7 +61,11 @@ export function page<T>(ctx: Ctx, items: readonly T[], req: PageRequest): { item
 export function cloudFrontPage<T>(ctx: Ctx, items: readonly T[], input: { Marker?: string; MaxItems?: number | string }) {
   const p = page(ctx, items, { max: input.MaxItems, token: input.Marker || undefined, defaultMax: 100, limit: 100 });
   return {
-    Marker: input.Marker ?? '', MaxItems: input.MaxItems === undefined ? 100 : Number(input.MaxItems), IsTruncated: p.next !== undefined,
-    ...(p.next ? { NextMarker: p.next } : {}), Quantity: p.items.length, Items: p.items,
+    Marker: input.Marker ?? '',
+    MaxItems: input.MaxItems === undefined ? 100 : Number(input.MaxItems),
+    IsTruncated: p.next !== undefined,
+    ...(p.next ? { NextMarker: p.next } : {}),
+    Quantity: p.items.length,
+    Items: p.items,
   };
 }

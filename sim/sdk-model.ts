@@ -9,9 +9,17 @@ import { NormalizedSchema } from '@smithy/core/schema';
 
 /** The client package of each simulated service (the service name is the client class's without "Client"). */
 export const CLIENT_PACKAGES: Readonly<Record<string, string>> = {
-  EC2: '@aws-sdk/client-ec2', CloudFront: '@aws-sdk/client-cloudfront', Route53: '@aws-sdk/client-route-53', SFN: '@aws-sdk/client-sfn',
-  SecretsManager: '@aws-sdk/client-secrets-manager', RAM: '@aws-sdk/client-ram', GlobalAccelerator: '@aws-sdk/client-global-accelerator',
-  DynamoDB: '@aws-sdk/client-dynamodb', SNS: '@aws-sdk/client-sns', STS: '@aws-sdk/client-sts', CloudFormation: '@aws-sdk/client-cloudformation',
+  EC2: '@aws-sdk/client-ec2',
+  CloudFront: '@aws-sdk/client-cloudfront',
+  Route53: '@aws-sdk/client-route-53',
+  SFN: '@aws-sdk/client-sfn',
+  SecretsManager: '@aws-sdk/client-secrets-manager',
+  RAM: '@aws-sdk/client-ram',
+  GlobalAccelerator: '@aws-sdk/client-global-accelerator',
+  DynamoDB: '@aws-sdk/client-dynamodb',
+  SNS: '@aws-sdk/client-sns',
+  STS: '@aws-sdk/client-sts',
+  CloudFormation: '@aws-sdk/client-cloudformation',
   ServiceQuotas: '@aws-sdk/client-service-quotas',
 };
 
@@ -57,7 +65,9 @@ function readOperation(service: string, operation: string): OperationModel | nul
   let doc = '';
   try {
     doc = readFileSync(join(dir, 'dist-types', 'commands', `${operation}Command.d.ts`), 'utf8');
-  } catch { /* no documentation: no declared errors */ }
+  } catch {
+    /* no documentation: no declared errors */
+  }
   const errors = new Set([...doc.matchAll(/@throws \{@link (\w+)\}/g)].map((m) => m[1]).filter((n) => !n.endsWith('ServiceException')));
   const input = NormalizedSchema.of(op[4]);
   const output = NormalizedSchema.of(op[5]);
@@ -147,7 +157,8 @@ function check(service: string, s: NormalizedSchema, v: unknown, path: string, o
     }
     names.forEach((name, i) => {
       const m = s.getMemberSchema(name);
-      if (i < required && (obj[name] === undefined || obj[name] === null) && !m.isIdempotencyToken()) out.push(`${path}.${name}: required by ${struct}, missing`);
+      if (i < required && (obj[name] === undefined || obj[name] === null) && !m.isIdempotencyToken())
+        out.push(`${path}.${name}: required by ${struct}, missing`);
       if (obj[name] !== undefined) check(service, m, obj[name], `${path}.${name}`, out, enumValues(service, struct, name) ?? listEnum(service, struct, name));
     });
     if (s.isUnionSchema()) {
@@ -236,5 +247,7 @@ function probeValue(service: string, s: NormalizedSchema, struct: string, member
   if (s.isDocumentSchema()) return {};
   const allowed = member.endsWith('[]') ? listEnum(service, struct, member.slice(0, -2)) : enumValues(service, struct, member);
   if (allowed) return [...allowed][0];
-  return /Arn$|ARN$/.test(member) ? `arn:aws:${service.toLowerCase()}::111122223333:resource/nonexistent` : `nonexistent-${member.toLowerCase().replace(/\W/g, '')}`;
+  return /Arn$|ARN$/.test(member)
+    ? `arn:aws:${service.toLowerCase()}::111122223333:resource/nonexistent`
+    : `nonexistent-${member.toLowerCase().replace(/\W/g, '')}`;
 }

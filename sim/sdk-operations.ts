@@ -11,8 +11,12 @@
 import type { OpContext, ServiceModel } from './simulator';
 
 /** The input and output of a command class (its handler resolves `{ output }`), or never for any other export. */
-type CommandIO<C> = C extends abstract new (...args: any[]) => infer R
-  ? R extends { readonly input: infer I; resolveMiddleware(...args: any[]): (args: any) => Promise<{ output: infer O }> } ? { input: I; output: O } : never
+type CommandIO<C> = C extends abstract new (
+  ...args: any[]
+) => infer R
+  ? R extends { readonly input: infer I; resolveMiddleware(...args: any[]): (args: any) => Promise<{ output: infer O }> }
+    ? { input: I; output: O }
+    : never
   : never;
 
 /**
@@ -20,7 +24,13 @@ type CommandIO<C> = C extends abstract new (...args: any[]) => infer R
  * (`$Command`, the commands' base class the package re-exports, is no operation.)
  */
 export type SdkCommands<Pkg> = {
-  [K in keyof Pkg as K extends `${infer Op}Command` ? (Op extends `${string}$${string}` | '' ? never : [CommandIO<Pkg[K]>] extends [never] ? never : Op) : never]: CommandIO<Pkg[K]>;
+  [K in keyof Pkg as K extends `${infer Op}Command`
+    ? Op extends `${string}$${string}` | ''
+      ? never
+      : [CommandIO<Pkg[K]>] extends [never]
+        ? never
+        : Op
+    : never]: CommandIO<Pkg[K]>;
 };
 
 /** One operation's input, e.g. `SdkInput<typeof Route53, 'GetChange'>`. */

@@ -33,7 +33,11 @@ export interface AwsCallRecord {
 }
 
 /** Which execution, state and task function is calling (see Simulator.attribution). */
-export interface Attribution { execution?: string; state?: string; task?: string }
+export interface Attribution {
+  execution?: string;
+  state?: string;
+  task?: string;
+}
 
 export interface OpContext<S> {
   readonly sim: Simulator;
@@ -105,10 +109,33 @@ export interface ResourceTransition {
 }
 
 const MUTATING_PREFIXES = [
-  'Create', 'Delete', 'Update', 'Modify', 'Provision', 'Deprovision', 'Advertise', 'Withdraw', 'Associate', 'Disassociate',
-  'Authorize', 'Revoke', 'Accept', 'Reject', 'Change', 'Put', 'Send', 'Start', 'Stop', 'Publish', 'Allocate', 'Release', 'Tag', 'Untag',
+  'Create',
+  'Delete',
+  'Update',
+  'Modify',
+  'Provision',
+  'Deprovision',
+  'Advertise',
+  'Withdraw',
+  'Associate',
+  'Disassociate',
+  'Authorize',
+  'Revoke',
+  'Accept',
+  'Reject',
+  'Change',
+  'Put',
+  'Send',
+  'Start',
+  'Stop',
+  'Publish',
+  'Allocate',
+  'Release',
+  'Tag',
+  'Untag',
   // DynamoDB's writes that start otherwise: a lost transaction response must be swept like any other write's.
-  'TransactWrite', 'BatchWrite',
+  'TransactWrite',
+  'BatchWrite',
 ];
 
 export function isMutating(operation: string): boolean {
@@ -119,19 +146,31 @@ const THROTTLE_ERROR: Record<string, string> = { EC2: 'RequestLimitExceeded', Cl
 
 /** The error each service answers for a malformed parameter value (the name its model declares). */
 const INVALID_INPUT: Record<string, string> = {
-  EC2: 'InvalidParameterValue', GlobalAccelerator: 'InvalidArgumentException', CloudFront: 'InvalidArgument', Route53: 'InvalidInput',
-  RAM: 'InvalidParameterException', DynamoDB: 'ValidationException', SFN: 'ValidationException',
+  EC2: 'InvalidParameterValue',
+  GlobalAccelerator: 'InvalidArgumentException',
+  CloudFront: 'InvalidArgument',
+  Route53: 'InvalidInput',
+  RAM: 'InvalidParameterException',
+  DynamoDB: 'ValidationException',
+  SFN: 'ValidationException',
 };
 
 /** The error each service answers for a request that lacks a required member (the name its model declares, or the protocol's common one). */
 const MISSING_MEMBER: Record<string, string> = {
-  EC2: 'MissingParameter', GlobalAccelerator: 'InvalidArgumentException', CloudFront: 'InvalidArgument', Route53: 'InvalidInput',
-  RAM: 'MissingRequiredParameterException', SNS: 'InvalidParameterException', CloudFormation: 'ValidationError', STS: 'ValidationError',
+  EC2: 'MissingParameter',
+  GlobalAccelerator: 'InvalidArgumentException',
+  CloudFront: 'InvalidArgument',
+  Route53: 'InvalidInput',
+  RAM: 'MissingRequiredParameterException',
+  SNS: 'InvalidParameterException',
+  CloudFormation: 'ValidationError',
+  STS: 'ValidationError',
 };
 
 /** What an operation answers for a missing required member (see OpContext.required). */
 export function requiredMember<T>(service: string, value: T | undefined | null, member: string): T {
-  if (value === undefined || value === null) throw awsError(MISSING_MEMBER[service] ?? 'ValidationException', `The request must contain the parameter ${member}`);
+  if (value === undefined || value === null)
+    throw awsError(MISSING_MEMBER[service] ?? 'ValidationException', `The request must contain the parameter ${member}`);
   return value;
 }
 
@@ -139,7 +178,9 @@ export function requiredMember<T>(service: string, value: T | undefined | null, 
 const IDEMPOTENCY_WINDOW_MS: Record<string, number> = { DynamoDB: 10 * 60_000 };
 /** What a token reused for another request is answered with (the name each service's model declares). */
 const IDEMPOTENCY_MISMATCH: Record<string, string> = {
-  EC2: 'IdempotentParameterMismatch', DynamoDB: 'IdempotentParameterMismatchException', RAM: 'IdempotentParameterMismatchException',
+  EC2: 'IdempotentParameterMismatch',
+  DynamoDB: 'IdempotentParameterMismatchException',
+  RAM: 'IdempotentParameterMismatchException',
   GlobalAccelerator: 'InvalidArgumentException',
 };
 
@@ -155,7 +196,10 @@ export function throttlingErrorFor(service: string): string {
   return THROTTLE_ERROR[service] ?? 'ThrottlingException';
 }
 
-interface BucketState { tokens: number; at: number }
+interface BucketState {
+  tokens: number;
+  at: number;
+}
 
 export class Simulator {
   readonly clock: VirtualClock;
@@ -188,7 +232,10 @@ export class Simulator {
   /** Every HTTP request tasks made, like `calls` for the AWS APIs. */
   readonly httpRequests: Array<{ at: number; method: string; url: string; host?: string; status: number }> = [];
 
-  constructor(readonly world: WorldSeed, models: ServiceModel<any>[]) {
+  constructor(
+    readonly world: WorldSeed,
+    models: ServiceModel<any>[],
+  ) {
     this.startedAt = Date.parse(world.startTime);
     this.clock = new VirtualClock(this.startedAt);
     this.idCounter = world.idSequence ?? 0;
@@ -228,7 +275,7 @@ export class Simulator {
   /** Deterministic ids in AWS's shapes (e.g. ipam-pool-0a1b2c...). */
   nextId(prefix: string, hexLength = 17): string {
     this.idCounter++;
-    const hex = (`${this.idCounter.toString(16)}sim`).padStart(hexLength, '0').slice(-hexLength);
+    const hex = `${this.idCounter.toString(16)}sim`.padStart(hexLength, '0').slice(-hexLength);
     return `${prefix}${hex}`;
   }
 
@@ -247,11 +294,29 @@ export class Simulator {
    * Handles one API call as AWS would: faults, throttling, then the model's operation.
    * Inputs and outputs are deep-copied so callers can never alias the simulated state.
    */
-  async call(req: { service: string; operation: string; account: string; region: string; input: unknown; idempotencyToken?: string; who?: Attribution }): Promise<unknown> {
+  async call(req: {
+    service: string;
+    operation: string;
+    account: string;
+    region: string;
+    input: unknown;
+    idempotencyToken?: string;
+    who?: Attribution;
+  }): Promise<unknown> {
     const now = this.clock.now();
     const input = cloneData(req.input ?? {});
     const who = req.who ?? this.attribution?.();
-    const record: AwsCallRecord = { at: now, execution: who?.execution, state: who?.state, ...(who?.task ? { task: who.task } : {}), account: req.account, region: req.region, service: req.service, operation: req.operation, input };
+    const record: AwsCallRecord = {
+      at: now,
+      execution: who?.execution,
+      state: who?.state,
+      ...(who?.task ? { task: who.task } : {}),
+      account: req.account,
+      region: req.region,
+      service: req.service,
+      operation: req.operation,
+      input,
+    };
     this.calls.push(record);
     const entry = this.ops.get(`${req.service}:${req.operation}`);
     try {
@@ -267,7 +332,9 @@ export class Simulator {
       if (before) throw this.injected(before.error, before.message, req.operation);
       this.throttle(req.service, req.operation, req.account, req.region, now);
       const state = this.state(entry.model.key);
-      const note = (effect: string) => { (record.effects ??= []).push(effect); };
+      const note = (effect: string) => {
+        (record.effects ??= []).push(effect);
+      };
       const token = req.idempotencyToken ? this.idempotent(req, input, now) : undefined;
       let output: unknown;
       if (token?.first) {
@@ -276,7 +343,21 @@ export class Simulator {
         output = token.first;
       } else {
         const required = <T>(value: T | undefined | null, member: string): T => requiredMember(req.service, value, member);
-        output = await entry.op({ sim: this, service: req.service, operation: req.operation, state, account: req.account, region: req.region, now, timings: this.world.timings, note, required }, input);
+        output = await entry.op(
+          {
+            sim: this,
+            service: req.service,
+            operation: req.operation,
+            state,
+            account: req.account,
+            region: req.region,
+            now,
+            timings: this.world.timings,
+            note,
+            required,
+          },
+          input,
+        );
         if (token) this.idempotencyTokens.set(token.key, { at: now, input: token.request, output: cloneData(output ?? {}) });
       }
       const after = this.faults.take(req.service, req.operation, req.account, 'after', who?.state);
@@ -287,10 +368,12 @@ export class Simulator {
         record.error = { name: (e as { code: string }).code, message: (e as Error).message };
         throw e;
       }
-      const err = isAwsError(e) ? e
-        // A malformed CIDR or address in the request: the service's own "invalid parameter" answer.
-        : e instanceof CidrError ? awsError(INVALID_INPUT[req.service] ?? 'ValidationException', e.message)
-        : awsError('InternalError', `simulator bug in ${req.service} ${req.operation}: ${(e as Error).stack}`);
+      const err = isAwsError(e)
+        ? e
+        : // A malformed CIDR or address in the request: the service's own "invalid parameter" answer.
+          e instanceof CidrError
+          ? awsError(INVALID_INPUT[req.service] ?? 'ValidationException', e.message)
+          : awsError('InternalError', `simulator bug in ${req.service} ${req.operation}: ${(e as Error).stack}`);
       record.error = { name: err.name, message: err.message, injected: (err as { injected?: boolean }).injected || undefined };
       throw err;
     }
@@ -309,7 +392,10 @@ export class Simulator {
     const ttl = IDEMPOTENCY_WINDOW_MS[req.service];
     if (!seen || (ttl !== undefined && now - seen.at > ttl)) return { key, request };
     if (seen.input !== request) {
-      throw awsError(IDEMPOTENCY_MISMATCH[req.service] ?? 'IdempotentParameterMismatch', `The client token ${req.idempotencyToken} was already used for a different ${req.operation} request`);
+      throw awsError(
+        IDEMPOTENCY_MISMATCH[req.service] ?? 'IdempotentParameterMismatch',
+        `The client token ${req.idempotencyToken} was already used for a different ${req.operation} request`,
+      );
     }
     return { key, request, first: cloneData(seen.output) };
   }

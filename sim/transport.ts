@@ -42,11 +42,22 @@ export function asSdkException(service: string, err: AwsErrorShape): Error {
 }
 
 const SETTLED_CLIENT_CONFIG = {
-  defaultsMode: 'standard', retryMode: 'standard', authSchemePreference: [], useDualstackEndpoint: false, useFipsEndpoint: false,
-  userAgentAppId: 'byoip-simulator', accountIdEndpointMode: 'disabled', sigv4aSigningRegionSet: [],
-  requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+  defaultsMode: 'standard',
+  retryMode: 'standard',
+  authSchemePreference: [],
+  useDualstackEndpoint: false,
+  useFipsEndpoint: false,
+  userAgentAppId: 'byoip-simulator',
+  accountIdEndpointMode: 'disabled',
+  sigv4aSigningRegionSet: [],
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
   // Never reached: the simulator answers before signing (see the middleware below).
-  requestHandler: { handle: async () => { throw new Error('the simulator answers before the request handler'); } },
+  requestHandler: {
+    handle: async () => {
+      throw new Error('the simulator answers before the request handler');
+    },
+  },
 };
 
 export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
@@ -60,26 +71,30 @@ export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
     decorate(client, clientName, target: ClientTarget) {
       const service = serviceOf(clientName);
       client.middlewareStack.addRelativeTo(
-        (_next: unknown, context: { commandName?: string; __aws_sdk_context?: { features?: Record<string, string> } }) => async (args: { input: unknown; request?: { body?: unknown } }) => {
-          const operation = (context.commandName ?? '').replace(/Command$/, '');
-          const account = callerAccount(sim, target);
-          const check = sim.conformance;
-          check?.input(service, operation, args.input);
-          let output: Record<string, unknown>;
-          try {
-            const idempotencyToken = idempotencyTokenOf(service, operation, args);
-            output = (await sim.call({ service, operation, account, region: target.region!, input: args.input, idempotencyToken })) as Record<string, unknown>;
-          } catch (e) {
-            if (!isAwsError(e)) throw e;
-            const typed = asSdkException(service, e);
-            check?.error(service, operation, typed, (e as { injected?: boolean }).injected === true);
-            throw typed;
-          }
-          if (!(output as { [GARBAGE_ANSWER]?: boolean })[GARBAGE_ANSWER]) check?.output(service, operation, output);
-          // The DocumentClient unmarshalls in the deserialize step, which this short-circuit skips: do it here.
-          if (context.__aws_sdk_context?.features?.DDB_MAPPER) output = unmarshallDocumentOutput(output);
-          return { response: { statusCode: 200, headers: {} }, output: { ...output, $metadata: { httpStatusCode: 200, requestId: 'sim-request' } } };
-        },
+        (_next: unknown, context: { commandName?: string; __aws_sdk_context?: { features?: Record<string, string> } }) =>
+          async (args: { input: unknown; request?: { body?: unknown } }) => {
+            const operation = (context.commandName ?? '').replace(/Command$/, '');
+            const account = callerAccount(sim, target);
+            const check = sim.conformance;
+            check?.input(service, operation, args.input);
+            let output: Record<string, unknown>;
+            try {
+              const idempotencyToken = idempotencyTokenOf(service, operation, args);
+              output = (await sim.call({ service, operation, account, region: target.region!, input: args.input, idempotencyToken })) as Record<
+                string,
+                unknown
+              >;
+            } catch (e) {
+              if (!isAwsError(e)) throw e;
+              const typed = asSdkException(service, e);
+              check?.error(service, operation, typed, (e as { injected?: boolean }).injected === true);
+              throw typed;
+            }
+            if (!(output as { [GARBAGE_ANSWER]?: boolean })[GARBAGE_ANSWER]) check?.output(service, operation, output);
+            // The DocumentClient unmarshalls in the deserialize step, which this short-circuit skips: do it here.
+            if (context.__aws_sdk_context?.features?.DDB_MAPPER) output = unmarshallDocumentOutput(output);
+            return { response: { statusCode: 200, headers: {} }, output: { ...output, $metadata: { httpStatusCode: 200, requestId: 'sim-request' } } };
+          },
         { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'byoipSimulatorTransport', override: true },
       );
     },
@@ -108,7 +123,8 @@ function unmarshallDocumentOutput(output: Record<string, any>): Record<string, a
   const out = { ...output };
   for (const k of ['Item', 'Attributes', 'LastEvaluatedKey']) if (out[k]) out[k] = one(out[k]);
   if (Array.isArray(out.Items)) out.Items = out.Items.map(one);
-  if (out.Responses && !Array.isArray(out.Responses)) out.Responses = Object.fromEntries(Object.entries(out.Responses).map(([t, items]) => [t, (items as any[]).map(one)]));
+  if (out.Responses && !Array.isArray(out.Responses))
+    out.Responses = Object.fromEntries(Object.entries(out.Responses).map(([t, items]) => [t, (items as any[]).map(one)]));
   return out;
 }
 

@@ -26,19 +26,21 @@ export function worldOf(sim: Simulator): WrittenWorld {
   // Sections no model writes (e.g. another branch's "internet") go through unchanged.
   const others = Object.fromEntries(Object.entries(w).filter(([k]) => !SHARED.includes(k) && !(k in sections) && k !== '$schema'));
   for (const p of sim.taskTokens.pending()) notes.push(`a callback of ${p.stateName} is still waiting; not written`);
-  const world = JSON.parse(JSON.stringify({
-    ...(w.description ? { description: w.description } : {}),
-    startTime: new Date(sim.clock.now()).toISOString(),
-    defaultRegion: w.defaultRegion,
-    defaultAccount: w.defaultAccount,
-    accounts: w.accounts,
-    timings: w.timings,
-    throttling: w.throttling,
-    deployment: w.deployment,
-    idSequence: sim.idSequence,
-    ...others,
-    ...sections,
-  }));
+  const world = JSON.parse(
+    JSON.stringify({
+      ...(w.description ? { description: w.description } : {}),
+      startTime: new Date(sim.clock.now()).toISOString(),
+      defaultRegion: w.defaultRegion,
+      defaultAccount: w.defaultAccount,
+      accounts: w.accounts,
+      timings: w.timings,
+      throttling: w.throttling,
+      deployment: w.deployment,
+      idSequence: sim.idSequence,
+      ...others,
+      ...sections,
+    }),
+  );
   const problems = worldProblems(world);
   if (problems.length) throw new Error(`simulator bug: the world it writes is not valid:\n  ${problems.join('\n  ')}`);
   return { world, notes };

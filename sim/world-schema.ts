@@ -29,9 +29,11 @@ import { AccountSeed, WorldSeedBase } from './world';
 import { FIELD_DOCS, QUOTA_NAMES, SECTION_DOCS } from './world-docs';
 
 /** Who can sign in to the local approval page when byoip.approvalPage.signIn is "authorizer" (runner/approval-server.ts). */
-export const ApprovalSignInWorldSection = z.object({
-  users: z.array(z.object({ email: z.string(), password: z.string() }).strict()).default([]),
-}).strict();
+export const ApprovalSignInWorldSection = z
+  .object({
+    users: z.array(z.object({ email: z.string(), password: z.string() }).strict()).default([]),
+  })
+  .strict();
 
 /** Each top-level section and the model schema that reads it. */
 export const WORLD_SECTIONS = {
@@ -55,7 +57,10 @@ export const WORLD_SECTIONS = {
 } as const;
 
 type AnySchema = z.ZodType;
-interface Def { type: string; [k: string]: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Def {
+  type: string;
+  [k: string]: any;
+} // eslint-disable-line @typescript-eslint/no-explicit-any
 const defOf = (s: AnySchema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 const cloneWith = (s: AnySchema, patch: Partial<Def>): AnySchema => (s as unknown as { clone(def: Def): AnySchema }).clone({ ...defOf(s), ...patch });
 
@@ -64,10 +69,19 @@ export function deepStrict(schema: AnySchema): AnySchema {
   const def = defOf(schema);
   switch (def.type) {
     case 'object':
-      return cloneWith(schema, { shape: Object.fromEntries(Object.entries(def.shape as Record<string, AnySchema>).map(([k, v]) => [k, deepStrict(v)])), catchall: z.never() });
+      return cloneWith(schema, {
+        shape: Object.fromEntries(Object.entries(def.shape as Record<string, AnySchema>).map(([k, v]) => [k, deepStrict(v)])),
+        catchall: z.never(),
+      });
     case 'array':
       return cloneWith(schema, { element: deepStrict(def.element) });
-    case 'optional': case 'nullable': case 'default': case 'prefault': case 'readonly': case 'catch': case 'nonoptional':
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+    case 'nonoptional':
       return cloneWith(schema, { innerType: deepStrict(def.innerType) });
     case 'pipe':
       return cloneWith(schema, { in: deepStrict(def.in) });
@@ -83,27 +97,41 @@ export function deepStrict(schema: AnySchema): AnySchema {
 const QuotaName = z.enum(QUOTA_NAMES);
 
 /** The whole world file, strict at every level. */
-export const WorldFileSchema = deepStrict(WorldSeedBase.extend({
-  /** Editors validate against the published schema: "$schema": "../docs/world.schema.json". */
-  $schema: z.string().optional(),
-  accounts: z.array(AccountSeed.extend({ quotas: z.partialRecord(QuotaName, z.number().int().nonnegative()).default({}) })).min(1),
-  // Every object section may carry a "description" for its readers (JSON has no comments).
-  ...Object.fromEntries(Object.entries(WORLD_SECTIONS).map(([k, v]) => [k, (v instanceof z.ZodObject ? v.extend({ description: z.string().optional() }) : v).optional()])) as Record<string, z.ZodType>,
-})) as z.ZodObject;
+export const WorldFileSchema = deepStrict(
+  WorldSeedBase.extend({
+    /** Editors validate against the published schema: "$schema": "../docs/world.schema.json". */
+    $schema: z.string().optional(),
+    accounts: z.array(AccountSeed.extend({ quotas: z.partialRecord(QuotaName, z.number().int().nonnegative()).default({}) })).min(1),
+    // Every object section may carry a "description" for its readers (JSON has no comments).
+    ...(Object.fromEntries(
+      Object.entries(WORLD_SECTIONS).map(([k, v]) => [k, (v instanceof z.ZodObject ? v.extend({ description: z.string().optional() }) : v).optional()]),
+    ) as Record<string, z.ZodType>),
+  }),
+) as z.ZodObject;
 
 /** Fields that moved: an old world that still has one is told where it went, not only that it is unknown. */
 const MOVED_FIELDS: Record<string, string> = { 'world.globalAccelerator.loadBalancers': MOVED_LOAD_BALANCERS };
 
 /** A JSON path for messages: world.ipam.pools[0].cidrs[1].cidr */
 export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `${acc}.${String(k)}` : `${acc}[${JSON.stringify(String(k))}]`), 'world');
+  return path.reduce<string>(
+    (acc, k) =>
+      typeof k === 'number' ? `${acc}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `${acc}.${String(k)}` : `${acc}[${JSON.stringify(String(k))}]`,
+    'world',
+  );
 }
 
 /** The object schema found at `path` (through arrays, optionals, defaults, unions), to name the valid fields there. */
 function objectAt(schema: AnySchema, path: ReadonlyArray<PropertyKey>): AnySchema[] {
   const def = defOf(schema);
   switch (def.type) {
-    case 'optional': case 'nullable': case 'default': case 'prefault': case 'readonly': case 'catch': case 'nonoptional':
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+    case 'nonoptional':
       return objectAt(def.innerType, path);
     case 'pipe':
       return objectAt(def.in, path);
@@ -122,12 +150,16 @@ function objectAt(schema: AnySchema, path: ReadonlyArray<PropertyKey>): AnySchem
 
 /** The fields an object at `path` accepts (or the keys a map with named keys, such as quotas, accepts). */
 export function fieldsAt(path: ReadonlyArray<PropertyKey>): string[] {
-  return [...new Set(objectAt(WorldFileSchema, path).flatMap((o) => {
-    const def = defOf(o);
-    if (def.type === 'object') return Object.keys(def.shape);
-    const keys = defOf(def.keyType);
-    return keys.type === 'enum' ? Object.values(keys.entries as Record<string, string>) : [];
-  }))];
+  return [
+    ...new Set(
+      objectAt(WorldFileSchema, path).flatMap((o) => {
+        const def = defOf(o);
+        if (def.type === 'object') return Object.keys(def.shape);
+        const keys = defOf(def.keyType);
+        return keys.type === 'enum' ? Object.values(keys.entries as Record<string, string>) : [];
+      }),
+    ),
+  ];
 }
 
 /**
@@ -191,7 +223,8 @@ export function fieldPaths(): string[] {
     }
     if (node.items) walk(node.items, `${path}[]`);
     for (const key of ['anyOf', 'oneOf', 'allOf']) for (const alt of node[key] ?? []) walk(alt, path);
-    if (node.additionalProperties && typeof node.additionalProperties === 'object' && node.additionalProperties.properties) walk(node.additionalProperties, `${path}{}`);
+    if (node.additionalProperties && typeof node.additionalProperties === 'object' && node.additionalProperties.properties)
+      walk(node.additionalProperties, `${path}{}`);
   };
   walk(z.toJSONSchema(WorldFileSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }), '');
   return [...new Set(out)];
@@ -207,7 +240,8 @@ function typeOf(node: any): string {
   for (const key of ['anyOf', 'oneOf']) if (node[key]) return [...new Set(node[key].map(typeOf))].join(' or ');
   const t = Array.isArray(node.type) ? node.type.join(' or ') : node.type;
   if (t === 'array') return `list of ${typeOf(node.items).replace(/^object$/, 'objects')}`;
-  if (t === 'object' && !node.properties && node.additionalProperties && typeof node.additionalProperties === 'object') return `map of ${typeOf(node.additionalProperties)}`;
+  if (t === 'object' && !node.properties && node.additionalProperties && typeof node.additionalProperties === 'object')
+    return `map of ${typeOf(node.additionalProperties)}`;
   const limits: string[] = [];
   if (node.format) limits.push(node.format);
   if (node.pattern && !node.format) limits.push(`\`${node.pattern}\``);
@@ -234,7 +268,10 @@ export function worldMarkdown(): string {
       const inner = child.type === 'array' ? child.items : child;
       const suffix = child.type === 'array' ? '[]' : '';
       if (inner?.properties) out.push(...rows(inner, `${field}${suffix}.`, `${docPrefix}${k}${suffix}.`));
-      const map = !child.properties && child.additionalProperties && typeof child.additionalProperties === 'object' && child.additionalProperties.properties ? child.additionalProperties : undefined;
+      const map =
+        !child.properties && child.additionalProperties && typeof child.additionalProperties === 'object' && child.additionalProperties.properties
+          ? child.additionalProperties
+          : undefined;
       if (map) out.push(...rows(map, `${field}{…}.`, `${docPrefix}${k}{}.`));
     }
     return out;
@@ -256,7 +293,7 @@ export function worldMarkdown(): string {
     '  `world.timings.byoipProvison: unknown field; did you mean "byoipProvision"? (valid here: …)`.',
     '- A string `"file:relative/path"` is replaced by that file\'s text (relative to the world file), so keys and',
     '  certificates stay in their own files.',
-    '- Times are virtual seconds unless a field says otherwise; ids follow AWS\'s shapes.',
+    "- Times are virtual seconds unless a field says otherwise; ids follow AWS's shapes.",
     '',
     '## Top level',
     '',

@@ -23,55 +23,66 @@ export const AccountSeed = z.object({
 export type AccountSeed = z.infer<typeof AccountSeed>;
 
 /** Durations of AWS's asynchronous work, in seconds. Defaults follow aws-api-facts §9. */
-export const TimingsSeed = z.object({
-  ipamPoolCreate: z.number().nonnegative().default(20),
-  ipamPoolDelete: z.number().nonnegative().default(20),
-  /** Top-level BYOIP provisioning: "most within two hours, up to one week". */
-  byoipProvision: z.number().nonnegative().default(4 * 3600),
-  /** Provisioning a /24 into the global child pool. */
-  childPoolProvision: z.number().nonnegative().default(10 * 60),
-  poolCidrDeprovision: z.number().nonnegative().default(10 * 60),
-  advertise: z.number().nonnegative().default(180),
-  withdraw: z.number().nonnegative().default(180),
-  anycastListDeploy: z.number().nonnegative().default(600),
-  anycastListDelete: z.number().nonnegative().default(300),
-  distributionDeploy: z.number().nonnegative().default(300),
-  /** Route 53 change PENDING → INSYNC. */
-  dnsInsync: z.number().nonnegative().default(45),
-  // Timings other models read with their own defaults (given here so a misspelt name is refused).
-  /** BYOASN provisioning (default 300). */
-  byoasnProvision: z.number().nonnegative().optional(),
-  /** BYOASN deprovisioning (default 300). */
-  byoasnDeprovision: z.number().nonnegative().optional(),
-  /** ASN ↔ CIDR association (default 120). */
-  asnAssociate: z.number().nonnegative().optional(),
-  /** ASN ↔ CIDR disassociation (default 120). */
-  asnDisassociate: z.number().nonnegative().optional(),
-  /** Global Accelerator BYOIP provisioning (default 86400). */
-  gaByoipProvision: z.number().nonnegative().optional(),
-  /** Global Accelerator advertise (default 180). */
-  gaAdvertise: z.number().nonnegative().optional(),
-  /** Global Accelerator withdraw (default 180). */
-  gaWithdraw: z.number().nonnegative().optional(),
-  /** Global Accelerator deprovision (default 600). */
-  gaDeprovision: z.number().nonnegative().optional(),
-  /** Accelerator IN_PROGRESS → DEPLOYED after a change (default 120). */
-  acceleratorDeploy: z.number().nonnegative().optional(),
-  /** Customer-managed prefix list creation (default 5). */
-  prefixListCreate: z.number().nonnegative().optional(),
-  /** Prefix list modification or deletion (default 5). */
-  prefixListModify: z.number().nonnegative().optional(),
-  /** RAM association ASSOCIATING → ASSOCIATED (default 5). */
-  ramAssociate: z.number().nonnegative().optional(),
-  /** RAM invitation validity for CloudFront resources (default 43200; 7 days for others). */
-  ramInvitationExpiry: z.number().nonnegative().optional(),
-  /** CloudFront VPC origin Deploying → Deployed (default 900). */
-  vpcOriginDeploy: z.number().nonnegative().optional(),
-  /** Extra deploy time per VPC origin, spread by its id, up to this many seconds (default 0). */
-  vpcOriginDeployJitter: z.number().nonnegative().optional(),
-  /** CloudFront VPC origin Deleting → gone (default 300). */
-  vpcOriginDelete: z.number().nonnegative().optional(),
-}).catchall(z.number().nonnegative());
+export const TimingsSeed = z
+  .object({
+    ipamPoolCreate: z.number().nonnegative().default(20),
+    ipamPoolDelete: z.number().nonnegative().default(20),
+    /** Top-level BYOIP provisioning: "most within two hours, up to one week". */
+    byoipProvision: z
+      .number()
+      .nonnegative()
+      .default(4 * 3600),
+    /** Provisioning a /24 into the global child pool. */
+    childPoolProvision: z
+      .number()
+      .nonnegative()
+      .default(10 * 60),
+    poolCidrDeprovision: z
+      .number()
+      .nonnegative()
+      .default(10 * 60),
+    advertise: z.number().nonnegative().default(180),
+    withdraw: z.number().nonnegative().default(180),
+    anycastListDeploy: z.number().nonnegative().default(600),
+    anycastListDelete: z.number().nonnegative().default(300),
+    distributionDeploy: z.number().nonnegative().default(300),
+    /** Route 53 change PENDING → INSYNC. */
+    dnsInsync: z.number().nonnegative().default(45),
+    // Timings other models read with their own defaults (given here so a misspelt name is refused).
+    /** BYOASN provisioning (default 300). */
+    byoasnProvision: z.number().nonnegative().optional(),
+    /** BYOASN deprovisioning (default 300). */
+    byoasnDeprovision: z.number().nonnegative().optional(),
+    /** ASN ↔ CIDR association (default 120). */
+    asnAssociate: z.number().nonnegative().optional(),
+    /** ASN ↔ CIDR disassociation (default 120). */
+    asnDisassociate: z.number().nonnegative().optional(),
+    /** Global Accelerator BYOIP provisioning (default 86400). */
+    gaByoipProvision: z.number().nonnegative().optional(),
+    /** Global Accelerator advertise (default 180). */
+    gaAdvertise: z.number().nonnegative().optional(),
+    /** Global Accelerator withdraw (default 180). */
+    gaWithdraw: z.number().nonnegative().optional(),
+    /** Global Accelerator deprovision (default 600). */
+    gaDeprovision: z.number().nonnegative().optional(),
+    /** Accelerator IN_PROGRESS → DEPLOYED after a change (default 120). */
+    acceleratorDeploy: z.number().nonnegative().optional(),
+    /** Customer-managed prefix list creation (default 5). */
+    prefixListCreate: z.number().nonnegative().optional(),
+    /** Prefix list modification or deletion (default 5). */
+    prefixListModify: z.number().nonnegative().optional(),
+    /** RAM association ASSOCIATING → ASSOCIATED (default 5). */
+    ramAssociate: z.number().nonnegative().optional(),
+    /** RAM invitation validity for CloudFront resources (default 43200; 7 days for others). */
+    ramInvitationExpiry: z.number().nonnegative().optional(),
+    /** CloudFront VPC origin Deploying → Deployed (default 900). */
+    vpcOriginDeploy: z.number().nonnegative().optional(),
+    /** Extra deploy time per VPC origin, spread by its id, up to this many seconds (default 0). */
+    vpcOriginDeployJitter: z.number().nonnegative().optional(),
+    /** CloudFront VPC origin Deleting → gone (default 300). */
+    vpcOriginDelete: z.number().nonnegative().optional(),
+  })
+  .catchall(z.number().nonnegative());
 export type Timings = z.infer<typeof TimingsSeed>;
 
 const Bucket = z.object({ capacity: z.number().positive(), refillPerSecond: z.number().positive() });
@@ -99,7 +110,10 @@ export const WorldSeedBase = z.object({
   timings: TimingsSeed.default(TimingsSeed.parse({})),
   throttling: ThrottlingSeed.default(ThrottlingSeed.parse({})),
   /** The largest page any simulated list answers (e.g. 1, so every multi-page path runs); AWS's own maxima otherwise. */
-  paging: z.object({ maxPageSize: z.number().int().min(1).optional() }).strict().default({}),
+  paging: z
+    .object({ maxPageSize: z.number().int().min(1).optional() })
+    .strict()
+    .default({}),
   /** The orchestrator's deployment configuration in this account (the "byoip" CDK context, domain/deployment.ts). */
   deployment: DeploymentConfigSchema.default(DeploymentConfigSchema.parse({})),
   /** Where the simulator's generated ids continue (written by --world-out, so a continued rehearsal never reuses an id). */

@@ -26,7 +26,6 @@ function allStates(def: any): Array<[string, any]> {
   return out;
 }
 
-
 describe.each(workflows.map((w) => [w.name]))('%s', (name) => {
   const file = join(__dirname, '..', 'asl', `${name}.asl.json`);
   const text = readFileSync(file, 'utf8');

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
-const byoip = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+const byoip = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  });
 
 describe('byoip simulate (BYOASN)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'byoasn-cli-'));
@@ -21,7 +26,17 @@ describe('byoip simulate (BYOASN)', () => {
     ['byoasn-teardown', 'DeprovisionIpamByoasn', { IpamId: 'ipam-0a1b2c3d4e5f60001', Asn: '64497' }],
   ])('runs %s with the example input, exits 0 and reports its calls', (workflow, operation, input) => {
     const reportFile = join(dir, `${workflow}.json`);
-    const res = byoip('simulate', workflow, '--input', `examples/${workflow}.input.json`, '--world', 'examples/byoasn-world.json', '-q', '--report', reportFile);
+    const res = byoip(
+      'simulate',
+      workflow,
+      '--input',
+      `examples/${workflow}.input.json`,
+      '--world',
+      'examples/byoasn-world.json',
+      '-q',
+      '--report',
+      reportFile,
+    );
     expect(res.stderr).toMatch(new RegExp(`${workflow}: SUCCEEDED after`));
     expect(res.status).toBe(0);
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));

@@ -22,12 +22,17 @@ const configFile = (byoip: Record<string, unknown>) => {
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:byoip/example-corp/signing-key-AbCdEf';
 const READY_CONFIG = { hostedZoneIds: ['Z0EXAMPLE000001'], signing: { keySecretArns: [SECRET_ARN] } };
 
-async function doctor(sim: Simulator, o: { config?: Record<string, unknown>; secret?: string | null; certificate?: string } = {}): Promise<Record<string, CheckResult>> {
+async function doctor(
+  sim: Simulator,
+  o: { config?: Record<string, unknown>; secret?: string | null; certificate?: string } = {},
+): Promise<Record<string, CheckResult>> {
   const disconnect = connectSimulator(sim);
   try {
     const results = await runDoctor({
-      region: 'us-east-1', configFile: configFile(o.config ?? READY_CONFIG),
-      signingKeySecretId: o.secret === null ? undefined : o.secret ?? SECRET, certificatePem: o.certificate ?? CERTIFICATE,
+      region: 'us-east-1',
+      configFile: configFile(o.config ?? READY_CONFIG),
+      signingKeySecretId: o.secret === null ? undefined : (o.secret ?? SECRET),
+      certificatePem: o.certificate ?? CERTIFICATE,
     });
     return Object.fromEntries(results.map((r) => [r.id, r]));
   } finally {
@@ -52,9 +57,24 @@ describe('byoip doctor', () => {
     const sim = exampleSim({ accounts: [{ id: '111122223333', quotas: { anycastIpLists: 0 } }] });
     const disconnect = connectSimulator(sim);
     const out: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((c) => { out.push(String(c)); return true; });
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((c) => {
+      out.push(String(c));
+      return true;
+    });
     try {
-      const code = await main(['node', 'byoip', 'doctor', '--region', 'us-east-1', '--config', configFile(READY_CONFIG), '--signing-key-secret', SECRET, '--certificate', join(__dirname, '..', 'examples', 'keys', 'customer-rdap-certificate.pem')]);
+      const code = await main([
+        'node',
+        'byoip',
+        'doctor',
+        '--region',
+        'us-east-1',
+        '--config',
+        configFile(READY_CONFIG),
+        '--signing-key-secret',
+        SECRET,
+        '--certificate',
+        join(__dirname, '..', 'examples', 'keys', 'customer-rdap-certificate.pem'),
+      ]);
       expect(code).toBe(1);
     } finally {
       spy.mockRestore();
@@ -62,23 +82,115 @@ describe('byoip doctor', () => {
     }
     const text = out.join('');
     expect(text).toMatch(/^ok {7}Deployment configuration: /m);
-    expect(text).toMatch(/^FAILED {3}CloudFront anycast static IP lists quota: Anycast static IP lists per AWS account: 0 \(.*\); CreateAnycastIpList would fail\n {9}fix: request Anycast static IPs from CloudFront \(AWS Support case\), which raises this quota above 0\n {9}takes: up to 2 days \(CloudFront reviews the request\)$/m);
+    expect(text).toMatch(
+      /^FAILED {3}CloudFront anycast static IP lists quota: Anycast static IP lists per AWS account: 0 \(.*\); CreateAnycastIpList would fail\n {9}fix: request Anycast static IPs from CloudFront \(AWS Support case\), which raises this quota above 0\n {9}takes: up to 2 days \(CloudFront reviews the request\)$/m,
+    );
     expect(text).toMatch(/\n1 check\(s\) failed: fix them before a real run\.\n$/);
   });
 
   const failures: Array<[string, string, () => Simulator, Parameters<typeof doctor>[1], RegExp, RegExp]> = [
-    ['stack', 'the stack is not deployed', () => exampleSim({ cloudformation: { stacks: [] } }), {}, /stack ByoipOrchestrator is not deployed in us-east-1/, /20 minutes/],
-    ['stack', 'the stack rolled back', () => exampleSim({ cloudformation: { stacks: [{ name: 'ByoipOrchestrator', status: 'ROLLBACK_COMPLETE' }] } }), {}, /is ROLLBACK_COMPLETE/, /20 minutes/],
-    ['stack', 'the stack lacks the state table output', () => exampleSim({ cloudformation: { stacks: [{ name: 'ByoipOrchestrator', outputs: { OperatorsTopicArn: 'arn:aws:sns:us-east-1:111122223333:x' } }] } }), {}, /lacks output\(s\) StateTableName/, /20 minutes/],
-    ['state-machines', 'a workflow is not deployed', () => exampleSim({ stepFunctions: { stateMachines: ['onboard-cloudfront-byoip'] } }), {}, /missing in us-east-1: byoip-teardown-cloudfront-byoip, /, /20 minutes/],
-    ['ipam', 'the IPAM\'s home Region is another', () => exampleSim({ ipam: { ipams: [{ ipamId: 'ipam-0a1b2c3d4e5f60009', account: '111122223333', region: 'eu-west-1', publicScopeId: 'ipam-scope-0pub', privateScopeId: 'ipam-scope-0prv' }] } }), {}, /no IPAM has us-east-1 as its home Region: ipam-0a1b2c3d4e5f60009 \(home eu-west-1\)/, /deployment/],
+    [
+      'stack',
+      'the stack is not deployed',
+      () => exampleSim({ cloudformation: { stacks: [] } }),
+      {},
+      /stack ByoipOrchestrator is not deployed in us-east-1/,
+      /20 minutes/,
+    ],
+    [
+      'stack',
+      'the stack rolled back',
+      () => exampleSim({ cloudformation: { stacks: [{ name: 'ByoipOrchestrator', status: 'ROLLBACK_COMPLETE' }] } }),
+      {},
+      /is ROLLBACK_COMPLETE/,
+      /20 minutes/,
+    ],
+    [
+      'stack',
+      'the stack lacks the state table output',
+      () => exampleSim({ cloudformation: { stacks: [{ name: 'ByoipOrchestrator', outputs: { OperatorsTopicArn: 'arn:aws:sns:us-east-1:111122223333:x' } }] } }),
+      {},
+      /lacks output\(s\) StateTableName/,
+      /20 minutes/,
+    ],
+    [
+      'state-machines',
+      'a workflow is not deployed',
+      () => exampleSim({ stepFunctions: { stateMachines: ['onboard-cloudfront-byoip'] } }),
+      {},
+      /missing in us-east-1: byoip-teardown-cloudfront-byoip, /,
+      /20 minutes/,
+    ],
+    [
+      'ipam',
+      "the IPAM's home Region is another",
+      () =>
+        exampleSim({
+          ipam: {
+            ipams: [
+              {
+                ipamId: 'ipam-0a1b2c3d4e5f60009',
+                account: '111122223333',
+                region: 'eu-west-1',
+                publicScopeId: 'ipam-scope-0pub',
+                privateScopeId: 'ipam-scope-0prv',
+              },
+            ],
+          },
+        }),
+      {},
+      /no IPAM has us-east-1 as its home Region: ipam-0a1b2c3d4e5f60009 \(home eu-west-1\)/,
+      /deployment/,
+    ],
     ['ipam', 'there is no IPAM', () => exampleSim({ ipam: { ipams: [] } }), {}, /no IPAM in this account in us-east-1/, /minutes/],
-    ['signing-key', 'the configured secret does not exist', () => exampleSim({ secrets: [] }), {}, /secret byoip\/example-corp\/signing-key does not exist in us-east-1/, /minutes/],
-    ['signing-key', 'the secret is not one the signing tasks may read', () => exampleSim(), { secret: 'other/key' }, /other\/key is not one of the signing key secrets the deployment may read \(byoip\.signing\.keySecretArns\)/, /deployment/],
-    ['signing-key', 'the key is encrypted', () => exampleSim({ secrets: [{ account: '111122223333', region: 'us-east-1', name: SECRET, value: encryptedKey() }] }), {}, /it is encrypted \(a passphrase protects it\)/, /minutes/],
-    ['signing-key', 'the key is not the certificate\'s', () => exampleSim({ secrets: [{ account: '111122223333', region: 'us-east-1', name: SECRET, value: WRONG_KEY }] }), {}, /its public key is not the one in the certificate/, /RDAP changes up to a day/],
-    ['hosted-zones', 'a configured hosted zone does not exist', () => exampleSim(), { config: { hostedZoneIds: ['Z0EXAMPLE000001', 'Z9MISSING'] } }, /Z9MISSING does not exist in this account/, /deployment/],
-    ['configuration', 'the configuration has a typo', () => exampleSim(), { config: { hostedZoneId: ['Z0EXAMPLE000001'] } }, /Unrecognized key: "hostedZoneId"/, /deployment/],
+    [
+      'signing-key',
+      'the configured secret does not exist',
+      () => exampleSim({ secrets: [] }),
+      {},
+      /secret byoip\/example-corp\/signing-key does not exist in us-east-1/,
+      /minutes/,
+    ],
+    [
+      'signing-key',
+      'the secret is not one the signing tasks may read',
+      () => exampleSim(),
+      { secret: 'other/key' },
+      /other\/key is not one of the signing key secrets the deployment may read \(byoip\.signing\.keySecretArns\)/,
+      /deployment/,
+    ],
+    [
+      'signing-key',
+      'the key is encrypted',
+      () => exampleSim({ secrets: [{ account: '111122223333', region: 'us-east-1', name: SECRET, value: encryptedKey() }] }),
+      {},
+      /it is encrypted \(a passphrase protects it\)/,
+      /minutes/,
+    ],
+    [
+      'signing-key',
+      "the key is not the certificate's",
+      () => exampleSim({ secrets: [{ account: '111122223333', region: 'us-east-1', name: SECRET, value: WRONG_KEY }] }),
+      {},
+      /its public key is not the one in the certificate/,
+      /RDAP changes up to a day/,
+    ],
+    [
+      'hosted-zones',
+      'a configured hosted zone does not exist',
+      () => exampleSim(),
+      { config: { hostedZoneIds: ['Z0EXAMPLE000001', 'Z9MISSING'] } },
+      /Z9MISSING does not exist in this account/,
+      /deployment/,
+    ],
+    [
+      'configuration',
+      'the configuration has a typo',
+      () => exampleSim(),
+      { config: { hostedZoneId: ['Z0EXAMPLE000001'] } },
+      /Unrecognized key: "hostedZoneId"/,
+      /deployment/,
+    ],
   ];
   it.each(failures)('%s fails when %s', async (id, _why, world, o, detail, takes) => {
     const r = (await doctor(world(), o))[id];
@@ -90,7 +202,10 @@ describe('byoip doctor', () => {
 
   it('skips what it was not asked to check, saying why', async () => {
     const r = await doctor(exampleSim(), { secret: null, config: {} });
-    expect(r['signing-key']).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/^no byoip\.signing\.keySecretArns configured; pass --signing-key-secret/) });
+    expect(r['signing-key']).toMatchObject({
+      status: 'skipped',
+      detail: expect.stringMatching(/^no byoip\.signing\.keySecretArns configured; pass --signing-key-secret/),
+    });
     expect(r['hosted-zones']).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/any zone/) });
   });
 
@@ -108,5 +223,9 @@ describe('byoip doctor', () => {
 });
 
 function encryptedKey(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
 }

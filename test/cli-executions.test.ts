@@ -21,8 +21,14 @@ const ARN = 'arn:aws:states:us-east-1:111122223333:execution:byoip-onboard-cloud
 async function byoip(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => { out.push(String(c)); return true; });
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => { err.push(String(c)); return true; });
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => {
+    out.push(String(c));
+    return true;
+  });
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => {
+    err.push(String(c));
+    return true;
+  });
   try {
     const code = await main(['node', 'byoip', ...args]);
     return { code, stdout: out.join(''), stderr: err.join('') };
@@ -54,8 +60,21 @@ describe('byoip start + watch', () => {
     const rehearsal = exampleSim({ stepFunctions: { approvals: 'auto' } });
     const printed: string[] = [];
     const topLevel = new Set(Object.keys((loadDefinition('onboard-cloudfront-byoip') as { States: object }).States));
-    const sink = { isTTY: false, write: (s: string) => { printed.push(s); return true; } } as unknown as NodeJS.WriteStream;
-    const { report } = await runWorkflow({ workflow: 'onboard-cloudfront-byoip', input: exampleInput(), sim: rehearsal, approve: 'auto', executionName: 'chg-42', onProgress: progressPrinter(sink, topLevel) });
+    const sink = {
+      isTTY: false,
+      write: (s: string) => {
+        printed.push(s);
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
+    const { report } = await runWorkflow({
+      workflow: 'onboard-cloudfront-byoip',
+      input: exampleInput(),
+      sim: rehearsal,
+      approve: 'auto',
+      executionName: 'chg-42',
+      onProgress: progressPrinter(sink, topLevel),
+    });
 
     const { sim, done } = account({ stepFunctions: { approvals: 'auto' } });
     try {
@@ -157,7 +176,9 @@ describe('byoip status', () => {
       expect(watched.stderr).toMatch(/⏸ {2}approval requested: Advertise 198\.18\.0\.0\/24/);
       expect(watched.stderr).toMatch(/\nchg-43: SUCCEEDED after /);
       const after = await byoip('status', '--limit', '1');
-      expect(after.stdout).toMatch(/^onboard-cloudfront-byoip:\n {2}SUCCEEDED chg-43 {2}started 2026-12-01T08:00:00Z, ended 2026-12-01T\d\d:\d\d:\d\dZ after \d\d:\d\d:\d\d\n/);
+      expect(after.stdout).toMatch(
+        /^onboard-cloudfront-byoip:\n {2}SUCCEEDED chg-43 {2}started 2026-12-01T08:00:00Z, ended 2026-12-01T\d\d:\d\d:\d\dZ after \d\d:\d\d:\d\d\n/,
+      );
       expect(after.stdout).toMatch(/pending approvals:\n {2}no pending approvals\n$/);
     } finally {
       await done();

@@ -30,10 +30,11 @@ describe('byoip plan onboard-cloudfront-byoip', () => {
       /^approved +dns +www\.example\.com\. A \(Z0EXAMPLE000001\) +198\.18\.1\.20 TTL 300 +-> +<the list's 3 anycast IPs> TTL 60$/m,
       /^after +dns ttl +api\.example\.com\. A \(Z0EXAMPLE000001\) +TTL 60 +-> +TTL 3600/m,
       /^Approving confirms: the previous provider withdraws 198\.18\.0\.0\/24, 198\.18\.1\.0\/24, 198\.18\.2\.0\/24/m,
-    ]) expect(res.stdout).toMatch(line);
+    ])
+      expect(res.stdout).toMatch(line);
   });
 
-  it('lists, as JSON, what the workflow\'s approval then shows, and reads without changing anything', async () => {
+  it("lists, as JSON, what the workflow's approval then shows, and reads without changing anything", async () => {
     const sim = exampleSim();
     const out = sink();
     expect(await planCommand('onboard-cloudfront-byoip', { input: INPUT, json: true }, out.stream, out.stream, sim)).toBe(0);

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { worldProblems } from '../sim/world-schema';
 
 const ROOT = join(__dirname, '..');
-const byoip = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+const byoip = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  });
 
 describe('byoip simulate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'byoip-cli-'));
@@ -14,7 +19,16 @@ describe('byoip simulate', () => {
   it('runs a migration rehearsal, exits 0 and writes the documented report', () => {
     const reportFile = join(dir, 'ok.json');
     const worldFile = join(dir, 'after', 'world.json');
-    const res = byoip('simulate', 'onboard-cloudfront-byoip', '--input', 'examples/onboard-cloudfront-byoip.input.json', '--report', reportFile, '--world-out', worldFile);
+    const res = byoip(
+      'simulate',
+      'onboard-cloudfront-byoip',
+      '--input',
+      'examples/onboard-cloudfront-byoip.input.json',
+      '--report',
+      reportFile,
+      '--world-out',
+      worldFile,
+    );
     expect(res.stderr).toMatch(/onboard-cloudfront-byoip: SUCCEEDED after/);
     expect(res.stderr).toMatch(/where the virtual time went:\n\s+AwaitTopLevelProvisioned/);
     // Live progress: a decision says where it went; actions, bookkeeping and waits read differently.
@@ -47,25 +61,41 @@ describe('byoip simulate', () => {
 
   it('exits 1 with the error when the approval is rejected with "onReject": "undo-all", after compensating', () => {
     const input = join(dir, 'undo-all.json');
-    writeFileSync(input, JSON.stringify({ ...JSON.parse(readFileSync(join(ROOT, 'examples/onboard-cloudfront-byoip.input.json'), 'utf8')), onReject: 'undo-all' }));
+    writeFileSync(
+      input,
+      JSON.stringify({ ...JSON.parse(readFileSync(join(ROOT, 'examples/onboard-cloudfront-byoip.input.json'), 'utf8')), onReject: 'undo-all' }),
+    );
     const res = byoip('simulate', 'onboard-cloudfront-byoip', '-i', input, '--approve', 'reject', '-q');
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/FAILED .*\n\s+error: ApprovalRejected: rejected by simulator/);
     // It ends with the breakdown (summing to 100 %, the rollback its own line), the rollback in words and the runbook section.
     const breakdown = res.stderr.slice(res.stderr.indexOf('where the virtual time went:')).split('\n');
-    const shares = breakdown.map((l) => / (\d+\.\d) %$/.exec(l)?.[1]).filter(Boolean).map(Number);
+    const shares = breakdown
+      .map((l) => / (\d+\.\d) %$/.exec(l)?.[1])
+      .filter(Boolean)
+      .map(Number);
     expect(shares.at(-1)).toBe(100);
     expect(Math.round(shares.slice(0, -1).reduce((a, b) => a + b, 0) * 10) / 10).toBe(100);
     expect(breakdown.find((l) => l.includes('after the failure (rollback)'))).toMatch(/01:04:46\s+16\.3 %$/);
     const ending = res.stderr.trimEnd().split('\n').slice(-5);
     expect(ending[0]).toBe('rollback after ApprovalRejected: undone: 11; left as it was: nothing; needs attention: nothing');
-    expect(ending[1]).toMatch(/^ {2}undone: {10}restore DNS records and TTLs; .*delete the anycast IP list; .*delete the top-level pool this execution created; release the leases/);
+    expect(ending[1]).toMatch(
+      /^ {2}undone: {10}restore DNS records and TTLs; .*delete the anycast IP list; .*delete the top-level pool this execution created; release the leases/,
+    );
     expect(ending[3]).toBe('  needs attention: nothing');
     expect(ending[4]).toBe('read: docs/runbook.md#what-each-error-means ("What each error means, the ApprovalRejected row")');
   });
 
   it('injects faults from the command line', () => {
-    const res = byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '-q', '--fault', 'CreateAnycastIpList=AccessDenied');
+    const res = byoip(
+      'simulate',
+      'onboard-cloudfront-byoip',
+      '-i',
+      'examples/onboard-cloudfront-byoip.input.json',
+      '-q',
+      '--fault',
+      'CreateAnycastIpList=AccessDenied',
+    );
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/error: AwsRequestRejected: AccessDenied: injected fault/);
   });
@@ -87,7 +117,9 @@ describe('byoip simulate', () => {
     const held = byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '-q', ...fault);
     expect(held.status).toBe(1);
     expect(held.stderr).toMatch(/onboard-cloudfront-byoip: WAITING_FOR_OPERATOR after/);
-    expect(held.stderr).toMatch(/operator decision pending: CutoverDns failed \(AwsRequestRejected\) after the point of no return; nothing was undone\. Decide forward, back, stop/);
+    expect(held.stderr).toMatch(
+      /operator decision pending: CutoverDns failed \(AwsRequestRejected\) after the point of no return; nothing was undone\. Decide forward, back, stop/,
+    );
     expect(held.stderr).toMatch(/read: docs\/runbook\.md#operator-decisions-after-the-point-of-no-return/);
     const stopped = byoip('simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '-q', ...fault, '--operator', 'stop');
     expect(stopped.stderr).toMatch(/error: StoppedByOperator/);

@@ -19,8 +19,11 @@ function build() {
   c.task('ValidateInput', { fn: 'ValidateAsnSwapInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
   verifyRequester(c);
   c.holdLeases({
-    resourcesPath: '$.plan.lock.resources', waitPath: '$.plan.lock.wait', leaseSeconds: MAX_EXECUTION_SECONDS, purpose: 'asn-swap',
-    comment: 'The CIDR\'s lease: a teardown or onboarding of it fails or waits this swap; a second swap waits for the first.',
+    resourcesPath: '$.plan.lock.resources',
+    waitPath: '$.plan.lock.wait',
+    leaseSeconds: MAX_EXECUTION_SECONDS,
+    purpose: 'asn-swap',
+    comment: "The CIDR's lease: a teardown or onboarding of it fails or waits this swap; a second swap waits for the first.",
   });
   c.task('CaptureState', {
     fn: 'CaptureAsnSwapState',
@@ -28,37 +31,70 @@ function build() {
     parameters: { 'accountId.$': '$.plan.accountId', 'region.$': '$.plan.region', 'cidr.$': '$.plan.cidr', 'to.$': '$.plan.to' },
     resultPath: '$.state',
   });
-  c.pass('NoApprovalNeeded', { Comment: 'Back to the AWS ASN needs no gate; a custom target replaces this with the decision.', Result: { approved: false, required: false }, ResultPath: '$.approval' });
+  c.pass('NoApprovalNeeded', {
+    Comment: 'Back to the AWS ASN needs no gate; a custom target replaces this with the decision.',
+    Result: { approved: false, required: false },
+    ResultPath: '$.approval',
+  });
   c.when('ToCustomAsn', '$.plan.toCustom', (b) => {
     b.planAndApprove({
-      workflow: 'asn-swap', planState: 'PlanSwap', planFn: 'PlanAsnOrigin',
+      workflow: 'asn-swap',
+      planState: 'PlanSwap',
+      planFn: 'PlanAsnOrigin',
       planParameters: {
-        workflow: 'asn-swap', 'migrationId.$': '$.plan.migrationId', 'accountId.$': '$.plan.accountId', 'region.$': '$.plan.region',
-        'asn.$': '$.plan.to', 'cidrs.$': 'States.Array($.plan.cidr)', 'approvers.$': '$.plan.approvers',
+        workflow: 'asn-swap',
+        'migrationId.$': '$.plan.migrationId',
+        'accountId.$': '$.plan.accountId',
+        'region.$': '$.plan.region',
+        'asn.$': '$.plan.to',
+        'cidrs.$': 'States.Array($.plan.cidr)',
+        'approvers.$': '$.plan.approvers',
       },
     });
     b.poll('AwaitSwapSlot', {
-      fn: 'ClaimAsnSwapSlot', comment: 'Conditional write in the state table; when the hour has not passed, a Wait state until the allowed time.',
-      parameters: { 'accountId.$': '$.plan.accountId', 'region.$': '$.plan.region', 'cidr.$': '$.plan.cidr', 'asn.$': '$.plan.to', 'execution.$': '$.execution' },
-      profile: PollProfiles.asnSwapSlot, resultPath: '$.wait.swapSlot', until: 'retryAt',
+      fn: 'ClaimAsnSwapSlot',
+      comment: 'Conditional write in the state table; when the hour has not passed, a Wait state until the allowed time.',
+      parameters: {
+        'accountId.$': '$.plan.accountId',
+        'region.$': '$.plan.region',
+        'cidr.$': '$.plan.cidr',
+        'asn.$': '$.plan.to',
+        'execution.$': '$.execution',
+      },
+      profile: PollProfiles.asnSwapSlot,
+      resultPath: '$.wait.swapSlot',
+      until: 'retryAt',
     });
   });
   // The ASN change is the point of no return: a failure from here waits for an operator (forward or stop).
   c.pivot({ workflow: 'asn-swap', label: 'the ASN change', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
   c.task('AdvertiseWithAsn', {
     fn: 'AdvertiseWithAsn',
-    parameters: { 'accountId.$': '$.plan.accountId', 'region.$': '$.plan.region', 'cidr.$': '$.plan.cidr', 'asn.$': '$.plan.to', 'execution.$': '$.execution', 'approval.$': '$.approval' },
-    resultPath: '$.advertise', retry: [ADVERTISE_RETRY],
+    parameters: {
+      'accountId.$': '$.plan.accountId',
+      'region.$': '$.plan.region',
+      'cidr.$': '$.plan.cidr',
+      'asn.$': '$.plan.to',
+      'execution.$': '$.execution',
+      'approval.$': '$.approval',
+    },
+    resultPath: '$.advertise',
+    retry: [ADVERTISE_RETRY],
   });
   c.poll('AwaitAdvertised', {
-    fn: 'CheckByoipCidrs', parameters: { 'region.$': '$.plan.region', 'cidrs.$': 'States.Array($.plan.cidr)', target: 'advertised' },
-    profile: PollProfiles.advertisement, resultPath: '$.wait.advertised',
+    fn: 'CheckByoipCidrs',
+    parameters: { 'region.$': '$.plan.region', 'cidrs.$': 'States.Array($.plan.cidr)', target: 'advertised' },
+    profile: PollProfiles.advertisement,
+    resultPath: '$.wait.advertised',
   });
   c.releaseLeases();
   c.pass('Summarize', {
     Parameters: {
-      'cidr.$': '$.plan.cidr', 'to.$': '$.plan.to', 'changedAt.$': '$.advertise.changedAt',
-      'previousCustomChange.$': '$.advertise.previousCustomChange', 'approval.$': '$.approval',
+      'cidr.$': '$.plan.cidr',
+      'to.$': '$.plan.to',
+      'changedAt.$': '$.advertise.changedAt',
+      'previousCustomChange.$': '$.advertise.previousCustomChange',
+      'approval.$': '$.approval',
     },
   });
   c.succeed('Swapped');
@@ -68,7 +104,8 @@ function build() {
 
 export const asnSwap: WorkflowDefinition = {
   name: 'asn-swap',
-  description: 'Move an advertised CIDR\'s origin between the AWS ASN and a custom ASN; AWS→custom after approval, once per hour (waits).',
+  description: "Move an advertised CIDR's origin between the AWS ASN and a custom ASN; AWS→custom after approval, once per hour (waits).",
   recovery: 'rerun',
-  build: () => build().build('Swaps a BYOIP CIDR\'s origin ASN through the once-per-hour guard. Generated by workflows/asn-swap.ts; do not edit.', MAX_EXECUTION_SECONDS),
+  build: () =>
+    build().build("Swaps a BYOIP CIDR's origin ASN through the once-per-hour guard. Generated by workflows/asn-swap.ts; do not edit.", MAX_EXECUTION_SECONDS),
 };

@@ -24,72 +24,133 @@ function build() {
     resultPath: '$.state',
   });
   c.planAndApprove({
-    workflow: 'byoasn-teardown', planState: 'PlanTeardown', planFn: 'PlanByoasnTeardown',
+    workflow: 'byoasn-teardown',
+    planState: 'PlanTeardown',
+    planFn: 'PlanByoasnTeardown',
     planParameters: {
-      'migrationId.$': '$.plan.migrationId', 'asn.$': '$.plan.asn', 'ipamId.$': '$.plan.ipamId', 'origin.$': '$.plan.origin',
-      'deprovisionPoolCidrs.$': '$.plan.deprovisionPoolCidrs', 'approvers.$': '$.plan.approvers', 'state.$': '$.state',
+      'migrationId.$': '$.plan.migrationId',
+      'asn.$': '$.plan.asn',
+      'ipamId.$': '$.plan.ipamId',
+      'origin.$': '$.plan.origin',
+      'deprovisionPoolCidrs.$': '$.plan.deprovisionPoolCidrs',
+      'approvers.$': '$.plan.approvers',
+      'state.$': '$.state',
     },
   });
   c.poll('AwaitSettledBefore', {
-    fn: 'CheckByoipSettled', comment: 'An Advertise or Withdraw still in flight (e.g. from an interrupted run) settles first.',
+    fn: 'CheckByoipSettled',
+    comment: 'An Advertise or Withdraw still in flight (e.g. from an interrupted run) settles first.',
     parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', target: 'settled' },
-    profile: PollProfiles.advertisement, resultPath: '$.wait.settledBefore',
+    profile: PollProfiles.advertisement,
+    resultPath: '$.wait.settledBefore',
   });
 
   // 1. The origin: back to the AWS ASN, or withdrawn.
   const originItem = {
-    'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'region.$': '$.plan.region', 'accountId.$': '$.plan.accountId',
-    'execution.$': '$.execution', 'approval.$': '$.approval',
+    'cidr.$': '$$.Map.Item.Value.cidr',
+    'waitSeconds.$': '$$.Map.Item.Value.waitSeconds',
+    'region.$': '$.plan.region',
+    'accountId.$': '$.plan.accountId',
+    'execution.$': '$.execution',
+    'approval.$': '$.approval',
   };
   // The origin change (back to AWS's ASN, or a withdrawal) is the point of no return: a failure from here waits for an operator.
   c.pivot({ workflow: 'byoasn-teardown', label: 'the origin change or withdrawal', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
   c.when('RevertToAwsAsn', '$.plan.revert', (b) => {
     b.spacedCidrCalls('RevertOrigins', {
-      itemsPath: '$.state.originItems', itemSelector: originItem, spacing: 'SpaceRevertCalls', task: 'AdvertiseFromAwsAsn', fn: 'AdvertiseWithAsn',
-      parameters: { 'accountId.$': '$.accountId', 'region.$': '$.region', 'cidr.$': '$.cidr', asn: 'AWS', 'execution.$': '$.execution', 'approval.$': '$.approval' }, resultPath: '$.advertise',
+      itemsPath: '$.state.originItems',
+      itemSelector: originItem,
+      spacing: 'SpaceRevertCalls',
+      task: 'AdvertiseFromAwsAsn',
+      fn: 'AdvertiseWithAsn',
+      parameters: {
+        'accountId.$': '$.accountId',
+        'region.$': '$.region',
+        'cidr.$': '$.cidr',
+        asn: 'AWS',
+        'execution.$': '$.execution',
+        'approval.$': '$.approval',
+      },
+      resultPath: '$.advertise',
     });
   });
   c.when('WithdrawAdvertisements', '$.plan.withdraw', (b) => {
     b.spacedCidrCalls('WithdrawCidrs', {
-      itemsPath: '$.state.originItems', itemSelector: originItem, spacing: 'SpaceWithdrawCalls', task: 'WithdrawCidr', fn: 'WithdrawCidr',
-      parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
+      itemsPath: '$.state.originItems',
+      itemSelector: originItem,
+      spacing: 'SpaceWithdrawCalls',
+      task: 'WithdrawCidr',
+      fn: 'WithdrawCidr',
+      parameters: { 'region.$': '$.region', 'cidr.$': '$.cidr', 'approval.$': '$.approval' },
+      resultPath: '$.withdraw',
     });
   });
   c.poll('AwaitOriginSettled', {
-    fn: 'CheckByoipSettled', parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', 'target.$': '$.plan.originTarget' },
-    profile: PollProfiles.advertisement, resultPath: '$.wait.origin',
+    fn: 'CheckByoipSettled',
+    parameters: { 'region.$': '$.plan.region', 'cidrs.$': '$.plan.cidrs', 'target.$': '$.plan.originTarget' },
+    profile: PollProfiles.advertisement,
+    resultPath: '$.wait.origin',
   });
 
   // 2. Every association.
-  c.task('DisassociateAsn', { fn: 'DisassociateByoasn', parameters: { 'region.$': '$.plan.region', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' }, resultPath: '$.disassociation' });
+  c.task('DisassociateAsn', {
+    fn: 'DisassociateByoasn',
+    parameters: { 'region.$': '$.plan.region', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs' },
+    resultPath: '$.disassociation',
+  });
   c.poll('AwaitDisassociated', {
-    fn: 'CheckAsnAssociations', parameters: { 'region.$': '$.plan.region', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', target: 'disassociated' },
-    profile: PollProfiles.asnAssociation, resultPath: '$.wait.disassociated',
+    fn: 'CheckAsnAssociations',
+    parameters: { 'region.$': '$.plan.region', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', target: 'disassociated' },
+    profile: PollProfiles.asnAssociation,
+    resultPath: '$.wait.disassociated',
   });
 
   // 3. The ASN.
-  c.task('DeprovisionAsn', { fn: 'DeprovisionByoasn', parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn' }, resultPath: '$.deprovision' });
+  c.task('DeprovisionAsn', {
+    fn: 'DeprovisionByoasn',
+    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn' },
+    resultPath: '$.deprovision',
+  });
   c.poll('AwaitAsnDeprovisioned', {
-    fn: 'CheckByoasn', parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', target: 'deprovisioned' },
-    profile: PollProfiles.byoasn, resultPath: '$.wait.asnDeprovisioned',
+    fn: 'CheckByoasn',
+    parameters: { 'region.$': '$.plan.region', 'ipamId.$': '$.plan.ipamId', 'asn.$': '$.plan.asn', target: 'deprovisioned' },
+    profile: PollProfiles.byoasn,
+    resultPath: '$.wait.asnDeprovisioned',
   });
 
   // 4. Optionally the CIDRs, from whichever pools hold them.
   c.when('ShouldDeprovisionPoolCidrs', '$.plan.deprovisionPoolCidrs', (b) => {
     b.map('DeprovisionFromPools', {
-      itemsPath: '$.state.poolCidrs', maxConcurrency: 1, resultPath: null,
+      itemsPath: '$.state.poolCidrs',
+      maxConcurrency: 1,
+      resultPath: null,
       itemSelector: { 'poolId.$': '$$.Map.Item.Value.poolId', 'cidrs.$': '$$.Map.Item.Value.cidrs', 'region.$': '$.plan.region', wait: {} },
       build: (m) => {
-        m.task('DeprovisionPoolCidrs', { fn: 'DeprovisionPoolCidrs', parameters: { 'region.$': '$.region', 'poolId.$': '$.poolId', 'cidrs.$': '$.cidrs' }, resultPath: '$.deprovisioned' });
+        m.task('DeprovisionPoolCidrs', {
+          fn: 'DeprovisionPoolCidrs',
+          parameters: { 'region.$': '$.region', 'poolId.$': '$.poolId', 'cidrs.$': '$.cidrs' },
+          resultPath: '$.deprovisioned',
+        });
         m.poll('AwaitPoolCidrsDeprovisioned', {
-          fn: 'CheckPoolCidrs', parameters: { 'region.$': '$.region', 'poolId.$': '$.poolId', 'cidrs.$': '$.cidrs', target: 'deprovisioned' },
-          profile: PollProfiles.poolCidr, resultPath: '$.wait.deprovisioned',
+          fn: 'CheckPoolCidrs',
+          parameters: { 'region.$': '$.region', 'poolId.$': '$.poolId', 'cidrs.$': '$.cidrs', target: 'deprovisioned' },
+          profile: PollProfiles.poolCidr,
+          resultPath: '$.wait.deprovisioned',
         });
       },
     });
   });
   c.releaseLeases();
-  c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'asn.$': '$.plan.asn', 'cidrs.$': '$.plan.cidrs', 'origin.$': '$.plan.origin', 'before.$': '$.state', 'approval.$': '$.approval' } });
+  c.pass('Summarize', {
+    Parameters: {
+      'migrationId.$': '$.plan.migrationId',
+      'asn.$': '$.plan.asn',
+      'cidrs.$': '$.plan.cidrs',
+      'origin.$': '$.plan.origin',
+      'before.$': '$.state',
+      'approval.$': '$.approval',
+    },
+  });
   c.succeed('TornDown');
   c.stopWithoutRollback('TeardownStopped');
   return c;
@@ -99,5 +160,9 @@ export const byoasnTeardown: WorkflowDefinition = {
   name: 'byoasn-teardown',
   description: 'BYOASN cleanup in order: revert to the AWS ASN or withdraw, disassociate, deprovision the ASN, optionally the pool CIDRs. Re-runnable.',
   recovery: 'rerun',
-  build: () => build().build('Tears down a BYOASN in the documented order; re-run to continue after a failure. Generated by workflows/byoasn-teardown.ts; do not edit.', MAX_EXECUTION_SECONDS),
+  build: () =>
+    build().build(
+      'Tears down a BYOASN in the documented order; re-run to continue after a failure. Generated by workflows/byoasn-teardown.ts; do not edit.',
+      MAX_EXECUTION_SECONDS,
+    ),
 };

@@ -12,11 +12,16 @@ import { teardownCloudfrontByoip } from './teardown-cloudfront-byoip';
 import { teardownStaticIpByoip } from './teardown-static-ip-byoip';
 
 export const workflows: WorkflowDefinition[] = [
-  onboardCloudfrontByoip, teardownCloudfrontByoip,
-  byoasnOnboard, asnSwap, byoasnTeardown,
-  staticIpByoip, teardownStaticIpByoip,
+  onboardCloudfrontByoip,
+  teardownCloudfrontByoip,
+  byoasnOnboard,
+  asnSwap,
+  byoasnTeardown,
+  staticIpByoip,
+  teardownStaticIpByoip,
   originRangesSync,
-  vpcOriginShare, vpcOriginTeardown,
+  vpcOriginShare,
+  vpcOriginTeardown,
 ];
 
 export function workflowByName(name: string): WorkflowDefinition {

@@ -19,45 +19,69 @@ import type { WorkflowDefinition } from './lib/workflow';
 function build() {
   const c = new ChainBuilder();
   initialize(c);
-  c.task('ValidateInput', { fn: 'ValidateStaticIpInput', comment: 'Every input mistake, named, before any AWS call.', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
+  c.task('ValidateInput', {
+    fn: 'ValidateStaticIpInput',
+    comment: 'Every input mistake, named, before any AWS call.',
+    parameters: { 'input.$': '$.input' },
+    resultPath: '$.plan',
+  });
   verifyRequester(c);
   preflight(c, {
-    workflow: 'static-ip-byoip', regionPath: '$.plan.region', rdapResourcesPath: '$.plan.cidrs', prefixesPath: '$.plan.cidrs',
-    requiredOrigins: [GLOBAL_ACCELERATOR_ASN], authorizationPath: '$.plan.authorization', internetChecksPath: '$.plan.internetChecks',
+    workflow: 'static-ip-byoip',
+    regionPath: '$.plan.region',
+    rdapResourcesPath: '$.plan.cidrs',
+    prefixesPath: '$.plan.cidrs',
+    requiredOrigins: [GLOBAL_ACCELERATOR_ASN],
+    authorizationPath: '$.plan.authorization',
+    internetChecksPath: '$.plan.internetChecks',
   });
   c.holdLeases({
-    resourcesPath: '$.plan.lock.resources', leaseSeconds: { path: '$.plan.lock.leaseSeconds' }, purpose: 'static-ip-byoip',
+    resourcesPath: '$.plan.lock.resources',
+    leaseSeconds: { path: '$.plan.lock.leaseSeconds' },
+    purpose: 'static-ip-byoip',
     comment: 'One writer per range and per accelerator; another execution holding them fails this one fast.',
   });
   c.task('CaptureBaseline', {
     fn: 'CaptureStaticIpBaseline',
-    comment: 'What compensation restores: which ranges were provisioned or advertised before, the existing accelerator\'s addresses and routing.',
+    comment: "What compensation restores: which ranges were provisioned or advertised before, the existing accelerator's addresses and routing.",
     parameters: { 'cidrs.$': '$.plan.cidrs', 'accelerator.$': '$.plan.accelerator' },
     resultPath: '$.baseline',
   });
 
   // The range(s), brought to Global Accelerator itself (not EC2/IPAM: a range serves one service).
   c.intent('gaCidrs', {
-    action: 'GlobalAccelerator.DeprovisionCidr', label: 'deprovision from Global Accelerator',
-    'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.provisionedBefore',
+    action: 'GlobalAccelerator.DeprovisionCidr',
+    label: 'deprovision from Global Accelerator',
+    'each.$': '$.plan.cidrs',
+    eachAs: 'cidr',
+    'except.$': '$.baseline.provisionedBefore',
   });
   c.task('ProvisionCidrs', {
-    fn: 'ProvisionGaByoipCidrs', comment: 'Signs the authorization messages inside this task: no signature enters the state.',
+    fn: 'ProvisionGaByoipCidrs',
+    comment: 'Signs the authorization messages inside this task: no signature enters the state.',
     parameters: { 'cidrs.$': '$.plan.cidrs', 'accountId.$': '$.plan.accountId', 'authorization.$': '$.plan.authorization' },
     resultPath: '$.provisioned',
   });
   c.poll('AwaitCidrsReady', {
-    fn: 'CheckGaByoipCidrs', comment: 'GA BYOIP provisioning: hours to weeks ("up to 3 weeks"). Sparse checks, capped back-off.',
+    fn: 'CheckGaByoipCidrs',
+    comment: 'GA BYOIP provisioning: hours to weeks ("up to 3 weeks"). Sparse checks, capped back-off.',
     parameters: { 'cidrs.$': '$.plan.cidrs', target: 'ready' },
-    profile: PollProfiles.gaByoipProvisioning, resultPath: '$.wait.cidrsReady',
+    profile: PollProfiles.gaByoipProvisioning,
+    resultPath: '$.wait.cidrsReady',
   });
 
   // The gate: nothing is announced, and no address answers, without a human decision.
   c.planAndApprove({
-    workflow: 'static-ip-byoip', planState: 'PlanCutover', planFn: 'PlanStaticIpCutover',
+    workflow: 'static-ip-byoip',
+    planState: 'PlanCutover',
+    planFn: 'PlanStaticIpCutover',
     planParameters: {
-      'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'approvers.$': '$.plan.approvers',
-      'accelerator.$': '$.plan.accelerator', 'baseline.$': '$.baseline.accelerator', 'preflight.$': '$.preflight',
+      'migrationId.$': '$.plan.migrationId',
+      'cidrs.$': '$.plan.cidrs',
+      'approvers.$': '$.plan.approvers',
+      'accelerator.$': '$.plan.accelerator',
+      'baseline.$': '$.baseline.accelerator',
+      'preflight.$': '$.preflight',
     },
     maxTimeoutSeconds: STATIC_IP_MAX_APPROVAL_SECONDS,
     rejectTo: PARK,
@@ -65,38 +89,53 @@ function build() {
 
   // From the advertisement on, AWS's announcement may be the only path to the prefixes: failures ask an operator.
   c.pivot({
-    workflow: 'static-ip-byoip', label: 'the advertisement', approversPath: '$.plan.approvers',
+    workflow: 'static-ip-byoip',
+    label: 'the advertisement',
+    approversPath: '$.plan.approvers',
     backNeeds: 'have the old provider announce the prefixes again and see its route at the collectors',
   });
   c.intent('advertisement', {
-    action: 'GlobalAccelerator.WithdrawCidr', label: 'withdraw the advertisement',
-    'each.$': '$.plan.cidrs', eachAs: 'cidr', 'except.$': '$.baseline.advertisedBefore',
+    action: 'GlobalAccelerator.WithdrawCidr',
+    label: 'withdraw the advertisement',
+    'each.$': '$.plan.cidrs',
+    eachAs: 'cidr',
+    'except.$': '$.baseline.advertisedBefore',
   });
   c.task('AdvertiseCidrs', { fn: 'AdvertiseGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs', 'approval.$': '$.approval' }, resultPath: '$.advertised' });
   c.poll('AwaitCidrsAdvertising', {
-    fn: 'CheckGaByoipCidrs', comment: 'GA: "make sure the range is advertised by AWS before you use an IP address from your pool".',
+    fn: 'CheckGaByoipCidrs',
+    comment: 'GA: "make sure the range is advertised by AWS before you use an IP address from your pool".',
     parameters: { 'cidrs.$': '$.plan.cidrs', target: 'advertising' },
-    profile: PollProfiles.advertisement, resultPath: '$.wait.cidrsAdvertising',
+    profile: PollProfiles.advertisement,
+    resultPath: '$.wait.cidrsAdvertising',
   });
   awaitBgpVisibility(c, { prefixesPath: '$.plan.cidrs', expectedOrigin: AWS_ORIGIN_ASN, internetChecksPath: '$.plan.internetChecks' });
 
   // The accelerator: the approved addresses, then the route to the ALB.
   c.intent('accelerator', {
-    action: 'GlobalAccelerator.RestoreAccelerator', label: 'put the accelerator back as it was (or delete the one created)',
-    'executionName.$': '$.execution.name', 'baseline.$': '$.baseline.accelerator',
+    action: 'GlobalAccelerator.RestoreAccelerator',
+    label: 'put the accelerator back as it was (or delete the one created)',
+    'executionName.$': '$.execution.name',
+    'baseline.$': '$.baseline.accelerator',
   });
   c.task('EnsureAccelerator', {
     fn: 'EnsureGaAccelerator',
     parameters: {
-      'mode.$': '$.plan.accelerator.mode', 'arn.$': '$.plan.accelerator.arn', 'name.$': '$.plan.accelerator.name', 'ipAddresses.$': '$.plan.accelerator.ipAddresses',
-      'migrationId.$': '$.plan.migrationId', 'execution.$': '$.execution', 'approval.$': '$.approval',
+      'mode.$': '$.plan.accelerator.mode',
+      'arn.$': '$.plan.accelerator.arn',
+      'name.$': '$.plan.accelerator.name',
+      'ipAddresses.$': '$.plan.accelerator.ipAddresses',
+      'migrationId.$': '$.plan.migrationId',
+      'execution.$': '$.execution',
+      'approval.$': '$.approval',
     },
     resultPath: '$.accelerator',
   });
   c.poll('AwaitAcceleratorDeployed', {
     fn: 'CheckGaAccelerator',
     parameters: { 'acceleratorArn.$': '$.accelerator.acceleratorArn', target: 'deployed', 'expectIpAddresses.$': '$.plan.accelerator.ipAddresses' },
-    profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.acceleratorDeployed',
+    profile: PollProfiles.acceleratorDeployment,
+    resultPath: '$.wait.acceleratorDeployed',
   });
   c.when('EnsureRouting', '$.plan.accelerator.ensureRouting', (b) => {
     b.task('EnsureListener', {
@@ -112,15 +151,21 @@ function build() {
     b.poll('AwaitRoutingDeployed', {
       fn: 'CheckGaAccelerator',
       parameters: { 'acceleratorArn.$': '$.accelerator.acceleratorArn', target: 'deployed', 'expectIpAddresses.$': '$.plan.accelerator.ipAddresses' },
-      profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.routingDeployed',
+      profile: PollProfiles.acceleratorDeployment,
+      resultPath: '$.wait.routingDeployed',
     });
   });
   c.releaseLeases();
   c.pass('StaticIpsServed', {
     Parameters: {
-      'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'acceleratorArn.$': '$.accelerator.acceleratorArn',
-      'created.$': '$.accelerator.created', 'byoipAddresses.$': '$.plan.accelerator.ipAddresses', 'staticIps.$': '$.wait.acceleratorDeployed.ipAddresses',
-      'dnsName.$': '$.wait.acceleratorDeployed.dnsName', 'approval.$': '$.approval',
+      'migrationId.$': '$.plan.migrationId',
+      'cidrs.$': '$.plan.cidrs',
+      'acceleratorArn.$': '$.accelerator.acceleratorArn',
+      'created.$': '$.accelerator.created',
+      'byoipAddresses.$': '$.plan.accelerator.ipAddresses',
+      'staticIps.$': '$.wait.acceleratorDeployed.ipAddresses',
+      'dnsName.$': '$.wait.acceleratorDeployed.dnsName',
+      'approval.$': '$.approval',
       internetEvidence: { 'preflight.$': '$.preflight.summary', 'bgpVisibility.$': '$.wait.bgpVisibility.summary' },
     },
   });
@@ -136,14 +181,22 @@ export const staticIpByoip: WorkflowDefinition = {
     const c = build();
     // A rejection keeps the ranges provisioned to Global Accelerator (hours to weeks) unless the input says "undo-all".
     c.parking({
-      onRejectPath: '$.plan.onReject', keep: ['gaCidrs'],
+      onRejectPath: '$.plan.onReject',
+      keep: ['gaCidrs'],
       outputParameters: {
-        status: 'Parked', 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', kept: { 'provisionedCidrs.$': '$.plan.cidrs' },
-        'undone.$': '$.compensation.completed', 'rejection.$': '$.failure',
+        status: 'Parked',
+        'migrationId.$': '$.plan.migrationId',
+        'cidrs.$': '$.plan.cidrs',
+        kept: { 'provisionedCidrs.$': '$.plan.cidrs' },
+        'undone.$': '$.compensation.completed',
+        'rejection.$': '$.failure',
         next: 'Run static-ip-byoip again with the same input to resume (the ranges are not provisioned again), or teardown-static-ip-byoip to deprovision them.',
       },
     });
     c.compensation(UNDO_TASK_BY_SERVICE);
-    return c.build('Static IPs for serverless on the customer\'s own addresses (Global Accelerator BYOIP), with approval before advertisement and full compensation. Generated by workflows/static-ip-byoip.ts; do not edit.', MAX_EXECUTION_SECONDS);
+    return c.build(
+      "Static IPs for serverless on the customer's own addresses (Global Accelerator BYOIP), with approval before advertisement and full compensation. Generated by workflows/static-ip-byoip.ts; do not edit.",
+      MAX_EXECUTION_SECONDS,
+    );
   },
 };

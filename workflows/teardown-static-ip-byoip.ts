@@ -20,32 +20,74 @@ function build() {
   c.task('ValidateInput', { fn: 'ValidateStaticIpTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
   verifyRequester(c);
   c.holdLeases({ resourcesPath: '$.plan.lock.resources', leaseSeconds: { path: '$.plan.lock.leaseSeconds' }, purpose: 'teardown-static-ip-byoip' });
-  c.task('CaptureState', { fn: 'CaptureStaticIpTeardownState', parameters: { 'cidrs.$': '$.plan.cidrs', 'accelerator.$': '$.plan.accelerator' }, resultPath: '$.state' });
+  c.task('CaptureState', {
+    fn: 'CaptureStaticIpTeardownState',
+    parameters: { 'cidrs.$': '$.plan.cidrs', 'accelerator.$': '$.plan.accelerator' },
+    resultPath: '$.state',
+  });
   c.planAndApprove({
-    workflow: 'teardown-static-ip-byoip', planState: 'PlanTeardown', planFn: 'PlanStaticIpTeardown',
-    planParameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'deprovision.$': '$.plan.deprovision', 'approvers.$': '$.plan.approvers', 'state.$': '$.state' },
+    workflow: 'teardown-static-ip-byoip',
+    planState: 'PlanTeardown',
+    planFn: 'PlanStaticIpTeardown',
+    planParameters: {
+      'migrationId.$': '$.plan.migrationId',
+      'cidrs.$': '$.plan.cidrs',
+      'deprovision.$': '$.plan.deprovision',
+      'approvers.$': '$.plan.approvers',
+      'state.$': '$.state',
+    },
     maxTimeoutSeconds: STATIC_IP_MAX_APPROVAL_SECONDS,
   });
   c.when('AcceleratorToDelete', '$.state.accelerator.found', (b) => {
     const arn = { 'acceleratorArn.$': '$.state.accelerator.arn' };
-    b.poll('AwaitAcceleratorSettled', { fn: 'CheckGaAccelerator', parameters: { ...arn, target: 'settled' }, profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.settled' });
+    b.poll('AwaitAcceleratorSettled', {
+      fn: 'CheckGaAccelerator',
+      parameters: { ...arn, target: 'settled' },
+      profile: PollProfiles.acceleratorDeployment,
+      resultPath: '$.wait.settled',
+    });
     b.task('RemoveRouting', { fn: 'RemoveGaAcceleratorRouting', parameters: arn, resultPath: '$.routingRemoved' });
     b.task('DisableAccelerator', { fn: 'DisableGaAccelerator', parameters: arn, resultPath: '$.disabled' });
-    b.poll('AwaitAcceleratorDisabled', { fn: 'CheckGaAccelerator', parameters: { ...arn, target: 'settled' }, profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.disabled' });
+    b.poll('AwaitAcceleratorDisabled', {
+      fn: 'CheckGaAccelerator',
+      parameters: { ...arn, target: 'settled' },
+      profile: PollProfiles.acceleratorDeployment,
+      resultPath: '$.wait.disabled',
+    });
     b.task('DeleteAccelerator', { fn: 'DeleteGaAccelerator', parameters: arn, resultPath: '$.deleted' });
-    b.poll('AwaitAcceleratorDeleted', { fn: 'CheckGaAccelerator', parameters: { ...arn, target: 'deleted' }, profile: PollProfiles.acceleratorDeployment, resultPath: '$.wait.deleted' });
+    b.poll('AwaitAcceleratorDeleted', {
+      fn: 'CheckGaAccelerator',
+      parameters: { ...arn, target: 'deleted' },
+      profile: PollProfiles.acceleratorDeployment,
+      resultPath: '$.wait.deleted',
+    });
   });
   // The withdrawal is the point of no return: from here a failure waits for an operator (forward or stop), not a re-run.
   c.pivot({ workflow: 'teardown-static-ip-byoip', label: 'the withdrawal', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
   c.spacedCidrCalls('WithdrawCidrs', {
-    itemsPath: '$.plan.withdrawItems', itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'approval.$': '$.approval' },
-    spacing: 'SpaceWithdrawCalls', spacingComment: 'GA allows one WithdrawByoipCidr per 10 s per account.',
-    task: 'WithdrawCidr', fn: 'WithdrawGaByoipCidr', parameters: { 'cidr.$': '$.cidr', 'approval.$': '$.approval' }, resultPath: '$.withdraw',
+    itemsPath: '$.plan.withdrawItems',
+    itemSelector: { 'cidr.$': '$$.Map.Item.Value.cidr', 'waitSeconds.$': '$$.Map.Item.Value.waitSeconds', 'approval.$': '$.approval' },
+    spacing: 'SpaceWithdrawCalls',
+    spacingComment: 'GA allows one WithdrawByoipCidr per 10 s per account.',
+    task: 'WithdrawCidr',
+    fn: 'WithdrawGaByoipCidr',
+    parameters: { 'cidr.$': '$.cidr', 'approval.$': '$.approval' },
+    resultPath: '$.withdraw',
   });
-  c.poll('AwaitWithdrawn', { fn: 'CheckGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs', target: 'withdrawn' }, profile: PollProfiles.advertisement, resultPath: '$.wait.withdrawn' });
+  c.poll('AwaitWithdrawn', {
+    fn: 'CheckGaByoipCidrs',
+    parameters: { 'cidrs.$': '$.plan.cidrs', target: 'withdrawn' },
+    profile: PollProfiles.advertisement,
+    resultPath: '$.wait.withdrawn',
+  });
   c.when('Deprovision', '$.plan.deprovision', (b) => {
     b.task('DeprovisionCidrs', { fn: 'DeprovisionGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs' }, resultPath: '$.deprovisioned' });
-    b.poll('AwaitDeprovisioned', { fn: 'CheckGaByoipCidrs', parameters: { 'cidrs.$': '$.plan.cidrs', target: 'deprovisioned' }, profile: PollProfiles.poolCidr, resultPath: '$.wait.deprovisioned' });
+    b.poll('AwaitDeprovisioned', {
+      fn: 'CheckGaByoipCidrs',
+      parameters: { 'cidrs.$': '$.plan.cidrs', target: 'deprovisioned' },
+      profile: PollProfiles.poolCidr,
+      resultPath: '$.wait.deprovisioned',
+    });
   });
   c.releaseLeases();
   c.pass('Summarize', { Parameters: { 'migrationId.$': '$.plan.migrationId', 'cidrs.$': '$.plan.cidrs', 'state.$': '$.state', 'approval.$': '$.approval' } });
@@ -58,5 +100,9 @@ export const teardownStaticIpByoip: WorkflowDefinition = {
   name: 'teardown-static-ip-byoip',
   description: 'Reverse of static-ip-byoip: delete the accelerator, withdraw, deprovision. Re-runnable.',
   recovery: 'rerun',
-  build: () => build().build('Tears down Global Accelerator BYOIP in the documented order; re-run to continue after a failure. Generated by workflows/teardown-static-ip-byoip.ts; do not edit.', MAX_EXECUTION_SECONDS),
+  build: () =>
+    build().build(
+      'Tears down Global Accelerator BYOIP in the documented order; re-run to continue after a failure. Generated by workflows/teardown-static-ip-byoip.ts; do not edit.',
+      MAX_EXECUTION_SECONDS,
+    ),
 };

@@ -21,56 +21,110 @@ function build() {
   c.task('ValidateInput', { fn: 'ValidateVpcOriginTeardownInput', parameters: { 'input.$': '$.input' }, resultPath: '$.plan' });
   verifyRequester(c);
   c.task('CaptureState', {
-    fn: 'CaptureVpcOriginTeardownState', comment: 'What is left (a re-run finds less); refuses if another distribution also uses an origin.',
-    parameters: { 'networkingAccountId.$': '$.plan.networkingAccountId', 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'teams.$': '$.plan.teams' },
+    fn: 'CaptureVpcOriginTeardownState',
+    comment: 'What is left (a re-run finds less); refuses if another distribution also uses an origin.',
+    parameters: {
+      'networkingAccountId.$': '$.plan.networkingAccountId',
+      'distributionId.$': '$.plan.distributionId',
+      'distributionAction.$': '$.plan.distributionAction',
+      'teams.$': '$.plan.teams',
+    },
     resultPath: '$.state',
   });
   approvalWhen(c, {
-    workflow: 'vpc-origin-teardown', when: '$.state.approval.required', comment: 'Only origins leave (no name stops answering); a disable or an alias removal replaces this with the gate.',
+    workflow: 'vpc-origin-teardown',
+    when: '$.state.approval.required',
+    comment: 'Only origins leave (no name stops answering); a disable or an alias removal replaces this with the gate.',
     planFn: 'PlanVpcOriginTeardown',
-    planParameters: { 'migrationId.$': '$.plan.migrationId', 'distributionId.$': '$.plan.distributionId', 'approvers.$': '$.plan.approvers', 'changes.$': '$.state.approval.changes' },
-    timeoutSecondsPath: '$.plan.approval.timeoutSeconds', resultPath: '$.approval',
+    planParameters: {
+      'migrationId.$': '$.plan.migrationId',
+      'distributionId.$': '$.plan.distributionId',
+      'approvers.$': '$.plan.approvers',
+      'changes.$': '$.state.approval.changes',
+    },
+    timeoutSecondsPath: '$.plan.approval.timeoutSeconds',
+    resultPath: '$.approval',
   });
   c.holdLeases({
-    name: 'AcquireDistributionLock', resourcesPath: '$.plan.lockResources', leaseSeconds: { path: '$.plan.lock.leaseSeconds' }, purpose: 'vpc-origin-teardown: detach team origins',
-    retry: [LOCK_RETRY], comment: 'One writer of the distribution: a team joining it (vpc-origin-share) waits, and this waits for it.',
+    name: 'AcquireDistributionLock',
+    resourcesPath: '$.plan.lockResources',
+    leaseSeconds: { path: '$.plan.lock.leaseSeconds' },
+    purpose: 'vpc-origin-teardown: detach team origins',
+    retry: [LOCK_RETRY],
+    comment: 'One writer of the distribution: a team joining it (vpc-origin-share) waits, and this waits for it.',
   });
   // Detaching (or disabling) changes what the distribution serves: from here a failure waits for an operator.
   c.pivot({ workflow: 'vpc-origin-teardown', label: 'the detach', approversPath: '$.plan.approvers', decisions: ['forward', 'stop'] });
   c.task('DetachTeamOrigins', {
-    fn: 'DetachTeamOrigins', comment: 'One read-modify-write (IfMatch) for all the teams: origins, their behaviours, their aliases.',
+    fn: 'DetachTeamOrigins',
+    comment: 'One read-modify-write (IfMatch) for all the teams: origins, their behaviours, their aliases.',
     parameters: {
-      'distributionId.$': '$.plan.distributionId', 'lockResource.$': '$.plan.lockResource', 'execution.$': '$.execution',
-      'vpcOriginIds.$': '$.state.vpcOriginIds', 'aliases.$': '$.state.aliases', 'disable.$': '$.plan.disable', 'approval.$': '$.approval',
+      'distributionId.$': '$.plan.distributionId',
+      'lockResource.$': '$.plan.lockResource',
+      'execution.$': '$.execution',
+      'vpcOriginIds.$': '$.state.vpcOriginIds',
+      'aliases.$': '$.state.aliases',
+      'disable.$': '$.plan.disable',
+      'approval.$': '$.approval',
     },
-    resultPath: '$.detach', retry: [PRECONDITION_RETRY],
+    resultPath: '$.detach',
+    retry: [PRECONDITION_RETRY],
   });
-  c.poll('AwaitDetachDeployed', { fn: 'CheckDistributionDeployed', parameters: { 'distributionId.$': '$.plan.distributionId' }, profile: PollProfiles.cloudfrontDeployment, resultPath: '$.wait.detached' });
+  c.poll('AwaitDetachDeployed', {
+    fn: 'CheckDistributionDeployed',
+    parameters: { 'distributionId.$': '$.plan.distributionId' },
+    profile: PollProfiles.cloudfrontDeployment,
+    resultPath: '$.wait.detached',
+  });
   c.releaseLeases('ReleaseDistributionLock');
   c.map('UnshareAndDelete', {
     comment: 'Per team, in its account: unshare, wait, delete the VPC origin, wait until gone, confirm unreferenced.',
-    itemsPath: '$.state.teams', maxConcurrency: 5, resultPath: '$.removed',
+    itemsPath: '$.state.teams',
+    maxConcurrency: 5,
+    resultPath: '$.removed',
     itemSelector: { 'team.$': '$$.Map.Item.Value', 'execution.$': '$.execution', wait: {} },
     build: (m) => {
       m.task('RevokeVpcOriginShare', {
-        fn: 'RevokeVpcOriginShare', parameters: { 'team.$': '$.team.name', 'roleArn.$': '$.team.roleArn', 'vpcOriginArn.$': '$.team.vpcOrigin.arn', 'execution.$': '$.execution' }, resultPath: '$.revoke',
+        fn: 'RevokeVpcOriginShare',
+        parameters: { 'team.$': '$.team.name', 'roleArn.$': '$.team.roleArn', 'vpcOriginArn.$': '$.team.vpcOrigin.arn', 'execution.$': '$.execution' },
+        resultPath: '$.revoke',
       });
-      m.poll('AwaitShareRevoked', { fn: 'CheckVpcOriginShareRevoked', parameters: { 'roleArn.$': '$.team.roleArn', 'vpcOriginArn.$': '$.team.vpcOrigin.arn' }, profile: PollProfiles.ramShare, resultPath: '$.wait.revoked' });
+      m.poll('AwaitShareRevoked', {
+        fn: 'CheckVpcOriginShareRevoked',
+        parameters: { 'roleArn.$': '$.team.roleArn', 'vpcOriginArn.$': '$.team.vpcOrigin.arn' },
+        profile: PollProfiles.ramShare,
+        resultPath: '$.wait.revoked',
+      });
       m.task('DeleteVpcOrigin', {
-        fn: 'DeleteVpcOrigin', parameters: { 'team.$': '$.team.name', 'roleArn.$': '$.team.roleArn', 'vpcOriginId.$': '$.team.vpcOrigin.id' }, resultPath: '$.deletion', retry: [PRECONDITION_RETRY],
+        fn: 'DeleteVpcOrigin',
+        parameters: { 'team.$': '$.team.name', 'roleArn.$': '$.team.roleArn', 'vpcOriginId.$': '$.team.vpcOrigin.id' },
+        resultPath: '$.deletion',
+        retry: [PRECONDITION_RETRY],
       });
       m.poll('AwaitVpcOriginGone', {
-        fn: 'CheckVpcOrigin', parameters: { 'roleArn.$': '$.team.roleArn', 'vpcOriginId.$': '$.team.vpcOrigin.id', target: 'deleted' },
-        profile: PollProfiles.vpcOriginDeployment, resultPath: '$.wait.gone',
+        fn: 'CheckVpcOrigin',
+        parameters: { 'roleArn.$': '$.team.roleArn', 'vpcOriginId.$': '$.team.vpcOrigin.id', target: 'deleted' },
+        profile: PollProfiles.vpcOriginDeployment,
+        resultPath: '$.wait.gone',
       });
       m.task('ConfirmVpcOriginUnreferenced', {
-        fn: 'ConfirmVpcOriginUnreferenced', parameters: { 'team.$': '$.team.name', 'roleArn.$': '$.team.roleArn', 'vpcOriginArn.$': '$.team.vpcOrigin.arn' }, resultPath: '$.references',
+        fn: 'ConfirmVpcOriginUnreferenced',
+        parameters: { 'team.$': '$.team.name', 'roleArn.$': '$.team.roleArn', 'vpcOriginArn.$': '$.team.vpcOrigin.arn' },
+        resultPath: '$.references',
       });
-      m.pass('TeamRemoved', { Parameters: { 'team.$': '$.team.name', 'vpcOriginId.$': '$.team.vpcOrigin.id', 'revoked.$': '$.revoke.revoked', 'deleted.$': '$.deletion.deleted' } });
+      m.pass('TeamRemoved', {
+        Parameters: { 'team.$': '$.team.name', 'vpcOriginId.$': '$.team.vpcOrigin.id', 'revoked.$': '$.revoke.revoked', 'deleted.$': '$.deletion.deleted' },
+      });
     },
   });
   c.pass('Summarize', {
-    Parameters: { 'distributionId.$': '$.plan.distributionId', 'distributionAction.$': '$.plan.distributionAction', 'detached.$': '$.detach', 'teams.$': '$.removed', 'approval.$': '$.approval' },
+    Parameters: {
+      'distributionId.$': '$.plan.distributionId',
+      'distributionAction.$': '$.plan.distributionAction',
+      'detached.$': '$.detach',
+      'teams.$': '$.removed',
+      'approval.$': '$.approval',
+    },
   });
   c.succeed('TornDown');
   c.stopWithoutRollback('TeardownStopped');
@@ -81,5 +135,9 @@ export const vpcOriginTeardown: WorkflowDefinition = {
   name: 'vpc-origin-teardown',
   description: 'Detach team origins (or disable) → wait Deployed → unshare (RAM) → delete VPC origins → confirm unreferenced. Re-runnable.',
   recovery: 'rerun',
-  build: () => build().build('Tears down cross-account CloudFront VPC origins in the documented order; re-run to continue after a failure. Generated by workflows/vpc-origin-teardown.ts; do not edit.', MAX_EXECUTION_SECONDS),
+  build: () =>
+    build().build(
+      'Tears down cross-account CloudFront VPC origins in the documented order; re-run to continue after a failure. Generated by workflows/vpc-origin-teardown.ts; do not edit.',
+      MAX_EXECUTION_SECONDS,
+    ),
 };

@@ -15,39 +15,54 @@ const FamilyVisibility = z.object({ ris_peers_seeing: z.number().int().nonnegati
 const Specific = z.object({ prefix: z.string(), origin: AsnValue }).passthrough();
 
 /** https://stat.ripe.net/data/routing-status/data.json?resource=198.18.0.0/24 */
-export const RoutingStatusData = z.object({
-  resource: z.string(),
-  query_time: z.string(),
-  first_seen: Seen.nullable().optional(),
-  last_seen: Seen.nullable().optional(),
-  visibility: z.object({ v4: FamilyVisibility.optional(), v6: FamilyVisibility.optional() }).passthrough(),
-  origins: z.array(z.object({ origin: AsnValue, route_objects: z.array(z.string()).default([]) }).passthrough()).default([]),
-  less_specifics: z.array(Specific).default([]),
-  more_specifics: z.array(Specific).default([]),
-}).passthrough();
+export const RoutingStatusData = z
+  .object({
+    resource: z.string(),
+    query_time: z.string(),
+    first_seen: Seen.nullable().optional(),
+    last_seen: Seen.nullable().optional(),
+    visibility: z.object({ v4: FamilyVisibility.optional(), v6: FamilyVisibility.optional() }).passthrough(),
+    origins: z.array(z.object({ origin: AsnValue, route_objects: z.array(z.string()).default([]) }).passthrough()).default([]),
+    less_specifics: z.array(Specific).default([]),
+    more_specifics: z.array(Specific).default([]),
+  })
+  .passthrough();
 export const RoutingStatusSchema = RipestatEnvelope(RoutingStatusData);
 
 /** https://stat.ripe.net/data/looking-glass/data.json?resource=198.18.0.0/24 */
-export const LookingGlassData = z.object({
-  rrcs: z.array(z.object({
-    rrc: z.string(),
-    location: z.string().optional(),
-    peers: z.array(z.object({
-      /** A number in older versions, a string today. */
-      asn_origin: AsnValue,
-      as_path: z.string(),
-      prefix: z.string(),
-      peer: z.string(),
-      last_updated: z.string().optional(),
-      latest_time: z.string().optional(),
-    }).passthrough()),
-  }).passthrough()),
-  query_time: z.string().optional(),
-  latest_time: z.string().optional(),
-}).passthrough();
+export const LookingGlassData = z
+  .object({
+    rrcs: z.array(
+      z
+        .object({
+          rrc: z.string(),
+          location: z.string().optional(),
+          peers: z.array(
+            z
+              .object({
+                /** A number in older versions, a string today. */
+                asn_origin: AsnValue,
+                as_path: z.string(),
+                prefix: z.string(),
+                peer: z.string(),
+                last_updated: z.string().optional(),
+                latest_time: z.string().optional(),
+              })
+              .passthrough(),
+          ),
+        })
+        .passthrough(),
+    ),
+    query_time: z.string().optional(),
+    latest_time: z.string().optional(),
+  })
+  .passthrough();
 export const LookingGlassSchema = RipestatEnvelope(LookingGlassData);
 
-export interface RouteRef { prefix: string; origin: number }
+export interface RouteRef {
+  prefix: string;
+  origin: number;
+}
 
 /** The "before": what the route collectors saw for a prefix when the pre-flight ran. */
 export interface BgpBaseline {
@@ -140,23 +155,35 @@ const pct = (n: number, total: number) => (total > 0 ? Math.min(100, Math.round(
  * (seen by at most `oldOriginMaxPercent`, which absorbs a stale peer or two).
  */
 export function judgeVisibility(a: {
-  sample: VisibilitySample; expectedOrigin: number; oldOrigins: number[]; totalPeers: number;
-  thresholdPercent: number; oldOriginMaxPercent: number; requireOldOriginGone: boolean;
+  sample: VisibilitySample;
+  expectedOrigin: number;
+  oldOrigins: number[];
+  totalPeers: number;
+  thresholdPercent: number;
+  oldOriginMaxPercent: number;
+  requireOldOriginGone: boolean;
 }): VisibilityJudgement {
   const total = Math.max(a.totalPeers, a.sample.peersWithRoute);
   const expectedPeers = a.sample.peersByOrigin[a.expectedOrigin] ?? 0;
-  const others = Object.entries(a.sample.peersByOrigin).map(([o, n]) => ({ origin: Number(o), peers: n, percent: pct(n, total) })).filter((o) => o.origin !== a.expectedOrigin);
+  const others = Object.entries(a.sample.peersByOrigin)
+    .map(([o, n]) => ({ origin: Number(o), peers: n, percent: pct(n, total) }))
+    .filter((o) => o.origin !== a.expectedOrigin);
   const oldOrigins = others.filter((o) => a.oldOrigins.includes(o.origin));
   const unexpectedOrigins = others.filter((o) => !a.oldOrigins.includes(o.origin));
   const expectedPercent = pct(expectedPeers, total);
   const problems: string[] = [];
   if (expectedPercent < a.thresholdPercent) {
-    problems.push(`${a.sample.prefix} is seen from AS${a.expectedOrigin} by ${expectedPeers} of ${total} collector peers (${expectedPercent} %), below ${a.thresholdPercent} %`);
+    problems.push(
+      `${a.sample.prefix} is seen from AS${a.expectedOrigin} by ${expectedPeers} of ${total} collector peers (${expectedPercent} %), below ${a.thresholdPercent} %`,
+    );
   }
-  for (const o of unexpectedOrigins) problems.push(`${a.sample.prefix} is also seen from AS${o.origin} by ${o.peers} peers (${o.percent} %): an origin that neither you nor AWS announce`);
+  for (const o of unexpectedOrigins)
+    problems.push(`${a.sample.prefix} is also seen from AS${o.origin} by ${o.peers} peers (${o.percent} %): an origin that neither you nor AWS announce`);
   if (a.requireOldOriginGone) {
     for (const o of oldOrigins.filter((x) => x.percent > a.oldOriginMaxPercent)) {
-      problems.push(`the old origin AS${o.origin} is still seen for ${a.sample.prefix} by ${o.peers} peers (${o.percent} %): the previous provider has not withdrawn it`);
+      problems.push(
+        `the old origin AS${o.origin} is still seen for ${a.sample.prefix} by ${o.peers} peers (${o.percent} %): the previous provider has not withdrawn it`,
+      );
     }
   }
   return { prefix: a.sample.prefix, ok: problems.length === 0, expectedPercent, expectedPeers, totalPeers: total, oldOrigins, unexpectedOrigins, problems };

@@ -18,12 +18,15 @@ export const GLOBAL_ACCELERATOR_ASN = 16509;
 export const AWS_ORIGIN_ASN = 16509;
 
 /** The input's `internetChecks` (onboard-cloudfront-byoip, static-ip-byoip, byoasn-onboard). */
-export const InternetChecksInputSchema = z.object({
-  /** Skip the pre-flight (networks that cannot reach RDAP/RPKI/RIS). Recorded and shown in the approval. */
-  skipPreflight: z.boolean().default(false),
-  /** Why; shown to the approvers with the skip. */
-  reason: shortText(500).optional(),
-}).strict().refine((v) => !v.skipPreflight || v.reason, { message: 'skipPreflight needs a reason (it is shown to the approvers)', path: ['reason'] });
+export const InternetChecksInputSchema = z
+  .object({
+    /** Skip the pre-flight (networks that cannot reach RDAP/RPKI/RIS). Recorded and shown in the approval. */
+    skipPreflight: z.boolean().default(false),
+    /** Why; shown to the approvers with the skip. */
+    reason: shortText(500).optional(),
+  })
+  .strict()
+  .refine((v) => !v.skipPreflight || v.reason, { message: 'skipPreflight needs a reason (it is shown to the approvers)', path: ['reason'] });
 export type InternetChecksInput = z.infer<typeof InternetChecksInputSchema>;
 
 export const NO_SKIP: InternetChecksInput = { skipPreflight: false };
@@ -44,12 +47,21 @@ export interface PreflightResult {
 }
 
 /** What a plan task reads of $.preflight. */
-export const PreflightEvidence = z.object({ skipped: z.boolean(), skipReason: z.string().nullable(), passed: z.boolean(), summary: z.array(z.string()) }).passthrough();
+export const PreflightEvidence = z
+  .object({ skipped: z.boolean(), skipReason: z.string().nullable(), passed: z.boolean(), summary: z.array(z.string()) })
+  .passthrough();
 
 export function skippedPreflight(reason: string, now: Date): PreflightResult {
   return {
-    skipped: true, skipReason: reason, passed: false, checkedAt: now.toISOString(), sources: { rdap: 'not checked', rpki: 'not checked', bgp: 'not checked' },
-    rdap: [], rpki: [], bgp: [], summary: [`Pre-flight internet checks SKIPPED: ${reason}. The RDAP certificate, the ROAs and the current routes were not checked.`],
+    skipped: true,
+    skipReason: reason,
+    passed: false,
+    checkedAt: now.toISOString(),
+    sources: { rdap: 'not checked', rpki: 'not checked', bgp: 'not checked' },
+    rdap: [],
+    rpki: [],
+    bgp: [],
+    summary: [`Pre-flight internet checks SKIPPED: ${reason}. The RDAP certificate, the ROAs and the current routes were not checked.`],
   };
 }
 
@@ -63,7 +75,9 @@ export function summarizePreflight(r: Omit<PreflightResult, 'summary' | 'passed'
   const lines: string[] = [];
   const certs = r.rdap.filter((f) => f.ok);
   if (certs.length) {
-    lines.push(`RDAP: ${certs.map((f) => `${f.resource} at ${f.registry} (${f.handle ?? f.range ?? ''}) carries the signing key's certificate, valid until ${f.certificate?.validTo.slice(0, 10)}`).join('; ')}`);
+    lines.push(
+      `RDAP: ${certs.map((f) => `${f.resource} at ${f.registry} (${f.handle ?? f.range ?? ''}) carries the signing key's certificate, valid until ${f.certificate?.validTo.slice(0, 10)}`).join('; ')}`,
+    );
   }
   const valid = r.rpki.filter((f) => f.ok);
   if (valid.length) {
@@ -73,9 +87,11 @@ export function summarizePreflight(r: Omit<PreflightResult, 'summary' | 'passed'
   }
   for (const b of r.bgp) {
     const seen = b.totalPeers ? ` seen by ${b.peersSeeing} of ${b.totalPeers} RIS peers` : '';
-    lines.push(`BGP before (${b.queryTime}): ${b.prefix} ${b.origins.length ? `originated by ${b.origins.map((o) => `AS${o}`).join(', ')}${seen}` : 'not announced'}`
-      + (b.lessSpecifics.length ? `; covered by ${b.lessSpecifics.map((s) => `${s.prefix} from AS${s.origin}`).join(', ')}` : '')
-      + (b.moreSpecifics.length ? `; more specific: ${b.moreSpecifics.map((s) => `${s.prefix} from AS${s.origin}`).join(', ')}` : ''));
+    lines.push(
+      `BGP before (${b.queryTime}): ${b.prefix} ${b.origins.length ? `originated by ${b.origins.map((o) => `AS${o}`).join(', ')}${seen}` : 'not announced'}` +
+        (b.lessSpecifics.length ? `; covered by ${b.lessSpecifics.map((s) => `${s.prefix} from AS${s.origin}`).join(', ')}` : '') +
+        (b.moreSpecifics.length ? `; more specific: ${b.moreSpecifics.map((s) => `${s.prefix} from AS${s.origin}`).join(', ')}` : ''),
+    );
   }
   for (const p of problems) lines.push(`PROBLEM: ${p.problem}`);
   return { passed: problems.length === 0, summary: lines };
@@ -108,11 +124,18 @@ export interface VisibilityResult {
   summary: string[];
 }
 
-export function visibilityFailureMessage(a: { prefixes: VisibilityResult['prefixes']; waitedSeconds: number; deadlineSeconds: number; expectedOrigin: number }): string {
+export function visibilityFailureMessage(a: {
+  prefixes: VisibilityResult['prefixes'];
+  waitedSeconds: number;
+  deadlineSeconds: number;
+  expectedOrigin: number;
+}): string {
   const problems = a.prefixes.flatMap((p) => p.problems);
-  return `BGP visibility after advertising: not confirmed within ${Math.round(a.deadlineSeconds / 60)} min (waited ${Math.round(a.waitedSeconds)} s). `
-    + 'Nothing was withdrawn: the prefixes stay advertised from AWS until an operator decides (docs/runbook.md "BGP visibility").\n'
-    + problems.map((p, i) => `${i + 1}. ${p}`).join('\n');
+  return (
+    `BGP visibility after advertising: not confirmed within ${Math.round(a.deadlineSeconds / 60)} min (waited ${Math.round(a.waitedSeconds)} s). ` +
+    'Nothing was withdrawn: the prefixes stay advertised from AWS until an operator decides (docs/runbook.md "BGP visibility").\n' +
+    problems.map((p, i) => `${i + 1}. ${p}`).join('\n')
+  );
 }
 
 /**
@@ -120,11 +143,16 @@ export function visibilityFailureMessage(a: { prefixes: VisibilityResult['prefix
  * into the plan's `evidence` field and, shortened, in front of its prerequisite (which every approval
  * page and email shows).
  */
-export function withPreflightEvidence<P extends { prerequisite?: string }>(plan: P, preflight: Pick<PreflightResult, 'skipped' | 'skipReason' | 'passed' | 'summary'> | undefined): P & { evidence?: { preflight: string[] } } {
+export function withPreflightEvidence<P extends { prerequisite?: string }>(
+  plan: P,
+  preflight: Pick<PreflightResult, 'skipped' | 'skipReason' | 'passed' | 'summary'> | undefined,
+): P & { evidence?: { preflight: string[] } } {
   if (!preflight) return plan;
   const head = preflight.skipped
     ? `PRE-FLIGHT SKIPPED (${preflight.skipReason}): the ROA and RDAP certificate were not checked.`
-    : preflight.passed ? 'Pre-flight internet checks passed (RDAP certificate, ROAs, current routes; see the evidence).' : 'Pre-flight internet checks reported problems (see the evidence).';
+    : preflight.passed
+      ? 'Pre-flight internet checks passed (RDAP certificate, ROAs, current routes; see the evidence).'
+      : 'Pre-flight internet checks reported problems (see the evidence).';
   const prerequisite = [head, plan.prerequisite].filter(Boolean).join(' ').slice(0, 2000);
   return { ...plan, prerequisite, evidence: { preflight: preflight.summary } };
 }

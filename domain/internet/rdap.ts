@@ -14,12 +14,14 @@ import { certificateFix } from './registries';
 // ------------------------------------------------------------------ IANA bootstrap (RFC 9224)
 
 /** data.iana.org/rdap/{ipv4,ipv6,asn}.json: services are [[entries], [base URLs]]. */
-export const BootstrapSchema = z.object({
-  version: z.string(),
-  publication: z.string(),
-  description: z.string().optional(),
-  services: z.array(z.tuple([z.array(z.string()), z.array(z.string())]).rest(z.unknown())),
-}).passthrough();
+export const BootstrapSchema = z
+  .object({
+    version: z.string(),
+    publication: z.string(),
+    description: z.string().optional(),
+    services: z.array(z.tuple([z.array(z.string()), z.array(z.string())]).rest(z.unknown())),
+  })
+  .passthrough();
 export type Bootstrap = z.infer<typeof BootstrapSchema>;
 
 export type RdapResource = { kind: 'ip'; cidr: Cidr; text: string } | { kind: 'asn'; asn: number; text: string };
@@ -76,40 +78,46 @@ export function rdapQueryUrl(baseUrl: string, r: RdapResource): string {
 
 // ------------------------------------------------------------------ RDAP objects (RFC 9083)
 
-const Remark = z.object({
-  title: z.string().optional(),
-  type: z.string().optional(),
-  description: z.array(z.string()).default([]),
-}).passthrough();
+const Remark = z
+  .object({
+    title: z.string().optional(),
+    type: z.string().optional(),
+    description: z.array(z.string()).default([]),
+  })
+  .passthrough();
 
 const Event = z.object({ eventAction: z.string(), eventDate: z.string() }).passthrough();
 
-export const RdapIpNetworkSchema = z.object({
-  objectClassName: z.literal('ip network'),
-  handle: z.string().optional(),
-  startAddress: z.string(),
-  endAddress: z.string(),
-  ipVersion: z.enum(['v4', 'v6']).optional(),
-  name: z.string().optional(),
-  type: z.string().optional(),
-  remarks: z.array(Remark).default([]),
-  events: z.array(Event).default([]),
-  /** The NRO "cidr0" extension most RIRs add. */
-  cidr0_cidrs: z.array(z.object({ v4prefix: z.string().optional(), v6prefix: z.string().optional(), length: z.number() }).passthrough()).optional(),
-  port43: z.string().optional(),
-}).passthrough();
+export const RdapIpNetworkSchema = z
+  .object({
+    objectClassName: z.literal('ip network'),
+    handle: z.string().optional(),
+    startAddress: z.string(),
+    endAddress: z.string(),
+    ipVersion: z.enum(['v4', 'v6']).optional(),
+    name: z.string().optional(),
+    type: z.string().optional(),
+    remarks: z.array(Remark).default([]),
+    events: z.array(Event).default([]),
+    /** The NRO "cidr0" extension most RIRs add. */
+    cidr0_cidrs: z.array(z.object({ v4prefix: z.string().optional(), v6prefix: z.string().optional(), length: z.number() }).passthrough()).optional(),
+    port43: z.string().optional(),
+  })
+  .passthrough();
 
-export const RdapAutnumSchema = z.object({
-  objectClassName: z.literal('autnum'),
-  handle: z.string().optional(),
-  startAutnum: z.number(),
-  endAutnum: z.number(),
-  name: z.string().optional(),
-  type: z.string().optional(),
-  remarks: z.array(Remark).default([]),
-  events: z.array(Event).default([]),
-  port43: z.string().optional(),
-}).passthrough();
+export const RdapAutnumSchema = z
+  .object({
+    objectClassName: z.literal('autnum'),
+    handle: z.string().optional(),
+    startAutnum: z.number(),
+    endAutnum: z.number(),
+    name: z.string().optional(),
+    type: z.string().optional(),
+    remarks: z.array(Remark).default([]),
+    events: z.array(Event).default([]),
+    port43: z.string().optional(),
+  })
+  .passthrough();
 
 export const RdapObjectSchema = z.discriminatedUnion('objectClassName', [RdapIpNetworkSchema, RdapAutnumSchema]);
 export type RdapObject = z.infer<typeof RdapObjectSchema>;
@@ -136,7 +144,8 @@ export function recordCovers(record: RdapObject, r: RdapResource): boolean {
 
 /** The record's range for messages: its cidr0 prefix when it has exactly one, else start - end. */
 export function recordRange(record: RdapObject): string {
-  if (record.objectClassName === 'autnum') return record.startAutnum === record.endAutnum ? `AS${record.startAutnum}` : `AS${record.startAutnum}-AS${record.endAutnum}`;
+  if (record.objectClassName === 'autnum')
+    return record.startAutnum === record.endAutnum ? `AS${record.startAutnum}` : `AS${record.startAutnum}-AS${record.endAutnum}`;
   const c = record.cidr0_cidrs;
   if (c?.length === 1) return `${c[0].v4prefix ?? c[0].v6prefix}/${c[0].length}`;
   return `${record.startAddress} - ${record.endAddress}`;
@@ -196,7 +205,12 @@ export interface RdapFinding {
 }
 
 function certInfo(cert: X509Certificate): CertificateInfo {
-  return { subject: cert.subject.replace(/\n/g, ', '), validFrom: new Date(cert.validFrom).toISOString(), validTo: new Date(cert.validTo).toISOString(), fingerprint256: cert.fingerprint256 };
+  return {
+    subject: cert.subject.replace(/\n/g, ', '),
+    validFrom: new Date(cert.validFrom).toISOString(),
+    validTo: new Date(cert.validTo).toISOString(),
+    fingerprint256: cert.fingerprint256,
+  };
 }
 
 function spkiOf(key: KeyObject): string {
@@ -218,7 +232,12 @@ function matchesSigner(cert: X509Certificate, signer: Signer, resource: string):
   if (signer.kind === 'none') return { ok: true };
   if (signer.kind === 'public-key') {
     const ok = spkiOf(cert.publicKey) === signer.spkiDerBase64;
-    return ok ? { ok } : { ok, why: `its public key (${keyId(spkiOf(cert.publicKey))}) is not the public key of the signing key ${signer.source} (${keyId(signer.spkiDerBase64)})` };
+    return ok
+      ? { ok }
+      : {
+          ok,
+          why: `its public key (${keyId(spkiOf(cert.publicKey))}) is not the public key of the signing key ${signer.source} (${keyId(signer.spkiDerBase64)})`,
+        };
   }
   const mine = signer.messages.filter((m) => m.resource === resource || resourceCovers(resource, m.resource));
   if (mine.length === 0) return { ok: false, why: `no signed authorization message names ${resource}` };
@@ -229,8 +248,14 @@ function matchesSigner(cert: X509Certificate, signer: Signer, resource: string):
     } catch {
       return { ok: false, why: `the signature for ${m.resource} is not in AWS's base64 form` };
     }
-    const ok = verify('sha256', Buffer.from(m.message, 'utf8'), { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, raw);
-    if (!ok) return { ok: false, why: `the signature of "${m.message}" does not verify against it (signed with another key, or the message changed after signing)` };
+    const ok = verify(
+      'sha256',
+      Buffer.from(m.message, 'utf8'),
+      { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+      raw,
+    );
+    if (!ok)
+      return { ok: false, why: `the signature of "${m.message}" does not verify against it (signed with another key, or the message changed after signing)` };
   }
   return { ok: true };
 }
@@ -250,15 +275,29 @@ function resourceCovers(recordResource: string, messageResource: string): boolea
  * may carry several certificates (an old and a new one): one that matches the signer and is valid now
  * is enough.
  */
-export function judgeRdapRecord(a: { resource: string; registry: string; url: string; record: RdapObject | undefined; signer: Signer; now: Date }): RdapFinding {
+export function judgeRdapRecord(a: {
+  resource: string;
+  registry: string;
+  url: string;
+  record: RdapObject | undefined;
+  signer: Signer;
+  now: Date;
+}): RdapFinding {
   const base = { resource: a.resource, registry: a.registry, url: a.url };
-  const fail = (problem: string, extra: Partial<RdapFinding> = {}): RdapFinding => ({ ...base, ...extra, ok: false, problem, fix: certificateFix(a.registry, a.resource, extra.handle ?? extra.range) });
+  const fail = (problem: string, extra: Partial<RdapFinding> = {}): RdapFinding => ({
+    ...base,
+    ...extra,
+    ok: false,
+    problem,
+    fix: certificateFix(a.registry, a.resource, extra.handle ?? extra.range),
+  });
   if (!a.record) return fail(`${a.registry} has no RDAP record for ${a.resource} (${a.url} answered 404)`);
   const r = parseRdapResource(a.resource);
   const where = { handle: a.record.handle, range: recordRange(a.record) };
   if (!recordCovers(a.record, r)) return fail(`the RDAP record ${where.handle ?? ''} (${where.range}) at ${a.registry} does not cover ${a.resource}`, where);
   const pems = certificatesInRecord(a.record);
-  if (pems.length === 0) return fail(`the RDAP record of ${a.resource} at ${a.registry} (${where.handle ?? where.range}) carries no X.509 certificate in its remarks`, where);
+  if (pems.length === 0)
+    return fail(`the RDAP record of ${a.resource} at ${a.registry} (${where.handle ?? where.range}) carries no X.509 certificate in its remarks`, where);
   const reasons: string[] = [];
   let matchingExpired: CertificateInfo | undefined;
   for (const pem of pems) {
@@ -284,5 +323,8 @@ export function judgeRdapRecord(a: { resource: string; registry: string; url: st
     }
     return { ...base, ...where, ok: true, certificate: info };
   }
-  return fail(`the certificate in the RDAP record of ${a.resource} at ${a.registry} (${where.handle ?? where.range}) cannot authorize this workflow: ${reasons.join('; ')}`, { ...where, certificate: matchingExpired });
+  return fail(
+    `the certificate in the RDAP record of ${a.resource} at ${a.registry} (${where.handle ?? where.range}) cannot authorize this workflow: ${reasons.join('; ')}`,
+    { ...where, certificate: matchingExpired },
+  );
 }

@@ -6,15 +6,17 @@
 import * as z from 'zod';
 
 export function RipestatEnvelope<D extends z.ZodType>(data: D) {
-  return z.object({
-    status: z.literal('ok'),
-    status_code: z.number().optional(),
-    data_call_name: z.string().optional(),
-    version: z.string().optional(),
-    messages: z.array(z.array(z.string())).default([]),
-    time: z.string().optional(),
-    data,
-  }).passthrough();
+  return z
+    .object({
+      status: z.literal('ok'),
+      status_code: z.number().optional(),
+      data_call_name: z.string().optional(),
+      version: z.string().optional(),
+      messages: z.array(z.array(z.string())).default([]),
+      time: z.string().optional(),
+      data,
+    })
+    .passthrough();
 }
 
 /** A data call's URL: {base}{call}/data.json?{params}&sourceapp={app} (RIPEstat asks callers to name themselves). */

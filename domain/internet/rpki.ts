@@ -25,7 +25,8 @@ export interface Vrp {
 }
 
 /** "AS16509", "16509" or 16509 → 16509 (validators and RIPEstat use all three). */
-export const AsnValue = z.union([z.number().int().nonnegative(), z.string().regex(/^(AS)?\d{1,10}$/i)])
+export const AsnValue = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^(AS)?\d{1,10}$/i)])
   .transform((v) => (typeof v === 'number' ? v : Number(v.replace(/^AS/i, ''))));
 
 /** RFC 6811 origin validation of one route. */
@@ -49,18 +50,24 @@ export function validateOrigin(prefix: string, origin: number, vrps: readonly Vr
 // ------------------------------------------------------------------ RIPEstat rpki-validation
 
 /** https://stat.ripe.net/data/rpki-validation/data.json?resource=AS16509&prefix=198.18.0.0/24 */
-export const RipestatRpkiValidationData = z.object({
-  resource: z.union([z.string(), z.number()]).transform(String),
-  prefix: z.string(),
-  validating_roas: z.array(z.object({
-    origin: AsnValue,
+export const RipestatRpkiValidationData = z
+  .object({
+    resource: z.union([z.string(), z.number()]).transform(String),
     prefix: z.string(),
-    max_length: z.number().int(),
-    validity: z.string(),
-  }).passthrough()),
-  status: z.string(),
-  validator: z.string().optional(),
-}).passthrough();
+    validating_roas: z.array(
+      z
+        .object({
+          origin: AsnValue,
+          prefix: z.string(),
+          max_length: z.number().int(),
+          validity: z.string(),
+        })
+        .passthrough(),
+    ),
+    status: z.string(),
+    validator: z.string().optional(),
+  })
+  .passthrough();
 export const RipestatRpkiValidationSchema = RipestatEnvelope(RipestatRpkiValidationData);
 
 /**
@@ -80,34 +87,50 @@ export function statusFromRipestat(data: z.infer<typeof RipestatRpkiValidationDa
 const Validity = z.object({ notBefore: z.string(), notAfter: z.string() }).partial().passthrough();
 
 /** Routinator `--format jsonext`: every VRP with the ROA(s) it came from. */
-export const RoutinatorJsonextSchema = z.object({
-  metadata: z.object({ generated: z.number().optional(), generatedTime: z.string().optional() }).passthrough(),
-  roas: z.array(z.object({
-    asn: AsnValue,
-    prefix: z.string(),
-    maxLength: z.number().int(),
-    source: z.array(z.object({
-      type: z.string(),
-      uri: z.string().optional(),
-      tal: z.string().optional(),
-      validity: Validity.optional(),
-      chainValidity: Validity.optional(),
-      stale: z.union([z.string(), z.number()]).optional(),
-    }).passthrough()),
-  }).passthrough()),
-}).passthrough();
+export const RoutinatorJsonextSchema = z
+  .object({
+    metadata: z.object({ generated: z.number().optional(), generatedTime: z.string().optional() }).passthrough(),
+    roas: z.array(
+      z
+        .object({
+          asn: AsnValue,
+          prefix: z.string(),
+          maxLength: z.number().int(),
+          source: z.array(
+            z
+              .object({
+                type: z.string(),
+                uri: z.string().optional(),
+                tal: z.string().optional(),
+                validity: Validity.optional(),
+                chainValidity: Validity.optional(),
+                stale: z.union([z.string(), z.number()]).optional(),
+              })
+              .passthrough(),
+          ),
+        })
+        .passthrough(),
+    ),
+  })
+  .passthrough();
 
 /** rpki-client `-j` (the `json` output file): VRPs with their trust anchor and expiry (epoch seconds). */
-export const RpkiClientJsonSchema = z.object({
-  metadata: z.object({ buildmachine: z.string().optional(), buildtime: z.string().optional() }).passthrough(),
-  roas: z.array(z.object({
-    asn: AsnValue,
-    prefix: z.string(),
-    maxLength: z.number().int(),
-    ta: z.string().optional(),
-    expires: z.number().optional(),
-  }).passthrough()),
-}).passthrough();
+export const RpkiClientJsonSchema = z
+  .object({
+    metadata: z.object({ buildmachine: z.string().optional(), buildtime: z.string().optional() }).passthrough(),
+    roas: z.array(
+      z
+        .object({
+          asn: AsnValue,
+          prefix: z.string(),
+          maxLength: z.number().int(),
+          ta: z.string().optional(),
+          expires: z.number().optional(),
+        })
+        .passthrough(),
+    ),
+  })
+  .passthrough();
 
 export type VrpExportFormat = 'routinator-jsonext' | 'rpki-client-json';
 
@@ -125,7 +148,11 @@ export function vrpsFromExport(doc: z.infer<typeof VrpExportSchema>): { format: 
     };
   }
   const c = RpkiClientJsonSchema.parse(doc);
-  return { format: 'rpki-client-json', generatedAt: c.metadata.buildtime, vrps: c.roas.map((v) => ({ asn: v.asn, prefix: v.prefix, maxLength: v.maxLength, ta: v.ta })) };
+  return {
+    format: 'rpki-client-json',
+    generatedAt: c.metadata.buildtime,
+    vrps: c.roas.map((v) => ({ asn: v.asn, prefix: v.prefix, maxLength: v.maxLength, ta: v.ta })),
+  };
 }
 
 // ------------------------------------------------------------------ the judgement
@@ -157,7 +184,14 @@ function roaPrefix(prefix: string, covering: Vrp[]): string {
 export function judgeRequiredOrigin(a: { prefix: string; origin: number; status: RpkiStatus; vrps: Vrp[]; registry: string }): RpkiFinding {
   const length = parseCidr(a.prefix, { allowHostBits: true }).prefix;
   const covering = validateOrigin(a.prefix, a.origin, a.vrps).covering;
-  const base: RpkiFinding = { prefix: a.prefix, origin: a.origin, status: a.status, ok: a.status === 'valid', vrps: covering.map(vrpText), registry: a.registry };
+  const base: RpkiFinding = {
+    prefix: a.prefix,
+    origin: a.origin,
+    status: a.status,
+    ok: a.status === 'valid',
+    vrps: covering.map(vrpText),
+    registry: a.registry,
+  };
   if (base.ok) return base;
   const seen = covering.length ? `; ROAs covering it: ${covering.map(vrpText).join(', ')}` : '';
   const problem = {
@@ -176,13 +210,23 @@ export function judgeRequiredOrigin(a: { prefix: string; origin: number; status:
  */
 export function judgeCurrentOrigin(a: { prefix: string; origin: number; status: RpkiStatus; vrps: Vrp[]; registry: string; announced: string }): RpkiFinding {
   const covering = validateOrigin(a.prefix, a.origin, a.vrps).covering;
-  const base: RpkiFinding = { prefix: a.prefix, origin: a.origin, status: a.status, ok: a.status === 'valid', vrps: covering.map(vrpText), registry: a.registry };
+  const base: RpkiFinding = {
+    prefix: a.prefix,
+    origin: a.origin,
+    status: a.status,
+    ok: a.status === 'valid',
+    vrps: covering.map(vrpText),
+    registry: a.registry,
+  };
   if (base.ok) return base;
   const length = parseCidr(a.announced, { allowHostBits: true }).prefix;
   return {
     ...base,
-    problem: `AS${a.origin} announces ${a.announced} today and is RPKI ${a.status} for it: networks that validate drop that route, `
-      + 'and if AS' + a.origin + ' is not your current provider, someone else originates your prefix (find out before advertising from AWS)',
+    problem:
+      `AS${a.origin} announces ${a.announced} today and is RPKI ${a.status} for it: networks that validate drop that route, ` +
+      'and if AS' +
+      a.origin +
+      ' is not your current provider, someone else originates your prefix (find out before advertising from AWS)',
     fix: `${roaFix(a.registry, roaPrefix(a.announced, covering), a.origin, length)}; or have the announcement stopped if it is not yours`,
   };
 }

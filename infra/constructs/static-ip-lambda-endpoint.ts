@@ -65,7 +65,9 @@ export function checkByoipAddresses(addresses: string[]): void {
   const slash24s = new Set<string>();
   addresses.forEach((ip, i) => {
     if (Token.isUnresolved(ip)) return;
-    try { parseIpv4(ip); } catch (e) {
+    try {
+      parseIpv4(ip);
+    } catch (e) {
       throw new Error(`byoipAddresses[${i}]: ${(e as Error).message}${ip.includes('/') ? ' (give the address without /32)' : ''}`);
     }
     const net = `${ip.split('.').slice(0, 3).join('.')}.0/24`;
@@ -91,7 +93,9 @@ export class StaticIpLambdaEndpoint extends Construct {
     if (props.byoipAddresses) checkByoipAddresses(props.byoipAddresses);
     // Global Accelerator reaches an internal ALB only through an attached internet gateway.
     if (props.vpc instanceof ec2.Vpc && !props.vpc.internetGatewayId) {
-      throw new Error('vpc has no internet gateway: Global Accelerator needs one attached to reach the ALB (add a public subnet; no route to it is needed for the ALB)');
+      throw new Error(
+        'vpc has no internet gateway: Global Accelerator needs one attached to reach the ALB (add a public subnet; no route to it is needed for the ALB)',
+      );
     }
     const https = !!props.certificate;
     const port = https ? 443 : 80;
@@ -106,7 +110,8 @@ export class StaticIpLambdaEndpoint extends Construct {
     if (internal) {
       Validations.of(this.securityGroup).acknowledge({
         id: 'AwsSolutions::AwsSolutions-EC23',
-        reason: 'Internal ALB: not reachable from the internet except through Global Accelerator, which preserves client IPs, so the sources are any client. WAF rate-limits (and optionally allow-lists) them.',
+        reason:
+          'Internal ALB: not reachable from the internet except through Global Accelerator, which preserves client IPs, so the sources are any client. WAF rate-limits (and optionally allow-lists) them.',
       });
     }
 
@@ -163,10 +168,19 @@ export class StaticIpLambdaEndpoint extends Construct {
 
     const cfnAccelerator = this.accelerator.node.defaultChild as ga.CfnAccelerator;
     this.staticIps = [Fn.select(0, cfnAccelerator.attrIpv4Addresses), Fn.select(1, cfnAccelerator.attrIpv4Addresses)];
-    new CfnOutput(this, 'StaticIps', { value: Fn.join(',', cfnAccelerator.attrIpv4Addresses), description: 'The two static IPv4 addresses clients allow-list' });
-    new CfnOutput(this, 'AcceleratorArn', { value: this.accelerator.acceleratorArn, description: 'For static-ip-byoip (accelerator.arn) when moving this accelerator onto BYOIP addresses' });
+    new CfnOutput(this, 'StaticIps', {
+      value: Fn.join(',', cfnAccelerator.attrIpv4Addresses),
+      description: 'The two static IPv4 addresses clients allow-list',
+    });
+    new CfnOutput(this, 'AcceleratorArn', {
+      value: this.accelerator.acceleratorArn,
+      description: 'For static-ip-byoip (accelerator.arn) when moving this accelerator onto BYOIP addresses',
+    });
     new CfnOutput(this, 'AcceleratorDnsName', { value: this.accelerator.dnsName });
-    new CfnOutput(this, 'AlbArn', { value: this.loadBalancer.loadBalancerArn, description: 'For static-ip-byoip (accelerator.endpointGroup.endpoints[].albArn)' });
+    new CfnOutput(this, 'AlbArn', {
+      value: this.loadBalancer.loadBalancerArn,
+      description: 'For static-ip-byoip (accelerator.endpointGroup.endpoints[].albArn)',
+    });
   }
 
   /** WAF on the ALB: per-client rate limit, optional client allow-list, AWS managed protections. */
@@ -174,24 +188,38 @@ export class StaticIpLambdaEndpoint extends Construct {
     const rules: wafv2.CfnWebACL.RuleProperty[] = [];
     const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
     if (props.allowedClientCidrs?.length) {
-      props.allowedClientCidrs.forEach((c, i) => { try { parseCidr(c); } catch (e) { throw new Error(`allowedClientCidrs[${i}]: ${(e as Error).message}`); } });
+      props.allowedClientCidrs.forEach((c, i) => {
+        try {
+          parseCidr(c);
+        } catch (e) {
+          throw new Error(`allowedClientCidrs[${i}]: ${(e as Error).message}`);
+        }
+      });
       const allowed = new wafv2.CfnIPSet(this, 'AllowedClients', { scope: 'REGIONAL', ipAddressVersion: 'IPV4', addresses: props.allowedClientCidrs });
       rules.push({
-        name: 'OnlyAllowedClients', priority: 0, action: { block: {} },
+        name: 'OnlyAllowedClients',
+        priority: 0,
+        action: { block: {} },
         statement: { notStatement: { statement: { ipSetReferenceStatement: { arn: allowed.attrArn } } } },
         visibilityConfig: visibility('OnlyAllowedClients'),
       });
     }
     rules.push({
-      name: 'RateLimitPerClientIp', priority: 1, action: { block: {} },
+      name: 'RateLimitPerClientIp',
+      priority: 1,
+      action: { block: {} },
       statement: { rateBasedStatement: { limit: props.rateLimitPerFiveMinutes ?? 2000, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
       visibilityConfig: visibility('RateLimitPerClientIp'),
     });
-    ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'].forEach((name, i) => rules.push({
-      name, priority: 10 + i, overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      visibilityConfig: visibility(name),
-    }));
+    ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'].forEach((name, i) =>
+      rules.push({
+        name,
+        priority: 10 + i,
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+        visibilityConfig: visibility(name),
+      }),
+    );
     const acl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },

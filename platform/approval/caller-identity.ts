@@ -13,7 +13,9 @@ const STS_HOST = /^sts(\.[a-z]{2}(-gov)?-[a-z]+-\d)?\.amazonaws\.com$/;
 
 /** What a proof is bound to: this approval, this round, this outcome and reason. */
 export function decisionBinding(d: { approvalId: string; round: number; outcome: string; reason: string; confirmed?: boolean }): string {
-  return createHash('sha256').update(canonicalJson({ use: 'byoip-decision', ...d })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ use: 'byoip-decision', ...d }))
+    .digest('hex');
 }
 
 export class IdentityRefused extends Error {
@@ -35,9 +37,12 @@ export async function provenPrincipal(url: string, binding: string, nowMs: numbe
     throw new IdentityRefused('the identity proof is not a URL');
   }
   const q = u.searchParams;
-  if (u.protocol !== 'https:' || !STS_HOST.test(u.hostname) || u.port || u.pathname !== '/') throw new IdentityRefused('the identity proof does not go to AWS STS');
-  if (q.get('Action') !== 'GetCallerIdentity' || q.get('Version') !== '2011-06-15' || q.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') throw new IdentityRefused('the identity proof is not a signed GetCallerIdentity');
-  if (!(q.get('X-Amz-SignedHeaders') ?? '').split(';').includes(BINDING_HEADER)) throw new IdentityRefused(`the identity proof does not sign ${BINDING_HEADER}`);
+  if (u.protocol !== 'https:' || !STS_HOST.test(u.hostname) || u.port || u.pathname !== '/')
+    throw new IdentityRefused('the identity proof does not go to AWS STS');
+  if (q.get('Action') !== 'GetCallerIdentity' || q.get('Version') !== '2011-06-15' || q.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256')
+    throw new IdentityRefused('the identity proof is not a signed GetCallerIdentity');
+  if (!(q.get('X-Amz-SignedHeaders') ?? '').split(';').includes(BINDING_HEADER))
+    throw new IdentityRefused(`the identity proof does not sign ${BINDING_HEADER}`);
   const signedAt = amzDate(q.get('X-Amz-Date') ?? '');
   const expires = Number(q.get('X-Amz-Expires'));
   if (!Number.isFinite(signedAt) || !(expires > 0 && expires <= PROOF_SECONDS) || Math.abs(nowMs - signedAt) > PROOF_SECONDS * 1000) {

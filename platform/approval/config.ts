@@ -26,7 +26,8 @@ export async function linkKey(): Promise<string> {
   const secretId = process.env.APPROVAL_KEY_SECRET_ID || APPROVAL_KEY_SECRET_NAME;
   const out = await client(SecretsManagerClient, { region: defaultRegion() }).send(new GetSecretValueCommand({ SecretId: secretId }));
   const key = out.SecretString ?? '';
-  if (key.length < MIN_KEY_LENGTH) throw new WorkflowError(ErrorNames.UnexpectedResponse, `secret ${secretId} must hold at least ${MIN_KEY_LENGTH} characters of key material`);
+  if (key.length < MIN_KEY_LENGTH)
+    throw new WorkflowError(ErrorNames.UnexpectedResponse, `secret ${secretId} must hold at least ${MIN_KEY_LENGTH} characters of key material`);
   return key;
 }
 

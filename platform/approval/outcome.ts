@@ -14,16 +14,29 @@ export function outcomeLines(v: ApprovalView): string[] {
   const lines: string[] = [];
   const earlier = (v.approvals ?? []).filter((a) => a.mac !== d?.mac);
   for (const a of earlier) lines.push(`Approved by ${deciderLabel(a)} at ${a.decidedAt.replace('.000Z', 'Z')} (${authenticationLabel(a)}).`);
-  if (d) lines.push(`${v.plan.decisions ? `Decided "${d.outcome}"` : d.approved ? 'Approved' : 'Rejected'} by ${deciderLabel(d)} at ${d.decidedAt.replace('.000Z', 'Z')} (${authenticationLabel(d)}).`, `Reason: ${d.reason}`);
+  if (d)
+    lines.push(
+      `${v.plan.decisions ? `Decided "${d.outcome}"` : d.approved ? 'Approved' : 'Rejected'} by ${deciderLabel(d)} at ${d.decidedAt.replace('.000Z', 'Z')} (${authenticationLabel(d)}).`,
+      `Reason: ${d.reason}`,
+    );
   if (!d && v.status === 'PENDING' && earlier.length) lines.push(`Waiting for ${(v.requiredApprovals ?? 1) - earlier.length} more approver(s).`);
   if (v.status === 'EXPIRED') {
-    lines.push(v.plan.decisions
-      ? `Nobody decided before ${iso(v.expiresAt)}. Nothing was undone; the execution ended held for an operator.`
-      : `Nobody decided before ${iso(v.expiresAt)}. The change was not made; what the workflow prepared is rolled back.`);
+    lines.push(
+      v.plan.decisions
+        ? `Nobody decided before ${iso(v.expiresAt)}. Nothing was undone; the execution ended held for an operator.`
+        : `Nobody decided before ${iso(v.expiresAt)}. The change was not made; what the workflow prepared is rolled back.`,
+    );
   }
   if (v.status === 'CLOSED') lines.push(`Closed${v.closedAt ? ` at ${iso(v.closedAt)}` : ''}: ${v.closedReason ?? 'the workflow stopped waiting'}.`);
   if (d && v.delivery === 'failed') lines.push('The decision has not reached the workflow yet; delivery is retried automatically.');
-  if (d && v.delivery === 'delivered') lines.push(v.plan.decisions ? OPERATOR_DECISION_WORDS[d.outcome as OperatorDecision] : d.approved ? 'The workflow goes on with the change.' : 'The workflow rolls back what it had prepared.');
+  if (d && v.delivery === 'delivered')
+    lines.push(
+      v.plan.decisions
+        ? OPERATOR_DECISION_WORDS[d.outcome as OperatorDecision]
+        : d.approved
+          ? 'The workflow goes on with the change.'
+          : 'The workflow rolls back what it had prepared.',
+    );
   return lines;
 }
 

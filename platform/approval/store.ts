@@ -16,8 +16,25 @@
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  approvalOutput, checkDecider, confirmationFor, decisionMac, decisionMacValid, eligibleApprovers, gateOutcomes, openToken, outcomePasses, planHash, rejectionCause, sealToken, tokenDigest,
-  type ApprovalKeys, type ApprovalPlan, type ApprovalStatus, type Decision, type DeciderIdentity, type Requester,
+  approvalOutput,
+  checkDecider,
+  confirmationFor,
+  decisionMac,
+  decisionMacValid,
+  eligibleApprovers,
+  gateOutcomes,
+  openToken,
+  outcomePasses,
+  planHash,
+  rejectionCause,
+  sealToken,
+  tokenDigest,
+  type ApprovalKeys,
+  type ApprovalPlan,
+  type ApprovalStatus,
+  type Decision,
+  type DeciderIdentity,
+  type Requester,
 } from '../../domain/approval';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
 import { client, defaultRegion } from '../aws';
@@ -101,8 +118,15 @@ const sfn = () => client(SFNClient, { region: defaultRegion() });
 
 function pendingItem(r: ApprovalRecord) {
   const entry: PendingApproval = {
-    approvalId: r.approvalId, round: r.round, workflow: r.workflow, executionName: r.executionName, title: r.plan.title,
-    approvers: r.approvers, changes: r.plan.changes.length, createdAt: r.createdAt, expiresAt: r.expiresAt,
+    approvalId: r.approvalId,
+    round: r.round,
+    workflow: r.workflow,
+    executionName: r.executionName,
+    title: r.plan.title,
+    approvers: r.approvers,
+    changes: r.plan.changes.length,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
   };
   return { ...pendingKey(r.approvalId), ...entry, ttl: Math.floor(r.expiresAt / 1000) + KEEP_SECONDS };
 }
@@ -125,10 +149,15 @@ export async function loadApproval(approvalId: string): Promise<ApprovalRecord |
 }
 
 export async function listPending(): Promise<PendingApproval[]> {
-  const items = await queryAll<PendingApproval>({
-    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :p)', ExpressionAttributeNames: names('pk', 'sk'),
-    ExpressionAttributeValues: { ':pk': 'APPROVALS', ':p': 'PENDING#' }, ConsistentRead: true,
-  }, defaultRegion());
+  const items = await queryAll<PendingApproval>(
+    {
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :p)',
+      ExpressionAttributeNames: names('pk', 'sk'),
+      ExpressionAttributeValues: { ':pk': 'APPROVALS', ':p': 'PENDING#' },
+      ConsistentRead: true,
+    },
+    defaultRegion(),
+  );
   return items.sort((a, b) => a.createdAt - b.createdAt);
 }
 
@@ -169,22 +198,52 @@ export async function openApproval(r: OpenRequest): Promise<OpenResult> {
       if (cur.status === 'PENDING') {
         if (cur.taskTokenDigest === digest) return { record: cur, action: 'unchanged', notify: !cur.notifiedAt };
         const record: ApprovalRecord = {
-          ...cur, taskTokenSealed: sealToken(keys, r.taskToken, r.approvalId), taskTokenDigest: digest, plan: r.plan, planHash: planHash(r.plan),
-          expiresAt: r.now + r.timeoutSeconds * 1000, timeoutSeconds: r.timeoutSeconds, heartbeatSeconds: r.heartbeatSeconds,
+          ...cur,
+          taskTokenSealed: sealToken(keys, r.taskToken, r.approvalId),
+          taskTokenDigest: digest,
+          plan: r.plan,
+          planHash: planHash(r.plan),
+          expiresAt: r.now + r.timeoutSeconds * 1000,
+          timeoutSeconds: r.timeoutSeconds,
+          heartbeatSeconds: r.heartbeatSeconds,
         };
-        await db().send(new TransactWriteCommand({ TransactItems: [
-          { Update: {
-            TableName: stateTableName(), Key: approvalKey(r.approvalId),
-            UpdateExpression: 'SET #taskTokenSealed = :t, #taskTokenDigest = :d, #plan = :plan, #planHash = :ph, #expiresAt = :exp, #timeoutSeconds = :to, #heartbeatSeconds = :hb',
-            ConditionExpression: '#status = :pending AND #taskTokenDigest = :old',
-            ExpressionAttributeNames: names('taskTokenSealed', 'taskTokenDigest', 'plan', 'planHash', 'expiresAt', 'timeoutSeconds', 'heartbeatSeconds', 'status'),
-            ExpressionAttributeValues: {
-              ':t': record.taskTokenSealed, ':d': digest, ':plan': record.plan, ':ph': record.planHash, ':exp': record.expiresAt, ':to': r.timeoutSeconds,
-              ':hb': r.heartbeatSeconds, ':pending': 'PENDING', ':old': cur.taskTokenDigest ?? '-',
-            },
-          } },
-          { Put: { TableName: stateTableName(), Item: pendingItem(record) } },
-        ] }));
+        await db().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: stateTableName(),
+                  Key: approvalKey(r.approvalId),
+                  UpdateExpression:
+                    'SET #taskTokenSealed = :t, #taskTokenDigest = :d, #plan = :plan, #planHash = :ph, #expiresAt = :exp, #timeoutSeconds = :to, #heartbeatSeconds = :hb',
+                  ConditionExpression: '#status = :pending AND #taskTokenDigest = :old',
+                  ExpressionAttributeNames: names(
+                    'taskTokenSealed',
+                    'taskTokenDigest',
+                    'plan',
+                    'planHash',
+                    'expiresAt',
+                    'timeoutSeconds',
+                    'heartbeatSeconds',
+                    'status',
+                  ),
+                  ExpressionAttributeValues: {
+                    ':t': record.taskTokenSealed,
+                    ':d': digest,
+                    ':plan': record.plan,
+                    ':ph': record.planHash,
+                    ':exp': record.expiresAt,
+                    ':to': r.timeoutSeconds,
+                    ':hb': r.heartbeatSeconds,
+                    ':pending': 'PENDING',
+                    ':old': cur.taskTokenDigest ?? '-',
+                  },
+                },
+              },
+              { Put: { TableName: stateTableName(), Item: pendingItem(record) } },
+            ],
+          }),
+        );
         return { record, action: 'token-rotated', notify: !cur.notifiedAt };
       }
       if (cur.taskTokenDigest === digest) return { record: cur, action: 'already-decided', notify: false };
@@ -196,12 +255,33 @@ export async function openApproval(r: OpenRequest): Promise<OpenResult> {
   throw new WorkflowError(ErrorNames.UnexpectedResponse, `approval ${r.approvalId} kept changing while it was being opened`);
 }
 
-async function createRound(keys: ApprovalKeys, r: OpenRequest, cur: ApprovalRecord | undefined, round: number, action: 'created' | 'new-round'): Promise<OpenResult> {
+async function createRound(
+  keys: ApprovalKeys,
+  r: OpenRequest,
+  cur: ApprovalRecord | undefined,
+  round: number,
+  action: 'created' | 'new-round',
+): Promise<OpenResult> {
   const record: ApprovalRecord = {
-    approvalId: r.approvalId, round, status: 'PENDING', workflow: r.workflow, executionId: r.execution.id, executionName: r.execution.name,
-    gate: r.gate, plan: r.plan, planHash: planHash(r.plan), requester: r.requester, approvers: eligibleApprovers(r.plan.approvers, r.requester ?? undefined),
-    requiredApprovals: r.requiredApprovals, createdAt: r.now, expiresAt: r.now + r.timeoutSeconds * 1000, timeoutSeconds: r.timeoutSeconds,
-    heartbeatSeconds: r.heartbeatSeconds, taskTokenSealed: sealToken(keys, r.taskToken, r.approvalId), taskTokenDigest: tokenDigest(keys, r.taskToken), remindersSent: 0,
+    approvalId: r.approvalId,
+    round,
+    status: 'PENDING',
+    workflow: r.workflow,
+    executionId: r.execution.id,
+    executionName: r.execution.name,
+    gate: r.gate,
+    plan: r.plan,
+    planHash: planHash(r.plan),
+    requester: r.requester,
+    approvers: eligibleApprovers(r.plan.approvers, r.requester ?? undefined),
+    requiredApprovals: r.requiredApprovals,
+    createdAt: r.now,
+    expiresAt: r.now + r.timeoutSeconds * 1000,
+    timeoutSeconds: r.timeoutSeconds,
+    heartbeatSeconds: r.heartbeatSeconds,
+    taskTokenSealed: sealToken(keys, r.taskToken, r.approvalId),
+    taskTokenDigest: tokenDigest(keys, r.taskToken),
+    remindersSent: 0,
   };
   const fields: Record<string, unknown> = { ...record, ttl: Math.floor(record.expiresAt / 1000) + KEEP_SECONDS };
   const values: Record<string, unknown> = Object.fromEntries(Object.entries(fields).map(([k, v]) => [`:${k}`, v]));
@@ -211,34 +291,56 @@ async function createRound(keys: ApprovalKeys, r: OpenRequest, cur: ApprovalReco
   const condition = !cur ? 'attribute_not_exists(#pk)' : !cur.status ? 'attribute_not_exists(#status)' : '#status = :oldStatus AND #round = :oldRound';
   if (cur?.status) Object.assign(values, { ':oldStatus': cur.status, ':oldRound': cur.round });
   const conditionNames = cur ? [] : ['pk'];
-  await db().send(new TransactWriteCommand({ TransactItems: [
-    { Update: {
-      TableName: stateTableName(), Key: approvalKey(r.approvalId),
-      UpdateExpression: `SET ${sets.join(', ')}${cleared.length ? ` REMOVE ${cleared.map((k) => `#${k}`).join(', ')}` : ''}`,
-      ConditionExpression: condition,
-      ExpressionAttributeNames: names(...Object.keys(fields), ...cleared, ...conditionNames),
-      ExpressionAttributeValues: values,
-    } },
-    { Put: { TableName: stateTableName(), Item: pendingItem(record) } },
-  ] }));
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: stateTableName(),
+            Key: approvalKey(r.approvalId),
+            UpdateExpression: `SET ${sets.join(', ')}${cleared.length ? ` REMOVE ${cleared.map((k) => `#${k}`).join(', ')}` : ''}`,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names(...Object.keys(fields), ...cleared, ...conditionNames),
+            ExpressionAttributeValues: values,
+          },
+        },
+        { Put: { TableName: stateTableName(), Item: pendingItem(record) } },
+      ],
+    }),
+  );
   return { record, action, notify: true };
 }
 
 export async function markNotified(approvalId: string, round: number, at: number): Promise<void> {
-  await db().send(new UpdateCommand({
-    TableName: stateTableName(), Key: approvalKey(approvalId), UpdateExpression: 'SET #notifiedAt = :at',
-    ConditionExpression: '#round = :round', ExpressionAttributeNames: names('notifiedAt', 'round'), ExpressionAttributeValues: { ':at': at, ':round': round },
-  })).catch((e) => { if (!isConditionFailure(e)) throw e; });
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: stateTableName(),
+        Key: approvalKey(approvalId),
+        UpdateExpression: 'SET #notifiedAt = :at',
+        ConditionExpression: '#round = :round',
+        ExpressionAttributeNames: names('notifiedAt', 'round'),
+        ExpressionAttributeValues: { ':at': at, ':round': round },
+      }),
+    )
+    .catch((e) => {
+      if (!isConditionFailure(e)) throw e;
+    });
 }
 
 /** Counts a reminder that was sent; false if another tick already counted it or the approval moved on. */
 export async function recordReminder(approvalId: string, round: number, n: number, at: number): Promise<boolean> {
   try {
-    await db().send(new UpdateCommand({
-      TableName: stateTableName(), Key: approvalKey(approvalId), UpdateExpression: 'SET #remindersSent = :n, #lastReminderAt = :at',
-      ConditionExpression: '#status = :pending AND #round = :round AND #remindersSent < :n',
-      ExpressionAttributeNames: names('remindersSent', 'lastReminderAt', 'status', 'round'), ExpressionAttributeValues: { ':n': n, ':at': at, ':pending': 'PENDING', ':round': round },
-    }));
+    await db().send(
+      new UpdateCommand({
+        TableName: stateTableName(),
+        Key: approvalKey(approvalId),
+        UpdateExpression: 'SET #remindersSent = :n, #lastReminderAt = :at',
+        ConditionExpression: '#status = :pending AND #round = :round AND #remindersSent < :n',
+        ExpressionAttributeNames: names('remindersSent', 'lastReminderAt', 'status', 'round'),
+        ExpressionAttributeValues: { ':n': n, ':at': at, ':pending': 'PENDING', ':round': round },
+      }),
+    );
     return true;
   } catch (e) {
     if (isConditionFailure(e)) return false;
@@ -253,11 +355,16 @@ export async function recordReminder(approvalId: string, round: number, n: numbe
 export async function armReminder(approvalId: string, token: string): Promise<boolean> {
   const keys = await approvalKeyMaterial();
   try {
-    await db().send(new UpdateCommand({
-      TableName: stateTableName(), Key: approvalKey(approvalId), UpdateExpression: 'SET #reminderTokenSealed = :t',
-      ConditionExpression: 'attribute_not_exists(#status) OR #status = :pending',
-      ExpressionAttributeNames: names('reminderTokenSealed', 'status'), ExpressionAttributeValues: { ':t': sealToken(keys, token, approvalId), ':pending': 'PENDING' },
-    }));
+    await db().send(
+      new UpdateCommand({
+        TableName: stateTableName(),
+        Key: approvalKey(approvalId),
+        UpdateExpression: 'SET #reminderTokenSealed = :t',
+        ConditionExpression: 'attribute_not_exists(#status) OR #status = :pending',
+        ExpressionAttributeNames: names('reminderTokenSealed', 'status'),
+        ExpressionAttributeValues: { ':t': sealToken(keys, token, approvalId), ':pending': 'PENDING' },
+      }),
+    );
     return true;
   } catch (e) {
     if (isConditionFailure(e)) return false;
@@ -266,18 +373,30 @@ export async function armReminder(approvalId: string, token: string): Promise<bo
 }
 
 /** Ends a pending approval without a decision (expired, or the gate failed); false if it was decided meanwhile. The tokens go. */
-export async function closePending(r: Pick<ApprovalRecord, 'approvalId' | 'round'>, status: 'EXPIRED' | 'CLOSED', reason: string, at: number): Promise<boolean> {
+export async function closePending(
+  r: Pick<ApprovalRecord, 'approvalId' | 'round'>,
+  status: 'EXPIRED' | 'CLOSED',
+  reason: string,
+  at: number,
+): Promise<boolean> {
   try {
-    await db().send(new TransactWriteCommand({ TransactItems: [
-      { Update: {
-        TableName: stateTableName(), Key: approvalKey(r.approvalId),
-        UpdateExpression: `SET #status = :s, #closedAt = :at, #closedReason = :why REMOVE ${TOKEN_FIELDS.map((f) => `#${f}`).join(', ')}`,
-        ConditionExpression: '#status = :pending AND #round = :round',
-        ExpressionAttributeNames: names('status', 'closedAt', 'closedReason', 'round', ...TOKEN_FIELDS),
-        ExpressionAttributeValues: { ':s': status, ':at': at, ':why': reason, ':pending': 'PENDING', ':round': r.round },
-      } },
-      { Delete: { TableName: stateTableName(), Key: pendingKey(r.approvalId) } },
-    ] }));
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: stateTableName(),
+              Key: approvalKey(r.approvalId),
+              UpdateExpression: `SET #status = :s, #closedAt = :at, #closedReason = :why REMOVE ${TOKEN_FIELDS.map((f) => `#${f}`).join(', ')}`,
+              ConditionExpression: '#status = :pending AND #round = :round',
+              ExpressionAttributeNames: names('status', 'closedAt', 'closedReason', 'round', ...TOKEN_FIELDS),
+              ExpressionAttributeValues: { ':s': status, ':at': at, ':why': reason, ':pending': 'PENDING', ':round': r.round },
+            },
+          },
+          { Delete: { TableName: stateTableName(), Key: pendingKey(r.approvalId) } },
+        ],
+      }),
+    );
     logger.info('approval closed', { approvalId: r.approvalId, status, reason });
     return true;
   } catch (e) {
@@ -349,12 +468,20 @@ export type DecisionOutcome =
   | { kind: 'not-delivered'; view: ApprovalView; error: string };
 
 /** Approvals with a valid MAC from distinct approvers (what a two-approver gate counts). */
-export function validApprovals(keys: Pick<ApprovalKeys, 'decision'>, r: Pick<ApprovalRecord, 'approvalId' | 'round' | 'planHash' | 'approvers' | 'plan'>, list: Decision[] | undefined): Decision[] {
+export function validApprovals(
+  keys: Pick<ApprovalKeys, 'decision'>,
+  r: Pick<ApprovalRecord, 'approvalId' | 'round' | 'planHash' | 'approvers' | 'plan'>,
+  list: Decision[] | undefined,
+): Decision[] {
   const seen = new Set<string>();
   return (list ?? []).filter((d) => {
     const who = d.decidedBy?.toLowerCase();
-    const ok = outcomePasses(r.plan, d.outcome) && decisionMacValid(keys, r.approvalId, r.round, d) && d.planHash === r.planHash
-      && r.approvers.some((a) => a.toLowerCase() === who) && !seen.has(who);
+    const ok =
+      outcomePasses(r.plan, d.outcome) &&
+      decisionMacValid(keys, r.approvalId, r.round, d) &&
+      d.planHash === r.planHash &&
+      r.approvers.some((a) => a.toLowerCase() === who) &&
+      !seen.has(who);
     if (ok) seen.add(who);
     return ok;
   });
@@ -375,63 +502,115 @@ export async function decideApproval(req: DecisionRequest): Promise<DecisionOutc
   const who = checkDecider(cur.approvers, req.identity, req.reason, cur.requester ?? undefined);
   if (!who.ok) return { kind: 'refused', view: toView(cur), problems: who.problems };
   const offered = gateOutcomes(cur.plan);
-  if (!offered.includes(req.outcome)) return { kind: 'refused', view: toView(cur), problems: [`"${req.outcome}" is not a decision of this gate; it offers ${offered.join(', ')}`] };
+  if (!offered.includes(req.outcome))
+    return { kind: 'refused', view: toView(cur), problems: [`"${req.outcome}" is not a decision of this gate; it offers ${offered.join(', ')}`] };
   const needs = confirmationFor(cur.plan, req.outcome);
   if (needs && req.confirmed !== true) {
-    return { kind: 'refused', view: toView(cur), problems: [req.outcome === 'back'
-      ? 'going back withdraws the prefixes from AWS: first confirm that the old provider announces them again'
-      : `approving needs your confirmation: ${needs}`] };
+    return {
+      kind: 'refused',
+      view: toView(cur),
+      problems: [
+        req.outcome === 'back'
+          ? 'going back withdraws the prefixes from AWS: first confirm that the old provider announces them again'
+          : `approving needs your confirmation: ${needs}`,
+      ],
+    };
   }
   const passes = outcomePasses(cur.plan, req.outcome);
   const unsigned: Omit<Decision, 'mac'> = {
-    outcome: req.outcome, approved: req.outcome === 'approve', decidedBy: who.approver, decidedAt: new Date(now).toISOString(),
-    reason: who.reason, via: req.via, ...(needs ? { confirmed: needs } : {}),
-    authenticated: req.identity!.authentication !== 'link', authentication: req.identity!.authentication, principal: req.identity!.principal, planHash: cur.planHash,
+    outcome: req.outcome,
+    approved: req.outcome === 'approve',
+    decidedBy: who.approver,
+    decidedAt: new Date(now).toISOString(),
+    reason: who.reason,
+    via: req.via,
+    ...(needs ? { confirmed: needs } : {}),
+    authenticated: req.identity!.authentication !== 'link',
+    authentication: req.identity!.authentication,
+    principal: req.identity!.principal,
+    planHash: cur.planHash,
   };
   const decision: Decision = { ...unsigned, mac: decisionMac(keys, cur.approvalId, cur.round, unsigned) };
   const earlier = validApprovals(keys, cur, cur.approvals);
   // Two approvers of an operator decision must agree on it: the first one's decision is what the second confirms.
   const other = earlier.find((d) => d.outcome !== req.outcome);
   if (passes && other) {
-    return { kind: 'refused', view: toView(cur), problems: [`${other.decidedBy} decided "${other.outcome}"; a second decision must agree (or let this one expire and decide again)`] };
+    return {
+      kind: 'refused',
+      view: toView(cur),
+      problems: [`${other.decidedBy} decided "${other.outcome}"; a second decision must agree (or let this one expire and decide again)`],
+    };
   }
   if (passes && earlier.some((d) => d.decidedBy.toLowerCase() === decision.decidedBy.toLowerCase())) {
-    return { kind: 'refused', view: toView(cur), problems: [`${decision.decidedBy} has already approved; this change needs ${cur.requiredApprovals} different approvers`] };
+    return {
+      kind: 'refused',
+      view: toView(cur),
+      problems: [`${decision.decidedBy} has already approved; this change needs ${cur.requiredApprovals} different approvers`],
+    };
   }
   const approvals = passes ? [...earlier, decision] : earlier;
   const final = !passes || approvals.length >= (cur.requiredApprovals ?? 1);
   const base = {
-    TableName: stateTableName(), Key: approvalKey(req.approvalId),
+    TableName: stateTableName(),
+    Key: approvalKey(req.approvalId),
     ConditionExpression: '#status = :pending AND #round = :round AND #count = :count',
   };
   const count = { ':pending': 'PENDING', ':round': cur.round, ':count': (cur.approvals ?? []).length };
   try {
     if (!final) {
-      await db().send(new UpdateCommand({
-        ...base, ConditionExpression: '#status = :pending AND #round = :round AND (attribute_not_exists(#approvals) OR size(#approvals) = :count)',
-        UpdateExpression: 'SET #approvals = :approvals',
-        ExpressionAttributeNames: names('status', 'round', 'approvals'),
-        ExpressionAttributeValues: { ...count, ':approvals': approvals },
-      }));
-      logger.info('approval recorded; another approver is needed', { approvalId: req.approvalId, decidedBy: decision.decidedBy, needed: cur.requiredApprovals });
+      await db().send(
+        new UpdateCommand({
+          ...base,
+          ConditionExpression: '#status = :pending AND #round = :round AND (attribute_not_exists(#approvals) OR size(#approvals) = :count)',
+          UpdateExpression: 'SET #approvals = :approvals',
+          ExpressionAttributeNames: names('status', 'round', 'approvals'),
+          ExpressionAttributeValues: { ...count, ':approvals': approvals },
+        }),
+      );
+      logger.info('approval recorded; another approver is needed', {
+        approvalId: req.approvalId,
+        decidedBy: decision.decidedBy,
+        needed: cur.requiredApprovals,
+      });
       const view = toView((await loadApproval(req.approvalId)) ?? cur);
       return { kind: 'recorded', view, decision, needed: cur.requiredApprovals - approvals.length };
     }
-    await db().send(new TransactWriteCommand({ TransactItems: [
-      { Update: {
-        ...base, ConditionExpression: '#status = :pending AND #round = :round AND (attribute_not_exists(#approvals) OR size(#approvals) = :count)',
-        UpdateExpression: 'SET #status = :s, #decision = :d, #approvals = :approvals, #delivery = :undelivered',
-        ExpressionAttributeNames: names('status', 'decision', 'approvals', 'delivery', 'round'),
-        ExpressionAttributeValues: { ...count, ':s': !passes ? 'REJECTED' : cur.plan.decisions ? 'DECIDED' : 'APPROVED', ':d': decision, ':approvals': approvals, ':undelivered': 'pending' },
-      } },
-      { Delete: { TableName: stateTableName(), Key: pendingKey(req.approvalId) } },
-    ] }));
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              ...base,
+              ConditionExpression: '#status = :pending AND #round = :round AND (attribute_not_exists(#approvals) OR size(#approvals) = :count)',
+              UpdateExpression: 'SET #status = :s, #decision = :d, #approvals = :approvals, #delivery = :undelivered',
+              ExpressionAttributeNames: names('status', 'decision', 'approvals', 'delivery', 'round'),
+              ExpressionAttributeValues: {
+                ...count,
+                ':s': !passes ? 'REJECTED' : cur.plan.decisions ? 'DECIDED' : 'APPROVED',
+                ':d': decision,
+                ':approvals': approvals,
+                ':undelivered': 'pending',
+              },
+            },
+          },
+          { Delete: { TableName: stateTableName(), Key: pendingKey(req.approvalId) } },
+        ],
+      }),
+    );
   } catch (e) {
     if (!isConditionFailure(e)) throw e;
     const now2 = await loadApproval(req.approvalId);
-    return now2?.status === 'PENDING' ? { kind: 'refused', view: toView(now2), problems: ['another decision arrived at the same time; look again'] } : { kind: 'already-decided', view: toView(now2 ?? cur) };
+    return now2?.status === 'PENDING'
+      ? { kind: 'refused', view: toView(now2), problems: ['another decision arrived at the same time; look again'] }
+      : { kind: 'already-decided', view: toView(now2 ?? cur) };
   }
-  logger.info('approval decided', { approvalId: req.approvalId, outcome: req.outcome, decidedBy: decision.decidedBy, authentication: decision.authentication, via: req.via });
+  logger.info('approval decided', {
+    approvalId: req.approvalId,
+    outcome: req.outcome,
+    decidedBy: decision.decidedBy,
+    authentication: decision.authentication,
+    via: req.via,
+  });
   const delivered = await deliver(keys, { ...cur, approvals }, decision);
   const view = toView((await loadApproval(req.approvalId)) ?? cur);
   return delivered === 'delivered' ? { kind: 'decided', view, decision } : { kind: 'not-delivered', view, error: delivered };
@@ -441,7 +620,8 @@ export async function decideApproval(req: DecisionRequest): Promise<DecisionOutc
 function deliveryRefusal(keys: ApprovalKeys, r: ApprovalRecord, d: Decision): string | undefined {
   if (!decisionMacValid(keys, r.approvalId, r.round, d)) return 'the decision is not signed by the approval tasks';
   if (d.planHash !== r.planHash) return 'the decision is for another plan';
-  if (outcomePasses(r.plan, d.outcome) && validApprovals(keys, r, r.approvals).length < (r.requiredApprovals ?? 1)) return `fewer than ${r.requiredApprovals} valid approvals`;
+  if (outcomePasses(r.plan, d.outcome) && validApprovals(keys, r, r.approvals).length < (r.requiredApprovals ?? 1))
+    return `fewer than ${r.requiredApprovals} valid approvals`;
   return undefined;
 }
 
@@ -452,12 +632,18 @@ function deliveryRefusal(keys: ApprovalKeys, r: ApprovalRecord, d: Decision): st
  * or gone, the sealed tokens are removed.
  */
 async function deliver(keys: ApprovalKeys, r: ApprovalRecord, d: Decision): Promise<'delivered' | string> {
-  const mark = (fields: Record<string, unknown>, remove: string[] = []) => db().send(new UpdateCommand({
-    TableName: stateTableName(), Key: approvalKey(r.approvalId),
-    UpdateExpression: `SET ${Object.keys(fields).map((k) => `#${k} = :${k}`).join(', ')}${remove.length ? ` REMOVE ${remove.map((k) => `#${k}`).join(', ')}` : ''}`,
-    ExpressionAttributeNames: names(...Object.keys(fields), ...remove),
-    ExpressionAttributeValues: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`:${k}`, v])),
-  }));
+  const mark = (fields: Record<string, unknown>, remove: string[] = []) =>
+    db().send(
+      new UpdateCommand({
+        TableName: stateTableName(),
+        Key: approvalKey(r.approvalId),
+        UpdateExpression: `SET ${Object.keys(fields)
+          .map((k) => `#${k} = :${k}`)
+          .join(', ')}${remove.length ? ` REMOVE ${remove.map((k) => `#${k}`).join(', ')}` : ''}`,
+        ExpressionAttributeNames: names(...Object.keys(fields), ...remove),
+        ExpressionAttributeValues: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`:${k}`, v])),
+      }),
+    );
   const refusal = deliveryRefusal(keys, r, d);
   if (refusal) {
     logger.warn('refusing to deliver an approval decision', { approvalId: r.approvalId, why: refusal });
@@ -472,7 +658,12 @@ async function deliver(keys: ApprovalKeys, r: ApprovalRecord, d: Decision): Prom
   } catch (e) {
     if (isDeadToken(e)) {
       const why = `the workflow was no longer waiting for this approval (${(e as Error).name})`;
-      await mark(r.delivery === 'failed' ? { delivery: `gone: ${(e as Error).name}` } : { delivery: `gone: ${(e as Error).name}`, status: 'CLOSED', closedAt: Date.now(), closedReason: why }, TOKEN_FIELDS);
+      await mark(
+        r.delivery === 'failed'
+          ? { delivery: `gone: ${(e as Error).name}` }
+          : { delivery: `gone: ${(e as Error).name}`, status: 'CLOSED', closedAt: Date.now(), closedReason: why },
+        TOKEN_FIELDS,
+      );
       logger.warn('approval decision not delivered', { approvalId: r.approvalId, error: (e as Error).name });
       return why;
     }

@@ -5,13 +5,43 @@
  * visibility check and `byoip doctor` all gather through these functions and judge with domain/internet.
  */
 import { contains, formatCidr, parseCidr, subnets } from '../../domain/cidr';
-import { announcedRoutes, baselineFromRoutingStatus, LookingGlassSchema, RoutingStatusSchema, sampleFromLookingGlass, type BgpBaseline, type VisibilitySample } from '../../domain/internet/bgp';
+import {
+  announcedRoutes,
+  baselineFromRoutingStatus,
+  LookingGlassSchema,
+  RoutingStatusSchema,
+  sampleFromLookingGlass,
+  type BgpBaseline,
+  type VisibilitySample,
+} from '../../domain/internet/bgp';
 import type { InternetEvidenceConfig } from '../../domain/internet/config';
 import { summarizePreflight, type PreflightResult } from '../../domain/internet/evidence';
-import { BootstrapSchema, bootstrapFile, judgeRdapRecord, parseRdapResource, rdapBaseUrl, RdapObjectSchema, rdapQueryUrl, type Bootstrap, type RdapFinding, type Signer } from '../../domain/internet/rdap';
+import {
+  BootstrapSchema,
+  bootstrapFile,
+  judgeRdapRecord,
+  parseRdapResource,
+  rdapBaseUrl,
+  RdapObjectSchema,
+  rdapQueryUrl,
+  type Bootstrap,
+  type RdapFinding,
+  type Signer,
+} from '../../domain/internet/rdap';
 import { registryName } from '../../domain/internet/registries';
 import { ripestatUrl } from '../../domain/internet/ripestat';
-import { judgeCurrentOrigin, judgeRequiredOrigin, RipestatRpkiValidationSchema, statusFromRipestat, validateOrigin, VrpExportSchema, vrpsFromExport, type RpkiFinding, type RpkiStatus, type Vrp } from '../../domain/internet/rpki';
+import {
+  judgeCurrentOrigin,
+  judgeRequiredOrigin,
+  RipestatRpkiValidationSchema,
+  statusFromRipestat,
+  validateOrigin,
+  VrpExportSchema,
+  vrpsFromExport,
+  type RpkiFinding,
+  type RpkiStatus,
+  type Vrp,
+} from '../../domain/internet/rpki';
 import { fetchJson } from '../http';
 
 /** Runs `fn` over `items`, at most `limit` at a time, keeping the order. */
@@ -71,10 +101,24 @@ export class RdapDirectory {
     const r = parseRdapResource(resource);
     const service = await this.serviceFor(r.text);
     if (!service) {
-      return { resource: r.text, registry: 'IANA', url: `${this.cfg.rdapBootstrapUrl}${bootstrapFile(r)}`, ok: false, problem: `IANA's RDAP bootstrap names no registry for ${r.text}`, fix: `check that ${r.text} is typed correctly and is allocated by an RIR` };
+      return {
+        resource: r.text,
+        registry: 'IANA',
+        url: `${this.cfg.rdapBootstrapUrl}${bootstrapFile(r)}`,
+        ok: false,
+        problem: `IANA's RDAP bootstrap names no registry for ${r.text}`,
+        fix: `check that ${r.text} is typed correctly and is allocated by an RIR`,
+      };
     }
     const url = rdapQueryUrl(service.baseUrl, r);
-    const res = await fetchJson({ url, schema: RdapObjectSchema, accept: 'application/rdap+json', what: `the RDAP record of ${r.text} at ${service.registry}`, emptyStatuses: [404], ...http(this.cfg) });
+    const res = await fetchJson({
+      url,
+      schema: RdapObjectSchema,
+      accept: 'application/rdap+json',
+      what: `the RDAP record of ${r.text} at ${service.registry}`,
+      emptyStatuses: [404],
+      ...http(this.cfg),
+    });
     // A referral to another RIR: that one holds the record.
     const registry = registryName(res.url);
     return judgeRdapRecord({ resource: r.text, registry, url: res.url, record: res.data, signer, now });
@@ -108,8 +152,12 @@ export class RpkiSource {
 
   private export(): Promise<{ vrps: Vrp[]; label: string }> {
     this.exported ??= fetchJson({
-      url: this.cfg.rpki.vrpExportUrl!, schema: VrpExportSchema, what: 'the validator\'s VRP export',
-      timeoutMs: Math.max(this.cfg.http.timeoutMs, 60_000), attempts: this.cfg.http.attempts, maxBytes: this.cfg.http.maxExportBytes,
+      url: this.cfg.rpki.vrpExportUrl!,
+      schema: VrpExportSchema,
+      what: "the validator's VRP export",
+      timeoutMs: Math.max(this.cfg.http.timeoutMs, 60_000),
+      attempts: this.cfg.http.attempts,
+      maxBytes: this.cfg.http.maxExportBytes,
     }).then((r) => {
       const e = vrpsFromExport(r.data!);
       return { vrps: e.vrps, label: `${e.format} export${e.generatedAt ? ` of ${e.generatedAt}` : ''}` };
@@ -124,7 +172,12 @@ export class RpkiSource {
       return { status: v.status, vrps: v.covering };
     }
     const url = ripestatUrl(this.cfg.ripestatUrl, 'rpki-validation', { resource: `AS${origin}`, prefix }, this.cfg.sourceApp);
-    const res = await fetchJson({ url, schema: RipestatRpkiValidationSchema, what: `RIPEstat rpki-validation of ${prefix} from AS${origin}`, ...http(this.cfg) });
+    const res = await fetchJson({
+      url,
+      schema: RipestatRpkiValidationSchema,
+      what: `RIPEstat rpki-validation of ${prefix} from AS${origin}`,
+      ...http(this.cfg),
+    });
     return statusFromRipestat(res.data!.data, origin);
   }
 }
@@ -151,13 +204,15 @@ export async function gatherPreflight(cfg: InternetEvidenceConfig, req: Prefligh
     mapLimit(prefixes, 4, (p) => routingStatus(cfg, p)),
   ]);
   // The customer's space: the RDAP records' ranges (a covering allocation), else the resources asked for.
-  const owned = rdap.flatMap((f) => [f.range, f.resource]).filter((r): r is string => {
-    try {
-      return r !== undefined && parseRdapResource(r).kind === 'ip';
-    } catch {
-      return false;
-    }
-  });
+  const owned = rdap
+    .flatMap((f) => [f.range, f.resource])
+    .filter((r): r is string => {
+      try {
+        return r !== undefined && parseRdapResource(r).kind === 'ip';
+      } catch {
+        return false;
+      }
+    });
   // Which registry certifies each prefix: the one whose record was checked, else the bootstrap's answer.
   const registryOf = async (prefix: string) => {
     const c = parseCidr(prefix, { allowHostBits: true });
@@ -172,7 +227,8 @@ export async function gatherPreflight(cfg: InternetEvidenceConfig, req: Prefligh
   for (const b of bgp) {
     for (const route of announcedRoutes(b, owned.length ? owned : prefixes)) {
       if (req.requiredOrigins.includes(route.origin) && route.prefix === b.prefix) continue;
-      if (!checks.some((c) => c.prefix === route.prefix && c.origin === route.origin)) checks.push({ prefix: route.prefix, origin: route.origin, kind: 'current', announced: route.prefix });
+      if (!checks.some((c) => c.prefix === route.prefix && c.origin === route.origin))
+        checks.push({ prefix: route.prefix, origin: route.origin, kind: 'current', announced: route.prefix });
     }
   }
   const findings: RpkiFinding[] = await mapLimit(checks, 4, async (c) => {
@@ -182,9 +238,13 @@ export async function gatherPreflight(cfg: InternetEvidenceConfig, req: Prefligh
       : judgeCurrentOrigin({ prefix: c.prefix, origin: c.origin, status, vrps, registry, announced: c.announced });
   });
   const partial = {
-    skipped: false, skipReason: null, checkedAt: now.toISOString(),
+    skipped: false,
+    skipReason: null,
+    checkedAt: now.toISOString(),
     sources: { rdap: `IANA bootstrap ${cfg.rdapBootstrapUrl}`, rpki: rpki.label, bgp: `RIPE RIS via ${cfg.ripestatUrl} (routing-status)` },
-    rdap, rpki: findings, bgp,
+    rdap,
+    rpki: findings,
+    bgp,
   };
   return { ...partial, ...summarizePreflight(partial) };
 }

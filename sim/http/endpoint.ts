@@ -23,7 +23,11 @@ export interface EndpointOptions {
   onRequest?: (line: string) => void;
 }
 
-export interface Endpoint { readonly url: string; readonly port: number; close(): Promise<void> }
+export interface Endpoint {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
 
 /** Who is calling, and for which service and Region, from the SigV4 Authorization header. */
 export function callerOf(sim: Simulator, authorization: string | undefined): { account: string; service?: string; region?: string } {
@@ -36,27 +40,49 @@ export function callerOf(sim: Simulator, authorization: string | undefined): { a
 export async function handleWireRequest(sim: Simulator, req: WireRequest): Promise<{ response: WireResponse; line: string }> {
   const caller = callerOf(sim, req.headers.authorization);
   if (!caller.service) {
-    return { response: { status: 400, headers: { 'content-type': 'text/plain' }, body: 'byoip serve: sign the request with SigV4 for a simulated service (ec2, cloudfront, route53, dynamodb, globalaccelerator, states, secretsmanager, sns, sts, ram, servicequotas, cloudformation)\n' }, line: `${req.method} ${req.url} → 400 unsigned or unknown service` };
+    return {
+      response: {
+        status: 400,
+        headers: { 'content-type': 'text/plain' },
+        body: 'byoip serve: sign the request with SigV4 for a simulated service (ec2, cloudfront, route53, dynamodb, globalaccelerator, states, secretsmanager, sns, sts, ram, servicequotas, cloudformation)\n',
+      },
+      line: `${req.method} ${req.url} → 400 unsigned or unknown service`,
+    };
   }
   const wire = serviceWire(caller.service);
   const form = wire.protocol === 'ec2' || wire.protocol === 'query' ? new URLSearchParams(req.body || new URL(req.url, 'http://sim').search) : undefined;
   const { operation, labels } = operationOf(wire, req, form);
   const region = caller.region ?? sim.world.defaultRegion;
   const fail = (e: { name: string; message: string; $fault?: string; $metadata?: { httpStatusCode?: number } }) => ({
-    response: writeError(wire, e), line: `${caller.account} ${region} ${wire.service}:${operation || '?'} → ${e.name}`,
+    response: writeError(wire, e),
+    line: `${caller.account} ${region} ${wire.service}:${operation || '?'} → ${e.name}`,
   });
-  if (!operation) return fail({ name: wire.protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction', message: `${wire.service} has no operation at ${req.method} ${req.url}`, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+  if (!operation)
+    return fail({
+      name: wire.protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction',
+      message: `${wire.service} has no operation at ${req.method} ${req.url}`,
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
   let input: Record<string, unknown>;
   try {
     input = readInput(wire, operation, req, labels, form);
   } catch (e) {
-    return fail({ name: wire.protocol === 'ec2' ? 'InvalidParameterValue' : 'ValidationException', message: `could not read the ${operation} request: ${(e as Error).message}`, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    return fail({
+      name: wire.protocol === 'ec2' ? 'InvalidParameterValue' : 'ValidationException',
+      message: `could not read the ${operation} request: ${(e as Error).message}`,
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
   }
   try {
     const who = req.headers[ATTRIBUTION_HEADER] ? (JSON.parse(req.headers[ATTRIBUTION_HEADER]!) as Attribution) : undefined;
     const member = operationModel(wire.service, operation)?.idempotencyToken;
     const idempotencyToken = member && typeof input[member] === 'string' ? (input[member] as string) : undefined;
-    const output = (await sim.call({ service: wire.service, operation, account: caller.account, region, input, idempotencyToken, who })) as Record<string, unknown>;
+    const output = (await sim.call({ service: wire.service, operation, account: caller.account, region, input, idempotencyToken, who })) as Record<
+      string,
+      unknown
+    >;
     return { response: writeOutput(wire, operation, output), line: `${caller.account} ${region} ${wire.service}:${operation} → 200` };
   } catch (e) {
     if (isNetworkError(e)) throw e;
@@ -115,6 +141,10 @@ export async function startEndpoint(sim: Simulator, opts: EndpointOptions = {}):
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -23,12 +23,27 @@ export interface ServiceWire {
 
 /** SigV4 signing names (the credential scope's service) of the simulated services. */
 export const SIGNING_NAMES: Readonly<Record<string, string>> = {
-  ec2: 'EC2', cloudfront: 'CloudFront', route53: 'Route53', dynamodb: 'DynamoDB', globalaccelerator: 'GlobalAccelerator', states: 'SFN',
-  secretsmanager: 'SecretsManager', sns: 'SNS', sts: 'STS', ram: 'RAM', servicequotas: 'ServiceQuotas', cloudformation: 'CloudFormation',
+  ec2: 'EC2',
+  cloudfront: 'CloudFront',
+  route53: 'Route53',
+  dynamodb: 'DynamoDB',
+  globalaccelerator: 'GlobalAccelerator',
+  states: 'SFN',
+  secretsmanager: 'SecretsManager',
+  sns: 'SNS',
+  sts: 'STS',
+  ram: 'RAM',
+  servicequotas: 'ServiceQuotas',
+  cloudformation: 'CloudFormation',
 };
 
 const PROTOCOLS: Record<string, Protocol> = {
-  AwsEc2QueryProtocol: 'ec2', AwsQueryProtocol: 'query', AwsJson1_0Protocol: 'json', AwsJson1_1Protocol: 'json', AwsRestJsonProtocol: 'restJson', AwsRestXmlProtocol: 'restXml',
+  AwsEc2QueryProtocol: 'ec2',
+  AwsQueryProtocol: 'query',
+  AwsJson1_0Protocol: 'json',
+  AwsJson1_1Protocol: 'json',
+  AwsRestJsonProtocol: 'restJson',
+  AwsRestXmlProtocol: 'restXml',
 };
 
 const wires = new Map<string, ServiceWire>();
@@ -47,7 +62,11 @@ export function serviceWire(service: string): ServiceWire {
   const protocol = PROTOCOLS[protocolName];
   if (!protocol) throw new Error(`${service} speaks ${protocolName}, which byoip serve does not`);
   const wire: ServiceWire = {
-    service, protocol, xmlNamespace: settings.xmlNamespace, serviceTarget: settings.serviceTarget, namespace: settings.defaultNamespace,
+    service,
+    protocol,
+    xmlNamespace: settings.xmlNamespace,
+    serviceTarget: settings.serviceTarget,
+    namespace: settings.defaultNamespace,
     jsonVersion: protocolName === 'AwsJson1_0Protocol' ? '1.0' : protocolName === 'AwsJson1_1Protocol' ? '1.1' : undefined,
   };
   wires.set(service, wire);
@@ -62,7 +81,11 @@ export interface WireRequest {
   readonly body: string;
 }
 
-export interface WireResponse { status: number; headers: Record<string, string>; body: string }
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** The operation a request names: X-Amz-Target (JSON), Action (query), or method and path (REST). */
 export function operationOf(wire: ServiceWire, req: WireRequest, form?: URLSearchParams): { operation: string; labels: Record<string, string> } {
@@ -79,12 +102,28 @@ export function operationOf(wire: ServiceWire, req: WireRequest, form?: URLSearc
     if (!http || http[0] !== req.method) continue;
     const [pattern, query] = http[1].split('?');
     const names: string[] = [];
-    const rx = new RegExp(`^${pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)(\\\+)?\}/g, (_m, n: string, greedy?: string) => { names.push(n); return greedy ? '(.+)' : '([^/]+)'; }).replace(/\/$/, '')}/?$`);
+    const rx = new RegExp(
+      `^${pattern
+        .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\\?\{(\w+)(\\\+)?\}/g, (_m, n: string, greedy?: string) => {
+          names.push(n);
+          return greedy ? '(.+)' : '([^/]+)';
+        })
+        .replace(/\/$/, '')}/?$`,
+    );
     const m = rx.exec(url.pathname);
     if (!m) continue;
-    if (query && !query.split('&').every((q) => { const [k, v] = q.split('='); return url.searchParams.has(k) && (v === undefined || url.searchParams.get(k) === v); })) continue;
+    if (
+      query &&
+      !query.split('&').every((q) => {
+        const [k, v] = q.split('=');
+        return url.searchParams.has(k) && (v === undefined || url.searchParams.get(k) === v);
+      })
+    )
+      continue;
     const literal = pattern.replace(/\{[^}]+\}/g, '').length + (query ? query.length : 0);
-    if (!best || literal > best.literal) best = { operation: name.slice(0, -1), labels: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])), literal };
+    if (!best || literal > best.literal)
+      best = { operation: name.slice(0, -1), labels: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])), literal };
   }
   return best ?? { operation: '', labels: {} };
 }
@@ -99,7 +138,13 @@ const SETTINGS = (wire: ServiceWire) => ({
 });
 
 /** The operation's input from the request, as the SDK would have built it. */
-export function readInput(wire: ServiceWire, operation: string, req: WireRequest, labels: Record<string, string>, form?: URLSearchParams): Record<string, unknown> {
+export function readInput(
+  wire: ServiceWire,
+  operation: string,
+  req: WireRequest,
+  labels: Record<string, string>,
+  form?: URLSearchParams,
+): Record<string, unknown> {
   const model = operationModel(wire.service, operation)!;
   const schema = model.input;
   if (wire.protocol === 'ec2' || wire.protocol === 'query') return readForm(schema, form!, wire.protocol === 'ec2');
@@ -201,9 +246,10 @@ export function writeOutput(wire: ServiceWire, operation: string, output: Record
     s.write(schema, output);
     const inner = innerXml(String(s.flush()));
     const ns = wire.xmlNamespace ? ` xmlns="${wire.xmlNamespace}${wire.protocol === 'ec2' ? '/' : ''}"` : '';
-    const body = wire.protocol === 'ec2'
-      ? `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response${ns}><requestId>${requestId}</requestId>${inner}</${operation}Response>`
-      : `<${operation}Response${ns}><${operation}Result>${inner}</${operation}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`;
+    const body =
+      wire.protocol === 'ec2'
+        ? `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response${ns}><requestId>${requestId}</requestId>${inner}</${operation}Response>`
+        : `<${operation}Response${ns}><${operation}Result>${inner}</${operation}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`;
     return { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId }, body };
   }
   // REST: headers for header-bound members, the payload member (or the rest) as the body.
@@ -214,7 +260,8 @@ export function writeOutput(wire: ServiceWire, operation: string, output: Record
   for (const [name, m] of schema.structIterator()) {
     const t = m.getMergedTraits() as Record<string, unknown>;
     if (output[name] === undefined || output[name] === null) continue;
-    if (typeof t.httpHeader === 'string') headers[t.httpHeader.toLowerCase()] = output[name] instanceof Date ? (output[name] as Date).toUTCString() : String(output[name]);
+    if (typeof t.httpHeader === 'string')
+      headers[t.httpHeader.toLowerCase()] = output[name] instanceof Date ? (output[name] as Date).toUTCString() : String(output[name]);
     else if (t.httpPayload) payload = [name, m];
     else if (t.httpResponseCode) continue;
     else rest[name] = output[name];
@@ -250,14 +297,23 @@ export function writeError(wire: ServiceWire, err: { name: string; message: stri
   const requestId = 'sim-request';
   if (wire.protocol === 'json' || wire.protocol === 'restJson') {
     return {
-      status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': err.name, 'x-amzn-requestid': requestId },
+      status,
+      headers: { 'content-type': 'application/json', 'x-amzn-errortype': err.name, 'x-amzn-requestid': requestId },
       body: JSON.stringify({ __type: `${wire.namespace}#${err.name}`, message: err.message }),
     };
   }
   if (wire.protocol === 'ec2') {
-    return { status, headers: { 'content-type': 'text/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${xmlText(code)}</Code><Message>${xmlText(err.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>` };
+    return {
+      status,
+      headers: { 'content-type': 'text/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${xmlText(code)}</Code><Message>${xmlText(err.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
+    };
   }
   const type = err.$fault === 'server' ? 'Receiver' : 'Sender';
   const ns = wire.xmlNamespace ? ` xmlns="${wire.xmlNamespace}"` : '';
-  return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: `<ErrorResponse${ns}><Error><Type>${type}</Type><Code>${xmlText(code)}</Code><Message>${xmlText(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>` };
+  return {
+    status,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+    body: `<ErrorResponse${ns}><Error><Type>${type}</Type><Code>${xmlText(code)}</Code><Message>${xmlText(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+  };
 }

@@ -32,7 +32,13 @@ export function awsPrefixStates(sim: Simulator): AwsPrefixState[] {
       const id = `byoip:${b.Cidr}`;
       if (b.lc.state === 'advertised') {
         const custom = b.advertisedAsn && b.advertisedAsn !== 'AWS' ? Number(b.advertisedAsn) : undefined;
-        out.push({ prefix: b.Cidr, status: 'announcing', origin: custom ?? AWS_ORIGIN_ASN, via: custom ? [AWS_ORIGIN_ASN] : [], since: sinceOf(sim, id, b.lc.since) });
+        out.push({
+          prefix: b.Cidr,
+          status: 'announcing',
+          origin: custom ?? AWS_ORIGIN_ASN,
+          via: custom ? [AWS_ORIGIN_ASN] : [],
+          since: sinceOf(sim, id, b.lc.since),
+        });
       } else if (b.lc.state === 'pending-advertising') {
         out.push({ prefix: b.Cidr, status: 'changing' });
       } else {
@@ -45,7 +51,8 @@ export function awsPrefixStates(sim: Simulator): AwsPrefixState[] {
   try {
     for (const c of sim.state<GlobalAcceleratorState>('globalaccelerator').cidrs) {
       const id = `ga-byoip:${c.Cidr}`;
-      if (c.lc.state === 'ADVERTISING') out.push({ prefix: c.Cidr, status: 'announcing', origin: AWS_ORIGIN_ASN, via: [], since: sinceOf(sim, id, c.lc.since) });
+      if (c.lc.state === 'ADVERTISING')
+        out.push({ prefix: c.Cidr, status: 'announcing', origin: AWS_ORIGIN_ASN, via: [], since: sinceOf(sim, id, c.lc.since) });
       else if (c.lc.state === 'PENDING_ADVERTISING') out.push({ prefix: c.Cidr, status: 'changing' });
       else out.push({ prefix: c.Cidr, status: 'silent', since: c.lc.since });
     }

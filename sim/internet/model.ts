@@ -116,7 +116,8 @@ function observeAws(state: InternetState, sim: Simulator): void {
 /** Every announcer: AWS per prefix, and each world route (withdrawn with AWS's arrival, or by hook). */
 function announcers(state: InternetState, world: InternetWorld, startedAt: number): Announcer[] {
   const out: Announcer[] = [];
-  for (const [prefix, segments] of state.aws) out.push({ id: `aws:${prefix}`, prefix, segments, convergedAtStart: segments[0]?.from === Number.NEGATIVE_INFINITY });
+  for (const [prefix, segments] of state.aws)
+    out.push({ id: `aws:${prefix}`, prefix, segments, convergedAtStart: segments[0]?.from === Number.NEGATIVE_INFINITY });
   world.routes.forEach((r, i) => {
     const route = parseCidr(r.prefix);
     const from = r.announcedAtSeconds === undefined ? Number.NEGATIVE_INFINITY : startedAt + r.announcedAtSeconds * 1000;
@@ -131,7 +132,12 @@ function announcers(state: InternetState, world: InternetWorld, startedAt: numbe
         to = to === undefined ? at : Math.min(to, at);
       }
     }
-    out.push({ id: `route:${i}:${r.originAsn}`, prefix: formatCidr(route), segments: [{ origin: r.originAsn, via: [], from, to }], convergedAtStart: from === Number.NEGATIVE_INFINITY });
+    out.push({
+      id: `route:${i}:${r.originAsn}`,
+      prefix: formatCidr(route),
+      segments: [{ origin: r.originAsn, via: [], from, to }],
+      convergedAtStart: from === Number.NEGATIVE_INFINITY,
+    });
   });
   return out;
 }
@@ -184,7 +190,10 @@ function lastDump(now: number): number {
 
 // ------------------------------------------------------------------ RDAP
 
-interface RdapEntry { seed: RdapRecordSeed; resource: ReturnType<typeof parseRdapResource> }
+interface RdapEntry {
+  seed: RdapRecordSeed;
+  resource: ReturnType<typeof parseRdapResource>;
+}
 
 function rdapEntries(world: InternetWorld): RdapEntry[] {
   return world.rdap.map((r) => ({ seed: { ...r, registry: r.registry as Rir }, resource: parseRdapResource(r.resource) }));
@@ -192,9 +201,9 @@ function rdapEntries(world: InternetWorld): RdapEntry[] {
 
 /** The most specific record holding the query (RDAP answers a covering object). */
 function findRecord(entries: RdapEntry[], query: ReturnType<typeof parseRdapResource>): RdapEntry | undefined {
-  const holding = entries.filter((e) => (query.kind === 'asn'
-    ? e.resource.kind === 'asn' && e.resource.asn === query.asn
-    : e.resource.kind === 'ip' && contains(e.resource.cidr, query.cidr)));
+  const holding = entries.filter((e) =>
+    query.kind === 'asn' ? e.resource.kind === 'asn' && e.resource.asn === query.asn : e.resource.kind === 'ip' && contains(e.resource.cidr, query.cidr),
+  );
   return holding.sort((a, b) => (b.resource.kind === 'ip' ? b.resource.cidr.prefix : 0) - (a.resource.kind === 'ip' ? a.resource.cidr.prefix : 0))[0];
 }
 
@@ -301,10 +310,22 @@ function ripestatHost(state: InternetState, sim: Simulator) {
         const vrps = vrpsOf(world);
         const v = validateOrigin(canonical, asn, vrps);
         const len = parseCidr(canonical).prefix;
-        return ripestat(call, {
-          validating_roas: v.covering.map((r) => ({ origin: String(r.asn), prefix: r.prefix, validity: r.asn !== asn ? 'invalid_asn' : len > r.maxLength ? 'invalid_length' : 'valid', max_length: r.maxLength })),
-          status: v.status, validator: 'routinator', resource: String(asn), prefix: canonical,
-        }, now);
+        return ripestat(
+          call,
+          {
+            validating_roas: v.covering.map((r) => ({
+              origin: String(r.asn),
+              prefix: r.prefix,
+              validity: r.asn !== asn ? 'invalid_asn' : len > r.maxLength ? 'invalid_length' : 'valid',
+              max_length: r.maxLength,
+            })),
+            status: v.status,
+            validator: 'routinator',
+            resource: String(asn),
+            prefix: canonical,
+          },
+          now,
+        );
       }
       if (call !== 'routing-status' && call !== 'looking-glass') return ripestatError(404, `unknown data call ${call}`, call, now);
       let prefix: string;
@@ -318,38 +339,65 @@ function ripestatHost(state: InternetState, sim: Simulator) {
         for (const r of routesAt(state, sim, prefix, now)) {
           const entry = byRrc.get(r.peer.rrc) ?? { location: r.peer.location, peers: [] };
           entry.peers.push({
-            asn_origin: String(r.origin), as_path: r.asPath.join(' '), community: '', largeCommunity: '', extendedCommunity: '',
-            last_updated: statTime(Number.isFinite(r.lastUpdated) ? r.lastUpdated : sim.startedAt - 86_400_000 * 30), prefix, peer: r.peer.address,
-            origin: 'IGP', next_hop: r.peer.address, latest_time: statTime(now), community_info: {},
+            asn_origin: String(r.origin),
+            as_path: r.asPath.join(' '),
+            community: '',
+            largeCommunity: '',
+            extendedCommunity: '',
+            last_updated: statTime(Number.isFinite(r.lastUpdated) ? r.lastUpdated : sim.startedAt - 86_400_000 * 30),
+            prefix,
+            peer: r.peer.address,
+            origin: 'IGP',
+            next_hop: r.peer.address,
+            latest_time: statTime(now),
+            community_info: {},
           });
           byRrc.set(r.peer.rrc, entry);
         }
-        return ripestat(call, {
-          rrcs: [...byRrc.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([rrc, e]) => ({ rrc, location: e.location, peers: e.peers })),
-          query_time: statTime(now), latest_time: statTime(now), parameters: { resource: prefix, look_back_limit: 86400, cache: null },
-        }, now);
+        return ripestat(
+          call,
+          {
+            rrcs: [...byRrc.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([rrc, e]) => ({ rrc, location: e.location, peers: e.peers })),
+            query_time: statTime(now),
+            latest_time: statTime(now),
+            parameters: { resource: prefix, look_back_limit: 86400, cache: null },
+          },
+          now,
+        );
       }
       // routing-status: the last RIS snapshot.
       const at = Math.min(now, lastDump(now));
       const exact = routesAt(state, sim, prefix, at);
       const target = parseCidr(prefix);
-      const related = (pred: (c: Cidr) => boolean) => announcersPrefixes(state, world, sim.startedAt)
-        .filter((p) => p !== prefix && pred(parseCidr(p)))
-        .flatMap((p) => [...new Set(routesAt(state, sim, p, at).map((r) => r.origin))].map((origin) => ({ prefix: p, origin })));
+      const related = (pred: (c: Cidr) => boolean) =>
+        announcersPrefixes(state, world, sim.startedAt)
+          .filter((p) => p !== prefix && pred(parseCidr(p)))
+          .flatMap((p) => [...new Set(routesAt(state, sim, p, at).map((r) => r.origin))].map((origin) => ({ prefix: p, origin })));
       const origins = [...new Set(exact.map((r) => r.origin))];
-      const seen = exact.length > 0 ? {
-        first_seen: { prefix, origin: String(origins[0]), time: '2025-06-01T00:00:00' },
-        last_seen: { prefix, origin: String(origins[0]), time: statTime(at) },
-      } : {};
+      const seen =
+        exact.length > 0
+          ? {
+              first_seen: { prefix, origin: String(origins[0]), time: '2025-06-01T00:00:00' },
+              last_seen: { prefix, origin: String(origins[0]), time: statTime(at) },
+            }
+          : {};
       const v4 = target.family === 4;
-      return ripestat(call, {
-        ...seen,
-        visibility: { v4: { ris_peers_seeing: v4 ? exact.length : 0, total_ris_peers: state.peers.length }, v6: { ris_peers_seeing: v4 ? 0 : exact.length, total_ris_peers: state.peers.length } },
-        origins: origins.map((origin) => ({ origin, route_objects: [] })),
-        less_specifics: related((c) => contains(c, target)),
-        more_specifics: related((c) => contains(target, c)),
-        resource: prefix, query_time: statTime(at),
-      }, now);
+      return ripestat(
+        call,
+        {
+          ...seen,
+          visibility: {
+            v4: { ris_peers_seeing: v4 ? exact.length : 0, total_ris_peers: state.peers.length },
+            v6: { ris_peers_seeing: v4 ? 0 : exact.length, total_ris_peers: state.peers.length },
+          },
+          origins: origins.map((origin) => ({ origin, route_objects: [] })),
+          less_specifics: related((c) => contains(c, target)),
+          more_specifics: related((c) => contains(target, c)),
+          resource: prefix,
+          query_time: statTime(at),
+        },
+        now,
+      );
     },
   };
 }
@@ -465,4 +513,3 @@ export function visibilityNow(sim: Simulator, prefix: string): { total: number; 
   for (const r of routesAt(state, sim, prefix, sim.clock.now())) byOrigin[r.origin] = (byOrigin[r.origin] ?? 0) + 1;
   return { total: state.peers.length, byOrigin };
 }
-

@@ -20,7 +20,10 @@ export function json(status: number, body: unknown, contentType = 'application/j
 
 /** RIPEstat (and RDAP) timestamps: ISO 8601 without the zone, as RIPEstat prints them. */
 export function statTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, '').replace(/\.000$/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/Z$/, '')
+    .replace(/\.000$/, '');
 }
 
 function lastAddress(c: Cidr): string {
@@ -40,11 +43,17 @@ export function oneLine(pem: string): string {
 // ------------------------------------------------------------------ IANA bootstrap
 
 export function bootstrapFile(kind: 'ipv4' | 'ipv6' | 'asn', services: Array<[string[], Rir]>, publication: string): Json {
-  const description = { ipv4: 'RDAP bootstrap file for IPv4 address allocations', ipv6: 'RDAP bootstrap file for IPv6 address allocations', asn: 'RDAP bootstrap file for Autonomous System Number allocations' }[kind];
+  const description = {
+    ipv4: 'RDAP bootstrap file for IPv4 address allocations',
+    ipv6: 'RDAP bootstrap file for IPv6 address allocations',
+    asn: 'RDAP bootstrap file for Autonomous System Number allocations',
+  }[kind];
   const byRir = new Map<Rir, string[]>();
   for (const [entries, rir] of services) byRir.set(rir, [...(byRir.get(rir) ?? []), ...entries]);
   return {
-    description, publication, version: '1.0',
+    description,
+    publication,
+    version: '1.0',
     services: [...byRir.entries()].map(([rir, entries]) => {
       const base = REGISTRIES[rir].rdapBaseUrl;
       // IANA lists the https URL and, for some RIRs, the http one too.
@@ -69,23 +78,42 @@ function arinNetHandle(c: Cidr): string {
 }
 
 function slug(holder: string): string {
-  return holder.toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return holder
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 const NOTICES: Record<Rir, Json[]> = {
   ARIN: [
-    { title: 'Terms of Service', description: ['By using the ARIN RDAP/Whois service, you are agreeing to the RDAP/Whois Terms of Use'], links: [{ rel: 'terms-of-service', type: 'text/html', href: 'https://www.arin.net/resources/registry/whois/tou/' }] },
-    { title: 'Whois Inaccuracy Reporting', description: ['If you see inaccuracies in the results, please visit: '], links: [{ rel: 'inaccuracy-report', type: 'text/html', href: 'https://www.arin.net/resources/registry/whois/inaccuracy_reporting/' }] },
+    {
+      title: 'Terms of Service',
+      description: ['By using the ARIN RDAP/Whois service, you are agreeing to the RDAP/Whois Terms of Use'],
+      links: [{ rel: 'terms-of-service', type: 'text/html', href: 'https://www.arin.net/resources/registry/whois/tou/' }],
+    },
+    {
+      title: 'Whois Inaccuracy Reporting',
+      description: ['If you see inaccuracies in the results, please visit: '],
+      links: [{ rel: 'inaccuracy-report', type: 'text/html', href: 'https://www.arin.net/resources/registry/whois/inaccuracy_reporting/' }],
+    },
     { title: 'Copyright Notice', description: ['Copyright 1997-2026, American Registry for Internet Numbers, Ltd.'] },
   ],
   RIPE: [
     { title: 'Filtered', description: ['This output has been filtered.'] },
     { title: 'Source', description: ['Objects returned came from source', 'RIPE'] },
-    { title: 'Terms and Conditions', description: ['This is the RIPE Database query service. The objects are in RDAP format.'], links: [{ rel: 'terms-of-service', type: 'application/pdf', href: 'https://apps.db.ripe.net/docs/HTML-Terms-And-Conditions' }] },
+    {
+      title: 'Terms and Conditions',
+      description: ['This is the RIPE Database query service. The objects are in RDAP format.'],
+      links: [{ rel: 'terms-of-service', type: 'application/pdf', href: 'https://apps.db.ripe.net/docs/HTML-Terms-And-Conditions' }],
+    },
   ],
   APNIC: [
     { title: 'Source', description: ['Objects returned came from source', 'APNIC'] },
-    { title: 'Terms and Conditions', description: ['This is the APNIC WHOIS Database query service. The objects are in RDAP format.'], links: [{ rel: 'terms-of-service', type: 'text/html', href: 'http://www.apnic.net/db/dbcopyright.html' }] },
+    {
+      title: 'Terms and Conditions',
+      description: ['This is the APNIC WHOIS Database query service. The objects are in RDAP format.'],
+      links: [{ rel: 'terms-of-service', type: 'text/html', href: 'http://www.apnic.net/db/dbcopyright.html' }],
+    },
   ],
   LACNIC: [{ title: 'Terms of Use', description: ['LACNIC RDAP service. See https://www.lacnic.net/'] }],
   AFRINIC: [{ title: 'Terms and Conditions', description: ['This is the AfriNIC Whois server. The objects are in RDAP format.'] }],
@@ -107,22 +135,38 @@ const CONFORMANCE: Record<Rir, string[]> = {
 function remarks(r: RdapRecordSeed): Json[] {
   const certs = r.certificates.map(oneLine);
   switch (r.registry) {
-    case 'ARIN': return certs.length ? [{ title: 'Registration Comments', description: certs }] : [];
-    case 'RIPE': return [{ description: [r.holder, ...certs] }];
-    case 'APNIC': return [{ title: 'description', description: [r.holder] }, ...(certs.length ? [{ title: 'remarks', description: certs }] : [])];
-    default: return [{ title: 'remarks', description: [r.holder, ...certs] }];
+    case 'ARIN':
+      return certs.length ? [{ title: 'Registration Comments', description: certs }] : [];
+    case 'RIPE':
+      return [{ description: [r.holder, ...certs] }];
+    case 'APNIC':
+      return [{ title: 'description', description: [r.holder] }, ...(certs.length ? [{ title: 'remarks', description: certs }] : [])];
+    default:
+      return [{ title: 'remarks', description: [r.holder, ...certs] }];
   }
 }
 
 function registrant(r: RdapRecordSeed, self: string): Json {
   return {
-    objectClassName: 'entity', handle: r.registry === 'ARIN' ? `${slug(r.holder).slice(0, 8)}-1` : `ORG-${slug(r.holder).slice(0, 6)}1-${r.registry}`, roles: ['registrant'],
-    vcardArray: ['vcard', [['version', {}, 'text', '4.0'], ['fn', {}, 'text', r.holder], ['kind', {}, 'text', 'org']]],
+    objectClassName: 'entity',
+    handle: r.registry === 'ARIN' ? `${slug(r.holder).slice(0, 8)}-1` : `ORG-${slug(r.holder).slice(0, 6)}1-${r.registry}`,
+    roles: ['registrant'],
+    vcardArray: [
+      'vcard',
+      [
+        ['version', {}, 'text', '4.0'],
+        ['fn', {}, 'text', r.holder],
+        ['kind', {}, 'text', 'org'],
+      ],
+    ],
     links: [{ value: self, rel: 'self', type: 'application/rdap+json', href: self }],
   };
 }
 
-const EVENTS = [{ eventAction: 'registration', eventDate: '2015-03-02T10:31:45Z' }, { eventAction: 'last changed', eventDate: '2026-11-22T21:55:03Z' }];
+const EVENTS = [
+  { eventAction: 'registration', eventDate: '2015-03-02T10:31:45Z' },
+  { eventAction: 'last changed', eventDate: '2026-11-22T21:55:03Z' },
+];
 
 export function ipNetwork(r: RdapRecordSeed, self: string): Json {
   const c = parseCidr(r.resource);
@@ -131,23 +175,41 @@ export function ipNetwork(r: RdapRecordSeed, self: string): Json {
   const handle = r.handle ?? (r.registry === 'ARIN' ? arinNetHandle(c) : `${start} - ${end}`);
   const cidr0 = c.family === 4 ? { v4prefix: start, length: c.prefix } : { v6prefix: start, length: c.prefix };
   return {
-    rdapConformance: CONFORMANCE[r.registry], notices: NOTICES[r.registry],
-    handle, startAddress: start, endAddress: end, ipVersion: c.family === 4 ? 'v4' : 'v6',
-    name: r.name ?? `${slug(r.holder)}-NET`, type: r.registry === 'ARIN' ? 'DIRECT ALLOCATION' : 'ASSIGNED PA',
+    rdapConformance: CONFORMANCE[r.registry],
+    notices: NOTICES[r.registry],
+    handle,
+    startAddress: start,
+    endAddress: end,
+    ipVersion: c.family === 4 ? 'v4' : 'v6',
+    name: r.name ?? `${slug(r.holder)}-NET`,
+    type: r.registry === 'ARIN' ? 'DIRECT ALLOCATION' : 'ASSIGNED PA',
     ...(r.registry === 'ARIN' ? {} : { country: r.registry === 'RIPE' ? 'NL' : r.registry === 'APNIC' ? 'AU' : r.registry === 'LACNIC' ? 'BR' : 'ZA' }),
-    remarks: remarks(r), events: EVENTS, links: [{ value: self, rel: 'self', type: 'application/rdap+json', href: self }],
-    entities: [registrant(r, self)], port43: `whois.${new URL(REGISTRIES[r.registry].rdapBaseUrl).hostname.replace(/^rdap\.(db\.)?/, '')}`,
-    status: ['active'], objectClassName: 'ip network', cidr0_cidrs: [cidr0],
+    remarks: remarks(r),
+    events: EVENTS,
+    links: [{ value: self, rel: 'self', type: 'application/rdap+json', href: self }],
+    entities: [registrant(r, self)],
+    port43: `whois.${new URL(REGISTRIES[r.registry].rdapBaseUrl).hostname.replace(/^rdap\.(db\.)?/, '')}`,
+    status: ['active'],
+    objectClassName: 'ip network',
+    cidr0_cidrs: [cidr0],
     ...(r.registry === 'ARIN' ? { arin_originas0_originautnums: [] } : {}),
   };
 }
 
 export function autnum(r: RdapRecordSeed, asn: number, self: string): Json {
   return {
-    rdapConformance: CONFORMANCE[r.registry], notices: NOTICES[r.registry],
-    handle: r.handle ?? `AS${asn}`, startAutnum: asn, endAutnum: asn, name: r.name ?? `${slug(r.holder)}-AS`,
-    remarks: remarks(r), events: EVENTS, links: [{ value: self, rel: 'self', type: 'application/rdap+json', href: self }],
-    entities: [registrant(r, self)], status: ['active'], objectClassName: 'autnum',
+    rdapConformance: CONFORMANCE[r.registry],
+    notices: NOTICES[r.registry],
+    handle: r.handle ?? `AS${asn}`,
+    startAutnum: asn,
+    endAutnum: asn,
+    name: r.name ?? `${slug(r.holder)}-AS`,
+    remarks: remarks(r),
+    events: EVENTS,
+    links: [{ value: self, rel: 'self', type: 'application/rdap+json', href: self }],
+    entities: [registrant(r, self)],
+    status: ['active'],
+    objectClassName: 'autnum',
   };
 }
 
@@ -160,16 +222,40 @@ export function rdapNotFound(what: string): HttpResponse {
 const RIPESTAT_VERSIONS: Record<string, string> = { 'rpki-validation': '0.3', 'routing-status': '3.2', 'looking-glass': '2.1' };
 
 export function ripestat(call: string, data: unknown, now: number): HttpResponse {
-  const queryId = createHash('sha256').update(`${call}${now}${JSON.stringify(data)}`).digest('hex');
+  const queryId = createHash('sha256')
+    .update(`${call}${now}${JSON.stringify(data)}`)
+    .digest('hex');
   return json(200, {
-    messages: [], see_also: [], version: RIPESTAT_VERSIONS[call] ?? '1.0', data_call_name: call, data_call_status: 'supported', cached: false,
+    messages: [],
+    see_also: [],
+    version: RIPESTAT_VERSIONS[call] ?? '1.0',
+    data_call_name: call,
+    data_call_status: 'supported',
+    cached: false,
     query_id: `${statTime(now).replace(/[-:T]/g, '').slice(0, 14)}-${queryId.slice(0, 8)}-${queryId.slice(8, 12)}-${queryId.slice(12, 16)}-${queryId.slice(16, 20)}-${queryId.slice(20, 32)}`,
-    process_time: 48, server_id: 'app181', build_version: 'v0.12.2-2026.10.23', status: 'ok', status_code: 200, time: statTime(now), data,
+    process_time: 48,
+    server_id: 'app181',
+    build_version: 'v0.12.2-2026.10.23',
+    status: 'ok',
+    status_code: 200,
+    time: statTime(now),
+    data,
   });
 }
 
 export function ripestatError(status: number, message: string, call: string, now: number): HttpResponse {
-  return json(status, { messages: [['error', message]], see_also: [], version: RIPESTAT_VERSIONS[call] ?? '1.0', data_call_name: call, data_call_status: 'supported', cached: false, status: 'error', status_code: status, time: statTime(now), data: {} });
+  return json(status, {
+    messages: [['error', message]],
+    see_also: [],
+    version: RIPESTAT_VERSIONS[call] ?? '1.0',
+    data_call_name: call,
+    data_call_status: 'supported',
+    cached: false,
+    status: 'error',
+    status_code: status,
+    time: statTime(now),
+    data: {},
+  });
 }
 
 // ------------------------------------------------------------------ validator exports
@@ -180,7 +266,18 @@ export function validatorExport(format: 'routinator-jsonext' | 'rpki-client-json
   const epoch = Math.floor(now / 1000);
   if (format === 'rpki-client-json') {
     return {
-      metadata: { buildmachine: 'rpki.example.net', buildtime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), elapsedtime: 214, usertime: 93, systemtime: 41, roas: vrps.length, failedroas: 0, invalidroas: 0, vrps: vrps.length, uniquevrps: vrps.length },
+      metadata: {
+        buildmachine: 'rpki.example.net',
+        buildtime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        elapsedtime: 214,
+        usertime: 93,
+        systemtime: 41,
+        roas: vrps.length,
+        failedroas: 0,
+        invalidroas: 0,
+        vrps: vrps.length,
+        uniquevrps: vrps.length,
+      },
       roas: vrps.map((v) => ({ asn: v.asn, prefix: v.prefix, maxLength: v.maxLength, ta: TAL[v.registry], expires: epoch + 8 * 3600 })),
     };
   }
@@ -189,13 +286,19 @@ export function validatorExport(format: 'routinator-jsonext' | 'rpki-client-json
     roas: vrps.map((v) => {
       const id = createHash('sha256').update(`${v.prefix}${v.asn}`).digest('base64url').slice(0, 27);
       return {
-        asn: `AS${v.asn}`, prefix: v.prefix, maxLength: v.maxLength,
-        source: [{
-          type: 'roa', uri: `rsync://rpki.${TAL[v.registry]}.example.net/repository/${id}.roa`, tal: TAL[v.registry],
-          validity: { notBefore: '2026-11-22T22:10:00Z', notAfter: '2027-11-22T22:10:00Z' },
-          chainValidity: { notBefore: '2026-11-22T22:10:00Z', notAfter: new Date(now + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') },
-          stale: epoch + 8 * 3600,
-        }],
+        asn: `AS${v.asn}`,
+        prefix: v.prefix,
+        maxLength: v.maxLength,
+        source: [
+          {
+            type: 'roa',
+            uri: `rsync://rpki.${TAL[v.registry]}.example.net/repository/${id}.roa`,
+            tal: TAL[v.registry],
+            validity: { notBefore: '2026-11-22T22:10:00Z', notAfter: '2027-11-22T22:10:00Z' },
+            chainValidity: { notBefore: '2026-11-22T22:10:00Z', notAfter: new Date(now + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') },
+            stale: epoch + 8 * 3600,
+          },
+        ],
       };
     }),
     routerKeys: [],

@@ -62,7 +62,13 @@ export function collectorPeers(count: number, rrcs: Array<{ rrc: string; locatio
   return Array.from({ length: count }, (_, i) => {
     const r = rrcs[i % rrcs.length];
     // Documentation addresses: unique per collector, stable across runs.
-    return { index: i, rrc: r.rrc, location: r.location, address: `2001:db8:${(i % rrcs.length).toString(16)}::${(Math.floor(i / rrcs.length) + 1).toString(16)}`, asn: PEER_ASNS[i % PEER_ASNS.length] };
+    return {
+      index: i,
+      rrc: r.rrc,
+      location: r.location,
+      address: `2001:db8:${(i % rrcs.length).toString(16)}::${(Math.floor(i / rrcs.length) + 1).toString(16)}`,
+      asn: PEER_ASNS[i % PEER_ASNS.length],
+    };
   });
 }
 

@@ -44,12 +44,20 @@ export type StateFault = `${keyof typeof STATE_FAULTS}=${(typeof STATE_FAULTS)[k
 
 const FAULT_RE = /^(?:Internet:)?(Rdap|Rpki|Bgp|All)=([A-Za-z]+?)(?:x(\d+))?$/;
 
-export interface InternetFault { service: InternetService; fault: string; times?: number; kind: 'state' | 'request' }
+export interface InternetFault {
+  service: InternetService;
+  fault: string;
+  times?: number;
+  kind: 'state' | 'request';
+}
 
 /** "Rpki=MissingRoa", "Internet:Bgp=SlowConvergence", "Rdap=Unreachablex2" (as in the world or --fault). */
 export function parseInternetFault(text: string): InternetFault {
   const m = FAULT_RE.exec(text.trim());
-  const known = [...Object.entries(STATE_FAULTS).flatMap(([s, fs]) => fs.map((f) => `${s}=${f}`)), ...REQUEST_FAULTS.map((f) => `<Rdap|Rpki|Bgp|All>=${f}[xN]`)];
+  const known = [
+    ...Object.entries(STATE_FAULTS).flatMap(([s, fs]) => fs.map((f) => `${s}=${f}`)),
+    ...REQUEST_FAULTS.map((f) => `<Rdap|Rpki|Bgp|All>=${f}[xN]`),
+  ];
   if (!m) throw new Error(`unknown internet fault "${text}"; known: ${known.join(', ')}`);
   const [, service, fault, times] = m as unknown as [string, InternetService, string, string | undefined];
   const stateFaults = (STATE_FAULTS as Record<string, readonly string[]>)[service];
@@ -68,65 +76,118 @@ export function isInternetFault(text: string): boolean {
 
 // ------------------------------------------------------------------ the section
 
-export const InternetWorldSection = z.object({
-  rdap: z.array(z.object({
-    /** A CIDR ("198.18.0.0/22") or an ASN ("AS64496"). */
-    resource: z.string().superRefine((text, ctx) => {
-      try {
-        parseRdapResource(text);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: `must be a CIDR or an ASN such as AS64496: ${(e as Error).message}` });
-      }
-    }),
-    registry: z.enum(RIRS).default('ARIN'),
-    /** PEM certificates in the record's remarks (ARIN Public Comments, RIPE descr, APNIC remarks). */
-    certificates: z.array(z.string().refine((s) => s.startsWith('file:') || s.includes('BEGIN CERTIFICATE'), 'must be a PEM certificate (or "file:path" to one)')).default([]),
-    holder: z.string().default('Example Corp'),
-    /** The registry's handle (NET-198-18-0-0-1, EXAMPLE-NET, AS64496); derived when absent. */
-    handle: z.string().optional(),
-    name: z.string().optional(),
-  }).strict()).default([]),
-  roas: z.array(z.object({ prefix: Cidr, maxLength: z.number().int().min(0).max(128), asn: Asn }).strict()
-    .refine((r) => r.maxLength >= parseCidr(r.prefix).prefix, { message: 'maxLength is shorter than the prefix itself', path: ['maxLength'] })).default([]),
-  routes: z.array(z.object({
-    prefix: Cidr,
-    originAsn: Asn,
-    /** `with-aws`: the announcer withdraws when AWS starts announcing this prefix or one inside it (the coordinated cutover); `never`. */
-    withdraw: z.enum(['with-aws', 'never']).default('with-aws'),
-    withdrawDelaySeconds: z.number().nonnegative().default(20),
-    /** Seconds after the simulation starts; absent: announced (and converged) before it. */
-    announcedAtSeconds: z.number().nonnegative().optional(),
-  }).strict()).default([]),
-  collectors: z.object({
-    /** Full-table RIS peers simulated (the denominator of visibility). */
-    peers: z.number().int().min(5).max(2000).default(40),
-    rrcs: z.array(z.object({ rrc: z.string(), location: z.string() }).strict()).min(1).default([
-      { rrc: 'RRC00', location: 'Amsterdam, NL' }, { rrc: 'RRC01', location: 'London, GB' }, { rrc: 'RRC06', location: 'Tokyo, JP' },
-      { rrc: 'RRC11', location: 'New York (NY), US' }, { rrc: 'RRC15', location: 'Sao Paulo, BR' },
-    ]),
-  }).strict().default({ peers: 40, rrcs: [{ rrc: 'RRC00', location: 'Amsterdam, NL' }, { rrc: 'RRC01', location: 'London, GB' }, { rrc: 'RRC06', location: 'Tokyo, JP' }, { rrc: 'RRC11', location: 'New York (NY), US' }, { rrc: 'RRC15', location: 'Sao Paulo, BR' }] }),
-  convergence: z.object({
-    /** A new announcement reaches the collector peers spread over this long (AWS BYOIP: well under a minute for most). */
-    seconds: z.number().positive().default(60),
-    /** A withdrawal disappears from the peers over this long. */
-    withdrawSeconds: z.number().positive().default(60),
-    /** Share of peers that ever carry an announcement (some filter or prefer other paths). */
-    reachPercent: z.number().min(1).max(100).default(97),
-  }).strict().default({ seconds: 60, withdrawSeconds: 60, reachPercent: 97 }),
-  /** A validator's JSON export served at `url` (deployment `internet.rpki.source: "vrp-export"`). */
-  validatorExport: z.object({
-    url: z.string().regex(/^https:\/\/[^/\s]+\/\S*$/).default('https://rpki-validator.example.net/jsonext'),
-    format: z.enum(['routinator-jsonext', 'rpki-client-json']).default('routinator-jsonext'),
-  }).strict().optional(),
-  /** Faults: "Rpki=MissingRoa", "Rdap=CertificateMismatch", "Bgp=SlowConvergence", "Rdap=Unreachable", "Bgp=ServerErrorx2", ... */
-  faults: z.array(z.string().superRefine((text, ctx) => {
-    try {
-      parseInternetFault(text);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
-    }
-  })).default([]),
-}).strict();
+export const InternetWorldSection = z
+  .object({
+    rdap: z
+      .array(
+        z
+          .object({
+            /** A CIDR ("198.18.0.0/22") or an ASN ("AS64496"). */
+            resource: z.string().superRefine((text, ctx) => {
+              try {
+                parseRdapResource(text);
+              } catch (e) {
+                ctx.addIssue({ code: 'custom', message: `must be a CIDR or an ASN such as AS64496: ${(e as Error).message}` });
+              }
+            }),
+            registry: z.enum(RIRS).default('ARIN'),
+            /** PEM certificates in the record's remarks (ARIN Public Comments, RIPE descr, APNIC remarks). */
+            certificates: z
+              .array(z.string().refine((s) => s.startsWith('file:') || s.includes('BEGIN CERTIFICATE'), 'must be a PEM certificate (or "file:path" to one)'))
+              .default([]),
+            holder: z.string().default('Example Corp'),
+            /** The registry's handle (NET-198-18-0-0-1, EXAMPLE-NET, AS64496); derived when absent. */
+            handle: z.string().optional(),
+            name: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    roas: z
+      .array(
+        z
+          .object({ prefix: Cidr, maxLength: z.number().int().min(0).max(128), asn: Asn })
+          .strict()
+          .refine((r) => r.maxLength >= parseCidr(r.prefix).prefix, { message: 'maxLength is shorter than the prefix itself', path: ['maxLength'] }),
+      )
+      .default([]),
+    routes: z
+      .array(
+        z
+          .object({
+            prefix: Cidr,
+            originAsn: Asn,
+            /** `with-aws`: the announcer withdraws when AWS starts announcing this prefix or one inside it (the coordinated cutover); `never`. */
+            withdraw: z.enum(['with-aws', 'never']).default('with-aws'),
+            withdrawDelaySeconds: z.number().nonnegative().default(20),
+            /** Seconds after the simulation starts; absent: announced (and converged) before it. */
+            announcedAtSeconds: z.number().nonnegative().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    collectors: z
+      .object({
+        /** Full-table RIS peers simulated (the denominator of visibility). */
+        peers: z.number().int().min(5).max(2000).default(40),
+        rrcs: z
+          .array(z.object({ rrc: z.string(), location: z.string() }).strict())
+          .min(1)
+          .default([
+            { rrc: 'RRC00', location: 'Amsterdam, NL' },
+            { rrc: 'RRC01', location: 'London, GB' },
+            { rrc: 'RRC06', location: 'Tokyo, JP' },
+            { rrc: 'RRC11', location: 'New York (NY), US' },
+            { rrc: 'RRC15', location: 'Sao Paulo, BR' },
+          ]),
+      })
+      .strict()
+      .default({
+        peers: 40,
+        rrcs: [
+          { rrc: 'RRC00', location: 'Amsterdam, NL' },
+          { rrc: 'RRC01', location: 'London, GB' },
+          { rrc: 'RRC06', location: 'Tokyo, JP' },
+          { rrc: 'RRC11', location: 'New York (NY), US' },
+          { rrc: 'RRC15', location: 'Sao Paulo, BR' },
+        ],
+      }),
+    convergence: z
+      .object({
+        /** A new announcement reaches the collector peers spread over this long (AWS BYOIP: well under a minute for most). */
+        seconds: z.number().positive().default(60),
+        /** A withdrawal disappears from the peers over this long. */
+        withdrawSeconds: z.number().positive().default(60),
+        /** Share of peers that ever carry an announcement (some filter or prefer other paths). */
+        reachPercent: z.number().min(1).max(100).default(97),
+      })
+      .strict()
+      .default({ seconds: 60, withdrawSeconds: 60, reachPercent: 97 }),
+    /** A validator's JSON export served at `url` (deployment `internet.rpki.source: "vrp-export"`). */
+    validatorExport: z
+      .object({
+        url: z
+          .string()
+          .regex(/^https:\/\/[^/\s]+\/\S*$/)
+          .default('https://rpki-validator.example.net/jsonext'),
+        format: z.enum(['routinator-jsonext', 'rpki-client-json']).default('routinator-jsonext'),
+      })
+      .strict()
+      .optional(),
+    /** Faults: "Rpki=MissingRoa", "Rdap=CertificateMismatch", "Bgp=SlowConvergence", "Rdap=Unreachable", "Bgp=ServerErrorx2", ... */
+    faults: z
+      .array(
+        z.string().superRefine((text, ctx) => {
+          try {
+            parseInternetFault(text);
+          } catch (e) {
+            ctx.addIssue({ code: 'custom', message: (e as Error).message });
+          }
+        }),
+      )
+      .default([]),
+  })
+  .strict();
 
 export type InternetWorld = z.infer<typeof InternetWorldSection>;
 
@@ -146,7 +207,12 @@ export const SLOW_CONVERGENCE_SECONDS = 4 * 3600;
 /** The section as the given state faults make it (pure: returns a new section). */
 export function applyStateFaults(world: InternetWorld, faults: readonly string[]): InternetWorld {
   const has = (f: string) => faults.includes(f);
-  let out: InternetWorld = { ...world, rdap: world.rdap.map((r) => ({ ...r })), roas: world.roas.map((r) => ({ ...r })), routes: world.routes.map((r) => ({ ...r })) };
+  let out: InternetWorld = {
+    ...world,
+    rdap: world.rdap.map((r) => ({ ...r })),
+    roas: world.roas.map((r) => ({ ...r })),
+    routes: world.routes.map((r) => ({ ...r })),
+  };
   if (has('Rpki=MissingRoa')) out.roas = out.roas.filter((r) => !(AMAZON_ASNS as readonly number[]).includes(r.asn));
   if (has('Rpki=ShortMaxLength')) out.roas = out.roas.map((r) => ({ ...r, maxLength: Math.min(r.maxLength, parseCidr(r.prefix).prefix) }));
   if (has('Rdap=CertificateMismatch')) out.rdap = out.rdap.map((r) => ({ ...r, certificates: [wrongCertificate()] }));
@@ -157,13 +223,19 @@ export function applyStateFaults(world: InternetWorld, faults: readonly string[]
   if (has('Bgp=OtherOrigin')) {
     const blocks = out.rdap.map((r) => parseRdapResource(r.resource)).flatMap((r) => (r.kind === 'ip' ? [r.cidr] : []));
     const slash24s = blocks.flatMap((b) => (b.family === 4 && b.prefix <= 24 ? subnets(b, 24).slice(0, 16) : [b])).map(formatCidr);
-    out.routes = [...out.routes, ...[...new Set(slash24s)].map((prefix) => ({ prefix, originAsn: OTHER_ORIGIN_ASN, withdraw: 'never' as const, withdrawDelaySeconds: 0 }))];
+    out.routes = [
+      ...out.routes,
+      ...[...new Set(slash24s)].map((prefix) => ({ prefix, originAsn: OTHER_ORIGIN_ASN, withdraw: 'never' as const, withdrawDelaySeconds: 0 })),
+    ];
   }
   return out;
 }
 
 export function stateFaultsOf(faults: readonly string[]): string[] {
-  return faults.map(parseInternetFault).filter((f) => f.kind === 'state').map((f) => `${f.service}=${f.fault}`);
+  return faults
+    .map(parseInternetFault)
+    .filter((f) => f.kind === 'state')
+    .map((f) => `${f.service}=${f.fault}`);
 }
 
 // ------------------------------------------------------------------ the world loader's hook
@@ -178,7 +250,9 @@ function registryPrefix(world: InternetWorld, resource: string, explicit: Json):
   const lengths = (amazon.length ? amazon : roas).map((r) => r.maxLength);
   const cert = world.rdap.find((r) => r.resource === resource)?.certificates[0];
   return {
-    cidr: resource, holder: 'Example Corp', ...explicit,
+    cidr: resource,
+    holder: 'Example Corp',
+    ...explicit,
     rdapCertificate: explicit?.rdapCertificate ?? cert ?? wrongCertificate(),
     roa: explicit?.roa ?? { asns: [...new Set(roas.map((r) => r.asn))], maxLength: lengths.length ? Math.min(...lengths) : block.prefix },
   };
@@ -209,7 +283,8 @@ export function prepareInternetWorld(raw: Json): Json {
     if (res.kind === 'ip') {
       const i = prefixes.findIndex((p) => p?.cidr === res.text);
       if (i >= 0) prefixes[i] = registryPrefix(world, res.text, prefixes[i]);
-      else if (!prefixes.some((p) => typeof p?.cidr === 'string' && contains(parseCidr(p.cidr, { allowHostBits: true }), res.cidr))) prefixes.push(registryPrefix(world, res.text, undefined));
+      else if (!prefixes.some((p) => typeof p?.cidr === 'string' && contains(parseCidr(p.cidr, { allowHostBits: true }), res.cidr)))
+        prefixes.push(registryPrefix(world, res.text, undefined));
     } else {
       const asn = String(res.asn);
       const i = asns.findIndex((a) => String(a?.asn) === asn);

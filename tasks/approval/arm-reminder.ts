@@ -17,9 +17,13 @@ export const handler = defineTask('ArmApprovalReminder', Event, async (input) =>
   const approvalId = approvalIdFor(input.execution.id, input.gate);
   const armed = await armReminder(approvalId, input.taskToken);
   if (!armed) {
-    await client(SFNClient, { region: defaultRegion() }).send(new SendTaskFailureCommand({
-      taskToken: input.taskToken, error: 'RemindersStopped', cause: `approval ${approvalId} is already decided`,
-    }));
+    await client(SFNClient, { region: defaultRegion() }).send(
+      new SendTaskFailureCommand({
+        taskToken: input.taskToken,
+        error: 'RemindersStopped',
+        cause: `approval ${approvalId} is already decided`,
+      }),
+    );
   }
   return { approvalId, armed };
 });

@@ -12,11 +12,13 @@ import { logger } from '../../platform/logger';
 import { sendApprovalEmail } from './notify';
 import { closePending, loadApproval, toView } from '../../platform/approval/store';
 
-const Event = z.object({
-  execution: ExecutionRef,
-  gate: z.string().min(1),
-  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough(),
-}).extend(GateTiming.shape);
+const Event = z
+  .object({
+    execution: ExecutionRef,
+    gate: z.string().min(1),
+    failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough(),
+  })
+  .extend(GateTiming.shape);
 
 export const handler = defineTask('CloseApproval', Event, async (input, context) => {
   const approvalId = approvalIdFor(input.execution.id, input.gate);

@@ -35,8 +35,20 @@ function facts(v: ApprovalView, now: number, showApprovers = false): string {
     ['Workflow', v.workflow],
     ['Execution', v.executionName],
     ['Requested', `${iso(v.createdAt)}${v.requester ? ` by ${v.requester.approver ?? v.requester.principal}` : ''}`],
-    ['Expires', v.status === 'PENDING' ? `${iso(v.expiresAt)} (${now < v.expiresAt ? `${timeLeft(Math.round((v.expiresAt - now) / 1000))} left` : 'expired'})` : iso(v.expiresAt)],
-    ...(showApprovers ? [['Approvers', `${v.approvers.join(', ')}${(v.requiredApprovals ?? 1) > 1 ? ` (${v.requiredApprovals} of them must approve)` : ''}`] as [string, string]] : []),
+    [
+      'Expires',
+      v.status === 'PENDING'
+        ? `${iso(v.expiresAt)} (${now < v.expiresAt ? `${timeLeft(Math.round((v.expiresAt - now) / 1000))} left` : 'expired'})`
+        : iso(v.expiresAt),
+    ],
+    ...(showApprovers
+      ? [
+          ['Approvers', `${v.approvers.join(', ')}${(v.requiredApprovals ?? 1) > 1 ? ` (${v.requiredApprovals} of them must approve)` : ''}`] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
     ['Approval id', `${v.approvalId} (round ${v.round})`],
     ['Plan hash', `sha256 ${planHash(v.plan)}`],
   ];
@@ -45,7 +57,10 @@ function facts(v: ApprovalView, now: number, showApprovers = false): string {
 
 function changesTable(v: ApprovalView): string {
   if (v.plan.changes.length === 0) return '<p>The plan lists no changes.</p>';
-  const rows = v.plan.changes.map((c) => `<tr><td>${escapeHtml(c.kind)}</td><td class="v">${escapeHtml(c.target)}</td><td class="v">${escapeHtml(c.from)}</td><td class="v">${escapeHtml(c.to)}</td></tr>`);
+  const rows = v.plan.changes.map(
+    (c) =>
+      `<tr><td>${escapeHtml(c.kind)}</td><td class="v">${escapeHtml(c.target)}</td><td class="v">${escapeHtml(c.from)}</td><td class="v">${escapeHtml(c.to)}</td></tr>`,
+  );
   return `<table><thead><tr><th>Change</th><th>What</th><th>From</th><th>To</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -54,10 +69,17 @@ export function statusTag(v: ApprovalView): string {
   return `<span class="tag ${tone}">${escapeHtml(v.status)}</span>`;
 }
 
-export function reviewPage(v: ApprovalView, o: { csrf: string; now: number; approver: string; signedIn: boolean; problems?: string[]; reason?: string }): string {
-  const problems = o.problems?.length ? `<div class="problems" role="alert"><strong>Not recorded:</strong><ul>${o.problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>` : '';
+export function reviewPage(
+  v: ApprovalView,
+  o: { csrf: string; now: number; approver: string; signedIn: boolean; problems?: string[]; reason?: string },
+): string {
+  const problems = o.problems?.length
+    ? `<div class="problems" role="alert"><strong>Not recorded:</strong><ul>${o.problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>`
+    : '';
   const who = `<p id="decider">You decide as <strong>${escapeHtml(o.approver)}</strong> (${o.signedIn ? 'signed in, and this link was sent to you' : 'this link was sent to you; do not forward it'}).</p>`;
-  return layout(`Approve? ${v.plan.title}`, `
+  return layout(
+    `Approve? ${v.plan.title}`,
+    `
 <p>${statusTag(v)} byoip-orchestrator approval</p>
 <h1>${escapeHtml(v.plan.title)}</h1>
 ${facts(v, o.now, true)}
@@ -72,9 +94,14 @@ ${problems}
 ${who}
 <label for="reason">Reason</label><textarea id="reason" name="reason" required maxlength="1000">${escapeHtml(o.reason ?? '')}</textarea>
 ${v.plan.confirm && !v.plan.decisions ? `<label><input type="checkbox" name="confirmed" value="yes"> I confirm: ${escapeHtml(v.plan.confirm)} (required to approve)</label>` : ''}
-${v.plan.decisions ? operatorButtons(v.plan.decisions) : `<div class="buttons"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
-<button class="reject" type="submit" name="decision" value="reject">Reject</button></div>`}
-</form>`);
+${
+  v.plan.decisions
+    ? operatorButtons(v.plan.decisions)
+    : `<div class="buttons"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
+<button class="reject" type="submit" name="decision" value="reject">Reject</button></div>`
+}
+</form>`,
+  );
 }
 
 /** An operator gate's choices: one button per decision; "back" needs the old provider confirmed. */
@@ -83,16 +110,21 @@ function operatorButtons(decisions: OperatorDecision[]): string {
   const confirm = decisions.includes('back')
     ? '<label><input type="checkbox" name="confirmed" value="yes"> I confirm: the old provider announces the prefixes again (required for Back)</label>'
     : '';
-  const buttons = decisions.map((d) => `<button class="${d === 'back' ? 'reject' : 'approve'}" type="submit" name="decision" value="${d}">${d[0].toUpperCase()}${d.slice(1)}</button>`).join('\n');
+  const buttons = decisions
+    .map((d) => `<button class="${d === 'back' ? 'reject' : 'approve'}" type="submit" name="decision" value="${d}">${d[0].toUpperCase()}${d.slice(1)}</button>`)
+    .join('\n');
   return `${words}${confirm}<div class="buttons">${buttons}</div>`;
 }
 
 /** Every page that is not the form: decided, expired, refused, errors. */
 export function messagePage(o: { title: string; tone: 'ok' | 'error' | 'info' | 'warn'; lines: string[]; view?: ApprovalView; now: number }): string {
   const v = o.view;
-  return layout(o.title, `
+  return layout(
+    o.title,
+    `
 <p><span class="tag ${o.tone}">${escapeHtml(o.title)}</span>${v ? ` ${statusTag(v)}` : ''}</p>
 <h1>${escapeHtml(v ? v.plan.title : o.title)}</h1>
 ${o.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
-${v ? `${facts(v, o.now)}<h2>The plan</h2>${changesTable(v)}` : ''}`);
+${v ? `${facts(v, o.now)}<h2>The plan</h2>${changesTable(v)}` : ''}`,
+  );
 }

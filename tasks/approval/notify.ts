@@ -12,7 +12,16 @@ import { approvalBaseUrl, approvalKeyMaterial, approvalTopicArn } from '../../pl
 import type { ApprovalView } from '../../platform/approval/store';
 
 export function summaryOf(v: ApprovalView, to?: string): ApprovalSummary {
-  return { approvalId: v.approvalId, round: v.round, workflow: v.workflow, executionName: v.executionName, plan: { ...v.plan, approvers: v.approvers }, createdAt: v.createdAt, expiresAt: v.expiresAt, to };
+  return {
+    approvalId: v.approvalId,
+    round: v.round,
+    workflow: v.workflow,
+    executionName: v.executionName,
+    plan: { ...v.plan, approvers: v.approvers },
+    createdAt: v.createdAt,
+    expiresAt: v.expiresAt,
+    to,
+  };
 }
 
 export function approvalLink(keys: ApprovalKeys, v: ApprovalView, approver: string): string {
@@ -20,7 +29,11 @@ export function approvalLink(keys: ApprovalKeys, v: ApprovalView, approver: stri
 }
 
 /** Emails every approver who may still decide (their own link each); returns the message ids. */
-export async function sendApprovalEmail(kind: 'request' | 'reminder' | 'expired', v: ApprovalView, context: Pick<Context, 'invokedFunctionArn'>): Promise<string[]> {
+export async function sendApprovalEmail(
+  kind: 'request' | 'reminder' | 'expired',
+  v: ApprovalView,
+  context: Pick<Context, 'invokedFunctionArn'>,
+): Promise<string[]> {
   const keys = kind === 'expired' ? undefined : await approvalKeyMaterial();
   const sns = client(SNSClient, { region: defaultRegion() });
   const ids: string[] = [];
@@ -28,17 +41,19 @@ export async function sendApprovalEmail(kind: 'request' | 'reminder' | 'expired'
   const done = new Set((v.approvals ?? []).map((d) => d.decidedBy.toLowerCase()));
   for (const approver of v.approvers.filter((a) => kind !== 'reminder' || !done.has(a.toLowerCase()))) {
     const email = approvalEmail(kind, summaryOf(v, approver), keys ? approvalLink(keys, v, approver) : undefined, Date.now());
-    const out = await sns.send(new PublishCommand({
-      TopicArn: approvalTopicArn(context),
-      Subject: email.subject,
-      Message: email.body,
-      MessageAttributes: {
-        kind: { DataType: 'String', StringValue: `approval-${kind}` },
-        approvalId: { DataType: 'String', StringValue: v.approvalId },
-        workflow: { DataType: 'String', StringValue: v.workflow },
-        approver: { DataType: 'String', StringValue: approver.toLowerCase() },
-      },
-    }));
+    const out = await sns.send(
+      new PublishCommand({
+        TopicArn: approvalTopicArn(context),
+        Subject: email.subject,
+        Message: email.body,
+        MessageAttributes: {
+          kind: { DataType: 'String', StringValue: `approval-${kind}` },
+          approvalId: { DataType: 'String', StringValue: v.approvalId },
+          workflow: { DataType: 'String', StringValue: v.workflow },
+          approver: { DataType: 'String', StringValue: approver.toLowerCase() },
+        },
+      }),
+    );
     if (out.MessageId) ids.push(out.MessageId);
   }
   return ids;

@@ -22,9 +22,20 @@ const Event = z.object({
 
 export const handler = defineTask('PlanOperatorDecision', Event, async (input) => {
   // The byoip-operator-decision alarm counts this line (infra/alarms.ts).
-  logger.warn('operator decision requested', { workflow: input.workflow, failedState: input.held.state, error: input.failure.Error ?? null, pivot: input.pivot.label });
+  logger.warn('operator decision requested', {
+    workflow: input.workflow,
+    failedState: input.held.state,
+    error: input.failure.Error ?? null,
+    pivot: input.pivot.label,
+  });
   return operatorDecisionPlan({
-    workflow: input.workflow, pivot: input.pivot, failedState: input.held.state, failure: input.failure, approvers: input.approvers,
-    decisions: input.decisions, intents: input.intents as Record<string, UndoIntent> | undefined, order: input.order,
+    workflow: input.workflow,
+    pivot: input.pivot,
+    failedState: input.held.state,
+    failure: input.failure,
+    approvers: input.approvers,
+    decisions: input.decisions,
+    intents: input.intents as Record<string, UndoIntent> | undefined,
+    order: input.order,
   });
 });

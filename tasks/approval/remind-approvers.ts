@@ -12,11 +12,14 @@ import { logger } from '../../platform/logger';
 import { sendApprovalEmail } from './notify';
 import { heartbeat, loadApproval, recordReminder, redeliver, toView } from '../../platform/approval/store';
 
-const Event = z.object({
-  execution: ExecutionRef,
-  gate: z.string().min(1),
-  reminder: z.object({ attempt: z.number().int().nonnegative() }).passthrough(),
-}).extend(GateTiming.shape).passthrough();
+const Event = z
+  .object({
+    execution: ExecutionRef,
+    gate: z.string().min(1),
+    reminder: z.object({ attempt: z.number().int().nonnegative() }).passthrough(),
+  })
+  .extend(GateTiming.shape)
+  .passthrough();
 
 export const handler = defineTask('RemindApprovers', Event, async (input, context) => {
   const approvalId = approvalIdFor(input.execution.id, input.gate);
@@ -36,7 +39,10 @@ export const handler = defineTask('RemindApprovers', Event, async (input, contex
     // The gate's task is gone (timed out, or the execution ended): nothing left to remind about.
     return { done: true, attempt, remindersSent: record.remindersSent ?? 0, nextDelaySeconds: 0 };
   }
-  const tick = reminderTick({ createdAt: record.createdAt, timeoutSeconds: record.timeoutSeconds, heartbeatSeconds: record.heartbeatSeconds, remindersSent: record.remindersSent ?? 0 }, now);
+  const tick = reminderTick(
+    { createdAt: record.createdAt, timeoutSeconds: record.timeoutSeconds, heartbeatSeconds: record.heartbeatSeconds, remindersSent: record.remindersSent ?? 0 },
+    now,
+  );
   let remindersSent = record.remindersSent ?? 0;
   if (tick.remind) {
     // Sent before it is counted: a retried tick may remind twice, never zero times.

@@ -46,12 +46,21 @@ export const handler = defineTask('VerifyApproval', Event, async (input) => {
       if (!outcomePasses(input.plan, d.outcome)) problems.push(`the decision's outcome is "${d.outcome}"`);
       const needs = confirmationFor(input.plan, d.outcome);
       if (needs && d.confirmed !== needs) problems.push(`the decision does not confirm what it needs to: ${needs}`);
-      if (d.planHash !== planHash(input.plan) || record.planHash !== planHash(input.plan)) problems.push('the decision approves another plan than this execution\'s');
+      if (d.planHash !== planHash(input.plan) || record.planHash !== planHash(input.plan))
+        problems.push("the decision approves another plan than this execution's");
       const who = d.decidedBy.toLowerCase();
       if (!configured.includes(who)) problems.push(`${d.decidedBy} is not one of the deployment's approvers`);
       if (!input.plan.approvers.some((a) => a.toLowerCase() === who)) problems.push(`${d.decidedBy} is not an approver of this plan`);
-      if (requester && (requester.approver?.toLowerCase() === who || requester.principal === d.principal)) problems.push(`${d.decidedBy} asked for this change and cannot approve it`);
-      const valid = validApprovals(keys, { ...record, approvers: record.approvers.filter((a) => configured.includes(a.toLowerCase()) && a.toLowerCase() !== requester?.approver?.toLowerCase()) }, record.approvals);
+      if (requester && (requester.approver?.toLowerCase() === who || requester.principal === d.principal))
+        problems.push(`${d.decidedBy} asked for this change and cannot approve it`);
+      const valid = validApprovals(
+        keys,
+        {
+          ...record,
+          approvers: record.approvers.filter((a) => configured.includes(a.toLowerCase()) && a.toLowerCase() !== requester?.approver?.toLowerCase()),
+        },
+        record.approvals,
+      );
       if (valid.length < (record.requiredApprovals ?? 1)) problems.push(`${valid.length} valid approval(s); this gate needs ${record.requiredApprovals}`);
     }
   }
@@ -62,8 +71,18 @@ export const handler = defineTask('VerifyApproval', Event, async (input) => {
   }
   const approvals = validApprovals(keys, record!, record!.approvals);
   return {
-    approved: true as const, approvalId, outcome: d!.outcome, decidedBy: d!.decidedBy, decidedAt: d!.decidedAt, reason: d!.reason, via: d!.via,
-    authentication: d!.authentication, principal: d!.principal, approvers: approvals.map((a) => a.decidedBy), planHash: d!.planHash,
-    requestedBy: requester?.principal ?? null, confirmed: d!.confirmed ?? null,
+    approved: true as const,
+    approvalId,
+    outcome: d!.outcome,
+    decidedBy: d!.decidedBy,
+    decidedAt: d!.decidedAt,
+    reason: d!.reason,
+    via: d!.via,
+    authentication: d!.authentication,
+    principal: d!.principal,
+    approvers: approvals.map((a) => a.decidedBy),
+    planHash: d!.planHash,
+    requestedBy: requester?.principal ?? null,
+    confirmed: d!.confirmed ?? null,
   };
 });

@@ -40,19 +40,36 @@ export const handler = defineTask('AdvertiseWithAsn', Event, async (input) => {
   const previousCustomChange = guard.lastCustomChange ? { ...guard.lastCustomChange, at: new Date(guard.lastCustomChange.at).toISOString() } : null;
   const ours = guard.pendingBy === owner && guard.pendingAsn === input.asn;
   if (current.State === 'pending-advertising') {
-    if (ours) return { cidr: input.cidr, asn: input.asn, state: current.State, skipped: true, changedAt: new Date(guard.pendingAt!).toISOString(), previousCustomChange };
-    throw new WorkflowError(ErrorNames.UnexpectedResponse, `${input.cidr} is pending-advertising: another change is in flight; run again once it is advertised`);
+    if (ours)
+      return {
+        cidr: input.cidr,
+        asn: input.asn,
+        state: current.State,
+        skipped: true,
+        changedAt: new Date(guard.pendingAt!).toISOString(),
+        previousCustomChange,
+      };
+    throw new WorkflowError(
+      ErrorNames.UnexpectedResponse,
+      `${input.cidr} is pending-advertising: another change is in flight; run again once it is advertised`,
+    );
   }
   if (current.State !== 'provisioned' && current.State !== 'advertised') {
     throw new WorkflowError(ErrorNames.UnexpectedResponse, `${input.cidr} is ${current.State}; only a provisioned or advertised CIDR can be advertised`);
   }
   if (!custom && current.State !== 'advertised' && input.approval?.approved !== true) {
-    throw new WorkflowError(ErrorNames.SafetyViolation, `refusing to advertise ${input.cidr} from the AWS ASN: it is ${current.State}, not advertised, and announcing it again needs an approval`);
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `refusing to advertise ${input.cidr} from the AWS ASN: it is ${current.State}, not advertised, and announcing it again needs an approval`,
+    );
   }
   if (custom) {
     const association = associationOf(current, input.asn);
     if (association?.State !== 'associated') {
-      throw new WorkflowError(ErrorNames.ResourceFailed, `AS${input.asn} is not associated with ${input.cidr} (${association?.State ?? 'no association'}); associate it first (byoasn-onboard)`);
+      throw new WorkflowError(
+        ErrorNames.ResourceFailed,
+        `AS${input.asn} is not associated with ${input.cidr} (${association?.State ?? 'no association'}); associate it first (byoasn-onboard)`,
+      );
     }
   }
   const now = Date.now();

@@ -17,8 +17,10 @@ export const handler = defineTask('CaptureByoasnOnboardState', Event, async (inp
   const problems: string[] = [];
   input.cidrs.forEach((cidr, i) => {
     const state = all.get(cidr)?.State;
-    if (!state) problems.push(`input.cidrs[${i}]: ${cidr} is not a BYOIP CIDR of account ${input.accountId} in ${input.region}; provision it to a regional pool first`);
-    else if (all.get(cidr)?.AdvertisementType === 'anycast') problems.push(`input.cidrs[${i}]: ${cidr} is a CloudFront (anycast) BYOIP CIDR: ${BYOASN_WITH_CLOUDFRONT}`);
+    if (!state)
+      problems.push(`input.cidrs[${i}]: ${cidr} is not a BYOIP CIDR of account ${input.accountId} in ${input.region}; provision it to a regional pool first`);
+    else if (all.get(cidr)?.AdvertisementType === 'anycast')
+      problems.push(`input.cidrs[${i}]: ${cidr} is a CloudFront (anycast) BYOIP CIDR: ${BYOASN_WITH_CLOUDFRONT}`);
     else if (state !== 'provisioned' && state !== 'advertised') problems.push(`input.cidrs[${i}]: ${cidr} is ${state}; it must be provisioned or advertised`);
   });
   if (problems.length) throw inputInvalid(`byoasn-onboard cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -17,7 +17,9 @@ export const handler = defineTask('CaptureAsnSwapState', Event, async (input) =>
   const current = (await byoipCidrs(input.region)).get(input.cidr);
   if (!current) throw inputInvalid(`input.cidr: ${input.cidr} is not a BYOIP CIDR of account ${input.accountId} in ${input.region}`);
   if (current.State !== 'advertised') {
-    throw inputInvalid(`input.cidr: ${input.cidr} is ${current.State}, not advertised; asn-swap moves the origin of an advertised CIDR (byoasn-onboard advertises one)`);
+    throw inputInvalid(
+      `input.cidr: ${input.cidr} is ${current.State}, not advertised; asn-swap moves the origin of an advertised CIDR (byoasn-onboard advertises one)`,
+    );
   }
   const associations = (current.AsnAssociations ?? []).filter((a) => a.State !== 'disassociated').map((a) => ({ asn: a.Asn!, state: a.State! }));
   if (input.to !== AWS_ASN && associationOf(current, input.to)?.State !== 'associated') {

@@ -20,7 +20,10 @@ export const handler = defineTask('CaptureByoasnTeardownState', Event, async (in
     .filter((b) => b.Cidr && !input.cidrs.includes(b.Cidr) && ![undefined, 'failed-association'].includes(associationOf(b, input.asn)?.State))
     .map((b) => b.Cidr!);
   if (others.length) {
-    throw new WorkflowError(ErrorNames.SafetyViolation, `AS${input.asn} is also associated with ${others.join(', ')}; add them to cidrs (their advertisement changes too) or disassociate them first`);
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `AS${input.asn} is also associated with ${others.join(', ')}; add them to cidrs (their advertisement changes too) or disassociate them first`,
+    );
   }
   const cidrs = input.cidrs.map((cidr) => {
     const b = all.get(cidr);

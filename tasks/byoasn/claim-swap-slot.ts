@@ -18,11 +18,16 @@ export const handler = defineTask('ClaimAsnSwapSlot', Event, async (input) => {
   if (claim.granted) {
     const last = claim.previous.lastCustomChange;
     return pollResult(input, true, what, {
-      granted: true, retryAt: waitTimestamp(now), claimedAt: new Date(now).toISOString(),
+      granted: true,
+      retryAt: waitTimestamp(now),
+      claimedAt: new Date(now).toISOString(),
       previousCustomChange: last ? { asn: last.asn, at: new Date(last.at).toISOString(), by: last.by } : null,
     });
   }
   return pollResult(input, false, what, {
-    granted: false, retryAt: waitTimestamp(claim.allowedAt), heldBy: claim.holder ?? 'unknown', lastCustomAt: new Date(claim.lastCustomAt).toISOString(),
+    granted: false,
+    retryAt: waitTimestamp(claim.allowedAt),
+    heldBy: claim.holder ?? 'unknown',
+    lastCustomAt: new Date(claim.lastCustomAt).toISOString(),
   });
 });

@@ -40,12 +40,18 @@ export const handler = defineTask('PlanAsnOrigin', Event, async (input) => {
     slots.push({ cidr, nextCustomChangeAllowedAt: new Date(Math.max(now, allowedAt)).toISOString() });
   }
   const waits = slots.filter((s) => Date.parse(s.nextCustomChangeAllowedAt) > now);
-  return withPreflightEvidence({
-    title: `Advertise ${input.cidrs.join(', ')} from AS${input.asn} (${input.migrationId})`,
-    approvers: input.approvers,
-    changes,
-    context: { workflow: input.workflow, slots },
-    prerequisite: `The ROA of each prefix authorizes AS${input.asn} as well as Amazon's ASNs, and AS${input.asn}'s upstream filters accept the prefixes.`
-      + (waits.length ? ` AWS allows one change to a custom ASN per CIDR per hour: ${waits.map((w) => `${w.cidr} waits until ${w.nextCustomChangeAllowedAt}`).join('; ')}.` : ''),
-  }, input.preflight);
+  return withPreflightEvidence(
+    {
+      title: `Advertise ${input.cidrs.join(', ')} from AS${input.asn} (${input.migrationId})`,
+      approvers: input.approvers,
+      changes,
+      context: { workflow: input.workflow, slots },
+      prerequisite:
+        `The ROA of each prefix authorizes AS${input.asn} as well as Amazon's ASNs, and AS${input.asn}'s upstream filters accept the prefixes.` +
+        (waits.length
+          ? ` AWS allows one change to a custom ASN per CIDR per hour: ${waits.map((w) => `${w.cidr} waits until ${w.nextCustomChangeAllowedAt}`).join('; ')}.`
+          : ''),
+    },
+    input.preflight,
+  );
 });

@@ -18,22 +18,33 @@ const Event = z.object({
 export const handler = defineTask('PlanByoasnTeardown', Event, async (input) => {
   const s = input.state;
   const changes = [
-    ...s.cidrs.filter((c) => c.state === 'advertised' || c.state === 'pending-advertising').map((c) => ({
-      kind: input.origin === 'withdraw' ? 'withdraw' : 'asn-origin',
-      target: c.cidr,
-      from: 'advertised (origin may be a custom ASN)',
-      to: input.origin === 'withdraw' ? 'not advertised by AWS' : 'advertised from the AWS ASN',
-    })),
-    ...s.cidrs.filter((c) => c.association !== 'none' && c.association !== 'pending-disassociation').map((c) => ({ kind: 'asn-association', target: c.cidr, from: `AS${input.asn} ${c.association}`, to: 'disassociated' })),
-    ...(['provisioned', 'failed-deprovision'].includes(s.asnState) ? [{ kind: 'byoasn', target: `AS${input.asn}`, from: `${s.asnState} in ${input.ipamId}`, to: 'deprovisioned' }] : []),
-    ...(input.deprovisionPoolCidrs ? s.cidrs.filter((c) => c.poolId && c.state !== 'absent').map((c) => ({ kind: 'deprovision', target: c.cidr, from: `pool ${c.poolId}`, to: 'deprovisioned' })) : []),
+    ...s.cidrs
+      .filter((c) => c.state === 'advertised' || c.state === 'pending-advertising')
+      .map((c) => ({
+        kind: input.origin === 'withdraw' ? 'withdraw' : 'asn-origin',
+        target: c.cidr,
+        from: 'advertised (origin may be a custom ASN)',
+        to: input.origin === 'withdraw' ? 'not advertised by AWS' : 'advertised from the AWS ASN',
+      })),
+    ...s.cidrs
+      .filter((c) => c.association !== 'none' && c.association !== 'pending-disassociation')
+      .map((c) => ({ kind: 'asn-association', target: c.cidr, from: `AS${input.asn} ${c.association}`, to: 'disassociated' })),
+    ...(['provisioned', 'failed-deprovision'].includes(s.asnState)
+      ? [{ kind: 'byoasn', target: `AS${input.asn}`, from: `${s.asnState} in ${input.ipamId}`, to: 'deprovisioned' }]
+      : []),
+    ...(input.deprovisionPoolCidrs
+      ? s.cidrs
+          .filter((c) => c.poolId && c.state !== 'absent')
+          .map((c) => ({ kind: 'deprovision', target: c.cidr, from: `pool ${c.poolId}`, to: 'deprovisioned' }))
+      : []),
   ];
   return {
     title: `Tear down AS${input.asn} on ${s.cidrs.map((c) => c.cidr).join(', ')} (${input.migrationId})`,
     approvers: input.approvers,
     changes,
-    prerequisite: input.origin === 'withdraw'
-      ? 'Whoever advertises these prefixes next is ready: withdrawing stops AWS announcing them.'
-      : 'Partners that allow-list by origin ASN accept the AWS ASN for these prefixes.',
+    prerequisite:
+      input.origin === 'withdraw'
+        ? 'Whoever advertises these prefixes next is ready: withdrawing stops AWS announcing them.'
+        : 'Partners that allow-list by origin ASN accept the AWS ASN for these prefixes.',
   };
 });

@@ -23,10 +23,12 @@ export const handler = defineTask('ProvisionByoasn', Event, async (input, contex
   const state = (await byoasns(input.region, input.ipamId)).get(input.asn)?.State;
   if (state === 'pending-provision' || state === 'provisioned') return { asn: input.asn, state, requested: false };
   const [auth] = await authorizationMessages('asn', [input.asn], input.authorization, signingAccount(context, input.accountId));
-  const out = await ec2(input.region).send(new ProvisionIpamByoasnCommand({
-    IpamId: input.ipamId,
-    Asn: input.asn,
-    AsnAuthorizationContext: { Message: auth.message, Signature: auth.signature },
-  }));
+  const out = await ec2(input.region).send(
+    new ProvisionIpamByoasnCommand({
+      IpamId: input.ipamId,
+      Asn: input.asn,
+      AsnAuthorizationContext: { Message: auth.message, Signature: auth.signature },
+    }),
+  );
   return { asn: input.asn, state: out.Byoasn?.State ?? 'pending-provision', requested: true };
 });

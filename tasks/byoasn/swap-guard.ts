@@ -26,15 +26,27 @@ export interface SwapGuardItem {
   lastCustomChange?: { asn: string; at: number; by: string };
 }
 
-export interface CidrRef { accountId: string; region: string; cidr: string }
+export interface CidrRef {
+  accountId: string;
+  region: string;
+  cidr: string;
+}
 
 const key = (r: CidrRef) => ({ pk: `ASNSWAP#${r.accountId}#${r.region}#${r.cidr}`, sk: 'STATE' });
 
 // Every attribute through a name placeholder: DynamoDB reserves hundreds of words.
 const NAMES = {
-  '#last': 'lastCustomAt', '#holder': 'holder', '#holderAsn': 'holderAsn', '#cidr': 'cidr',
-  '#pAsn': 'pendingAsn', '#pBy': 'pendingBy', '#pAt': 'pendingAt',
-  '#oAsn': 'originAsn', '#oAt': 'originAt', '#oBy': 'originBy', '#change': 'lastCustomChange',
+  '#last': 'lastCustomAt',
+  '#holder': 'holder',
+  '#holderAsn': 'holderAsn',
+  '#cidr': 'cidr',
+  '#pAsn': 'pendingAsn',
+  '#pBy': 'pendingBy',
+  '#pAt': 'pendingAt',
+  '#oAsn': 'originAsn',
+  '#oAt': 'originAt',
+  '#oBy': 'originBy',
+  '#change': 'lastCustomChange',
 };
 
 function namesIn(...expressions: Array<string | undefined>): Record<string, string> {
@@ -60,17 +72,22 @@ export async function claimSwapSlot(r: CidrRef, asn: string, owner: string, now 
   const update = 'SET #last = :now, #holder = :owner, #holderAsn = :asn, #cidr = :cidr';
   const condition = 'attribute_not_exists(#last) OR #last <= :cutoff OR (#holder = :owner AND #holderAsn = :asn)';
   try {
-    await stateTable().send(new UpdateCommand({
-      TableName: stateTableName(),
-      Key: key(r),
-      UpdateExpression: update,
-      ConditionExpression: condition,
-      ExpressionAttributeNames: namesIn(update, condition),
-      ExpressionAttributeValues: {
-        ':now': now, ':owner': owner, ':asn': asn, ':cidr': r.cidr,
-        ':cutoff': now - (ASN_SWAP_INTERVAL_SECONDS + ASN_SWAP_MARGIN_SECONDS) * 1000,
-      },
-    }));
+    await stateTable().send(
+      new UpdateCommand({
+        TableName: stateTableName(),
+        Key: key(r),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: namesIn(update, condition),
+        ExpressionAttributeValues: {
+          ':now': now,
+          ':owner': owner,
+          ':asn': asn,
+          ':cidr': r.cidr,
+          ':cutoff': now - (ASN_SWAP_INTERVAL_SECONDS + ASN_SWAP_MARGIN_SECONDS) * 1000,
+        },
+      }),
+    );
     return { granted: true, claimedAt: now, previous };
   } catch (e) {
     if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
@@ -88,28 +105,35 @@ export async function markPending(r: CidrRef, asn: string, custom: boolean, owne
   const update = `SET #pAsn = :asn, #pBy = :owner, #pAt = :now, #cidr = :cidr${custom ? ', #last = :now' : ''}`;
   const condition = custom ? '#holder = :owner AND #holderAsn = :asn' : undefined;
   try {
-    await stateTable().send(new UpdateCommand({
-      TableName: stateTableName(),
-      Key: key(r),
-      UpdateExpression: update,
-      ConditionExpression: condition,
-      ExpressionAttributeNames: namesIn(update, condition),
-      ExpressionAttributeValues: { ':asn': asn, ':owner': owner, ':now': now, ':cidr': r.cidr },
-    }));
+    await stateTable().send(
+      new UpdateCommand({
+        TableName: stateTableName(),
+        Key: key(r),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: namesIn(update, condition),
+        ExpressionAttributeValues: { ':asn': asn, ':owner': owner, ':now': now, ':cidr': r.cidr },
+      }),
+    );
   } catch (e) {
     if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
-    throw new WorkflowError(ErrorNames.SafetyViolation, `refusing to advertise ${r.cidr} with AS${asn}: this execution does not hold the CIDR's once-per-hour swap slot`);
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `refusing to advertise ${r.cidr} with AS${asn}: this execution does not hold the CIDR's once-per-hour swap slot`,
+    );
   }
 }
 
 /** Records what the CIDR is now advertised with (after AWS accepted the Advertise). */
 export async function recordOrigin(r: CidrRef, asn: string, custom: boolean, owner: string, now = Date.now()): Promise<void> {
   const update = `SET #oAsn = :asn, #oAt = :now, #oBy = :owner${custom ? ', #change = :change' : ''}`;
-  await stateTable().send(new UpdateCommand({
-    TableName: stateTableName(),
-    Key: key(r),
-    UpdateExpression: update,
-    ExpressionAttributeNames: namesIn(update),
-    ExpressionAttributeValues: { ':asn': asn, ':now': now, ':owner': owner, ...(custom ? { ':change': { asn, at: now, by: owner } } : {}) },
-  }));
+  await stateTable().send(
+    new UpdateCommand({
+      TableName: stateTableName(),
+      Key: key(r),
+      UpdateExpression: update,
+      ExpressionAttributeNames: namesIn(update),
+      ExpressionAttributeValues: { ':asn': asn, ':now': now, ':owner': owner, ...(custom ? { ':change': { asn, at: now, by: owner } } : {}) },
+    }),
+  );
 }

@@ -29,7 +29,9 @@ export const handler = defineTask('AdvertiseCidr', z.unknown(), async (raw) => {
     return { cidr: input.cidr, state: current.State, skipped: true };
   }
   const state = await changeOrConfirm(
-    async () => (await ec2(input.region).send(new AdvertiseByoipCidrCommand({ Cidr: input.cidr, ...(input.asn ? { Asn: input.asn } : {}) }))).ByoipCidr?.State ?? 'pending-advertising',
+    async () =>
+      (await ec2(input.region).send(new AdvertiseByoipCidrCommand({ Cidr: input.cidr, ...(input.asn ? { Asn: input.asn } : {}) }))).ByoipCidr?.State ??
+      'pending-advertising',
     async () => {
       const now = (await byoipCidrs(input.region)).get(input.cidr)?.State;
       return now === 'advertised' || now === 'pending-advertising' ? now : undefined;

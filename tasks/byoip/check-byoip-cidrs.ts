@@ -18,7 +18,8 @@ export const handler = defineTask('CheckByoipCidrs', Event, async (input) => {
     const state = b?.State ?? 'absent';
     states[cidr] = state;
     if (state.startsWith('failed')) throw new WorkflowError(ErrorNames.ResourceFailed, `${cidr} is ${state}: ${b?.StatusMessage ?? 'no message'}`);
-    if (state === 'absent' && input.target !== 'withdrawn') throw new WorkflowError(ErrorNames.UnexpectedResponse, `${cidr} is not a BYOIP CIDR in ${input.region}`);
+    if (state === 'absent' && input.target !== 'withdrawn')
+      throw new WorkflowError(ErrorNames.UnexpectedResponse, `${cidr} is not a BYOIP CIDR in ${input.region}`);
   }
   const done = Object.values(states).every((s) => s === input.target || (input.target === 'withdrawn' && (s === 'provisioned' || s === 'absent')));
   return pollResult(input, done, `BYOIP CIDRs becoming ${input.target}`, { states });

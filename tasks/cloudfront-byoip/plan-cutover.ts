@@ -18,10 +18,14 @@ const Event = z.object({
   distributionIds: z.array(z.string()),
   records: z.array(TrackedRecord),
   /** $.baseline.distributions: each distribution's settings before this execution staged the anycast list. */
-  distributions: z.array(z.object({
-    distributionId: z.string(),
-    before: z.object({ AnycastIpListId: z.string().nullable(), PriceClass: z.string(), IsIPV6Enabled: z.boolean() }),
-  })).default([]),
+  distributions: z
+    .array(
+      z.object({
+        distributionId: z.string(),
+        before: z.object({ AnycastIpListId: z.string().nullable(), PriceClass: z.string(), IsIPV6Enabled: z.boolean() }),
+      }),
+    )
+    .default([]),
   cutoverTtl: z.number(),
   approvers: z.array(z.string()),
   /** $.preflight: its evidence (or its skip) goes into the plan the approvers read. */

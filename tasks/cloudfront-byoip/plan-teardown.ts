@@ -28,8 +28,17 @@ export const handler = defineTask('PlanTeardown', Event, async (input) => {
     }),
     ...(s.anycastList.found ? [{ kind: 'anycast-ip-list', target: s.anycastList.id, from: s.anycastList.anycastIps.join(', '), to: 'deleted' }] : []),
     ...input.cidrs.map((c) => ({ kind: 'withdraw', target: c, from: 'advertised by AWS', to: 'not advertised by AWS' })),
-    ...(s.globalPool.found ? input.cidrs.map((c) => ({ kind: 'deprovision', target: c, from: `global pool ${s.globalPool.poolId}`, to: 'deprovisioned' })) : []),
-    ...(input.deprovisionTopLevel && s.topLevelPool.found ? input.topLevelCidrs.map((c) => ({ kind: 'deprovision', target: c, from: `top-level pool ${s.topLevelPool.poolId}`, to: 'deprovisioned (back to the customer)' })) : []),
+    ...(s.globalPool.found
+      ? input.cidrs.map((c) => ({ kind: 'deprovision', target: c, from: `global pool ${s.globalPool.poolId}`, to: 'deprovisioned' }))
+      : []),
+    ...(input.deprovisionTopLevel && s.topLevelPool.found
+      ? input.topLevelCidrs.map((c) => ({
+          kind: 'deprovision',
+          target: c,
+          from: `top-level pool ${s.topLevelPool.poolId}`,
+          to: 'deprovisioned (back to the customer)',
+        }))
+      : []),
   ];
   return {
     title: `Tear down CloudFront BYOIP for ${input.cidrs.join(', ')} (${input.migrationId})`,

@@ -23,19 +23,24 @@ export const handler = defineTask('EnsureAnycastIpList', Event, async (input) =>
     const full = await getAnycastList(existing.Id);
     const cidrs = (full?.AnycastIpList?.IpamConfig?.IpamCidrConfigs ?? []).map((c) => c.Cidr).sort();
     if (JSON.stringify(cidrs) !== JSON.stringify([...input.cidrs].sort())) {
-      throw new WorkflowError(ErrorNames.InputInvalid, `an Anycast static IP list named ${input.name} already exists with other CIDRs (${cidrs.join(', ')}); choose another anycastIpListName`);
+      throw new WorkflowError(
+        ErrorNames.InputInvalid,
+        `an Anycast static IP list named ${input.name} already exists with other CIDRs (${cidrs.join(', ')}); choose another anycastIpListName`,
+      );
     }
     return { id: existing.Id, arn: existing.Arn!, created: false };
   }
   return changeOrConfirm(
     async () => {
-      const out = await cloudfront().send(new CreateAnycastIpListCommand({
-        Name: input.name,
-        IpCount: 3,
-        IpAddressType: 'ipv4',
-        IpamCidrConfigs: input.cidrs.map((Cidr) => ({ Cidr, IpamPoolArn: input.poolArn })),
-        Tags: { Items: orchestratorTags(input.execution, 'anycast-ip-list', input.migrationId) },
-      }));
+      const out = await cloudfront().send(
+        new CreateAnycastIpListCommand({
+          Name: input.name,
+          IpCount: 3,
+          IpAddressType: 'ipv4',
+          IpamCidrConfigs: input.cidrs.map((Cidr) => ({ Cidr, IpamPoolArn: input.poolArn })),
+          Tags: { Items: orchestratorTags(input.execution, 'anycast-ip-list', input.migrationId) },
+        }),
+      );
       const list = out.AnycastIpList;
       if (!list?.Id) throw new WorkflowError(ErrorNames.UnexpectedResponse, 'CreateAnycastIpList returned no list');
       return { id: list.Id, arn: list.Arn!, created: true };

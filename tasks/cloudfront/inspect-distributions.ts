@@ -25,12 +25,17 @@ export const handler = defineTask('InspectDistributions', Event, async (input) =
     try {
       d = (await cloudfront().send(new GetDistributionCommand({ Id: id }))).Distribution;
     } catch (e) {
-      if ((e as Error).name === 'NoSuchDistribution') throw new WorkflowError(ErrorNames.InputInvalid, `input.${input.inputPath}[${i}]: distribution ${id} does not exist in this account`);
+      if ((e as Error).name === 'NoSuchDistribution')
+        throw new WorkflowError(ErrorNames.InputInvalid, `input.${input.inputPath}[${i}]: distribution ${id} does not exist in this account`);
       throw e;
     }
     const c = d?.DistributionConfig;
     if (!c) throw new WorkflowError(ErrorNames.UnexpectedResponse, `GetDistribution ${id} returned no configuration`);
-    distributions.push({ distributionId: id, status: d?.Status ?? 'unknown', before: { AnycastIpListId: c.AnycastIpListId ?? null, PriceClass: c.PriceClass ?? 'PriceClass_All', IsIPV6Enabled: c.IsIPV6Enabled ?? false } });
+    distributions.push({
+      distributionId: id,
+      status: d?.Status ?? 'unknown',
+      before: { AnycastIpListId: c.AnycastIpListId ?? null, PriceClass: c.PriceClass ?? 'PriceClass_All', IsIPV6Enabled: c.IsIPV6Enabled ?? false },
+    });
     if (input.expect && c.AnycastIpListId !== input.expect.anycastIpListId) problems.push(`${id} does not use anycast list ${input.expect.anycastIpListId}`);
     if (input.expect?.deployed && d?.Status !== 'Deployed') problems.push(`${id} is ${d?.Status}`);
   }

@@ -29,8 +29,13 @@ export const handler = defineTask('SetDistributionAnycastList', Event, async (in
   const cf = cloudfront();
   const current = await cf.send(new GetDistributionConfigCommand({ Id: input.distributionId }));
   const config = current.DistributionConfig;
-  if (!config || !current.ETag) throw new WorkflowError(ErrorNames.UnexpectedResponse, `GetDistributionConfig ${input.distributionId} returned no config or ETag`);
-  const before = { AnycastIpListId: config.AnycastIpListId ?? null, PriceClass: config.PriceClass ?? 'PriceClass_All', IsIPV6Enabled: config.IsIPV6Enabled ?? false };
+  if (!config || !current.ETag)
+    throw new WorkflowError(ErrorNames.UnexpectedResponse, `GetDistributionConfig ${input.distributionId} returned no config or ETag`);
+  const before = {
+    AnycastIpListId: config.AnycastIpListId ?? null,
+    PriceClass: config.PriceClass ?? 'PriceClass_All',
+    IsIPV6Enabled: config.IsIPV6Enabled ?? false,
+  };
   let wanted: z.infer<typeof DistributionAnycastSettings>;
   if (input.mode === 'attach') {
     if (!input.anycastIpListId) throw new WorkflowError(ErrorNames.InputInvalid, 'attach needs anycastIpListId');

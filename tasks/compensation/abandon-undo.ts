@@ -6,5 +6,4 @@ import { CompensationSchema } from '../lib/undo';
 
 const Event = z.object({ compensation: CompensationSchema, error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough() });
 
-export const handler = defineTask('AbandonUndo', Event, async (input) =>
-  abandonCurrent(input.compensation as CompensationState, input.error));
+export const handler = defineTask('AbandonUndo', Event, async (input) => abandonCurrent(input.compensation as CompensationState, input.error));

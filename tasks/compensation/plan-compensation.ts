@@ -10,4 +10,5 @@ const Event = z.object({
 });
 
 export const handler = defineTask('PlanCompensation', Event, async (input) =>
-  startCompensation(planUndo(input.intents as Record<string, UndoIntent>, input.order), input.failure));
+  startCompensation(planUndo(input.intents as Record<string, UndoIntent>, input.order), input.failure),
+);

@@ -11,7 +11,12 @@ import { associationOf, byoasns } from '../byoasn/byoasn-client';
 import { markPending, readGuard, recordOrigin } from '../byoasn/swap-guard';
 import { byoipCidrs, ec2 } from '../ipam/ipam-client';
 
-interface OriginParams { region: string; accountId: string; cidr: string; executionName: string }
+interface OriginParams {
+  region: string;
+  accountId: string;
+  cidr: string;
+  executionName: string;
+}
 
 /** Back to the AWS ASN (immediate, no hourly limit) where this execution's Advertise changed the origin. */
 const restoreOrigin: UndoImpl = {
@@ -30,11 +35,17 @@ const restoreOrigin: UndoImpl = {
   },
   async check({ region, cidr }: OriginParams) {
     const state = (await byoipCidrs(region)).get(cidr)?.State;
-    return state === 'pending-advertising' ? { done: false, next: 'check', profile: PollProfiles.advertisement } : { done: true, note: `now ${state ?? 'absent'} from the AWS ASN` };
+    return state === 'pending-advertising'
+      ? { done: false, next: 'check', profile: PollProfiles.advertisement }
+      : { done: true, note: `now ${state ?? 'absent'} from the AWS ASN` };
   },
 };
 
-interface AssociationParams { region: string; asn: string; cidr: string }
+interface AssociationParams {
+  region: string;
+  asn: string;
+  cidr: string;
+}
 
 const disassociate: UndoImpl = {
   async apply({ region, asn, cidr }: AssociationParams) {
@@ -54,7 +65,12 @@ const disassociate: UndoImpl = {
   },
 };
 
-interface AsnParams { region: string; ipamId: string; asn: string; provisionedBefore: boolean }
+interface AsnParams {
+  region: string;
+  ipamId: string;
+  asn: string;
+  provisionedBefore: boolean;
+}
 
 const deprovision: UndoImpl = {
   async apply({ region, ipamId, asn, provisionedBefore }: AsnParams) {

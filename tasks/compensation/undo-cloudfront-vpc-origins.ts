@@ -6,7 +6,13 @@
  *  - DeleteVpcOrigin: delete the VPC origin this execution created (tagged), once it is not Deploying
  *    and nothing uses it, and wait until it is gone.
  */
-import { DeleteVpcOriginCommand, GetDistributionCommand, GetDistributionConfigCommand, UpdateDistributionCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
+import {
+  DeleteVpcOriginCommand,
+  GetDistributionCommand,
+  GetDistributionConfigCommand,
+  UpdateDistributionCommand,
+  type DistributionConfig,
+} from '@aws-sdk/client-cloudfront';
 import { PollProfiles } from '../../domain/polling';
 import { removeTeams } from '../../domain/vpc-origins';
 import { TAG_EXECUTION, present } from '../lib/common';
@@ -46,7 +52,10 @@ const removeTeamOrigins: UndoImpl = {
       ? p.teamNames.map((team, i) => ({ team, vpcOriginId: p.vpcOriginIds[i], host: p.hosts[i] }))
       : (p as unknown as { teams: Array<{ team: string; vpcOriginId: string; host: string }> }).teams;
     const mine = teams.filter((t) => !p.skipTeams.includes(t.team));
-    const out = removeTeams(present(current.DistributionConfig, `GetDistributionConfig ${p.distributionId}: DistributionConfig`), mine.map((t) => ({ vpcOriginIds: [t.vpcOriginId], aliases: p.hostsCoveredBefore.includes(t.host) ? [] : [t.host] })));
+    const out = removeTeams(
+      present(current.DistributionConfig, `GetDistributionConfig ${p.distributionId}: DistributionConfig`),
+      mine.map((t) => ({ vpcOriginIds: [t.vpcOriginId], aliases: p.hostsCoveredBefore.includes(t.host) ? [] : [t.host] })),
+    );
     if (out.blocked.length) throw new UndoRefused(out.blocked.join('; '));
     if (!out.changed) {
       await releaseLock(p.lockResource, p.executionName);
@@ -64,11 +73,16 @@ const removeTeamOrigins: UndoImpl = {
     const d = (await cloudfrontHere().send(new GetDistributionCommand({ Id: p.distributionId }))).Distribution;
     if (d?.Status !== 'Deployed') return { done: false, next: 'check', profile: PollProfiles.cloudfrontDeployment, progress };
     await releaseLock(p.lockResource, p.executionName);
-    return { done: true, note: `removed ${(progress?.removed as string[] ?? []).join(', ')}; Deployed` };
+    return { done: true, note: `removed ${((progress?.removed as string[]) ?? []).join(', ')}; Deployed` };
   },
 };
 
-interface Team { name: string; roleArn: string; albArn?: string | null; vpcOriginName: string }
+interface Team {
+  name: string;
+  roleArn: string;
+  albArn?: string | null;
+  vpcOriginName: string;
+}
 
 const deleteVpcOrigin: UndoImpl = {
   async apply({ team, executionName }: { team: Team; executionName: string }) {
@@ -78,7 +92,8 @@ const deleteVpcOrigin: UndoImpl = {
     const owner = (await tagsOf(cf, found.Arn!))[TAG_EXECUTION];
     if (owner !== executionName) return { done: true, note: `kept ${found.Id}: ${owner ? `created by ${owner}` : 'it existed before'}` };
     const current = await getVpcOrigin(cf, found.Id);
-    if (!current?.VpcOrigin || current.VpcOrigin.Status === 'Deleting') return { done: false, next: 'check', profile: PollProfiles.vpcOriginDeployment, progress: { id: found.Id } };
+    if (!current?.VpcOrigin || current.VpcOrigin.Status === 'Deleting')
+      return { done: false, next: 'check', profile: PollProfiles.vpcOriginDeployment, progress: { id: found.Id } };
     if (current.VpcOrigin.Status === 'Deploying') return { done: false, next: 'apply', profile: PollProfiles.vpcOriginDeployment };
     const users = await distributionsUsing(cf, found.Arn!);
     if (users.length) throw new UndoRefused(`VPC origin ${found.Id} is still used by ${users.map((u) => u.DistributionId).join(', ')}`);

@@ -7,7 +7,11 @@ import { cloudfront, distributionsUsingAnycastList, findAnycastListByName, getAn
 import { ListTagsForResourceCommand } from '@aws-sdk/client-cloudfront';
 import { vpcOriginUndoActions } from './undo-cloudfront-vpc-origins';
 
-interface Settings { AnycastIpListId: string | null; PriceClass: string; IsIPV6Enabled: boolean }
+interface Settings {
+  AnycastIpListId: string | null;
+  PriceClass: string;
+  IsIPV6Enabled: boolean;
+}
 
 const restoreDistribution: UndoImpl = {
   async apply({ distribution }: { distribution: { distributionId: string; before: Settings } }) {
@@ -25,7 +29,9 @@ const restoreDistribution: UndoImpl = {
   },
   async check({ distribution }: { distribution: { distributionId: string } }) {
     const out = await cloudfront().send(new GetDistributionCommand({ Id: distribution.distributionId }));
-    return out.Distribution?.Status === 'Deployed' ? { done: true, note: 'Deployed' } : { done: false, next: 'check', profile: PollProfiles.cloudfrontDeployment };
+    return out.Distribution?.Status === 'Deployed'
+      ? { done: true, note: 'Deployed' }
+      : { done: false, next: 'check', profile: PollProfiles.cloudfrontDeployment };
   },
 };
 
@@ -33,11 +39,14 @@ const deleteAnycastIpList: UndoImpl = {
   async apply({ name, executionName }: { name: string; executionName: string }) {
     const summary = await findAnycastListByName(name);
     if (!summary?.Id) return { done: true, note: 'no list was created' };
-    const tags = await cloudfront().send(new ListTagsForResourceCommand({ Resource: summary.Arn! })).catch(() => undefined);
+    const tags = await cloudfront()
+      .send(new ListTagsForResourceCommand({ Resource: summary.Arn! }))
+      .catch(() => undefined);
     const owner = tags?.Tags?.Items?.find((t) => t.Key === TAG_EXECUTION)?.Value;
     if (owner !== undefined && owner !== executionName) return { done: true, note: `kept: created by ${owner}` };
     const list = await getAnycastList(summary.Id);
-    if (!list?.AnycastIpList || list.AnycastIpList.Status === 'Deleting') return { done: false, next: 'check', profile: PollProfiles.cloudfrontDeployment, progress: { id: summary.Id } };
+    if (!list?.AnycastIpList || list.AnycastIpList.Status === 'Deleting')
+      return { done: false, next: 'check', profile: PollProfiles.cloudfrontDeployment, progress: { id: summary.Id } };
     if (list.AnycastIpList.Status === 'Deploying') return { done: false, next: 'apply', profile: PollProfiles.cloudfrontDeployment };
     const ids = await distributionsUsingAnycastList(summary.Id);
     if (ids.length) throw new Error(`list ${summary.Id} is still used by ${ids.join(', ')}`);
@@ -46,7 +55,9 @@ const deleteAnycastIpList: UndoImpl = {
   },
   async check(_params: unknown, progress) {
     const list = await getAnycastList(String(progress?.id));
-    return list?.AnycastIpList ? { done: false, next: 'check', profile: PollProfiles.cloudfrontDeployment, progress } : { done: true, note: `deleted ${progress?.id}` };
+    return list?.AnycastIpList
+      ? { done: false, next: 'check', profile: PollProfiles.cloudfrontDeployment, progress }
+      : { done: true, note: `deleted ${progress?.id}` };
   },
 };
 

@@ -4,7 +4,12 @@
  * and lists it created only while nothing uses them. Authorizations of published CloudFront ranges
  * are kept: taking them back would block CloudFront, which is what the sync exists to prevent.
  */
-import { AuthorizeSecurityGroupIngressCommand, DeleteManagedPrefixListCommand, DeleteSecurityGroupCommand, ModifyManagedPrefixListCommand } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DeleteManagedPrefixListCommand,
+  DeleteSecurityGroupCommand,
+  ModifyManagedPrefixListCommand,
+} from '@aws-sdk/client-ec2';
 import { ownedRulesOf, RULE_DESCRIPTION, selectRules, toIpPermissions, type PortRange, type RuleSpec } from '../../domain/origin-lockdown';
 import { PollProfiles } from '../../domain/polling';
 import { TAG_EXECUTION, TAG_ROLE } from '../lib/common';
@@ -25,7 +30,9 @@ const reauthorizeRules: UndoImpl = {
 const deleteCreatedGroup: UndoImpl = {
   async apply({ region, vpcId, executionName, ref }: { region: string; vpcId: string; executionName: string; ref: string }) {
     const [g] = await describeGroups(region, [
-      { Name: 'vpc-id', Values: [vpcId] }, { Name: `tag:${TAG_EXECUTION}`, Values: [executionName] }, { Name: `tag:${TAG_ROLE}`, Values: [shardRole(ref)] },
+      { Name: 'vpc-id', Values: [vpcId] },
+      { Name: `tag:${TAG_EXECUTION}`, Values: [executionName] },
+      { Name: `tag:${TAG_ROLE}`, Values: [shardRole(ref)] },
     ]);
     if (!g) return { done: true, note: `no group was created for ${ref}` };
     const users = await interfacesWithGroups(region, [g.GroupId!], []);
@@ -47,12 +54,22 @@ const restorePrefixListEntries: UndoImpl = {
     const missing = list.removed.filter((c) => !entries.has(c));
     if (missing.length === 0) return { done: true, note: `${list.name} holds every entry it had` };
     if (entries.size + missing.length > (pl.MaxEntries ?? 0)) {
-      await ec2(region).send(new ModifyManagedPrefixListCommand({ PrefixListId: pl.PrefixListId, CurrentVersion: pl.Version, MaxEntries: Math.min(1000, entries.size + missing.length) }));
+      await ec2(region).send(
+        new ModifyManagedPrefixListCommand({
+          PrefixListId: pl.PrefixListId,
+          CurrentVersion: pl.Version,
+          MaxEntries: Math.min(1000, entries.size + missing.length),
+        }),
+      );
       return { done: false, next: 'check', profile: PollProfiles.prefixListChange };
     }
-    await ec2(region).send(new ModifyManagedPrefixListCommand({
-      PrefixListId: pl.PrefixListId, CurrentVersion: pl.Version, AddEntries: missing.slice(0, 100).map((Cidr) => ({ Cidr, Description: RULE_DESCRIPTION })),
-    }));
+    await ec2(region).send(
+      new ModifyManagedPrefixListCommand({
+        PrefixListId: pl.PrefixListId,
+        CurrentVersion: pl.Version,
+        AddEntries: missing.slice(0, 100).map((Cidr) => ({ Cidr, Description: RULE_DESCRIPTION })),
+      }),
+    );
     return { done: false, next: 'check', profile: PollProfiles.prefixListChange };
   },
   async check({ region, list }: { region: string; list: { name: string; syncName: string } }) {

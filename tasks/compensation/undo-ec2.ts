@@ -18,7 +18,9 @@ const withdrawCidr: UndoImpl = {
   },
   async check({ region, cidr }: { region: string; cidr: string }) {
     const state = (await byoipCidrs(region)).get(cidr)?.State;
-    return state === 'pending-withdrawal' ? { done: false, next: 'check', profile: PollProfiles.advertisement } : { done: true, note: `now ${state ?? 'absent'}` };
+    return state === 'pending-withdrawal'
+      ? { done: false, next: 'check', profile: PollProfiles.advertisement }
+      : { done: true, note: `now ${state ?? 'absent'}` };
   },
 };
 
@@ -43,10 +45,12 @@ const deprovisionPoolCidr: UndoImpl = {
 
 const deletePool: UndoImpl = {
   async apply({ region, executionName, role }: { region: string; executionName: string; role: string }) {
-    const pools = (await findPools(region, [
-      { Name: `tag:${TAG_EXECUTION}`, Values: [executionName] },
-      { Name: `tag:${TAG_ROLE}`, Values: [role] },
-    ])).filter((p) => !p.State?.startsWith('delete'));
+    const pools = (
+      await findPools(region, [
+        { Name: `tag:${TAG_EXECUTION}`, Values: [executionName] },
+        { Name: `tag:${TAG_ROLE}`, Values: [role] },
+      ])
+    ).filter((p) => !p.State?.startsWith('delete'));
     if (pools.length === 0) return { done: true, note: 'no pool was created' };
     const pool = pools[0];
     if (pool.State === 'create-in-progress') return { done: false, next: 'apply', profile: PollProfiles.poolState };

@@ -4,18 +4,43 @@
  * Each step waits out GA's transitional states (IN_PROGRESS, PENDING_*) instead of failing on them.
  */
 import {
-  DeleteAcceleratorCommand, DeleteEndpointGroupCommand, DeleteListenerCommand, DeprovisionByoipCidrCommand,
-  UpdateAcceleratorCommand, WithdrawByoipCidrCommand, type Accelerator,
+  DeleteAcceleratorCommand,
+  DeleteEndpointGroupCommand,
+  DeleteListenerCommand,
+  DeprovisionByoipCidrCommand,
+  UpdateAcceleratorCommand,
+  WithdrawByoipCidrCommand,
+  type Accelerator,
 } from '@aws-sdk/client-global-accelerator';
 import { PollProfiles } from '../../domain/polling';
 import { sameAddresses } from '../../domain/static-ip';
 import { TAG_EXECUTION } from '../lib/common';
 import { defineUndoTask, type UndoImpl } from '../lib/undo';
-import { acceleratorsTagged, describeAccelerator, endpointGroups, ga, gaCidrs, ipv4Addresses, listeners, deleteIfPresent } from '../global-accelerator/ga-client';
+import {
+  acceleratorsTagged,
+  describeAccelerator,
+  endpointGroups,
+  ga,
+  gaCidrs,
+  ipv4Addresses,
+  listeners,
+  deleteIfPresent,
+} from '../global-accelerator/ga-client';
 
-interface Baseline { found: boolean; arn: string; ipAddresses: string[]; listenerArns: string[]; endpointGroupArns: string[] }
+interface Baseline {
+  found: boolean;
+  arn: string;
+  ipAddresses: string[];
+  listenerArns: string[];
+  endpointGroupArns: string[];
+}
 
-const again = (next: 'apply' | 'check', progress?: Record<string, unknown>) => ({ done: false as const, next, profile: PollProfiles.acceleratorDeployment, progress });
+const again = (next: 'apply' | 'check', progress?: Record<string, unknown>) => ({
+  done: false as const,
+  next,
+  profile: PollProfiles.acceleratorDeployment,
+  progress,
+});
 
 /** Removes the endpoint groups and listeners not in `keep`; true if anything was deleted. */
 async function removeAddedRouting(a: Accelerator, keep: Baseline): Promise<boolean> {

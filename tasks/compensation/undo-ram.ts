@@ -9,7 +9,13 @@ import { TAG_EXECUTION } from '../lib/common';
 import { defineUndoTask, UndoRefused, type UndoImpl } from '../lib/undo';
 import { cloudfrontAs, distributionsUsing, findTeamVpcOrigin, ownShares, ramAs } from '../vpc-origins/clients';
 
-interface Team { name: string; roleArn: string; albArn?: string | null; vpcOriginName: string; shareName: string }
+interface Team {
+  name: string;
+  roleArn: string;
+  albArn?: string | null;
+  vpcOriginName: string;
+  shareName: string;
+}
 
 const deleteResourceShare: UndoImpl = {
   async apply({ team, executionName }: { team: Team; executionName: string }) {
@@ -18,13 +24,16 @@ const deleteResourceShare: UndoImpl = {
     if (ours.length === 0) return { done: true, note: 'no share was created by this execution' };
     const vo = await findTeamVpcOrigin(cloudfrontAs(team.roleArn), team);
     const users = vo?.Arn ? await distributionsUsing(cloudfrontAs(team.roleArn), vo.Arn) : [];
-    if (users.length) throw new UndoRefused(`refusing to unshare ${team.name}'s VPC origin while ${users.map((u) => u.DistributionId).join(', ')} still uses it`);
+    if (users.length)
+      throw new UndoRefused(`refusing to unshare ${team.name}'s VPC origin while ${users.map((u) => u.DistributionId).join(', ')} still uses it`);
     for (const s of ours) await ram.send(new DeleteResourceShareCommand({ resourceShareArn: s.resourceShareArn }));
     return { done: false, next: 'check', profile: PollProfiles.ramShare, progress: { shareArns: ours.map((s) => s.resourceShareArn!) } };
   },
   async check({ team }: { team: Team }, progress) {
     const left = await ownShares(ramAs(team.roleArn), { arns: progress?.shareArns as string[] });
-    return left.length ? { done: false, next: 'check', profile: PollProfiles.ramShare, progress } : { done: true, note: `deleted ${((progress?.shareArns as string[] | undefined) ?? []).join(', ')}` };
+    return left.length
+      ? { done: false, next: 'check', profile: PollProfiles.ramShare, progress }
+      : { done: true, note: `deleted ${((progress?.shareArns as string[] | undefined) ?? []).join(', ')}` };
   },
 };
 

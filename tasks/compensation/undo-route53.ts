@@ -11,7 +11,8 @@ import { answersOf, changeByZone, currentRecord, fqdn, route53, type TrackedReco
 /** A record as Route 53 answers it or as the baseline tracked it (its type a plain string there). */
 type RecordLike = (Omit<Partial<ResourceRecordSet>, 'Type'> & { Type?: string }) | null | undefined;
 function same(a: RecordLike, b: RecordLike): boolean {
-  const norm = (r: RecordLike) => r && JSON.stringify({ Name: fqdn(r.Name ?? ''), Type: r.Type, TTL: r.TTL, ResourceRecords: r.ResourceRecords, AliasTarget: r.AliasTarget });
+  const norm = (r: RecordLike) =>
+    r && JSON.stringify({ Name: fqdn(r.Name ?? ''), Type: r.Type, TTL: r.TTL, ResourceRecords: r.ResourceRecords, AliasTarget: r.AliasTarget });
   return norm(a) === norm(b);
 }
 
@@ -37,7 +38,12 @@ const restoreRecords: UndoImpl = {
     const left = theirs.length ? `; changed by someone else meanwhile, left as it is: ${theirs.join(', ')}` : '';
     if (changes.length === 0) return { done: true, note: `records already as before${left}` };
     const submitted = await changeByZone(changes, `byoip-orchestrator ${migrationId}: roll back DNS`);
-    return { done: false, next: 'check', profile: PollProfiles.dnsChange, progress: { changeIds: submitted.map((s) => s.changeId), ...(left ? { left } : {}) } };
+    return {
+      done: false,
+      next: 'check',
+      profile: PollProfiles.dnsChange,
+      progress: { changeIds: submitted.map((s) => s.changeId), ...(left ? { left } : {}) },
+    };
   },
   async check(_params: unknown, progress) {
     for (const id of (progress?.changeIds as string[]) ?? []) {

@@ -14,7 +14,10 @@ const Event = z.object({
 export const handler = defineTask('CutoverDnsRecords', Event, async (input) => {
   const changes: Array<{ hostedZoneId: string; change: Change }> = input.records.map((r) => ({
     hostedZoneId: r.hostedZoneId,
-    change: { Action: 'UPSERT', ResourceRecordSet: { Name: fqdn(r.name), Type: 'A', TTL: input.ttl, ResourceRecords: input.values.map((Value) => ({ Value })) } },
+    change: {
+      Action: 'UPSERT',
+      ResourceRecordSet: { Name: fqdn(r.name), Type: 'A', TTL: input.ttl, ResourceRecords: input.values.map((Value) => ({ Value })) },
+    },
   }));
   const submitted = await changeByZone(changes, `byoip-orchestrator ${input.migrationId}: cut over to anycast IPs`);
   return { changes: submitted, values: input.values };

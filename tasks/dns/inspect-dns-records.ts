@@ -22,7 +22,6 @@ const Event = z.object({
   unchangedFrom: z.array(z.object({ name: z.string(), type: z.string(), before: z.any() }).passthrough()).optional(),
 });
 
-
 export const handler = defineTask('InspectDnsRecords', Event, async (input) => {
   const records: Array<Omit<TrackedRecord, 'before'> & { before: Awaited<ReturnType<typeof currentRecord>> }> = [];
   const problems: string[] = [];
@@ -32,13 +31,18 @@ export const handler = defineTask('InspectDnsRecords', Event, async (input) => {
     try {
       before = (await currentRecord(r.hostedZoneId, r.name, r.type)) ?? null;
     } catch (e) {
-      if ((e as Error).name === 'NoSuchHostedZone') throw new WorkflowError(ErrorNames.InputInvalid, `input.${input.inputPath}[${i}].hostedZoneId: hosted zone ${r.hostedZoneId} does not exist in this account`);
+      if ((e as Error).name === 'NoSuchHostedZone')
+        throw new WorkflowError(
+          ErrorNames.InputInvalid,
+          `input.${input.inputPath}[${i}].hostedZoneId: hosted zone ${r.hostedZoneId} does not exist in this account`,
+        );
       throw e;
     }
     if (before === null && input.requireExisting && !r.create) missing.push({ i, r });
     records.push({ hostedZoneId: r.hostedZoneId, name: r.name, type: r.type, before });
     const values = (before?.ResourceRecords ?? []).map((v) => v.Value!).sort();
-    if (input.expectValues && JSON.stringify(values) !== JSON.stringify([...input.expectValues].sort())) problems.push(`${r.name} answers ${values.join(', ') || 'nothing'}`);
+    if (input.expectValues && JSON.stringify(values) !== JSON.stringify([...input.expectValues].sort()))
+      problems.push(`${r.name} answers ${values.join(', ') || 'nothing'}`);
     const still = values.filter((v) => input.forbidValues?.includes(v));
     if (still.length) {
       throw new WorkflowError(ErrorNames.SafetyViolation, `${r.name} still answers ${still.join(', ')}; move DNS away before going on`);
@@ -47,7 +51,9 @@ export const handler = defineTask('InspectDnsRecords', Event, async (input) => {
   if (input.unchangedFrom) {
     const changed = input.unchangedFrom.flatMap((was) => {
       const now = records.find((r) => fqdn(r.name) === fqdn(was.name) && r.type === was.type);
-      return answersOf(now?.before) === answersOf(was.before) ? [] : [`${fqdn(was.name)} ${was.type} now answers ${answersOf(now?.before)} (the plan had ${answersOf(was.before)})`];
+      return answersOf(now?.before) === answersOf(was.before)
+        ? []
+        : [`${fqdn(was.name)} ${was.type} now answers ${answersOf(now?.before)} (the plan had ${answersOf(was.before)})`];
     });
     if (changed.length) throw new WorkflowError(ErrorNames.PlanChanged, `changed since the plan was approved: ${changed.join('; ')}`);
   }
@@ -57,11 +63,18 @@ export const handler = defineTask('InspectDnsRecords', Event, async (input) => {
     const lines = missing.map(({ i, r }) => {
       const inZone = zones.get(r.hostedZoneId)!;
       const otherTypes = inZone.filter((x) => x.name === fqdn(r.name)).map((x) => x.type);
-      if (otherTypes.length) return `input.${input.inputPath}[${i}]: ${fqdn(r.name)} has no ${r.type} record in zone ${r.hostedZoneId} (it has ${otherTypes.join(', ')})`;
-      const closest = nearestNames(fqdn(r.name), inZone.filter((x) => x.type === r.type).map((x) => x.name));
+      if (otherTypes.length)
+        return `input.${input.inputPath}[${i}]: ${fqdn(r.name)} has no ${r.type} record in zone ${r.hostedZoneId} (it has ${otherTypes.join(', ')})`;
+      const closest = nearestNames(
+        fqdn(r.name),
+        inZone.filter((x) => x.type === r.type).map((x) => x.name),
+      );
       return `input.${input.inputPath}[${i}].name: ${fqdn(r.name)} does not exist in zone ${r.hostedZoneId}${closest.length ? `; closest ${r.type} records: ${closest.join(', ')}` : ''}`;
     });
-    throw new WorkflowError(ErrorNames.InputInvalid, `${lines.join('; ')} (nothing was changed; a new name is created only when its record says "create": true)`);
+    throw new WorkflowError(
+      ErrorNames.InputInvalid,
+      `${lines.join('; ')} (nothing was changed; a new name is created only when its record says "create": true)`,
+    );
   }
   if (problems.length) throw new WorkflowError(ErrorNames.ResourceFailed, problems.join('; '));
   return { records };

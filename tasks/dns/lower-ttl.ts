@@ -16,7 +16,7 @@ export const handler = defineTask('LowerDnsTtl', Event, async (input) => {
   let waitSeconds = 0;
   for (const r of input.records) {
     if (!r.before) continue;
-    const oldTtl = r.before.AliasTarget ? ALIAS_TTL : r.before.TTL ?? 0;
+    const oldTtl = r.before.AliasTarget ? ALIAS_TTL : (r.before.TTL ?? 0);
     waitSeconds = Math.max(waitSeconds, oldTtl);
     if (r.before.AliasTarget || oldTtl <= input.cutoverTtl) continue;
     changes.push({ hostedZoneId: r.hostedZoneId, change: { Action: 'UPSERT', ResourceRecordSet: { ...r.before, TTL: input.cutoverTtl } as never } });

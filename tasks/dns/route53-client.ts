@@ -5,14 +5,16 @@ import { client } from '../../platform/aws';
 
 export const route53 = () => client(Route53Client, { region: 'us-east-1' });
 
-export const RRSetSchema = z.object({
-  Name: z.string(),
-  Type: z.string(),
-  TTL: z.number().optional(),
-  SetIdentifier: z.string().optional(),
-  ResourceRecords: z.array(z.object({ Value: z.string() })).optional(),
-  AliasTarget: z.object({ HostedZoneId: z.string(), DNSName: z.string(), EvaluateTargetHealth: z.boolean() }).optional(),
-}).passthrough();
+export const RRSetSchema = z
+  .object({
+    Name: z.string(),
+    Type: z.string(),
+    TTL: z.number().optional(),
+    SetIdentifier: z.string().optional(),
+    ResourceRecords: z.array(z.object({ Value: z.string() })).optional(),
+    AliasTarget: z.object({ HostedZoneId: z.string(), DNSName: z.string(), EvaluateTargetHealth: z.boolean() }).optional(),
+  })
+  .passthrough();
 
 /** A record the workflow changes, with its record set before the migration (null: it did not exist). */
 export const TrackedRecord = z.object({ hostedZoneId: z.string(), name: z.string(), type: z.string(), before: RRSetSchema.nullable() });
@@ -24,7 +26,9 @@ export { answersOf, fqdn };
 
 /** The current record set for name/type (simple routing: no SetIdentifier), or null. */
 export async function currentRecord(hostedZoneId: string, name: string, type: string): Promise<ResourceRecordSet | null> {
-  const out = await route53().send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, StartRecordName: fqdn(name), StartRecordType: type as never, MaxItems: 1 }));
+  const out = await route53().send(
+    new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, StartRecordName: fqdn(name), StartRecordType: type as never, MaxItems: 1 }),
+  );
   const r = out.ResourceRecordSets?.[0];
   return r && fqdn(r.Name ?? '') === fqdn(name) && r.Type === type && !r.SetIdentifier ? r : null;
 }

@@ -23,10 +23,17 @@ export const handler = defineTask('CheckGaAccelerator', Event, async (input) => 
   const ipAddresses = ipv4Addresses(a);
   if (status === 'DEPLOYED' && input.expectIpAddresses) {
     const missing = input.expectIpAddresses.filter((ip) => !ipAddresses.includes(ip));
-    if (missing.length) throw new WorkflowError(ErrorNames.ResourceFailed, `accelerator ${input.acceleratorArn} is deployed without ${missing.join(', ')} (has ${ipAddresses.join(', ')})`);
+    if (missing.length)
+      throw new WorkflowError(
+        ErrorNames.ResourceFailed,
+        `accelerator ${input.acceleratorArn} is deployed without ${missing.join(', ')} (has ${ipAddresses.join(', ')})`,
+      );
   }
   const done = input.target === 'deleted' ? !a : input.target === 'deployed' ? status === 'DEPLOYED' : !a || status === 'DEPLOYED';
   return pollResult(input, done, `accelerator ${input.acceleratorArn} becoming ${input.target}`, {
-    status, enabled: a?.Enabled ?? false, ipAddresses, dnsName: a?.DnsName ?? 'none',
+    status,
+    enabled: a?.Enabled ?? false,
+    ipAddresses,
+    dnsName: a?.DnsName ?? 'none',
   });
 });

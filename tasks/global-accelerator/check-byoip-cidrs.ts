@@ -19,7 +19,11 @@ export const handler = defineTask('CheckGaByoipCidrs', Event, async (input) => {
     const c = all.get(cidr);
     states[cidr] = c?.State ?? 'absent';
     const progress = gaCidrProgress(c?.State, input.target);
-    if (progress === 'failed') throw new WorkflowError(ErrorNames.ResourceFailed, `${cidr} is ${c?.State} in Global Accelerator (waiting for ${input.target}): ${lastEvent(c)}`, { cidr, state: c?.State });
+    if (progress === 'failed')
+      throw new WorkflowError(ErrorNames.ResourceFailed, `${cidr} is ${c?.State} in Global Accelerator (waiting for ${input.target}): ${lastEvent(c)}`, {
+        cidr,
+        state: c?.State,
+      });
     if (progress === 'missing') throw new WorkflowError(ErrorNames.UnexpectedResponse, `${cidr} is not a Global Accelerator BYOIP range in this account`);
     if (progress === 'waiting') done = false;
   }

@@ -24,8 +24,12 @@ export const handler = defineTask('EnsureGaAccelerator', z.unknown(), async (raw
   const parsed = Event.safeParse(raw);
   if (!parsed.success) {
     const approved = (raw as { approval?: { approved?: unknown } })?.approval?.approved === true;
-    if (!approved) throw new WorkflowError(ErrorNames.SafetyViolation, 'refusing to put the addresses on an accelerator: no approval is recorded for this execution');
-    throw new WorkflowError(ErrorNames.InputInvalid, `EnsureGaAccelerator received an invalid event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!approved)
+      throw new WorkflowError(ErrorNames.SafetyViolation, 'refusing to put the addresses on an accelerator: no approval is recorded for this execution');
+    throw new WorkflowError(
+      ErrorNames.InputInvalid,
+      `EnsureGaAccelerator received an invalid event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const input = parsed.data;
   if (input.mode === 'update') {
@@ -37,14 +41,16 @@ export const handler = defineTask('EnsureGaAccelerator', z.unknown(), async (raw
   }
   const ours = await acceleratorsTagged(TAG_EXECUTION, input.execution.name);
   if (ours.length > 0) return { acceleratorArn: ours[0].AcceleratorArn!, created: true, changed: false };
-  const out = await ga().send(new CreateAcceleratorCommand({
-    Name: input.name,
-    IpAddressType: 'IPV4',
-    IpAddresses: input.ipAddresses,
-    Enabled: true,
-    IdempotencyToken: clientToken(input.execution, 'accelerator'),
-    Tags: orchestratorTags(input.execution, 'static-ip', input.migrationId),
-  }));
+  const out = await ga().send(
+    new CreateAcceleratorCommand({
+      Name: input.name,
+      IpAddressType: 'IPV4',
+      IpAddresses: input.ipAddresses,
+      Enabled: true,
+      IdempotencyToken: clientToken(input.execution, 'accelerator'),
+      Tags: orchestratorTags(input.execution, 'static-ip', input.migrationId),
+    }),
+  );
   if (!out.Accelerator?.AcceleratorArn) throw new WorkflowError(ErrorNames.UnexpectedResponse, 'CreateAccelerator returned no accelerator');
   return { acceleratorArn: out.Accelerator.AcceleratorArn, created: true, changed: true };
 });

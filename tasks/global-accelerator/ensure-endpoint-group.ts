@@ -26,16 +26,21 @@ export const handler = defineTask('EnsureGaEndpointGroup', Event, async (input) 
     const ids = (existing.EndpointDescriptions ?? []).map((e) => e.EndpointId);
     const missing = g.endpoints.filter((e) => !ids.includes(e.albArn)).map((e) => e.albArn);
     if (missing.length) {
-      throw new WorkflowError(ErrorNames.SafetyViolation, `endpoint group ${existing.EndpointGroupArn} in ${g.region} routes to ${ids.join(', ') || 'nothing'}, not ${missing.join(', ')}; refusing to re-point it`);
+      throw new WorkflowError(
+        ErrorNames.SafetyViolation,
+        `endpoint group ${existing.EndpointGroupArn} in ${g.region} routes to ${ids.join(', ') || 'nothing'}, not ${missing.join(', ')}; refusing to re-point it`,
+      );
     }
     return { endpointGroupArn: existing.EndpointGroupArn!, created: false };
   }
-  const out = await ga().send(new CreateEndpointGroupCommand({
-    ListenerArn: input.listenerArn,
-    EndpointGroupRegion: g.region,
-    EndpointConfigurations: g.endpoints.map((e) => ({ EndpointId: e.albArn, Weight: e.weight, ClientIPPreservationEnabled: e.clientIpPreservation })),
-    TrafficDialPercentage: g.trafficDialPercentage,
-    IdempotencyToken: clientToken(input.execution, `endpoint-group-${g.region}`),
-  }));
+  const out = await ga().send(
+    new CreateEndpointGroupCommand({
+      ListenerArn: input.listenerArn,
+      EndpointGroupRegion: g.region,
+      EndpointConfigurations: g.endpoints.map((e) => ({ EndpointId: e.albArn, Weight: e.weight, ClientIPPreservationEnabled: e.clientIpPreservation })),
+      TrafficDialPercentage: g.trafficDialPercentage,
+      IdempotencyToken: clientToken(input.execution, `endpoint-group-${g.region}`),
+    }),
+  );
   return { endpointGroupArn: out.EndpointGroup!.EndpointGroupArn!, created: true };
 });

@@ -16,7 +16,11 @@ const Event = z.object({
   execution: ExecutionRef,
 });
 
-const key = (ranges: Array<{ FromPort?: number; ToPort?: number }>) => ranges.map((r) => `${r.FromPort}-${r.ToPort}`).sort().join(',');
+const key = (ranges: Array<{ FromPort?: number; ToPort?: number }>) =>
+  ranges
+    .map((r) => `${r.FromPort}-${r.ToPort}`)
+    .sort()
+    .join(',');
 
 export const handler = defineTask('EnsureGaListener', Event, async (input) => {
   const wanted = input.listener.portRanges.map((p) => ({ FromPort: p.fromPort, ToPort: p.toPort }));
@@ -24,14 +28,20 @@ export const handler = defineTask('EnsureGaListener', Event, async (input) => {
     if (l.Protocol !== input.listener.protocol) continue;
     if (key(l.PortRanges ?? []) === key(wanted)) return { listenerArn: l.ListenerArn!, created: false };
     const overlap = (l.PortRanges ?? []).some((p) => wanted.some((w) => w.FromPort <= p.ToPort! && p.FromPort! <= w.ToPort));
-    if (overlap) throw new WorkflowError(ErrorNames.SafetyViolation, `listener ${l.ListenerArn} already serves ${input.listener.protocol} ${key(l.PortRanges ?? [])}; refusing to change another listener's ports`);
+    if (overlap)
+      throw new WorkflowError(
+        ErrorNames.SafetyViolation,
+        `listener ${l.ListenerArn} already serves ${input.listener.protocol} ${key(l.PortRanges ?? [])}; refusing to change another listener's ports`,
+      );
   }
-  const out = await ga().send(new CreateListenerCommand({
-    AcceleratorArn: input.acceleratorArn,
-    Protocol: input.listener.protocol,
-    PortRanges: wanted,
-    ClientAffinity: input.listener.clientAffinity,
-    IdempotencyToken: clientToken(input.execution, 'listener'),
-  }));
+  const out = await ga().send(
+    new CreateListenerCommand({
+      AcceleratorArn: input.acceleratorArn,
+      Protocol: input.listener.protocol,
+      PortRanges: wanted,
+      ClientAffinity: input.listener.clientAffinity,
+      IdempotencyToken: clientToken(input.execution, 'listener'),
+    }),
+  );
   return { listenerArn: out.Listener!.ListenerArn!, created: true };
 });

@@ -1,7 +1,16 @@
 /** Global Accelerator reads shared by the GA tasks and their undo steps. The API lives in us-west-2 only. */
 import {
-  DescribeAcceleratorCommand, GlobalAcceleratorClient, ListTagsForResourceCommand, paginateListAccelerators, paginateListByoipCidrs,
-  paginateListEndpointGroups, paginateListListeners, type Accelerator, type ByoipCidr, type EndpointGroup, type Listener,
+  DescribeAcceleratorCommand,
+  GlobalAcceleratorClient,
+  ListTagsForResourceCommand,
+  paginateListAccelerators,
+  paginateListByoipCidrs,
+  paginateListEndpointGroups,
+  paginateListListeners,
+  type Accelerator,
+  type ByoipCidr,
+  type EndpointGroup,
+  type Listener,
 } from '@aws-sdk/client-global-accelerator';
 import { GA_API_REGION } from '../../domain/static-ip';
 import { client } from '../../platform/aws';
@@ -19,7 +28,7 @@ export async function gaCidrs(): Promise<Map<string, ByoipCidr>> {
 /** The newest event's message: GA explains failures there. */
 export function lastEvent(c: ByoipCidr | undefined): string {
   const events = c?.Events ?? [];
-  return events.length ? events[events.length - 1].Message ?? 'no message' : 'no message';
+  return events.length ? (events[events.length - 1].Message ?? 'no message') : 'no message';
 }
 
 export async function describeAccelerator(arn: string): Promise<Accelerator | undefined> {

@@ -27,7 +27,8 @@ export const handler = defineTask('ProvisionGaByoipCidrs', Event, async (input, 
   const todo: string[] = [];
   for (const cidr of input.cidrs) {
     const state = current.get(cidr)?.State ?? 'absent';
-    if (state === 'PENDING_DEPROVISIONING') throw new WorkflowError(ErrorNames.ResourceFailed, `${cidr} is being deprovisioned from Global Accelerator; run again once it is DEPROVISIONED`);
+    if (state === 'PENDING_DEPROVISIONING')
+      throw new WorkflowError(ErrorNames.ResourceFailed, `${cidr} is being deprovisioned from Global Accelerator; run again once it is DEPROVISIONED`);
     if (!START.has(state)) alreadyThere.push(cidr);
     else todo.push(cidr);
   }

@@ -30,8 +30,11 @@ export const handler = defineTask('CheckBgpVisibility', Event, async (input) => 
   const cfg = deployment().internet;
   const what = `BGP visibility of ${input.prefixes.join(', ')} from AS${input.expectedOrigin}`;
   const base = { expectedOrigin: input.expectedOrigin, thresholdPercent: cfg.bgp.visibilityPercent, deadlineSeconds: cfg.bgp.deadlineSeconds };
-  const skipReason = (input.internetChecks ?? NO_SKIP).skipPreflight ? 'the input skips this run\'s internet checks (internetChecks.skipPreflight)'
-    : cfg.checks === 'off' ? 'the deployment\'s internet checks are off' : null;
+  const skipReason = (input.internetChecks ?? NO_SKIP).skipPreflight
+    ? "the input skips this run's internet checks (internetChecks.skipPreflight)"
+    : cfg.checks === 'off'
+      ? "the deployment's internet checks are off"
+      : null;
   if (skipReason) {
     const result: VisibilityResult = { ...base, skipped: true, skipReason, prefixes: [], summary: [`BGP visibility NOT CHECKED: ${skipReason}.`] };
     return pollResult(input, true, what, result);
@@ -42,8 +45,13 @@ export const handler = defineTask('CheckBgpVisibility', Event, async (input) => 
     const before = baselines.get(prefix);
     const totalPeers = before?.totalPeers || (await routingStatus(cfg, prefix)).totalPeers;
     const judged = judgeVisibility({
-      sample: await lookingGlass(cfg, prefix), expectedOrigin: input.expectedOrigin, oldOrigins: (before?.origins ?? []).filter((o) => o !== input.expectedOrigin),
-      totalPeers, thresholdPercent: cfg.bgp.visibilityPercent, oldOriginMaxPercent: cfg.bgp.oldOriginMaxPercent, requireOldOriginGone: cfg.bgp.requireOldOriginGone,
+      sample: await lookingGlass(cfg, prefix),
+      expectedOrigin: input.expectedOrigin,
+      oldOrigins: (before?.origins ?? []).filter((o) => o !== input.expectedOrigin),
+      totalPeers,
+      thresholdPercent: cfg.bgp.visibilityPercent,
+      oldOriginMaxPercent: cfg.bgp.oldOriginMaxPercent,
+      requireOldOriginGone: cfg.bgp.requireOldOriginGone,
     });
     if (!judged.ok) return { ...judged, rpki: null };
     const { status } = await rpki.validate(prefix, input.expectedOrigin);
@@ -51,12 +59,18 @@ export const handler = defineTask('CheckBgpVisibility', Event, async (input) => 
     return { ...judged, ok: false, rpki: status, problems: [`${prefix} from AS${input.expectedOrigin} is RPKI ${status}: networks that validate drop it`] };
   });
   const done = prefixes.every((p) => p.ok);
-  const summary = prefixes.map((p) => `${p.prefix}: AS${input.expectedOrigin} seen by ${p.expectedPeers} of ${p.totalPeers} collector peers (${p.expectedPercent} %)`
-    + `${p.oldOrigins.length ? `; old ${p.oldOrigins.map((o) => `AS${o.origin} ${o.percent} %`).join(', ')}` : ''}${p.rpki ? `; RPKI ${p.rpki}` : ''}`);
+  const summary = prefixes.map(
+    (p) =>
+      `${p.prefix}: AS${input.expectedOrigin} seen by ${p.expectedPeers} of ${p.totalPeers} collector peers (${p.expectedPercent} %)` +
+      `${p.oldOrigins.length ? `; old ${p.oldOrigins.map((o) => `AS${o.origin} ${o.percent} %`).join(', ')}` : ''}${p.rpki ? `; RPKI ${p.rpki}` : ''}`,
+  );
   const result: VisibilityResult = { ...base, skipped: false, skipReason: null, prefixes, summary };
   const waited = (Date.now() - (input.poll.startedAt ?? Date.now())) / 1000;
   if (!done && waited >= cfg.bgp.deadlineSeconds) {
-    throw new WorkflowError(ErrorNames.BgpVisibilityFailed, visibilityFailureMessage({ prefixes, waitedSeconds: waited, deadlineSeconds: cfg.bgp.deadlineSeconds, expectedOrigin: input.expectedOrigin }));
+    throw new WorkflowError(
+      ErrorNames.BgpVisibilityFailed,
+      visibilityFailureMessage({ prefixes, waitedSeconds: waited, deadlineSeconds: cfg.bgp.deadlineSeconds, expectedOrigin: input.expectedOrigin }),
+    );
   }
   return pollResult(input, done, what, result);
 });

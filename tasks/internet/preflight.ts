@@ -42,11 +42,23 @@ const Event = z.object({
 
 async function signerFor(input: z.infer<typeof Event>): Promise<Signer> {
   const auth = input.authorization;
-  if ('messages' in auth) return { kind: 'signed-messages', messages: auth.messages.map((m) => ({ resource: parseRdapResource(m.cidr).text, message: m.message, signature: m.signature })) };
-  if ('message' in auth) return { kind: 'signed-messages', messages: input.rdapResources.map((resource) => ({ resource: parseRdapResource(resource).text, message: auth.message, signature: auth.signature })) };
+  if ('messages' in auth)
+    return {
+      kind: 'signed-messages',
+      messages: auth.messages.map((m) => ({ resource: parseRdapResource(m.cidr).text, message: m.message, signature: m.signature })),
+    };
+  if ('message' in auth)
+    return {
+      kind: 'signed-messages',
+      messages: input.rdapResources.map((resource) => ({ resource: parseRdapResource(resource).text, message: auth.message, signature: auth.signature })),
+    };
   // Only a key this deployment signs with (byoip.signing.keySecretArns), as the signer reads it; only its public part is used.
   const secretArn = signingKeySecret(deployment(), auth.signingKeySecretId);
-  if (!secretArn) throw new WorkflowError(ErrorNames.InputInvalid, `input.authorization.signingKeySecretId: ${auth.signingKeySecretId} is not a signing key this deployment may use (byoip.signing.keySecretArns)`);
+  if (!secretArn)
+    throw new WorkflowError(
+      ErrorNames.InputInvalid,
+      `input.authorization.signingKeySecretId: ${auth.signingKeySecretId} is not a signing key this deployment may use (byoip.signing.keySecretArns)`,
+    );
   const secret = await client(SecretsManagerClient, { region: input.region }).send(new GetSecretValueCommand({ SecretId: secretArn }));
   const pem = secret.SecretString;
   if (!pem?.includes('PRIVATE KEY')) throw new WorkflowError(ErrorNames.InputInvalid, `secret ${auth.signingKeySecretId} does not hold a PEM private key`);
@@ -71,8 +83,11 @@ export const handler = defineTask('PreflightInternetChecks', Event, async (input
   } catch (e) {
     const err = e as Error;
     if (err.name !== ErrorNames.InternetServiceUnavailable && err.name !== ErrorNames.InternetResponseInvalid) throw e;
-    throw new WorkflowError(err.name as typeof ErrorNames.InternetServiceUnavailable, `${err.message}. Pre-flight could not check the registries; nothing was changed in AWS. `
-      + 'If this network cannot reach RDAP and RIPEstat, run again with internetChecks: {skipPreflight: true, reason: "..."} (byoip simulate --skip-preflight); the approvers see the skip.');
+    throw new WorkflowError(
+      err.name as typeof ErrorNames.InternetServiceUnavailable,
+      `${err.message}. Pre-flight could not check the registries; nothing was changed in AWS. ` +
+        'If this network cannot reach RDAP and RIPEstat, run again with internetChecks: {skipPreflight: true, reason: "..."} (byoip simulate --skip-preflight); the approvers see the skip.',
+    );
   }
   if (!result.passed) throw new WorkflowError(ErrorNames.PreflightCheckFailed, preflightFailureMessage(result), { workflow: input.workflow });
   return result;

@@ -25,7 +25,11 @@ export const handler = defineTask('CheckPoolCidrs', Event, async (input) => {
     states[cidr] = state;
     if (state === 'failed-provision' || state === 'failed-deprovision') {
       const reason = record?.FailureReason;
-      throw new WorkflowError(ErrorNames.ResourceFailed, `${cidr} in pool ${input.poolId} is ${state}: ${reason?.Message ?? 'no reason given'}${reason?.Code ? ` (${reason.Code})` : ''}`, { cidr, state });
+      throw new WorkflowError(
+        ErrorNames.ResourceFailed,
+        `${cidr} in pool ${input.poolId} is ${state}: ${reason?.Message ?? 'no reason given'}${reason?.Code ? ` (${reason.Code})` : ''}`,
+        { cidr, state },
+      );
     }
     if (state === 'missing') throw new WorkflowError(ErrorNames.UnexpectedResponse, `${cidr} is not in pool ${input.poolId}; it was never provisioned`);
   }

@@ -37,10 +37,14 @@ export const handler = defineTask('EnsureIpamPool', Event, async (input) => {
     { Name: `tag:${TAG_ROLE}`, Values: [input.role] },
   ]);
   // 2. An existing pool to reuse.
-  const candidates = ours.length > 0 ? ours : (await findPools(input.region, [{ Name: 'ipam-scope-id', Values: [scopeId] }])).filter((p) =>
-    input.role === 'top-level'
-      ? !p.SourceIpamPoolId && p.PublicIpSource !== 'amazon' && !p.AwsService && p.AddressFamily === 'ipv4'
-      : p.SourceIpamPoolId === input.sourcePoolId && p.AwsService === 'global-services');
+  const candidates =
+    ours.length > 0
+      ? ours
+      : (await findPools(input.region, [{ Name: 'ipam-scope-id', Values: [scopeId] }])).filter((p) =>
+          input.role === 'top-level'
+            ? !p.SourceIpamPoolId && p.PublicIpSource !== 'amazon' && !p.AwsService && p.AddressFamily === 'ipv4'
+            : p.SourceIpamPoolId === input.sourcePoolId && p.AwsService === 'global-services',
+        );
   const wanted = input.cidrs.map((c) => parseCidr(c));
   for (const pool of candidates) {
     if (!pool.IpamPoolId || pool.State?.startsWith('delete') || pool.State === 'create-failed') continue;
@@ -52,23 +56,36 @@ export const handler = defineTask('EnsureIpamPool', Event, async (input) => {
     if (!fits) continue;
     const created = ours.includes(pool);
     return {
-      poolId: pool.IpamPoolId, poolArn: pool.IpamPoolArn!, state: pool.State!, created, scopeId,
+      poolId: pool.IpamPoolId,
+      poolArn: pool.IpamPoolArn!,
+      state: pool.State!,
+      created,
+      scopeId,
       // What was there before this execution: undo keeps these. A pool we created keeps nothing.
       existingCidrs: created ? [] : live.map((c) => c.Cidr!),
     };
   }
 
-  const out = await ec2(input.region).send(new CreateIpamPoolCommand({
-    IpamScopeId: scopeId,
-    AddressFamily: 'ipv4',
-    Locale: 'None',
-    SourceIpamPoolId: input.sourcePoolId,
-    ...(input.role === 'global' ? { AwsService: 'global-services', PublicIpSource: 'byoip' } : {}),
-    Description: input.role === 'top-level' ? `BYOIP top-level pool (${input.migrationId})` : `CloudFront global pool (${input.migrationId})`,
-    ClientToken: clientToken(input.execution, `pool-${input.role}`),
-    TagSpecifications: [{ ResourceType: 'ipam-pool', Tags: orchestratorTags(input.execution, input.role, input.migrationId) }],
-  }));
+  const out = await ec2(input.region).send(
+    new CreateIpamPoolCommand({
+      IpamScopeId: scopeId,
+      AddressFamily: 'ipv4',
+      Locale: 'None',
+      SourceIpamPoolId: input.sourcePoolId,
+      ...(input.role === 'global' ? { AwsService: 'global-services', PublicIpSource: 'byoip' } : {}),
+      Description: input.role === 'top-level' ? `BYOIP top-level pool (${input.migrationId})` : `CloudFront global pool (${input.migrationId})`,
+      ClientToken: clientToken(input.execution, `pool-${input.role}`),
+      TagSpecifications: [{ ResourceType: 'ipam-pool', Tags: orchestratorTags(input.execution, input.role, input.migrationId) }],
+    }),
+  );
   const pool = out.IpamPool;
   if (!pool?.IpamPoolId || !pool.IpamPoolArn) throw new WorkflowError(ErrorNames.UnexpectedResponse, 'CreateIpamPool returned no pool');
-  return { poolId: pool.IpamPoolId, poolArn: pool.IpamPoolArn, state: pool.State ?? 'create-in-progress', created: true, scopeId, existingCidrs: [] as string[] };
+  return {
+    poolId: pool.IpamPoolId,
+    poolArn: pool.IpamPoolArn,
+    state: pool.State ?? 'create-in-progress',
+    created: true,
+    scopeId,
+    existingCidrs: [] as string[],
+  };
 });

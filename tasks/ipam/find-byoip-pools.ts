@@ -27,13 +27,16 @@ export const handler = defineTask('FindByoipPools', Event, async (input) => {
   if (!topLevelPool.found) {
     // A re-run after the top-level CIDRs were deprovisioned: this migration's emptied top-level pool is still to delete.
     for (const p of pools.filter((x) => !x.SourceIpamPoolId && x.AwsService !== 'global-services' && x.IpamPoolId && !x.State?.startsWith('delete'))) {
-      if (p.Tags?.some((t) => t.Key === TAG_MIGRATION && t.Value === input.migrationId) && await isEmpty(p.IpamPoolId!)) topLevelPool = { poolId: p.IpamPoolId!, found: true };
+      if (p.Tags?.some((t) => t.Key === TAG_MIGRATION && t.Value === input.migrationId) && (await isEmpty(p.IpamPoolId!)))
+        topLevelPool = { poolId: p.IpamPoolId!, found: true };
     }
   }
   let globalPool = await holding('global', input.cidrs);
   if (!globalPool.found && topLevelPool.found) {
     // A re-run after the /24s were deprovisioned: the emptied global pool under our top-level pool is still to delete.
-    for (const p of pools.filter((x) => x.AwsService === 'global-services' && x.SourceIpamPoolId === topLevelPool.poolId && x.IpamPoolId && !x.State?.startsWith('delete'))) {
+    for (const p of pools.filter(
+      (x) => x.AwsService === 'global-services' && x.SourceIpamPoolId === topLevelPool.poolId && x.IpamPoolId && !x.State?.startsWith('delete'),
+    )) {
       if (await isEmpty(p.IpamPoolId!)) globalPool = { poolId: p.IpamPoolId!, found: true };
     }
   }

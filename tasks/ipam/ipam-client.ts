@@ -1,7 +1,13 @@
 /** EC2 reads shared by the IPAM tasks and their undo steps. */
 import {
-  DescribeIpamPoolsCommand, EC2Client, paginateDescribeByoipCidrs, paginateDescribeIpamPools, paginateGetIpamPoolCidrs,
-  type ByoipCidr, type IpamPool, type IpamPoolCidr,
+  DescribeIpamPoolsCommand,
+  EC2Client,
+  paginateDescribeByoipCidrs,
+  paginateDescribeIpamPools,
+  paginateGetIpamPoolCidrs,
+  type ByoipCidr,
+  type IpamPool,
+  type IpamPoolCidr,
 } from '@aws-sdk/client-ec2';
 import { client } from '../../platform/aws';
 

@@ -24,19 +24,22 @@ export const handler = defineTask('ProvisionPoolCidrs', Event, async (input, con
   const current = latestByCidr(await poolCidrs(input.region, input.poolId));
   const alreadyThere = input.cidrs.filter((cidr) => ['provisioned', 'pending-provision'].includes(current.get(cidr)?.State ?? ''));
   const todo = input.cidrs.filter((cidr) => !alreadyThere.includes(cidr));
-  const signed = input.authorization && todo.length
-    ? await authorizationMessages('cidr', todo, input.authorization, signingAccount(context, input.accountId))
-    : undefined;
+  const signed =
+    input.authorization && todo.length ? await authorizationMessages('cidr', todo, input.authorization, signingAccount(context, input.accountId)) : undefined;
   for (const cidr of todo) {
     const auth = signed?.find((a) => a.resource === cidr);
     if (signed && !auth) throw new WorkflowError(ErrorNames.InputInvalid, `no authorization message for ${cidr}`);
     await changeOrConfirm(
-      () => ec2(input.region).send(new ProvisionIpamPoolCidrCommand({
-        IpamPoolId: input.poolId,
-        Cidr: cidr,
-        ...(auth ? { CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature }, VerificationMethod: 'remarks-x509' } : {}),
-      })),
-      async () => (['pending-provision', 'provisioned'].includes(latestByCidr(await poolCidrs(input.region, input.poolId)).get(cidr)?.State ?? '') ? {} : undefined),
+      () =>
+        ec2(input.region).send(
+          new ProvisionIpamPoolCidrCommand({
+            IpamPoolId: input.poolId,
+            Cidr: cidr,
+            ...(auth ? { CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature }, VerificationMethod: 'remarks-x509' } : {}),
+          }),
+        ),
+      async () =>
+        ['pending-provision', 'provisioned'].includes(latestByCidr(await poolCidrs(input.region, input.poolId)).get(cidr)?.State ?? '') ? {} : undefined,
     );
   }
   return { poolId: input.poolId, requested: todo, alreadyThere };

@@ -43,7 +43,14 @@ export function pollResult<T extends object>(
   // A finished wait never times out, however long it took.
   const profile = done ? { ...input.profile, timeoutSeconds: Number.POSITIVE_INFINITY } : input.profile;
   const decision = advancePoll(input.poll, Date.now(), profile, what, done ? undefined : input.deadline);
-  return { ...data, done, attempt: decision.attempt, startedAt: decision.startedAt, elapsedSeconds: decision.elapsedSeconds, nextDelaySeconds: decision.nextDelaySeconds };
+  return {
+    ...data,
+    done,
+    attempt: decision.attempt,
+    startedAt: decision.startedAt,
+    elapsedSeconds: decision.elapsedSeconds,
+    nextDelaySeconds: decision.nextDelaySeconds,
+  };
 }
 
 /** Tags every resource an execution creates carries, so undo and re-runs can find exactly those. */

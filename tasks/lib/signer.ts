@@ -23,7 +23,11 @@ const Signed = z.object({ cidr: z.string(), message: z.string(), signature: z.st
 export const CidrAuthorization = z.union([z.object({ messages: z.array(Signed) }), SigningKeyRef]);
 export const AsnAuthorization = z.union([z.object({ message: z.string(), signature: z.string() }), SigningKeyRef]);
 
-export interface SignedMessage { resource: string; message: string; signature: string }
+export interface SignedMessage {
+  resource: string;
+  message: string;
+  signature: string;
+}
 
 const refuse = (message: string) => new WorkflowError(ErrorNames.SafetyViolation, `refusing to sign: ${message}`);
 
@@ -55,11 +59,17 @@ export async function authorizationMessages(
   account: string,
 ): Promise<SignedMessage[]> {
   if (!('signingKeySecretId' in authorization)) {
-    const given = 'messages' in authorization ? authorization.messages.map((m) => ({ resource: m.cidr, message: m.message, signature: m.signature }))
-      : [{ resource: resources[0], message: authorization.message, signature: authorization.signature }];
+    const given =
+      'messages' in authorization
+        ? authorization.messages.map((m) => ({ resource: m.cidr, message: m.message, signature: m.signature }))
+        : [{ resource: resources[0], message: authorization.message, signature: authorization.signature }];
     for (const m of given) {
       const parsed = parseAuthorizationMessage(m.message, kind);
-      if (parsed.account !== account) throw new WorkflowError(ErrorNames.SafetyViolation, `refusing to provision ${m.resource}: its message authorizes account ${parsed.account}, but this deployment runs in account ${account}`);
+      if (parsed.account !== account)
+        throw new WorkflowError(
+          ErrorNames.SafetyViolation,
+          `refusing to provision ${m.resource}: its message authorizes account ${parsed.account}, but this deployment runs in account ${account}`,
+        );
     }
     return given;
   }
@@ -68,10 +78,13 @@ export async function authorizationMessages(
   if (!secretArn) throw refuse(`${authorization.signingKeySecretId} is not a signing key this deployment may use (byoip.signing.keySecretArns)`);
   const outside = resources.filter((r) => (kind === 'cidr' ? !maySignPrefix(config, r) : !maySignAsn(config, r)));
   if (outside.length) {
-    throw refuse(`${outside.map((r) => (kind === 'asn' ? `AS${r}` : r)).join(', ')} ${outside.length === 1 ? 'is' : 'are'} not in this deployment's ${kind === 'cidr' ? 'byoip.signing.prefixes' : 'byoip.signing.asns'}`);
+    throw refuse(
+      `${outside.map((r) => (kind === 'asn' ? `AS${r}` : r)).join(', ')} ${outside.length === 1 ? 'is' : 'are'} not in this deployment's ${kind === 'cidr' ? 'byoip.signing.prefixes' : 'byoip.signing.asns'}`,
+    );
   }
   const max = config.signing.maxAuthorizationDays;
-  if (authorization.expiresInDays > max) throw refuse(`a validity of ${authorization.expiresInDays} days is longer than byoip.signing.maxAuthorizationDays (${max})`);
+  if (authorization.expiresInDays > max)
+    throw refuse(`a validity of ${authorization.expiresInDays} days is longer than byoip.signing.maxAuthorizationDays (${max})`);
   const pem = await privateKey(secretArn);
   const expiry = yyyymmdd(new Date(Date.now() + authorization.expiresInDays * 86_400_000));
   return resources.map((resource) => {

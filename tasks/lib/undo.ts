@@ -15,19 +15,21 @@ export interface UndoImpl {
   check?(params: unknown, progress: Record<string, unknown> | undefined): Promise<UndoProgress>;
 }
 
-export const CompensationSchema = z.object({
-  cause: z.object({ Error: z.string(), Cause: z.string() }),
-  pending: z.array(z.any()),
-  current: z.any().nullable(),
-  hasCurrent: z.boolean(),
-  service: z.string(),
-  waiting: z.boolean(),
-  nextDelaySeconds: z.number(),
-  completed: z.array(z.any()),
-  leftovers: z.array(z.any()),
-  leftoverCount: z.number(),
-  summary: z.string(),
-}).passthrough();
+export const CompensationSchema = z
+  .object({
+    cause: z.object({ Error: z.string(), Cause: z.string() }),
+    pending: z.array(z.any()),
+    current: z.any().nullable(),
+    hasCurrent: z.boolean(),
+    service: z.string(),
+    waiting: z.boolean(),
+    nextDelaySeconds: z.number(),
+    completed: z.array(z.any()),
+    leftovers: z.array(z.any()),
+    leftoverCount: z.number(),
+    summary: z.string(),
+  })
+  .passthrough();
 
 export function defineUndoTask(name: string, service: string, impls: Record<string, UndoImpl>) {
   return defineTask(name, z.object({ compensation: CompensationSchema }), async ({ compensation }) => {

@@ -28,7 +28,8 @@ async function modify(region: string, input: ConstructorParameters<typeof Modify
     return await ec2(region).send(new ModifyManagedPrefixListCommand(input));
   } catch (e) {
     const name = (e as Error).name;
-    if (name === 'PrefixListVersionMismatch' || name === 'IncorrectState') throw new WorkflowError(ErrorNames.PreconditionFailed, `${input.PrefixListId}: ${(e as Error).message}`);
+    if (name === 'PrefixListVersionMismatch' || name === 'IncorrectState')
+      throw new WorkflowError(ErrorNames.PreconditionFailed, `${input.PrefixListId}: ${(e as Error).message}`);
     if (name === 'RulesPerSecurityGroupLimitExceeded') throw new WorkflowError(ErrorNames.QuotaExceeded, `${input.PrefixListId}: ${(e as Error).message}`);
     throw e;
   }
@@ -39,16 +40,24 @@ export const handler = defineTask('ApplyPrefixListStep', Event, async ({ region,
   const list = await ownedPrefixList(region, step.name, { syncName });
   if (step.kind === 'create') {
     if (list) return { name: step.name, prefixListId: list.PrefixListId!, changed: false };
-    const out = await ec2(region).send(new CreateManagedPrefixListCommand({
-      PrefixListName: step.name,
-      AddressFamily: step.family === 'ipv4' ? 'IPv4' : 'IPv6',
-      MaxEntries: step.maxEntries,
-      TagSpecifications: [{ ResourceType: 'prefix-list', Tags: [...orchestratorTags(execution, 'origin-prefix-list', syncName), { Key: TAG_ORIGIN_LOCKDOWN, Value: syncName }] }],
-      ClientToken: clientToken(execution, `pl-${step.name}`),
-    }));
+    const out = await ec2(region).send(
+      new CreateManagedPrefixListCommand({
+        PrefixListName: step.name,
+        AddressFamily: step.family === 'ipv4' ? 'IPv4' : 'IPv6',
+        MaxEntries: step.maxEntries,
+        TagSpecifications: [
+          {
+            ResourceType: 'prefix-list',
+            Tags: [...orchestratorTags(execution, 'origin-prefix-list', syncName), { Key: TAG_ORIGIN_LOCKDOWN, Value: syncName }],
+          },
+        ],
+        ClientToken: clientToken(execution, `pl-${step.name}`),
+      }),
+    );
     return { name: step.name, prefixListId: out.PrefixList!.PrefixListId!, changed: true };
   }
-  if (!list) throw new WorkflowError(ErrorNames.UnexpectedResponse, `prefix list ${step.name} (tagged ${TAG_ORIGIN_LOCKDOWN}=${syncName}) disappeared during the sync`);
+  if (!list)
+    throw new WorkflowError(ErrorNames.UnexpectedResponse, `prefix list ${step.name} (tagged ${TAG_ORIGIN_LOCKDOWN}=${syncName}) disappeared during the sync`);
   if (!COMPLETE.has(list.State ?? '')) throw new WorkflowError(ErrorNames.PreconditionFailed, `prefix list ${list.PrefixListId} is ${list.State}`);
   const id = list.PrefixListId!;
   if (step.kind === 'resize') {

@@ -24,14 +24,21 @@ const Event = z.object({
 
 export const handler = defineTask('AttachOriginGroups', Event, async (input) => {
   const attached: Array<{ networkInterfaceId: string; groups: string[] }> = [];
-  const now = await interfacesWithGroups(input.region, [], input.attachments.map((a) => a.networkInterfaceId));
+  const now = await interfacesWithGroups(
+    input.region,
+    [],
+    input.attachments.map((a) => a.networkInterfaceId),
+  );
   const approved = new Set(input.approval.approved === true ? input.approvedInterfaces : []);
   const plan = input.attachments.map((a) => {
     const eni = now.find((i) => i.NetworkInterfaceId === a.networkInterfaceId);
     if (!eni) throw new WorkflowError(ErrorNames.UnexpectedResponse, `network interface ${a.networkInterfaceId} disappeared during the sync`);
     const current = (eni.Groups ?? []).map((g) => g.GroupId!);
     if (!current.some((g) => input.managed.includes(g)) && !approved.has(a.networkInterfaceId)) {
-      throw new WorkflowError(ErrorNames.SafetyViolation, `${a.networkInterfaceId} carries none of the sync's groups and no approval names it: attaching would open it to CloudFront's ranges for the first time`);
+      throw new WorkflowError(
+        ErrorNames.SafetyViolation,
+        `${a.networkInterfaceId} carries none of the sync's groups and no approval names it: attaching would open it to CloudFront's ranges for the first time`,
+      );
     }
     return { a, current, groups: [...new Set([...current, ...a.add.map((r) => resolveGroup(r, input.refs))])] };
   });
@@ -40,7 +47,8 @@ export const handler = defineTask('AttachOriginGroups', Event, async (input) => 
     try {
       await ec2(input.region).send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: a.networkInterfaceId, Groups: groups }));
     } catch (e) {
-      if ((e as Error).name === 'SecurityGroupsPerInterfaceLimitExceeded') throw new WorkflowError(ErrorNames.QuotaExceeded, `${a.networkInterfaceId}: ${(e as Error).message} (quota L-2AFB9258)`);
+      if ((e as Error).name === 'SecurityGroupsPerInterfaceLimitExceeded')
+        throw new WorkflowError(ErrorNames.QuotaExceeded, `${a.networkInterfaceId}: ${(e as Error).message} (quota L-2AFB9258)`);
       throw e;
     }
     attached.push({ networkInterfaceId: a.networkInterfaceId, groups });

@@ -22,7 +22,11 @@ const Event = z.object({
 async function missingRules(region: string, syncName: string, groupId: string, rules: RuleSpec[], ports: PortRange[]): Promise<RuleSpec[]> {
   const group = await describeGroup(region, groupId);
   if (!group) throw new WorkflowError(ErrorNames.UnexpectedResponse, `security group ${groupId} disappeared during the sync`);
-  if (!ownedBySync(group.Tags, syncName)) throw new WorkflowError(ErrorNames.SafetyViolation, `security group ${groupId} is not tagged ${TAG_ORIGIN_LOCKDOWN}=${syncName}; the sync changes only its own groups`);
+  if (!ownedBySync(group.Tags, syncName))
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `security group ${groupId} is not tagged ${TAG_ORIGIN_LOCKDOWN}=${syncName}; the sync changes only its own groups`,
+    );
   return selectRules(rules, ownedRulesOf(group.IpPermissions ?? [], ports), false);
 }
 
@@ -39,9 +43,15 @@ export const handler = defineTask('AuthorizeOriginRanges', Event, async (input) 
       const name = (e as Error).name;
       // The call is all or nothing: a duplicate means an earlier attempt (an SDK retry after a lost
       // response) or another writer got there first. Re-read and send what is still missing.
-      if (name === 'InvalidPermission.Duplicate' && attempt < 3) { missing = await missingRules(input.region, input.syncName, groupId, input.rules, input.ports); continue; }
+      if (name === 'InvalidPermission.Duplicate' && attempt < 3) {
+        missing = await missingRules(input.region, input.syncName, groupId, input.rules, input.ports);
+        continue;
+      }
       if (name === 'RulesPerSecurityGroupLimitExceeded') {
-        throw new WorkflowError(ErrorNames.QuotaExceeded, `${groupId}: ${(e as Error).message}. Is rulesPerGroup in the input the account's quota (L-0EA8095F)?`);
+        throw new WorkflowError(
+          ErrorNames.QuotaExceeded,
+          `${groupId}: ${(e as Error).message}. Is rulesPerGroup in the input the account's quota (L-0EA8095F)?`,
+        );
       }
       throw e;
     }

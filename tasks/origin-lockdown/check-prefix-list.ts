@@ -11,6 +11,7 @@ export const handler = defineTask('CheckPrefixList', Event, async (input) => {
   const list = await ownedPrefixList(input.region, input.name, { syncName: input.syncName });
   if (!list) throw new WorkflowError(ErrorNames.UnexpectedResponse, `prefix list ${input.name} does not exist`);
   const state = list.State ?? 'unknown';
-  if (state.endsWith('-failed')) throw new WorkflowError(ErrorNames.ResourceFailed, `prefix list ${list.PrefixListId} is ${state}: ${list.StateMessage ?? 'no message'}`);
+  if (state.endsWith('-failed'))
+    throw new WorkflowError(ErrorNames.ResourceFailed, `prefix list ${list.PrefixListId} is ${state}: ${list.StateMessage ?? 'no message'}`);
   return pollResult(input, state.endsWith('-complete'), `prefix list ${list.PrefixListId}`, { prefixListId: list.PrefixListId, state, version: list.Version });
 });

@@ -26,7 +26,11 @@ export const handler = defineTask('CheckSyncToken', Event, async (input) => {
   const token = input.trigger.kind === 'notification' ? input.trigger.notification.syncToken : null;
   const verdict = tokenVerdict(input.trigger, token, last?.syncToken ?? null);
   return {
-    lastApplied: last?.syncToken ?? null, lastAppliedMd5: last?.md5 ?? null, lastAppliedAt: last ? new Date(last.appliedAt).toISOString() : null,
-    lastAppliedRanges: last?.ranges ?? null, skip: !verdict.apply, reason: verdict.reason,
+    lastApplied: last?.syncToken ?? null,
+    lastAppliedMd5: last?.md5 ?? null,
+    lastAppliedAt: last ? new Date(last.appliedAt).toISOString() : null,
+    lastAppliedRanges: last?.ranges ?? null,
+    skip: !verdict.apply,
+    reason: verdict.reason,
   };
 });

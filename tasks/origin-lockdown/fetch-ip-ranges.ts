@@ -28,7 +28,8 @@ const Event = z.object({
 async function knownMd5s(input: z.infer<typeof Event>, syncToken: number): Promise<{ md5s: string[]; source: string } | undefined> {
   const notified = await notifiedMd5s(input.syncName, syncToken);
   if (notified.length) return { md5s: notified, source: `the notification(s) for syncToken ${syncToken}` };
-  if (input.lastApplied === syncToken && input.lastAppliedMd5) return { md5s: [input.lastAppliedMd5], source: `the version applied last (syncToken ${syncToken})` };
+  if (input.lastApplied === syncToken && input.lastAppliedMd5)
+    return { md5s: [input.lastAppliedMd5], source: `the version applied last (syncToken ${syncToken})` };
   return undefined;
 }
 
@@ -40,7 +41,10 @@ export const handler = defineTask('FetchIpRanges', Event, async (input) => {
     throw new WorkflowError(ErrorNames.AwsUnavailable, `cannot fetch ${input.url}: ${(e as Error).message}`);
   }
   if (res.status >= 300 && res.status < 400) {
-    throw new WorkflowError(ErrorNames.SafetyViolation, `${input.url} answered ${res.status} (a redirect to ${res.headers.location ?? 'somewhere else'}); redirects are refused: the document is read only from the pinned URL. Nothing was changed`);
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `${input.url} answered ${res.status} (a redirect to ${res.headers.location ?? 'somewhere else'}); redirects are refused: the document is read only from the pinned URL. Nothing was changed`,
+    );
   }
   if (res.status === 429) throw new WorkflowError(ErrorNames.AwsThrottled, `${input.url} answered ${res.status}`);
   if (res.status >= 500) throw new WorkflowError(ErrorNames.AwsUnavailable, `${input.url} answered ${res.status}`);
@@ -49,18 +53,25 @@ export const handler = defineTask('FetchIpRanges', Event, async (input) => {
   const verdict = judgeFetched(doc, input.expected);
   const what = `ip-ranges.json with syncToken ${input.expected?.syncToken ?? '(any)'}`;
   const about = { syncToken: doc.syncToken, createDate: doc.createDate, md5: doc.md5, totals: doc.totals, verdict: verdict.kind };
-  if (verdict.kind === 'not-yet-published') return pollResult(input, false, what, { ...about, skip: false, reason: `the served file (syncToken ${doc.syncToken}) is older than the notification` });
+  if (verdict.kind === 'not-yet-published')
+    return pollResult(input, false, what, { ...about, skip: false, reason: `the served file (syncToken ${doc.syncToken}) is older than the notification` });
   if (verdict.kind === 'superseded') {
-    return pollResult(input, true, what, { ...about, skip: true, reason: `a newer file (syncToken ${doc.syncToken}) is already published; its own notification will apply it` });
+    return pollResult(input, true, what, {
+      ...about,
+      skip: true,
+      reason: `a newer file (syncToken ${doc.syncToken}) is already published; its own notification will apply it`,
+    });
   }
   const token = tokenVerdict(input.trigger, doc.syncToken, input.lastApplied);
   let md5Check = input.expected ? 'matches the notification' : 'no notification seen for this syncToken; the document passed the sanity checks';
   if (!input.expected && token.apply) {
     const known = await knownMd5s(input, doc.syncToken);
     if (known && !known.md5s.includes(doc.md5)) {
-      throw new WorkflowError(ErrorNames.UnexpectedResponse,
+      throw new WorkflowError(
+        ErrorNames.UnexpectedResponse,
         `md5 mismatch: ${input.url} (syncToken ${doc.syncToken}) has md5 ${doc.md5}, but ${known.source} announced ${known.md5s.join(', ')}; nothing was changed`,
-        { got: doc.md5, expected: known.md5s, syncToken: doc.syncToken });
+        { got: doc.md5, expected: known.md5s, syncToken: doc.syncToken },
+      );
     }
     if (known) md5Check = `matches ${known.source}`;
   }

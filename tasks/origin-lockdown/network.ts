@@ -1,23 +1,40 @@
 /** EC2 reads shared by the origin-lockdown tasks and their undo steps, and the event pieces they share. */
 import {
-  DescribeSecurityGroupsCommand, EC2Client, paginateDescribeManagedPrefixLists, paginateDescribeNetworkInterfaces, paginateDescribeSecurityGroups,
-  paginateGetManagedPrefixListEntries, type ManagedPrefixList, type NetworkInterface, type SecurityGroup,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  paginateDescribeManagedPrefixLists,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribeSecurityGroups,
+  paginateGetManagedPrefixListEntries,
+  type ManagedPrefixList,
+  type NetworkInterface,
+  type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
-import { isLockdownPortRange, TAG_ORIGIN_LOCKDOWN, viewGroup, type Family, type GroupView, type PortRange, type PrefixListSize } from '../../domain/origin-lockdown';
+import {
+  isLockdownPortRange,
+  TAG_ORIGIN_LOCKDOWN,
+  viewGroup,
+  type Family,
+  type GroupView,
+  type PortRange,
+  type PrefixListSize,
+} from '../../domain/origin-lockdown';
 import { TAG_EXECUTION } from '../lib/common';
 import { client } from '../../platform/aws';
 
 export const ec2 = (region: string) => client(EC2Client, { region });
 
 /** A managed port range as the changing tasks accept it: TCP 80, 443 or within 1024-65535, whatever the state carries. */
-export const PortRangeSchema = z.object({ protocol: z.literal('tcp'), fromPort: z.number().int(), toPort: z.number().int() })
+export const PortRangeSchema = z
+  .object({ protocol: z.literal('tcp'), fromPort: z.number().int(), toPort: z.number().int() })
   .refine(isLockdownPortRange, 'must be TCP 80, 443 or a range within 1024-65535');
 export const RuleSpecSchema = z.object({ cidr: z.string(), family: z.enum(['ipv4', 'ipv6']), portKeys: z.array(z.string()).min(1) });
 
 export async function describeGroups(region: string, filters: Array<{ Name: string; Values: string[] }>): Promise<SecurityGroup[]> {
   const out: SecurityGroup[] = [];
-  for await (const page of paginateDescribeSecurityGroups({ client: ec2(region), pageSize: 1000 }, { Filters: filters })) out.push(...(page.SecurityGroups ?? []));
+  for await (const page of paginateDescribeSecurityGroups({ client: ec2(region), pageSize: 1000 }, { Filters: filters }))
+    out.push(...(page.SecurityGroups ?? []));
   return out;
 }
 
@@ -74,7 +91,11 @@ export async function prefixListsNamed(region: string, name: string, syncName: s
 }
 
 /** The sync's own list of that name (or, with `executionName`, the one that execution created), if any. */
-export async function ownedPrefixList(region: string, name: string, owner: { syncName: string; executionName?: string }): Promise<ManagedPrefixList | undefined> {
+export async function ownedPrefixList(
+  region: string,
+  name: string,
+  owner: { syncName: string; executionName?: string },
+): Promise<ManagedPrefixList | undefined> {
   const { owned } = await prefixListsNamed(region, name, owner.syncName);
   return owned.find((p) => !owner.executionName || p.Tags?.some((t) => t.Key === TAG_EXECUTION && t.Value === owner.executionName));
 }
@@ -108,7 +129,6 @@ export async function groupViews(region: string, groups: SecurityGroup[], ports:
   const sizes = await referencedListSizes(region, groups);
   return groups.map((g) => viewGroup(g.GroupId!, g.IpPermissions ?? [], ports, sizes));
 }
-
 
 /** A planned group reference: an existing id, or "new-<n>" resolved through what EnsureOriginGroups created. */
 export function resolveGroup(ref: string, refs: Record<string, string>): string {

@@ -20,7 +20,11 @@ const Event = z.object({
 export const handler = defineTask('RevokeOriginRanges', Event, async (input) => {
   const group = await describeGroup(input.region, input.groupId);
   if (!group) return { groupId: input.groupId, revoked: 0, ranges: [] as string[] };
-  if (!ownedBySync(group.Tags, input.syncName)) throw new WorkflowError(ErrorNames.SafetyViolation, `security group ${input.groupId} is not tagged ${TAG_ORIGIN_LOCKDOWN}=${input.syncName}; the sync changes only its own groups`);
+  if (!ownedBySync(group.Tags, input.syncName))
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `security group ${input.groupId} is not tagged ${TAG_ORIGIN_LOCKDOWN}=${input.syncName}; the sync changes only its own groups`,
+    );
   const present = selectRules(input.rules, ownedRulesOf(group.IpPermissions ?? [], input.ports), true);
   const count = present.reduce((n, r) => n + r.portKeys.length, 0);
   if (count === 0) return { groupId: input.groupId, revoked: 0, ranges: [] as string[] };

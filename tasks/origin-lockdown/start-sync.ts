@@ -28,7 +28,8 @@ export const handler = defineTask('StartOriginRangesSync', SnsSchema, async (eve
   if (!stateMachineArn) throw new WorkflowError(ErrorNames.ConfigurationInvalid, `${ENV_STATE_MACHINE} is not set`);
   const syncNames = Object.keys(deployment().originLockdown.syncs);
   const record = event.Records[0].Sns;
-  if (record.TopicArn !== IP_SPACE_CHANGED_TOPIC) throw new WorkflowError(ErrorNames.SafetyViolation, `ignoring a message from ${record.TopicArn}; only ${IP_SPACE_CHANGED_TOPIC} starts a sync`);
+  if (record.TopicArn !== IP_SPACE_CHANGED_TOPIC)
+    throw new WorkflowError(ErrorNames.SafetyViolation, `ignoring a message from ${record.TopicArn}; only ${IP_SPACE_CHANGED_TOPIC} starts a sync`);
   const token = syncToken(record.Message, record.MessageId);
   const sfn = client(SFNClient, { region: stateMachineArn.split(':')[3] });
   const started: string[] = [];

@@ -9,8 +9,20 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { STATE_TTL_ATTRIBUTE, stateTable, stateTableName } from '../../platform/state-table';
 
 /** The version applied last; `ranges` (its origin-facing ranges) is the baseline the next run's additions are measured on. */
-export interface AppliedSync { syncToken: number; md5: string; createDate: string; appliedAt: number; execution: string; ranges?: { ipv4: string[]; ipv6: string[] } }
-export interface NotifiedMd5 { syncToken: number; md5: string; notifiedAt: number; messageId: string }
+export interface AppliedSync {
+  syncToken: number;
+  md5: string;
+  createDate: string;
+  appliedAt: number;
+  execution: string;
+  ranges?: { ipv4: string[]; ipv6: string[] };
+}
+export interface NotifiedMd5 {
+  syncToken: number;
+  md5: string;
+  notifiedAt: number;
+  messageId: string;
+}
 
 /** How long a notified md5 is kept: on-demand runs catch up within a day; a month is plenty. */
 export const NOTIFIED_KEEP_SECONDS = 30 * 86_400;
@@ -27,12 +39,14 @@ export async function lastApplied(syncName: string): Promise<AppliedSync | undef
 /** Records `sync` unless a newer token is already recorded; returns the record that stands. */
 export async function recordApplied(syncName: string, sync: AppliedSync): Promise<{ recorded: boolean; current: AppliedSync }> {
   try {
-    await stateTable().send(new PutCommand({
-      TableName: stateTableName(),
-      Item: { ...key(syncName), ...sync, syncName },
-      ConditionExpression: 'attribute_not_exists(pk) OR syncToken <= :token',
-      ExpressionAttributeValues: { ':token': sync.syncToken },
-    }));
+    await stateTable().send(
+      new PutCommand({
+        TableName: stateTableName(),
+        Item: { ...key(syncName), ...sync, syncName },
+        ConditionExpression: 'attribute_not_exists(pk) OR syncToken <= :token',
+        ExpressionAttributeValues: { ':token': sync.syncToken },
+      }),
+    );
     return { recorded: true, current: sync };
   } catch (e) {
     if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
@@ -48,11 +62,18 @@ export async function notifiedMd5s(syncName: string, syncToken: number): Promise
 
 /** Adds what a notification announced to the token's set (SNS may deliver twice; a forged start adds, never replaces). */
 export async function recordNotified(syncName: string, n: NotifiedMd5): Promise<void> {
-  await stateTable().send(new UpdateCommand({
-    TableName: stateTableName(),
-    Key: notifiedKey(syncName, n.syncToken),
-    UpdateExpression: 'SET #ttl = :ttl, lastMessageId = :message, notifiedAt = :at ADD md5s :md5',
-    ExpressionAttributeNames: { '#ttl': STATE_TTL_ATTRIBUTE },
-    ExpressionAttributeValues: { ':ttl': Math.floor(n.notifiedAt / 1000) + NOTIFIED_KEEP_SECONDS, ':message': n.messageId, ':at': n.notifiedAt, ':md5': new Set([n.md5]) },
-  }));
+  await stateTable().send(
+    new UpdateCommand({
+      TableName: stateTableName(),
+      Key: notifiedKey(syncName, n.syncToken),
+      UpdateExpression: 'SET #ttl = :ttl, lastMessageId = :message, notifiedAt = :at ADD md5s :md5',
+      ExpressionAttributeNames: { '#ttl': STATE_TTL_ATTRIBUTE },
+      ExpressionAttributeValues: {
+        ':ttl': Math.floor(n.notifiedAt / 1000) + NOTIFIED_KEEP_SECONDS,
+        ':message': n.messageId,
+        ':at': n.notifiedAt,
+        ':md5': new Set([n.md5]),
+      },
+    }),
+  );
 }

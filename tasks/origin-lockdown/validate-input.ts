@@ -7,4 +7,6 @@ import { planOriginRangesSync } from '../../domain/origin-ranges';
 import { deployment } from '../../platform/deployment';
 import { defineTask } from '../lib/handler';
 
-export const handler = defineTask('ValidateOriginRangesInput', z.object({ input: z.unknown() }), async ({ input }) => planOriginRangesSync(input, deployment().originLockdown));
+export const handler = defineTask('ValidateOriginRangesInput', z.object({ input: z.unknown() }), async ({ input }) =>
+  planOriginRangesSync(input, deployment().originLockdown),
+);

@@ -39,13 +39,24 @@ export const handler = defineTask('StartWorkflow', OperatorEvent, async (event, 
   const operator = config.operators.find((o) => `${OPERATOR_EVENT_SOURCE_PREFIX}${o.name}` === event.source);
   if (!operator) throw refuse(`source "${event.source}" is not one of this deployment's operators (byoip.operators)`);
   if (!eventStartable(config, workflow)) {
-    throw refuse(config.workflows && !config.workflows.includes(workflow) ? 'that workflow is not deployed' : 'teardowns are not started by events here (byoip.eventStartableTeardowns)');
+    throw refuse(
+      config.workflows && !config.workflows.includes(workflow)
+        ? 'that workflow is not deployed'
+        : 'teardowns are not started by events here (byoip.eventStartableTeardowns)',
+    );
   }
   const stateMachine = `byoip-${workflow}`;
   const executionName = `evt-${event.id}`.slice(0, 80);
   const input = attestRequester(await approvalKeyMaterial(), {
-    stateMachine, executionName, input: event.detail,
-    requester: { principal: operator.principal, approver: operator.approver ?? approverOfPrincipal(config, operator.principal) ?? null, via: `event from ${operator.name}`, at: event.time },
+    stateMachine,
+    executionName,
+    input: event.detail,
+    requester: {
+      principal: operator.principal,
+      approver: operator.approver ?? approverOfPrincipal(config, operator.principal) ?? null,
+      via: `event from ${operator.name}`,
+      at: event.time,
+    },
   });
   const region = defaultRegion();
   const stateMachineArn = `arn:${context.invokedFunctionArn.split(':')[1]}:states:${region}:${account}:stateMachine:${stateMachine}`;

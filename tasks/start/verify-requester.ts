@@ -17,6 +17,11 @@ const Event = z.object({ input: z.unknown(), execution: ExecutionRef, stateMachi
 export const handler = defineTask('VerifyRequester', Event, async (event) => {
   const checked = verifyRequester(await approvalKeyMaterial(), { stateMachine: event.stateMachine, executionName: event.execution.name, input: event.input });
   if (!checked.ok) throw new WorkflowError(ErrorNames.SafetyViolation, `refusing to run ${event.execution.name}: ${checked.problem}`);
-  logger.info('requester verified', { execution: event.execution.name, principal: checked.requester.principal, approver: checked.requester.approver, via: checked.requester.via });
+  logger.info('requester verified', {
+    execution: event.execution.name,
+    principal: checked.requester.principal,
+    approver: checked.requester.approver,
+    via: checked.requester.via,
+  });
   return checked.requester;
 });

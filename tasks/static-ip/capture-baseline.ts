@@ -30,7 +30,10 @@ export const handler = defineTask('CaptureStaticIpBaseline', Event, async (input
     if (other.AcceleratorArn === accelerator.arn) continue;
     input.accelerator.ipAddresses.forEach((ip, i) => {
       if (ipv4Addresses(other).includes(ip)) {
-        throw new WorkflowError(ErrorNames.InputInvalid, `input.accelerator.ipAddresses[${i}]: ${ip} is already used by accelerator ${other.Name} (${other.AcceleratorArn}); to work on that accelerator, give accelerator.arn`);
+        throw new WorkflowError(
+          ErrorNames.InputInvalid,
+          `input.accelerator.ipAddresses[${i}]: ${ip} is already used by accelerator ${other.Name} (${other.AcceleratorArn}); to work on that accelerator, give accelerator.arn`,
+        );
       }
     });
   }

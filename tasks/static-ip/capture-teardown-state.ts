@@ -19,21 +19,34 @@ export const handler = defineTask('CaptureStaticIpTeardownState', Event, async (
   let target = input.accelerator.arn !== 'none' ? await describeAccelerator(input.accelerator.arn) : undefined;
   if (input.accelerator.name !== 'none') {
     const named = all.filter((a) => a.Name === input.accelerator.name);
-    if (named.length > 1) throw new WorkflowError(ErrorNames.InputInvalid, `input.accelerator.name: ${named.length} accelerators are named ${input.accelerator.name}; give its arn instead`);
+    if (named.length > 1)
+      throw new WorkflowError(
+        ErrorNames.InputInvalid,
+        `input.accelerator.name: ${named.length} accelerators are named ${input.accelerator.name}; give its arn instead`,
+      );
     target = named[0];
   }
   const users = all.filter((a) => ipv4Addresses(a).some(inRanges));
   const others = users.filter((a) => a.AcceleratorArn !== target?.AcceleratorArn);
   if (others.length) {
-    throw new WorkflowError(ErrorNames.SafetyViolation, `accelerator(s) ${others.map((a) => `${a.Name} (${a.AcceleratorArn}: ${ipv4Addresses(a).filter(inRanges).join(', ')})`).join('; ')} still serve addresses from ${input.cidrs.join(', ')}; name the one to delete, or move it off these addresses first`);
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `accelerator(s) ${others.map((a) => `${a.Name} (${a.AcceleratorArn}: ${ipv4Addresses(a).filter(inRanges).join(', ')})`).join('; ')} still serve addresses from ${input.cidrs.join(', ')}; name the one to delete, or move it off these addresses first`,
+    );
   }
   if (target) {
     if (!ipv4Addresses(target).some(inRanges)) {
-      throw new WorkflowError(ErrorNames.SafetyViolation, `accelerator ${target.Name} (${target.AcceleratorArn}) uses none of the addresses in ${input.cidrs.join(', ')}; refusing to delete an unrelated accelerator`);
+      throw new WorkflowError(
+        ErrorNames.SafetyViolation,
+        `accelerator ${target.Name} (${target.AcceleratorArn}) uses none of the addresses in ${input.cidrs.join(', ')}; refusing to delete an unrelated accelerator`,
+      );
     }
     const stack = (await acceleratorTags(target.AcceleratorArn!))['aws:cloudformation:stack-name'];
     if (stack) {
-      throw new WorkflowError(ErrorNames.SafetyViolation, `accelerator ${target.Name} belongs to CloudFormation stack ${stack}; remove its byoipAddresses in the stack (or delete the stack), then run this teardown without accelerator`);
+      throw new WorkflowError(
+        ErrorNames.SafetyViolation,
+        `accelerator ${target.Name} belongs to CloudFormation stack ${stack}; remove its byoipAddresses in the stack (or delete the stack), then run this teardown without accelerator`,
+      );
     }
   }
   return {

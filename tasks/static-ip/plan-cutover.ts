@@ -14,7 +14,11 @@ const Event = z.object({
   cidrs: z.array(z.string()),
   approvers: z.array(z.string()),
   accelerator: z.object({
-    mode: z.enum(['create', 'update']), arn: z.string(), name: z.string(), ipAddresses: z.array(z.string()), ensureRouting: z.boolean(),
+    mode: z.enum(['create', 'update']),
+    arn: z.string(),
+    name: z.string(),
+    ipAddresses: z.array(z.string()),
+    ensureRouting: z.boolean(),
     listener: z.object({ protocol: z.string(), portRanges: z.array(z.object({ fromPort: z.number(), toPort: z.number() })) }),
     endpointGroup: z.object({ region: z.string(), endpoints: z.array(z.object({ albArn: z.string() })) }),
   }),
@@ -25,7 +29,12 @@ const Event = z.object({
 
 export const handler = defineTask('PlanStaticIpCutover', Event, async (input) => {
   const ranges = await gaCidrs();
-  const problems = input.cidrs.filter((c) => !['READY', 'ADVERTISING'].includes(ranges.get(c)?.State ?? '')).map((c) => `${c} is ${ranges.get(c)?.State ?? 'not provisioned'}`);
+  const problems = input.cidrs
+    .filter((c) => !['READY', 'ADVERTISING'].includes(ranges.get(c)?.State ?? ''))
+    .map((c) => `${c} is ${ranges.get(c)?.State ?? 'not provisioned'}`);
   if (problems.length) throw new WorkflowError(ErrorNames.ResourceFailed, `not ready to advertise: ${problems.join('; ')}`);
-  return withPreflightEvidence(staticIpCutoverPlan({ ...input, rangeStates: Object.fromEntries(input.cidrs.map((c) => [c, ranges.get(c)?.State ?? 'READY'])) }), input.preflight);
+  return withPreflightEvidence(
+    staticIpCutoverPlan({ ...input, rangeStates: Object.fromEntries(input.cidrs.map((c) => [c, ranges.get(c)?.State ?? 'READY'])) }),
+    input.preflight,
+  );
 });

@@ -16,9 +16,29 @@ const Event = z.object({
 export const handler = defineTask('PlanStaticIpTeardown', Event, async (input) => {
   const s = input.state;
   const changes = [
-    ...(s.accelerator.found ? [{ kind: 'accelerator', target: `${s.accelerator.name} (${s.accelerator.arn})`, from: s.accelerator.ipAddresses.join(', '), to: 'deleted (its static IPs stop answering)' }] : []),
-    ...input.cidrs.filter((c) => ['ADVERTISING', 'PENDING_ADVERTISING'].includes(s.cidrStates[c])).map((c) => ({ kind: 'withdraw', target: c, from: 'advertised by AWS', to: 'not advertised by AWS' })),
-    ...(input.deprovision ? input.cidrs.filter((c) => s.cidrStates[c] !== 'absent').map((c) => ({ kind: 'deprovision', target: c, from: 'provisioned to Global Accelerator', to: 'deprovisioned (bringing it back takes up to 3 weeks)' })) : []),
+    ...(s.accelerator.found
+      ? [
+          {
+            kind: 'accelerator',
+            target: `${s.accelerator.name} (${s.accelerator.arn})`,
+            from: s.accelerator.ipAddresses.join(', '),
+            to: 'deleted (its static IPs stop answering)',
+          },
+        ]
+      : []),
+    ...input.cidrs
+      .filter((c) => ['ADVERTISING', 'PENDING_ADVERTISING'].includes(s.cidrStates[c]))
+      .map((c) => ({ kind: 'withdraw', target: c, from: 'advertised by AWS', to: 'not advertised by AWS' })),
+    ...(input.deprovision
+      ? input.cidrs
+          .filter((c) => s.cidrStates[c] !== 'absent')
+          .map((c) => ({
+            kind: 'deprovision',
+            target: c,
+            from: 'provisioned to Global Accelerator',
+            to: 'deprovisioned (bringing it back takes up to 3 weeks)',
+          }))
+      : []),
   ];
   return {
     title: `Tear down Global Accelerator BYOIP for ${input.cidrs.join(', ')} (${input.migrationId})`,

@@ -18,16 +18,24 @@ export const handler = defineTask('AcceptShareInvitation', Event, async ({ team,
   const [invitation] = await shareInvitations(ramHere(), { resourceShareInvitationArns: [invitationArn] });
   const sender = invitation?.senderAccountId;
   if (sender !== accountId || !deployment().teamAccounts.includes(sender)) {
-    throw new WorkflowError(ErrorNames.SafetyViolation, `refusing to accept ${invitationArn}: it was sent by account ${sender ?? 'unknown'}, and only ${team}'s account ${accountId}, one of byoip.teamAccounts, may share into this account`);
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `refusing to accept ${invitationArn}: it was sent by account ${sender ?? 'unknown'}, and only ${team}'s account ${accountId}, one of byoip.teamAccounts, may share into this account`,
+    );
   }
   try {
-    await ramHere().send(new AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn, clientToken: clientToken(execution, `accept-${team}`) }));
+    await ramHere().send(
+      new AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn, clientToken: clientToken(execution, `accept-${team}`) }),
+    );
     return { accepted: true, status: 'ACCEPTED' };
   } catch (e) {
     const name = (e as Error).name;
     if (name === 'ResourceShareInvitationAlreadyAcceptedException') return { accepted: false, status: 'ACCEPTED' };
     if (name === 'ResourceShareInvitationExpiredException') {
-      throw new WorkflowError(ErrorNames.ResourceFailed, `the RAM invitation ${invitationArn} for ${team}'s VPC origin expired before it was accepted (12-hour limit); ask the team to share again and run again`);
+      throw new WorkflowError(
+        ErrorNames.ResourceFailed,
+        `the RAM invitation ${invitationArn} for ${team}'s VPC origin expired before it was accepted (12-hour limit); ask the team to share again and run again`,
+      );
     }
     throw e;
   }

@@ -20,26 +20,37 @@ const Event = z.object({ distributionId: z.string(), lockResource: z.string(), e
 
 async function readConfig(distributionId: string) {
   const out = await cloudfrontHere().send(new GetDistributionConfigCommand({ Id: distributionId }));
-  return { config: present(out.DistributionConfig, `GetDistributionConfig ${distributionId}: DistributionConfig`), etag: present(out.ETag, `GetDistributionConfig ${distributionId}: ETag`) };
+  return {
+    config: present(out.DistributionConfig, `GetDistributionConfig ${distributionId}: DistributionConfig`),
+    etag: present(out.ETag, `GetDistributionConfig ${distributionId}: ETag`),
+  };
 }
 
 /** One read-modify-write adding the items' teams; returns whether the config changed. */
 async function write(distributionId: string, current: { config: DistributionConfig; etag?: string }, items: QueuedAdditions[]): Promise<boolean> {
-  const merged = addTeams(current.config, items.flatMap((i) => i.additions));
+  const merged = addTeams(
+    current.config,
+    items.flatMap((i) => i.additions),
+  );
   if (merged.changed) {
-    await cloudfrontHere().send(new UpdateDistributionCommand({ Id: distributionId, IfMatch: current.etag, DistributionConfig: merged.config as DistributionConfig }));
+    await cloudfrontHere().send(
+      new UpdateDistributionCommand({ Id: distributionId, IfMatch: current.etag, DistributionConfig: merged.config as DistributionConfig }),
+    );
   }
   return merged.changed;
 }
 
 export const handler = defineTask('ApplyOriginAdditions', Event, async ({ distributionId, lockResource, execution }) => {
   const holder = await lockHolder(lockResource);
-  if (holder?.owner !== execution.name) throw new WorkflowError(ErrorNames.ResourceLocked, `${execution.name} no longer holds ${lockResource} (held by ${holder?.owner ?? 'nobody'})`);
+  if (holder?.owner !== execution.name)
+    throw new WorkflowError(ErrorNames.ResourceLocked, `${execution.name} no longer holds ${lockResource} (held by ${holder?.owner ?? 'nobody'})`);
   const queued = await open(distributionId);
   const arns = [...new Set(queued.flatMap((q) => q.additions.map((a) => a.vpcOriginArn)))];
-  const usable = new Set(arns.length
-    ? (await sharedResources(ramHere(), { resourceOwner: 'OTHER-ACCOUNTS', resourceArns: arns })).filter((r) => r.status === 'AVAILABLE').map((r) => r.arn)
-    : []);
+  const usable = new Set(
+    arns.length
+      ? (await sharedResources(ramHere(), { resourceOwner: 'OTHER-ACCOUNTS', resourceArns: arns })).filter((r) => r.status === 'AVAILABLE').map((r) => r.arn)
+      : [],
+  );
   const rejected: Array<{ owner: string; reason: string }> = [];
   const reject = async (item: QueuedAdditions, reason: string) => {
     rejected.push({ owner: item.owner, reason });
@@ -53,9 +64,20 @@ export const handler = defineTask('ApplyOriginAdditions', Event, async ({ distri
   }
   // Conflicts are per team; an execution's additions go in together or not at all.
   const current = await readConfig(distributionId);
-  const conflicted = new Map(addTeams(current.config, ready.flatMap((i) => i.additions)).rejected.map((r) => [r.team, r.reason]));
+  const conflicted = new Map(
+    addTeams(
+      current.config,
+      ready.flatMap((i) => i.additions),
+    ).rejected.map((r) => [r.team, r.reason]),
+  );
   for (const item of ready.filter((i) => i.additions.some((a) => conflicted.has(a.team)))) {
-    await reject(item, item.additions.filter((a) => conflicted.has(a.team)).map((a) => `${a.team}: ${conflicted.get(a.team)}`).join('; '));
+    await reject(
+      item,
+      item.additions
+        .filter((a) => conflicted.has(a.team))
+        .map((a) => `${a.team}: ${conflicted.get(a.team)}`)
+        .join('; '),
+    );
   }
   ready = ready.filter((i) => !i.additions.some((a) => conflicted.has(a.team)));
   let changed = false;

@@ -14,15 +14,22 @@ import { answersOf, currentRecord, fqdn, type TrackedRecord } from '../dns/route
 import { networkingDistribution } from './clients';
 import { present } from '../lib/common';
 
-const Team = z.object({ name: z.string(), accountId: z.string(), host: z.string(), hostedZoneId: z.string(), pathPattern: z.string(), originId: z.string() }).passthrough();
+const Team = z
+  .object({ name: z.string(), accountId: z.string(), host: z.string(), hostedZoneId: z.string(), pathPattern: z.string(), originId: z.string() })
+  .passthrough();
 const Event = z.object({ networkingAccountId: z.string(), distributionId: z.string(), teams: z.array(Team) });
 
-const describeRecord = (r: TrackedRecord['before']) => !r ? '(none)' : r.AliasTarget ? `alias ${r.AliasTarget.DNSName}` : `${(r.ResourceRecords ?? []).map((v) => v.Value).join(', ')} TTL ${r.TTL}`;
+const describeRecord = (r: TrackedRecord['before']) =>
+  !r ? '(none)' : r.AliasTarget ? `alias ${r.AliasTarget.DNSName}` : `${(r.ResourceRecords ?? []).map((v) => v.Value).join(', ')} TTL ${r.TTL}`;
 
 export const handler = defineTask('CaptureVpcOriginShareBaseline', Event, async (input) => {
   const d = await networkingDistribution(input.distributionId);
   const owner = /^arn:[^:]+:cloudfront::(\d{12}):/.exec(d.ARN ?? '')?.[1];
-  if (owner !== input.networkingAccountId) throw new WorkflowError(ErrorNames.InputInvalid, `input.networkingAccountId: distribution ${input.distributionId} belongs to account ${owner}, not ${input.networkingAccountId}`);
+  if (owner !== input.networkingAccountId)
+    throw new WorkflowError(
+      ErrorNames.InputInvalid,
+      `input.networkingAccountId: distribution ${input.distributionId} belongs to account ${owner}, not ${input.networkingAccountId}`,
+    );
   const config = present(d.DistributionConfig, `GetDistribution ${input.distributionId}: DistributionConfig`);
   const origins = config.Origins?.Items ?? [];
   const behaviors = config.CacheBehaviors?.Items ?? [];
@@ -32,8 +39,10 @@ export const handler = defineTask('CaptureVpcOriginShareBaseline', Event, async 
   input.teams.forEach((t, i) => {
     const origin = origins.find((o) => o.Id === t.originId);
     const behavior = behaviors.find((b) => b.PathPattern === t.pathPattern);
-    if (origin && origin.VpcOriginConfig?.OwnerAccountId !== t.accountId) problems.push(`input.teams[${i}].name: the distribution already has an origin ${t.originId} that is not ${t.name}'s VPC origin`);
-    if (behavior && behavior.TargetOriginId !== t.originId) problems.push(`input.teams[${i}].pathPattern: ${t.pathPattern} is already routed to origin ${behavior.TargetOriginId}`);
+    if (origin && origin.VpcOriginConfig?.OwnerAccountId !== t.accountId)
+      problems.push(`input.teams[${i}].name: the distribution already has an origin ${t.originId} that is not ${t.name}'s VPC origin`);
+    if (behavior && behavior.TargetOriginId !== t.originId)
+      problems.push(`input.teams[${i}].pathPattern: ${t.pathPattern} is already routed to origin ${behavior.TargetOriginId}`);
     if (origin && behavior?.TargetOriginId === t.originId && origin.VpcOriginConfig?.OwnerAccountId === t.accountId) attachedBefore.push(t.name);
   });
   const types = config.IsIPV6Enabled ? ['A', 'AAAA'] : ['A'];
@@ -41,9 +50,17 @@ export const handler = defineTask('CaptureVpcOriginShareBaseline', Event, async 
   for (const [i, t] of input.teams.entries()) {
     for (const type of types) {
       try {
-        dns.push({ hostedZoneId: t.hostedZoneId, name: fqdn(t.host), type, before: (await currentRecord(t.hostedZoneId, t.host, type)) as TrackedRecord['before'] });
+        dns.push({
+          hostedZoneId: t.hostedZoneId,
+          name: fqdn(t.host),
+          type,
+          before: (await currentRecord(t.hostedZoneId, t.host, type)) as TrackedRecord['before'],
+        });
       } catch (e) {
-        if ((e as Error).name === 'NoSuchHostedZone') { problems.push(`input.teams[${i}].hostedZoneId: hosted zone ${t.hostedZoneId} does not exist in this account`); break; }
+        if ((e as Error).name === 'NoSuchHostedZone') {
+          problems.push(`input.teams[${i}].hostedZoneId: hosted zone ${t.hostedZoneId} does not exist in this account`);
+          break;
+        }
         throw e;
       }
     }

@@ -32,9 +32,15 @@ export const handler = defineTask('CaptureVpcOriginTeardownState', Event, async 
     const vo = await findTeamVpcOrigin(cf, t);
     const users = vo?.Arn ? await distributionsUsing(cf, vo.Arn) : [];
     const elsewhere = users.filter((u) => !(u.DistributionId === input.distributionId && u.OwnerAccountId === input.networkingAccountId));
-    if (elsewhere.length) problems.push(`${t.name}'s VPC origin ${vo!.Id} is also used by ${elsewhere.map((u) => `${u.DistributionId} (account ${u.OwnerAccountId})`).join(', ')}; remove it there first`);
+    if (elsewhere.length)
+      problems.push(
+        `${t.name}'s VPC origin ${vo!.Id} is also used by ${elsewhere.map((u) => `${u.DistributionId} (account ${u.OwnerAccountId})`).join(', ')}; remove it there first`,
+      );
     teams.push({
-      name: t.name, accountId: t.accountId, roleArn: t.roleArn, host: t.host,
+      name: t.name,
+      accountId: t.accountId,
+      roleArn: t.roleArn,
+      host: t.host,
       vpcOrigin: { found: Boolean(vo), id: vo?.Id ?? null, arn: vo?.Arn ?? null, status: vo?.Status ?? 'deleted' },
       shareArns: vo?.Arn ? await sharesHolding(ramAs(t.roleArn), vo.Arn) : [],
       attached: Boolean(vo && referenced.some((r) => r.vpcOriginId === vo.Id && (r.ownerAccountId ?? input.networkingAccountId) === t.accountId)),
@@ -43,13 +49,22 @@ export const handler = defineTask('CaptureVpcOriginTeardownState', Event, async 
   const leaving = new Set(teams.map((t) => t.vpcOrigin.id).filter(Boolean));
   const staying = referenced.filter((r) => !leaving.has(r.vpcOriginId));
   if (input.distributionAction === 'disable' && staying.length) {
-    problems.push(`disabling ${input.distributionId} would cut off origins that are not being torn down (${staying.map((s) => s.originId).join(', ')}); include their teams or use "detach"`);
+    problems.push(
+      `disabling ${input.distributionId} would cut off origins that are not being torn down (${staying.map((s) => s.originId).join(', ')}); include their teams or use "detach"`,
+    );
   }
   if (problems.length) throw new WorkflowError(ErrorNames.SafetyViolation, `vpc-origin-teardown refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   const aliasesGoing = teams.map((t) => t.host).filter((h): h is string => Boolean(h) && served.includes(h!.toLowerCase()));
   const disabling = input.distributionAction === 'disable' && config.Enabled !== false;
   const changes = [
-    ...teams.filter((t) => t.attached).map((t) => ({ kind: 'origin', target: `${input.distributionId} ${t.name}'s VPC origin ${t.vpcOrigin.id}`, from: `attached (account ${t.accountId})`, to: '(removed)' })),
+    ...teams
+      .filter((t) => t.attached)
+      .map((t) => ({
+        kind: 'origin',
+        target: `${input.distributionId} ${t.name}'s VPC origin ${t.vpcOrigin.id}`,
+        from: `attached (account ${t.accountId})`,
+        to: '(removed)',
+      })),
     ...aliasesGoing.map((h) => ({ kind: 'alias', target: input.distributionId, from: h, to: '(removed: the distribution stops answering for it)' })),
     ...(disabling ? [{ kind: 'distribution', target: input.distributionId, from: 'enabled', to: 'disabled (every name it serves stops answering)' }] : []),
   ];

@@ -16,8 +16,13 @@ export const handler = defineTask('CheckDistributionTurn', Event, async (input) 
   const item = await get(input.distributionId, input.execution.name);
   if (!item) throw new WorkflowError(ErrorNames.UnexpectedResponse, `the queued additions of ${input.execution.name} for ${input.distributionId} are gone`);
   if (item.state === 'rejected') throw new WorkflowError(ErrorNames.ResourceFailed, `${input.distributionId} cannot take these origins: ${item.reason}`);
-  if (item.state === 'deployed') return pollResult(input, true, `turn on ${input.distributionId}`, { mustWrite: false, state: item.state, deployedBy: item.appliedBy ?? null });
+  if (item.state === 'deployed')
+    return pollResult(input, true, `turn on ${input.distributionId}`, { mustWrite: false, state: item.state, deployedBy: item.appliedBy ?? null });
   const holder = await lockHolder(input.lockResource);
   const free = !holder || holder.owner === input.execution.name;
-  return pollResult(input, free, `turn on ${input.distributionId} (held by ${holder?.owner})`, { mustWrite: free, state: item.state, holder: holder?.owner ?? null });
+  return pollResult(input, free, `turn on ${input.distributionId} (held by ${holder?.owner})`, {
+    mustWrite: free,
+    state: item.state,
+    holder: holder?.owner ?? null,
+  });
 });

@@ -26,13 +26,23 @@ export const handler = defineTask('CheckShareInvitation', Event, async (input) =
   const expiresAt = new Date(sent + INVITATION_VALID_SECONDS * 1000).toISOString();
   const expired = latest.status === 'EXPIRED' || (latest.status === 'PENDING' && Date.now() >= sent + INVITATION_VALID_SECONDS * 1000);
   if (expired) {
-    throw new WorkflowError(ErrorNames.ResourceFailed,
+    throw new WorkflowError(
+      ErrorNames.ResourceFailed,
       `the RAM invitation to share ${input.team}'s VPC origin (${input.shareArn}, from account ${latest.senderAccountId}) expired at ${expiresAt}: ` +
-      'invitations for CloudFront VPC origins must be accepted within 12 hours. Ask the team to share again (a new share, or re-associate this account) and run again.');
+        'invitations for CloudFront VPC origins must be accepted within 12 hours. Ask the team to share again (a new share, or re-associate this account) and run again.',
+    );
   }
   if (latest.senderAccountId !== input.accountId) {
-    throw new WorkflowError(ErrorNames.SafetyViolation, `the RAM invitation for ${input.shareArn} was sent by account ${latest.senderAccountId}, not ${input.team}'s account ${input.accountId}; it is not accepted`);
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `the RAM invitation for ${input.shareArn} was sent by account ${latest.senderAccountId}, not ${input.team}'s account ${input.accountId}; it is not accepted`,
+    );
   }
-  if (latest.status === 'REJECTED') throw new WorkflowError(ErrorNames.ResourceFailed, `the RAM invitation for ${input.shareArn} was rejected; ask ${input.team} to share again`);
-  return pollResult(input, true, `RAM invitation for ${input.shareArn}`, { status: latest.status ?? 'PENDING', invitationArn: latest.resourceShareInvitationArn ?? null, expiresAt });
+  if (latest.status === 'REJECTED')
+    throw new WorkflowError(ErrorNames.ResourceFailed, `the RAM invitation for ${input.shareArn} was rejected; ask ${input.team} to share again`);
+  return pollResult(input, true, `RAM invitation for ${input.shareArn}`, {
+    status: latest.status ?? 'PENDING',
+    invitationArn: latest.resourceShareInvitationArn ?? null,
+    expiresAt,
+  });
 });

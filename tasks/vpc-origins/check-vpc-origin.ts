@@ -11,8 +11,12 @@ export const handler = defineTask('CheckVpcOrigin', Event, async (input) => {
   const out = input.vpcOriginId ? await getVpcOrigin(cloudfrontAs(input.roleArn), input.vpcOriginId) : undefined;
   const status = out?.VpcOrigin?.Status ?? 'deleted';
   if (status === 'Failed' && input.target === 'Deployed') {
-    throw new WorkflowError(ErrorNames.ResourceFailed, `VPC origin ${input.vpcOriginId} failed to deploy: check that the load balancer is internal and active and that its subnets have free IP addresses`);
+    throw new WorkflowError(
+      ErrorNames.ResourceFailed,
+      `VPC origin ${input.vpcOriginId} failed to deploy: check that the load balancer is internal and active and that its subnets have free IP addresses`,
+    );
   }
-  if (input.target === 'Deployed' && status === 'deleted') throw new WorkflowError(ErrorNames.UnexpectedResponse, `VPC origin ${input.vpcOriginId} disappeared`);
+  if (input.target === 'Deployed' && status === 'deleted')
+    throw new WorkflowError(ErrorNames.UnexpectedResponse, `VPC origin ${input.vpcOriginId} disappeared`);
   return pollResult(input, status === input.target, `VPC origin ${input.vpcOriginId}`, { status });
 });

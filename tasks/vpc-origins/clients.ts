@@ -3,13 +3,28 @@
  * CloudFront's global resources are called in us-east-1; team-account calls assume the team's role.
  */
 import {
-  CloudFrontClient, GetDistributionCommand, GetVpcOriginCommand, ListDistributionsByOwnedResourceCommand, ListTagsForResourceCommand, ListVpcOriginsCommand,
-  type DistributionIdOwner, type VpcOriginSummary,
+  CloudFrontClient,
+  GetDistributionCommand,
+  GetVpcOriginCommand,
+  ListDistributionsByOwnedResourceCommand,
+  ListTagsForResourceCommand,
+  ListVpcOriginsCommand,
+  type DistributionIdOwner,
+  type VpcOriginSummary,
 } from '@aws-sdk/client-cloudfront';
 import {
-  paginateGetResourceShareAssociations, paginateGetResourceShareInvitations, paginateGetResourceShares, paginateListResources, RAMClient,
-  type GetResourceShareAssociationsCommandInput, type GetResourceShareInvitationsCommandInput, type ListResourcesCommandInput,
-  type Resource, type ResourceShare, type ResourceShareAssociation, type ResourceShareInvitation,
+  paginateGetResourceShareAssociations,
+  paginateGetResourceShareInvitations,
+  paginateGetResourceShares,
+  paginateListResources,
+  RAMClient,
+  type GetResourceShareAssociationsCommandInput,
+  type GetResourceShareInvitationsCommandInput,
+  type ListResourcesCommandInput,
+  type Resource,
+  type ResourceShare,
+  type ResourceShareAssociation,
+  type ResourceShareInvitation,
 } from '@aws-sdk/client-ram';
 import * as z from 'zod';
 import { ErrorNames, WorkflowError } from '../../domain/errors';
@@ -25,13 +40,15 @@ export const cloudfrontAs = (roleArn: string) => client(CloudFrontClient, { regi
 export const ramAs = (roleArn: string) => client(RAMClient, { region: 'us-east-1', roleArn });
 
 /** A team as the workflows pass it to tasks (the plan's TeamPlan; extra fields pass through). */
-export const TeamRef = z.object({
-  name: z.string(),
-  accountId: z.string(),
-  roleArn: z.string(),
-  albArn: z.string().nullable().optional(),
-  vpcOriginName: z.string(),
-}).passthrough();
+export const TeamRef = z
+  .object({
+    name: z.string(),
+    accountId: z.string(),
+    roleArn: z.string(),
+    albArn: z.string().nullable().optional(),
+    vpcOriginName: z.string(),
+  })
+  .passthrough();
 export type TeamRef = z.infer<typeof TeamRef>;
 
 export async function listVpcOrigins(cf: CloudFrontClient): Promise<VpcOriginSummary[]> {
@@ -61,7 +78,9 @@ export async function tagsOf(cf: CloudFrontClient, arn: string): Promise<Record<
 /** Distributions (any account) that use the owner's VPC origin; a deleted origin is used by none. */
 export async function distributionsUsing(cf: CloudFrontClient, vpcOriginArn: string): Promise<DistributionIdOwner[]> {
   try {
-    return await everyCloudFrontItem((Marker) => cf.send(new ListDistributionsByOwnedResourceCommand({ ResourceArn: vpcOriginArn, Marker, MaxItems: 100 })).then((o) => o.DistributionList));
+    return await everyCloudFrontItem((Marker) =>
+      cf.send(new ListDistributionsByOwnedResourceCommand({ ResourceArn: vpcOriginArn, Marker, MaxItems: 100 })).then((o) => o.DistributionList),
+    );
   } catch (e) {
     if ((e as Error).name === 'EntityNotFound') return [];
     throw e;
@@ -105,7 +124,9 @@ export async function principalAssociations(ram: RAMClient, shareArns: string[],
 export async function ownShares(ram: RAMClient, filter: { name?: string; arns?: string[]; tag?: { key: string; value: string } }): Promise<ResourceShare[]> {
   const out: ResourceShare[] = [];
   const input = {
-    resourceOwner: 'SELF' as const, name: filter.name, resourceShareArns: filter.arns,
+    resourceOwner: 'SELF' as const,
+    name: filter.name,
+    resourceShareArns: filter.arns,
     tagFilters: filter.tag ? [{ tagKey: filter.tag.key, tagValues: [filter.tag.value] }] : undefined,
   };
   for await (const p of paginateGetResourceShares({ client: ram }, input)) out.push(...(p.resourceShares ?? []));
@@ -115,9 +136,13 @@ export async function ownShares(ram: RAMClient, filter: { name?: string; arns?: 
 /** The shared distribution, read in the networking account; one that does not exist is an input mistake. */
 export async function networkingDistribution(distributionId: string) {
   try {
-    return present((await cloudfrontHere().send(new GetDistributionCommand({ Id: distributionId }))).Distribution, `GetDistribution ${distributionId}: Distribution`);
+    return present(
+      (await cloudfrontHere().send(new GetDistributionCommand({ Id: distributionId }))).Distribution,
+      `GetDistribution ${distributionId}: Distribution`,
+    );
   } catch (e) {
-    if ((e as Error).name === 'NoSuchDistribution') throw new WorkflowError(ErrorNames.InputInvalid, `input.distributionId: distribution ${distributionId} does not exist in this account`);
+    if ((e as Error).name === 'NoSuchDistribution')
+      throw new WorkflowError(ErrorNames.InputInvalid, `input.distributionId: distribution ${distributionId} does not exist in this account`);
     throw e;
   }
 }

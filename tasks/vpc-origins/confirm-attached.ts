@@ -16,10 +16,21 @@ const Event = z.object({ distributionId: z.string(), teams: z.array(PreparedTeam
 
 export const handler = defineTask('ConfirmOriginsAttached', Event, async ({ distributionId, teams, execution }) => {
   const item = await get(distributionId, execution.name);
-  if (item && item.state !== 'deployed') throw new WorkflowError(ErrorNames.UnexpectedResponse, `the additions of ${execution.name} are ${item.state}${item.reason ? `: ${item.reason}` : ''}, not deployed`);
-  const config = present((await cloudfrontHere().send(new GetDistributionConfigCommand({ Id: distributionId }))).DistributionConfig, `GetDistributionConfig ${distributionId}: DistributionConfig`);
+  if (item && item.state !== 'deployed')
+    throw new WorkflowError(
+      ErrorNames.UnexpectedResponse,
+      `the additions of ${execution.name} are ${item.state}${item.reason ? `: ${item.reason}` : ''}, not deployed`,
+    );
+  const config = present(
+    (await cloudfrontHere().send(new GetDistributionConfigCommand({ Id: distributionId }))).DistributionConfig,
+    `GetDistributionConfig ${distributionId}: DistributionConfig`,
+  );
   const missing = teams.filter((t) => !teamAttached(config, t)).map((t) => t.team);
-  if (missing.length) throw new WorkflowError(ErrorNames.ResourceFailed, `${distributionId} no longer routes ${missing.join(', ')} (changed by someone else after the deployment?)`);
+  if (missing.length)
+    throw new WorkflowError(
+      ErrorNames.ResourceFailed,
+      `${distributionId} no longer routes ${missing.join(', ')} (changed by someone else after the deployment?)`,
+    );
   if (item) await remove(distributionId, execution.name);
   return { attached: teams.map((t) => t.team), deployedBy: item?.appliedBy ?? null };
 });

@@ -8,6 +8,10 @@ const Event = z.object({ team: z.string(), roleArn: z.string(), vpcOriginArn: z.
 
 export const handler = defineTask('ConfirmVpcOriginUnreferenced', Event, async ({ team, roleArn, vpcOriginArn }) => {
   const users = vpcOriginArn ? await distributionsUsing(cloudfrontAs(roleArn), vpcOriginArn) : [];
-  if (users.length) throw new WorkflowError(ErrorNames.ResourceFailed, `${team}'s VPC origin ${vpcOriginArn} is still referenced by ${users.map((u) => u.DistributionId).join(', ')}`);
+  if (users.length)
+    throw new WorkflowError(
+      ErrorNames.ResourceFailed,
+      `${team}'s VPC origin ${vpcOriginArn} is still referenced by ${users.map((u) => u.DistributionId).join(', ')}`,
+    );
   return { team, vpcOriginArn, references: 0 };
 });

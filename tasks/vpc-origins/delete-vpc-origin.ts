@@ -13,7 +13,11 @@ export const handler = defineTask('DeleteVpcOrigin', Event, async ({ team, roleA
   const current = vpcOriginId ? await getVpcOrigin(cf, vpcOriginId) : undefined;
   if (!current?.VpcOrigin || current.VpcOrigin.Status === 'Deleting') return { vpcOriginId, deleted: false, alreadyGone: true };
   const users = await distributionsUsing(cf, current.VpcOrigin.Arn!);
-  if (users.length) throw new WorkflowError(ErrorNames.SafetyViolation, `${team}'s VPC origin ${vpcOriginId} is still used by ${users.map((u) => u.DistributionId).join(', ')}`);
+  if (users.length)
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `${team}'s VPC origin ${vpcOriginId} is still used by ${users.map((u) => u.DistributionId).join(', ')}`,
+    );
   await changeOrConfirm(
     () => cf.send(new DeleteVpcOriginCommand({ Id: vpcOriginId!, IfMatch: current.ETag })),
     async () => {

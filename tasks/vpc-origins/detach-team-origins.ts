@@ -29,7 +29,9 @@ export const handler = defineTask('DetachTeamOrigins', Event, async (input) => {
   if (holder?.owner !== input.execution.name) throw new WorkflowError(ErrorNames.ResourceLocked, `${input.execution.name} does not hold ${input.lockResource}`);
   const cf = cloudfrontHere();
   const current = await cf.send(new GetDistributionConfigCommand({ Id: input.distributionId }));
-  const out = removeTeams(present(current.DistributionConfig, `GetDistributionConfig ${input.distributionId}: DistributionConfig`), [{ vpcOriginIds: input.vpcOriginIds, aliases: input.aliases }]);
+  const out = removeTeams(present(current.DistributionConfig, `GetDistributionConfig ${input.distributionId}: DistributionConfig`), [
+    { vpcOriginIds: input.vpcOriginIds, aliases: input.aliases },
+  ]);
   if (out.blocked.length) throw new WorkflowError(ErrorNames.SafetyViolation, `cannot detach from ${input.distributionId}: ${out.blocked.join('; ')}`);
   const disable = input.disable && out.config.Enabled !== false;
   if (disable) requireAuthority(input, `disable distribution ${input.distributionId}`);
@@ -38,5 +40,11 @@ export const handler = defineTask('DetachTeamOrigins', Event, async (input) => {
   if (out.changed || disable) {
     await cf.send(new UpdateDistributionCommand({ Id: input.distributionId, IfMatch: current.ETag, DistributionConfig: next as DistributionConfig }));
   }
-  return { changed: out.changed || disable, removedOrigins: out.removedOrigins, removedBehaviors: out.removedBehaviors, removedAliases: out.removedAliases, disabled: disable };
+  return {
+    changed: out.changed || disable,
+    removedOrigins: out.removedOrigins,
+    removedBehaviors: out.removedBehaviors,
+    removedAliases: out.removedAliases,
+    disabled: disable,
+  };
 });

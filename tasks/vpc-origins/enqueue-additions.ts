@@ -11,7 +11,13 @@ import { enqueue } from './origin-queue';
 
 const QUEUE_TTL_SECONDS = 2 * 86_400;
 
-const Event = z.object({ distributionId: z.string(), teams: z.array(PreparedTeam).min(1), execution: ExecutionRef, attachedBefore: z.array(z.string()).default([]), ...ChangeAuthority });
+const Event = z.object({
+  distributionId: z.string(),
+  teams: z.array(PreparedTeam).min(1),
+  execution: ExecutionRef,
+  attachedBefore: z.array(z.string()).default([]),
+  ...ChangeAuthority,
+});
 
 export const handler = defineTask('EnqueueOriginAdditions', Event, async (input) => {
   const { distributionId, teams, execution } = input;

@@ -23,15 +23,17 @@ export const handler = defineTask('EnsureVpcOriginShare', Event, async ({ team, 
   const holding = await sharesHolding(ram, vpcOriginArn);
   const withPrincipal = await principalAssociations(ram, holding, networkingAccountId);
   if (withPrincipal[0]) return { shareArn: withPrincipal[0].resourceShareArn!, created: false };
-  const out = await ram.send(new CreateResourceShareCommand({
-    name: team.shareName,
-    resourceArns: [vpcOriginArn],
-    principals: [networkingAccountId],
-    // The networking account may sit outside the team's organization; RAM then sends an invitation.
-    allowExternalPrincipals: true,
-    clientToken: clientToken(execution, `share-${team.name}`),
-    tags: orchestratorTags(execution, 'vpc-origin-share', migrationId).map((t) => ({ key: t.Key, value: t.Value })),
-  }));
+  const out = await ram.send(
+    new CreateResourceShareCommand({
+      name: team.shareName,
+      resourceArns: [vpcOriginArn],
+      principals: [networkingAccountId],
+      // The networking account may sit outside the team's organization; RAM then sends an invitation.
+      allowExternalPrincipals: true,
+      clientToken: clientToken(execution, `share-${team.name}`),
+      tags: orchestratorTags(execution, 'vpc-origin-share', migrationId).map((t) => ({ key: t.Key, value: t.Value })),
+    }),
+  );
   if (!out.resourceShare?.resourceShareArn) throw new WorkflowError(ErrorNames.UnexpectedResponse, 'CreateResourceShare returned no share');
   return { shareArn: out.resourceShare.resourceShareArn, created: true };
 });

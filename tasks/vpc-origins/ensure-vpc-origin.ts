@@ -24,23 +24,35 @@ export const handler = defineTask('EnsureVpcOrigin', Event, async ({ team, migra
     const full = (await getVpcOrigin(cf, found.Id!))?.VpcOrigin;
     const cfg = full?.VpcOriginEndpointConfig;
     if (cfg?.Arn !== team.albArn) {
-      throw new WorkflowError(ErrorNames.InputInvalid, `${team.name}: VPC origin ${found.Id} is named ${team.vpcOriginName} but points at ${cfg?.Arn}, not ${team.albArn}; choose another vpcOriginName`);
+      throw new WorkflowError(
+        ErrorNames.InputInvalid,
+        `${team.name}: VPC origin ${found.Id} is named ${team.vpcOriginName} but points at ${cfg?.Arn}, not ${team.albArn}; choose another vpcOriginName`,
+      );
     }
     if (cfg.OriginProtocolPolicy !== 'https-only' || cfg.HTTPSPort !== team.httpsPort) {
-      throw new WorkflowError(ErrorNames.InputInvalid, `${team.name}: the ALB already has VPC origin ${found.Id} with ${cfg.OriginProtocolPolicy} on port ${cfg.HTTPSPort}; this workflow shares HTTPS-only origins on ${team.httpsPort}`);
+      throw new WorkflowError(
+        ErrorNames.InputInvalid,
+        `${team.name}: the ALB already has VPC origin ${found.Id} with ${cfg.OriginProtocolPolicy} on port ${cfg.HTTPSPort}; this workflow shares HTTPS-only origins on ${team.httpsPort}`,
+      );
     }
     return { vpcOriginId: found.Id!, vpcOriginArn: found.Arn!, created: false, status: found.Status };
   };
   const existing = await reuse();
   if (existing) return existing;
   try {
-    const out = await cf.send(new CreateVpcOriginCommand({
-      VpcOriginEndpointConfig: {
-        Name: team.vpcOriginName, Arn: team.albArn, HTTPPort: 80, HTTPSPort: team.httpsPort,
-        OriginProtocolPolicy: 'https-only', OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2'] },
-      },
-      Tags: { Items: orchestratorTags(execution, 'vpc-origin', migrationId) },
-    }));
+    const out = await cf.send(
+      new CreateVpcOriginCommand({
+        VpcOriginEndpointConfig: {
+          Name: team.vpcOriginName,
+          Arn: team.albArn,
+          HTTPPort: 80,
+          HTTPSPort: team.httpsPort,
+          OriginProtocolPolicy: 'https-only',
+          OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2'] },
+        },
+        Tags: { Items: orchestratorTags(execution, 'vpc-origin', migrationId) },
+      }),
+    );
     const v = out.VpcOrigin;
     if (!v?.Id || !v.Arn) throw new WorkflowError(ErrorNames.UnexpectedResponse, 'CreateVpcOrigin returned no VPC origin');
     return { vpcOriginId: v.Id, vpcOriginArn: v.Arn, created: true, status: v.Status };

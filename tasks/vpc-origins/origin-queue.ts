@@ -31,13 +31,25 @@ const conditionFailed = (e: unknown) => (e as Error).name === 'ConditionalCheckF
 /** Queues (or re-queues, while still pending) this execution's additions; a later state is kept. */
 export async function enqueue(distributionId: string, owner: string, additions: TeamAddition[], ttlSeconds: number): Promise<QueueState> {
   const now = Date.now();
-  const item: QueuedAdditions = { ...key(distributionId, owner), distributionId, owner, state: 'pending', additions, enqueuedAt: now, expiresAt: Math.floor(now / 1000) + ttlSeconds };
+  const item: QueuedAdditions = {
+    ...key(distributionId, owner),
+    distributionId,
+    owner,
+    state: 'pending',
+    additions,
+    enqueuedAt: now,
+    expiresAt: Math.floor(now / 1000) + ttlSeconds,
+  };
   try {
-    await stateTable().send(new PutCommand({
-      TableName: stateTableName(), Item: item,
-      ConditionExpression: 'attribute_not_exists(pk) OR #s = :pending',
-      ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':pending': 'pending' },
-    }));
+    await stateTable().send(
+      new PutCommand({
+        TableName: stateTableName(),
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk) OR #s = :pending',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':pending': 'pending' },
+      }),
+    );
     return 'pending';
   } catch (e) {
     if (!conditionFailed(e)) throw e;
@@ -63,21 +75,39 @@ export async function open(distributionId: string): Promise<QueuedAdditions[]> {
 }
 
 /** Moves items to `to` if they are still in one of `from` (an owner may have withdrawn its item meanwhile). */
-export async function mark(distributionId: string, owners: string[], from: QueueState[], to: QueueState, extra: { appliedBy?: string; reason?: string } = {}): Promise<string[]> {
+export async function mark(
+  distributionId: string,
+  owners: string[],
+  from: QueueState[],
+  to: QueueState,
+  extra: { appliedBy?: string; reason?: string } = {},
+): Promise<string[]> {
   const moved: string[] = [];
   for (const owner of owners) {
     const values: Record<string, unknown> = { ':to': to };
-    from.forEach((s, i) => { values[`:f${i}`] = s; });
+    from.forEach((s, i) => {
+      values[`:f${i}`] = s;
+    });
     const sets = ['#s = :to'];
-    if (extra.appliedBy) { sets.push('appliedBy = :by'); values[':by'] = extra.appliedBy; }
-    if (extra.reason) { sets.push('reason = :why'); values[':why'] = extra.reason; }
+    if (extra.appliedBy) {
+      sets.push('appliedBy = :by');
+      values[':by'] = extra.appliedBy;
+    }
+    if (extra.reason) {
+      sets.push('reason = :why');
+      values[':why'] = extra.reason;
+    }
     try {
-      await stateTable().send(new UpdateCommand({
-        TableName: stateTableName(), Key: key(distributionId, owner),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: `attribute_exists(pk) AND #s IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
-        ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: values,
-      }));
+      await stateTable().send(
+        new UpdateCommand({
+          TableName: stateTableName(),
+          Key: key(distributionId, owner),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `attribute_exists(pk) AND #s IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: values,
+        }),
+      );
       moved.push(owner);
     } catch (e) {
       if (!conditionFailed(e)) throw e;

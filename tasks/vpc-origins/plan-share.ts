@@ -16,11 +16,14 @@ export const handler = defineTask('PlanVpcOriginShare', PlanChangesEvent, async 
   const aliases = input.changes.filter((c) => c.kind === 'alias').map((c) => c.to);
   const hosts = aliases.length > 3 ? [...aliases.slice(0, 3), `${aliases.length - 3} more`] : aliases;
   return {
-    title: planTitle(count('origin')
-      ? `Attach ${count('origin')} team origin(s) to shared distribution ${input.distributionId} (${input.migrationId})${hosts.length ? ` as ${hosts.join(', ')}` : ''}`
-      : `Point ${count('dns') + count('alias')} name(s) at shared distribution ${input.distributionId} (${input.migrationId})`),
+    title: planTitle(
+      count('origin')
+        ? `Attach ${count('origin')} team origin(s) to shared distribution ${input.distributionId} (${input.migrationId})${hosts.length ? ` as ${hosts.join(', ')}` : ''}`
+        : `Point ${count('dns') + count('alias')} name(s) at shared distribution ${input.distributionId} (${input.migrationId})`,
+    ),
     approvers: input.approvers,
     changes: input.changes,
-    prerequisite: 'The teams behind these names own them and are ready to be served through the shared distribution; a moved DNS record stops sending traffic to its old target once resolvers pick up the change.',
+    prerequisite:
+      'The teams behind these names own them and are ready to be served through the shared distribution; a moved DNS record stops sending traffic to its old target once resolvers pick up the change.',
   };
 });

@@ -16,7 +16,10 @@ export const handler = defineTask('RevokeVpcOriginShare', Event, async ({ team, 
   if (!vpcOriginArn) return { revoked: [] };
   const users = await distributionsUsing(cloudfrontAs(roleArn), vpcOriginArn);
   if (users.length) {
-    throw new WorkflowError(ErrorNames.SafetyViolation, `refusing to unshare ${team}'s VPC origin: still used by ${users.map((u) => `${u.DistributionId} (account ${u.OwnerAccountId})`).join(', ')}`);
+    throw new WorkflowError(
+      ErrorNames.SafetyViolation,
+      `refusing to unshare ${team}'s VPC origin: still used by ${users.map((u) => `${u.DistributionId} (account ${u.OwnerAccountId})`).join(', ')}`,
+    );
   }
   const ram = ramAs(roleArn);
   const revoked = [];
@@ -30,7 +33,13 @@ export const handler = defineTask('RevokeVpcOriginShare', Event, async ({ team, 
       );
       revoked.push({ shareArn, action: 'deleted share' });
     } else {
-      await ram.send(new DisassociateResourceShareCommand({ resourceShareArn: shareArn, resourceArns: [vpcOriginArn], clientToken: clientToken(execution, `unshare-${team}`) }));
+      await ram.send(
+        new DisassociateResourceShareCommand({
+          resourceShareArn: shareArn,
+          resourceArns: [vpcOriginArn],
+          clientToken: clientToken(execution, `unshare-${team}`),
+        }),
+      );
       revoked.push({ shareArn, action: 'removed the origin from the share' });
     }
   }

@@ -24,11 +24,17 @@ export const handler = defineTask('UpsertTeamAliases', Event, async (input) => {
     const now = await currentRecord(r.hostedZoneId, r.name, r.type);
     if (now?.AliasTarget && now.AliasTarget.HostedZoneId === target.HostedZoneId && fqdn(now.AliasTarget.DNSName ?? '') === target.DNSName) continue;
     if (input.approval.approved !== true) {
-      throw new WorkflowError(ErrorNames.SafetyViolation, now
-        ? `${r.name} ${r.type} exists and points elsewhere; changing it is a DNS cutover and needs an approval`
-        : `${r.name} ${r.type} would be a new name on the internet; creating it needs an approval`);
+      throw new WorkflowError(
+        ErrorNames.SafetyViolation,
+        now
+          ? `${r.name} ${r.type} exists and points elsewhere; changing it is a DNS cutover and needs an approval`
+          : `${r.name} ${r.type} would be a new name on the internet; creating it needs an approval`,
+      );
     }
-    changes.push({ hostedZoneId: r.hostedZoneId, change: { Action: 'UPSERT', ResourceRecordSet: { Name: fqdn(r.name), Type: r.type as 'A', AliasTarget: target } } });
+    changes.push({
+      hostedZoneId: r.hostedZoneId,
+      change: { Action: 'UPSERT', ResourceRecordSet: { Name: fqdn(r.name), Type: r.type as 'A', AliasTarget: target } },
+    });
   }
   const submitted = changes.length ? await changeByZone(changes, `byoip-orchestrator ${input.migrationId}: team hosts to the shared distribution`) : [];
   return { changes: submitted, upserted: changes.length };

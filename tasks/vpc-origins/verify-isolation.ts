@@ -38,7 +38,8 @@ export const handler = defineTask('VerifyTeamIsolation', Event, async ({ domainN
       const foreignUrl = `https://${host}${t.probePath}`;
       const res = await probe(foreignUrl, { host, connectTo: domainName });
       probes.push({ url: foreignUrl, expect: '403|404', status: res.status });
-      if (res.status !== 403 && res.status !== 404) problems.push(`${foreignUrl} answered ${res.status || res.error}, expected 403 or 404: ${host} reaches ${t.team}'s origin`);
+      if (res.status !== 403 && res.status !== 404)
+        problems.push(`${foreignUrl} answered ${res.status || res.error}, expected 403 or 404: ${host} reaches ${t.team}'s origin`);
     }
   }
   if (problems.length) throw new WorkflowError(ErrorNames.ResourceFailed, `isolation check failed: ${problems.join('; ')}`);

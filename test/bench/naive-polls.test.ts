@@ -58,7 +58,13 @@ describe('naive poll rewrite', () => {
     const ours = await prepareScenario(scenarioFor(name));
     const { report: oursReport } = await runWorkflow({ workflow: name, input: ours.input, sim: ours.sim, approve: 'auto' });
     const naive = await prepareScenario(scenarioFor(name));
-    const { report: naiveReport } = await runWorkflow({ workflow: name, input: naive.input, sim: naive.sim, approve: 'auto', definition: naiveDefinition(loadDefinition(name)) });
+    const { report: naiveReport } = await runWorkflow({
+      workflow: name,
+      input: naive.input,
+      sim: naive.sim,
+      approve: 'auto',
+      definition: naiveDefinition(loadDefinition(name)),
+    });
     expect(oursReport.status).toBe('SUCCEEDED');
     expect(naiveReport.status).toBe('SUCCEEDED');
     expect(naiveReport.pollCalls).toBeGreaterThan(oursReport.pollCalls);

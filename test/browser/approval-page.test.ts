@@ -28,14 +28,36 @@ function signInWorld(dir: string): string {
 
 const browser = browserForTests();
 
-interface Rehearsal { run: Running; env: Record<string, string>; reportFile: string; link: string; approvalId: string; page: Page; urls: string[] }
+interface Rehearsal {
+  run: Running;
+  env: Record<string, string>;
+  reportFile: string;
+  link: string;
+  approvalId: string;
+  page: Page;
+  urls: string[];
+}
 
 async function rehearsalAtTheGate(context: BrowserContext, o: { signIn?: boolean } = {}): Promise<Rehearsal> {
   const dir = mkdtempSync(join(tmpdir(), 'byoip-browser-'));
   const env = { BYOIP_STATE_DIR: dir, POWERTOOLS_LOG_LEVEL: 'INFO' };
   const reportFile = join(dir, 'report.json');
   const world = o.signIn ? ['--world', signInWorld(dir)] : [];
-  const run = byoipSpawn(['simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', ...world, '--approve', 'prompt', '--report', reportFile, '--verbose'], env);
+  const run = byoipSpawn(
+    [
+      'simulate',
+      'onboard-cloudfront-byoip',
+      '-i',
+      'examples/onboard-cloudfront-byoip.input.json',
+      ...world,
+      '--approve',
+      'prompt',
+      '--report',
+      reportFile,
+      '--verbose',
+    ],
+    env,
+  );
   const [link, approvalId] = await run.waitFor(LINK);
   const page = await context.newPage();
   const urls: string[] = [];
@@ -63,13 +85,12 @@ async function decide(r: Rehearsal, button: 'approve' | 'reject', reason: string
   await r.page.fill('#reason', reason);
   // Approving confirms what the plan asks (the previous provider's withdrawal); rejecting does not.
   if (button === 'approve') {
-    expect(await r.page.textContent('body')).toMatch(/I confirm: the previous provider withdraws 198\.18\.0\.0\/24, 198\.18\.1\.0\/24, 198\.18\.2\.0\/24 at the moment AWS starts advertising them/);
+    expect(await r.page.textContent('body')).toMatch(
+      /I confirm: the previous provider withdraws 198\.18\.0\.0\/24, 198\.18\.1\.0\/24, 198\.18\.2\.0\/24 at the moment AWS starts advertising them/,
+    );
     await r.page.check('input[name=confirmed]');
   }
-  const [response] = await Promise.all([
-    r.page.waitForResponse((res) => res.request().method() === 'POST'),
-    r.page.click(`button.${button}`),
-  ]);
+  const [response] = await Promise.all([r.page.waitForResponse((res) => res.request().method() === 'POST'), r.page.click(`button.${button}`)]);
   await r.page.waitForLoadState('load');
   return response.status();
 }
@@ -87,11 +108,20 @@ describe('the approval page in Chromium', () => {
     try {
       await openAndCheckNothingChanged(r);
       expect(await decide(r, 'approve', 'CAB approved CHG-1234')).toBe(200);
-      expect(await r.page.textContent('body')).toMatch(/Approved by netops-oncall@example\.com \(approval page\) at 2026-12-01T\d\d:\d\d:\d\dZ \(authenticated by their emailed link\)\.\s*Reason: CAB approved CHG-1234/);
+      expect(await r.page.textContent('body')).toMatch(
+        /Approved by netops-oncall@example\.com \(approval page\) at 2026-12-01T\d\d:\d\d:\d\dZ \(authenticated by their emailed link\)\.\s*Reason: CAB approved CHG-1234/,
+      );
       expect(await r.run.exited).toBe(0);
       const report = JSON.parse(readFileSync(r.reportFile, 'utf8'));
       expect(report.status).toBe('SUCCEEDED');
-      expect(report.output.approval).toMatchObject({ approved: true, approvalId: r.approvalId, decidedBy: 'netops-oncall@example.com', reason: 'CAB approved CHG-1234', via: 'approval page', authentication: 'link' });
+      expect(report.output.approval).toMatchObject({
+        approved: true,
+        approvalId: r.approvalId,
+        decidedBy: 'netops-oncall@example.com',
+        reason: 'CAB approved CHG-1234',
+        via: 'approval page',
+        authentication: 'link',
+      });
       const approvedAt = report.approvals.find((a: any) => a.approved).decidedAt;
       expect(approvedAt).toBeGreaterThan(0);
       const advertised = report.awsCalls.filter((c: any) => c.operation === 'AdvertiseByoipCidr');
@@ -128,7 +158,7 @@ describe('the approval page in Chromium', () => {
     }
   }, 180_000);
 
-  it('with sign-in required, A\'s link without A\'s identity cannot approve; A\'s own decision works and the report says how A was authenticated', async () => {
+  it("with sign-in required, A's link without A's identity cannot approve; A's own decision works and the report says how A was authenticated", async () => {
     const r = await rehearsalAtTheGate(browser(), { signIn: true });
     const origin = new URL(r.link).origin;
     const signInAs = async (email: string, password: string) => {
@@ -145,7 +175,9 @@ describe('the approval page in Chromium', () => {
       await browser().clearCookies();
       const anonymous = await r.page.goto(r.link);
       expect(anonymous?.status()).toBe(401);
-      expect(await r.page.textContent('body')).toMatch(/This link was sent to netops-oncall@example\.com\. Sign in as netops-oncall@example\.com to review and decide\./);
+      expect(await r.page.textContent('body')).toMatch(
+        /This link was sent to netops-oncall@example\.com\. Sign in as netops-oncall@example\.com to review and decide\./,
+      );
       expect(await r.page.locator('form').count()).toBe(0);
       expect(await r.page.textContent('body')).not.toMatch(/Approvers/);
       const forged = await browser().request.post(r.link, { form: { decision: 'approve', reason: 'looks fine', decidedBy: 'netops-oncall@example.com' } });
@@ -165,12 +197,18 @@ describe('the approval page in Chromium', () => {
       expect(own?.status()).toBe(200);
       expect(await r.page.textContent('#decider')).toMatch(/signed in, and this link was sent to you/);
       expect(await decide(r, 'approve', 'CAB approved CHG-2001')).toBe(200);
-      expect(await r.page.textContent('body')).toMatch(/Approved by netops-oncall@example\.com \(approval page\) at 2026-12-01T\d\d:\d\d:\d\dZ \(authenticated by their emailed link and sign-in\)\./);
+      expect(await r.page.textContent('body')).toMatch(
+        /Approved by netops-oncall@example\.com \(approval page\) at 2026-12-01T\d\d:\d\d:\d\dZ \(authenticated by their emailed link and sign-in\)\./,
+      );
       expect(await r.run.exited).toBe(0);
       const report = JSON.parse(readFileSync(r.reportFile, 'utf8'));
       expect(report.status).toBe('SUCCEEDED');
       expect(report.output.approval).toMatchObject({
-        approved: true, decidedBy: 'netops-oncall@example.com', authentication: 'link+authorizer', principal: 'authorizer:sim-user:netops-oncall@example.com', via: 'approval page',
+        approved: true,
+        decidedBy: 'netops-oncall@example.com',
+        authentication: 'link+authorizer',
+        principal: 'authorizer:sim-user:netops-oncall@example.com',
+        via: 'approval page',
       });
       const approvedAt = report.approvals.find((a: any) => a.approved).decidedAt;
       expect(report.awsCalls.filter((c: any) => c.operation === 'AdvertiseByoipCidr').every((c: any) => c.at >= approvedAt)).toBe(true);

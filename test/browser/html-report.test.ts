@@ -26,16 +26,20 @@ async function open(file: string): Promise<{ page: Page; requests: string[] }> {
 
 /** Every phase that took time or did something has a row with a visible bar; every resource a lane with its states. */
 async function checkPicture(page: Page, report: SimulationReport) {
-  const rows = await page.locator('svg.timeline g.phase').evaluateAll((gs) => gs.map((g) => ({
-    phase: g.getAttribute('data-phase'),
-    bars: [...g.querySelectorAll('rect.bar')].filter((r) => Number(r.getAttribute('width')) > 0).length,
-  })));
+  const rows = await page.locator('svg.timeline g.phase').evaluateAll((gs) =>
+    gs.map((g) => ({
+      phase: g.getAttribute('data-phase'),
+      bars: [...g.querySelectorAll('rect.bar')].filter((r) => Number(r.getAttribute('width')) > 0).length,
+    })),
+  );
   const drawn = report.phases.filter((p) => !(p.seconds === 0 && report.states.filter((s) => s.name === p.name).every((s) => s.type === 'Pass')));
   expect(drawn.length).toBeGreaterThan(10);
   for (const p of drawn) expect(rows.find((r) => r.phase === p.name)).toEqual({ phase: p.name, bars: expect.any(Number) });
   expect(rows.every((r) => r.bars >= 1)).toBe(true);
   for (const p of report.phases.filter((x) => !drawn.includes(x))) expect(await page.textContent('#timeline')).toContain(p.name);
-  const lanes = await page.locator('svg.lanes g.lane').evaluateAll((gs) => gs.map((g) => ({ resource: g.getAttribute('data-resource'), segments: g.querySelectorAll('rect.seg').length })));
+  const lanes = await page
+    .locator('svg.lanes g.lane')
+    .evaluateAll((gs) => gs.map((g) => ({ resource: g.getAttribute('data-resource'), segments: g.querySelectorAll('rect.seg').length })));
   const resources = [...new Set(report.transitions.map((t) => t.resource))].sort();
   expect(lanes.map((l) => l.resource).sort()).toEqual(resources);
   for (const l of lanes) expect(l.segments).toBeGreaterThanOrEqual(1);
@@ -51,7 +55,17 @@ describe('the HTML report in Chromium', () => {
   it('draws the demo: a row and bars for every phase, a lane per resource, the plan and the time breakdown', async () => {
     const html = join(dir, 'demo.html');
     const json = join(dir, 'demo.json');
-    const res = byoipSync(['simulate', 'onboard-cloudfront-byoip', '-i', 'examples/onboard-cloudfront-byoip.input.json', '-q', '--report', json, '--html', html]);
+    const res = byoipSync([
+      'simulate',
+      'onboard-cloudfront-byoip',
+      '-i',
+      'examples/onboard-cloudfront-byoip.input.json',
+      '-q',
+      '--report',
+      json,
+      '--html',
+      html,
+    ]);
     expect(res.status).toBe(0);
     const report = JSON.parse(readFileSync(json, 'utf8')) as SimulationReport;
     const { page, requests } = await open(html);
@@ -61,7 +75,9 @@ describe('the HTML report in Chromium', () => {
       // Decisions are diamonds, the approval gate is its own kind of row, poll checks are ticks with the moment the change happened.
       expect(await page.locator('g.phase[data-phase="ShouldRestoreTtl"][data-kind="decision"] path.st-choice').count()).toBe(1);
       expect(await page.locator('g.phase[data-phase="AwaitApproval"][data-kind="approval"]').count()).toBe(1);
-      expect(await page.locator('g.phase[data-phase="AwaitTopLevelProvisioned"] line.check').count()).toBe(report.polls.find((p) => p.state === 'AwaitTopLevelProvisioned')!.checks);
+      expect(await page.locator('g.phase[data-phase="AwaitTopLevelProvisioned"] line.check').count()).toBe(
+        report.polls.find((p) => p.state === 'AwaitTopLevelProvisioned')!.checks,
+      );
       expect(await page.locator('g.phase[data-phase="AwaitTopLevelProvisioned"] path.ready').count()).toBe(1);
       expect(await page.textContent('#plan')).toMatch(/Advertise 198\.18\.0\.0\/24, .*api\.example\.com\. A/s);
       expect(await page.textContent('#decisions')).toMatch(/AwaitApprovalDecision.*approved.*netops-oncall@example\.com/s);
@@ -86,7 +102,9 @@ describe('the HTML report in Chromium', () => {
     expect(byoipSync(['simulate', 'onboard-cloudfront-byoip', '-i', input, '-q', '--approve', 'reject', '--report', json]).status).toBe(1);
     const out = byoipSync(['report', json, '--html', html]);
     expect(out.status).toBe(0);
-    expect(out.stdout).toMatch(/after the failure \(rollback\)\s+01:04:46\s+16\.3 %\n\s+total\s+06:37:19\s+100\.0 %\nrollback after ApprovalRejected: undone: 11;/);
+    expect(out.stdout).toMatch(
+      /after the failure \(rollback\)\s+01:04:46\s+16\.3 %\n\s+total\s+06:37:19\s+100\.0 %\nrollback after ApprovalRejected: undone: 11;/,
+    );
     const report = JSON.parse(readFileSync(json, 'utf8')) as SimulationReport;
     const { page, requests } = await open(html);
     try {

@@ -18,13 +18,24 @@ export function resolver(template: Template, account = ACCOUNT, region = REGION)
     const r = resources[id];
     const p = r?.Properties ?? {};
     switch (r?.Type) {
-      case 'AWS::DynamoDB::Table': return `arn:aws:dynamodb:${region}:${account}:table/${p.TableName ?? id}`;
-      case 'AWS::StepFunctions::StateMachine': return `arn:aws:states:${region}:${account}:stateMachine:${p.StateMachineName ?? id}`;
-      case 'AWS::Logs::LogGroup': return `arn:aws:logs:${region}:${account}:log-group:${p.LogGroupName ?? id}:*`;
-      case 'AWS::SNS::Topic': return `arn:aws:sns:${region}:${account}:${p.TopicName ?? id}`;
-      case 'AWS::Lambda::Function': return `arn:aws:lambda:${region}:${account}:function:${id}`;
-      case 'AWS::IAM::Role': return `arn:aws:iam::${account}:role/${p.RoleName ?? id}`;
-      default: return `arn:aws:${String(r?.Type ?? 'unknown').split('::')[1]?.toLowerCase() ?? 'unknown'}:${region}:${account}:${id}`;
+      case 'AWS::DynamoDB::Table':
+        return `arn:aws:dynamodb:${region}:${account}:table/${p.TableName ?? id}`;
+      case 'AWS::StepFunctions::StateMachine':
+        return `arn:aws:states:${region}:${account}:stateMachine:${p.StateMachineName ?? id}`;
+      case 'AWS::Logs::LogGroup':
+        return `arn:aws:logs:${region}:${account}:log-group:${p.LogGroupName ?? id}:*`;
+      case 'AWS::SNS::Topic':
+        return `arn:aws:sns:${region}:${account}:${p.TopicName ?? id}`;
+      case 'AWS::Lambda::Function':
+        return `arn:aws:lambda:${region}:${account}:function:${id}`;
+      case 'AWS::IAM::Role':
+        return `arn:aws:iam::${account}:role/${p.RoleName ?? id}`;
+      default:
+        return `arn:aws:${
+          String(r?.Type ?? 'unknown')
+            .split('::')[1]
+            ?.toLowerCase() ?? 'unknown'
+        }:${region}:${account}:${id}`;
     }
   };
   const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': account, 'AWS::Region': region, 'AWS::URLSuffix': 'amazonaws.com' };
@@ -69,25 +80,52 @@ export interface Request {
 
 /** "Allowed", "ImplicitlyDenied" or "ExplicitlyDenied", as IAM would decide the request. */
 export async function decide(r: Request): Promise<string> {
-  const out: Json = await runSimulation({
-    request: { principal: r.principal, action: r.action, resource: { resource: r.resource, accountId: r.resourceAccount ?? ACCOUNT }, contextVariables: r.context ?? {} },
-    identityPolicies: r.identity, serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: r.resourcePolicy,
-  }, {});
+  const out: Json = await runSimulation(
+    {
+      request: {
+        principal: r.principal,
+        action: r.action,
+        resource: { resource: r.resource, accountId: r.resourceAccount ?? ACCOUNT },
+        contextVariables: r.context ?? {},
+      },
+      identityPolicies: r.identity,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: r.resourcePolicy,
+    },
+    {},
+  );
   if (out.resultType === 'error') throw new Error(`iam-simulate: ${JSON.stringify(out.errors)}`);
   return out.overallResult;
 }
 
 /** The simulator's service names and the IAM service prefixes (calls to IpRanges are public HTTPS, no IAM). */
 export const IAM_PREFIX_OF_SERVICE: Record<string, string | null> = {
-  EC2: 'ec2', CloudFront: 'cloudfront', DynamoDB: 'dynamodb', Route53: 'route53', SecretsManager: 'secretsmanager', SNS: 'sns', SFN: 'states',
-  RAM: 'ram', GlobalAccelerator: 'globalaccelerator', STS: 'sts', ElasticLoadBalancingV2: 'elasticloadbalancing', ServiceQuotas: 'servicequotas',
-  CloudFormation: 'cloudformation', IpRanges: null,
+  EC2: 'ec2',
+  CloudFront: 'cloudfront',
+  DynamoDB: 'dynamodb',
+  Route53: 'route53',
+  SecretsManager: 'secretsmanager',
+  SNS: 'sns',
+  SFN: 'states',
+  RAM: 'ram',
+  GlobalAccelerator: 'globalaccelerator',
+  STS: 'sts',
+  ElasticLoadBalancingV2: 'elasticloadbalancing',
+  ServiceQuotas: 'servicequotas',
+  CloudFormation: 'cloudformation',
+  IpRanges: null,
 };
 
 /** What a recorded call needs from IAM: one action on one resource, with the request's condition keys. */
-export interface CallRequest { action: string; resource: string; context: Record<string, string | string[]> }
+export interface CallRequest {
+  action: string;
+  resource: string;
+  context: Record<string, string | string[]>;
+}
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as Json).S === 'string' ? (v as Json).S : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as Json).S === 'string' ? (v as Json).S : undefined;
 
 /** The partition keys a DynamoDB request touches (dynamodb:LeadingKeys), from its key, item or key condition. */
 function leadingKeys(input: Json): string[] {
@@ -105,10 +143,14 @@ export function resourceOfCall(action: string, call: { account: string; region: 
   const [service, name] = action.split(':');
   const { account, region } = call;
   switch (service) {
-    case 'dynamodb': return `arn:aws:dynamodb:${region}:${account}:table/${input.TableName}`;
-    case 'secretsmanager': return String(input.SecretId).startsWith('arn:') ? input.SecretId : `arn:aws:secretsmanager:${region}:${account}:secret:${input.SecretId}-AbCdEf`;
-    case 'sns': return input.TopicArn;
-    case 'states': return name === 'StartExecution' ? input.stateMachineArn : '*';
+    case 'dynamodb':
+      return `arn:aws:dynamodb:${region}:${account}:table/${input.TableName}`;
+    case 'secretsmanager':
+      return String(input.SecretId).startsWith('arn:') ? input.SecretId : `arn:aws:secretsmanager:${region}:${account}:secret:${input.SecretId}-AbCdEf`;
+    case 'sns':
+      return input.TopicArn;
+    case 'states':
+      return name === 'StartExecution' ? input.stateMachineArn : '*';
     case 'route53':
       if (name === 'GetChange') return `arn:aws:route53:::change/${String(input.Id).replace(/^\/?change\//, '')}`;
       return `arn:aws:route53:::hostedzone/${String(input.HostedZoneId).replace(/^\/?hostedzone\//, '')}`;
@@ -121,9 +163,12 @@ export function resourceOfCall(action: string, call: { account: string; region: 
     case 'ram':
       if (input.resourceShareArn) return input.resourceShareArn;
       return '*';
-    case 'globalaccelerator': return input.AcceleratorArn ?? input.ResourceArn ?? (input.ListenerArn ? String(input.ListenerArn) : input.EndpointGroupArn) ?? '*';
-    case 'ec2': return ec2Resource(name, input, account, region);
-    default: return '*';
+    case 'globalaccelerator':
+      return input.AcceleratorArn ?? input.ResourceArn ?? (input.ListenerArn ? String(input.ListenerArn) : input.EndpointGroupArn) ?? '*';
+    case 'ec2':
+      return ec2Resource(name, input, account, region);
+    default:
+      return '*';
   }
 }
 

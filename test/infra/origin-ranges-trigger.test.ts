@@ -32,7 +32,9 @@ describe('StartOriginRangesSync (the SNS subscriber)', () => {
     process.env.ORIGIN_RANGES_SYNC_ARN = ARN;
     process.env[DEPLOYMENT_ENV] = JSON.stringify({ originLockdown: lockdown() });
   });
-  afterAll(() => { delete process.env[DEPLOYMENT_ENV]; });
+  afterAll(() => {
+    delete process.env[DEPLOYMENT_ENV];
+  });
 
   it('starts one execution per configured sync, named after the synctoken, with only the sync name and the notification', async () => {
     sfnMock.on(StartExecutionCommand).callsFake((i) => ({ executionArn: `${ARN.replace('stateMachine', 'execution')}:${i.name}`, startDate: new Date() }));
@@ -41,11 +43,20 @@ describe('StartOriginRangesSync (the SNS subscriber)', () => {
     expect(calls.map((c) => c.name)).toEqual(['ip-space-changed-1796111100-web-origins', 'ip-space-changed-1796111100-api-origins']);
     expect(calls.every((c) => c.stateMachineArn === ARN)).toBe(true);
     expect(Object.keys(JSON.parse(calls[0].input!)).sort()).toEqual(['event', 'syncName']);
-    expect(JSON.parse(calls[0].input!)).toMatchObject({ syncName: 'web-origins', event: { Records: [{ Sns: { TopicArn: 'arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged' } }] } });
+    expect(JSON.parse(calls[0].input!)).toMatchObject({
+      syncName: 'web-origins',
+      event: { Records: [{ Sns: { TopicArn: 'arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged' } }] },
+    });
     // What it starts is what the workflow accepts.
-    expect(planOriginRangesSync(JSON.parse(calls[0].input!), parseDeploymentConfig(process.env[DEPLOYMENT_ENV]).originLockdown).trigger)
-      .toMatchObject({ kind: 'notification', notification: { syncToken: 1796111100 } });
-    expect(out).toMatchObject({ syncToken: '1796111100', started: [expect.stringMatching(/web-origins$/), expect.stringMatching(/api-origins$/)], duplicates: [] });
+    expect(planOriginRangesSync(JSON.parse(calls[0].input!), parseDeploymentConfig(process.env[DEPLOYMENT_ENV]).originLockdown).trigger).toMatchObject({
+      kind: 'notification',
+      notification: { syncToken: 1796111100 },
+    });
+    expect(out).toMatchObject({
+      syncToken: '1796111100',
+      started: [expect.stringMatching(/web-origins$/), expect.stringMatching(/api-origins$/)],
+      duplicates: [],
+    });
   });
 
   it('treats a second delivery of the same notification as a duplicate', async () => {
@@ -65,7 +76,10 @@ describe('StartOriginRangesSync (the SNS subscriber)', () => {
     delete process.env[DEPLOYMENT_ENV];
     await expect(handler(notification, {} as never)).rejects.toMatchObject({ name: 'ConfigurationInvalid' });
     process.env[DEPLOYMENT_ENV] = JSON.stringify({ rehearsal: true });
-    await expect(handler(notification, {} as never)).rejects.toMatchObject({ name: 'ConfigurationInvalid', message: expect.stringMatching(/byoip\.rehearsal: is for simulated worlds only/) });
+    await expect(handler(notification, {} as never)).rejects.toMatchObject({
+      name: 'ConfigurationInvalid',
+      message: expect.stringMatching(/byoip\.rehearsal: is for simulated worlds only/),
+    });
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });
@@ -75,17 +89,32 @@ describe('deployOriginLockdown (CDK)', () => {
     const s = new Stack(new App(), 'T', { env: { account: '111122223333', region: 'eu-west-1' } });
     const functions = new Map<string, lambda.Function>();
     for (const name of [...ORIGIN_LOCKDOWN_READERS, 'CheckSyncToken']) {
-      functions.set(name, new lambda.Function(s, name, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})'), description: name }));
+      functions.set(
+        name,
+        new lambda.Function(s, name, {
+          runtime: lambda.Runtime.NODEJS_22_X,
+          handler: 'index.handler',
+          code: lambda.Code.fromInline('exports.handler=async()=>({})'),
+          description: name,
+        }),
+      );
     }
     const sm = new sfn.StateMachine(s, 'Sm', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(s, 'P')) });
     deployOriginLockdown(s, { functions, stateMachine: sm, config: parseDeploymentConfig(config), legacyContext });
     return Template.fromStack(s);
   }
 
-  it('subscribes to AWS\'s topic in us-east-1 and lets only that topic invoke the starter', () => {
+  it("subscribes to AWS's topic in us-east-1 and lets only that topic invoke the starter", () => {
     const t = stack({ originLockdown: lockdown(['web-origins']) });
-    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', Region: 'us-east-1', TopicArn: 'arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged' });
-    t.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'sns.amazonaws.com', SourceArn: 'arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged' });
+    t.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      Region: 'us-east-1',
+      TopicArn: 'arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged',
+    });
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'sns.amazonaws.com',
+      SourceArn: 'arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged',
+    });
   });
 
   it('gives the configuration to the three functions that read it, and only its originLockdown part', () => {
@@ -96,20 +125,29 @@ describe('deployOriginLockdown (CDK)', () => {
 
   it('runs each sync on demand once a day with only its name as input', () => {
     const t = stack({ originLockdown: lockdown(['web-origins']) });
-    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)', Targets: [Match.objectLike({ Input: JSON.stringify({ syncName: 'web-origins' }) })] });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [Match.objectLike({ Input: JSON.stringify({ syncName: 'web-origins' }) })],
+    });
     expect(Object.keys(stack({}).findResources('AWS::Events::Rule'))).toHaveLength(0);
     expect(Object.keys(stack({}).findResources('AWS::SNS::Subscription'))).toHaveLength(0);
   });
 
   it('fails the synth on a bad sync configuration, naming the field, and on the retired context key', () => {
-    const bad = { originLockdown: { syncs: { 'web-origins': { ...sync(), securityGroups: { vpcId: 'vpc-0a1b2c3d4e5f60001', ports: [{ protocol: 'udp', port: 53 }] } } } } };
+    const bad = {
+      originLockdown: { syncs: { 'web-origins': { ...sync(), securityGroups: { vpcId: 'vpc-0a1b2c3d4e5f60001', ports: [{ protocol: 'udp', port: 53 }] } } } },
+    };
     expect(() => stack(bad)).toThrow(/byoip\.originLockdown\.syncs\.web-origins\.securityGroups\.ports\.0\.protocol: must be tcp/);
-    expect(() => stack({ originLockdown: lockdown(['web-origins']) }, [{ syncName: 'web-origins' }])).toThrow(/context originRangesSync is retired: configure each sync under byoip\.originLockdown\.syncs/);
+    expect(() => stack({ originLockdown: lockdown(['web-origins']) }, [{ syncName: 'web-origins' }])).toThrow(
+      /context originRangesSync is retired: configure each sync under byoip\.originLockdown\.syncs/,
+    );
     expect(() => stack({ rehearsal: true })).toThrow(/byoip\.rehearsal: is for simulated worlds only/);
   });
 
-  it('refuses a configuration too large for a function\'s environment', () => {
+  it("refuses a configuration too large for a function's environment", () => {
     const many = parseDeploymentConfig({ originLockdown: lockdown(Array.from({ length: 12 }, (_, i) => `sync-${i + 10}`)) });
-    expect(() => deploymentEnvFor('PlanOriginSync', many)).toThrow(/byoip\.originLockdown is \d+ bytes as JSON for PlanOriginSync; a function's environment holds 4 KB/);
+    expect(() => deploymentEnvFor('PlanOriginSync', many)).toThrow(
+      /byoip\.originLockdown is \d+ bytes as JSON for PlanOriginSync; a function's environment holds 4 KB/,
+    );
   });
 });

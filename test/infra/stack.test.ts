@@ -28,7 +28,9 @@ describe('the orchestrator stack', () => {
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
       // Compact: CloudFormation counts the template's bytes, and a definition's whitespace is most of them.
       DefinitionString: JSON.stringify(JSON.parse(asl)),
-      DefinitionSubstitutions: Object.fromEntries(placeholders.map((p) => [p, Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp(`^${p.replace(/Arn$/, '')}Fn`), 'Arn'] })])),
+      DefinitionSubstitutions: Object.fromEntries(
+        placeholders.map((p) => [p, Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp(`^${p.replace(/Arn$/, '')}Fn`), 'Arn'] })]),
+      ),
     });
     if (!['teardown-cloudfront-byoip', 'teardown-static-ip-byoip', 'byoasn-teardown', 'vpc-origin-teardown'].includes(name)) {
       t.hasResourceProperties('AWS::Events::Rule', {
@@ -38,7 +40,10 @@ describe('the orchestrator stack', () => {
       });
     }
     for (const kind of ['failed', 'timed-out', 'aborted']) {
-      t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `byoip-${name}-${kind}`, AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }] });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `byoip-${name}-${kind}`,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }],
+      });
     }
   });
 
@@ -47,19 +52,34 @@ describe('the orchestrator stack', () => {
     const tasks = fns.filter((f) => String(f.Properties.Description ?? '').startsWith('byoip-orchestrator task '));
     expect(tasks.map((f) => f.Properties.Description.replace('byoip-orchestrator task ', '')).sort()).toEqual(Object.keys(taskCatalog).sort());
     for (const f of tasks) {
-      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Environment: { Variables: { STATE_TABLE_NAME: { Ref: expect.stringMatching(/^StateTable/) } } } });
+      expect(f.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Environment: { Variables: { STATE_TABLE_NAME: { Ref: expect.stringMatching(/^StateTable/) } } },
+      });
     }
     expect(new Set(tasks.map((f) => JSON.stringify(f.Properties.Role))).size).toBe(tasks.length);
   });
 
-
-  it('alarms on what fails outside executions: the trigger\'s dead letters, the AmazonIpSpaceChanged starter, the approval page', () => {
+  it("alarms on what fails outside executions: the trigger's dead letters, the AmazonIpSpaceChanged starter, the approval page", () => {
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')) as any[];
     const named = (name: string) => alarms.find((a) => a.Properties.AlarmName === name)?.Properties;
-    expect(named('byoip-trigger-dead-letters')).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Value: { 'Fn::GetAtt': [expect.stringMatching(/^TriggerDlq/), 'QueueName'] } }] });
-    expect(named('byoip-ip-space-changed-errors')).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Value: { Ref: expect.stringMatching(/^StartOriginRangesSyncFn/) } }] });
+    expect(named('byoip-trigger-dead-letters')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Value: { 'Fn::GetAtt': [expect.stringMatching(/^TriggerDlq/), 'QueueName'] } }],
+    });
+    expect(named('byoip-ip-space-changed-errors')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Value: { Ref: expect.stringMatching(/^StartOriginRangesSyncFn/) } }],
+    });
     expect(named('byoip-approval-page-errors')).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5XXError' });
-    expect(named('byoip-approval-page-function-errors')).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Value: { Ref: expect.stringMatching(/^ApprovalPageFn/) } }] });
+    expect(named('byoip-approval-page-function-errors')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Value: { Ref: expect.stringMatching(/^ApprovalPageFn/) } }],
+    });
     for (const name of ['byoip-trigger-dead-letters', 'byoip-ip-space-changed-errors', 'byoip-approval-page-errors', 'byoip-approval-page-function-errors']) {
       expect([name, named(name)?.AlarmActions]).toEqual([name, [{ Ref: expect.stringMatching(/^OperatorsTopic/) }]]);
     }
@@ -72,14 +92,22 @@ describe('the orchestrator stack', () => {
     // A fixed name would still exist after `cdk destroy` (retained) and fail the next create.
     for (const g of machines) expect(JSON.stringify(g.Properties.LogGroupName)).toContain('AWS::StackId');
     // No other retained resource keeps a fixed name, except the state table (docs/deploy.md: delete or import it).
-    const fixed = Object.entries(t.toJSON().Resources as Record<string, any>).filter(([, r]) => r.DeletionPolicy === 'Retain')
-      .flatMap(([id, r]) => Object.entries(r.Properties ?? {}).filter(([k, v]) => /Name$/.test(k) && k !== 'AttributeName' && typeof v === 'string').map(([k, v]) => `${id.replace(/[0-9A-F]{8}$/, '')} ${k} ${v}`));
+    const fixed = Object.entries(t.toJSON().Resources as Record<string, any>)
+      .filter(([, r]) => r.DeletionPolicy === 'Retain')
+      .flatMap(([id, r]) =>
+        Object.entries(r.Properties ?? {})
+          .filter(([k, v]) => /Name$/.test(k) && k !== 'AttributeName' && typeof v === 'string')
+          .map(([k, v]) => `${id.replace(/[0-9A-F]{8}$/, '')} ${k} ${v}`),
+      );
     expect(fixed).toEqual(['StateTable TableName byoip-orchestrator-state']);
   });
 
   it('keeps durable state in a table with point-in-time recovery and deletion protection', () => {
     t.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
       BillingMode: 'PAY_PER_REQUEST',
@@ -87,22 +115,30 @@ describe('the orchestrator stack', () => {
     t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
   });
 
-  it('alarms on an approval that expired unanswered, from what the gate\'s CloseApproval task logs', () => {
+  it("alarms on an approval that expired unanswered, from what the gate's CloseApproval task logs", () => {
     t.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: { Ref: Match.stringLikeRegexp('^TaskLogs') },
       FilterPattern: Match.stringLikeRegexp('approval closed.*EXPIRED'),
     });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'byoip-approval-expired', AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }] });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'byoip-operator-decision', AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }] });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'byoip-approval-expired',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }],
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'byoip-operator-decision',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }],
+    });
     t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.message = "operator decision requested" }' });
   });
 
   it('sends alarms to an encrypted, SSL-only operators topic', () => {
     t.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'byoip-orchestrator-operators', KmsMasterKeyId: Match.anyValue() });
-    t.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
   });
 
-  it('lets team accounts deploy a role only the orchestrator\'s cross-account task roles can assume (test/infra/iam-conditions.test.ts evaluates it)', () => {
+  it("lets team accounts deploy a role only the orchestrator's cross-account task roles can assume (test/infra/iam-conditions.test.ts evaluates it)", () => {
     teamAccess.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'byoip-orchestrator-team-access',
       AssumeRolePolicyDocument: { Statement: Match.arrayWith([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: Match.anyValue() } }]) },
@@ -122,7 +158,7 @@ describe('task bundles', () => {
   }, 180_000);
 });
 
-describe('template budgets (CloudFormation\'s limits, with room to grow)', () => {
+describe("template budgets (CloudFormation's limits, with room to grow)", () => {
   const { templates } = synthTemplates();
   const figures = templates.map((t) => figuresOf(t.file, t.bytes, t.json));
 
@@ -133,7 +169,7 @@ describe('template budgets (CloudFormation\'s limits, with room to grow)', () =>
     expect(Object.values(FAMILIES).flat().sort()).toEqual(workflows.map((w) => w.name).sort());
   });
 
-  it('keeps every template within 80 % of CloudFormation\'s limits (bytes, resources, outputs, parameters, mappings)', () => {
+  it("keeps every template within 80 % of CloudFormation's limits (bytes, resources, outputs, parameters, mappings)", () => {
     expect(figures.flatMap((f) => overBudget(f))).toEqual([]);
   });
 
@@ -143,7 +179,9 @@ describe('template budgets (CloudFormation\'s limits, with room to grow)', () =>
 
   it('fails a template over budget (the check can fail)', () => {
     const before = { file: 'ByoipOrchestrator.template.json (main at 88ed00c)', bytes: 1_125_463, resources: 371, outputs: 2, parameters: 1, mappings: 0 };
-    expect(overBudget(before)).toEqual([`ByoipOrchestrator.template.json (main at 88ed00c): 1125463 bytes > ${BUDGET.bytes} (80 % of CloudFormation's 1000000)`]);
+    expect(overBudget(before)).toEqual([
+      `ByoipOrchestrator.template.json (main at 88ed00c): 1125463 bytes > ${BUDGET.bytes} (80 % of CloudFormation's 1000000)`,
+    ]);
     expect(overBudget({ ...before, bytes: 500_000, resources: 250 }, true)).toEqual([
       'ByoipOrchestrator.template.json (main at 88ed00c): 500000 bytes > 400000 (half the budget, room to double)',
       'ByoipOrchestrator.template.json (main at 88ed00c): 250 resources > 200 (half the budget, room to double)',
@@ -162,7 +200,10 @@ describe('docs/deploy.md', () => {
   });
 
   it('generates a signing key without a passphrase, as the tasks and byoip doctor read it', () => {
-    const commands = /Create the key and certificate[\s\S]*?```sh\n([\s\S]*?)\n```/.exec(doc)![1].split('\n').filter((l) => l.startsWith('openssl '));
+    const commands = /Create the key and certificate[\s\S]*?```sh\n([\s\S]*?)\n```/
+      .exec(doc)![1]
+      .split('\n')
+      .filter((l) => l.startsWith('openssl '));
     expect(commands).toHaveLength(2);
     for (const c of commands) expect(c).not.toMatch(/-(aes|des|camellia|aria)\w*|-passout|-pass\b/);
     const dir = mkdtempSync(join(tmpdir(), 'byoip-keys-'));

@@ -14,10 +14,23 @@ import { StaticIpExampleStack } from '../../examples/static-ip-app/stack';
 
 function synth(props: Partial<StaticIpLambdaEndpointProps> = {}, vpcProps?: ec2.VpcProps) {
   const stack = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', vpcProps ?? { natGateways: 0, availabilityZones: ['eu-west-1a', 'eu-west-1b'], subnetConfiguration: [
-    { name: 'public', subnetType: ec2.SubnetType.PUBLIC }, { name: 'alb', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-  ] });
-  const handler = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({statusCode:200})') });
+  const vpc = new ec2.Vpc(
+    stack,
+    'Vpc',
+    vpcProps ?? {
+      natGateways: 0,
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+        { name: 'alb', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+    },
+  );
+  const handler = new lambda.Function(stack, 'Fn', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler=async()=>({statusCode:200})'),
+  });
   const endpoint = new StaticIpLambdaEndpoint(stack, 'Api', { handler, vpc, ...props });
   return { stack, endpoint, template: Template.fromStack(stack) };
 }
@@ -33,12 +46,15 @@ describe('StaticIpLambdaEndpoint', () => {
   it('puts an internal ALB, with the Lambda function as its only target, in the isolated subnets', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
-      Scheme: 'internal', Type: 'application',
+      Scheme: 'internal',
+      Type: 'application',
       Subnets: [{ Ref: Match.stringLikeRegexp('VpcalbSubnet1') }, { Ref: Match.stringLikeRegexp('VpcalbSubnet2') }],
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' }]),
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-      TargetType: 'lambda', Targets: [{ Id: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Fn'), 'Arn'] } }], HealthCheckEnabled: false,
+      TargetType: 'lambda',
+      Targets: [{ Id: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Fn'), 'Arn'] } }],
+      HealthCheckEnabled: false,
     });
     template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'elasticloadbalancing.amazonaws.com' });
   });
@@ -46,29 +62,49 @@ describe('StaticIpLambdaEndpoint', () => {
   it('serves HTTPS on 443 with a modern TLS policy when given a certificate, and opens only that port', () => {
     const { template } = synth({ certificate: withCert() });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: CERT }], SslPolicy: Match.stringLikeRegexp('TLS13'),
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: CERT }],
+      SslPolicy: Match.stringLikeRegexp('TLS13'),
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: [{ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }],
     });
-    template.hasResourceProperties('AWS::GlobalAccelerator::Listener', { Protocol: 'TCP', PortRanges: [{ FromPort: 443, ToPort: 443 }], ClientAffinity: 'NONE' });
+    template.hasResourceProperties('AWS::GlobalAccelerator::Listener', {
+      Protocol: 'TCP',
+      PortRanges: [{ FromPort: 443, ToPort: 443 }],
+      ClientAffinity: 'NONE',
+    });
   });
 
   it('protects the ALB with WAF: per-client rate limit, optional client allow-list, AWS managed rules', () => {
     const { template } = synth({ rateLimitPerFiveMinutes: 500, allowedClientCidrs: ['203.0.113.0/24'] });
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
-      Scope: 'REGIONAL', DefaultAction: { Allow: {} },
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
       Rules: Match.arrayWith([
-        Match.objectLike({ Name: 'OnlyAllowedClients', Action: { Block: {} }, Statement: { NotStatement: { Statement: { IPSetReferenceStatement: Match.anyValue() } } } }),
-        Match.objectLike({ Name: 'RateLimitPerClientIp', Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } } }),
+        Match.objectLike({
+          Name: 'OnlyAllowedClients',
+          Action: { Block: {} },
+          Statement: { NotStatement: { Statement: { IPSetReferenceStatement: Match.anyValue() } } },
+        }),
+        Match.objectLike({
+          Name: 'RateLimitPerClientIp',
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+        }),
         Match.objectLike({ Name: 'AWSManagedRulesAmazonIpReputationList' }),
-        Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet', Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
+        Match.objectLike({
+          Name: 'AWSManagedRulesCommonRuleSet',
+          Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } },
+        }),
         Match.objectLike({ Name: 'AWSManagedRulesKnownBadInputsRuleSet' }),
       ]),
     });
     template.hasResourceProperties('AWS::WAFv2::IPSet', { Scope: 'REGIONAL', Addresses: ['203.0.113.0/24'] });
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
-      ResourceArn: { Ref: Match.stringLikeRegexp('ApiAlb') }, WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApiWebAcl'), 'Arn'] },
+      ResourceArn: { Ref: Match.stringLikeRegexp('ApiAlb') },
+      WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApiWebAcl'), 'Arn'] },
     });
   });
 
@@ -80,7 +116,12 @@ describe('StaticIpLambdaEndpoint', () => {
 
   it('creates the accelerator on the BYOIP addresses and routes its listener to the ALB in this region, client IPs preserved', () => {
     const { template } = synth({ byoipAddresses: ['198.19.0.10', '198.19.1.10'], acceleratorName: 'partner-api' });
-    template.hasResourceProperties('AWS::GlobalAccelerator::Accelerator', { Name: 'partner-api', IpAddresses: ['198.19.0.10', '198.19.1.10'], IpAddressType: 'IPV4', Enabled: true });
+    template.hasResourceProperties('AWS::GlobalAccelerator::Accelerator', {
+      Name: 'partner-api',
+      IpAddresses: ['198.19.0.10', '198.19.1.10'],
+      IpAddressType: 'IPV4',
+      Enabled: true,
+    });
     template.hasResource('AWS::GlobalAccelerator::EndpointGroup', {
       Properties: {
         EndpointGroupRegion: 'eu-west-1',
@@ -91,7 +132,7 @@ describe('StaticIpLambdaEndpoint', () => {
     });
   });
 
-  it('uses Amazon\'s addresses when no BYOIP addresses are given', () => {
+  it("uses Amazon's addresses when no BYOIP addresses are given", () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::GlobalAccelerator::Accelerator', { IpAddresses: Match.absent() });
   });
@@ -105,7 +146,11 @@ describe('StaticIpLambdaEndpoint', () => {
 
   it('checks the ALB target health on the given path', () => {
     const { template } = synth({ healthCheckPath: '/health' });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckEnabled: true, HealthCheckPath: '/health', Matcher: { HttpCode: '200' } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckEnabled: true,
+      HealthCheckPath: '/health',
+      Matcher: { HttpCode: '200' },
+    });
   });
 
   it.each([
@@ -118,8 +163,9 @@ describe('StaticIpLambdaEndpoint', () => {
   });
 
   it('refuses a VPC without an internet gateway (GA could not reach the ALB)', () => {
-    expect(() => synth({}, { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'alb', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }))
-      .toThrow(/no internet gateway: Global Accelerator needs one attached/);
+    expect(() => synth({}, { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'alb', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] })).toThrow(
+      /no internet gateway: Global Accelerator needs one attached/,
+    );
   });
 });
 
@@ -149,7 +195,11 @@ describe('examples/static-ip-app', () => {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const stack = new Stack(app, 'PublicAlb');
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
-    const handler = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})') });
+    const handler = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler=async()=>({})'),
+    });
     new StaticIpLambdaEndpoint(stack, 'Api', { handler, vpc, internal: false });
     expect(() => app.synth()).toThrow(/AwsSolutions-EC23/);
   });

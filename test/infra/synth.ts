@@ -32,7 +32,11 @@ export const TEST_DEPLOYMENT = {
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export interface SynthesizedTemplate { file: string; bytes: number; json: Json }
+export interface SynthesizedTemplate {
+  file: string;
+  bytes: number;
+  json: Json;
+}
 
 let cached: { orchestrator: Template; teamAccess: Template; templates: SynthesizedTemplate[] } | undefined;
 const ROOT = join(__dirname, '..', '..');
@@ -42,14 +46,18 @@ function substitute(value: Json, refs: Record<string, Json>, outputs: Record<str
   if (!value || typeof value !== 'object') return value;
   if (typeof value.Ref === 'string' && value.Ref in refs) return refs[value.Ref];
   const getAtt = value['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && outputs[getAtt[0]] && String(getAtt[1]).startsWith('Outputs.')) return outputs[getAtt[0]][String(getAtt[1]).slice('Outputs.'.length)];
+  if (Array.isArray(getAtt) && outputs[getAtt[0]] && String(getAtt[1]).startsWith('Outputs.'))
+    return outputs[getAtt[0]][String(getAtt[1]).slice('Outputs.'.length)];
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, refs, outputs)]));
 }
 
 /** The parent and its nested stacks as one template (see the file's comment). */
 function flatten(built: ReturnType<typeof buildApp>): Template {
   const parent = Template.fromStack(built.orchestrator).toJSON();
-  const nested = [...built.orchestrator.families.values()].map((stack) => ({ id: built.orchestrator.getLogicalId(stack.nestedStackResource!), json: Template.fromStack(stack).toJSON() }));
+  const nested = [...built.orchestrator.families.values()].map((stack) => ({
+    id: built.orchestrator.getLogicalId(stack.nestedStackResource!),
+    json: Template.fromStack(stack).toJSON(),
+  }));
   const outputs: Record<string, Record<string, Json>> = {};
   const resources: Record<string, Json> = {};
   for (const n of nested) {
@@ -70,7 +78,9 @@ function synthesize(context: Record<string, unknown>, isDefault: boolean) {
   const orchestrator = flatten(built);
   const teamAccess = Template.fromStack(built.teamAccess);
   const dir = app.synth().directory;
-  const templates: SynthesizedTemplate[] = readdirSync(dir).filter((f) => f.endsWith('.template.json')).sort()
+  const templates: SynthesizedTemplate[] = readdirSync(dir)
+    .filter((f) => f.endsWith('.template.json'))
+    .sort()
     .map((file) => ({ file, bytes: statSync(join(dir, file)).size, json: JSON.parse(readFileSync(join(dir, file), 'utf8')) }));
   return { orchestrator, teamAccess, app, built, templates };
 }
@@ -90,7 +100,11 @@ function inputFiles(): string[] {
   return out;
 }
 
-interface SharedSynth { orchestrator: Json; teamAccess: Json; templates: SynthesizedTemplate[] }
+interface SharedSynth {
+  orchestrator: Json;
+  teamAccess: Json;
+  templates: SynthesizedTemplate[];
+}
 
 export function synthTemplates(context: Record<string, unknown> = {}) {
   const isDefault = Object.keys(context).length === 0;

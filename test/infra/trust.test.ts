@@ -14,13 +14,21 @@ describe('a deployment you can trust', () => {
   const { orchestrator: t } = synthTemplates();
 
   it('refuses a configuration without approvers, naming the field', () => {
-    expect(() => synthTemplates({ byoip: { ...CDK_JSON_CONFIG, approvers: [], approverPrincipals: [] } })).toThrow(/byoip\.approvers: needs at least one approver/);
+    expect(() => synthTemplates({ byoip: { ...CDK_JSON_CONFIG, approvers: [], approverPrincipals: [] } })).toThrow(
+      /byoip\.approvers: needs at least one approver/,
+    );
   });
 
   it('refuses VPC-origin workflows without team accounts, and takes them out when byoip.workflows leaves them out', () => {
-    expect(() => synthTemplates({ byoip: { ...CDK_JSON_CONFIG, teamAccounts: [] } })).toThrow(/byoip\.teamAccounts: needs the team accounts vpc-origin-share and vpc-origin-teardown may work with/);
-    const { orchestrator } = synthTemplates({ byoip: { ...CDK_JSON_CONFIG, teamAccounts: [], workflows: ['onboard-cloudfront-byoip', 'teardown-cloudfront-byoip'] } });
-    const machines = Object.values(orchestrator.findResources('AWS::StepFunctions::StateMachine')).map((m: any) => m.Properties.StateMachineName).sort();
+    expect(() => synthTemplates({ byoip: { ...CDK_JSON_CONFIG, teamAccounts: [] } })).toThrow(
+      /byoip\.teamAccounts: needs the team accounts vpc-origin-share and vpc-origin-teardown may work with/,
+    );
+    const { orchestrator } = synthTemplates({
+      byoip: { ...CDK_JSON_CONFIG, teamAccounts: [], workflows: ['onboard-cloudfront-byoip', 'teardown-cloudfront-byoip'] },
+    });
+    const machines = Object.values(orchestrator.findResources('AWS::StepFunctions::StateMachine'))
+      .map((m: any) => m.Properties.StateMachineName)
+      .sort();
     expect(machines).toEqual(['byoip-onboard-cloudfront-byoip', 'byoip-teardown-cloudfront-byoip']);
   });
 
@@ -39,32 +47,60 @@ describe('a deployment you can trust', () => {
       expect(trust).not.toContain('444455556666');
       expect(trust).toContain('{"Ref":"OrchestratorAccountId"}');
     } finally {
-      for (const [k, v] of [['CDK_DEFAULT_ACCOUNT', before.account], ['CDK_DEFAULT_REGION', before.region]] as const) {
-        if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const [k, v] of [
+        ['CDK_DEFAULT_ACCOUNT', before.account],
+        ['CDK_DEFAULT_REGION', before.region],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
       }
     }
   });
 
   it('refuses an approver principal or operator that maps to someone who is not an approver', () => {
-    expect(() => synthTemplates({ byoip: { ...CDK_JSON_CONFIG, approverPrincipals: [{ principal: 'arn:aws:iam::111122223333:role/ops', approver: 'mallory@example.net' }] } }))
-      .toThrow(/byoip\.approverPrincipals\.0\.approver: mallory@example\.net is not in byoip\.approvers/);
+    expect(() =>
+      synthTemplates({
+        byoip: { ...CDK_JSON_CONFIG, approverPrincipals: [{ principal: 'arn:aws:iam::111122223333:role/ops', approver: 'mallory@example.net' }] },
+      }),
+    ).toThrow(/byoip\.approverPrincipals\.0\.approver: mallory@example\.net is not in byoip\.approvers/);
   });
 
   it('subscribes each configured approver to their own messages only (no byoip:approverEmails key any more)', () => {
     for (const email of CDK_JSON_CONFIG.approvers) {
       t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email, FilterPolicy: { approver: [email] } });
     }
-    expect(Object.values(t.findResources('AWS::SNS::Subscription')).filter((s: any) => s.Properties.FilterPolicy?.approver)).toHaveLength(CDK_JSON_CONFIG.approvers.length);
+    expect(Object.values(t.findResources('AWS::SNS::Subscription')).filter((s: any) => s.Properties.FilterPolicy?.approver)).toHaveLength(
+      CDK_JSON_CONFIG.approvers.length,
+    );
   });
 
   it('starts workflows from events only on its own bus, only from the configured operators with their own source, only for this account', () => {
     t.hasResourceProperties('AWS::Events::EventBus', { Name: 'byoip-orchestrator' });
     const policies = Object.values(t.findResources('AWS::Events::EventBusPolicy')).map((p: any) => p.Properties.Statement);
-    expect(policies).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Sid: 'cdk-OperatorsPutEvents', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/byoip-operator' }, Action: 'events:PutEvents' }),
-      expect.objectContaining({ Sid: 'cdk-OnlyOperators', Effect: 'Deny', Principal: { AWS: '*' }, Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/byoip-operator'] } } }),
-      expect.objectContaining({ Sid: 'cdk-OwnSourceOnly0', Effect: 'Deny', Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/byoip-operator' }, StringNotEquals: { 'events:source': 'byoip-orchestrator.netops' } } }),
-    ]));
+    expect(policies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Sid: 'cdk-OperatorsPutEvents',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111122223333:role/byoip-operator' },
+          Action: 'events:PutEvents',
+        }),
+        expect.objectContaining({
+          Sid: 'cdk-OnlyOperators',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/byoip-operator'] } },
+        }),
+        expect.objectContaining({
+          Sid: 'cdk-OwnSourceOnly0',
+          Effect: 'Deny',
+          Condition: {
+            ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/byoip-operator' },
+            StringNotEquals: { 'events:source': 'byoip-orchestrator.netops' },
+          },
+        }),
+      ]),
+    );
     const rules = Object.values(t.findResources('AWS::Events::Rule')).filter((r: any) => r.Properties.EventPattern?.['detail-type']);
     expect(rules.length).toBeGreaterThan(0);
     for (const r of rules as any[]) {
@@ -77,7 +113,9 @@ describe('a deployment you can trust', () => {
     expect(startable(rules)).not.toEqual(expect.arrayContaining(['vpc-origin-teardown']));
     expect(startable(rules).filter((n: string) => /teardown/.test(n))).toEqual([]);
     const { orchestrator: optedIn } = synthTemplates({ byoip: { ...CDK_JSON_CONFIG, eventStartableTeardowns: true } });
-    expect(startable(Object.values(optedIn.findResources('AWS::Events::Rule')).filter((r: any) => r.Properties.EventPattern?.['detail-type']))).toEqual(expect.arrayContaining(['vpc-origin-teardown', 'byoasn-teardown']));
+    expect(startable(Object.values(optedIn.findResources('AWS::Events::Rule')).filter((r: any) => r.Properties.EventPattern?.['detail-type']))).toEqual(
+      expect.arrayContaining(['vpc-origin-teardown', 'byoasn-teardown']),
+    );
   });
 
   it('lets the signing tasks read exactly the configured key secrets, and nothing else does', () => {
@@ -87,7 +125,9 @@ describe('a deployment you can trust', () => {
       const secrets = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement).filter((s: any) => s.Action === 'secretsmanager:GetSecretValue');
       expect([task, secrets.map((s: any) => s.Resource)]).toEqual([task, [CDK_JSON_CONFIG.signing.keySecretArns[0]]]);
     }
-    const readers = Object.entries(roles).filter(([, r]: [string, any]) => JSON.stringify(r.Properties.Policies ?? []).includes('signing-key')).map(([id]) => id.replace(/Role.*$/, ''));
+    const readers = Object.entries(roles)
+      .filter(([, r]: [string, any]) => JSON.stringify(r.Properties.Policies ?? []).includes('signing-key'))
+      .map(([id]) => id.replace(/Role.*$/, ''));
     // The signers, and the pre-flight, which derives the key's public part to compare with the RDAP certificate.
     expect(readers.sort()).toEqual(['PreflightInternetChecks', 'ProvisionByoasn', 'ProvisionGaByoipCidrs', 'ProvisionPoolCidrs']);
   });
@@ -96,15 +136,32 @@ describe('a deployment you can trust', () => {
     expect(JSON.parse(fnEnv(t, 'ProvisionPoolCidrs').BYOIP_DEPLOYMENT)).toEqual({ signing: CDK_JSON_CONFIG.signing });
     expect(Object.keys(JSON.parse(fnEnv(t, 'ApprovalPage').BYOIP_DEPLOYMENT)).sort()).toEqual(['approvalPage', 'approverPrincipals']);
     expect(fnEnv(t, 'AdvertiseCidr').BYOIP_DEPLOYMENT).toBeUndefined();
-    const withConfig = Object.entries(t.findResources('AWS::Lambda::Function')).filter(([, f]: [string, any]) => f.Properties.Environment?.Variables?.BYOIP_DEPLOYMENT).map(([id]) => id.replace(/Fn[0-9A-F]{8}$/, ''));
+    const withConfig = Object.entries(t.findResources('AWS::Lambda::Function'))
+      .filter(([, f]: [string, any]) => f.Properties.Environment?.Variables?.BYOIP_DEPLOYMENT)
+      .map(([id]) => id.replace(/Fn[0-9A-F]{8}$/, ''));
     expect(withConfig.sort()).toEqual(Object.keys(DEPLOYMENT_FIELDS).sort());
   });
 
   it('puts a Cognito authorizer in front of the page when a user pool is configured', () => {
-    const { orchestrator } = synthTemplates({ byoip: { ...CDK_JSON_CONFIG, approvalPage: { signIn: 'authorizer', cognitoUserPoolArn: 'arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_Example1' } } });
-    orchestrator.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', ProviderARNs: ['arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_Example1'] });
+    const { orchestrator } = synthTemplates({
+      byoip: {
+        ...CDK_JSON_CONFIG,
+        approvalPage: { signIn: 'authorizer', cognitoUserPoolArn: 'arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_Example1' },
+      },
+    });
+    orchestrator.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'COGNITO_USER_POOLS',
+      ProviderARNs: ['arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_Example1'],
+    });
     const methods = Object.values(orchestrator.findResources('AWS::ApiGateway::Method')) as any[];
-    expect(methods.filter((m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS').map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'HEAD', 'POST']);
-    expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toEqual([Match.objectLike({ Properties: Match.objectLike({ HttpMethod: 'POST' }) })].map(() => expect.anything()));
+    expect(
+      methods
+        .filter((m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS')
+        .map((m) => m.Properties.HttpMethod)
+        .sort(),
+    ).toEqual(['GET', 'HEAD', 'POST']);
+    expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toEqual(
+      [Match.objectLike({ Properties: Match.objectLike({ HttpMethod: 'POST' }) })].map(() => expect.anything()),
+    );
   });
 });

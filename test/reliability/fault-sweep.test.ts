@@ -14,13 +14,19 @@ describe('the reliability sweep', () => {
     const clean = await cleanRun('vpc-origin-teardown');
     const keys = clean.points.map((p) => `${p.state}|${p.service}:${p.operation}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toEqual(expect.arrayContaining(['DetachTeamOrigins|CloudFront:UpdateDistribution', 'RevokeVpcOriginShare|RAM:DeleteResourceShare', 'DeleteVpcOrigin|CloudFront:DeleteVpcOrigin']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'DetachTeamOrigins|CloudFront:UpdateDistribution',
+        'RevokeVpcOriginShare|RAM:DeleteResourceShare',
+        'DeleteVpcOrigin|CloudFront:DeleteVpcOrigin',
+      ]),
+    );
     expect(clean.points.every((p) => !p.state.startsWith('Undo'))).toBe(true);
     const getVpcOrigin = clean.points.filter((p) => p.operation === 'GetVpcOrigin');
     expect(getVpcOrigin.map((p) => p.skip)).toEqual([...getVpcOrigin.map((p) => p.skip)].sort((a, b) => a - b));
   }, 60_000);
 
-  it('uses each service\'s own error names', () => {
+  it("uses each service's own error names", () => {
     expect(faultError('EC2', 'throttle')).toEqual({ error: 'RequestLimitExceeded', times: 3 });
     expect(faultError('DynamoDB', 'permanent').error).toBe('AccessDeniedException');
     expect(faultError('CloudFront', 'server')).toEqual({ error: 'InternalError', times: 1 });

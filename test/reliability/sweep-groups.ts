@@ -14,19 +14,23 @@ const line = (r: FaultResult) => `${r.point.state} ${r.point.service}:${r.point.
 
 export function sweepTests(group: keyof typeof SWEEP_GROUPS): void {
   describe(`fault sweep (${group})`, () => {
-    it.each(SWEEP_GROUPS[group].map((w) => [w]))('%s: every AWS operation of every step, throttled, 5xx and denied, ends as the workflow promises', async (workflow) => {
-      const results = await sweepWorkflow(workflow);
-      const s = summarize(results);
-      process.stdout.write(`    ${workflow}: ${summaryLine(s)}\n`);
-      expect(results.filter((r) => r.outcome === 'unexpected').map(line)).toEqual([]);
-      // Throttling, 5xx and lost responses are always retried to success, without duplicates.
-      expect(results.filter((r) => ['throttle', 'server', 'lost'].includes(r.kind) && r.outcome !== 'recovered').map(line)).toEqual([]);
-      // Left-overs only ever come with CompensationIncomplete, listing what is left.
-      for (const r of results.filter((x) => x.outcome === 'left-over')) {
-        expect(r.status).toBe('FAILED CompensationIncomplete');
-        expect(r.detail.length).toBeGreaterThan(0);
-      }
-      expect(s.faultPoints).toBeGreaterThan(10);
-    }, 600_000);
+    it.each(SWEEP_GROUPS[group].map((w) => [w]))(
+      '%s: every AWS operation of every step, throttled, 5xx and denied, ends as the workflow promises',
+      async (workflow) => {
+        const results = await sweepWorkflow(workflow);
+        const s = summarize(results);
+        process.stdout.write(`    ${workflow}: ${summaryLine(s)}\n`);
+        expect(results.filter((r) => r.outcome === 'unexpected').map(line)).toEqual([]);
+        // Throttling, 5xx and lost responses are always retried to success, without duplicates.
+        expect(results.filter((r) => ['throttle', 'server', 'lost'].includes(r.kind) && r.outcome !== 'recovered').map(line)).toEqual([]);
+        // Left-overs only ever come with CompensationIncomplete, listing what is left.
+        for (const r of results.filter((x) => x.outcome === 'left-over')) {
+          expect(r.status).toBe('FAILED CompensationIncomplete');
+          expect(r.detail.length).toBeGreaterThan(0);
+        }
+        expect(s.faultPoints).toBeGreaterThan(10);
+      },
+      600_000,
+    );
   });
 }

@@ -32,7 +32,9 @@ describe('chained rehearsals', () => {
     expect(r.ok).toBe(true);
     // The teardown put back what the onboarding changed on the distributions, and its plan said so.
     const teardown = r.steps[3].report!;
-    expect(teardown.approvals[0].plan?.changes?.find((c) => c.target === 'E1EXAMPLEAPI01')?.to).toBe('no anycast list (CloudFront default IPs), PriceClass_100, IPv6 on as before the onboarding');
+    expect(teardown.approvals[0].plan?.changes?.find((c) => c.target === 'E1EXAMPLEAPI01')?.to).toBe(
+      'no anycast list (CloudFront default IPs), PriceClass_100, IPv6 on as before the onboarding',
+    );
     // The steps share one clock: the teardown started where the wait ended.
     expect(r.steps[3].startedAt).toBeCloseTo(r.steps[0].seconds + 3600, 0);
   });
@@ -58,7 +60,9 @@ describe('chained rehearsals', () => {
     expect(writeWorldFile(sim, file)).toEqual([]);
     const written = JSON.parse(readFileSync(file, 'utf8'));
     expect(worldProblems(written)).toEqual([]);
-    expect(written.cloudfront.anycastLists).toEqual([expect.objectContaining({ name: 'example-corp-edge', cidrs: expect.arrayContaining([expect.objectContaining({ cidr: '198.18.0.0/24' })]) })]);
+    expect(written.cloudfront.anycastLists).toEqual([
+      expect.objectContaining({ name: 'example-corp-edge', cidrs: expect.arrayContaining([expect.objectContaining({ cidr: '198.18.0.0/24' })]) }),
+    ]);
     expect(written.registry.prefixes[0].rdapCertificate).toMatch(/^file:.*examples\/keys\/customer-rdap-certificate\.pem$/);
     expect(written.startTime).toBe(new Date(sim.clock.now()).toISOString());
     const continued = createSimulator(file);
@@ -67,7 +71,8 @@ describe('chained rehearsals', () => {
     // The same teardown in both worlds: same outcome, same calls, same world at the end.
     const teardown = exampleInput('teardown-cloudfront-byoip', { dnsRecordsToCheck: [] });
     const a = (await runWorkflow({ workflow: 'teardown-cloudfront-byoip', input: teardown, sim, approve: 'auto', executionName: 'teardown' })).report;
-    const b = (await runWorkflow({ workflow: 'teardown-cloudfront-byoip', input: teardown, sim: continued, approve: 'auto', executionName: 'teardown' })).report;
+    const b = (await runWorkflow({ workflow: 'teardown-cloudfront-byoip', input: teardown, sim: continued, approve: 'auto', executionName: 'teardown' }))
+      .report;
     expect(b.status).toBe('SUCCEEDED');
     expect(b.awsCalls.map(callShape)).toEqual(a.awsCalls.map(callShape));
     expect(differences(comparableWorld(worldOf(continued).world), comparableWorld(worldOf(sim).world))).toEqual([]);
@@ -75,8 +80,16 @@ describe('chained rehearsals', () => {
 
   it('refuses BYOASN on a CloudFront BYOIP CIDR: at plan time in a chain, and at the first read in the workflow', async () => {
     const byoasn = exampleInput('byoasn-onboard', { cidrs: ['198.18.1.0/24'] });
-    const plan = { world: '../world.json', steps: [{ workflow: 'onboard-cloudfront-byoip', input: '../onboard-cloudfront-byoip.input.json' }, { workflow: 'byoasn-onboard', input: byoasn }] };
-    expect(() => prepareRehearsal(plan, join(EXAMPLES, 'rehearsals'))).toThrow(`the rehearsal cannot run:\n  rehearsal.steps[1]: 198.18.1.0/24 is also CloudFront BYOIP in step 01 onboard-cloudfront-byoip (198.18.1.0/24): ${BYOASN_WITH_CLOUDFRONT}`);
+    const plan = {
+      world: '../world.json',
+      steps: [
+        { workflow: 'onboard-cloudfront-byoip', input: '../onboard-cloudfront-byoip.input.json' },
+        { workflow: 'byoasn-onboard', input: byoasn },
+      ],
+    };
+    expect(() => prepareRehearsal(plan, join(EXAMPLES, 'rehearsals'))).toThrow(
+      `the rehearsal cannot run:\n  rehearsal.steps[1]: 198.18.1.0/24 is also CloudFront BYOIP in step 01 onboard-cloudfront-byoip (198.18.1.0/24): ${BYOASN_WITH_CLOUDFRONT}`,
+    );
     // Started anyway (no rehearsal to stop it), the workflow refuses before it changes anything.
     const sim = createSimulator(join(EXAMPLES, 'world.json'));
     await runWorkflow({ workflow: 'onboard-cloudfront-byoip', input: exampleInput(), sim, approve: 'auto' });
@@ -91,19 +104,23 @@ describe('chained rehearsals', () => {
   it('byoip rehearse writes a report per workflow step, the combined timeline and the world, and refuses a bad plan with exit 2', () => {
     const out = join(dir, 'cli');
     const steps = join(dir, 'steps.json');
-    writeFileSync(steps, JSON.stringify({
-      world: join(EXAMPLES, 'world.json'),
-      steps: [
-        { wait: 600, description: 'the change window opens' },
-        { workflow: 'vpc-origin-teardown', input: join(EXAMPLES, 'vpc-origin-teardown.input.json') },
-      ],
-    }));
+    writeFileSync(
+      steps,
+      JSON.stringify({
+        world: join(EXAMPLES, 'world.json'),
+        steps: [
+          { wait: 600, description: 'the change window opens' },
+          { workflow: 'vpc-origin-teardown', input: join(EXAMPLES, 'vpc-origin-teardown.input.json') },
+        ],
+      }),
+    );
     const res = byoipSync(['rehearse', steps, '--out', out, '--html', '--world-out', join(out, 'world.json'), '-q']);
     expect(res.status).toBe(0);
     expect(res.stderr).toMatch(/rehearsal: as expected; 2 of 2 steps ran in \d\d:\d\d:\d\d of virtual time/);
     const timeline = JSON.parse(readFileSync(join(out, 'timeline.json'), 'utf8'));
     expect(timeline.steps.map((s: any) => [s.step, s.kind, s.status, s.startedAt, s.report ?? null])).toEqual([
-      [1, 'wait', 'DONE', 0, null], [2, 'workflow', 'SUCCEEDED', 600, '02-vpc-origin-teardown.json'],
+      [1, 'wait', 'DONE', 0, null],
+      [2, 'workflow', 'SUCCEEDED', 600, '02-vpc-origin-teardown.json'],
     ]);
     expect(timeline.steps[1].phases[0]).toEqual({ name: 'Initialize', startedAt: 600, seconds: 0 });
     for (const f of ['02-vpc-origin-teardown.json', '02-vpc-origin-teardown.html', 'timeline.html']) expect(existsSync(join(out, f))).toBe(true);

@@ -10,12 +10,16 @@ describe('rehearsal scenarios', () => {
     expect(workflowsWithoutScenario()).toEqual([]);
   });
 
-  it.each(scenarios.map((s) => [s.workflow, s]))('%s succeeds from its prepared world', async (_name, scenario) => {
-    const { sim, input } = await prepareScenario(scenario);
-    const report = await run(sim, scenario.workflow, input);
-    expect(report.error ?? null).toBeNull();
-    expect(report.status).toBe('SUCCEEDED');
-  }, 60_000);
+  it.each(scenarios.map((s) => [s.workflow, s]))(
+    '%s succeeds from its prepared world',
+    async (_name, scenario) => {
+      const { sim, input } = await prepareScenario(scenario);
+      const report = await run(sim, scenario.workflow, input);
+      expect(report.error ?? null).toBeNull();
+      expect(report.status).toBe('SUCCEEDED');
+    },
+    60_000,
+  );
 
   it('scales every modelled duration for the fast/slow variants', async () => {
     const scenario = scenarios[0];

@@ -19,7 +19,15 @@ const { payloadBytes: PAYLOAD, historyEvents: EVENTS } = STEP_FUNCTIONS_QUOTAS;
 /** Runs an ad-hoc definition (states calling two pure tasks) and returns the report and AWS-format history. */
 async function runDefinition(definition: Record<string, unknown>, input: unknown = {}) {
   let history: ExecutionHistory | undefined;
-  const { report } = await runWorkflow({ workflow: 'quota-probe', definition, input, sim: exampleSim(), onStarted: (e) => { history = e.history; } });
+  const { report } = await runWorkflow({
+    workflow: 'quota-probe',
+    definition,
+    input,
+    sim: exampleSim(),
+    onStarted: (e) => {
+      history = e.history;
+    },
+  });
   return { report, events: history!.page() };
 }
 const types = (events: Array<{ type?: string }>) => events.map((e) => e.type);
@@ -36,7 +44,12 @@ describe('the execution history, event for event as AWS writes it', () => {
       States: {
         P: { Type: 'Pass', Next: 'T' },
         T: { ...OK_TASK, Next: 'F' },
-        F: { ...FAILING_TASK, Retry: [{ ErrorEquals: ['InputInvalid'], IntervalSeconds: 1, MaxAttempts: 1 }], Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'W' }], Next: 'W' },
+        F: {
+          ...FAILING_TASK,
+          Retry: [{ ErrorEquals: ['InputInvalid'], IntervalSeconds: 1, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'W' }],
+          Next: 'W',
+        },
         W: { Type: 'Wait', Seconds: 5, Next: 'C' },
         C: { Type: 'Choice', Choices: [{ Variable: '$.error.Error', StringEquals: 'InputInvalid', Next: 'S' }], Default: 'S' },
         S: { Type: 'Succeed' },
@@ -45,13 +58,27 @@ describe('the execution history, event for event as AWS writes it', () => {
     expect(report.status).toBe('SUCCEEDED');
     expect(types(events)).toEqual([
       'ExecutionStarted',
-      'PassStateEntered', 'PassStateExited',
-      'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited',
-      'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed',
-      'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed', 'TaskStateExited',
-      'WaitStateEntered', 'WaitStateExited',
-      'ChoiceStateEntered', 'ChoiceStateExited',
-      'SucceedStateEntered', 'SucceedStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionFailed',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionFailed',
+      'TaskStateExited',
+      'WaitStateEntered',
+      'WaitStateExited',
+      'ChoiceStateEntered',
+      'ChoiceStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
       'ExecutionSucceeded',
     ]);
     expect(report.stepFunctions.historyEvents).toBe(events.length);
@@ -59,22 +86,45 @@ describe('the execution history, event for event as AWS writes it', () => {
   });
 
   it('Map: started, one start and one end per iteration, succeeded, exited; Parallel alike; Fail only enters', async () => {
-    const { report, events } = await runDefinition({
-      StartAt: 'M',
-      States: {
-        M: { Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 1, ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } }, ResultPath: null, Next: 'B' },
-        B: { Type: 'Parallel', Branches: [{ StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }], ResultPath: null, Next: 'Boom' },
-        Boom: { Type: 'Fail', Error: 'Done', Cause: 'end of the probe' },
+    const { report, events } = await runDefinition(
+      {
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            MaxConcurrency: 1,
+            ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', End: true } } },
+            ResultPath: null,
+            Next: 'B',
+          },
+          B: { Type: 'Parallel', Branches: [{ StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }], ResultPath: null, Next: 'Boom' },
+          Boom: { Type: 'Fail', Error: 'Done', Cause: 'end of the probe' },
+        },
       },
-    }, { items: [1, 2] });
+      { items: [1, 2] },
+    );
     expect(report.status).toBe('FAILED');
     expect(types(events)).toEqual([
       'ExecutionStarted',
-      'MapStateEntered', 'MapStateStarted',
-      'MapIterationStarted', 'PassStateEntered', 'PassStateExited', 'MapIterationSucceeded',
-      'MapIterationStarted', 'PassStateEntered', 'PassStateExited', 'MapIterationSucceeded',
-      'MapStateSucceeded', 'MapStateExited',
-      'ParallelStateEntered', 'ParallelStateStarted', 'PassStateEntered', 'PassStateExited', 'ParallelStateSucceeded', 'ParallelStateExited',
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapIterationStarted',
+      'PassStateEntered',
+      'PassStateExited',
+      'MapIterationSucceeded',
+      'MapIterationStarted',
+      'PassStateEntered',
+      'PassStateExited',
+      'MapIterationSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+      'ParallelStateEntered',
+      'ParallelStateStarted',
+      'PassStateEntered',
+      'PassStateExited',
+      'ParallelStateSucceeded',
+      'ParallelStateExited',
       'FailStateEntered',
       'ExecutionFailed',
     ]);
@@ -82,30 +132,56 @@ describe('the execution history, event for event as AWS writes it', () => {
   });
 
   it('a failed Map iteration aborts what still runs in the others', async () => {
-    const { events } = await runDefinition({
-      StartAt: 'M',
-      States: {
-        M: {
-          Type: 'Map', ItemsPath: '$.items', ResultPath: null, End: true, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }],
-          ItemProcessor: { StartAt: 'Which', States: {
-            Which: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: 'Bad' }], Default: 'Slow' },
-            Bad: { ...FAILING_TASK, End: true },
-            Slow: { Type: 'Wait', Seconds: 600, End: true },
-          } },
+    const { events } = await runDefinition(
+      {
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ResultPath: null,
+            End: true,
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }],
+            ItemProcessor: {
+              StartAt: 'Which',
+              States: {
+                Which: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: 'Bad' }], Default: 'Slow' },
+                Bad: { ...FAILING_TASK, End: true },
+                Slow: { Type: 'Wait', Seconds: 600, End: true },
+              },
+            },
+          },
+          Done: { Type: 'Succeed' },
         },
-        Done: { Type: 'Succeed' },
       },
-    }, { items: [2, 1] });
+      { items: [2, 1] },
+    );
     const t = types(events);
     expect(t).toContain('WaitStateAborted');
     expect(t).toContain('MapIterationAborted');
-    expect(t.slice(t.indexOf('MapIterationFailed'))).toEqual(['MapIterationFailed', 'WaitStateAborted', 'MapIterationAborted', 'MapStateFailed', 'MapStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
+    expect(t.slice(t.indexOf('MapIterationFailed'))).toEqual([
+      'MapIterationFailed',
+      'WaitStateAborted',
+      'MapIterationAborted',
+      'MapStateFailed',
+      'MapStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
+    ]);
   });
 });
 
 describe('256 KiB per payload (States.DataLimitExceeded, which States.ALL does not catch)', () => {
   // A Pass state that doubles a string: its output is 2 × the string plus the JSON around it.
-  const doubling = { StartAt: 'Double', States: { Double: { Type: 'Pass', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, Next: 'Catchable' }, Catchable: { ...OK_TASK, Parameters: { intents: {}, order: [], failure: {} }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true }, Caught: { Type: 'Succeed' } } };
+  const doubling = {
+    StartAt: 'Double',
+    States: {
+      Double: { Type: 'Pass', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, Next: 'Catchable' },
+      Catchable: { ...OK_TASK, Parameters: { intents: {}, order: [], failure: {} }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true },
+      Caught: { Type: 'Succeed' },
+    },
+  };
   const overhead = payloadBytesOf({ a: '', b: '' });
   const under = 'x'.repeat(Math.floor((PAYLOAD - overhead) / 2)); // output: the largest size the doubling reaches within the quota
 
@@ -126,15 +202,26 @@ describe('256 KiB per payload (States.DataLimitExceeded, which States.ALL does n
   });
 
   it('a task whose input is over the quota fails the execution even under Catch States.ALL', async () => {
-    const { report } = await runDefinition({
-      StartAt: 'T',
-      States: {
-        // The state's input is half the quota; its Parameters pass it twice to the function.
-        T: { ...OK_TASK, Parameters: { intents: {}, order: [], 'failure.$': '$', 'again.$': '$' }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true },
-        Caught: { Type: 'Succeed' },
+    const { report } = await runDefinition(
+      {
+        StartAt: 'T',
+        States: {
+          // The state's input is half the quota; its Parameters pass it twice to the function.
+          T: {
+            ...OK_TASK,
+            Parameters: { intents: {}, order: [], 'failure.$': '$', 'again.$': '$' },
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+            End: true,
+          },
+          Caught: { Type: 'Succeed' },
+        },
       },
-    }, { Cause: 'y'.repeat(PAYLOAD / 2) });
-    expect(report.error).toEqual({ name: 'States.DataLimitExceeded', cause: "The state/task 'T' has an input with a size exceeding the maximum number of bytes service limit." });
+      { Cause: 'y'.repeat(PAYLOAD / 2) },
+    );
+    expect(report.error).toEqual({
+      name: 'States.DataLimitExceeded',
+      cause: "The state/task 'T' has an input with a size exceeding the maximum number of bytes service limit.",
+    });
     expect(report.states.map((s) => s.name)).toEqual(['T']);
   });
 });
@@ -159,7 +246,11 @@ describe('25,000 history events', () => {
     expect(report.status).toBe('FAILED');
     expect(report.error).toEqual({ name: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE });
     expect(events).toHaveLength(EVENTS);
-    expect(events[EVENTS - 1]).toMatchObject({ id: EVENTS, type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE } });
+    expect(events[EVENTS - 1]).toMatchObject({
+      id: EVENTS,
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: { error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE },
+    });
     expect(report.stepFunctions.historyEvents).toBe(EVENTS);
   });
 
@@ -172,10 +263,22 @@ describe('25,000 history events', () => {
 });
 
 it('an inline Map runs at most 40 iterations at once, whatever MaxConcurrency says', async () => {
-  const { report } = await runDefinition({
-    StartAt: 'M',
-    States: { M: { Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 0, ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 10, End: true } } }, ResultPath: null, End: true } },
-  }, { items: Array.from({ length: 50 }, (_, i) => i) });
+  const { report } = await runDefinition(
+    {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          MaxConcurrency: 0,
+          ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 10, End: true } } },
+          ResultPath: null,
+          End: true,
+        },
+      },
+    },
+    { items: Array.from({ length: 50 }, (_, i) => i) },
+  );
   expect(report.status).toBe('SUCCEEDED');
   expect(report.virtualSeconds).toBe(20); // 40 at once, then 10
 });
@@ -184,11 +287,16 @@ describe('the workflows at the edges of their inputs', () => {
   const figures: string[] = [];
   afterAll(() => process.stdout.write(`    Step Functions quota figures:\n${figures.map((f) => `      ${f}\n`).join('')}`));
   const note = (what: string, r: { status: string; stepFunctions: { historyEvents: number; largestPayload: { bytes: number; at: string } } }) =>
-    figures.push(`${what}: ${r.status}, ${r.stepFunctions.historyEvents} events (${(100 * r.stepFunctions.historyEvents / EVENTS).toFixed(1)} %), largest payload ${r.stepFunctions.largestPayload.bytes} B (${(100 * r.stepFunctions.largestPayload.bytes / PAYLOAD).toFixed(1)} %) at ${r.stepFunctions.largestPayload.at}`);
+    figures.push(
+      `${what}: ${r.status}, ${r.stepFunctions.historyEvents} events (${((100 * r.stepFunctions.historyEvents) / EVENTS).toFixed(1)} %), largest payload ${r.stepFunctions.largestPayload.bytes} B (${((100 * r.stepFunctions.largestPayload.bytes) / PAYLOAD).toFixed(1)} %) at ${r.stepFunctions.largestPayload.at}`,
+    );
 
   it('a one-week BYOIP provisioning under the slow profile stays under 10 % of the event quota', async () => {
     // The slow profile multiplies every modelled duration by 4; provisioning takes the documented worst case, a week.
-    const { sim, input } = await prepareScenario(scenarioFor('onboard-cloudfront-byoip'), { timingScale: 4, worldPatch: { timings: { byoipProvision: (7 * DAY) / 4 } } });
+    const { sim, input } = await prepareScenario(scenarioFor('onboard-cloudfront-byoip'), {
+      timingScale: 4,
+      worldPatch: { timings: { byoipProvision: (7 * DAY) / 4 } },
+    });
     const { report } = await runWorkflow({ workflow: 'onboard-cloudfront-byoip', input, sim, approve: 'auto' });
     note('onboard-cloudfront-byoip, one-week provisioning, slow profile', report);
     expect(report.status).toBe('SUCCEEDED');
@@ -199,7 +307,10 @@ describe('the workflows at the edges of their inputs', () => {
 
   describe('vpc-origin-share with the longest fields its input accepts', () => {
     const teams = Array.from({ length: MAX_TEAMS_PER_EXECUTION }, (_, i) => maxSizeTeam(i + 1).input);
-    const approvers = Array.from({ length: 20 }, (_, i) => `a${String(i).padStart(2, '0')}${'a'.repeat(61)}@${'e'.repeat(63)}.${'f'.repeat(63)}.${'g'.repeat(57)}.com`); // local part 64, whole 254
+    const approvers = Array.from(
+      { length: 20 },
+      (_, i) => `a${String(i).padStart(2, '0')}${'a'.repeat(61)}@${'e'.repeat(63)}.${'f'.repeat(63)}.${'g'.repeat(57)}.com`,
+    ); // local part 64, whole 254
     const input = shareInput(teams, { migrationId: 'm'.repeat(41), approvers });
     // The longest approver addresses the deployment may configure (an input only narrows the deployment's list).
     const world = () => {
@@ -214,7 +325,13 @@ describe('the workflows at the edges of their inputs', () => {
       expect(() => planVpcOriginShare(input)).not.toThrow();
       expect(() => planVpcOriginShare({ ...input, teams: [...teams, generatedTeam(99).input] })).toThrow(/input\.teams: at most 20 teams per execution/);
       // The teardown polls each team's VPC origin deletion the same way.
-      const teardown = (n: number) => ({ ...exampleInput('vpc-origin-teardown'), teams: Array.from({ length: n }, (_, i) => { const t = generatedTeam(i + 1).input; return { name: t.name, accountId: t.accountId, roleArn: t.roleArn, albArn: t.albArn, host: t.host }; }) });
+      const teardown = (n: number) => ({
+        ...exampleInput('vpc-origin-teardown'),
+        teams: Array.from({ length: n }, (_, i) => {
+          const t = generatedTeam(i + 1).input;
+          return { name: t.name, accountId: t.accountId, roleArn: t.roleArn, albArn: t.albArn, host: t.host };
+        }),
+      });
       expect(() => planVpcOriginTeardown(teardown(MAX_TEAMS_PER_EXECUTION))).not.toThrow();
       expect(() => planVpcOriginTeardown(teardown(MAX_TEAMS_PER_EXECUTION + 1))).toThrow(/input\.teams: at most 20 teams per execution/);
     });
@@ -240,7 +357,16 @@ describe('the workflows at the edges of their inputs', () => {
   it('40 teams whose VPC origins take 1.8 h to deploy: two executions of 20, each within the quotas', async () => {
     const sim = createSimulator(worldWithTeams(40, { timings: { vpcOriginDeploy: 6_480 } }), EXAMPLES);
     const all = Array.from({ length: 40 }, (_, i) => generatedTeam(i + 1).input);
-    const runs = await Promise.all([0, 1].map((k) => runWorkflow({ workflow: 'vpc-origin-share', input: shareInput(all.slice(20 * k, 20 * k + 20), { migrationId: `forty-teams-${k}` }), sim, approve: 'auto' })));
+    const runs = await Promise.all(
+      [0, 1].map((k) =>
+        runWorkflow({
+          workflow: 'vpc-origin-share',
+          input: shareInput(all.slice(20 * k, 20 * k + 20), { migrationId: `forty-teams-${k}` }),
+          sim,
+          approve: 'auto',
+        }),
+      ),
+    );
     for (const [k, { report }] of runs.entries()) {
       note(`vpc-origin-share, teams ${20 * k + 1}-${20 * k + 20} of 40, VPC origins deploying 1.8 h`, report);
       expect(report.status).toBe('SUCCEEDED');
@@ -264,7 +390,7 @@ describe('the workflows at the edges of their inputs', () => {
       return (await runWorkflow({ workflow: 'onboard-cloudfront-byoip', input, sim, approve: 'none', definition })).report;
     };
 
-    it('its waits stop at the execution\'s deadline and it rolls back', async () => {
+    it("its waits stop at the execution's deadline and it rolls back", async () => {
       const report = await scenario();
       note('onboard-cloudfront-byoip waiting 6.5 d for a lock, then 7.5 d of provisioning', report);
       expect(report.status).toBe('FAILED');

@@ -12,12 +12,19 @@ import { decideApproval, listPending, loadApproval } from '../../platform/approv
 import { PageClient, textOf } from '../support/approval-page';
 import { exampleSim, within } from '../support/world';
 
-
 const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:byoip-RequestApproval' } as Context;
 const event = (taskToken: string, patch: Record<string, unknown> = {}) => ({
-  taskToken, workflow: 'onboard-cloudfront-byoip', gate: 'AwaitApproval', timeoutSeconds: 86_400, heartbeatSeconds: 21_600,
+  taskToken,
+  workflow: 'onboard-cloudfront-byoip',
+  gate: 'AwaitApproval',
+  timeoutSeconds: 86_400,
+  heartbeatSeconds: 21_600,
   execution: { id: 'arn:aws:states:us-east-1:111122223333:execution:byoip-onboard-cloudfront-byoip:run-1', name: 'run-1' },
-  plan: { title: 'Advertise 198.18.0.0/24', approvers: ['netops-oncall@example.com'], changes: [{ kind: 'advertise', target: '198.18.0.0/24', from: 'provisioned', to: 'advertised' }] },
+  plan: {
+    title: 'Advertise 198.18.0.0/24',
+    approvers: ['netops-oncall@example.com'],
+    changes: [{ kind: 'advertise', target: '198.18.0.0/24', from: 'provisioned', to: 'advertised' }],
+  },
   ...patch,
 });
 const TOKEN_1 = `AQB${'1'.repeat(120)}`;
@@ -25,7 +32,8 @@ const TOKEN_2 = `AQB${'2'.repeat(120)}`;
 const TOKEN_3 = `AQB${'3'.repeat(120)}`;
 
 const keysOf = (sim: Simulator) => approvalKeys(sim.state<any>('secretsmanager').secrets.find((x: any) => x.name === APPROVAL_KEY_SECRET_NAME).value);
-const storedToken = (sim: Simulator, r: { approvalId: string; taskTokenSealed?: string } | undefined) => (r?.taskTokenSealed ? openToken(keysOf(sim), r.taskTokenSealed, r.approvalId) : undefined);
+const storedToken = (sim: Simulator, r: { approvalId: string; taskTokenSealed?: string } | undefined) =>
+  r?.taskTokenSealed ? openToken(keysOf(sim), r.taskTokenSealed, r.approvalId) : undefined;
 const simulator = { approver: 'netops-oncall@example.com', principal: 'simulator', authentication: 'simulator' as const };
 
 describe('RequestApproval', () => {
@@ -33,7 +41,7 @@ describe('RequestApproval', () => {
     const sim = exampleSim();
     const emails = () => sim.state<SnsState>('sns').emails;
     await within(sim, async () => {
-      const first = await requestApproval(event(TOKEN_1), context) as { approvalId: string; round: number; emailed: boolean };
+      const first = (await requestApproval(event(TOKEN_1), context)) as { approvalId: string; round: number; emailed: boolean };
       expect(first).toMatchObject({ round: 1, emailed: true });
       expect(await requestApproval(event(TOKEN_1), context)).toMatchObject({ round: 1, emailed: false });
       expect(emails()).toHaveLength(1);
@@ -67,8 +75,10 @@ describe('RequestApproval', () => {
   it('refuses a plan that breaks the contract before any AWS call', async () => {
     const sim = exampleSim();
     await within(sim, async () => {
-      await expect(requestApproval(event(TOKEN_1, { plan: { title: 'x', approvers: ['not-an-email'], changes: [] } }), context))
-        .rejects.toMatchObject({ name: 'InputInvalid', message: expect.stringMatching(/plan\.approvers\.0/) });
+      await expect(requestApproval(event(TOKEN_1, { plan: { title: 'x', approvers: ['not-an-email'], changes: [] } }), context)).rejects.toMatchObject({
+        name: 'InputInvalid',
+        message: expect.stringMatching(/plan\.approvers\.0/),
+      });
       await expect(requestApproval(event(TOKEN_1, { timeoutSeconds: 30 * 86_400 }), context)).rejects.toMatchObject({ name: 'InputInvalid' });
     });
     expect(sim.calls).toHaveLength(0);
@@ -77,11 +87,20 @@ describe('RequestApproval', () => {
   it('refuses a plan naming someone who is not a configured approver, and a plan only the requester could approve', async () => {
     const sim = exampleSim();
     await within(sim, async () => {
-      await expect(requestApproval(event(TOKEN_1, { plan: { ...event('').plan, approvers: ['mallory@example.net'] } }), context))
-        .rejects.toMatchObject({ name: 'ConfigurationInvalid', message: expect.stringMatching(/the plan names approvers the deployment does not have \(mallory@example\.net\)/) });
-      const requester = { principal: 'arn:aws:sts::111122223333:assumed-role/byoip-operator/netops-oncall@example.com', approver: 'netops-oncall@example.com', via: 'event', at: '2026-12-01T08:00:00Z' };
-      await expect(requestApproval(event(TOKEN_1, { requester }), context))
-        .rejects.toMatchObject({ name: 'ConfigurationInvalid', message: expect.stringMatching(/needs 1 approver\(s\) other than the requester netops-oncall@example\.com, but the plan has 0/) });
+      await expect(requestApproval(event(TOKEN_1, { plan: { ...event('').plan, approvers: ['mallory@example.net'] } }), context)).rejects.toMatchObject({
+        name: 'ConfigurationInvalid',
+        message: expect.stringMatching(/the plan names approvers the deployment does not have \(mallory@example\.net\)/),
+      });
+      const requester = {
+        principal: 'arn:aws:sts::111122223333:assumed-role/byoip-operator/netops-oncall@example.com',
+        approver: 'netops-oncall@example.com',
+        via: 'event',
+        at: '2026-12-01T08:00:00Z',
+      };
+      await expect(requestApproval(event(TOKEN_1, { requester }), context)).rejects.toMatchObject({
+        name: 'ConfigurationInvalid',
+        message: expect.stringMatching(/needs 1 approver\(s\) other than the requester netops-oncall@example\.com, but the plan has 0/),
+      });
     });
     expect(sim.calls.filter((c) => c.operation === 'Publish')).toHaveLength(0);
   });

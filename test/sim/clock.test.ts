@@ -29,8 +29,16 @@ describe('VirtualClock', () => {
   it('serves concurrent drives from one loop, in time order', async () => {
     const clock = new VirtualClock(start);
     const order: string[] = [];
-    const a = clock.drive(async () => { await clock.sleep(3000); order.push('a'); });
-    const b = clock.drive(async () => { await clock.sleep(1000); order.push('b'); await clock.sleep(5000); order.push('b2'); });
+    const a = clock.drive(async () => {
+      await clock.sleep(3000);
+      order.push('a');
+    });
+    const b = clock.drive(async () => {
+      await clock.sleep(1000);
+      order.push('b');
+      await clock.sleep(5000);
+      order.push('b2');
+    });
     await Promise.all([a, b]);
     expect(order).toEqual(['b', 'a', 'b2']);
     expect(clock.now() - start).toBe(6000);

@@ -22,7 +22,9 @@ describe('every rehearsal scenario, checked call by call against the SDK models'
   afterAll(() => {
     const rows = [...log.operations.entries()].sort(([a], [b]) => a.localeCompare(b));
     const count = (f: (t: (typeof rows)[number][1]) => boolean) => rows.filter(([, t]) => f(t)).length;
-    console.log(`operations ${rows.length}: inputs ${count((t) => t.inputOk)}/${rows.length}, outputs ${count((t) => t.outputOk)}/${rows.length}, errors ${count((t) => t.errorsOk)}/${rows.length}\n${log.findings.map((f) => `${f.service}:${f.operation} ${f.kind} ${f.problem}`).join('\n')}`);
+    console.log(
+      `operations ${rows.length}: inputs ${count((t) => t.inputOk)}/${rows.length}, outputs ${count((t) => t.outputOk)}/${rows.length}, errors ${count((t) => t.errorsOk)}/${rows.length}\n${log.findings.map((f) => `${f.service}:${f.operation} ${f.kind} ${f.problem}`).join('\n')}`,
+    );
   });
 });
 
@@ -47,7 +49,7 @@ describe('every simulated operation, probed through the real SDK client', () => 
   });
 
   const paged = ops.filter((o) => operationModel(o.service, o.operation)!.paging);
-  it.each(paged.map((o) => [`${o.service}:${o.operation}`, o]))('%s: a bad page token is the service\'s declared client error', async (_k, o) => {
+  it.each(paged.map((o) => [`${o.service}:${o.operation}`, o]))("%s: a bad page token is the service's declared client error", async (_k, o) => {
     const model = operationModel(o.service, o.operation)!;
     const input = { ...probeInput(o.service, model.input), [model.paging!.inputToken]: 'not-a-page-token' };
     const outcome = await within(sim, () => send(o.service, o.operation, input));
@@ -62,8 +64,12 @@ describe('every simulated operation, probed through the real SDK client', () => 
 
 async function send(service: string, operation: string, input: Record<string, unknown>): Promise<{ output: unknown } | { error: unknown }> {
   const mod = clientModule(service)!;
-  const Client = Object.values(mod).find((v) => typeof v === 'function' && /Client$/.test(v.name) && v.name.replace(/Client$/, '') === service) as new (c: unknown) => { send(c: unknown): Promise<unknown> };
-  const c = client(Client as never, { region: service === 'GlobalAccelerator' ? 'us-west-2' : 'us-east-1' }) as unknown as { send(c: unknown): Promise<unknown> };
+  const Client = Object.values(mod).find((v) => typeof v === 'function' && /Client$/.test(v.name) && v.name.replace(/Client$/, '') === service) as new (
+    c: unknown,
+  ) => { send(c: unknown): Promise<unknown> };
+  const c = client(Client as never, { region: service === 'GlobalAccelerator' ? 'us-west-2' : 'us-east-1' }) as unknown as {
+    send(c: unknown): Promise<unknown>;
+  };
   try {
     return { output: await c.send(new mod[`${operation}Command`](input)) };
   } catch (error) {

@@ -3,8 +3,16 @@
  * SDK v3 clients: rule quotas per family, prefix-list weights, interfaces, prefix-list versions.
  */
 import {
-  AuthorizeSecurityGroupIngressCommand, CreateManagedPrefixListCommand, CreateSecurityGroupCommand, DescribeManagedPrefixListsCommand, DescribeSecurityGroupsCommand,
-  EC2Client, GetManagedPrefixListEntriesCommand, ModifyManagedPrefixListCommand, ModifyNetworkInterfaceAttributeCommand, RevokeSecurityGroupIngressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateManagedPrefixListCommand,
+  CreateSecurityGroupCommand,
+  DescribeManagedPrefixListsCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  GetManagedPrefixListEntriesCommand,
+  ModifyManagedPrefixListCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+  RevokeSecurityGroupIngressCommand,
   DeleteSecurityGroupCommand,
 } from '@aws-sdk/client-ec2';
 import { client } from '../../platform/aws';
@@ -18,32 +26,62 @@ const VPC = 'vpc-0a1b2c3d4e5f60001';
 const cidrs = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ CidrIp: `13.${from + i}.0.0/16` }));
 const cidrs6 = (n: number) => Array.from({ length: n }, (_, i) => ({ CidrIpv6: `2600:9000:${(i + 1).toString(16)}::/48` }));
 
-
-const rejects = (p: Promise<unknown>, name: string, message?: RegExp) => expect(p).rejects.toMatchObject({ name, ...(message ? { message: expect.stringMatching(message) } : {}) });
+const rejects = (p: Promise<unknown>, name: string, message?: RegExp) =>
+  expect(p).rejects.toMatchObject({ name, ...(message ? { message: expect.stringMatching(message) } : {}) });
 
 describe('simulated security groups', () => {
-  it('answers protocol -1 rules without ports, as AWS does (the sample Lambda\'s KeyError)', async () => {
+  it("answers protocol -1 rules without ports, as AWS does (the sample Lambda's KeyError)", async () => {
     const sim = exampleSim();
     const groups = await within(sim, async () => (await ec2().send(new DescribeSecurityGroupsCommand({ GroupIds: ['sg-0a1b2c3d4e5f60002'] }))).SecurityGroups!);
-    expect(groups[0].IpPermissions).toEqual([{ IpProtocol: '-1', IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [{ GroupId: 'sg-0a1b2c3d4e5f60002', Description: 'app tier talks to itself' }] }]);
+    expect(groups[0].IpPermissions).toEqual([
+      {
+        IpProtocol: '-1',
+        IpRanges: [],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+        UserIdGroupPairs: [{ GroupId: 'sg-0a1b2c3d4e5f60002', Description: 'app tier talks to itself' }],
+      },
+    ]);
   });
 
   it('enforces 60 inbound rules per family: IPv4 and IPv6 counted apart', async () => {
     const sim = exampleSim();
     await within(sim, async () => {
       // The seeded group already has one IPv4 rule (SSH).
-      await ec2().send(new AuthorizeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: cidrs(59), Ipv6Ranges: cidrs6(60) }] }));
-      await rejects(ec2().send(new AuthorizeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: cidrs(1) }] })),
-        'RulesPerSecurityGroupLimitExceeded', /maximum number of rules per security group has been reached/);
+      await ec2().send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: SG,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: cidrs(59), Ipv6Ranges: cidrs6(60) }],
+        }),
+      );
+      await rejects(
+        ec2().send(
+          new AuthorizeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: cidrs(1) }] }),
+        ),
+        'RulesPerSecurityGroupLimitExceeded',
+        /maximum number of rules per security group has been reached/,
+      );
     });
   });
 
   it('weighs a referenced prefix list as its MaxEntries (the AWS-managed CloudFront list: 55)', async () => {
     const sim = exampleSim();
     await within(sim, async () => {
-      await ec2().send(new AuthorizeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-3b927c52' }] }] }));
-      await ec2().send(new AuthorizeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: cidrs(4) }] }));
-      await rejects(ec2().send(new AuthorizeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: cidrs(1, 50) }] })), 'RulesPerSecurityGroupLimitExceeded');
+      await ec2().send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: SG,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-3b927c52' }] }],
+        }),
+      );
+      await ec2().send(
+        new AuthorizeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: cidrs(4) }] }),
+      );
+      await rejects(
+        ec2().send(
+          new AuthorizeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: cidrs(1, 50) }] }),
+        ),
+        'RulesPerSecurityGroupLimitExceeded',
+      );
     });
     expect((sim.snapshot() as any)['ec2.network'].securityGroups[0].weight).toEqual({ ipv4: 60, ipv6: 0 });
   });
@@ -51,15 +89,30 @@ describe('simulated security groups', () => {
   it('fails a whole authorization on one duplicate (all or nothing), canonicalising CIDRs first', async () => {
     const sim = exampleSim();
     await within(sim, async () => {
-      await rejects(ec2().send(new AuthorizeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '198.51.100.0/24' }, { CidrIp: '203.0.113.7/24' }] }] })),
-        'InvalidPermission.Duplicate', /203\.0\.113\.0\/24, TCP, from port: 22/);
+      await rejects(
+        ec2().send(
+          new AuthorizeSecurityGroupIngressCommand({
+            GroupId: SG,
+            IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '198.51.100.0/24' }, { CidrIp: '203.0.113.7/24' }] }],
+          }),
+        ),
+        'InvalidPermission.Duplicate',
+        /203\.0\.113\.0\/24, TCP, from port: 22/,
+      );
     });
     expect((sim.snapshot() as any)['ec2.network'].securityGroups[0].weight.ipv4).toBe(1);
   });
 
   it('revokes what exists and reports the rest as unknown', async () => {
     const sim = exampleSim();
-    const out = await within(sim, async () => ec2().send(new RevokeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '203.0.113.0/24' }, { CidrIp: '198.51.100.0/24' }] }] })));
+    const out = await within(sim, async () =>
+      ec2().send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: SG,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '203.0.113.0/24' }, { CidrIp: '198.51.100.0/24' }] }],
+        }),
+      ),
+    );
     expect(out.UnknownIpPermissions?.[0].IpRanges).toEqual([{ CidrIp: '198.51.100.0/24' }]);
     expect((sim.snapshot() as any)['ec2.network'].securityGroups[0].weight.ipv4).toBe(0);
   });
@@ -80,7 +133,10 @@ describe('simulated security groups', () => {
       const ids: string[] = [];
       for (let i = 0; i < 4; i++) ids.push((await ec2().send(new CreateSecurityGroupCommand({ GroupName: `g${i}`, Description: 'x', VpcId: VPC }))).GroupId!);
       await ec2().send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: 'eni-0a1b2c3d4e5f60001', Groups: [SG, ...ids.slice(0, 4)] }));
-      await rejects(ec2().send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: 'eni-0a1b2c3d4e5f60001', Groups: [SG, 'sg-0a1b2c3d4e5f60002', ...ids] })), 'SecurityGroupsPerInterfaceLimitExceeded');
+      await rejects(
+        ec2().send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: 'eni-0a1b2c3d4e5f60001', Groups: [SG, 'sg-0a1b2c3d4e5f60002', ...ids] })),
+        'SecurityGroupsPerInterfaceLimitExceeded',
+      );
     });
   });
 });
@@ -94,10 +150,17 @@ describe('simulated prefix lists', () => {
       const state = async () => (await ec2().send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [PL] }))).PrefixLists![0];
       await ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, CurrentVersion: 1, AddEntries: cidrs(3).map((c) => ({ Cidr: c.CidrIp })) }));
       expect(await state()).toMatchObject({ Version: 2, State: 'modify-in-progress' });
-      await rejects(ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, CurrentVersion: 2, AddEntries: [{ Cidr: '14.0.0.0/16' }] })), 'IncorrectState');
+      await rejects(
+        ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, CurrentVersion: 2, AddEntries: [{ Cidr: '14.0.0.0/16' }] })),
+        'IncorrectState',
+      );
       await sim.clock.sleep(5000);
       expect(await state()).toMatchObject({ Version: 2, State: 'modify-complete' });
-      await rejects(ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, CurrentVersion: 1, AddEntries: [{ Cidr: '14.0.0.0/16' }] })), 'PrefixListVersionMismatch', /incorrect version number/);
+      await rejects(
+        ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, CurrentVersion: 1, AddEntries: [{ Cidr: '14.0.0.0/16' }] })),
+        'PrefixListVersionMismatch',
+        /incorrect version number/,
+      );
       const old = await ec2().send(new GetManagedPrefixListEntriesCommand({ PrefixListId: PL, TargetVersion: 1 }));
       expect(old.Entries).toEqual([]);
     });
@@ -108,18 +171,42 @@ describe('simulated prefix lists', () => {
     await within(sim, async () => {
       await ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, MaxEntries: 200 }));
       await sim.clock.sleep(5000);
-      await rejects(ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, AddEntries: cidrs(101).map((c) => ({ Cidr: c.CidrIp })) })), 'InvalidParameterValue', /cannot exceeds limit \(100\)/);
-      await rejects(ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, MaxEntries: 300, AddEntries: [{ Cidr: '13.0.0.0/16' }] })), 'InvalidParameterCombination');
-      await rejects(ec2().send(new CreateManagedPrefixListCommand({ PrefixListName: 'big', AddressFamily: 'IPv4', MaxEntries: 1001 })), 'InvalidParameterValue', /between 1 and 1000/);
+      await rejects(
+        ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, AddEntries: cidrs(101).map((c) => ({ Cidr: c.CidrIp })) })),
+        'InvalidParameterValue',
+        /cannot exceeds limit \(100\)/,
+      );
+      await rejects(
+        ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, MaxEntries: 300, AddEntries: [{ Cidr: '13.0.0.0/16' }] })),
+        'InvalidParameterCombination',
+      );
+      await rejects(
+        ec2().send(new CreateManagedPrefixListCommand({ PrefixListName: 'big', AddressFamily: 'IPv4', MaxEntries: 1001 })),
+        'InvalidParameterValue',
+        /between 1 and 1000/,
+      );
     });
   });
 
-  it('refuses more entries than MaxEntries, and a resize that would break a referencing group\'s quota', async () => {
+  it("refuses more entries than MaxEntries, and a resize that would break a referencing group's quota", async () => {
     const sim = exampleSim();
     await within(sim, async () => {
-      await rejects(ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, AddEntries: cidrs(41).map((c) => ({ Cidr: c.CidrIp })) })), 'InvalidParameterValue', /more than its max entries of 40; resize it first/);
-      await ec2().send(new AuthorizeSecurityGroupIngressCommand({ GroupId: SG, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: PL }] }] }));
-      await rejects(ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, MaxEntries: 60 })), 'RulesPerSecurityGroupLimitExceeded', /would make sg-0a1b2c3d4e5f60001 weigh 61 rules/);
+      await rejects(
+        ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, AddEntries: cidrs(41).map((c) => ({ Cidr: c.CidrIp })) })),
+        'InvalidParameterValue',
+        /more than its max entries of 40; resize it first/,
+      );
+      await ec2().send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: SG,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: PL }] }],
+        }),
+      );
+      await rejects(
+        ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: PL, MaxEntries: 60 })),
+        'RulesPerSecurityGroupLimitExceeded',
+        /would make sg-0a1b2c3d4e5f60001 weigh 61 rules/,
+      );
     });
   });
 
@@ -131,9 +218,16 @@ describe('simulated prefix lists', () => {
       expect(await entries()).toEqual(publicationInfo(sim, 0).originFacing.ipv4);
       serveIpRanges(sim, 1);
       expect(await entries()).toEqual(publicationInfo(sim, 1).originFacing.ipv4);
-      const list = (await ec2().send(new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }] }))).PrefixLists!;
+      const list = (
+        await ec2().send(
+          new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }] }),
+        )
+      ).PrefixLists!;
       expect(list).toEqual([expect.objectContaining({ PrefixListId: 'pl-3b927c52', MaxEntries: 55, OwnerId: 'AWS', AddressFamily: 'IPv4' })]);
-      await rejects(ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: 'pl-3b927c52', AddEntries: [{ Cidr: '13.0.0.0/16' }] })), 'InvalidPrefixListModification');
+      await rejects(
+        ec2().send(new ModifyManagedPrefixListCommand({ PrefixListId: 'pl-3b927c52', AddEntries: [{ Cidr: '13.0.0.0/16' }] })),
+        'InvalidPrefixListModification',
+      );
     });
   });
 });

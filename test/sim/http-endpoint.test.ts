@@ -3,7 +3,14 @@
  * clients pointed at it (full serialization, SigV4 signing, HTTP, deserialization) get what the
  * in-process path gives, errors as the SDK's own classes, and whole workflows run through it unchanged.
  */
-import { CreateManagedPrefixListCommand, DescribeIpamPoolsCommand, DescribeManagedPrefixListsCommand, EC2Client, EC2ServiceException, GetIpamPoolCidrsCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateManagedPrefixListCommand,
+  DescribeIpamPoolsCommand,
+  DescribeManagedPrefixListsCommand,
+  EC2Client,
+  EC2ServiceException,
+  GetIpamPoolCidrsCommand,
+} from '@aws-sdk/client-ec2';
 import { CloudFrontClient, GetDistributionConfigCommand, ListAnycastIpListsCommand, NoSuchDistribution } from '@aws-sdk/client-cloudfront';
 import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -57,29 +64,54 @@ describe('byoip serve: the simulator over HTTP', () => {
   });
 
   it('errors reach the SDK as its own classes, with the modelled status', async () => {
-    await expect(overHttp(ep, CloudFrontClient).send(new GetDistributionConfigCommand({ Id: 'ENOPE' })))
-      .rejects.toEqual(expect.objectContaining({ name: 'NoSuchDistribution', $fault: 'client', $metadata: expect.objectContaining({ httpStatusCode: 404 }) }));
+    await expect(overHttp(ep, CloudFrontClient).send(new GetDistributionConfigCommand({ Id: 'ENOPE' }))).rejects.toEqual(
+      expect.objectContaining({ name: 'NoSuchDistribution', $fault: 'client', $metadata: expect.objectContaining({ httpStatusCode: 404 }) }),
+    );
     await expect(overHttp(ep, CloudFrontClient).send(new GetDistributionConfigCommand({ Id: 'ENOPE' }))).rejects.toBeInstanceOf(NoSuchDistribution);
-    const ec2 = await overHttp(ep, EC2Client).send(new GetIpamPoolCidrsCommand({ IpamPoolId: 'ipam-pool-0nonexistent' })).catch((e) => e);
+    const ec2 = await overHttp(ep, EC2Client)
+      .send(new GetIpamPoolCidrsCommand({ IpamPoolId: 'ipam-pool-0nonexistent' }))
+      .catch((e) => e);
     expect(ec2).toBeInstanceOf(EC2ServiceException);
     expect({ name: ec2.name, status: ec2.$metadata.httpStatusCode }).toEqual({ name: 'InvalidIpamPoolId.NotFound', status: 400 });
     // awsQuery writes the model's wire code (NotFound), the SDK maps it back to its class.
-    await expect(overHttp(ep, SNSClient).send(new GetTopicAttributesCommand({ TopicArn: 'arn:aws:sns:us-east-1:111122223333:nope' }))).rejects.toBeInstanceOf(NotFoundException);
+    await expect(overHttp(ep, SNSClient).send(new GetTopicAttributesCommand({ TopicArn: 'arn:aws:sns:us-east-1:111122223333:nope' }))).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
     await overHttp(ep, DynamoDBClient).send(new PutItemCommand({ TableName: 'byoip-orchestrator-state', Item: { pk: { S: 'x' }, sk: { S: 'y' } } }));
-    await expect(overHttp(ep, DynamoDBClient).send(new PutItemCommand({ TableName: 'byoip-orchestrator-state', Item: { pk: { S: 'x' }, sk: { S: 'y' } }, ConditionExpression: 'attribute_not_exists(pk)' })))
-      .rejects.toBeInstanceOf(ConditionalCheckFailedException);
-    await expect(overHttp(ep, SecretsManagerClient).send(new GetSecretValueCommand({ SecretId: 'nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } });
+    await expect(
+      overHttp(ep, DynamoDBClient).send(
+        new PutItemCommand({
+          TableName: 'byoip-orchestrator-state',
+          Item: { pk: { S: 'x' }, sk: { S: 'y' } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    await expect(overHttp(ep, SecretsManagerClient).send(new GetSecretValueCommand({ SecretId: 'nope' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 
   it('the access key id names the account; an unknown one is the default account', async () => {
-    const who = async (key: string) => ((await overHttp(ep, STSClient, 'us-east-1', key).send(new GetCallerIdentityCommand({}))) as { Account?: string }).Account;
+    const who = async (key: string) =>
+      ((await overHttp(ep, STSClient, 'us-east-1', key).send(new GetCallerIdentityCommand({}))) as { Account?: string }).Account;
     expect(await who('444455556666')).toBe('444455556666');
     expect(await who('AKIAEXAMPLE')).toBe('111122223333');
   });
 
   it('a repeated ClientToken in the form is the same request: one prefix list', async () => {
     const ec2 = overHttp(ep, EC2Client);
-    const create = () => ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: 'over-http', AddressFamily: 'IPv4', MaxEntries: 5, ClientToken: 'same-token', Entries: [{ Cidr: '10.0.0.0/8' }] }));
+    const create = () =>
+      ec2.send(
+        new CreateManagedPrefixListCommand({
+          PrefixListName: 'over-http',
+          AddressFamily: 'IPv4',
+          MaxEntries: 5,
+          ClientToken: 'same-token',
+          Entries: [{ Cidr: '10.0.0.0/8' }],
+        }),
+      );
     const [a, b] = [await create(), await create()];
     expect(b.PrefixList?.PrefixListId).toBe(a.PrefixList?.PrefixListId);
     const lists = (await ec2.send(new DescribeManagedPrefixListsCommand({}))).PrefixLists ?? [];
@@ -97,8 +129,11 @@ describe('whole workflows with every task client talking HTTP to the endpoint', 
     // The same calls (parallel branches may interleave differently over real sockets).
     const calls = (r: typeof inProcess) => r.awsCalls.map((c) => `${c.state} ${c.account} ${c.service}:${c.operation} ${c.error?.name ?? ''}`).sort();
     expect(overHttpReport.status).toBe('SUCCEEDED');
-    expect({ status: overHttpReport.status, virtualSeconds: overHttpReport.virtualSeconds, calls: calls(overHttpReport) })
-      .toEqual({ status: inProcess.status, virtualSeconds: inProcess.virtualSeconds, calls: calls(inProcess) });
+    expect({ status: overHttpReport.status, virtualSeconds: overHttpReport.virtualSeconds, calls: calls(overHttpReport) }).toEqual({
+      status: inProcess.status,
+      virtualSeconds: inProcess.virtualSeconds,
+      calls: calls(inProcess),
+    });
     expect(operatorView(b.sim)).toEqual(operatorView(a.sim));
   });
 });

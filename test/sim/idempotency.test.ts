@@ -11,8 +11,10 @@ import { exampleSim, within } from '../support/world';
 
 const ec2 = () => client(EC2Client, { region: 'us-east-1' });
 const ddb = () => client(DynamoDBClient, { region: 'us-east-1' });
-const newList = (name: string, ClientToken?: string) => new CreateManagedPrefixListCommand({ PrefixListName: name, AddressFamily: 'IPv4', MaxEntries: 10, ClientToken });
-const listsNamed = async (name: string) => ((await ec2().send(new DescribeManagedPrefixListsCommand({}))).PrefixLists ?? []).filter((p) => p.PrefixListName === name);
+const newList = (name: string, ClientToken?: string) =>
+  new CreateManagedPrefixListCommand({ PrefixListName: name, AddressFamily: 'IPv4', MaxEntries: 10, ClientToken });
+const listsNamed = async (name: string) =>
+  ((await ec2().send(new DescribeManagedPrefixListsCommand({}))).PrefixLists ?? []).filter((p) => p.PrefixListName === name);
 
 describe('idempotency tokens', () => {
   it('a create whose response is lost is retried by the SDK with the token it filled in: one prefix list, the first answer', async () => {
@@ -50,9 +52,12 @@ describe('idempotency tokens', () => {
   it('a conditional transaction whose response is lost succeeds on retry instead of failing its own condition', async () => {
     const sim = exampleSim();
     sim.faults.add('DynamoDB:TransactWriteItems=InternalServerErrorx1@after');
-    const put = () => new TransactWriteItemsCommand({
-      TransactItems: [{ Put: { TableName: STATE_TABLE, Item: { pk: { S: 'LOCK#cidr:192.0.2.0/24' }, sk: { S: 'x' } }, ConditionExpression: 'attribute_not_exists(pk)' } }],
-    });
+    const put = () =>
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: STATE_TABLE, Item: { pk: { S: 'LOCK#cidr:192.0.2.0/24' }, sk: { S: 'x' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      });
     await within(sim, async () => {
       await expect(ddb().send(put())).resolves.toBeDefined();
       // A new request (new token) meets the condition as AWS would.

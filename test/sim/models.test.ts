@@ -2,8 +2,21 @@
  * The simulated AWS behaves like the real one where the workflows depend on it. Calls go through
  * the real SDK v3 clients (the same path the tasks use).
  */
-import { CloudFrontClient, GetDistributionConfigCommand, UpdateDistributionCommand, CreateAnycastIpListCommand, PreconditionFailed } from '@aws-sdk/client-cloudfront';
-import { AdvertiseByoipCidrCommand, CreateIpamPoolCommand, DescribeByoipCidrsCommand, EC2Client, GetIpamPoolCidrsCommand, ProvisionIpamPoolCidrCommand } from '@aws-sdk/client-ec2';
+import {
+  CloudFrontClient,
+  GetDistributionConfigCommand,
+  UpdateDistributionCommand,
+  CreateAnycastIpListCommand,
+  PreconditionFailed,
+} from '@aws-sdk/client-cloudfront';
+import {
+  AdvertiseByoipCidrCommand,
+  CreateIpamPoolCommand,
+  DescribeByoipCidrsCommand,
+  EC2Client,
+  GetIpamPoolCidrsCommand,
+  ProvisionIpamPoolCidrCommand,
+} from '@aws-sdk/client-ec2';
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { client } from '../../platform/aws';
 import { toWorkflowError } from '../../platform/sdk-errors';
@@ -13,7 +26,6 @@ import type { Simulator } from '../../sim';
 import { exampleSim, signedMessages, WRONG_KEY, within } from '../support/world';
 
 const REGION = 'us-east-1';
-
 
 const ec2 = () => client(EC2Client, { region: REGION });
 const cf = () => client(CloudFrontClient, { region: REGION });
@@ -40,7 +52,13 @@ describe('simulated EC2 / IPAM', () => {
     await within(sim, async () => {
       const poolId = await topLevelPool(sim);
       const [auth] = signedMessages(['198.18.0.0/22'], new Date(Date.now()));
-      await ec2().send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: poolId, Cidr: '198.18.0.0/22', CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature } }));
+      await ec2().send(
+        new ProvisionIpamPoolCidrCommand({
+          IpamPoolId: poolId,
+          Cidr: '198.18.0.0/22',
+          CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature },
+        }),
+      );
       const state = async () => (await ec2().send(new GetIpamPoolCidrsCommand({ IpamPoolId: poolId }))).IpamPoolCidrs![0].State;
       expect(await state()).toBe('pending-provision');
       await sim.clock.sleep(7199_000);
@@ -50,12 +68,18 @@ describe('simulated EC2 / IPAM', () => {
     });
   });
 
-  it('fails provisioning when the signature is not from the RDAP certificate\'s key', async () => {
+  it("fails provisioning when the signature is not from the RDAP certificate's key", async () => {
     const sim = exampleSim();
     await within(sim, async () => {
       const poolId = await topLevelPool(sim);
       const [auth] = signedMessages(['198.18.0.0/22'], new Date(Date.now()), { key: WRONG_KEY });
-      await ec2().send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: poolId, Cidr: '198.18.0.0/22', CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature } }));
+      await ec2().send(
+        new ProvisionIpamPoolCidrCommand({
+          IpamPoolId: poolId,
+          Cidr: '198.18.0.0/22',
+          CidrAuthorizationContext: { Message: auth.message, Signature: auth.signature },
+        }),
+      );
       await sim.clock.sleep(86_400_000);
       const cidr = (await ec2().send(new GetIpamPoolCidrsCommand({ IpamPoolId: poolId }))).IpamPoolCidrs![0];
       expect(cidr).toMatchObject({ State: 'failed-provision', FailureReason: { Message: expect.stringMatching(/signature .* could not be verified/) } });
@@ -67,19 +91,43 @@ describe('simulated EC2 / IPAM', () => {
     await within(sim, async () => {
       const poolId = await topLevelPool(sim);
       const [expired] = signedMessages(['198.18.0.0/22'], new Date(Date.now() - 90 * 86_400_000), { days: 30 });
-      await expect(ec2().send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: poolId, Cidr: '198.18.0.0/22', CidrAuthorizationContext: { Message: expired.message, Signature: expired.signature } })))
-        .rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringMatching(/expired/) });
+      await expect(
+        ec2().send(
+          new ProvisionIpamPoolCidrCommand({
+            IpamPoolId: poolId,
+            Cidr: '198.18.0.0/22',
+            CidrAuthorizationContext: { Message: expired.message, Signature: expired.signature },
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringMatching(/expired/) });
       const [other] = signedMessages(['198.18.0.0/23'], new Date(Date.now()));
-      await expect(ec2().send(new ProvisionIpamPoolCidrCommand({ IpamPoolId: poolId, Cidr: '198.18.0.0/22', CidrAuthorizationContext: { Message: other.message, Signature: other.signature } })))
-        .rejects.toMatchObject({ message: expect.stringMatching(/names 198\.18\.0\.0\/23/) });
+      await expect(
+        ec2().send(
+          new ProvisionIpamPoolCidrCommand({
+            IpamPoolId: poolId,
+            Cidr: '198.18.0.0/22',
+            CidrAuthorizationContext: { Message: other.message, Signature: other.signature },
+          }),
+        ),
+      ).rejects.toMatchObject({ message: expect.stringMatching(/names 198\.18\.0\.0\/23/) });
     });
   });
 
   it('allows one Advertise/Withdraw per 10 seconds per account, even for different CIDRs', async () => {
-    const sim = exampleSim({ ipam: { pools: [
-      { ipamPoolId: 'ipam-pool-0top', ipamId: 'ipam-0a1b2c3d4e5f60001', cidrs: [{ cidr: '198.18.0.0/22' }] },
-      { ipamPoolId: 'ipam-pool-0glb', ipamId: 'ipam-0a1b2c3d4e5f60001', sourceIpamPoolId: 'ipam-pool-0top', awsService: 'global-services', cidrs: [{ cidr: '198.18.0.0/24' }, { cidr: '198.18.1.0/24' }] },
-    ] } });
+    const sim = exampleSim({
+      ipam: {
+        pools: [
+          { ipamPoolId: 'ipam-pool-0top', ipamId: 'ipam-0a1b2c3d4e5f60001', cidrs: [{ cidr: '198.18.0.0/22' }] },
+          {
+            ipamPoolId: 'ipam-pool-0glb',
+            ipamId: 'ipam-0a1b2c3d4e5f60001',
+            sourceIpamPoolId: 'ipam-pool-0top',
+            awsService: 'global-services',
+            cidrs: [{ cidr: '198.18.0.0/24' }, { cidr: '198.18.1.0/24' }],
+          },
+        ],
+      },
+    });
     const noRetry = () => client(EC2Client, { region: REGION });
     await within(sim, async () => {
       await noRetry().send(new AdvertiseByoipCidrCommand({ Cidr: '198.18.0.0/24' }));
@@ -88,19 +136,25 @@ describe('simulated EC2 / IPAM', () => {
       await expect(noRetry().send(new AdvertiseByoipCidrCommand({ Cidr: '198.18.1.0/24' }))).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
       expect(Date.now() - t).toBeLessThan(10_000);
       await sim.clock.sleep(10_000);
-      await expect(noRetry().send(new AdvertiseByoipCidrCommand({ Cidr: '198.18.1.0/24' }))).resolves.toMatchObject({ ByoipCidr: { State: 'pending-advertising' } });
+      await expect(noRetry().send(new AdvertiseByoipCidrCommand({ Cidr: '198.18.1.0/24' }))).resolves.toMatchObject({
+        ByoipCidr: { State: 'pending-advertising' },
+      });
     });
     expect(sim.calls.filter((c) => c.operation === 'AdvertiseByoipCidr' && c.error).length).toBeGreaterThanOrEqual(2);
   });
 });
 
 describe('simulated CloudFront', () => {
-  it('refuses a stale ETag with PreconditionFailed (the SDK\'s own exception class)', async () => {
+  it("refuses a stale ETag with PreconditionFailed (the SDK's own exception class)", async () => {
     const sim = exampleSim();
     await within(sim, async () => {
       const first = await cf().send(new GetDistributionConfigCommand({ Id: 'E1EXAMPLEAPI01' }));
-      await cf().send(new UpdateDistributionCommand({ Id: 'E1EXAMPLEAPI01', IfMatch: first.ETag, DistributionConfig: { ...first.DistributionConfig!, Comment: 'one' } }));
-      const stale = cf().send(new UpdateDistributionCommand({ Id: 'E1EXAMPLEAPI01', IfMatch: first.ETag, DistributionConfig: { ...first.DistributionConfig!, Comment: 'two' } }));
+      await cf().send(
+        new UpdateDistributionCommand({ Id: 'E1EXAMPLEAPI01', IfMatch: first.ETag, DistributionConfig: { ...first.DistributionConfig!, Comment: 'one' } }),
+      );
+      const stale = cf().send(
+        new UpdateDistributionCommand({ Id: 'E1EXAMPLEAPI01', IfMatch: first.ETag, DistributionConfig: { ...first.DistributionConfig!, Comment: 'two' } }),
+      );
       await expect(stale).rejects.toBeInstanceOf(PreconditionFailed);
       await expect(stale).rejects.toMatchObject({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 } });
     });
@@ -119,12 +173,24 @@ describe('simulated Route 53', () => {
     const sim = exampleSim({ timings: { dnsInsync: 45 } });
     const r53 = () => client(Route53Client, { region: REGION });
     await within(sim, async () => {
-      await expect(r53().send(new ChangeResourceRecordSetsCommand({ HostedZoneId: 'Z0EXAMPLE000001', ChangeBatch: { Changes: [
-        { Action: 'CREATE', ResourceRecordSet: { Name: 'api.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } },
-      ] } }))).rejects.toMatchObject({ name: 'InvalidChangeBatch', message: expect.stringMatching(/already exists/) });
-      const change = await r53().send(new ChangeResourceRecordSetsCommand({ HostedZoneId: 'Z0EXAMPLE000001', ChangeBatch: { Changes: [
-        { Action: 'UPSERT', ResourceRecordSet: { Name: 'api.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } },
-      ] } }));
+      await expect(
+        r53().send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: 'Z0EXAMPLE000001',
+            ChangeBatch: {
+              Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'api.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } }],
+            },
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidChangeBatch', message: expect.stringMatching(/already exists/) });
+      const change = await r53().send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: 'Z0EXAMPLE000001',
+          ChangeBatch: {
+            Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'api.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } }],
+          },
+        }),
+      );
       expect(change.ChangeInfo?.Status).toBe('PENDING');
       await sim.clock.sleep(44_000);
       expect((await r53().send(new GetChangeCommand({ Id: change.ChangeInfo!.Id }))).ChangeInfo?.Status).toBe('PENDING');

@@ -3,12 +3,24 @@
  * vpc-origin workflows depend on it. Calls go through the real SDK v3 clients, as the tasks' do.
  */
 import {
-  CloudFrontClient, CreateVpcOriginCommand, DeleteVpcOriginCommand, GetDistributionConfigCommand, GetVpcOriginCommand,
-  ListDistributionsByOwnedResourceCommand, ListDistributionsByVpcOriginIdCommand, UpdateDistributionCommand, UpdateVpcOriginCommand,
+  CloudFrontClient,
+  CreateVpcOriginCommand,
+  DeleteVpcOriginCommand,
+  GetDistributionConfigCommand,
+  GetVpcOriginCommand,
+  ListDistributionsByOwnedResourceCommand,
+  ListDistributionsByVpcOriginIdCommand,
+  UpdateDistributionCommand,
+  UpdateVpcOriginCommand,
 } from '@aws-sdk/client-cloudfront';
 import {
-  AcceptResourceShareInvitationCommand, CreateResourceShareCommand, DeleteResourceShareCommand, GetResourceShareAssociationsCommand,
-  GetResourceShareInvitationsCommand, ListResourcesCommand, RAMClient,
+  AcceptResourceShareInvitationCommand,
+  CreateResourceShareCommand,
+  DeleteResourceShareCommand,
+  GetResourceShareAssociationsCommand,
+  GetResourceShareInvitationsCommand,
+  ListResourcesCommand,
+  RAMClient,
 } from '@aws-sdk/client-ram';
 import { addTeams, removeTeams, type TeamAddition } from '../../domain/vpc-origins';
 import { client } from '../../platform/aws';
@@ -22,10 +34,16 @@ const ROLE_A = `arn:aws:iam::${TEAM_A}:role/byoip-orchestrator-team-access`;
 const ALB_A = `arn:aws:elasticloadbalancing:us-east-1:${TEAM_A}:loadbalancer/app/team-a-internal/0a0a0a0a0a0a0a0a`;
 const DIST = 'E3EXAMPLETEAMS03';
 
-
 const cf = (roleArn?: string) => client(CloudFrontClient, { region: 'us-east-1', roleArn });
 const ram = (roleArn?: string) => client(RAMClient, { region: 'us-east-1', roleArn });
-const endpoint = (name = 'team-a-vpc-origin') => ({ Name: name, Arn: ALB_A, HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' as const, OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2' as const] } });
+const endpoint = (name = 'team-a-vpc-origin') => ({
+  Name: name,
+  Arn: ALB_A,
+  HTTPPort: 80,
+  HTTPSPort: 443,
+  OriginProtocolPolicy: 'https-only' as const,
+  OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2' as const] },
+});
 
 async function createOrigin(_sim: Simulator) {
   const out = await cf(ROLE_A).send(new CreateVpcOriginCommand({ VpcOriginEndpointConfig: endpoint() }));
@@ -33,7 +51,8 @@ async function createOrigin(_sim: Simulator) {
 }
 
 async function shareAndAccept(arn: string) {
-  const share = (await ram(ROLE_A).send(new CreateResourceShareCommand({ name: 'cloudfront-vpc-origin-team-a', resourceArns: [arn], principals: [NET] }))).resourceShare!;
+  const share = (await ram(ROLE_A).send(new CreateResourceShareCommand({ name: 'cloudfront-vpc-origin-team-a', resourceArns: [arn], principals: [NET] })))
+    .resourceShare!;
   const inv = (await ram().send(new GetResourceShareInvitationsCommand({ resourceShareArns: [share.resourceShareArn!] }))).resourceShareInvitations![0];
   await ram().send(new AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: inv.resourceShareInvitationArn }));
   return share;
@@ -41,8 +60,16 @@ async function shareAndAccept(arn: string) {
 
 function addition(vpcOriginId: string, vpcOriginArn: string): TeamAddition {
   return {
-    team: 'team-a', originId: 'vpc-team-a', vpcOriginId, vpcOriginArn, ownerAccountId: TEAM_A,
-    albDnsName: 'internal-team-a-internal-1234567890.us-east-1.elb.amazonaws.com', host: 'team-a.example.com', pathPattern: '/team-a/*', probePath: '/team-a/health', httpsPort: 443,
+    team: 'team-a',
+    originId: 'vpc-team-a',
+    vpcOriginId,
+    vpcOriginArn,
+    ownerAccountId: TEAM_A,
+    albDnsName: 'internal-team-a-internal-1234567890.us-east-1.elb.amazonaws.com',
+    host: 'team-a.example.com',
+    pathPattern: '/team-a/*',
+    probePath: '/team-a/health',
+    httpsPort: 443,
   };
 }
 
@@ -67,7 +94,10 @@ describe('simulated CloudFront VPC origins', () => {
       // Another account can't see or use it by id alone.
       await expect(cf().send(new GetVpcOriginCommand({ Id: vo.Id }))).rejects.toMatchObject({ name: 'EntityNotFound' });
       await expect(cf(ROLE_A).send(new DeleteVpcOriginCommand({ Id: vo.Id } as never))).rejects.toMatchObject({ name: 'InvalidIfMatchVersion' });
-      await expect(cf(ROLE_A).send(new DeleteVpcOriginCommand({ Id: vo.Id, IfMatch: 'E0STALE' }))).rejects.toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+      await expect(cf(ROLE_A).send(new DeleteVpcOriginCommand({ Id: vo.Id, IfMatch: 'E0STALE' }))).rejects.toMatchObject({
+        name: 'PreconditionFailed',
+        $metadata: { httpStatusCode: 412 },
+      });
       const deleted = await cf(ROLE_A).send(new DeleteVpcOriginCommand({ Id: vo.Id, IfMatch: (await get()).ETag }));
       expect(deleted.VpcOrigin?.Status).toBe('Deleting');
       await sim.clock.sleep(300_000);
@@ -78,8 +108,14 @@ describe('simulated CloudFront VPC origins', () => {
   it('refuse an internet-facing or foreign load balancer, and a role the account does not trust', async () => {
     const sim = exampleSim({ elbv2: { loadBalancers: [{ arn: ALB_A, account: TEAM_A, dnsName: 'team-a.elb', scheme: 'internet-facing' }] } });
     await within(sim, async () => {
-      await expect(cf(ROLE_A).send(new CreateVpcOriginCommand({ VpcOriginEndpointConfig: endpoint() }))).rejects.toMatchObject({ name: 'InvalidArgument', message: expect.stringMatching(/internet-facing/) });
-      await expect(cf().send(new CreateVpcOriginCommand({ VpcOriginEndpointConfig: endpoint() }))).rejects.toMatchObject({ name: 'InvalidArgument', message: expect.stringMatching(/own account/) });
+      await expect(cf(ROLE_A).send(new CreateVpcOriginCommand({ VpcOriginEndpointConfig: endpoint() }))).rejects.toMatchObject({
+        name: 'InvalidArgument',
+        message: expect.stringMatching(/internet-facing/),
+      });
+      await expect(cf().send(new CreateVpcOriginCommand({ VpcOriginEndpointConfig: endpoint() }))).rejects.toMatchObject({
+        name: 'InvalidArgument',
+        message: expect.stringMatching(/own account/),
+      });
       await expect(cf(`arn:aws:iam::${TEAM_A}:role/not-trusted`).send(new GetVpcOriginCommand({ Id: 'vo_x' }))).rejects.toMatchObject({ name: 'AccessDenied' });
     });
   });
@@ -97,8 +133,13 @@ describe('simulated CloudFront VPC origins', () => {
         return next;
       };
       await expect(updateConfig(withoutOwner)).rejects.toMatchObject({ name: 'EntityNotFound', $metadata: { httpStatusCode: 404 } });
-      await expect(updateConfig(add(addition(vo.Id!, vo.Arn!)))).rejects.toMatchObject({ name: 'AccessDenied', message: expect.stringMatching(/not shared with account 111122223333/) });
-      const share = (await ram(ROLE_A).send(new CreateResourceShareCommand({ name: 'cloudfront-vpc-origin-team-a', resourceArns: [vo.Arn!], principals: [NET] }))).resourceShare!;
+      await expect(updateConfig(add(addition(vo.Id!, vo.Arn!)))).rejects.toMatchObject({
+        name: 'AccessDenied',
+        message: expect.stringMatching(/not shared with account 111122223333/),
+      });
+      const share = (
+        await ram(ROLE_A).send(new CreateResourceShareCommand({ name: 'cloudfront-vpc-origin-team-a', resourceArns: [vo.Arn!], principals: [NET] }))
+      ).resourceShare!;
       await sim.clock.sleep(60_000);
       await expect(updateConfig(add(addition(vo.Id!, vo.Arn!)))).rejects.toMatchObject({ name: 'AccessDenied' }); // invitation still pending
       const inv = (await ram().send(new GetResourceShareInvitationsCommand({ resourceShareArns: [share.resourceShareArn!] }))).resourceShareInvitations![0];
@@ -115,8 +156,13 @@ describe('simulated CloudFront VPC origins', () => {
       expect(users.DistributionList?.Items).toEqual([{ DistributionId: DIST, OwnerAccountId: NET }]);
       expect((await cf().send(new ListDistributionsByVpcOriginIdCommand({ VpcOriginId: vo.Id }))).DistributionIdList?.Items).toEqual([DIST]);
       const etag = async () => (await cf(ROLE_A).send(new GetVpcOriginCommand({ Id: vo.Id }))).ETag;
-      await expect(cf(ROLE_A).send(new DeleteVpcOriginCommand({ Id: vo.Id, IfMatch: await etag() }))).rejects.toMatchObject({ name: 'CannotDeleteEntityWhileInUse', $metadata: { httpStatusCode: 409 } });
-      await expect(cf(ROLE_A).send(new UpdateVpcOriginCommand({ Id: vo.Id, IfMatch: await etag(), VpcOriginEndpointConfig: { ...endpoint(), HTTPSPort: 8443 } }))).rejects.toMatchObject({ name: 'CannotUpdateEntityWhileInUse' });
+      await expect(cf(ROLE_A).send(new DeleteVpcOriginCommand({ Id: vo.Id, IfMatch: await etag() }))).rejects.toMatchObject({
+        name: 'CannotDeleteEntityWhileInUse',
+        $metadata: { httpStatusCode: 409 },
+      });
+      await expect(
+        cf(ROLE_A).send(new UpdateVpcOriginCommand({ Id: vo.Id, IfMatch: await etag(), VpcOriginEndpointConfig: { ...endpoint(), HTTPSPort: 8443 } })),
+      ).rejects.toMatchObject({ name: 'CannotUpdateEntityWhileInUse' });
 
       // Unshared while attached: the distribution can't be edited unless the edit removes the origin.
       await ram(ROLE_A).send(new DeleteResourceShareCommand({ resourceShareArn: share.resourceShareArn }));
@@ -124,7 +170,9 @@ describe('simulated CloudFront VPC origins', () => {
       await expect(updateConfig((c) => ({ ...c, Comment: 'unrelated change' }))).rejects.toMatchObject({ name: 'AccessDenied' });
       await updateConfig((c) => removeTeams(c, [{ vpcOriginIds: [vo.Id!], aliases: ['team-a.example.com'] }]).config);
       // Still referenced at the edge until the removal is Deployed.
-      await expect(cf(ROLE_A).send(new DeleteVpcOriginCommand({ Id: vo.Id, IfMatch: await etag() }))).rejects.toMatchObject({ name: 'CannotDeleteEntityWhileInUse' });
+      await expect(cf(ROLE_A).send(new DeleteVpcOriginCommand({ Id: vo.Id, IfMatch: await etag() }))).rejects.toMatchObject({
+        name: 'CannotDeleteEntityWhileInUse',
+      });
       await sim.clock.sleep(300_000);
       expect((await cf(ROLE_A).send(new ListDistributionsByOwnedResourceCommand({ ResourceArn: vo.Arn }))).DistributionList?.Items).toEqual([]);
       await cf(ROLE_A).send(new DeleteVpcOriginCommand({ Id: vo.Id, IfMatch: await etag() }));
@@ -136,10 +184,20 @@ describe('simulated CloudFront VPC origins', () => {
     await within(sim, async () => {
       const behavior = (b: any) => (c: any) => ({ ...c, CacheBehaviors: { Quantity: 1, Items: [{ ...c.CacheBehaviors.Items[0], ...b }] } });
       await expect(updateConfig(behavior({ TargetOriginId: 'nope' }))).rejects.toMatchObject({ name: 'NoSuchOrigin' });
-      await expect(updateConfig(behavior({ PathPattern: 'team c/*' }))).rejects.toMatchObject({ name: 'InvalidArgument', message: expect.stringMatching(/path pattern/) });
-      await expect(updateConfig((c) => ({ ...c, CacheBehaviors: { Quantity: 2, Items: c.CacheBehaviors.Items } }))).rejects.toMatchObject({ name: 'InconsistentQuantities' });
-      await expect(updateConfig((c) => ({ ...c, Aliases: { Quantity: 1, Items: ['www.example.com'] } }))).rejects.toMatchObject({ name: 'CNAMEAlreadyExists', $metadata: { httpStatusCode: 409 } });
-      await expect(updateConfig((c) => ({ ...c, DefaultCacheBehavior: { ...c.DefaultCacheBehavior, TargetOriginId: 'gone' } }))).rejects.toMatchObject({ name: 'NoSuchOrigin' });
+      await expect(updateConfig(behavior({ PathPattern: 'team c/*' }))).rejects.toMatchObject({
+        name: 'InvalidArgument',
+        message: expect.stringMatching(/path pattern/),
+      });
+      await expect(updateConfig((c) => ({ ...c, CacheBehaviors: { Quantity: 2, Items: c.CacheBehaviors.Items } }))).rejects.toMatchObject({
+        name: 'InconsistentQuantities',
+      });
+      await expect(updateConfig((c) => ({ ...c, Aliases: { Quantity: 1, Items: ['www.example.com'] } }))).rejects.toMatchObject({
+        name: 'CNAMEAlreadyExists',
+        $metadata: { httpStatusCode: 409 },
+      });
+      await expect(updateConfig((c) => ({ ...c, DefaultCacheBehavior: { ...c.DefaultCacheBehavior, TargetOriginId: 'gone' } }))).rejects.toMatchObject({
+        name: 'NoSuchOrigin',
+      });
     });
   });
 });
@@ -149,22 +207,44 @@ describe('simulated AWS RAM', () => {
     const sim = exampleSim();
     await within(sim, async () => {
       const vo = await createOrigin(sim);
-      await expect(ram(ROLE_A).send(new CreateResourceShareCommand({ name: 'x', resourceArns: [`arn:aws:cloudfront::${TEAM_A}:vpcorigin/vo_missing`], principals: [NET] })))
-        .rejects.toMatchObject({ name: 'UnknownResourceException' });
-      await expect(client(RAMClient, { region: 'eu-west-1', roleArn: ROLE_A }).send(new CreateResourceShareCommand({ name: 'x', resourceArns: [vo.Arn!], principals: [NET] })))
-        .rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringMatching(/us-east-1/) });
-      const share = (await ram(ROLE_A).send(new CreateResourceShareCommand({ name: 'cloudfront-vpc-origin-team-a', resourceArns: [vo.Arn!], principals: [NET], clientToken: 't1' }))).resourceShare!;
+      await expect(
+        ram(ROLE_A).send(
+          new CreateResourceShareCommand({ name: 'x', resourceArns: [`arn:aws:cloudfront::${TEAM_A}:vpcorigin/vo_missing`], principals: [NET] }),
+        ),
+      ).rejects.toMatchObject({ name: 'UnknownResourceException' });
+      await expect(
+        client(RAMClient, { region: 'eu-west-1', roleArn: ROLE_A }).send(
+          new CreateResourceShareCommand({ name: 'x', resourceArns: [vo.Arn!], principals: [NET] }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringMatching(/us-east-1/) });
+      const share = (
+        await ram(ROLE_A).send(
+          new CreateResourceShareCommand({ name: 'cloudfront-vpc-origin-team-a', resourceArns: [vo.Arn!], principals: [NET], clientToken: 't1' }),
+        )
+      ).resourceShare!;
       // Same client token, same request: the same share; other parameters: a mismatch.
-      expect((await ram(ROLE_A).send(new CreateResourceShareCommand({ name: 'cloudfront-vpc-origin-team-a', resourceArns: [vo.Arn!], principals: [NET], clientToken: 't1' }))).resourceShare?.resourceShareArn).toBe(share.resourceShareArn);
-      await expect(ram(ROLE_A).send(new CreateResourceShareCommand({ name: 'other', resourceArns: [vo.Arn!], principals: [NET], clientToken: 't1' }))).rejects.toMatchObject({ name: 'IdempotentParameterMismatchException' });
-      const invitation = async () => (await ram().send(new GetResourceShareInvitationsCommand({ resourceShareArns: [share.resourceShareArn!] }))).resourceShareInvitations![0];
+      expect(
+        (
+          await ram(ROLE_A).send(
+            new CreateResourceShareCommand({ name: 'cloudfront-vpc-origin-team-a', resourceArns: [vo.Arn!], principals: [NET], clientToken: 't1' }),
+          )
+        ).resourceShare?.resourceShareArn,
+      ).toBe(share.resourceShareArn);
+      await expect(
+        ram(ROLE_A).send(new CreateResourceShareCommand({ name: 'other', resourceArns: [vo.Arn!], principals: [NET], clientToken: 't1' })),
+      ).rejects.toMatchObject({ name: 'IdempotentParameterMismatchException' });
+      const invitation = async () =>
+        (await ram().send(new GetResourceShareInvitationsCommand({ resourceShareArns: [share.resourceShareArn!] }))).resourceShareInvitations![0];
       await sim.clock.sleep(12 * 3600_000 - 1_000);
       expect((await invitation()).status).toBe('PENDING');
       await sim.clock.sleep(1_000);
       expect((await invitation()).status).toBe('EXPIRED');
-      await expect(ram().send(new AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: (await invitation()).resourceShareInvitationArn })))
-        .rejects.toMatchObject({ name: 'ResourceShareInvitationExpiredException' });
-      const principals = await ram(ROLE_A).send(new GetResourceShareAssociationsCommand({ associationType: 'PRINCIPAL', resourceShareArns: [share.resourceShareArn!] }));
+      await expect(
+        ram().send(new AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: (await invitation()).resourceShareInvitationArn })),
+      ).rejects.toMatchObject({ name: 'ResourceShareInvitationExpiredException' });
+      const principals = await ram(ROLE_A).send(
+        new GetResourceShareAssociationsCommand({ associationType: 'PRINCIPAL', resourceShareArns: [share.resourceShareArn!] }),
+      );
       expect(principals.resourceShareAssociations?.map((a) => [a.associatedEntity, a.status])).toEqual([[NET, 'FAILED']]);
     });
   });
@@ -174,8 +254,13 @@ describe('simulated AWS RAM', () => {
     await within(sim, async () => {
       const vo = await createOrigin(sim);
       const share = await shareAndAccept(vo.Arn!);
-      await expect(ram().send(new AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: (await ram().send(new GetResourceShareInvitationsCommand({}))).resourceShareInvitations![0].resourceShareInvitationArn })))
-        .rejects.toMatchObject({ name: 'ResourceShareInvitationAlreadyAcceptedException' });
+      await expect(
+        ram().send(
+          new AcceptResourceShareInvitationCommand({
+            resourceShareInvitationArn: (await ram().send(new GetResourceShareInvitationsCommand({}))).resourceShareInvitations![0].resourceShareInvitationArn,
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'ResourceShareInvitationAlreadyAcceptedException' });
       await sim.clock.sleep(5_000);
       const seenBy = async (roleArn?: string) => (await ram(roleArn).send(new ListResourcesCommand({ resourceOwner: 'OTHER-ACCOUNTS' }))).resources ?? [];
       // team-c's origin was shared with the networking account last quarter (world.json).
@@ -205,7 +290,10 @@ describe('simulated CloudFront edge', () => {
       const mismatch = await httpRequest({ url: 'https://team-z.example.com/team-c/x', connectTo: 'd3teams0example.cloudfront.net' });
       expect(mismatch).toMatchObject({ status: 404, body: 'Not Found' });
       // Without an origin request policy that forwards Host, the ALB sees its own name: nothing matches.
-      await updateConfig((c) => ({ ...c, CacheBehaviors: { Quantity: 1, Items: [{ ...c.CacheBehaviors.Items[0], OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac' }] } }));
+      await updateConfig((c) => ({
+        ...c,
+        CacheBehaviors: { Quantity: 1, Items: [{ ...c.CacheBehaviors.Items[0], OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac' }] },
+      }));
       await sim.clock.sleep(300_000);
       expect((await httpRequest({ url: 'https://team-c.example.com/team-c/report/7' })).status).toBe(404);
       await expect(httpRequest({ url: 'https://unknown.example.com/' })).rejects.toMatchObject({ code: 'ENOTFOUND' });

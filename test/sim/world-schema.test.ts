@@ -25,13 +25,19 @@ describe('world files are validated strictly', () => {
       timings: { byoipProvison: 60 },
       accounts: [{ id: '111122223333', quotas: { anycastIPLists: 1 } }],
       ipam: { pools: [{ ipamPoolID: 'ipam-pool-0abc', ipamId: 'ipam-0a1b2c3d4e5f60001' }] },
-      route53: { hostedZones: [{ id: 'Z1', name: 'example.com', account: '111122223333', records: [{ name: 'a.example.com', type: 'A', value: ['192.0.2.1'] }] }] },
+      route53: {
+        hostedZones: [{ id: 'Z1', name: 'example.com', account: '111122223333', records: [{ name: 'a.example.com', type: 'A', value: ['192.0.2.1'] }] }],
+      },
       cloudfront: { distributon: [] },
     });
     expect(() => createSimulator(world, EXAMPLES)).toThrow(/^invalid world file:\n/);
     expect(worldProblems(world)).toEqual([
-      expect.stringMatching(/^world\.accounts\[0\]\.quotas\.anycastIPLists: unknown field; did you mean "anycastIpLists"\? \(valid here: anycastIpLists, byoasns, /),
-      expect.stringMatching(/^world\.timings\.byoipProvison: unknown field; did you mean "byoipProvision"\? \(valid here: ipamPoolCreate, ipamPoolDelete, byoipProvision, /),
+      expect.stringMatching(
+        /^world\.accounts\[0\]\.quotas\.anycastIPLists: unknown field; did you mean "anycastIpLists"\? \(valid here: anycastIpLists, byoasns, /,
+      ),
+      expect.stringMatching(
+        /^world\.timings\.byoipProvison: unknown field; did you mean "byoipProvision"\? \(valid here: ipamPoolCreate, ipamPoolDelete, byoipProvision, /,
+      ),
       'world.ipam.pools[0].ipamPoolId: missing (required)',
       'world.ipam.pools[0].ipamPoolID: unknown field; did you mean "ipamPoolId"? (valid here: ipamPoolId, ipamId, scope, sourceIpamPoolId, locale, awsService, publicIpSource, description, tags, cidrs)',
       'world.cloudfront.distributon: unknown field; did you mean "distributions"? (valid here: distributions, anycastLists, vpcOrigins, description)',
@@ -42,7 +48,11 @@ describe('world files are validated strictly', () => {
   });
 
   it('refuses load balancers under globalAccelerator, saying they moved to elbv2.loadBalancers', () => {
-    const lb = { arn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/partner-api/0123456789abcdef', scheme: 'internal', vpcHasInternetGateway: true };
+    const lb = {
+      arn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/partner-api/0123456789abcdef',
+      scheme: 'internal',
+      vpcHasInternetGateway: true,
+    };
     const world = exampleWorldJson({ globalAccelerator: { byoipCidrs: [], accelerators: [], loadBalancers: [lb] } });
     expect(worldProblems(world)).toEqual([expect.stringMatching(/^world\.globalAccelerator\.loadBalancers: moved to elbv2\.loadBalancers: /)]);
     expect(() => createSimulator(world, EXAMPLES)).toThrow(/world\.globalAccelerator\.loadBalancers: moved to elbv2\.loadBalancers/);

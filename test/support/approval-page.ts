@@ -5,21 +5,39 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { handler } from '../../tasks/approval/approval-page';
 
-export interface PageResponse { status: number; html: string; headers: Record<string, string>; setCookie: string[] }
+export interface PageResponse {
+  status: number;
+  html: string;
+  headers: Record<string, string>;
+  setCookie: string[];
+}
 
-export function pageEvent(method: string, link: string, o: { body?: string; cookie?: string; contentType?: string; signedInAs?: string } = {}): APIGatewayProxyEvent {
+export function pageEvent(
+  method: string,
+  link: string,
+  o: { body?: string; cookie?: string; contentType?: string; signedInAs?: string } = {},
+): APIGatewayProxyEvent {
   const url = new URL(link);
   const headers: Record<string, string> = { Host: url.host, 'User-Agent': 'approval-page-test' };
   if (o.cookie) headers.Cookie = o.cookie;
   if (o.body !== undefined) headers['Content-Type'] = o.contentType ?? 'application/x-www-form-urlencoded';
   return {
-    httpMethod: method, path: url.pathname, resource: '/approvals/{approvalId}',
+    httpMethod: method,
+    path: url.pathname,
+    resource: '/approvals/{approvalId}',
     pathParameters: { approvalId: url.pathname.split('/').pop()! },
     queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : null,
-    multiValueQueryStringParameters: null, headers, multiValueHeaders: {}, body: o.body ?? null, isBase64Encoded: false,
+    multiValueQueryStringParameters: null,
+    headers,
+    multiValueHeaders: {},
+    body: o.body ?? null,
+    isBase64Encoded: false,
     stageVariables: null,
     // What an API Gateway authorizer passes when someone is signed in (Cognito user pool claims).
-    requestContext: { identity: { sourceIp: '192.0.2.7' }, ...(o.signedInAs ? { authorizer: { claims: { email: o.signedInAs, email_verified: 'true', sub: `user-${o.signedInAs}` } } } : {}) } as never,
+    requestContext: {
+      identity: { sourceIp: '192.0.2.7' },
+      ...(o.signedInAs ? { authorizer: { claims: { email: o.signedInAs, email_verified: 'true', sub: `user-${o.signedInAs}` } } } : {}),
+    } as never,
   };
 }
 
@@ -40,7 +58,12 @@ export class PageClient {
       const [k, v] = pair.split('=');
       this.cookies.set(k, v);
     }
-    const res = { status: out.statusCode, html: out.body, headers: Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k, String(v)])), setCookie };
+    const res = {
+      status: out.statusCode,
+      html: out.body,
+      headers: Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      setCookie,
+    };
     this.responses.push(res);
     return res;
   }
@@ -60,7 +83,13 @@ export class PageClient {
   async decide(link: string, decision: string, fields: { decidedBy?: string; reason?: string; confirmed?: boolean }) {
     const page = await this.get(link);
     const tick = fields.confirmed !== false && page.html.includes('name="confirmed"');
-    return this.post(link, { csrf: csrfOf(page.html), decision, ...(fields.decidedBy !== undefined ? { decidedBy: fields.decidedBy } : {}), reason: fields.reason ?? '', ...(tick ? { confirmed: 'yes' } : {}) });
+    return this.post(link, {
+      csrf: csrfOf(page.html),
+      decision,
+      ...(fields.decidedBy !== undefined ? { decidedBy: fields.decidedBy } : {}),
+      reason: fields.reason ?? '',
+      ...(tick ? { confirmed: 'yes' } : {}),
+    });
   }
 }
 
@@ -72,5 +101,14 @@ export function csrfOf(html: string): string {
 
 /** The visible text of a page, for assertions. */
 export function textOf(html: string): string {
-  return html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+  return html
+    .replace(/<style>[\s\S]*?<\/style>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

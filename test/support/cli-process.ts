@@ -5,7 +5,11 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..');
 
 export function byoipSync(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env } });
+  return spawnSync(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+  });
 }
 
 export interface Running {
@@ -19,9 +23,14 @@ export interface Running {
 }
 
 export function byoipSpawn(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], { cwd: ROOT, env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env } });
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'byoip.cjs'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+  });
   const running: Running = {
-    child, stdout: '', stderr: '',
+    child,
+    stdout: '',
+    stderr: '',
     exited: new Promise((resolve) => child.on('close', (code) => resolve(code ?? -1))),
     waitFor(re, timeoutMs = 45_000) {
       return new Promise((resolve, reject) => {
@@ -34,13 +43,26 @@ export function byoipSpawn(args: string[], env: Record<string, string> = {}): Ru
           return true;
         };
         const timer = setInterval(check, 50);
-        const limit = setTimeout(() => { clearInterval(timer); reject(new Error(`no ${re} in stderr after ${timeoutMs} ms:\n${running.stderr}`)); }, timeoutMs);
-        void running.exited.then(() => { if (!check()) { clearInterval(timer); clearTimeout(limit); reject(new Error(`byoip exited without printing ${re}:\n${running.stderr}`)); } });
+        const limit = setTimeout(() => {
+          clearInterval(timer);
+          reject(new Error(`no ${re} in stderr after ${timeoutMs} ms:\n${running.stderr}`));
+        }, timeoutMs);
+        void running.exited.then(() => {
+          if (!check()) {
+            clearInterval(timer);
+            clearTimeout(limit);
+            reject(new Error(`byoip exited without printing ${re}:\n${running.stderr}`));
+          }
+        });
         check();
       });
     },
   };
-  child.stdout.on('data', (d) => { running.stdout += String(d); });
-  child.stderr.on('data', (d) => { running.stderr += String(d); });
+  child.stdout.on('data', (d) => {
+    running.stdout += String(d);
+  });
+  child.stderr.on('data', (d) => {
+    running.stderr += String(d);
+  });
   return running;
 }

@@ -17,12 +17,23 @@ export function generatedTeam(i: number) {
   return {
     account: { id: account, name: `team ${name}`, assumableRoles: [ROLE] },
     alb: {
-      arn: albArn, account, dnsName: albDnsName, scheme: 'internal',
-      listeners: [{ port: 443, protocol: 'HTTPS', rules: [{ hosts: [`${name}.example.com`], paths: [`/${name}/*`], status: 200, body: `{"team":"${name}"}` }] }],
+      arn: albArn,
+      account,
+      dnsName: albDnsName,
+      scheme: 'internal',
+      listeners: [
+        { port: 443, protocol: 'HTTPS', rules: [{ hosts: [`${name}.example.com`], paths: [`/${name}/*`], status: 200, body: `{"team":"${name}"}` }] },
+      ],
     },
     input: {
-      name, accountId: account, roleArn: `arn:aws:iam::${account}:role/${ROLE}`, albArn, albDnsName,
-      host: `${name}.example.com`, hostedZoneId: 'Z0EXAMPLE000001', pathPattern: `/${name}/*`,
+      name,
+      accountId: account,
+      roleArn: `arn:aws:iam::${account}:role/${ROLE}`,
+      albArn,
+      albDnsName,
+      host: `${name}.example.com`,
+      hostedZoneId: 'Z0EXAMPLE000001',
+      pathPattern: `/${name}/*`,
     },
   };
 }
@@ -56,9 +67,21 @@ export function maxSizeTeam(i: number) {
   const albArn = `arn:aws:elasticloadbalancing:us-east-1:${small.account.id}:loadbalancer/app/${'l'.repeat(29)}${String(i).padStart(3, '0')}/${String(i).padStart(16, 'a')}`;
   return {
     account: { ...small.account, assumableRoles: [ROLE, role] },
-    alb: { ...small.alb, arn: albArn, dnsName: albDnsName, listeners: [{ port: 443, protocol: 'HTTPS', rules: [{ hosts: [host], paths: [pathPattern], status: 200, body: `{"team":"${name}"}` }] }] },
+    alb: {
+      ...small.alb,
+      arn: albArn,
+      dnsName: albDnsName,
+      listeners: [{ port: 443, protocol: 'HTTPS', rules: [{ hosts: [host], paths: [pathPattern], status: 200, body: `{"team":"${name}"}` }] }],
+    },
     input: {
-      ...small.input, name, roleArn: `arn:aws:iam::${small.account.id}:role/${role}`, albArn, albDnsName, host, pathPattern, probePath,
+      ...small.input,
+      name,
+      roleArn: `arn:aws:iam::${small.account.id}:role/${role}`,
+      albArn,
+      albDnsName,
+      host,
+      pathPattern,
+      probePath,
       vpcOriginName: `${name}-${'v'.repeat(64 - name.length - 1)}`,
     },
   };
@@ -100,9 +123,15 @@ export function vpcWorld(sim: Simulator) {
 }
 
 /** Successful distribution changes (each starts a deployment). */
-export const distributionUpdates = (sim: Simulator) => sim.calls.filter((c) => c.operation === 'UpdateDistribution' && !c.error && (c.input as any).Id === DIST);
+export const distributionUpdates = (sim: Simulator) =>
+  sim.calls.filter((c) => c.operation === 'UpdateDistribution' && !c.error && (c.input as any).Id === DIST);
 
-export interface CallSite { service: string; operation: string; account: string; n: number }
+export interface CallSite {
+  service: string;
+  operation: string;
+  account: string;
+  n: number;
+}
 
 /**
  * Makes the n-th call (of that service, operation and account) fail with `error`, before its effect
@@ -114,7 +143,8 @@ export function failCall(sim: Simulator, site: CallSite, error: string, phase: '
   sim.faults.take = (service: string, operation: string, account: string, p: 'before' | 'after'): FaultRule | undefined => {
     if (service === site.service && operation === site.operation && account === site.account) {
       const index = ++seen[p];
-      if (p === phase && index >= site.n && index < site.n + times) return { service, operation, error, phase, message: `injected fault: call ${index} of ${operation} (${account}) failed with ${error}` };
+      if (p === phase && index >= site.n && index < site.n + times)
+        return { service, operation, error, phase, message: `injected fault: call ${index} of ${operation} (${account}) failed with ${error}` };
     }
     return take(service, operation, account, p);
   };
@@ -137,4 +167,5 @@ export function callSites(calls: Array<{ service: string; operation: string; acc
   });
 }
 
-export const isMutatingOperation = (operation: string) => /^(Create|Delete|Update|Accept|Disassociate|Associate|Change|Put|Tag)/.test(operation) || operation === 'UpdateItem';
+export const isMutatingOperation = (operation: string) =>
+  /^(Create|Delete|Update|Accept|Disassociate|Associate|Change|Put|Tag)/.test(operation) || operation === 'UpdateItem';

@@ -1,8 +1,28 @@
 import fc from 'fast-check';
 import { operatorDecisionPlan } from '../../domain/pivots';
 import {
-  ApprovalPlan, approvalEmail, approvalIdFor, approvalKeys, approvalUrl, attestRequester, checkDecider, confirmationFor, decisionMac, decisionMacValid, emailSubject,
-  formToken, gateFailure, openToken, reminderOffsets, reminderTick, sealToken, signLink, verifyFormToken, verifyLink, verifyRequester, type Decision,
+  ApprovalPlan,
+  approvalEmail,
+  approvalIdFor,
+  approvalKeys,
+  approvalUrl,
+  attestRequester,
+  checkDecider,
+  confirmationFor,
+  decisionMac,
+  decisionMacValid,
+  emailSubject,
+  formToken,
+  gateFailure,
+  openToken,
+  reminderOffsets,
+  reminderTick,
+  sealToken,
+  signLink,
+  verifyFormToken,
+  verifyLink,
+  verifyRequester,
+  type Decision,
 } from '../../domain/approval';
 
 const SECRET = 'k'.repeat(16) + 'e'.repeat(16) + 'y'.repeat(11);
@@ -17,10 +37,15 @@ describe('approval links', () => {
     const url = new URL(approvalUrl('https://abc.execute-api.us-east-1.amazonaws.com/v1/', KEY, claims));
     expect(url.pathname).toBe(`/v1/approvals/${ID}`);
     expect(ID).toMatch(/^apr-[0-9a-f]{24}$/);
-    expect(Object.fromEntries(url.searchParams)).toEqual({ r: '1', a: 'alice@example.com', e: String((T0 + 7 * 86_400_000) / 1000), s: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      r: '1',
+      a: 'alice@example.com',
+      e: String((T0 + 7 * 86_400_000) / 1000),
+      s: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
   });
 
-  it('are one per approver: a link for one approver does not verify as another\'s', () => {
+  it("are one per approver: a link for one approver does not verify as another's", () => {
     const q = signLink(KEY, claims);
     expect(verifyLink(KEY, ID, { ...q, a: 'bob@example.com' }, T0)).toEqual({ ok: false, reason: 'tampered' });
     expect(verifyLink(KEY, ID, { ...q, a: 'ALICE@example.com' }, T0)).toMatchObject({ ok: true, approver: 'alice@example.com' });
@@ -41,18 +66,25 @@ describe('approval links', () => {
 
   it('refuse any change to the id, round, expiry or signature, and another key', () => {
     const q = signLink(KEY, claims);
-    fc.assert(fc.property(fc.constantFrom('id', 'r', 'e', 's'), fc.nat(), fc.integer({ min: 1, max: 15 }), (field, position, delta) => {
-      const change = (text: string, alphabet: string) => {
-        const i = position % text.length;
-        const next = alphabet[(alphabet.indexOf(text[i]) + delta) % alphabet.length];
-        return text.slice(0, i) + next + text.slice(i + 1);
-      };
-      const hex = '0123456789abcdef';
-      const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-      const id = field === 'id' ? `apr-${change(ID.slice(4), hex)}` : ID;
-      const query = { ...q, ...(field === 'r' ? { r: String(Number(q.r) + delta) } : {}), ...(field === 'e' ? { e: String(Number(q.e) + delta) } : {}), ...(field === 's' ? { s: change(q.s, b64) } : {}) };
-      expect(verifyLink(KEY, id, query, T0)).toEqual({ ok: false, reason: 'tampered' });
-    }));
+    fc.assert(
+      fc.property(fc.constantFrom('id', 'r', 'e', 's'), fc.nat(), fc.integer({ min: 1, max: 15 }), (field, position, delta) => {
+        const change = (text: string, alphabet: string) => {
+          const i = position % text.length;
+          const next = alphabet[(alphabet.indexOf(text[i]) + delta) % alphabet.length];
+          return text.slice(0, i) + next + text.slice(i + 1);
+        };
+        const hex = '0123456789abcdef';
+        const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        const id = field === 'id' ? `apr-${change(ID.slice(4), hex)}` : ID;
+        const query = {
+          ...q,
+          ...(field === 'r' ? { r: String(Number(q.r) + delta) } : {}),
+          ...(field === 'e' ? { e: String(Number(q.e) + delta) } : {}),
+          ...(field === 's' ? { s: change(q.s, b64) } : {}),
+        };
+        expect(verifyLink(KEY, id, query, T0)).toEqual({ ok: false, reason: 'tampered' });
+      }),
+    );
     expect(verifyLink(OTHER_KEY, ID, q, T0)).toEqual({ ok: false, reason: 'tampered' });
     expect(verifyLink(KEY, ID, { r: q.r, e: q.e }, T0)).toEqual({ ok: false, reason: 'tampered' });
     expect(verifyLink(KEY, '../etc', q, T0)).toEqual({ ok: false, reason: 'tampered' });
@@ -63,9 +95,9 @@ describe('approval links', () => {
   });
 });
 
-describe('the form\'s anti-forgery value', () => {
+describe("the form's anti-forgery value", () => {
   const form = { approvalId: ID, round: 1, approver: 'alice@example.com', nonce: 'n0nce-n0nce-n0nce-1' };
-  it('is bound to the approval, the round, the link\'s approver and the browser\'s cookie nonce, and ages out', () => {
+  it("is bound to the approval, the round, the link's approver and the browser's cookie nonce, and ages out", () => {
     const token = formToken(KEY, { ...form, issuedAt: T0 });
     expect(verifyFormToken(KEY, token, form, T0 + 60_000)).toBe('ok');
     expect(verifyFormToken(KEY, token, { ...form, nonce: 'another-nonce-value' }, T0)).toBe('invalid');
@@ -102,14 +134,26 @@ describe('who may decide', () => {
   const as = (approver: string, principal = `approver:${approver}`) => ({ approver, principal, authentication: 'link' as const });
   it('an approver of the plan, with a reason, recorded as the plan spells the approver', () => {
     expect(checkDecider(approvers, as(' alice@example.COM '), ' CAB said yes ')).toEqual({ ok: true, approver: 'Alice@Example.com', reason: 'CAB said yes' });
-    expect(checkDecider(approvers, as('mallory@example.net'), 'ok')).toEqual({ ok: false, problems: ['mallory@example.net is not an approver of this change'] });
-    expect(checkDecider(approvers, undefined, '')).toEqual({ ok: false, problems: ['your identity as an approver could not be established', 'give a reason: it is recorded with the decision'] });
-    expect(checkDecider(approvers, as('bob@example.com'), 'x'.repeat(1001))).toMatchObject({ ok: false, problems: [expect.stringMatching(/longer than 1000/)] });
+    expect(checkDecider(approvers, as('mallory@example.net'), 'ok')).toEqual({
+      ok: false,
+      problems: ['mallory@example.net is not an approver of this change'],
+    });
+    expect(checkDecider(approvers, undefined, '')).toEqual({
+      ok: false,
+      problems: ['your identity as an approver could not be established', 'give a reason: it is recorded with the decision'],
+    });
+    expect(checkDecider(approvers, as('bob@example.com'), 'x'.repeat(1001))).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/longer than 1000/)],
+    });
   });
 
   it('never the requester, whether named as an approver or by the same AWS principal', () => {
     const requester = { principal: 'arn:aws:sts::111122223333:assumed-role/ops/bob', approver: 'bob@example.com', via: 'event', at: '2026-12-01T08:00:00Z' };
-    expect(checkDecider(approvers, as('bob@example.com'), 'mine', requester)).toEqual({ ok: false, problems: [expect.stringMatching(/^bob@example\.com asked for this change .*someone else must decide it$/)] });
+    expect(checkDecider(approvers, as('bob@example.com'), 'mine', requester)).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^bob@example\.com asked for this change .*someone else must decide it$/)],
+    });
     expect(checkDecider(approvers, as('alice@example.com', requester.principal), 'shared role', { ...requester, approver: null })).toMatchObject({ ok: false });
     expect(checkDecider(approvers, as('alice@example.com'), 'ok', requester)).toMatchObject({ ok: true, approver: 'Alice@Example.com' });
   });
@@ -117,15 +161,29 @@ describe('who may decide', () => {
 
 describe('signed decisions, sealed tokens, attested requesters', () => {
   const unsigned: Omit<Decision, 'mac'> = {
-    outcome: 'approve', approved: true, decidedBy: 'alice@example.com', decidedAt: '2026-12-01T09:00:00.000Z', reason: 'CAB', via: 'approval page',
-    authenticated: false, authentication: 'link', principal: 'approver:alice@example.com', planHash: 'a'.repeat(64),
+    outcome: 'approve',
+    approved: true,
+    decidedBy: 'alice@example.com',
+    decidedAt: '2026-12-01T09:00:00.000Z',
+    reason: 'CAB',
+    via: 'approval page',
+    authenticated: false,
+    authentication: 'link',
+    principal: 'approver:alice@example.com',
+    planHash: 'a'.repeat(64),
   };
   it('a decision verifies only with its MAC, for its approval and round, unchanged', () => {
     const d = { ...unsigned, mac: decisionMac(KEY, ID, 1, unsigned) };
     expect(decisionMacValid(KEY, ID, 1, d)).toBe(true);
     expect(decisionMacValid(KEY, ID, 2, d)).toBe(false);
     expect(decisionMacValid(OTHER_KEY, ID, 1, d)).toBe(false);
-    for (const change of [{ decidedBy: 'bob@example.com' }, { outcome: 'reject' }, { planHash: 'b'.repeat(64) }, { principal: 'simulator' }, { decidedAt: '2026-12-02T09:00:00.000Z' }]) {
+    for (const change of [
+      { decidedBy: 'bob@example.com' },
+      { outcome: 'reject' },
+      { planHash: 'b'.repeat(64) },
+      { principal: 'simulator' },
+      { decidedAt: '2026-12-02T09:00:00.000Z' },
+    ]) {
       expect(decisionMacValid(KEY, ID, 1, { ...d, ...change })).toBe(false);
     }
     expect(decisionMacValid(KEY, ID, 1, { ...unsigned, mac: 'A'.repeat(43) })).toBe(false);
@@ -143,7 +201,7 @@ describe('signed decisions, sealed tokens, attested requesters', () => {
     expect(decisionMacValid(KEY, ID, 1, { ...plain, confirmed: d.confirmed })).toBe(false);
   });
 
-  it('approve confirms the plan\'s statement, back the old provider announcing again; the rest confirm nothing', () => {
+  it("approve confirms the plan's statement, back the old provider announcing again; the rest confirm nothing", () => {
     const plan = { confirm: 'the previous provider withdraws' };
     expect(confirmationFor(plan, 'approve')).toBe('the previous provider withdraws');
     expect(confirmationFor({}, 'approve')).toBeUndefined();
@@ -168,13 +226,21 @@ describe('signed decisions, sealed tokens, attested requesters', () => {
     expect(verifyRequester(KEY, { stateMachine: 'byoip-x', executionName: 'run-1', input: { ...input, cidr: '198.18.1.0/24' } })).toMatchObject({ ok: false });
     const forged = { ...input, requestedBy: { ...(input.requestedBy as object), principal: 'arn:aws:sts::111122223333:assumed-role/ops/carol' } };
     expect(verifyRequester(KEY, { stateMachine: 'byoip-x', executionName: 'run-1', input: forged })).toMatchObject({ ok: false });
-    expect(verifyRequester(KEY, { stateMachine: 'byoip-x', executionName: 'run-1', input: { cidr: '198.18.0.0/24' } })).toMatchObject({ ok: false, problem: expect.stringMatching(/has no requestedBy/) });
+    expect(verifyRequester(KEY, { stateMachine: 'byoip-x', executionName: 'run-1', input: { cidr: '198.18.0.0/24' } })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/has no requestedBy/),
+    });
   });
 });
 
 describe('the plan and the email', () => {
   it('takes the contract {title, approvers, changes: [{kind, target, from, to}], prerequisite?} and keeps extra context', () => {
-    const plan = ApprovalPlan.parse({ title: 'Swap ASN', approvers: ['a@example.com'], changes: [{ kind: 'asn', target: '198.18.0.0/24', from: 16509, to: null }], context: { asn: 64496 } });
+    const plan = ApprovalPlan.parse({
+      title: 'Swap ASN',
+      approvers: ['a@example.com'],
+      changes: [{ kind: 'asn', target: '198.18.0.0/24', from: 16509, to: null }],
+      context: { asn: 64496 },
+    });
     expect(plan.changes[0]).toEqual({ kind: 'asn', target: '198.18.0.0/24', from: '16509', to: '(none)' });
     expect(plan.context).toEqual({ asn: 64496 });
     expect(ApprovalPlan.safeParse({ title: 'x', approvers: ['not-an-email'], changes: [] }).success).toBe(false);
@@ -188,8 +254,18 @@ describe('the plan and the email', () => {
   });
 
   it('lists every change from → to and the link, and says an opened page changes nothing', () => {
-    const plan = ApprovalPlan.parse({ title: 'Advertise 198.18.0.0/24', approvers: ['a@example.com'], changes: [{ kind: 'advertise', target: '198.18.0.0/24', from: 'provisioned', to: 'advertised' }], prerequisite: 'Old provider withdraws.' });
-    const { subject, body } = approvalEmail('request', { approvalId: ID, round: 1, workflow: 'wf', executionName: 'run-1', plan, createdAt: T0, expiresAt: T0 + 86_400_000 }, 'https://x/approvals/a?r=1&e=1&s=s', T0);
+    const plan = ApprovalPlan.parse({
+      title: 'Advertise 198.18.0.0/24',
+      approvers: ['a@example.com'],
+      changes: [{ kind: 'advertise', target: '198.18.0.0/24', from: 'provisioned', to: 'advertised' }],
+      prerequisite: 'Old provider withdraws.',
+    });
+    const { subject, body } = approvalEmail(
+      'request',
+      { approvalId: ID, round: 1, workflow: 'wf', executionName: 'run-1', plan, createdAt: T0, expiresAt: T0 + 86_400_000 },
+      'https://x/approvals/a?r=1&e=1&s=s',
+      T0,
+    );
     expect(subject).toBe('[byoip] Approval needed: Advertise 198.18.0.0/24');
     expect(body).toContain('  1. advertise 198.18.0.0/24: provisioned -> advertised');
     expect(body).toContain('Before you approve: Old provider withdraws.');
@@ -198,11 +274,16 @@ describe('the plan and the email', () => {
     expect(body).toContain('your AWS credentials say who you are');
   });
 
-  it('an operator decision\'s email says nothing is undone without a decision and how to decide from a terminal', () => {
+  it("an operator decision's email says nothing is undone without a decision and how to decide from a terminal", () => {
     const plan = operatorDecisionPlan({
-      workflow: 'onboard-cloudfront-byoip', pivot: { label: 'the first advertisement', backNeeds: 'have the old provider announce the prefixes again' },
-      failedState: 'CutoverDns', failure: { Error: 'AwsRequestRejected', Cause: JSON.stringify({ errorMessage: 'Route 53 said no' }) }, approvers: ['a@example.com'],
-      decisions: ['forward', 'back', 'stop'], intents: { dns: { action: 'Route53.RestoreRecords', label: 'restore DNS records' } }, order: ['dns'],
+      workflow: 'onboard-cloudfront-byoip',
+      pivot: { label: 'the first advertisement', backNeeds: 'have the old provider announce the prefixes again' },
+      failedState: 'CutoverDns',
+      failure: { Error: 'AwsRequestRejected', Cause: JSON.stringify({ errorMessage: 'Route 53 said no' }) },
+      approvers: ['a@example.com'],
+      decisions: ['forward', 'back', 'stop'],
+      intents: { dns: { action: 'Route53.RestoreRecords', label: 'restore DNS records' } },
+      order: ['dns'],
     });
     const summary = { approvalId: ID, round: 1, workflow: 'onboard-cloudfront-byoip', executionName: 'run-1', plan, createdAt: T0, expiresAt: T0 + 86_400_000 };
     const { subject, body } = approvalEmail('request', summary, 'https://x/approvals/a?r=1&e=1&s=s', T0);
@@ -219,8 +300,14 @@ describe('the plan and the email', () => {
 describe('a gate that ends without a decision', () => {
   it('ends as ApprovalRejected when it expires or its heartbeat stops; other failures pass through', () => {
     const timing = { timeoutSeconds: 7 * 86_400, heartbeatSeconds: 6 * 3600 };
-    expect(gateFailure(ID, { Error: 'States.Timeout', Cause: 'task timed out' }, timing)).toEqual({ Error: 'ApprovalRejected', Cause: expect.stringMatching(/expired: nobody decided within 7 days \(States\.Timeout\)/) });
-    expect(gateFailure(ID, { Error: 'States.HeartbeatTimeout' }, timing)).toEqual({ Error: 'ApprovalRejected', Cause: expect.stringMatching(/no heartbeat for 6 hours/) });
+    expect(gateFailure(ID, { Error: 'States.Timeout', Cause: 'task timed out' }, timing)).toEqual({
+      Error: 'ApprovalRejected',
+      Cause: expect.stringMatching(/expired: nobody decided within 7 days \(States\.Timeout\)/),
+    });
+    expect(gateFailure(ID, { Error: 'States.HeartbeatTimeout' }, timing)).toEqual({
+      Error: 'ApprovalRejected',
+      Cause: expect.stringMatching(/no heartbeat for 6 hours/),
+    });
     expect(gateFailure(ID, { Error: 'ApprovalRejected', Cause: 'rejected by a' }, timing)).toEqual({ Error: 'ApprovalRejected', Cause: 'rejected by a' });
     expect(gateFailure(ID, { Error: 'AwsRequestRejected', Cause: 'NotFound' }, timing)).toEqual({ Error: 'AwsRequestRejected', Cause: 'NotFound' });
   });

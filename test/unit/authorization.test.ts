@@ -3,7 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  decodeSignature, formatAuthorizationMessage, parseAuthorizationMessage, signAuthorizationMessage, verifyAuthorizationSignature,
+  decodeSignature,
+  formatAuthorizationMessage,
+  parseAuthorizationMessage,
+  signAuthorizationMessage,
+  verifyAuthorizationSignature,
 } from '../../domain/authorization';
 import { CERTIFICATE, SIGNING_KEY, WRONG_KEY } from '../support/world';
 
@@ -27,7 +31,8 @@ describe('BYOIP authorization messages', () => {
   it('verifies a signature made by the openssl pipeline from the AWS docs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'byoip-'));
     writeFileSync(join(dir, 'key.pem'), SIGNING_KEY);
-    const sig = execFileSync('sh', ['-c',
+    const sig = execFileSync('sh', [
+      '-c',
       `printf '%s' '${MESSAGE}' | openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-1 -sign ${join(dir, 'key.pem')} -keyform PEM | openssl base64 | tr -- '+=/' '-_~' | tr -d "\\n"`,
     ]).toString();
     expect(verifyAuthorizationSignature(MESSAGE, sig, CERTIFICATE)).toBe(true);

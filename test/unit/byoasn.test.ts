@@ -45,7 +45,10 @@ describe('byoasn-onboard input', () => {
   it('derives the plan: canonical ASN and CIDRs, advertise items 11 s apart', () => {
     const plan = planByoasnOnboarding(byoasnInput('byoasn-onboard', { asn: 64496, cidrs: ['198.19.1.0/24', '198.19.0.0/24'] }), NOW);
     expect(plan).toMatchObject({ asn: '64496', cidrs: ['198.19.0.0/24', '198.19.1.0/24'], advertise: true, migrationId: 'example-corp-as64496' });
-    expect(plan.advertiseItems).toEqual([{ cidr: '198.19.0.0/24', waitSeconds: 0 }, { cidr: '198.19.1.0/24', waitSeconds: 11 }]);
+    expect(plan.advertiseItems).toEqual([
+      { cidr: '198.19.0.0/24', waitSeconds: 0 },
+      { cidr: '198.19.1.0/24', waitSeconds: 11 },
+    ]);
   });
 
   it('accepts a message signed with the key in the RDAP certificate', () => {
@@ -61,14 +64,38 @@ describe('byoasn-onboard input', () => {
     ['a private CIDR', () => byoasnInput('byoasn-onboard', { cidrs: ['10.1.0.0/24'] }), /input\.cidrs\[0\]: "10\.1\.0\.0\/24" overlaps 10\.0\.0\.0\/8/],
     ['a /25', () => byoasnInput('byoasn-onboard', { cidrs: ['198.19.0.0/25'] }), /input\.cidrs\[0\]: .*at most \/24/],
     ['overlapping CIDRs', () => byoasnInput('byoasn-onboard', { cidrs: ['198.19.0.0/24', '198.19.0.0/23'] }), /input\.cidrs\[1\]: overlaps cidrs\[0\]/],
-    ['a malformed message', () => withMessage({ message: '1|aws|111122223333|64496|20261231|SHA256', signature: signedAsnMessage('64496', NOW).signature }), /input\.authorization\.message: message has 6 fields/],
-    ['an "AS" prefix in the message', () => withMessage({ ...signedAsnMessage('64496', NOW), message: '1|aws|111122223333|AS64496|20261231|SHA256|RSAPSS' }), /input\.authorization\.message: message ASN "AS64496" must be bare digits/],
+    [
+      'a malformed message',
+      () => withMessage({ message: '1|aws|111122223333|64496|20261231|SHA256', signature: signedAsnMessage('64496', NOW).signature }),
+      /input\.authorization\.message: message has 6 fields/,
+    ],
+    [
+      'an "AS" prefix in the message',
+      () => withMessage({ ...signedAsnMessage('64496', NOW), message: '1|aws|111122223333|AS64496|20261231|SHA256|RSAPSS' }),
+      /input\.authorization\.message: message ASN "AS64496" must be bare digits/,
+    ],
     ['leading zeros in the message', () => withMessage({ ...signedAsnMessage('064496', NOW) }), /input\.authorization\.message: writes the ASN as "064496"/],
     ['a message for another ASN', () => withMessage(signedAsnMessage('64497', NOW)), /input\.authorization\.message: names 64497, but it authorizes 64496/],
-    ['a message for another account', () => withMessage(signedAsnMessage('64496', NOW, { account: '999988887777' })), /names account 999988887777, but accountId is 111122223333/],
-    ['an expired message', () => withMessage(signedAsnMessage('64496', new Date('2026-10-01T00:00:00Z'), { days: 30 })), /input\.authorization\.message: message expired on 20261031/],
-    ['a signature from the wrong key', () => withMessage({ ...signedAsnMessage('64496', NOW, { key: WRONG_KEY }), certificatePem: CERTIFICATE }), /input\.authorization\.signature: does not verify against certificatePem/],
-    ['a signature in plain base64', () => withMessage({ ...signedAsnMessage('64496', NOW), signature: 'abc+/=' }), /input\.authorization\.signature: signature must be base64 with "\+=\/" replaced by "-_~"/],
+    [
+      'a message for another account',
+      () => withMessage(signedAsnMessage('64496', NOW, { account: '999988887777' })),
+      /names account 999988887777, but accountId is 111122223333/,
+    ],
+    [
+      'an expired message',
+      () => withMessage(signedAsnMessage('64496', new Date('2026-10-01T00:00:00Z'), { days: 30 })),
+      /input\.authorization\.message: message expired on 20261031/,
+    ],
+    [
+      'a signature from the wrong key',
+      () => withMessage({ ...signedAsnMessage('64496', NOW, { key: WRONG_KEY }), certificatePem: CERTIFICATE }),
+      /input\.authorization\.signature: does not verify against certificatePem/,
+    ],
+    [
+      'a signature in plain base64',
+      () => withMessage({ ...signedAsnMessage('64496', NOW), signature: 'abc+/=' }),
+      /input\.authorization\.signature: signature must be base64 with "\+=\/" replaced by "-_~"/,
+    ],
     ['an unknown field', () => byoasnInput('byoasn-onboard', { swapNow: true }), /input: unknown field\(s\) "swapNow"/],
   ])('refuses %s, naming the field', (_name, input, why) => {
     expect(() => planByoasnOnboarding(input(), NOW)).toThrow(expect.objectContaining({ name: 'InputInvalid', message: expect.stringMatching(why) }));
@@ -93,8 +120,16 @@ describe('asn-swap input', () => {
 
 describe('byoasn-teardown input', () => {
   it('plans the origin step from the mode', () => {
-    expect(planByoasnTeardown(byoasnInput('byoasn-teardown'))).toMatchObject({ withdraw: true, revert: false, originTarget: 'withdrawn', deprovisionPoolCidrs: true });
-    expect(planByoasnTeardown(byoasnInput('byoasn-teardown', { origin: 'revert-to-aws', deprovisionPoolCidrs: false }))).toMatchObject({ revert: true, originTarget: 'settled' });
+    expect(planByoasnTeardown(byoasnInput('byoasn-teardown'))).toMatchObject({
+      withdraw: true,
+      revert: false,
+      originTarget: 'withdrawn',
+      deprovisionPoolCidrs: true,
+    });
+    expect(planByoasnTeardown(byoasnInput('byoasn-teardown', { origin: 'revert-to-aws', deprovisionPoolCidrs: false }))).toMatchObject({
+      revert: true,
+      originTarget: 'settled',
+    });
   });
 
   it.each([
@@ -103,11 +138,13 @@ describe('byoasn-teardown input', () => {
     [{ asn: '0' }, /input\.asn: AS0 is reserved/],
     [{ cidrs: [] }, /input\.cidrs: /],
   ])('refuses %p', (patch, why) => {
-    expect(() => planByoasnTeardown(byoasnInput('byoasn-teardown', patch))).toThrow(expect.objectContaining({ name: 'InputInvalid', message: expect.stringMatching(why) }));
+    expect(() => planByoasnTeardown(byoasnInput('byoasn-teardown', patch))).toThrow(
+      expect.objectContaining({ name: 'InputInvalid', message: expect.stringMatching(why) }),
+    );
   });
 });
 
-describe('the swap guard\'s clock', () => {
+describe("the swap guard's clock", () => {
   it('allows the next AWS→custom change an hour and a minute after the last one', () => {
     const last = Date.parse('2026-12-01T08:00:00.250Z');
     expect(nextCustomSwapAt(last) - last).toBe(3660_000);

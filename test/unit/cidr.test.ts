@@ -36,7 +36,9 @@ describe('CIDR math', () => {
     expect(nonPublicReason(parseCidr('100.64.0.0/24'))).toMatch(/carrier-grade NAT/);
     expect(nonPublicReason(parseCidr('224.0.0.0/24'))).toMatch(/multicast/);
     expect(nonPublicReason(parseCidr('0.0.0.0/0'))).toBeDefined();
-    expect(nonPublicReason(parseCidr('198.18.0.0/24'))).toMatch(/is in 198\.18\.0\.0\/15, benchmarking \(RFC 2544\); documentation space is accepted only in a simulated rehearsal/);
+    expect(nonPublicReason(parseCidr('198.18.0.0/24'))).toMatch(
+      /is in 198\.18\.0\.0\/15, benchmarking \(RFC 2544\); documentation space is accepted only in a simulated rehearsal/,
+    );
     expect(nonPublicReason(parseCidr('198.18.0.0/24'), 'rehearsal')).toBeUndefined();
     expect(nonPublicReason(parseCidr('198.0.0.0/8'), 'rehearsal')).toMatch(/overlaps 198\.18\.0\.0\/15/); // wider than the documentation block
     expect(nonPublicReason(parseCidr('8.8.8.0/24'))).toBeUndefined();

@@ -28,7 +28,14 @@ describe('compensation as data', () => {
     expect(JSON.parse(s.summary)).toEqual({
       error: 'ApprovalRejected',
       undone: ['restore DNS', 'deprovision (a/24)', 'delete pool'],
-      leftOver: [{ what: 'deprovision (c/24)', action: 'EC2.DeprovisionPoolCidr', params: { cidr: 'c/24', poolId: 'p1' }, error: 'AwsRequestRejected: IncorrectState: nope' }],
+      leftOver: [
+        {
+          what: 'deprovision (c/24)',
+          action: 'EC2.DeprovisionPoolCidr',
+          params: { cidr: 'c/24', poolId: 'p1' },
+          error: 'AwsRequestRejected: IncorrectState: nope',
+        },
+      ],
     });
   });
 

@@ -19,23 +19,36 @@ describe('the one deployment configuration', () => {
     const c = parseDeploymentConfig({ approvers: ['Alice@example.com', 'bob@example.com'] });
     expect(approversFor(c, undefined)).toEqual({ approvers: ['Alice@example.com', 'bob@example.com'], problems: [] });
     expect(approversFor(c, ['alice@EXAMPLE.com'])).toEqual({ approvers: ['Alice@example.com'], problems: [] });
-    expect(approversFor(c, ['bob@example.com', 'mallory@evil.example']).problems).toEqual([expect.stringMatching(/^mallory@evil\.example is not a configured approver/)]);
+    expect(approversFor(c, ['bob@example.com', 'mallory@evil.example']).problems).toEqual([
+      expect.stringMatching(/^mallory@evil\.example is not a configured approver/),
+    ]);
     expect(approversFor(parseDeploymentConfig({}), ['bob@example.com']).problems).toEqual(['the deployment has no approvers (byoip.approvers)']);
   });
 
   it('lists what may be signed, and with which key', () => {
     const arn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:byoip/key-AbCdEf';
     const c = parseDeploymentConfig({ signing: { keySecretArns: [arn], prefixes: ['198.18.0.0/22'], asns: ['64496'] } });
-    expect([maySignPrefix(c, '198.18.1.0/24'), maySignPrefix(c, '198.18.0.0/22'), maySignPrefix(c, '198.18.0.0/21'), maySignPrefix(c, '203.0.113.0/24')]).toEqual([true, true, false, false]);
+    expect([
+      maySignPrefix(c, '198.18.1.0/24'),
+      maySignPrefix(c, '198.18.0.0/22'),
+      maySignPrefix(c, '198.18.0.0/21'),
+      maySignPrefix(c, '203.0.113.0/24'),
+    ]).toEqual([true, true, false, false]);
     expect([maySignAsn(c, '64496'), maySignAsn(c, '64497')]).toEqual([true, false]);
     expect([signingKeySecret(c, 'byoip/key'), signingKeySecret(c, arn), signingKeySecret(c, 'byoip/other')]).toEqual([arn, arn, undefined]);
     expect(c.signing.maxAuthorizationDays).toBe(30);
-    expect(() => parseDeploymentConfig({ signing: { keySecretArns: ['byoip/key'] } })).toThrow(/byoip\.signing\.keySecretArns\.0: must be a complete Secrets Manager secret ARN/);
+    expect(() => parseDeploymentConfig({ signing: { keySecretArns: ['byoip/key'] } })).toThrow(
+      /byoip\.signing\.keySecretArns\.0: must be a complete Secrets Manager secret ARN/,
+    );
   });
 
   it('names what a deployment needs to be trusted', () => {
-    expect(deployableProblems(parseDeploymentConfig({}), ['onboard-cloudfront-byoip'])).toEqual([expect.stringMatching(/^byoip\.approvers: needs at least one approver/)]);
-    expect(deployableProblems(parseDeploymentConfig({ approvers: ['a@example.com'] }), ['vpc-origin-share'])).toEqual([expect.stringMatching(/^byoip\.teamAccounts: /)]);
+    expect(deployableProblems(parseDeploymentConfig({}), ['onboard-cloudfront-byoip'])).toEqual([
+      expect.stringMatching(/^byoip\.approvers: needs at least one approver/),
+    ]);
+    expect(deployableProblems(parseDeploymentConfig({ approvers: ['a@example.com'] }), ['vpc-origin-share'])).toEqual([
+      expect.stringMatching(/^byoip\.teamAccounts: /),
+    ]);
   });
 
   describe('at run time', () => {

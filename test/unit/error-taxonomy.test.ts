@@ -30,34 +30,57 @@ describe('a task as Powertools intends', () => {
     const { z } = await import('zod');
     const lines: string[] = [];
     // Powertools prints through its own Console (bound to stdout at start-up).
-    const write = jest.spyOn((logger as any).console, 'warn').mockImplementation((...args: unknown[]) => { lines.push(args.map(String).join(' ')); });
+    const write = jest.spyOn((logger as any).console, 'warn').mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(' '));
+    });
     const level = logger.getLevelName();
     logger.setLogLevel('WARN');
     try {
       const task = defineTask('ProbeTask', z.object({ cidr: z.string() }), async () => {
         throw awsError('RequestLimitExceeded', 'slow down');
       });
-      const context = { awsRequestId: 'req-0123', functionName: 'byoip-ProbeTask', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:byoip-ProbeTask', memoryLimitInMB: '256', functionVersion: '$LATEST' } as any;
+      const context = {
+        awsRequestId: 'req-0123',
+        functionName: 'byoip-ProbeTask',
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:byoip-ProbeTask',
+        memoryLimitInMB: '256',
+        functionVersion: '$LATEST',
+      } as any;
       await expect(task({ cidr: '198.18.0.0/24' }, context)).rejects.toMatchObject({ name: 'AwsThrottled' });
     } finally {
       logger.setLogLevel(level as any);
       write.mockRestore();
     }
-    const failed = lines.map((l) => { try { return JSON.parse(l); } catch { return undefined; } }).find((l) => l?.message === 'task failed');
-    expect(failed).toMatchObject({ function_request_id: 'req-0123', function_name: 'byoip-ProbeTask', task: 'ProbeTask', error: 'AwsThrottled', detail: 'RequestLimitExceeded: slow down' });
+    const failed = lines
+      .map((l) => {
+        try {
+          return JSON.parse(l);
+        } catch {
+          return undefined;
+        }
+      })
+      .find((l) => l?.message === 'task failed');
+    expect(failed).toMatchObject({
+      function_request_id: 'req-0123',
+      function_name: 'byoip-ProbeTask',
+      task: 'ProbeTask',
+      error: 'AwsThrottled',
+      detail: 'RequestLimitExceeded: slow down',
+    });
     expect(lines.filter((l) => /reserved key/.test(l))).toEqual([]);
     // The event is never logged: it may carry task tokens or signatures.
     expect(lines.join('')).not.toContain('198.18.0.0/24');
   });
 
-  it('validates the event with Powertools\' parser before the task runs: a wrong event is InputInvalid, naming every field', async () => {
+  it("validates the event with Powertools' parser before the task runs: a wrong event is InputInvalid, naming every field", async () => {
     const { defineTask } = await import('../../tasks/lib/handler');
     const { z } = await import('zod');
     const ran = jest.fn(async (e: { cidr: string }) => e.cidr);
     const task = defineTask('ProbeTask', z.object({ cidr: z.string(), nested: z.object({ port: z.number() }) }), ran);
     const context = { awsRequestId: 'req-1', functionName: 'byoip-ProbeTask' } as any;
     await expect(task({ cidr: 7, nested: { port: 'x' } }, context)).rejects.toMatchObject({
-      name: 'InputInvalid', message: expect.stringMatching(/^ProbeTask received an invalid event: cidr: .*; nested\.port: /),
+      name: 'InputInvalid',
+      message: expect.stringMatching(/^ProbeTask received an invalid event: cidr: .*; nested\.port: /),
     });
     expect(ran).not.toHaveBeenCalled();
     // A valid event reaches the task as the schema's output.

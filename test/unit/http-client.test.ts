@@ -8,7 +8,11 @@ import { VirtualClock } from '../../sim/clock';
 import { fetchJson, installHttpTransport, type HttpRequest, type HttpResponse } from '../../platform/http';
 
 const Doc = z.object({ status: z.literal('ok'), data: z.object({ n: z.number() }) });
-const ok = (body: unknown = { status: 'ok', data: { n: 1 } }): HttpResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const ok = (body: unknown = { status: 'ok', data: { n: 1 } }): HttpResponse => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /** Serves `answers` in order (an Error is thrown like a network failure) and records the requests. */
 function serve(answers: Array<HttpResponse | Error>) {
@@ -30,11 +34,7 @@ afterEach(() => installHttpTransport(undefined));
 
 describe('fetchJson', () => {
   it('retries 503, 429 and network errors with back-off, then answers', async () => {
-    const seen = serve([
-      { status: 503, headers: {}, body: 'busy' },
-      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
-      ok(),
-    ]);
+    const seen = serve([{ status: 503, headers: {}, body: 'busy' }, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), ok()]);
     const started = Date.now();
     const res = await run(() => fetchJson({ ...req, attempts: 3 }));
     expect(res).toEqual({ status: 200, data: { status: 'ok', data: { n: 1 } }, url: req.url });
@@ -44,9 +44,13 @@ describe('fetchJson', () => {
   });
 
   it('gives up as InternetServiceUnavailable (retryable) after its attempts', async () => {
-    serve([{ status: 502, headers: {}, body: '' }, { status: 429, headers: { 'retry-after': '1' }, body: '' }]);
+    serve([
+      { status: 502, headers: {}, body: '' },
+      { status: 429, headers: { 'retry-after': '1' }, body: '' },
+    ]);
     await expect(run(() => fetchJson({ ...req, attempts: 2 }))).rejects.toMatchObject({
-      name: 'InternetServiceUnavailable', message: 'RIPEstat x: stat.ripe.net answered HTTP 429 (2 attempts)',
+      name: 'InternetServiceUnavailable',
+      message: 'RIPEstat x: stat.ripe.net answered HTTP 429 (2 attempts)',
     });
   });
 
@@ -68,11 +72,14 @@ describe('fetchJson', () => {
 
   it('refuses an answer over the size limit without retrying', async () => {
     const seen = serve([ok({ status: 'ok', data: { n: 1 }, pad: 'x'.repeat(2000) }), ok()]);
-    await expect(run(() => fetchJson({ ...req, maxBytes: 1024 }))).rejects.toMatchObject({ name: 'InternetResponseInvalid', message: expect.stringMatching(/larger than 1024 bytes/) });
+    await expect(run(() => fetchJson({ ...req, maxBytes: 1024 }))).rejects.toMatchObject({
+      name: 'InternetResponseInvalid',
+      message: expect.stringMatching(/larger than 1024 bytes/),
+    });
     expect(seen).toHaveLength(1);
   });
 
-  it('follows an RIR\'s referral to another RIR, but never from https to http', async () => {
+  it("follows an RIR's referral to another RIR, but never from https to http", async () => {
     const seen = serve([{ status: 301, headers: { location: 'https://rdap.db.ripe.net/ip/193.0.20.0/22' }, body: '' }, ok()]);
     const res = await run(() => fetchJson({ ...req, url: 'https://rdap.arin.net/registry/ip/193.0.20.0/22' }));
     expect(seen.map((r) => r.url)).toEqual(['https://rdap.arin.net/registry/ip/193.0.20.0/22', 'https://rdap.db.ripe.net/ip/193.0.20.0/22']);

@@ -59,11 +59,20 @@ describe('IANA special-purpose address space', () => {
     }
   });
 
-  it.each(['192.88.99.0/24', '192.31.196.0/24', '192.175.48.0/24', '192.52.193.0/24', '2001::/23', '2002::/16', '2001:db8::/32', '2620:4f:8000::/48', '64:ff9b:1::/48', '5f00::/16'])(
-    'names the registry entry of %s', (cidr) => {
-      expect(nonPublicReason(parseCidr(cidr), 'aws')).toMatch(new RegExp(`${cidr.replace(/[./:]/g, (ch) => `\\${ch}`)}, `));
-    },
-  );
+  it.each([
+    '192.88.99.0/24',
+    '192.31.196.0/24',
+    '192.175.48.0/24',
+    '192.52.193.0/24',
+    '2001::/23',
+    '2002::/16',
+    '2001:db8::/32',
+    '2620:4f:8000::/48',
+    '64:ff9b:1::/48',
+    '5f00::/16',
+  ])('names the registry entry of %s', (cidr) => {
+    expect(nonPublicReason(parseCidr(cidr), 'aws')).toMatch(new RegExp(`${cidr.replace(/[./:]/g, (ch) => `\\${ch}`)}, `));
+  });
 
   it('refuses a prefix that only partly overlaps special space, and IPv6 outside 2000::/3', () => {
     expect(nonPublicReason(parseCidr('192.0.0.0/16'), 'aws')).toMatch(/overlaps 192\.0\.0\.0\/24/);
@@ -74,7 +83,7 @@ describe('IANA special-purpose address space', () => {
 });
 
 describe('ASNs', () => {
-  it('refuses Amazon\'s own ASNs, in AWS and in a rehearsal', () => {
+  it("refuses Amazon's own ASNs, in AWS and in a rehearsal", () => {
     for (const asn of AMAZON_ASNS) {
       expect(asnProblem(String(asn))).toMatch(new RegExp(`AS${asn} is Amazon's own ASN`));
       expect(inAddressWorld('rehearsal', () => asnProblem(asn))).toMatch(/Amazon's own ASN/);
@@ -105,7 +114,7 @@ describe('ports CloudFront connects to origins on', () => {
   });
 });
 
-describe('the deployment\'s rehearsal flag', () => {
+describe("the deployment's rehearsal flag", () => {
   it('is refused by the CDK app and by a deployed function (both read the config with parseDeploymentConfig)', () => {
     expect(() => parseDeploymentConfig({ rehearsal: true })).toThrow(/byoip\.rehearsal: is for simulated worlds only/);
     expect(() => parseDeploymentConfig('{"rehearsal":true}', 'BYOIP_DEPLOYMENT')).toThrow(/invalid BYOIP_DEPLOYMENT:\n {2}byoip\.rehearsal/);
@@ -120,18 +129,27 @@ describe('the deployment\'s rehearsal flag', () => {
 
 describe('path-pattern matching', () => {
   /** The backtracking regex pathMatches used to build, kept here as the reference for small inputs. */
-  const regexMatch = (pattern: string, text: string) => new RegExp(`^${pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('')}$`).test(text);
+  const regexMatch = (pattern: string, text: string) =>
+    new RegExp(
+      `^${pattern
+        .split('')
+        .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&')))
+        .join('')}$`,
+    ).test(text);
 
   it('agrees with the regex semantics (* any run, ? one character) on random small inputs', () => {
     const alphabet = fc.constantFrom('a', 'b', '/', '.');
-    fc.assert(fc.property(
-      fc.array(fc.oneof(alphabet, fc.constantFrom('*', '?')), { maxLength: 8 }).map((a) => a.join('')),
-      fc.array(alphabet, { maxLength: 10 }).map((a) => a.join('')),
-      (pattern, text) => wildcardMatch(pattern, text) === regexMatch(pattern, text),
-    ), { numRuns: 3000 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(alphabet, fc.constantFrom('*', '?')), { maxLength: 8 }).map((a) => a.join('')),
+        fc.array(alphabet, { maxLength: 10 }).map((a) => a.join('')),
+        (pattern, text) => wildcardMatch(pattern, text) === regexMatch(pattern, text),
+      ),
+      { numRuns: 3000 },
+    );
   });
 
-  it('matches the review\'s catastrophic pattern with a bounded amount of work', () => {
+  it("matches the review's catastrophic pattern with a bounded amount of work", () => {
     // 18 characters against 61: the backtracking regex needed ~27.8 s; bench section 6 times this one.
     const pattern = `/${'*a'.repeat(8)}b`;
     const path = `/${'a'.repeat(60)}`;

@@ -7,9 +7,28 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineFromRoutingStatus, judgeVisibility, LookingGlassSchema, RoutingStatusSchema, sampleFromLookingGlass } from '../../domain/internet/bgp';
 import { preflightFailureMessage, summarizePreflight, withPreflightEvidence, type PreflightResult } from '../../domain/internet/evidence';
-import { BootstrapSchema, certificatesInRecord, judgeRdapRecord, parseRdapResource, rdapBaseUrl, RdapErrorSchema, RdapObjectSchema, rdapQueryUrl, signerFromPrivateKey } from '../../domain/internet/rdap';
+import {
+  BootstrapSchema,
+  certificatesInRecord,
+  judgeRdapRecord,
+  parseRdapResource,
+  rdapBaseUrl,
+  RdapErrorSchema,
+  RdapObjectSchema,
+  rdapQueryUrl,
+  signerFromPrivateKey,
+} from '../../domain/internet/rdap';
 import { registryName } from '../../domain/internet/registries';
-import { judgeCurrentOrigin, judgeRequiredOrigin, RipestatRpkiValidationSchema, statusFromRipestat, validateOrigin, VrpExportSchema, vrpsFromExport, type Vrp } from '../../domain/internet/rpki';
+import {
+  judgeCurrentOrigin,
+  judgeRequiredOrigin,
+  RipestatRpkiValidationSchema,
+  statusFromRipestat,
+  validateOrigin,
+  VrpExportSchema,
+  vrpsFromExport,
+  type Vrp,
+} from '../../domain/internet/rpki';
 import { signedMessages, CERTIFICATE, SIGNING_KEY, WRONG_KEY } from '../support/world';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'internet');
@@ -58,11 +77,14 @@ describe('RDAP records (RFC 9083) and the BYOIP certificate in their remarks', (
     expect(finding).toMatchObject({ ok: true, handle, registry, certificate: { validTo: '2036-11-19T21:51:46.000Z' } });
   });
 
-  it('verifies pre-signed messages against the certificate, for the record\'s block or a CIDR inside it', () => {
+  it("verifies pre-signed messages against the certificate, for the record's block or a CIDR inside it", () => {
     const record = RdapObjectSchema.parse(fixture('rdap-arin-ip.json'));
     const good = { kind: 'signed-messages' as const, messages: signedMessages(['198.18.0.0/22'], NOW).map((m) => ({ resource: m.cidr, ...m })) };
     expect(judgeRdapRecord({ resource: '198.18.0.0/22', registry: 'ARIN', url: 'u', record, signer: good, now: NOW }).ok).toBe(true);
-    const bad = { kind: 'signed-messages' as const, messages: signedMessages(['198.18.0.0/22'], NOW, { key: WRONG_KEY }).map((m) => ({ resource: m.cidr, ...m })) };
+    const bad = {
+      kind: 'signed-messages' as const,
+      messages: signedMessages(['198.18.0.0/22'], NOW, { key: WRONG_KEY }).map((m) => ({ resource: m.cidr, ...m })),
+    };
     const f = judgeRdapRecord({ resource: '198.18.0.0/22', registry: 'ARIN', url: 'u', record, signer: bad, now: NOW });
     expect(f.ok).toBe(false);
     expect(f.problem).toMatch(/198\.18\.0\.0\/22 at ARIN \(NET-198-18-0-0-1\).*does not verify/);
@@ -73,14 +95,31 @@ describe('RDAP records (RFC 9083) and the BYOIP certificate in their remarks', (
     const record = RdapObjectSchema.parse(fixture('rdap-ripe-autnum.json'));
     const other = signerFromPrivateKey(WRONG_KEY, 'in wrong.pem');
     expect(judgeRdapRecord({ resource: 'AS64496', registry: 'RIPE NCC', url: 'u', record, signer: other, now: NOW })).toMatchObject({
-      ok: false, problem: expect.stringMatching(/AS64496 at RIPE NCC .*not the public key of the signing key in wrong\.pem/), fix: expect.stringMatching(/^at RIPE NCC for AS64496: .*"descr:" attribute \(not "remarks:"\).*aut-num/),
+      ok: false,
+      problem: expect.stringMatching(/AS64496 at RIPE NCC .*not the public key of the signing key in wrong\.pem/),
+      fix: expect.stringMatching(/^at RIPE NCC for AS64496: .*"descr:" attribute \(not "remarks:"\).*aut-num/),
     });
-    expect(judgeRdapRecord({ resource: 'AS64496', registry: 'RIPE NCC', url: 'u', record, signer, now: new Date('2037-01-01T00:00:00Z') }).problem).toMatch(/expired on 2036-11-19/);
+    expect(judgeRdapRecord({ resource: 'AS64496', registry: 'RIPE NCC', url: 'u', record, signer, now: new Date('2037-01-01T00:00:00Z') }).problem).toMatch(
+      /expired on 2036-11-19/,
+    );
     const bare = { ...record, remarks: [{ description: ['Example Corp'] }] };
-    expect(judgeRdapRecord({ resource: 'AS64496', registry: 'RIPE NCC', url: 'u', record: bare, signer, now: NOW }).problem).toMatch(/carries no X\.509 certificate/);
+    expect(judgeRdapRecord({ resource: 'AS64496', registry: 'RIPE NCC', url: 'u', record: bare, signer, now: NOW }).problem).toMatch(
+      /carries no X\.509 certificate/,
+    );
     const net = RdapObjectSchema.parse(fixture('rdap-arin-ip.json'));
-    expect(judgeRdapRecord({ resource: '198.18.4.0/24', registry: 'ARIN', url: 'u', record: net, signer, now: NOW }).problem).toMatch(/does not cover 198\.18\.4\.0\/24/);
-    expect(judgeRdapRecord({ resource: '198.18.0.0/22', registry: 'ARIN', url: 'https://rdap.arin.net/registry/ip/198.18.0.0/22', record: undefined, signer, now: NOW }).problem).toMatch(/ARIN has no RDAP record for 198\.18\.0\.0\/22/);
+    expect(judgeRdapRecord({ resource: '198.18.4.0/24', registry: 'ARIN', url: 'u', record: net, signer, now: NOW }).problem).toMatch(
+      /does not cover 198\.18\.4\.0\/24/,
+    );
+    expect(
+      judgeRdapRecord({
+        resource: '198.18.0.0/22',
+        registry: 'ARIN',
+        url: 'https://rdap.arin.net/registry/ip/198.18.0.0/22',
+        record: undefined,
+        signer,
+        now: NOW,
+      }).problem,
+    ).toMatch(/ARIN has no RDAP record for 198\.18\.0\.0\/22/);
     expect(RdapErrorSchema.parse(fixture('rdap-not-found.json')).errorCode).toBe(404);
   });
 });
@@ -143,13 +182,34 @@ describe('RPKI origin validation (RFC 6811), as a validator reports it', () => {
   });
 
   it('names the prefix, the ASN and the registry, with the fix and how long it takes', () => {
-    const missing = judgeRequiredOrigin({ prefix: '198.18.0.0/24', origin: 14618, status: 'invalid_asn', vrps: [{ asn: 16509, prefix: '198.18.0.0/22', maxLength: 24 }], registry: 'ARIN' });
+    const missing = judgeRequiredOrigin({
+      prefix: '198.18.0.0/24',
+      origin: 14618,
+      status: 'invalid_asn',
+      vrps: [{ asn: 16509, prefix: '198.18.0.0/22', maxLength: 24 }],
+      registry: 'ARIN',
+    });
     expect(missing.problem).toBe('no ROA authorizes AS14618 to originate 198.18.0.0/24 (RPKI invalid_asn; ROAs covering it: AS16509 198.18.0.0/22-24)');
-    expect(missing.fix).toMatch(/^at ARIN: ARIN Online: Routing Security .* for 198\.18\.0\.0\/22, origin AS14618, max length 24; validators usually see .* 10-60 minutes; AWS .* 24 hours/);
-    const short = judgeRequiredOrigin({ prefix: '198.18.0.0/24', origin: 16509, status: 'invalid_length', vrps: [{ asn: 16509, prefix: '198.18.0.0/22', maxLength: 22 }], registry: 'RIPE NCC' });
+    expect(missing.fix).toMatch(
+      /^at ARIN: ARIN Online: Routing Security .* for 198\.18\.0\.0\/22, origin AS14618, max length 24; validators usually see .* 10-60 minutes; AWS .* 24 hours/,
+    );
+    const short = judgeRequiredOrigin({
+      prefix: '198.18.0.0/24',
+      origin: 16509,
+      status: 'invalid_length',
+      vrps: [{ asn: 16509, prefix: '198.18.0.0/22', maxLength: 22 }],
+      registry: 'RIPE NCC',
+    });
     expect(short.problem).toMatch(/max length is shorter than \/24/);
     expect(short.fix).toMatch(/LIR Portal/);
-    const current = judgeCurrentOrigin({ prefix: '198.18.0.0/24', origin: 64511, status: 'invalid_asn', vrps: [], registry: 'ARIN', announced: '198.18.0.0/24' });
+    const current = judgeCurrentOrigin({
+      prefix: '198.18.0.0/24',
+      origin: 64511,
+      status: 'invalid_asn',
+      vrps: [],
+      registry: 'ARIN',
+      announced: '198.18.0.0/24',
+    });
     expect(current.problem).toMatch(/AS64511 announces 198\.18\.0\.0\/24 today and is RPKI invalid_asn/);
   });
 });
@@ -158,8 +218,13 @@ describe('BGP from RIS: routing-status (the before) and looking-glass (now)', ()
   it('reads a routing-status snapshot', () => {
     const b = baselineFromRoutingStatus('198.18.0.0/24', RoutingStatusSchema.parse(fixture('ripestat-routing-status.json')).data);
     expect(b).toEqual({
-      prefix: '198.18.0.0/24', queryTime: '2026-12-01T08:00:00', origins: [64500], peersSeeing: 343, totalPeers: 351,
-      lessSpecifics: [{ prefix: '198.18.0.0/22', origin: 64500 }], moreSpecifics: [{ prefix: '198.18.0.128/25', origin: 64511 }],
+      prefix: '198.18.0.0/24',
+      queryTime: '2026-12-01T08:00:00',
+      origins: [64500],
+      peersSeeing: 343,
+      totalPeers: 351,
+      lessSpecifics: [{ prefix: '198.18.0.0/22', origin: 64500 }],
+      moreSpecifics: [{ prefix: '198.18.0.128/25', origin: 64511 }],
     });
   });
 
@@ -170,11 +235,25 @@ describe('BGP from RIS: routing-status (the before) and looking-glass (now)', ()
 
   it('judges visibility against all collector peers, the old origin and unexpected ones', () => {
     const sample = { prefix: '198.18.0.0/24', peersByOrigin: { 16509: 34, 64500: 1 }, peersWithRoute: 35 };
-    const base = { sample, expectedOrigin: 16509, oldOrigins: [64500], totalPeers: 40, thresholdPercent: 80, oldOriginMaxPercent: 5, requireOldOriginGone: true };
+    const base = {
+      sample,
+      expectedOrigin: 16509,
+      oldOrigins: [64500],
+      totalPeers: 40,
+      thresholdPercent: 80,
+      oldOriginMaxPercent: 5,
+      requireOldOriginGone: true,
+    };
     expect(judgeVisibility(base)).toMatchObject({ ok: true, expectedPercent: 85, oldOrigins: [{ origin: 64500, peers: 1, percent: 2.5 }] });
-    expect(judgeVisibility({ ...base, thresholdPercent: 90 }).problems).toEqual(['198.18.0.0/24 is seen from AS16509 by 34 of 40 collector peers (85 %), below 90 %']);
-    expect(judgeVisibility({ ...base, sample: { ...sample, peersByOrigin: { 16509: 34, 64500: 6 } } }).problems[0]).toMatch(/old origin AS64500 is still seen .* 6 peers \(15 %\): the previous provider has not withdrawn/);
-    expect(judgeVisibility({ ...base, sample: { ...sample, peersByOrigin: { 16509: 34, 64511: 2 } } }).problems[0]).toMatch(/also seen from AS64511 by 2 peers/);
+    expect(judgeVisibility({ ...base, thresholdPercent: 90 }).problems).toEqual([
+      '198.18.0.0/24 is seen from AS16509 by 34 of 40 collector peers (85 %), below 90 %',
+    ]);
+    expect(judgeVisibility({ ...base, sample: { ...sample, peersByOrigin: { 16509: 34, 64500: 6 } } }).problems[0]).toMatch(
+      /old origin AS64500 is still seen .* 6 peers \(15 %\): the previous provider has not withdrawn/,
+    );
+    expect(judgeVisibility({ ...base, sample: { ...sample, peersByOrigin: { 16509: 34, 64511: 2 } } }).problems[0]).toMatch(
+      /also seen from AS64511 by 2 peers/,
+    );
   });
 });
 
@@ -182,9 +261,27 @@ describe('the pre-flight verdict as operators and approvers read it', () => {
   const record = RdapObjectSchema.parse(fixture('rdap-arin-ip.json'));
   const rdap = [judgeRdapRecord({ resource: '198.18.0.0/22', registry: 'ARIN', url: 'u', record, signer, now: NOW })];
   const rpki = [
-    judgeRequiredOrigin({ prefix: '198.18.0.0/24', origin: 16509, status: 'valid', vrps: [{ asn: 16509, prefix: '198.18.0.0/22', maxLength: 24 }], registry: 'ARIN' }),
-    judgeRequiredOrigin({ prefix: '198.18.0.0/24', origin: 14618, status: 'invalid_asn', vrps: [{ asn: 16509, prefix: '198.18.0.0/22', maxLength: 24 }], registry: 'ARIN' }),
-    judgeRequiredOrigin({ prefix: '198.18.1.0/24', origin: 14618, status: 'invalid_asn', vrps: [{ asn: 16509, prefix: '198.18.0.0/22', maxLength: 24 }], registry: 'ARIN' }),
+    judgeRequiredOrigin({
+      prefix: '198.18.0.0/24',
+      origin: 16509,
+      status: 'valid',
+      vrps: [{ asn: 16509, prefix: '198.18.0.0/22', maxLength: 24 }],
+      registry: 'ARIN',
+    }),
+    judgeRequiredOrigin({
+      prefix: '198.18.0.0/24',
+      origin: 14618,
+      status: 'invalid_asn',
+      vrps: [{ asn: 16509, prefix: '198.18.0.0/22', maxLength: 24 }],
+      registry: 'ARIN',
+    }),
+    judgeRequiredOrigin({
+      prefix: '198.18.1.0/24',
+      origin: 14618,
+      status: 'invalid_asn',
+      vrps: [{ asn: 16509, prefix: '198.18.0.0/22', maxLength: 24 }],
+      registry: 'ARIN',
+    }),
   ];
   const partial = { skipped: false, skipReason: null, checkedAt: NOW.toISOString(), sources: { rdap: 'r', rpki: 'RIPEstat', bgp: 'b' }, rdap, rpki, bgp: [] };
 
@@ -204,7 +301,10 @@ describe('the pre-flight verdict as operators and approvers read it', () => {
     const ok = withPreflightEvidence({ title: 't', prerequisite: 'Old provider withdraws.' }, { ...passing, ...summarizePreflight(passing) });
     expect(ok.prerequisite).toBe('Pre-flight internet checks passed (RDAP certificate, ROAs, current routes; see the evidence). Old provider withdraws.');
     expect(ok.evidence?.preflight[0]).toMatch(/^RDAP: 198\.18\.0\.0\/22 at ARIN \(NET-198-18-0-0-1\) carries the signing key's certificate/);
-    const skipped = withPreflightEvidence<{ title: string; prerequisite?: string }>({ title: 't' }, { skipped: true, skipReason: 'no route to RIPEstat from this VPC', passed: false, summary: [] });
+    const skipped = withPreflightEvidence<{ title: string; prerequisite?: string }>(
+      { title: 't' },
+      { skipped: true, skipReason: 'no route to RIPEstat from this VPC', passed: false, summary: [] },
+    );
     expect(skipped.prerequisite).toMatch(/^PRE-FLIGHT SKIPPED \(no route to RIPEstat from this VPC\)/);
   });
 });

@@ -16,7 +16,10 @@ describe('poll schedule', () => {
     const p = PollProfiles.byoipProvisioning;
     let t = 0;
     let checks = 1;
-    while (t < 86_400) { t += nextPollDelay(t, p); checks++; }
+    while (t < 86_400) {
+      t += nextPollDelay(t, p);
+      checks++;
+    }
     expect(checks).toBeLessThanOrEqual(40);
     expect(t - 86_400).toBeLessThanOrEqual(0.05 * 86_400);
   });

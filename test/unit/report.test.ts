@@ -1,9 +1,28 @@
 /** The report's derived figures: poll lateness, the lower bound, the safety invariant. */
-import { AFTER_FAILURE, failurePathStates, formatPhases, lowerBound, percentShares, phasesOf, pollLoops, safetyViolations, type AwsCallReport } from '../../runner/report';
+import {
+  AFTER_FAILURE,
+  failurePathStates,
+  formatPhases,
+  lowerBound,
+  percentShares,
+  phasesOf,
+  pollLoops,
+  safetyViolations,
+  type AwsCallReport,
+} from '../../runner/report';
 import { formatRollback, runbookSection } from '../../runner/report-words';
 
-const call = (at: number, operation: string, state: string, effects?: string[]): AwsCallReport =>
-  ({ at, state, account: '1', region: 'r', service: operation === 'ChangeResourceRecordSets' ? 'Route53' : 'EC2', operation, input: {}, error: null, effects });
+const call = (at: number, operation: string, state: string, effects?: string[]): AwsCallReport => ({
+  at,
+  state,
+  account: '1',
+  region: 'r',
+  service: operation === 'ChangeResourceRecordSets' ? 'Route53' : 'EC2',
+  operation,
+  input: {},
+  error: null,
+  effects,
+});
 
 describe('poll lateness and the lower bound', () => {
   const subject = JSON.stringify({ poolId: 'ipam-pool-0abc', cidrs: ['198.18.0.0/22'] });
@@ -20,18 +39,32 @@ describe('poll lateness and the lower bound', () => {
   ];
 
   it('finds when the awaited change happened from the resources the check asked about', () => {
-    expect(pollLoops(checks, transitions)).toEqual([{ state: 'AwaitProvisioned', subject, checks: 3, startedAt: 100, doneAt: 2500, readyAt: 2000, lateSeconds: 500 }]);
+    expect(pollLoops(checks, transitions)).toEqual([
+      { state: 'AwaitProvisioned', subject, checks: 3, startedAt: 100, doneAt: 2500, readyAt: 2000, lateSeconds: 500 },
+    ]);
   });
 
   it('ties a poll to a resource by every value of one of its keys, exactly (not by strings that contain each other)', () => {
     const pool = { at: 2300, resource: 'ipam-pool:ipam-pool-0abc', keys: [['ipam-pool-0abc']], from: 'create-in-progress', to: 'create-complete' };
-    const otherCidr = { at: 2450, resource: 'pool-cidr:ipam-pool-0abc/198.18.0.0/2', keys: [['ipam-pool-0abc', '198.18.0.0/2']], from: 'pending-provision', to: 'provisioned' };
+    const otherCidr = {
+      at: 2450,
+      resource: 'pool-cidr:ipam-pool-0abc/198.18.0.0/2',
+      keys: [['ipam-pool-0abc', '198.18.0.0/2']],
+      from: 'pending-provision',
+      to: 'provisioned',
+    };
     // The pool itself (named by the check) counts; a CIDR the check did not name does not, though its strings overlap.
     expect(pollLoops(checks, [...transitions, pool, otherCidr])[0].readyAt).toBe(2300);
     // An ASN named as a number in the input, and one of two alternative keys (an accelerator by ARN or by name).
-    const asn = [{ state: 'AwaitAsn', at: 0, subject: JSON.stringify({ asn: 64496 }), done: false }, { state: 'AwaitAsn', at: 90, subject: JSON.stringify({ asn: 64496 }), done: true }];
+    const asn = [
+      { state: 'AwaitAsn', at: 0, subject: JSON.stringify({ asn: 64496 }), done: false },
+      { state: 'AwaitAsn', at: 90, subject: JSON.stringify({ asn: 64496 }), done: true },
+    ];
     expect(pollLoops(asn, [{ at: 60, resource: 'byoasn:AS64496', keys: [['64496']], from: 'pending-provision', to: 'provisioned' }])[0].readyAt).toBe(60);
-    const acc = [{ state: 'AwaitGone', at: 0, subject: JSON.stringify({ acceleratorArn: 'arn:x' }), done: false }, { state: 'AwaitGone', at: 90, subject: JSON.stringify({ acceleratorArn: 'arn:x' }), done: true }];
+    const acc = [
+      { state: 'AwaitGone', at: 0, subject: JSON.stringify({ acceleratorArn: 'arn:x' }), done: false },
+      { state: 'AwaitGone', at: 90, subject: JSON.stringify({ acceleratorArn: 'arn:x' }), done: true },
+    ];
     expect(pollLoops(acc, [{ at: 70, resource: 'accelerator:web', keys: [['arn:x'], ['web']], from: 'IN_PROGRESS', to: 'DELETED' }])[0].readyAt).toBe(70);
   });
 
@@ -99,8 +132,18 @@ describe('where the time went, in words', () => {
   const rec = (name: string, enteredAt: number, exitedAt: number) => ({ name, type: 'Task', enteredAt, exitedAt, status: 'SUCCEEDED' as const });
   it('partitions a failed run: phases plus the time after the failure make up the whole run', () => {
     const states = [
-      rec('A', 0, 10), rec('PollInit', 10, 10), rec('Poll', 10, 11), rec('PollDone', 11, 11), rec('PollWait', 11, 100), rec('Poll', 100, 101),
-      rec('Compensate', 101, 102), rec('NextUndo', 102, 102), rec('Undo', 102, 150), rec('NextUndo', 150, 150), rec('Undo', 150, 180), rec('RolledBack', 180, 180),
+      rec('A', 0, 10),
+      rec('PollInit', 10, 10),
+      rec('Poll', 10, 11),
+      rec('PollDone', 11, 11),
+      rec('PollWait', 11, 100),
+      rec('Poll', 100, 101),
+      rec('Compensate', 101, 102),
+      rec('NextUndo', 102, 102),
+      rec('Undo', 102, 150),
+      rec('NextUndo', 150, 150),
+      rec('Undo', 150, 180),
+      rec('RolledBack', 180, 180),
     ];
     const { phases, failedAt } = phasesOf(states, new Set(Object.keys(definition.States)), { failurePath: failurePathStates(definition), endedAt: 180 });
     expect(failedAt).toBe(101);
@@ -119,28 +162,42 @@ describe('where the time went, in words', () => {
   });
 
   it('rounds shares so they always add up to 100.0 %', () => {
-    for (const values of [[1, 1, 1], [2, 3, 5, 7, 11, 13], [1e-3, 1e6, 7]]) {
+    for (const values of [
+      [1, 1, 1],
+      [2, 3, 5, 7, 11, 13],
+      [1e-3, 1e6, 7],
+    ]) {
       expect(percentShares(values).reduce((a, b) => Math.round((a + b) * 10) / 10, 0)).toBe(100);
     }
     expect(percentShares([1, 1, 1])).toEqual([33.4, 33.3, 33.3]);
   });
 
   it('says what a rollback undid, left and could not undo, and which runbook section to read', () => {
-    const compensation = { error: 'ResourceFailed', steps: [
-      { description: 'withdraw 198.18.0.0/24', outcome: 'undone' as const, note: 'now provisioned' },
-      { description: 'delete the anycast IP list', outcome: 'unchanged' as const, note: 'no list was created' },
-      { description: 'deprovision 198.18.0.0/22', outcome: 'needs-attention' as const, error: 'AwsRequestRejected: denied' },
-    ] };
-    expect(formatRollback({ compensation })).toBe([
-      'rollback after ResourceFailed: undone: 1; left as it was: 1; needs attention: 1',
-      '  undone:          withdraw 198.18.0.0/24',
-      '  left as it was:  delete the anycast IP list (no list was created)',
-      '  needs attention: deprovision 198.18.0.0/22 (AwsRequestRejected: denied)',
-    ].join('\n'));
+    const compensation = {
+      error: 'ResourceFailed',
+      steps: [
+        { description: 'withdraw 198.18.0.0/24', outcome: 'undone' as const, note: 'now provisioned' },
+        { description: 'delete the anycast IP list', outcome: 'unchanged' as const, note: 'no list was created' },
+        { description: 'deprovision 198.18.0.0/22', outcome: 'needs-attention' as const, error: 'AwsRequestRejected: denied' },
+      ],
+    };
+    expect(formatRollback({ compensation })).toBe(
+      [
+        'rollback after ResourceFailed: undone: 1; left as it was: 1; needs attention: 1',
+        '  undone:          withdraw 198.18.0.0/24',
+        '  left as it was:  delete the anycast IP list (no list was created)',
+        '  needs attention: deprovision 198.18.0.0/22 (AwsRequestRejected: denied)',
+      ].join('\n'),
+    );
     expect(formatRollback({ compensation: null })).toBeNull();
-    const failed = (name: string, status: 'FAILED' | 'TIMED_OUT' = 'FAILED', workflow = 'onboard-cloudfront-byoip') => runbookSection({ status, workflow, error: { name, cause: '' } });
+    const failed = (name: string, status: 'FAILED' | 'TIMED_OUT' = 'FAILED', workflow = 'onboard-cloudfront-byoip') =>
+      runbookSection({ status, workflow, error: { name, cause: '' } });
     expect(failed('CompensationIncomplete')).toEqual({ link: 'docs/runbook.md#compensationincomplete', section: 'CompensationIncomplete' });
-    expect(failed('QuotaExceeded', 'FAILED', 'byoasn-onboard')).toEqual({ link: 'docs/runbook.md#what-each-error-means', section: 'What each error means, the QuotaExceeded row', workflowDoc: 'docs/byoasn.md' });
+    expect(failed('QuotaExceeded', 'FAILED', 'byoasn-onboard')).toEqual({
+      link: 'docs/runbook.md#what-each-error-means',
+      section: 'What each error means, the QuotaExceeded row',
+      workflowDoc: 'docs/byoasn.md',
+    });
     expect(failed('States.Timeout', 'TIMED_OUT')?.link).toBe('docs/runbook.md#timed-out-timed-out-alarm');
     expect(failed('SomethingNew')?.link).toBe('docs/runbook.md#first-five-minutes');
     expect(runbookSection({ status: 'SUCCEEDED', workflow: 'x', error: null })).toBeNull();

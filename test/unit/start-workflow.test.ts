@@ -15,8 +15,16 @@ import { handler } from '../../tasks/start/start-workflow';
 const SECRET = 'x'.repeat(48);
 const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:byoip-StartWorkflow' } as Context;
 const event = (patch: Record<string, unknown> = {}) => ({
-  version: '0', id: '7bf73129-1428-4cd3-a780-95db273d1602', 'detail-type': 'onboard-cloudfront-byoip', source: 'byoip-orchestrator.netops',
-  account: '111122223333', time: '2026-12-01T08:00:00Z', region: 'us-east-1', resources: [], detail: { migrationId: 'example-corp-edge' }, ...patch,
+  version: '0',
+  id: '7bf73129-1428-4cd3-a780-95db273d1602',
+  'detail-type': 'onboard-cloudfront-byoip',
+  source: 'byoip-orchestrator.netops',
+  account: '111122223333',
+  time: '2026-12-01T08:00:00Z',
+  region: 'us-east-1',
+  resources: [],
+  detail: { migrationId: 'example-corp-edge' },
+  ...patch,
 });
 
 describe('StartWorkflow (the operator event starter)', () => {
@@ -27,10 +35,12 @@ describe('StartWorkflow (the operator event starter)', () => {
     secrets.reset();
     secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:us-east-1:111122223333:execution:byoip-onboard-cloudfront-byoip:evt-1' });
-    installDeployment(parseDeploymentConfig({
-      approvers: ['netops-oncall@example.com', 'netops-lead@example.com'],
-      operators: [{ name: 'netops', principal: 'arn:aws:iam::111122223333:role/byoip-operator', approver: 'netops-lead@example.com' }],
-    }));
+    installDeployment(
+      parseDeploymentConfig({
+        approvers: ['netops-oncall@example.com', 'netops-lead@example.com'],
+        operators: [{ name: 'netops', principal: 'arn:aws:iam::111122223333:role/byoip-operator', approver: 'netops-lead@example.com' }],
+      }),
+    );
   });
   afterAll(() => installDeployment(undefined));
 
@@ -41,7 +51,13 @@ describe('StartWorkflow (the operator event starter)', () => {
     const input = JSON.parse(call.input!);
     expect(input.migrationId).toBe('example-corp-edge');
     expect(verifyRequester(approvalKeys(SECRET), { stateMachine: 'byoip-onboard-cloudfront-byoip', executionName: call.name!, input })).toEqual({
-      ok: true, requester: { principal: 'arn:aws:iam::111122223333:role/byoip-operator', approver: 'netops-lead@example.com', via: 'event from netops', at: '2026-12-01T08:00:00Z' },
+      ok: true,
+      requester: {
+        principal: 'arn:aws:iam::111122223333:role/byoip-operator',
+        approver: 'netops-lead@example.com',
+        via: 'event from netops',
+        at: '2026-12-01T08:00:00Z',
+      },
     });
   });
 
@@ -51,7 +67,11 @@ describe('StartWorkflow (the operator event starter)', () => {
   });
 
   it.each([
-    ['an unknown operator\'s source', { source: 'byoip-orchestrator.mallory' }, /source "byoip-orchestrator\.mallory" is not one of this deployment's operators/],
+    [
+      "an unknown operator's source",
+      { source: 'byoip-orchestrator.mallory' },
+      /source "byoip-orchestrator\.mallory" is not one of this deployment's operators/,
+    ],
     ['another account', { account: '999988887777' }, /it was sent from account 999988887777, not this deployment's account 111122223333/],
     ['a teardown', { 'detail-type': 'vpc-origin-teardown' }, /teardowns are not started by events here \(byoip\.eventStartableTeardowns\)/],
   ])('refuses %s, starting nothing', async (_n, patch, why) => {
@@ -60,7 +80,13 @@ describe('StartWorkflow (the operator event starter)', () => {
   });
 
   it('starts a teardown when the deployment opts in', async () => {
-    installDeployment(parseDeploymentConfig({ approvers: ['a@example.com'], eventStartableTeardowns: true, operators: [{ name: 'netops', principal: 'arn:aws:iam::111122223333:role/byoip-operator' }] }));
+    installDeployment(
+      parseDeploymentConfig({
+        approvers: ['a@example.com'],
+        eventStartableTeardowns: true,
+        operators: [{ name: 'netops', principal: 'arn:aws:iam::111122223333:role/byoip-operator' }],
+      }),
+    );
     await expect(handler(event({ 'detail-type': 'vpc-origin-teardown' }), context)).resolves.toMatchObject({ started: true });
   });
 });

@@ -1,7 +1,5 @@
 /** static-ip-byoip's input rules and plans (domain/static-ip.ts): pure, no AWS. */
-import {
-  GA_API_REGION, gaCidrProgress, planStaticIp, planStaticIpTeardown, sameAddresses, STATIC_IP_MAX_APPROVAL_SECONDS,
-} from '../../domain/static-ip';
+import { GA_API_REGION, gaCidrProgress, planStaticIp, planStaticIpTeardown, sameAddresses, STATIC_IP_MAX_APPROVAL_SECONDS } from '../../domain/static-ip';
 import { PollProfiles } from '../../domain/polling';
 import { MAX_EXECUTION_SECONDS } from '../../domain/validation';
 import { exampleInput, validateAsRehearsal } from '../support/world';
@@ -15,7 +13,10 @@ function problems(raw: unknown): string[] {
   try {
     planStaticIp(raw, NOW);
   } catch (e) {
-    return (e as Error).message.split('\n').slice(1).map((l) => l.trim().replace(/^- /, ''));
+    return (e as Error).message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().replace(/^- /, ''));
   }
   return [];
 }
@@ -28,7 +29,14 @@ describe('planStaticIp', () => {
       gaRegion: GA_API_REGION,
       region: 'us-east-1',
       cidrs: ['198.19.0.0/24', '198.19.1.0/24'],
-      accelerator: { mode: 'create', arn: 'none', name: 'partner-api', ipAddresses: ['198.19.0.10', '198.19.1.10'], ranges: ['198.19.0.0/24', '198.19.1.0/24'], ensureRouting: true },
+      accelerator: {
+        mode: 'create',
+        arn: 'none',
+        name: 'partner-api',
+        ipAddresses: ['198.19.0.10', '198.19.1.10'],
+        ranges: ['198.19.0.0/24', '198.19.1.0/24'],
+        ensureRouting: true,
+      },
       approval: { timeoutSeconds: 86_400 },
       lock: { resources: ['byoip-cidr/198.19.0.0/24', 'byoip-cidr/198.19.1.0/24', 'ga-accelerator/partner-api'] },
     });
@@ -57,16 +65,22 @@ describe('planStaticIp', () => {
   it('names every mistake at once, as input.<path>: <rule>', () => {
     const input = exampleInput('static-ip-byoip', {
       cidrs: ['198.19.0.0/24', '198.19.0.0/23'],
-      accelerator: { arn: ARN, ipAddresses: ['198.19.0.1', '198.19.0.2'], endpointGroup: { endpoints: [{ albArn: 'arn:aws:elasticloadbalancing:us-east-1:999999999999:loadbalancer/app/x/0123456789abcdef' }] } },
+      accelerator: {
+        arn: ARN,
+        ipAddresses: ['198.19.0.1', '198.19.0.2'],
+        endpointGroup: { endpoints: [{ albArn: 'arn:aws:elasticloadbalancing:us-east-1:999999999999:loadbalancer/app/x/0123456789abcdef' }] },
+      },
       approvers: ['not-an-email'],
     });
-    expect(problems(input)).toEqual(expect.arrayContaining([
-      'input.cidrs[1]: overlaps cidrs[0]',
-      'input.accelerator.ipAddresses[1]: 198.19.0.2 and ipAddresses[0] are both in 198.19.0.0/24; an accelerator takes one address per range (each range is its own network zone)',
-      'input.accelerator.name: give either arn (update an existing accelerator) or name (create one), not both',
-      'input.accelerator.endpointGroup.endpoints[0].albArn: is in account 999999999999; cross-account endpoints need a GA cross-account attachment, which this workflow does not make',
-      'input.approvers[0]: must be an email address such as netops@example.com',
-    ]));
+    expect(problems(input)).toEqual(
+      expect.arrayContaining([
+        'input.cidrs[1]: overlaps cidrs[0]',
+        'input.accelerator.ipAddresses[1]: 198.19.0.2 and ipAddresses[0] are both in 198.19.0.0/24; an accelerator takes one address per range (each range is its own network zone)',
+        'input.accelerator.name: give either arn (update an existing accelerator) or name (create one), not both',
+        'input.accelerator.endpointGroup.endpoints[0].albArn: is in account 999999999999; cross-account endpoints need a GA cross-account attachment, which this workflow does not make',
+        'input.approvers[0]: must be an email address such as netops@example.com',
+      ]),
+    );
   });
 
   it('requires somewhere to send traffic when creating, and a listener for an endpoint group', () => {
@@ -80,17 +94,24 @@ describe('planStaticIp', () => {
 
   it('rejects overlapping listener ports and an ALB listed twice', () => {
     const input = exampleInput('static-ip-byoip');
-    input.accelerator.listener.portRanges = [{ fromPort: 443, toPort: 443 }, { fromPort: 400, toPort: 500 }];
+    input.accelerator.listener.portRanges = [
+      { fromPort: 443, toPort: 443 },
+      { fromPort: 400, toPort: 500 },
+    ];
     input.accelerator.endpointGroup.endpoints.push({ ...input.accelerator.endpointGroup.endpoints[0] });
-    expect(problems(input)).toEqual(expect.arrayContaining([
-      'input.accelerator.listener.portRanges[1]: overlaps portRanges[0]',
-      'input.accelerator.endpointGroup.endpoints: lists an ALB twice',
-    ]));
+    expect(problems(input)).toEqual(
+      expect.arrayContaining([
+        'input.accelerator.listener.portRanges[1]: overlaps portRanges[0]',
+        'input.accelerator.endpointGroup.endpoints: lists an ALB twice',
+      ]),
+    );
   });
 
   it('keeps provisioning (up to 3 weeks) plus the longest approval inside one execution', () => {
     expect(PollProfiles.gaByoipProvisioning.timeoutSeconds + STATIC_IP_MAX_APPROVAL_SECONDS).toBeLessThan(MAX_EXECUTION_SECONDS - 86_400 / 2);
-    expect(problems(exampleInput('static-ip-byoip', { approval: { timeoutSeconds: STATIC_IP_MAX_APPROVAL_SECONDS + 1 } }))[0]).toMatch(/^input\.approval\.timeoutSeconds: must be at most 2 days/);
+    expect(problems(exampleInput('static-ip-byoip', { approval: { timeoutSeconds: STATIC_IP_MAX_APPROVAL_SECONDS + 1 } }))[0]).toMatch(
+      /^input\.approval\.timeoutSeconds: must be at most 2 days/,
+    );
   });
 
   it('reports missing required fields by path', () => {
@@ -101,7 +122,10 @@ describe('planStaticIp', () => {
 describe('planStaticIpTeardown', () => {
   it('spaces withdrawals 11 s apart (GA: one per 10 s) and leases the named accelerator', () => {
     const plan = planStaticIpTeardown(exampleInput('teardown-static-ip-byoip'));
-    expect(plan.withdrawItems).toEqual([{ cidr: '198.19.0.0/24', waitSeconds: 0 }, { cidr: '198.19.1.0/24', waitSeconds: 11 }]);
+    expect(plan.withdrawItems).toEqual([
+      { cidr: '198.19.0.0/24', waitSeconds: 0 },
+      { cidr: '198.19.1.0/24', waitSeconds: 11 },
+    ]);
     expect(plan.accelerator).toEqual({ arn: 'none', name: 'partner-api' });
     expect(plan.lock.resources).toEqual(['byoip-cidr/198.19.0.0/24', 'byoip-cidr/198.19.1.0/24', 'ga-accelerator/partner-api']);
   });

@@ -1,7 +1,14 @@
 /** vpc-origin-share / -teardown inputs, and the distribution-config arithmetic the tasks, undo steps and edge share. */
 import fc from 'fast-check';
 import {
-  addTeams, hostCovered, pathMatches, planVpcOriginShare, planVpcOriginTeardown, removeTeams, teamAttached, type TeamAddition,
+  addTeams,
+  hostCovered,
+  pathMatches,
+  planVpcOriginShare,
+  planVpcOriginTeardown,
+  removeTeams,
+  teamAttached,
+  type TeamAddition,
 } from '../../domain/vpc-origins';
 import { exampleInput, exampleWorldJson } from '../support/world';
 
@@ -21,19 +28,34 @@ describe('planVpcOriginShare', () => {
   it('derives names, probe paths and the lock from the example input', () => {
     const plan = planVpcOriginShare(exampleInput(SHARE));
     expect(plan).toMatchObject({
-      migrationId: 'team-apis-front-door', distributionId: 'E3EXAMPLETEAMS03', coalesceSeconds: 60,
-      lock: { leaseSeconds: 10_800 }, lockResources: ['cloudfront-distribution/E3EXAMPLETEAMS03'], approvers: [],
+      migrationId: 'team-apis-front-door',
+      distributionId: 'E3EXAMPLETEAMS03',
+      coalesceSeconds: 60,
+      lock: { leaseSeconds: 10_800 },
+      lockResources: ['cloudfront-distribution/E3EXAMPLETEAMS03'],
+      approvers: [],
     });
     expect(plan.teams[0]).toMatchObject({
-      name: 'team-a', host: 'team-a.example.com', pathPattern: '/team-a/*', probePath: '/team-a/health',
-      vpcOriginName: 'team-a-vpc-origin', shareName: 'cloudfront-vpc-origin-team-a', originId: 'vpc-team-a', httpsPort: 443,
+      name: 'team-a',
+      host: 'team-a.example.com',
+      pathPattern: '/team-a/*',
+      probePath: '/team-a/health',
+      vpcOriginName: 'team-a-vpc-origin',
+      shareName: 'cloudfront-vpc-origin-team-a',
+      originId: 'vpc-team-a',
+      httpsPort: 443,
     });
   });
 
   it('names every mistake at once, each as input.<path>: <rule>', () => {
     const input = exampleInput(SHARE);
     input.teams[0] = { ...input.teams[0], accountId: '111122223333', roleArn: 'arn:aws:iam::999999999999:role/x', pathPattern: '/*', host: '*.example.com' };
-    input.teams[1] = { ...input.teams[1], name: 'team-a', probePath: '/elsewhere', albArn: 'arn:aws:elasticloadbalancing:us-east-1:444455556666:loadbalancer/app/x/0123456789abcdef' };
+    input.teams[1] = {
+      ...input.teams[1],
+      name: 'team-a',
+      probePath: '/elsewhere',
+      albArn: 'arn:aws:elasticloadbalancing:us-east-1:444455556666:loadbalancer/app/x/0123456789abcdef',
+    };
     input.coalesceSeconds = 3600;
     input.surprise = true;
     const message = messageOf(() => planVpcOriginShare(input));
@@ -47,20 +69,26 @@ describe('planVpcOriginShare', () => {
       /input\.teams\[1\]\.albArn: is in account 444455556666, but accountId is 555566667777/,
       /input\.coalesceSeconds: /,
       /input: unknown field\(s\) "surprise"/,
-    ]) expect(message).toMatch(expected);
+    ])
+      expect(message).toMatch(expected);
   });
 
   it('refuses a team whose path another team already catches', () => {
     const input = exampleInput(SHARE);
     input.teams[0].pathPattern = '/team-*';
     input.teams[1].pathPattern = '/team-b/*';
-    expect(messageOf(() => planVpcOriginShare(input))).toMatch(/input\.teams\[1\]\.pathPattern: \/team-b\/health is already caught by teams\[0\]\.pathPattern \/team-\*/);
+    expect(messageOf(() => planVpcOriginShare(input))).toMatch(
+      /input\.teams\[1\]\.pathPattern: \/team-b\/health is already caught by teams\[0\]\.pathPattern \/team-\*/,
+    );
   });
 });
 
 describe('planVpcOriginTeardown', () => {
   it('defaults to detaching, and validates accounts', () => {
-    expect(planVpcOriginTeardown(exampleInput('vpc-origin-teardown'))).toMatchObject({ distributionAction: 'detach', teams: [{ name: 'team-c', vpcOriginName: 'team-c-vpc-origin', host: 'team-c.example.com' }] });
+    expect(planVpcOriginTeardown(exampleInput('vpc-origin-teardown'))).toMatchObject({
+      distributionAction: 'detach',
+      teams: [{ name: 'team-c', vpcOriginName: 'team-c-vpc-origin', host: 'team-c.example.com' }],
+    });
     const bad = exampleInput('vpc-origin-teardown', { distributionAction: 'delete' });
     bad.teams[0].roleArn = 'arn:aws:iam::444455556666:role/x';
     const message = messageOf(() => planVpcOriginTeardown(bad));
@@ -91,14 +119,26 @@ describe('path patterns and aliases', () => {
 
 const team3Config = () => exampleWorldJson().cloudfront.distributions[2].config;
 const baseConfig = () => ({
-  CallerReference: 'x', Aliases: { Quantity: 0, Items: [] }, Origins: { Quantity: 1, Items: [{ Id: 'origin-1', DomainName: 'origin.example.com' }] },
-  DefaultCacheBehavior: { TargetOriginId: 'origin-1' }, CacheBehaviors: { Quantity: 0, Items: [] }, ...team3Config(),
+  CallerReference: 'x',
+  Aliases: { Quantity: 0, Items: [] },
+  Origins: { Quantity: 1, Items: [{ Id: 'origin-1', DomainName: 'origin.example.com' }] },
+  DefaultCacheBehavior: { TargetOriginId: 'origin-1' },
+  CacheBehaviors: { Quantity: 0, Items: [] },
+  ...team3Config(),
 });
 
 function addition(team: string, overrides: Partial<TeamAddition> = {}): TeamAddition {
   return {
-    team, originId: `vpc-${team}`, vpcOriginId: `vo_${team.replace(/-/g, '')}`, vpcOriginArn: `arn:aws:cloudfront::444455556666:vpcorigin/vo_${team}`,
-    ownerAccountId: '444455556666', albDnsName: `internal-${team}.elb.amazonaws.com`, host: `${team}.example.com`, pathPattern: `/${team}/*`, probePath: `/${team}/health`, httpsPort: 443,
+    team,
+    originId: `vpc-${team}`,
+    vpcOriginId: `vo_${team.replace(/-/g, '')}`,
+    vpcOriginArn: `arn:aws:cloudfront::444455556666:vpcorigin/vo_${team}`,
+    ownerAccountId: '444455556666',
+    albDnsName: `internal-${team}.elb.amazonaws.com`,
+    host: `${team}.example.com`,
+    pathPattern: `/${team}/*`,
+    probePath: `/${team}/health`,
+    httpsPort: 443,
     ...overrides,
   };
 }
@@ -113,7 +153,12 @@ describe('addTeams / removeTeams', () => {
       ['/team-a/*', 'vpc-team-a', '216adef6-5c7f-47e4-b989-5492eafa07d3'],
       ['/team-b/*', 'vpc-team-b', '216adef6-5c7f-47e4-b989-5492eafa07d3'],
     ]);
-    expect(first.config.Origins.Items.at(-1).VpcOriginConfig).toEqual({ VpcOriginId: 'vo_teamb', OwnerAccountId: '444455556666', OriginReadTimeout: 30, OriginKeepaliveTimeout: 5 });
+    expect(first.config.Origins.Items.at(-1).VpcOriginConfig).toEqual({
+      VpcOriginId: 'vo_teamb',
+      OwnerAccountId: '444455556666',
+      OriginReadTimeout: 30,
+      OriginKeepaliveTimeout: 5,
+    });
     expect(teamAttached(first.config, addition('team-a'))).toBe(true);
     const again = addTeams(first.config, [addition('team-a')]);
     expect(again).toMatchObject({ changed: false, present: ['team-a'], addedAliases: [] });
@@ -128,11 +173,7 @@ describe('addTeams / removeTeams', () => {
   });
 
   it('rejects only the conflicting team: a taken path, an origin id pointing elsewhere, a full distribution', () => {
-    const out = addTeams(baseConfig(), [
-      addition('team-a'),
-      addition('team-x', { pathPattern: '/team-c/*' }),
-      addition('team-y', { originId: 'vpc-team-c' }),
-    ]);
+    const out = addTeams(baseConfig(), [addition('team-a'), addition('team-x', { pathPattern: '/team-c/*' }), addition('team-y', { originId: 'vpc-team-c' })]);
     expect(out.present).toEqual(['team-a']);
     expect(out.rejected).toEqual([
       { team: 'team-x', reason: 'path /team-c/* is already routed to origin vpc-team-c' },
@@ -146,23 +187,38 @@ describe('addTeams / removeTeams', () => {
 
   it('removes only origins that point at the given VPC origins, their behaviours and the given aliases', () => {
     const added = addTeams(baseConfig(), [addition('team-a'), addition('team-b')]).config;
-    const out = removeTeams(added, [{ vpcOriginIds: ['vo_teama'], aliases: ['team-a.example.com'] }, { vpcOriginIds: ['vo_someone_else'], aliases: [] }]);
-    expect(out).toMatchObject({ changed: true, removedOrigins: ['vpc-team-a'], removedBehaviors: ['/team-a/*'], removedAliases: ['team-a.example.com'], blocked: [] });
+    const out = removeTeams(added, [
+      { vpcOriginIds: ['vo_teama'], aliases: ['team-a.example.com'] },
+      { vpcOriginIds: ['vo_someone_else'], aliases: [] },
+    ]);
+    expect(out).toMatchObject({
+      changed: true,
+      removedOrigins: ['vpc-team-a'],
+      removedBehaviors: ['/team-a/*'],
+      removedAliases: ['team-a.example.com'],
+      blocked: [],
+    });
     expect(teamAttached(out.config, addition('team-b'))).toBe(true);
     expect(removeTeams(out.config, [{ vpcOriginIds: ['vo_teama'], aliases: ['team-a.example.com'] }]).changed).toBe(false);
   });
 
   it('property: removing what was added restores the config exactly', () => {
     const teamArb = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{1,8}$/), { minLength: 1, maxLength: 12 });
-    fc.assert(fc.property(teamArb, fc.boolean(), (teams, wildcard) => {
-      const base = baseConfig();
-      if (wildcard) base.Aliases = { Quantity: 2, Items: [...base.Aliases.Items, '*.example.com'] };
-      const adds = teams.map((t) => addition(t));
-      const added = addTeams(base, adds);
-      expect(added.rejected).toEqual([]);
-      expect(added.addedAliases).toHaveLength(wildcard ? 0 : teams.length);
-      const removed = removeTeams(added.config, adds.map((a) => ({ vpcOriginIds: [a.vpcOriginId], aliases: added.addedAliases.filter((h) => h === a.host) })));
-      expect(removed.config).toEqual(base);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(teamArb, fc.boolean(), (teams, wildcard) => {
+        const base = baseConfig();
+        if (wildcard) base.Aliases = { Quantity: 2, Items: [...base.Aliases.Items, '*.example.com'] };
+        const adds = teams.map((t) => addition(t));
+        const added = addTeams(base, adds);
+        expect(added.rejected).toEqual([]);
+        expect(added.addedAliases).toHaveLength(wildcard ? 0 : teams.length);
+        const removed = removeTeams(
+          added.config,
+          adds.map((a) => ({ vpcOriginIds: [a.vpcOriginId], aliases: added.addedAliases.filter((h) => h === a.host) })),
+        );
+        expect(removed.config).toEqual(base);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -31,9 +31,13 @@ function person(act: (req: ApprovalRequest, browser: PageClient) => Promise<void
   return { approve, seen };
 }
 
-const sfnDecisions = (sim: Simulator) => sim.calls.filter((c) => c.service === 'SFN' && (c.operation === 'SendTaskSuccess' || (c.operation === 'SendTaskFailure' && (c.input as any).error === 'ApprovalRejected'))).length;
+const sfnDecisions = (sim: Simulator) =>
+  sim.calls.filter(
+    (c) => c.service === 'SFN' && (c.operation === 'SendTaskSuccess' || (c.operation === 'SendTaskFailure' && (c.input as any).error === 'ApprovalRejected')),
+  ).length;
 const sns = (sim: Simulator) => sim.state<SnsState>('sns');
-const linkKeys = (sim: Simulator) => approvalKeys(sim.state<any>('secretsmanager').secrets.find((s: any) => s.name === APPROVAL_KEY_SECRET_NAME).value as string);
+const linkKeys = (sim: Simulator) =>
+  approvalKeys(sim.state<any>('secretsmanager').secrets.find((s: any) => s.name === APPROVAL_KEY_SECRET_NAME).value as string);
 
 describe('approval gate', () => {
   describe('approved on the page', () => {
@@ -103,13 +107,25 @@ describe('approval gate', () => {
 
     it('records who approved, when and why, and the run completes', () => {
       expect(pages.decided.status).toBe(200);
-      expect(textOf(pages.decided.html)).toMatch(/Approved by netops-oncall@example\.com \(approval page\) at 2026-12-01T\d\d:\d\d:\d\dZ \(authenticated by their emailed link\)\. Reason: change CHG-1234 approved by the CAB/);
+      expect(textOf(pages.decided.html)).toMatch(
+        /Approved by netops-oncall@example\.com \(approval page\) at 2026-12-01T\d\d:\d\d:\d\dZ \(authenticated by their emailed link\)\. Reason: change CHG-1234 approved by the CAB/,
+      );
       expect(report.status).toBe('SUCCEEDED');
       expect((report.output as any).approval).toEqual({
-        approved: true, approvalId: expect.stringMatching(/^apr-/), outcome: 'approve', decidedBy: APPROVER, decidedAt: expect.any(String), reason: 'change CHG-1234 approved by the CAB',
-        via: 'approval page', authentication: 'link', principal: `approver:${APPROVER}`, approvers: [APPROVER], planHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        approved: true,
+        approvalId: expect.stringMatching(/^apr-/),
+        outcome: 'approve',
+        decidedBy: APPROVER,
+        decidedAt: expect.any(String),
+        reason: 'change CHG-1234 approved by the CAB',
+        via: 'approval page',
+        authentication: 'link',
+        principal: `approver:${APPROVER}`,
+        approvers: [APPROVER],
+        planHash: expect.stringMatching(/^[0-9a-f]{64}$/),
         requestedBy: 'arn:aws:sts::111122223333:assumed-role/byoip-operator/rehearsal',
-        confirmed: 'the previous provider withdraws 198.18.0.0/24, 198.18.1.0/24, 198.18.2.0/24 at the moment AWS starts advertising them, right after this approval',
+        confirmed:
+          'the previous provider withdraws 198.18.0.0/24, 198.18.1.0/24, 198.18.2.0/24 at the moment AWS starts advertising them, right after this approval',
       });
       const approvedAt = callsOf(report, 'SendTaskSuccess').filter((c) => !c.error);
       expect(approvedAt).toHaveLength(1);
@@ -144,29 +160,45 @@ describe('approval gate', () => {
     expect(seen.errors).toEqual([]);
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('ApprovalRejected');
-    expect(errorMessage(report.error?.cause)).toMatch(/^rejected by netops-oncall@example\.com \(approval page\) at .*: the old provider cannot withdraw tonight \(approval apr-/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /^rejected by netops-oncall@example\.com \(approval page\) at .*: the old provider cannot withdraw tonight \(approval apr-/,
+    );
     expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(0);
     expect(report.states.some((s) => s.name === 'RolledBack')).toBe(true);
     expect(semanticWorld(sim)).toEqual(before);
   });
 
-  it('refuses tampered links (another approver\'s address included), forged or missing form values with a clear page, changing nothing', async () => {
+  it("refuses tampered links (another approver's address included), forged or missing form values with a clear page, changing nothing", async () => {
     const sim = exampleSim();
     const results: Record<string, PageResponse> = {};
     let untouched: ApprovalRecord | undefined;
     const { approve, seen } = person(async (req, browser) => {
       const link = req.link()!;
       const url = new URL(link);
-      const variant = (change: (u: URL) => void) => { const u = new URL(url); change(u); return u.toString(); };
+      const variant = (change: (u: URL) => void) => {
+        const u = new URL(url);
+        change(u);
+        return u.toString();
+      };
       const sig = url.searchParams.get('s')!;
       results.signature = await browser.get(variant((u) => u.searchParams.set('s', `${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`)));
       results.expiry = await browser.get(variant((u) => u.searchParams.set('e', String(Number(u.searchParams.get('e')) + 86_400))));
       results.round = await browser.get(variant((u) => u.searchParams.set('r', '2')));
-      results.otherId = await browser.get(variant((u) => { u.pathname = '/approvals/apr-000000000000000000000000'; }));
+      results.otherId = await browser.get(
+        variant((u) => {
+          u.pathname = '/approvals/apr-000000000000000000000000';
+        }),
+      );
       results.otherApprover = await browser.get(variant((u) => u.searchParams.set('a', 'mallory@example.net')));
-      results.otherApproverPost = await browser.post(variant((u) => u.searchParams.set('a', 'netops-lead@example.com')), { decision: 'approve', reason: 'x' });
+      results.otherApproverPost = await browser.post(
+        variant((u) => u.searchParams.set('a', 'netops-lead@example.com')),
+        { decision: 'approve', reason: 'x' },
+      );
       results.noSignature = await browser.get(variant((u) => u.searchParams.delete('s')));
-      results.tamperedPost = await browser.post(variant((u) => u.searchParams.set('s', sig.split('').reverse().join(''))), { decision: 'approve', reason: 'x' });
+      results.tamperedPost = await browser.post(
+        variant((u) => u.searchParams.set('s', sig.split('').reverse().join(''))),
+        { decision: 'approve', reason: 'x' },
+      );
       const page = await browser.get(link);
       const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)![1];
       results.noCsrf = await browser.post(link, { decision: 'approve', reason: 'x' });
@@ -183,7 +215,9 @@ describe('approval gate', () => {
     expect(seen.errors).toEqual([]);
     for (const name of ['signature', 'expiry', 'round', 'otherId', 'otherApprover', 'otherApproverPost', 'noSignature', 'tamperedPost']) {
       expect([name, results[name].status]).toEqual([name, 403]);
-      expect(textOf(results[name].html)).toMatch(/Link not valid.*This approval link is not valid: it was changed or cut short after it was sent\..*Nothing was changed\./);
+      expect(textOf(results[name].html)).toMatch(
+        /Link not valid.*This approval link is not valid: it was changed or cut short after it was sent\..*Nothing was changed\./,
+      );
     }
     for (const name of ['noCsrf', 'forgedCsrf', 'noCookie']) {
       expect([name, results[name].status]).toEqual([name, 403]);
@@ -205,7 +239,12 @@ describe('approval gate', () => {
     const results: PageResponse[] = [];
     const { approve, seen } = person(async (req, browser) => {
       const record = (await loadApproval(req.approvalId))!;
-      const expired = approvalUrl('https://approvals.example', linkKeys(sim), { approvalId: req.approvalId, round: record.round, approver: APPROVER, expiresAt: Date.now() - 1000 });
+      const expired = approvalUrl('https://approvals.example', linkKeys(sim), {
+        approvalId: req.approvalId,
+        round: record.round,
+        approver: APPROVER,
+        expiresAt: Date.now() - 1000,
+      });
       results.push(await browser.get(expired), await browser.post(expired, { decision: 'approve', reason: 'late' }));
       await req.reject(APPROVER, 'end of the test');
     });
@@ -213,7 +252,9 @@ describe('approval gate', () => {
     expect(seen.errors).toEqual([]);
     for (const res of results) {
       expect(res.status).toBe(410);
-      expect(textOf(res.html)).toMatch(/Link expired.*This link expired at 2026-12-01T\d\d:\d\d:\d\dZ; nobody can decide with it any more\..*Nothing was changed/);
+      expect(textOf(res.html)).toMatch(
+        /Link expired.*This link expired at 2026-12-01T\d\d:\d\d:\d\dZ; nobody can decide with it any more\..*Nothing was changed/,
+      );
     }
   });
 
@@ -232,8 +273,16 @@ describe('approval gate', () => {
       expect(report.error?.name).toBe('ApprovalRejected');
       expect(errorMessage(report.error?.cause)).toMatch(/^approval apr-[0-9a-f]{24} expired: nobody decided within 1 day \(States\.Timeout\)/);
       const gate = report.states.find((s) => s.name === 'AwaitApproval')!;
-      const kinds = sns(sim).messages.map((m) => [m.attributes.kind, Math.round(sim.elapsedSeconds(m.at) - sim.elapsedSeconds(sim.startedAt + gate.enteredAt * 1000))]);
-      expect(kinds).toEqual([['approval-request', 0], ['approval-reminder', 43_200], ['approval-reminder', 77_760], ['approval-expired', 86_400]]);
+      const kinds = sns(sim).messages.map((m) => [
+        m.attributes.kind,
+        Math.round(sim.elapsedSeconds(m.at) - sim.elapsedSeconds(sim.startedAt + gate.enteredAt * 1000)),
+      ]);
+      expect(kinds).toEqual([
+        ['approval-request', 0],
+        ['approval-reminder', 43_200],
+        ['approval-reminder', 77_760],
+        ['approval-expired', 86_400],
+      ]);
       expect(sns(sim).emails.map((e) => e.subject)).toEqual([
         expect.stringMatching(/^\[byoip\] Approval needed: /),
         expect.stringMatching(/^\[byoip\] Reminder, 12 h left to decide: /),
@@ -256,7 +305,11 @@ describe('approval gate', () => {
       const page = await sim.clock.drive(async () => {
         const { connectSimulator } = await import('../../sim/transport');
         const disconnect = connectSimulator(sim);
-        try { return await new PageClient().get(link); } finally { disconnect(); }
+        try {
+          return await new PageClient().get(link);
+        } finally {
+          disconnect();
+        }
       });
       expect(page.status).toBe(410);
       expect(textOf(page.html)).toMatch(/Expired.*Nobody decided before 2026-12-\d\dT\d\d:\d\d:\d\dZ\. The change was not made/);
@@ -279,7 +332,10 @@ describe('approval gate', () => {
   it('keeps the task token out of every URL, page, email, report and log line', async () => {
     const sim = exampleSim();
     const lines: string[] = [];
-    const capture = (chunk: unknown) => { lines.push(String(chunk)); return true; };
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
     const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture as never);
     const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture as never);
     // injectLambdaContext re-applies the configured level (SILENT in tests) at each invocation's sampling refresh.
@@ -306,11 +362,17 @@ describe('approval gate', () => {
     const logs = lines.join('');
     expect(logs).toMatch(/"message":"approval requested"/); // the capture works
     expect(logs).toMatch(/"message":"approval decided"/);
-    const urls = [...sns(sim).messages.flatMap((m) => m.message.match(/https?:\/\/\S+/g) ?? []), ...seen.browser.responses.flatMap((r) => r.html.match(/(?:href|action)="[^"]*"/g) ?? [])];
+    const urls = [
+      ...sns(sim).messages.flatMap((m) => m.message.match(/https?:\/\/\S+/g) ?? []),
+      ...seen.browser.responses.flatMap((r) => r.html.match(/(?:href|action)="[^"]*"/g) ?? []),
+    ];
     expect(urls.length).toBeGreaterThan(0);
     const surfaces: Record<string, string> = {
-      logs, urls: urls.join('\n'),
-      emails: JSON.stringify(sns(sim)), pages: JSON.stringify(seen.browser.responses), report: JSON.stringify(report!),
+      logs,
+      urls: urls.join('\n'),
+      emails: JSON.stringify(sns(sim)),
+      pages: JSON.stringify(seen.browser.responses),
+      report: JSON.stringify(report!),
       executionHistory: JSON.stringify(report!.states) + JSON.stringify(report!.output),
     };
     for (const [where, text] of Object.entries(surfaces)) {

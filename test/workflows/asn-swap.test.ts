@@ -31,7 +31,11 @@ describe('asn-swap', () => {
     const toCustom = await run(sim, WF, byoasnInput(WF));
     const toAws = await run(sim, WF, byoasnInput(WF, { to: 'AWS' }));
     const again = await run(sim, WF, byoasnInput(WF));
-    expect([toCustom, toAws, again].map((r) => [r.status, r.error])).toEqual([['SUCCEEDED', null], ['SUCCEEDED', null], ['SUCCEEDED', null]]);
+    expect([toCustom, toAws, again].map((r) => [r.status, r.error])).toEqual([
+      ['SUCCEEDED', null],
+      ['SUCCEEDED', null],
+      ['SUCCEEDED', null],
+    ]);
     expect(absolute(sim, again, 0)).toBeLessThan(600);
 
     // The simulator enforces AWS's rule itself and never had to refuse a call.
@@ -55,8 +59,15 @@ describe('asn-swap', () => {
     expect(byoasnWorld(sim).byoip.find((c: any) => c.cidr === CIDR_B)).toMatchObject({ state: 'advertised', origin: '64497' });
   });
 
-  it('queues a second swap of the same CIDR behind the first (the CIDR\'s lease), then spaces their changes an hour apart', async () => {
-    const sim = byoasnSim({ ipam: { byoasns: [{ asn: '64497', ipamId: IPAM, associations: [CIDR_B] }, { asn: '64496', ipamId: IPAM, associations: [CIDR_B] }] } });
+  it("queues a second swap of the same CIDR behind the first (the CIDR's lease), then spaces their changes an hour apart", async () => {
+    const sim = byoasnSim({
+      ipam: {
+        byoasns: [
+          { asn: '64497', ipamId: IPAM, associations: [CIDR_B] },
+          { asn: '64496', ipamId: IPAM, associations: [CIDR_B] },
+        ],
+      },
+    });
     const [a, b] = await Promise.all([
       run(sim, WF, byoasnInput(WF, { to: '64497' }), { executionName: 'swap-a' }),
       run(sim, WF, byoasnInput(WF, { to: '64496' }), { executionName: 'swap-b' }),
@@ -86,8 +97,9 @@ describe('asn-swap', () => {
     const sim = byoasnSim();
     const disconnect = connectSimulator(sim);
     try {
-      const claims = await sim.clock.drive(() => Promise.all(['a', 'b', 'c', 'd', 'e'].map((owner) =>
-        claimSwapSlot({ accountId: '111122223333', region: 'us-east-1', cidr: CIDR_B }, '64497', owner))));
+      const claims = await sim.clock.drive(() =>
+        Promise.all(['a', 'b', 'c', 'd', 'e'].map((owner) => claimSwapSlot({ accountId: '111122223333', region: 'us-east-1', cidr: CIDR_B }, '64497', owner))),
+      );
       expect(claims.filter((c) => c.granted)).toHaveLength(1);
       const refused = claims.filter((c) => !c.granted) as Array<{ allowedAt: number }>;
       expect(refused.every((c) => c.allowedAt === sim.clock.now() + 3660_000)).toBe(true);
@@ -97,10 +109,21 @@ describe('asn-swap', () => {
   });
 
   it('moves back to the AWS ASN at once, without an approval', async () => {
-    const sim = byoasnSim({ ipam: { pools: [
-      { ipamPoolId: 'ipam-pool-0b0a5e00000000001', ipamId: IPAM, cidrs: [{ cidr: '198.19.0.0/22' }] },
-      { ipamPoolId: 'ipam-pool-0b0a5e00000000002', ipamId: IPAM, sourceIpamPoolId: 'ipam-pool-0b0a5e00000000001', locale: 'us-east-1', awsService: 'ec2', cidrs: [{ cidr: CIDR_B, advertised: true, asn: '64497' }] },
-    ] } });
+    const sim = byoasnSim({
+      ipam: {
+        pools: [
+          { ipamPoolId: 'ipam-pool-0b0a5e00000000001', ipamId: IPAM, cidrs: [{ cidr: '198.19.0.0/22' }] },
+          {
+            ipamPoolId: 'ipam-pool-0b0a5e00000000002',
+            ipamId: IPAM,
+            sourceIpamPoolId: 'ipam-pool-0b0a5e00000000001',
+            locale: 'us-east-1',
+            awsService: 'ec2',
+            cidrs: [{ cidr: CIDR_B, advertised: true, asn: '64497' }],
+          },
+        ],
+      },
+    });
     const report = await run(sim, WF, byoasnInput(WF, { to: 'AWS', approvers: [] }), { approve: 'reject' });
     expect(report.status).toBe('SUCCEEDED');
     expect(callsOf(report, 'SendTaskFailure')).toHaveLength(0);
@@ -135,7 +158,11 @@ describe('asn-swap', () => {
   it.each([
     ['a reserved target ASN', { to: 65535 }, /input\.to: AS65535 is reserved/],
     ['a private target ASN', { to: '64512' }, /input\.to: AS64512 is private use/],
-    ['an approver who is not configured (the requester does not choose approvers)', { approvers: ['mallory@evil.example'] }, /input\.approvers: mallory@evil\.example is not a configured approver \(byoip\.approvers: netops-oncall@example\.com, netops-lead@example\.com, security-oncall@example\.com\); an input may only narrow that list/],
+    [
+      'an approver who is not configured (the requester does not choose approvers)',
+      { approvers: ['mallory@evil.example'] },
+      /input\.approvers: mallory@evil\.example is not a configured approver \(byoip\.approvers: netops-oncall@example\.com, netops-lead@example\.com, security-oncall@example\.com\); an input may only narrow that list/,
+    ],
   ])('rejects %s before any AWS call', async (_n, patch, why) => {
     const sim = byoasnSim();
     const report = await run(sim, WF, byoasnInput(WF, patch));
@@ -146,12 +173,33 @@ describe('asn-swap', () => {
   });
 
   it.each([
-    ['a CIDR that is not advertised', { ipam: { pools: [
-      { ipamPoolId: 'ipam-pool-0b0a5e00000000001', ipamId: IPAM, cidrs: [{ cidr: '198.19.0.0/22' }] },
-      { ipamPoolId: 'ipam-pool-0b0a5e00000000002', ipamId: IPAM, sourceIpamPoolId: 'ipam-pool-0b0a5e00000000001', locale: 'us-east-1', awsService: 'ec2', cidrs: [{ cidr: CIDR_B }] },
-    ] } }, {}, /input\.cidr: 198\.19\.1\.0\/24 is provisioned, not advertised/],
+    [
+      'a CIDR that is not advertised',
+      {
+        ipam: {
+          pools: [
+            { ipamPoolId: 'ipam-pool-0b0a5e00000000001', ipamId: IPAM, cidrs: [{ cidr: '198.19.0.0/22' }] },
+            {
+              ipamPoolId: 'ipam-pool-0b0a5e00000000002',
+              ipamId: IPAM,
+              sourceIpamPoolId: 'ipam-pool-0b0a5e00000000001',
+              locale: 'us-east-1',
+              awsService: 'ec2',
+              cidrs: [{ cidr: CIDR_B }],
+            },
+          ],
+        },
+      },
+      {},
+      /input\.cidr: 198\.19\.1\.0\/24 is provisioned, not advertised/,
+    ],
     ['a CIDR of no pool', {}, { cidr: '198.19.3.0/24' }, /input\.cidr: 198\.19\.3\.0\/24 is not a BYOIP CIDR of account 111122223333 in us-east-1/],
-    ['an ASN not associated with the CIDR', {}, { to: '64496' }, /input\.to: AS64496 is not associated with 198\.19\.1\.0\/24 \(associations: AS64497 \(associated\)\)/],
+    [
+      'an ASN not associated with the CIDR',
+      {},
+      { to: '64496' },
+      /input\.to: AS64496 is not associated with 198\.19\.1\.0\/24 \(associations: AS64497 \(associated\)\)/,
+    ],
   ])('fails at its first AWS read on %s, changing nothing', async (_n, world, patch, why) => {
     const sim = byoasnSim(world);
     const report = await run(sim, WF, byoasnInput(WF, patch));
@@ -172,8 +220,10 @@ describe('asn-swap', () => {
     const sim = byoasnSim();
     const disconnect = connectSimulator(sim);
     try {
-      await expect(sim.clock.drive(() => handler({ ...event, approval: { approved: true } }, {} as never)))
-        .rejects.toMatchObject({ name: 'SafetyViolation', message: expect.stringMatching(/does not hold the CIDR's once-per-hour swap slot/) });
+      await expect(sim.clock.drive(() => handler({ ...event, approval: { approved: true } }, {} as never))).rejects.toMatchObject({
+        name: 'SafetyViolation',
+        message: expect.stringMatching(/does not hold the CIDR's once-per-hour swap slot/),
+      });
     } finally {
       disconnect();
     }

@@ -37,7 +37,7 @@ describe('byoasn-onboard', () => {
       expect(report.output).toEqual({ migrationId: 'example-corp-as64496', asn: '64496', ipamId: IPAM, cidrs: [CIDR_A], advertised: true });
     });
 
-    it('signs the ASN message with the customer\'s key and provisions, associates, then advertises, each after the previous is verified', () => {
+    it("signs the ASN message with the customer's key and provisions, associates, then advertises, each after the previous is verified", () => {
       const provision = callsOf(report, 'ProvisionIpamByoasn')[0].input as any;
       expect(provision).toMatchObject({ IpamId: IPAM, Asn: '64496', AsnAuthorizationContext: { Message: '1|aws|111122223333|64496|20261231|SHA256|RSAPSS' } });
       expect(provision.AsnAuthorizationContext.Signature).toMatch(/^[A-Za-z0-9\-_~]+$/);
@@ -52,19 +52,25 @@ describe('byoasn-onboard', () => {
 
     it('asks for approval with the exact change, under the RequestApproval contract', () => {
       expect(approvalPayload).toMatchObject({
-        workflow: 'byoasn-onboard', timeoutSeconds: 604800, execution: { name: report.executionName },
+        workflow: 'byoasn-onboard',
+        timeoutSeconds: 604800,
+        execution: { name: report.executionName },
         plan: {
           title: 'Advertise 198.19.0.0/24 from AS64496 (example-corp-as64496)',
           approvers: ['netops-oncall@example.com'],
-          changes: [{ kind: 'asn-origin', target: CIDR_A, from: 'advertised from the AWS ASN (no change recorded by this tool)', to: 'advertised from AS64496' }],
+          changes: [
+            { kind: 'asn-origin', target: CIDR_A, from: 'advertised from the AWS ASN (no change recorded by this tool)', to: 'advertised from AS64496' },
+          ],
           prerequisite: expect.stringMatching(/ROA of each prefix authorizes AS64496/),
         },
       });
       expect(approvalPayload.taskToken).toEqual(expect.any(String));
-      expect(report.phases.map((p) => p.name)).toEqual(expect.arrayContaining(['AwaitAsnProvisioned', 'AwaitAssociated', 'AwaitApproval', 'AdvertiseFromAsn', 'AwaitAdvertised']));
+      expect(report.phases.map((p) => p.name)).toEqual(
+        expect.arrayContaining(['AwaitAsnProvisioned', 'AwaitAssociated', 'AwaitApproval', 'AdvertiseFromAsn', 'AwaitAdvertised']),
+      );
     });
 
-    it('leaves the CIDR advertised from the customer\'s ASN, and the guard knows when', () => {
+    it("leaves the CIDR advertised from the customer's ASN, and the guard knows when", () => {
       expect(byoasnWorld(sim)).toMatchObject({
         byoip: [
           { cidr: CIDR_A, state: 'advertised', origin: '64496', asns: ['64496:associated'] },
@@ -100,7 +106,10 @@ describe('byoasn-onboard', () => {
     expect(callsOf(report, 'DeprovisionIpamByoasn')).toHaveLength(0);
     expect(callsOf(report, 'DisassociateIpamByoasn').map((c) => c.input)).toEqual([{ Asn: '64496', Cidr: CIDR_B }]);
     expect(byoasnWorld(sim)).toMatchObject({
-      byoip: [{ cidr: CIDR_A, origin: '64496', asns: ['64496:associated'] }, { cidr: CIDR_B, origin: 'AWS', asns: ['64497:associated'] }],
+      byoip: [
+        { cidr: CIDR_A, origin: '64496', asns: ['64496:associated'] },
+        { cidr: CIDR_B, origin: 'AWS', asns: ['64497:associated'] },
+      ],
       byoasns: ['64496:provisioned', '64497:provisioned'],
     });
   });
@@ -120,7 +129,10 @@ describe('byoasn-onboard', () => {
     });
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('AwsRequestRejected');
-    expect(callsOf(report, 'AdvertiseByoipCidr').map((c) => [(c.input as any).Asn, c.error?.name ?? null])).toEqual([['64496', null], ['AWS', null]]);
+    expect(callsOf(report, 'AdvertiseByoipCidr').map((c) => [(c.input as any).Asn, c.error?.name ?? null])).toEqual([
+      ['64496', null],
+      ['AWS', null],
+    ]);
     expect(firstAt(report, 'DisassociateIpamByoasn')).toBeGreaterThan(callsOf(report, 'AdvertiseByoipCidr')[1].at);
     expect(byoasnWorld(sim)).toEqual(before);
   });
@@ -129,26 +141,38 @@ describe('byoasn-onboard', () => {
     const sim = byoasnSim();
     const before = byoasnWorld(sim);
     // The pre-flight would stop this before AWS (test/workflows/internet-evidence.test.ts); skipped, AWS's own verification fails it.
-    const input = { ...byoasnInput(WF), authorization: signedAsnMessage('64496', NOW, { key: WRONG_KEY }), internetChecks: { skipPreflight: true, reason: 'rehearse AWS\'s own verification' } };
+    const input = {
+      ...byoasnInput(WF),
+      authorization: signedAsnMessage('64496', NOW, { key: WRONG_KEY }),
+      internetChecks: { skipPreflight: true, reason: "rehearse AWS's own verification" },
+    };
     const report = await run(sim, WF, input);
     expect(report.error?.name).toBe('ResourceFailed');
-    expect(errorMessage(report.error?.cause)).toMatch(/AS64496 is failed-provision: The signature .* could not be verified against the X\.509 certificate in the RDAP record of AS64496/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /AS64496 is failed-provision: The signature .* could not be verified against the X\.509 certificate in the RDAP record of AS64496/,
+    );
     expect(callsOf(report, 'AssociateIpamByoasn')).toHaveLength(0);
     // AWS keeps a failed-provision BYOASN for 7 days; nothing else changed.
     expect(byoasnWorld(sim)).toEqual({ ...before, byoasns: [...before.byoasns, '64496:failed-provision'].sort() });
   });
 
-  it('fails clearly when the prefix\'s ROA does not name the ASN, and rolls back', async () => {
-    const sim = byoasnSim({ registry: { prefixes: [{ cidr: '198.19.0.0/22', rdapCertificate: 'file:keys/customer-rdap-certificate.pem', roa: { asns: [16509, 14618, 64497], maxLength: 24 } }] } });
+  it("fails clearly when the prefix's ROA does not name the ASN, and rolls back", async () => {
+    const sim = byoasnSim({
+      registry: {
+        prefixes: [{ cidr: '198.19.0.0/22', rdapCertificate: 'file:keys/customer-rdap-certificate.pem', roa: { asns: [16509, 14618, 64497], maxLength: 24 } }],
+      },
+    });
     const before = byoasnWorld(sim);
     const report = await run(sim, WF, byoasnInput(WF));
     expect(report.error?.name).toBe('ResourceFailed');
-    expect(errorMessage(report.error?.cause)).toMatch(/AS64496 and 198\.19\.0\.0\/24 are failed-association: The ROA for 198\.19\.0\.0\/22 does not authorize AS64496/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /AS64496 and 198\.19\.0\.0\/24 are failed-association: The ROA for 198\.19\.0\.0\/22 does not authorize AS64496/,
+    );
     expect(callsOf(report, 'SendTaskSuccess')).toHaveLength(0);
     expect(byoasnWorld(sim)).toEqual(before);
   });
 
-  it('stops at the 5-ASN quota with AWS\'s message', async () => {
+  it("stops at the 5-ASN quota with AWS's message", async () => {
     const seeded = ['64497', '64498', '64499', '64500', '64501'].map((asn) => ({ asn, ipamId: IPAM, associations: asn === '64497' ? [CIDR_B] : [] }));
     const sim = byoasnSim({ ipam: { byoasns: seeded } });
     const report = await run(sim, WF, byoasnInput(WF));
@@ -159,7 +183,8 @@ describe('byoasn-onboard', () => {
 
   it('is idempotent when a response is lost', async () => {
     const sim = byoasnSim();
-    for (const f of ['ProvisionIpamByoasn=InternalErrorx1@after', 'AssociateIpamByoasn=InternalErrorx1@after', 'AdvertiseByoipCidr=InternalErrorx1@after']) sim.faults.add(f);
+    for (const f of ['ProvisionIpamByoasn=InternalErrorx1@after', 'AssociateIpamByoasn=InternalErrorx1@after', 'AdvertiseByoipCidr=InternalErrorx1@after'])
+      sim.faults.add(f);
     const report = await run(sim, WF, byoasnInput(WF));
     expect(report.error).toBeNull();
     expect(byoasnWorld(sim).byoip[0]).toMatchObject({ cidr: CIDR_A, origin: '64496', asns: ['64496:associated'] });
@@ -171,9 +196,21 @@ describe('byoasn-onboard', () => {
     ['AS_TRANS', { asn: 23456 }, /input\.asn: AS23456 is AS_TRANS/],
     ['an ASN above 4294967295', { asn: '4294967296' }, /input\.asn: 4294967296 is above 4294967295/],
     ['a private ASN', { asn: '65000' }, /input\.asn: AS65000 is private use/],
-    ['a malformed message', { authorization: { message: '1|aws|111122223333|64496|2026-12-31|SHA256|RSAPSS', signature: signedAsnMessage('64496', NOW).signature } }, /input\.authorization\.message: expiry "2026-12-31" is not a calendar date/],
-    ['an expired message', { authorization: signedAsnMessage('64496', new Date('2026-09-01T00:00:00Z'), { days: 60 }) }, /input\.authorization\.message: message expired on 20261031/],
-    ['a signature from the wrong key', { authorization: { ...signedAsnMessage('64496', NOW, { key: WRONG_KEY }), certificatePem: CERTIFICATE } }, /input\.authorization\.signature: does not verify against certificatePem/],
+    [
+      'a malformed message',
+      { authorization: { message: '1|aws|111122223333|64496|2026-12-31|SHA256|RSAPSS', signature: signedAsnMessage('64496', NOW).signature } },
+      /input\.authorization\.message: expiry "2026-12-31" is not a calendar date/,
+    ],
+    [
+      'an expired message',
+      { authorization: signedAsnMessage('64496', new Date('2026-09-01T00:00:00Z'), { days: 60 }) },
+      /input\.authorization\.message: message expired on 20261031/,
+    ],
+    [
+      'a signature from the wrong key',
+      { authorization: { ...signedAsnMessage('64496', NOW, { key: WRONG_KEY }), certificatePem: CERTIFICATE } },
+      /input\.authorization\.signature: does not verify against certificatePem/,
+    ],
   ])('rejects %s before any AWS call', async (_n, patch, why) => {
     const sim = byoasnSim();
     const report = await run(sim, WF, { ...byoasnInput(WF), ...patch });

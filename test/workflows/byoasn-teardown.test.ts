@@ -12,7 +12,10 @@ const WF = 'byoasn-teardown';
 const IPAM = 'ipam-0a1b2c3d4e5f60001';
 const MUTATING = ['AdvertiseByoipCidr', 'WithdrawByoipCidr', 'DisassociateIpamByoasn', 'DeprovisionIpamByoasn', 'DeprovisionIpamPoolCidr'];
 
-const okAt = (r: SimulationReport, op: string) => callsOf(r, op).filter((c) => !c.error).map((c) => c.at);
+const okAt = (r: SimulationReport, op: string) =>
+  callsOf(r, op)
+    .filter((c) => !c.error)
+    .map((c) => c.at);
 const transitionAt = (r: SimulationReport, resource: string, to: string) => r.transitions.find((t) => t.resource === resource && t.to === to)!.at;
 const mutations = (r: SimulationReport) => r.awsCalls.filter((c) => MUTATING.includes(c.operation));
 
@@ -35,7 +38,12 @@ describe('byoasn-teardown', () => {
     expect(transitionAt(report, `asn-association:AS64497/${CIDR_B}`, 'disassociated')).toBeLessThanOrEqual(okAt(report, 'DeprovisionIpamByoasn')[0]);
     expect(transitionAt(report, 'byoasn:AS64497', 'deprovisioned')).toBeLessThanOrEqual(okAt(report, 'DeprovisionIpamPoolCidr')[0]);
     expect(transitionAt(report, `pool-cidr:ipam-pool-0b0a5e00000000002/${CIDR_B}`, 'deprovisioned')).toBeLessThanOrEqual(report.virtualSeconds);
-    expect(mutations(report).map((c) => c.operation)).toEqual(['WithdrawByoipCidr', 'DisassociateIpamByoasn', 'DeprovisionIpamByoasn', 'DeprovisionIpamPoolCidr']);
+    expect(mutations(report).map((c) => c.operation)).toEqual([
+      'WithdrawByoipCidr',
+      'DisassociateIpamByoasn',
+      'DeprovisionIpamByoasn',
+      'DeprovisionIpamPoolCidr',
+    ]);
     expectCleanAfterWithdraw(sim);
   });
 
@@ -47,7 +55,10 @@ describe('byoasn-teardown', () => {
     expect(callsOf(report, 'AdvertiseByoipCidr').map((c) => [c.input, c.error])).toEqual([[{ Cidr: CIDR_A, Asn: 'AWS' }, null]]);
     expect(callsOf(report, 'WithdrawByoipCidr')).toHaveLength(0);
     expect(byoasnWorld(sim)).toMatchObject({
-      byoip: [{ cidr: CIDR_A, state: 'advertised', origin: 'AWS', asns: [] }, { cidr: CIDR_B, origin: 'AWS', asns: ['64497:associated'] }],
+      byoip: [
+        { cidr: CIDR_A, state: 'advertised', origin: 'AWS', asns: [] },
+        { cidr: CIDR_B, origin: 'AWS', asns: ['64497:associated'] },
+      ],
       byoasns: ['64497:provisioned'],
     });
   });
@@ -58,10 +69,14 @@ describe('byoasn-teardown', () => {
   const P = 'DeprovisionIpamPoolCidr';
   // [fault, the mutations the re-run still has to make]. "@after": AWS did it, the answer was lost.
   const failures: Array<[string, string[]]> = [
-    [`${W}=AccessDenied`, [W, D, A, P]], [`${W}=AccessDenied@after`, [D, A, P]],
-    [`${D}=AccessDenied`, [D, A, P]], [`${D}=AccessDenied@after`, [A, P]],
-    [`${A}=AccessDenied`, [A, P]], [`${A}=AccessDenied@after`, [P]],
-    [`${P}=AccessDenied`, [P]], [`${P}=AccessDenied@after`, []],
+    [`${W}=AccessDenied`, [W, D, A, P]],
+    [`${W}=AccessDenied@after`, [D, A, P]],
+    [`${D}=AccessDenied`, [D, A, P]],
+    [`${D}=AccessDenied@after`, [A, P]],
+    [`${A}=AccessDenied`, [A, P]],
+    [`${A}=AccessDenied@after`, [P]],
+    [`${P}=AccessDenied`, [P]],
+    [`${P}=AccessDenied@after`, []],
   ];
   it.each(failures)('ends clean when re-run after %s, redoing only what was left', async (fault, left) => {
     const sim = byoasnSim();
@@ -103,10 +118,21 @@ describe('byoasn-teardown', () => {
   });
 
   it.each(['AdvertiseByoipCidr=AccessDenied', 'AdvertiseByoipCidr=AccessDenied@after'])('ends clean when a revert is re-run after %s', async (fault) => {
-    const sim = byoasnSim({ ipam: { pools: [
-      { ipamPoolId: 'ipam-pool-0b0a5e00000000001', ipamId: IPAM, cidrs: [{ cidr: '198.19.0.0/22' }] },
-      { ipamPoolId: 'ipam-pool-0b0a5e00000000002', ipamId: IPAM, sourceIpamPoolId: 'ipam-pool-0b0a5e00000000001', locale: 'us-east-1', awsService: 'ec2', cidrs: [{ cidr: CIDR_B, advertised: true, asn: '64497' }] },
-    ] } });
+    const sim = byoasnSim({
+      ipam: {
+        pools: [
+          { ipamPoolId: 'ipam-pool-0b0a5e00000000001', ipamId: IPAM, cidrs: [{ cidr: '198.19.0.0/22' }] },
+          {
+            ipamPoolId: 'ipam-pool-0b0a5e00000000002',
+            ipamId: IPAM,
+            sourceIpamPoolId: 'ipam-pool-0b0a5e00000000001',
+            locale: 'us-east-1',
+            awsService: 'ec2',
+            cidrs: [{ cidr: CIDR_B, advertised: true, asn: '64497' }],
+          },
+        ],
+      },
+    });
     sim.faults.add(fault);
     const input = byoasnInput(WF, { origin: 'revert-to-aws', deprovisionPoolCidrs: false });
     const first = await run(sim, WF, input, { operator: 'stop' }); // a failure after the point of no return asks an operator; stop, then run again
@@ -117,7 +143,11 @@ describe('byoasn-teardown', () => {
     sim.clock.advance(60_000);
     const second = await run(sim, WF, input);
     expect(second.error).toBeNull();
-    expect(byoasnWorld(sim)).toEqual({ byoip: [{ cidr: CIDR_B, state: 'advertised', origin: 'AWS', asns: [] }], byoasns: [], poolCidrs: ['198.19.0.0/22:provisioned', `${CIDR_B}:provisioned`] });
+    expect(byoasnWorld(sim)).toEqual({
+      byoip: [{ cidr: CIDR_B, state: 'advertised', origin: 'AWS', asns: [] }],
+      byoasns: [],
+      poolCidrs: ['198.19.0.0/22:provisioned', `${CIDR_B}:provisioned`],
+    });
   });
 
   it('does nothing when run again after a complete teardown', async () => {

@@ -15,7 +15,11 @@ const changing = (r: SimulationReport) => r.awsCalls.filter((c) => c.service !==
 const records = (names: Array<{ name: string; create?: boolean }>) => ({
   dns: { ...(exampleInput(WF) as any).dns, records: names.map((n) => ({ hostedZoneId: ZONE, type: 'A', ...n })) },
 });
-const zoneNames = (sim: ReturnType<typeof exampleSim>) => sim.state<Route53State>('route53').zones.find((z) => z.Id === ZONE)!.records.map((r) => r.Name);
+const zoneNames = (sim: ReturnType<typeof exampleSim>) =>
+  sim
+    .state<Route53State>('route53')
+    .zones.find((z) => z.Id === ZONE)!
+    .records.map((r) => r.Name);
 
 describe('DNS names in the input must exist', () => {
   it('refuses ww.example.com (for www.example.com) before any change, naming the record and the closest names', async () => {
@@ -24,7 +28,9 @@ describe('DNS names in the input must exist', () => {
     const report = await run(sim, WF, exampleInput(WF, records([{ name: 'api.example.com' }, { name: 'ww.example.com' }])));
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('InputInvalid');
-    expect(errorMessage(report.error?.cause)).toContain('input.dns.records[1].name: ww.example.com. does not exist in zone Z0EXAMPLE000001; closest A records: www.example.com.');
+    expect(errorMessage(report.error?.cause)).toContain(
+      'input.dns.records[1].name: ww.example.com. does not exist in zone Z0EXAMPLE000001; closest A records: www.example.com.',
+    );
     expect(errorMessage(report.error?.cause)).toContain('"create": true');
     expect(changing(report)).toEqual([]);
     expect(callsOf(report, 'ChangeResourceRecordSets')).toEqual([]);

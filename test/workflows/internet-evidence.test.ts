@@ -39,9 +39,13 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
     const pre = evidence(report, 'PreflightInternetChecks')!;
     expect(pre.outcome).toBe('passed');
     expect(pre.summary).toEqual([
-      'RDAP: 198.18.0.0/22 at ARIN (NET-198-18-0-0-1) carries the signing key\'s certificate, valid until 2036-11-19',
+      "RDAP: 198.18.0.0/22 at ARIN (NET-198-18-0-0-1) carries the signing key's certificate, valid until 2036-11-19",
       'RPKI (RIPEstat rpki-validation): valid for AS16509, AS14618, AS64500 on 198.18.0.0/24, 198.18.1.0/24, 198.18.2.0/24',
-      ...CIDRS.map((c) => expect.stringMatching(new RegExp(`^BGP before \\(2026-12-01T08:00:00\\): ${c.replace(/[./]/g, '\\$&')} originated by AS64500 seen by 3\\d of 40 RIS peers$`))),
+      ...CIDRS.map((c) =>
+        expect.stringMatching(
+          new RegExp(`^BGP before \\(2026-12-01T08:00:00\\): ${c.replace(/[./]/g, '\\$&')} originated by AS64500 seen by 3\\d of 40 RIS peers$`),
+        ),
+      ),
     ]);
     const vis = evidence(report, 'AwaitBgpVisibility')!;
     expect(vis.outcome).toBe('passed');
@@ -63,11 +67,31 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
   });
 
   it.each([
-    ['a missing ROA', 'Rpki=MissingRoa', /no ROA authorizes AS16509 to originate 198\.18\.0\.0\/24 \(RPKI invalid_asn/, /at ARIN: ARIN Online: Routing Security .* origin AS16509, max length 24; validators usually see/],
-    ['a short maxLength', 'Rpki=ShortMaxLength', /the ROA for AS14618 does not allow 198\.18\.1\.0\/24: its max length is shorter than \/24/, /at ARIN: .* for 198\.18\.0\.0\/22, origin AS14618, max length 24/],
-    ['a certificate that does not match', 'Rdap=CertificateMismatch', /RDAP record of 198\.18\.0\.0\/22 at ARIN \(NET-198-18-0-0-1\) cannot authorize .* not the public key of the signing key in secret byoip\/example-corp\/signing-key/, /at ARIN for 198\.18\.0\.0\/22, record NET-198-18-0-0-1: ARIN Online: .*Public Comments/],
+    [
+      'a missing ROA',
+      'Rpki=MissingRoa',
+      /no ROA authorizes AS16509 to originate 198\.18\.0\.0\/24 \(RPKI invalid_asn/,
+      /at ARIN: ARIN Online: Routing Security .* origin AS16509, max length 24; validators usually see/,
+    ],
+    [
+      'a short maxLength',
+      'Rpki=ShortMaxLength',
+      /the ROA for AS14618 does not allow 198\.18\.1\.0\/24: its max length is shorter than \/24/,
+      /at ARIN: .* for 198\.18\.0\.0\/22, origin AS14618, max length 24/,
+    ],
+    [
+      'a certificate that does not match',
+      'Rdap=CertificateMismatch',
+      /RDAP record of 198\.18\.0\.0\/22 at ARIN \(NET-198-18-0-0-1\) cannot authorize .* not the public key of the signing key in secret byoip\/example-corp\/signing-key/,
+      /at ARIN for 198\.18\.0\.0\/22, record NET-198-18-0-0-1: ARIN Online: .*Public Comments/,
+    ],
     ['an expired certificate', 'Rdap=CertificateExpired', /certificate CN=Example Corp BYOIP 2024 .* expired on 2025-01-01/, /Public Comments/],
-    ['another origin announcing the prefix', 'Bgp=OtherOrigin', /AS64511 announces 198\.18\.2\.0\/24 today and is RPKI invalid_asn/, /origin AS64511.*or have the announcement stopped/],
+    [
+      'another origin announcing the prefix',
+      'Bgp=OtherOrigin',
+      /AS64511 announces 198\.18\.2\.0\/24 today and is RPKI invalid_asn/,
+      /origin AS64511.*or have the announcement stopped/,
+    ],
   ])('stops before any changing AWS call on %s, naming the prefix, the ASN and the registry', async (_n, fault, problem, fix) => {
     const sim = exampleSim({ internet: { faults: [fault] } });
     const before = semanticWorld(sim);
@@ -87,7 +111,9 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
     const sim = exampleSim({ internet: { faults: ['Rdap=Unreachable'] } });
     const report = await run(sim, WF, exampleInput());
     expect(report.error?.name).toBe('InternetServiceUnavailable');
-    expect(errorMessage(report.error?.cause)).toMatch(/cannot reach data\.iana\.org: ECONNREFUSED .* \(3 attempts\)\. Pre-flight could not check the registries; nothing was changed in AWS\. .*skipPreflight/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /cannot reach data\.iana\.org: ECONNREFUSED .* \(3 attempts\)\. Pre-flight could not check the registries; nothing was changed in AWS\. .*skipPreflight/,
+    );
     expect(report.states.find((s) => s.name === 'PreflightInternetChecks')?.retries).toBe(3); // the ASL's retries, after the client's
     expect(changing(report)).toEqual([]);
   });
@@ -101,14 +127,24 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
 
   it.each([
     ['slow convergence', 'Bgp=SlowConvergence', /198\.18\.0\.0\/24 is seen from AS16509 by \d+ of 40 collector peers \(\d+(\.\d)? %\), below 80 %/],
-    ['an old provider that does not withdraw', 'Bgp=OldOriginStays', /the old origin AS64500 is still seen for 198\.18\.\d\.0\/24 by \d+ peers .* the previous provider has not withdrawn it/],
+    [
+      'an old provider that does not withdraw',
+      'Bgp=OldOriginStays',
+      /the old origin AS64500 is still seen for 198\.18\.\d\.0\/24 by \d+ peers .* the previous provider has not withdrawn it/,
+    ],
   ])('after the advertisement, %s asks an operator (BgpVisibilityFailed) and withdraws nothing; stop leaves it so', async (_n, fault, problem) => {
     const sim = exampleSim({ internet: { faults: [fault] } });
     const report = await run(sim, WF, exampleInput(), { operator: 'stop' });
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('StoppedByOperator');
     const asked = report.approvals.at(-1)!;
-    expect(asked.operator).toEqual({ failedState: 'AwaitBgpVisibility', error: 'BgpVisibilityFailed', outcome: 'stop', pending: false, decisions: ['forward', 'back', 'stop'] });
+    expect(asked.operator).toEqual({
+      failedState: 'AwaitBgpVisibility',
+      error: 'BgpVisibilityFailed',
+      outcome: 'stop',
+      pending: false,
+      decisions: ['forward', 'back', 'stop'],
+    });
     const message = String(asked.plan?.changes?.[0]?.to);
     expect(message).toMatch(/not confirmed within 30 min .* Nothing was withdrawn/);
     expect(message).toMatch(problem);
@@ -123,23 +159,33 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
   });
 
   it('rehearses a world without an internet section (a registry only, as before) with the checks reported as skipped', async () => {
-    const world = exampleWorldJson({ registry: { prefixes: [{ cidr: '198.18.0.0/22', rdapCertificate: 'file:keys/customer-rdap-certificate.pem', roa: { asns: [16509, 14618], maxLength: 24 } }] } });
+    const world = exampleWorldJson({
+      registry: {
+        prefixes: [{ cidr: '198.18.0.0/22', rdapCertificate: 'file:keys/customer-rdap-certificate.pem', roa: { asns: [16509, 14618], maxLength: 24 } }],
+      },
+    });
     delete world.internet;
     const sim = createSimulator(world, EXAMPLES);
     const plans: any[] = [];
     const report = await run(sim, WF, exampleInput(), { approve: approveAndKeep(plans) });
     expect(report.status).toBe('SUCCEEDED');
-    expect(evidence(report, 'PreflightInternetChecks')).toMatchObject({ outcome: 'skipped', summary: [expect.stringMatching(/SKIPPED: the deployment's internet checks are off/)] });
+    expect(evidence(report, 'PreflightInternetChecks')).toMatchObject({
+      outcome: 'skipped',
+      summary: [expect.stringMatching(/SKIPPED: the deployment's internet checks are off/)],
+    });
     expect(evidence(report, 'AwaitBgpVisibility')).toMatchObject({ outcome: 'skipped' });
     expect(plans[0].prerequisite).toMatch(/^PRE-FLIGHT SKIPPED \(the deployment's internet checks are off/);
     expect(sim.httpRequests).toHaveLength(0);
   });
 
-  it('records --skip-preflight and shows it to the approvers; AWS\'s own verification still fails a missing ROA, hours later', async () => {
+  it("records --skip-preflight and shows it to the approvers; AWS's own verification still fails a missing ROA, hours later", async () => {
     const sim = exampleSim({ internet: { faults: ['Rpki=MissingRoa'] } });
     const input = exampleInput(WF, { internetChecks: { skipPreflight: true, reason: 'change window: RIPEstat unreachable from the bastion' } });
     const report = await run(sim, WF, input);
-    expect(evidence(report, 'PreflightInternetChecks')).toMatchObject({ outcome: 'skipped', summary: [expect.stringMatching(/SKIPPED: requested in the input .* change window: RIPEstat unreachable from the bastion/)] });
+    expect(evidence(report, 'PreflightInternetChecks')).toMatchObject({
+      outcome: 'skipped',
+      summary: [expect.stringMatching(/SKIPPED: requested in the input .* change window: RIPEstat unreachable from the bastion/)],
+    });
     expect(report.error?.name).toBe('ResourceFailed');
     expect(errorMessage(report.error?.cause)).toMatch(/failed-provision: The ROA for 198\.18\.0\.0\/22 does not authorize Amazon ASN 16509 and 14618/);
   });
@@ -155,7 +201,9 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
     const input = { ...exampleInput(), authorization: { messages: signedMessages(['198.18.0.0/22'], NOW, { key: WRONG_KEY }) } };
     const report = await run(sim, WF, input);
     expect(report.error?.name).toBe('PreflightCheckFailed');
-    expect(errorMessage(report.error?.cause)).toMatch(/RDAP record of 198\.18\.0\.0\/22 at ARIN .* the signature of "1\|aws\|111122223333\|198\.18\.0\.0\/22\|\d{8}\|SHA256\|RSAPSS" does not verify/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /RDAP record of 198\.18\.0\.0\/22 at ARIN .* the signature of "1\|aws\|111122223333\|198\.18\.0\.0\/22\|\d{8}\|SHA256\|RSAPSS" does not verify/,
+    );
     expect(report.awsCalls.filter((c) => c.state !== 'VerifyRequester')).toHaveLength(0);
   });
 
@@ -166,14 +214,16 @@ describe('internet evidence in onboard-cloudfront-byoip', () => {
     });
     const report = await run(sim, WF, exampleInput());
     expect(report.status).toBe('SUCCEEDED');
-    expect(evidence(report, 'PreflightInternetChecks')!.summary[1]).toMatch(/^RPKI \(validator export https:\/\/rpki\.example\.net\/vrps\.json\): valid for AS16509, AS14618/);
+    expect(evidence(report, 'PreflightInternetChecks')!.summary[1]).toMatch(
+      /^RPKI \(validator export https:\/\/rpki\.example\.net\/vrps\.json\): valid for AS16509, AS14618/,
+    );
     expect(sim.httpRequests.filter((r) => r.url === 'https://rpki.example.net/vrps.json').length).toBeGreaterThanOrEqual(2); // pre-flight and visibility
     expect(sim.httpRequests.some((r) => r.url.includes('rpki-validation'))).toBe(false);
   });
 });
 
 describe('internet evidence in byoasn-onboard and static-ip-byoip', () => {
-  it('byoasn-onboard: the ASN\'s RDAP record (RIPE NCC) must carry the certificate of the key that signed the message', async () => {
+  it("byoasn-onboard: the ASN's RDAP record (RIPE NCC) must carry the certificate of the key that signed the message", async () => {
     const sim = byoasnSim();
     const before = byoasnWorld(sim);
     const report = await run(sim, 'byoasn-onboard', { ...byoasnInput('byoasn-onboard'), authorization: signedAsnMessage('64496', NOW, { key: WRONG_KEY }) });
@@ -184,10 +234,12 @@ describe('internet evidence in byoasn-onboard and static-ip-byoip', () => {
     expect(byoasnWorld(sim)).toEqual(before);
   });
 
-  it('byoasn-onboard: sees the origin move from AS16509 to the customer\'s ASN, and requires a ROA for it', async () => {
+  it("byoasn-onboard: sees the origin move from AS16509 to the customer's ASN, and requires a ROA for it", async () => {
     const ok = await run(byoasnSim(), 'byoasn-onboard', byoasnInput('byoasn-onboard'));
     expect(ok.status).toBe('SUCCEEDED');
-    expect(evidence(ok, 'AwaitBgpVisibility')!.summary).toEqual([expect.stringMatching(/^198\.19\.0\.0\/24: AS64496 seen by 3\d of 40 collector peers .*; RPKI valid$/)]);
+    expect(evidence(ok, 'AwaitBgpVisibility')!.summary).toEqual([
+      expect.stringMatching(/^198\.19\.0\.0\/24: AS64496 seen by 3\d of 40 collector peers .*; RPKI valid$/),
+    ]);
     const noRoa = byoasnSim({ internet: { roas: [16509, 14618].map((asn) => ({ prefix: '198.19.0.0/22', maxLength: 24, asn })) } });
     const failed = await run(noRoa, 'byoasn-onboard', byoasnInput('byoasn-onboard'));
     expect(failed.error?.name).toBe('PreflightCheckFailed');

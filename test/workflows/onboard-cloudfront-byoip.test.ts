@@ -42,7 +42,10 @@ describe('onboard-cloudfront-byoip', () => {
       const lowering = callsOf(report, 'ChangeResourceRecordSets')[0];
       const changeBatch = (lowering.input as any).ChangeBatch;
       expect(changeBatch.Comment).toMatch(/lower TTL/);
-      expect(changeBatch.Changes.map((c: any) => [c.ResourceRecordSet.Name, c.ResourceRecordSet.TTL])).toEqual([['api.example.com.', 60], ['www.example.com.', 60]]);
+      expect(changeBatch.Changes.map((c: any) => [c.ResourceRecordSet.Name, c.ResourceRecordSet.TTL])).toEqual([
+        ['api.example.com.', 60],
+        ['www.example.com.', 60],
+      ]);
       const insync = report.transitions.find((t) => t.resource.startsWith('dns-change:') && t.to === 'INSYNC')!;
       const firstAdvertise = callsOf(report, 'AdvertiseByoipCidr')[0].at;
       expect(firstAdvertise - insync.at).toBeGreaterThanOrEqual(3600); // api.example.com had TTL 3600
@@ -93,22 +96,37 @@ describe('onboard-cloudfront-byoip', () => {
     expect(report.states.some((s) => s.name === 'RolledBack')).toBe(true);
   });
 
-  it('fails clearly on failed-provision with AWS\'s reason, and cleans up', async () => {
-    const world = { registry: { prefixes: [{ cidr: '198.18.0.0/22', rdapCertificate: 'file:keys/customer-rdap-certificate.pem', roa: { asns: [16509, 64496], maxLength: 24 } }] } };
+  it("fails clearly on failed-provision with AWS's reason, and cleans up", async () => {
+    const world = {
+      registry: {
+        prefixes: [{ cidr: '198.18.0.0/22', rdapCertificate: 'file:keys/customer-rdap-certificate.pem', roa: { asns: [16509, 64496], maxLength: 24 } }],
+      },
+    };
     const sim = exampleSim(world);
     const before = semanticWorld(sim);
     const report = await run(sim, WF, exampleInput());
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('ResourceFailed');
-    expect(errorMessage(report.error?.cause)).toMatch(/198\.18\.0\.0\/22 .* failed-provision: The ROA for 198\.18\.0\.0\/22 does not authorize Amazon ASN 14618/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /198\.18\.0\.0\/22 .* failed-provision: The ROA for 198\.18\.0\.0\/22 does not authorize Amazon ASN 14618/,
+    );
     expect(semanticWorld(sim)).toEqual(before);
     expect(callsOf(report, 'CreateAnycastIpList')).toHaveLength(0);
   });
 
   it('absorbs a throttling storm with retries, the same way every time (the jitter is seeded)', async () => {
     const storm = async () => {
-      const sim = exampleSim({ throttling: { buckets: { EC2: { mutating: { capacity: 2, refillPerSecond: 0.05 }, nonMutating: { capacity: 3, refillPerSecond: 0.1 } } } } });
-      for (const f of ['GetIpamPoolCidrs=RequestLimitExceededx5', 'UpdateDistribution=Throttlingx4', 'ChangeResourceRecordSets=Throttlingx3', 'GetChange=Throttlingx3', 'CreateAnycastIpList=ServiceUnavailablex1']) sim.faults.add(f);
+      const sim = exampleSim({
+        throttling: { buckets: { EC2: { mutating: { capacity: 2, refillPerSecond: 0.05 }, nonMutating: { capacity: 3, refillPerSecond: 0.1 } } } },
+      });
+      for (const f of [
+        'GetIpamPoolCidrs=RequestLimitExceededx5',
+        'UpdateDistribution=Throttlingx4',
+        'ChangeResourceRecordSets=Throttlingx3',
+        'GetChange=Throttlingx3',
+        'CreateAnycastIpList=ServiceUnavailablex1',
+      ])
+        sim.faults.add(f);
       return run(sim, WF, exampleInput(), { executionName: 'storm' });
     };
     const report = await storm();
@@ -131,13 +149,14 @@ describe('onboard-cloudfront-byoip', () => {
     expect(report.states.filter((s) => s.name === 'AttachListToDistribution').reduce((n, s) => n + (s.retries ?? 0), 0)).toBe(2);
   });
 
-  it('fails on a signature from the wrong key (pre-flight skipped: AWS\'s own verification) and cleans up', async () => {
+  it("fails on a signature from the wrong key (pre-flight skipped: AWS's own verification) and cleans up", async () => {
     const sim = exampleSim();
     const before = semanticWorld(sim);
     // The pre-flight would stop this before AWS (test/workflows/internet-evidence.test.ts); skipped, AWS fails it hours later.
     const input = {
-      ...exampleInput(), authorization: { messages: signedMessages(['198.18.0.0/22'], new Date('2026-12-01T08:00:00Z'), { key: WRONG_KEY }) },
-      internetChecks: { skipPreflight: true, reason: 'rehearse AWS\'s own verification' },
+      ...exampleInput(),
+      authorization: { messages: signedMessages(['198.18.0.0/22'], new Date('2026-12-01T08:00:00Z'), { key: WRONG_KEY }) },
+      internetChecks: { skipPreflight: true, reason: "rehearse AWS's own verification" },
     };
     const report = await run(sim, WF, input);
     expect(report.status).toBe('FAILED');
@@ -148,7 +167,11 @@ describe('onboard-cloudfront-byoip', () => {
 
   it.each([
     ['a private /24', { cidrs: ['10.0.0.0/24', '198.18.1.0/24', '198.18.2.0/24'] }, /10\.0\.0\.0\/24/],
-    ['an approver who is not configured (the requester does not choose approvers)', { approvers: ['mallory@evil.example'] }, /input\.approvers: mallory@evil\.example is not a configured approver \(byoip\.approvers: netops-oncall@example\.com, netops-lead@example\.com, security-oncall@example\.com\); an input may only narrow that list/],
+    [
+      'an approver who is not configured (the requester does not choose approvers)',
+      { approvers: ['mallory@evil.example'] },
+      /input\.approvers: mallory@evil\.example is not a configured approver \(byoip\.approvers: netops-oncall@example\.com, netops-lead@example\.com, security-oncall@example\.com\); an input may only narrow that list/,
+    ],
     ['an extra field', { advertiseNow: true }, /unknown field\(s\) "advertiseNow"/],
   ])('rejects %s before any AWS call', async (_n, patch, message) => {
     const sim = exampleSim();
@@ -162,8 +185,9 @@ describe('onboard-cloudfront-byoip', () => {
   it('refuses to advertise without a recorded approval (defense in depth)', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { handler } = require('../../tasks/byoip/advertise-cidr');
-    await expect(handler({ region: 'us-east-1', cidr: '198.18.0.0/24', approval: { approved: false } }, {} as never))
-      .rejects.toMatchObject({ name: 'SafetyViolation' });
+    await expect(handler({ region: 'us-east-1', cidr: '198.18.0.0/24', approval: { approved: false } }, {} as never)).rejects.toMatchObject({
+      name: 'SafetyViolation',
+    });
     await expect(handler({ region: 'us-east-1', cidr: '198.18.0.0/24' }, {} as never)).rejects.toMatchObject({ name: 'SafetyViolation' });
   });
 });

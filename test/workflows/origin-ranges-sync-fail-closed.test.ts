@@ -14,7 +14,10 @@ import { handler as authorizeRanges } from '../../tasks/origin-lockdown/authoriz
 import { callsOf, EXAMPLES, exampleInput, exampleWorldJson, run, within } from '../support/world';
 
 const WF = 'origin-ranges-sync';
-const PORTS: PortRange[] = [{ protocol: 'tcp', fromPort: 443, toPort: 443 }, { protocol: 'tcp', fromPort: 80, toPort: 80 }];
+const PORTS: PortRange[] = [
+  { protocol: 'tcp', fromPort: 443, toPort: 443 },
+  { protocol: 'tcp', fromPort: 80, toPort: 80 },
+];
 const MUTATING = /^(Create|Delete|Modify|Authorize|Revoke)/;
 const IP_RANGES = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
 const POSTGRES_ENI = 'eni-0a1b2c3d4e5f6000d';
@@ -25,7 +28,12 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** The example world plus a database interface (its own group) and an admin prefix list nobody gave the sync. */
 function world(opts: { patch?: Json; sync?: (s: Json) => void; serve?: number } = {}): Simulator {
   const json = exampleWorldJson(opts.patch);
-  json.ec2Network.securityGroups.push({ groupId: POSTGRES_SG, name: 'postgres', vpcId: 'vpc-0a1b2c3d4e5f60001', ingress: [{ protocol: 'tcp', port: 5432, cidrs: ['10.20.0.0/16'] }] });
+  json.ec2Network.securityGroups.push({
+    groupId: POSTGRES_SG,
+    name: 'postgres',
+    vpcId: 'vpc-0a1b2c3d4e5f60001',
+    ingress: [{ protocol: 'tcp', port: 5432, cidrs: ['10.20.0.0/16'] }],
+  });
   json.ec2Network.networkInterfaces.push({ networkInterfaceId: POSTGRES_ENI, vpcId: 'vpc-0a1b2c3d4e5f60001', groups: [POSTGRES_SG], description: 'postgres' });
   json.ec2Network.prefixLists.push({ prefixListId: 'pl-0a1b2c3d4e5f6000a', name: 'admin-ssh', family: 'ipv4', maxEntries: 10, entries: ['203.0.113.0/28'] });
   opts.sync?.(json.deployment.originLockdown.syncs['web-origins']);
@@ -62,7 +70,11 @@ const listing = (prefix: string) => (real: string) => {
   const doc = JSON.parse(real);
   const v6 = prefix.includes(':');
   for (const service of ['CLOUDFRONT_ORIGIN_FACING', 'AMAZON']) {
-    (v6 ? doc.ipv6_prefixes : doc.prefixes).push(v6 ? { ipv6_prefix: prefix, region: 'GLOBAL', service, network_border_group: 'GLOBAL' } : { ip_prefix: prefix, region: 'GLOBAL', service, network_border_group: 'GLOBAL' });
+    (v6 ? doc.ipv6_prefixes : doc.prefixes).push(
+      v6
+        ? { ipv6_prefix: prefix, region: 'GLOBAL', service, network_border_group: 'GLOBAL' }
+        : { ip_prefix: prefix, region: 'GLOBAL', service, network_border_group: 'GLOBAL' },
+    );
   }
   return `${JSON.stringify(doc, null, 2)}\n`;
 };
@@ -70,7 +82,11 @@ const listing = (prefix: string) => (real: string) => {
 describe('origin-ranges-sync fails closed', () => {
   describe.each(['0.0.0.0/0', '::/0', '10.0.0.0/8', '127.0.0.0/8', '16.0.0.0/4'])('a document listing %s as origin-facing', (prefix) => {
     it('is refused, naming the prefix, and nothing changes', async () => {
-      const sim = world({ sync: (s) => { s.force = true; } });
+      const sim = world({
+        sync: (s) => {
+          s.force = true;
+        },
+      });
       expect((await run(sim, WF, notified(sim, 0))).status).toBe('SUCCEEDED');
       sim.clock.advance(3600_000);
       serveIpRanges(sim, 1);
@@ -81,14 +97,21 @@ describe('origin-ranges-sync fails closed', () => {
       const report = await run(sim, WF, notified(sim, 1, md5Hex(hostile)));
       expect(report.status).toBe('FAILED');
       expect(report.error?.name).toBe('SafetyViolation');
-      expect(errorMessage(report.error?.cause)).toMatch(new RegExp(`refusing ip-ranges\\.json .* nothing was changed: ${prefix.replace(/[./]/g, (c) => `\\${c}`)} `));
+      expect(errorMessage(report.error?.cause)).toMatch(
+        new RegExp(`refusing ip-ranges\\.json .* nothing was changed: ${prefix.replace(/[./]/g, (c) => `\\${c}`)} `),
+      );
       expect(mutating(report)).toEqual([]);
       expect(exposure(sim)).toEqual(before);
     });
   });
 
   it('refuses a document without IPv6 origin-facing ranges: the IPv6 family is never emptied, not even with force', async () => {
-    const sim = world({ patch: { ipRanges: { publications: [{}, { originFacing: { removeIpv6: 14 } }] } }, sync: (s) => { s.force = true; } });
+    const sim = world({
+      patch: { ipRanges: { publications: [{}, { originFacing: { removeIpv6: 14 } }] } },
+      sync: (s) => {
+        s.force = true;
+      },
+    });
     await run(sim, WF, notified(sim, 0));
     sim.clock.advance(3600_000);
     serveIpRanges(sim, 1);
@@ -96,7 +119,9 @@ describe('origin-ranges-sync fails closed', () => {
     const before = exposure(sim);
     const report = await run(sim, WF, notified(sim, 1));
     expect(report.error?.name).toBe('SafetyViolation');
-    expect(errorMessage(report.error?.cause)).toMatch(/security groups web-origins in vpc-0a1b2c3d4e5f60001 would lose all 14 ipv6 ranges \(refused even with force\)/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /security groups web-origins in vpc-0a1b2c3d4e5f60001 would lose all 14 ipv6 ranges \(refused even with force\)/,
+    );
     expect(mutating(report)).toEqual([]);
     expect(exposure(sim)).toEqual(before);
   });
@@ -109,7 +134,9 @@ describe('origin-ranges-sync fails closed', () => {
     const before = exposure(sim);
     const report = await run(sim, WF, notified(sim, 1));
     expect(report.error?.name).toBe('SafetyViolation');
-    expect(errorMessage(report.error?.cause)).toMatch(/the published ipv4 ranges grew by 20 on the 45 applied last \(44\.4 %, more than maxAdditionShare 25\.0 %\)/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /the published ipv4 ranges grew by 20 on the 45 applied last \(44\.4 %, more than maxAdditionShare 25\.0 %\)/,
+    );
     expect(exposure(sim)).toEqual(before);
   });
 
@@ -125,11 +152,18 @@ describe('origin-ranges-sync fails closed', () => {
   });
 
   it('leaves a prefix list it does not own untouched, force or not', async () => {
-    const sim = world({ sync: (s) => { s.force = true; s.prefixLists = [{ name: 'admin-ssh', family: 'ipv4' }]; } });
+    const sim = world({
+      sync: (s) => {
+        s.force = true;
+        s.prefixLists = [{ name: 'admin-ssh', family: 'ipv4' }];
+      },
+    });
     const before = exposure(sim);
     const report = await run(sim, WF, notified(sim, 0));
     expect(report.error?.name).toBe('SafetyViolation');
-    expect(errorMessage(report.error?.cause)).toMatch(/prefix list "admin-ssh" \(pl-0a1b2c3d4e5f6000a\) is not tagged byoip-orchestrator:origin-lockdown=web-origins: the sync changes only lists it owns, forced or not/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /prefix list "admin-ssh" \(pl-0a1b2c3d4e5f6000a\) is not tagged byoip-orchestrator:origin-lockdown=web-origins: the sync changes only lists it owns, forced or not/,
+    );
     expect(callsOf(report, 'ModifyManagedPrefixList')).toEqual([]);
     expect(mutating(report)).toEqual([]);
     expect(exposure(sim)).toEqual(before);
@@ -137,7 +171,13 @@ describe('origin-ranges-sync fails closed', () => {
 
   it('changes only its own list when another list carries the same name', async () => {
     const json = exampleWorldJson();
-    json.ec2Network.prefixLists.push({ prefixListId: 'pl-0a1b2c3d4e5f6000b', name: 'cloudfront-origin-facing-ipv4', family: 'ipv4', maxEntries: 5, entries: ['198.51.100.0/24'] });
+    json.ec2Network.prefixLists.push({
+      prefixListId: 'pl-0a1b2c3d4e5f6000b',
+      name: 'cloudfront-origin-facing-ipv4',
+      family: 'ipv4',
+      maxEntries: 5,
+      entries: ['198.51.100.0/24'],
+    });
     const sim = createSimulator(json, EXAMPLES);
     serveIpRanges(sim, 0);
     const report = await run(sim, WF, notified(sim, 0));
@@ -146,10 +186,14 @@ describe('origin-ranges-sync fails closed', () => {
     expect(network(sim).prefixLists.find((p: Json) => p.PrefixListId === 'pl-0a1b2c3d4e5f6000b').Entries).toEqual(['198.51.100.0/24']);
   });
 
-  it('refuses ports and interfaces in the event (the review\'s Postgres attack): nothing is called, nothing opened', async () => {
+  it("refuses ports and interfaces in the event (the review's Postgres attack): nothing is called, nothing opened", async () => {
     const sim = world();
     const before = exposure(sim);
-    const event = { ...notified(sim, 0), securityGroups: { vpcId: 'vpc-0a1b2c3d4e5f60001', ports: [{ fromPort: 1024, toPort: 65535 }], attachTo: [POSTGRES_ENI] }, force: true };
+    const event = {
+      ...notified(sim, 0),
+      securityGroups: { vpcId: 'vpc-0a1b2c3d4e5f60001', ports: [{ fromPort: 1024, toPort: 65535 }], attachTo: [POSTGRES_ENI] },
+      force: true,
+    };
     const report = await run(sim, WF, event);
     expect(report.error?.name).toBe('InputInvalid');
     expect(errorMessage(report.error?.cause)).toMatch(/unknown field\(s\) "securityGroups", "force"[\s\S]*come only from the deployment configuration/);
@@ -157,8 +201,11 @@ describe('origin-ranges-sync fails closed', () => {
     expect(exposure(sim)).toEqual(before);
   });
 
-  describe('an interface that carries none of the sync\'s groups', () => {
-    const attachPostgres = (s: Json) => { s.securityGroups.attachTo = [POSTGRES_ENI]; s.approvers = ['netops-oncall@example.com']; };
+  describe("an interface that carries none of the sync's groups", () => {
+    const attachPostgres = (s: Json) => {
+      s.securityGroups.attachTo = [POSTGRES_ENI];
+      s.approvers = ['netops-oncall@example.com'];
+    };
 
     it('is attached only after an approval that names it, asked for before any change', async () => {
       const sim = world({ sync: attachPostgres });
@@ -181,22 +228,51 @@ describe('origin-ranges-sync fails closed', () => {
 
     it('is refused by the attaching task itself without that approval', async () => {
       const sim = world();
-      const out = within(sim, () => attachGroups({
-        region: 'us-east-1', attachments: [{ networkInterfaceId: POSTGRES_ENI, add: ['sg-0a1b2c3d4e5f60001'] }], refs: {},
-        managed: ['sg-0a1b2c3d4e5f60001'], approval: { approved: false }, approvedInterfaces: [POSTGRES_ENI],
-      }, {} as never));
-      await expect(out).rejects.toMatchObject({ name: 'SafetyViolation', message: expect.stringMatching(/eni-0a1b2c3d4e5f6000d carries none of the sync's groups and no approval names it/) });
+      const out = within(sim, () =>
+        attachGroups(
+          {
+            region: 'us-east-1',
+            attachments: [{ networkInterfaceId: POSTGRES_ENI, add: ['sg-0a1b2c3d4e5f60001'] }],
+            refs: {},
+            managed: ['sg-0a1b2c3d4e5f60001'],
+            approval: { approved: false },
+            approvedInterfaces: [POSTGRES_ENI],
+          },
+          {} as never,
+        ),
+      );
+      await expect(out).rejects.toMatchObject({
+        name: 'SafetyViolation',
+        message: expect.stringMatching(/eni-0a1b2c3d4e5f6000d carries none of the sync's groups and no approval names it/),
+      });
       expect(network(sim).networkInterfaces.find((i: Json) => i.NetworkInterfaceId === POSTGRES_ENI).Groups).toEqual([POSTGRES_SG]);
     });
   });
 
-  it('the changing tasks refuse a group without the sync\'s tag, and ports outside 80, 443, 1024-65535', async () => {
+  it("the changing tasks refuse a group without the sync's tag, and ports outside 80, 443, 1024-65535", async () => {
     const sim = world();
     const rules = [{ cidr: '13.32.0.0/15', family: 'ipv4', portKeys: ['tcp/443-443'] }];
-    await expect(within(sim, () => authorizeRanges({ region: 'us-east-1', syncName: 'web-origins', ref: POSTGRES_SG, refs: {}, rules, ports: [PORTS[0]] }, {} as never)))
-      .rejects.toMatchObject({ name: 'SafetyViolation', message: expect.stringMatching(/sg-0a1b2c3d4e5f6000d is not tagged byoip-orchestrator:origin-lockdown=web-origins/) });
-    await expect(within(sim, () => authorizeRanges({ region: 'us-east-1', syncName: 'web-origins', ref: 'sg-0a1b2c3d4e5f60001', refs: {}, rules: [{ ...rules[0], portKeys: ['tcp/22-22'] }], ports: [{ protocol: 'tcp', fromPort: 22, toPort: 22 }] }, {} as never)))
-      .rejects.toMatchObject({ name: 'InputInvalid', message: expect.stringMatching(/must be TCP 80, 443 or a range within 1024-65535/) });
+    await expect(
+      within(sim, () => authorizeRanges({ region: 'us-east-1', syncName: 'web-origins', ref: POSTGRES_SG, refs: {}, rules, ports: [PORTS[0]] }, {} as never)),
+    ).rejects.toMatchObject({
+      name: 'SafetyViolation',
+      message: expect.stringMatching(/sg-0a1b2c3d4e5f6000d is not tagged byoip-orchestrator:origin-lockdown=web-origins/),
+    });
+    await expect(
+      within(sim, () =>
+        authorizeRanges(
+          {
+            region: 'us-east-1',
+            syncName: 'web-origins',
+            ref: 'sg-0a1b2c3d4e5f60001',
+            refs: {},
+            rules: [{ ...rules[0], portKeys: ['tcp/22-22'] }],
+            ports: [{ protocol: 'tcp', fromPort: 22, toPort: 22 }],
+          },
+          {} as never,
+        ),
+      ),
+    ).rejects.toMatchObject({ name: 'InputInvalid', message: expect.stringMatching(/must be TCP 80, 443 or a range within 1024-65535/) });
     expect(callsOf({ awsCalls: sim.calls } as Json, 'AuthorizeSecurityGroupIngress')).toEqual([]);
   });
 
@@ -205,7 +281,9 @@ describe('origin-ranges-sync fails closed', () => {
     serveDocument(sim, (b) => b, 301, { location: 'https://ip-ranges.example.net/ip-ranges.json' });
     const report = await run(sim, WF, notified(sim, 0));
     expect(report.error?.name).toBe('SafetyViolation');
-    expect(errorMessage(report.error?.cause)).toMatch(/answered 301 \(a redirect to https:\/\/ip-ranges\.example\.net\/ip-ranges\.json\); redirects are refused/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /answered 301 \(a redirect to https:\/\/ip-ranges\.example\.net\/ip-ranges\.json\); redirects are refused/,
+    );
     expect(mutating(report)).toEqual([]);
   });
 
@@ -219,7 +297,9 @@ describe('origin-ranges-sync fails closed', () => {
     const before = exposure(sim);
     const onDemand = await run(sim, WF, exampleInput(`${WF}.on-demand`, { dryRun: false }));
     expect(onDemand.error?.name).toBe('UnexpectedResponse');
-    expect(errorMessage(onDemand.error?.cause)).toMatch(new RegExp(`md5 mismatch: .* but the notification\\(s\\) for syncToken ${publicationInfo(sim, 0).syncToken} announced ${genuine}; nothing was changed`));
+    expect(errorMessage(onDemand.error?.cause)).toMatch(
+      new RegExp(`md5 mismatch: .* but the notification\\(s\\) for syncToken ${publicationInfo(sim, 0).syncToken} announced ${genuine}; nothing was changed`),
+    );
     expect(mutating(onDemand)).toEqual([]);
     expect(exposure(sim)).toEqual(before);
   });

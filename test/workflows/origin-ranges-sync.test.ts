@@ -11,7 +11,10 @@ import { createSimulator } from '../../sim';
 import { callsOf, EXAMPLES, exampleInput, exampleWorldJson, run } from '../support/world';
 
 const WF = 'origin-ranges-sync';
-const PORTS: PortRange[] = [{ protocol: 'tcp', fromPort: 443, toPort: 443 }, { protocol: 'tcp', fromPort: 80, toPort: 80 }];
+const PORTS: PortRange[] = [
+  { protocol: 'tcp', fromPort: 443, toPort: 443 },
+  { protocol: 'tcp', fromPort: 80, toPort: 80 },
+];
 const MUTATING_EC2 = /^(Create|Delete|Modify|Authorize|Revoke)/;
 const TAG = 'byoip-orchestrator:origin-lockdown';
 
@@ -35,7 +38,14 @@ function allowed(sim: Simulator): Map<string, Set<string>> {
   for (const g of snap['ec2.network'].securityGroups) {
     if (!g.Tags.some((t: any) => t.Key === TAG)) continue;
     const owned = ownedRulesOf(g.IpPermissions, PORTS);
-    out.set(g.GroupId, new Set(Object.entries(owned).filter(([, k]) => k.length === PORTS.length).map(([c]) => c)));
+    out.set(
+      g.GroupId,
+      new Set(
+        Object.entries(owned)
+          .filter(([, k]) => k.length === PORTS.length)
+          .map(([c]) => c),
+      ),
+    );
   }
   return out;
 }
@@ -43,7 +53,11 @@ function allowed(sim: Simulator): Map<string, Set<string>> {
 const union = (m: Map<string, Set<string>>) => [...m.values()].flatMap((s) => [...s]);
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 const mutating = (r: SimulationReport) => r.awsCalls.filter((c) => c.service === 'EC2' && MUTATING_EC2.test(c.operation));
-const cidrsIn = (call: { input: unknown }) => ((call.input as any).IpPermissions as any[]).flatMap((p) => [...(p.IpRanges ?? []).map((r: any) => r.CidrIp), ...(p.Ipv6Ranges ?? []).map((r: any) => r.CidrIpv6)]);
+const cidrsIn = (call: { input: unknown }) =>
+  ((call.input as any).IpPermissions as any[]).flatMap((p) => [
+    ...(p.IpRanges ?? []).map((r: any) => r.CidrIp),
+    ...(p.Ipv6Ranges ?? []).map((r: any) => r.CidrIpv6),
+  ]);
 function prefixList(sim: Simulator, name = 'cloudfront-origin-facing-ipv4') {
   return (sim.snapshot() as any)['ec2.network'].prefixLists.find((p: any) => p.PrefixListName === name);
 }
@@ -109,7 +123,11 @@ describe('origin-ranges-sync', () => {
       expect(sorted(pl[0].AddEntries.map((e: any) => e.Cidr))).toEqual(sorted(added));
       expect(sorted(pl[0].RemoveEntries.map((e: any) => e.Cidr))).toEqual(sorted(removed));
       // Nothing else was touched.
-      expect(mutating(second).map((c) => c.operation).sort()).toEqual(['AuthorizeSecurityGroupIngress', 'ModifyManagedPrefixList', ...revoke.map(() => 'RevokeSecurityGroupIngress')].sort());
+      expect(
+        mutating(second)
+          .map((c) => c.operation)
+          .sort(),
+      ).toEqual(['AuthorizeSecurityGroupIngress', 'ModifyManagedPrefixList', ...revoke.map(() => 'RevokeSecurityGroupIngress')].sort());
       expect(sorted(union(allowed(sim)))).toEqual(sorted([...pub1().ipv4, ...pub1().ipv6]));
       expect(sorted(prefixList(sim).Entries)).toEqual(sorted(pub1().ipv4));
     });
@@ -121,7 +139,14 @@ describe('origin-ranges-sync', () => {
 
     it('reports the AWS-managed list and its weight', () => {
       const lists = (second.output as any).awsManagedLists;
-      expect(lists[0]).toMatchObject({ name: 'com.amazonaws.global.cloudfront.origin-facing', weight: 55, matchesPublished: true, rulesNeeded: 110, groupsNeeded: 2, wouldServe: true });
+      expect(lists[0]).toMatchObject({
+        name: 'com.amazonaws.global.cloudfront.origin-facing',
+        weight: 55,
+        matchesPublished: true,
+        rulesNeeded: 110,
+        groupsNeeded: 2,
+        wouldServe: true,
+      });
     });
 
     it('records the applied synctoken durably', () => {
@@ -161,7 +186,11 @@ describe('origin-ranges-sync', () => {
     const report = await run(sim, WF, input(sim, 0, { event: notificationFor(sim, 0, { md5: '0123456789abcdef0123456789abcdef' }) }));
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('UnexpectedResponse');
-    expect(errorMessage(report.error?.cause)).toMatch(new RegExp(`md5 mismatch: .* has md5 ${publicationInfo(sim, 0).md5}, but the notification announced 0123456789abcdef0123456789abcdef; nothing was changed`));
+    expect(errorMessage(report.error?.cause)).toMatch(
+      new RegExp(
+        `md5 mismatch: .* has md5 ${publicationInfo(sim, 0).md5}, but the notification announced 0123456789abcdef0123456789abcdef; nothing was changed`,
+      ),
+    );
     expect(report.awsCalls.filter((c) => c.service === 'EC2')).toHaveLength(0);
     expect(union(allowed(sim))).toEqual([]);
     // The lock was given back and no token recorded: a correct notification still applies.
@@ -214,13 +243,17 @@ describe('origin-ranges-sync', () => {
       const report = await run(sim, WF, input(sim, 1));
       expect(report.status).toBe('FAILED');
       expect(report.error?.name).toBe('SafetyViolation');
-      expect(errorMessage(report.error?.cause)).toMatch(/security groups web-origins in vpc-0a1b2c3d4e5f60001 would lose 10 of 45 ipv4 ranges \(22\.2 %, more than maxRemovalShare 10\.0 %\)/);
+      expect(errorMessage(report.error?.cause)).toMatch(
+        /security groups web-origins in vpc-0a1b2c3d4e5f60001 would lose 10 of 45 ipv4 ranges \(22\.2 %, more than maxRemovalShare 10\.0 %\)/,
+      );
       expect(mutating(report)).toHaveLength(0);
       expect(allowed(sim)).toEqual(before);
     });
 
     it('applies it when the deployment configuration forces it', async () => {
-      const sim = world(cut, 0, (s) => { s.force = true; });
+      const sim = world(cut, 0, (s) => {
+        s.force = true;
+      });
       await run(sim, WF, input(sim, 0));
       sim.clock.advance(3600_000);
       serveIpRanges(sim, 1);
@@ -264,7 +297,12 @@ describe('origin-ranges-sync', () => {
 
   it('is idempotent when responses are lost (the effect happened, the call failed)', async () => {
     const sim = world();
-    for (const f of ['CreateSecurityGroup=InternalErrorx1@after', 'AuthorizeSecurityGroupIngress=InternalErrorx1@after', 'ModifyManagedPrefixList=InternalErrorx1@after']) sim.faults.add(f);
+    for (const f of [
+      'CreateSecurityGroup=InternalErrorx1@after',
+      'AuthorizeSecurityGroupIngress=InternalErrorx1@after',
+      'ModifyManagedPrefixList=InternalErrorx1@after',
+    ])
+      sim.faults.add(f);
     const report = await run(sim, WF, input(sim, 0));
     expect(report.error).toBeNull();
     expect(report.status).toBe('SUCCEEDED');
@@ -278,8 +316,15 @@ describe('origin-ranges-sync', () => {
 
   it('absorbs EC2 throttling (token buckets and injected faults)', async () => {
     // Far below EC2's real buckets: a planning step alone makes ten reads.
-    const sim = world({ throttling: { buckets: { EC2: { mutating: { capacity: 3, refillPerSecond: 0.5 }, nonMutating: { capacity: 10, refillPerSecond: 1 } } } } });
-    for (const f of ['DescribeSecurityGroups=RequestLimitExceededx3', 'AuthorizeSecurityGroupIngress=RequestLimitExceededx2', 'ModifyManagedPrefixList=RequestLimitExceededx2']) sim.faults.add(f);
+    const sim = world({
+      throttling: { buckets: { EC2: { mutating: { capacity: 3, refillPerSecond: 0.5 }, nonMutating: { capacity: 10, refillPerSecond: 1 } } } },
+    });
+    for (const f of [
+      'DescribeSecurityGroups=RequestLimitExceededx3',
+      'AuthorizeSecurityGroupIngress=RequestLimitExceededx2',
+      'ModifyManagedPrefixList=RequestLimitExceededx2',
+    ])
+      sim.faults.add(f);
     const report = await run(sim, WF, input(sim, 0));
     expect(report.error).toBeNull();
     expect(report.awsCalls.filter((c) => c.error?.name === 'RequestLimitExceeded' && !c.error.injected).length).toBeGreaterThan(0);
@@ -296,7 +341,9 @@ describe('origin-ranges-sync', () => {
   });
 
   it('refuses to attach past the groups-per-interface quota, before any change', async () => {
-    const sim = world({}, 0, (s) => { s.securityGroups.groupsPerInterface = 2; });
+    const sim = world({}, 0, (s) => {
+      s.securityGroups.groupsPerInterface = 2;
+    });
     const report = await run(sim, WF, input(sim, 0));
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('QuotaExceeded');
@@ -306,34 +353,73 @@ describe('origin-ranges-sync', () => {
 
   it('creates a prefix list and fills it 100 entries per call, each at the version it read', async () => {
     const sim = world({ ipRanges: { originFacingIpv4: 250, originFacingIpv6: 120 } }, 0, (s) => {
-      s.prefixLists = [{ name: 'cf-origin-v4', family: 'ipv4', createIfMissing: true }, { name: 'cf-origin-v6', family: 'ipv6', createIfMissing: true, maxEntries: 150 }];
+      s.prefixLists = [
+        { name: 'cf-origin-v4', family: 'ipv4', createIfMissing: true },
+        { name: 'cf-origin-v6', family: 'ipv6', createIfMissing: true, maxEntries: 150 },
+      ];
       delete s.securityGroups;
     });
     sim.faults.add('ModifyManagedPrefixList=PrefixListVersionMismatchx1'); // another writer got in first
     const report = await run(sim, WF, input(sim, 0));
     expect(report.error).toBeNull();
     const created = callsOf(report, 'CreateManagedPrefixList').map((c) => [(c.input as any).PrefixListName, (c.input as any).MaxEntries]);
-    expect(created).toEqual([['cf-origin-v4', 255], ['cf-origin-v6', 150]]);
-    const modify = callsOf(report, 'ModifyManagedPrefixList').filter((c) => !c.error).map((c) => c.input as any);
-    expect(modify.map((m) => [m.AddEntries.length, m.CurrentVersion])).toEqual([[100, 1], [100, 2], [50, 3], [100, 1], [20, 2]]);
+    expect(created).toEqual([
+      ['cf-origin-v4', 255],
+      ['cf-origin-v6', 150],
+    ]);
+    const modify = callsOf(report, 'ModifyManagedPrefixList')
+      .filter((c) => !c.error)
+      .map((c) => c.input as any);
+    expect(modify.map((m) => [m.AddEntries.length, m.CurrentVersion])).toEqual([
+      [100, 1],
+      [100, 2],
+      [50, 3],
+      [100, 1],
+      [20, 2],
+    ]);
     expect(report.states.find((s) => s.name === 'ApplyPrefixListStep' && (s.retries ?? 0) > 0)).toBeDefined();
     expect(sorted(prefixList(sim, 'cf-origin-v4').Entries)).toEqual(sorted(publicationInfo(sim, 0).originFacing.ipv4));
     expect(sorted(prefixList(sim, 'cf-origin-v6').Entries)).toEqual(sorted(publicationInfo(sim, 0).originFacing.ipv6));
-    expect(prefixList(sim, 'cf-origin-v4').Tags).toEqual(expect.arrayContaining([{ Key: 'byoip-orchestrator:execution', Value: report.executionName }, { Key: TAG, Value: 'web-origins' }]));
+    expect(prefixList(sim, 'cf-origin-v4').Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'byoip-orchestrator:execution', Value: report.executionName },
+        { Key: TAG, Value: 'web-origins' },
+      ]),
+    );
   });
 
   it('refuses a prefix list that does not exist unless asked to create it', async () => {
-    const sim = world({}, 0, (s) => { s.prefixLists = [{ name: 'nowhere', family: 'ipv4' }]; });
+    const sim = world({}, 0, (s) => {
+      s.prefixLists = [{ name: 'nowhere', family: 'ipv4' }];
+    });
     const report = await run(sim, WF, input(sim, 0));
     expect(report.error?.name).toBe('ConfigurationInvalid');
-    expect(errorMessage(report.error?.cause)).toMatch(/byoip\.originLockdown\.syncs\.web-origins\.prefixLists: prefix list "nowhere" does not exist in us-east-1; create it \(tagged byoip-orchestrator:origin-lockdown=web-origins\), or set createIfMissing: true/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /byoip\.originLockdown\.syncs\.web-origins\.prefixLists: prefix list "nowhere" does not exist in us-east-1; create it \(tagged byoip-orchestrator:origin-lockdown=web-origins\), or set createIfMissing: true/,
+    );
     expect(mutating(report)).toHaveLength(0);
   });
 
   it.each([
-    ['a notification from another topic', (s: Simulator) => { const e = notificationFor(s, 0) as any; e.Records[0].Sns.TopicArn = 'arn:aws:sns:us-east-1:123456789012:NotAmazon'; return { event: e }; }, /input\.event\.Records\[0\]\.Sns\.TopicArn: must be arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged/],
-    ['a notification pointing elsewhere', (s: Simulator) => ({ event: notificationFor(s, 0, { url: 'https://ip-ranges.example.com/ip-ranges.json' }) }), /input\.event\.Records\[0\]\.Sns\.Message\.url: must be https:\/\/ip-ranges\.amazonaws\.com\/ip-ranges\.json/],
-    ['a sync that is not configured', () => ({ syncName: 'api-origins' }), /input\.syncName: no sync "api-origins" is configured \(byoip\.originLockdown\.syncs has web-origins\)/],
+    [
+      'a notification from another topic',
+      (s: Simulator) => {
+        const e = notificationFor(s, 0) as any;
+        e.Records[0].Sns.TopicArn = 'arn:aws:sns:us-east-1:123456789012:NotAmazon';
+        return { event: e };
+      },
+      /input\.event\.Records\[0\]\.Sns\.TopicArn: must be arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged/,
+    ],
+    [
+      'a notification pointing elsewhere',
+      (s: Simulator) => ({ event: notificationFor(s, 0, { url: 'https://ip-ranges.example.com/ip-ranges.json' }) }),
+      /input\.event\.Records\[0\]\.Sns\.Message\.url: must be https:\/\/ip-ranges\.amazonaws\.com\/ip-ranges\.json/,
+    ],
+    [
+      'a sync that is not configured',
+      () => ({ syncName: 'api-origins' }),
+      /input\.syncName: no sync "api-origins" is configured \(byoip\.originLockdown\.syncs has web-origins\)/,
+    ],
     ['an unknown field', () => ({ lockdown: true }), /unknown field\(s\) "lockdown"/],
   ])('rejects %s before any AWS call or fetch', async (_n, patch, message) => {
     const sim = world();

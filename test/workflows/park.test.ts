@@ -15,7 +15,8 @@ describe('a rejected onboarding parks', () => {
     const report = await run(sim, WF, exampleInput(), { approve: 'reject' });
     expect(report.status).toBe('SUCCEEDED');
     expect(report.output).toMatchObject({
-      status: 'Parked', migrationId: 'example-corp-edge',
+      status: 'Parked',
+      migrationId: 'example-corp-edge',
       kept: { topLevelPoolId: expect.any(String), globalPoolId: expect.any(String) },
       rejection: { Error: 'ApprovalRejected' },
     });
@@ -84,24 +85,38 @@ describe('what the approval showed must still hold when it is given', () => {
       approve: async (req) => {
         // Someone repoints www while the approvers read the plan.
         await sim.call({
-          service: 'Route53', operation: 'ChangeResourceRecordSets', account: '111122223333', region: 'us-east-1',
-          input: { HostedZoneId: 'Z0EXAMPLE000001', ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'www.example.com.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.99' }] } }] } },
+          service: 'Route53',
+          operation: 'ChangeResourceRecordSets',
+          account: '111122223333',
+          region: 'us-east-1',
+          input: {
+            HostedZoneId: 'Z0EXAMPLE000001',
+            ChangeBatch: {
+              Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'www.example.com.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.99' }] } }],
+            },
+          },
         });
         await req.approve();
       },
     });
     expect(report.output).toMatchObject({ status: 'Parked', rejection: { Error: 'PlanChanged' } });
-    expect((report.output as any).rejection.Cause).toMatch(/changed since the plan was approved: www\.example\.com\. A now answers 192\.0\.2\.99 \(the plan had 198\.18\.1\.20\)/);
+    expect((report.output as any).rejection.Cause).toMatch(
+      /changed since the plan was approved: www\.example\.com\. A now answers 192\.0\.2\.99 \(the plan had 198\.18\.1\.20\)/,
+    );
     expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(0);
     expect(report.states.some((s) => s.name === 'PointOfNoReturn')).toBe(false);
     // The rollback leaves the other person's record alone (and says so); api, which only this run touched, is restored.
     const zone = semanticWorld(sim).dns[0].records;
     expect(zone.find((r: any) => r.Name === 'www.example.com.')).toMatchObject({ TTL: 60, ResourceRecords: [{ Value: '192.0.2.99' }] });
     expect(zone.find((r: any) => r.Name === 'api.example.com.')).toMatchObject({ TTL: 3600, ResourceRecords: [{ Value: '198.18.0.10' }] });
-    expect(JSON.stringify((report.output as any).undone)).toMatch(/changed by someone else meanwhile, left as it is: www\.example\.com\. A \(now 192\.0\.2\.99\)/);
+    expect(JSON.stringify((report.output as any).undone)).toMatch(
+      /changed by someone else meanwhile, left as it is: www\.example\.com\. A \(now 192\.0\.2\.99\)/,
+    );
     // Asked again: a new run plans from what is there now and reaches the approval.
     const again = await run(sim, WF, exampleInput());
     expect(again.status).toBe('SUCCEEDED');
-    expect(again.approvals[0].plan?.changes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'dns', target: 'www.example.com. A (Z0EXAMPLE000001)', from: '192.0.2.99 TTL 60' })]));
+    expect(again.approvals[0].plan?.changes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'dns', target: 'www.example.com. A (Z0EXAMPLE000001)', from: '192.0.2.99 TTL 60' })]),
+    );
   });
 });

@@ -14,7 +14,13 @@ import { workflows } from '../../workflows';
 import { loadDefinition } from '../../runner/local-runner';
 
 /** What a permanent error is called per service (as the fault sweep uses). */
-const DENIED: Record<string, string> = { EC2: 'UnauthorizedOperation', Route53: 'AccessDenied', CloudFront: 'AccessDenied', GlobalAccelerator: 'AccessDeniedException', DynamoDB: 'AccessDeniedException' };
+const DENIED: Record<string, string> = {
+  EC2: 'UnauthorizedOperation',
+  Route53: 'AccessDenied',
+  CloudFront: 'AccessDenied',
+  GlobalAccelerator: 'AccessDeniedException',
+  DynamoDB: 'AccessDeniedException',
+};
 
 /** The (state, service, operation) a clean run calls after its PointOfNoReturn, once each. */
 function afterPivot(report: SimulationReport): Array<{ state: string; service: string; operation: string }> {
@@ -35,7 +41,16 @@ function afterPivot(report: SimulationReport): Array<{ state: string; service: s
 }
 
 /** Changes that would undo or revert something: none may happen while the execution waits for an operator. */
-const UNDOING = ['WithdrawByoipCidr', 'DeprovisionIpamPoolCidr', 'DeprovisionByoipCidr', 'DeleteAccelerator', 'DeleteListener', 'DeleteEndpointGroup', 'DeleteAnycastIpList', 'DeleteIpamPool'];
+const UNDOING = [
+  'WithdrawByoipCidr',
+  'DeprovisionIpamPoolCidr',
+  'DeprovisionByoipCidr',
+  'DeleteAccelerator',
+  'DeleteListener',
+  'DeleteEndpointGroup',
+  'DeleteAnycastIpList',
+  'DeleteIpamPool',
+];
 
 describe.each([
   ['onboard-cloudfront-byoip', 'CutoverDns', 'Route53', 'ChangeResourceRecordSets'],
@@ -123,11 +138,16 @@ describe('the operator decision itself', () => {
         const identity = { approver: req.payload.plan.approvers[0], principal: 'simulator', authentication: 'simulator' as const };
         answers.push(await decideApproval({ approvalId: req.approvalId, outcome: 'back', reason: 'rollback please', via: 'test', identity }));
         answers.push(await decideApproval({ approvalId: req.approvalId, outcome: 'approve', reason: 'looks fine', via: 'test', identity }));
-        answers.push(await decideApproval({ approvalId: req.approvalId, outcome: 'stop', reason: 'by hand from here', via: 'test', identity, confirmed: false }));
+        answers.push(
+          await decideApproval({ approvalId: req.approvalId, outcome: 'stop', reason: 'by hand from here', via: 'test', identity, confirmed: false }),
+        );
       },
     });
     expect(answers[0]).toMatchObject({ kind: 'refused', problems: [expect.stringMatching(/first confirm that the old provider announces them again/)] });
-    expect(answers[1]).toMatchObject({ kind: 'refused', problems: [expect.stringMatching(/"approve" is not a decision of this gate; it offers forward, back, stop/)] });
+    expect(answers[1]).toMatchObject({
+      kind: 'refused',
+      problems: [expect.stringMatching(/"approve" is not a decision of this gate; it offers forward, back, stop/)],
+    });
     expect(answers[2]).toMatchObject({ kind: 'decided', decision: { outcome: 'stop', approved: false } });
     expect(report.error?.name).toBe('StoppedByOperator');
     expect(callsOf(report, 'WithdrawByoipCidr')).toHaveLength(0);
@@ -181,27 +201,31 @@ describe.each([
 });
 
 describe('in the ASL itself', () => {
-  const edges = (st: Record<string, any>): string[] => [st.Next, st.Default, ...(st.Choices ?? []).map((c: any) => c.Next), ...(st.Catch ?? []).map((c: any) => c.Next)].filter(Boolean);
+  const edges = (st: Record<string, any>): string[] =>
+    [st.Next, st.Default, ...(st.Choices ?? []).map((c: any) => c.Next), ...(st.Catch ?? []).map((c: any) => c.Next)].filter(Boolean);
 
-  it.each(workflows.map((w) => [w.name]))('%s: past its point of no return, compensation and parking are reached only through a verified operator decision', (name) => {
-    const states = loadDefinition(name).States as Record<string, any>;
-    if (!states.PointOfNoReturn) {
-      expect(name).toBe('origin-ranges-sync'); // changes security groups and prefix lists, not what the internet routes to
-      return;
-    }
-    // Everything reachable from the pivot, without passing the operator's verified decision.
-    const seen = new Set<string>();
-    const todo = ['PointOfNoReturn'];
-    while (todo.length) {
-      const n = todo.pop()!;
-      if (seen.has(n) || !states[n]) continue;
-      seen.add(n);
-      if (n === 'OperatorDecided') continue;
-      todo.push(...edges(states[n]));
-    }
-    expect([...seen].filter((n) => n === 'Compensate' || n === 'ParkOrUndo' || /^Undo/.test(n))).toEqual([]);
-    expect(seen.has('AwaitOperator')).toBe(true);
-  });
+  it.each(workflows.map((w) => [w.name]))(
+    '%s: past its point of no return, compensation and parking are reached only through a verified operator decision',
+    (name) => {
+      const states = loadDefinition(name).States as Record<string, any>;
+      if (!states.PointOfNoReturn) {
+        expect(name).toBe('origin-ranges-sync'); // changes security groups and prefix lists, not what the internet routes to
+        return;
+      }
+      // Everything reachable from the pivot, without passing the operator's verified decision.
+      const seen = new Set<string>();
+      const todo = ['PointOfNoReturn'];
+      while (todo.length) {
+        const n = todo.pop()!;
+        if (seen.has(n) || !states[n]) continue;
+        seen.add(n);
+        if (n === 'OperatorDecided') continue;
+        todo.push(...edges(states[n]));
+      }
+      expect([...seen].filter((n) => n === 'Compensate' || n === 'ParkOrUndo' || /^Undo/.test(n))).toEqual([]);
+      expect(seen.has('AwaitOperator')).toBe(true);
+    },
+  );
 });
 
 describe('when the operator decision itself cannot be asked', () => {

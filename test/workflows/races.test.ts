@@ -11,10 +11,7 @@ const WF = 'onboard-cloudfront-byoip';
 describe('concurrent onboardings of the same CIDRs', () => {
   it('lets one proceed and fails the other fast with ResourceLocked, before any change', async () => {
     const sim = exampleSim();
-    const [a, b] = await Promise.all([
-      run(sim, WF, exampleInput(), { executionName: 'first' }),
-      run(sim, WF, exampleInput(), { executionName: 'second' }),
-    ]);
+    const [a, b] = await Promise.all([run(sim, WF, exampleInput(), { executionName: 'first' }), run(sim, WF, exampleInput(), { executionName: 'second' })]);
     const [winner, loser] = a.status === 'SUCCEEDED' ? [a, b] : [b, a];
     expect(winner.status).toBe('SUCCEEDED');
     expect(loser.status).toBe('FAILED');
@@ -52,7 +49,8 @@ describe('different workflows on the same CIDR', () => {
   it('a CloudFront onboarding and a Global Accelerator onboarding of 198.18.0.0/24 exclude each other', async () => {
     const sim = exampleSim();
     const staticIp = exampleInput('static-ip-byoip', {
-      migrationId: 'same-range-on-ga', cidrs: ['198.18.0.0/24'],
+      migrationId: 'same-range-on-ga',
+      cidrs: ['198.18.0.0/24'],
       accelerator: { ...(exampleInput('static-ip-byoip') as any).accelerator, ipAddresses: ['198.18.0.10'] },
     });
     const [cf, ga] = await Promise.all([

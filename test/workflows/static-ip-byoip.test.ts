@@ -18,11 +18,17 @@ const STACK_ACCELERATOR = 'arn:aws:globalaccelerator::111122223333:accelerator/0
 /** A deployed StaticIpLambdaEndpoint: an accelerator with Amazon's addresses, a 443 listener and the ALB. */
 const stackAccelerator = {
   globalAccelerator: {
-    accelerators: [{
-      account: '111122223333', name: 'partner-api-stack', arn: STACK_ACCELERATOR,
-      tags: { 'aws:cloudformation:stack-name': 'PartnerApi' },
-      listeners: [{ protocol: 'TCP', portRanges: [{ fromPort: 443, toPort: 443 }], endpointGroups: [{ region: 'us-east-1', endpoints: [{ endpointId: ALB }] }] }],
-    }],
+    accelerators: [
+      {
+        account: '111122223333',
+        name: 'partner-api-stack',
+        arn: STACK_ACCELERATOR,
+        tags: { 'aws:cloudformation:stack-name': 'PartnerApi' },
+        listeners: [
+          { protocol: 'TCP', portRanges: [{ fromPort: 443, toPort: 443 }], endpointGroups: [{ region: 'us-east-1', endpoints: [{ endpointId: ALB }] }] },
+        ],
+      },
+    ],
   },
 };
 function updateInput() {
@@ -39,7 +45,7 @@ function approvedAt(report: SimulationReport): number {
 }
 
 describe('static-ip-byoip', () => {
-  describe('happy path: a new accelerator on the customer\'s addresses', () => {
+  describe("happy path: a new accelerator on the customer's addresses", () => {
     let sim: Simulator;
     let report: SimulationReport;
     beforeAll(async () => {
@@ -50,7 +56,13 @@ describe('static-ip-byoip', () => {
     it('succeeds and reports the static IPs', () => {
       expect(report.error).toBeNull();
       expect(report.status).toBe('SUCCEEDED');
-      expect(report.output).toMatchObject({ cidrs: CIDRS, byoipAddresses: IPS, staticIps: IPS, created: true, dnsName: expect.stringMatching(/\.awsglobalaccelerator\.com$/) });
+      expect(report.output).toMatchObject({
+        cidrs: CIDRS,
+        byoipAddresses: IPS,
+        staticIps: IPS,
+        created: true,
+        dnsName: expect.stringMatching(/\.awsglobalaccelerator\.com$/),
+      });
     });
 
     it('calls Global Accelerator only in us-west-2, whatever the stack region', () => {
@@ -73,15 +85,30 @@ describe('static-ip-byoip', () => {
       const create = callsOf(report, 'CreateAccelerator');
       expect(create).toHaveLength(1);
       expect(create[0].at).toBeGreaterThanOrEqual(advertising);
-      expect(create[0].input).toMatchObject({ Name: 'partner-api', IpAddresses: IPS, IpAddressType: 'IPV4', Tags: expect.arrayContaining([{ Key: 'byoip-orchestrator:migration', Value: 'example-corp-partner-api' }]) });
+      expect(create[0].input).toMatchObject({
+        Name: 'partner-api',
+        IpAddresses: IPS,
+        IpAddressType: 'IPV4',
+        Tags: expect.arrayContaining([{ Key: 'byoip-orchestrator:migration', Value: 'example-corp-partner-api' }]),
+      });
     });
 
     it('leaves the ranges advertised and the accelerator deployed, routing TCP 443 to the internal ALB', () => {
       expect(gaWorld(sim)).toEqual({
         gaCidrs: CIDRS.map((cidr) => `${cidr}:ADVERTISING`),
-        accelerators: [{ name: 'partner-api', status: 'DEPLOYED', enabled: true, ips: IPS, routing: [{ ports: [{ FromPort: 443, ToPort: 443 }], groups: [{ EndpointGroupRegion: 'us-east-1', endpoints: [ALB] }] }] }],
+        accelerators: [
+          {
+            name: 'partner-api',
+            status: 'DEPLOYED',
+            enabled: true,
+            ips: IPS,
+            routing: [{ ports: [{ FromPort: 443, ToPort: 443 }], groups: [{ EndpointGroupRegion: 'us-east-1', endpoints: [ALB] }] }],
+          },
+        ],
       });
-      expect(callsOf(report, 'CreateEndpointGroup')[0].input).toMatchObject({ EndpointConfigurations: [{ EndpointId: ALB, ClientIPPreservationEnabled: true }] });
+      expect(callsOf(report, 'CreateEndpointGroup')[0].input).toMatchObject({
+        EndpointConfigurations: [{ EndpointId: ALB, ClientIPPreservationEnabled: true }],
+      });
     });
 
     it('spends its time waiting for provisioning, in Wait states', () => {
@@ -144,7 +171,10 @@ describe('static-ip-byoip', () => {
     expect(report.error?.name).toBe('AwsRequestRejected');
     expect(gaWorld(sim)).toEqual({ gaCidrs: [], accelerators: [] });
     // Reverse order: accelerator (listener, disable, delete once deployed) → withdraw → deprovision.
-    const t = (op: string) => callsOf(report, op).filter((c) => !c.error).map((c) => c.at);
+    const t = (op: string) =>
+      callsOf(report, op)
+        .filter((c) => !c.error)
+        .map((c) => c.at);
     expect(Math.max(...t('DeleteListener'))).toBeLessThanOrEqual(Math.min(...t('UpdateAccelerator')));
     expect(Math.max(...t('DeleteAccelerator'))).toBeLessThanOrEqual(Math.min(...t('WithdrawByoipCidr')));
     const deleted = report.transitions.find((x) => x.resource === 'accelerator:partner-api' && x.to === 'DELETED')!;
@@ -170,7 +200,7 @@ describe('static-ip-byoip', () => {
       expect(amazon.every((ip: string) => !IPS.includes(ip))).toBe(true);
     });
 
-    it('puts Amazon\'s addresses back when a later step fails', async () => {
+    it("puts Amazon's addresses back when a later step fails", async () => {
       const sim = exampleSim(stackAccelerator);
       const before = gaWorld(sim);
       // A second listener for 8443: the addresses are already moved when its endpoint group fails.
@@ -186,15 +216,27 @@ describe('static-ip-byoip', () => {
   });
 
   it('refuses a range already brought to AWS through VPC IPAM for CloudFront, clearly, and leaves nothing behind', async () => {
-    const sim = exampleSim({ ipam: { pools: [
-      { ipamPoolId: 'ipam-pool-0top', ipamId: 'ipam-0a1b2c3d4e5f60001', cidrs: [{ cidr: '198.18.0.0/22' }] },
-      { ipamPoolId: 'ipam-pool-0glb', ipamId: 'ipam-0a1b2c3d4e5f60001', sourceIpamPoolId: 'ipam-pool-0top', awsService: 'global-services', cidrs: [{ cidr: '198.18.0.0/24' }] },
-    ] } });
+    const sim = exampleSim({
+      ipam: {
+        pools: [
+          { ipamPoolId: 'ipam-pool-0top', ipamId: 'ipam-0a1b2c3d4e5f60001', cidrs: [{ cidr: '198.18.0.0/22' }] },
+          {
+            ipamPoolId: 'ipam-pool-0glb',
+            ipamId: 'ipam-0a1b2c3d4e5f60001',
+            sourceIpamPoolId: 'ipam-pool-0top',
+            awsService: 'global-services',
+            cidrs: [{ cidr: '198.18.0.0/24' }],
+          },
+        ],
+      },
+    });
     const input = exampleInput(WF, { cidrs: ['198.18.0.0/24'], accelerator: { ipAddresses: ['198.18.0.10'] } });
     const report = await run(sim, WF, input);
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('AwsRequestRejected');
-    expect(errorMessage(report.error?.cause)).toMatch(/198\.18\.0\.0\/24 is already brought to AWS: 198\.18\.0\.0\/24 is provisioned in VPC IPAM pool ipam-pool-0glb for CloudFront\. You can't use the IP addresses that you bring to AWS for one AWS service with another service/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /198\.18\.0\.0\/24 is already brought to AWS: 198\.18\.0\.0\/24 is provisioned in VPC IPAM pool ipam-pool-0glb for CloudFront\. You can't use the IP addresses that you bring to AWS for one AWS service with another service/,
+    );
     expect(callsOf(report, 'AdvertiseByoipCidr')).toHaveLength(0);
     expect(gaWorld(sim)).toEqual({ gaCidrs: [], accelerators: [] });
     expect(report.states.some((s) => s.name === 'AwaitApproval')).toBe(false);
@@ -207,17 +249,25 @@ describe('static-ip-byoip', () => {
     const globalPool = (onboarded.output as { globalPoolId: string }).globalPoolId;
     const report = await run(sim, WF, exampleInput(WF, { cidrs: ['198.18.1.0/24'], accelerator: { ipAddresses: ['198.18.1.10'] } }));
     expect(report.error?.name).toBe('AwsRequestRejected');
-    expect(errorMessage(report.error?.cause)).toMatch(new RegExp(`198\\.18\\.1\\.0/24 is already brought to AWS: 198\\.18\\.1\\.0/24 is provisioned in VPC IPAM pool ${globalPool} for CloudFront`));
+    expect(errorMessage(report.error?.cause)).toMatch(
+      new RegExp(`198\\.18\\.1\\.0/24 is already brought to AWS: 198\\.18\\.1\\.0/24 is provisioned in VPC IPAM pool ${globalPool} for CloudFront`),
+    );
     expect(gaWorld(sim)).toEqual({ gaCidrs: [], accelerators: [] });
   });
 
-  it('fails on FAILED_PROVISION with GA\'s reason (a ROA without AS16509); the same input succeeds once the ROA is fixed', async () => {
-    const world = { registry: { prefixes: [{ cidr: '198.19.0.0/23', rdapCertificate: 'file:keys/customer-rdap-certificate.pem', roa: { asns: [14618, 64496], maxLength: 24 } }] } };
+  it("fails on FAILED_PROVISION with GA's reason (a ROA without AS16509); the same input succeeds once the ROA is fixed", async () => {
+    const world = {
+      registry: {
+        prefixes: [{ cidr: '198.19.0.0/23', rdapCertificate: 'file:keys/customer-rdap-certificate.pem', roa: { asns: [14618, 64496], maxLength: 24 } }],
+      },
+    };
     const sim = exampleSim(world);
     const report = await run(sim, WF, exampleInput(WF));
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('ResourceFailed');
-    expect(errorMessage(report.error?.cause)).toMatch(/198\.19\.0\.0\/24 is FAILED_PROVISION in Global Accelerator .*: The ROA for 198\.19\.0\.0\/23 does not authorize Amazon ASN 16509/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /198\.19\.0\.0\/24 is FAILED_PROVISION in Global Accelerator .*: The ROA for 198\.19\.0\.0\/23 does not authorize Amazon ASN 16509/,
+    );
     expect(callsOf(report, 'SendTaskSuccess')).toHaveLength(0);
     expect(gaWorld(sim)).toEqual({ gaCidrs: CIDRS.map((cidr) => `${cidr}:FAILED_PROVISION`), accelerators: [] });
 
@@ -238,7 +288,14 @@ describe('static-ip-byoip', () => {
   });
 
   it('refuses the third range (two per account) as a quota, not as throttling', async () => {
-    const sim = exampleSim({ globalAccelerator: { byoipCidrs: [{ account: '111122223333', cidr: '203.0.113.0/24' }, { account: '111122223333', cidr: '198.51.100.0/24' }] } });
+    const sim = exampleSim({
+      globalAccelerator: {
+        byoipCidrs: [
+          { account: '111122223333', cidr: '203.0.113.0/24' },
+          { account: '111122223333', cidr: '198.51.100.0/24' },
+        ],
+      },
+    });
     const report = await run(sim, WF, exampleInput(WF));
     expect(report.error?.name).toBe('QuotaExceeded');
     expect(errorMessage(report.error?.cause)).toMatch(/up to 2 address ranges/);
@@ -246,10 +303,12 @@ describe('static-ip-byoip', () => {
   });
 
   it('fails before provisioning when another accelerator already uses an address', async () => {
-    const sim = exampleSim({ globalAccelerator: {
-      byoipCidrs: [{ account: '111122223333', cidr: '198.19.0.0/24', state: 'ADVERTISING' }],
-      accelerators: [{ account: '111122223333', name: 'legacy', ipAddresses: ['198.19.0.10'] }],
-    } });
+    const sim = exampleSim({
+      globalAccelerator: {
+        byoipCidrs: [{ account: '111122223333', cidr: '198.19.0.0/24', state: 'ADVERTISING' }],
+        accelerators: [{ account: '111122223333', name: 'legacy', ipAddresses: ['198.19.0.10'] }],
+      },
+    });
     const report = await run(sim, WF, exampleInput(WF));
     expect(report.error?.name).toBe('InputInvalid');
     expect(errorMessage(report.error?.cause)).toMatch(/input\.accelerator\.ipAddresses\[0\]: 198\.19\.0\.10 is already used by accelerator legacy/);
@@ -259,18 +318,25 @@ describe('static-ip-byoip', () => {
   it('absorbs throttling, and a lost CreateAccelerator response without creating a second accelerator', async () => {
     const sim = exampleSim();
     // Lost three times (the SDK's own retries repeat the token); the task's retry by Step Functions then finds the accelerator.
-    for (const f of ['ListByoipCidrs=ThrottlingExceptionx4', 'CreateAccelerator=InternalServiceErrorExceptionx3@after', 'DescribeAccelerator=TransactionInProgressExceptionx2']) sim.faults.add(f);
+    for (const f of [
+      'ListByoipCidrs=ThrottlingExceptionx4',
+      'CreateAccelerator=InternalServiceErrorExceptionx3@after',
+      'DescribeAccelerator=TransactionInProgressExceptionx2',
+    ])
+      sim.faults.add(f);
     const report = await run(sim, WF, exampleInput(WF));
     expect(report.error).toBeNull();
     const create = callsOf(report, 'CreateAccelerator');
     expect(create.map((c) => [c.error?.name ?? null, c.effects?.includes('idempotent-repeat') ?? false])).toEqual([
-      ['InternalServiceErrorException', false], ['InternalServiceErrorException', true], ['InternalServiceErrorException', true],
+      ['InternalServiceErrorException', false],
+      ['InternalServiceErrorException', true],
+      ['InternalServiceErrorException', true],
     ]);
     expect(report.states.find((s) => s.name === 'EnsureAccelerator')?.retries).toBe(1);
     expect(gaWorld(sim).accelerators).toHaveLength(1);
   });
 
-  it('a response lost once is absorbed by the SDK\'s retry with the same token', async () => {
+  it("a response lost once is absorbed by the SDK's retry with the same token", async () => {
     const sim = exampleSim();
     sim.faults.add('CreateAccelerator=InternalServiceErrorExceptionx1@after');
     const report = await run(sim, WF, exampleInput(WF));
@@ -282,12 +348,32 @@ describe('static-ip-byoip', () => {
 
   it.each([
     ['an IPv6 range', { cidrs: ['2001:db8::/48'] }, /input\.cidrs\[0\]: "2001:db8::\/48" is IPv6/],
-    ['a /25', { cidrs: ['198.19.0.0/25', '198.19.1.0/24'] }, /input\.cidrs\[0\]: "198\.19\.0\.0\/25" is a \/25; the most specific range Global Accelerator accepts is \/24/],
-    ['three ranges', { cidrs: ['198.19.0.0/24', '198.19.1.0/24', '203.0.113.0/24'] }, /input\.cidrs: Global Accelerator takes at most 2 BYOIP ranges per account/],
-    ['two addresses from one range', { accelerator: { ipAddresses: ['198.19.0.10', '198.19.0.11'] } }, /input\.accelerator\.ipAddresses\[1\]: 198\.19\.0\.11 and ipAddresses\[0\] are both in 198\.19\.0\.0\/24/],
-    ['an address outside the ranges', { accelerator: { ipAddresses: ['192.0.2.10'] } }, /input\.accelerator\.ipAddresses\[0\]: 192\.0\.2\.10 is not inside any of cidrs/],
+    [
+      'a /25',
+      { cidrs: ['198.19.0.0/25', '198.19.1.0/24'] },
+      /input\.cidrs\[0\]: "198\.19\.0\.0\/25" is a \/25; the most specific range Global Accelerator accepts is \/24/,
+    ],
+    [
+      'three ranges',
+      { cidrs: ['198.19.0.0/24', '198.19.1.0/24', '203.0.113.0/24'] },
+      /input\.cidrs: Global Accelerator takes at most 2 BYOIP ranges per account/,
+    ],
+    [
+      'two addresses from one range',
+      { accelerator: { ipAddresses: ['198.19.0.10', '198.19.0.11'] } },
+      /input\.accelerator\.ipAddresses\[1\]: 198\.19\.0\.11 and ipAddresses\[0\] are both in 198\.19\.0\.0\/24/,
+    ],
+    [
+      'an address outside the ranges',
+      { accelerator: { ipAddresses: ['192.0.2.10'] } },
+      /input\.accelerator\.ipAddresses\[0\]: 192\.0\.2\.10 is not inside any of cidrs/,
+    ],
     ['an address with /32', { accelerator: { ipAddresses: ['198.19.0.10/32'] } }, /without a \/32 suffix/],
-    ['an ALB in another region', { accelerator: { endpointGroup: { region: 'eu-west-1' } } }, /input\.accelerator\.endpointGroup\.endpoints\[0\]\.albArn: is in us-east-1, but endpointGroup\.region is eu-west-1/],
+    [
+      'an ALB in another region',
+      { accelerator: { endpointGroup: { region: 'eu-west-1' } } },
+      /input\.accelerator\.endpointGroup\.endpoints\[0\]\.albArn: is in us-east-1, but endpointGroup\.region is eu-west-1/,
+    ],
     ['an approval longer than 2 days', { approval: { timeoutSeconds: 7 * 86_400 } }, /input\.approval\.timeoutSeconds: must be at most 2 days/],
     ['a private range', { cidrs: ['10.1.0.0/24'], accelerator: { ipAddresses: ['10.1.0.10'] } }, /overlaps 10\.0\.0\.0\/8, private/],
   ])('rejects %s before any AWS call', async (_n, patch, message) => {
@@ -320,6 +406,8 @@ describe('static-ip-byoip', () => {
     const ensure = require('../../tasks/global-accelerator/ensure-accelerator').handler;
     /* eslint-enable @typescript-eslint/no-require-imports */
     await expect(advertise({ cidrs: CIDRS, approval: { approved: false } }, {} as never)).rejects.toMatchObject({ name: 'SafetyViolation' });
-    await expect(ensure({ mode: 'create', arn: 'none', name: 'x', ipAddresses: IPS, migrationId: 'm', execution: { name: 'e', id: 'i' } }, {} as never)).rejects.toMatchObject({ name: 'SafetyViolation' });
+    await expect(
+      ensure({ mode: 'create', arn: 'none', name: 'x', ipAddresses: IPS, migrationId: 'm', execution: { name: 'e', id: 'i' } }, {} as never),
+    ).rejects.toMatchObject({ name: 'SafetyViolation' });
   });
 });

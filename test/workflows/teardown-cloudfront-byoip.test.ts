@@ -15,12 +15,23 @@ async function onboarded(): Promise<Simulator> {
 
 /** What the operator does before a teardown: point DNS somewhere else. */
 async function moveDnsAway(sim: Simulator) {
-  await sim.clock.drive(() => sim.call({
-    service: 'Route53', operation: 'ChangeResourceRecordSets', account: ACCOUNT, region: 'us-east-1',
-    input: { HostedZoneId: 'Z0EXAMPLE000001', ChangeBatch: { Changes: ['api', 'www'].map((h) => ({
-      Action: 'UPSERT', ResourceRecordSet: { Name: `${h}.example.com.`, Type: 'A', TTL: 300, ResourceRecords: [{ Value: '192.0.2.80' }] },
-    })) } },
-  }));
+  await sim.clock.drive(() =>
+    sim.call({
+      service: 'Route53',
+      operation: 'ChangeResourceRecordSets',
+      account: ACCOUNT,
+      region: 'us-east-1',
+      input: {
+        HostedZoneId: 'Z0EXAMPLE000001',
+        ChangeBatch: {
+          Changes: ['api', 'www'].map((h) => ({
+            Action: 'UPSERT',
+            ResourceRecordSet: { Name: `${h}.example.com.`, Type: 'A', TTL: 300, ResourceRecords: [{ Value: '192.0.2.80' }] },
+          })),
+        },
+      },
+    }),
+  );
 }
 
 const TEARDOWN = 'teardown-cloudfront-byoip';
@@ -46,7 +57,10 @@ describe('teardown-cloudfront-byoip', () => {
     expect(world).toMatchObject({ pools: [], poolCidrs: [], byoip: [], anycastLists: [] });
     expect(world.distributions.every((d: any) => d.list === null)).toBe(true);
     // Order: detach (Deployed) → delete list → withdraw → deprovision (global, then top-level) → delete pools.
-    const t = (op: string) => callsOf(report, op).filter((c) => !c.error).map((c) => c.at);
+    const t = (op: string) =>
+      callsOf(report, op)
+        .filter((c) => !c.error)
+        .map((c) => c.at);
     const deployed = report.transitions.filter((x) => x.resource.startsWith('distribution:') && x.to === 'Deployed').map((x) => x.at);
     expect(Math.max(...t('UpdateDistribution'))).toBeLessThanOrEqual(Math.min(...deployed));
     expect(Math.max(...deployed)).toBeLessThanOrEqual(Math.min(...t('DeleteAnycastIpList')));

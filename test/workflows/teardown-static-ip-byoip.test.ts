@@ -25,7 +25,10 @@ describe('teardown-static-ip-byoip', () => {
     expect(report.error).toBeNull();
     expect(report.status).toBe('SUCCEEDED');
     expect(gaWorld(sim)).toEqual({ gaCidrs: [], accelerators: [] });
-    const t = (op: string) => callsOf(report, op).filter((c) => !c.error).map((c) => c.at);
+    const t = (op: string) =>
+      callsOf(report, op)
+        .filter((c) => !c.error)
+        .map((c) => c.at);
     const approved = callsOf(report, 'SendTaskSuccess')[0].at;
     expect(approved).toBeLessThanOrEqual(Math.min(...t('DeleteEndpointGroup')));
     expect(Math.max(...t('DeleteEndpointGroup'))).toBeLessThanOrEqual(Math.min(...t('DeleteListener')));
@@ -54,17 +57,28 @@ describe('teardown-static-ip-byoip', () => {
     const report = await run(sim, TEARDOWN, input);
     expect(report.status).toBe('FAILED');
     expect(report.error?.name).toBe('SafetyViolation');
-    expect(errorMessage(report.error?.cause)).toMatch(/partner-api \(arn:aws:globalaccelerator::111122223333:accelerator\/[0-9a-f-]+: 198\.19\.0\.10, 198\.19\.1\.10\) still serve addresses from 198\.19\.0\.0\/24, 198\.19\.1\.0\/24/);
+    expect(errorMessage(report.error?.cause)).toMatch(
+      /partner-api \(arn:aws:globalaccelerator::111122223333:accelerator\/[0-9a-f-]+: 198\.19\.0\.10, 198\.19\.1\.10\) still serve addresses from 198\.19\.0\.0\/24, 198\.19\.1\.0\/24/,
+    );
     expect(callsOf(report, 'SendTaskSuccess')).toHaveLength(0);
     expect(gaWorld(sim)).toEqual(before);
     expect(locksLeft(sim)).toEqual([]); // a re-run can take them
   });
 
   it('refuses to delete an accelerator that belongs to a CloudFormation stack', async () => {
-    const stackOwned = { globalAccelerator: {
-      byoipCidrs: CIDRS.map((cidr) => ({ account: '111122223333', cidr, state: 'ADVERTISING' })),
-      accelerators: [{ account: '111122223333', name: 'partner-api', ipAddresses: ['198.19.0.10', '198.19.1.10'], tags: { 'aws:cloudformation:stack-name': 'PartnerApi' } }],
-    } };
+    const stackOwned = {
+      globalAccelerator: {
+        byoipCidrs: CIDRS.map((cidr) => ({ account: '111122223333', cidr, state: 'ADVERTISING' })),
+        accelerators: [
+          {
+            account: '111122223333',
+            name: 'partner-api',
+            ipAddresses: ['198.19.0.10', '198.19.1.10'],
+            tags: { 'aws:cloudformation:stack-name': 'PartnerApi' },
+          },
+        ],
+      },
+    };
     const sim = exampleSim(stackOwned);
     const report = await run(sim, TEARDOWN, exampleInput(TEARDOWN));
     expect(report.error?.name).toBe('SafetyViolation');
@@ -100,8 +114,16 @@ describe('teardown-static-ip-byoip', () => {
   });
 
   it.each([
-    ['an accelerator with both arn and name', { accelerator: { arn: 'arn:aws:globalaccelerator::111122223333:accelerator/0f1e2d3c-4b5a-6978-8899-aabbccddeeff' } }, /input\.accelerator\.name: give either arn or name/],
-    ['an approver who is not configured (the requester does not choose approvers)', { approvers: ['mallory@evil.example'] }, /input\.approvers: mallory@evil\.example is not a configured approver \(byoip\.approvers: netops-oncall@example\.com, netops-lead@example\.com, security-oncall@example\.com\); an input may only narrow that list/],
+    [
+      'an accelerator with both arn and name',
+      { accelerator: { arn: 'arn:aws:globalaccelerator::111122223333:accelerator/0f1e2d3c-4b5a-6978-8899-aabbccddeeff' } },
+      /input\.accelerator\.name: give either arn or name/,
+    ],
+    [
+      'an approver who is not configured (the requester does not choose approvers)',
+      { approvers: ['mallory@evil.example'] },
+      /input\.approvers: mallory@evil\.example is not a configured approver \(byoip\.approvers: netops-oncall@example\.com, netops-lead@example\.com, security-oncall@example\.com\); an input may only narrow that list/,
+    ],
     ['an IPv6 range', { cidrs: ['2001:db8::/48'] }, /is IPv6/],
   ])('rejects %s before any AWS call', async (_n, patch, message) => {
     const sim = exampleSim();

@@ -17,7 +17,11 @@ it('a two-approver gate waits for a second, different approver', async () => {
   const errors: unknown[] = [];
   const approve = async (req: ApprovalRequest) => {
     try {
-      const linkFor = (who: string) => sim.state<SnsState>('sns').messages.map((m) => /^(https?:\/\/\S+)$/m.exec(m.message)?.[1]).find((l) => l && new URL(l).searchParams.get('a') === who)!;
+      const linkFor = (who: string) =>
+        sim
+          .state<SnsState>('sns')
+          .messages.map((m) => /^(https?:\/\/\S+)$/m.exec(m.message)?.[1])
+          .find((l) => l && new URL(l).searchParams.get('a') === who)!;
       pages.first = await new PageClient().decide(linkFor('netops-oncall@example.com'), 'approve', { reason: 'first pair of eyes' });
       successesAfterFirst = req.sim.calls.filter((c) => c.operation === 'SendTaskSuccess').length;
       pages.again = await new PageClient().get(linkFor('netops-oncall@example.com'));
@@ -37,7 +41,10 @@ it('a two-approver gate waits for a second, different approver', async () => {
   expect(pages.againPost.status).toBe(409);
   expect(pages.second.status).toBe(200);
   expect(report.status).toBe('SUCCEEDED');
-  expect((report.output as any).approval).toMatchObject({ decidedBy: 'netops-lead@example.com', approvers: ['netops-oncall@example.com', 'netops-lead@example.com'] });
+  expect((report.output as any).approval).toMatchObject({
+    decidedBy: 'netops-lead@example.com',
+    approvers: ['netops-oncall@example.com', 'netops-lead@example.com'],
+  });
   expect(callsOf(report, 'SendTaskSuccess')).toHaveLength(1);
 });
 
@@ -48,15 +55,16 @@ it('an operator decision under a two-approver policy needs two approvers who agr
   const identity = (approver: string) => ({ approver, principal: `approver:${approver}`, authentication: 'link' as const });
   const approve = async (req: ApprovalRequest) => {
     const { decideApproval } = await import('../../platform/approval/store');
-    const decide = (who: string, outcome: string) => decideApproval({ approvalId: req.approvalId, outcome, reason: 'CHG-9', via: 'test', identity: identity(who), confirmed: true });
+    const decide = (who: string, outcome: string) =>
+      decideApproval({ approvalId: req.approvalId, outcome, reason: 'CHG-9', via: 'test', identity: identity(who), confirmed: true });
     if (!req.payload.plan.decisions) {
       await decide('netops-oncall@example.com', 'approve');
       await decide('netops-lead@example.com', 'approve');
       return;
     }
-    outcomes.push(await decide('netops-oncall@example.com', 'forward') as never);
-    outcomes.push(await decide('netops-lead@example.com', 'back') as never);
-    outcomes.push(await decide('netops-lead@example.com', 'forward') as never);
+    outcomes.push((await decide('netops-oncall@example.com', 'forward')) as never);
+    outcomes.push((await decide('netops-lead@example.com', 'back')) as never);
+    outcomes.push((await decide('netops-lead@example.com', 'forward')) as never);
   };
   const report = await run(sim, WF, exampleInput(WF, { approvers: ['netops-oncall@example.com', 'netops-lead@example.com'] }), { approve });
   expect(outcomes.map((o) => o.kind)).toEqual(['recorded', 'refused', 'decided']);

@@ -13,7 +13,10 @@ const WF = 'vpc-origin-teardown';
 const TEAM_C = '666677778888';
 const ORIGIN = 'vo_TeamC0Example01';
 
-const okAt = (r: SimulationReport, op: string) => callsOf(r, op).filter((c) => !c.error).map((c) => c.at);
+const okAt = (r: SimulationReport, op: string) =>
+  callsOf(r, op)
+    .filter((c) => !c.error)
+    .map((c) => c.at);
 const transitionAt = (r: SimulationReport, resource: string, to: string) => r.transitions.find((t) => t.resource === resource && t.to === to)?.at;
 
 /** Team C gone: no origin, no share, nothing on the distribution (the other origin stays). */
@@ -48,7 +51,9 @@ describe('vpc-origin-teardown', () => {
     expectTeamCGone(sim);
     // Only the documented mutations, each once, after the approval (team C's alias leaves the distribution).
     const gate = (c: { service: string }) => c.service === 'SNS' || c.service === 'SFN';
-    const mutations = report.awsCalls.filter((c) => !c.error && c.service !== 'DynamoDB' && !gate(c) && !/^(Get|List|Describe)/.test(c.operation)).map((c) => c.operation);
+    const mutations = report.awsCalls
+      .filter((c) => !c.error && c.service !== 'DynamoDB' && !gate(c) && !/^(Get|List|Describe)/.test(c.operation))
+      .map((c) => c.operation);
     expect(mutations).toEqual(['UpdateDistribution', 'DeleteResourceShare', 'DeleteVpcOrigin']);
     expect(callsOf(report, 'SendTaskSuccess')[0].at).toBeLessThanOrEqual(detached);
     expect((report.output as any).approval).toMatchObject({ approved: true });
@@ -108,7 +113,15 @@ describe('vpc-origin-teardown', () => {
 
   it('absorbs throttling at every step', async () => {
     const sim = exampleSim();
-    for (const op of ['UpdateDistribution', 'GetDistributionConfig', 'DeleteResourceShare', 'GetResourceShareAssociations', 'DeleteVpcOrigin', 'GetVpcOrigin', 'ListDistributionsByOwnedResource']) {
+    for (const op of [
+      'UpdateDistribution',
+      'GetDistributionConfig',
+      'DeleteResourceShare',
+      'GetResourceShareAssociations',
+      'DeleteVpcOrigin',
+      'GetVpcOrigin',
+      'ListDistributionsByOwnedResource',
+    ]) {
       sim.faults.add(`${op}=Throttlingx2`);
     }
     const report = await run(sim, WF, exampleInput(WF));

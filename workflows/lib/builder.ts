@@ -18,7 +18,13 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
 // biome-ignore lint/suspicious/noExplicitAny: a state is ASL's JSON (asl-validator and the ASL tests check its shape)
 export type AslState = Record<string, any>;
 
-export const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown'];
+export const LAMBDA_TRANSIENT = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.Unknown',
+];
 
 export const STANDARD_RETRY = [
   { ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
@@ -29,7 +35,14 @@ export const STANDARD_RETRY = [
 /** AdvertiseByoipCidr and WithdrawByoipCidr allow one call per 10 s per account: back off past that window. */
 export const ADVERTISE_RETRY = { ErrorEquals: ['AwsThrottled'], IntervalSeconds: 11, MaxAttempts: 6, BackoffRate: 1.5, JitterStrategy: 'FULL' };
 
-export const PRECONDITION_RETRY = { ErrorEquals: ['PreconditionFailed'], IntervalSeconds: 1, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' };
+export const PRECONDITION_RETRY = {
+  ErrorEquals: ['PreconditionFailed'],
+  IntervalSeconds: 1,
+  MaxAttempts: 6,
+  BackoffRate: 2,
+  MaxDelaySeconds: 30,
+  JitterStrategy: 'FULL',
+};
 
 export const COMPENSATE = 'Compensate';
 /** Where a gate's rejection goes in a workflow that parks (ChainBuilder.parking). */
@@ -69,7 +82,9 @@ interface LeaseOpts {
 }
 
 /** A section lease (sectionLease): where its names are. */
-export interface SectionLease { readonly resourcesPath: string }
+export interface SectionLease {
+  readonly resourcesPath: string;
+}
 
 export function taskArn(task: TaskName): string {
   return `\${${task}Arn}`;
@@ -121,7 +136,10 @@ export class ChainBuilder {
   /** The leases this execution holds (holdLeases; root builder only), given back on every way out. */
   private leases?: { resourcesPath: string; released: boolean };
 
-  constructor(private readonly nested = false, private readonly root?: ChainBuilder) {}
+  constructor(
+    private readonly nested = false,
+    private readonly root?: ChainBuilder,
+  ) {}
 
   /** Sends failures to `stateName` instead of compensation (for teardowns, which are re-run rather than rolled back). */
   catchFailuresAt(stateName: string): this {
@@ -204,9 +222,8 @@ export class ChainBuilder {
 
   private catchers(catchTo: string | null | undefined, stateName?: string): AslState[] | undefined {
     const root = this.rootBuilder();
-    const target = catchTo !== undefined ? catchTo
-      : this.nested ? null
-      : this.catchOverride ?? (root.pivotAt && stateName ? root.holdFor(stateName) : root.defaultCatch);
+    const target =
+      catchTo !== undefined ? catchTo : this.nested ? null : (this.catchOverride ?? (root.pivotAt && stateName ? root.holdFor(stateName) : root.defaultCatch));
     return target ? [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: target }] : undefined;
   }
 
@@ -214,7 +231,17 @@ export class ChainBuilder {
   private holdFor(stateName: string): string {
     const held = `${stateName}Held`;
     if (!this.states[held]) {
-      this.add(held, { Type: 'Pass', Comment: 'Past the point of no return: nothing is undone; an operator decides.', Result: { state: stateName }, ResultPath: '$.held', Next: OPERATOR_PLAN }, false);
+      this.add(
+        held,
+        {
+          Type: 'Pass',
+          Comment: 'Past the point of no return: nothing is undone; an operator decides.',
+          Result: { state: stateName },
+          ResultPath: '$.held',
+          Next: OPERATOR_PLAN,
+        },
+        false,
+      );
       this.pivotAt!.held.push(stateName);
     }
     return held;
@@ -233,7 +260,7 @@ export class ChainBuilder {
    */
   pivot(o: PivotOpts): this {
     // A branch of when() may hold it (e.g. only when the input asks to advertise); not a Map iteration.
-    if (this.nested) throw new Error('the point of no return belongs on the workflow\'s main chain or a when() branch');
+    if (this.nested) throw new Error("the point of no return belongs on the workflow's main chain or a when() branch");
     const root = this.rootBuilder();
     if (root.pivotAt) throw new Error('a workflow has one point of no return');
     this.pass('PointOfNoReturn', {
@@ -251,11 +278,21 @@ export class ChainBuilder {
    * failure: the lease expires on its own. The one way a workflow releases leases outside its main chain.
    */
   releaseLeasesThen(name: string, o: { locksPath: string; next: string; comment?: string }): string {
-    this.add(name, {
-      Type: 'Task', Comment: o.comment ?? 'Others may now work on these resources (a teardown, a new run).', Resource: taskArn('ReleaseLock'),
-      Parameters: { 'resources.$': o.locksPath, 'owner.$': '$.execution.name' }, ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY,
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: o.next }], Next: o.next,
-    }, false);
+    this.add(
+      name,
+      {
+        Type: 'Task',
+        Comment: o.comment ?? 'Others may now work on these resources (a teardown, a new run).',
+        Resource: taskArn('ReleaseLock'),
+        Parameters: { 'resources.$': o.locksPath, 'owner.$': '$.execution.name' },
+        ResultPath: null,
+        TimeoutSeconds: 60,
+        Retry: STANDARD_RETRY,
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: o.next }],
+        Next: o.next,
+      },
+      false,
+    );
     return name;
   }
 
@@ -268,32 +305,44 @@ export class ChainBuilder {
    */
   holdLeases(o: LeaseOpts): this {
     const root = this.rootBuilder();
-    if (this.nested) throw new Error('leases are taken on the workflow\'s main chain, not in a Map');
+    if (this.nested) throw new Error("leases are taken on the workflow's main chain, not in a Map");
     if (root.leases) throw new Error('a workflow takes its leases once');
     if (root.pivotAt) throw new Error('leases are taken before the point of no return');
     root.leases = { resourcesPath: o.resourcesPath, released: false };
     if (root.defaultCatch === COMPENSATE) {
-      this.intent('locks', { action: 'DynamoDB.ReleaseLocks', label: 'release the leases this execution took', 'resources.$': o.resourcesPath, 'owner.$': '$.execution.name' });
+      this.intent('locks', {
+        action: 'DynamoDB.ReleaseLocks',
+        label: 'release the leases this execution took',
+        'resources.$': o.resourcesPath,
+        'owner.$': '$.execution.name',
+      });
     } else {
       // A workflow that stops instead of rolling back: from here its stop gives the leases back first.
       const stop = root.defaultCatch;
       root.defaultCatch = this.releaseLeasesThen(`${stop}ReleaseLocks`, { locksPath: o.resourcesPath, next: stop });
     }
     const parameters: Record<string, Json> = {
-      'resources.$': o.resourcesPath, 'owner.$': '$.execution.name',
+      'resources.$': o.resourcesPath,
+      'owner.$': '$.execution.name',
       ...(typeof o.purpose === 'string' ? { purpose: o.purpose } : { 'purpose.$': o.purpose.path }),
       ...(typeof o.leaseSeconds === 'number' ? { leaseSeconds: o.leaseSeconds } : { 'leaseSeconds.$': o.leaseSeconds.path }),
     };
     const name = o.name ?? 'AcquireLocks';
     if (o.waitPath) {
       return this.poll(name, {
-        fn: 'AcquireLock', comment: o.comment ?? 'Another execution holds one of these: fail with ResourceLocked, or wait if the input says so.',
-        parameters: { ...parameters, 'wait.$': o.waitPath }, profile: PollProfiles.lockWait, resultPath: '$.wait.locks',
+        fn: 'AcquireLock',
+        comment: o.comment ?? 'Another execution holds one of these: fail with ResourceLocked, or wait if the input says so.',
+        parameters: { ...parameters, 'wait.$': o.waitPath },
+        profile: PollProfiles.lockWait,
+        resultPath: '$.wait.locks',
       });
     }
     return this.task(name, {
-      fn: 'AcquireLock', comment: o.comment ?? 'Another execution holds one of these: fail fast with ResourceLocked, before any change.',
-      parameters, retry: o.retry, resultPath: '$.locks',
+      fn: 'AcquireLock',
+      comment: o.comment ?? 'Another execution holds one of these: fail fast with ResourceLocked, before any change.',
+      parameters,
+      retry: o.retry,
+      resultPath: '$.locks',
     });
   }
 
@@ -315,17 +364,31 @@ export class ChainBuilder {
    * gives the lease back after it. A failed release is a warning: what the section did stands, and the
    * lease expires on its own.
    */
-  underLease(lease: SectionLease, o: Omit<LeaseOpts, 'resourcesPath' | 'waitPath'> & { name: string; releaseName: string; warningPath: string }, build: (chain: ChainBuilder) => void): this {
+  underLease(
+    lease: SectionLease,
+    o: Omit<LeaseOpts, 'resourcesPath' | 'waitPath'> & { name: string; releaseName: string; warningPath: string },
+    build: (chain: ChainBuilder) => void,
+  ): this {
     this.task(o.name, {
-      fn: 'AcquireLock', comment: o.comment, retry: o.retry, resultPath: '$.lock',
+      fn: 'AcquireLock',
+      comment: o.comment,
+      retry: o.retry,
+      resultPath: '$.lock',
       parameters: {
-        'resources.$': lease.resourcesPath, 'owner.$': '$.execution.name',
+        'resources.$': lease.resourcesPath,
+        'owner.$': '$.execution.name',
         ...(typeof o.leaseSeconds === 'number' ? { leaseSeconds: o.leaseSeconds } : { 'leaseSeconds.$': o.leaseSeconds.path }),
         ...(typeof o.purpose === 'string' ? { purpose: o.purpose } : { 'purpose.$': o.purpose.path }),
       },
     });
     build(this);
-    this.task(o.releaseName, { fn: 'ReleaseLock', comment: 'Others may write now.', parameters: { 'resources.$': lease.resourcesPath, 'owner.$': '$.execution.name' }, resultPath: null, catchTo: null });
+    this.task(o.releaseName, {
+      fn: 'ReleaseLock',
+      comment: 'Others may write now.',
+      parameters: { 'resources.$': lease.resourcesPath, 'owner.$': '$.execution.name' },
+      resultPath: null,
+      catchTo: null,
+    });
     return this.tolerateFailure(o.releaseName, o.warningPath, 'The lease expires on its own; what this section did stands.');
   }
 
@@ -350,7 +413,13 @@ export class ChainBuilder {
     const leases = this.rootBuilder().leases;
     if (!leases) throw new Error('releaseLeases without holdLeases');
     leases.released = true;
-    this.task(name, { fn: 'ReleaseLock', comment: 'Done: others may now work on these resources.', parameters: { 'resources.$': leases.resourcesPath, 'owner.$': '$.execution.name' }, resultPath: null, catchTo: null });
+    this.task(name, {
+      fn: 'ReleaseLock',
+      comment: 'Done: others may now work on these resources.',
+      parameters: { 'resources.$': leases.resourcesPath, 'owner.$': '$.execution.name' },
+      resultPath: null,
+      catchTo: null,
+    });
     return this.tolerateFailure(name, '$.warnings.locks', 'The leases expire on their own; release them by hand to unblock sooner (docs/runbook.md).');
   }
 
@@ -364,12 +433,14 @@ export class ChainBuilder {
       return this.leases ? this.releaseLeasesThen(`${name}ReleaseLocks`, { locksPath: this.leases.resourcesPath, next: name }) : name;
     };
     const stopped = ending(STOPPED_BY_OPERATOR, {
-      Type: 'Fail', Error: 'StoppedByOperator',
+      Type: 'Fail',
+      Error: 'StoppedByOperator',
       Comment: 'An operator chose to stop after the point of no return: everything stays as it is (the decision record says who and why).',
       Cause: 'An operator decided to stop after the point of no return; nothing was undone (docs/runbook.md "Operator decisions").',
     });
     const held = ending(HELD_FOR_OPERATOR, {
-      Type: 'Fail', Error: 'HeldForOperator',
+      Type: 'Fail',
+      Error: 'HeldForOperator',
       Comment: 'No valid operator decision: nothing was undone; the resources stay as they are (docs/runbook.md "Operator decisions").',
       Cause: 'A step failed after the point of no return and no operator decision arrived; nothing was undone (docs/runbook.md "Operator decisions").',
     });
@@ -379,8 +450,14 @@ export class ChainBuilder {
       fn: 'PlanOperatorDecision',
       comment: 'What the operator decides on: the failed step, its error, and what each decision does (back: the undo list).',
       parameters: {
-        workflow: p.workflow, 'pivot.$': '$.pivot', 'held.$': '$.held', 'failure.$': '$.failure', 'approvers.$': p.approversPath, decisions,
-        'intents.$': '$.intents', order: this.intentKeys,
+        workflow: p.workflow,
+        'pivot.$': '$.pivot',
+        'held.$': '$.held',
+        'failure.$': '$.failure',
+        'approvers.$': p.approversPath,
+        decisions,
+        'intents.$': '$.intents',
+        order: this.intentKeys,
       },
       resultPath: '$.operatorPlan',
       timeoutSeconds: 60,
@@ -396,7 +473,11 @@ export class ChainBuilder {
     });
     const forward = 'OperatorForward';
     // The decision is verified against the plan's hash; the plan (its undo list can be long) would only weigh on what follows.
-    sub.pass('ForgetOperatorPlan', { Comment: 'The verified decision carries the plan hash; the plan text is not needed further.', Result: {}, ResultPath: '$.operatorPlan' });
+    sub.pass('ForgetOperatorPlan', {
+      Comment: 'The verified decision carries the plan hash; the plan text is not needed further.',
+      Result: {},
+      ResultPath: '$.operatorPlan',
+    });
     sub.add('OperatorDecided', {
       Type: 'Choice',
       Comment: 'The verified decision: forward runs the failed step again, back compensates, stop ends here.',
@@ -408,11 +489,15 @@ export class ChainBuilder {
       Default: held,
     });
     Object.assign(this.states, sub.states);
-    this.add(forward, {
-      Type: 'Choice',
-      Choices: p.held.map((state) => ({ Variable: '$.held.state', StringEquals: state, Next: state })),
-      Default: held,
-    }, false);
+    this.add(
+      forward,
+      {
+        Type: 'Choice',
+        Choices: p.held.map((state) => ({ Variable: '$.held.state', StringEquals: state, Next: state })),
+        Default: held,
+      },
+      false,
+    );
   }
 
   pass(name: string, state: Omit<AslState, 'Type' | 'Next' | 'End'>): this {
@@ -446,7 +531,12 @@ export class ChainBuilder {
       fn: o.fn,
       comment: o.comment,
       // reserveSeconds is set by build(): what must still fit after this wait (see deadlines()).
-      parameters: { ...o.parameters, 'poll.$': o.resultPath, profile: o.profile as unknown as Json, deadline: { 'executionStartTime.$': '$$.Execution.StartTime', reserveSeconds: 0 } },
+      parameters: {
+        ...o.parameters,
+        'poll.$': o.resultPath,
+        profile: o.profile as unknown as Json,
+        deadline: { 'executionStartTime.$': '$$.Execution.StartTime', reserveSeconds: 0 },
+      },
       resultPath: o.resultPath,
       retry: o.retry,
       catchTo: o.catchTo,
@@ -486,15 +576,25 @@ export class ChainBuilder {
    * $.plan.approval.timeoutSeconds) and leaves the verified decision at `resultPath` ($.approval).
    */
   planAndApprove(o: {
-    workflow: string; planState: string; planFn: TaskName; planParameters: Record<string, Json>; comment?: string;
-    timeoutSecondsPath?: string; resultPath?: string; maxTimeoutSeconds?: number; rejectTo?: string;
+    workflow: string;
+    planState: string;
+    planFn: TaskName;
+    planParameters: Record<string, Json>;
+    comment?: string;
+    timeoutSecondsPath?: string;
+    resultPath?: string;
+    maxTimeoutSeconds?: number;
+    rejectTo?: string;
   }): this {
     const timeoutSecondsPath = o.timeoutSecondsPath ?? '$.plan.approval.timeoutSeconds';
     this.task(o.planState, { fn: o.planFn, comment: o.comment, parameters: o.planParameters, resultPath: '$.approvalPlan' });
     return this.approval('AwaitApproval', {
       fn: 'RequestApproval',
       payload: { workflow: o.workflow, 'execution.$': '$.execution', 'plan.$': '$.approvalPlan', 'timeoutSeconds.$': timeoutSecondsPath },
-      timeoutSecondsPath, resultPath: o.resultPath ?? '$.approval', maxTimeoutSeconds: o.maxTimeoutSeconds, rejectTo: o.rejectTo,
+      timeoutSecondsPath,
+      resultPath: o.resultPath ?? '$.approval',
+      maxTimeoutSeconds: o.maxTimeoutSeconds,
+      rejectTo: o.rejectTo,
     });
   }
 
@@ -509,13 +609,20 @@ export class ChainBuilder {
    * (rejection, expiry, lost heartbeat) closes the stored approval first, then goes where Task failures
    * go; expiry and a lost heartbeat end as ApprovalRejected; a decision that does not verify, SafetyViolation.
    */
-  approval(name: string, o: {
-    fn: TaskName; payload: Record<string, Json>; timeoutSecondsPath: string; heartbeatSecondsPath?: string; resultPath: string;
-    /** Where a rejection or an expiry goes instead of where task failures go (e.g. parking(): keep what was provisioned). */
-    rejectTo?: string;
-    /** The longest timeout the input may set at `timeoutSecondsPath` (its schema's maximum): waits before the gate keep it free. */
-    maxTimeoutSeconds?: number;
-  }): this {
+  approval(
+    name: string,
+    o: {
+      fn: TaskName;
+      payload: Record<string, Json>;
+      timeoutSecondsPath: string;
+      heartbeatSecondsPath?: string;
+      resultPath: string;
+      /** Where a rejection or an expiry goes instead of where task failures go (e.g. parking(): keep what was provisioned). */
+      rejectTo?: string;
+      /** The longest timeout the input may set at `timeoutSecondsPath` (its schema's maximum): waits before the gate keep it free. */
+      maxTimeoutSeconds?: number;
+    },
+  ): this {
     if (this.nested) throw new Error('approval gates belong outside Map iterations');
     this.rootBuilder().gates.push({ name, maxSeconds: o.maxTimeoutSeconds ?? MAX_APPROVAL_SECONDS });
     const n = (suffix: string) => `${name}${suffix}`;
@@ -540,8 +647,13 @@ export class ChainBuilder {
           Next: n('StopReminders'),
         },
         [n('StopReminders')]: {
-          Type: 'Task', Comment: 'Wakes the reminder loop so the gate ends now; if this fails, the loop ends at its next check.',
-          Resource: taskArn('StopApprovalReminders'), Parameters: forward(['execution', 'gate']), ResultPath: null, TimeoutSeconds: 60, Retry: STANDARD_RETRY,
+          Type: 'Task',
+          Comment: 'Wakes the reminder loop so the gate ends now; if this fails, the loop ends at its next check.',
+          Resource: taskArn('StopApprovalReminders'),
+          Parameters: forward(['execution', 'gate']),
+          ResultPath: null,
+          TimeoutSeconds: 60,
+          Retry: STANDARD_RETRY,
           Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.stopRemindersError', Next: n('Granted') }],
           Next: n('Granted'),
         },
@@ -553,18 +665,29 @@ export class ChainBuilder {
       States: {
         [n('RemindersStart')]: { Type: 'Wait', Comment: 'Lets the decision branch store the request first.', Seconds: 10, Next: n('Remind') },
         [n('Remind')]: {
-          Type: 'Task', Comment: 'Heartbeat for the waiting decision; reminders half-way and near the end.',
-          Resource: taskArn('RemindApprovers'), Parameters: { ...forward(['workflow', 'execution', 'gate', 'timeoutSeconds', 'heartbeatSeconds']), 'reminder.$': '$.reminder' },
-          ResultPath: '$.reminder', TimeoutSeconds: 120, Retry: STANDARD_RETRY,
+          Type: 'Task',
+          Comment: 'Heartbeat for the waiting decision; reminders half-way and near the end.',
+          Resource: taskArn('RemindApprovers'),
+          Parameters: { ...forward(['workflow', 'execution', 'gate', 'timeoutSeconds', 'heartbeatSeconds']), 'reminder.$': '$.reminder' },
+          ResultPath: '$.reminder',
+          TimeoutSeconds: 120,
+          Retry: STANDARD_RETRY,
           Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.reminderError', Next: n('RemindRetry') }],
           Next: n('RemindDone'),
         },
-        [n('RemindDone')]: { Type: 'Choice', Choices: [{ Variable: '$.reminder.done', BooleanEquals: true, Next: n('RemindersOver') }], Default: n('ReminderSleep') },
+        [n('RemindDone')]: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.reminder.done', BooleanEquals: true, Next: n('RemindersOver') }],
+          Default: n('ReminderSleep'),
+        },
         [n('ReminderSleep')]: {
-          Type: 'Task', Comment: 'Sleeps until the next check (its timeout) unless the decision wakes it first.',
+          Type: 'Task',
+          Comment: 'Sleeps until the next check (its timeout) unless the decision wakes it first.',
           Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
           Parameters: { FunctionName: taskArn('ArmApprovalReminder'), Payload: { ...forward(['execution', 'gate']), 'taskToken.$': '$$.Task.Token' } },
-          TimeoutSecondsPath: '$.reminder.nextDelaySeconds', ResultPath: null, Retry: STANDARD_RETRY,
+          TimeoutSecondsPath: '$.reminder.nextDelaySeconds',
+          ResultPath: null,
+          Retry: STANDARD_RETRY,
           Catch: [
             { ErrorEquals: ['States.Timeout'], ResultPath: '$.sleep', Next: n('Remind') },
             { ErrorEquals: ['RemindersStopped'], ResultPath: '$.sleep', Next: n('RemindersOver') },
@@ -572,7 +695,12 @@ export class ChainBuilder {
           ],
           Next: n('RemindersOver'),
         },
-        [n('RemindRetry')]: { Type: 'Wait', Comment: 'A failed check is tried again; if checks keep failing, the heartbeat timeout ends the gate.', Seconds: REMINDER_RETRY_SECONDS, Next: n('Remind') },
+        [n('RemindRetry')]: {
+          Type: 'Wait',
+          Comment: 'A failed check is tried again; if checks keep failing, the heartbeat timeout ends the gate.',
+          Seconds: REMINDER_RETRY_SECONDS,
+          Next: n('Remind'),
+        },
         [n('RemindersOver')]: { Type: 'Succeed' },
       },
     };
@@ -607,17 +735,27 @@ export class ChainBuilder {
       timeoutSeconds: 60,
     });
     const target = o.rejectTo ?? (this.catchers(undefined, name)?.[0]?.Next as string);
-    this.add(n('Closed'), {
-      Type: 'Task',
-      Comment: 'Closes the stored approval (its link then says why) and names the failure: expiry and a lost heartbeat become ApprovalRejected.',
-      Resource: taskArn('CloseApproval'),
-      Parameters: { 'execution.$': executionPath, gate: name, 'timeoutSeconds.$': o.timeoutSecondsPath, ...(o.heartbeatSecondsPath ? { 'heartbeatSeconds.$': o.heartbeatSecondsPath } : { heartbeatSeconds: APPROVAL_HEARTBEAT_SECONDS }), 'failure.$': '$.failure' },
-      ResultPath: '$.failure',
-      TimeoutSeconds: 60,
-      Retry: STANDARD_RETRY,
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalCloseError', Next: target }],
-      Next: target,
-    }, false);
+    this.add(
+      n('Closed'),
+      {
+        Type: 'Task',
+        Comment: 'Closes the stored approval (its link then says why) and names the failure: expiry and a lost heartbeat become ApprovalRejected.',
+        Resource: taskArn('CloseApproval'),
+        Parameters: {
+          'execution.$': executionPath,
+          gate: name,
+          'timeoutSeconds.$': o.timeoutSecondsPath,
+          ...(o.heartbeatSecondsPath ? { 'heartbeatSeconds.$': o.heartbeatSecondsPath } : { heartbeatSeconds: APPROVAL_HEARTBEAT_SECONDS }),
+          'failure.$': '$.failure',
+        },
+        ResultPath: '$.failure',
+        TimeoutSeconds: 60,
+        Retry: STANDARD_RETRY,
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalCloseError', Next: target }],
+        Next: target,
+      },
+      false,
+    );
     return this;
   }
 
@@ -656,12 +794,25 @@ export class ChainBuilder {
    * One CIDR at a time, each call at least 10 s after the one before (the items carry `waitSeconds`: AWS
    * allows one Advertise or Withdraw per 10 s per account), the call backing off past that window.
    */
-  spacedCidrCalls(name: string, o: {
-    itemsPath: string; itemSelector: Record<string, Json>; spacing: string; spacingComment?: string;
-    task: string; fn: TaskName; parameters: Record<string, Json>; resultPath: string; after?: (m: ChainBuilder) => void;
-  }): this {
+  spacedCidrCalls(
+    name: string,
+    o: {
+      itemsPath: string;
+      itemSelector: Record<string, Json>;
+      spacing: string;
+      spacingComment?: string;
+      task: string;
+      fn: TaskName;
+      parameters: Record<string, Json>;
+      resultPath: string;
+      after?: (m: ChainBuilder) => void;
+    },
+  ): this {
     return this.map(name, {
-      itemsPath: o.itemsPath, maxConcurrency: 1, resultPath: null, itemSelector: o.itemSelector,
+      itemsPath: o.itemsPath,
+      maxConcurrency: 1,
+      resultPath: null,
+      itemSelector: o.itemSelector,
       build: (m) => {
         m.wait(o.spacing, { secondsPath: '$.waitSeconds', comment: o.spacingComment });
         m.task(o.task, { fn: o.fn, parameters: o.parameters, resultPath: o.resultPath, retry: [ADVERTISE_RETRY] });
@@ -670,29 +821,35 @@ export class ChainBuilder {
     });
   }
 
-  map(name: string, o: {
-    itemsPath: string;
-    itemSelector: Record<string, Json>;
-    maxConcurrency: number;
-    resultPath: string | null;
-    build: (chain: ChainBuilder) => void;
-    comment?: string;
-  }): this {
+  map(
+    name: string,
+    o: {
+      itemsPath: string;
+      itemSelector: Record<string, Json>;
+      maxConcurrency: number;
+      resultPath: string | null;
+      build: (chain: ChainBuilder) => void;
+      comment?: string;
+    },
+  ): this {
     const sub = new ChainBuilder(true, this.rootBuilder());
     o.build(sub);
     // Choices can't End, so an iteration that finishes on a poll or a Pass ends in a Succeed.
     if (sub.open.length > 0) sub.succeed(`${name}ItemDone`);
-    this.add(name, prune({
-      Type: 'Map',
-      Comment: o.comment,
-      ItemsPath: o.itemsPath,
-      ItemSelector: o.itemSelector,
-      MaxConcurrency: o.maxConcurrency,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: sub.start, States: sub.states },
-      ResultPath: o.resultPath,
-      Retry: [{ ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
-      Catch: this.catchers(undefined, name),
-    }));
+    this.add(
+      name,
+      prune({
+        Type: 'Map',
+        Comment: o.comment,
+        ItemsPath: o.itemsPath,
+        ItemSelector: o.itemSelector,
+        MaxConcurrency: o.maxConcurrency,
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: sub.start, States: sub.states },
+        ResultPath: o.resultPath,
+        Retry: [{ ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
+        Catch: this.catchers(undefined, name),
+      }),
+    );
     return this;
   }
 
@@ -700,21 +857,27 @@ export class ChainBuilder {
    * Runs independent chains at once (e.g. one read per AWS service); the branch results come back as
    * an array, which `resultSelector` usually names. Branch tasks retry; failures are caught here.
    */
-  parallel(name: string, o: { branches: Array<(chain: ChainBuilder) => void>; resultSelector?: Record<string, Json>; resultPath: string | null; comment?: string; catchTo?: string }): this {
+  parallel(
+    name: string,
+    o: { branches: Array<(chain: ChainBuilder) => void>; resultSelector?: Record<string, Json>; resultPath: string | null; comment?: string; catchTo?: string },
+  ): this {
     const branches = o.branches.map((build) => {
       const sub = new ChainBuilder(true, this.rootBuilder());
       build(sub);
       if (sub.open.length > 0) sub.succeed(`${sub.start}Done`);
       return { StartAt: sub.start, States: sub.states };
     });
-    this.add(name, prune({
-      Type: 'Parallel',
-      Comment: o.comment,
-      Branches: branches,
-      ResultSelector: o.resultSelector,
-      ResultPath: o.resultPath,
-      Catch: this.catchers(o.catchTo, name),
-    }));
+    this.add(
+      name,
+      prune({
+        Type: 'Parallel',
+        Comment: o.comment,
+        Branches: branches,
+        ResultSelector: o.resultSelector,
+        ResultPath: o.resultPath,
+        Catch: this.catchers(o.catchTo, name),
+      }),
+    );
     return this;
   }
 
@@ -737,21 +900,41 @@ export class ChainBuilder {
     this.parked = { keep: o.keep, outputParameters: o.outputParameters };
     const loose = (name: string, state: AslState) => this.add(name, prune(state), false);
     loose(PARK, {
-      Type: 'Choice', Comment: 'A rejection, an expiry or a plan that changed while it waited, with onReject "park": keep what took long to provision; otherwise undo everything.',
-      Choices: [{
-        And: [{ Variable: o.onRejectPath, StringEquals: 'park' }, { Or: PARKED_ERRORS.map((e) => ({ Variable: '$.failure.Error', StringEquals: e })) }],
-        Next: 'ParkMigration',
-      }],
+      Type: 'Choice',
+      Comment:
+        'A rejection, an expiry or a plan that changed while it waited, with onReject "park": keep what took long to provision; otherwise undo everything.',
+      Choices: [
+        {
+          And: [{ Variable: o.onRejectPath, StringEquals: 'park' }, { Or: PARKED_ERRORS.map((e) => ({ Variable: '$.failure.Error', StringEquals: e })) }],
+          Next: 'ParkMigration',
+        },
+      ],
       Default: COMPENSATE,
     });
-    loose('ParkMigration', { Type: 'Pass', Comment: 'Remembers that this rollback parks: the undo loop ends in Parked.', Result: { keeps: o.keep }, ResultPath: '$.parked', Next: 'PlanParking' });
+    loose('ParkMigration', {
+      Type: 'Pass',
+      Comment: 'Remembers that this rollback parks: the undo loop ends in Parked.',
+      Result: { keeps: o.keep },
+      ResultPath: '$.parked',
+      Next: 'PlanParking',
+    });
     loose('PlanParking', {
-      Type: 'Task', Comment: 'Undo, newest first, only what is cheap to redo.', Resource: taskArn('PlanCompensation'),
+      Type: 'Task',
+      Comment: 'Undo, newest first, only what is cheap to redo.',
+      Resource: taskArn('PlanCompensation'),
       Parameters: { 'intents.$': '$.intents', order: this.intentKeys.filter((k) => !o.keep.includes(k)), 'failure.$': '$.failure' },
-      ResultPath: '$.compensation', TimeoutSeconds: 60, Retry: STANDARD_RETRY, Next: 'NextUndo',
+      ResultPath: '$.compensation',
+      TimeoutSeconds: 60,
+      Retry: STANDARD_RETRY,
+      Next: 'NextUndo',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.compensationError', Next: 'CompensationNotPlanned' }],
     });
-    loose('Parked', { Type: 'Pass', Comment: 'Parked: the rejection is recorded; the provisioned pools and CIDRs stay for a later run.', Parameters: o.outputParameters, Next: 'ParkedDone' });
+    loose('Parked', {
+      Type: 'Pass',
+      Comment: 'Parked: the rejection is recorded; the provisioned pools and CIDRs stay for a later run.',
+      Parameters: o.outputParameters,
+      Next: 'ParkedDone',
+    });
     loose('ParkedDone', { Type: 'Succeed' });
     return this;
   }
@@ -762,12 +945,25 @@ export class ChainBuilder {
       if (!undoTasks[service]) throw new Error(`intents use ${service} but no undo task is given for it`);
     }
     const loose = (name: string, state: AslState) => this.add(name, prune(state), false);
-    const transient = [{ ErrorEquals: [...LAMBDA_TRANSIENT, 'AwsThrottled', 'AwsUnavailable'], IntervalSeconds: 5, MaxAttempts: 8, BackoffRate: 2, MaxDelaySeconds: 300, JitterStrategy: 'FULL' }];
+    const transient = [
+      {
+        ErrorEquals: [...LAMBDA_TRANSIENT, 'AwsThrottled', 'AwsUnavailable'],
+        IntervalSeconds: 5,
+        MaxAttempts: 8,
+        BackoffRate: 2,
+        MaxDelaySeconds: 300,
+        JitterStrategy: 'FULL',
+      },
+    ];
     loose(COMPENSATE, {
-      Type: 'Task', Comment: 'Undo, newest first, what this execution recorded intents for; nothing else.',
+      Type: 'Task',
+      Comment: 'Undo, newest first, what this execution recorded intents for; nothing else.',
       Resource: taskArn('PlanCompensation'),
       Parameters: { 'intents.$': '$.intents', order: this.intentKeys, 'failure.$': '$.failure' },
-      ResultPath: '$.compensation', TimeoutSeconds: 60, Retry: transient, Next: 'NextUndo',
+      ResultPath: '$.compensation',
+      TimeoutSeconds: 60,
+      Retry: transient,
+      Next: 'NextUndo',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.compensationError', Next: 'CompensationNotPlanned' }],
     });
     const services = Object.keys(undoTasks).filter((s) => this.undoServices.has(s));
@@ -781,17 +977,32 @@ export class ChainBuilder {
     });
     for (const s of services) {
       loose(`Undo${s}`, {
-        Type: 'Task', Resource: taskArn(undoTasks[s]), Parameters: { 'compensation.$': '$.compensation' }, ResultPath: '$.compensation',
-        TimeoutSeconds: 120, Retry: transient, Next: 'UndoWaiting',
+        Type: 'Task',
+        Resource: taskArn(undoTasks[s]),
+        Parameters: { 'compensation.$': '$.compensation' },
+        ResultPath: '$.compensation',
+        TimeoutSeconds: 120,
+        Retry: transient,
+        Next: 'UndoWaiting',
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.undoError', Next: 'AbandonUndo' }],
       });
     }
-    loose('UndoServiceUnknown', { Type: 'Pass', Result: { Error: 'UnexpectedResponse', Cause: 'no undo task for this service' }, ResultPath: '$.undoError', Next: 'AbandonUndo' });
+    loose('UndoServiceUnknown', {
+      Type: 'Pass',
+      Result: { Error: 'UnexpectedResponse', Cause: 'no undo task for this service' },
+      ResultPath: '$.undoError',
+      Next: 'AbandonUndo',
+    });
     loose('UndoWaiting', { Type: 'Choice', Choices: [{ Variable: '$.compensation.waiting', BooleanEquals: true, Next: 'UndoWait' }], Default: 'NextUndo' });
     loose('UndoWait', { Type: 'Wait', SecondsPath: '$.compensation.nextDelaySeconds', Next: 'NextUndo' });
     loose('AbandonUndo', {
-      Type: 'Task', Resource: taskArn('AbandonUndo'), Parameters: { 'compensation.$': '$.compensation', 'error.$': '$.undoError' },
-      ResultPath: '$.compensation', TimeoutSeconds: 60, Retry: transient, Next: 'NextUndo',
+      Type: 'Task',
+      Resource: taskArn('AbandonUndo'),
+      Parameters: { 'compensation.$': '$.compensation', 'error.$': '$.undoError' },
+      ResultPath: '$.compensation',
+      TimeoutSeconds: 60,
+      Retry: transient,
+      Next: 'NextUndo',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.compensationError', Next: 'CompensationNotPlanned' }],
     });
     loose('CompensationFinished', {
@@ -803,8 +1014,17 @@ export class ChainBuilder {
       Default: 'RolledBack',
     });
     loose('CompensationIncomplete', { Type: 'Fail', Error: 'CompensationIncomplete', CausePath: '$.compensation.summary' });
-    loose('CompensationNotPlanned', { Type: 'Fail', Error: 'CompensationIncomplete', Cause: 'compensation could not run; inspect the execution history and the intents in its state' });
-    loose('RolledBack', { Type: 'Fail', Comment: 'Everything this execution did was undone; fail with the original error.', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' });
+    loose('CompensationNotPlanned', {
+      Type: 'Fail',
+      Error: 'CompensationIncomplete',
+      Cause: 'compensation could not run; inspect the execution history and the intents in its state',
+    });
+    loose('RolledBack', {
+      Type: 'Fail',
+      Comment: 'Everything this execution did was undone; fail with the original error.',
+      ErrorPath: '$.failure.Error',
+      CausePath: '$.failure.Cause',
+    });
     return this;
   }
 
@@ -851,7 +1071,7 @@ export function initialize(chain: ChainBuilder): ChainBuilder {
 export function verifyRequester(chain: ChainBuilder, o: { catchTo?: string } = {}): ChainBuilder {
   return chain.task('VerifyRequester', {
     fn: 'VerifyRequester',
-    comment: 'Who asked for this execution, attested by the starter with a MAC over this execution\'s name and input; nobody decides their own request.',
+    comment: "Who asked for this execution, attested by the starter with a MAC over this execution's name and input; nobody decides their own request.",
     parameters: { 'input.$': '$.input', 'execution.$': '$.execution', 'stateMachine.$': '$$.StateMachine.Name' },
     resultPath: '$.requester',
     catchTo: o.catchTo,
@@ -877,16 +1097,41 @@ export function noRequester(chain: ChainBuilder, o: { principal: string; why: st
  * sees); otherwise `resultPath` holds {approved: false, required: false} and the chain goes on. The plan
  * task builds the ApprovalPlan from `planParameters`.
  */
-export function approvalWhen(chain: ChainBuilder, o: {
-  workflow: string; when: string; comment: string; planFn: TaskName; planParameters: Record<string, Json>; timeoutSecondsPath: string; resultPath: string;
-  /** Where the proposed changes the plan was built from live; forgotten once the decision is verified (they can be long). */
-  proposalPath?: string;
-}): ChainBuilder {
+export function approvalWhen(
+  chain: ChainBuilder,
+  o: {
+    workflow: string;
+    when: string;
+    comment: string;
+    planFn: TaskName;
+    planParameters: Record<string, Json>;
+    timeoutSecondsPath: string;
+    resultPath: string;
+    /** Where the proposed changes the plan was built from live; forgotten once the decision is verified (they can be long). */
+    proposalPath?: string;
+  },
+): ChainBuilder {
   chain.pass('NoApprovalNeeded', { Comment: o.comment, Result: { approved: false, required: false }, ResultPath: o.resultPath });
   return chain.when('ApprovalRequired', o.when, (b) => {
-    b.planAndApprove({ workflow: o.workflow, planState: 'PlanApproval', planFn: o.planFn, planParameters: o.planParameters, timeoutSecondsPath: o.timeoutSecondsPath, resultPath: o.resultPath });
+    b.planAndApprove({
+      workflow: o.workflow,
+      planState: 'PlanApproval',
+      planFn: o.planFn,
+      planParameters: o.planParameters,
+      timeoutSecondsPath: o.timeoutSecondsPath,
+      resultPath: o.resultPath,
+    });
     // The verified decision carries the plan's hash; the plan itself would only weigh on every later state's payload.
-    b.pass('ForgetApprovalPlan', { Comment: 'The decision is verified against the plan hash; the plan text is not needed further.', Result: {}, ResultPath: '$.approvalPlan' });
-    if (o.proposalPath) b.pass('ForgetProposedChanges', { Comment: 'The approved changes are in the decision record; this copy is not needed further.', Result: { required: true }, ResultPath: o.proposalPath });
+    b.pass('ForgetApprovalPlan', {
+      Comment: 'The decision is verified against the plan hash; the plan text is not needed further.',
+      Result: {},
+      ResultPath: '$.approvalPlan',
+    });
+    if (o.proposalPath)
+      b.pass('ForgetProposedChanges', {
+        Comment: 'The approved changes are in the decision record; this copy is not needed further.',
+        Result: { required: true },
+        ResultPath: o.proposalPath,
+      });
   });
 }

@@ -27,7 +27,9 @@ function resolve(sim: Simulator, name: string): SimDistribution | undefined {
     const direct = byDomain(target);
     if (direct) return direct;
     const zones = sim.state<Route53State>('route53').zones;
-    const record = zones.flatMap((z) => z.records).find((r) => bare(r.Name) === target && (r.Type === 'A' || r.Type === 'AAAA' || r.Type === 'CNAME') && !r.SetIdentifier);
+    const record = zones
+      .flatMap((z) => z.records)
+      .find((r) => bare(r.Name) === target && (r.Type === 'A' || r.Type === 'AAAA' || r.Type === 'CNAME') && !r.SetIdentifier);
     if (!record) return undefined;
     if (record.AliasTarget) target = bare(record.AliasTarget.DNSName);
     else if (record.Type === 'CNAME' && record.ResourceRecords?.[0]) target = bare(record.ResourceRecords[0].Value);
@@ -37,7 +39,11 @@ function resolve(sim: Simulator, name: string): SimDistribution | undefined {
 }
 
 function respond(status: number, body: string, extra: Record<string, string> = {}): HttpResponse {
-  return { status, headers: { 'content-type': extra['content-type'] ?? 'text/plain', server: 'CloudFront', via: '1.1 sim.cloudfront.net (CloudFront)', ...extra }, body };
+  return {
+    status,
+    headers: { 'content-type': extra['content-type'] ?? 'text/plain', server: 'CloudFront', via: '1.1 sim.cloudfront.net (CloudFront)', ...extra },
+    body,
+  };
 }
 
 function covered(aliases: string[], host: string): boolean {
@@ -60,7 +66,9 @@ export function cloudfrontEdge(sim: Simulator): SimHttpHost {
       const config = d.deployedConfig;
       if (!config.Enabled) return respond(403, 'The request could not be satisfied: the distribution is disabled.', { 'x-cache': 'Error from cloudfront' });
       if (host !== bare(d.DomainName) && !covered(config.Aliases?.Items ?? [], host)) {
-        return respond(403, `The request could not be satisfied: ${host} is not an alternate domain name of this distribution.`, { 'x-cache': 'Error from cloudfront' });
+        return respond(403, `The request could not be satisfied: ${host} is not an alternate domain name of this distribution.`, {
+          'x-cache': 'Error from cloudfront',
+        });
       }
       const path = url.pathname;
       const behavior = (config.CacheBehaviors?.Items ?? []).find((b) => pathMatches(b.PathPattern ?? '', path)) ?? config.DefaultCacheBehavior;
@@ -69,7 +77,8 @@ export function cloudfrontEdge(sim: Simulator): SimHttpHost {
       if (!origin.VpcOriginConfig) return respond(502, `Bad gateway: origin ${origin.DomainName} is not simulated`, { 'x-cache': 'Error from cloudfront' });
       const cf = sim.state<CloudFrontState>('cloudfront');
       const vpc = findVpcOrigin(cf, origin.VpcOriginConfig.VpcOriginId, origin.VpcOriginConfig.OwnerAccountId ?? d.account);
-      if (vpc?.lc.state !== 'Deployed') return respond(502, `Bad gateway: VPC origin ${origin.VpcOriginConfig.VpcOriginId} is not available`, { 'x-cache': 'Error from cloudfront' });
+      if (vpc?.lc.state !== 'Deployed')
+        return respond(502, `Bad gateway: VPC origin ${origin.VpcOriginConfig.VpcOriginId} is not available`, { 'x-cache': 'Error from cloudfront' });
       const lb = sim.state<ElbState>('elbv2').loadBalancers.find((x) => x.arn === vpc.endpoint.Arn);
       if (!lb) return respond(502, 'Bad gateway: the VPC origin endpoint does not exist', { 'x-cache': 'Error from cloudfront' });
       const https = vpc.endpoint.OriginProtocolPolicy !== 'http-only';
@@ -77,7 +86,11 @@ export function cloudfrontEdge(sim: Simulator): SimHttpHost {
       // A VPC origin's ports are validated when it is created or updated (vpc-origins.ts).
       const port = (https ? vpc.endpoint.HTTPSPort : vpc.endpoint.HTTPPort) ?? (https ? 443 : 80);
       const answer = albRespond(lb, { port, protocol: https ? 'HTTPS' : 'HTTP', host: originHost, path });
-      return respond(answer.status, answer.body, { 'content-type': answer.contentType, 'x-cache': 'Miss from cloudfront', 'x-sim-origin': `${origin.Id} → ${lb.arn} (${answer.rule})` });
+      return respond(answer.status, answer.body, {
+        'content-type': answer.contentType,
+        'x-cache': 'Miss from cloudfront',
+        'x-sim-origin': `${origin.Id} → ${lb.arn} (${answer.rule})`,
+      });
     },
   };
 }

@@ -58,7 +58,18 @@ function defaultConfig(id: string, partial: Record<string, unknown>): Distributi
     CallerReference: `sim-${id}`,
     Aliases: { Quantity: 0, Items: [] },
     DefaultRootObject: '',
-    Origins: { Quantity: 1, Items: [{ Id: 'origin-1', DomainName: 'origin.example.com', OriginPath: '', CustomHeaders: { Quantity: 0 }, CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' } }] },
+    Origins: {
+      Quantity: 1,
+      Items: [
+        {
+          Id: 'origin-1',
+          DomainName: 'origin.example.com',
+          OriginPath: '',
+          CustomHeaders: { Quantity: 0 },
+          CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' },
+        },
+      ],
+    },
     DefaultCacheBehavior: { TargetOriginId: 'origin-1', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' },
     CacheBehaviors: { Quantity: 0, Items: [] },
     Comment: '',
@@ -78,8 +89,14 @@ function anycastIpIn(cidr: string, index: number): string {
 
 function describeList(l: SimAnycastList, ipam: IpamState | undefined) {
   return {
-    Id: l.Id, Name: l.Name, Status: l.lc.state, Arn: l.Arn, IpAddressType: l.IpAddressType, IpCount: l.IpCount,
-    AnycastIps: l.cidrs.map((c) => c.AnycastIp), LastModifiedTime: new Date(l.LastModifiedTime),
+    Id: l.Id,
+    Name: l.Name,
+    Status: l.lc.state,
+    Arn: l.Arn,
+    IpAddressType: l.IpAddressType,
+    IpCount: l.IpCount,
+    AnycastIps: l.cidrs.map((c) => c.AnycastIp),
+    LastModifiedTime: new Date(l.LastModifiedTime),
     IpamConfig: {
       Quantity: l.cidrs.length,
       IpamCidrConfigs: l.cidrs.map((c) => ({ Cidr: c.Cidr, IpamPoolArn: c.IpamPoolArn, AnycastIp: c.AnycastIp, Status: cidrStatus(ipam, l, c.Cidr) })),
@@ -91,17 +108,26 @@ function describeList(l: SimAnycastList, ipam: IpamState | undefined) {
 function cidrStatus(ipam: IpamState | undefined, l: SimAnycastList, cidr: string): IpamCidrStatus {
   const b = ipam?.byoipCidrs.find((x) => x.account === l.account && x.Cidr === cidr && x.lc.state !== 'deprovisioned');
   switch (b?.lc.state) {
-    case 'pending-advertising': return 'advertising';
-    case 'advertised': return 'advertised';
-    case 'pending-withdrawal': return 'withdrawing';
-    default: return 'provisioned';
+    case 'pending-advertising':
+      return 'advertising';
+    case 'advertised':
+      return 'advertised';
+    case 'pending-withdrawal':
+      return 'withdrawing';
+    default:
+      return 'provisioned';
   }
 }
 
 function describeDistribution(d: SimDistribution) {
   return {
-    Id: d.Id, ARN: d.ARN, Status: d.lc.state, LastModifiedTime: new Date(d.LastModifiedTime), InProgressInvalidationBatches: 0,
-    DomainName: d.DomainName, DistributionConfig: d.config,
+    Id: d.Id,
+    ARN: d.ARN,
+    Status: d.lc.state,
+    LastModifiedTime: new Date(d.LastModifiedTime),
+    InProgressInvalidationBatches: 0,
+    DomainName: d.DomainName,
+    DistributionConfig: d.config,
   };
 }
 
@@ -109,12 +135,26 @@ function describeDistribution(d: SimDistribution) {
 function summarizeDistribution(d: SimDistribution) {
   const c = d.config;
   return {
-    Id: d.Id, ARN: d.ARN, ETag: d.ETag, Status: d.lc.state, LastModifiedTime: new Date(d.LastModifiedTime), DomainName: d.DomainName,
-    Aliases: c.Aliases, Origins: c.Origins, DefaultCacheBehavior: c.DefaultCacheBehavior, CacheBehaviors: c.CacheBehaviors ?? { Quantity: 0 },
-    CustomErrorResponses: c.CustomErrorResponses ?? { Quantity: 0 }, Comment: c.Comment ?? '', PriceClass: c.PriceClass, Enabled: c.Enabled,
+    Id: d.Id,
+    ARN: d.ARN,
+    ETag: d.ETag,
+    Status: d.lc.state,
+    LastModifiedTime: new Date(d.LastModifiedTime),
+    DomainName: d.DomainName,
+    Aliases: c.Aliases,
+    Origins: c.Origins,
+    DefaultCacheBehavior: c.DefaultCacheBehavior,
+    CacheBehaviors: c.CacheBehaviors ?? { Quantity: 0 },
+    CustomErrorResponses: c.CustomErrorResponses ?? { Quantity: 0 },
+    Comment: c.Comment ?? '',
+    PriceClass: c.PriceClass,
+    Enabled: c.Enabled,
     ViewerCertificate: c.ViewerCertificate ?? { CloudFrontDefaultCertificate: true, MinimumProtocolVersion: 'TLSv1', CertificateSource: 'cloudfront' },
     Restrictions: c.Restrictions ?? { GeoRestriction: { RestrictionType: 'none', Quantity: 0 } },
-    WebACLId: c.WebACLId ?? '', HttpVersion: c.HttpVersion, IsIPV6Enabled: c.IsIPV6Enabled, Staging: c.Staging ?? false,
+    WebACLId: c.WebACLId ?? '',
+    HttpVersion: c.HttpVersion,
+    IsIPV6Enabled: c.IsIPV6Enabled,
+    Staging: c.Staging ?? false,
     ...(c.AnycastIpListId ? { AnycastIpListId: c.AnycastIpListId } : {}),
   };
 }
@@ -155,12 +195,22 @@ function cloudfrontToWorld(state: CloudFrontState, _sim: Simulator, note: (text:
     cloudfront: {
       distributions: state.distributions.map((d) => ({ id: d.Id, account: d.account, domainName: d.DomainName, config: d.config })),
       anycastLists: lists.map((l) => ({
-        id: l.Id, account: l.account, name: l.Name, ipCount: l.IpCount, ipAddressType: l.IpAddressType,
-        cidrs: l.cidrs.map((c) => ({ cidr: c.Cidr, ipamPoolId: c.IpamPoolArn.split('/').pop()!, anycastIp: c.AnycastIp })), tags: tags(l.Tags),
+        id: l.Id,
+        account: l.account,
+        name: l.Name,
+        ipCount: l.IpCount,
+        ipAddressType: l.IpAddressType,
+        cidrs: l.cidrs.map((c) => ({ cidr: c.Cidr, ipamPoolId: c.IpamPoolArn.split('/').pop()!, anycastIp: c.AnycastIp })),
+        tags: tags(l.Tags),
       })),
       vpcOrigins: origins.map((v) => ({
-        id: v.Id, account: v.account, name: v.endpoint.Name, endpointArn: v.endpoint.Arn, httpsPort: v.endpoint.HTTPSPort,
-        createdAt: new Date(v.CreatedTime).toISOString(), tags: Object.fromEntries(v.Tags.map((t) => [t.Key, t.Value ?? ''])),
+        id: v.Id,
+        account: v.account,
+        name: v.endpoint.Name,
+        endpointArn: v.endpoint.Arn,
+        httpsPort: v.endpoint.HTTPSPort,
+        createdAt: new Date(v.CreatedTime).toISOString(),
+        tags: Object.fromEntries(v.Tags.map((t) => [t.Key, t.Value ?? ''])),
       })),
     },
   };
@@ -177,16 +227,33 @@ export const cloudfrontModel: SdkServiceModel<CloudFrontState, typeof CloudFront
     for (const d of section.distributions) {
       const config = defaultConfig(d.id, d.config);
       state.distributions.push({
-        Id: d.id, ARN: `arn:aws:cloudfront::${d.account}:distribution/${d.id}`, account: d.account,
+        Id: d.id,
+        ARN: `arn:aws:cloudfront::${d.account}:distribution/${d.id}`,
+        account: d.account,
         DomainName: d.domainName ?? `d${createHash('sha1').update(d.id).digest('hex').slice(0, 13)}.cloudfront.net`,
-        config, ETag: newEtag(state), lc: lifecycle<DistStatus>('Deployed', sim.startedAt), LastModifiedTime: sim.startedAt, deployedConfig: config,
+        config,
+        ETag: newEtag(state),
+        lc: lifecycle<DistStatus>('Deployed', sim.startedAt),
+        LastModifiedTime: sim.startedAt,
+        deployedConfig: config,
       });
     }
     for (const l of section.anycastLists) {
       state.anycastLists.push({
-        Id: l.id, Arn: `arn:aws:cloudfront::${l.account}:anycastiplist/${l.id}`, account: l.account, Name: l.name, IpCount: l.ipCount, IpAddressType: l.ipAddressType,
-        cidrs: l.cidrs.map((c, i) => ({ Cidr: canonicalCidr(c.cidr), IpamPoolArn: poolArn({ OwnerId: l.account, IpamPoolId: c.ipamPoolId }), AnycastIp: c.anycastIp ?? anycastIpIn(canonicalCidr(c.cidr), i) })),
-        lc: lifecycle<ListStatus>('Deployed', sim.startedAt), ETag: newEtag(state), LastModifiedTime: sim.startedAt,
+        Id: l.id,
+        Arn: `arn:aws:cloudfront::${l.account}:anycastiplist/${l.id}`,
+        account: l.account,
+        Name: l.name,
+        IpCount: l.ipCount,
+        IpAddressType: l.ipAddressType,
+        cidrs: l.cidrs.map((c, i) => ({
+          Cidr: canonicalCidr(c.cidr),
+          IpamPoolArn: poolArn({ OwnerId: l.account, IpamPoolId: c.ipamPoolId }),
+          AnycastIp: c.anycastIp ?? anycastIpIn(canonicalCidr(c.cidr), i),
+        })),
+        lc: lifecycle<ListStatus>('Deployed', sim.startedAt),
+        ETag: newEtag(state),
+        LastModifiedTime: sim.startedAt,
         Tags: { Items: Object.entries(l.tags).map(([Key, Value]) => ({ Key, Value })) },
       });
     }
@@ -210,10 +277,21 @@ export const cloudfrontModel: SdkServiceModel<CloudFrontState, typeof CloudFront
     return {
       anycastLists: state.anycastLists.filter((l) => l.lc.state !== 'Deleted').map((l) => ({ ...describeList(l, ipam), account: l.account })),
       distributions: state.distributions.map((d) => ({
-        Id: d.Id, account: d.account, Status: d.lc.state, DomainName: d.DomainName, AnycastIpListId: d.config.AnycastIpListId ?? null,
-        PriceClass: d.config.PriceClass, IsIPV6Enabled: d.config.IsIPV6Enabled, Enabled: d.config.Enabled,
+        Id: d.Id,
+        account: d.account,
+        Status: d.lc.state,
+        DomainName: d.DomainName,
+        AnycastIpListId: d.config.AnycastIpListId ?? null,
+        PriceClass: d.config.PriceClass,
+        IsIPV6Enabled: d.config.IsIPV6Enabled,
+        Enabled: d.config.Enabled,
         Aliases: d.config.Aliases?.Items ?? [],
-        Origins: (d.config.Origins?.Items ?? []).map((o) => ({ Id: o.Id, DomainName: o.DomainName, VpcOriginId: o.VpcOriginConfig?.VpcOriginId ?? null, OwnerAccountId: o.VpcOriginConfig?.OwnerAccountId ?? null })),
+        Origins: (d.config.Origins?.Items ?? []).map((o) => ({
+          Id: o.Id,
+          DomainName: o.DomainName,
+          VpcOriginId: o.VpcOriginConfig?.VpcOriginId ?? null,
+          OwnerAccountId: o.VpcOriginConfig?.OwnerAccountId ?? null,
+        })),
         CacheBehaviors: (d.config.CacheBehaviors?.Items ?? []).map((b) => ({ PathPattern: b.PathPattern, TargetOriginId: b.TargetOriginId })),
       })),
       vpcOrigins: state.vpcOrigins.filter((v) => v.lc.state !== 'Deleted').map((v) => ({ ...describeVpcOrigin(v), Name: v.endpoint.Name })),
@@ -227,12 +305,18 @@ export const cloudfrontModel: SdkServiceModel<CloudFrontState, typeof CloudFront
       const quota = ctx.sim.quota(ctx.account, 'anycastIpLists', 0);
       const live = ctx.state.anycastLists.filter((l) => l.account === ctx.account && l.lc.state !== 'Deleted');
       if (live.length >= quota) {
-        throw awsError('EntityLimitExceeded', `You have reached the maximum number of Anycast static IP lists for this account (${quota}). Request static IPs from CloudFront and a quota increase first.`);
+        throw awsError(
+          'EntityLimitExceeded',
+          `You have reached the maximum number of Anycast static IP lists for this account (${quota}). Request static IPs from CloudFront and a quota increase first.`,
+        );
       }
       if (!input.Name) throw awsError('InvalidArgument', 'Name is required');
       if (live.some((l) => l.Name === input.Name)) throw awsError('EntityAlreadyExists', `An Anycast static IP list named ${input.Name} already exists`);
       if (input.IpCount !== 3 && input.IpCount !== 21) throw awsError('InvalidArgument', 'IpCount must be 3 or 21');
-      const configs = (input.IpamCidrConfigs ?? []).map((c) => ({ Cidr: ctx.required(c.Cidr, 'IpamCidrConfigs.Cidr'), IpamPoolArn: ctx.required(c.IpamPoolArn, 'IpamCidrConfigs.IpamPoolArn') }));
+      const configs = (input.IpamCidrConfigs ?? []).map((c) => ({
+        Cidr: ctx.required(c.Cidr, 'IpamCidrConfigs.Cidr'),
+        IpamPoolArn: ctx.required(c.IpamPoolArn, 'IpamCidrConfigs.IpamPoolArn'),
+      }));
       if (configs.length > 0 && input.IpCount !== 3) throw awsError('InvalidArgument', 'An Anycast static IP list from an IPAM pool takes IpCount 3');
       if (configs.length > 0 && configs.length !== 3) throw awsError('InvalidArgument', `BYOIP lists need exactly three /24 CIDRs; got ${configs.length}`);
       const ipam = ctx.sim.state<IpamState>('ec2.ipam');
@@ -244,16 +328,29 @@ export const cloudfrontModel: SdkServiceModel<CloudFrontState, typeof CloudFront
         if (!ipam.poolCidrs.some((pc) => pc.IpamPoolId === pool.IpamPoolId && pc.Cidr === cidr && pc.lc.state === 'provisioned')) {
           throw awsError('InvalidArgument', `${cidr} is not provisioned in pool ${pool.IpamPoolId}`);
         }
-        if (live.some((l) => l.cidrs.some((x) => x.Cidr === cidr))) throw awsError('InvalidArgument', `${cidr} is already used by another Anycast static IP list`);
+        if (live.some((l) => l.cidrs.some((x) => x.Cidr === cidr)))
+          throw awsError('InvalidArgument', `${cidr} is already used by another Anycast static IP list`);
         return { Cidr: cidr, IpamPoolArn: c.IpamPoolArn, AnycastIp: anycastIpIn(cidr, i) };
       });
       if (new Set(cidrs.map((c) => c.Cidr)).size !== cidrs.length) throw awsError('InvalidArgument', 'IpamCidrConfigs repeats a CIDR');
       const id = ctx.sim.nextId('aip_', 22);
       const list: SimAnycastList = {
-        Id: id, Arn: `arn:aws:cloudfront::${ctx.account}:anycastiplist/${id}`, account: ctx.account, Name: input.Name, IpCount: input.IpCount,
-        IpAddressType: input.IpAddressType ?? 'ipv4', cidrs, lc: lifecycle<ListStatus>('Deploying', ctx.now), ETag: newEtag(ctx.state), LastModifiedTime: ctx.now, Tags: input.Tags,
+        Id: id,
+        Arn: `arn:aws:cloudfront::${ctx.account}:anycastiplist/${id}`,
+        account: ctx.account,
+        Name: input.Name,
+        IpCount: input.IpCount,
+        IpAddressType: input.IpAddressType ?? 'ipv4',
+        cidrs,
+        lc: lifecycle<ListStatus>('Deploying', ctx.now),
+        ETag: newEtag(ctx.state),
+        LastModifiedTime: ctx.now,
+        Tags: input.Tags,
       };
-      transition(ctx.sim, resourceRef(`anycast-ip-list:${id}`, [id]), list.lc, ctx.now, 'Deploying', { state: 'Deployed', afterSeconds: ctx.timings.anycastListDeploy });
+      transition(ctx.sim, resourceRef(`anycast-ip-list:${id}`, [id]), list.lc, ctx.now, 'Deploying', {
+        state: 'Deployed',
+        afterSeconds: ctx.timings.anycastListDeploy,
+      });
       ctx.state.anycastLists.push(list);
       return { AnycastIpList: describeList(list, ipam), ETag: list.ETag };
     },
@@ -265,10 +362,22 @@ export const cloudfrontModel: SdkServiceModel<CloudFrontState, typeof CloudFront
 
     ListAnycastIpLists(ctx, input) {
       const ipam = ctx.sim.state<IpamState>('ec2.ipam');
-      const items = ctx.state.anycastLists.filter((l) => l.account === ctx.account && l.lc.state !== 'Deleted').map((l) => {
-        const d = describeList(l, ipam);
-        return { Id: d.Id, Name: d.Name, Status: d.Status, Arn: d.Arn, IpCount: d.IpCount, LastModifiedTime: d.LastModifiedTime, IpAddressType: d.IpAddressType, ETag: l.ETag, IpamConfig: d.IpamConfig };
-      });
+      const items = ctx.state.anycastLists
+        .filter((l) => l.account === ctx.account && l.lc.state !== 'Deleted')
+        .map((l) => {
+          const d = describeList(l, ipam);
+          return {
+            Id: d.Id,
+            Name: d.Name,
+            Status: d.Status,
+            Arn: d.Arn,
+            IpCount: d.IpCount,
+            LastModifiedTime: d.LastModifiedTime,
+            IpAddressType: d.IpAddressType,
+            ETag: l.ETag,
+            IpamConfig: d.IpamConfig,
+          };
+        });
       return { AnycastIpLists: cloudFrontPage(ctx, items, input) };
     },
 
@@ -278,7 +387,10 @@ export const cloudfrontModel: SdkServiceModel<CloudFrontState, typeof CloudFront
       const user = ctx.state.distributions.find((d) => d.account === ctx.account && d.config.AnycastIpListId === l.Id);
       if (user) throw awsError('CannotDeleteEntityWhileInUse', `The Anycast static IP list ${l.Id} is associated with distribution ${user.Id}`, 409);
       if (l.lc.state === 'Deploying') throw awsError('IllegalDelete', `The Anycast static IP list ${l.Id} is still deploying`);
-      transition(ctx.sim, resourceRef(`anycast-ip-list:${l.Id}`, [l.Id]), l.lc, ctx.now, 'Deleting', { state: 'Deleted', afterSeconds: ctx.timings.anycastListDelete });
+      transition(ctx.sim, resourceRef(`anycast-ip-list:${l.Id}`, [l.Id]), l.lc, ctx.now, 'Deleting', {
+        state: 'Deleted',
+        afterSeconds: ctx.timings.anycastListDelete,
+      });
       return {};
     },
 
@@ -287,11 +399,12 @@ export const cloudfrontModel: SdkServiceModel<CloudFrontState, typeof CloudFront
       const d = ctx.state.distributions.find((x) => x.ARN === input.Resource && x.account === ctx.account);
       const v = ctx.state.vpcOrigins.find((x) => x.Arn === input.Resource && x.account === ctx.account && x.lc.state !== 'Deleted');
       if (!l && !d && !v) throw awsError('NoSuchResource', `The specified resource does not exist: ${input.Resource}`, 404);
-      return { Tags: { Items: v ? v.Tags : l?.Tags?.Items ?? [] } };
+      return { Tags: { Items: v ? v.Tags : (l?.Tags?.Items ?? []) } };
     },
 
     ListDistributionsByAnycastIpListId(ctx, input) {
-      const items = ctx.state.distributions.filter((d) => d.account === ctx.account && d.config.AnycastIpListId === input.AnycastIpListId)
+      const items = ctx.state.distributions
+        .filter((d) => d.account === ctx.account && d.config.AnycastIpListId === input.AnycastIpListId)
         .map(summarizeDistribution);
       return { DistributionList: cloudFrontPage(ctx, items, input) };
     },
@@ -313,12 +426,15 @@ export const cloudfrontModel: SdkServiceModel<CloudFrontState, typeof CloudFront
       if (!next) throw awsError('InvalidArgument', 'DistributionConfig is required');
       if (next.CallerReference !== d.config.CallerReference) throw awsError('IllegalUpdate', 'CallerReference cannot be changed');
       if (next.AnycastIpListId) {
-        const list = ctx.state.anycastLists.find((l) => l.Id === next.AnycastIpListId && l.account === ctx.account && l.lc.state !== 'Deleted' && l.lc.state !== 'Deleting');
+        const list = ctx.state.anycastLists.find(
+          (l) => l.Id === next.AnycastIpListId && l.account === ctx.account && l.lc.state !== 'Deleted' && l.lc.state !== 'Deleting',
+        );
         if (!list) throw awsError('InvalidArgument', `The Anycast static IP list ${next.AnycastIpListId} does not exist`);
-        if (list.lc.state !== 'Deployed') throw awsError('InvalidArgument', `The Anycast static IP list ${list.Id} is ${list.lc.state}; wait until it is Deployed`);
+        if (list.lc.state !== 'Deployed')
+          throw awsError('InvalidArgument', `The Anycast static IP list ${list.Id} is ${list.lc.state}; wait until it is Deployed`);
         if (next.PriceClass !== 'PriceClass_All') throw awsError('InvalidArgument', 'A distribution with an Anycast static IP list must use PriceClass_All');
         if (list.IpAddressType === 'ipv4' && next.IsIPV6Enabled) {
-          throw awsError('InvalidArgument', 'An Anycast static IP list that only has IPv4 addresses can\'t be associated to distributions with IPv6 enabled');
+          throw awsError('InvalidArgument', "An Anycast static IP list that only has IPv4 addresses can't be associated to distributions with IPv6 enabled");
         }
       }
       validateDistributionConfig(ctx, d, next);
@@ -326,7 +442,10 @@ export const cloudfrontModel: SdkServiceModel<CloudFrontState, typeof CloudFront
       d.ETag = newEtag(ctx.state);
       d.LastModifiedTime = ctx.now;
       // Every change restarts propagation to the edge.
-      transition(ctx.sim, resourceRef(`distribution:${d.Id}`, [d.Id]), d.lc, ctx.now, 'InProgress', { state: 'Deployed', afterSeconds: ctx.timings.distributionDeploy });
+      transition(ctx.sim, resourceRef(`distribution:${d.Id}`, [d.Id]), d.lc, ctx.now, 'InProgress', {
+        state: 'Deployed',
+        afterSeconds: ctx.timings.distributionDeploy,
+      });
       return { Distribution: describeDistribution(d), ETag: d.ETag };
     },
   },

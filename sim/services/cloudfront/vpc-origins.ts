@@ -54,9 +54,21 @@ export function seedVpcOrigins(world: Record<string, unknown>, sim: Simulator, e
   return section.vpcOrigins.map((v) => {
     const created = v.createdAt ? Date.parse(v.createdAt) : sim.startedAt;
     return {
-      Id: v.id, Arn: vpcOriginArn(v.account, v.id), account: v.account,
-      endpoint: { Name: v.name, Arn: v.endpointArn, HTTPPort: 80, HTTPSPort: v.httpsPort, OriginProtocolPolicy: 'https-only', OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2'] } },
-      lc: lifecycle<VpcOriginStatus>('Deployed', created), ETag: etag(), CreatedTime: created, LastModifiedTime: created,
+      Id: v.id,
+      Arn: vpcOriginArn(v.account, v.id),
+      account: v.account,
+      endpoint: {
+        Name: v.name,
+        Arn: v.endpointArn,
+        HTTPPort: 80,
+        HTTPSPort: v.httpsPort,
+        OriginProtocolPolicy: 'https-only',
+        OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2'] },
+      },
+      lc: lifecycle<VpcOriginStatus>('Deployed', created),
+      ETag: etag(),
+      CreatedTime: created,
+      LastModifiedTime: created,
       Tags: Object.entries(v.tags).map(([Key, Value]) => ({ Key, Value })),
     };
   });
@@ -68,7 +80,12 @@ export function settleVpcOrigins(state: CloudFrontState, now: number, sim: Simul
 
 export function describeVpcOrigin(v: SimVpcOrigin) {
   return {
-    Id: v.Id, Arn: v.Arn, AccountId: v.account, Status: v.lc.state, CreatedTime: new Date(v.CreatedTime), LastModifiedTime: new Date(v.LastModifiedTime),
+    Id: v.Id,
+    Arn: v.Arn,
+    AccountId: v.account,
+    Status: v.lc.state,
+    CreatedTime: new Date(v.CreatedTime),
+    LastModifiedTime: new Date(v.LastModifiedTime),
     VpcOriginEndpointConfig: v.endpoint,
   };
 }
@@ -100,10 +117,12 @@ function requireIfMatch(ifMatch: string | undefined, etag: string): void {
 
 function validateEndpoint(ctx: OpContext<CloudFrontState>, cfg: VpcOriginEndpointConfig | undefined): VpcOriginEndpointConfig {
   if (!cfg) throw awsError('InvalidArgument', 'VpcOriginEndpointConfig is required');
-  if (!cfg.Name || !/^[A-Za-z0-9_-]{1,64}$/.test(cfg.Name)) throw awsError('InvalidArgument', `VpcOriginEndpointConfig.Name "${cfg.Name ?? ''}" must be 1-64 letters, digits, dashes or underscores`);
+  if (!cfg.Name || !/^[A-Za-z0-9_-]{1,64}$/.test(cfg.Name))
+    throw awsError('InvalidArgument', `VpcOriginEndpointConfig.Name "${cfg.Name ?? ''}" must be 1-64 letters, digits, dashes or underscores`);
   for (const port of ['HTTPPort', 'HTTPSPort'] as const) {
     const value = cfg[port];
-    if (value === undefined || !Number.isInteger(value) || value < 1 || value > 65_535) throw awsError('InvalidArgument', `VpcOriginEndpointConfig.${port} must be 1-65535`);
+    if (value === undefined || !Number.isInteger(value) || value < 1 || value > 65_535)
+      throw awsError('InvalidArgument', `VpcOriginEndpointConfig.${port} must be 1-65535`);
   }
   if (cfg.OriginProtocolPolicy === undefined || !['http-only', 'https-only', 'match-viewer'].includes(cfg.OriginProtocolPolicy)) {
     throw awsError('InvalidArgument', 'OriginProtocolPolicy must be http-only, https-only or match-viewer');
@@ -111,17 +130,31 @@ function validateEndpoint(ctx: OpContext<CloudFrontState>, cfg: VpcOriginEndpoin
   const ssl = cfg.OriginSslProtocols;
   if (ssl && ssl.Quantity !== (ssl.Items ?? []).length) throw awsError('InconsistentQuantities', 'OriginSslProtocols.Quantity does not match its Items');
   const m = /^arn:aws[a-z-]*:(elasticloadbalancing|ec2):([a-z0-9-]+):(\d{12}):(loadbalancer\/(app|net)\/|instance\/)/.exec(String(cfg.Arn ?? ''));
-  if (!m) throw awsError('InvalidArgument', `VpcOriginEndpointConfig.Arn ${cfg.Arn} is not an Application Load Balancer, Network Load Balancer or EC2 instance ARN`);
-  if (m[3] !== ctx.account) throw awsError('InvalidArgument', `${cfg.Arn} belongs to account ${m[3]}; a VPC origin points at a resource of its own account (${ctx.account})`);
+  if (!m)
+    throw awsError('InvalidArgument', `VpcOriginEndpointConfig.Arn ${cfg.Arn} is not an Application Load Balancer, Network Load Balancer or EC2 instance ARN`);
+  if (m[3] !== ctx.account)
+    throw awsError('InvalidArgument', `${cfg.Arn} belongs to account ${m[3]}; a VPC origin points at a resource of its own account (${ctx.account})`);
   const lb = ctx.sim.state<ElbState>('elbv2').loadBalancers.find((x) => x.arn === cfg.Arn);
   if (!lb) throw awsError('InvalidArgument', `The load balancer ${cfg.Arn} does not exist`);
-  if (lb.scheme !== 'internal') throw awsError('InvalidArgument', `The load balancer ${cfg.Arn} is internet-facing; VPC origins serve private (internal) load balancers`);
-  return { Name: cfg.Name, Arn: cfg.Arn, HTTPPort: cfg.HTTPPort, HTTPSPort: cfg.HTTPSPort, OriginProtocolPolicy: cfg.OriginProtocolPolicy, OriginSslProtocols: ssl ?? { Quantity: 1, Items: ['TLSv1.2'] }, IpAddressType: cfg.IpAddressType ?? 'ipv4' };
+  if (lb.scheme !== 'internal')
+    throw awsError('InvalidArgument', `The load balancer ${cfg.Arn} is internet-facing; VPC origins serve private (internal) load balancers`);
+  return {
+    Name: cfg.Name,
+    Arn: cfg.Arn,
+    HTTPPort: cfg.HTTPPort,
+    HTTPSPort: cfg.HTTPSPort,
+    OriginProtocolPolicy: cfg.OriginProtocolPolicy,
+    OriginSslProtocols: ssl ?? { Quantity: 1, Items: ['TLSv1.2'] },
+    IpAddressType: cfg.IpAddressType ?? 'ipv4',
+  };
 }
 
 function startDeploy(ctx: OpContext<CloudFrontState>, v: SimVpcOrigin): void {
   const lb = ctx.sim.state<ElbState>('elbv2').loadBalancers.find((x) => x.arn === v.endpoint.Arn);
-  transition(ctx.sim, resourceRef(`vpc-origin:${v.Id}`, [v.Id]), v.lc, ctx.now, 'Deploying', { state: lb?.vpcOriginFails ? 'Failed' : 'Deployed', afterSeconds: deploySeconds(ctx.timings, v.Id) });
+  transition(ctx.sim, resourceRef(`vpc-origin:${v.Id}`, [v.Id]), v.lc, ctx.now, 'Deploying', {
+    state: lb?.vpcOriginFails ? 'Failed' : 'Deployed',
+    afterSeconds: deploySeconds(ctx.timings, v.Id),
+  });
 }
 
 export function vpcOriginOperations(etag: (state: CloudFrontState) => string): SdkOperations<CloudFrontState, typeof CloudFront> {
@@ -138,8 +171,15 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string): S
       });
       const id = ctx.sim.nextId('vo_', 22);
       const v: SimVpcOrigin = {
-        Id: id, Arn: vpcOriginArn(ctx.account, id), account: ctx.account, endpoint, lc: lifecycle<VpcOriginStatus>('Deploying', ctx.now),
-        ETag: etag(ctx.state), CreatedTime: ctx.now, LastModifiedTime: ctx.now, Tags: tags,
+        Id: id,
+        Arn: vpcOriginArn(ctx.account, id),
+        account: ctx.account,
+        endpoint,
+        lc: lifecycle<VpcOriginStatus>('Deploying', ctx.now),
+        ETag: etag(ctx.state),
+        CreatedTime: ctx.now,
+        LastModifiedTime: ctx.now,
+        Tags: tags,
       };
       ctx.sim.recordTransition(resourceRef(`vpc-origin:${id}`, [id]), undefined, 'Deploying', ctx.now);
       startDeploy(ctx, v);
@@ -153,10 +193,18 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string): S
     },
 
     ListVpcOrigins(ctx, input) {
-      const list = ctx.state.vpcOrigins.filter((v) => v.account === ctx.account && liveOrigin(v)).map((v) => ({
-        Id: v.Id, Name: v.endpoint.Name, Status: v.lc.state, CreatedTime: new Date(v.CreatedTime), LastModifiedTime: new Date(v.LastModifiedTime),
-        Arn: v.Arn, AccountId: v.account, OriginEndpointArn: v.endpoint.Arn,
-      }));
+      const list = ctx.state.vpcOrigins
+        .filter((v) => v.account === ctx.account && liveOrigin(v))
+        .map((v) => ({
+          Id: v.Id,
+          Name: v.endpoint.Name,
+          Status: v.lc.state,
+          CreatedTime: new Date(v.CreatedTime),
+          LastModifiedTime: new Date(v.LastModifiedTime),
+          Arn: v.Arn,
+          AccountId: v.account,
+          OriginEndpointArn: v.endpoint.Arn,
+        }));
       return { VpcOriginList: cloudFrontPage(ctx, list, input) };
     },
 
@@ -164,7 +212,12 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string): S
       const v = ownVpcOrigin(ctx, input.Id);
       requireIfMatch(input.IfMatch, v.ETag);
       const users = distributionsUsing(ctx.state, v);
-      if (users.length) throw awsError('CannotUpdateEntityWhileInUse', `VPC origin ${v.Id} is currently associated with one or more distributions (${users.map((d) => d.Id).join(', ')}). Please disassociate it before updating or deleting.`, 409);
+      if (users.length)
+        throw awsError(
+          'CannotUpdateEntityWhileInUse',
+          `VPC origin ${v.Id} is currently associated with one or more distributions (${users.map((d) => d.Id).join(', ')}). Please disassociate it before updating or deleting.`,
+          409,
+        );
       if (v.lc.state !== 'Deployed' && v.lc.state !== 'Failed') throw awsError('IllegalUpdate', `VPC origin ${v.Id} is ${v.lc.state}`);
       const endpoint = validateEndpoint(ctx, input.VpcOriginEndpointConfig);
       if (endpoint.Arn !== v.endpoint.Arn) throw awsError('IllegalUpdate', 'The endpoint ARN of a VPC origin cannot be changed');
@@ -179,16 +232,27 @@ export function vpcOriginOperations(etag: (state: CloudFrontState) => string): S
       const v = ownVpcOrigin(ctx, input.Id);
       requireIfMatch(input.IfMatch, v.ETag);
       const users = distributionsUsing(ctx.state, v);
-      if (users.length) throw awsError('CannotDeleteEntityWhileInUse', `VPC origin ${v.Id} is currently associated with one or more distributions (${users.map((d) => d.Id).join(', ')}). Please disassociate it before updating or deleting.`, 409);
-      if (v.lc.state === 'Deploying' || v.lc.state === 'Deleting') throw awsError('IllegalDelete', `VPC origin ${v.Id} is ${v.lc.state}; try again when it is Deployed`);
-      transition(ctx.sim, resourceRef(`vpc-origin:${v.Id}`, [v.Id]), v.lc, ctx.now, 'Deleting', { state: 'Deleted', afterSeconds: ctx.timings.vpcOriginDelete ?? 300 });
+      if (users.length)
+        throw awsError(
+          'CannotDeleteEntityWhileInUse',
+          `VPC origin ${v.Id} is currently associated with one or more distributions (${users.map((d) => d.Id).join(', ')}). Please disassociate it before updating or deleting.`,
+          409,
+        );
+      if (v.lc.state === 'Deploying' || v.lc.state === 'Deleting')
+        throw awsError('IllegalDelete', `VPC origin ${v.Id} is ${v.lc.state}; try again when it is Deployed`);
+      transition(ctx.sim, resourceRef(`vpc-origin:${v.Id}`, [v.Id]), v.lc, ctx.now, 'Deleting', {
+        state: 'Deleted',
+        afterSeconds: ctx.timings.vpcOriginDelete ?? 300,
+      });
       v.LastModifiedTime = ctx.now;
       return { VpcOrigin: describeVpcOrigin(v), ETag: v.ETag };
     },
 
     ListDistributionsByVpcOriginId(ctx, input) {
       if (!input.VpcOriginId) throw awsError('InvalidArgument', 'VpcOriginId is required');
-      const ids = ctx.state.distributions.filter((d) => d.account === ctx.account && (d.config.Origins?.Items ?? []).some((o) => o.VpcOriginConfig?.VpcOriginId === input.VpcOriginId)).map((d) => d.Id);
+      const ids = ctx.state.distributions
+        .filter((d) => d.account === ctx.account && (d.config.Origins?.Items ?? []).some((o) => o.VpcOriginConfig?.VpcOriginId === input.VpcOriginId))
+        .map((d) => d.Id);
       return { DistributionIdList: cloudFrontPage(ctx, ids, input) };
     },
 
@@ -213,7 +277,8 @@ export function vpcOriginExists(sim: Simulator, arn: string): boolean | undefine
 
 function quantityMatches<T>(list: { Quantity?: number; Items?: T[] } | undefined, what: string): T[] {
   const itemsOf = list?.Items ?? [];
-  if (list && list.Quantity !== itemsOf.length) throw awsError('InconsistentQuantities', `${what}.Quantity (${list.Quantity}) does not match the number of items (${itemsOf.length})`);
+  if (list && list.Quantity !== itemsOf.length)
+    throw awsError('InconsistentQuantities', `${what}.Quantity (${list.Quantity}) does not match the number of items (${itemsOf.length})`);
   return itemsOf;
 }
 
@@ -235,25 +300,38 @@ export function validateDistributionConfig(ctx: OpContext<CloudFrontState>, d: S
     // Without OwnerAccountId a shared origin is looked up in the distribution's own account: not found.
     if (!v) throw awsError('EntityNotFound', `The specified vpc origin does not exist: ${vpc.VpcOriginId} (owner ${owner})`, 404);
     if (owner !== d.account && !vpcOriginSharedWith(ctx.sim, v.Arn, owner, d.account)) {
-      throw awsError('AccessDenied', `VPC origin ${v.Id} of account ${owner} is not shared with account ${d.account} through an accepted AWS RAM share; a distribution that uses an unshared VPC origin can't be changed until the origin is removed from it`, 403);
+      throw awsError(
+        'AccessDenied',
+        `VPC origin ${v.Id} of account ${owner} is not shared with account ${d.account} through an accepted AWS RAM share; a distribution that uses an unshared VPC origin can't be changed until the origin is removed from it`,
+        403,
+      );
     }
     if (v.lc.state !== 'Deployed') throw awsError('InvalidArgument', `VPC origin ${v.Id} is ${v.lc.state}; it can be used once it is Deployed`);
   }
   const behaviors = quantityMatches(next.CacheBehaviors, 'CacheBehaviors');
   const maxBehaviors = ctx.sim.quota(d.account, 'cacheBehaviorsPerDistribution', DEFAULT_BEHAVIORS_PER_DISTRIBUTION);
-  if (behaviors.length > maxBehaviors) throw awsError('TooManyCacheBehaviors', `You cannot create more than ${maxBehaviors} cache behaviors for the distribution`);
+  if (behaviors.length > maxBehaviors)
+    throw awsError('TooManyCacheBehaviors', `You cannot create more than ${maxBehaviors} cache behaviors for the distribution`);
   const patterns = new Set<string>();
   for (const b of behaviors) {
-    if (typeof b.PathPattern !== 'string' || !PATH_PATTERN.test(b.PathPattern)) throw awsError('InvalidArgument', `The path pattern "${b.PathPattern}" is not valid`);
+    if (typeof b.PathPattern !== 'string' || !PATH_PATTERN.test(b.PathPattern))
+      throw awsError('InvalidArgument', `The path pattern "${b.PathPattern}" is not valid`);
     const norm = b.PathPattern.startsWith('/') ? b.PathPattern : `/${b.PathPattern}`;
     if (patterns.has(norm)) throw awsError('InvalidArgument', `The path pattern ${b.PathPattern} is used by two cache behaviors`);
     patterns.add(norm);
-    if (!ids.has(b.TargetOriginId ?? '')) throw awsError('NoSuchOrigin', `One or more of your origins or origin groups do not exist: ${b.TargetOriginId} (cache behavior ${b.PathPattern})`, 404);
+    if (!ids.has(b.TargetOriginId ?? ''))
+      throw awsError('NoSuchOrigin', `One or more of your origins or origin groups do not exist: ${b.TargetOriginId} (cache behavior ${b.PathPattern})`, 404);
   }
-  if (!ids.has(next.DefaultCacheBehavior?.TargetOriginId ?? '')) throw awsError('NoSuchOrigin', `One or more of your origins or origin groups do not exist: ${next.DefaultCacheBehavior?.TargetOriginId} (default cache behavior)`, 404);
+  if (!ids.has(next.DefaultCacheBehavior?.TargetOriginId ?? ''))
+    throw awsError(
+      'NoSuchOrigin',
+      `One or more of your origins or origin groups do not exist: ${next.DefaultCacheBehavior?.TargetOriginId} (default cache behavior)`,
+      404,
+    );
   const aliases = quantityMatches(next.Aliases, 'Aliases');
   const maxAliases = ctx.sim.quota(d.account, 'aliasesPerDistribution', DEFAULT_ALIASES_PER_DISTRIBUTION);
-  if (aliases.length > maxAliases) throw awsError('TooManyDistributionCNAMEs', `You cannot add more than ${maxAliases} alternate domain names to the distribution`);
+  if (aliases.length > maxAliases)
+    throw awsError('TooManyDistributionCNAMEs', `You cannot add more than ${maxAliases} alternate domain names to the distribution`);
   for (const a of aliases) {
     const other = ctx.state.distributions.find((x) => x.Id !== d.Id && (x.config.Aliases?.Items ?? []).some((y) => y.toLowerCase() === a.toLowerCase()));
     if (other) throw awsError('CNAMEAlreadyExists', `One or more of the CNAMEs you provided are already associated with a different resource: ${a}`, 409);

@@ -21,7 +21,10 @@ function tokenize(src: string): Tok[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '#' || c === ':') {
       let j = i + 1;
       while (j < src.length && /[A-Za-z0-9_]/.test(src[j])) j++;
@@ -44,9 +47,21 @@ function tokenize(src: string): Tok[] {
       continue;
     }
     const two = src.slice(i, i + 2);
-    if (['<=', '>=', '<>'].includes(two)) { out.push({ t: 'op', v: two }); i += 2; continue; }
-    if ('=<>'.includes(c)) { out.push({ t: 'op', v: c }); i++; continue; }
-    if ('(),.[]+-'.includes(c)) { out.push({ t: 'punct', v: c }); i++; continue; }
+    if (['<=', '>=', '<>'].includes(two)) {
+      out.push({ t: 'op', v: two });
+      i += 2;
+      continue;
+    }
+    if ('=<>'.includes(c)) {
+      out.push({ t: 'op', v: c });
+      i++;
+      continue;
+    }
+    if ('(),.[]+-'.includes(c)) {
+      out.push({ t: 'punct', v: c });
+      i++;
+      continue;
+    }
     throw awsError('ValidationException', `Invalid expression: unexpected character "${c}" in "${src}"`);
   }
   return out;
@@ -54,8 +69,14 @@ function tokenize(src: string): Tok[] {
 
 class Parser {
   private i = 0;
-  constructor(private readonly toks: Tok[], private readonly ctx: Ctx, private readonly src: string) {}
-  peek(o = 0): Tok | undefined { return this.toks[this.i + o]; }
+  constructor(
+    private readonly toks: Tok[],
+    private readonly ctx: Ctx,
+    private readonly src: string,
+  ) {}
+  peek(o = 0): Tok | undefined {
+    return this.toks[this.i + o];
+  }
   next(): Tok {
     const t = this.toks[this.i++];
     if (!t) throw awsError('ValidationException', `Invalid expression: unexpected end of "${this.src}"`);
@@ -63,27 +84,36 @@ class Parser {
   }
   accept(v: string): boolean {
     const t = this.peek();
-    if (t && (t.v === v || (t.t === 'ident' && t.v.toUpperCase() === v))) { this.i++; return true; }
+    if (t && (t.v === v || (t.t === 'ident' && t.v.toUpperCase() === v))) {
+      this.i++;
+      return true;
+    }
     return false;
   }
   expect(v: string): void {
     if (!this.accept(v)) throw awsError('ValidationException', `Invalid expression: expected "${v}" in "${this.src}"`);
   }
-  done(): boolean { return this.i >= this.toks.length; }
+  done(): boolean {
+    return this.i >= this.toks.length;
+  }
 
   path(): string[] {
     const parts: string[] = [this.segment()];
     for (;;) {
       if (this.accept('.')) parts.push(this.segment());
-      else if (this.peek()?.v === '[') { this.next(); parts.push(`[${this.next().v}]`); this.expect(']'); }
-      else return parts;
+      else if (this.peek()?.v === '[') {
+        this.next();
+        parts.push(`[${this.next().v}]`);
+        this.expect(']');
+      } else return parts;
     }
   }
   segment(): string {
     const t = this.next();
     if (t.t === 'name') {
       const real = this.ctx.names[t.v];
-      if (real === undefined) throw awsError('ValidationException', `An expression attribute name used in the document path is not defined; attribute name: ${t.v}`);
+      if (real === undefined)
+        throw awsError('ValidationException', `An expression attribute name used in the document path is not defined; attribute name: ${t.v}`);
       return real;
     }
     if (t.t === 'ident') return t.v;
@@ -147,12 +177,23 @@ function operand(p: Parser, ctx: Ctx, item: Item | undefined): AttributeValue | 
   const t = p.peek();
   if (t?.t === 'value') return value(p, ctx);
   if (t?.t === 'ident' && t.v === 'size' && p.peek(1)?.v === '(') {
-    p.next(); p.next();
+    p.next();
+    p.next();
     const v = resolve(item, p.path());
     p.expect(')');
     if (!v) return undefined;
-    const size = v.S !== undefined ? v.S.length : v.L !== undefined ? v.L.length : v.M !== undefined ? Object.keys(v.M).length
-      : v.SS !== undefined ? v.SS.length : v.NS !== undefined ? v.NS.length : undefined;
+    const size =
+      v.S !== undefined
+        ? v.S.length
+        : v.L !== undefined
+          ? v.L.length
+          : v.M !== undefined
+            ? Object.keys(v.M).length
+            : v.SS !== undefined
+              ? v.SS.length
+              : v.NS !== undefined
+                ? v.NS.length
+                : undefined;
     return size === undefined ? undefined : { N: String(size) };
   }
   return resolve(item, p.path());
@@ -191,21 +232,39 @@ function primary(p: Parser, ctx: Ctx, item: Item | undefined): boolean {
   }
   const t = p.peek();
   if (t?.t === 'ident' && FUNCTIONS.has(t.v) && p.peek(1)?.v === '(') {
-    p.next(); p.next();
+    p.next();
+    p.next();
     const path = p.path();
     const target = resolve(item, path);
     let result: boolean;
     switch (t.v) {
-      case 'attribute_exists': result = target !== undefined; break;
-      case 'attribute_not_exists': result = target === undefined; break;
-      case 'attribute_type': { p.expect(','); const type = value(p, ctx).S; result = !!target && type !== undefined && type in target; break; }
-      case 'begins_with': { p.expect(','); const prefix = operand(p, ctx, item)?.S; result = target?.S !== undefined && prefix !== undefined && target.S.startsWith(prefix); break; }
+      case 'attribute_exists':
+        result = target !== undefined;
+        break;
+      case 'attribute_not_exists':
+        result = target === undefined;
+        break;
+      case 'attribute_type': {
+        p.expect(',');
+        const type = value(p, ctx).S;
+        result = !!target && type !== undefined && type in target;
+        break;
+      }
+      case 'begins_with': {
+        p.expect(',');
+        const prefix = operand(p, ctx, item)?.S;
+        result = target?.S !== undefined && prefix !== undefined && target.S.startsWith(prefix);
+        break;
+      }
       default: {
         p.expect(',');
         const needle = operand(p, ctx, item);
         const members: unknown[] = target?.SS ?? target?.L ?? [];
-        result = !!target && !!needle && ((target.S !== undefined && needle.S !== undefined && target.S.includes(needle.S))
-          || members.some((x) => JSON.stringify(x) === JSON.stringify(needle) || x === needle.S));
+        result =
+          !!target &&
+          !!needle &&
+          ((target.S !== undefined && needle.S !== undefined && target.S.includes(needle.S)) ||
+            members.some((x) => JSON.stringify(x) === JSON.stringify(needle) || x === needle.S));
       }
     }
     p.expect(')');
@@ -243,7 +302,12 @@ const EXPRESSION_FIELDS = ['KeyConditionExpression', 'FilterExpression', 'Condit
  * What DynamoDB checks before it reads a single item: every #name and :value an expression uses is
  * defined, and every one defined is used (so a mistake fails even on an empty table).
  */
-export function checkPlaceholders(input: { [F in (typeof EXPRESSION_FIELDS)[number]]?: string } & { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }): void {
+export function checkPlaceholders(
+  input: { [F in (typeof EXPRESSION_FIELDS)[number]]?: string } & {
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  },
+): void {
   const used = { '#': new Set<string>(), ':': new Set<string>() };
   for (const field of EXPRESSION_FIELDS) {
     const src = input[field];
@@ -252,12 +316,18 @@ export function checkPlaceholders(input: { [F in (typeof EXPRESSION_FIELDS)[numb
   }
   const names = Object.keys(input.ExpressionAttributeNames ?? {});
   const values = Object.keys(input.ExpressionAttributeValues ?? {});
-  for (const n of used['#']) if (!names.includes(n)) throw awsError('ValidationException', `Invalid expression: An expression attribute name used in the document path is not defined; attribute name: ${n}`);
-  for (const v of used[':']) if (!values.includes(v)) throw awsError('ValidationException', `Invalid expression: An expression attribute value used in expression is not defined; attribute value: ${v}`);
+  for (const n of used['#'])
+    if (!names.includes(n))
+      throw awsError('ValidationException', `Invalid expression: An expression attribute name used in the document path is not defined; attribute name: ${n}`);
+  for (const v of used[':'])
+    if (!values.includes(v))
+      throw awsError('ValidationException', `Invalid expression: An expression attribute value used in expression is not defined; attribute value: ${v}`);
   const unusedNames = names.filter((n) => !used['#'].has(n));
-  if (unusedNames.length) throw awsError('ValidationException', `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`);
+  if (unusedNames.length)
+    throw awsError('ValidationException', `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`);
   const unusedValues = values.filter((v) => !used[':'].has(v));
-  if (unusedValues.length) throw awsError('ValidationException', `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`);
+  if (unusedValues.length)
+    throw awsError('ValidationException', `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`);
 }
 
 export function evaluateCondition(expression: string | undefined, item: Item | undefined, ctx: Ctx): boolean {
@@ -272,7 +342,8 @@ function updateValue(p: Parser, ctx: Ctx, item: Item): AttributeValue {
   const single = (): AttributeValue => {
     const t = p.peek();
     if (t?.t === 'ident' && (t.v === 'if_not_exists' || t.v === 'list_append') && p.peek(1)?.v === '(') {
-      p.next(); p.next();
+      p.next();
+      p.next();
       if (t.v === 'if_not_exists') {
         const existing = resolve(item, p.path());
         p.expect(',');

@@ -24,8 +24,17 @@ const TableSeed = z.object({
 });
 export const DynamoDbWorldSection = z.object({ tables: z.array(TableSeed).default([]) });
 
-interface SimTable { name: string; account: string; region: string; pk: string; sk?: string; items: Map<string, Item> }
-export interface DynamoDbState { tables: SimTable[] }
+interface SimTable {
+  name: string;
+  account: string;
+  region: string;
+  pk: string;
+  sk?: string;
+  items: Map<string, Item>;
+}
+export interface DynamoDbState {
+  tables: SimTable[];
+}
 
 function keyOf(t: SimTable, key: Item): string {
   const pk = key[t.pk];
@@ -42,8 +51,14 @@ function table(ctx: OpContext<DynamoDbState>, name: string | undefined): SimTabl
 
 /** What a write (PutItem, UpdateItem, DeleteItem or a transaction's Put, Update, Delete, ConditionCheck) carries. */
 interface WriteRequest {
-  TableName?: string; Item?: Item; Key?: Item; ConditionExpression?: string; UpdateExpression?: string;
-  ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Item; ReturnValuesOnConditionCheckFailure?: string;
+  TableName?: string;
+  Item?: Item;
+  Key?: Item;
+  ConditionExpression?: string;
+  UpdateExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Item;
+  ReturnValuesOnConditionCheckFailure?: string;
 }
 
 function exprCtx(input: Pick<WriteRequest, 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>) {
@@ -68,11 +83,19 @@ function planWrite(ctx: OpContext<DynamoDbState>, kind: 'Put' | 'Update' | 'Dele
   const id = keyOf(t, key);
   const current = t.items.get(id);
   const ok = evaluateCondition(input.ConditionExpression, current, exprCtx(input));
-  const next = kind === 'Put' ? input.Item
-    : kind === 'Update' ? applyUpdate(input.UpdateExpression ?? '', current ?? key, exprCtx(input))
-    : kind === 'Delete' ? undefined : current;
+  const next =
+    kind === 'Put'
+      ? input.Item
+      : kind === 'Update'
+        ? applyUpdate(input.UpdateExpression ?? '', current ?? key, exprCtx(input))
+        : kind === 'Delete'
+          ? undefined
+          : current;
   return {
-    ok, current, t, id,
+    ok,
+    current,
+    t,
+    id,
     apply: () => {
       if (kind === 'ConditionCheck') return;
       if (next) t.items.set(id, next);
@@ -99,10 +122,19 @@ export const dynamoDbModel: SdkServiceModel<DynamoDbState, typeof DynamoDB> = {
   service: 'DynamoDB',
   seed(world) {
     const section = DynamoDbWorldSection.parse(world.dynamodb ?? {});
-    const seeds = section.tables.some((t) => t.name === STATE_TABLE) ? section.tables : [{ name: STATE_TABLE, partitionKey: 'pk', sortKey: 'sk', items: [] }, ...section.tables];
+    const seeds = section.tables.some((t) => t.name === STATE_TABLE)
+      ? section.tables
+      : [{ name: STATE_TABLE, partitionKey: 'pk', sortKey: 'sk', items: [] }, ...section.tables];
     return {
       tables: seeds.map((s) => {
-        const t: SimTable = { name: s.name, account: (s as any).account ?? world.defaultAccount, region: (s as any).region ?? world.defaultRegion, pk: s.partitionKey ?? 'pk', sk: s.sortKey, items: new Map() };
+        const t: SimTable = {
+          name: s.name,
+          account: (s as any).account ?? world.defaultAccount,
+          region: (s as any).region ?? world.defaultRegion,
+          pk: s.partitionKey ?? 'pk',
+          sk: s.sortKey,
+          items: new Map(),
+        };
         // World files may give items as plain JSON or as DynamoDB attribute values.
         for (const seed of s.items ?? []) {
           const item = typeof seed[t.pk] === 'object' ? seed : marshall(seed);
@@ -114,7 +146,16 @@ export const dynamoDbModel: SdkServiceModel<DynamoDbState, typeof DynamoDB> = {
   },
   /** Tables and items (DynamoDB JSON) as a world section (sim/world-out.ts). */
   toWorld: (state) => ({
-    dynamodb: { tables: state.tables.map((t) => ({ name: t.name, account: t.account, region: t.region, partitionKey: t.pk, ...(t.sk ? { sortKey: t.sk } : {}), items: [...t.items.values()] })) },
+    dynamodb: {
+      tables: state.tables.map((t) => ({
+        name: t.name,
+        account: t.account,
+        region: t.region,
+        partitionKey: t.pk,
+        ...(t.sk ? { sortKey: t.sk } : {}),
+        items: [...t.items.values()],
+      })),
+    },
   }),
   snapshot: (state) => ({ tables: state.tables.map((t) => ({ name: t.name, account: t.account, region: t.region, items: [...t.items.values()] })) }),
   operations: {
@@ -144,7 +185,8 @@ export const dynamoDbModel: SdkServiceModel<DynamoDbState, typeof DynamoDB> = {
     },
     Query(ctx, input) {
       const t = table(ctx, input.TableName);
-      if (!input.KeyConditionExpression) throw awsError('ValidationException', 'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+      if (!input.KeyConditionExpression)
+        throw awsError('ValidationException', 'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
       checkPlaceholders(input);
       const ectx = exprCtx(input);
       let matched = [...t.items.values()].filter((item) => evaluateCondition(input.KeyConditionExpression, item, ectx));
@@ -163,7 +205,9 @@ export const dynamoDbModel: SdkServiceModel<DynamoDbState, typeof DynamoDB> = {
       const stoppedEarly = from + read.length < matched.length || (input.Limit !== undefined && read.length === input.Limit);
       const items = input.FilterExpression ? read.filter((item) => evaluateCondition(input.FilterExpression, item, ectx)) : read;
       return {
-        Items: items, Count: items.length, ScannedCount: read.length,
+        Items: items,
+        Count: items.length,
+        ScannedCount: read.length,
         ...(stoppedEarly && read.length ? { LastEvaluatedKey: keyOnly(t, read[read.length - 1]) } : {}),
       };
     },
@@ -176,8 +220,14 @@ export const dynamoDbModel: SdkServiceModel<DynamoDbState, typeof DynamoDB> = {
       const ids = plans.map((p) => `${p.t.name}/${p.id}`);
       if (new Set(ids).size !== ids.length) throw awsError('ValidationException', 'Transaction request cannot include multiple operations on one item');
       if (plans.some((p) => !p.ok)) {
-        const err = awsError('TransactionCanceledException', `Transaction cancelled, please refer cancellation reasons for specific reasons [${plans.map((p) => (p.ok ? 'None' : 'ConditionalCheckFailed')).join(', ')}]`, 400);
-        (err as any).CancellationReasons = plans.map((p) => (p.ok ? { Code: 'None' } : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' }));
+        const err = awsError(
+          'TransactionCanceledException',
+          `Transaction cancelled, please refer cancellation reasons for specific reasons [${plans.map((p) => (p.ok ? 'None' : 'ConditionalCheckFailed')).join(', ')}]`,
+          400,
+        );
+        (err as any).CancellationReasons = plans.map((p) =>
+          p.ok ? { Code: 'None' } : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
+        );
         throw err;
       }
       for (const p of plans) p.apply();

@@ -83,12 +83,16 @@ const PoolSeed = z.object({
   description: z.string().optional(),
   tags: z.record(z.string(), z.string()).default({}),
   /** CIDRs already provisioned (state provisioned); for child pools with awsService they are BYOIP CIDRs. */
-  cidrs: z.array(z.object({
-    cidr: z.string(),
-    advertised: z.boolean().default(false),
-    /** The origin ASN of an advertised CIDR: "AWS" (default) or a seeded, associated BYOASN. */
-    asn: z.string().optional(),
-  })).default([]),
+  cidrs: z
+    .array(
+      z.object({
+        cidr: z.string(),
+        advertised: z.boolean().default(false),
+        /** The origin ASN of an advertised CIDR: "AWS" (default) or a seeded, associated BYOASN. */
+        asn: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 
 export const IpamWorldSection = z.object({
@@ -105,7 +109,14 @@ export type ByoipState = 'provisioned' | 'pending-advertising' | 'advertised' | 
 type AsnState = 'pending-provision' | 'provisioned' | 'failed-provision' | 'pending-deprovision' | 'deprovisioned' | 'failed-deprovision';
 type AsnAssociationState = 'pending-association' | 'associated' | 'failed-association' | 'pending-disassociation' | 'disassociated' | 'failed-disassociation';
 
-export interface SimIpam { ipamId: string; account: string; region: string; publicScopeId: string; privateScopeId: string; tier: IpamTier }
+export interface SimIpam {
+  ipamId: string;
+  account: string;
+  region: string;
+  publicScopeId: string;
+  privateScopeId: string;
+  tier: IpamTier;
+}
 
 export interface SimPool {
   IpamPoolId: string;
@@ -204,22 +215,42 @@ function findPool(ctx: OpContext<IpamState>, id: string | undefined): SimPool {
 
 function describePool(p: SimPool) {
   return {
-    OwnerId: p.OwnerId, IpamPoolId: p.IpamPoolId, SourceIpamPoolId: p.SourceIpamPoolId, IpamPoolArn: p.IpamPoolArn,
-    IpamScopeArn: `arn:aws:ec2::${p.OwnerId}:ipam-scope/${p.IpamScopeId}`, IpamScopeType: p.IpamScopeType,
-    IpamArn: `arn:aws:ec2::${p.OwnerId}:ipam/${p.IpamId}`, IpamRegion: p.region, Locale: p.Locale,
-    PoolDepth: p.SourceIpamPoolId ? 2 : 1, State: p.lc.state, Description: p.Description, AutoImport: false,
-    AddressFamily: p.AddressFamily, Tags: p.Tags, AwsService: p.AwsService, PublicIpSource: p.PublicIpSource,
+    OwnerId: p.OwnerId,
+    IpamPoolId: p.IpamPoolId,
+    SourceIpamPoolId: p.SourceIpamPoolId,
+    IpamPoolArn: p.IpamPoolArn,
+    IpamScopeArn: `arn:aws:ec2::${p.OwnerId}:ipam-scope/${p.IpamScopeId}`,
+    IpamScopeType: p.IpamScopeType,
+    IpamArn: `arn:aws:ec2::${p.OwnerId}:ipam/${p.IpamId}`,
+    IpamRegion: p.region,
+    Locale: p.Locale,
+    PoolDepth: p.SourceIpamPoolId ? 2 : 1,
+    State: p.lc.state,
+    Description: p.Description,
+    AutoImport: false,
+    AddressFamily: p.AddressFamily,
+    Tags: p.Tags,
+    AwsService: p.AwsService,
+    PublicIpSource: p.PublicIpSource,
   };
 }
 
 function describePoolCidr(c: SimPoolCidr) {
   return {
-    Cidr: c.Cidr, State: c.lc.state, IpamPoolCidrId: c.IpamPoolCidrId, NetmaskLength: Number(c.Cidr.split('/')[1]),
+    Cidr: c.Cidr,
+    State: c.lc.state,
+    IpamPoolCidrId: c.IpamPoolCidrId,
+    NetmaskLength: Number(c.Cidr.split('/')[1]),
     FailureReason: c.FailureReason,
   };
 }
 
-function matchesFilters(item: Record<string, unknown>, tags: Array<{ Key: string; Value: string }>, filters: Array<{ Name?: string; Values?: string[] }> | undefined, fields: Record<string, string>): boolean {
+function matchesFilters(
+  item: Record<string, unknown>,
+  tags: Array<{ Key: string; Value: string }>,
+  filters: Array<{ Name?: string; Values?: string[] }> | undefined,
+  fields: Record<string, string>,
+): boolean {
   for (const f of filters ?? []) {
     const values = f.Values ?? [];
     if (!f.Name) continue;
@@ -238,14 +269,22 @@ function matchesFilters(item: Record<string, unknown>, tags: Array<{ Key: string
 }
 
 /** Decides how provisioning a top-level BYOIP CIDR will end, as IPAM's async verification would. */
-function verifyProvision(ctx: OpContext<IpamState>, cidr: string, auth: { Message?: string; Signature?: string } | undefined): { ok: true; seconds?: number } | { ok: false; code: IpamPoolCidrFailureCode; message: string } {
+function verifyProvision(
+  ctx: OpContext<IpamState>,
+  cidr: string,
+  auth: { Message?: string; Signature?: string } | undefined,
+): { ok: true; seconds?: number } | { ok: false; code: IpamPoolCidrFailureCode; message: string } {
   const target = parseCidr(cidr);
   const prefix = ctx.state.registry.find((r) => contains(parseCidr(r.cidr), target));
   if (!prefix) {
     return { ok: false as const, code: 'cidr-not-available', message: `No RDAP record covering ${cidr} was found at any RIR` };
   }
   if (!verifyAuthorizationSignature(auth!.Message!, auth!.Signature!, prefix.rdapCertificate)) {
-    return { ok: false as const, code: 'cidr-not-available', message: `The signature of the authorization message for ${cidr} could not be verified against the X.509 certificate in the RDAP record of ${prefix.cidr}` };
+    return {
+      ok: false as const,
+      code: 'cidr-not-available',
+      message: `The signature of the authorization message for ${cidr} could not be verified against the X.509 certificate in the RDAP record of ${prefix.cidr}`,
+    };
   }
   const missing = AMAZON_ASNS.filter((a) => !prefix.roa.asns.includes(a));
   if (missing.length > 0) {
@@ -278,7 +317,10 @@ export function findByoip(state: IpamState, account: string, region: string, cid
 
 export function describeByoip(b: SimByoipCidr) {
   return {
-    Cidr: b.Cidr, State: b.lc.state, StatusMessage: b.StatusMessage, IpamPoolId: b.IpamPoolId,
+    Cidr: b.Cidr,
+    State: b.lc.state,
+    StatusMessage: b.StatusMessage,
+    IpamPoolId: b.IpamPoolId,
     AdvertisementType: b.AdvertisementType,
     AsnAssociations: liveAssociations(b).map((a) => ({ Asn: a.Asn, Cidr: b.Cidr, State: a.lc.state, StatusMessage: a.StatusMessage })),
   };
@@ -304,8 +346,9 @@ function describeByoasn(a: SimByoasn) {
 }
 
 function visibleByoasns(state: IpamState, account: string, now: number): SimByoasn[] {
-  return state.byoasns.filter((a) => a.account === account
-    && !((a.lc.state === 'failed-provision' || a.lc.state === 'deprovisioned') && now - a.lc.since > ASN_RECORD_TTL_MS));
+  return state.byoasns.filter(
+    (a) => a.account === account && !((a.lc.state === 'failed-provision' || a.lc.state === 'deprovisioned') && now - a.lc.since > ASN_RECORD_TTL_MS),
+  );
 }
 
 function findByoasn(state: IpamState, account: string, asn: string): SimByoasn | undefined {
@@ -313,7 +356,8 @@ function findByoasn(state: IpamState, account: string, asn: string): SimByoasn |
 }
 
 function asnParam(value: unknown, parameter = 'asn'): string {
-  if (value === undefined || value === null || value === '') throw awsError('MissingParameter', `The request must contain the parameter ${parameter === 'asn' ? 'Asn' : parameter}`);
+  if (value === undefined || value === null || value === '')
+    throw awsError('MissingParameter', `The request must contain the parameter ${parameter === 'asn' ? 'Asn' : parameter}`);
   const problem = asnProblem(String(value));
   if (problem) throw awsError('InvalidParameterValue', `Value (${value}) for parameter ${parameter} is invalid. ${problem}`);
   return String(Number(value));
@@ -324,7 +368,10 @@ function verifyAsnProvision(ctx: OpContext<IpamState>, asn: string, auth: { Mess
   const record = ctx.state.registryAsns.find((r) => r.asn === asn);
   if (!record) return { ok: false as const, message: `No RDAP record for AS${asn} was found at any RIR` };
   if (!verifyAuthorizationSignature(auth.Message, auth.Signature, record.rdapCertificate)) {
-    return { ok: false as const, message: `The signature of the authorization message for AS${asn} could not be verified against the X.509 certificate in the RDAP record of AS${asn}` };
+    return {
+      ok: false as const,
+      message: `The signature of the authorization message for AS${asn} could not be verified against the X.509 certificate in the RDAP record of AS${asn}`,
+    };
   }
   if (record.failProvision) return { ok: false as const, message: record.failProvision };
   return { ok: true as const, seconds: record.provisionSeconds };
@@ -344,7 +391,8 @@ function verifyAssociation(state: IpamState, cidr: string, asn: string) {
   const target = parseCidr(cidr);
   const prefix = state.registry.find((r) => contains(parseCidr(r.cidr), target));
   if (!prefix) return { ok: false as const, message: `No ROA covering ${cidr} was found` };
-  if (!prefix.roa.asns.includes(Number(asn))) return { ok: false as const, message: `The ROA for ${prefix.cidr} does not authorize AS${asn} to originate ${cidr}` };
+  if (!prefix.roa.asns.includes(Number(asn)))
+    return { ok: false as const, message: `The ROA for ${prefix.cidr} does not authorize AS${asn} to originate ${cidr}` };
   return { ok: true as const };
 }
 
@@ -358,27 +406,53 @@ export function registerAllocationCheck(check: AllocationCheck): void {
 /** The IPAM as world sections (sim/world-out.ts): pools with their CIDRs as they will settle, BYOASNs, the registry. */
 function ipamToWorld(state: IpamState, _sim: Simulator, note: (text: string) => void) {
   const livePools = state.pools.filter((p) => eventual(p.lc) === 'create-complete');
-  for (const p of state.pools) if (p.lc.next.length && eventual(p.lc) === 'create-complete') note(`IPAM pool ${p.IpamPoolId} is ${p.lc.state}; written as create-complete`);
+  for (const p of state.pools)
+    if (p.lc.next.length && eventual(p.lc) === 'create-complete') note(`IPAM pool ${p.IpamPoolId} is ${p.lc.state}; written as create-complete`);
   const pools = livePools.map((p) => {
-    const cidrs = state.poolCidrs.filter((c) => c.IpamPoolId === p.IpamPoolId && eventual(c.lc) === 'provisioned').map((c) => {
-      if (c.lc.next.length) note(`${c.Cidr} in ${p.IpamPoolId} is ${c.lc.state}; written as provisioned`);
-      const b = p.AwsService ? findByoip(state, p.OwnerId, p.region, c.Cidr) : undefined;
-      if (b?.lc.next.length) note(`BYOIP ${c.Cidr} is ${b.lc.state}; written as ${eventual(b.lc)}`);
-      const advertised = b !== undefined && eventual(b.lc) === 'advertised';
-      return { cidr: c.Cidr, ...(advertised ? { advertised: true, ...(b.advertisedAsn && b.advertisedAsn !== AWS_ASN ? { asn: b.advertisedAsn } : {}) } : {}) };
-    });
+    const cidrs = state.poolCidrs
+      .filter((c) => c.IpamPoolId === p.IpamPoolId && eventual(c.lc) === 'provisioned')
+      .map((c) => {
+        if (c.lc.next.length) note(`${c.Cidr} in ${p.IpamPoolId} is ${c.lc.state}; written as provisioned`);
+        const b = p.AwsService ? findByoip(state, p.OwnerId, p.region, c.Cidr) : undefined;
+        if (b?.lc.next.length) note(`BYOIP ${c.Cidr} is ${b.lc.state}; written as ${eventual(b.lc)}`);
+        const advertised = b !== undefined && eventual(b.lc) === 'advertised';
+        return {
+          cidr: c.Cidr,
+          ...(advertised ? { advertised: true, ...(b.advertisedAsn && b.advertisedAsn !== AWS_ASN ? { asn: b.advertisedAsn } : {}) } : {}),
+        };
+      });
     return {
-      ipamPoolId: p.IpamPoolId, ipamId: p.IpamId, scope: p.IpamScopeType, ...(p.SourceIpamPoolId ? { sourceIpamPoolId: p.SourceIpamPoolId } : {}),
-      locale: p.Locale, ...(p.AwsService ? { awsService: p.AwsService } : {}), ...(p.PublicIpSource ? { publicIpSource: p.PublicIpSource } : {}),
-      ...(p.Description ? { description: p.Description } : {}), tags: Object.fromEntries(p.Tags.map((t) => [t.Key, t.Value])), cidrs,
+      ipamPoolId: p.IpamPoolId,
+      ipamId: p.IpamId,
+      scope: p.IpamScopeType,
+      ...(p.SourceIpamPoolId ? { sourceIpamPoolId: p.SourceIpamPoolId } : {}),
+      locale: p.Locale,
+      ...(p.AwsService ? { awsService: p.AwsService } : {}),
+      ...(p.PublicIpSource ? { publicIpSource: p.PublicIpSource } : {}),
+      ...(p.Description ? { description: p.Description } : {}),
+      tags: Object.fromEntries(p.Tags.map((t) => [t.Key, t.Value])),
+      cidrs,
     };
   });
-  const byoasns = state.byoasns.filter((a) => eventual(a.lc) === 'provisioned' && (a.outcome?.ok ?? true)).map((a) => ({
-    asn: a.Asn, ipamId: a.IpamId,
-    associations: state.byoipCidrs.filter((b) => b.account === a.account && eventual(b.lc) !== 'deprovisioned' && (b.asnAssociations ?? []).some((x) => x.Asn === a.Asn && eventual(x.lc) === 'associated' && (x.outcome?.ok ?? true))).map((b) => b.Cidr),
-  }));
+  const byoasns = state.byoasns
+    .filter((a) => eventual(a.lc) === 'provisioned' && (a.outcome?.ok ?? true))
+    .map((a) => ({
+      asn: a.Asn,
+      ipamId: a.IpamId,
+      associations: state.byoipCidrs
+        .filter(
+          (b) =>
+            b.account === a.account &&
+            eventual(b.lc) !== 'deprovisioned' &&
+            (b.asnAssociations ?? []).some((x) => x.Asn === a.Asn && eventual(x.lc) === 'associated' && (x.outcome?.ok ?? true)),
+        )
+        .map((b) => b.Cidr),
+    }));
   const recentSwaps = state.byoipCidrs.filter((b) => b.lastCustomAsnAt !== undefined && b.lc.state !== 'deprovisioned');
-  if (recentSwaps.length) note(`the once-per-hour origin-ASN rule's last change (${recentSwaps.map((b) => b.Cidr).join(', ')}) is not written; the workflows' own guard in the state table is`);
+  if (recentSwaps.length)
+    note(
+      `the once-per-hour origin-ASN rule's last change (${recentSwaps.map((b) => b.Cidr).join(', ')}) is not written; the workflows' own guard in the state table is`,
+    );
   return {
     ipam: { ipams: state.ipams, pools, byoasns },
     registry: { prefixes: state.registry, asns: state.registryAsns },
@@ -393,28 +467,53 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
     const registry = RegistrySection.parse(world.registry ?? {});
     const now = sim.startedAt;
     const state: IpamState = {
-      ipams: section.ipams, pools: [], poolCidrs: [], byoipCidrs: [], registry: registry.prefixes, lastAdvertiseCall: {},
-      byoasns: [], registryAsns: registry.asns,
+      ipams: section.ipams,
+      pools: [],
+      poolCidrs: [],
+      byoipCidrs: [],
+      registry: registry.prefixes,
+      lastAdvertiseCall: {},
+      byoasns: [],
+      registryAsns: registry.asns,
     };
     for (const p of section.pools) {
       const ipam = section.ipams.find((i) => i.ipamId === p.ipamId);
       if (!ipam) throw new Error(`world.ipam.pools: pool ${p.ipamPoolId} names unknown IPAM ${p.ipamId}`);
       const pool: SimPool = {
-        IpamPoolId: p.ipamPoolId, IpamPoolArn: '', IpamId: ipam.ipamId, OwnerId: ipam.account, region: ipam.region,
-        IpamScopeId: p.scope === 'public' ? ipam.publicScopeId : ipam.privateScopeId, IpamScopeType: p.scope,
-        SourceIpamPoolId: p.sourceIpamPoolId, Locale: p.locale, AwsService: p.awsService, PublicIpSource: p.publicIpSource,
-        AddressFamily: p.cidrs[0]?.cidr.includes(':') ? 'ipv6' : 'ipv4', Description: p.description,
-        Tags: Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })), lc: lifecycle<PoolState>('create-complete', now),
+        IpamPoolId: p.ipamPoolId,
+        IpamPoolArn: '',
+        IpamId: ipam.ipamId,
+        OwnerId: ipam.account,
+        region: ipam.region,
+        IpamScopeId: p.scope === 'public' ? ipam.publicScopeId : ipam.privateScopeId,
+        IpamScopeType: p.scope,
+        SourceIpamPoolId: p.sourceIpamPoolId,
+        Locale: p.locale,
+        AwsService: p.awsService,
+        PublicIpSource: p.publicIpSource,
+        AddressFamily: p.cidrs[0]?.cidr.includes(':') ? 'ipv6' : 'ipv4',
+        Description: p.description,
+        Tags: Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })),
+        lc: lifecycle<PoolState>('create-complete', now),
       };
       pool.IpamPoolArn = poolArn(pool);
       state.pools.push(pool);
       for (const c of p.cidrs) {
-        state.poolCidrs.push({ IpamPoolId: pool.IpamPoolId, IpamPoolCidrId: sim.nextId('ipam-pool-cidr-'), Cidr: canonicalCidr(c.cidr), lc: lifecycle<PoolCidrState>('provisioned', now) });
+        state.poolCidrs.push({
+          IpamPoolId: pool.IpamPoolId,
+          IpamPoolCidrId: sim.nextId('ipam-pool-cidr-'),
+          Cidr: canonicalCidr(c.cidr),
+          lc: lifecycle<PoolCidrState>('provisioned', now),
+        });
         if (pool.AwsService) {
           state.byoipCidrs.push({
-            account: pool.OwnerId, region: pool.region, Cidr: canonicalCidr(c.cidr), IpamPoolId: pool.IpamPoolId,
+            account: pool.OwnerId,
+            region: pool.region,
+            Cidr: canonicalCidr(c.cidr),
+            IpamPoolId: pool.IpamPoolId,
             AdvertisementType: pool.AwsService === 'global-services' ? 'anycast' : 'unicast',
-            lc: lifecycle<ByoipState>(c.advertised ? 'advertised' : 'provisioned', now), advertisedAsn: c.advertised ? c.asn ?? AWS_ASN : undefined,
+            lc: lifecycle<ByoipState>(c.advertised ? 'advertised' : 'provisioned', now),
+            advertisedAsn: c.advertised ? (c.asn ?? AWS_ASN) : undefined,
           });
         }
       }
@@ -449,7 +548,10 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
       if (c.lc.state === 'provisioned' && pool.AwsService && !findByoip(state, pool.OwnerId, pool.region, c.Cidr)) {
         sim.recordTransition(byoipRef(c.Cidr), undefined, 'provisioned', c.lc.since);
         state.byoipCidrs.push({
-          account: pool.OwnerId, region: pool.region, Cidr: c.Cidr, IpamPoolId: pool.IpamPoolId,
+          account: pool.OwnerId,
+          region: pool.region,
+          Cidr: c.Cidr,
+          IpamPoolId: pool.IpamPoolId,
           AdvertisementType: pool.AwsService === 'global-services' ? 'anycast' : 'unicast',
           lc: lifecycle<ByoipState>('provisioned', c.lc.since),
         });
@@ -462,7 +564,8 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
     for (const b of state.byoipCidrs) {
       settle(sim, byoipRef(b.Cidr), b.lc, now);
       for (const a of b.asnAssociations ?? []) {
-        if (settle(sim, asnAssociationRef(a.Asn, b.Cidr), a.lc, now) && a.lc.state === 'failed-association' && a.outcome && !a.outcome.ok) a.StatusMessage = a.outcome.message;
+        if (settle(sim, asnAssociationRef(a.Asn, b.Cidr), a.lc, now) && a.lc.state === 'failed-association' && a.outcome && !a.outcome.ok)
+          a.StatusMessage = a.outcome.message;
       }
     }
     for (const a of state.byoasns) {
@@ -480,7 +583,9 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
       poolCidrs: state.poolCidrs
         .filter((c) => c.lc.state !== 'deprovisioned' && state.pools.some((p) => p.IpamPoolId === c.IpamPoolId && visiblePool(p)))
         .map((c) => ({ IpamPoolId: c.IpamPoolId, ...describePoolCidr(c) })),
-      byoipCidrs: state.byoipCidrs.filter((b) => b.lc.state !== 'deprovisioned').map((b) => ({ account: b.account, region: b.region, ...describeByoip(b), advertisedAsn: b.advertisedAsn })),
+      byoipCidrs: state.byoipCidrs
+        .filter((b) => b.lc.state !== 'deprovisioned')
+        .map((b) => ({ account: b.account, region: b.region, ...describeByoip(b), advertisedAsn: b.advertisedAsn })),
       byoasns: state.byoasns.filter((a) => a.lc.state !== 'deprovisioned').map((a) => ({ account: a.account, ...describeByoasn(a) })),
     };
   },
@@ -493,8 +598,14 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
       return {
         NextToken: next,
         Ipams: ipams.map((i) => ({
-          OwnerId: i.account, IpamId: i.ipamId, IpamArn: `arn:aws:ec2::${i.account}:ipam/${i.ipamId}`, IpamRegion: i.region,
-          PublicDefaultScopeId: i.publicScopeId, PrivateDefaultScopeId: i.privateScopeId, Tier: i.tier, State: 'create-complete',
+          OwnerId: i.account,
+          IpamId: i.ipamId,
+          IpamArn: `arn:aws:ec2::${i.account}:ipam/${i.ipamId}`,
+          IpamRegion: i.region,
+          PublicDefaultScopeId: i.publicScopeId,
+          PrivateDefaultScopeId: i.privateScopeId,
+          Tier: i.tier,
+          State: 'create-complete',
           OperatingRegions: [{ RegionName: i.region }],
         })),
       };
@@ -520,24 +631,47 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
       }
       const scopeType = input.IpamScopeId === ipam.publicScopeId ? 'public' : 'private';
       const pool: SimPool = {
-        IpamPoolId: ctx.sim.nextId('ipam-pool-'), IpamPoolArn: '', IpamId: ipam.ipamId, IpamScopeId: scopeId,
-        IpamScopeType: scopeType, OwnerId: ctx.account, region: ipam.region, SourceIpamPoolId: input.SourceIpamPoolId,
-        Locale: input.Locale ?? 'None', AwsService: input.AwsService, PublicIpSource: input.PublicIpSource ?? (scopeType === 'public' ? 'byoip' : undefined),
-        AddressFamily: input.AddressFamily, Description: input.Description, Tags: tagsOf(input.TagSpecifications),
-        ClientToken: input.ClientToken, lc: lifecycle<PoolState>('create-in-progress', ctx.now),
+        IpamPoolId: ctx.sim.nextId('ipam-pool-'),
+        IpamPoolArn: '',
+        IpamId: ipam.ipamId,
+        IpamScopeId: scopeId,
+        IpamScopeType: scopeType,
+        OwnerId: ctx.account,
+        region: ipam.region,
+        SourceIpamPoolId: input.SourceIpamPoolId,
+        Locale: input.Locale ?? 'None',
+        AwsService: input.AwsService,
+        PublicIpSource: input.PublicIpSource ?? (scopeType === 'public' ? 'byoip' : undefined),
+        AddressFamily: input.AddressFamily,
+        Description: input.Description,
+        Tags: tagsOf(input.TagSpecifications),
+        ClientToken: input.ClientToken,
+        lc: lifecycle<PoolState>('create-in-progress', ctx.now),
       };
       pool.IpamPoolArn = poolArn(pool);
-      transition(ctx.sim, poolRef(pool.IpamPoolId), pool.lc, ctx.now, 'create-in-progress', { state: 'create-complete', afterSeconds: ctx.timings.ipamPoolCreate });
+      transition(ctx.sim, poolRef(pool.IpamPoolId), pool.lc, ctx.now, 'create-in-progress', {
+        state: 'create-complete',
+        afterSeconds: ctx.timings.ipamPoolCreate,
+      });
       ctx.state.pools.push(pool);
       return { IpamPool: describePool(pool) };
     },
 
     DescribeIpamPools(ctx, input) {
-      const pools = ctx.state.pools.filter((p) => p.OwnerId === ctx.account && visiblePool(p) && (!input.IpamPoolIds?.length || input.IpamPoolIds.includes(p.IpamPoolId)))
-        .filter((p) => matchesFilters({ ...describePool(p), IpamScopeId: p.IpamScopeId }, p.Tags, input.Filters, {
-          'ipam-scope-id': 'IpamScopeId', 'ipam-pool-id': 'IpamPoolId', 'source-ipam-pool-id': 'SourceIpamPoolId',
-          'address-family': 'AddressFamily', locale: 'Locale', 'aws-service': 'AwsService', description: 'Description', state: 'State',
-        }));
+      const pools = ctx.state.pools
+        .filter((p) => p.OwnerId === ctx.account && visiblePool(p) && (!input.IpamPoolIds?.length || input.IpamPoolIds.includes(p.IpamPoolId)))
+        .filter((p) =>
+          matchesFilters({ ...describePool(p), IpamScopeId: p.IpamScopeId }, p.Tags, input.Filters, {
+            'ipam-scope-id': 'IpamScopeId',
+            'ipam-pool-id': 'IpamPoolId',
+            'source-ipam-pool-id': 'SourceIpamPoolId',
+            'address-family': 'AddressFamily',
+            locale: 'Locale',
+            'aws-service': 'AwsService',
+            description: 'Description',
+            state: 'State',
+          }),
+        );
       if (input.IpamPoolIds?.length && pools.length < input.IpamPoolIds.length) {
         const missing = input.IpamPoolIds.find((id: string) => !pools.some((p) => p.IpamPoolId === id));
         throw awsError('InvalidIpamPoolId.NotFound', `The ipam pool ID '${missing}' does not exist`);
@@ -551,11 +685,18 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
       if (pool.lc.state === 'delete-in-progress') return { IpamPool: describePool(pool) };
       const cidrs = ctx.state.poolCidrs.filter((c) => c.IpamPoolId === pool.IpamPoolId && ACTIVE_CIDR.includes(c.lc.state));
       if (cidrs.length > 0 && !input.Cascade) {
-        throw awsError('InvalidIpamPool.HasCidrs', `The pool ${pool.IpamPoolId} has provisioned CIDRs (${cidrs.map((c) => c.Cidr).join(', ')}); deprovision them first`);
+        throw awsError(
+          'InvalidIpamPool.HasCidrs',
+          `The pool ${pool.IpamPoolId} has provisioned CIDRs (${cidrs.map((c) => c.Cidr).join(', ')}); deprovision them first`,
+        );
       }
       const children = ctx.state.pools.filter((p) => p.SourceIpamPoolId === pool.IpamPoolId && visiblePool(p));
-      if (children.length > 0) throw awsError('IncorrectState', `The pool ${pool.IpamPoolId} has child pools (${children.map((c) => c.IpamPoolId).join(', ')})`);
-      transition(ctx.sim, poolRef(pool.IpamPoolId), pool.lc, ctx.now, 'delete-in-progress', { state: 'delete-complete', afterSeconds: ctx.timings.ipamPoolDelete });
+      if (children.length > 0)
+        throw awsError('IncorrectState', `The pool ${pool.IpamPoolId} has child pools (${children.map((c) => c.IpamPoolId).join(', ')})`);
+      transition(ctx.sim, poolRef(pool.IpamPoolId), pool.lc, ctx.now, 'delete-in-progress', {
+        state: 'delete-complete',
+        afterSeconds: ctx.timings.ipamPoolDelete,
+      });
       return { IpamPool: describePool(pool) };
     },
 
@@ -570,7 +711,8 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
         throw awsError('InvalidParameterValue', `Value (${input.Cidr}) for parameter cidr is invalid: ${(e as Error).message}`);
       }
       const target = parseCidr(cidr);
-      if (target.family === 4 && target.prefix > 24) throw awsError('InvalidParameterValue', `The CIDR ${cidr} is more specific than /24, the smallest publicly advertisable IPv4 prefix`);
+      if (target.family === 4 && target.prefix > 24)
+        throw awsError('InvalidParameterValue', `The CIDR ${cidr} is more specific than /24, the smallest publicly advertisable IPv4 prefix`);
       const active = ctx.state.poolCidrs.filter((c) => ACTIVE_CIDR.includes(c.lc.state));
       const clash = active.find((c) => c.IpamPoolId === pool.IpamPoolId && overlaps(parseCidr(c.Cidr), target));
       if (clash) throw awsError('InvalidParameterValue', `The CIDR ${cidr} overlaps ${clash.Cidr}, already in pool ${pool.IpamPoolId} (${clash.lc.state})`);
@@ -579,19 +721,31 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
         // Top-level BYOIP pool: domain control is verified here.
         if (pool.IpamScopeType === 'public' && pool.PublicIpSource !== 'amazon' && input.VerificationMethod !== 'dns-token') {
           const auth = input.CidrAuthorizationContext;
-          if (!auth?.Message || !auth?.Signature) throw awsError('MissingParameter', 'CidrAuthorizationContext (Message and Signature) is required to provision a BYOIP CIDR');
+          if (!auth?.Message || !auth?.Signature)
+            throw awsError('MissingParameter', 'CidrAuthorizationContext (Message and Signature) is required to provision a BYOIP CIDR');
           try {
             const msg = parseAuthorizationMessage(auth.Message, 'cidr', new Date(ctx.now));
-            if (msg.account !== ctx.account) throw new AuthorizationError(`the message names account ${msg.account}, but the request comes from ${ctx.account}`);
+            if (msg.account !== ctx.account)
+              throw new AuthorizationError(`the message names account ${msg.account}, but the request comes from ${ctx.account}`);
             if (msg.resource !== cidr) throw new AuthorizationError(`the message names ${msg.resource}, but the request provisions ${cidr}`);
           } catch (e) {
             throw awsError('InvalidParameterValue', `The authorization message is invalid: ${(e as Error).message}`);
           }
         }
-        const outcome = input.VerificationMethod === 'dns-token' ? { ok: true as const, seconds: undefined } : verifyProvision(ctx, cidr, input.CidrAuthorizationContext);
-        record = { IpamPoolId: pool.IpamPoolId, IpamPoolCidrId: ctx.sim.nextId('ipam-pool-cidr-'), Cidr: cidr, lc: lifecycle<PoolCidrState>('pending-provision', ctx.now), outcome: outcome.ok ? { ok: true } : outcome };
-        const seconds = outcome.ok ? outcome.seconds ?? ctx.timings.byoipProvision : Math.min(ctx.timings.byoipProvision, 1800);
-        transition(ctx.sim, poolCidrRef(pool.IpamPoolId, cidr), record.lc, ctx.now, 'pending-provision', { state: outcome.ok ? 'provisioned' : 'failed-provision', afterSeconds: seconds });
+        const outcome =
+          input.VerificationMethod === 'dns-token' ? { ok: true as const, seconds: undefined } : verifyProvision(ctx, cidr, input.CidrAuthorizationContext);
+        record = {
+          IpamPoolId: pool.IpamPoolId,
+          IpamPoolCidrId: ctx.sim.nextId('ipam-pool-cidr-'),
+          Cidr: cidr,
+          lc: lifecycle<PoolCidrState>('pending-provision', ctx.now),
+          outcome: outcome.ok ? { ok: true } : outcome,
+        };
+        const seconds = outcome.ok ? (outcome.seconds ?? ctx.timings.byoipProvision) : Math.min(ctx.timings.byoipProvision, 1800);
+        transition(ctx.sim, poolCidrRef(pool.IpamPoolId, cidr), record.lc, ctx.now, 'pending-provision', {
+          state: outcome.ok ? 'provisioned' : 'failed-provision',
+          afterSeconds: seconds,
+        });
       } else {
         const parentCidrs = ctx.state.poolCidrs.filter((c) => c.IpamPoolId === pool.SourceIpamPoolId && c.lc.state === 'provisioned');
         if (!parentCidrs.some((c) => contains(parseCidr(c.Cidr), target))) {
@@ -605,8 +759,16 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
           return other?.SourceIpamPoolId === pool.SourceIpamPoolId && overlaps(parseCidr(c.Cidr), target);
         });
         if (siblingClash) throw awsError('InvalidParameterValue', `The CIDR ${cidr} is already allocated to pool ${siblingClash.IpamPoolId}`);
-        record = { IpamPoolId: pool.IpamPoolId, IpamPoolCidrId: ctx.sim.nextId('ipam-pool-cidr-'), Cidr: cidr, lc: lifecycle<PoolCidrState>('pending-provision', ctx.now) };
-        transition(ctx.sim, poolCidrRef(pool.IpamPoolId, cidr), record.lc, ctx.now, 'pending-provision', { state: 'provisioned', afterSeconds: ctx.timings.childPoolProvision });
+        record = {
+          IpamPoolId: pool.IpamPoolId,
+          IpamPoolCidrId: ctx.sim.nextId('ipam-pool-cidr-'),
+          Cidr: cidr,
+          lc: lifecycle<PoolCidrState>('pending-provision', ctx.now),
+        };
+        transition(ctx.sim, poolCidrRef(pool.IpamPoolId, cidr), record.lc, ctx.now, 'pending-provision', {
+          state: 'provisioned',
+          afterSeconds: ctx.timings.childPoolProvision,
+        });
       }
       ctx.state.poolCidrs.push(record);
       return { IpamPoolCidr: describePoolCidr(record) };
@@ -614,7 +776,8 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
 
     GetIpamPoolCidrs(ctx, input) {
       const pool = findPool(ctx, input.IpamPoolId);
-      const cidrs = ctx.state.poolCidrs.filter((c) => c.IpamPoolId === pool.IpamPoolId)
+      const cidrs = ctx.state.poolCidrs
+        .filter((c) => c.IpamPoolId === pool.IpamPoolId)
         .filter((c) => matchesFilters(describePoolCidr(c), [], input.Filters, { cidr: 'Cidr', state: 'State' }));
       const p = page(ctx, cidrs, { max: input.MaxResults, token: input.NextToken, defaultMax: 1000, limit: 1000 });
       return { IpamPoolCidrs: p.items.map(describePoolCidr), NextToken: p.next };
@@ -623,7 +786,9 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
     DeprovisionIpamPoolCidr(ctx, input) {
       const pool = findPool(ctx, input.IpamPoolId);
       const cidr = canonicalCidr(input.Cidr ?? '');
-      const record = ctx.state.poolCidrs.find((c) => c.IpamPoolId === pool.IpamPoolId && c.Cidr === cidr && c.lc.state !== 'deprovisioned' && c.lc.state !== 'failed-provision');
+      const record = ctx.state.poolCidrs.find(
+        (c) => c.IpamPoolId === pool.IpamPoolId && c.Cidr === cidr && c.lc.state !== 'deprovisioned' && c.lc.state !== 'failed-provision',
+      );
       if (!record) throw awsError('InvalidParameterValue', `The CIDR ${cidr} is not provisioned in pool ${pool.IpamPoolId}`);
       if (record.lc.state === 'pending-deprovision') return { IpamPoolCidr: describePoolCidr(record) };
       if (record.lc.state !== 'provisioned') throw awsError('IncorrectState', `The CIDR ${cidr} is ${record.lc.state}`);
@@ -632,36 +797,52 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
         const other = ctx.state.pools.find((p) => p.IpamPoolId === c.IpamPoolId);
         return other?.SourceIpamPoolId === pool.IpamPoolId && ACTIVE_CIDR.includes(c.lc.state) && overlaps(parseCidr(c.Cidr), target);
       });
-      if (childUse) throw awsError('IncorrectState', `The CIDR ${cidr} has an allocation to child pool ${childUse.IpamPoolId} (${childUse.Cidr}); deprovision it there first`);
+      if (childUse)
+        throw awsError(
+          'IncorrectState',
+          `The CIDR ${cidr} has an allocation to child pool ${childUse.IpamPoolId} (${childUse.Cidr}); deprovision it there first`,
+        );
       const byoip = findByoip(ctx.state, pool.OwnerId, pool.region, cidr);
       if (byoip && byoip.lc.state !== 'provisioned') {
         throw awsError('IncorrectState', `The CIDR ${cidr} is ${byoip.lc.state}; withdraw it before deprovisioning`);
       }
       const associated = byoip ? liveAssociations(byoip).filter((a) => a.lc.state !== 'failed-association') : [];
       if (associated.length > 0) {
-        throw awsError('IncorrectState', `The CIDR ${cidr} is associated with ${associated.map((a) => `AS${a.Asn} (${a.lc.state})`).join(', ')}; disassociate the ASNs before deprovisioning`);
+        throw awsError(
+          'IncorrectState',
+          `The CIDR ${cidr} is associated with ${associated.map((a) => `AS${a.Asn} (${a.lc.state})`).join(', ')}; disassociate the ASNs before deprovisioning`,
+        );
       }
       for (const check of allocationChecks) {
         const user = check(ctx.sim, ctx.account, cidr);
         if (user) throw awsError('IncorrectState', `The CIDR ${cidr} has an allocation for ${user}; release it first`);
       }
-      transition(ctx.sim, poolCidrRef(pool.IpamPoolId, cidr), record.lc, ctx.now, 'pending-deprovision', { state: 'deprovisioned', afterSeconds: ctx.timings.poolCidrDeprovision });
+      transition(ctx.sim, poolCidrRef(pool.IpamPoolId, cidr), record.lc, ctx.now, 'pending-deprovision', {
+        state: 'deprovisioned',
+        afterSeconds: ctx.timings.poolCidrDeprovision,
+      });
       return { IpamPoolCidr: describePoolCidr(record) };
     },
 
     AdvertiseByoipCidr(ctx, input) {
       const cidr = canonicalCidr(input.Cidr ?? '');
       const b = findByoip(ctx.state, ctx.account, ctx.region, cidr);
-      if (!b) throw awsError('InvalidByoipCidr.NotFound', `The BYOIP CIDR ${input.Cidr} is not provisioned in ${ctx.region}. You must advertise the exact range you provisioned.`);
+      if (!b)
+        throw awsError(
+          'InvalidByoipCidr.NotFound',
+          `The BYOIP CIDR ${input.Cidr} is not provisioned in ${ctx.region}. You must advertise the exact range you provisioned.`,
+        );
       if (b.lc.state !== 'provisioned' && b.lc.state !== 'advertised') {
         throw awsError('IncorrectState', `The BYOIP CIDR ${cidr} is ${b.lc.state}`);
       }
       const asn = input.Asn === undefined || input.Asn === AWS_ASN ? AWS_ASN : asnParam(input.Asn);
       if (asn !== AWS_ASN) {
         const byoasn = findByoasn(ctx.state, ctx.account, asn);
-        if (byoasn?.lc.state !== 'provisioned') throw awsError('InvalidParameterValue', `AS${asn} is not a provisioned BYOASN of this account (${byoasn?.lc.state ?? 'not provisioned'})`);
+        if (byoasn?.lc.state !== 'provisioned')
+          throw awsError('InvalidParameterValue', `AS${asn} is not a provisioned BYOASN of this account (${byoasn?.lc.state ?? 'not provisioned'})`);
         const association = liveAssociations(b).find((a) => a.Asn === asn);
-        if (association?.lc.state !== 'associated') throw awsError('IncorrectState', `AS${asn} is not associated with ${cidr} (${association?.lc.state ?? 'no association'}); associate it first`);
+        if (association?.lc.state !== 'associated')
+          throw awsError('IncorrectState', `AS${asn} is not associated with ${cidr} (${association?.lc.state ?? 'no association'}); associate it first`);
       }
       enforceAdvertiseRate(ctx);
       if (b.lc.state === 'advertised' && b.advertisedAsn === asn) return { ByoipCidr: describeByoip(b) };
@@ -670,7 +851,10 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
         // not documented; OperationNotPermitted is EC2's generic refusal (docs/byoasn.md).
         const last = b.lastCustomAsnAt;
         if (last !== undefined && ctx.now - last < ASN_SWAP_INTERVAL_SECONDS * 1000) {
-          throw awsError('OperationNotPermitted', `You can change the origin of ${cidr} from an AWS ASN to your own ASN only once per hour; the last change was at ${new Date(last).toISOString()}, try again after ${new Date(last + ASN_SWAP_INTERVAL_SECONDS * 1000).toISOString()}`);
+          throw awsError(
+            'OperationNotPermitted',
+            `You can change the origin of ${cidr} from an AWS ASN to your own ASN only once per hour; the last change was at ${new Date(last).toISOString()}, try again after ${new Date(last + ASN_SWAP_INTERVAL_SECONDS * 1000).toISOString()}`,
+          );
         }
         b.lastCustomAsnAt = ctx.now;
       }
@@ -710,11 +894,13 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
       if (ctx.region !== ipam.region) throw awsError('InvalidParameterValue', `IPAM ${ipam.ipamId} is managed from ${ipam.region}; provision BYOASNs there`);
       const asn = asnParam(input.Asn);
       const auth = input.AsnAuthorizationContext;
-      if (!auth?.Message || !auth?.Signature) throw awsError('MissingParameter', 'AsnAuthorizationContext (Message and Signature) is required to provision a BYOASN');
+      if (!auth?.Message || !auth?.Signature)
+        throw awsError('MissingParameter', 'AsnAuthorizationContext (Message and Signature) is required to provision a BYOASN');
       try {
         const msg = parseAuthorizationMessage(auth.Message, 'asn', new Date(ctx.now));
         if (msg.account !== ctx.account) throw new AuthorizationError(`the message names account ${msg.account}, but the request comes from ${ctx.account}`);
-        if (auth.Message.split('|')[3] !== asn) throw new AuthorizationError(`the message names ${auth.Message.split('|')[3]}, but the request provisions ${asn}`);
+        if (auth.Message.split('|')[3] !== asn)
+          throw new AuthorizationError(`the message names ${auth.Message.split('|')[3]}, but the request provisions ${asn}`);
       } catch (e) {
         throw awsError('InvalidParameterValue', `The authorization message is invalid: ${(e as Error).message}`);
       }
@@ -727,12 +913,25 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
       const live = ctx.state.byoasns.filter((a) => a.account === ctx.account && a.IpamId === ipam.ipamId && LIVE_ASN.includes(a.lc.state));
       const quota = ctx.sim.quota(ctx.account, 'byoasns', 5);
       if (live.length >= quota) {
-        throw awsError('ResourceLimitExceeded', `You have reached the limit of ${quota} BYOASNs for IPAM ${ipam.ipamId} (${live.map((a) => `AS${a.Asn}`).join(', ')}); deprovision one or request a quota increase`);
+        throw awsError(
+          'ResourceLimitExceeded',
+          `You have reached the limit of ${quota} BYOASNs for IPAM ${ipam.ipamId} (${live.map((a) => `AS${a.Asn}`).join(', ')}); deprovision one or request a quota increase`,
+        );
       }
       const outcome = verifyAsnProvision(ctx, asn, { Message: auth.Message, Signature: auth.Signature });
-      const record: SimByoasn = { account: ctx.account, region: ctx.region, IpamId: ipam.ipamId, Asn: asn, lc: lifecycle<AsnState>('pending-provision', ctx.now), outcome };
-      const seconds = outcome.ok ? outcome.seconds ?? timing(ctx, 'byoasnProvision', 300) : Math.min(timing(ctx, 'byoasnProvision', 300), 300);
-      transition(ctx.sim, byoasnRef(asn), record.lc, ctx.now, 'pending-provision', { state: outcome.ok ? 'provisioned' : 'failed-provision', afterSeconds: seconds });
+      const record: SimByoasn = {
+        account: ctx.account,
+        region: ctx.region,
+        IpamId: ipam.ipamId,
+        Asn: asn,
+        lc: lifecycle<AsnState>('pending-provision', ctx.now),
+        outcome,
+      };
+      const seconds = outcome.ok ? (outcome.seconds ?? timing(ctx, 'byoasnProvision', 300)) : Math.min(timing(ctx, 'byoasnProvision', 300), 300);
+      transition(ctx.sim, byoasnRef(asn), record.lc, ctx.now, 'pending-provision', {
+        state: outcome.ok ? 'provisioned' : 'failed-provision',
+        afterSeconds: seconds,
+      });
       // A failed or deprovisioned record of the same ASN is replaced by the new attempt.
       ctx.state.byoasns = ctx.state.byoasns.filter((a) => !(a.account === ctx.account && a.Asn === asn));
       ctx.state.byoasns.push(record);
@@ -757,7 +956,10 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
       const pool = ctx.state.pools.find((p) => p.IpamPoolId === b.IpamPoolId);
       // The IPAM guide: "The pool must have Service set to EC2 and must have a locale chosen."
       if (pool && (pool.AwsService !== 'ec2' || pool.Locale === 'None')) {
-        throw awsError('InvalidParameterValue', `${cidr} is in pool ${pool.IpamPoolId} (service ${pool.AwsService ?? 'none'}, locale ${pool.Locale}); BYOASN associations need a regional pool with service EC2 and a locale`);
+        throw awsError(
+          'InvalidParameterValue',
+          `${cidr} is in pool ${pool.IpamPoolId} (service ${pool.AwsService ?? 'none'}, locale ${pool.Locale}); BYOASN associations need a regional pool with service EC2 and a locale`,
+        );
       }
       const current = liveAssociations(b).find((a) => a.Asn === asn);
       if (current && (current.lc.state === 'pending-association' || current.lc.state === 'associated')) {
@@ -767,7 +969,8 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
       const outcome = verifyAssociation(ctx.state, cidr, asn);
       const association: SimAsnAssociation = { Asn: asn, lc: lifecycle<AsnAssociationState>('pending-association', ctx.now), outcome };
       transition(ctx.sim, asnAssociationRef(asn, cidr), association.lc, ctx.now, 'pending-association', {
-        state: outcome.ok ? 'associated' : 'failed-association', afterSeconds: timing(ctx, 'asnAssociate', 120),
+        state: outcome.ok ? 'associated' : 'failed-association',
+        afterSeconds: timing(ctx, 'asnAssociate', 120),
       });
       b.asnAssociations = [...(b.asnAssociations ?? []).filter((a) => a.Asn !== asn), association];
       return { AsnAssociation: { Asn: asn, Cidr: cidr, State: association.lc.state } };
@@ -786,7 +989,10 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
       if (b.advertisedAsn === asn && (b.lc.state === 'advertised' || b.lc.state === 'pending-advertising')) {
         throw awsError('IncorrectState', `${cidr} is advertised with AS${asn}; advertise it with the AWS ASN or withdraw it first`);
       }
-      transition(ctx.sim, asnAssociationRef(asn, cidr), current.lc, ctx.now, 'pending-disassociation', { state: 'disassociated', afterSeconds: timing(ctx, 'asnDisassociate', 120) });
+      transition(ctx.sim, asnAssociationRef(asn, cidr), current.lc, ctx.now, 'pending-disassociation', {
+        state: 'disassociated',
+        afterSeconds: timing(ctx, 'asnDisassociate', 120),
+      });
       current.StatusMessage = undefined;
       return { AsnAssociation: { Asn: asn, Cidr: cidr, State: current.lc.state } };
     },
@@ -803,7 +1009,10 @@ export const ec2IpamModel: SdkServiceModel<IpamState, typeof EC2> = {
         .filter((b) => liveAssociations(b).some((a) => a.Asn === asn && a.lc.state !== 'failed-association'))
         .map((b) => b.Cidr);
       if (still.length > 0) throw awsError('IncorrectState', `AS${asn} is still associated with ${still.join(', ')}; disassociate it from every CIDR first`);
-      transition(ctx.sim, byoasnRef(asn), record.lc, ctx.now, 'pending-deprovision', { state: 'deprovisioned', afterSeconds: timing(ctx, 'byoasnDeprovision', 300) });
+      transition(ctx.sim, byoasnRef(asn), record.lc, ctx.now, 'pending-deprovision', {
+        state: 'deprovisioned',
+        afterSeconds: timing(ctx, 'byoasnDeprovision', 300),
+      });
       return { Byoasn: describeByoasn(record) };
     },
   },

@@ -25,55 +25,89 @@ function prefixListResource(pl: { PrefixListName: string; PrefixListId: string }
 
 type Family = 'ipv4' | 'ipv6';
 
-const RuleSeed = z.object({
-  protocol: z.string().default('tcp'),
-  fromPort: z.number().int().optional(),
-  toPort: z.number().int().optional(),
-  port: z.number().int().optional(),
-  cidrs: z.array(z.string()).default([]),
-  prefixListIds: z.array(z.string()).default([]),
-  groups: z.array(z.string()).default([]),
-  description: z.string().optional(),
-}).strict();
+const RuleSeed = z
+  .object({
+    protocol: z.string().default('tcp'),
+    fromPort: z.number().int().optional(),
+    toPort: z.number().int().optional(),
+    port: z.number().int().optional(),
+    cidrs: z.array(z.string()).default([]),
+    prefixListIds: z.array(z.string()).default([]),
+    groups: z.array(z.string()).default([]),
+    description: z.string().optional(),
+  })
+  .strict();
 
-const GroupSeed = z.object({
-  groupId: z.string().regex(/^sg-[0-9a-z]{8,17}$/),
-  name: z.string(),
-  description: z.string().default('seeded by the world file'),
-  vpcId: z.string(),
-  tags: z.record(z.string(), z.string()).default({}),
-  ingress: z.array(RuleSeed).default([]),
-}).strict();
-
-const PrefixListSeed = z.object({
-  prefixListId: z.string().regex(/^pl-[0-9a-z]{8,17}$/),
-  name: z.string(),
-  family: z.enum(['ipv4', 'ipv6']),
-  maxEntries: z.number().int().min(1).max(1000),
-  entries: z.array(z.union([z.string(), z.object({ cidr: z.string(), description: z.string().optional() }).strict()])).default([]),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  tags: z.record(z.string(), z.string()).default({}),
-}).strict();
-
-export const Ec2NetworkWorldSection = z.object({
-  vpcs: z.array(z.object({ vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/), account: z.string().optional(), region: z.string().optional(), cidr: z.string().default('10.0.0.0/16') }).strict()).default([]),
-  securityGroups: z.array(GroupSeed).default([]),
-  networkInterfaces: z.array(z.object({
-    networkInterfaceId: z.string().regex(/^eni-[0-9a-f]{8,17}$/),
+const GroupSeed = z
+  .object({
+    groupId: z.string().regex(/^sg-[0-9a-z]{8,17}$/),
+    name: z.string(),
+    description: z.string().default('seeded by the world file'),
     vpcId: z.string(),
-    groups: z.array(z.string()).min(1),
-    description: z.string().default(''),
-  }).strict()).default([]),
-  prefixLists: z.array(PrefixListSeed).default([]),
-  /** The AWS-managed CloudFront origin-facing lists (ids differ per Region in AWS; these are made up). */
-  awsManagedPrefixLists: z.array(z.object({
-    prefixListId: z.string(), name: z.string(), family: z.enum(['ipv4', 'ipv6']), maxEntries: z.number().int().min(1),
-  }).strict()).default([
-    { prefixListId: 'pl-3b927c52', name: 'com.amazonaws.global.cloudfront.origin-facing', family: 'ipv4', maxEntries: 55 },
-    { prefixListId: 'pl-0b4a5e1c', name: 'com.amazonaws.global.ipv6.cloudfront.origin-facing', family: 'ipv6', maxEntries: 55 },
-  ]),
-}).strict();
+    tags: z.record(z.string(), z.string()).default({}),
+    ingress: z.array(RuleSeed).default([]),
+  })
+  .strict();
+
+const PrefixListSeed = z
+  .object({
+    prefixListId: z.string().regex(/^pl-[0-9a-z]{8,17}$/),
+    name: z.string(),
+    family: z.enum(['ipv4', 'ipv6']),
+    maxEntries: z.number().int().min(1).max(1000),
+    entries: z.array(z.union([z.string(), z.object({ cidr: z.string(), description: z.string().optional() }).strict()])).default([]),
+    account: z.string().optional(),
+    region: z.string().optional(),
+    tags: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export const Ec2NetworkWorldSection = z
+  .object({
+    vpcs: z
+      .array(
+        z
+          .object({
+            vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/),
+            account: z.string().optional(),
+            region: z.string().optional(),
+            cidr: z.string().default('10.0.0.0/16'),
+          })
+          .strict(),
+      )
+      .default([]),
+    securityGroups: z.array(GroupSeed).default([]),
+    networkInterfaces: z
+      .array(
+        z
+          .object({
+            networkInterfaceId: z.string().regex(/^eni-[0-9a-f]{8,17}$/),
+            vpcId: z.string(),
+            groups: z.array(z.string()).min(1),
+            description: z.string().default(''),
+          })
+          .strict(),
+      )
+      .default([]),
+    prefixLists: z.array(PrefixListSeed).default([]),
+    /** The AWS-managed CloudFront origin-facing lists (ids differ per Region in AWS; these are made up). */
+    awsManagedPrefixLists: z
+      .array(
+        z
+          .object({
+            prefixListId: z.string(),
+            name: z.string(),
+            family: z.enum(['ipv4', 'ipv6']),
+            maxEntries: z.number().int().min(1),
+          })
+          .strict(),
+      )
+      .default([
+        { prefixListId: 'pl-3b927c52', name: 'com.amazonaws.global.cloudfront.origin-facing', family: 'ipv4', maxEntries: 55 },
+        { prefixListId: 'pl-0b4a5e1c', name: 'com.amazonaws.global.ipv6.cloudfront.origin-facing', family: 'ipv6', maxEntries: 55 },
+      ]),
+  })
+  .strict();
 
 export interface SimRule {
   ruleId: string;
@@ -99,7 +133,14 @@ export interface SimGroup {
   egress: SimRule[];
 }
 
-export interface SimInterface { NetworkInterfaceId: string; VpcId: string; account: string; region: string; Groups: string[]; Description: string }
+export interface SimInterface {
+  NetworkInterfaceId: string;
+  VpcId: string;
+  account: string;
+  region: string;
+  Groups: string[];
+  Description: string;
+}
 
 type PrefixListState = 'create-in-progress' | 'create-complete' | 'modify-in-progress' | 'modify-complete' | 'delete-in-progress' | 'delete-complete';
 
@@ -139,7 +180,18 @@ function familyOf(cidr: string): Family {
   return parseCidr(cidr).family === 4 ? 'ipv4' : 'ipv6';
 }
 
-const PROTOCOLS: Record<string, string> = { tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp', icmpv6: 'icmpv6', '58': 'icmpv6', '-1': '-1', all: '-1' };
+const PROTOCOLS: Record<string, string> = {
+  tcp: 'tcp',
+  '6': 'tcp',
+  udp: 'udp',
+  '17': 'udp',
+  icmp: 'icmp',
+  '1': 'icmp',
+  icmpv6: 'icmpv6',
+  '58': 'icmpv6',
+  '-1': '-1',
+  all: '-1',
+};
 
 function ruleKey(r: Omit<SimRule, 'ruleId'>): string {
   return [r.protocol, r.fromPort ?? '', r.toPort ?? '', r.cidrIpv4 ?? '', r.cidrIpv6 ?? '', r.prefixListId ?? '', r.referencedGroupId ?? ''].join('|');
@@ -147,7 +199,9 @@ function ruleKey(r: Omit<SimRule, 'ruleId'>): string {
 
 function describeRule(r: Omit<SimRule, 'ruleId'>): string {
   const peer = r.cidrIpv4 ?? r.cidrIpv6 ?? r.prefixListId ?? r.referencedGroupId;
-  return r.protocol === '-1' ? `peer: ${peer}, ALL, ALLOW` : `peer: ${peer}, ${r.protocol.toUpperCase()}, from port: ${r.fromPort}, to port: ${r.toPort}, ALLOW`;
+  return r.protocol === '-1'
+    ? `peer: ${peer}, ALL, ALLOW`
+    : `peer: ${peer}, ${r.protocol.toUpperCase()}, from port: ${r.fromPort}, to port: ${r.toPort}, ALLOW`;
 }
 
 /** AWS's view of a prefix list's entries (the managed ones follow the published ranges). */
@@ -170,7 +224,10 @@ export function groupWeights(state: Ec2NetworkState, g: { ingress: Array<Omit<Si
     else if (r.prefixListId) {
       const pl = state.prefixLists.find((p) => p.PrefixListId === r.prefixListId);
       if (pl) w[pl.family] += pl.MaxEntries;
-    } else if (r.referencedGroupId) { w.ipv4++; w.ipv6++; }
+    } else if (r.referencedGroupId) {
+      w.ipv4++;
+      w.ipv6++;
+    }
   }
   return w;
 }
@@ -195,17 +252,29 @@ function ipPermissions(rules: SimRule[]) {
 
 function describeGroup(g: SimGroup) {
   return {
-    GroupId: g.GroupId, GroupName: g.GroupName, Description: g.Description, VpcId: g.VpcId, OwnerId: g.OwnerId, Tags: g.Tags,
+    GroupId: g.GroupId,
+    GroupName: g.GroupName,
+    Description: g.Description,
+    VpcId: g.VpcId,
+    OwnerId: g.OwnerId,
+    Tags: g.Tags,
     SecurityGroupArn: `arn:aws:ec2:${g.region}:${g.OwnerId}:security-group/${g.GroupId}`,
-    IpPermissions: ipPermissions(g.ingress), IpPermissionsEgress: ipPermissions(g.egress),
+    IpPermissions: ipPermissions(g.ingress),
+    IpPermissionsEgress: ipPermissions(g.egress),
   };
 }
 
 function describePrefixList(sim: Simulator, pl: SimPrefixList) {
   return {
-    PrefixListId: pl.PrefixListId, AddressFamily: pl.family === 'ipv4' ? 'IPv4' : 'IPv6', State: pl.awsManaged ? 'create-complete' : pl.lc.state,
-    PrefixListArn: `arn:aws:ec2:${pl.region}:${pl.OwnerId}:prefix-list/${pl.PrefixListId}`, PrefixListName: pl.PrefixListName,
-    MaxEntries: pl.MaxEntries, Version: versionOf(sim, pl), Tags: pl.Tags, OwnerId: pl.OwnerId,
+    PrefixListId: pl.PrefixListId,
+    AddressFamily: pl.family === 'ipv4' ? 'IPv4' : 'IPv6',
+    State: pl.awsManaged ? 'create-complete' : pl.lc.state,
+    PrefixListArn: `arn:aws:ec2:${pl.region}:${pl.OwnerId}:prefix-list/${pl.PrefixListId}`,
+    PrefixListName: pl.PrefixListName,
+    MaxEntries: pl.MaxEntries,
+    Version: versionOf(sim, pl),
+    Tags: pl.Tags,
+    OwnerId: pl.OwnerId,
   };
 }
 
@@ -216,16 +285,23 @@ function tagFilter(tags: Array<{ Key: string; Value: string }>, name: string, va
   return undefined;
 }
 
-function filterBy<T>(items: T[], filters: Array<{ Name?: string; Values?: string[] }> | undefined, fields: Record<string, (x: T) => string | string[] | undefined>, tags: (x: T) => Array<{ Key: string; Value: string }>): T[] {
-  return items.filter((item) => (filters ?? []).every((f) => {
-    const values = f.Values ?? [];
-    const byTag = tagFilter(tags(item), f.Name ?? '', values);
-    if (byTag !== undefined) return byTag;
-    const get = fields[f.Name ?? ''];
-    if (!get) throw awsError('InvalidParameterValue', `The filter '${f.Name}' is invalid`);
-    const v = get(item);
-    return Array.isArray(v) ? v.some((x) => values.includes(x)) : v !== undefined && values.includes(v);
-  }));
+function filterBy<T>(
+  items: T[],
+  filters: Array<{ Name?: string; Values?: string[] }> | undefined,
+  fields: Record<string, (x: T) => string | string[] | undefined>,
+  tags: (x: T) => Array<{ Key: string; Value: string }>,
+): T[] {
+  return items.filter((item) =>
+    (filters ?? []).every((f) => {
+      const values = f.Values ?? [];
+      const byTag = tagFilter(tags(item), f.Name ?? '', values);
+      if (byTag !== undefined) return byTag;
+      const get = fields[f.Name ?? ''];
+      if (!get) throw awsError('InvalidParameterValue', `The filter '${f.Name}' is invalid`);
+      const v = get(item);
+      return Array.isArray(v) ? v.some((x) => values.includes(x)) : v !== undefined && values.includes(v);
+    }),
+  );
 }
 
 function findGroup(ctx: OpContext<Ec2NetworkState>, id: string | undefined): SimGroup {
@@ -237,15 +313,20 @@ function findGroup(ctx: OpContext<Ec2NetworkState>, id: string | undefined): Sim
 
 function findPrefixList(ctx: OpContext<Ec2NetworkState>, id: string | undefined): SimPrefixList {
   if (!id) throw awsError('MissingParameter', 'The request must contain the parameter PrefixListId');
-  const pl = ctx.state.prefixLists.find((p) => p.PrefixListId === id && p.region === ctx.region && (p.account === ctx.account || p.awsManaged) && p.lc.state !== 'delete-complete');
+  const pl = ctx.state.prefixLists.find(
+    (p) => p.PrefixListId === id && p.region === ctx.region && (p.account === ctx.account || p.awsManaged) && p.lc.state !== 'delete-complete',
+  );
   if (!pl) throw awsError('InvalidPrefixListID.NotFound', `The prefix list ID '${id}' does not exist`);
   return pl;
 }
 
 /** Turns IpPermissions (or the flat CidrIp form) into rules, validated as EC2 does. */
 function rulesFrom(ctx: OpContext<Ec2NetworkState>, group: SimGroup, input: any): Array<Omit<SimRule, 'ruleId'>> {
-  const perms: any[] = input.IpPermissions?.length ? input.IpPermissions
-    : input.IpProtocol ? [{ IpProtocol: input.IpProtocol, FromPort: input.FromPort, ToPort: input.ToPort, IpRanges: input.CidrIp ? [{ CidrIp: input.CidrIp }] : [] }] : [];
+  const perms: any[] = input.IpPermissions?.length
+    ? input.IpPermissions
+    : input.IpProtocol
+      ? [{ IpProtocol: input.IpProtocol, FromPort: input.FromPort, ToPort: input.ToPort, IpRanges: input.CidrIp ? [{ CidrIp: input.CidrIp }] : [] }]
+      : [];
   if (perms.length === 0) throw awsError('MissingParameter', 'The request must contain the parameter IpPermissions');
   const out: Array<Omit<SimRule, 'ruleId'>> = [];
   for (const p of perms) {
@@ -254,8 +335,10 @@ function rulesFrom(ctx: OpContext<Ec2NetworkState>, group: SimGroup, input: any)
     let fromPort: number | undefined;
     let toPort: number | undefined;
     if (protocol === 'tcp' || protocol === 'udp') {
-      if (p.FromPort === undefined || p.ToPort === undefined) throw awsError('InvalidParameterValue', `Invalid value for portRange. Must specify both from and to ports with TCP/UDP.`);
-      if (p.FromPort < 0 || p.ToPort > 65535 || p.FromPort > p.ToPort) throw awsError('InvalidParameterValue', `Invalid value for portRange: from port ${p.FromPort} to port ${p.ToPort}`);
+      if (p.FromPort === undefined || p.ToPort === undefined)
+        throw awsError('InvalidParameterValue', `Invalid value for portRange. Must specify both from and to ports with TCP/UDP.`);
+      if (p.FromPort < 0 || p.ToPort > 65535 || p.FromPort > p.ToPort)
+        throw awsError('InvalidParameterValue', `Invalid value for portRange: from port ${p.FromPort} to port ${p.ToPort}`);
       fromPort = p.FromPort;
       toPort = p.ToPort;
     } else if (protocol !== '-1') {
@@ -265,13 +348,21 @@ function rulesFrom(ctx: OpContext<Ec2NetworkState>, group: SimGroup, input: any)
     const base = { protocol, fromPort, toPort };
     for (const r of p.IpRanges ?? []) {
       let cidr: string;
-      try { cidr = canonicalCidr(r.CidrIp ?? ''); } catch { throw awsError('InvalidParameterValue', `CIDR block ${r.CidrIp} is malformed`); }
+      try {
+        cidr = canonicalCidr(r.CidrIp ?? '');
+      } catch {
+        throw awsError('InvalidParameterValue', `CIDR block ${r.CidrIp} is malformed`);
+      }
       if (familyOf(cidr) !== 'ipv4') throw awsError('InvalidParameterValue', `CIDR block ${cidr} is not IPv4; use Ipv6Ranges`);
       out.push({ ...base, cidrIpv4: cidr, description: r.Description });
     }
     for (const r of p.Ipv6Ranges ?? []) {
       let cidr: string;
-      try { cidr = canonicalCidr(r.CidrIpv6 ?? ''); } catch { throw awsError('InvalidParameterValue', `CIDR block ${r.CidrIpv6} is malformed`); }
+      try {
+        cidr = canonicalCidr(r.CidrIpv6 ?? '');
+      } catch {
+        throw awsError('InvalidParameterValue', `CIDR block ${r.CidrIpv6} is malformed`);
+      }
       if (familyOf(cidr) !== 'ipv6') throw awsError('InvalidParameterValue', `CIDR block ${cidr} is not IPv6; use IpRanges`);
       out.push({ ...base, cidrIpv6: cidr, description: r.Description });
     }
@@ -291,7 +382,8 @@ function rulesFrom(ctx: OpContext<Ec2NetworkState>, group: SimGroup, input: any)
 /** EC2 networking as a world section (sim/world-out.ts): VPCs, groups with one seed rule per rule, interfaces, prefix lists. */
 function ec2NetworkToWorld(state: Ec2NetworkState, _sim: Simulator, note: (text: string) => void) {
   for (const g of state.groups) {
-    if (g.egress.length !== 1 || g.egress[0].protocol !== '-1' || g.egress[0].cidrIpv4 !== '0.0.0.0/0') note(`security group ${g.GroupId}: its outbound rules are not written (a world gives every group the default allow-all rule)`);
+    if (g.egress.length !== 1 || g.egress[0].protocol !== '-1' || g.egress[0].cidrIpv4 !== '0.0.0.0/0')
+      note(`security group ${g.GroupId}: its outbound rules are not written (a world gives every group the default allow-all rule)`);
   }
   const lists = state.prefixLists.filter((p) => !p.awsManaged && eventual(p.lc) !== 'delete-complete');
   for (const p of lists) if (p.lc.next.length) note(`prefix list ${p.PrefixListId} is ${p.lc.state}; written with its current entries`);
@@ -300,19 +392,43 @@ function ec2NetworkToWorld(state: Ec2NetworkState, _sim: Simulator, note: (text:
     ec2Network: {
       vpcs: state.vpcs.map((v) => ({ vpcId: v.vpcId, account: v.account, region: v.region, cidr: v.cidr })),
       securityGroups: state.groups.map((g) => ({
-        groupId: g.GroupId, name: g.GroupName, description: g.Description, vpcId: g.VpcId, tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value])),
+        groupId: g.GroupId,
+        name: g.GroupName,
+        description: g.Description,
+        vpcId: g.VpcId,
+        tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value])),
         ingress: g.ingress.map((r) => ({
-          protocol: r.protocol, ...(r.fromPort !== undefined ? { fromPort: r.fromPort } : {}), ...(r.toPort !== undefined ? { toPort: r.toPort } : {}),
-          cidrs: [r.cidrIpv4 ?? r.cidrIpv6].filter((c): c is string => !!c), prefixListIds: r.prefixListId ? [r.prefixListId] : [], groups: r.referencedGroupId ? [r.referencedGroupId] : [],
+          protocol: r.protocol,
+          ...(r.fromPort !== undefined ? { fromPort: r.fromPort } : {}),
+          ...(r.toPort !== undefined ? { toPort: r.toPort } : {}),
+          cidrs: [r.cidrIpv4 ?? r.cidrIpv6].filter((c): c is string => !!c),
+          prefixListIds: r.prefixListId ? [r.prefixListId] : [],
+          groups: r.referencedGroupId ? [r.referencedGroupId] : [],
           ...(r.description ? { description: r.description } : {}),
         })),
       })),
-      networkInterfaces: state.interfaces.map((i) => ({ networkInterfaceId: i.NetworkInterfaceId, vpcId: i.VpcId, groups: i.Groups, description: i.Description })),
-      prefixLists: lists.map((p) => ({
-        prefixListId: p.PrefixListId, name: p.PrefixListName, family: p.family, maxEntries: p.MaxEntries, account: p.account, region: p.region,
-        entries: p.entries.map((e) => (e.Description ? { cidr: e.Cidr, description: e.Description } : e.Cidr)), tags: Object.fromEntries(p.Tags.map((t) => [t.Key, t.Value])),
+      networkInterfaces: state.interfaces.map((i) => ({
+        networkInterfaceId: i.NetworkInterfaceId,
+        vpcId: i.VpcId,
+        groups: i.Groups,
+        description: i.Description,
       })),
-      awsManagedPrefixLists: [...managed.values()].map((p) => ({ prefixListId: p.PrefixListId, name: p.PrefixListName, family: p.family, maxEntries: p.MaxEntries })),
+      prefixLists: lists.map((p) => ({
+        prefixListId: p.PrefixListId,
+        name: p.PrefixListName,
+        family: p.family,
+        maxEntries: p.MaxEntries,
+        account: p.account,
+        region: p.region,
+        entries: p.entries.map((e) => (e.Description ? { cidr: e.Cidr, description: e.Description } : e.Cidr)),
+        tags: Object.fromEntries(p.Tags.map((t) => [t.Key, t.Value])),
+      })),
+      awsManagedPrefixLists: [...managed.values()].map((p) => ({
+        prefixListId: p.PrefixListId,
+        name: p.PrefixListName,
+        family: p.family,
+        maxEntries: p.MaxEntries,
+      })),
     },
   };
 }
@@ -326,7 +442,9 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
     const now = sim.startedAt;
     const state: Ec2NetworkState = {
       vpcs: s.vpcs.map((v) => ({ vpcId: v.vpcId, account: v.account ?? account, region: v.region ?? world.defaultRegion, cidr: v.cidr })),
-      groups: [], interfaces: [], prefixLists: [],
+      groups: [],
+      interfaces: [],
+      prefixLists: [],
     };
     const vpc = (id: string, where: string) => {
       const v = state.vpcs.find((x) => x.vpcId === id);
@@ -337,31 +455,59 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
     for (const region of regions) {
       for (const m of s.awsManagedPrefixLists) {
         state.prefixLists.push({
-          PrefixListId: m.prefixListId, PrefixListName: m.name, family: m.family, MaxEntries: m.maxEntries, Version: 1, entries: [], history: {},
-          OwnerId: 'AWS', account: 'AWS', region, Tags: [], lc: lifecycle<PrefixListState>('create-complete', now), awsManaged: m.family,
+          PrefixListId: m.prefixListId,
+          PrefixListName: m.name,
+          family: m.family,
+          MaxEntries: m.maxEntries,
+          Version: 1,
+          entries: [],
+          history: {},
+          OwnerId: 'AWS',
+          account: 'AWS',
+          region,
+          Tags: [],
+          lc: lifecycle<PrefixListState>('create-complete', now),
+          awsManaged: m.family,
         });
       }
     }
     for (const p of s.prefixLists) {
-      const entries = p.entries.map((c) => (typeof c === 'string' ? { Cidr: canonicalCidr(c) } : { Cidr: canonicalCidr(c.cidr), ...(c.description ? { Description: c.description } : {}) }));
+      const entries = p.entries.map((c) =>
+        typeof c === 'string' ? { Cidr: canonicalCidr(c) } : { Cidr: canonicalCidr(c.cidr), ...(c.description ? { Description: c.description } : {}) },
+      );
       state.prefixLists.push({
-        PrefixListId: p.prefixListId, PrefixListName: p.name, family: p.family, MaxEntries: p.maxEntries, Version: 1, entries, history: { 1: entries },
-        OwnerId: p.account ?? account, account: p.account ?? account, region: p.region ?? world.defaultRegion,
-        Tags: Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })), lc: lifecycle<PrefixListState>('create-complete', now),
+        PrefixListId: p.prefixListId,
+        PrefixListName: p.name,
+        family: p.family,
+        MaxEntries: p.maxEntries,
+        Version: 1,
+        entries,
+        history: { 1: entries },
+        OwnerId: p.account ?? account,
+        account: p.account ?? account,
+        region: p.region ?? world.defaultRegion,
+        Tags: Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })),
+        lc: lifecycle<PrefixListState>('create-complete', now),
       });
     }
     let ruleCounter = 0;
     for (const g of s.securityGroups) {
       const v = vpc(g.vpcId, `securityGroups.${g.groupId}`);
       const group: SimGroup = {
-        GroupId: g.groupId, GroupName: g.name, Description: g.description, VpcId: g.vpcId, OwnerId: v.account, region: v.region,
-        Tags: Object.entries(g.tags).map(([Key, Value]) => ({ Key, Value })), ingress: [],
+        GroupId: g.groupId,
+        GroupName: g.name,
+        Description: g.description,
+        VpcId: g.vpcId,
+        OwnerId: v.account,
+        region: v.region,
+        Tags: Object.entries(g.tags).map(([Key, Value]) => ({ Key, Value })),
+        ingress: [],
         egress: [{ ruleId: `sgr-seed${String(++ruleCounter).padStart(9, '0')}`, protocol: '-1', cidrIpv4: '0.0.0.0/0' }],
       };
       for (const r of g.ingress) {
         const protocol = PROTOCOLS[r.protocol] ?? r.protocol;
-        const fromPort = protocol === '-1' ? undefined : r.port ?? r.fromPort;
-        const toPort = protocol === '-1' ? undefined : r.port ?? r.toPort;
+        const fromPort = protocol === '-1' ? undefined : (r.port ?? r.fromPort);
+        const toPort = protocol === '-1' ? undefined : (r.port ?? r.toPort);
         const base = { protocol, fromPort, toPort, description: r.description };
         const id = () => `sgr-seed${String(++ruleCounter).padStart(9, '0')}`;
         for (const c of r.cidrs) {
@@ -375,8 +521,17 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
     }
     for (const i of s.networkInterfaces) {
       const v = vpc(i.vpcId, `networkInterfaces.${i.networkInterfaceId}`);
-      for (const g of i.groups) if (!state.groups.some((x) => x.GroupId === g && x.VpcId === i.vpcId)) throw new Error(`world.ec2Network.networkInterfaces.${i.networkInterfaceId}: unknown group ${g} in ${i.vpcId}`);
-      state.interfaces.push({ NetworkInterfaceId: i.networkInterfaceId, VpcId: i.vpcId, account: v.account, region: v.region, Groups: [...i.groups], Description: i.description });
+      for (const g of i.groups)
+        if (!state.groups.some((x) => x.GroupId === g && x.VpcId === i.vpcId))
+          throw new Error(`world.ec2Network.networkInterfaces.${i.networkInterfaceId}: unknown group ${g} in ${i.vpcId}`);
+      state.interfaces.push({
+        NetworkInterfaceId: i.networkInterfaceId,
+        VpcId: i.vpcId,
+        account: v.account,
+        region: v.region,
+        Groups: [...i.groups],
+        Description: i.description,
+      });
     }
     return state;
   },
@@ -390,11 +545,18 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
   snapshot(state, sim) {
     return {
       securityGroups: state.groups.map((g) => ({ ...describeGroup(g), weight: groupWeights(state, g) })),
-      networkInterfaces: state.interfaces.map((i) => ({ NetworkInterfaceId: i.NetworkInterfaceId, VpcId: i.VpcId, Groups: i.Groups, Description: i.Description })),
+      networkInterfaces: state.interfaces.map((i) => ({
+        NetworkInterfaceId: i.NetworkInterfaceId,
+        VpcId: i.VpcId,
+        Groups: i.Groups,
+        Description: i.Description,
+      })),
       prefixLists: state.prefixLists
         .filter((p) => !p.awsManaged && p.lc.state !== 'delete-complete')
         .map((p) => ({ ...describePrefixList(sim, p), Entries: p.entries.map((e) => e.Cidr) })),
-      awsManagedPrefixLists: state.prefixLists.filter((p) => p.awsManaged).map((p) => ({ PrefixListId: p.PrefixListId, PrefixListName: p.PrefixListName, region: p.region, MaxEntries: p.MaxEntries })),
+      awsManagedPrefixLists: state.prefixLists
+        .filter((p) => p.awsManaged)
+        .map((p) => ({ PrefixListId: p.PrefixListId, PrefixListName: p.PrefixListName, region: p.region, MaxEntries: p.MaxEntries })),
     };
   },
 
@@ -407,10 +569,20 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
         if (missing) throw awsError('InvalidGroup.NotFound', `The security group '${missing}' does not exist`);
         groups = groups.filter((g) => ids.includes(g.GroupId));
       }
-      groups = filterBy(groups, input.Filters, {
-        'vpc-id': (g) => g.VpcId, 'group-id': (g) => g.GroupId, 'group-name': (g) => g.GroupName, 'owner-id': (g) => g.OwnerId, description: (g) => g.Description,
-      }, (g) => g.Tags);
-      if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000)) throw awsError('InvalidParameterValue', 'MaxResults must be between 5 and 1000');
+      groups = filterBy(
+        groups,
+        input.Filters,
+        {
+          'vpc-id': (g) => g.VpcId,
+          'group-id': (g) => g.GroupId,
+          'group-name': (g) => g.GroupName,
+          'owner-id': (g) => g.OwnerId,
+          description: (g) => g.Description,
+        },
+        (g) => g.Tags,
+      );
+      if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000))
+        throw awsError('InvalidParameterValue', 'MaxResults must be between 5 and 1000');
       const p = page(ctx, groups, { max: input.MaxResults, token: input.NextToken, defaultMax: 1000, limit: 1000 });
       return { SecurityGroups: p.items.map(describeGroup), NextToken: p.next };
     },
@@ -429,8 +601,15 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
         throw awsError('SecurityGroupLimitExceeded', `You have exceeded the maximum number of security groups (${quota}) for this Region`);
       }
       const g: SimGroup = {
-        GroupId: ctx.sim.nextId('sg-'), GroupName: input.GroupName, Description: input.Description, VpcId: vpc.vpcId, OwnerId: ctx.account, region: ctx.region,
-        Tags: tagsOf(input.TagSpecifications), ingress: [], egress: [{ ruleId: ctx.sim.nextId('sgr-'), protocol: '-1', cidrIpv4: '0.0.0.0/0' }],
+        GroupId: ctx.sim.nextId('sg-'),
+        GroupName: input.GroupName,
+        Description: input.Description,
+        VpcId: vpc.vpcId,
+        OwnerId: ctx.account,
+        region: ctx.region,
+        Tags: tagsOf(input.TagSpecifications),
+        ingress: [],
+        egress: [{ ruleId: ctx.sim.nextId('sgr-'), protocol: '-1', cidrIpv4: '0.0.0.0/0' }],
       };
       ctx.state.groups.push(g);
       ctx.sim.recordTransition(resourceRef(`security-group:${g.GroupId}`, [g.GroupId]), undefined, 'created', ctx.now);
@@ -461,15 +640,28 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
       const quota = ctx.sim.quota(ctx.account, 'rulesPerSecurityGroup', 60);
       const after = groupWeights(ctx.state, { ingress: [...g.ingress, ...rules] });
       for (const f of ['ipv4', 'ipv6'] as const) {
-        if (after[f] > quota) throw awsError('RulesPerSecurityGroupLimitExceeded', `The maximum number of rules per security group has been reached. (${g.GroupId} would hold ${after[f]} ${f === 'ipv4' ? 'IPv4' : 'IPv6'} inbound rules; the quota is ${quota})`);
+        if (after[f] > quota)
+          throw awsError(
+            'RulesPerSecurityGroupLimitExceeded',
+            `The maximum number of rules per security group has been reached. (${g.GroupId} would hold ${after[f]} ${f === 'ipv4' ? 'IPv4' : 'IPv6'} inbound rules; the quota is ${quota})`,
+          );
       }
       const added = rules.map((r) => ({ ruleId: ctx.sim.nextId('sgr-'), ...r }));
       g.ingress.push(...added);
       return {
         Return: true,
         SecurityGroupRules: added.map((r) => ({
-          SecurityGroupRuleId: r.ruleId, GroupId: g.GroupId, GroupOwnerId: g.OwnerId, IsEgress: false, IpProtocol: r.protocol, FromPort: r.fromPort ?? -1, ToPort: r.toPort ?? -1,
-          CidrIpv4: r.cidrIpv4, CidrIpv6: r.cidrIpv6, PrefixListId: r.prefixListId, Description: r.description,
+          SecurityGroupRuleId: r.ruleId,
+          GroupId: g.GroupId,
+          GroupOwnerId: g.OwnerId,
+          IsEgress: false,
+          IpProtocol: r.protocol,
+          FromPort: r.fromPort ?? -1,
+          ToPort: r.toPort ?? -1,
+          CidrIpv4: r.cidrIpv4,
+          CidrIpv6: r.cidrIpv6,
+          PrefixListId: r.prefixListId,
+          Description: r.description,
         })),
       };
     },
@@ -496,7 +688,13 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
       return {
         Return: true,
         UnknownIpPermissions: unknown.length ? ipPermissions(unknown.map((u) => ({ ruleId: '', ...u }))) : undefined,
-        RevokedSecurityGroupRules: revoked.map((r) => ({ SecurityGroupRuleId: r.ruleId, GroupId: g.GroupId, IsEgress: false, CidrIpv4: r.cidrIpv4, CidrIpv6: r.cidrIpv6 })),
+        RevokedSecurityGroupRules: revoked.map((r) => ({
+          SecurityGroupRuleId: r.ruleId,
+          GroupId: g.GroupId,
+          IsEgress: false,
+          CidrIpv4: r.cidrIpv4,
+          CidrIpv6: r.cidrIpv6,
+        })),
       };
     },
 
@@ -508,13 +706,26 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
         if (missing) throw awsError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${missing}' does not exist`);
         items = items.filter((i) => ids.includes(i.NetworkInterfaceId));
       }
-      items = filterBy(items, input.Filters, {
-        'group-id': (i) => i.Groups, 'vpc-id': (i) => i.VpcId, 'network-interface-id': (i) => i.NetworkInterfaceId,
-      }, () => []);
+      items = filterBy(
+        items,
+        input.Filters,
+        {
+          'group-id': (i) => i.Groups,
+          'vpc-id': (i) => i.VpcId,
+          'network-interface-id': (i) => i.NetworkInterfaceId,
+        },
+        () => [],
+      );
       const p = page(ctx, items, { max: input.MaxResults, token: input.NextToken, defaultMax: 1000, limit: 1000 });
       return {
         NetworkInterfaces: p.items.map((i) => ({
-          NetworkInterfaceId: i.NetworkInterfaceId, VpcId: i.VpcId, OwnerId: i.account, Description: i.Description, Status: 'in-use', InterfaceType: 'interface', RequesterManaged: false,
+          NetworkInterfaceId: i.NetworkInterfaceId,
+          VpcId: i.VpcId,
+          OwnerId: i.account,
+          Description: i.Description,
+          Status: 'in-use',
+          InterfaceType: 'interface',
+          RequesterManaged: false,
           Groups: i.Groups.map((id) => ({ GroupId: id, GroupName: ctx.state.groups.find((g) => g.GroupId === id)?.GroupName })),
         })),
         NextToken: p.next,
@@ -529,33 +740,48 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
       for (const id of input.Groups) {
         const g = ctx.state.groups.find((x) => x.GroupId === id && x.OwnerId === ctx.account && x.region === ctx.region);
         if (!g) throw awsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
-        if (g.VpcId !== eni.VpcId) throw awsError('InvalidParameterValue', `Security group ${id} and interface ${eni.NetworkInterfaceId} belong to different networks.`);
+        if (g.VpcId !== eni.VpcId)
+          throw awsError('InvalidParameterValue', `Security group ${id} and interface ${eni.NetworkInterfaceId} belong to different networks.`);
       }
       const quota = ctx.sim.quota(ctx.account, 'securityGroupsPerInterface', 5);
       const groups = [...new Set<string>(input.Groups)];
-      if (groups.length > quota) throw awsError('SecurityGroupsPerInterfaceLimitExceeded', `You have exceeded the maximum number of security groups (${quota}) allowed per network interface.`);
+      if (groups.length > quota)
+        throw awsError(
+          'SecurityGroupsPerInterfaceLimitExceeded',
+          `You have exceeded the maximum number of security groups (${quota}) allowed per network interface.`,
+        );
       eni.Groups = groups;
       return {};
     },
 
     DescribeManagedPrefixLists(ctx, input) {
-      let lists = ctx.state.prefixLists.filter((p) => p.region === ctx.region && (p.account === ctx.account || p.awsManaged) && p.lc.state !== 'delete-complete');
+      let lists = ctx.state.prefixLists.filter(
+        (p) => p.region === ctx.region && (p.account === ctx.account || p.awsManaged) && p.lc.state !== 'delete-complete',
+      );
       const ids = input.PrefixListIds;
       if (ids?.length) {
         const missing = ids.find((id) => !lists.some((p) => p.PrefixListId === id));
         if (missing) throw awsError('InvalidPrefixListID.NotFound', `The prefix list ID '${missing}' does not exist`);
         lists = lists.filter((p) => ids.includes(p.PrefixListId));
       }
-      lists = filterBy(lists, input.Filters, {
-        'prefix-list-name': (p) => p.PrefixListName, 'prefix-list-id': (p) => p.PrefixListId, 'owner-id': (p) => p.OwnerId,
-      }, (p) => p.Tags);
+      lists = filterBy(
+        lists,
+        input.Filters,
+        {
+          'prefix-list-name': (p) => p.PrefixListName,
+          'prefix-list-id': (p) => p.PrefixListId,
+          'owner-id': (p) => p.OwnerId,
+        },
+        (p) => p.Tags,
+      );
       const p = page(ctx, lists, { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
       return { PrefixLists: p.items.map((x) => describePrefixList(ctx.sim, x)), NextToken: p.next };
     },
 
     GetManagedPrefixListEntries(ctx, input) {
       const pl = findPrefixList(ctx, input.PrefixListId);
-      if (input.MaxResults !== undefined && (input.MaxResults < 1 || input.MaxResults > 100)) throw awsError('InvalidParameterValue', 'MaxResults must be between 1 and 100');
+      if (input.MaxResults !== undefined && (input.MaxResults < 1 || input.MaxResults > 100))
+        throw awsError('InvalidParameterValue', 'MaxResults must be between 1 and 100');
       let entries = entriesOf(ctx.sim, pl);
       if (input.TargetVersion !== undefined && !pl.awsManaged) {
         const old = pl.history[input.TargetVersion];
@@ -568,16 +794,19 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
 
     CreateManagedPrefixList(ctx, input) {
       if (!input.PrefixListName) throw awsError('MissingParameter', 'The request must contain the parameter PrefixListName');
-      if (String(input.PrefixListName).startsWith('com.amazonaws')) throw awsError('InvalidParameterValue', 'The prefix list name cannot start with com.amazonaws');
+      if (String(input.PrefixListName).startsWith('com.amazonaws'))
+        throw awsError('InvalidParameterValue', 'The prefix list name cannot start with com.amazonaws');
       if (input.AddressFamily !== 'IPv4' && input.AddressFamily !== 'IPv6') throw awsError('InvalidParameterValue', 'AddressFamily must be IPv4 or IPv6');
       const maxEntries = input.MaxEntries;
-      if (maxEntries === undefined || !Number.isInteger(maxEntries) || maxEntries < 1 || maxEntries > 1000) throw awsError('InvalidParameterValue', 'Must specify a max size between 1 and 1000');
+      if (maxEntries === undefined || !Number.isInteger(maxEntries) || maxEntries < 1 || maxEntries > 1000)
+        throw awsError('InvalidParameterValue', 'Must specify a max size between 1 and 1000');
       if (input.ClientToken) {
         const same = ctx.state.prefixLists.find((p) => p.ClientToken === input.ClientToken && p.account === ctx.account);
         if (same) return { PrefixList: describePrefixList(ctx.sim, same) };
       }
       const entries = input.Entries ?? [];
-      if (entries.length > ENTRIES_PER_CALL) throw awsError('InvalidParameterValue', `The number of entries per request cannot exceeds limit (${ENTRIES_PER_CALL}).`);
+      if (entries.length > ENTRIES_PER_CALL)
+        throw awsError('InvalidParameterValue', `The number of entries per request cannot exceeds limit (${ENTRIES_PER_CALL}).`);
       if (entries.length > maxEntries) throw awsError('InvalidParameterValue', `The prefix list would exceed its max entries of ${maxEntries}`);
       const quota = ctx.sim.quota(ctx.account, 'prefixListsPerRegion', 100);
       if (ctx.state.prefixLists.filter((p) => p.account === ctx.account && p.region === ctx.region && p.lc.state !== 'delete-complete').length >= quota) {
@@ -586,16 +815,33 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
       const family: Family = input.AddressFamily === 'IPv4' ? 'ipv4' : 'ipv6';
       const list = entries.map((e) => {
         let cidr: string;
-        try { cidr = canonicalCidr(e.Cidr ?? ''); } catch { throw awsError('InvalidParameterValue', `The CIDR ${e.Cidr} is invalid`); }
+        try {
+          cidr = canonicalCidr(e.Cidr ?? '');
+        } catch {
+          throw awsError('InvalidParameterValue', `The CIDR ${e.Cidr} is invalid`);
+        }
         if (familyOf(cidr) !== family) throw awsError('InvalidParameterValue', `The CIDR ${cidr} does not match the address family ${input.AddressFamily}`);
         return { Cidr: cidr, Description: e.Description };
       });
       const pl: SimPrefixList = {
-        PrefixListId: ctx.sim.nextId('pl-'), PrefixListName: input.PrefixListName, family, MaxEntries: maxEntries, Version: 1, entries: list, history: { 1: list },
-        OwnerId: ctx.account, account: ctx.account, region: ctx.region, Tags: tagsOf(input.TagSpecifications), ClientToken: input.ClientToken,
+        PrefixListId: ctx.sim.nextId('pl-'),
+        PrefixListName: input.PrefixListName,
+        family,
+        MaxEntries: maxEntries,
+        Version: 1,
+        entries: list,
+        history: { 1: list },
+        OwnerId: ctx.account,
+        account: ctx.account,
+        region: ctx.region,
+        Tags: tagsOf(input.TagSpecifications),
+        ClientToken: input.ClientToken,
         lc: lifecycle<PrefixListState>('create-in-progress', ctx.now),
       };
-      transition(ctx.sim, prefixListResource(pl), pl.lc, ctx.now, 'create-in-progress', { state: 'create-complete', afterSeconds: ctx.timings.prefixListCreate ?? 5 });
+      transition(ctx.sim, prefixListResource(pl), pl.lc, ctx.now, 'create-in-progress', {
+        state: 'create-complete',
+        afterSeconds: ctx.timings.prefixListCreate ?? 5,
+      });
       ctx.state.prefixLists.push(pl);
       return { PrefixList: describePrefixList(ctx.sim, pl) };
     },
@@ -603,17 +849,22 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
     ModifyManagedPrefixList(ctx, input) {
       const pl = findPrefixList(ctx, input.PrefixListId);
       if (pl.awsManaged) throw awsError('InvalidPrefixListModification', `The prefix list ${pl.PrefixListId} is managed by AWS and cannot be modified`);
-      if (!['create-complete', 'modify-complete'].includes(pl.lc.state)) throw awsError('IncorrectState', `The prefix list ${pl.PrefixListId} is in state ${pl.lc.state}`);
-      if (input.CurrentVersion !== undefined && input.CurrentVersion !== pl.Version) throw awsError('PrefixListVersionMismatch', 'The prefix list has the incorrect version number.');
+      if (!['create-complete', 'modify-complete'].includes(pl.lc.state))
+        throw awsError('IncorrectState', `The prefix list ${pl.PrefixListId} is in state ${pl.lc.state}`);
+      if (input.CurrentVersion !== undefined && input.CurrentVersion !== pl.Version)
+        throw awsError('PrefixListVersionMismatch', 'The prefix list has the incorrect version number.');
       const adds = input.AddEntries ?? [];
       const removes = input.RemoveEntries ?? [];
       if (input.MaxEntries !== undefined && (adds.length || removes.length)) {
         throw awsError('InvalidParameterCombination', 'You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.');
       }
-      if (adds.length > ENTRIES_PER_CALL || removes.length > ENTRIES_PER_CALL) throw awsError('InvalidParameterValue', `The number of entries per request cannot exceeds limit (${ENTRIES_PER_CALL}).`);
+      if (adds.length > ENTRIES_PER_CALL || removes.length > ENTRIES_PER_CALL)
+        throw awsError('InvalidParameterValue', `The number of entries per request cannot exceeds limit (${ENTRIES_PER_CALL}).`);
       if (input.MaxEntries !== undefined) {
-        if (!Number.isInteger(input.MaxEntries) || input.MaxEntries < 1 || input.MaxEntries > 1000) throw awsError('InvalidParameterValue', 'Must specify a max size between 1 and 1000');
-        if (input.MaxEntries < pl.entries.length) throw awsError('InvalidParameterValue', `The prefix list has ${pl.entries.length} entries; it cannot be resized to ${input.MaxEntries}`);
+        if (!Number.isInteger(input.MaxEntries) || input.MaxEntries < 1 || input.MaxEntries > 1000)
+          throw awsError('InvalidParameterValue', 'Must specify a max size between 1 and 1000');
+        if (input.MaxEntries < pl.entries.length)
+          throw awsError('InvalidParameterValue', `The prefix list has ${pl.entries.length} entries; it cannot be resized to ${input.MaxEntries}`);
         // Every group referencing the list weighs the new size: a resize that breaks a group's quota fails.
         const quota = ctx.sim.quota(ctx.account, 'rulesPerSecurityGroup', 60);
         for (const g of ctx.state.groups.filter((x) => x.ingress.some((r) => r.prefixListId === pl.PrefixListId))) {
@@ -621,7 +872,11 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
           pl.MaxEntries = input.MaxEntries;
           const w = groupWeights(ctx.state, g)[pl.family];
           pl.MaxEntries = old;
-          if (w > quota) throw awsError('RulesPerSecurityGroupLimitExceeded', `The maximum number of rules per security group has been reached. (resizing ${pl.PrefixListId} to ${input.MaxEntries} would make ${g.GroupId} weigh ${w} rules; the quota is ${quota})`);
+          if (w > quota)
+            throw awsError(
+              'RulesPerSecurityGroupLimitExceeded',
+              `The maximum number of rules per security group has been reached. (resizing ${pl.PrefixListId} to ${input.MaxEntries} would make ${g.GroupId} weigh ${w} rules; the quota is ${quota})`,
+            );
         }
         pl.MaxEntries = input.MaxEntries;
       }
@@ -634,17 +889,28 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
       }
       for (const a of adds) {
         let cidr: string;
-        try { cidr = canonicalCidr(a.Cidr ?? ''); } catch { throw awsError('InvalidParameterValue', `The CIDR ${a.Cidr} is invalid`); }
+        try {
+          cidr = canonicalCidr(a.Cidr ?? '');
+        } catch {
+          throw awsError('InvalidParameterValue', `The CIDR ${a.Cidr} is invalid`);
+        }
         if (familyOf(cidr) !== pl.family) throw awsError('InvalidParameterValue', `The CIDR ${cidr} does not match the address family of ${pl.PrefixListId}`);
         if (next.some((e) => e.Cidr === cidr)) throw awsError('InvalidParameterValue', `The CIDR ${cidr} is already an entry of ${pl.PrefixListId}`);
         next.push({ Cidr: cidr, Description: a.Description });
       }
-      if (next.length > pl.MaxEntries) throw awsError('InvalidParameterValue', `The prefix list ${pl.PrefixListId} would hold ${next.length} entries, more than its max entries of ${pl.MaxEntries}; resize it first`);
+      if (next.length > pl.MaxEntries)
+        throw awsError(
+          'InvalidParameterValue',
+          `The prefix list ${pl.PrefixListId} would hold ${next.length} entries, more than its max entries of ${pl.MaxEntries}; resize it first`,
+        );
       if (input.PrefixListName) pl.PrefixListName = input.PrefixListName;
       pl.entries = next;
       pl.Version++;
       pl.history[pl.Version] = next;
-      transition(ctx.sim, prefixListResource(pl), pl.lc, ctx.now, 'modify-in-progress', { state: 'modify-complete', afterSeconds: ctx.timings.prefixListModify ?? 5 });
+      transition(ctx.sim, prefixListResource(pl), pl.lc, ctx.now, 'modify-in-progress', {
+        state: 'modify-complete',
+        afterSeconds: ctx.timings.prefixListModify ?? 5,
+      });
       return { PrefixList: describePrefixList(ctx.sim, pl) };
     },
 
@@ -653,7 +919,10 @@ export const ec2NetworkModel: SdkServiceModel<Ec2NetworkState, typeof EC2> = {
       if (pl.awsManaged) throw awsError('InvalidPrefixListModification', `The prefix list ${pl.PrefixListId} is managed by AWS and cannot be deleted`);
       const user = ctx.state.groups.find((g) => g.ingress.some((r) => r.prefixListId === pl.PrefixListId));
       if (user) throw awsError('DependencyViolation', `The prefix list ${pl.PrefixListId} is referenced by ${user.GroupId}`);
-      transition(ctx.sim, prefixListResource(pl), pl.lc, ctx.now, 'delete-in-progress', { state: 'delete-complete', afterSeconds: ctx.timings.prefixListModify ?? 5 });
+      transition(ctx.sim, prefixListResource(pl), pl.lc, ctx.now, 'delete-in-progress', {
+        state: 'delete-complete',
+        afterSeconds: ctx.timings.prefixListModify ?? 5,
+      });
       return { PrefixList: describePrefixList(ctx.sim, pl) };
     },
   },

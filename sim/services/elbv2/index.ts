@@ -41,16 +41,23 @@ const LoadBalancerSeed = z.object({
 export const ElbWorldSection = z.object({ loadBalancers: z.array(LoadBalancerSeed).default([]) });
 
 export type SimLoadBalancer = z.infer<typeof LoadBalancerSeed>;
-export interface ElbState { loadBalancers: SimLoadBalancer[] }
-
+export interface ElbState {
+  loadBalancers: SimLoadBalancer[];
+}
 
 /** How an ALB answers a request that reached it on `port` with `host` and `path`. */
-export function albRespond(lb: SimLoadBalancer, req: { port: number; protocol: 'HTTP' | 'HTTPS'; host: string; path: string }): { status: number; body: string; contentType: string; rule: string } {
+export function albRespond(
+  lb: SimLoadBalancer,
+  req: { port: number; protocol: 'HTTP' | 'HTTPS'; host: string; path: string },
+): { status: number; body: string; contentType: string; rule: string } {
   const listener = lb.listeners.find((l) => l.port === req.port && l.protocol === req.protocol);
   if (!listener || lb.state !== 'active') return { status: 502, body: 'Bad Gateway: the origin did not answer', contentType: 'text/plain', rule: 'none' };
   const host = req.host.toLowerCase().replace(/:\d+$/, '');
-  const index = listener.rules.findIndex((r) => (r.hosts.length === 0 || r.hosts.some((h) => wildcardMatch(h, host, { ignoreCase: true })))
-    && (r.paths.length === 0 || r.paths.some((p) => wildcardMatch(p, req.path))));
+  const index = listener.rules.findIndex(
+    (r) =>
+      (r.hosts.length === 0 || r.hosts.some((h) => wildcardMatch(h, host, { ignoreCase: true }))) &&
+      (r.paths.length === 0 || r.paths.some((p) => wildcardMatch(p, req.path))),
+  );
   if (index < 0) return { status: listener.default.status, body: listener.default.body, contentType: 'text/plain', rule: 'default' };
   const rule = listener.rules[index];
   return { status: rule.status, body: rule.body, contentType: rule.contentType, rule: `rule-${index + 1}` };
@@ -64,7 +71,9 @@ export const elbv2Model: ServiceModel<ElbState> = {
   },
   /** The load balancers as a world section (sim/world-out.ts): they are seed data and do not change. */
   toWorld: (state) => ({ elbv2: { loadBalancers: state.loadBalancers } }),
-  snapshot: (state) => ({ loadBalancers: state.loadBalancers.map((lb) => ({ arn: lb.arn, account: lb.account, dnsName: lb.dnsName, scheme: lb.scheme, state: lb.state })) }),
+  snapshot: (state) => ({
+    loadBalancers: state.loadBalancers.map((lb) => ({ arn: lb.arn, account: lb.account, dnsName: lb.dnsName, scheme: lb.scheme, state: lb.state })),
+  }),
   // Untyped and empty: the workflows never call ELB (no SDK client is installed); the load balancers are
   // what VPC origins, endpoint groups and the edge need.
   operations: {},

@@ -32,8 +32,17 @@ const GA_ASN = 16509;
 const AMAZON_IP_REVERT_DAYS = 10;
 
 type CidrState =
-  | 'PENDING_PROVISIONING' | 'READY' | 'PENDING_ADVERTISING' | 'ADVERTISING' | 'PENDING_WITHDRAWING'
-  | 'PENDING_DEPROVISIONING' | 'DEPROVISIONED' | 'FAILED_PROVISION' | 'FAILED_ADVERTISING' | 'FAILED_WITHDRAW' | 'FAILED_DEPROVISION';
+  | 'PENDING_PROVISIONING'
+  | 'READY'
+  | 'PENDING_ADVERTISING'
+  | 'ADVERTISING'
+  | 'PENDING_WITHDRAWING'
+  | 'PENDING_DEPROVISIONING'
+  | 'DEPROVISIONED'
+  | 'FAILED_PROVISION'
+  | 'FAILED_ADVERTISING'
+  | 'FAILED_WITHDRAW'
+  | 'FAILED_DEPROVISION';
 type AcceleratorState = 'IN_PROGRESS' | 'DEPLOYED' | 'DELETED';
 
 const PortRangeSeed = z.object({ fromPort: z.number().int(), toPort: z.number().int() });
@@ -46,15 +55,25 @@ const AcceleratorSeed = z.object({
   ipAddresses: z.array(z.string()).max(2).optional(),
   enabled: z.boolean().default(true),
   tags: z.record(z.string(), z.string()).default({}),
-  listeners: z.array(z.object({
-    protocol: z.enum(['TCP', 'UDP']).default('TCP'),
-    portRanges: z.array(PortRangeSeed).min(1),
-    clientAffinity: z.enum(['NONE', 'SOURCE_IP']).default('NONE'),
-    endpointGroups: z.array(z.object({
-      region: z.string(),
-      endpoints: z.array(z.object({ endpointId: z.string(), weight: z.number().int().default(128), clientIpPreservation: z.boolean().default(true) })).default([]),
-    })).default([]),
-  })).default([]),
+  listeners: z
+    .array(
+      z.object({
+        protocol: z.enum(['TCP', 'UDP']).default('TCP'),
+        portRanges: z.array(PortRangeSeed).min(1),
+        clientAffinity: z.enum(['NONE', 'SOURCE_IP']).default('NONE'),
+        endpointGroups: z
+          .array(
+            z.object({
+              region: z.string(),
+              endpoints: z
+                .array(z.object({ endpointId: z.string(), weight: z.number().int().default(128), clientIpPreservation: z.boolean().default(true) }))
+                .default([]),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .default([]),
 });
 
 export const GlobalAcceleratorWorldSection = z.object({
@@ -64,7 +83,8 @@ export const GlobalAcceleratorWorldSection = z.object({
 });
 
 /** Why a world's globalAccelerator.loadBalancers is refused: endpoint groups point at the world's one list of load balancers. */
-export const MOVED_LOAD_BALANCERS = 'moved to elbv2.loadBalancers: Global Accelerator\'s endpoints are the world\'s load balancers (give each there with its account and dnsName; vpcHasInternetGateway defaults to true)';
+export const MOVED_LOAD_BALANCERS =
+  "moved to elbv2.loadBalancers: Global Accelerator's endpoints are the world's load balancers (give each there with its account and dnsName; vpcHasInternetGateway defaults to true)";
 
 export interface SimGaCidr {
   account: string;
@@ -75,7 +95,10 @@ export interface SimGaCidr {
   failure?: string;
 }
 
-interface Slot { ip: string; byoip: boolean }
+interface Slot {
+  ip: string;
+  byoip: boolean;
+}
 
 export interface SimAccelerator {
   account: string;
@@ -126,7 +149,17 @@ export interface GlobalAcceleratorState {
   amazonIpCounter: number;
 }
 
-const HELD: CidrState[] = ['PENDING_PROVISIONING', 'READY', 'PENDING_ADVERTISING', 'ADVERTISING', 'PENDING_WITHDRAWING', 'PENDING_DEPROVISIONING', 'FAILED_ADVERTISING', 'FAILED_WITHDRAW', 'FAILED_DEPROVISION'];
+const HELD: CidrState[] = [
+  'PENDING_PROVISIONING',
+  'READY',
+  'PENDING_ADVERTISING',
+  'ADVERTISING',
+  'PENDING_WITHDRAWING',
+  'PENDING_DEPROVISIONING',
+  'FAILED_ADVERTISING',
+  'FAILED_WITHDRAW',
+  'FAILED_DEPROVISION',
+];
 const IPAM_ACTIVE = ['pending-provision', 'provisioned', 'pending-deprovision', 'failed-deprovision'];
 
 function timing(ctx: { timings: Record<string, number> }, name: string, fallback: number): number {
@@ -151,7 +184,11 @@ function amazonIp(state: GlobalAcceleratorState, slot: number): string {
 function requireRegion(ctx: OpContext<GlobalAcceleratorState>): void {
   if (ctx.region !== GA_REGION) {
     // The SDK resolves globalaccelerator.<region>.amazonaws.com for any region; only us-west-2 exists.
-    throw networkError('ENOTFOUND', `globalaccelerator.${ctx.region}.amazonaws.com`, `Global Accelerator's API is only in ${GA_REGION}; create the client with region ${GA_REGION}`);
+    throw networkError(
+      'ENOTFOUND',
+      `globalaccelerator.${ctx.region}.amazonaws.com`,
+      `Global Accelerator's API is only in ${GA_REGION}; create the client with region ${GA_REGION}`,
+    );
   }
 }
 
@@ -169,10 +206,16 @@ function liveAccelerators(state: GlobalAcceleratorState, account?: string): SimA
 
 function describeAccelerator(a: SimAccelerator): Accelerator {
   return {
-    AcceleratorArn: a.AcceleratorArn, Name: a.Name, IpAddressType: 'IPV4', Enabled: a.Enabled,
+    AcceleratorArn: a.AcceleratorArn,
+    Name: a.Name,
+    IpAddressType: 'IPV4',
+    Enabled: a.Enabled,
     IpSets: [{ IpFamily: 'IPv4', IpAddresses: a.slots.map((s) => s.ip), IpAddressFamily: 'IPv4' }],
-    DnsName: a.DnsName, Status: a.lc.state === 'DELETED' ? 'IN_PROGRESS' : a.lc.state,
-    CreatedTime: new Date(a.CreatedTime), LastModifiedTime: new Date(a.LastModifiedTime), Events: [],
+    DnsName: a.DnsName,
+    Status: a.lc.state === 'DELETED' ? 'IN_PROGRESS' : a.lc.state,
+    CreatedTime: new Date(a.CreatedTime),
+    LastModifiedTime: new Date(a.LastModifiedTime),
+    Events: [],
   };
 }
 
@@ -182,10 +225,15 @@ function describeListener(l: SimListener): Listener {
 
 function describeEndpointGroup(g: SimEndpointGroup): EndpointGroup {
   return {
-    EndpointGroupArn: g.EndpointGroupArn, EndpointGroupRegion: g.EndpointGroupRegion,
+    EndpointGroupArn: g.EndpointGroupArn,
+    EndpointGroupRegion: g.EndpointGroupRegion,
     EndpointDescriptions: g.endpoints.map((e) => ({ ...e, HealthState: 'HEALTHY' })),
-    TrafficDialPercentage: g.TrafficDialPercentage, HealthCheckPort: g.HealthCheckPort, HealthCheckProtocol: g.HealthCheckProtocol,
-    HealthCheckPath: g.HealthCheckPath, HealthCheckIntervalSeconds: g.HealthCheckIntervalSeconds, ThresholdCount: g.ThresholdCount,
+    TrafficDialPercentage: g.TrafficDialPercentage,
+    HealthCheckPort: g.HealthCheckPort,
+    HealthCheckProtocol: g.HealthCheckProtocol,
+    HealthCheckPath: g.HealthCheckPath,
+    HealthCheckIntervalSeconds: g.HealthCheckIntervalSeconds,
+    ThresholdCount: g.ThresholdCount,
   };
 }
 
@@ -234,13 +282,18 @@ function usersOfRange(state: GlobalAcceleratorState, account: string, cidr: Cidr
 
 /** Checks BYOIP addresses for an accelerator: from ADVERTISING ranges, one per range, not used elsewhere. */
 function checkByoipAddress(ctx: OpContext<GlobalAcceleratorState>, ip: string, self: SimAccelerator | undefined, taken: Set<string>): void {
-  try { parseIpv4(ip); } catch (e) { throw awsError('InvalidArgumentException', `${ip} is not a valid IPv4 address: ${(e as Error).message}`); }
+  try {
+    parseIpv4(ip);
+  } catch (e) {
+    throw awsError('InvalidArgumentException', `${ip} is not a valid IPv4 address: ${(e as Error).message}`);
+  }
   const range = rangeOf(ctx.state, ctx.account, ip);
   if (!range) throw awsError('InvalidArgumentException', `The IP address ${ip} is not in an address pool that you brought to Global Accelerator (BYOIP)`);
   if (range.lc.state !== 'ADVERTISING') {
     throw awsError('InvalidArgumentException', `The address range ${range.Cidr} is ${range.lc.state}; it must be ADVERTISING before you use its addresses`);
   }
-  if (taken.has(range.Cidr)) throw awsError('InvalidArgumentException', `Only one IP address from each address range (${range.Cidr}) can be assigned to an accelerator`);
+  if (taken.has(range.Cidr))
+    throw awsError('InvalidArgumentException', `Only one IP address from each address range (${range.Cidr}) can be assigned to an accelerator`);
   taken.add(range.Cidr);
   const other = liveAccelerators(ctx.state).find((a) => a !== self && a.slots.some((s) => s.ip === ip));
   if (other) throw awsError('InvalidArgumentException', `The IP address ${ip} is already in use by accelerator ${other.AcceleratorArn}`);
@@ -249,14 +302,20 @@ function checkByoipAddress(ctx: OpContext<GlobalAcceleratorState>, ip: string, s
 /** Where an address range was already brought to AWS through EC2/VPC IPAM (any account). */
 function ipamHolder(sim: Simulator, cidr: Cidr, account: string): string | undefined {
   let ipam: IpamState;
-  try { ipam = sim.state<IpamState>('ec2.ipam'); } catch { return undefined; }
+  try {
+    ipam = sim.state<IpamState>('ec2.ipam');
+  } catch {
+    return undefined;
+  }
   // The most specific holder names the service (the CloudFront child pool rather than its parent).
-  const held = ipam.poolCidrs.filter((c) => IPAM_ACTIVE.includes(c.lc.state) && overlaps(parseCidr(c.Cidr), cidr))
+  const held = ipam.poolCidrs
+    .filter((c) => IPAM_ACTIVE.includes(c.lc.state) && overlaps(parseCidr(c.Cidr), cidr))
     .sort((a, b) => parseCidr(b.Cidr).prefix - parseCidr(a.Cidr).prefix);
   for (const c of held) {
     const pool = ipam.pools.find((p) => p.IpamPoolId === c.IpamPoolId);
     if (pool?.IpamScopeType !== 'public') continue;
-    const forCloudFront = pool.AwsService === 'global-services' || ipam.pools.some((p) => p.SourceIpamPoolId === pool.IpamPoolId && p.AwsService === 'global-services');
+    const forCloudFront =
+      pool.AwsService === 'global-services' || ipam.pools.some((p) => p.SourceIpamPoolId === pool.IpamPoolId && p.AwsService === 'global-services');
     const where = pool.OwnerId === account ? `VPC IPAM pool ${pool.IpamPoolId}` : 'another AWS account';
     return `${c.Cidr} is provisioned in ${where}${forCloudFront ? ' for CloudFront' : ' for Amazon EC2'}`;
   }
@@ -291,14 +350,25 @@ function gaToWorld(state: GlobalAcceleratorState, _sim: Simulator, note: (text: 
     globalAccelerator: {
       byoipCidrs: ranges.map((c) => ({ account: c.account, cidr: c.Cidr, state: eventual(c.lc) })),
       accelerators: accelerators.map((a) => ({
-        account: a.account, name: a.Name, arn: a.AcceleratorArn, ipAddresses: a.slots.map((x) => x.ip), enabled: a.Enabled,
+        account: a.account,
+        name: a.Name,
+        arn: a.AcceleratorArn,
+        ipAddresses: a.slots.map((x) => x.ip),
+        enabled: a.Enabled,
         tags: Object.fromEntries(a.Tags.map((t) => [t.Key, t.Value])),
-        listeners: state.listeners.filter((l) => l.AcceleratorArn === a.AcceleratorArn).map((l) => ({
-          protocol: l.Protocol, clientAffinity: l.ClientAffinity, portRanges: l.PortRanges.map((p) => ({ fromPort: p.FromPort, toPort: p.ToPort })),
-          endpointGroups: state.endpointGroups.filter((g) => g.ListenerArn === l.ListenerArn).map((g) => ({
-            region: g.EndpointGroupRegion, endpoints: g.endpoints.map((e) => ({ endpointId: e.EndpointId, weight: e.Weight, clientIpPreservation: e.ClientIPPreservationEnabled })),
+        listeners: state.listeners
+          .filter((l) => l.AcceleratorArn === a.AcceleratorArn)
+          .map((l) => ({
+            protocol: l.Protocol,
+            clientAffinity: l.ClientAffinity,
+            portRanges: l.PortRanges.map((p) => ({ fromPort: p.FromPort, toPort: p.ToPort })),
+            endpointGroups: state.endpointGroups
+              .filter((g) => g.ListenerArn === l.ListenerArn)
+              .map((g) => ({
+                region: g.EndpointGroupRegion,
+                endpoints: g.endpoints.map((e) => ({ endpointId: e.EndpointId, weight: e.Weight, clientIpPreservation: e.ClientIPPreservationEnabled })),
+              })),
           })),
-        })),
       })),
     },
   };
@@ -320,21 +390,42 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
       const arn = a.arn ?? `arn:aws:globalaccelerator::${a.account}:accelerator/${uuidFrom(`seed-${i}-${a.name}`)}`;
       const slots: Slot[] = [0, 1].map((slot) => {
         const ip = a.ipAddresses?.[slot];
-        return ip ? { ip, byoip: !!state.cidrs.find((c) => c.account === a.account && containsAddress(parseCidr(c.Cidr), ip)) } : { ip: amazonIp(state, slot), byoip: false };
+        return ip
+          ? { ip, byoip: !!state.cidrs.find((c) => c.account === a.account && containsAddress(parseCidr(c.Cidr), ip)) }
+          : { ip: amazonIp(state, slot), byoip: false };
       });
       state.accelerators.push({
-        account: a.account, AcceleratorArn: arn, Name: a.name, Enabled: a.enabled, slots, released: [],
-        DnsName: `a${hex(arn, 16)}.awsglobalaccelerator.com`, lc: lifecycle<AcceleratorState>('DEPLOYED', now), CreatedTime: now, LastModifiedTime: now,
+        account: a.account,
+        AcceleratorArn: arn,
+        Name: a.name,
+        Enabled: a.enabled,
+        slots,
+        released: [],
+        DnsName: `a${hex(arn, 16)}.awsglobalaccelerator.com`,
+        lc: lifecycle<AcceleratorState>('DEPLOYED', now),
+        CreatedTime: now,
+        LastModifiedTime: now,
         Tags: Object.entries(a.tags).map(([Key, Value]) => ({ Key, Value })),
       });
       for (const [j, l] of a.listeners.entries()) {
         const listenerArn = `${arn}/listener/${hex(`${arn}/${j}`, 8)}`;
-        state.listeners.push({ ListenerArn: listenerArn, AcceleratorArn: arn, Protocol: l.protocol, ClientAffinity: l.clientAffinity, PortRanges: l.portRanges.map((p) => ({ FromPort: p.fromPort, ToPort: p.toPort })) });
+        state.listeners.push({
+          ListenerArn: listenerArn,
+          AcceleratorArn: arn,
+          Protocol: l.protocol,
+          ClientAffinity: l.clientAffinity,
+          PortRanges: l.portRanges.map((p) => ({ FromPort: p.fromPort, ToPort: p.toPort })),
+        });
         for (const g of l.endpointGroups) {
           state.endpointGroups.push({
-            EndpointGroupArn: `${listenerArn}/endpoint-group/${hex(`${listenerArn}/${g.region}`, 12)}`, ListenerArn: listenerArn, EndpointGroupRegion: g.region,
+            EndpointGroupArn: `${listenerArn}/endpoint-group/${hex(`${listenerArn}/${g.region}`, 12)}`,
+            ListenerArn: listenerArn,
+            EndpointGroupRegion: g.region,
             endpoints: g.endpoints.map((e) => ({ EndpointId: e.endpointId, Weight: e.weight, ClientIPPreservationEnabled: e.clientIpPreservation })),
-            TrafficDialPercentage: 100, HealthCheckProtocol: 'TCP', HealthCheckIntervalSeconds: 30, ThresholdCount: 3,
+            TrafficDialPercentage: 100,
+            HealthCheckProtocol: 'TCP',
+            HealthCheckIntervalSeconds: 30,
+            ThresholdCount: 3,
           });
         }
       }
@@ -355,15 +446,27 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
 
   snapshot(state) {
     return {
-      byoipCidrs: state.cidrs.filter((c) => c.lc.state !== 'DEPROVISIONED').map((c) => ({ account: c.account, Cidr: c.Cidr, State: c.lc.state, lastEvent: c.events.at(-1)?.Message })),
+      byoipCidrs: state.cidrs
+        .filter((c) => c.lc.state !== 'DEPROVISIONED')
+        .map((c) => ({ account: c.account, Cidr: c.Cidr, State: c.lc.state, lastEvent: c.events.at(-1)?.Message })),
       accelerators: liveAccelerators(state).map((a) => ({
-        account: a.account, Name: a.Name, AcceleratorArn: a.AcceleratorArn, Status: a.lc.state, Enabled: a.Enabled,
-        IpAddresses: a.slots.map((s) => s.ip), byoipAddresses: a.slots.filter((s) => s.byoip).map((s) => s.ip), DnsName: a.DnsName,
+        account: a.account,
+        Name: a.Name,
+        AcceleratorArn: a.AcceleratorArn,
+        Status: a.lc.state,
+        Enabled: a.Enabled,
+        IpAddresses: a.slots.map((s) => s.ip),
+        byoipAddresses: a.slots.filter((s) => s.byoip).map((s) => s.ip),
+        DnsName: a.DnsName,
         Tags: a.Tags,
-        listeners: state.listeners.filter((l) => l.AcceleratorArn === a.AcceleratorArn).map((l) => ({
-          ...describeListener(l),
-          endpointGroups: state.endpointGroups.filter((g) => g.ListenerArn === l.ListenerArn).map((g) => ({ EndpointGroupRegion: g.EndpointGroupRegion, endpoints: g.endpoints.map((e) => e.EndpointId) })),
-        })),
+        listeners: state.listeners
+          .filter((l) => l.AcceleratorArn === a.AcceleratorArn)
+          .map((l) => ({
+            ...describeListener(l),
+            endpointGroups: state.endpointGroups
+              .filter((g) => g.ListenerArn === l.ListenerArn)
+              .map((g) => ({ EndpointGroupRegion: g.EndpointGroupRegion, endpoints: g.endpoints.map((e) => e.EndpointId) })),
+          })),
       })),
     };
   },
@@ -380,7 +483,8 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
         throw awsError('InvalidArgumentException', `Cidr ${input.Cidr} is invalid: ${(e as Error).message}`);
       }
       if (target.family !== 4) throw awsError('InvalidArgumentException', 'Global Accelerator BYOIP supports IPv4 address ranges only');
-      if (target.prefix > 24) throw awsError('InvalidArgumentException', `The most specific IP prefix that you can specify is /24; ${cidr} is a /${target.prefix}`);
+      if (target.prefix > 24)
+        throw awsError('InvalidArgumentException', `The most specific IP prefix that you can specify is /24; ${cidr} is a /${target.prefix}`);
       const auth = input.CidrAuthorizationContext;
       if (!auth?.Message || !auth?.Signature) throw awsError('InvalidArgumentException', 'CidrAuthorizationContext (Message and Signature) is required');
       try {
@@ -391,24 +495,35 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
         throw awsError('InvalidArgumentException', `The authorization message is invalid: ${(e as Error).message}`);
       }
       const same = liveCidr(ctx.state, ctx.account, cidr);
-      if (same && same.lc.state !== 'FAILED_PROVISION') throw awsError('IncorrectCidrStateException', `The address range ${cidr} is already provisioned (${same.lc.state})`);
+      if (same && same.lc.state !== 'FAILED_PROVISION')
+        throw awsError('IncorrectCidrStateException', `The address range ${cidr} is already provisioned (${same.lc.state})`);
       const clash = ctx.state.cidrs.find((c) => c !== same && HELD.includes(c.lc.state) && overlaps(parseCidr(c.Cidr), target));
       if (clash) {
-        throw awsError('InvalidArgumentException', `The address range ${cidr} overlaps ${clash.Cidr}, which ${clash.account === ctx.account ? 'you have' : 'another account has'} already brought to Global Accelerator`);
+        throw awsError(
+          'InvalidArgumentException',
+          `The address range ${cidr} overlaps ${clash.Cidr}, which ${clash.account === ctx.account ? 'you have' : 'another account has'} already brought to Global Accelerator`,
+        );
       }
       const elsewhere = ipamHolder(ctx.sim, target, ctx.account);
       if (elsewhere) {
-        throw awsError('InvalidArgumentException', `The address range ${cidr} is already brought to AWS: ${elsewhere}. You can't use the IP addresses that you bring to AWS for one AWS service with another service; bring a different range to Global Accelerator, or deprovision it there first.`);
+        throw awsError(
+          'InvalidArgumentException',
+          `The address range ${cidr} is already brought to AWS: ${elsewhere}. You can't use the IP addresses that you bring to AWS for one AWS service with another service; bring a different range to Global Accelerator, or deprovision it there first.`,
+        );
       }
       const quota = ctx.sim.quota(ctx.account, 'gaByoipCidrs', 2);
       const held = ctx.state.cidrs.filter((c) => c.account === ctx.account && c !== same && HELD.includes(c.lc.state)).length;
-      if (held >= quota) throw awsError('LimitExceededException', `You can bring up to ${quota} address ranges to Global Accelerator per account; ${held} are provisioned`);
+      if (held >= quota)
+        throw awsError('LimitExceededException', `You can bring up to ${quota} address ranges to Global Accelerator per account; ${held} are provisioned`);
       const failure = verifyProvision(ctx, cidr, { Message: auth.Message, Signature: auth.Signature });
       const record: SimGaCidr = same ?? { account: ctx.account, Cidr: cidr, lc: lifecycle<CidrState>('PENDING_PROVISIONING', ctx.now), events: [] };
       record.failure = failure;
       const seconds = registryPrefixFor(ctx.sim, cidr)?.provisionSeconds ?? timing(ctx, 'gaByoipProvision', 86_400);
       addEvent(record, 'Provisioning requested', ctx.now);
-      transition(ctx.sim, gaCidrRef(cidr), record.lc, ctx.now, 'PENDING_PROVISIONING', { state: failure ? 'FAILED_PROVISION' : 'READY', afterSeconds: failure ? Math.min(seconds, 3600) : seconds });
+      transition(ctx.sim, gaCidrRef(cidr), record.lc, ctx.now, 'PENDING_PROVISIONING', {
+        state: failure ? 'FAILED_PROVISION' : 'READY',
+        afterSeconds: failure ? Math.min(seconds, 3600) : seconds,
+      });
       if (!same) ctx.state.cidrs.push(record);
       return { ByoipCidr: describeCidr(record) };
     },
@@ -426,7 +541,8 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
       const c = liveCidr(ctx.state, ctx.account, cidr);
       if (!c) throw awsError('ByoipCidrNotFoundException', `The CIDR ${input.Cidr} was not found. You must advertise the exact range that you provisioned.`);
       if (c.lc.state === 'ADVERTISING' || c.lc.state === 'PENDING_ADVERTISING') return { ByoipCidr: describeCidr(c) };
-      if (c.lc.state !== 'READY' && c.lc.state !== 'FAILED_ADVERTISING') throw awsError('IncorrectCidrStateException', `The address range ${cidr} is ${c.lc.state}; it can be advertised once READY`);
+      if (c.lc.state !== 'READY' && c.lc.state !== 'FAILED_ADVERTISING')
+        throw awsError('IncorrectCidrStateException', `The address range ${cidr} is ${c.lc.state}; it can be advertised once READY`);
       addEvent(c, 'Advertising requested', ctx.now);
       transition(ctx.sim, gaCidrRef(cidr), c.lc, ctx.now, 'PENDING_ADVERTISING', { state: 'ADVERTISING', afterSeconds: timing(ctx, 'gaAdvertise', 180) });
       return { ByoipCidr: describeCidr(c) };
@@ -438,10 +554,14 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
       const c = liveCidr(ctx.state, ctx.account, cidr);
       if (!c) throw awsError('ByoipCidrNotFoundException', `The CIDR ${input.Cidr} was not found`);
       if (c.lc.state === 'READY' || c.lc.state === 'PENDING_WITHDRAWING') return { ByoipCidr: describeCidr(c) };
-      if (c.lc.state !== 'ADVERTISING' && c.lc.state !== 'FAILED_WITHDRAW') throw awsError('IncorrectCidrStateException', `The address range ${cidr} is ${c.lc.state}`);
+      if (c.lc.state !== 'ADVERTISING' && c.lc.state !== 'FAILED_WITHDRAW')
+        throw awsError('IncorrectCidrStateException', `The address range ${cidr} is ${c.lc.state}`);
       const users = usersOfRange(ctx.state, ctx.account, parseCidr(cidr));
       if (users.length) {
-        throw awsError('IncorrectCidrStateException', `The address range ${cidr} is used by accelerator(s) ${users.map((a) => a.AcceleratorArn).join(', ')}; delete them before you stop advertising the range`);
+        throw awsError(
+          'IncorrectCidrStateException',
+          `The address range ${cidr} is used by accelerator(s) ${users.map((a) => a.AcceleratorArn).join(', ')}; delete them before you stop advertising the range`,
+        );
       }
       const last = ctx.state.lastWithdraw[ctx.account];
       if (last !== undefined && ctx.now - last < 10_000) {
@@ -460,21 +580,32 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
       if (!c) throw awsError('ByoipCidrNotFoundException', `The CIDR ${input.Cidr} was not found. The prefix must be the one you provisioned.`);
       if (c.lc.state === 'PENDING_DEPROVISIONING') return { ByoipCidr: describeCidr(c) };
       if (c.lc.state !== 'READY' && c.lc.state !== 'FAILED_PROVISION' && c.lc.state !== 'FAILED_DEPROVISION') {
-        throw awsError('IncorrectCidrStateException', `The address range ${cidr} is ${c.lc.state}; stop advertising it (WithdrawByoipCidr) before you deprovision it`);
+        throw awsError(
+          'IncorrectCidrStateException',
+          `The address range ${cidr} is ${c.lc.state}; stop advertising it (WithdrawByoipCidr) before you deprovision it`,
+        );
       }
       const users = usersOfRange(ctx.state, ctx.account, parseCidr(cidr));
-      if (users.length) throw awsError('IncorrectCidrStateException', `The address range ${cidr} is used by accelerator(s) ${users.map((a) => a.AcceleratorArn).join(', ')}`);
+      if (users.length)
+        throw awsError('IncorrectCidrStateException', `The address range ${cidr} is used by accelerator(s) ${users.map((a) => a.AcceleratorArn).join(', ')}`);
       addEvent(c, 'Deprovisioning requested', ctx.now);
-      transition(ctx.sim, gaCidrRef(cidr), c.lc, ctx.now, 'PENDING_DEPROVISIONING', { state: 'DEPROVISIONED', afterSeconds: timing(ctx, 'gaDeprovision', 600) });
+      transition(ctx.sim, gaCidrRef(cidr), c.lc, ctx.now, 'PENDING_DEPROVISIONING', {
+        state: 'DEPROVISIONED',
+        afterSeconds: timing(ctx, 'gaDeprovision', 600),
+      });
       return { ByoipCidr: describeCidr(c) };
     },
 
     CreateAccelerator(ctx, input) {
       requireRegion(ctx);
       if (!input.Name || !/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/.test(input.Name)) {
-        throw awsError('InvalidArgumentException', `Name "${input.Name ?? ''}" must be 1-64 alphanumeric characters, periods or hyphens, not beginning or ending with a hyphen or period`);
+        throw awsError(
+          'InvalidArgumentException',
+          `Name "${input.Name ?? ''}" must be 1-64 alphanumeric characters, periods or hyphens, not beginning or ending with a hyphen or period`,
+        );
       }
-      if (input.IpAddressType && input.IpAddressType !== 'IPV4') throw awsError('InvalidArgumentException', `IpAddressType ${input.IpAddressType}: the simulator models IPV4 accelerators only`);
+      if (input.IpAddressType && input.IpAddressType !== 'IPV4')
+        throw awsError('InvalidArgumentException', `IpAddressType ${input.IpAddressType}: the simulator models IPV4 accelerators only`);
       if (input.IdempotencyToken) {
         const same = ctx.state.accelerators.find((a) => a.account === ctx.account && a.token === input.IdempotencyToken);
         if (same) return { Accelerator: describeAccelerator(same) };
@@ -486,9 +617,17 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
       const arn = `arn:aws:globalaccelerator::${ctx.account}:accelerator/${uuidFrom(ctx.sim.nextId('accelerator-'))}`;
       const slots: Slot[] = [0, 1].map((slot) => (ips[slot] ? { ip: ips[slot], byoip: true } : { ip: amazonIp(ctx.state, slot), byoip: false }));
       const a: SimAccelerator = {
-        account: ctx.account, AcceleratorArn: arn, Name: input.Name, Enabled: input.Enabled ?? true, slots, released: [],
-        DnsName: `a${hex(arn, 16)}.awsglobalaccelerator.com`, lc: lifecycle<AcceleratorState>('IN_PROGRESS', ctx.now),
-        CreatedTime: ctx.now, LastModifiedTime: ctx.now, Tags: (input.Tags ?? []).map((t) => ({ Key: ctx.required(t.Key, 'Tags.Key'), Value: ctx.required(t.Value, 'Tags.Value') })),
+        account: ctx.account,
+        AcceleratorArn: arn,
+        Name: input.Name,
+        Enabled: input.Enabled ?? true,
+        slots,
+        released: [],
+        DnsName: `a${hex(arn, 16)}.awsglobalaccelerator.com`,
+        lc: lifecycle<AcceleratorState>('IN_PROGRESS', ctx.now),
+        CreatedTime: ctx.now,
+        LastModifiedTime: ctx.now,
+        Tags: (input.Tags ?? []).map((t) => ({ Key: ctx.required(t.Key, 'Tags.Key'), Value: ctx.required(t.Value, 'Tags.Value') })),
         token: input.IdempotencyToken,
       };
       ctx.state.accelerators.push(a);
@@ -516,10 +655,17 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
     UpdateAccelerator(ctx, input) {
       requireRegion(ctx);
       const a = findAccelerator(ctx, input.AcceleratorArn);
-      if (a.lc.state === 'DELETED' || (a.lc.next.some((n) => n.state === 'DELETED'))) throw awsError('AcceleratorNotFoundException', `The accelerator ${a.AcceleratorArn} is being deleted`);
+      if (a.lc.state === 'DELETED' || a.lc.next.some((n) => n.state === 'DELETED'))
+        throw awsError('AcceleratorNotFoundException', `The accelerator ${a.AcceleratorArn} is being deleted`);
       let changed = false;
-      if (input.Name !== undefined && input.Name !== a.Name) { a.Name = input.Name; changed = true; }
-      if (input.Enabled !== undefined && input.Enabled !== a.Enabled) { a.Enabled = input.Enabled; changed = true; }
+      if (input.Name !== undefined && input.Name !== a.Name) {
+        a.Name = input.Name;
+        changed = true;
+      }
+      if (input.Enabled !== undefined && input.Enabled !== a.Enabled) {
+        a.Enabled = input.Enabled;
+        changed = true;
+      }
       if (input.IpAddresses !== undefined) {
         const wanted: string[] = input.IpAddresses;
         if (wanted.length > 2) throw awsError('InvalidArgumentException', 'You can specify at most two IP addresses');
@@ -529,16 +675,25 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
           const ip = wanted[slot];
           const current = a.slots[slot];
           if (ip === undefined) {
-            if (!current.byoip) { next.push(current); continue; }
+            if (!current.byoip) {
+              next.push(current);
+              continue;
+            }
             const back = a.released.find((r) => r.slot === slot && ctx.now - r.at <= AMAZON_IP_REVERT_DAYS * 86_400_000);
             next.push({ ip: back?.ip ?? amazonIp(ctx.state, slot), byoip: false });
             continue;
           }
-          if (a.slots.some((s) => s.ip === ip && !s.byoip)) { next.push({ ip, byoip: false }); continue; }
+          if (a.slots.some((s) => s.ip === ip && !s.byoip)) {
+            next.push({ ip, byoip: false });
+            continue;
+          }
           const back = a.released.find((r) => r.ip === ip);
           if (back) {
             if (ctx.now - back.at > AMAZON_IP_REVERT_DAYS * 86_400_000) {
-              throw awsError('InvalidArgumentException', `The static IP address ${ip} was changed more than ${AMAZON_IP_REVERT_DAYS} days ago and has returned to the Amazon IP address pool`);
+              throw awsError(
+                'InvalidArgumentException',
+                `The static IP address ${ip} was changed more than ${AMAZON_IP_REVERT_DAYS} days ago and has returned to the Amazon IP address pool`,
+              );
             }
             next.push({ ip, byoip: false });
             continue;
@@ -568,7 +723,10 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
         throw awsError('AssociatedListenerFoundException', `The accelerator ${a.AcceleratorArn} has listeners; remove its endpoint groups and listeners first`);
       }
       if (a.Enabled || a.lc.state !== 'DEPLOYED') {
-        throw awsError('AcceleratorNotDisabledException', `The accelerator ${a.AcceleratorArn} must be disabled, and the change deployed, before it can be deleted (Enabled ${a.Enabled}, Status ${a.lc.state})`);
+        throw awsError(
+          'AcceleratorNotDisabledException',
+          `The accelerator ${a.AcceleratorArn} must be disabled, and the change deployed, before it can be deleted (Enabled ${a.Enabled}, Status ${a.lc.state})`,
+        );
       }
       transition(ctx.sim, acceleratorResource(a), a.lc, ctx.now, 'IN_PROGRESS', { state: 'DELETED', afterSeconds: timing(ctx, 'acceleratorDeploy', 120) });
       return {};
@@ -582,9 +740,11 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
         if (same) return { Listener: describeListener(same) };
       }
       if (input.Protocol !== 'TCP' && input.Protocol !== 'UDP') throw awsError('InvalidArgumentException', 'Protocol must be TCP or UDP');
-      if (!input.PortRanges || input.PortRanges.length < 1 || input.PortRanges.length > 10) throw awsError('InvalidPortRangeException', 'A listener needs 1 to 10 port ranges');
+      if (!input.PortRanges || input.PortRanges.length < 1 || input.PortRanges.length > 10)
+        throw awsError('InvalidPortRangeException', 'A listener needs 1 to 10 port ranges');
       const ranges = input.PortRanges.map(({ FromPort, ToPort }) => {
-        if (FromPort === undefined || ToPort === undefined || !(FromPort >= 1 && ToPort <= 65_535 && FromPort <= ToPort)) throw awsError('InvalidPortRangeException', `The port range ${FromPort}-${ToPort} is not valid`);
+        if (FromPort === undefined || ToPort === undefined || !(FromPort >= 1 && ToPort <= 65_535 && FromPort <= ToPort))
+          throw awsError('InvalidPortRangeException', `The port range ${FromPort}-${ToPort} is not valid`);
         return { FromPort, ToPort };
       });
       for (const l of ctx.state.listeners.filter((x) => x.AcceleratorArn === a.AcceleratorArn && x.Protocol === input.Protocol)) {
@@ -595,8 +755,12 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
         }
       }
       const l: SimListener = {
-        ListenerArn: `${a.AcceleratorArn}/listener/${hex(ctx.sim.nextId('listener-'), 8)}`, AcceleratorArn: a.AcceleratorArn, Protocol: input.Protocol,
-        PortRanges: ranges.map((r) => ({ FromPort: r.FromPort, ToPort: r.ToPort })), ClientAffinity: input.ClientAffinity ?? 'NONE', token: input.IdempotencyToken,
+        ListenerArn: `${a.AcceleratorArn}/listener/${hex(ctx.sim.nextId('listener-'), 8)}`,
+        AcceleratorArn: a.AcceleratorArn,
+        Protocol: input.Protocol,
+        PortRanges: ranges.map((r) => ({ FromPort: r.FromPort, ToPort: r.ToPort })),
+        ClientAffinity: input.ClientAffinity ?? 'NONE',
+        token: input.IdempotencyToken,
       };
       ctx.state.listeners.push(l);
       redeploy(ctx, a);
@@ -606,7 +770,11 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
     ListListeners(ctx, input) {
       requireRegion(ctx);
       const a = findAccelerator(ctx, input.AcceleratorArn);
-      const p = page(ctx, ctx.state.listeners.filter((l) => l.AcceleratorArn === a.AcceleratorArn), { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
+      const p = page(
+        ctx,
+        ctx.state.listeners.filter((l) => l.AcceleratorArn === a.AcceleratorArn),
+        { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 },
+      );
       return { Listeners: p.items.map(describeListener), NextToken: p.next };
     },
 
@@ -636,20 +804,38 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
       const endpoints = (input.EndpointConfigurations ?? []).map((e) => {
         const lb = ctx.sim.state<ElbState>('elbv2').loadBalancers.find((x) => x.arn === e.EndpointId);
         const m = /^arn:aws[a-z-]*:elasticloadbalancing:([^:]+):(\d{12}):/.exec(e.EndpointId ?? '');
-        if (!lb || !m || m[2] !== ctx.account) throw awsError('InvalidArgumentException', `The endpoint ${e.EndpointId} doesn't exist in account ${ctx.account}`);
-        if (m[1] !== region) throw awsError('InvalidArgumentException', `The endpoint ${e.EndpointId} is in ${m[1]}, not in the endpoint group's Region ${region}`);
+        if (!lb || !m || m[2] !== ctx.account)
+          throw awsError('InvalidArgumentException', `The endpoint ${e.EndpointId} doesn't exist in account ${ctx.account}`);
+        if (m[1] !== region)
+          throw awsError('InvalidArgumentException', `The endpoint ${e.EndpointId} is in ${m[1]}, not in the endpoint group's Region ${region}`);
         if (lb.scheme === 'internal' && !lb.vpcHasInternetGateway) {
-          throw awsError('InvalidArgumentException', `The internal load balancer ${e.EndpointId} is in a VPC without an internet gateway; Global Accelerator needs one attached (no route is required)`);
+          throw awsError(
+            'InvalidArgumentException',
+            `The internal load balancer ${e.EndpointId} is in a VPC without an internet gateway; Global Accelerator needs one attached (no route is required)`,
+          );
         }
         if (e.Weight !== undefined && (e.Weight < 0 || e.Weight > 255)) throw awsError('InvalidArgumentException', 'Weight must be 0-255');
         // Internal ALBs always preserve the client IP; internet-facing ones default to it too.
-        return { EndpointId: e.EndpointId!, Weight: e.Weight ?? 128, ClientIPPreservationEnabled: lb.scheme === 'internal' ? true : e.ClientIPPreservationEnabled ?? true };
+        return {
+          EndpointId: e.EndpointId!,
+          Weight: e.Weight ?? 128,
+          ClientIPPreservationEnabled: lb.scheme === 'internal' ? true : (e.ClientIPPreservationEnabled ?? true),
+        };
       });
-      if (input.HealthCheckIntervalSeconds !== undefined && ![10, 30].includes(input.HealthCheckIntervalSeconds)) throw awsError('InvalidArgumentException', 'HealthCheckIntervalSeconds must be 10 or 30');
+      if (input.HealthCheckIntervalSeconds !== undefined && ![10, 30].includes(input.HealthCheckIntervalSeconds))
+        throw awsError('InvalidArgumentException', 'HealthCheckIntervalSeconds must be 10 or 30');
       const g: SimEndpointGroup = {
-        EndpointGroupArn: `${l.ListenerArn}/endpoint-group/${hex(ctx.sim.nextId('endpoint-group-'), 12)}`, ListenerArn: l.ListenerArn, EndpointGroupRegion: region, endpoints,
-        TrafficDialPercentage: input.TrafficDialPercentage ?? 100, HealthCheckPort: input.HealthCheckPort, HealthCheckProtocol: input.HealthCheckProtocol ?? 'TCP',
-        HealthCheckPath: input.HealthCheckPath, HealthCheckIntervalSeconds: input.HealthCheckIntervalSeconds ?? 30, ThresholdCount: input.ThresholdCount ?? 3, token: input.IdempotencyToken,
+        EndpointGroupArn: `${l.ListenerArn}/endpoint-group/${hex(ctx.sim.nextId('endpoint-group-'), 12)}`,
+        ListenerArn: l.ListenerArn,
+        EndpointGroupRegion: region,
+        endpoints,
+        TrafficDialPercentage: input.TrafficDialPercentage ?? 100,
+        HealthCheckPort: input.HealthCheckPort,
+        HealthCheckProtocol: input.HealthCheckProtocol ?? 'TCP',
+        HealthCheckPath: input.HealthCheckPath,
+        HealthCheckIntervalSeconds: input.HealthCheckIntervalSeconds ?? 30,
+        ThresholdCount: input.ThresholdCount ?? 3,
+        token: input.IdempotencyToken,
       };
       ctx.state.endpointGroups.push(g);
       redeploy(ctx, findAccelerator(ctx, l.AcceleratorArn));
@@ -659,7 +845,11 @@ export const globalAcceleratorModel: SdkServiceModel<GlobalAcceleratorState, typ
     ListEndpointGroups(ctx, input) {
       requireRegion(ctx);
       const l = findListener(ctx, input.ListenerArn);
-      const p = page(ctx, ctx.state.endpointGroups.filter((g) => g.ListenerArn === l.ListenerArn), { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 });
+      const p = page(
+        ctx,
+        ctx.state.endpointGroups.filter((g) => g.ListenerArn === l.ListenerArn),
+        { max: input.MaxResults, token: input.NextToken, defaultMax: 100, limit: 100 },
+      );
       return { EndpointGroups: p.items.map(describeEndpointGroup), NextToken: p.next };
     },
 

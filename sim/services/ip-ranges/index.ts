@@ -10,29 +10,36 @@ import type { ServiceModel, Simulator } from '../../simulator';
 
 export const IP_RANGES_HOST = 'ip-ranges.amazonaws.com';
 
-const PublicationSeed = z.object({
-  createdAt: z.iso.datetime({ offset: true }).optional(),
-  churn: z.number().int().min(0).max(1000).optional(),
-  originFacing: z.object({
-    addIpv4: z.number().int().min(0).max(1000).optional(),
-    removeIpv4: z.number().int().min(0).max(1000).optional(),
-    addIpv6: z.number().int().min(0).max(1000).optional(),
-    removeIpv6: z.number().int().min(0).max(1000).optional(),
-  }).strict().optional(),
-}).strict();
+const PublicationSeed = z
+  .object({
+    createdAt: z.iso.datetime({ offset: true }).optional(),
+    churn: z.number().int().min(0).max(1000).optional(),
+    originFacing: z
+      .object({
+        addIpv4: z.number().int().min(0).max(1000).optional(),
+        removeIpv4: z.number().int().min(0).max(1000).optional(),
+        addIpv6: z.number().int().min(0).max(1000).optional(),
+        removeIpv6: z.number().int().min(0).max(1000).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
-export const IpRangesWorldSection = z.object({
-  seed: z.number().int().default(20261201),
-  ipv4Prefixes: z.number().int().min(10).max(20_000).default(4200),
-  ipv6Prefixes: z.number().int().min(10).max(20_000).default(1800),
-  originFacingIpv4: z.number().int().min(1).max(1000).default(45),
-  originFacingIpv6: z.number().int().min(0).max(1000).default(14),
-  publications: z.array(PublicationSeed).min(1).default([{}]),
-  /** Index of the publication served at the start (default: the last). */
-  serve: z.number().int().min(0).optional(),
-  /** The first `requests` fetches answer `status` (an S3/CloudFront hiccup). */
-  outage: z.object({ status: z.number().int().min(400).max(599).default(503), requests: z.number().int().min(1) }).optional(),
-}).strict();
+export const IpRangesWorldSection = z
+  .object({
+    seed: z.number().int().default(20261201),
+    ipv4Prefixes: z.number().int().min(10).max(20_000).default(4200),
+    ipv6Prefixes: z.number().int().min(10).max(20_000).default(1800),
+    originFacingIpv4: z.number().int().min(1).max(1000).default(45),
+    originFacingIpv6: z.number().int().min(0).max(1000).default(14),
+    publications: z.array(PublicationSeed).min(1).default([{}]),
+    /** Index of the publication served at the start (default: the last). */
+    serve: z.number().int().min(0).optional(),
+    /** The first `requests` fetches answer `status` (an S3/CloudFront hiccup). */
+    outage: z.object({ status: z.number().int().min(400).max(599).default(503), requests: z.number().int().min(1) }).optional(),
+  })
+  .strict();
 
 export interface IpRangesState {
   options: z.infer<typeof IpRangesWorldSection>;
@@ -52,7 +59,10 @@ export interface IpRangesState {
  * from the same world shares them (a test suite or the fault sweep builds hundreds; each used to draw,
  * print and hash the ~6,000 prefixes again). Read-only once made.
  */
-interface Generated { publications: Publication[]; texts: Map<number, { text: string; md5: string }> }
+interface Generated {
+  publications: Publication[];
+  texts: Map<number, { text: string; md5: string }>;
+}
 const GENERATED = new Map<string, Generated>();
 const GENERATED_KEPT = 8;
 
@@ -100,7 +110,16 @@ export function publicationInfo(sim: Simulator, index?: number) {
   if (i < 0 || i >= all.length) throw new Error(`the world has ${all.length} ip-ranges publications; there is no #${i}`);
   const p = all[i];
   const { text, md5 } = published(state, sim, i);
-  return { index: i, syncToken: p.syncToken, createdAt: p.createdAt, createDate: p.createDate, md5, bytes: Buffer.byteLength(text), originFacing: originFacing(p), totals: { ipv4: p.prefixes.length, ipv6: p.ipv6_prefixes.length } };
+  return {
+    index: i,
+    syncToken: p.syncToken,
+    createdAt: p.createdAt,
+    createDate: p.createDate,
+    md5,
+    bytes: Buffer.byteLength(text),
+    originFacing: originFacing(p),
+    totals: { ipv4: p.prefixes.length, ipv6: p.ipv6_prefixes.length },
+  };
 }
 
 /**
@@ -137,16 +156,31 @@ export const ipRangesModel: ServiceModel<IpRangesState> = {
   service: 'IpRanges',
   seed(world, sim) {
     const options = IpRangesWorldSection.parse(world.ipRanges ?? {});
-    if (options.serve !== undefined && options.serve >= options.publications.length) throw new Error(`world.ipRanges.serve: there are only ${options.publications.length} publications`);
-    const state: IpRangesState = { options, served: options.serve ?? options.publications.length - 1, scheduled: [], outageLeft: options.outage?.requests ?? 0, fetches: 0 };
+    if (options.serve !== undefined && options.serve >= options.publications.length)
+      throw new Error(`world.ipRanges.serve: there are only ${options.publications.length} publications`);
+    const state: IpRangesState = {
+      options,
+      served: options.serve ?? options.publications.length - 1,
+      scheduled: [],
+      outageLeft: options.outage?.requests ?? 0,
+      fetches: 0,
+    };
     sim.addHttpHost({
       matches: (req: HttpRequest) => {
-        try { return new URL(req.url).hostname === IP_RANGES_HOST; } catch { return false; }
+        try {
+          return new URL(req.url).hostname === IP_RANGES_HOST;
+        } catch {
+          return false;
+        }
       },
       handle: (req: HttpRequest) => {
         const url = new URL(req.url);
         if (url.protocol !== 'https:') return respond(301, '', { location: `https://${IP_RANGES_HOST}${url.pathname}` });
-        if (url.pathname !== '/ip-ranges.json') return respond(404, '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+        if (url.pathname !== '/ip-ranges.json')
+          return respond(
+            404,
+            '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+          );
         if ((req.method ?? 'GET') !== 'GET' && req.method !== 'HEAD') return respond(405, '<Error><Code>MethodNotAllowed</Code></Error>');
         state.fetches++;
         applySchedule(state, sim.clock.now());
@@ -158,7 +192,12 @@ export const ipRangesModel: ServiceModel<IpRangesState> = {
         const p = publications(state, sim)[state.served];
         return {
           status: 200,
-          headers: { 'content-type': 'application/json', etag: `"${md5}"`, 'last-modified': new Date(p.createdAt).toUTCString(), 'content-length': String(Buffer.byteLength(text)) },
+          headers: {
+            'content-type': 'application/json',
+            etag: `"${md5}"`,
+            'last-modified': new Date(p.createdAt).toUTCString(),
+            'content-length': String(Buffer.byteLength(text)),
+          },
           body: req.method === 'HEAD' ? '' : text,
         };
       },
@@ -170,11 +209,26 @@ export const ipRangesModel: ServiceModel<IpRangesState> = {
   toWorld(state, _sim, note) {
     if (state.scheduled.length) note(`ip-ranges: ${state.scheduled.length} publication(s) scheduled to go live later are not written`);
     const { outage: _outage, serve: _serve, ...options } = state.options;
-    return { ipRanges: { ...options, serve: state.served, ...(state.outageLeft > 0 ? { outage: { status: state.options.outage!.status, requests: state.outageLeft } } : {}) } };
+    return {
+      ipRanges: {
+        ...options,
+        serve: state.served,
+        ...(state.outageLeft > 0 ? { outage: { status: state.options.outage!.status, requests: state.outageLeft } } : {}),
+      },
+    };
   },
   snapshot(state, sim) {
     if (!state.cache) return { url: `https://${IP_RANGES_HOST}/ip-ranges.json`, served: state.served, fetches: state.fetches };
     const info = publicationInfo(sim, state.served);
-    return { url: `https://${IP_RANGES_HOST}/ip-ranges.json`, served: info.index, syncToken: info.syncToken, md5: info.md5, bytes: info.bytes, totals: info.totals, originFacing: { ipv4: info.originFacing.ipv4.length, ipv6: info.originFacing.ipv6.length }, fetches: state.fetches };
+    return {
+      url: `https://${IP_RANGES_HOST}/ip-ranges.json`,
+      served: info.index,
+      syncToken: info.syncToken,
+      md5: info.md5,
+      bytes: info.bytes,
+      totals: info.totals,
+      originFacing: { ipv4: info.originFacing.ipv4.length, ipv6: info.originFacing.ipv6.length },
+      fetches: state.fetches,
+    };
   },
 };

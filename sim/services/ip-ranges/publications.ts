@@ -24,8 +24,18 @@ export interface PublicationSpec {
   originFacing?: { addIpv4?: number; removeIpv4?: number; addIpv6?: number; removeIpv6?: number };
 }
 
-export interface Entry4 { ip_prefix: string; region: string; service: string; network_border_group: string }
-export interface Entry6 { ipv6_prefix: string; region: string; service: string; network_border_group: string }
+export interface Entry4 {
+  ip_prefix: string;
+  region: string;
+  service: string;
+  network_border_group: string;
+}
+export interface Entry6 {
+  ipv6_prefix: string;
+  region: string;
+  service: string;
+  network_border_group: string;
+}
 
 export interface Publication {
   index: number;
@@ -37,22 +47,69 @@ export interface Publication {
 }
 
 const REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'ca-west-1', 'sa-east-1', 'mx-central-1',
-  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2',
-  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4',
-  'ap-southeast-5', 'ap-south-1', 'ap-south-2', 'ap-east-1', 'me-south-1', 'me-central-1', 'il-central-1', 'af-south-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'ca-west-1',
+  'sa-east-1',
+  'mx-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-east-1',
+  'me-south-1',
+  'me-central-1',
+  'il-central-1',
+  'af-south-1',
 ];
 
 /** Services and their share of the prefixes (CloudFront's own sets are sized by the options). */
 const SERVICES: Array<[string, number]> = [
-  ['EC2', 52], ['S3', 6], ['ROUTE53_HEALTHCHECKS', 1], ['ROUTE53', 1], ['ROUTE53_RESOLVER', 2], ['CLOUDFRONT', 4], ['GLOBALACCELERATOR', 3],
-  ['API_GATEWAY', 4], ['DYNAMODB', 2], ['CODEBUILD', 1], ['EC2_INSTANCE_CONNECT', 1], ['KINESIS_VIDEO_STREAMS', 1], ['AMAZON_CONNECT', 1],
-  ['CHIME_VOICECONNECTOR', 1], ['CHIME_MEETINGS', 1], ['WORKSPACES_GATEWAYS', 1], ['CLOUD9', 1], ['AMAZON_APPFLOW', 1], ['EBS', 1], ['IVS_REALTIME', 1],
+  ['EC2', 52],
+  ['S3', 6],
+  ['ROUTE53_HEALTHCHECKS', 1],
+  ['ROUTE53', 1],
+  ['ROUTE53_RESOLVER', 2],
+  ['CLOUDFRONT', 4],
+  ['GLOBALACCELERATOR', 3],
+  ['API_GATEWAY', 4],
+  ['DYNAMODB', 2],
+  ['CODEBUILD', 1],
+  ['EC2_INSTANCE_CONNECT', 1],
+  ['KINESIS_VIDEO_STREAMS', 1],
+  ['AMAZON_CONNECT', 1],
+  ['CHIME_VOICECONNECTOR', 1],
+  ['CHIME_MEETINGS', 1],
+  ['WORKSPACES_GATEWAYS', 1],
+  ['CLOUD9', 1],
+  ['AMAZON_APPFLOW', 1],
+  ['EBS', 1],
+  ['IVS_REALTIME', 1],
 ];
 const GLOBAL_SERVICES = new Set(['CLOUDFRONT', 'CLOUDFRONT_ORIGIN_FACING', 'ROUTE53', 'GLOBALACCELERATOR']);
 
 /** First octets AWS-like space is drawn from (all public). */
-const V4_FIRST = [3, 13, 15, 16, 18, 23, 34, 35, 43, 44, 46, 50, 51, 52, 54, 56, 57, 63, 64, 65, 67, 70, 71, 72, 75, 76, 79, 87, 96, 99, 107, 108, 111, 120, 130, 143, 150, 151, 157, 161, 162, 175, 176, 184, 185, 204, 205, 216];
+const V4_FIRST = [
+  3, 13, 15, 16, 18, 23, 34, 35, 43, 44, 46, 50, 51, 52, 54, 56, 57, 63, 64, 65, 67, 70, 71, 72, 75, 76, 79, 87, 96, 99, 107, 108, 111, 120, 130, 143, 150, 151,
+  157, 161, 162, 175, 176, 184, 185, 204, 205, 216,
+];
 // Checked once: every draw from these octets is public space.
 for (const o of V4_FIRST) if (nonPublicReason(parseCidr(`${o}.0.0.0/8`))) throw new Error(`${o}.0.0.0/8 is not public`);
 const V6_BLOCKS = ['2600:1f00::', '2600:9000::', '2a05:d000::', '2406:da00::', '2404:c2c0::', '2a01:578::', '2406:daf8::'];
@@ -71,12 +128,19 @@ function rng(seed: number): () => number {
 
 class Draw {
   constructor(private readonly next: () => number) {}
-  int(n: number): number { return Math.floor(this.next() * n); }
-  pick<T>(items: readonly T[]): T { return items[this.int(items.length)]; }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
   weighted(items: Array<[string, number]>): string {
     const total = items.reduce((n, [, w]) => n + w, 0);
     let r = this.next() * total;
-    for (const [v, w] of items) { r -= w; if (r < 0) return v; }
+    for (const [v, w] of items) {
+      r -= w;
+      if (r < 0) return v;
+    }
     return items[items.length - 1][0];
   }
   v4(used: Set<string>, lengths: number[]): string {
@@ -105,7 +169,13 @@ class Draw {
   }
 }
 
-interface Prefix { cidr: string; region: string; service: string; border: string; key: string }
+interface Prefix {
+  cidr: string;
+  region: string;
+  service: string;
+  border: string;
+  key: string;
+}
 
 function region(d: Draw, service: string): { region: string; border: string } {
   if (GLOBAL_SERVICES.has(service)) return { region: 'GLOBAL', border: 'GLOBAL' };
@@ -116,9 +186,15 @@ function region(d: Draw, service: string): { region: string; border: string } {
 }
 
 function newPrefix(d: Draw, used: Set<string>, family: 4 | 6, service: string): Prefix {
-  const cidr = family === 4
-    ? d.v4(used, service === 'CLOUDFRONT_ORIGIN_FACING' ? [16, 18, 19, 20, 21, 22, 23, 24] : [12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 22, 23, 24, 24, 24, 25, 26, 27, 28, 32])
-    : d.v6(used, service === 'CLOUDFRONT_ORIGIN_FACING' ? [40, 44, 48, 56] : [36, 40, 44, 46, 48, 52, 56, 56, 56, 64]);
+  const cidr =
+    family === 4
+      ? d.v4(
+          used,
+          service === 'CLOUDFRONT_ORIGIN_FACING'
+            ? [16, 18, 19, 20, 21, 22, 23, 24]
+            : [12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 22, 23, 24, 24, 24, 25, 26, 27, 28, 32],
+        )
+      : d.v6(used, service === 'CLOUDFRONT_ORIGIN_FACING' ? [40, 44, 48, 56] : [36, 40, 44, 46, 48, 52, 56, 56, 56, 64]);
   return { cidr, service, key: sortKey(cidr), ...region(d, service) };
 }
 
@@ -213,23 +289,25 @@ export function ipSpaceChangedEvent(p: { syncToken: string; createdAt: string; m
   };
   const topic = 'arn:aws:sns:us-east-1:806199016981:AmazonIpSpaceChanged';
   return {
-    Records: [{
-      EventSource: 'aws:sns',
-      EventVersion: '1.0',
-      EventSubscriptionArn: `${topic}:3f1c2a5e-0000-4000-8000-${p.syncToken.padStart(12, '0')}`,
-      Sns: {
-        Type: 'Notification',
-        MessageId: opts.messageId ?? `95df01b4-ee98-5cb9-9903-${p.syncToken.padStart(12, '0')}`,
-        TopicArn: topic,
-        Subject: null,
-        Message: JSON.stringify(message),
-        Timestamp: new Date(Date.parse(p.createdAt) + 60_000).toISOString(),
-        SignatureVersion: '1',
-        Signature: 'EXAMPLE',
-        SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-EXAMPLE.pem',
-        UnsubscribeUrl: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topic}:EXAMPLE`,
-        MessageAttributes: {},
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: `${topic}:3f1c2a5e-0000-4000-8000-${p.syncToken.padStart(12, '0')}`,
+        Sns: {
+          Type: 'Notification',
+          MessageId: opts.messageId ?? `95df01b4-ee98-5cb9-9903-${p.syncToken.padStart(12, '0')}`,
+          TopicArn: topic,
+          Subject: null,
+          Message: JSON.stringify(message),
+          Timestamp: new Date(Date.parse(p.createdAt) + 60_000).toISOString(),
+          SignatureVersion: '1',
+          Signature: 'EXAMPLE',
+          SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-EXAMPLE.pem',
+          UnsubscribeUrl: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topic}:EXAMPLE`,
+          MessageAttributes: {},
+        },
       },
-    }],
+    ],
   };
 }

@@ -34,7 +34,9 @@ export const sfnModel: SdkServiceModel<Record<string, never>, typeof SFN> = {
 const SecretSeed = z.object({ account: z.string(), region: z.string(), name: z.string(), value: z.string() });
 export const SecretsWorldSection = z.array(SecretSeed).default([]);
 
-interface SecretsState { secrets: Array<z.infer<typeof SecretSeed> & { arn: string }> }
+interface SecretsState {
+  secrets: Array<z.infer<typeof SecretSeed> & { arn: string }>;
+}
 
 export const secretsManagerModel: SdkServiceModel<SecretsState, typeof SecretsManager> = {
   key: 'secretsmanager',
@@ -49,7 +51,8 @@ export const secretsManagerModel: SdkServiceModel<SecretsState, typeof SecretsMa
     }
     return {
       secrets: seeds.map((s) => ({
-        ...s, arn: `arn:aws:secretsmanager:${s.region}:${s.account}:secret:${s.name}-AbCdEf`,
+        ...s,
+        arn: `arn:aws:secretsmanager:${s.region}:${s.account}:secret:${s.name}-AbCdEf`,
       })),
     };
   },
@@ -58,8 +61,14 @@ export const secretsManagerModel: SdkServiceModel<SecretsState, typeof SecretsMa
    * left out (a new one is generated on load); values read from files go back as "file:" references.
    */
   toWorld(state, sim) {
-    const seeded = new Set(((sim.world.secrets as Array<{ name: string; account: string; region: string }> | undefined) ?? []).map((s) => `${s.account}/${s.region}/${s.name}`));
-    return { secrets: state.secrets.filter((s) => s.name !== APPROVAL_KEY_SECRET_NAME || seeded.has(`${s.account}/${s.region}/${s.name}`)).map(({ arn: _arn, ...s }) => s) };
+    const seeded = new Set(
+      ((sim.world.secrets as Array<{ name: string; account: string; region: string }> | undefined) ?? []).map((s) => `${s.account}/${s.region}/${s.name}`),
+    );
+    return {
+      secrets: state.secrets
+        .filter((s) => s.name !== APPROVAL_KEY_SECRET_NAME || seeded.has(`${s.account}/${s.region}/${s.name}`))
+        .map(({ arn: _arn, ...s }) => s),
+    };
   },
   // Never put secret values into reports.
   snapshot: (state) => ({ secrets: state.secrets.map((s) => ({ name: s.name, arn: s.arn, account: s.account })) }),

@@ -20,7 +20,8 @@ import { resourceRef } from '../../resource-ref';
 
 /** The report's names for RAM's resources; requests name a share by ARN, a resource association by the resource's ARN. */
 const shareRef = (s: { name: string; arn: string }) => resourceRef(`ram-share:${s.name}`, [s.arn]);
-const invitationRef = (i: { shareName: string; shareArn: string; receiver: string; arn: string }) => resourceRef(`ram-invitation:${i.shareName}/${i.receiver}`, [i.shareArn], [i.arn]);
+const invitationRef = (i: { shareName: string; shareArn: string; receiver: string; arn: string }) =>
+  resourceRef(`ram-invitation:${i.shareName}/${i.receiver}`, [i.shareArn], [i.arn]);
 // A principal (an account id) alone would tie the association to any request naming that account.
 const associationRef = (s: { name: string; arn: string }, entity: string) =>
   resourceRef(`ram-association:${s.name}/${entity}`, [s.arn, entity], ...(entity.startsWith('arn:') ? [[entity]] : []));
@@ -76,7 +77,10 @@ export interface SimInvitation {
   lc: Lifecycle<InvitationStatus>;
 }
 
-export interface RamState { shares: SimShare[]; invitations: SimInvitation[] }
+export interface RamState {
+  shares: SimShare[];
+  invitations: SimInvitation[];
+}
 
 const DEFAULT_INVITATION_DAYS = 7;
 
@@ -111,22 +115,40 @@ export function registerShareableResource(check: (sim: Simulator, arn: string) =
 
 function describeShare(s: SimShare): ResourceShare {
   return {
-    resourceShareArn: s.arn, name: s.name, owningAccountId: s.owner, allowExternalPrincipals: s.allowExternalPrincipals,
-    status: s.lc.state, tags: s.tags, creationTime: new Date(s.creationTime), lastUpdatedTime: new Date(s.lc.since), featureSet: 'STANDARD',
+    resourceShareArn: s.arn,
+    name: s.name,
+    owningAccountId: s.owner,
+    allowExternalPrincipals: s.allowExternalPrincipals,
+    status: s.lc.state,
+    tags: s.tags,
+    creationTime: new Date(s.creationTime),
+    lastUpdatedTime: new Date(s.lc.since),
+    featureSet: 'STANDARD',
   };
 }
 
 function describeInvitation(i: SimInvitation) {
   return {
-    resourceShareInvitationArn: i.arn, resourceShareName: i.shareName, resourceShareArn: i.shareArn, senderAccountId: i.sender,
-    receiverAccountId: i.receiver, invitationTimestamp: new Date(i.timestamp), status: i.lc.state,
+    resourceShareInvitationArn: i.arn,
+    resourceShareName: i.shareName,
+    resourceShareArn: i.shareArn,
+    senderAccountId: i.sender,
+    receiverAccountId: i.receiver,
+    invitationTimestamp: new Date(i.timestamp),
+    status: i.lc.state,
   };
 }
 
 function describeAssociation(s: SimShare, a: SimAssociation) {
   return {
-    resourceShareArn: s.arn, resourceShareName: s.name, associatedEntity: a.entity, associationType: a.type, status: a.lc.state,
-    creationTime: new Date(a.creationTime), lastUpdatedTime: new Date(a.lc.since), external: a.external,
+    resourceShareArn: s.arn,
+    resourceShareName: s.name,
+    associatedEntity: a.entity,
+    associationType: a.type,
+    status: a.lc.state,
+    creationTime: new Date(a.creationTime),
+    lastUpdatedTime: new Date(a.lc.since),
+    external: a.external,
   };
 }
 
@@ -145,8 +167,13 @@ function principalHasAccess(s: SimShare, account: string): boolean {
 /** Can `consumer` use the owner's resource (an ACTIVE share, the resource ASSOCIATED, the consumer's invitation accepted)? */
 export function vpcOriginSharedWith(sim: Simulator, resourceArn: string, owner: string, consumer: string): boolean {
   const state = sim.state<RamState>('ram');
-  return state.shares.some((s) => s.owner === owner && s.region === 'us-east-1' && principalHasAccess(s, consumer)
-    && s.associations.some((a) => a.type === 'RESOURCE' && a.entity === resourceArn && a.lc.state === 'ASSOCIATED'));
+  return state.shares.some(
+    (s) =>
+      s.owner === owner &&
+      s.region === 'us-east-1' &&
+      principalHasAccess(s, consumer) &&
+      s.associations.some((a) => a.type === 'RESOURCE' && a.entity === resourceArn && a.lc.state === 'ASSOCIATED'),
+  );
 }
 
 function scheduleShare(sim: Simulator, s: SimShare, now: number, seconds: number): void {
@@ -163,13 +190,20 @@ function ramToWorld(state: RamState, _sim: Simulator, note: (text: string) => vo
   return {
     ram: {
       resourceShares: shares.map((s) => {
-        const live = (type: 'RESOURCE' | 'PRINCIPAL') => s.associations.filter((a) => a.type === type && !['DISASSOCIATING', 'DISASSOCIATED', 'FAILED'].includes(eventual(a.lc))).map((a) => a.entity);
+        const live = (type: 'RESOURCE' | 'PRINCIPAL') =>
+          s.associations.filter((a) => a.type === type && !['DISASSOCIATING', 'DISASSOCIATED', 'FAILED'].includes(eventual(a.lc))).map((a) => a.entity);
         const statuses = [...new Set(state.invitations.filter((i) => i.shareArn === s.arn).map((i) => eventual(i.lc)))];
         if (statuses.length > 1) note(`RAM share ${s.name}: invitations ${statuses.join(', ')}; written as ${statuses[0]} for every principal`);
-        const status = statuses[0] === 'EXPIRED' ? 'REJECTED' : statuses[0] ?? 'ACCEPTED';
+        const status = statuses[0] === 'EXPIRED' ? 'REJECTED' : (statuses[0] ?? 'ACCEPTED');
         return {
-          name: s.name, owner: s.owner, region: s.region, resources: live('RESOURCE'), principals: live('PRINCIPAL'),
-          createdAt: new Date(s.creationTime).toISOString(), invitationStatus: status, tags: Object.fromEntries(s.tags.map((t) => [t.key, t.value])),
+          name: s.name,
+          owner: s.owner,
+          region: s.region,
+          resources: live('RESOURCE'),
+          principals: live('PRINCIPAL'),
+          createdAt: new Date(s.creationTime).toISOString(),
+          invitationStatus: status,
+          tags: Object.fromEntries(s.tags.map((t) => [t.key, t.value])),
         };
       }),
     },
@@ -187,17 +221,43 @@ export const ramModel: SdkServiceModel<RamState, typeof RAM> = {
       const created = seed.createdAt ? Date.parse(seed.createdAt) : sim.startedAt;
       const id = sim.nextId('', 12);
       const share: SimShare = {
-        arn: `arn:aws:ram:${seed.region}:${seed.owner}:resource-share/${id}`, name: seed.name, owner: seed.owner, region: seed.region,
-        allowExternalPrincipals: true, lc: lifecycle<ShareStatus>('ACTIVE', created), tags: Object.entries(seed.tags).map(([key, value]) => ({ key, value })),
-        creationTime: created, request: '', associations: [],
+        arn: `arn:aws:ram:${seed.region}:${seed.owner}:resource-share/${id}`,
+        name: seed.name,
+        owner: seed.owner,
+        region: seed.region,
+        allowExternalPrincipals: true,
+        lc: lifecycle<ShareStatus>('ACTIVE', created),
+        tags: Object.entries(seed.tags).map(([key, value]) => ({ key, value })),
+        creationTime: created,
+        request: '',
+        associations: [],
       };
-      for (const r of seed.resources) share.associations.push({ entity: r, type: 'RESOURCE', lc: lifecycle<AssociationStatus>('ASSOCIATED', created), creationTime: created, external: false });
+      for (const r of seed.resources)
+        share.associations.push({
+          entity: r,
+          type: 'RESOURCE',
+          lc: lifecycle<AssociationStatus>('ASSOCIATED', created),
+          creationTime: created,
+          external: false,
+        });
       for (const p of seed.principals) {
         const accepted = seed.invitationStatus === 'ACCEPTED';
-        share.associations.push({ entity: p, type: 'PRINCIPAL', lc: lifecycle<AssociationStatus>(accepted ? 'ASSOCIATED' : seed.invitationStatus === 'REJECTED' ? 'FAILED' : 'ASSOCIATING', created), creationTime: created, external: true });
+        share.associations.push({
+          entity: p,
+          type: 'PRINCIPAL',
+          lc: lifecycle<AssociationStatus>(accepted ? 'ASSOCIATED' : seed.invitationStatus === 'REJECTED' ? 'FAILED' : 'ASSOCIATING', created),
+          creationTime: created,
+          external: true,
+        });
         const inv: SimInvitation = {
-          arn: `arn:aws:ram:${seed.region}:${seed.owner}:resource-share-invitation/${sim.nextId('', 12)}`, shareArn: share.arn, shareName: share.name,
-          sender: seed.owner, receiver: p, region: seed.region, timestamp: created, lc: lifecycle<InvitationStatus>(seed.invitationStatus, created),
+          arn: `arn:aws:ram:${seed.region}:${seed.owner}:resource-share-invitation/${sim.nextId('', 12)}`,
+          shareArn: share.arn,
+          shareName: share.name,
+          sender: seed.owner,
+          receiver: p,
+          region: seed.region,
+          timestamp: created,
+          lc: lifecycle<InvitationStatus>(seed.invitationStatus, created),
         };
         if (seed.invitationStatus === 'PENDING') inv.lc.next.push({ state: 'EXPIRED', at: created + invitationSeconds(seed.resources, timings) * 1000 });
         state.invitations.push(inv);
@@ -225,10 +285,13 @@ export const ramModel: SdkServiceModel<RamState, typeof RAM> = {
 
   snapshot(state) {
     return {
-      resourceShares: state.shares.filter((s) => s.lc.state !== 'DELETED').map((s) => ({
-        ...describeShare(s), region: s.region,
-        associations: s.associations.filter((a) => a.lc.state !== 'DISASSOCIATED').map((a) => ({ type: a.type, entity: a.entity, status: a.lc.state })),
-      })),
+      resourceShares: state.shares
+        .filter((s) => s.lc.state !== 'DELETED')
+        .map((s) => ({
+          ...describeShare(s),
+          region: s.region,
+          associations: s.associations.filter((a) => a.lc.state !== 'DISASSOCIATED').map((a) => ({ type: a.type, entity: a.entity, status: a.lc.state })),
+        })),
       invitations: state.invitations.map((i) => ({ ...describeInvitation(i), region: i.region })),
     };
   },
@@ -242,14 +305,17 @@ export const ramModel: SdkServiceModel<RamState, typeof RAM> = {
       if (input.clientToken) {
         const same = ctx.state.shares.find((s) => s.owner === ctx.account && s.region === ctx.region && s.clientToken === input.clientToken);
         if (same) {
-          if (same.request !== request) throw awsError('IdempotentParameterMismatchException', `The client token ${input.clientToken} was already used with other parameters`);
+          if (same.request !== request)
+            throw awsError('IdempotentParameterMismatchException', `The client token ${input.clientToken} was already used with other parameters`);
           return { resourceShare: describeShare(same), clientToken: input.clientToken };
         }
       }
       for (const arn of resources) {
         if (!/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+/.test(arn)) throw awsError('MalformedArnException', `The format of ${arn} is not a valid ARN`);
-        if (accountOf(arn) !== ctx.account) throw awsError('UnknownResourceException', `You can share only resources you own: ${arn} is owned by ${accountOf(arn)}`);
-        if (isCloudFrontArn(arn) && ctx.region !== 'us-east-1') throw awsError('InvalidParameterException', `CloudFront resources are global; share ${arn} from us-east-1`);
+        if (accountOf(arn) !== ctx.account)
+          throw awsError('UnknownResourceException', `You can share only resources you own: ${arn} is owned by ${accountOf(arn)}`);
+        if (isCloudFrontArn(arn) && ctx.region !== 'us-east-1')
+          throw awsError('InvalidParameterException', `CloudFront resources are global; share ${arn} from us-east-1`);
         const known = resourceCheckers.map((c) => c(ctx.sim, arn)).find((r) => r !== undefined);
         if (known === false) throw awsError('UnknownResourceException', `The resource ${arn} does not exist`);
         if (known === undefined) throw awsError('InvalidResourceTypeException', `The simulator cannot share ${resourceType(arn)} resources`);
@@ -259,28 +325,55 @@ export const ramModel: SdkServiceModel<RamState, typeof RAM> = {
         if (p === ctx.account) throw awsError('InvalidParameterException', 'You cannot share a resource with your own account');
       }
       if (principals.length > 0 && input.allowExternalPrincipals === false) {
-        throw awsError('OperationNotPermittedException', `Principals ${principals.join(', ')} are not in your organization and allowExternalPrincipals is false`);
+        throw awsError(
+          'OperationNotPermittedException',
+          `Principals ${principals.join(', ')} are not in your organization and allowExternalPrincipals is false`,
+        );
       }
       const id = ctx.sim.nextId('', 12);
       const share: SimShare = {
-        arn: `arn:aws:ram:${ctx.region}:${ctx.account}:resource-share/${id}`, name: input.name, owner: ctx.account, region: ctx.region,
-        allowExternalPrincipals: input.allowExternalPrincipals ?? true, lc: lifecycle<ShareStatus>('ACTIVE', ctx.now),
+        arn: `arn:aws:ram:${ctx.region}:${ctx.account}:resource-share/${id}`,
+        name: input.name,
+        owner: ctx.account,
+        region: ctx.region,
+        allowExternalPrincipals: input.allowExternalPrincipals ?? true,
+        lc: lifecycle<ShareStatus>('ACTIVE', ctx.now),
         tags: (input.tags ?? []).map((t) => {
           if (!t.key) throw awsError('InvalidParameterException', 'A tag key must be 1-128 characters');
           return { key: t.key, value: t.value };
-        }), creationTime: ctx.now,
-        clientToken: input.clientToken, request,
+        }),
+        creationTime: ctx.now,
+        clientToken: input.clientToken,
+        request,
         associations: [
-          ...resources.map((entity) => ({ entity, type: 'RESOURCE' as const, lc: lifecycle<AssociationStatus>('ASSOCIATING', ctx.now), creationTime: ctx.now, external: false })),
-          ...principals.map((entity) => ({ entity, type: 'PRINCIPAL' as const, lc: lifecycle<AssociationStatus>('ASSOCIATING', ctx.now), creationTime: ctx.now, external: true })),
+          ...resources.map((entity) => ({
+            entity,
+            type: 'RESOURCE' as const,
+            lc: lifecycle<AssociationStatus>('ASSOCIATING', ctx.now),
+            creationTime: ctx.now,
+            external: false,
+          })),
+          ...principals.map((entity) => ({
+            entity,
+            type: 'PRINCIPAL' as const,
+            lc: lifecycle<AssociationStatus>('ASSOCIATING', ctx.now),
+            creationTime: ctx.now,
+            external: true,
+          })),
         ],
       };
       ctx.sim.recordTransition(shareRef(share), undefined, 'ACTIVE', ctx.now);
       scheduleShare(ctx.sim, share, ctx.now, associateSeconds(ctx));
       for (const p of principals) {
         const inv: SimInvitation = {
-          arn: `arn:aws:ram:${ctx.region}:${ctx.account}:resource-share-invitation/${ctx.sim.nextId('', 12)}`, shareArn: share.arn, shareName: share.name,
-          sender: ctx.account, receiver: p, region: ctx.region, timestamp: ctx.now, lc: lifecycle<InvitationStatus>('PENDING', ctx.now),
+          arn: `arn:aws:ram:${ctx.region}:${ctx.account}:resource-share-invitation/${ctx.sim.nextId('', 12)}`,
+          shareArn: share.arn,
+          shareName: share.name,
+          sender: ctx.account,
+          receiver: p,
+          region: ctx.region,
+          timestamp: ctx.now,
+          lc: lifecycle<InvitationStatus>('PENDING', ctx.now),
         };
         transition(ctx.sim, invitationRef(inv), inv.lc, ctx.now, 'PENDING', { state: 'EXPIRED', afterSeconds: invitationSeconds(resources, ctx.timings) });
         ctx.sim.recordTransition(invitationRef(inv), undefined, 'PENDING', ctx.now);
@@ -292,48 +385,72 @@ export const ramModel: SdkServiceModel<RamState, typeof RAM> = {
 
     GetResourceShares(ctx, input) {
       if (!input.resourceOwner) throw awsError('MissingRequiredParameterException', 'resourceOwner is required');
-      if (input.resourceOwner !== 'SELF' && input.resourceOwner !== 'OTHER-ACCOUNTS') throw awsError('InvalidParameterException', `resourceOwner must be SELF or OTHER-ACCOUNTS, not ${input.resourceOwner}`);
+      if (input.resourceOwner !== 'SELF' && input.resourceOwner !== 'OTHER-ACCOUNTS')
+        throw awsError('InvalidParameterException', `resourceOwner must be SELF or OTHER-ACCOUNTS, not ${input.resourceOwner}`);
       const filters = input.tagFilters ?? [];
-      const shares = ctx.state.shares.filter((s) => s.region === ctx.region
-        && (input.resourceOwner === 'SELF' ? s.owner === ctx.account : principalHasAccess(s, ctx.account))
-        && (input.resourceShareStatus ? s.lc.state === input.resourceShareStatus : s.lc.state !== 'DELETED')
-        && (!input.resourceShareArns || input.resourceShareArns.includes(s.arn))
-        && (!input.name || s.name === input.name)
-        && filters.every((f) => s.tags.some((t) => t.key === f.tagKey && (!f.tagValues?.length || (t.value !== undefined && f.tagValues.includes(t.value))))));
-const p = page(ctx, shares.map(describeShare), { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
+      const shares = ctx.state.shares.filter(
+        (s) =>
+          s.region === ctx.region &&
+          (input.resourceOwner === 'SELF' ? s.owner === ctx.account : principalHasAccess(s, ctx.account)) &&
+          (input.resourceShareStatus ? s.lc.state === input.resourceShareStatus : s.lc.state !== 'DELETED') &&
+          (!input.resourceShareArns || input.resourceShareArns.includes(s.arn)) &&
+          (!input.name || s.name === input.name) &&
+          filters.every((f) => s.tags.some((t) => t.key === f.tagKey && (!f.tagValues?.length || (t.value !== undefined && f.tagValues.includes(t.value))))),
+      );
+      const p = page(ctx, shares.map(describeShare), { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
       return { resourceShares: p.items, nextToken: p.next };
     },
 
     GetResourceShareInvitations(ctx, input) {
-      const invitations = ctx.state.invitations.filter((i) => i.receiver === ctx.account && i.region === ctx.region
-        && (!input.resourceShareArns || input.resourceShareArns.includes(i.shareArn))
-        && (!input.resourceShareInvitationArns || input.resourceShareInvitationArns.includes(i.arn)));
+      const invitations = ctx.state.invitations.filter(
+        (i) =>
+          i.receiver === ctx.account &&
+          i.region === ctx.region &&
+          (!input.resourceShareArns || input.resourceShareArns.includes(i.shareArn)) &&
+          (!input.resourceShareInvitationArns || input.resourceShareInvitationArns.includes(i.arn)),
+      );
       if (input.resourceShareInvitationArns && invitations.length === 0) {
-        throw awsError('ResourceShareInvitationArnNotFoundException', `No invitation ${input.resourceShareInvitationArns.join(', ')} for account ${ctx.account}`);
+        throw awsError(
+          'ResourceShareInvitationArnNotFoundException',
+          `No invitation ${input.resourceShareInvitationArns.join(', ')} for account ${ctx.account}`,
+        );
       }
-const p = page(ctx, invitations.map(describeInvitation), { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
+      const p = page(ctx, invitations.map(describeInvitation), { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
       return { resourceShareInvitations: p.items, nextToken: p.next };
     },
 
     AcceptResourceShareInvitation(ctx, input) {
       const inv = ctx.state.invitations.find((i) => i.arn === input.resourceShareInvitationArn && i.receiver === ctx.account && i.region === ctx.region);
-      if (!inv) throw awsError('ResourceShareInvitationArnNotFoundException', `The invitation ${input.resourceShareInvitationArn} was not found for account ${ctx.account}`);
+      if (!inv)
+        throw awsError(
+          'ResourceShareInvitationArnNotFoundException',
+          `The invitation ${input.resourceShareInvitationArn} was not found for account ${ctx.account}`,
+        );
       switch (inv.lc.state) {
-        case 'EXPIRED': throw awsError('ResourceShareInvitationExpiredException', `The invitation ${inv.arn} expired at ${new Date(inv.lc.since).toISOString()}`);
-        case 'ACCEPTED': throw awsError('ResourceShareInvitationAlreadyAcceptedException', `The invitation ${inv.arn} is already accepted`);
-        case 'REJECTED': throw awsError('ResourceShareInvitationAlreadyRejectedException', `The invitation ${inv.arn} was rejected`);
-        default: break;
+        case 'EXPIRED':
+          throw awsError('ResourceShareInvitationExpiredException', `The invitation ${inv.arn} expired at ${new Date(inv.lc.since).toISOString()}`);
+        case 'ACCEPTED':
+          throw awsError('ResourceShareInvitationAlreadyAcceptedException', `The invitation ${inv.arn} is already accepted`);
+        case 'REJECTED':
+          throw awsError('ResourceShareInvitationAlreadyRejectedException', `The invitation ${inv.arn} was rejected`);
+        default:
+          break;
       }
       const share = ctx.state.shares.find((s) => s.arn === inv.shareArn);
       if (!share || !live(share)) throw awsError('OperationNotPermittedException', `The resource share ${inv.shareArn} no longer exists`);
       transition(ctx.sim, invitationRef(inv), inv.lc, ctx.now, 'ACCEPTED');
       const assoc = share.associations.find((a) => a.type === 'PRINCIPAL' && a.entity === ctx.account);
-      if (assoc) transition(ctx.sim, associationRef(share, assoc.entity), assoc.lc, ctx.now, 'ASSOCIATING', { state: 'ASSOCIATED', afterSeconds: associateSeconds(ctx) });
+      if (assoc)
+        transition(ctx.sim, associationRef(share, assoc.entity), assoc.lc, ctx.now, 'ASSOCIATING', {
+          state: 'ASSOCIATED',
+          afterSeconds: associateSeconds(ctx),
+        });
       return { resourceShareInvitation: describeInvitation(inv), clientToken: input.clientToken };
     },
 
     GetResourceShareAssociations(ctx, input) {
-      if (input.associationType !== 'PRINCIPAL' && input.associationType !== 'RESOURCE') throw awsError('InvalidParameterException', 'associationType must be PRINCIPAL or RESOURCE');
+      if (input.associationType !== 'PRINCIPAL' && input.associationType !== 'RESOURCE')
+        throw awsError('InvalidParameterException', 'associationType must be PRINCIPAL or RESOURCE');
       const out = [];
       for (const s of ctx.state.shares.filter((x) => x.owner === ctx.account && x.region === ctx.region && x.lc.state !== 'DELETED')) {
         if (input.resourceShareArns && !input.resourceShareArns.includes(s.arn)) continue;
@@ -345,7 +462,7 @@ const p = page(ctx, invitations.map(describeInvitation), { max: input.maxResults
           out.push(describeAssociation(s, a));
         }
       }
-const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
+      const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
       return { resourceShareAssociations: p.items, nextToken: p.next };
     },
 
@@ -370,13 +487,15 @@ const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaul
       const seconds = associateSeconds(ctx);
       transition(ctx.sim, shareRef(s), s.lc, ctx.now, 'DELETING', { state: 'DELETED', afterSeconds: seconds });
       for (const a of s.associations) {
-        if (a.lc.state !== 'DISASSOCIATED') transition(ctx.sim, associationRef(s, a.entity), a.lc, ctx.now, 'DISASSOCIATING', { state: 'DISASSOCIATED', afterSeconds: seconds });
+        if (a.lc.state !== 'DISASSOCIATED')
+          transition(ctx.sim, associationRef(s, a.entity), a.lc, ctx.now, 'DISASSOCIATING', { state: 'DISASSOCIATED', afterSeconds: seconds });
       }
       return { returnValue: true, clientToken: input.clientToken };
     },
 
     ListResources(ctx, input) {
-      if (input.resourceOwner !== 'SELF' && input.resourceOwner !== 'OTHER-ACCOUNTS') throw awsError('InvalidParameterException', 'resourceOwner must be SELF or OTHER-ACCOUNTS');
+      if (input.resourceOwner !== 'SELF' && input.resourceOwner !== 'OTHER-ACCOUNTS')
+        throw awsError('InvalidParameterException', 'resourceOwner must be SELF or OTHER-ACCOUNTS');
       const out: Resource[] = [];
       for (const s of ctx.state.shares) {
         if (s.region !== ctx.region || s.lc.state !== 'ACTIVE') continue;
@@ -387,10 +506,18 @@ const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaul
           if (a.type !== 'RESOURCE' || a.lc.state !== 'ASSOCIATED') continue;
           if (input.resourceArns && !input.resourceArns.includes(a.entity)) continue;
           if (input.resourceType && resourceType(a.entity).toLowerCase() !== String(input.resourceType).toLowerCase()) continue;
-          out.push({ arn: a.entity, type: resourceType(a.entity), resourceShareArn: s.arn, status: 'AVAILABLE', creationTime: new Date(a.creationTime), lastUpdatedTime: new Date(a.lc.since), resourceRegionScope: isCloudFrontArn(a.entity) ? 'GLOBAL' : 'REGIONAL' });
+          out.push({
+            arn: a.entity,
+            type: resourceType(a.entity),
+            resourceShareArn: s.arn,
+            status: 'AVAILABLE',
+            creationTime: new Date(a.creationTime),
+            lastUpdatedTime: new Date(a.lc.since),
+            resourceRegionScope: isCloudFrontArn(a.entity) ? 'GLOBAL' : 'REGIONAL',
+          });
         }
       }
-const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
+      const p = page(ctx, out, { max: input.maxResults, token: input.nextToken, defaultMax: 500, limit: 500 });
       return { resources: p.items, nextToken: p.next };
     },
   },

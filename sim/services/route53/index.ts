@@ -42,9 +42,23 @@ export interface RRSet {
   AliasTarget?: { HostedZoneId: string; DNSName: string; EvaluateTargetHealth: boolean };
 }
 
-export interface SimZone { Id: string; Name: string; account: string; records: RRSet[] }
-export interface SimChange { Id: string; SubmittedAt: number; Comment?: string; lc: Lifecycle<'PENDING' | 'INSYNC'>; zoneId: string }
-export interface Route53State { zones: SimZone[]; changes: SimChange[] }
+export interface SimZone {
+  Id: string;
+  Name: string;
+  account: string;
+  records: RRSet[];
+}
+export interface SimChange {
+  Id: string;
+  SubmittedAt: number;
+  Comment?: string;
+  lc: Lifecycle<'PENDING' | 'INSYNC'>;
+  zoneId: string;
+}
+export interface Route53State {
+  zones: SimZone[];
+  changes: SimChange[];
+}
 
 export function fqdn(name: string): string {
   return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
@@ -98,12 +112,21 @@ export const route53Model: SdkServiceModel<Route53State, typeof Route53> = {
     const section = Route53WorldSection.parse(world.route53 ?? {});
     return {
       zones: section.hostedZones.map((z) => ({
-        Id: z.id, Name: fqdn(z.name), account: z.account,
-        records: z.records.map((r) => normalize({
-          Name: r.name, Type: r.type, TTL: r.ttl, SetIdentifier: r.setIdentifier,
-          ResourceRecords: r.values?.map((Value) => ({ Value })),
-          AliasTarget: r.alias ? { HostedZoneId: r.alias.hostedZoneId, DNSName: r.alias.dnsName, EvaluateTargetHealth: r.alias.evaluateTargetHealth } : undefined,
-        })),
+        Id: z.id,
+        Name: fqdn(z.name),
+        account: z.account,
+        records: z.records.map((r) =>
+          normalize({
+            Name: r.name,
+            Type: r.type,
+            TTL: r.ttl,
+            SetIdentifier: r.setIdentifier,
+            ResourceRecords: r.values?.map((Value) => ({ Value })),
+            AliasTarget: r.alias
+              ? { HostedZoneId: r.alias.hostedZoneId, DNSName: r.alias.dnsName, EvaluateTargetHealth: r.alias.evaluateTargetHealth }
+              : undefined,
+          }),
+        ),
       })),
       changes: [],
     };
@@ -123,11 +146,21 @@ export const route53Model: SdkServiceModel<Route53State, typeof Route53> = {
     return {
       route53: {
         hostedZones: state.zones.map((z) => ({
-          id: z.Id, name: bare(z.Name), account: z.account,
+          id: z.Id,
+          name: bare(z.Name),
+          account: z.account,
           records: z.records.map((r) => ({
-            name: bare(r.Name), type: r.Type, ...(r.SetIdentifier ? { setIdentifier: r.SetIdentifier } : {}),
+            name: bare(r.Name),
+            type: r.Type,
+            ...(r.SetIdentifier ? { setIdentifier: r.SetIdentifier } : {}),
             ...(r.AliasTarget
-              ? { alias: { hostedZoneId: r.AliasTarget.HostedZoneId, dnsName: bare(r.AliasTarget.DNSName), evaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth } }
+              ? {
+                  alias: {
+                    hostedZoneId: r.AliasTarget.HostedZoneId,
+                    dnsName: bare(r.AliasTarget.DNSName),
+                    evaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth,
+                  },
+                }
               : { ...(r.TTL !== undefined ? { ttl: r.TTL } : {}), values: (r.ResourceRecords ?? []).map((v) => v.Value) }),
           })),
         })),
@@ -139,7 +172,13 @@ export const route53Model: SdkServiceModel<Route53State, typeof Route53> = {
     GetHostedZone(ctx, input) {
       const zone = findZone(ctx, input.Id);
       return {
-        HostedZone: { Id: `/hostedzone/${zone.Id}`, Name: zone.Name, CallerReference: `sim-${zone.Id}`, Config: { PrivateZone: false }, ResourceRecordSetCount: zone.records.length },
+        HostedZone: {
+          Id: `/hostedzone/${zone.Id}`,
+          Name: zone.Name,
+          CallerReference: `sim-${zone.Id}`,
+          Config: { PrivateZone: false },
+          ResourceRecordSetCount: zone.records.length,
+        },
         DelegationSet: { NameServers: ['ns-1.awsdns-00.com', 'ns-2.awsdns-00.net', 'ns-3.awsdns-00.org', 'ns-4.awsdns-00.co.uk'] },
       };
     },
@@ -157,8 +196,12 @@ export const route53Model: SdkServiceModel<Route53State, typeof Route53> = {
       const items = sorted.slice(start, start + max);
       const next = sorted[start + max];
       return {
-        ResourceRecordSets: items, IsTruncated: next !== undefined, MaxItems: max,
-        NextRecordName: next?.Name, NextRecordType: next?.Type, NextRecordIdentifier: next?.SetIdentifier,
+        ResourceRecordSets: items,
+        IsTruncated: next !== undefined,
+        MaxItems: max,
+        NextRecordName: next?.Name,
+        NextRecordType: next?.Type,
+        NextRecordIdentifier: next?.SetIdentifier,
       };
     },
 
@@ -173,7 +216,8 @@ export const route53Model: SdkServiceModel<Route53State, typeof Route53> = {
         if (!change.ResourceRecordSet) throw awsError('InvalidInput', 'Invalid request: every Change needs a ResourceRecordSet');
         const rr = normalize(change.ResourceRecordSet);
         if (!rr.Name.endsWith(zone.Name)) problems.push(`RRSet with DNS name ${rr.Name} is not permitted in zone ${zone.Name}`);
-        if (!rr.AliasTarget && (rr.TTL === undefined || !rr.ResourceRecords?.length)) problems.push(`Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]] for ${rr.Name}`);
+        if (!rr.AliasTarget && (rr.TTL === undefined || !rr.ResourceRecords?.length))
+          problems.push(`Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]] for ${rr.Name}`);
         if (rr.TTL !== undefined && (rr.TTL < 0 || rr.TTL > 2147483647)) problems.push(`TTL ${rr.TTL} for ${rr.Name} is out of range`);
         const idx = working.findIndex((r) => sameKey(r, rr));
         switch (change.Action) {
@@ -182,7 +226,10 @@ export const route53Model: SdkServiceModel<Route53State, typeof Route53> = {
             else working.push(rr);
             break;
           case 'DELETE':
-            if (idx < 0 || !equalRecord(working[idx], rr)) problems.push(`Tried to delete resource record set [name='${rr.Name}', type='${rr.Type}'] but the values provided do not match the current values`);
+            if (idx < 0 || !equalRecord(working[idx], rr))
+              problems.push(
+                `Tried to delete resource record set [name='${rr.Name}', type='${rr.Type}'] but the values provided do not match the current values`,
+              );
             else working.splice(idx, 1);
             break;
           case 'UPSERT':
@@ -195,13 +242,20 @@ export const route53Model: SdkServiceModel<Route53State, typeof Route53> = {
       }
       if (problems.length > 0) throw awsError('InvalidChangeBatch', `[${problems.join(', ')}]`);
       // A change of what an existing name answers (not just its TTL, not a new name) is a DNS cutover, for the safety checks.
-      const answers = (records: RRSet[]) => new Map(records.map((r) => [JSON.stringify([r.Name, r.Type, r.SetIdentifier ?? null]), JSON.stringify([r.ResourceRecords, r.AliasTarget])]));
+      const answers = (records: RRSet[]) =>
+        new Map(records.map((r) => [JSON.stringify([r.Name, r.Type, r.SetIdentifier ?? null]), JSON.stringify([r.ResourceRecords, r.AliasTarget])]));
       const before = answers(zone.records);
       const after = answers(working);
       if ([...before].some(([key, value]) => after.get(key) !== value)) ctx.note('dns-values-changed');
       if ([...after.keys()].some((key) => !before.has(key))) ctx.note('dns-record-created');
       zone.records = working;
-      const change: SimChange = { Id: ctx.sim.nextId('C', 20).toUpperCase(), SubmittedAt: ctx.now, Comment: input.ChangeBatch?.Comment, lc: lifecycle('PENDING', ctx.now), zoneId: zone.Id };
+      const change: SimChange = {
+        Id: ctx.sim.nextId('C', 20).toUpperCase(),
+        SubmittedAt: ctx.now,
+        Comment: input.ChangeBatch?.Comment,
+        lc: lifecycle('PENDING', ctx.now),
+        zoneId: zone.Id,
+      };
       transition(ctx.sim, changeRef(change.Id), change.lc, ctx.now, 'PENDING', { state: 'INSYNC', afterSeconds: ctx.timings.dnsInsync });
       ctx.state.changes.push(change);
       return describeChange(change);

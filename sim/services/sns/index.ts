@@ -49,9 +49,19 @@ export interface SnsMessage {
   at: number;
 }
 
-export interface SimEmail { to: string; subject: string; body: string; messageId: string; at: number }
+export interface SimEmail {
+  to: string;
+  subject: string;
+  body: string;
+  messageId: string;
+  at: number;
+}
 
-export interface SnsState { topics: SimTopic[]; messages: SnsMessage[]; emails: SimEmail[] }
+export interface SnsState {
+  topics: SimTopic[];
+  messages: SnsMessage[];
+  emails: SimEmail[];
+}
 
 const MAX_MESSAGE_BYTES = 262_144;
 
@@ -113,15 +123,18 @@ export const snsModel: SdkServiceModel<SnsState, typeof SNS> = {
     const section = SnsWorldSection.parse(world.sns ?? {});
     const seeds = section.topics.some((t) => t.name === APPROVAL_TOPIC_NAME && (t.account ?? world.defaultAccount) === world.defaultAccount)
       ? section.topics
-      // infra creates the approvals topic (KMS-encrypted); a world need not list it
-      : [{ name: APPROVAL_TOPIC_NAME, subscriptions: [] }, ...section.topics];
+      : // infra creates the approvals topic (KMS-encrypted); a world need not list it
+        [{ name: APPROVAL_TOPIC_NAME, subscriptions: [] }, ...section.topics];
     return {
       topics: seeds.map((s) => {
         const account = s.account ?? world.defaultAccount;
         const region = s.region ?? world.defaultRegion;
         const arn = topicArn(region, account, s.name);
         return {
-          name: s.name, arn, account, region,
+          name: s.name,
+          arn,
+          account,
+          region,
           kmsMasterKeyId: s.kmsMasterKeyId ?? (s.name === APPROVAL_TOPIC_NAME ? `arn:aws:kms:${region}:${account}:key/approvals-topic-key` : undefined),
           subscriptions: (s.subscriptions ?? []).map((sub, i) => ({ ...sub, confirmed: sub.confirmed ?? true, arn: `${arn}:sub-${i + 1}` })),
         };
@@ -134,13 +147,22 @@ export const snsModel: SdkServiceModel<SnsState, typeof SNS> = {
   toWorld: (state) => ({
     sns: {
       topics: state.topics.map((t) => ({
-        name: t.name, account: t.account, region: t.region, ...(t.kmsMasterKeyId ? { kmsMasterKeyId: t.kmsMasterKeyId } : {}),
+        name: t.name,
+        account: t.account,
+        region: t.region,
+        ...(t.kmsMasterKeyId ? { kmsMasterKeyId: t.kmsMasterKeyId } : {}),
         subscriptions: t.subscriptions.map(({ arn: _arn, ...sub }) => sub),
       })),
     },
   }),
   snapshot: (s) => ({
-    topics: s.topics.map((t) => ({ name: t.name, arn: t.arn, account: t.account, encrypted: Boolean(t.kmsMasterKeyId), subscriptions: t.subscriptions.map((x) => ({ protocol: x.protocol, endpoint: x.endpoint, confirmed: x.confirmed })) })),
+    topics: s.topics.map((t) => ({
+      name: t.name,
+      arn: t.arn,
+      account: t.account,
+      encrypted: Boolean(t.kmsMasterKeyId),
+      subscriptions: t.subscriptions.map((x) => ({ protocol: x.protocol, endpoint: x.endpoint, confirmed: x.confirmed })),
+    })),
     messages: s.messages.map((m) => ({ ...m, at: new Date(m.at).toISOString() })),
     emails: s.emails.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
   }),
@@ -155,7 +177,11 @@ export const snsModel: SdkServiceModel<SnsState, typeof SNS> = {
       return { TopicArn: arn };
     },
     ListTopics(ctx, input) {
-      const p = page(ctx, ctx.state.topics.filter((t) => t.account === ctx.account && t.region === ctx.region), { token: input.NextToken, defaultMax: 100, limit: 100 });
+      const p = page(
+        ctx,
+        ctx.state.topics.filter((t) => t.account === ctx.account && t.region === ctx.region),
+        { token: input.NextToken, defaultMax: 100, limit: 100 },
+      );
       return { Topics: p.items.map((t) => ({ TopicArn: t.arn })), NextToken: p.next };
     },
     GetTopicAttributes(ctx, input) {
@@ -163,18 +189,32 @@ export const snsModel: SdkServiceModel<SnsState, typeof SNS> = {
       const confirmed = t.subscriptions.filter((s) => s.confirmed).length;
       return {
         Attributes: {
-          TopicArn: t.arn, Owner: t.account, DisplayName: '', ...(t.kmsMasterKeyId ? { KmsMasterKeyId: t.kmsMasterKeyId } : {}),
-          SubscriptionsConfirmed: String(confirmed), SubscriptionsPending: String(t.subscriptions.length - confirmed),
+          TopicArn: t.arn,
+          Owner: t.account,
+          DisplayName: '',
+          ...(t.kmsMasterKeyId ? { KmsMasterKeyId: t.kmsMasterKeyId } : {}),
+          SubscriptionsConfirmed: String(confirmed),
+          SubscriptionsPending: String(t.subscriptions.length - confirmed),
         },
       };
     },
     ListSubscriptionsByTopic(ctx, input) {
       const t = findTopic(ctx, input.TopicArn);
       const p = page(ctx, t.subscriptions, { token: input.NextToken, defaultMax: 100, limit: 100, scope: `subscriptions:${t.arn}` });
-      return { Subscriptions: p.items.map((s) => ({ TopicArn: t.arn, Protocol: s.protocol, Endpoint: s.endpoint, Owner: t.account, SubscriptionArn: s.confirmed ? s.arn : 'PendingConfirmation' })), NextToken: p.next };
+      return {
+        Subscriptions: p.items.map((s) => ({
+          TopicArn: t.arn,
+          Protocol: s.protocol,
+          Endpoint: s.endpoint,
+          Owner: t.account,
+          SubscriptionArn: s.confirmed ? s.arn : 'PendingConfirmation',
+        })),
+        NextToken: p.next,
+      };
     },
     Publish(ctx, input) {
-      if (!input.TopicArn) invalid(input.TargetArn || input.PhoneNumber ? 'only topics are simulated' : 'TopicArn or TargetArn Reason: no value for required parameter');
+      if (!input.TopicArn)
+        invalid(input.TargetArn || input.PhoneNumber ? 'only topics are simulated' : 'TopicArn or TargetArn Reason: no value for required parameter');
       const t = findTopic(ctx, input.TopicArn);
       const message = input.Message;
       if (typeof message !== 'string' || message.length === 0) invalid('Empty message');

@@ -28,16 +28,17 @@ import { VirtualClock } from '../../clock';
 import type { SdkServiceModel } from '../../sdk-operations';
 import type { OpContext } from '../../simulator';
 
-export const StepFunctionsWorldSection = z.object({
-  /** Workflows deployed as state machines in the default account and Region (default: all). */
-  stateMachines: z.array(z.string()).optional(),
-  /**
-   * Approval gates of executions started through the API: a person decides while virtual time stands
-   * still (hold), nobody decides and the approval expires on virtual time (none), or the simulator approves (auto).
-   */
-  approvals: z.enum(['hold', 'none', 'auto']).default('hold'),
-}).strict();
-
+export const StepFunctionsWorldSection = z
+  .object({
+    /** Workflows deployed as state machines in the default account and Region (default: all). */
+    stateMachines: z.array(z.string()).optional(),
+    /**
+     * Approval gates of executions started through the API: a person decides while virtual time stands
+     * still (hold), nobody decides and the approval expires on virtual time (none), or the simulator approves (auto).
+     */
+    approvals: z.enum(['hold', 'none', 'auto']).default('hold'),
+  })
+  .strict();
 
 interface SimStateMachine {
   readonly name: string;
@@ -72,7 +73,8 @@ interface StepFunctionsState {
 }
 
 function machineOf(ctx: OpContext<StepFunctionsState>, arn: unknown): SimStateMachine {
-  if (typeof arn !== 'string' || !/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/.test(arn)) throw awsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
+  if (typeof arn !== 'string' || !/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/.test(arn))
+    throw awsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
   const sm = ctx.state.stateMachines.find((m) => m.arn === arn && m.account === ctx.account && m.region === ctx.region);
   if (!sm) throw awsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
   return sm;
@@ -86,14 +88,20 @@ function current(e: SimExecution): SimExecution {
 }
 
 function executionOf(ctx: OpContext<StepFunctionsState>, arn: unknown): SimExecution {
-  if (typeof arn !== 'string' || !/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) throw awsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
+  if (typeof arn !== 'string' || !/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn))
+    throw awsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
   const e = ctx.state.executions.find((x) => x.arn === arn && x.stateMachine.account === ctx.account && x.stateMachine.region === ctx.region);
   if (!e) throw awsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
   return current(e);
 }
 
 /** Pages as Step Functions returns them: at most `maxResults` (default 100, at most 1000) and an opaque token. */
-function sfnPage<T>(ctx: OpContext<StepFunctionsState>, items: T[], input: { maxResults?: number; nextToken?: string }, scope: string): { items: T[]; nextToken?: string } {
+function sfnPage<T>(
+  ctx: OpContext<StepFunctionsState>,
+  items: T[],
+  input: { maxResults?: number; nextToken?: string },
+  scope: string,
+): { items: T[]; nextToken?: string } {
   const p = page(ctx, items, { max: input.maxResults || undefined, token: input.nextToken, defaultMax: 100, limit: 1000, scope });
   return { items: p.items, nextToken: p.next };
 }
@@ -101,7 +109,11 @@ function sfnPage<T>(ctx: OpContext<StepFunctionsState>, items: T[], input: { max
 function withoutData(e: HistoryEvent): HistoryEvent {
   const visit = (v: unknown): unknown => {
     if (v === null || typeof v !== 'object' || v instanceof Date) return v;
-    return Object.fromEntries(Object.entries(v).filter(([k]) => !['input', 'output', 'parameters'].includes(k)).map(([k, x]) => [k, visit(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !['input', 'output', 'parameters'].includes(k))
+        .map(([k, x]) => [k, visit(x)]),
+    );
   };
   return visit(e) as HistoryEvent;
 }
@@ -117,15 +129,25 @@ async function holdUntilDecided(req: ApprovalRequest): Promise<void> {
 }
 
 /** Starts the run in the background: the runner is loaded lazily (it depends on the simulator, not the reverse). */
-function launch(ctx: OpContext<StepFunctionsState>, execution: Omit<SimExecution, 'done' | 'status'> & { status?: ExecutionStatus }, approvals: 'hold' | 'none' | 'auto'): SimExecution {
+function launch(
+  ctx: OpContext<StepFunctionsState>,
+  execution: Omit<SimExecution, 'done' | 'status'> & { status?: ExecutionStatus },
+  approvals: 'hold' | 'none' | 'auto',
+): SimExecution {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runWorkflow } = require('../../../runner/local-runner') as { runWorkflow: (o: RunOptions) => Promise<RunResult> };
   const e = execution as SimExecution;
   e.status = 'RUNNING';
   const run = runWorkflow({
-    workflow: e.stateMachine.workflow, input: JSON.parse(e.input), sim: ctx.sim, executionName: e.name,
+    workflow: e.stateMachine.workflow,
+    input: JSON.parse(e.input),
+    sim: ctx.sim,
+    executionName: e.name,
     approve: (approvals === 'hold' ? holdUntilDecided : approvals) as ApprovalPolicy,
-    onStarted: (started) => { e.history = started.history; e.stop = started.stop; },
+    onStarted: (started) => {
+      e.history = started.history;
+      e.stop = started.stop;
+    },
   });
   (e as { done: Promise<void> }).done = run.then(
     ({ report }) => {
@@ -153,14 +175,20 @@ export const stepFunctionsModel: SdkServiceModel<StepFunctionsState, typeof SFN>
     const deployed = section.stateMachines ?? workflows.map((w) => w.name);
     const created = Date.parse(world.startTime);
     return {
-      stateMachines: workflows.filter((w) => deployed.includes(w.name)).map((w) => {
-        const name = stateMachineName(w.name);
-        return {
-          name, workflow: w.name, account: world.defaultAccount, region: world.defaultRegion,
-          arn: `arn:aws:states:${world.defaultRegion}:${world.defaultAccount}:stateMachine:${name}`,
-          roleArn: `arn:aws:iam::${world.defaultAccount}:role/byoip-orchestrator-states`, creationDate: created,
-        };
-      }),
+      stateMachines: workflows
+        .filter((w) => deployed.includes(w.name))
+        .map((w) => {
+          const name = stateMachineName(w.name);
+          return {
+            name,
+            workflow: w.name,
+            account: world.defaultAccount,
+            region: world.defaultRegion,
+            arn: `arn:aws:states:${world.defaultRegion}:${world.defaultAccount}:stateMachine:${name}`,
+            roleArn: `arn:aws:iam::${world.defaultAccount}:role/byoip-orchestrator-states`,
+            creationDate: created,
+          };
+        }),
       executions: [],
     };
   },
@@ -172,27 +200,40 @@ export const stepFunctionsModel: SdkServiceModel<StepFunctionsState, typeof SFN>
     ListStateMachines(ctx, input) {
       const mine = ctx.state.stateMachines.filter((m) => m.account === ctx.account && m.region === ctx.region);
       const { items, nextToken } = sfnPage(ctx, mine, input, `machines:${ctx.account}:${ctx.region}`);
-      return { stateMachines: items.map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: new Date(m.creationDate) })), nextToken };
+      return {
+        stateMachines: items.map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: new Date(m.creationDate) })),
+        nextToken,
+      };
     },
 
     DescribeStateMachine(ctx, input) {
       const m = machineOf(ctx, input.stateMachineArn);
       // What CDK deploys: the committed ASL (with its ${Task}Arn placeholders, which AWS shows substituted).
       const definition = readFileSync(join(__dirname, '..', '..', '..', 'asl', `${m.workflow}.asl.json`), 'utf8');
-      return { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE', definition, roleArn: m.roleArn, type: 'STANDARD', creationDate: new Date(m.creationDate) };
+      return {
+        stateMachineArn: m.arn,
+        name: m.name,
+        status: 'ACTIVE',
+        definition,
+        roleArn: m.roleArn,
+        type: 'STANDARD',
+        creationDate: new Date(m.creationDate),
+      };
     },
 
     StartExecution(ctx, input) {
       const m = machineOf(ctx, input.stateMachineArn);
       const name = input.name ?? randomUUID();
-      if (!EXECUTION_NAME.test(name)) throw awsError('InvalidName', `Invalid Name: '${name}' (1-80 characters; no whitespace, brackets, wildcards or special characters)`);
+      if (!EXECUTION_NAME.test(name))
+        throw awsError('InvalidName', `Invalid Name: '${name}' (1-80 characters; no whitespace, brackets, wildcards or special characters)`);
       const text = input.input ?? '{}';
       try {
         JSON.parse(text);
       } catch {
         throw awsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not JSON');
       }
-      if (Buffer.byteLength(text, 'utf8') > STEP_FUNCTIONS_QUOTAS.payloadBytes) throw awsError('InvalidExecutionInput', 'The execution input exceeds the maximum number of bytes service limit.');
+      if (Buffer.byteLength(text, 'utf8') > STEP_FUNCTIONS_QUOTAS.payloadBytes)
+        throw awsError('InvalidExecutionInput', 'The execution input exceeds the maximum number of bytes service limit.');
       const arn = `arn:aws:states:${m.region}:${m.account}:execution:${m.name}:${name}`;
       const existing = ctx.state.executions.find((e) => e.arn === arn);
       if (existing) {
@@ -209,9 +250,14 @@ export const stepFunctionsModel: SdkServiceModel<StepFunctionsState, typeof SFN>
     DescribeExecution(ctx, input) {
       const e = executionOf(ctx, input.executionArn);
       return {
-        executionArn: e.arn, stateMachineArn: e.stateMachine.arn, name: e.name, status: e.status, startDate: new Date(e.startDate),
+        executionArn: e.arn,
+        stateMachineArn: e.stateMachine.arn,
+        name: e.name,
+        status: e.status,
+        startDate: new Date(e.startDate),
         ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}),
-        input: e.input, inputDetails: { included: true },
+        input: e.input,
+        inputDetails: { included: true },
         ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),
         ...(e.error !== undefined ? { error: e.error, cause: e.cause } : {}),
       };
@@ -227,12 +273,20 @@ export const stepFunctionsModel: SdkServiceModel<StepFunctionsState, typeof SFN>
 
     ListExecutions(ctx, input) {
       const m = machineOf(ctx, input.stateMachineArn);
-      const mine = ctx.state.executions.map(current)
+      const mine = ctx.state.executions
+        .map(current)
         .filter((e) => e.stateMachine === m && (!input.statusFilter || e.status === input.statusFilter))
         .sort((a, b) => b.startDate - a.startDate); // newest first, as AWS lists them
       const { items, nextToken } = sfnPage(ctx, mine, input, `executions:${m.arn}:${input.statusFilter ?? ''}`);
       return {
-        executions: items.map((e) => ({ executionArn: e.arn, stateMachineArn: m.arn, name: e.name, status: e.status, startDate: new Date(e.startDate), ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}) })),
+        executions: items.map((e) => ({
+          executionArn: e.arn,
+          stateMachineArn: m.arn,
+          name: e.name,
+          status: e.status,
+          startDate: new Date(e.startDate),
+          ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}),
+        })),
         nextToken,
       };
     },
