@@ -10,7 +10,7 @@
  * (min = max = seconds), keeping its timeout, so the checks' own bookkeeping agrees with the Wait.
  * Nothing else changes: the checks, their timeouts and every other state are the shipped ASL.
  */
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 export interface PollLoopRef {
   /** The check task's state name. */

@@ -20,7 +20,7 @@ import type { OnboardJob, OnboardResult } from './onboard-worker';
 process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** A worker thread starts as plain Node: register tsx's TypeScript loader, then load the worker module. */
 const WORKER_BOOT =

@@ -498,7 +498,6 @@ export interface ApprovalSummary {
 
 /** SNS subjects: UTF-8, no line breaks or control characters, fewer than 100 characters. */
 export function emailSubject(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .replace(/\s+/g, ' ')

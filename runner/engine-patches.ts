@@ -12,7 +12,6 @@ const enginePath = require.resolve('aws-local-stepfunctions');
 if (require.cache[enginePath]) throw new Error('runner/engine-patches must be imported before aws-local-stepfunctions');
 const engineDir = dirname(enginePath);
 const pLimitPath = require.resolve('p-limit', { paths: [engineDir] });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pLimit: (n: number) => Limit = require(pLimitPath);
 
 function stoppingLimit(concurrency: number): Limit {

@@ -27,7 +27,7 @@ import { prepareScenario, scenarioFor, type Scenario } from './scenarios';
 import { ConformanceLog } from '../sim/conformance';
 import { isLease, operatorView, viewDifferences, type WorldView } from './world-view';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 export type FaultKind = 'throttle' | 'server' | 'permanent' | 'lost' | 'garbage';
 export const FAULT_KINDS: FaultKind[] = ['throttle', 'server', 'permanent', 'lost', 'garbage'];

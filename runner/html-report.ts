@@ -15,7 +15,7 @@ import { errorMessage } from '../domain/compensation';
 import { AFTER_FAILURE, formatDuration, timeBreakdown, type SimulationReport, type StateRecord } from './report';
 import { rollbackParts, runbookSection } from './report-words';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** A report as other producers may extend it (plans per workflow, operator decisions, execution history). */
 export type ReportForHtml = SimulationReport & { plan?: Json; decisions?: Json[]; operatorDecisions?: Json[]; history?: Json };

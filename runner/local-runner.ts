@@ -137,7 +137,6 @@ export function loadTaskHandler(task: string): Handler {
   if (cached) return cached;
   const entry = (taskCatalog as Record<string, string>)[task];
   if (!entry) throw new Error(`task ${task} is not in tasks/catalog.ts`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(join(ROOT, entry));
   if (typeof mod.handler !== 'function') throw new Error(`${entry} does not export a handler`);
   handlerCache.set(task, mod.handler);

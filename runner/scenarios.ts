@@ -13,7 +13,7 @@ import { notificationFor, serveIpRanges } from '../sim/services/ip-ranges';
 import { workflows } from '../workflows';
 import { runWorkflow } from './local-runner';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 export const EXAMPLES = join(__dirname, '..', 'examples');
 

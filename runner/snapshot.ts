@@ -50,7 +50,7 @@ import { TAG_ORIGIN_LOCKDOWN } from '../domain/origin-lockdown';
 import { client } from '../platform/aws';
 import { worldProblems } from '../sim/world-schema';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 export interface SnapshotRequest {
   region: string;

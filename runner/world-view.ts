@@ -15,7 +15,7 @@
  */
 import type { Simulator } from '../sim';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** A BYOIP CIDR in IPAM: its state, the ASN it is advertised from (null when not), its ASN associations as "asn:state". */
 export interface ByoipCidrView {

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUDGET, HEADROOM_FACTOR, figuresOf, overBudget, type TemplateFigures } from '../infra/budget';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 export interface LintIgnore {
   rule: string;

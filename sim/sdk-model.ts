@@ -23,7 +23,6 @@ export const CLIENT_PACKAGES: Readonly<Record<string, string>> = {
   ServiceQuotas: '@aws-sdk/client-service-quotas',
 };
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const load = (pkg: string): Record<string, any> => require(pkg);
 
 /** The client package's exports (commands, exception classes, schemas), or undefined for a service without one here. */

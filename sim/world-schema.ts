@@ -60,7 +60,7 @@ type AnySchema = z.ZodType;
 interface Def {
   type: string;
   [k: string]: any;
-} // eslint-disable-line @typescript-eslint/no-explicit-any
+}
 const defOf = (s: AnySchema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 const cloneWith = (s: AnySchema, patch: Partial<Def>): AnySchema => (s as unknown as { clone(def: Def): AnySchema }).clone({ ...defOf(s), ...patch });
 

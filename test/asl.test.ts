@@ -82,7 +82,6 @@ describe.each(workflows.map((w) => [w.name]))('%s', (name) => {
     const actions = states.filter(([n, s]) => s.Type === 'Pass' && /^Intent/.test(n)).map(([, s]) => s.Parameters.action as string);
     for (const action of actions) {
       const service = action.split('.')[0];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(join(__dirname, '..', (taskCatalog as Record<string, string>)[UNDO_TASK_BY_SERVICE[service]]));
       expect([action, action in mod.undoActions]).toEqual([action, true]);
     }

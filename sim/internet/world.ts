@@ -240,7 +240,7 @@ export function stateFaultsOf(faults: readonly string[]): string[] {
 
 // ------------------------------------------------------------------ the world loader's hook
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** AWS's provisioning view of a prefix, as ec2-ipam and global-accelerator read `registry.prefixes`. */
 function registryPrefix(world: InternetWorld, resource: string, explicit: Json): Json {

@@ -31,7 +31,7 @@ import { openApproval } from '../../platform/approval/store';
 import { recordNotified } from '../../tasks/origin-lockdown/sync-token-store';
 import { exampleSim, run, within } from '../support/world';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/byoip-orchestrator-state`;
 const TASKS = Object.keys(taskCatalog);

@@ -9,7 +9,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** Resolves Ref / Fn::GetAtt / Fn::Join the way CloudFormation would for `account` in `region`. */
 export function resolver(template: Template, account = ACCOUNT, region = REGION): (value: Json) => Json {

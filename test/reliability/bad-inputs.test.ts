@@ -5,7 +5,7 @@
 import { mergeJson } from '../../runner/scenarios';
 import { exampleInput, exampleSim, run } from '../support/world';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 /** [workflow, what is wrong, change to the example input, field named in the message, the rule (regex), change to the world] */
 type Case = [string, string, Json | ((input: Json) => Json), string, RegExp, Json?];
 

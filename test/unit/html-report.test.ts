@@ -23,7 +23,7 @@ const minimal = {
 
 describe('the HTML report from any SimulationReport', () => {
   it('fills in what an older or history-built report lacks, recomputing phases from the workflow definition', () => {
-    const r = completeReport(minimal, (w) => require(`../../asl/${w}.asl.json`)); // eslint-disable-line @typescript-eslint/no-require-imports
+    const r = completeReport(minimal, (w) => require(`../../asl/${w}.asl.json`));
     expect(r.failedAt).toBe(40);
     expect(r.phases.map((p) => [p.name, p.seconds])).toEqual([
       ['Initialize', 0],

@@ -213,7 +213,6 @@ describe('asn-swap', () => {
   });
 
   it('refuses to advertise from a custom ASN without an approval or without the slot (defense in depth)', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { handler } = require('../../tasks/byoasn/advertise-with-asn');
     const event = { accountId: '111122223333', region: 'us-east-1', cidr: CIDR_B, asn: '64497', execution: { name: 'x', id: 'arn:x' } };
     await expect(handler(event, {} as never)).rejects.toMatchObject({ name: 'SafetyViolation', message: expect.stringMatching(/no approval/) });

@@ -183,7 +183,6 @@ describe('onboard-cloudfront-byoip', () => {
   });
 
   it('refuses to advertise without a recorded approval (defense in depth)', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { handler } = require('../../tasks/byoip/advertise-cidr');
     await expect(handler({ region: 'us-east-1', cidr: '198.18.0.0/24', approval: { approved: false } }, {} as never)).rejects.toMatchObject({
       name: 'SafetyViolation',

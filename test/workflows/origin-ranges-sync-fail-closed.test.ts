@@ -23,7 +23,7 @@ const IP_RANGES = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
 const POSTGRES_ENI = 'eni-0a1b2c3d4e5f6000d';
 const POSTGRES_SG = 'sg-0a1b2c3d4e5f6000d';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** The example world plus a database interface (its own group) and an admin prefix list nobody gave the sync. */
 function world(opts: { patch?: Json; sync?: (s: Json) => void; serve?: number } = {}): Simulator {

@@ -401,10 +401,8 @@ describe('static-ip-byoip', () => {
   });
 
   it('refuses to advertise or attach the addresses without a recorded approval (defense in depth)', async () => {
-    /* eslint-disable @typescript-eslint/no-require-imports */
     const advertise = require('../../tasks/global-accelerator/advertise-byoip-cidrs').handler;
     const ensure = require('../../tasks/global-accelerator/ensure-accelerator').handler;
-    /* eslint-enable @typescript-eslint/no-require-imports */
     await expect(advertise({ cidrs: CIDRS, approval: { approved: false } }, {} as never)).rejects.toMatchObject({ name: 'SafetyViolation' });
     await expect(
       ensure({ mode: 'create', arn: 'none', name: 'x', ipAddresses: IPS, migrationId: 'm', execution: { name: 'e', id: 'i' } }, {} as never),

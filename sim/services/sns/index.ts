@@ -220,7 +220,6 @@ export const snsModel: SdkServiceModel<SnsState, typeof SNS> = {
       if (typeof message !== 'string' || message.length === 0) invalid('Empty message');
       if (Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES) invalid('Message too long');
       if (input.Subject !== undefined) {
-        // eslint-disable-next-line no-control-regex
         if (input.Subject.length === 0 || input.Subject.length >= 100 || /[\u0000-\u001f\u007f]/.test(input.Subject)) invalid('Subject');
       }
       const attributes = readAttributes(input.MessageAttributes);

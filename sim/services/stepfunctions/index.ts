@@ -134,7 +134,6 @@ function launch(
   execution: Omit<SimExecution, 'done' | 'status'> & { status?: ExecutionStatus },
   approvals: 'hold' | 'none' | 'auto',
 ): SimExecution {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runWorkflow } = require('../../../runner/local-runner') as { runWorkflow: (o: RunOptions) => Promise<RunResult> };
   const e = execution as SimExecution;
   e.status = 'RUNNING';
