@@ -164,8 +164,16 @@ function walkHandlers(root: string, entries: Record<string, string>, onNode: (ta
   }
 }
 
-export function deriveTaskActions(root: string, entries: Record<string, string>): Record<string, string[]> {
+/**
+ * The IAM actions each task can call. With `sent`, also what it sends, as `<package> <Operation>` per task
+ * (DocumentClient commands as the DynamoDB operation; paginators as the operation they page): what the
+ * simulator must answer.
+ */
+export function deriveTaskActions(root: string, entries: Record<string, string>, sent?: Record<string, Set<string>>): Record<string, string[]> {
   const result: Record<string, Set<string>> = Object.fromEntries(Object.keys(entries).map((t) => [t, new Set<string>()]));
+  const send = (task: string, pkg: string, operation: string) => {
+    if (sent) (sent[task] ??= new Set()).add(`${pkg === '@aws-sdk/lib-dynamodb' ? '@aws-sdk/client-dynamodb' : pkg} ${operation}`);
+  };
   walkHandlers(root, entries, (task, node, symbolOf) => {
     const actions = result[task];
     if (ts.isNewExpression(node)) {
@@ -177,6 +185,7 @@ export function deriveTaskActions(root: string, entries: Record<string, string>)
         const arg = node.arguments?.[0];
         const prefix = pkg === '@aws-sdk/lib-dynamodb' ? 'dynamodb' : IAM_PREFIX[pkg];
         const operation = pkg === '@aws-sdk/lib-dynamodb' ? (DOCUMENT_CLIENT[name] ?? name.replace(/Command$/, '')) : name.replace(/Command$/, '');
+        send(task, pkg, operation);
         // A transaction built elsewhere than in the call cannot be read: "?" fails the comparison loudly.
         if (prefix) for (const a of iamActionsOfCall(prefix, operation, literalShape(arg) ?? { TransactItems: [{ '?': true }] })) actions.add(a);
       }
@@ -188,7 +197,10 @@ export function deriveTaskActions(root: string, entries: Record<string, string>)
       const pkg = decl && packageOf(decl.getSourceFile().fileName);
       const name = sym?.getName() ?? '';
       const prefix = pkg === '@aws-sdk/lib-dynamodb' ? 'dynamodb' : pkg ? IAM_PREFIX[pkg] : undefined;
-      if (prefix && /^paginate[A-Z]/.test(name)) actions.add(`${prefix}:${name.slice('paginate'.length)}`);
+      if (prefix && /^paginate[A-Z]/.test(name)) {
+        actions.add(`${prefix}:${name.slice('paginate'.length)}`);
+        send(task, pkg!, name.slice('paginate'.length));
+      }
     }
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'client' && hasProperty(node.arguments[1], ['roleArn'])) {
       actions.add('sts:AssumeRole');

