@@ -10,6 +10,7 @@
  * same report) and a test cannot pass or fail by the luck of a jitter draw.
  */
 import * as FakeTimers from '@sinonjs/fake-timers';
+import { seededRandom } from './random';
 
 type InstalledClock = ReturnType<typeof FakeTimers.install>;
 
@@ -35,18 +36,6 @@ function realIoPending(sockets = false): boolean {
  * immediates, I/O callbacks) runs within them; real I/O in flight is waited for separately.
  */
 const GRACE_TURNS = 20;
-
-/** mulberry32: small, fast, and good enough for jitter. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class SimulationStalledError extends Error {
   override name = 'SimulationStalled';

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatCidr, nonPublicReason, parseCidr } from '../../../domain/cidr';
+import { seededRandom } from '../../random';
 
 export interface IpRangesOptions {
   seed: number;
@@ -114,18 +115,6 @@ const V4_FIRST = [
 for (const o of V4_FIRST) if (nonPublicReason(parseCidr(`${o}.0.0.0/8`))) throw new Error(`${o}.0.0.0/8 is not public`);
 const V6_BLOCKS = ['2600:1f00::', '2600:9000::', '2a05:d000::', '2406:da00::', '2404:c2c0::', '2a01:578::', '2406:daf8::'];
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Draw {
   constructor(private readonly next: () => number) {}
   int(n: number): number {
@@ -229,7 +218,7 @@ function render(index: number, createdAt: string, v4: Prefix[], v6: Prefix[]): P
 
 /** Every publication of a world, in order (publication i builds on i-1). */
 export function generatePublications(opts: IpRangesOptions, specs: PublicationSpec[], defaultTimes: string[]): Publication[] {
-  const d = new Draw(rng(opts.seed));
+  const d = new Draw(seededRandom(opts.seed));
   const used = new Set<string>();
   const v4: Prefix[] = [];
   const v6: Prefix[] = [];
