@@ -408,6 +408,17 @@ export class ChainBuilder {
     return this;
   }
 
+  /**
+   * The way to success: the leases given back (if the chain has not yet), the run's summary as the
+   * execution's output (a Summarize state), then `endName` (a Succeed state).
+   */
+  finish(endName: string, summary: Record<string, Json>, summaryState = 'Summarize'): this {
+    const leases = this.rootBuilder().leases;
+    if (leases && !leases.released) this.releaseLeases();
+    this.pass(summaryState, { Parameters: summary });
+    return this.succeed(endName);
+  }
+
   /** Gives the leases back on the way to success; a failed release is a warning (the lease expires on its own). */
   releaseLeases(name = 'ReleaseLocks'): this {
     const leases = this.rootBuilder().leases;
