@@ -11,7 +11,7 @@ import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
 import { taskCatalog, type TaskName } from '../tasks/catalog';
-import { recordBuild, reusableBuild } from './build-cache';
+import { sharedBuild } from './build-cache';
 
 export const ESBUILD_TARGET = 'node22';
 const ROOT = join(__dirname, '..');
@@ -48,12 +48,12 @@ export function taskBundlesDir(): string {
   if (bundles) return bundles;
   const entryPoints = Object.fromEntries(Object.entries(taskCatalog).map(([task, entry]) => [`${task}/index`, join(ROOT, entry)]));
   const settings = JSON.stringify({ esbuildOptions, entryPoints, esbuild: require('esbuild/package.json').version });
-  const again = reusableBuild('task-bundles', settings);
-  if (again) return (bundles = again);
-  const dir = mkdtempSync(join(tmpdir(), 'byoip-task-bundles-'));
-  const result = buildSync({ ...esbuildOptions, entryPoints, outdir: dir, absWorkingDir: ROOT, metafile: true });
-  recordBuild('task-bundles', settings, Object.keys(result.metafile.inputs).sort(), dir);
-  return (bundles = dir);
+  bundles = sharedBuild('task-bundles', settings, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'byoip-task-bundles-'));
+    const result = buildSync({ ...esbuildOptions, entryPoints, outdir: dir, absWorkingDir: ROOT, metafile: true });
+    return { inputs: Object.keys(result.metafile.inputs).sort(), output: dir };
+  });
+  return bundles;
 }
 
 /**

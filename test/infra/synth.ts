@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
-import { recordBuild, reusableBuild } from '../../infra/build-cache';
+import { sharedBuild } from '../../infra/build-cache';
 
 /** The deployment configuration in cdk.json (what `npx cdk synth` uses). */
 export const CDK_JSON_CONFIG = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context.byoip;
@@ -113,17 +113,20 @@ export function synthTemplates(context: Record<string, unknown> = {}) {
   // The files are the settings too: a file added to one of the folders means a new synth.
   const inputs = inputFiles();
   const settings = JSON.stringify(inputs);
-  const file = reusableBuild('test-synth', settings);
-  if (file) {
+  let fresh: ReturnType<typeof synthesize> | undefined;
+  const file = sharedBuild('test-synth', settings, () => {
+    fresh = synthesize(context, true);
+    const shared: SharedSynth = { orchestrator: fresh.orchestrator.toJSON(), teamAccess: fresh.teamAccess.toJSON(), templates: fresh.templates };
+    const output = join(mkdtempSync(join(tmpdir(), 'byoip-test-synth-')), 'templates.json');
+    writeFileSync(output, JSON.stringify(shared));
+    return { inputs, output };
+  });
+  if (!fresh) {
     const shared = JSON.parse(readFileSync(file, 'utf8')) as SharedSynth;
     cached = { orchestrator: Template.fromJSON(shared.orchestrator), teamAccess: Template.fromJSON(shared.teamAccess), templates: shared.templates };
     return cached;
   }
-  const result = synthesize(context, true);
-  const shared: SharedSynth = { orchestrator: result.orchestrator.toJSON(), teamAccess: result.teamAccess.toJSON(), templates: result.templates };
-  const output = join(mkdtempSync(join(tmpdir(), 'byoip-test-synth-')), 'templates.json');
-  writeFileSync(output, JSON.stringify(shared));
-  recordBuild('test-synth', settings, inputs, output);
+  const result = fresh;
   cached = { orchestrator: result.orchestrator, teamAccess: result.teamAccess, templates: result.templates };
   return cached;
 }
