@@ -4,8 +4,8 @@
  * move or rename their state, this file follows.
  */
 import type { Simulator } from '../simulator';
-import type { IpamState } from '../services/ec2/ipam';
-import type { GlobalAcceleratorState } from '../services/global-accelerator';
+import { byoipRef, type IpamState } from '../services/ec2/ipam';
+import { gaCidrRef, type GlobalAcceleratorState } from '../services/global-accelerator';
 import { AWS_ORIGIN_ASN } from '../../domain/internet/evidence';
 
 /** A CIDR as AWS treats it now: announcing with an origin since a time, silent since a time, or changing. */
@@ -29,7 +29,7 @@ export function awsPrefixStates(sim: Simulator): AwsPrefixState[] {
   const out: AwsPrefixState[] = [];
   try {
     for (const b of sim.state<IpamState>('ec2.ipam').byoipCidrs) {
-      const id = `byoip:${b.Cidr}`;
+      const id = byoipRef(b.Cidr).name;
       if (b.lc.state === 'advertised') {
         const custom = b.advertisedAsn && b.advertisedAsn !== 'AWS' ? Number(b.advertisedAsn) : undefined;
         out.push({
@@ -50,7 +50,7 @@ export function awsPrefixStates(sim: Simulator): AwsPrefixState[] {
   }
   try {
     for (const c of sim.state<GlobalAcceleratorState>('globalaccelerator').cidrs) {
-      const id = `ga-byoip:${c.Cidr}`;
+      const id = gaCidrRef(c.Cidr).name;
       if (c.lc.state === 'ADVERTISING')
         out.push({ prefix: c.Cidr, status: 'announcing', origin: AWS_ORIGIN_ASN, via: [], since: sinceOf(sim, id, c.lc.since) });
       else if (c.lc.state === 'PENDING_ADVERTISING') out.push({ prefix: c.Cidr, status: 'changing' });

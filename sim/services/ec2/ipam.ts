@@ -24,7 +24,7 @@ import { resourceRef } from '../../resource-ref';
 /** The report's names for IPAM's resources, and how requests name them (sim/resource-ref.ts). */
 const poolRef = (poolId: string) => resourceRef(`ipam-pool:${poolId}`, [poolId]);
 const poolCidrRef = (poolId: string, cidr: string) => resourceRef(`pool-cidr:${poolId}/${cidr}`, [poolId, cidr]);
-const byoipRef = (cidr: string) => resourceRef(`byoip:${cidr}`, [cidr]);
+export const byoipRef = (cidr: string) => resourceRef(`byoip:${cidr}`, [cidr]);
 const byoasnRef = (asn: string) => resourceRef(`byoasn:AS${asn}`, [asn]);
 const asnAssociationRef = (asn: string, cidr: string) => resourceRef(`asn-association:AS${asn}/${cidr}`, [asn, cidr]);
 

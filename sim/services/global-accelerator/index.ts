@@ -25,7 +25,7 @@ import { registryPrefixFor, type IpamState } from '../ec2/ipam';
 import type { ElbState } from '../elbv2';
 import { resourceRef, type ResourceRef } from '../../resource-ref';
 
-const gaCidrRef = (cidr: string) => resourceRef(`ga-byoip:${cidr}`, [cidr]);
+export const gaCidrRef = (cidr: string) => resourceRef(`ga-byoip:${cidr}`, [cidr]);
 
 export const GA_REGION = 'us-west-2';
 const GA_ASN = 16509;
