@@ -13,7 +13,7 @@ import { parseInternetFault, withInternetFaults } from '../../sim/internet/world
 import { httpRequest } from '../../platform/http';
 import { byoasnSim } from '../support/byoasn';
 import { CERTIFICATE, EXAMPLES, exampleSim, exampleWorldJson, within } from '../support/world';
-import { resourceRef } from '../../sim/resource-ref';
+import { byoipRef } from '../../sim/services/ec2/ipam';
 
 const get = async (url: string) => {
   const res = await httpRequest({ url });
@@ -120,7 +120,7 @@ describe('route collectors in virtual time', () => {
       AdvertisementType: 'anycast',
       lc: { state: 'advertised', since: sim.clock.now(), next: [] },
     });
-    sim.recordTransition(resourceRef('byoip:198.18.0.0/24', ['198.18.0.0/24']), 'pending-advertising', 'advertised', sim.clock.now());
+    sim.recordTransition(byoipRef('198.18.0.0/24'), 'pending-advertising', 'advertised', sim.clock.now());
     const seen = () => visibilityNow(sim, '198.18.0.0/24').byOrigin[16509] ?? 0;
     expect(seen()).toBeLessThan(5);
     at(20);
@@ -150,7 +150,7 @@ describe('route collectors in virtual time', () => {
       AdvertisementType: 'anycast',
       lc: { state: 'advertised', since: sim.clock.now(), next: [] },
     });
-    sim.recordTransition(resourceRef('byoip:198.18.1.0/24', ['198.18.1.0/24']), 'pending-advertising', 'advertised', sim.clock.now());
+    sim.recordTransition(byoipRef('198.18.1.0/24'), 'pending-advertising', 'advertised', sim.clock.now());
     sim.clock.advance(200_000); // 20 s delay + 60 s withdrawal spread
     expect(visibilityNow(sim, '198.18.1.0/24').byOrigin).toEqual({ 16509: expect.any(Number) });
   });
