@@ -17,7 +17,7 @@ import type { HttpRequest, HttpResponse } from '../../platform/http';
 import type { ServiceModel, Simulator } from '../simulator';
 import { awsPrefixStates } from './aws-view';
 import { autnum, bootstrapFile, ipNetwork, json, rdapNotFound, ripestat, ripestatError, statTime, validatorExport, type RdapRecordSeed } from './responses';
-import { changeTimes, collectorPeers, peerRoutes, type Announcer, type Peer, type Segment } from './routing';
+import { collectorPeers, peerRoutes, routeTable, type Announcer, type Peer, type Segment } from './routing';
 import { applyStateFaults, InternetWorldSection, parseInternetFault, REQUEST_FAULTS, stateFaultsOf, type InternetService, type InternetWorld } from './world';
 import { resourceRef } from '../resource-ref';
 
@@ -169,8 +169,9 @@ function recordConvergence(state: InternetState, sim: Simulator, now: number): v
     const since = state.convergenceCheckedUntil.get(key) ?? last.from - 1;
     if (now <= since) continue;
     state.convergenceCheckedUntil.set(key, now);
-    for (const t of [...changeTimes(state.peers, all, prefix, world.convergence).filter((x) => x > since && x <= now), now]) {
-      const routes = peerRoutes(state.peers, all, prefix, t, world.convergence);
+    const table = routeTable(state.peers, all, prefix, world.convergence);
+    for (const t of [...table.changeTimes().filter((x) => x > since && x <= now), now]) {
+      const routes = table.at(t);
       const expected = routes.filter((r) => r.origin === last.origin).length;
       const others = routes.length - expected;
       if (100 * expected >= bgp.visibilityPercent * state.peers.length && 100 * others <= bgp.oldOriginMaxPercent * state.peers.length) {

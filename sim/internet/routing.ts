@@ -72,19 +72,38 @@ export function collectorPeers(count: number, rrcs: Array<{ rrc: string; locatio
   });
 }
 
-/** The route a peer holds for a prefix from one announcer at time t, if any. */
-function routeFrom(peer: Peer, a: Announcer, t: number, c: Convergence): { segment: Segment; since: number } | undefined {
-  if (unit('reach', peer.index, a.id, a.prefix) * 100 >= c.reachPercent) return undefined;
+/** One announcer as one peer sees it: whether it reaches the peer, and when each segment arrives and leaves there. */
+interface PeerView {
+  a: Announcer;
+  reaches: boolean;
+  arrive: number[];
+  /** When the segment's withdrawal has left the peer (segments that ended). */
+  gone: Array<number | undefined>;
+  prefer: number;
+  transit: number;
+}
+
+function peerView(peer: Peer, a: Announcer, c: Convergence): PeerView {
+  return {
+    a,
+    reaches: unit('reach', peer.index, a.id, a.prefix) * 100 < c.reachPercent,
+    arrive: a.segments.map((s, i) => (a.convergedAtStart && i === 0 ? s.from : s.from + unit('arrive', peer.index, a.id, s.origin, s.from) * c.seconds * 1000)),
+    gone: a.segments.map((s) => (s.to === undefined ? undefined : s.to + unit('withdraw', peer.index, a.id, s.origin, s.to) * c.withdrawSeconds * 1000)),
+    prefer: unit('prefer', peer.index, a.id),
+    transit: TRANSITS[Math.floor(unit('transit', peer.index, a.id) * TRANSITS.length)],
+  };
+}
+
+/** The route a peer holds from one announcer at time t, if any. */
+function routeFrom(v: PeerView, t: number): { segment: Segment; since: number } | undefined {
+  if (!v.reaches) return undefined;
+  const segments = v.a.segments;
   let current: { segment: Segment; since: number } | undefined;
-  a.segments.forEach((s, i) => {
-    const arrive = a.convergedAtStart && i === 0 ? s.from : s.from + unit('arrive', peer.index, a.id, s.origin, s.from) * c.seconds * 1000;
-    if (t >= arrive) current = { segment: s, since: arrive };
-    const next = a.segments[i + 1];
+  segments.forEach((s, i) => {
+    if (t >= v.arrive[i]) current = { segment: s, since: v.arrive[i] };
+    const next = segments[i + 1];
     const replaced = next !== undefined && s.to !== undefined && next.from <= s.to;
-    if (current?.segment === s && s.to !== undefined && !replaced) {
-      const gone = s.to + unit('withdraw', peer.index, a.id, s.origin, s.to) * c.withdrawSeconds * 1000;
-      if (t >= gone) current = undefined;
-    }
+    if (current?.segment === s && !replaced && v.gone[i] !== undefined && t >= v.gone[i]!) current = undefined;
   });
   return current;
 }
@@ -97,36 +116,53 @@ export interface PeerRoute {
   lastUpdated: number;
 }
 
+/**
+ * The routing table for one prefix: each peer's view of each announcer, worked out once, then asked
+ * for any moment (convergence is looked for at every moment a route may change).
+ */
+export interface RouteTable {
+  /** What each collector peer holds for the prefix (exact match) at time t. */
+  at(t: number): PeerRoute[];
+  /** Every moment a peer's route may change (arrivals and withdrawals), in time order. */
+  changeTimes(): number[];
+}
+
+export function routeTable(peers: Peer[], announcers: Announcer[], prefix: string, c: Convergence): RouteTable {
+  const mine = announcers.filter((a) => a.prefix === prefix);
+  const rows = peers.map((peer) => ({ peer, views: mine.map((a) => peerView(peer, a, c)) }));
+  return {
+    at(t) {
+      const out: PeerRoute[] = [];
+      for (const { peer, views } of rows) {
+        const held = views.map((v) => ({ v, r: routeFrom(v, t) })).filter((x) => x.r !== undefined);
+        if (held.length === 0) continue;
+        held.sort((x, y) => x.v.prefer - y.v.prefer);
+        const { v, r } = held[0];
+        out.push({ peer, prefix, origin: r!.segment.origin, asPath: [peer.asn, v.transit, ...r!.segment.via, r!.segment.origin], lastUpdated: r!.since });
+      }
+      return out;
+    },
+    changeTimes() {
+      const times: number[] = [];
+      mine.forEach((a, j) =>
+        a.segments.forEach((s, i) => {
+          for (const { views } of rows) {
+            if (!(a.convergedAtStart && i === 0)) times.push(views[j].arrive[i]);
+            if (s.to !== undefined) times.push(views[j].gone[i]!);
+          }
+        }),
+      );
+      return [...new Set(times.filter(Number.isFinite))].sort((x, y) => x - y);
+    },
+  };
+}
+
 /** What each collector peer holds for `prefix` (exact match) at time t. */
 export function peerRoutes(peers: Peer[], announcers: Announcer[], prefix: string, t: number, c: Convergence): PeerRoute[] {
-  const mine = announcers.filter((a) => a.prefix === prefix);
-  const out: PeerRoute[] = [];
-  for (const peer of peers) {
-    const held = mine.map((a) => ({ a, r: routeFrom(peer, a, t, c) })).filter((x) => x.r !== undefined);
-    if (held.length === 0) continue;
-    held.sort((x, y) => unit('prefer', peer.index, x.a.id) - unit('prefer', peer.index, y.a.id));
-    const { a, r } = held[0];
-    const transit = TRANSITS[Math.floor(unit('transit', peer.index, a.id) * TRANSITS.length)];
-    out.push({ peer, prefix, origin: r!.segment.origin, asPath: [peer.asn, transit, ...r!.segment.via, r!.segment.origin], lastUpdated: r!.since });
-  }
-  return out;
+  return routeTable(peers, announcers, prefix, c).at(t);
 }
 
 /** The prefixes any announcer has ever announced. */
 export function announcedPrefixes(announcers: Announcer[]): string[] {
   return [...new Set(announcers.map((a) => a.prefix))];
-}
-
-/** Every moment a peer's route for `prefix` may change (arrivals and withdrawals), in time order. */
-export function changeTimes(peers: Peer[], announcers: Announcer[], prefix: string, c: Convergence): number[] {
-  const times: number[] = [];
-  for (const a of announcers.filter((x) => x.prefix === prefix)) {
-    a.segments.forEach((s, i) => {
-      for (const peer of peers) {
-        if (!(a.convergedAtStart && i === 0)) times.push(s.from + unit('arrive', peer.index, a.id, s.origin, s.from) * c.seconds * 1000);
-        if (s.to !== undefined) times.push(s.to + unit('withdraw', peer.index, a.id, s.origin, s.to) * c.withdrawSeconds * 1000);
-      }
-    });
-  }
-  return [...new Set(times.filter(Number.isFinite))].sort((x, y) => x - y);
 }
