@@ -146,19 +146,18 @@ function check(service: string, s: NormalizedSchema, v: unknown, path: string, o
       return;
     }
     const obj = v as Record<string, unknown>;
-    const raw = s.getSchema() as unknown as unknown[];
-    const names: string[] = (raw[4] as string[]) ?? [];
-    const required = typeof raw[6] === 'number' ? (raw[6] as number) : 0;
-    const struct = s.getName() ?? '';
+    const { names, known, required, struct, members } = structureOf(service, s);
     for (const k of Object.keys(obj)) {
       if (k === '$metadata' || k === '$unknown' || obj[k] === undefined) continue;
-      if (!names.includes(k)) out.push(`${path}.${k}: not a member of ${struct}`);
+      if (!known.has(k)) out.push(`${path}.${k}: not a member of ${struct}`);
     }
     names.forEach((name, i) => {
-      const m = s.getMemberSchema(name);
-      if (i < required && (obj[name] === undefined || obj[name] === null) && !m.isIdempotencyToken())
+      // Most members of a large structure are absent: only the required and the present are looked at.
+      if (i >= required && obj[name] === undefined) return;
+      const m = members(name);
+      if (i < required && (obj[name] === undefined || obj[name] === null) && !m.schema.isIdempotencyToken())
         out.push(`${path}.${name}: required by ${struct}, missing`);
-      if (obj[name] !== undefined) check(service, m, obj[name], `${path}.${name}`, out, enumValues(service, struct, name) ?? listEnum(service, struct, name));
+      if (obj[name] !== undefined) check(service, m.schema, obj[name], `${path}.${name}`, out, m.allowed);
     });
     if (s.isUnionSchema()) {
       const set = names.filter((n) => obj[n] !== undefined && obj[n] !== null);
@@ -199,6 +198,42 @@ function check(service: string, s: NormalizedSchema, v: unknown, path: string, o
     if (typeof v !== 'string') out.push(`${path}: expected a string, got ${typeName(v)}`);
     else if (allowed && !allowed.has(v)) out.push(`${path}: "${v}" is not one of ${[...allowed].join(', ')}`);
   }
+}
+
+interface StructureInfo {
+  names: string[];
+  known: Set<string>;
+  required: number;
+  struct: string;
+  /** A member's schema and the enum its values must be in, if any (worked out on first use). */
+  members(name: string): { schema: NormalizedSchema; allowed: Set<string> | undefined };
+}
+
+/** A structure's members, worked out once per service and schema: the checks walk the same shapes on every call. */
+const structures = new Map<string, WeakMap<object, StructureInfo>>();
+
+function structureOf(service: string, s: NormalizedSchema): StructureInfo {
+  const raw = s.getSchema() as unknown as unknown[];
+  let byRaw = structures.get(service);
+  if (!byRaw) structures.set(service, (byRaw = new WeakMap()));
+  let info = byRaw.get(raw);
+  if (info) return info;
+  const names: string[] = (raw[4] as string[]) ?? [];
+  const struct = s.getName() ?? '';
+  const memo = new Map<string, { schema: NormalizedSchema; allowed: Set<string> | undefined }>();
+  info = {
+    names,
+    known: new Set(names),
+    required: typeof raw[6] === 'number' ? (raw[6] as number) : 0,
+    struct,
+    members(name) {
+      let m = memo.get(name);
+      if (!m) memo.set(name, (m = { schema: s.getMemberSchema(name), allowed: enumValues(service, struct, name) ?? listEnum(service, struct, name) }));
+      return m;
+    },
+  };
+  byRaw.set(raw, info);
+  return info;
 }
 
 function listEnum(service: string, struct: string, member: string): Set<string> | undefined {
