@@ -17,8 +17,14 @@ export function stateTableName(): string {
   return process.env.STATE_TABLE_NAME ?? 'byoip-orchestrator-state';
 }
 
-export function stateTable(region = defaultRegion()) {
-  return DynamoDBDocumentClient.from(client(DynamoDBClient, { region }), { marshallOptions: { removeUndefinedValues: true } });
+/** One document client per DynamoDB client (which platform/aws keeps per Region): wrapping one builds a middleware stack. */
+const documentClients = new WeakMap<DynamoDBClient, DynamoDBDocumentClient>();
+
+export function stateTable(region = defaultRegion()): DynamoDBDocumentClient {
+  const base = client(DynamoDBClient, { region });
+  let doc = documentClients.get(base);
+  if (!doc) documentClients.set(base, (doc = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } })));
+  return doc;
 }
 
 /** Every item a query of the state table reads, page by page (DynamoDB pages at 1 MB and at Limit). */
