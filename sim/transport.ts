@@ -62,8 +62,9 @@ const SETTLED_CLIENT_CONFIG = {
 
 export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
   return {
-    config: () => ({
+    config: (clientName) => ({
       credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
+      cacheMiddleware: clientName !== 'DynamoDBClient',
       // Everything the SDK would otherwise look up in the environment and ~/.aws/config for each new
       // client (tasks create clients per invocation; the lookups were a tenth of a rehearsal's time).
       ...SETTLED_CLIENT_CONFIG,
