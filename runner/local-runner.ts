@@ -5,7 +5,6 @@
  */
 import { cloneData } from '../sim/clone';
 import 'promise.withresolvers/auto'; // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+)
-import './engine-patches'; // before the engine loads
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -55,6 +54,18 @@ import {
 } from './report';
 
 export const ROOT = resolve(__dirname, '..');
+
+/**
+ * The engine as patches/aws-local-stepfunctions+3.0.0.patch corrects it (applied by `npm ci`'s
+ * postinstall, patch-package): a Map or Parallel starts no further iteration once one failed, as in
+ * AWS. Without it a rehearsal could advertise a /24 after the execution failed, so it does not run.
+ */
+function assertEngineCorrected(): void {
+  const source = readFileSync(require.resolve('aws-local-stepfunctions'), 'utf8');
+  if (!source.includes('function stoppingLimit(concurrency)'))
+    throw new Error('aws-local-stepfunctions is installed without patches/aws-local-stepfunctions+3.0.0.patch: run `npm ci` (its postinstall applies it)');
+}
+assertEngineCorrected();
 
 /** How the approval gate is answered in a simulation. */
 export type ApprovalPolicy = 'auto' | 'reject' | 'none' | ((request: ApprovalRequest) => Promise<void> | void);

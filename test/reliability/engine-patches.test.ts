@@ -1,5 +1,5 @@
 /**
- * The local engine must stop a Map when one iteration fails, as AWS does (runner/engine-patches.ts):
+ * The local engine must stop a Map when one iteration fails, as AWS does (patches/aws-local-stepfunctions+3.0.0.patch):
  * otherwise a queued /24 is advertised after the execution failed and compensated.
  */
 import { callsOf, exampleInput, exampleSim, run } from '../support/world';
