@@ -10,4 +10,5 @@ module.exports = {
   // Jest's default is one worker less than the cores: on CI's 2 cores that is a single worker (everything in
   // band). The test files are CPU-bound simulations; two workers use both cores (the parent mostly waits).
   maxWorkers: 2,
+  testSequencer: '<rootDir>/test/support/sequencer.cjs',
 };
