@@ -6,6 +6,11 @@ if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "cannot install the AWS CLI: not root, or no apt-get (install Debian's awscli package)" >&2; exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-(apt-get install -y -qq awscli >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq awscli >/dev/null 2>&1; }) \
+# One apt-get at a time (npm test starts this and ensure-chromium.sh early; the test may ask again meanwhile).
+exec 9>/tmp/byoip-apt.lock
+flock 9
+if command -v aws >/dev/null 2>&1; then command -v aws; exit 0; fi
+apt_get() { apt-get -o DPkg::Lock::Timeout=300 "$@"; }
+(apt_get install -y -qq awscli >/dev/null 2>&1 || { apt_get update -qq >/dev/null 2>&1 && apt_get install -y -qq awscli >/dev/null 2>&1; }) \
   || { echo "apt-get install awscli failed (offline?)" >&2; exit 1; }
 command -v aws

@@ -7,7 +7,13 @@ cd "$(dirname "$0")/.."
 now() { date +%s; }
 start=$(now)
 side_log=$(mktemp)
-trap 'rm -f "$side_log"' EXIT
+tools_log=$(mktemp)
+trap 'rm -f "$side_log" "$tools_log"' EXIT
+
+# Debian's Chromium and AWS CLI for the browser and AWS CLI tests, installed now when missing (mostly
+# download time, beside the CPU-bound work) rather than inside a test worker; the tests ask again and
+# wait for this (scripts/ensure-*.sh take one lock). A failure here is reported by those tests.
+( sh scripts/ensure-chromium.sh; sh scripts/ensure-awscli.sh >/dev/null ) >"$tools_log" 2>&1 &
 
 t=$(now)
 npm run --silent lint || { echo "npm test: lint failed"; exit 1; }
@@ -34,6 +40,7 @@ side_rc=$?
 echo
 echo "---- typecheck, then synth and templates (ran beside jest) ----"
 cat "$side_log"
+if [ -s "$tools_log" ]; then echo "---- test tools (installed beside lint and jest) ----"; cat "$tools_log"; fi
 echo "---- npm test phases ----"
 echo "lint $lint_s s; jest $jest_s s (exit $jest_rc); typecheck + synth + templates beside it (exit $side_rc); total $(( $(now) - start )) s"
 [ "$jest_rc" -eq 0 ] && [ "$side_rc" -eq 0 ]
