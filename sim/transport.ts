@@ -49,6 +49,8 @@ const SETTLED_CLIENT_CONFIG = {
   useFipsEndpoint: false,
   userAgentAppId: 'byoip-simulator',
   accountIdEndpointMode: 'disabled',
+  // AWS_ENDPOINT_URL_* and ~/.aws/config endpoints are for real AWS; the simulator answers every client.
+  ignoreConfiguredEndpointUrls: true,
   sigv4aSigningRegionSet: [],
   requestChecksumCalculation: 'WHEN_REQUIRED',
   responseChecksumValidation: 'WHEN_REQUIRED',
@@ -64,6 +66,8 @@ export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
   return {
     config: (clientName) => ({
       credentials: { accessKeyId: 'SIMULATED', secretAccessKey: 'SIMULATED' },
+      // Resolve the middleware once per client (the SDK's option), except DynamoDB's: its document client
+      // cannot (aws-sdk-js-v3#7801). Nothing is added to a stack after its first call.
       cacheMiddleware: clientName !== 'DynamoDBClient',
       // Everything the SDK would otherwise look up in the environment and ~/.aws/config for each new
       // client (tasks create clients per invocation; the lookups were a tenth of a rehearsal's time).
@@ -71,6 +75,8 @@ export function simulatorConfigurer(sim: Simulator): ClientConfigurer {
     }),
     decorate(client, clientName, target: ClientTarget) {
       const service = serviceOf(clientName);
+      // The User-Agent header goes nowhere in process (a few per cent of a call, building it per request).
+      client.middlewareStack.remove('getUserAgentMiddleware');
       client.middlewareStack.addRelativeTo(
         (_next: unknown, context: { commandName?: string; __aws_sdk_context?: { features?: Record<string, string> } }) =>
           async (args: { input: unknown; request?: { body?: unknown } }) => {
