@@ -5,7 +5,6 @@
  */
 import { leaseName } from './leases';
 import * as z from 'zod';
-import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, formatCidr, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
@@ -15,10 +14,12 @@ import {
   Email,
   formatIssues,
   IpamId,
-  MAX_APPROVAL_SECONDS,
   Region,
   shortText,
   SigningKeyAuthorizationSchema,
+  Approvers,
+  approvalSettings,
+  checkCertificate,
 } from './validation';
 import { addressWorld, DOCUMENTATION_ONLY_IN_REHEARSAL } from './world';
 
@@ -138,17 +139,7 @@ export const OriginAsn = z
   .transform((v) => (v === AWS_ASN ? AWS_ASN : String(Number(String(v).trim()))));
 
 const MigrationId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes');
-const Approval = z
-  .object({
-    timeoutSeconds: z
-      .number()
-      .int()
-      .min(300)
-      .max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)')
-      .default(7 * 86_400),
-  })
-  .strict()
-  .default({ timeoutSeconds: 7 * 86_400 });
+const Approval = approvalSettings();
 
 /** A BYOIP CIDR that can carry a BYOASN: public, at most /24 (IPv4) or /48 (IPv6), no host bits. */
 function byoipCidrIssue(text: string, ctx: z.RefinementCtx, path: (string | number)[]): Cidr | undefined {
@@ -219,8 +210,7 @@ export const ByoasnOnboardInputSchema = z
     authorization: OnboardAuthorization,
     /** After the approval, advertise the CIDRs with the ASN (an advertised CIDR swaps its origin). */
     advertise: z.boolean().default(true),
-    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-    approvers: z.array(Email).max(20).default([]),
+    approvers: Approvers,
     approval: Approval,
     /** Evidence from the internet (RDAP, RPKI, BGP): skip it only with a reason, which the approvers see. */
     internetChecks: InternetChecksInputSchema.default(NO_SKIP),
@@ -256,21 +246,7 @@ export function planByoasnOnboarding(raw: unknown, now: Date): ByoasnOnboardPlan
       if (String(Number(named)) === input.asn)
         ctx.addIssue({ code: 'custom', path: ['authorization', 'message'], message: `writes the ASN as "${named}"; AWS expects exactly "${input.asn}"` });
     }
-    if (auth.certificatePem) {
-      let ok = false;
-      try {
-        ok = verifyAuthorizationSignature(auth.message, auth.signature, auth.certificatePem);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', path: ['authorization', 'certificatePem'], message: `is not a usable PEM certificate: ${(e as Error).message}` });
-        return;
-      }
-      if (!ok)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['authorization', 'signature'],
-          message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)',
-        });
-    }
+    checkCertificate(auth.message, auth.signature, auth.certificatePem, ctx, ['authorization']);
   });
   const result = schema.safeParse(raw);
   if (!result.success) throw inputInvalid(`byoasn-onboard input is invalid:\n${formatIssues(result.error)}`);
@@ -362,8 +338,7 @@ export const ByoasnTeardownInputSchema = z
     origin: z.enum(['revert-to-aws', 'withdraw'], { error: 'must be "revert-to-aws" or "withdraw"' }),
     /** Last step: also deprovision the CIDRs from their (regional) pools. Needs origin "withdraw". */
     deprovisionPoolCidrs: z.boolean().default(false),
-    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-    approvers: z.array(Email).max(20).default([]),
+    approvers: Approvers,
     approval: Approval,
   })
   .strict();

@@ -3,7 +3,6 @@
  * Pure: no AWS. The ValidateOnboardInput task and the CLI both call `planOnboarding`.
  */
 import * as z from 'zod';
-import { verifyAuthorizationSignature } from './authorization';
 import { leaseName } from './leases';
 import { canonicalCidr, compareCidrs, formatCidr, overlaps, parseCidr } from './cidr';
 import { inputInvalid } from './errors';
@@ -11,10 +10,8 @@ import { answersOf, fqdn } from './names';
 import {
   AccountId,
   checkAuthorization,
-  MAX_APPROVAL_SECONDS,
   DistributionId,
   DnsName,
-  Email,
   formatIssues,
   HostedZoneId,
   IpamId,
@@ -23,6 +20,9 @@ import {
   topLevelCidrIssues,
   CidrAuthorizationSchema,
   OnReject,
+  Approvers,
+  approvalSettings,
+  checkCertificate,
 } from './validation';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
 
@@ -66,19 +66,8 @@ export const OnboardInputSchema = z
         restoreTtl: z.boolean().default(true),
       })
       .strict(),
-    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-    approvers: z.array(Email).max(20).default([]),
-    approval: z
-      .object({
-        timeoutSeconds: z
-          .number()
-          .int()
-          .min(300)
-          .max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)')
-          .default(7 * 86_400),
-      })
-      .strict()
-      .default({ timeoutSeconds: 7 * 86_400 }),
+    approvers: Approvers,
+    approval: approvalSettings(),
     anycastIpListName: z
       .string()
       .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be 1-64 letters, digits or dashes')
@@ -165,22 +154,7 @@ function crossCheck(input: OnboardInput, now: Date, ctx: z.RefinementCtx): void 
       if (seen.has(cidr)) ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: `a second message for ${cidr}` });
       seen.add(cidr);
       checkAuthorization(m.message, m.signature, { account: input.accountId, resource: cidr, kind: 'cidr' }, now, ctx, path);
-      const cert = (input.authorization as { certificatePem?: string }).certificatePem;
-      if (cert) {
-        let ok = false;
-        try {
-          ok = verifyAuthorizationSignature(m.message, m.signature, cert);
-        } catch (e) {
-          ctx.addIssue({ code: 'custom', path: ['authorization', 'certificatePem'], message: `is not a usable PEM certificate: ${(e as Error).message}` });
-          return;
-        }
-        if (!ok)
-          ctx.addIssue({
-            code: 'custom',
-            path: [...path, 'signature'],
-            message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)',
-          });
-      }
+      checkCertificate(m.message, m.signature, (input.authorization as { certificatePem?: string }).certificatePem, ctx, path);
     });
     for (const cidr of expected) {
       if (!seen.has(cidr)) ctx.addIssue({ code: 'custom', path: ['authorization', 'messages'], message: `has no message for ${cidr}` });
@@ -280,19 +254,8 @@ export const TeardownInputSchema = z
       .array(z.object({ hostedZoneId: HostedZoneId, name: DnsName, type: z.literal('A').default('A') }).strict())
       .max(50)
       .default([]),
-    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-    approvers: z.array(Email).max(20).default([]),
-    approval: z
-      .object({
-        timeoutSeconds: z
-          .number()
-          .int()
-          .min(300)
-          .max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)')
-          .default(7 * 86_400),
-      })
-      .strict()
-      .default({ timeoutSeconds: 7 * 86_400 }),
+    approvers: Approvers,
+    approval: approvalSettings(),
     waitForLocks: z.boolean().default(false),
   })
   .strict();

@@ -11,12 +11,22 @@
  *  - Provisioning "can take up to 3 weeks"; the execution (24 days here) must also hold the approval.
  */
 import * as z from 'zod';
-import { verifyAuthorizationSignature } from './authorization';
 import { canonicalCidr, compareCidrs, containsAddress, formatCidr, nonPublicReason, overlaps, parseCidr, parseIpv4, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
 import { leaseName } from './leases';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
-import { AccountId, checkAuthorization, cidrIssue, CidrAuthorizationSchema, Email, formatIssues, OnReject, Region } from './validation';
+import {
+  AccountId,
+  checkAuthorization,
+  cidrIssue,
+  CidrAuthorizationSchema,
+  formatIssues,
+  OnReject,
+  Region,
+  Approvers,
+  approvalSettings,
+  checkCertificate,
+} from './validation';
 
 /** Global Accelerator's control plane lives in us-west-2 whatever region the stack is in. */
 export const GA_API_REGION = 'us-west-2';
@@ -98,20 +108,11 @@ const EndpointGroup = z
   })
   .strict();
 
-const Approval = z
-  .object({
-    timeoutSeconds: z
-      .number()
-      .int()
-      .min(300)
-      .max(
-        STATIC_IP_MAX_APPROVAL_SECONDS,
-        `must be at most 2 days (${STATIC_IP_MAX_APPROVAL_SECONDS}): with up to 3 weeks of provisioning, the whole execution must fit in 24 days`,
-      )
-      .default(86_400),
-  })
-  .strict()
-  .default({ timeoutSeconds: 86_400 });
+const Approval = approvalSettings(
+  86_400,
+  STATIC_IP_MAX_APPROVAL_SECONDS,
+  `must be at most 2 days (${STATIC_IP_MAX_APPROVAL_SECONDS}): with up to 3 weeks of provisioning, the whole execution must fit in 24 days`,
+);
 
 export const StaticIpInputSchema = z
   .object({
@@ -135,8 +136,7 @@ export const StaticIpInputSchema = z
         endpointGroup: EndpointGroup.optional(),
       })
       .strict(),
-    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-    approvers: z.array(Email).max(20).default([]),
+    approvers: Approvers,
     approval: Approval,
     /** A rejection parks (the ranges stay provisioned to Global Accelerator; the leases are released) or "undo-all". */
     onReject: OnReject,
@@ -221,21 +221,7 @@ function checkMessages(authorization: StaticIpInput['authorization'], expected: 
     if (seen.has(cidr)) ctx.addIssue({ code: 'custom', path: [...path, 'cidr'], message: `a second message for ${cidr}` });
     seen.add(cidr);
     checkAuthorization(m.message, m.signature, { account: accountId, resource: cidr, kind: 'cidr' }, now, ctx, path);
-    if (authorization.certificatePem) {
-      let ok = false;
-      try {
-        ok = verifyAuthorizationSignature(m.message, m.signature, authorization.certificatePem);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', path: ['authorization', 'certificatePem'], message: `is not a usable PEM certificate: ${(e as Error).message}` });
-        return;
-      }
-      if (!ok)
-        ctx.addIssue({
-          code: 'custom',
-          path: [...path, 'signature'],
-          message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)',
-        });
-    }
+    checkCertificate(m.message, m.signature, authorization.certificatePem, ctx, path);
   });
   for (const cidr of expected)
     if (!seen.has(cidr)) ctx.addIssue({ code: 'custom', path: ['authorization', 'messages'], message: `has no message for ${cidr}` });
@@ -362,8 +348,7 @@ export const StaticIpTeardownInputSchema = z
     accelerator: z.object({ arn: AcceleratorArn.optional(), name: AcceleratorName.optional() }).strict().optional(),
     /** Also hand the ranges back (DeprovisionByoipCidr). Bringing them again takes up to 3 weeks. */
     deprovision: z.boolean().default(true),
-    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-    approvers: z.array(Email).max(20).default([]),
+    approvers: Approvers,
     approval: Approval,
   })
   .strict();

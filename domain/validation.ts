@@ -3,7 +3,7 @@
  * mistake at once, each as "input.<path>: <rule>", so an operator can fix the file in one pass.
  */
 import * as z from 'zod';
-import { type AuthorizationError, decodeSignature, parseAuthorizationMessage } from './authorization';
+import { type AuthorizationError, decodeSignature, parseAuthorizationMessage, verifyAuthorizationSignature } from './authorization';
 import { type CidrError, contains, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
 import { checkEmail } from './email';
@@ -39,6 +39,24 @@ export const Email = z
     const checked = checkEmail(text);
     return 'address' in checked ? checked.address : text;
   });
+/** Narrows the deployment's approvers (byoip.approvers) for one execution; empty: all of them. */
+export const Approvers = z.array(Email).max(20).default([]);
+
+/**
+ * How long an execution's approval gate waits for a decision: 5 minutes up to `maxSeconds` (10 days
+ * unless a workflow must fit a longer wait into the execution), `defaultSeconds` when not given.
+ */
+export function approvalSettings(
+  defaultSeconds = 7 * 86_400,
+  maxSeconds = MAX_APPROVAL_SECONDS,
+  maxMessage = `must be at most 10 days (${MAX_APPROVAL_SECONDS})`,
+) {
+  return z
+    .object({ timeoutSeconds: z.number().int().min(300).max(maxSeconds, maxMessage).default(defaultSeconds) })
+    .strict()
+    .default({ timeoutSeconds: defaultSeconds });
+}
+
 export const SecretRef = z
   .string()
   .min(1)
@@ -93,6 +111,33 @@ export const PublicIpv4Slash24 = z.string().superRefine((text, ctx) => {
   const why = nonPublicReason(c);
   if (why) ctx.addIssue({ code: 'custom', message: `"${text}" ${why}; only public address space can be brought to AWS` });
 });
+
+/**
+ * The signature checked against the certificate the input carries (the one the RIR's RDAP record will
+ * hold), when it carries one: a message signed with another key is refused before any AWS call.
+ */
+export function checkCertificate(
+  message: string,
+  signature: string,
+  certificatePem: string | undefined,
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+): void {
+  if (!certificatePem) return;
+  let ok = false;
+  try {
+    ok = verifyAuthorizationSignature(message, signature, certificatePem);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', path: ['authorization', 'certificatePem'], message: `is not a usable PEM certificate: ${(e as Error).message}` });
+    return;
+  }
+  if (!ok)
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'signature'],
+      message: 'does not verify against certificatePem (signed with another key, or the message was changed after signing)',
+    });
+}
 
 /** Checks a signed authorization message and its signature's encoding. */
 export function checkAuthorization(

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { inputInvalid } from './errors';
 import { leaseName } from './leases';
-import { AccountId, CloudFrontOriginPort, DistributionId, DnsName, Email, formatIssues, HostedZoneId, MAX_APPROVAL_SECONDS } from './validation';
+import { AccountId, CloudFrontOriginPort, DistributionId, DnsName, formatIssues, HostedZoneId, Approvers, approvalSettings } from './validation';
 import { starCount, wildcardMatch } from './wildcard';
 
 /** Route 53's hosted zone id for every CloudFront alias target. */
@@ -74,17 +74,6 @@ const LockSettings = z
   })
   .strict();
 
-const Approval = z
-  .object({
-    timeoutSeconds: z
-      .number()
-      .int()
-      .min(300)
-      .max(MAX_APPROVAL_SECONDS, 'must be at most 10 days (864000)')
-      .default(7 * 86_400),
-  })
-  .strict();
-
 const TeamShareInput = z
   .object({
     /** Short team name: names the VPC origin, the share and the distribution origin. */
@@ -130,9 +119,8 @@ export const VpcOriginShareInputSchema = z
     /** How long the writer that got the distribution lock waits for more ready additions before updating. */
     coalesceSeconds: z.number().int().min(0).max(900).default(60),
     lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
-    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-    approvers: z.array(Email).max(20).default([]),
-    approval: Approval.default({ timeoutSeconds: 7 * 86_400 }),
+    approvers: Approvers,
+    approval: approvalSettings(),
   })
   .strict();
 
@@ -330,10 +318,9 @@ export const VpcOriginTeardownInputSchema = z
         `at most ${MAX_TEAMS_PER_EXECUTION} teams per execution (each polls its VPC origin's deletion for up to 3 h: Step Functions' history quota); start further executions for more teams`,
       ),
     lock: LockSettings.default({ leaseSeconds: 3 * 3600 }),
-    /** Narrows the deployment's approvers (byoip.approvers) for this execution; empty: all of them. */
-    approvers: z.array(Email).max(20).default([]),
+    approvers: Approvers,
     /** A gate stands before "disable", and before "detach" when aliases go. */
-    approval: Approval.default({ timeoutSeconds: 7 * 86_400 }),
+    approval: approvalSettings(),
   })
   .strict();
 
