@@ -23,6 +23,8 @@ import {
   Approvers,
   approvalSettings,
   checkCertificate,
+  planAuthorization,
+  type PlanAuthorization,
 } from './validation';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
 
@@ -83,12 +85,6 @@ export const OnboardInputSchema = z
 
 export type OnboardInput = z.infer<typeof OnboardInputSchema>;
 
-export interface SignedAuthorization {
-  cidr: string;
-  message: string;
-  signature: string;
-}
-
 export interface OnboardPlan {
   migrationId: string;
   accountId: string;
@@ -96,7 +92,7 @@ export interface OnboardPlan {
   ipamId: string;
   cidrs: string[];
   topLevelCidrs: string[];
-  authorization: { messages: SignedAuthorization[] } | { signingKeySecretId: string; expiresInDays: number };
+  authorization: PlanAuthorization;
   distributionIds: string[];
   dns: { records: Array<{ hostedZoneId: string; name: string; type: 'A'; create: boolean }>; cutoverTtl: number; watchSeconds: number; restoreTtl: boolean };
   approvers: string[];
@@ -182,10 +178,7 @@ export function planOnboarding(raw: unknown, now: Date): OnboardPlan {
     .map(formatCidr);
   const topLevelCidrs = (input.topLevelCidrs ?? input.cidrs).map(canonicalCidr).sort((a, b) => compareCidrs(parseCidr(a), parseCidr(b)));
   const migrationId = input.migrationId ?? `byoip-${cidrs[0].replace(/[./]/g, '-')}`;
-  const authorization =
-    'messages' in input.authorization
-      ? { messages: input.authorization.messages.map((m) => ({ cidr: canonicalCidr(m.cidr), message: m.message, signature: m.signature })) }
-      : { signingKeySecretId: input.authorization.signingKeySecretId, expiresInDays: input.authorization.expiresInDays };
+  const authorization = planAuthorization(input.authorization);
   return {
     migrationId,
     accountId: input.accountId,

@@ -26,6 +26,8 @@ import {
   Approvers,
   approvalSettings,
   checkCertificate,
+  planAuthorization,
+  type PlanAuthorization,
 } from './validation';
 
 /** Global Accelerator's control plane lives in us-west-2 whatever region the stack is in. */
@@ -147,19 +149,13 @@ export const StaticIpInputSchema = z
 
 export type StaticIpInput = z.infer<typeof StaticIpInputSchema>;
 
-export interface SignedAuthorization {
-  cidr: string;
-  message: string;
-  signature: string;
-}
-
 export interface StaticIpPlan {
   migrationId: string;
   accountId: string;
   region: string;
   gaRegion: string;
   cidrs: string[];
-  authorization: { messages: SignedAuthorization[] } | { signingKeySecretId: string; expiresInDays: number };
+  authorization: PlanAuthorization;
   accelerator: {
     mode: 'create' | 'update';
     /** The existing accelerator's ARN, or "none" when creating (JSONPath needs the field). */
@@ -309,10 +305,7 @@ export function planStaticIp(raw: unknown, now: Date): StaticIpPlan {
   const migrationId = input.migrationId ?? `static-ip-${cidrs[0].replace(/[./]/g, '-')}`;
   const a = input.accelerator;
   const name = a.name ?? migrationId;
-  const authorization =
-    'messages' in input.authorization
-      ? { messages: input.authorization.messages.map((m) => ({ cidr: canonicalCidr(m.cidr), message: m.message, signature: m.signature })) }
-      : { signingKeySecretId: input.authorization.signingKeySecretId, expiresInDays: input.authorization.expiresInDays };
+  const authorization = planAuthorization(input.authorization);
   return {
     migrationId,
     accountId: input.accountId,

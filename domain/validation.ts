@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { type AuthorizationError, decodeSignature, parseAuthorizationMessage, verifyAuthorizationSignature } from './authorization';
-import { type CidrError, contains, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
+import { canonicalCidr, type CidrError, contains, nonPublicReason, overlaps, parseCidr, type Cidr } from './cidr';
 import { inputInvalid } from './errors';
 import { checkEmail } from './email';
 
@@ -91,6 +91,25 @@ export const CidrAuthorizationSchema = z.union(
   ],
   { error: 'must be either {messages: [...]} or {signingKeySecretId}' },
 );
+
+/** One signed authorization message for one CIDR. */
+export interface SignedAuthorization {
+  cidr: string;
+  message: string;
+  signature: string;
+}
+
+export type PlanAuthorization = { messages: SignedAuthorization[] } | { signingKeySecretId: string; expiresInDays: number };
+
+/**
+ * A CIDR authorization as a plan carries it: each message's CIDR in canonical form (the certificate has
+ * done its work at validation), or the key to sign with and for how long.
+ */
+export function planAuthorization(a: z.infer<typeof CidrAuthorizationSchema>): PlanAuthorization {
+  return 'messages' in a
+    ? { messages: a.messages.map((m) => ({ cidr: canonicalCidr(m.cidr), message: m.message, signature: m.signature })) }
+    : { signingKeySecretId: a.signingKeySecretId, expiresInDays: a.expiresInDays };
+}
 
 /** Parses a CIDR for a zod refinement; returns undefined and adds an issue when it is bad. */
 export function cidrIssue(text: string, ctx: z.RefinementCtx, path: (string | number)[]): Cidr | undefined {
