@@ -20,6 +20,7 @@ import {
   Approvers,
   approvalSettings,
   checkCertificate,
+  MigrationId,
 } from './validation';
 import { addressWorld, DOCUMENTATION_ONLY_IN_REHEARSAL } from './world';
 
@@ -138,7 +139,6 @@ export const OriginAsn = z
   })
   .transform((v) => (v === AWS_ASN ? AWS_ASN : String(Number(String(v).trim()))));
 
-const MigrationId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes');
 const Approval = approvalSettings();
 
 /** A BYOIP CIDR that can carry a BYOASN: public, at most /24 (IPv4) or /48 (IPv6), no host bits. */

@@ -25,6 +25,7 @@ import {
   checkCertificate,
   planAuthorization,
   type PlanAuthorization,
+  MigrationId,
 } from './validation';
 import { InternetChecksInputSchema, NO_SKIP, type InternetChecksInput } from './internet/evidence';
 
@@ -46,10 +47,7 @@ const DnsRecord = z
 export const OnboardInputSchema = z
   .object({
     /** Label for tags, names and reports. */
-    migrationId: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes')
-      .optional(),
+    migrationId: MigrationId.optional(),
     accountId: AccountId,
     region: Region.default('us-east-1'),
     ipamId: IpamId,
@@ -204,10 +202,7 @@ export function planOnboarding(raw: unknown, now: Date): OnboardPlan {
 
 export const TeardownInputSchema = z
   .object({
-    migrationId: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes')
-      .optional(),
+    migrationId: MigrationId.optional(),
     accountId: AccountId,
     region: Region.default('us-east-1'),
     ipamId: IpamId,

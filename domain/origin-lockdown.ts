@@ -11,7 +11,7 @@
 import * as z from 'zod';
 import { canonicalCidr, compareCidrs, parseCidr } from './cidr';
 import { ErrorNames, inputInvalid, WorkflowError } from './errors';
-import { CLOUDFRONT_ORIGIN_PORTS, Email, isCloudFrontOriginPort, Region } from './validation';
+import { CLOUDFRONT_ORIGIN_PORTS, Email, isCloudFrontOriginPort, Region, MigrationId } from './validation';
 
 export const AWS_MANAGED_LISTS: Record<Family, string> = {
   ipv4: 'com.amazonaws.global.cloudfront.origin-facing',
@@ -604,7 +604,7 @@ export function assessManagedList(a: {
 /** A sync runs at most a day (workflows/origin-ranges-sync.ts); an approval inside it waits at most 18 hours. */
 export const MAX_SYNC_APPROVAL_SECONDS = 18 * 3600;
 
-export const SyncName = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes');
+export const SyncName = MigrationId;
 const VpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as vpc-0123456789abcdef0');
 const EniId = z.string().regex(/^eni-[0-9a-f]{8,17}$/, 'must be a network interface id such as eni-0123456789abcdef0');
 const FamilySchema = z.enum(['ipv4', 'ipv6']);

@@ -28,6 +28,7 @@ import {
   checkCertificate,
   planAuthorization,
   type PlanAuthorization,
+  MigrationId,
 } from './validation';
 
 /** Global Accelerator's control plane lives in us-west-2 whatever region the stack is in. */
@@ -46,7 +47,6 @@ export const GA_WITHDRAW_SPACING_SECONDS = 11;
  */
 export const STATIC_IP_MAX_APPROVAL_SECONDS = 2 * 86_400;
 
-const MigrationId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes');
 const AcceleratorName = z
   .string()
   .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/, 'must be 1-64 letters, digits, periods or dashes, not starting or ending with a period or dash');

@@ -15,6 +15,8 @@ import { checkEmail } from './email';
 export const MAX_EXECUTION_SECONDS = 24 * 86_400;
 export const MAX_APPROVAL_SECONDS = 10 * 86_400;
 
+/** A migration's label for tags, names and reports (also a sync's name): 3-41 lowercase letters, digits or dashes. */
+export const MigrationId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes');
 export const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 export const Region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-1');
 export const IpamId = z.string().regex(/^ipam-[0-9a-z]{8,32}$/, 'must be an IPAM id such as ipam-0123456789abcdef0');

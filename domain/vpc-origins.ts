@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { inputInvalid } from './errors';
 import { leaseName } from './leases';
-import { AccountId, CloudFrontOriginPort, DistributionId, DnsName, formatIssues, HostedZoneId, Approvers, approvalSettings } from './validation';
+import { AccountId, CloudFrontOriginPort, DistributionId, DnsName, formatIssues, HostedZoneId, Approvers, approvalSettings, MigrationId } from './validation';
 import { starCount, wildcardMatch } from './wildcard';
 
 /** Route 53's hosted zone id for every CloudFront alias target. */
@@ -101,10 +101,7 @@ const TeamShareInput = z
 
 export const VpcOriginShareInputSchema = z
   .object({
-    migrationId: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes')
-      .optional(),
+    migrationId: MigrationId.optional(),
     /** The networking account: owns the distribution and DNS, accepts the shares. Tasks run here. */
     networkingAccountId: AccountId,
     /** The one shared distribution every team is added to. */
@@ -302,10 +299,7 @@ const TeamTeardownInput = z
 
 export const VpcOriginTeardownInputSchema = z
   .object({
-    migrationId: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{2,40}$/, 'must be 3-41 lowercase letters, digits or dashes')
-      .optional(),
+    migrationId: MigrationId.optional(),
     networkingAccountId: AccountId,
     distributionId: DistributionId,
     /** detach: remove these teams' origins, behaviours and aliases; disable: also disable the distribution (retiring it). */
