@@ -84,6 +84,9 @@ export function statusFromRipestat(data: z.infer<typeof RipestatRpkiValidationDa
 
 // ------------------------------------------------------------------ validator exports
 
+/** What every validator's export says of a VRP; each adds its own fields beside these. */
+const VRP_FIELDS = { asn: AsnValue, prefix: z.string(), maxLength: z.number().int() };
+
 const Validity = z.object({ notBefore: z.string(), notAfter: z.string() }).partial().passthrough();
 
 /** Routinator `--format jsonext`: every VRP with the ROA(s) it came from. */
@@ -93,9 +96,7 @@ export const RoutinatorJsonextSchema = z
     roas: z.array(
       z
         .object({
-          asn: AsnValue,
-          prefix: z.string(),
-          maxLength: z.number().int(),
+          ...VRP_FIELDS,
           source: z.array(
             z
               .object({
@@ -121,9 +122,7 @@ export const RpkiClientJsonSchema = z
     roas: z.array(
       z
         .object({
-          asn: AsnValue,
-          prefix: z.string(),
-          maxLength: z.number().int(),
+          ...VRP_FIELDS,
           ta: z.string().optional(),
           expires: z.number().optional(),
         })
